@@ -1,0 +1,120 @@
+"""The ``stato`` command: a lazily loaded click group and the one error boundary."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from typing import Any
+
+import click
+
+from stato import __version__
+
+# name -> (module under stato.cli.commands, attribute, one-line help shown by `stato --help`).
+# Commands are imported only when run, so `stato --version` and hooks start fast.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("init", "init", "Create a .stato/ project (optionally with the bundled example)."),
+    "validate": ("validate", "validate", "Compile modules: report E/W/I diagnostics, apply auto-fixes."),
+    "write": ("write", "write", "Write a module through the compiler gate (validated, backed up)."),
+    "status": ("status", "status", "Show every module and the plan's progress."),
+    "history": ("history", "history", "List the backups of a module."),
+    "rollback": ("history", "rollback", "Restore a module from one of its backups."),
+    "crystallize": ("crystallize", "crystallize", "Save the prompt that makes an agent capture its expertise."),
+    "bridge": ("bridge", "bridge", "Write the instruction files each coding agent reads by itself."),
+    "resume": ("resume", "resume", "Recap the project for an agent after compaction or a restart."),
+    "import-bundle": ("import_bundle", "import_bundle", "Import a stato_bundle.py written by a web AI."),
+    "convert": ("convert", "convert", "Convert CLAUDE.md, AGENTS.md, .cursorrules, SKILL.md into modules."),
+    "snapshot": ("snapshot", "snapshot", "Export modules as a .stato archive (privacy-scanned)."),
+    "inspect": ("inspect", "inspect", "Show an archive's metadata and modules without extracting."),
+    "import": ("import_", "import_", "Import modules from a .stato archive, all or nothing."),
+    "slice": ("slice", "slice_", "Archive chosen modules (optionally with their dependencies)."),
+    "graft": ("graft", "graft", "Add one module from an archive or a .py file."),
+    "merge": ("merge", "merge", "Merge two archives field by field."),
+    "diff": ("diff", "diff", "Field-level diff of modules or archives."),
+    "scan": ("scan", "scan", "Scan modules for secrets, personal data, addresses and home paths."),
+    "registry": ("registry", "registry", "List, search, install and publish expertise packages."),
+    "plan": ("plan", "plan", "Show the plan or update a step's status."),
+    "lesson": ("lesson", "lesson", "Add a lesson to a skill."),
+    "memory": ("memory", "memory", "Update the working memory."),
+    "hooks": ("hooks", "hooks", "Install agent hooks that restore stato's state after compaction."),
+    "mcp": ("mcp", "mcp", "Serve stato to agents over MCP (stdio), or register the server."),
+}
+
+
+def _available(name: str) -> bool:
+    module = COMMANDS[name][0]
+    return importlib.util.find_spec(f"stato.cli.commands.{module}") is not None
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if _available(name))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not _available(cmd_name):
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"stato.cli.commands.{module}"), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Use the table's short help so `stato --help` does not import every command.
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="stato")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """stato: validated, portable expertise for AI coding agents.
+
+    Skills, plans, memory and context live in .stato/ as Python modules that a
+    7-pass compiler checks before anything reaches disk.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI with one error boundary: a StatoError is one line on stderr, never a traceback."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("STATO_DEBUG") == "1"
+    try:
+        rv: Any = cli.main(args=args, prog_name="stato", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # the boundary: every failure ends here
+        from stato.errors import StatoError
+
+        if debug:
+            raise
+        if isinstance(exc, StatoError):
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        if isinstance(exc, OSError):
+            click.echo(f"error: {exc.strerror or exc} ({exc.filename or ''})".rstrip(" ()"), err=True)
+            sys.exit(1)
+        click.echo(
+            f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
+            err=True,
+        )
+        sys.exit(1)
+    sys.exit(rv if isinstance(rv, int) else 0)

@@ -1,0 +1,54 @@
+"""Plan rules shared by every view: the current step, the next step, progress, completion."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+STATUSES: tuple[str, ...] = ("pending", "running", "complete", "failed", "blocked")
+
+Step = Mapping[str, Any]
+
+
+def _deps(step: Step) -> list[Any]:
+    deps = step.get("depends_on", [])
+    if isinstance(deps, int) and not isinstance(deps, bool):
+        return [deps]
+    return list(deps) if isinstance(deps, (list, tuple)) else []
+
+
+def current_step(steps: Sequence[Step]) -> Step | None:
+    """The first step whose status is "running", or None."""
+    return next((s for s in steps if s.get("status") == "running"), None)
+
+
+def next_step(steps: Sequence[Step]) -> Step | None:
+    """The first pending (or unstatused) step whose dependencies are all complete."""
+    status = {s.get("id"): s.get("status", "pending") for s in steps if isinstance(s, Mapping)}
+    for step in steps:
+        if not isinstance(step, Mapping) or step.get("status", "pending") != "pending":
+            continue
+        if all(status.get(dep) == "complete" for dep in _deps(step)):
+            return step
+    return None
+
+
+def progress(steps: Sequence[Step]) -> tuple[int, int]:
+    """(completed, total)."""
+    done = sum(1 for s in steps if isinstance(s, Mapping) and s.get("status") == "complete")
+    return done, len(steps)
+
+
+def is_complete(steps: Sequence[Step]) -> bool:
+    """True only when there is at least one step and every step is complete."""
+    done, total = progress(steps)
+    return total > 0 and done == total
+
+
+def blocked_by(steps: Sequence[Step], step_id: Any) -> list[Any]:
+    """The dependencies of ``step_id`` that are not complete yet."""
+    status = {s.get("id"): s.get("status", "pending") for s in steps if isinstance(s, Mapping)}
+    step = next((s for s in steps if isinstance(s, Mapping) and s.get("id") == step_id), None)
+    if step is None:
+        return []
+    return [d for d in _deps(step) if status.get(d) != "complete"]

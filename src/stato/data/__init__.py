@@ -1,0 +1,1 @@
+"""Package data: prompts, the bundled example, the built-in registry."""

@@ -1,0 +1,39 @@
+"""Exceptions for the tool failing (not for problems in a user's module, which are diagnostics)."""
+
+from __future__ import annotations
+
+
+class StatoError(Exception):
+    """A failure the user can act on; its message says what happened and what to do."""
+
+    exit_code = 1
+
+
+class UsageError(StatoError):
+    """The command line asked for something impossible (exit 2)."""
+
+    exit_code = 2
+
+
+class ProjectNotFound(StatoError):
+    """No .stato/ folder where one was expected."""
+
+
+class ModuleInvalid(StatoError):
+    """A module has E-codes and was not written."""
+
+    def __init__(self, message: str, results: object = None) -> None:
+        super().__init__(message)
+        self.results = results
+
+
+class ArchiveError(StatoError):
+    """An archive is corrupt, hostile or does not match its manifest."""
+
+
+class RegistryError(StatoError):
+    """A registry could not be reached or answered with something unusable."""
+
+
+class ConflictError(StatoError):
+    """Modules already exist with different text and the chosen policy is to ask."""
