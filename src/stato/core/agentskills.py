@@ -1,0 +1,80 @@
+"""Agent Skills rules: a valid SKILL.md name/folder, and what cannot be exported as-is."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# The rules come from the Agent Skills specification (agentskills.io/specification) and its
+# reference validator, PyPI `skills-ref` (skills_ref/validator.py): `name` is 1-64 characters of
+# lowercase letters, digits and "-", no leading/trailing "-", no "--", equal to the folder name;
+# `description` is 1-1024 characters. We keep names ASCII (a subset of what the validator allows)
+# so every file system and every agent handles the folder the same way.
+MAX_NAME = 64
+MAX_DESCRIPTION = 1024
+
+_VALID_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NOT_ALLOWED = re.compile(r"[^a-z0-9]+")
+# skills-ref splits the file on "---" before parsing YAML, so the text must never contain it.
+_DASHES = re.compile(r"-{3,}")
+
+
+def is_valid_name(name: object) -> bool:
+    """True when ``name`` can be used unchanged as an Agent Skill name and folder."""
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= MAX_NAME
+        and _VALID_NAME.fullmatch(name) is not None
+    )
+
+
+def skill_dir_name(name: str) -> str:
+    """The Agent Skill name and folder for a skill name: "qc_filtering" -> "qc-filtering".
+
+    Accents are folded to ASCII, everything that is not a lowercase letter or digit becomes one
+    "-", and the result is cut to 64 characters without a trailing "-". A name with nothing
+    usable left becomes "skill".
+    """
+    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    # Split camelCase before lowercasing so "QualityControl" reads "quality-control".
+    folded = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", folded).lower()
+    slug = _NOT_ALLOWED.sub("-", folded).strip("-")
+    slug = slug[:MAX_NAME].rstrip("-")
+    return slug or "skill"
+
+
+def clean_description(text: str) -> str:
+    """One line of text (whitespace collapsed, no "---"), cut to 1024 characters on a word."""
+    line = _DASHES.sub("-", " ".join(str(text).split()))
+    if len(line) <= MAX_DESCRIPTION:
+        return line
+    cut = line[: MAX_DESCRIPTION - 3].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return cut + "..."
+
+
+def export_problems(name: object, description: object) -> list[str]:
+    """Why a skill's ``name``/``description`` cannot be exported unchanged (empty when they can).
+
+    Each entry is one short reason, fit for advice code I008.
+    """
+    problems: list[str] = []
+    if not isinstance(name, str) or not name.strip():
+        problems.append("it has no usable name")
+    elif not is_valid_name(name):
+        problems.append(
+            f"name {name!r} is exported as {skill_dir_name(name)!r} "
+            "(Agent Skill names are 1-64 lowercase letters, digits and single hyphens)"
+        )
+    if description is None or (isinstance(description, str) and not description.strip()):
+        problems.append("it has no description, so the docstring or a generic one is used")
+    elif not isinstance(description, str):
+        problems.append("its description is not a string")
+    else:
+        if len(description) > MAX_DESCRIPTION:
+            problems.append(
+                f"description is {len(description)} characters; "
+                f"it is cut to {MAX_DESCRIPTION}"
+            )
+        if _DASHES.search(description):
+            problems.append('description contains "---", which breaks SKILL.md front matter')
+    return problems
