@@ -1,0 +1,199 @@
+"""The ``manifest.toml`` of a .stato archive: frozen records, strict parsing, deterministic dumping."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from stato.core.model import MODULE_TYPES
+from stato.errors import ArchiveError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+FORMAT_VERSION = 1
+MANIFEST_NAME = "manifest.toml"
+
+# An archive name doubles as the default file name, so it stays file-name safe.
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+# A module path is a relative posix path of plain segments ending in .py.
+_SEGMENT_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_TOP_KEYS = {"format_version", "name", "created", "stato_version", "template", "partial", "modules"}
+_ENTRY_KEYS = {"path", "type", "class", "version", "sha256"}
+
+
+def sha256_text(text: str) -> str:
+    """The checksum recorded for a module: sha256 of its UTF-8 text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_module_path(path: str) -> str | None:
+    """Why ``path`` is not an acceptable module path inside an archive, or None when it is."""
+    if not path:
+        return "an empty path"
+    if path.startswith("/") or "\\" in path or re.match(r"^[A-Za-z]:", path):
+        return f"an absolute path {path!r}"
+    parts = path.split("/")
+    if ".." in parts:
+        return f"a path with '..' {path!r}"
+    if any(not _SEGMENT_RE.match(p) or p == "." for p in parts) or not path.endswith(".py"):
+        return f"an unusual module path {path!r} (want plain names like skills/qc.py)"
+    if parts[0] in {".history", "prompts"}:
+        return f"a path in a reserved folder {path!r}"
+    return None
+
+
+def utc_iso(moment: datetime) -> str:
+    """``moment`` as UTC ISO-8601 with seconds and a trailing Z."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class ModuleEntry:
+    """One module listed in the manifest."""
+
+    path: str
+    type: str
+    class_name: str
+    sha256: str
+    version: str | None = None
+
+    @classmethod
+    def for_text(
+        cls, path: str, text: str, type: str, class_name: str, version: str | None = None
+    ) -> ModuleEntry:
+        return cls(path, type, class_name, sha256_text(text), version)
+
+    def to_toml(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "type": self.type, "class": self.class_name}
+        if self.version is not None:
+            data["version"] = self.version
+        data["sha256"] = self.sha256
+        return data
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an archive says about itself; modules are sorted by path."""
+
+    name: str
+    created: str
+    stato_version: str
+    template: bool = False
+    partial: bool = False
+    modules: tuple[ModuleEntry, ...] = field(default_factory=tuple)
+    format_version: int = FORMAT_VERSION
+
+    def entry(self, path: str) -> ModuleEntry | None:
+        return next((m for m in self.modules if m.path == path), None)
+
+    @property
+    def paths(self) -> list[str]:
+        return [m.path for m in self.modules]
+
+    def to_toml(self) -> dict[str, Any]:
+        return {
+            "format_version": self.format_version,
+            "name": self.name,
+            "created": self.created,
+            "stato_version": self.stato_version,
+            "template": self.template,
+            "partial": self.partial,
+            "modules": [m.to_toml() for m in sorted(self.modules, key=lambda m: m.path)],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.to_toml()
+        data["modules"] = [{**m, "version": m.get("version")} for m in data["modules"]]
+        return data
+
+
+def dumps(manifest: Manifest) -> str:
+    """The manifest as TOML text; the same manifest always gives the same bytes."""
+    import tomli_w
+
+    return tomli_w.dumps(manifest.to_toml())
+
+
+def _bad(why: str) -> ArchiveError:
+    return ArchiveError(f"invalid manifest: {why}; the archive is damaged or was not made by stato")
+
+
+def _want(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    value = data.get(key)
+    # bool is an int subclass; a format_version of `true` is still wrong.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _bad(f"{where}{key} must be a {kind.__name__}")
+    return value
+
+
+def _entry(i: int, raw: Any) -> ModuleEntry:
+    where = f"modules[{i}]."
+    if not isinstance(raw, dict):
+        raise _bad(f"modules[{i}] must be a table")
+    unknown = set(raw) - _ENTRY_KEYS
+    if unknown:
+        raise _bad(f"{where} has unknown key {sorted(unknown)[0]!r}")
+    path = _want(raw, "path", str, where)
+    problem = check_module_path(path)
+    if problem:
+        raise _bad(f"{where}path is {problem}")
+    mtype = _want(raw, "type", str, where)
+    if mtype not in MODULE_TYPES:
+        raise _bad(f"{where}type {mtype!r} is not one of {', '.join(MODULE_TYPES)}")
+    class_name = _want(raw, "class", str, where)
+    if not class_name.isidentifier():
+        raise _bad(f"{where}class {class_name!r} is not a Python class name")
+    sha = _want(raw, "sha256", str, where)
+    if not _SHA_RE.match(sha):
+        raise _bad(f"{where}sha256 must be 64 lowercase hex digits")
+    version = raw.get("version")
+    if version is not None and not isinstance(version, str):
+        raise _bad(f"{where}version must be a str")
+    return ModuleEntry(path, mtype, class_name, sha, version)
+
+
+def loads(text: str) -> Manifest:
+    """Parse and validate manifest text; any problem is one ArchiveError line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _bad(f"not TOML ({exc})") from None
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise _bad(f"unknown key {sorted(unknown)[0]!r}")
+    version = _want(data, "format_version", int, "")
+    if version > FORMAT_VERSION or version < 1:
+        raise ArchiveError(
+            f"archive format_version {version} is not supported by this stato "
+            f"(it reads {FORMAT_VERSION}); upgrade stato"
+        )
+    name = _want(data, "name", str, "")
+    if not NAME_RE.match(name):
+        raise _bad(f"name {name[:40]!r} is not a plain archive name")
+    created = _want(data, "created", str, "")
+    try:
+        datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError:
+        raise _bad(f"created {created[:40]!r} is not an ISO-8601 time") from None
+    stato_version = _want(data, "stato_version", str, "")
+    template = _want(data, "template", bool, "")
+    partial = _want(data, "partial", bool, "")
+    raw_modules = data.get("modules", [])
+    if not isinstance(raw_modules, list):
+        raise _bad("modules must be an array of tables")
+    entries = [_entry(i, raw) for i, raw in enumerate(raw_modules)]
+    seen: set[str] = set()
+    for e in entries:
+        if e.path in seen:
+            raise _bad(f"module {e.path!r} is listed twice")
+        seen.add(e.path)
+    entries.sort(key=lambda e: e.path)
+    return Manifest(name, created, stato_version, template, partial, tuple(entries), version)
