@@ -1,0 +1,143 @@
+"""Which registries to use: project and user config.toml, STATO_REGISTRY, and the built-in one."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stato.errors import StatoError
+
+ENV_VAR = "STATO_REGISTRY"
+BUILTIN = "builtin"
+
+
+@dataclass(frozen=True)
+class RegistrySource:
+    """One registry address and where it was configured (relative folders resolve against ``base``)."""
+
+    address: str
+    origin: str  # "--registry", "STATO_REGISTRY", "project", "user" or "builtin"
+    base: Path | None = None
+
+
+def project_config(root: Path) -> Path:
+    return root / ".stato" / "config.toml"
+
+
+def user_config() -> Path:
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".config"
+    return base / "stato" / "config.toml"
+
+
+def split_env(value: str) -> list[str]:
+    """Split STATO_REGISTRY on commas and os.pathsep, keeping URLs (``https://h:8000/x``) whole."""
+    parts: list[str] = []
+    for piece in value.split(","):
+        if os.pathsep == ":":
+            # Only a ':' that starts a new absolute path, home path or URL separates entries, so
+            # the ':' of a scheme and of a port stay inside their URL.
+            parts.extend(re.split(r":(?=/(?!/)|~|[A-Za-z][A-Za-z0-9+.-]*://)", piece))
+        else:
+            parts.extend(piece.split(os.pathsep))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The config file's contents ({} when absent); one clear error when it is not valid TOML."""
+    import tomllib
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StatoError(f"{path} is not valid TOML ({exc}); fix or delete it") from None
+
+
+def _registry_table(doc: dict[str, Any], path: Path) -> tuple[list[str], bool]:
+    table = doc.get("registry", {})
+    if not isinstance(table, dict):
+        raise StatoError(f"{path}: [registry] must be a table with urls = [...]")
+    urls = table.get("urls", [])
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise StatoError(f"{path}: registry.urls must be a list of strings")
+    builtin = table.get("builtin", True)
+    if not isinstance(builtin, bool):
+        raise StatoError(f"{path}: registry.builtin must be true or false")
+    return urls, builtin
+
+
+def registry_sources(root: Path | None, override: str | None = None) -> list[RegistrySource]:
+    """Registries in search order: STATO_REGISTRY, project config, user config, then built-in.
+
+    ``override`` (``--registry URL``) replaces the whole list for one call.
+    """
+    if override:
+        return [RegistrySource(override, "--registry", Path.cwd())]
+    sources = [RegistrySource(a, ENV_VAR, Path.cwd()) for a in split_env(os.environ.get(ENV_VAR, ""))]
+    use_builtin = True
+    configs = [(project_config(root), "project", root)] if root is not None else []
+    configs.append((user_config(), "user", None))
+    for path, origin, base in configs:
+        urls, builtin = _registry_table(read_config(path), path)
+        sources.extend(RegistrySource(u, origin, base or path.parent) for u in urls)
+        use_builtin = use_builtin and builtin
+    if use_builtin:
+        sources.append(RegistrySource(BUILTIN, BUILTIN))
+    seen: set[str] = set()
+    unique = []
+    for source in sources:
+        if source.address not in seen:
+            seen.add(source.address)
+            unique.append(source)
+    return unique
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())  # the rename must never expose a half-written file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def edit_registries(path: Path, add: str | None = None, remove: str | None = None) -> bool:
+    """Add or remove one address in a config file, keeping every other key; True when it changed.
+
+    Removing ``builtin`` sets ``builtin = false``; adding it back sets it to true.
+    """
+    import tomli_w
+
+    doc = read_config(path)
+    urls, builtin = _registry_table(doc, path)
+    table = dict(doc.get("registry", {}))
+    before = (list(urls), builtin)
+    if add == BUILTIN or remove == BUILTIN:
+        builtin = add == BUILTIN
+    elif add is not None and add not in urls:
+        urls.append(add)
+    elif remove is not None and remove in urls:
+        urls.remove(remove)
+    if (urls, builtin) == before:
+        return False
+    table["urls"] = urls
+    if builtin:
+        table.pop("builtin", None)
+    else:
+        table["builtin"] = False
+    doc["registry"] = table
+    _write_atomic(path, tomli_w.dumps(doc))
+    return True

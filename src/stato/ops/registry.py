@@ -1,0 +1,222 @@
+"""Registry steps: list and search packages, install one (checksum first), publish an archive."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stato.adapters.config import RegistrySource, registry_sources
+from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient, locate
+from stato.errors import RegistryError, UsageError
+from stato.formats.registry_index import NAME_RE, VERSION_RE, PackageEntry, RegistryIndex
+
+if TYPE_CHECKING:
+    from stato.ops.archive import ImportResult
+
+
+@dataclass(frozen=True)
+class Found:
+    """A package's newest version in one registry, with every version that registry offers."""
+
+    registry: str
+    entry: PackageEntry
+    versions: tuple[str, ...]
+    score: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"registry": self.registry, **self.entry.to_dict(), "versions": list(self.versions)}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the reachable registries offer; ``failures`` has one line per registry that failed."""
+
+    registries: tuple[str, ...]
+    packages: tuple[Found, ...]
+    failures: tuple[str, ...] = ()
+    query: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "registries": list(self.registries),
+            "packages": [f.to_dict() for f in self.packages],
+            "failures": list(self.failures),
+        }
+        if self.query is not None:
+            data["query"] = self.query
+        return data
+
+
+def clients(root: Path | None, registry: str | None = None,
+            timeout: float = DEFAULT_TIMEOUT) -> list[RegistryClient]:
+    """One client per configured registry, in search order."""
+    def make(source: RegistrySource) -> RegistryClient:
+        return RegistryClient(locate(source.address, source.base), timeout)
+
+    return [make(s) for s in registry_sources(root, registry)]
+
+
+def _indexes(root: Path | None, registry: str | None, timeout: float,
+             ) -> tuple[list[tuple[RegistryClient, RegistryIndex]], list[str], list[str]]:
+    loaded, failures, labels = [], [], []
+    for source in registry_sources(root, registry):
+        labels.append(source.address)
+        try:
+            client = RegistryClient(locate(source.address, source.base), timeout)
+            loaded.append((client, client.index()))
+        except RegistryError as exc:
+            failures.append(str(exc))
+    if not loaded and failures:
+        more = f" (and {len(failures) - 1} more registries failed)" if len(failures) > 1 else ""
+        raise RegistryError(failures[0] + more)
+    return loaded, failures, labels
+
+
+def _newest(label: str, index: RegistryIndex) -> list[Found]:
+    found = []
+    for name in dict.fromkeys(p.name for p in index.packages):
+        versions = index.versions(name)
+        found.append(Found(label, versions[0], tuple(v.version for v in versions)))
+    return found
+
+
+def list_packages(root: Path | None, registry: str | None = None,
+                  timeout: float = DEFAULT_TIMEOUT) -> Listing:
+    loaded, failures, labels = _indexes(root, registry, timeout)
+    packages = [f for client, index in loaded for f in _newest(client.location.label, index)]
+    return Listing(tuple(labels), tuple(packages), tuple(failures))
+
+
+# Tiers keep the order name > tags > description for every single term.
+_NAME_EXACT, _NAME_PREFIX, _NAME_PART = 1000, 800, 600
+_TAG_EXACT, _TAG_PART = 300, 200
+_DESCRIPTION_WORD, _DESCRIPTION_PART = 100, 50
+
+
+def _term_score(entry: PackageEntry, term: str) -> int:
+    name = entry.name.lower()
+    tags = [t.lower() for t in entry.tags]
+    description = entry.description.lower()
+    if term == name:
+        return _NAME_EXACT
+    if name.startswith(term):
+        return _NAME_PREFIX
+    if term in name:
+        return _NAME_PART
+    if term in tags:
+        return _TAG_EXACT
+    if any(term in t for t in tags):
+        return _TAG_PART
+    if re.search(rf"\b{re.escape(term)}\b", description):
+        return _DESCRIPTION_WORD
+    if term in description:
+        return _DESCRIPTION_PART
+    return 0
+
+
+def score(entry: PackageEntry, query: str) -> int:
+    """Relevance of ``entry`` to ``query`` (0 = no match); every term must match somewhere."""
+    terms = query.lower().split()
+    if not terms:
+        return 0
+    scores = [_term_score(entry, t) for t in terms]
+    return 0 if 0 in scores else sum(scores)
+
+
+def rank(found: list[Found], query: str) -> list[Found]:
+    """The packages matching ``query``, best first (ties by name, then registry order)."""
+    scored = [Found(f.registry, f.entry, f.versions, score(f.entry, query)) for f in found]
+    matches = [(i, f) for i, f in enumerate(scored) if f.score > 0]
+    return [f for _, f in sorted(matches, key=lambda m: (-m[1].score, m[1].entry.name, m[0]))]
+
+
+def search(root: Path | None, query: str, registry: str | None = None,
+           timeout: float = DEFAULT_TIMEOUT) -> Listing:
+    if not query.strip():
+        raise UsageError("search needs a keyword, e.g. stato registry search scrna")
+    listing = list_packages(root, registry, timeout)
+    return Listing(listing.registries, tuple(rank(list(listing.packages), query)),
+                   listing.failures, query)
+
+
+def parse_spec(spec: str) -> tuple[str, str | None]:
+    """NAME or NAME@VERSION, checked."""
+    name, _, version = spec.strip().partition("@")
+    if not NAME_RE.match(name):
+        raise UsageError(f"{spec!r} is not a package name; use NAME or NAME@VERSION")
+    if version and not VERSION_RE.match(version):
+        raise UsageError(f"{version!r} is not a version; use NAME@1.2.0")
+    return name, version or None
+
+
+def find_package(root: Path | None, spec: str, registry: str | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> tuple[RegistryClient, PackageEntry]:
+    """The first registry (in search order) that offers ``spec``, and its entry."""
+    name, version = parse_spec(spec)
+    failures: list[str] = []
+    others: list[str] = []
+    sources = registry_sources(root, registry)
+    for source in sources:
+        try:
+            client = RegistryClient(locate(source.address, source.base), timeout)
+            versions = client.index().versions(name)
+        except RegistryError as exc:
+            failures.append(str(exc))
+            continue
+        for entry in versions:
+            if version is None or entry.version == version:
+                return client, entry
+        others.extend(v.version for v in versions)
+    if len(sources) == 1 and failures:
+        raise RegistryError(failures[0])
+    where = ", ".join(s.address for s in sources)
+    hint = (f"; available versions: {', '.join(others)}" if others
+            else f"; try: stato registry search {name}")
+    down = f" ({len(failures)} registries could not be read: {failures[0]})" if failures else ""
+    raise RegistryError(f"package {spec} not found in {where}{hint}{down}")
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    """A verified download and what importing it did."""
+
+    registry: str
+    entry: PackageEntry
+    sha256: str
+    size: int
+    imported: ImportResult
+    dry_run: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"registry": self.registry, "package": self.entry.to_dict(), "sha256": self.sha256,
+                "size": self.size, "dry_run": self.dry_run, "import": _as_dict(self.imported)}
+
+
+def _as_dict(obj: object) -> object:
+    to_dict = getattr(obj, "to_dict", None)
+    return to_dict() if callable(to_dict) else repr(obj)
+
+
+def install(root: Path, spec: str, registry: str | None = None, on_conflict: str = "ask",
+            dry_run: bool = False, progress: Progress | None = None,
+            timeout: float = DEFAULT_TIMEOUT) -> InstallResult:
+    """Download a package, refuse it unless its sha256 matches the index, then import it."""
+    from stato.ops.archive import import_archive
+
+    client, entry = find_package(root, spec, registry, timeout)
+    data = client.download(entry, progress)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != entry.sha256:
+        raise RegistryError(
+            f"registry {client.location.label}: checksum mismatch for {entry.spec} "
+            f"(index {entry.sha256[:12]}…, download {digest[:12]}…); nothing was installed")
+    # Verified bytes go to a private temp folder, never into the project, for the importer to read.
+    with tempfile.TemporaryDirectory(prefix="stato-install-") as tmp:
+        path = Path(tmp) / f"{entry.name}-{entry.version}.stato"
+        path.write_bytes(data)
+        imported = import_archive(root, path, on_conflict=on_conflict, dry_run=dry_run)
+    return InstallResult(client.location.label, entry, digest, len(data), imported, dry_run)
