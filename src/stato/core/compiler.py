@@ -1,0 +1,180 @@
+"""The 7-pass compiler: source text in, a ValidationResult with diagnostics out. Nothing is run."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from stato.core.classinfo import ClassInfo, read_class
+from stato.core.diagnostics import BY_CODE, Diagnostic, make
+from stato.core.edits import Edit, OverlappingEdits, Offsets, apply_edits
+from stato.core.evaluator import FunctionValue
+from stato.core.model import MODULE_TYPES, ValidationResult
+from stato.core.schemas import SCHEMAS
+from stato.core.semantic import semantic_checks
+from stato.core.typecheck import check_fields
+
+
+def decode(data: bytes) -> tuple[str | None, str | None]:
+    """Text of a module file, or the reason it is not text (binary, not UTF-8)."""
+    if b"\x00" in data:
+        return None, "binary file (contains NUL bytes), not Python source"
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return None, f"file is not UTF-8 text (invalid byte at offset {exc.start})"
+
+
+def _parse(source: str) -> tuple[ast.Module | None, Diagnostic | None]:
+    try:
+        return ast.parse(source), None
+    except SyntaxError as exc:
+        msg = exc.msg or "invalid syntax"
+        return None, make("E001", exc.lineno, details=msg)
+    except (ValueError, MemoryError, RecursionError) as exc:
+        return None, make("E001", None, details=f"{type(exc).__name__}: {exc}"[:200])
+
+
+def infer_type(info: ClassInfo) -> tuple[str, int]:
+    """The nine inference rules in order; returns (type, rule number)."""
+    name = info.name
+    has = info.has
+    has_run = has("run")
+    rules: list[tuple[bool, str]] = [
+        (name.endswith("Context"), "context"),
+        (name.endswith("State"), "memory"),
+        (name.endswith("Protocol"), "protocol"),
+        (has("steps") and has("objective"), "plan"),
+        (has("handoff_schema"), "protocol"),
+        (has("phase") and not has_run, "memory"),
+        (has("project") and has("description") and not has_run, "context"),
+        (has_run, "skill"),
+    ]
+    for number, (matches, module_type) in enumerate(rules, start=1):
+        if matches:
+            return module_type, number
+    return "skill", 9
+
+
+def compile_source(
+    source: str | bytes, path: str = "<module>", expected_type: str | None = None
+) -> ValidationResult:
+    """Run the seven passes over one module's source; never raises on bad input."""
+    if expected_type is not None and expected_type not in MODULE_TYPES:
+        raise ValueError(f"unknown module type {expected_type!r}")
+    if isinstance(source, bytes):
+        text, problem = decode(source)
+        if text is None:
+            return ValidationResult(path, "", "", None, None, diagnostics=(make("E001", None, details=problem),))
+        source = text
+    elif source.startswith("\ufeff"):
+        source = source[1:]
+
+    # Pass 1: syntax.
+    tree, err = _parse(source)
+    if tree is None:
+        assert err is not None
+        return ValidationResult(path, source, source, None, None, diagnostics=(err,))
+
+    # Pass 2: structure.
+    diags: list[Diagnostic] = []
+    class_indexes = [i for i, s in enumerate(tree.body) if isinstance(s, ast.ClassDef)]
+    if not class_indexes:
+        return ValidationResult(path, source, source, None, None, diagnostics=(make("E002", 1),))
+    if len(class_indexes) > 1:
+        diags.append(make("W005", tree.body[class_indexes[1]].lineno, name=tree.body[class_indexes[0]].name))  # type: ignore[attr-defined]
+    index = class_indexes[0]
+    info = read_class(tree, index)
+
+    # Pass 3: type inference.
+    if expected_type is not None:
+        module_type = expected_type
+        rule = 0
+    else:
+        module_type, rule = infer_type(info)
+        if rule == 9:
+            diags.append(make("W006", info.node.lineno))
+    schema = SCHEMAS[module_type]
+    if schema.suffix and not info.name.endswith(schema.suffix):
+        diags.append(make("I001", info.node.lineno, type=module_type, suffix=schema.suffix))
+    docstring = ast.get_docstring(info.node)
+    if not docstring:
+        diags.append(make("I002", info.node.lineno))
+
+    # Pass 4: schema.
+    for name in schema.required_fields:
+        if not info.has(name):
+            diags.append(make("E003", info.node.lineno, field=name))
+    for method in schema.required_methods:
+        if not info.has(method):
+            diags.append(make("E004", info.node.lineno, method=method))
+
+    # Pass 5: type check, collecting auto-corrections as edits; they are applied once.
+    off = Offsets(source)
+    type_diags, edits = check_fields(info, module_type, off)
+    corrected = source
+    if edits:
+        corrected, info, type_diags = _apply(source, edits, index, info, type_diags)
+    diags.extend(type_diags)
+
+    # Pass 6: "execute", statically, over the corrected source.
+    diags.extend(_execute_pass(info, module_type))
+
+    # Pass 7: semantic rules.
+    diags.extend(semantic_checks(info, module_type))
+
+    diags.sort(key=lambda d: (BY_CODE[d.code].pass_no, d.line or 0))
+    fields, methods = _materialized(info)
+    return ValidationResult(
+        path=path,
+        source=source,
+        corrected_source=corrected,
+        module_type=module_type,
+        class_name=info.name,
+        docstring=docstring,
+        fields=fields,
+        field_lines={n: b.line for n, b in info.bindings.items() if b.kind == "assign"},
+        methods=methods,
+        diagnostics=tuple(diags),
+    )
+
+
+def _apply(
+    source: str, edits: list[Edit], index: int, info: ClassInfo, diags: list[Diagnostic]
+) -> tuple[str, ClassInfo, list[Diagnostic]]:
+    """Apply the fixes and re-read the class from the corrected text (it feeds passes 6 and 7)."""
+    try:
+        corrected = apply_edits(source, edits)
+        tree = ast.parse(corrected)
+    except (OverlappingEdits, SyntaxError, ValueError):  # pragma: no cover - a bug in a fixer
+        unfixed = [Diagnostic(d.code, d.severity, d.message, d.line, False) for d in diags]
+        return source, info, unfixed
+    return corrected, read_class(tree, index), diags
+
+
+def _execute_pass(info: ClassInfo, module_type: str) -> list[Diagnostic]:
+    diags = [make("E005", line, error=msg) for line, msg in info.stmt_errors]
+    schema = SCHEMAS[module_type]
+    for b in info.bindings.values():
+        if b.error:
+            diags.append(make("E005", b.line, error=b.error))
+        elif b.unknown and (b.name in schema.field_types or b.name in schema.required_methods):
+            diags.append(make("I007", b.line, field=b.name, reason=b.unknown))
+    for method in schema.required_methods:
+        b = info.bindings.get(method)
+        if b is None or b.kind == "def" or b.error or b.unknown:
+            continue
+        if not isinstance(b.value, FunctionValue):
+            diags.append(make("E006", b.line, method=method))
+    return diags
+
+
+def _materialized(info: ClassInfo) -> tuple[dict[str, Any], tuple[str, ...]]:
+    fields: dict[str, Any] = {}
+    methods: list[str] = []
+    for name, b in info.bindings.items():
+        if isinstance(b.value, FunctionValue):
+            methods.append(name)
+        elif b.kind == "assign" and not b.error and not b.unknown:
+            fields[name] = b.value
+    return fields, tuple(methods)

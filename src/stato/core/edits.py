@@ -1,0 +1,66 @@
+"""Auto-fixes as edits at source positions, applied back to front in one place."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace ``source[start:end]`` (character offsets) with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+class OverlappingEdits(ValueError):
+    """Two edits touch the same characters; applying both would corrupt the source."""
+
+
+def apply_edits(source: str, edits: Iterable[Edit]) -> str:
+    """Apply edits from the last to the first so earlier offsets stay valid."""
+    ordered = sorted(set(edits), reverse=True)
+    out = source
+    bound = len(source) + 1
+    for edit in ordered:
+        if edit.end > bound:
+            raise OverlappingEdits(f"edits overlap at offset {edit.start}")
+        out = out[: edit.start] + edit.text + out[edit.end :]
+        bound = edit.start
+    return out
+
+
+class Offsets:
+    """Convert ``ast`` positions (1-based line, UTF-8 byte column) to character offsets."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines = source.splitlines(keepends=True)
+        self.starts: list[int] = []
+        pos = 0
+        for line in self.lines:
+            self.starts.append(pos)
+            pos += len(line)
+        self.starts.append(pos)
+
+    def offset(self, lineno: int, col_byte: int) -> int:
+        line = self.lines[lineno - 1] if lineno - 1 < len(self.lines) else ""
+        if line.isascii():
+            return self.starts[lineno - 1] + col_byte
+        return self.starts[lineno - 1] + len(line.encode("utf-8")[:col_byte].decode("utf-8", "replace"))
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        start = self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end = self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        return start, end
+
+    def text(self, node: ast.AST) -> str:
+        start, end = self.span(node)
+        return self.source[start:end]
+
+
+def offsets(source: str) -> Offsets:
+    return Offsets(source)

@@ -1,0 +1,328 @@
+"""Merge two modules, or two sets of modules, field by field under a conflict strategy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from stato.core.diff import Code, ModuleView, canon, same, view
+from stato.errors import ModuleInvalid, UsageError
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How a conflict (a scalar that differs on the two sides) is resolved."""
+
+    id: str
+    winner: str  # "left" | "right": whose value a conflict keeps, and whose text the merge edits
+    resolved: bool  # False: the conflict is kept for a person to settle (union reports it)
+    help: str
+
+
+STRATEGIES: dict[str, Strategy] = {
+    s.id: s
+    for s in (
+        Strategy("union", "left", False, "take everything; a conflict keeps the left value"),
+        Strategy("prefer-left", "left", True, "take everything; a conflict takes the left value"),
+        Strategy("prefer-right", "right", True, "take everything; a conflict takes the right value"),
+    )
+}
+
+
+def strategy(name: str) -> Strategy:
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise UsageError(
+            f"unknown merge strategy {name!r}; use one of {', '.join(STRATEGIES)}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One value that differs on the two sides; ``where`` is a field path like ``steps[id=3].status``."""
+
+    path: str
+    where: str
+    left: Any
+    right: Any
+    kept: str  # "left" | "right"
+
+    def to_dict(self) -> dict[str, Any]:
+        show = lambda v: v.text if isinstance(v, Code) else v  # noqa: E731
+        return {
+            "path": self.path,
+            "field": self.where,
+            "left": show(self.left),
+            "right": show(self.right),
+            "kept": self.kept,
+        }
+
+
+@dataclass(frozen=True)
+class ModuleMerge:
+    """The outcome for one module path: where its text came from and what conflicted."""
+
+    path: str
+    origin: str  # "left" | "right" | "both" (identical) | "merged"
+    text: str
+    conflicts: tuple[Conflict, ...] = ()
+    fields: tuple[str, ...] = ()  # fields of the merged text that differ from the winner's
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "origin": self.origin,
+            "changed_fields": list(self.fields),
+            "conflicts": [c.to_dict() for c in self.conflicts],
+        }
+
+
+class _Merger:
+    """Merges values of the ``first`` side (the strategy's winner) with the ``second`` side."""
+
+    def __init__(self, path: str, first_is_left: bool, keep_first_deps: bool = False) -> None:
+        self.path = path
+        self.first_is_left = first_is_left
+        self.keep_first_deps = keep_first_deps
+        self.conflicts: list[Conflict] = []
+
+    def conflict(self, where: str, first: Any, second: Any) -> Any:
+        left, right = (first, second) if self.first_is_left else (second, first)
+        kept = "left" if self.first_is_left else "right"
+        self.conflicts.append(Conflict(self.path, where, left, right, kept))
+        return first
+
+    def value(self, where: str, a: Any, b: Any) -> Any:
+        if same(a, b):
+            return a
+        if isinstance(a, dict) and isinstance(b, dict):
+            out = {k: (self.value(_key(where, k), v, b[k]) if k in b else v) for k, v in a.items()}
+            out.update({k: v for k, v in b.items() if k not in a})
+            return out
+        if isinstance(a, list) and isinstance(b, list):
+            if where == "steps" and _by_id(a) and _by_id(b):
+                return self.steps(a, b)
+            return union(a, b)
+        if where == "lessons_learned" and isinstance(a, str) and isinstance(b, str):
+            return union_lines(a, b)
+        return self.conflict(where, a, b)
+
+    def steps(self, a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Plan steps merged by id: the first side's order, then the second side's new steps."""
+        theirs = {s["id"]: s for s in b}
+        out: list[dict[str, Any]] = []
+        for step in a:
+            other = theirs.get(step["id"])
+            if other is None:
+                out.append(step)
+                continue
+            where = f"steps[id={step['id']!r}]"
+            merged = {}
+            for k, v in step.items():
+                if k not in other:
+                    merged[k] = v
+                elif k == "depends_on" and self.keep_first_deps and not same(v, other[k]):
+                    merged[k] = self.conflict(f"{where}.depends_on", v, other[k])
+                else:
+                    merged[k] = self.value(f"{where}.{k}", v, other[k])
+            merged.update({k: v for k, v in other.items() if k not in step})
+            out.append(merged)
+        ids = {s["id"] for s in a}
+        return out + [s for s in b if s["id"] not in ids]
+
+
+def _key(where: str, k: Any) -> str:
+    return f"{where}.{k}" if isinstance(k, str) and k.isidentifier() else f"{where}[{k!r}]"
+
+
+def _by_id(steps: list[Any]) -> bool:
+    """True when every step is a dict with a distinct hashable id (so steps can pair by id)."""
+    try:
+        ids = [s["id"] for s in steps if isinstance(s, dict) and "id" in s]
+        return len(ids) == len(steps) == len(set(ids))
+    except TypeError:
+        return False
+
+
+def union(a: list[Any], b: list[Any]) -> list[Any]:
+    """``a`` as it is, then each item of ``b`` not already present, in ``b``'s order."""
+    seen = {canon(x) for x in a}
+    out = list(a)
+    for item in b:
+        key = canon(item)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def union_lines(a: str, b: str) -> str:
+    """``a`` with every non-blank line of ``b`` it lacks (compared stripped) after its last line."""
+    import textwrap
+
+    lines = a.split("\n")
+    have = {line.strip() for line in lines}
+    new: list[str] = []
+    for line in textwrap.dedent(b).split("\n"):
+        if line.strip() and line.strip() not in have:
+            have.add(line.strip())
+            new.append(line.rstrip())
+    if not new:
+        return a
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled:
+        return b
+    first = lines[filled[0]]
+    indent = first[: len(first) - len(first.lstrip())]
+    last = filled[-1] + 1
+    return "\n".join(lines[:last] + [indent + n if n else n for n in new] + lines[last:])
+
+
+def _cyclic(steps: Any) -> bool:
+    """True when the steps' depends_on edges form a cycle (a merge of two DAGs can)."""
+    if not isinstance(steps, list) or not _by_id(steps):
+        return False
+    deps = {s["id"]: s.get("depends_on", []) for s in steps}
+    state: dict[Any, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: Any) -> bool:
+        state[node] = 1
+        edges = deps.get(node, [])
+        for dep in edges if isinstance(edges, list) else [edges]:
+            if dep in deps and (state.get(dep) == 1 or (dep not in state and visit(dep))):
+                return True
+        state[node] = 2
+        return False
+
+    return any(node not in state and visit(node) for node in deps)
+
+
+def _fields(first: ModuleView, second: ModuleView, m: _Merger) -> dict[str, Any]:
+    """The fields whose merged value differs from the first side's, by name."""
+    out: dict[str, Any] = {}
+    for name, fv in first.fields.items():
+        if name not in second.fields:
+            continue
+        sv = second.fields[name]
+        if isinstance(fv, Code) or isinstance(sv, Code):
+            if not same(fv, sv):  # code is not merged: it stays as the winner wrote it
+                m.conflict(name, fv, sv)
+            continue
+        merged = m.value(name, fv, sv)
+        if not same(merged, fv):
+            out[name] = merged
+    for name, sv in second.fields.items():
+        if name in first.fields:
+            continue
+        if isinstance(sv, Code):  # cannot be written from a value; reported, never run
+            m.conflict(name, None, sv)
+        else:
+            out[name] = sv
+    return out
+
+
+def _append_methods(text: str, methods: list[str]) -> str:
+    """Add method sources (dedented) at the end of the module's class body."""
+    import ast
+    import textwrap
+
+    node = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef))
+    lines = text.split("\n")
+    last = node.body[-1]
+    indent = " " * last.col_offset
+    end = node.end_lineno or len(lines)
+    block = [""] + [textwrap.indent(src, indent) for src in methods]
+    return "\n".join(lines[:end] + block + lines[end:])
+
+
+def _compare(first: ModuleView, second: ModuleView, m: _Merger) -> dict[str, Any]:
+    """Record class, docstring and method conflicts, and return the merged field changes."""
+    fr, sr = first.result, second.result
+    for where, fvalue, svalue in (
+        ("class", fr.class_name, sr.class_name),
+        ("docstring", fr.docstring, sr.docstring),
+    ):
+        if fvalue != svalue:
+            m.conflict(where, fvalue, svalue)
+    for name, src in first.methods.items():
+        if name in second.methods and second.methods[name] != src:
+            m.conflict(f"{name}()", Code(src), Code(second.methods[name]))
+    return _fields(first, second, m)
+
+
+def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMerge:
+    """Merge two versions of one module; raises ModuleInvalid if a side or the result is invalid."""
+    from stato.core.compiler import compile_source
+    from stato.core.render import set_field
+
+    if left == right:
+        return ModuleMerge(path, "both", left)
+    lv, rv = view(left, path), view(right, path)
+    for side, v in (("left", lv), ("right", rv)):
+        if not v.result.valid:
+            codes = ", ".join(d.code for d in v.result.errors)
+            raise ModuleInvalid(
+                f"the {side} {path} has errors ({codes}); fix it with `stato validate` first",
+                [v.result],
+            )
+    first, second = (lv, rv) if strat.winner == "left" else (rv, lv)
+    m = _Merger(path, strat.winner == "left")
+    if first.result.module_type != second.result.module_type:
+        m.conflict("type", first.result.module_type, second.result.module_type)
+        return ModuleMerge(path, strat.winner, first.result.corrected_source, tuple(m.conflicts))
+    changes = _compare(first, second, m)
+    if _cyclic(changes.get("steps")):
+        # Unioned depends_on made a cycle: the winner's dependencies keep the plan a DAG.
+        m = _Merger(path, strat.winner == "left", keep_first_deps=True)
+        changes = _compare(first, second, m)
+    text = first.result.corrected_source
+    for name, value in changes.items():
+        text = set_field(text, name, value)
+    extra = [src for name, src in second.methods.items() if name not in first.methods]
+    if extra:
+        text = _append_methods(text, extra)
+    result = compile_source(text, path, expected_type=first.result.module_type)
+    if not result.valid:
+        codes = ", ".join(f"{d.code} {d.message}" for d in result.errors)
+        raise ModuleInvalid(
+            f"merging {path} gives an invalid module ({codes}); edit one side so they agree",
+            [result],
+        )
+    return ModuleMerge(
+        path, "merged", result.corrected_source, tuple(m.conflicts), tuple(changes)
+    )
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """Two module sets merged: the merged texts by path and what happened to each module."""
+
+    strategy: Strategy
+    modules: dict[str, str]
+    outcomes: tuple[ModuleMerge, ...]
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        return tuple(c for o in self.outcomes for c in o.conflicts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "strategy": self.strategy.id,
+            "modules": [o.to_dict() for o in self.outcomes],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+        }
+
+
+def merge_sets(left: Mapping[str, str], right: Mapping[str, str], strat: Strategy) -> MergeResult:
+    """Merge two module sets {path: text}: one-sided modules are taken, shared ones merged."""
+    outcomes: list[ModuleMerge] = []
+    for path in sorted(set(left) | set(right)):
+        if path not in right:
+            outcomes.append(ModuleMerge(path, "left", left[path]))
+        elif path not in left:
+            outcomes.append(ModuleMerge(path, "right", right[path]))
+        else:
+            outcomes.append(merge_module(path, left[path], right[path], strat))
+    return MergeResult(strat, {o.path: o.text for o in outcomes}, tuple(outcomes))

@@ -1,0 +1,169 @@
+"""Edit plan.py at exact AST positions: a step's status or output, a new step; nothing else moves."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from stato.core.edits import Edit, Offsets, apply_edits
+from stato.errors import StatoError
+
+
+class PlanEditError(StatoError):
+    """plan.py cannot be edited in place (no literal steps list, unknown step id, ...)."""
+
+
+@dataclass(frozen=True)
+class StepsList:
+    """Where the ``steps`` list literal sits in a plan's source, and its step dicts by id."""
+
+    node: ast.List
+    by_id: dict[int, ast.Dict]
+    offsets: Offsets
+
+
+def _lit(value: Any) -> str:
+    """A Python literal for the values a step edit writes (str, int, list of int)."""
+    import json
+
+    if isinstance(value, bool) or not isinstance(value, (str, int, list, tuple)):
+        raise TypeError(f"cannot write {type(value).__name__} into a plan step")
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_lit(v) for v in value) + "]"
+    # A JSON string or integer is also a valid Python literal (same escapes, double quotes).
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _key(node: ast.expr | None) -> object:
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def locate_steps(source: str) -> StepsList:
+    """Find the first class's last ``steps = [...]`` and index its literal step dicts by id."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise PlanEditError(f"plan.py does not parse (line {exc.lineno}): fix it first") from exc
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef)), None)
+    if cls is None:
+        raise PlanEditError("plan.py has no class: write a plan module first")
+    value: ast.expr | None = None
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "steps" for t in stmt.targets
+        ):
+            value = stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            if stmt.target.id == "steps" and stmt.value is not None:
+                value = stmt.value
+    if not isinstance(value, ast.List):
+        raise PlanEditError("plan.py's steps is not a list literal: edit it by hand")
+    by_id: dict[int, ast.Dict] = {}
+    for element in value.elts:
+        if not isinstance(element, ast.Dict):
+            continue
+        for k, v in zip(element.keys, element.values):
+            ident = _key(v) if _key(k) == "id" else None
+            if isinstance(ident, int) and not isinstance(ident, bool):
+                by_id.setdefault(ident, element)
+    return StepsList(value, by_id, Offsets(source))
+
+
+def _append_item(source: str, off: Offsets, node: ast.expr, items: Sequence[ast.AST], text: str) -> list[Edit]:
+    """Edits that add ``text`` as the last item of a list or dict literal, in its own layout.
+
+    One item per line stays one item per line (with the same indent, keeping a trailing comma
+    and any comment after the last item where they were); a one-line literal stays one line.
+    """
+    start, end = off.span(node)
+    close = end - 1  # the closing bracket or brace
+    if not items:
+        return [Edit(start + 1, close, text)] if not source[start + 1 : close].strip() else [
+            Edit(close, close, text)
+        ]
+    last = items[-1]
+    _, last_end = off.span(last)
+    tail = source[last_end:close]
+    comma = tail.find(",") if tail.lstrip().startswith(",") else -1
+    first_line = node.lineno  # type: ignore[attr-defined]
+    own_lines = last.lineno != first_line  # type: ignore[attr-defined]
+    if not own_lines:
+        at = last_end + comma + 1 if comma >= 0 else last_end
+        return [Edit(at, at, (" " if comma >= 0 else ", ") + text)]
+    line = source[off.starts[last.lineno - 1] :]  # type: ignore[attr-defined]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    after = last_end + comma + 1 if comma >= 0 else last_end
+    newline = source.find("\n", after)
+    if 0 <= newline < close:
+        # Insert at the end of the last item's line, so a comment there stays on its line.
+        at = newline - 1 if newline > 0 and source[newline - 1] == "\r" else newline
+        eol = source[at : newline + 1]
+        item = eol + indent + text + ("," if comma >= 0 else "")
+    else:  # the closing bracket shares the last item's line
+        at = after
+        item = ("\r\n" if "\r\n" in source else "\n") + indent + text
+    if comma >= 0:
+        return [Edit(at, at, item)]
+    if at == last_end:
+        return [Edit(at, at, "," + item)]
+    return [Edit(last_end, last_end, ","), Edit(at, at, item)]
+
+
+def _set_key(source: str, off: Offsets, node: ast.Dict, key: str, value: Any) -> list[Edit]:
+    for k, v in zip(node.keys, node.values):
+        if _key(k) == key:
+            start, end = off.span(v)
+            return [Edit(start, end, _lit(value))]
+    items = [v for v in node.values]
+    return _append_item(source, off, node, items, f"{_lit(key)}: {_lit(value)}")
+
+
+def step_ids(source: str) -> list[int]:
+    return sorted(locate_steps(source).by_id)
+
+
+def set_step(source: str, step_id: int, **values: Any) -> str:
+    """Set keys (``status=``, ``output=``, ...) of one step; every byte outside that step stays."""
+    found = locate_steps(source)
+    node = found.by_id.get(step_id)
+    if node is None:
+        ids = ", ".join(str(i) for i in sorted(found.by_id)) or "none"
+        raise PlanEditError(f"plan.py has no step with id {step_id} (ids: {ids})")
+    edits: list[Edit] = []
+    for key, value in values.items():
+        if value is not None:
+            edits.extend(_set_key(source, found.offsets, node, key, value))
+    return apply_edits(source, edits)
+
+
+def add_step(
+    source: str,
+    action: str,
+    depends_on: Sequence[int] = (),
+    status: str = "pending",
+) -> tuple[str, int]:
+    """Append ``{"id": N, "action": ..., "status": ..., "depends_on": [...]}``; returns (source, N)."""
+    found = locate_steps(source)
+    missing = [d for d in depends_on if d not in found.by_id]
+    if missing:
+        ids = ", ".join(str(i) for i in sorted(found.by_id)) or "none"
+        raise PlanEditError(
+            f"plan.py has no step {', '.join(map(str, missing))} to depend on (ids: {ids})"
+        )
+    new_id = max(found.by_id, default=0) + 1
+    fields = {"id": new_id, "action": action, "status": status, "depends_on": list(depends_on)}
+    text = "{" + ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in fields.items()) + "}"
+    node = found.node
+    edits = _append_item(source, found.offsets, node, node.elts, text)
+    return apply_edits(source, edits), new_id
+
+
+def step_span(source: str, step_id: int) -> tuple[int, int]:
+    """Character offsets of one step's dict literal (for callers and tests that check bytes)."""
+    found = locate_steps(source)
+    node = found.by_id.get(step_id)
+    if node is None:
+        raise PlanEditError(f"plan.py has no step with id {step_id}")
+    return found.offsets.span(node)
