@@ -1,0 +1,143 @@
+"""Writing module source: readable Python literals, whole modules, and one-field edits in place."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from typing import Any
+
+from stato.core.edits import Edit, Offsets, apply_edits
+
+WIDTH = 88
+
+
+def _str_literal(value: str) -> str:
+    multiline = "\n" in value and '"""' not in value and "\\" not in value
+    if multiline and not value.endswith('"') and all(c in "\n\t" or c.isprintable() for c in value):
+        return '"""' + value + '"""'  # exact: evaluating it gives back ``value``
+    r = repr(value)
+    if r.startswith("'") and '"' not in value:
+        r = '"' + r[1:-1].replace("\\'", "'") + '"'
+    return r
+
+
+def py_literal(value: Any, indent: str = "") -> str:
+    """A Python literal for ``value`` (plain data only), wrapped one item a line when long."""
+    if isinstance(value, str):
+        return _str_literal(value)
+    if isinstance(value, (bool, int, float)) or value is None:
+        return repr(value)
+    inner = indent + "    "
+    if isinstance(value, Mapping):
+        items = [f"{py_literal(k, inner)}: {py_literal(v, inner)}" for k, v in value.items()]
+        open_, close = "{", "}"
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        seq = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+        items = [py_literal(v, inner) for v in seq]
+        open_, close = ("(", ")") if isinstance(value, tuple) else ("[", "]")
+        if isinstance(value, tuple) and len(items) == 1:
+            items[0] += ","
+        if isinstance(value, (set, frozenset)):
+            if not items:
+                return "set()"
+            open_, close = "{", "}"
+    else:
+        raise TypeError(f"cannot write a {type(value).__name__} as a module literal")
+    flat = open_ + ", ".join(items) + close
+    if len(flat) + len(indent) <= WIDTH and "\n" not in flat:
+        return flat
+    return open_ + "\n" + "".join(f"{inner}{item},\n" for item in items) + indent + close
+
+
+def class_name_for(name: str, suffix: str = "") -> str:
+    """A CamelCase class name from any text, with an optional type suffix."""
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in name).split() if w]
+    base = "".join(w[:1].upper() + w[1:] for w in words) or "Module"
+    if base[0].isdigit():
+        base = "M" + base
+    return base if not suffix or base.endswith(suffix) else base + suffix
+
+
+def render_module(
+    class_name: str,
+    fields: Mapping[str, Any],
+    docstring: str | None = None,
+    methods_source: str | None = None,
+) -> str:
+    """A whole module: one class with a docstring, its fields in order, then its methods."""
+    lines = [f"class {class_name}:"]
+    if docstring:
+        doc = docstring.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        lines.append(f'    """{doc}"""')
+    for name, value in fields.items():
+        lines.append(f"    {name} = {py_literal(value, '    ')}")
+    if methods_source:
+        lines.append("")
+        lines.extend(methods_source.rstrip("\n").splitlines())
+    if len(lines) == 1:
+        lines.append("    pass")
+    return "\n".join(lines) + "\n"
+
+
+def default_run(class_name: str, params_field: str | None = "default_params") -> str:
+    """A typed, side-effect-free run() for generated skills."""
+    merged = f"{{**{class_name}.{params_field}, **kwargs}}" if params_field else "dict(kwargs)"
+    return (
+        "    @staticmethod\n"
+        "    def run(**kwargs: object) -> dict[str, object]:\n"
+        '        """Return the parameters to use: the defaults, overridden by kwargs."""\n'
+        f"        return {merged}\n"
+    )
+
+
+def _first_class(tree: ast.Module) -> ast.ClassDef:
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            return stmt
+    raise ValueError("the module has no class")
+
+
+def set_field(source: str, name: str, value: Any) -> str:
+    """Replace one class-level field's value in place (or add it at the end of the class body)."""
+    tree = ast.parse(source)
+    cls = _first_class(tree)
+    off = Offsets(source)
+    target = None
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+            target = stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name and stmt.value:
+            target = stmt.value
+    first = cls.body[0]
+    indent = " " * first.col_offset
+    if target is not None:
+        start, end = off.span(target)
+        line_start = source.rfind("\n", 0, start) + 1
+        stmt_indent = source[line_start:start][: len(source[line_start:start]) - len(source[line_start:start].lstrip())]
+        return apply_edits(source, [Edit(start, end, py_literal(value, stmt_indent))])
+    assigns = [s for s in cls.body if isinstance(s, (ast.Assign, ast.AnnAssign))]
+    docs = [s for s in cls.body[:1] if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)]
+    anchor = (assigns or docs or [None])[-1]
+    text = f"{name} = {py_literal(value, indent)}"
+    if anchor is None:  # the class holds only methods: put the field first
+        start = off.offset(first.lineno, first.col_offset)
+        return apply_edits(source, [Edit(start, start, f"{text}\n{indent}")])
+    _, end = off.span(anchor)
+    return apply_edits(source, [Edit(end, end, f"\n{indent}{text}")])
+
+
+def remove_field(source: str, name: str) -> str:
+    """Delete a class-level field's assignment lines (no-op when absent)."""
+    tree = ast.parse(source)
+    cls = _first_class(tree)
+    off = Offsets(source)
+    edits = []
+    for stmt in cls.body:
+        names = [t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)]
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names = [stmt.target.id]
+        if names == [name] and len(cls.body) > 1:
+            start = off.offset(stmt.lineno, 0)
+            end = off.offset(stmt.end_lineno or stmt.lineno, 0) + len(off.lines[(stmt.end_lineno or stmt.lineno) - 1])
+            edits.append(Edit(start, end, ""))
+    return apply_edits(source, edits) if edits else source
