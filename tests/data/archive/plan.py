@@ -1,0 +1,23 @@
+class AnalysisPlan:
+    """scRNA-seq analysis pipeline plan."""
+
+    name = "cortex_analysis"
+    objective = "Complete scRNA-seq analysis of mouse cortex P14"
+    version = "1.0.0"
+    # the steps, in order
+    steps = [
+        {"id": 1, "action": "load_data", "status": "complete", "output": "12000 cells", "depends_on": []},
+        {"id": 2, "action": "qc_filtering", "status": "complete", "depends_on": [1], "output": "10200 cells kept"},
+        {
+            "id": 3,
+            "action": "normalize",
+            "output": "SCTransform",  # why: variance
+            "status": "running",
+            "depends_on": [2],
+        },
+        {"id": 4, "action": "find_hvg", "status": "pending", "depends_on": [3]},
+        {"id": 5, "action": "cluster", "status": "failed", "depends_on": [4]},
+    ]
+    decision_log = """
+    Chose SCTransform over log-normalize for better variance stabilization.
+    """
