@@ -48,7 +48,7 @@ def same(a: Any, b: Any) -> bool:
 
 @dataclass(frozen=True)
 class ModuleView:
-    """What a module holds, for comparing: every field (materialized or as code) and every method."""
+    """What a module holds: every field (materialized, or as code) and every method."""
 
     result: ValidationResult
     fields: dict[str, Any]
@@ -95,14 +95,13 @@ def view(source: str, path: str = "<module>") -> ModuleView:
         where = offsets(text)
         for item in node.body:
             targets: list[ast.expr] = []
+            value: ast.expr | None = None
             if isinstance(item, ast.Assign):
-                targets = list(item.targets)
+                targets, value = list(item.targets), item.value
             elif isinstance(item, ast.AnnAssign) and item.value is not None:
-                targets = [item.target]
+                targets, value = [item.target], item.value
             for target in targets:
-                if isinstance(target, ast.Name) and target.id not in fields:
-                    value = item.value
-                    assert value is not None
+                if value is not None and isinstance(target, ast.Name) and target.id not in fields:
                     fields[target.id] = Code(where.text(value))
     return ModuleView(result, fields, method_sources(text))
 

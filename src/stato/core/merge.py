@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stato.core.diff import Code, ModuleView, canon, same, view
+from stato.core.model import ValidationResult
 from stato.errors import ModuleInvalid, UsageError
 
 
@@ -23,9 +24,9 @@ class Strategy:
 STRATEGIES: dict[str, Strategy] = {
     s.id: s
     for s in (
-        Strategy("union", "left", False, "take everything; a conflict keeps the left value"),
-        Strategy("prefer-left", "left", True, "take everything; a conflict takes the left value"),
-        Strategy("prefer-right", "right", True, "take everything; a conflict takes the right value"),
+        Strategy("union", "left", False, "a conflict keeps the left value and stays reported"),
+        Strategy("prefer-left", "left", True, "a conflict takes the left value"),
+        Strategy("prefer-right", "right", True, "a conflict takes the right value"),
     )
 }
 
@@ -41,7 +42,7 @@ def strategy(name: str) -> Strategy:
 
 @dataclass(frozen=True)
 class Conflict:
-    """One value that differs on the two sides; ``where`` is a field path like ``steps[id=3].status``."""
+    """A value that differs on the two sides, at a field path like ``steps[id=3].status``."""
 
     path: str
     where: str
@@ -50,12 +51,11 @@ class Conflict:
     kept: str  # "left" | "right"
 
     def to_dict(self) -> dict[str, Any]:
-        show = lambda v: v.text if isinstance(v, Code) else v  # noqa: E731
         return {
             "path": self.path,
             "field": self.where,
-            "left": show(self.left),
-            "right": show(self.right),
+            "left": plain(self.left),
+            "right": plain(self.right),
             "kept": self.kept,
         }
 
@@ -69,14 +69,23 @@ class ModuleMerge:
     text: str
     conflicts: tuple[Conflict, ...] = ()
     fields: tuple[str, ...] = ()  # fields of the merged text that differ from the winner's
+    module_type: str | None = None
+    class_name: str | None = None
+    version: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "origin": self.origin,
+            "type": self.module_type,
             "changed_fields": list(self.fields),
             "conflicts": [c.to_dict() for c in self.conflicts],
         }
+
+
+def plain(value: Any) -> Any:
+    """A value ready for JSON: code as its source text."""
+    return value.text if isinstance(value, Code) else value
 
 
 class _Merger:
@@ -258,20 +267,16 @@ def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMer
     from stato.core.render import set_field
 
     if left == right:
-        return ModuleMerge(path, "both", left)
+        return _taken(path, "both", left)
     lv, rv = view(left, path), view(right, path)
-    for side, v in (("left", lv), ("right", rv)):
-        if not v.result.valid:
-            codes = ", ".join(d.code for d in v.result.errors)
-            raise ModuleInvalid(
-                f"the {side} {path} has errors ({codes}); fix it with `stato validate` first",
-                [v.result],
-            )
+    _require_valid(lv.result, "left")
+    _require_valid(rv.result, "right")
     first, second = (lv, rv) if strat.winner == "left" else (rv, lv)
     m = _Merger(path, strat.winner == "left")
     if first.result.module_type != second.result.module_type:
         m.conflict("type", first.result.module_type, second.result.module_type)
-        return ModuleMerge(path, strat.winner, first.result.corrected_source, tuple(m.conflicts))
+        winner = left if strat.winner == "left" else right
+        return _outcome(path, strat.winner, winner, first.result, tuple(m.conflicts))
     changes = _compare(first, second, m)
     if _cyclic(changes.get("steps")):
         # Unioned depends_on made a cycle: the winner's dependencies keep the plan a DAG.
@@ -290,9 +295,48 @@ def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMer
             f"merging {path} gives an invalid module ({codes}); edit one side so they agree",
             [result],
         )
-    return ModuleMerge(
-        path, "merged", result.corrected_source, tuple(m.conflicts), tuple(changes)
+    return _outcome(
+        path, "merged", result.corrected_source, result, tuple(m.conflicts), tuple(changes)
     )
+
+
+def _require_valid(result: ValidationResult, side: str) -> None:
+    if not result.valid:
+        codes = ", ".join(d.code for d in result.errors)
+        raise ModuleInvalid(
+            f"the {side} {result.path} has errors ({codes}); fix it with `stato validate` first",
+            [result],
+        )
+
+
+def _outcome(
+    path: str,
+    origin: str,
+    text: str,
+    result: ValidationResult,
+    conflicts: tuple[Conflict, ...] = (),
+    changed: tuple[str, ...] = (),
+) -> ModuleMerge:
+    version = result.fields.get("version")
+    return ModuleMerge(
+        path,
+        origin,
+        text,
+        conflicts,
+        changed,
+        result.module_type,
+        result.class_name,
+        version if isinstance(version, str) else None,
+    )
+
+
+def _taken(path: str, origin: str, text: str) -> ModuleMerge:
+    """A module taken as it is from one side (or both, identical); it must validate."""
+    from stato.core.compiler import compile_source
+
+    result = compile_source(text, path)
+    _require_valid(result, "right" if origin == "right" else "left")
+    return _outcome(path, origin, text, result)
 
 
 @dataclass(frozen=True)
@@ -320,9 +364,9 @@ def merge_sets(left: Mapping[str, str], right: Mapping[str, str], strat: Strateg
     outcomes: list[ModuleMerge] = []
     for path in sorted(set(left) | set(right)):
         if path not in right:
-            outcomes.append(ModuleMerge(path, "left", left[path]))
+            outcomes.append(_taken(path, "left", left[path]))
         elif path not in left:
-            outcomes.append(ModuleMerge(path, "right", right[path]))
+            outcomes.append(_taken(path, "right", right[path]))
         else:
             outcomes.append(merge_module(path, left[path], right[path], strat))
     return MergeResult(strat, {o.path: o.text for o in outcomes}, tuple(outcomes))
