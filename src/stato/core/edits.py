@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,7 +39,9 @@ class Offsets:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.lines = source.splitlines(keepends=True)
+        # Python ends a line only at \r\n, \r or \n; str.splitlines() also splits at \x0c, \x85,
+        # U+2028 ... which may sit inside a string literal and would shift every later offset.
+        self.lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", source)
         self.starts: list[int] = []
         pos = 0
         for line in self.lines:
