@@ -1,4 +1,4 @@
-"""Edit plan.py at exact AST positions: a step's status or output, a new step; nothing else moves."""
+"""Edit plan.py at exact AST positions: set a step's status or output, add a step; nothing else."""
 
 from __future__ import annotations
 
@@ -51,27 +51,30 @@ def locate_steps(source: str) -> StepsList:
         raise PlanEditError("plan.py has no class: write a plan module first")
     value: ast.expr | None = None
     for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "steps" for t in stmt.targets
-        ):
-            value = stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            if stmt.target.id == "steps" and stmt.value is not None:
-                value = stmt.value
+        if isinstance(stmt, ast.Assign):
+            targets, assigned = stmt.targets, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, assigned = [stmt.target], stmt.value
+        else:
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "steps" for t in targets):
+            value = assigned  # the last assignment is the one the class keeps
     if not isinstance(value, ast.List):
         raise PlanEditError("plan.py's steps is not a list literal: edit it by hand")
     by_id: dict[int, ast.Dict] = {}
     for element in value.elts:
         if not isinstance(element, ast.Dict):
             continue
-        for k, v in zip(element.keys, element.values):
+        for k, v in zip(element.keys, element.values, strict=True):
             ident = _key(v) if _key(k) == "id" else None
             if isinstance(ident, int) and not isinstance(ident, bool):
                 by_id.setdefault(ident, element)
     return StepsList(value, by_id, Offsets(source))
 
 
-def _append_item(source: str, off: Offsets, node: ast.expr, items: Sequence[ast.AST], text: str) -> list[Edit]:
+def _append_item(
+    source: str, off: Offsets, node: ast.expr, items: Sequence[ast.AST], text: str
+) -> list[Edit]:
     """Edits that add ``text`` as the last item of a list or dict literal, in its own layout.
 
     One item per line stays one item per line (with the same indent, keeping a trailing comma
@@ -80,14 +83,16 @@ def _append_item(source: str, off: Offsets, node: ast.expr, items: Sequence[ast.
     start, end = off.span(node)
     close = end - 1  # the closing bracket or brace
     if not items:
-        return [Edit(start + 1, close, text)] if not source[start + 1 : close].strip() else [
-            Edit(close, close, text)
-        ]
+        return (
+            [Edit(start + 1, close, text)]
+            if not source[start + 1 : close].strip()
+            else [Edit(close, close, text)]
+        )
     last = items[-1]
     _, last_end = off.span(last)
     tail = source[last_end:close]
     comma = tail.find(",") if tail.lstrip().startswith(",") else -1
-    first_line = node.lineno  # type: ignore[attr-defined]
+    first_line = node.lineno
     own_lines = last.lineno != first_line  # type: ignore[attr-defined]
     if not own_lines:
         at = last_end + comma + 1 if comma >= 0 else last_end
@@ -112,7 +117,7 @@ def _append_item(source: str, off: Offsets, node: ast.expr, items: Sequence[ast.
 
 
 def _set_key(source: str, off: Offsets, node: ast.Dict, key: str, value: Any) -> list[Edit]:
-    for k, v in zip(node.keys, node.values):
+    for k, v in zip(node.keys, node.values, strict=True):
         if _key(k) == key:
             start, end = off.span(v)
             return [Edit(start, end, _lit(value))]
@@ -144,7 +149,7 @@ def add_step(
     depends_on: Sequence[int] = (),
     status: str = "pending",
 ) -> tuple[str, int]:
-    """Append ``{"id": N, "action": ..., "status": ..., "depends_on": [...]}``; returns (source, N)."""
+    """Append ``{"id": N, "action": A, "status": S, "depends_on": [...]}``; return (source, N)."""
     found = locate_steps(source)
     missing = [d for d in depends_on if d not in found.by_id]
     if missing:

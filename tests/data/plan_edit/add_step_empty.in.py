@@ -1,0 +1,5 @@
+# op: {"add_step": "first thing"}
+class ProjectPlan:
+    name = "p"
+    objective = "o"
+    steps = []
