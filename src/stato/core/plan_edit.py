@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stato.core.edits import Edit, Offsets, apply_edits
+from stato.core.render import py_literal
 from stato.errors import StatoError
 
 
@@ -22,18 +23,6 @@ class StepsList:
     node: ast.List
     by_id: dict[int, ast.Dict]
     offsets: Offsets
-
-
-def _lit(value: Any) -> str:
-    """A Python literal for the values a step edit writes (str, int, list of int)."""
-    import json
-
-    if isinstance(value, bool) or not isinstance(value, (str, int, list, tuple)):
-        raise TypeError(f"cannot write {type(value).__name__} into a plan step")
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_lit(v) for v in value) + "]"
-    # A JSON string or integer is also a valid Python literal (same escapes, double quotes).
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _key(node: ast.expr | None) -> object:
@@ -120,9 +109,9 @@ def _set_key(source: str, off: Offsets, node: ast.Dict, key: str, value: Any) ->
     for k, v in zip(node.keys, node.values, strict=True):
         if _key(k) == key:
             start, end = off.span(v)
-            return [Edit(start, end, _lit(value))]
+            return [Edit(start, end, py_literal(value))]
     items = [v for v in node.values]
-    return _append_item(source, off, node, items, f"{_lit(key)}: {_lit(value)}")
+    return _append_item(source, off, node, items, f"{py_literal(key)}: {py_literal(value)}")
 
 
 def step_ids(source: str) -> list[int]:
@@ -159,7 +148,7 @@ def add_step(
         )
     new_id = max(found.by_id, default=0) + 1
     fields = {"id": new_id, "action": action, "status": status, "depends_on": list(depends_on)}
-    text = "{" + ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in fields.items()) + "}"
+    text = "{" + ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in fields.items()) + "}"
     node = found.node
     edits = _append_item(source, found.offsets, node, node.elts, text)
     return apply_edits(source, edits), new_id
