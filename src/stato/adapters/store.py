@@ -1,0 +1,166 @@
+"""The .stato/ store: one gated write path, backups in .history/, and a lock for concurrent writers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from stato.adapters.fs import read_text, write_atomic
+from stato.core.compiler import compile_source
+from stato.core.model import ValidationResult
+from stato.errors import ModuleInvalid, StatoError, UsageError
+
+STATO_DIR = ".stato"
+SKIP_DIRS = frozenset({".history", "prompts", ".staging", "__pycache__"})
+_STAMP = re.compile(r"\.(\d{8}T\d{6}\d{6}Z)(?:-(\d+))?\.py$")
+
+
+def check_rel(rel: str) -> str:
+    """A module path relative to .stato/: posix, no absolute part, no '..', ends in .py."""
+    p = PurePosixPath(rel.replace("\\", "/"))
+    if p.is_absolute() or ".." in p.parts or not p.parts or rel.startswith("/"):
+        raise UsageError(f"module path '{rel}' must be relative to .stato/ and stay inside it")
+    if p.parts[0] in SKIP_DIRS:
+        raise UsageError(f"module path '{rel}' is inside .stato/{p.parts[0]}/, which holds no modules")
+    text = str(p)
+    return text if text.endswith(".py") else text + ".py"
+
+
+def format_errors(result: ValidationResult) -> str:
+    errs = "; ".join(f"{d.code} line {d.line}: {d.message}" if d.line else f"{d.code}: {d.message}" for d in result.errors)
+    return f"{result.path} is invalid ({errs}); nothing was written"
+
+
+class Store:
+    """A project's .stato/ folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.stato_dir = self.root / STATO_DIR
+        self.history_dir = self.stato_dir / ".history"
+
+    # -- reading ------------------------------------------------------------------
+    def module_paths(self) -> list[str]:
+        if not self.stato_dir.is_dir():
+            return []
+        out: list[str] = []
+        for path in self.stato_dir.rglob("*.py"):
+            rel = path.relative_to(self.stato_dir)
+            if any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts):
+                continue
+            if path.is_file():
+                out.append(rel.as_posix())
+        return sorted(out)
+
+    def path(self, rel: str) -> Path:
+        return self.stato_dir / check_rel(rel)
+
+    def exists(self, rel: str) -> bool:
+        return self.path(rel).is_file()
+
+    def read(self, rel: str) -> str:
+        return read_text(self.path(rel))
+
+    # -- the lock -------------------------------------------------------------------
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        self.stato_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            # One lock for the whole store: a backup name and the write it precedes must not
+            # interleave with another writer's, or a version could be lost between them.
+            with FileLock(str(self.stato_dir / ".lock"), timeout=60):
+                yield
+        except Timeout:
+            raise StatoError(f"another stato process holds {self.stato_dir / '.lock'}; retry when it ends") from None
+
+    # -- history --------------------------------------------------------------------
+    def _history_base(self, rel: str) -> tuple[Path, str]:
+        p = PurePosixPath(check_rel(rel))
+        return self.history_dir / p.parent, p.stem
+
+    def history(self, rel: str) -> list[Path]:
+        folder, stem = self._history_base(rel)
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in folder.iterdir():
+            if path.name.startswith(stem + ".") and _STAMP.search(path.name) and path.name[len(stem):].count(".") == 2:
+                found.append(path)
+        return sorted(found, key=lambda p: _stamp_key(p.name))
+
+    def backup(self, rel: str, text: str | bytes | None = None) -> Path | None:
+        """Copy the current text of ``rel`` (or ``text``) into .history/ under a sortable name."""
+        if text is None:
+            target = self.path(rel)
+            if not target.is_file():
+                return None
+            text = target.read_bytes()
+        folder, stem = self._history_base(rel)
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        dest = folder / f"{stem}.{stamp}.py"
+        n = 1
+        while dest.exists():  # two saves in one microsecond: keep both versions
+            dest = folder / f"{stem}.{stamp}-{n}.py"
+            n += 1
+        write_atomic(dest, text)
+        return dest
+
+    # -- writing ----------------------------------------------------------------------
+    def save(self, rel: str, source: str | bytes, *, expected_type: str | None = None) -> ValidationResult:
+        """The write gate: compile, refuse on E-codes, back up the old text, replace atomically."""
+        return self.save_many({rel: source}, expected_type=expected_type)[0]
+
+    def save_many(self, sources: Mapping[str, str | bytes], *, expected_type: str | None = None) -> list[ValidationResult]:
+        """Compile every module first; write all of them only when none has an E-code."""
+        rels = [check_rel(r) for r in sources]
+        results = [compile_source(src, rel, expected_type) for rel, src in zip(rels, sources.values())]
+        bad = [r for r in results if not r.valid]
+        if bad:
+            raise ModuleInvalid("; ".join(format_errors(r) for r in bad), bad)
+        with self.lock():
+            for rel, result in zip(rels, results):
+                self._replace(rel, result.corrected_source)
+        return results
+
+    def write_raw(self, rel: str, text: str) -> None:
+        """Replace a module with trusted text (a rollback), backing up the current one."""
+        with self.lock():
+            self._replace(check_rel(rel), text)
+
+    def _replace(self, rel: str, text: str) -> bool:
+        target = self.stato_dir / rel
+        new = text.encode("utf-8")
+        if target.is_file():
+            old = target.read_bytes()
+            if old == new:
+                return False
+            self.backup(rel, old)
+        write_atomic(target, new)
+        return True
+
+    def rollback(self, rel: str, to: int | None = None) -> Path:
+        versions = self.history(rel)
+        if not versions:
+            raise StatoError(f"no backups of {rel} in {self.history_dir}")
+        if to is None:
+            chosen = versions[-1]
+        elif 1 <= to <= len(versions):
+            chosen = versions[to - 1]
+        else:
+            raise UsageError(f"--to {to} is out of range: {rel} has backups 1..{len(versions)}")
+        self.write_raw(rel, read_text(chosen))
+        return chosen
+
+    def write_text_atomic(self, path: Path, text: str) -> None:
+        write_atomic(path, text)
+
+
+def _stamp_key(name: str) -> tuple[str, int]:
+    m = _STAMP.search(name)
+    return (m.group(1), int(m.group(2) or 0)) if m else ("", 0)

@@ -1,0 +1,125 @@
+"""The one renderer of bridge files: a small table of contents of the project, same for every agent."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from stato.bridges import markers
+from stato.bridges.summary import PlanView, StepView, Summary
+from stato.bridges.targets import Target
+
+STATO = ".stato"
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,._/*-]*")
+
+RULES = (
+    "Read .stato/plan.py FIRST to understand current progress",
+    "Read relevant skill files BEFORE performing that task",
+    'After completing a step, update plan.py: status -> "complete", add output',
+    "If you learn something new, add to the skill's lessons_learned",
+    "Run `stato validate .stato/` after any changes",
+    "If validation fails, fix errors before proceeding",
+    "After /compact or in a new session, run `stato resume` for a full recap",
+)
+
+
+def front_matter(target: Target) -> str:
+    """The target's front matter as text, or "" when it has none.
+
+    Values are written the way each tool's docs show them: booleans bare (``alwaysApply: true``
+    must be a real boolean for Cursor), an empty value bare (Cursor's ``globs:``), simple words
+    unquoted, anything else double-quoted (a valid YAML string).
+    """
+    if not target.front_matter:
+        return ""
+    lines = ["---"]
+    for key, value in target.front_matter:
+        if isinstance(value, bool):
+            lines.append(f"{key}: {'true' if value else 'false'}")
+        elif value == "":
+            lines.append(f"{key}:")
+        elif _PLAIN.fullmatch(value) and not value.endswith(" "):
+            lines.append(f"{key}: {value}")
+        else:
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def _step(step: StepView) -> str:
+    return f"Step {step.id} -- {step.action} ({step.status})"
+
+
+def _plan_lines(plan: PlanView | None) -> list[str]:
+    lines = ["## Current Plan", ""]
+    if plan is None:
+        return lines + [f"No plan yet. Write one in {STATO}/plan.py (see `stato crystallize`)."]
+    lines.append(f"Objective: {plan.objective or '(none)'}")
+    lines.append(f"Progress: {plan.done}/{plan.total} steps complete")
+    if plan.current is not None:
+        lines.append(f"Current step: {_step(plan.current)}")
+    if plan.next is not None:
+        lines.append(f"Next step: {_step(plan.next)}")
+    if plan.current is None and plan.next is None:
+        if plan.total and plan.done == plan.total:
+            lines.append("All steps are complete.")
+        else:
+            lines.append("No step is ready: check failed or blocked steps.")
+    lines.append(f"Full plan: {STATO}/{plan.path}")
+    return lines
+
+
+def render_body(summary: Summary) -> str:
+    """The Markdown every target carries inside its stato block."""
+    out = [
+        "# Stato Project",
+        "",
+        "This project uses Stato for structured expertise management.",
+        "All agent state lives in .stato/ as validated Python modules.",
+    ]
+    ctx = summary.context
+    if ctx is not None and ctx.project:
+        desc = f": {_cell(ctx.description)}" if ctx.description else ""
+        out += ["", f"Project: {_cell(ctx.project)}{desc}"]
+    out += ["", "## Available Skills", ""]
+    if summary.skills:
+        out += ["| Skill | Version | Key Parameters | Lessons | File |", "|---|---|---|---|---|"]
+        for s in summary.skills:
+            n = len(s.lessons)
+            version = f"v{s.version}" if s.version else "-"
+            out.append(
+                f"| {_cell(s.name)} | {version} | {_cell(s.key_params()) or '-'} | "
+                f"{n} lesson{'' if n == 1 else 's'} | {STATO}/{s.path} |"
+            )
+        out += ["", "Read the skill's file for its full parameters and lessons when needed."]
+    else:
+        out.append(f"No skills yet. Add them in {STATO}/skills/ (see `stato crystallize`).")
+    out += [""] + _plan_lines(summary.plan)
+    if summary.memory is not None:
+        phase = f" (phase: {_cell(summary.memory.phase)})" if summary.memory.phase else ""
+        out += ["", f"Working memory: {STATO}/{summary.memory.path}{phase}"]
+    if ctx is not None:
+        out.append(f"Project context: {STATO}/{ctx.path}")
+    if summary.invalid:
+        out += ["", "## Needs Attention", ""]
+        out += [f"- {STATO}/{i.path}: {' '.join(i.codes)} {_cell(i.message)}" for i in summary.invalid]
+        out.append("Run `stato validate .stato/` and fix these before relying on them.")
+    out += ["", "## Working Rules", ""]
+    out += [f"{n}. {rule}" for n, rule in enumerate(RULES, 1)]
+    return "\n".join(out) + "\n"
+
+
+def render_block(target: Target, body: str, linked: bool) -> str:
+    """What goes between the markers: the body, or a one-line import of the linked file."""
+    if linked and target.link:
+        return f"@{target.link}"
+    return body
+
+
+def render_file(target: Target, body: str, existing: str | None, linked: bool = False) -> str:
+    """The target file's full new text, given its current text (None when absent)."""
+    return markers.upsert(existing, render_block(target, body, linked), front_matter(target))

@@ -1,0 +1,109 @@
+"""Agent Skills export: one NAME/SKILL.md per skill, front matter written by a YAML serializer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from stato.bridges.summary import SkillView, short_value
+from stato.core.agentskills import MAX_NAME, clean_description, skill_dir_name
+
+GENERATOR = "stato"
+SKILL_FILE = "SKILL.md"
+
+
+@dataclass(frozen=True)
+class SkillExport:
+    folder: str  # the Agent Skill name, equal to the folder name
+    skill: SkillView
+    text: str
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    """Folder names made unique by a numeric suffix, still within the 64-character limit."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        candidate, n = name, 2
+        while candidate in seen:
+            suffix = f"-{n}"
+            candidate = name[: MAX_NAME - len(suffix)].rstrip("-") + suffix
+            n += 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def description_for(skill: SkillView) -> str:
+    """The skill's description (or docstring), else one generated from its name and parameters."""
+    text = skill.description or ""
+    if not text.strip():
+        params = ", ".join(k for k, _ in skill.params[:5])
+        text = f"Learned procedure '{skill.name}' from this project's stato modules"
+        text += f" (parameters: {params})." if params else "."
+    return clean_description(text)
+
+
+def front_matter(folder: str, skill: SkillView) -> str:
+    import yaml  # heavy: only the skills export needs it
+
+    meta = {"generated-by": GENERATOR, "source": f".stato/{skill.path}", "stato-name": skill.name}
+    if skill.version:
+        meta["version"] = skill.version
+    data = {"name": folder, "description": description_for(skill), "metadata": meta}
+    # width: keep each value on one line; quoting is the serializer's job (a ": " in a
+    # description must never reach a strict YAML parser bare).
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                          width=100_000)
+    return f"---\n{text}---\n"
+
+
+def body(skill: SkillView) -> str:
+    out = [f"# {skill.name}", ""]
+    if skill.description:
+        out += [" ".join(skill.description.split()), ""]
+    version = f" (version {skill.version})" if skill.version else ""
+    out += [
+        f"Source of truth: `.stato/{skill.path}`{version}. Edit that module, not this file; "
+        "`stato bridge --platform skills` regenerates it.",
+        "",
+    ]
+    if skill.params:
+        out += ["## Parameters", "", "| Parameter | Default |", "|---|---|"]
+        out += [f"| {k} | `{short_value(v, 60)}` |" for k, v in skill.params]
+        out.append("")
+    if skill.lessons:
+        out += ["## Lessons learned", ""] + [f"- {lesson}" for lesson in skill.lessons] + [""]
+    if skill.depends_on:
+        out += ["## Depends on", "", ", ".join(skill.depends_on), ""]
+    out += [
+        "## After using this skill",
+        "",
+        f"If you learn something new, add it to `lessons_learned` in `.stato/{skill.path}` "
+        "and run `stato validate .stato/`.",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def export(skills: Iterable[SkillView]) -> list[SkillExport]:
+    """One export per skill, folder names derived by the Agent Skills rules and made unique."""
+    items = list(skills)
+    folders = _unique(skill_dir_name(s.name) for s in items)
+    return [SkillExport(f, s, front_matter(f, s) + "\n" + body(s)) for f, s in zip(folders, items)]
+
+
+def generated_by_stato(text: str) -> bool:
+    """True when an existing SKILL.md was written by this export (so it may be replaced)."""
+    import yaml
+
+    if not text.startswith("---"):
+        return False
+    parts = text.split("---", 2)
+    if len(parts) < 3:
+        return False
+    try:
+        data = yaml.safe_load(parts[1])
+    except yaml.YAMLError:
+        return False
+    meta = data.get("metadata") if isinstance(data, dict) else None
+    return isinstance(meta, dict) and meta.get("generated-by") == GENERATOR

@@ -1,0 +1,197 @@
+"""`stato registry`: list, search, install and publish expertise packages; add/remove registries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+TIMEOUT = 10.0
+CONFLICT_CHOICES = ("ask", "replace", "rename", "skip")
+
+_registry_option = click.option(
+    "--registry", "registry_url", metavar="URL",
+    help="Use only this registry (folder, file:// or http(s):// URL) for this call.")
+_timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=TIMEOUT, show_default=True,
+    help="Seconds to wait for a registry to connect or send data.")
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+
+
+def _path_option(help_text: str) -> Callable[[F], F]:
+    return click.option("--path", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("."), show_default=True, help=help_text)
+
+
+def _fail_quietly() -> None:
+    """Exit 1 after a message already printed ("nothing happened" is a failure)."""
+    click.get_current_context().exit(1)
+
+
+def _root(path: Path) -> Path | None:
+    """The project at or above ``path``, or None outside a project."""
+    from stato.errors import ProjectNotFound
+    from stato.ops.project import find_root
+
+    try:
+        return find_root(path)
+    except ProjectNotFound:
+        return None
+
+
+@click.group("registry")
+def registry() -> None:
+    """List, search, install and publish expertise packages.
+
+    Registries are searched in order: STATO_REGISTRY, .stato/config.toml,
+    ~/.config/stato/config.toml, then the built-in one (works offline).
+    """
+
+
+@registry.command("list")
+@_json_option
+@_registry_option
+@_timeout_option
+@_path_option("Project whose .stato/config.toml names registries.")
+def list_(as_json: bool, registry_url: str | None, timeout: float, path: Path) -> None:
+    """List the packages every registry offers (newest version of each)."""
+    from stato.ops.registry import list_packages
+
+    result = list_packages(_root(path), registry_url, timeout)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(result.to_dict())
+    else:
+        from stato.cli.render import registry as render
+
+        render.listing(result)
+
+
+@registry.command("search")
+@click.argument("query")
+@_json_option
+@_registry_option
+@_timeout_option
+@_path_option("Project whose .stato/config.toml names registries.")
+def search(query: str, as_json: bool, registry_url: str | None, timeout: float,
+           path: Path) -> None:
+    """Find packages by keyword, ranked by name, then tags, then description."""
+    from stato.ops.registry import search as run
+
+    result = run(_root(path), query, registry_url, timeout)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(result.to_dict())
+    else:
+        from stato.cli.render import registry as render
+
+        render.listing(result)
+    if not result.packages:
+        _fail_quietly()
+
+
+@registry.command("install")
+@click.argument("spec", metavar="NAME[@VERSION]")
+@_path_option("Project to install into.")
+@click.option("--on-conflict", type=click.Choice(CONFLICT_CHOICES), default="ask",
+              show_default=True, help="What to do when a module already exists with other text.")
+@click.option("--dry-run", is_flag=True, help="Download and verify, report what would change.")
+@_registry_option
+@_timeout_option
+@_json_option
+def install(spec: str, path: Path, on_conflict: str, dry_run: bool, registry_url: str | None,
+            timeout: float, as_json: bool) -> None:
+    """Download a package, verify its sha256, and import its modules."""
+    from stato.cli.render import registry as render
+    from stato.ops.project import find_root
+    from stato.ops.registry import install as run
+
+    root = find_root(path)
+    with render.download_progress(spec) as progress:
+        result = run(root, spec, registry_url, on_conflict, dry_run, progress, timeout)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(result.to_dict())
+    else:
+        render.install(result)
+
+
+@registry.command("publish")
+@click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--to", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The registry folder (created when missing).")
+@click.option("--name", help="Package name (default: the archive's name, lowercased).")
+@click.option("--version", "version", help="Package version (default: the latest published, "
+                                           "or 1.0.0).")
+@click.option("--description", help="One line about the package.")
+@click.option("--author", help="Who publishes it.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@_json_option
+def publish(archive: Path, folder: Path, name: str | None, version: str | None,
+            description: str | None, author: str | None, tags: tuple[str, ...],
+            as_json: bool) -> None:
+    """Privacy-scan ARCHIVE, copy it into a registry folder and update index.toml."""
+    from stato.ops.registry_publish import publish as run
+    from stato.ops.registry_publish import read_ignore
+
+    result = run(archive, folder, name=name, version=version, description=description,
+                 author=author, tags=list(tags) if tags else None,
+                 ignore=read_ignore(_root(Path("."))))
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(result.to_dict())
+    else:
+        from stato.cli.render import registry as render
+
+        render.publish(result)
+
+
+def _config_file(path: Path, user: bool) -> Path:
+    from stato.adapters import config
+
+    root = None if user else _root(path)
+    return config.project_config(root) if root is not None else config.user_config()
+
+
+@registry.command("add")
+@click.argument("address", metavar="URL")
+@click.option("--user", is_flag=True, help="Edit ~/.config/stato/config.toml, not the project's.")
+@_path_option("Project whose .stato/config.toml to edit.")
+def add(address: str, user: bool, path: Path) -> None:
+    """Add a registry (folder, file:// or http(s):// URL) to the config."""
+    from stato.adapters.config import edit_registries
+    from stato.adapters.registry import locate
+    from stato.cli.console import echo
+
+    locate(address)  # refuse an unusable address before writing it down
+    target = _config_file(path, user)
+    if not edit_registries(target, add=address):
+        echo(f"{address} is already in {target}; nothing changed.", err=True)
+        _fail_quietly()
+        return
+    echo(f"Added {address} to {target}.")
+
+
+@registry.command("remove")
+@click.argument("address", metavar="URL")
+@click.option("--user", is_flag=True, help="Edit ~/.config/stato/config.toml, not the project's.")
+@_path_option("Project whose .stato/config.toml to edit.")
+def remove(address: str, user: bool, path: Path) -> None:
+    """Remove a registry from the config ("builtin" turns the built-in one off)."""
+    from stato.adapters.config import edit_registries
+    from stato.cli.console import echo
+
+    target = _config_file(path, user)
+    if not edit_registries(target, remove=address):
+        echo(f"{address} is not in {target}; nothing changed.", err=True)
+        _fail_quietly()
+        return
+    echo(f"Removed {address} from {target}.")

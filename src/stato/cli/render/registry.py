@@ -1,0 +1,105 @@
+"""Render registry listings, installs and publishes for people; a progress bar for downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from stato.cli.console import console, echo, is_tty
+
+if TYPE_CHECKING:
+    from stato.ops.registry import InstallResult, Listing
+    from stato.ops.registry_publish import PublishResult
+
+
+def failures(lines: tuple[str, ...]) -> None:
+    for line in lines:
+        echo(f"warning: {line}", err=True)
+
+
+def listing(result: Listing) -> None:
+    """A table of packages (rich on a terminal, aligned plain text in a pipe)."""
+    failures(result.failures)
+    if not result.packages:
+        what = f"matching {result.query!r}" if result.query is not None else "in"
+        echo(f"No packages {what} {', '.join(result.registries)}.")
+        return
+    several = len({f.registry for f in result.packages}) > 1
+    rows = []
+    for found in result.packages:
+        e = found.entry
+        row = [e.name, e.version, str(e.modules), ", ".join(e.tags), e.description]
+        rows.append(row + ([found.registry] if several else []))
+    header = ["package", "version", "modules", "tags", "description"]
+    header += ["registry"] if several else []
+    if is_tty():
+        from rich.table import Table
+
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for column in header:
+            table.add_column(column, no_wrap=column in ("package", "version"),
+                             justify="right" if column == "modules" else "left")
+        for row in rows:
+            table.add_row(*row)
+        console().print(table)
+    else:
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+        for r in [header, *rows]:
+            cells = [c.ljust(w) for c, w in zip(r, widths)] + [r[-1]]
+            echo("  ".join(cells).rstrip())
+    noun = "package" if len(rows) == 1 else "packages"
+    echo(f"{len(rows)} {noun}. Install one with: stato registry install NAME")
+
+
+@contextmanager
+def download_progress(label: str) -> Iterator[Callable[[int, int | None], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; no callback otherwise."""
+    if not is_tty(err=True):
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TransferSpeedColumn,
+    )
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), console=console(err=True), transient=True) as bar:
+        task = bar.add_task(f"downloading {label}", total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def install(result: InstallResult) -> None:
+    e = result.entry
+    imported = result.imported
+    verb = "Would install" if result.dry_run else "Installed"
+    echo(f"{verb} {e.spec} from {result.registry} ({result.size} bytes, "
+         f"sha256 {result.sha256[:12]}… verified)")
+    for attr, word in (("written", "wrote"), ("created", "wrote"), ("replaced", "replaced"),
+                       ("renamed", "renamed"), ("skipped", "skipped"),
+                       ("unchanged", "unchanged"), ("conflicts", "conflict")):
+        items = getattr(imported, attr, None)
+        if isinstance(items, (list, tuple)) and items:
+            shown = ", ".join(str(i if not isinstance(i, tuple) else " -> ".join(map(str, i)))
+                              for i in items)
+            echo(f"  {word}: {shown}")
+
+
+def publish(result: PublishResult) -> None:
+    e = result.entry
+    verb = "Updated" if result.replaced else "Published"
+    echo(f"{verb} {e.spec} in {result.folder} ({e.modules} modules, sha256 {e.sha256[:12]}…)")
+    echo(f"  archive: {result.archive}")
+    echo("  Serve the folder from any static host; users add it with: stato registry add URL")
+
+
+def sources(rows: list[tuple[str, str]]) -> None:
+    for address, origin in rows:
+        echo(f"{address}  ({origin})")

@@ -1,0 +1,163 @@
+"""Validators the privacy rules share: placeholders, entropy, Luhn, SSN and address ranges."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from collections import Counter
+
+# Values that name a secret instead of holding one (templates, docs, env-var names, code).
+_PLACEHOLDER_WORDS = frozenset(
+    "password passwd pass pwd secret secrets token apikey api_key api-key key changeme change_me "
+    "admin root none null nil true false undefined test testing default empty string str value "
+    "values hunter2 letmein example sample dummy fake mock redacted placeholder private public "
+    "username user login mysecret mytoken mypassword yourpassword yourtoken s3cr3t env required "
+    "optional unset missing todo tbd".split()
+)
+_PLACEHOLDER_PARTS = (
+    "your", "xxxx", "****", "...", "\u2026", "<", ">", "{", "}", "$", "%(", "example", "placeholder",
+    "changeme", "change_me", "change-me", "redacted", "dummy", "insert", "replace", "secret_here",
+    "token_here", "key_here", "here", "123456", "abcdef", "qwerty", "lorem", "not-a-", "not_a_",
+    "fake", "sample", "getenv", "environ", "secrets.", "vault:", "env:", "os.",
+)
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}")
+_CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_WORDS = re.compile(r"[a-z]+(?:[-_. ][a-z]+)*|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of ``text`` in bits per character."""
+    if not text:
+        return 0.0
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+
+
+def is_placeholder(value: str) -> bool:
+    """True when a value is a template, a doc example, a repeated filler or a variable's name."""
+    low = value.lower().strip()
+    if not low or low in _PLACEHOLDER_WORDS:
+        return True
+    if any(part in low for part in _PLACEHOLDER_PARTS):
+        return True
+    if low.endswith("example") or value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY"):
+        return True
+    core = re.sub(r"^[a-z0-9]{1,8}[_-]", "", low)  # drop a vendor prefix such as ghp_ or sk-
+    return len(set(core) - set("_-.")) <= 2
+
+
+def looks_secret(value: str, quoted: bool, min_len: int = 6, min_entropy: float = 2.0) -> bool:
+    """A quoted or bare value under a secret-like key that is plausibly a real credential."""
+    if len(value) < min_len or is_placeholder(value):
+        return False
+    if _ENV_NAME.fullmatch(value) or _WORDS.fullmatch(value):
+        return False  # an environment variable's name or plain words
+    if not quoted and (_CODE_NAME.fullmatch(value) and not any(c.isdigit() for c in value)):
+        return False  # a bare name in code is a variable or an attribute, not a literal
+    if value.startswith(("/", "./", "~/", "http://", "https://", "file:")):
+        return False
+    if value.isdigit() and len(value) < 8:
+        return False
+    return entropy(value) >= min_entropy
+
+
+def luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+_TEST_CARDS = frozenset(
+    "4111111111111111 4242424242424242 4012888888881881 5555555555554444 5105105105105100 "
+    "378282246310005 371449635398431 6011111111111117 4000056655665556 4000000000000002".split()
+)
+
+
+def card_ok(text: str) -> bool:
+    """Issuer prefix, length and Luhn; consistent separators; not a published test number."""
+    seps = {c for c in text if not c.isdigit()}
+    if len(seps) > 1:
+        return False
+    digits = "".join(c for c in text if c.isdigit())
+    n = len(digits)
+    if digits in _TEST_CARDS or len(set(digits)) < 4 or not luhn(digits):
+        return False
+    two, four = int(digits[:2]), int(digits[:4])
+    return bool(
+        (digits[0] == "4" and n in (13, 16, 19))
+        or ((51 <= two <= 55 or 2221 <= four <= 2720) and n == 16)
+        or (two in (34, 37) and n == 15)
+        or ((digits.startswith("6011") or two == 65 or 644 <= int(digits[:3]) <= 649) and 16 <= n <= 19)
+        or (3528 <= four <= 3589 and 16 <= n <= 19)
+        or ((two in (36, 38) or 300 <= int(digits[:3]) <= 305) and n == 14)
+    )
+
+
+_FAMOUS_SSNS = frozenset({"078-05-1120", "123-45-6789", "219-09-9999", "111-11-1111"})
+
+
+def ssn_ok(text: str) -> bool:
+    """Issued-shape SSN: area not 000, 666 or 9xx; group and serial not zero; not a famous sample."""
+    digits = text.replace("-", "").replace(" ", "")
+    if len(digits) != 9 or text in _FAMOUS_SSNS or len(set(digits)) == 1:
+        return False
+    area, group, serial = int(digits[:3]), int(digits[3:5]), int(digits[5:])
+    return 0 < area < 900 and area != 666 and group != 0 and serial != 0
+
+
+def ipv4_octets(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split("."))
+
+
+def ipv4_kind(text: str) -> str | None:
+    """'private', 'public', or None for loopback, docs, netmask, multicast, reserved and networks."""
+    a, b, c, d = ipv4_octets(text)
+    if a in (0, 127) or a >= 224 or d in (0, 255) or (a, b) == (169, 254):
+        return None
+    if (a, b, c) in ((192, 0, 2), (198, 51, 100), (203, 0, 113), (192, 0, 0)) or (a == 198 and b in (18, 19)):
+        return None  # RFC 5737 documentation, RFC 2544 benchmarking, IETF protocol assignments
+    if a == 255 or (a, b) == (255, 255) or (b, c, d) == (255, 255, 255):
+        return None  # netmasks
+    if a == 10 or (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168) or (a == 100 and 64 <= b <= 127):
+        return "private"
+    return "public"
+
+
+def basic_auth_ok(value: str) -> bool:
+    """A Basic credential decodes to ``user:password``."""
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    user, sep, password = raw.partition(":")
+    return bool(sep and user and password) and not is_placeholder(password)
+
+
+def is_hex(text: str) -> bool:
+    return bool(_HEX.fullmatch(text))
+
+
+def glob_match(pattern: str, text: str) -> bool:
+    """``*``-only glob, matched against the whole text in O(len(pattern) * len(text)) at worst."""
+    p = t = 0
+    star, mark = -1, 0
+    while t < len(text):
+        if p < len(pattern) and pattern[p] != "*" and pattern[p] == text[t]:
+            p, t = p + 1, t + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark, p = p, t, p + 1
+        elif star != -1:
+            p, mark = star + 1, mark + 1
+            t = mark
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)

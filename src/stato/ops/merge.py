@@ -1,0 +1,91 @@
+"""Merge two .stato archives into a third: read both (hostile-safe), merge, write atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from stato.core.merge import MergeResult, merge_sets, strategy
+from stato.errors import StatoError
+from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What a merge did (or, with ``dry_run``, would do)."""
+
+    left: str
+    right: str
+    output: str
+    dry_run: bool
+    written: bool
+    manifest: Manifest
+    result: MergeResult
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "left": self.left,
+            "right": self.right,
+            "output": self.output,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "name": self.manifest.name,
+            "created": self.manifest.created,
+            "template": self.manifest.template,
+            "partial": self.manifest.partial,
+            **self.result.to_dict(),
+        }
+
+
+def _name(output: Path, left: Manifest, right: Manifest) -> str:
+    """The merged archive's name: the output file's stem, or both input names joined."""
+    stem = output.name[: -len(".stato")] if output.name.endswith(".stato") else output.stem
+    if NAME_RE.match(stem):
+        return stem
+    joined = left.name if left.name == right.name else f"{left.name}-{right.name}"
+    return joined[:100]
+
+
+def _created(left: Manifest, right: Manifest) -> str:
+    """The later of the two inputs' times: deterministic, and no older than what it holds."""
+    moments = [datetime.fromisoformat(m.created.replace("Z", "+00:00")) for m in (left, right)]
+    return utc_iso(max(moments))
+
+
+def merged_manifest(output: Path, left: Manifest, right: Manifest, result: MergeResult) -> Manifest:
+    """The manifest of the merged archive; the same inputs always give the same manifest."""
+    from stato import __version__
+
+    entries = tuple(
+        ModuleEntry.for_text(
+            o.path, o.text, o.module_type or "skill", o.class_name or "Module", o.version
+        )
+        for o in result.outcomes
+    )
+    return Manifest(
+        name=_name(output, left, right),
+        created=_created(left, right),
+        stato_version=__version__,
+        template=left.template and right.template,
+        partial=left.partial or right.partial,
+        modules=entries,
+    )
+
+
+def merge_archives(
+    left: Path, right: Path, output: Path, strategy_id: str = "union", dry_run: bool = False
+) -> MergeReport:
+    """Merge ``left`` and ``right`` into ``output``; nothing is written on any error or dry run."""
+    from stato.adapters.archive import read_archive, write_archive
+
+    strat = strategy(strategy_id)
+    a, b = read_archive(left), read_archive(right)
+    result = merge_sets(a.modules, b.modules, strat)
+    if not result.modules:
+        raise StatoError(f"{left} and {right} hold no modules; there is nothing to merge")
+    manifest = merged_manifest(output, a.manifest, b.manifest, result)
+    if not dry_run:
+        write_archive(output, manifest, result.modules)
+    return MergeReport(str(left), str(right), str(output), dry_run, not dry_run, manifest, result)

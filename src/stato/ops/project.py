@@ -1,0 +1,77 @@
+"""Finding a project and loading every module in it through the compiler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stato.adapters.store import STATO_DIR, Store
+from stato.core.compiler import compile_source
+from stato.core.model import ValidationResult
+from stato.core.project_checks import check_project
+from stato.errors import ProjectNotFound
+
+
+def find_root(path: Path | str | None = None, *, walk_up: bool = True) -> Path:
+    """The folder holding .stato/: ``path`` itself, or (by default) its nearest parent that has one."""
+    start = Path(path or ".").resolve()
+    if start.name == STATO_DIR and start.is_dir():
+        return start.parent
+    candidates = [start, *start.parents] if walk_up else [start]
+    for folder in candidates:
+        if (folder / STATO_DIR).is_dir():
+            return folder
+    raise ProjectNotFound(f"no {STATO_DIR}/ project in {start} (run `stato init` there to create one)")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Every module of a project, compiled; the views pick the valid ones."""
+
+    root: Path
+    modules: list[ValidationResult] = field(default_factory=list)
+
+    def by_type(self, module_type: str) -> list[ValidationResult]:
+        return [m for m in self.modules if m.module_type == module_type and m.valid]
+
+    def _one(self, module_type: str, preferred: str) -> ValidationResult | None:
+        found = self.by_type(module_type)
+        return next((m for m in found if m.path == preferred), found[0] if found else None)
+
+    @property
+    def skills(self) -> list[ValidationResult]:
+        return self.by_type("skill")
+
+    @property
+    def plan(self) -> ValidationResult | None:
+        return self._one("plan", "plan.py")
+
+    @property
+    def memory(self) -> ValidationResult | None:
+        return self._one("memory", "memory.py")
+
+    @property
+    def context(self) -> ValidationResult | None:
+        return self._one("context", "context.py")
+
+    @property
+    def protocols(self) -> list[ValidationResult]:
+        return self.by_type("protocol")
+
+    @property
+    def invalid(self) -> list[ValidationResult]:
+        return [m for m in self.modules if not m.valid]
+
+
+def load_project(root: Path) -> Project:
+    """Compile every module under .stato/ (nothing is run), then the project-level checks."""
+    store = Store(root)
+    results = []
+    for rel in store.module_paths():
+        try:
+            data = store.path(rel).read_bytes()
+        except OSError as exc:
+            data = b"\x00"  # unreadable: reported as that file's E001, the rest still loads
+            del exc
+        results.append(compile_source(data, rel))
+    return Project(root, check_project(results))

@@ -1,0 +1,162 @@
+"""Publish an archive into a registry folder: validate, privacy-scan, copy, update index.toml."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from stato.errors import RegistryError, UsageError
+from stato.formats.registry_index import (
+    INDEX_FILE,
+    NAME_RE,
+    VERSION_RE,
+    PackageEntry,
+    RegistryIndex,
+    dump_index,
+    parse_index,
+    upsert,
+)
+
+LOCK_FILE = ".index.lock"
+MAX_TAGS = 12
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """The entry now in the index, where the archive went, and whether it replaced an entry."""
+
+    folder: Path
+    entry: PackageEntry
+    archive: Path
+    replaced: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"folder": str(self.folder), "archive": str(self.archive),
+                "replaced": self.replaced, "package": self.entry.to_dict()}
+
+
+def read_ignore(root: Path | None) -> tuple[str, ...]:
+    """The patterns of a project's .statoignore (none without a project)."""
+    if root is None:
+        return ()
+    try:
+        lines = (root / ".statoignore").read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return ()
+    return tuple(s for line in lines if (s := line.strip()) and not s.startswith("#"))
+
+
+def _write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temp file beside ``path``; the caller renames it into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # the bytes are on disk before a name points at them
+        os.chmod(tmp, 0o644)  # a static host must be able to serve it
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _check_modules(archive_path: Path, modules: dict[str, str],
+                   ignore: Sequence[str]) -> list[str]:
+    """Refuse invalid modules and privacy findings; return the tags the skills declare."""
+    from stato.core.compiler import compile_source
+    from stato.core.privacy import scan_text
+
+    tags: list[str] = []
+    findings: list[Any] = []
+    for rel, text in sorted(modules.items()):
+        result = compile_source(text, rel)
+        if not result.valid:
+            code = result.errors[0].code
+            raise RegistryError(f"refusing to publish {archive_path.name}: {rel} does not "
+                                f"validate ({code}); fix it and snapshot again")
+        declared = result.fields.get("tags")
+        if result.module_type == "skill" and isinstance(declared, list):
+            tags.extend(t for t in declared if isinstance(t, str))
+        findings.extend(scan_text(text, rel, ignore))
+    if findings:
+        first = findings[0]
+        label = getattr(first, "label", None) or getattr(first, "pattern_id", "a finding")
+        where = f"{getattr(first, 'path', '?')}:{getattr(first, 'line', '?')}"
+        raise RegistryError(
+            f"refusing to publish {archive_path.name}: the privacy scan found {len(findings)} "
+            f"finding(s), first {label} at {where}; snapshot with --sanitize or fix the modules")
+    return tags
+
+
+def _load_index(folder: Path) -> RegistryIndex:
+    path = folder / INDEX_FILE
+    try:
+        return parse_index(path.read_bytes(), str(folder))
+    except FileNotFoundError:
+        return RegistryIndex()
+
+
+def publish(archive_path: Path, folder: Path, *, name: str | None = None,
+            version: str | None = None, description: str | None = None,
+            author: str | None = None, tags: Sequence[str] | None = None,
+            ignore: Sequence[str] = (), now: datetime | None = None) -> PublishResult:
+    """Copy ``archive_path`` into the registry ``folder`` and add or update its index entry."""
+    from filelock import FileLock
+
+    from stato.adapters.archive import read_archive
+
+    archive = read_archive(archive_path)  # hostile-safe: checks members and checksums
+    name = (name or archive.manifest.name).lower()
+    if not NAME_RE.match(name):
+        raise UsageError(f"{name!r} is not a registry package name; pass --name with lowercase "
+                         "letters, digits, '.', '_' or '-'")
+    if version is not None and not VERSION_RE.match(version):
+        raise UsageError(f"{version!r} is not a semantic version; use e.g. --version 1.2.0")
+    declared = _check_modules(archive_path, archive.modules, ignore)
+    data = archive_path.read_bytes()
+    if folder.exists() and not folder.is_dir():
+        raise RegistryError(f"registry {folder}: not a folder; --to needs a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    # One publisher at a time per folder: two would each rewrite index.toml from a stale copy.
+    with FileLock(str(folder / LOCK_FILE), timeout=30):
+        index = _load_index(folder)
+        previous = index.versions(name)
+        version = version or (previous[0].version if previous else "1.0.0")
+        same = next((p for p in previous if p.version == version), None)
+        base = same or (previous[0] if previous else None)
+        skills = sorted(m.class_name for m in archive.manifest.modules if m.type == "skill")
+        entry = PackageEntry(
+            name=name,
+            description=description if description is not None else (
+                base.description if base else
+                f"{len(archive.modules)} stato module(s)" + (f": {', '.join(skills)}"
+                                                            if skills else "")),
+            author=author if author is not None else (base.author if base else "anonymous"),
+            version=version,
+            tags=tuple(tags) if tags is not None else (
+                base.tags if base else tuple(dict.fromkeys(declared))[:MAX_TAGS]),
+            modules=len(archive.modules),
+            updated=(now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            url=f"{name}-{version}.stato",
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+        new_index, replaced = upsert(index, entry)
+        target = folder / entry.url
+        tmp_archive = _write_atomic(target, data)
+        try:
+            tmp_index = _write_atomic(folder / INDEX_FILE, dump_index(new_index).encode("utf-8"))
+        except BaseException:
+            tmp_archive.unlink(missing_ok=True)
+            raise
+        # Archive first, index second: an index never names an archive that is not there yet.
+        # A crash between the two leaves the old index, whose checksum then refuses the new bytes.
+        os.replace(tmp_archive, target)
+        os.replace(tmp_index, folder / INDEX_FILE)
+    return PublishResult(folder, entry, target, replaced)
