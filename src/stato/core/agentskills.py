@@ -65,8 +65,10 @@ def export_problems(name: object, description: object) -> list[str]:
             f"name {name!r} is exported as {skill_dir_name(name)!r} "
             "(Agent Skill names are 1-64 lowercase letters, digits and single hyphens)"
         )
-    if description is None or (isinstance(description, str) and not description.strip()):
-        problems.append("it has no description, so the docstring or a generic one is used")
+    # A missing description is not a problem here: the export falls back to the docstring
+    # (I002 already asks for one) and the result is valid.
+    if description is None:
+        pass
     elif not isinstance(description, str):
         problems.append("its description is not a string")
     else:
