@@ -1,0 +1,83 @@
+"""Render a merge report for people: one line per module, then every conflict with both values."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from stato.cli.console import console, echo, is_tty
+
+if TYPE_CHECKING:
+    from stato.ops.merge import MergeReport
+
+_ORIGIN = {
+    "left": "only in left",
+    "right": "only in right",
+    "both": "identical",
+    "merged": "merged",
+}
+
+
+def short(value: Any, width: int = 60) -> str:
+    """A one-line preview of a value (code shows its first line)."""
+    from stato.core.diff import Code
+
+    if value is None:
+        return "(absent)"
+    text = value.text.split("\n")[0] + " ..." if isinstance(value, Code) else repr(value)
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _rows(report: MergeReport) -> list[list[str]]:
+    rows = []
+    for o in report.result.outcomes:
+        origin = _ORIGIN.get(o.origin, o.origin)
+        if o.origin in ("left", "right") and o.conflicts:
+            origin = f"took {o.origin} (types differ)"
+        note = f"{len(o.conflicts)} conflict(s)" if o.conflicts else ""
+        if o.fields:
+            note = ", ".join(filter(None, [note, "fields: " + ", ".join(o.fields)]))
+        rows.append([o.path, o.module_type or "?", origin, note])
+    return rows
+
+
+def report(rep: MergeReport) -> None:
+    strat = rep.result.strategy
+    echo(f"Merge {rep.left} + {rep.right} (strategy {strat.id}):")
+    rows = _rows(rep)
+    if is_tty():
+        from rich.table import Table
+
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for column in ("module", "type", "result", "notes"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console().print(table)
+    else:
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        for r in rows:
+            echo(
+                "  "
+                + "  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True))
+                + "  "
+                + r[3]
+            )
+    conflicts = rep.result.conflicts
+    if conflicts:
+        how = "unresolved, kept" if not strat.resolved else "resolved, took"
+        echo(f"Conflicts ({len(conflicts)}):")
+        for c in conflicts:
+            echo(
+                f"  {c.path} {c.where}: left {short(c.left)} | right {short(c.right)}"
+                f" -> {how} {c.kept}"
+            )
+    n = len(rep.result.outcomes)
+    modules = f"{n} module{'s' if n != 1 else ''}"
+    tail = f", {len(conflicts)} conflict(s)" if conflicts else ", no conflicts"
+    if rep.dry_run:
+        echo(f"Dry run: would write {rep.output} ({modules}{tail}); nothing written.")
+    else:
+        echo(f"Wrote {rep.output} as {rep.manifest.name!r} ({modules}{tail}).")
+    if conflicts and not strat.resolved:
+        echo("Review the conflicts, or merge again with --strategy prefer-left or prefer-right.")
