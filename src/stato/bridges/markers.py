@@ -1,4 +1,4 @@
-"""The block stato owns inside an instruction file: find it, replace only it, keep every other byte."""
+"""The block stato owns in an instruction file: find it, replace only it, keep every other byte."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one renderer of bridge files: a small table of contents of the project, same for every agent."""
+"""The one renderer of bridge files: a small table of contents of the project for every agent."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def render_body(summary: Summary) -> str:
     ]
     ctx = summary.context
     if ctx is not None and ctx.project:
-        desc = f": {_cell(ctx.description)}" if ctx.description else ""
+        desc = f" -- {_cell(ctx.description)}" if ctx.description else ""
         out += ["", f"Project: {_cell(ctx.project)}{desc}"]
     out += ["", "## Available Skills", ""]
     if summary.skills:
@@ -106,7 +106,9 @@ def render_body(summary: Summary) -> str:
         out.append(f"Project context: {STATO}/{ctx.path}")
     if summary.invalid:
         out += ["", "## Needs Attention", ""]
-        out += [f"- {STATO}/{i.path}: {' '.join(i.codes)} {_cell(i.message)}" for i in summary.invalid]
+        out += [
+            f"- {STATO}/{i.path}: {' '.join(i.codes)} {_cell(i.message)}" for i in summary.invalid
+        ]
         out.append("Run `stato validate .stato/` and fix these before relying on them.")
     out += ["", "## Working Rules", ""]
     out += [f"{n}. {rule}" for n, rule in enumerate(RULES, 1)]

@@ -45,7 +45,7 @@ def description_for(skill: SkillView) -> str:
 
 
 def front_matter(folder: str, skill: SkillView) -> str:
-    import yaml  # heavy: only the skills export needs it
+    import yaml  # type: ignore[import-untyped]  # heavy: only the skills export needs it
 
     meta = {"generated-by": GENERATOR, "source": f".stato/{skill.path}", "stato-name": skill.name}
     if skill.version:
@@ -89,7 +89,8 @@ def export(skills: Iterable[SkillView]) -> list[SkillExport]:
     """One export per skill, folder names derived by the Agent Skills rules and made unique."""
     items = list(skills)
     folders = _unique(skill_dir_name(s.name) for s in items)
-    return [SkillExport(f, s, front_matter(f, s) + "\n" + body(s)) for f, s in zip(folders, items)]
+    pairs = zip(folders, items, strict=True)
+    return [SkillExport(f, s, front_matter(f, s) + "\n" + body(s)) for f, s in pairs]
 
 
 def generated_by_stato(text: str) -> bool:

@@ -125,14 +125,16 @@ def _strs(value: Any) -> tuple[str, ...]:
 def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, Mapping):
         return ()
-    return tuple((str(k), v if isinstance(v, str) else short_value(v, 80)) for k, v in value.items())
+    return tuple(
+        (str(k), v if isinstance(v, str) else short_value(v, 80)) for k, v in value.items()
+    )
 
 
 def _step(step: Mapping[str, Any] | None) -> StepView | None:
     if step is None:
         return None
-    return StepView(step.get("id"), str(step.get("action", "?")), str(step.get("status", "pending")),
-                    _str(step.get("output")))
+    action, status = str(step.get("action", "?")), str(step.get("status", "pending"))
+    return StepView(step.get("id"), action, status, _str(step.get("output")))
 
 
 def _skill(result: ValidationResult) -> SkillView:
@@ -178,7 +180,7 @@ def _context(result: ValidationResult) -> ContextView:
 
 
 def summarize(modules: Iterable[ValidationResult]) -> Summary:
-    """Classify every module once; the first valid plan/memory/context wins, invalid ones are listed."""
+    """Classify every module once: the first valid plan/memory/context wins; list invalid ones."""
     skills: list[SkillView] = []
     protocols: list[str] = []
     invalid: list[InvalidView] = []
