@@ -48,8 +48,32 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(f"stato.cli.commands.{module}") is not None
 
 
+class Failure(click.ClickException):
+    """A StatoError on its way out: one line on stderr, its own exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from stato.errors import StatoError
+
+        try:
+            rv = super().invoke(ctx)
+        except StatoError as exc:
+            if (ctx.obj or {}).get("debug") or os.environ.get("STATO_DEBUG") == "1":
+                raise
+            raise Failure(str(exc), exc.exit_code) from exc
+        if isinstance(rv, int) and not isinstance(rv, bool) and rv:
+            ctx.exit(rv)  # a command returns its exit code; make it the process's
+        return rv
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in COMMANDS if _available(name))

@@ -25,6 +25,7 @@ LESSON_WORDS = re.compile(r"\b(lessons?|gotchas?|pitfalls?|caveats?|tips?|troubl
 PARAM_WORDS = re.compile(r"\b(param(eter)?s?|defaults?|configuration|settings|options|"
                          r"arguments|inputs)\b", re.I)
 DEP_WORDS = re.compile(r"\b(requirements|dependencies|prerequisites|depends on)\b", re.I)
+ABOUT_FILE = re.compile(r"\bthis (file|document)\b", re.I)
 _BOLD_LEAD = re.compile(r"\A\*\*(.+?)\*\*\s*[:\-\u2014]?\s*(.*)\Z")
 _PARAM = re.compile(r"\A`?([A-Za-z_][\w.-]*)`?\s*(?::|=|\u2014|-)\s*`?([^`]+?)`?"
                     r"(?:\s+[\(\u2014-].*)?\Z")
@@ -80,26 +81,38 @@ def _is(pattern: re.Pattern[str], section: Section) -> bool:
     return any(pattern.search(title) for title in section.path[1:] or section.path)
 
 
-def _convention_texts(section: Section) -> list[str]:
-    """The bullets, table rows and shell commands of a section, each self-contained."""
+def _split(section: Section) -> tuple[list[str], list[str]]:
+    """(conventions, prose) of a section: bullets, table rows and shell commands are conventions,
+    each self-contained; paragraphs and non-shell code are prose."""
     out: list[str] = []
+    prose: list[str] = []
     blocks = section.blocks
     lead = ""
+    top = -1  # index in ``out`` of the last top-level bullet, which nested ones extend
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if block.kind == "paragraph":
             # .cursorrules often label a list with a short line instead of a heading.
             short = len(block.text) <= 60 and not block.text.endswith((".", "!", "?"))
-            lead = block.text.rstrip(":") if following and following.kind == "bullet" and (
-                short or block.text.endswith(":")) else ""
+            if following and following.kind == "bullet" and (short or block.text.endswith(":")):
+                lead = block.text.rstrip(":")
+            else:
+                lead = ""
+                prose.append(block.text)
         elif block.kind == "bullet" and block.checked is None:
-            text = f"{block.parent} \u2014 {block.text}" if block.parent else block.text
-            out.append(f"{lead}: {text}" if lead else text)
+            if block.depth and top >= 0:
+                joint = " \u2014 " if " \u2014 " not in out[top] else "; "
+                out[top] += joint + block.text
+                continue
+            out.append(f"{lead}: {block.text}" if lead else block.text)
+            top = len(out) - 1
         elif block.kind == "table":
             out.extend(" \u2014 ".join(c for c in row if c) for row in block.rows[1:])
         elif block.kind == "code" and block.info.lower() in SHELL_LANGS:
             out.extend(_commands(block.text))
-    return out
+        elif block.kind == "code":
+            prose.append(f"```{block.info}\n{block.text}\n```")
+    return out, prose
 
 
 def _commands(code: str) -> list[str]:
@@ -113,16 +126,6 @@ def _commands(code: str) -> list[str]:
             out.append(f"`{line}` ({comment})" if comment else f"`{line}`")
             comment = ""
     return out
-
-
-def _prose(section: Section) -> str:
-    parts = [b.text for b in section.blocks if b.kind == "paragraph"]
-    parts += [f"```{b.info}\n{b.text}\n```" for b in section.blocks
-              if b.kind == "code" and b.info.lower() not in SHELL_LANGS]
-    if not parts:
-        return ""
-    head = f"## {_label(section) or section.title}\n\n" if section.title else ""
-    return head + "\n\n".join(parts)
 
 
 def _issue(text: str) -> tuple[str, str]:
@@ -156,8 +159,6 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
         tasks += [b.text for b in checks if not b.checked]
         done += [b.text for b in checks if b.checked]
         firsts = [b.text for b in section.blocks if b.kind in ("paragraph", "bullet")]
-        if section.level <= 1 and not description and section.of("paragraph"):
-            description = section.of("paragraph")[0].text
         if _is(ISSUE_WORDS, section) and section.level > 1:
             issues.update(_issue(b.text) for b in section.blocks
                           if b.kind in ("bullet", "paragraph") and b.checked is None)
@@ -167,16 +168,22 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
             phase = firsts[0]
         else:
             label = _label(section)
-            for text in _convention_texts(section):
-                conventions.append(f"{scope}{label}: {text}" if label else f"{scope}{text}")
-            prose = _prose(section)
-            if prose and not (section.level <= 1 and prose == description):
-                notes.append(prose.replace(description, "").strip() if section.level <= 1
-                             else prose)
+            found, prose = _split(section)
+            conventions += [f"{scope}{label}: {t}" if label else f"{scope}{t}" for t in found]
+            if section.level <= 1:
+                # "This file provides guidance to Claude Code..." is about the file, not the project.
+                prose = [p for p in prose if not ABOUT_FILE.search(p)]
+                if prose and not description and kind != "cursor-mdc":
+                    description = prose.pop(0)
+            if prose:
+                head = f"## {label}\n\n" if label else ""
+                notes.append(head + "\n\n".join(prose))
     title = doc.title or ""
-    project = title if title and not GENERIC_TITLE.search(title) else project_hint
-    description = description or str(doc.front_matter.get("description") or "") or (
-        f"Project converted from {origin}")
+    generic = not title or GENERIC_TITLE.search(title) or kind == "cursor-mdc"
+    project = project_hint if generic else title
+    if kind != "cursor-mdc":  # a rule's description describes the rule, not the project
+        description = description or str(doc.front_matter.get("description") or "")
+    description = description or f"Project converted from {origin}"
     context: dict[str, Any] = {"project": project or "project", "description": description}
     if conventions:
         context["conventions"] = _dedupe(conventions)
@@ -200,18 +207,13 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
     return drafts
 
 
-RUN_SOURCE = '''@staticmethod
-def run(**params: object) -> dict[str, object]:
-    """Apply the skill: the steps are in the class docstring; returns the parameters used."""
-    return params
-'''
-
-
 def class_name_for(name: str) -> str:
-    words = re.split(r"[^A-Za-z0-9]+", safe_stem(name))
-    camel = "".join(w[:1].upper() + w[1:] for w in words if w) or "Skill"
+    """The class of a converted skill: "pdf-processing" -> "PdfProcessing"."""
+    from stato.core.render import class_name_for as camel
+
+    base = camel(safe_stem(name))
     # A skill named "...state" would be read as memory by type inference; keep it a skill.
-    return camel + "Skill" if camel.endswith(("Context", "State", "Protocol")) else camel
+    return base + "Skill" if base.endswith(("Context", "State", "Protocol")) else base
 
 
 def _param_value(text: str) -> Any:
@@ -246,15 +248,20 @@ def _params(section: Section) -> tuple[dict[str, Any], list[str]]:
 def build_skill(doc: Document, src: Source) -> list[Draft]:
     """A skill from an Agent Skills SKILL.md: name and description from the front matter."""
     fm, origin = doc.front_matter, src.origin
+    from stato.core.agentskills import is_valid_name
+    from stato.core.render import default_run
+
     raw_name = str(fm.get("name") or src.project_hint or doc.title or "skill")
-    name = safe_stem(raw_name)
+    # A valid Agent Skill name is kept as written, so exporting the skill gives it back unchanged.
+    name = raw_name if is_valid_name(raw_name) else safe_stem(raw_name)
     paragraphs = [b.text for s in doc.sections for b in s.of("paragraph")]
     description = " ".join(str(fm.get("description") or (paragraphs[0] if paragraphs else
                                                            f"Skill converted from {origin}")).split())
     fields: dict[str, Any] = {"name": name, "description": description}
     meta = fm.get("metadata") if isinstance(fm.get("metadata"), dict) else {}
     version = str(meta.get("version", "1.0.0"))
-    fields["version"] = version if re.fullmatch(r"\d+(\.\d+){0,2}", version) else "1.0.0"
+    parts = version.split(".") if re.fullmatch(r"\d+(\.\d+){0,2}", version) else ["1"]
+    fields["version"] = ".".join(parts + ["0"] * (3 - len(parts)))
     lessons: list[str] = []
     params: dict[str, Any] = {}
     deps: list[str] = []
@@ -283,13 +290,16 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
     if lessons:
         fields["lessons_learned"] = "\n".join(f"- {t}" for t in _dedupe(lessons)) + "\n"
     fields["tags"] = ["agent-skill"]
-    extra = {k: v for k, v in fm.items() if k not in ("name", "description")}
-    footer = "; ".join(f"{k}: {v}" for k, v in extra.items())
-    docstring = "\n\n".join(p for p in (description, "\n".join(body).strip(),
+    extra = [(f"{k}.{mk}" if isinstance(v, dict) else k, mv)
+             for k, v in fm.items() if k not in ("name", "description")
+             for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])]
+    footer = "; ".join(f"{k}: {v}" for k, v in extra)
+    docstring = "\n\n".join(p for p in (description, "\n\n".join(b for b in body if b),
                                        f"Agent Skill front matter: {footer}" if footer else "")
                             if p)
-    rel = f"skills/{name}.py"
-    return [Draft(rel, "skill", class_name_for(name), fields, docstring, origin, RUN_SOURCE)]
+    cls = class_name_for(name)
+    run = default_run(cls, "default_params" if params else None)
+    return [Draft(f"skills/{safe_stem(name)}.py", "skill", cls, fields, docstring, origin, run)]
 
 
 def _raw_sections(doc: Document, text: str) -> dict[int, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -27,9 +27,10 @@ def _path_option(help_text: str) -> Callable[[F], F]:
                         default=Path("."), show_default=True, help=help_text)
 
 
-def _fail_quietly() -> None:
+def _fail_quietly() -> NoReturn:
     """Exit 1 after a message already printed ("nothing happened" is a failure)."""
     click.get_current_context().exit(1)
+    raise AssertionError("unreachable")  # ctx.exit raises; this keeps mypy sure of it
 
 
 def _root(path: Path) -> Path | None:

@@ -1,0 +1,175 @@
+"""Merge stato's entries into an agent's JSON or TOML settings file, never clobbering the rest."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stato.adapters.fs import read_text, write_atomic
+from stato.errors import StatoError
+
+JsonObject = dict[str, Any]
+
+
+class SettingsError(StatoError):
+    """A settings file does not parse, or stato's part of it cannot be changed in place."""
+
+
+@dataclass(frozen=True)
+class ConfigChange:
+    """What one merge did to one file."""
+
+    path: Path
+    changed: bool
+    created: bool = False
+    deleted: bool = False
+    backup: Path | None = None
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".stato-backup")
+
+
+def _read(path: Path) -> str | None:
+    return read_text(path) if path.is_file() else None
+
+
+def load_json(path: Path, text: str | None = None) -> JsonObject:
+    """The object in a JSON settings file ({} when missing or blank); refuses anything else."""
+    text = _read(path) if text is None else text
+    if text is None or not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SettingsError(
+            f"{path} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+            "stato left it unchanged: fix it and run the command again"
+        ) from None
+    if not isinstance(data, dict):
+        raise SettingsError(
+            f"{path} holds a JSON {type(data).__name__}, not an object; stato left it unchanged"
+        )
+    return data
+
+
+def _indent(text: str | None) -> str | int:
+    found = re.search(r"^([ \t]+)\S", text or "", re.MULTILINE)
+    return found.group(1) if found else 2
+
+
+def _commit(path: Path, old: str | None, new: str | None) -> ConfigChange:
+    """Write ``new`` (or delete the file when None), keeping the old text as a backup first."""
+    backup = None
+    if old is not None:
+        backup = backup_path(path)
+        write_atomic(backup, old)  # the backup lands before the file changes: a crash loses nothing
+    if new is None:
+        path.unlink()
+        return ConfigChange(path, True, deleted=True, backup=backup)
+    write_atomic(path, new)
+    return ConfigChange(path, True, created=old is None, backup=backup)
+
+
+def update_json(
+    path: Path,
+    change: Callable[[JsonObject], None],
+    *,
+    delete_if: Callable[[JsonObject], bool] | None = None,
+) -> ConfigChange:
+    """Apply ``change`` to a copy of the file's object; write only when the object differs.
+
+    Keys keep their order and the file its indent; ``delete_if`` lets a file stato owns go
+    away when nothing but its own scaffolding is left.
+    """
+    old = _read(path)
+    data = load_json(path, old)
+    new = copy.deepcopy(data)
+    change(new)
+    if new == data:
+        return ConfigChange(path, False)
+    if old is not None and delete_if is not None and delete_if(new):
+        return _commit(path, old, None)
+    return _commit(path, old, json.dumps(new, indent=_indent(old), ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------- TOML: one table, edited as text
+
+_HEADER = re.compile(r"^\s*\[{1,2}\s*([^\[\]]+?)\s*\]{1,2}\s*(?:#.*)?$")
+
+
+def _load_toml(path: Path, text: str) -> JsonObject:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has no tomllib
+        import tomli as tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path} is not valid TOML ({exc}); stato left it unchanged") from None
+
+
+def _name(header: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in header.split("."))
+
+
+def _without_table(text: str, dotted: tuple[str, ...]) -> str:
+    """``text`` minus the ``[a.b]`` blocks and sub-tables, each with the blank line before it."""
+    out: list[str] = []
+    skipping = False
+    for line in text.splitlines(keepends=True):
+        header = _HEADER.match(line)
+        if header:
+            skipping = _name(header.group(1))[: len(dotted)] == dotted
+            if skipping and out and not out[-1].strip():
+                out.pop()
+        if not skipping:
+            out.append(line)
+    return "".join(out)
+
+
+def _prune(data: Any) -> Any:
+    if isinstance(data, dict):
+        pruned = {k: _prune(v) for k, v in data.items()}
+        return {k: v for k, v in pruned.items() if v != {}}
+    return data
+
+
+def update_toml_table(
+    path: Path, dotted: tuple[str, ...], table: JsonObject | None
+) -> ConfigChange:
+    """Set (None: remove) one ``[a.b]`` table; comments and every other line stay as written."""
+    import tomli_w
+
+    old = _read(path)
+    text = old or ""
+    data = _load_toml(path, text)
+    expected = copy.deepcopy(data)
+    parent = expected
+    for key in dotted[:-1]:
+        parent = parent.setdefault(key, {})
+    if parent.get(dotted[-1]) == table or (table is None and dotted[-1] not in parent):
+        return ConfigChange(path, False)
+    parent.pop(dotted[-1], None)
+    new = _without_table(text, dotted)
+    if table is not None:
+        parent[dotted[-1]] = table
+        nested: JsonObject = table
+        for key in reversed(dotted):
+            nested = {key: nested}
+        sep = "" if not new else "\n" if new.endswith("\n") else "\n\n"
+        new += sep + tomli_w.dumps(nested)
+    if _prune(_load_toml(path, new)) != _prune(expected):
+        where = ".".join(dotted)
+        raise SettingsError(
+            f"{path} defines {where} inline or with dotted keys, which stato cannot "
+            f"change in place; edit {where} by hand"
+        )
+    return _commit(path, old, new)

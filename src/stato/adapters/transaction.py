@@ -1,0 +1,97 @@
+"""Write several files under .stato/ all or nothing, even if the process is killed part-way."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+JOURNAL = ".transaction.json"
+STAGE_PREFIX = ".staging-"
+
+
+def _fsync_dir(folder: Path) -> None:
+    # A rename is durable only once its folder entry is; not every platform lets us open a folder.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _roll_forward(stato_dir: Path, journal: Path) -> list[str]:
+    plan = json.loads(journal.read_text(encoding="utf-8"))
+    stage = stato_dir / plan["stage"]
+    done: list[str] = []
+    for part, rel in plan["moves"]:
+        src = stage / part
+        dest = stato_dir / rel
+        if src.exists():  # already moved on an earlier, interrupted attempt when absent
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dest)
+        done.append(rel)
+    _fsync_dir(stato_dir)
+    journal.unlink()  # after this the transaction is finished for good
+    shutil.rmtree(stage, ignore_errors=True)
+    return done
+
+
+def recover(stato_dir: Path) -> list[str]:
+    """Finish a committed transaction a kill interrupted, and drop uncommitted staging folders.
+
+    Returns the paths a roll-forward wrote (empty when there was nothing to finish).
+    Call it under the store's lock, so it never rolls back another writer's staging folder.
+    """
+    done: list[str] = []
+    journal = stato_dir / JOURNAL
+    if journal.exists():
+        try:
+            done = _roll_forward(stato_dir, journal)
+        except (ValueError, KeyError, TypeError):
+            journal.unlink()  # a torn journal was never renamed into place; cannot happen, but stay safe
+    for leftover in stato_dir.glob(STAGE_PREFIX + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)  # staged but never committed: roll back
+    (stato_dir / (JOURNAL + ".tmp")).unlink(missing_ok=True)
+    return done
+
+
+def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
+    """Write ``files`` (path relative to .stato/ -> text) so that all or none of them land.
+
+    The texts are staged inside .stato/ (same file system, so renames are atomic), a journal
+    naming every move is renamed into place (the commit point), then each staged file is
+    renamed over its destination. A kill before the journal leaves the project as it was;
+    a kill after it is finished by ``recover``. Call it under the store's lock.
+    """
+    recover(stato_dir)
+    stage = stato_dir / f"{STAGE_PREFIX}{uuid.uuid4().hex}"
+    stage.mkdir()
+    moves: list[list[str]] = []
+    try:
+        for i, (rel, text) in enumerate(sorted(files.items())):
+            part = f"{i}.part"  # not *.py, so a leftover is never taken for a module
+            _write(stage / part, text.encode("utf-8"))
+            moves.append([part, rel])
+        _fsync_dir(stage)
+        tmp = stato_dir / (JOURNAL + ".tmp")
+        _write(tmp, json.dumps({"stage": stage.name, "moves": moves}).encode("utf-8"))
+        os.replace(tmp, stato_dir / JOURNAL)  # the commit point
+        _fsync_dir(stato_dir)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)  # before the commit point: roll back
+        raise
+    return _roll_forward(stato_dir, stato_dir / JOURNAL)

@@ -1,0 +1,27 @@
+"""`stato status`: the modules of the project and the plan's progress."""
+
+from __future__ import annotations
+
+import click
+
+from stato.cli.options import json_option, path_option
+
+
+@click.command()
+@path_option
+@json_option
+def status(path: str | None, as_json: bool) -> int:
+    """Show every module (path, type, class, version, valid?) and the plan's progress."""
+    from stato.ops.project import find_root
+    from stato.ops.status import status as get_status
+
+    report = get_status(find_root(path))
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(report.to_dict())
+    else:
+        from stato.cli.render.status import render
+
+        render(report)
+    return 0

@@ -1,0 +1,72 @@
+"""The rule record and the builders every row of the privacy table goes through."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+CATEGORIES: tuple[str, ...] = ("secret", "pii", "network", "path")
+
+# (span, match, whole text) -> keep the finding?
+Validator = Callable[[str, "re.Match[str]", str], bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One detector: a bounded regex whose group ``s`` (or whole match) is the sensitive span.
+
+    ``keywords`` are lowercase substrings; when given, the rule runs only on text holding one.
+    ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
+    the span, drop a match; ``placeholder`` replaces the span when sanitizing.
+    """
+
+    id: str
+    category: str
+    label: str
+    regex: re.Pattern[str]
+    placeholder: str = "{REDACTED}"
+    keywords: tuple[str, ...] = ()
+    entropy: float = 0.0
+    validator: Validator | None = None
+    allowlist: tuple[re.Pattern[str], ...] = ()
+    reject_placeholders: bool = True
+
+    def span(self, match: re.Match[str]) -> tuple[int, int]:
+        if "s" in self.regex.groupindex and match.start("s") >= 0:
+            return match.span("s")
+        return match.span()
+
+
+def token(
+    rule_id: str,
+    label: str,
+    prefix: str,
+    rest: str,
+    placeholder: str = "{API_KEY}",
+    *,
+    left: str = r"[\w-]",
+    right: str = r"[\w-]",
+    entropy: float = 3.0,
+    **extra: object,
+) -> Rule:
+    """A vendor token that starts with a literal prefix.
+
+    The left boundary is a lookbehind placed *after* the literal, so the regex engine can still
+    jump between occurrences of the prefix and never rescans the inside of a long run.
+    """
+    lit = re.escape(prefix)
+    pattern = f"{lit}(?<!{left}{lit}){rest}(?!{right})"
+    return Rule(
+        id=rule_id,
+        category="secret",
+        label=label,
+        regex=re.compile(pattern),
+        placeholder=placeholder,
+        entropy=entropy,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def allow(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)

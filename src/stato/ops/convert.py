@@ -1,0 +1,212 @@
+"""`stato convert`: turn instruction files and SKILL.md into modules, merged into the project."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stato.core.model import ValidationResult
+from stato.errors import StatoError, UsageError
+
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+# Module text the merge may differ in without it being worth a line in the report.
+_QUIET = frozenset({"class", "docstring", "run()"})
+# Free text where a second file's prose is appended line by line instead of kept out.
+_APPEND_TEXT = ("notes",)
+
+
+class ConvertError(StatoError):
+    """An input file cannot be converted."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    kind: str
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModuleChange:
+    """One module the conversion creates, merges into, or finds already up to date."""
+
+    rel: str
+    module_type: str
+    action: str  # "create" | "merge" | "unchanged"
+    origins: tuple[str, ...]
+    added: tuple[str, ...]  # fields that gained something
+    kept: tuple[str, ...]  # fields where the project's value differs and was kept
+    source: str
+    result: ValidationResult
+
+    def to_dict(self, with_source: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.rel, "type": self.module_type, "action": self.action,
+            "from": list(self.origins), "added": list(self.added), "kept": list(self.kept),
+            "diagnostics": [d.to_dict() for d in self.result.diagnostics],
+        }
+        if with_source:
+            out["source"] = self.source
+        return out
+
+
+@dataclass(frozen=True)
+class ConvertReport:
+    root: str
+    inputs: tuple[InputFile, ...]
+    modules: tuple[ModuleChange, ...]
+    dry_run: bool
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        if self.dry_run:
+            return ()
+        return tuple(m.rel for m in self.modules if m.action != "unchanged")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "root": self.root, "dry_run": self.dry_run,
+            "inputs": [{"path": i.path, "kind": i.kind, "problems": list(i.problems)}
+                       for i in self.inputs],
+            "modules": [m.to_dict(with_source=self.dry_run) for m in self.modules],
+            "written": list(self.written),
+        }
+
+
+def _read(path: Path) -> tuple[Path, str]:
+    if path.is_dir() and (path / "SKILL.md").is_file():
+        path = path / "SKILL.md"  # a skill folder stands for its SKILL.md
+    if not path.is_file():
+        raise ConvertError(f"{path} is not a file; give a CLAUDE.md, AGENTS.md, .cursorrules, "
+                           ".mdc or SKILL.md path")
+    data = path.read_bytes()
+    if len(data) > MAX_INPUT_BYTES:
+        raise ConvertError(f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB; "
+                           "that is not an instruction file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConvertError(f"{path} is not UTF-8 text; save it as UTF-8 and retry") from None
+    if not text.strip():
+        raise ConvertError(f"{path} is empty; there is nothing to convert")
+    return path, text
+
+
+def _label(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _kind(path: Path, kind: str | None) -> str:
+    from stato.formats.convert import BY_KIND, converter_for
+
+    if kind is not None:
+        if kind not in BY_KIND:
+            raise UsageError(f"unknown --kind {kind!r}; use one of {', '.join(BY_KIND)}")
+        return kind
+    found = converter_for(path)
+    if found is None:
+        raise UsageError(f"cannot tell what kind of file {path.name} is; pass --kind "
+                         f"({', '.join(BY_KIND)})")
+    return found.kind
+
+
+def _render(draft: Any) -> str:
+    from stato.core.render import render_module
+
+    doc = draft.docstring.strip()
+    if doc.endswith('"'):  # a closing quote would run into the docstring's own quotes
+        doc += " "
+    return render_module(draft.class_name, draft.fields, doc, draft.methods_source)
+
+
+def _existing_skill_paths(root: Path) -> dict[str, str]:
+    """Skill name -> its path, for the project's valid skills (to merge instead of duplicating)."""
+    from stato.ops.project import load_project
+
+    out: dict[str, str] = {}
+    for skill in load_project(root).skills:
+        name = skill.fields.get("name")
+        if isinstance(name, str):
+            out.setdefault(name, skill.path)
+    return out
+
+
+def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
+    """``new`` folded into ``old``: lists and dicts gain entries, every value ``old`` has stays."""
+    from stato.core.compiler import compile_source
+    from stato.core.merge import merge_module, strategy, union_lines
+    from stato.core.render import set_field
+
+    before = compile_source(old, rel)
+    if not before.valid:
+        codes = ", ".join(d.code for d in before.errors)
+        raise ConvertError(f".stato/{rel} has errors ({codes}); fix it with `stato validate` "
+                           "before converting into it")
+    merged = merge_module(rel, old, new, strategy("union"))
+    text = merged.text
+    after = compile_source(new, rel)
+    for name in _APPEND_TEXT:
+        mine, theirs = before.fields.get(name), after.fields.get(name)
+        if isinstance(mine, str) and isinstance(theirs, str) and theirs.strip() not in mine:
+            text = set_field(text, name, union_lines(mine, theirs))
+    kept.update(c.where.split(".")[0].split("[")[0] for c in merged.conflicts
+                if c.where not in _QUIET and c.where not in _APPEND_TEXT)
+    return text
+
+
+def convert_files(
+    files: list[Path], path: Path, kind: str | None = None, dry_run: bool = False
+) -> ConvertReport:
+    """Convert ``files`` into modules of the project at ``path``; all written or none.
+
+    Conversion only adds: an existing module keeps every value it has, and gains the
+    conventions, tasks, issues, lessons and parameters it lacks.
+    """
+    from stato.adapters.store import Store
+    from stato.core.compiler import compile_source
+    from stato.formats.convert import convert_text
+    from stato.ops.project import find_root
+
+    root = find_root(path)
+    store = Store(root)
+    skills = _existing_skill_paths(root)
+    inputs: list[InputFile] = []
+    texts: dict[str, str] = {}  # rel -> text so far (existing, then each draft folded in)
+    origins: dict[str, list[str]] = {}
+    kept: dict[str, set[str]] = {}
+    for given in files:
+        file, text = _read(given)
+        file_kind = _kind(file, kind)
+        origin = _label(file, root)
+        hint = file.parent.name if file_kind == "skill" else root.name
+        conversion = convert_text(text, origin, file_kind, hint)
+        inputs.append(InputFile(origin, file_kind, conversion.problems))
+        for draft in conversion.drafts:
+            rel = draft.rel
+            if draft.module_type == "skill":
+                rel = skills.get(str(draft.fields.get("name")), rel)
+            new = _render(draft)
+            if rel not in texts and store.exists(rel):
+                texts[rel] = store.read(rel)
+            if rel in texts:
+                texts[rel] = _merge(rel, texts[rel], new, kept.setdefault(rel, set()))
+            else:
+                texts[rel] = new
+            origins.setdefault(rel, []).append(origin)
+    changes: list[ModuleChange] = []
+    for rel, text in texts.items():
+        result = compile_source(text, rel)
+        old = store.read(rel) if store.exists(rel) else None
+        source = result.corrected_source
+        action = "create" if old is None else "unchanged" if old == source else "merge"
+        before = compile_source(old, rel).fields if old is not None else {}
+        added = tuple(k for k, v in result.fields.items() if before.get(k) != v)
+        changes.append(ModuleChange(rel, result.module_type or "?", action, tuple(origins[rel]),
+                                    added, tuple(sorted(kept.get(rel, ()))), source, result))
+    if not dry_run:
+        store.save_many({c.rel: c.source for c in changes if c.action != "unchanged"})
+    return ConvertReport(str(root), tuple(inputs), tuple(changes), dry_run)

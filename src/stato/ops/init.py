@@ -1,0 +1,65 @@
+"""Creating a project: the .stato/ folders, a .statoignore template, and the bundled example."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from stato.adapters.store import STATO_DIR, Store
+
+STATOIGNORE = """\
+# .statoignore: findings of the privacy scan to ignore (in `stato scan` and `stato snapshot`).
+# One pattern per line, matched against the full text of a finding; * matches anything.
+# test_api_key_*
+# example_credentials
+"""
+
+
+@dataclass(frozen=True)
+class InitResult:
+    root: Path
+    created: tuple[str, ...]
+    example: tuple[str, ...]
+    already: bool
+
+
+def example_sources() -> dict[str, str]:
+    """The bundled scRNA-seq example, as {path relative to .stato/: source}."""
+    base = resources.files("stato.data") / "example"
+    out: dict[str, str] = {}
+
+    def walk(node: object, prefix: str) -> None:
+        for child in node.iterdir():  # type: ignore[attr-defined]
+            if child.is_dir() and not child.name.startswith("__"):
+                walk(child, f"{prefix}{child.name}/")
+            elif child.name.endswith(".py") and child.name != "__init__.py":
+                out[prefix + child.name] = child.read_text(encoding="utf-8")
+
+    walk(base, "")
+    return dict(sorted(out.items()))
+
+
+def init_project(root: Path, *, example: bool = False) -> InitResult:
+    """Create what is missing; never overwrite a file that exists (safe to run twice)."""
+    root = Path(root)
+    stato = root / STATO_DIR
+    already = stato.is_dir()
+    created: list[str] = []
+    for sub in ("skills", ".history", "prompts"):
+        folder = stato / sub
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            created.append(f"{STATO_DIR}/{sub}/")
+    ignore = stato / ".statoignore"
+    store = Store(root)
+    if not ignore.exists():
+        store.write_text_atomic(ignore, STATOIGNORE)
+        created.append(f"{STATO_DIR}/.statoignore")
+    written: list[str] = []
+    if example:
+        todo = {rel: src for rel, src in example_sources().items() if not store.exists(rel)}
+        if todo:
+            store.save_many(todo)
+            written = sorted(todo)
+    return InitResult(root, tuple(created), tuple(written), already)

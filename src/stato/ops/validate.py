@@ -1,0 +1,120 @@
+"""`stato validate`: compile files or folders, apply suppressions and --strict, write auto-fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from stato.adapters.fs import write_atomic
+from stato.adapters.store import SKIP_DIRS, STATO_DIR, Store
+from stato.core.compiler import compile_source
+from stato.core.diagnostics import BY_CODE, Diagnostic
+from stato.core.model import ValidationResult
+from stato.core.project_checks import check_project
+from stato.errors import StatoError, UsageError
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One validated file: its result, where it is, and whether its fixes were written."""
+
+    file: Path
+    display: str
+    result: ValidationResult
+    valid: bool
+    written: bool = False
+    backup: Path | None = None
+
+
+@dataclass(frozen=True)
+class ValidateReport:
+    modules: tuple[Checked, ...]
+
+    @property
+    def valid(self) -> bool:
+        return all(m.valid for m in self.modules)
+
+    def to_dict(self) -> dict[str, object]:
+        mods = []
+        for m in self.modules:
+            d = m.result.to_dict()
+            d["path"] = m.display
+            d["valid"] = m.valid
+            mods.append(d)
+        return {"valid": self.valid, "modules": mods}
+
+
+def collect(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Module files under the given files/folders, with the name to show for each."""
+    out: list[tuple[Path, str]] = []
+    for given in paths:
+        if given.is_dir() and (given / STATO_DIR).is_dir():
+            given = given / STATO_DIR  # a project folder: its modules, not its other Python files
+        if given.is_file():
+            out.append((given, given.as_posix()))
+        elif given.is_dir():
+            for f in sorted(given.rglob("*.py")):
+                rel = f.relative_to(given)
+                if any(p in SKIP_DIRS or (p.startswith(".") and p != STATO_DIR) for p in rel.parts[:-1]):
+                    continue
+                out.append((f, (given / rel).as_posix()))
+        else:
+            raise StatoError(f"{given} does not exist (give a module file or a folder such as .stato/)")
+    return out
+
+
+def _project_of(file: Path) -> tuple[Path, str] | None:
+    """(project root, module path relative to .stato/) when ``file`` lives in a .stato/ folder."""
+    resolved = file.resolve()
+    for parent in resolved.parents:
+        if parent.name == STATO_DIR:
+            return parent.parent, resolved.relative_to(parent).as_posix()
+    return None
+
+
+def validate_paths(
+    paths: list[Path],
+    *,
+    expected_type: str | None = None,
+    check: bool = False,
+    strict: bool = False,
+    suppress: tuple[str, ...] = (),
+) -> ValidateReport:
+    unknown = [c for c in suppress if c.upper() not in BY_CODE]
+    if unknown:
+        raise UsageError(f"unknown diagnostic code for --suppress: {', '.join(unknown)} (see docs/error-codes.md)")
+    hidden = {c.upper() for c in suppress}
+    files = collect(paths)
+    results = check_project([compile_source(f.read_bytes(), shown, expected_type) for f, shown in files])
+    checked: list[Checked] = []
+    for (file, shown), result in zip(files, results):
+        kept = tuple(d for d in result.diagnostics if d.code not in hidden)
+        result = replace(result, diagnostics=kept)
+        valid = not any(_fails(d, strict) for d in kept)
+        written, backup = False, None
+        if result.changed and result.valid and not check:
+            backup = _write_fix(file, result)
+            written = True
+        checked.append(Checked(file, shown, result, valid, written, backup))
+    return ValidateReport(tuple(checked))
+
+
+def _fails(d: Diagnostic, strict: bool) -> bool:
+    return d.severity == "error" or (strict and d.severity == "warning")
+
+
+def _write_fix(file: Path, result: ValidationResult) -> Path | None:
+    """Write the auto-corrected source, the previous text backed up first."""
+    located = _project_of(file)
+    if located is not None:
+        root, rel = located
+        store = Store(root)
+        with store.lock():
+            backup = store.backup(rel, file.read_bytes())
+            write_atomic(file, result.corrected_source)
+        return backup
+    # Outside a project there is no .history/: keep the previous text beside the file.
+    backup = file.with_name(file.name + ".bak")
+    write_atomic(backup, file.read_bytes())
+    write_atomic(file, result.corrected_source)
+    return backup
