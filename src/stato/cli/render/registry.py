@@ -22,7 +22,7 @@ def listing(result: Listing) -> None:
     """A table of packages (rich on a terminal, aligned plain text in a pipe)."""
     failures(result.failures)
     if not result.packages:
-        what = f"matching {result.query!r}" if result.query is not None else "in"
+        what = f"matching {result.query!r} in" if result.query is not None else "in"
         echo(f"No packages {what} {', '.join(result.registries)}.")
         return
     several = len({f.registry for f in result.packages}) > 1
