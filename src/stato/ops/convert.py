@@ -138,7 +138,7 @@ def _existing_skill_paths(root: Path) -> dict[str, str]:
 def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
     """``new`` folded into ``old``: lists and dicts gain entries, every value ``old`` has stays."""
     from stato.core.compiler import compile_source
-    from stato.core.merge import merge_module, strategy, union_lines
+    from stato.core.merge import merge_module, strategy
     from stato.core.render import set_field
 
     before = compile_source(old, rel)
@@ -151,8 +151,10 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
     after = compile_source(new, rel)
     for name in _APPEND_TEXT:
         mine, theirs = before.fields.get(name), after.fields.get(name)
-        if isinstance(mine, str) and isinstance(theirs, str) and theirs.strip() not in mine:
-            text = set_field(text, name, union_lines(mine, theirs))
+        if isinstance(mine, str) and isinstance(theirs, str):
+            blocks = [b.strip() for b in theirs.split("\n\n") if b.strip() and b.strip() not in mine]
+            if blocks:
+                text = set_field(text, name, "\n\n".join([mine.rstrip(), *blocks]))
     kept.update(c.where.split(".")[0].split("[")[0] for c in merged.conflicts
                 if c.where not in _QUIET and c.where not in _APPEND_TEXT)
     return text
@@ -207,6 +209,7 @@ def convert_files(
         added = tuple(k for k, v in result.fields.items() if before.get(k) != v)
         changes.append(ModuleChange(rel, result.module_type or "?", action, tuple(origins[rel]),
                                     added, tuple(sorted(kept.get(rel, ()))), source, result))
-    if not dry_run:
-        store.save_many({c.rel: c.source for c in changes if c.action != "unchanged"})
+    pending = {c.rel: c.source for c in changes if c.action != "unchanged"}
+    if pending and not dry_run:
+        store.save_many(pending)
     return ConvertReport(str(root), tuple(inputs), tuple(changes), dry_run)

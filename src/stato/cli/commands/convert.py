@@ -1,0 +1,55 @@
+"""`stato convert FILE...`: migrate CLAUDE.md, AGENTS.md, .cursorrules, .mdc and SKILL.md files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+# The ids of stato.formats.convert.CONVERTERS, listed here so --help needs no import.
+KINDS = ("claude", "agents", "cursorrules", "cursor-mdc", "skill", "gemini", "copilot")
+
+
+@click.command("convert")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print the modules that would be written; write nothing.")
+@click.option("--path", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project folder (the one holding .stato/).")
+@click.option("--kind", type=click.Choice(KINDS), default=None,
+              help="Read FILES as this kind instead of guessing from the file name.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def convert(files: tuple[Path, ...], dry_run: bool, path: Path, kind: str | None,
+            as_json: bool) -> None:
+    """Convert agent instruction files into stato modules.
+
+    \b
+    FILES may be CLAUDE.md, AGENTS.md, .cursorrules, .cursor/rules/*.mdc, GEMINI.md,
+    .github/copilot-instructions.md, or SKILL.md (or an Agent Skill folder).
+    Instruction files become .stato/context.py: each heading's bullets, table rows
+    and shell commands become conventions ("Code Style: ..."), prose goes to notes,
+    and "[x]" items to completed_tasks. TODO / Next steps sections and "[ ]" items
+    become memory tasks, Known issues sections memory known_issues, a Current status
+    section the memory phase. A SKILL.md becomes .stato/skills/<name>.py: front matter
+    name and description, a Parameters/Defaults list or table as default_params,
+    Gotchas/Lessons sections as lessons_learned, Requirements as depends_on, and the
+    rest of the body as the class docstring.
+
+    \b
+    Existing modules are never overwritten: conversion only adds. context.py,
+    memory.py or a skill with the same name keep every value they already have and
+    gain the conventions, tasks, issues, lessons and parameters they lack; a value
+    that differs (say description) is kept and listed as "kept". Running it twice
+    changes nothing. Every module is validated first and all are written or none
+    (the previous text goes to .stato/.history/).
+    """
+    from stato.ops.convert import convert_files
+
+    report = convert_files(list(files), path, kind, dry_run)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(report.to_dict())
+    else:
+        from stato.cli.render.convert import report as render
+
+        render(report)

@@ -1,0 +1,55 @@
+"""Render a conversion: a line per module (created, merged, unchanged), or the sources on --dry-run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from stato.cli.console import console, echo, is_tty
+
+if TYPE_CHECKING:
+    from stato.ops.convert import ConvertReport, ModuleChange
+
+_VERB = {"create": "create", "merge": "merge into", "unchanged": "up to date"}
+
+
+def _note(change: ModuleChange) -> str:
+    parts = []
+    if change.action != "unchanged" and change.added:
+        parts.append("adds " + ", ".join(change.added))
+    if change.kept:
+        parts.append("kept yours: " + ", ".join(change.kept))
+    advice = [d.code for d in change.result.diagnostics if d.severity != "error"]
+    if advice:
+        parts.append(" ".join(sorted(set(advice))))
+    return "; ".join(parts)
+
+
+def report(rep: ConvertReport) -> None:
+    for source in rep.inputs:
+        echo(f"Read {source.path} as {source.kind}")
+        for problem in source.problems:
+            echo(f"  note: {problem}")
+    if rep.dry_run:
+        for change in rep.modules:
+            echo(f"\n# --- .stato/{change.rel} ({_VERB[change.action]}) ---")
+            echo(change.source.rstrip("\n"))
+        echo("\nDry run: nothing was written.")
+        return
+    rows = [[f".stato/{c.rel}", c.module_type, _VERB[c.action], _note(c)] for c in rep.modules]
+    if is_tty():
+        from rich.table import Table
+
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for column in ("module", "type", "action", "notes"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console().print(table)
+    else:
+        for row in rows:
+            echo("  ".join(cell for cell in row if cell))
+    written = rep.written
+    if written:
+        echo(f"Wrote {len(written)} module(s); previous versions are in .stato/.history/.")
+    else:
+        echo("Everything was already in the project; nothing was written.")
