@@ -1,4 +1,4 @@
-"""Resolve what `stato diff` compares (a module and its backup, two files, two archives) and diff it."""
+"""What `stato diff` compares (a module and its backup, two files, two archives), diffed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stato.core.diff import SetDiff, diff_modules, diff_sets
+from stato.core.diff import ModuleDiff, SetDiff, diff_modules, diff_sets
 from stato.errors import StatoError, UsageError
 
 
@@ -77,15 +77,17 @@ def _against_backup(target: Path, project: Path | None) -> DiffReport:
         raise StatoError(f"no module {rel} in {store.stato_dir}; check the path")
     backups = store.history(rel)
     if not backups:
-        raise StatoError(f"{rel} has no backup in .stato/.history/ yet; there is nothing to compare")
+        raise StatoError(
+            f"{rel} has no backup in .stato/.history/ yet; there is nothing to compare"
+        )
     last = backups[-1]
     old = _module_text(last)
     diff = diff_modules(old, store.read(rel), rel)
     label = last.relative_to(store.stato_dir).as_posix()
-    return DiffReport("backup", label, rel, _as_set(rel, diff, old))
+    return DiffReport("backup", label, rel, _as_set(rel, diff))
 
 
-def _as_set(path: str, diff: Any, old: str) -> SetDiff:
+def _as_set(path: str, diff: ModuleDiff) -> SetDiff:
     return SetDiff(unchanged=(path,)) if diff.same else SetDiff(changed=(diff,))
 
 
@@ -104,4 +106,4 @@ def diff_paths(a: Path, b: Path | None = None, project: Path | None = None) -> D
         return DiffReport("archives", str(a), str(b), diff_sets(old_arch.modules, new_arch.modules))
     old = _module_text(a)
     diff = diff_modules(old, _module_text(b), str(b))
-    return DiffReport("modules", str(a), str(b), _as_set(str(b), diff, old))
+    return DiffReport("modules", str(a), str(b), _as_set(str(b), diff))

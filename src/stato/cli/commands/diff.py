@@ -1,0 +1,52 @@
+"""`stato diff A [B]`: field-level differences of modules or archives (exit 0 same, 1 differ)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", required=False, type=click.Path(path_type=Path))
+@click.option("--brief", is_flag=True, help="Name the changed fields and modules only.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option(
+    "--path",
+    "project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder, for a module given by its path inside .stato/.",
+)
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: Path,
+    new: Path | None,
+    brief: bool,
+    as_json: bool,
+    project: Path | None,
+) -> None:
+    """Compare modules field by field.
+
+    \b
+    stato diff skills/qc.py                  the module against its last backup
+    stato diff qc_v1.py qc_v2.py             two module files
+    stato diff export-v1.stato export-v2.stato   two archives: added, removed, changed modules
+
+    Exit status: 0 when there are no differences, 1 when there are, 2 for a usage error.
+    Nothing is executed: modules are compiled statically and archives read as untrusted.
+    """
+    from stato.ops.diff import diff_paths
+
+    report = diff_paths(old, new, project)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(report.to_dict())
+    else:
+        from stato.cli.render.diff import report as render
+
+        render(report, brief)
+    ctx.exit(0 if report.same else 1)

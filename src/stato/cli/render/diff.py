@@ -1,0 +1,112 @@
+"""Render a diff for people: +/-/~ per field, with line-level detail for text, keys and items."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, Any
+
+from stato.cli.console import console, echo, is_tty
+
+if TYPE_CHECKING:
+    from stato.core.diff import FieldChange, ModuleDiff
+    from stato.ops.diff import DiffReport
+
+_MARK = {"added": "+", "removed": "-", "changed": "~"}
+_STYLE = {"+": "green", "-": "red", "~": "yellow", "@": "cyan"}
+
+
+def _out(line: str) -> None:
+    mark = line.lstrip()[:1]
+    if is_tty() and mark in _STYLE:
+        console().print(line, style=_STYLE[mark], markup=False, highlight=False)
+    else:
+        echo(line)
+
+
+def _short(value: Any, width: int = 70) -> str:
+    from stato.cli.render.merge import short
+
+    return short(value, width)
+
+
+def _detail(old: Any, new: Any) -> list[str]:
+    """Finer lines under a changed field: text lines, dict keys, list items."""
+    from stato.core.diff import Code, canon
+
+    if isinstance(old, (str, Code)) and isinstance(new, (str, Code)):
+        a = old.text if isinstance(old, Code) else old
+        b = new.text if isinstance(new, Code) else new
+        if "\n" not in a + b:
+            return []
+        lines = difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=1)
+        return [line for line in lines if not line.startswith(("---", "+++"))]
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = [f"- {k!r}: {_short(v)}" for k, v in old.items() if k not in new]
+        out += [f"+ {k!r}: {_short(v)}" for k, v in new.items() if k not in old]
+        out += [
+            f"~ {k!r}: {_short(v)} -> {_short(new[k])}"
+            for k, v in old.items()
+            if k in new and canon(v) != canon(new[k])
+        ]
+        return out
+    if isinstance(old, list) and isinstance(new, list):
+        have, want = {canon(x) for x in old}, {canon(x) for x in new}
+        out = [f"- {_short(x)}" for x in old if canon(x) not in want]
+        out += [f"+ {_short(x)}" for x in new if canon(x) not in have]
+        return out or ["~ same items, new order"]
+    return []
+
+
+def _change(c: FieldChange) -> list[str]:
+    mark = _MARK.get(c.kind, "~")
+    if c.field == "source":
+        return ["~ source text differs (comments, layout or code outside the class)"]
+    if c.field.endswith("()") and c.kind != "changed":
+        return [f"{mark} method {c.field}"]
+    if c.kind == "added":
+        return [f"+ {c.field} = {_short(c.new)}"]
+    if c.kind == "removed":
+        return [f"- {c.field} = {_short(c.old)}"]
+    detail = _detail(c.old, c.new)
+    if detail:
+        return [f"{mark} {c.field}:"] + ["    " + d for d in detail]
+    return [f"{mark} {c.field}: {_short(c.old)} -> {_short(c.new)}"]
+
+
+def _module(d: ModuleDiff, brief: bool, header: bool) -> None:
+    if brief:
+        names = ", ".join(f"{_MARK.get(c.kind, '~')}{c.field}" for c in d.changes)
+        echo(f"{d.path}: {names}" if header else names)
+        return
+    if header:
+        echo(f"{d.path}:")
+    for c in d.changes:
+        for line in _change(c):
+            _out(f"  {line}" if header else line)
+
+
+def report(rep: DiffReport, brief: bool = False) -> None:
+    if rep.same:
+        echo(f"No differences between {rep.old} and {rep.new}.")
+        return
+    d = rep.diff
+    if rep.kind == "archives":
+        echo(f"--- {rep.old}\n+++ {rep.new}")
+        for path in d.added:
+            _out(f"+ {path} (added)")
+        for path in d.removed:
+            _out(f"- {path} (removed)")
+        for m in d.changed:
+            if brief:
+                _out(f"~ {m.path} (changed)")
+            else:
+                _module(m, brief, True)
+        n = len(d.added) + len(d.removed) + len(d.changed)
+        echo(
+            f"{n} module(s) differ: {len(d.added)} added, {len(d.removed)} removed, "
+            f"{len(d.changed)} changed; {len(d.unchanged)} unchanged."
+        )
+        return
+    echo(f"--- {rep.old}\n+++ {rep.new}")
+    for m in d.changed:
+        _module(m, brief, False)
