@@ -59,6 +59,7 @@ class StepView:
     action: str
     status: str
     output: str | None
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,19 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _item(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):  # e.g. a dataset {"name": ..., "path": ..., "cells": ...}
+        return ", ".join(f"{k}={short_value(v, 60)}" for k, v in value.items())
+    return short_value(value, 80)
+
+
 def _strs(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, (list, tuple)):
-        return tuple(v if isinstance(v, str) else short_value(v, 80) for v in value)
+        return tuple(_item(v) for v in value)
     return ()
 
 
@@ -134,7 +143,8 @@ def _step(step: Mapping[str, Any] | None) -> StepView | None:
     if step is None:
         return None
     action, status = str(step.get("action", "?")), str(step.get("status", "pending"))
-    return StepView(step.get("id"), action, status, _str(step.get("output")))
+    return StepView(step.get("id"), action, status, _str(step.get("output")),
+                    _str(step.get("notes")))
 
 
 def _skill(result: ValidationResult) -> SkillView:

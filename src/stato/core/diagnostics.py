@@ -58,7 +58,7 @@ def _row(code: str, severity: Severity, pass_no: int, template: str, summary: st
 
 TABLE: tuple[Code, ...] = (
     _row("E001", "error", 1, "Syntax error: {details}",
-         "The file is not valid Python source (including binary, non-UTF-8 or empty files)."),
+         "The file is not valid Python source (including binary and non-UTF-8 files)."),
     _row("E002", "error", 2, "No class definition found",
          "The file has no class; every module holds exactly one class."),
     _row("E003", "error", 4, "Missing required field: '{field}'",
@@ -114,3 +114,24 @@ def make(code: str, line: int | None = None, *, fixed: bool = False, **params: A
     """Build a diagnostic from its table row."""
     row = BY_CODE[code]
     return Diagnostic(code, row.severity, row.template.format(**params), line, fixed)
+
+
+def reference_markdown() -> str:
+    """docs/error-codes.md, generated from the table (a test keeps the two equal)."""
+    out = [
+        "# stato diagnostic codes",
+        "",
+        "Generated from `src/stato/core/diagnostics.py`; do not edit by hand",
+        "(regenerate with `python -c \"from stato.core.diagnostics import reference_markdown as r; print(r(), end='')\" > docs/error-codes.md`).",
+        "",
+        "E-codes block a write, W-codes are auto-corrected (the fix is written back, the old text",
+        "kept in `.stato/.history/`), I-codes are advice. I005 is unassigned; E011 (pass 8, the",
+        "project-level check), I007 and I008 are stato's additions after the spec's last codes.",
+        "",
+        "| Code | Severity | Pass | Message | Meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for row in TABLE:
+        template = row.template.replace("|", "\\|")
+        out.append(f"| {row.code} | {row.severity} | {row.pass_no} ({row.pass_name}) | `{template}` | {row.summary} |")
+    return "\n".join(out) + "\n"

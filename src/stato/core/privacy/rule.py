@@ -16,6 +16,7 @@ Validator = Callable[[str, "re.Match[str]", str], bool]
 class Rule:
     """One detector: a bounded regex whose group ``s`` (or whole match) is the sensitive span.
 
+    A second alternative of the regex may carry its span in group ``s2``.
     ``keywords`` are lowercase substrings; when given, the rule runs only on text holding one.
     ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
     the span, drop a match; ``placeholder`` replaces the span when sanitizing.
@@ -33,8 +34,9 @@ class Rule:
     reject_placeholders: bool = True
 
     def span(self, match: re.Match[str]) -> tuple[int, int]:
-        if "s" in self.regex.groupindex and match.start("s") >= 0:
-            return match.span("s")
+        for name in ("s", "s2"):
+            if name in self.regex.groupindex and match.start(name) >= 0:
+                return match.span(name)
         return match.span()
 
 

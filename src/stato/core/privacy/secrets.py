@@ -133,7 +133,7 @@ CONTEXT: tuple[Rule, ...] = (
         r":_auth(?:Token)?=(?P<s>[\w+/=.-]{20,200})"), "{NPM_TOKEN}", keywords=("_auth",)),
     Rule("authorization-header", "secret", "Authorization header credential", re.compile(
         r"(?i:authorization)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?i:bearer|token)[ \t]{1,3}"
-        r"(?P<s>[\w.~+/-]{12,4000}=*)(?![\w.~+/=-])"), "{TOKEN}", keywords=("authorization",),
+        r"(?P<s>[\w.~+/-]{12,4000}={0,2})(?![\w.~+/=-])"), "{TOKEN}", keywords=("authorization",),
          entropy=3.0),
     Rule("basic-auth-header", "secret", "Basic authorization credential", re.compile(
         r"Basic[ \t]{1,3}(?P<s>[A-Za-z0-9+/]{8,400}={0,2})(?![\w+/=])"), "{TOKEN}",

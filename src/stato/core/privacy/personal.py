@@ -1,0 +1,157 @@
+"""Personal-data, network and home-path rules, with the validators that keep them precise."""
+
+from __future__ import annotations
+
+import re
+
+from stato.core.privacy.checks import card_ok, ipv4_kind, ssn_ok
+from stato.core.privacy.rule import Rule
+
+_DOC_DOMAINS = re.compile(
+    r"(?i)(?:^|\.)(?:example\.(?:com|org|net|edu)|example|test|invalid|localhost|local|domain\.com|"
+    r"email\.com|company\.com|yourcompany\.com|acme\.com|users\.noreply\.github\.com|"
+    r"iam\.gserviceaccount\.com|developer\.gserviceaccount\.com|sentry\.io|anthropic\.com)$"
+)
+_DOC_LOCALS = frozenset(
+    "user username you your yourname your.name your_name name email someone somebody foo bar baz "
+    "test me example noreply no-reply donotreply do-not-reply first.last firstname.lastname "
+    "john.doe jane.doe admin root info support contact hello".split()
+)
+_FILE_TLDS = frozenset(
+    "png jpg jpeg gif svg webp pdf py js ts txt csv tsv json h5ad h5 md html css zip gz tar whl "
+    "yaml yml toml cfg ini log rds loom mtx bam sam vcf fastq fa".split()
+)
+
+
+def _email_ok(span: str, m: re.Match[str], text: str) -> bool:
+    local, _, domain = span.rpartition("@")
+    if local.lower() in _DOC_LOCALS or local.lower().startswith(("noreply", "no-reply")):
+        return False
+    if _DOC_DOMAINS.search(domain) or domain.rsplit(".", 1)[-1].lower() in _FILE_TLDS:
+        return False
+    start, end = m.span("s")
+    if end < len(text) and text[end] == ":":
+        return False  # git@host:org/repo remote
+    line_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), start - 200)
+    before = text[line_start + 1 : start]
+    return "://" not in before  # user@host inside a URL is not an address
+
+
+EMAIL = Rule(
+    "email", "pii", "e-mail address",
+    re.compile(r"(?<![\w.%+-])(?P<s>[A-Za-z0-9][\w.%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+               r"[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-]|\.\w)"),
+    "{EMAIL}", keywords=("@",), validator=_email_ok, reject_placeholders=False,
+)
+
+
+def _phone_ok(span: str, m: re.Match[str], text: str) -> bool:
+    digits = "".join(c for c in span if c.isdigit())
+    if span.startswith("+"):
+        if digits.startswith("1") and len(digits) == 11:
+            digits = digits[1:]
+        else:
+            return 8 <= len(digits) <= 15 and len(set(digits)) > 2
+    elif len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        return False
+    area, exchange, line = digits[:3], digits[3:6], digits[6:]
+    if area[0] in "01" or exchange[0] in "01" or area[1:] == "11" or area == "555":
+        return False
+    return not (exchange == "555" and line.startswith("01")) and len(set(digits)) > 3
+
+
+PHONE = Rule(
+    "phone-number", "pii", "phone number",
+    re.compile(r"(?<![\w+.\-/])(?P<s>(?:\+1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[-. ])\d{3}[-. ]\d{4}"
+               r"|\+[1-9]\d{0,2}[ .-]\(?\d{1,4}\)?(?:[ .-]\d{2,4}){2,4}|\+[1-9]\d{9,13})"
+               r"(?![\w-]|\.\d)"),
+    "{PHONE}", keywords=("-", ".", "(", "+"), validator=_phone_ok, reject_placeholders=False,
+)
+
+SSN = Rule(
+    "us-ssn", "pii", "US social security number",
+    re.compile(r"(?<![\w-])(?P<s>\d{3}-\d{2}-\d{4})(?![\w-])|(?i:\bssn|social security number)"
+               r"[\"']?[ \t]{0,3}[:=#]?[ \t]{0,3}[\"']?(?P<s2>\d{9})(?!\d)"),
+    "{SSN}", keywords=("-", "ssn", "social security"),
+    validator=lambda s, m, t: ssn_ok(s), reject_placeholders=False,
+)
+
+CARD = Rule(
+    "card-number", "pii", "payment card number",
+    re.compile(r"(?<![\w.-])(?P<s>[2-6]\d{3}(?:[ -]?\d{2,6}){2,4})(?![\w-]|\.\d)"),
+    "{CARD_NUMBER}", validator=lambda s, m, t: card_ok(s), reject_placeholders=False,
+)
+
+_ID_VALUE = r"[\"']?[ \t]{0,3}(?:[:=#]|is|no\.?)[ \t]{0,3}[\"']?(?P<s>[A-Za-z0-9][A-Za-z0-9-]{3,24})(?![\w-])"
+PATIENT_ID = Rule(
+    "patient-id", "pii", "medical record or patient id",
+    re.compile(r"(?i:\bmrn|medical[ _]record(?:[ _](?:number|no|num|id))?|(?:patient|subject|"
+               r"participant|donor)[ _-]?(?:id|identifier|no|number))" + _ID_VALUE),
+    "{PATIENT_ID}", keywords=("mrn", "medical", "patient", "subject", "participant", "donor"),
+    validator=lambda s, m, t: any(c.isdigit() for c in s) and len(set(s)) > 2,
+)
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?"
+_DATE = (rf"(?:(?:19|20)\d{{2}}-[01]\d-[0-3]\d|[0-3]?\d/[0-3]?\d/(?:19|20)?\d{{2}}|"
+         rf"[0-3]?\d[ ]{_MONTH}[ ](?:19|20)\d{{2}}|{_MONTH}[ ][0-3]?\d,?[ ](?:19|20)\d{{2}})")
+DOB = Rule(
+    "date-of-birth", "pii", "date of birth",
+    re.compile(r"(?i:\bdob|date[ _]of[ _]birth|birth[ _]?date|\bborn(?: on)?)[\"']?[ \t]{0,3}"
+               r"[:=]?[ \t]{0,3}[\"']?(?P<s>" + _DATE + r")(?!\d)"),
+    "{DOB}", keywords=("dob", "birth", "born"), reject_placeholders=False,
+)
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"(?<![\w.])(?P<s>{_OCTET}(?:\.{_OCTET}){{3}})(?![\w]|\.\d|/\d)")
+
+
+def _ip_validator(kind: str):  # type: ignore[no-untyped-def]
+    def check(span: str, m: re.Match[str], text: str) -> bool:
+        if ipv4_kind(span) != kind:
+            return False
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        return not ("version" in before or before.endswith(("v", "==", ">=", "<=", "~=")))
+
+    return check
+
+
+IP_PRIVATE = Rule("ipv4-private", "network", "private IPv4 address", _IPV4, "{IP}",
+                  keywords=(".",), validator=_ip_validator("private"), reject_placeholders=False)
+IP_PUBLIC = Rule("ipv4-public", "network", "public IPv4 address", _IPV4, "{IP}",
+                 keywords=(".",), validator=_ip_validator("public"), reject_placeholders=False)
+
+_GENERIC_USERS = frozenset(
+    "user users username user_name you your yourname your_name your-name yourusername me name "
+    "shared guest public default ubuntu ec2-user runner jovyan vscode node app admin root docker "
+    "linuxbrew pi centos debian fedora vagrant travis circleci codespace gitpod build builder "
+    "runneradmin administrator defaultuser0 all-users all users demo dev developer john jane "
+    "johndoe janedoe jdoe foo bar alice bob x xx xxx myuser myname someone somebody test tester".split()
+)
+_NAME = r"(?P<s>[A-Za-z0-9_][\w-]{0,63}(?:\.[\w-]{1,64}){0,3})(?![\w$<{%-])"
+
+
+def _home_ok(span: str, m: re.Match[str], text: str) -> bool:
+    if span.lower() in _GENERIC_USERS or span.upper() == span and "_" in span:
+        return False
+    line_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start()),
+                     text.rfind("\"", 0, m.start()), text.rfind("'", 0, m.start()), m.start() - 300)
+    before = text[line_start + 1 : m.start()]
+    return "://" not in before or before.startswith("file:")
+
+
+HOME_UNIX = Rule("home-path-unix", "path", "home folder naming a person",
+                 re.compile(r"/home/" + _NAME), "{user}", validator=_home_ok,
+                 reject_placeholders=False)
+HOME_MAC = Rule("home-path-macos", "path", "home folder naming a person",
+                re.compile(r"/Users/" + _NAME), "{user}", validator=_home_ok,
+                reject_placeholders=False)
+HOME_WINDOWS = Rule("home-path-windows", "path", "home folder naming a person",
+                    re.compile(r"\\(?<=[A-Za-z]:\\)Users\\{1,2}" + _NAME + r"|\\\\(?<=[A-Za-z]:\\\\)"
+                               r"Users\\{1,2}" + _NAME.replace("?P<s>", "?P<s2>")),
+                    "{user}", validator=_home_ok, reject_placeholders=False)
+
+PERSONAL_RULES: tuple[Rule, ...] = (
+    EMAIL, PHONE, SSN, CARD, PATIENT_ID, DOB, IP_PRIVATE, IP_PUBLIC, HOME_UNIX, HOME_MAC, HOME_WINDOWS,
+)

@@ -1,0 +1,233 @@
+"""Archive steps that bring modules in: import an archive, graft one module, inspect an archive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stato.adapters import transaction
+from stato.adapters.archive import read_archive
+from stato.adapters.store import Store
+from stato.core.compiler import compile_source
+from stato.core.model import ValidationResult
+from stato.errors import StatoError, UsageError
+from stato.formats.manifest import Manifest
+from stato.ops.conflicts import POLICIES, Planned, plan_writes
+from stato.ops.project import find_root
+
+WRITES = ("add", "replace", "rename")
+MAX_PY_BYTES = 16 * 1024 * 1024
+
+
+def module_arg(arg: str) -> str:
+    """A --module argument as a path relative to .stato/: skills/qc, .stato/skills/qc.py, ..."""
+    rel = arg.replace("\\", "/").strip()
+    while rel.startswith("./"):
+        rel = rel[2:]
+    if rel.startswith(".stato/"):
+        rel = rel[len(".stato/") :]
+    return rel if rel.endswith(".py") else rel + ".py"
+
+
+def read_module(store: Store, rel: str) -> str:
+    """A module's exact text (line endings kept), so archives round-trip byte for byte."""
+    data = store.path(rel).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise StatoError(f".stato/{rel} is not UTF-8 text; fix or exclude it") from None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    archive: str
+    name: str
+    root: str
+    on_conflict: str
+    dry_run: bool
+    actions: tuple[Planned, ...] = ()
+    invalid: tuple[ValidationResult, ...] = ()
+    written: tuple[str, ...] = ()
+    backups: tuple[str, ...] = ()
+
+    @property
+    def conflicts(self) -> list[Planned]:
+        return [a for a in self.actions if a.action == "conflict"]
+
+    @property
+    def ok(self) -> bool:
+        """True when something was (or would be) written and nothing stopped it."""
+        if self.invalid or self.conflicts:
+            return False
+        return any(a.action in WRITES for a in self.actions)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "archive": self.archive,
+            "name": self.name,
+            "root": self.root,
+            "on_conflict": self.on_conflict,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "actions": [a.to_dict() for a in self.actions],
+            "invalid": [r.to_dict() for r in self.invalid],
+            "written": list(self.written),
+            "backups": list(self.backups),
+        }
+
+
+GraftResult = ImportResult
+
+
+def _check_policy(on_conflict: str) -> None:
+    if on_conflict not in POLICIES:
+        raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
+
+
+def _compile_incoming(texts: dict[str, str], types: dict[str, str | None]) -> dict[str, ValidationResult]:
+    return {p: compile_source(t, p, types.get(p)) for p, t in texts.items()}
+
+
+def import_archive(
+    root: Path | str,
+    archive_path: Path | str,
+    modules: tuple[str, ...] | list[str] | None = None,
+    on_conflict: str = "ask",
+    dry_run: bool = False,
+) -> ImportResult:
+    """Check every module (checksum, then compiler), plan conflicts, then write all or nothing."""
+    _check_policy(on_conflict)
+    project = find_root(root)
+    store = Store(project)
+    archive = read_archive(archive_path)
+    texts = dict(archive.modules)
+    if modules:
+        wanted = [module_arg(m) for m in modules]
+        missing = [m for m in wanted if m not in texts]
+        if missing:
+            have = ", ".join(texts) or "none"
+            raise StatoError(f"{missing[0]} is not in {Path(archive_path).name} (it holds: {have})")
+        texts = {p: texts[p] for p in wanted}
+    if not texts:
+        raise StatoError(f"{Path(archive_path).name} holds no modules; nothing to import")
+    types = {e.path: e.type for e in archive.manifest.modules}
+    results = _compile_incoming(texts, types)
+    base = dict(archive=str(archive_path), name=archive.manifest.name, root=str(project),
+                on_conflict=on_conflict, dry_run=dry_run)
+    invalid = tuple(r for r in results.values() if not r.valid)
+    if invalid:
+        return ImportResult(**base, invalid=invalid)  # type: ignore[arg-type]
+    with store.lock():
+        transaction.recover(store.stato_dir)
+        actions, to_write = plan_writes(store, texts, results, on_conflict)
+        bad = _recheck(actions, to_write, types)
+        if bad:
+            return ImportResult(**base, actions=tuple(actions), invalid=bad)  # type: ignore[arg-type]
+        if dry_run or any(a.action == "conflict" for a in actions) or not to_write:
+            return ImportResult(**base, actions=tuple(actions))  # type: ignore[arg-type]
+        backups = [store.backup(a.dest) for a in actions if a.action == "replace"]
+        written = transaction.commit(store.stato_dir, to_write)
+    return ImportResult(
+        **base, actions=tuple(actions), written=tuple(sorted(written)),  # type: ignore[arg-type]
+        backups=tuple(str(b) for b in backups if b is not None),
+    )
+
+
+def _recheck(
+    actions: list[Planned], to_write: dict[str, str], types: dict[str, str | None]
+) -> tuple[ValidationResult, ...]:
+    """Renamed texts were edited (a new skill name); they must still compile clean."""
+    out = []
+    for a in actions:
+        if a.action == "rename":
+            r = compile_source(to_write[a.dest], a.dest, types.get(a.path))
+            if not r.valid:
+                out.append(r)
+    return tuple(out)
+
+
+def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | None]:
+    """(path in .stato/, text, expected type) of the one module a graft adds."""
+    if source.suffix == ".py":
+        try:
+            if source.stat().st_size > MAX_PY_BYTES:
+                raise StatoError(f"{source} is larger than any module should be; refusing it")
+            text = source.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            raise StatoError(f"no file at {source}; check the path") from None
+        except UnicodeDecodeError:
+            raise StatoError(f"{source} is not UTF-8 text") from None
+        kind = compile_source(text, source.name).module_type
+        default = f"skills/{source.name}" if kind in (None, "skill") else f"{kind}.py"
+        return (module_arg(module) if module else default), text, None
+    archive = read_archive(source)
+    if module is None:
+        if len(archive.modules) != 1:
+            listing = ", ".join(archive.modules) or "none"
+            raise UsageError(f"{source.name} holds several modules; pick one with --module ({listing})")
+        module = next(iter(archive.modules))
+    rel = module_arg(module)
+    if rel not in archive.modules:
+        raise StatoError(f"{rel} is not in {source.name} (it holds: {', '.join(archive.modules)})")
+    entry = archive.manifest.entry(rel)
+    return rel, archive.modules[rel], entry.type if entry else None
+
+
+def graft(
+    root: Path | str, source: Path | str, module: str | None = None, on_conflict: str = "ask",
+    dry_run: bool = False,
+) -> ImportResult:
+    """Add one module from an archive or a .py file, through the compiler and the store's gate."""
+    _check_policy(on_conflict)
+    project = find_root(root)
+    store = Store(project)
+    rel, text, kind = _graft_source(Path(source), module)
+    result = compile_source(text, rel, kind)
+    base = dict(archive=str(source), name=Path(source).stem, root=str(project),
+                on_conflict=on_conflict, dry_run=dry_run)
+    if not result.valid:
+        return ImportResult(**base, invalid=(result,))  # type: ignore[arg-type]
+    actions, to_write = plan_writes(store, {rel: text}, {rel: result}, on_conflict)
+    bad = _recheck(actions, to_write, {rel: kind})
+    if bad or dry_run or not to_write or actions[0].action == "conflict":
+        return ImportResult(**base, actions=tuple(actions), invalid=bad)  # type: ignore[arg-type]
+    (dest, new_text), = to_write.items()
+    before = len(store.history(dest))
+    store.save(dest, new_text, expected_type=kind)  # the gate: compile, back up, replace
+    backups = store.history(dest)[before:]
+    return ImportResult(**base, actions=tuple(actions), written=(dest,),  # type: ignore[arg-type]
+                        backups=tuple(str(b) for b in backups))
+
+
+@dataclass(frozen=True)
+class InspectResult:
+    """An archive's metadata and each module's compile status; nothing extracted or run."""
+
+    path: str
+    manifest: Manifest
+    modules: tuple[ValidationResult, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.valid for r in self.modules)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.manifest.to_dict()
+        by_path = {r.path: r for r in self.modules}
+        for m in data["modules"]:
+            r = by_path[m["path"]]
+            m["valid"] = r.valid
+            m["diagnostics"] = [d.to_dict() for d in r.diagnostics]
+        return {"path": self.path, **data}
+
+
+def inspect_archive(path: Path | str) -> InspectResult:
+    """Read an archive (hostile-safe) and compile each module as the type its manifest names."""
+    archive = read_archive(path)
+    results = tuple(
+        compile_source(archive.modules[e.path], e.path, e.type) for e in archive.manifest.modules
+    )
+    return InspectResult(str(path), archive.manifest, results)

@@ -1,0 +1,122 @@
+"""`stato import-bundle`: validate each module a web AI's bundle carries, write the valid ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stato.core.model import ValidationResult
+from stato.formats.bundle import MAX_BUNDLE_BYTES, BundleError, BundleProblem, parse_bundle
+
+DEFAULT_PLATFORMS = ("claude",)
+
+
+@dataclass(frozen=True)
+class BundleModule:
+    """One module of the bundle and what became of it."""
+
+    key: str  # PLAN, SKILLS['qc']
+    rel: str
+    status: str  # "created" | "updated" | "unchanged" | "refused"; "would ..." on a dry run
+    result: ValidationResult
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "status": self.status, **self.result.to_dict(), "path": self.rel}
+
+
+@dataclass(frozen=True)
+class BundleImport:
+    bundle: str
+    root: str
+    dry_run: bool
+    modules: tuple[BundleModule, ...]
+    problems: tuple[BundleProblem, ...]
+    bridges: tuple[str, ...] = ()  # bridge files written
+    bridge_note: str = ""  # why no bridge was written, when none was
+
+    @property
+    def refused(self) -> tuple[BundleModule, ...]:
+        return tuple(m for m in self.modules if m.status == "refused")
+
+    @property
+    def ok(self) -> bool:
+        """True when every module was taken and something usable was imported."""
+        taken = [m for m in self.modules if m.status != "refused"]
+        return bool(taken) and not self.refused and not any(
+            p.severity == "error" for p in self.problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bundle": self.bundle, "root": self.root, "dry_run": self.dry_run, "ok": self.ok,
+            "modules": [m.to_dict() for m in self.modules],
+            "problems": [p.to_dict() for p in self.problems],
+            "bridges": list(self.bridges), "bridge_note": self.bridge_note,
+        }
+
+
+def _read(path: Path) -> bytes:
+    if not path.is_file():
+        raise BundleError(f"{path} is not a file; save the web AI's output as stato_bundle.py")
+    if path.stat().st_size > MAX_BUNDLE_BYTES:
+        raise BundleError(f"{path} is larger than {MAX_BUNDLE_BYTES // 2**20} MiB; "
+                          "a bundle holds a few text modules")
+    return path.read_bytes()
+
+
+def _bridges(root: Path, platforms: Sequence[str], check_only: bool) -> tuple[tuple[str, ...], str]:
+    """Write the bridge files (or, with ``check_only``, only check the platform names)."""
+    try:  # the bridge engine is its own package; import-bundle works without it
+        from stato.ops.bridge import select, write_bridges
+    except ImportError:  # pragma: no cover - only while stato.ops.bridge is missing
+        return (), "bridges are not available in this build; run `stato bridge` later"
+    if check_only:
+        select(list(platforms))  # a typo fails before any module is written
+        return (), ""
+    result = write_bridges(root, list(platforms))
+    return tuple(result.written), "" if result.written else "bridge files already up to date"
+
+
+def import_bundle(
+    file: Path, path: Path, platforms: Sequence[str] = DEFAULT_PLATFORMS, dry_run: bool = False
+) -> BundleImport:
+    """Parse ``file`` (never run it), write its valid modules one by one, then the bridges.
+
+    A module with E-codes is refused and reported; the others are written through the store.
+    """
+    from stato.adapters.store import Store
+    from stato.core.compiler import compile_source
+    from stato.ops.project import find_root
+
+    root = find_root(path)
+    bundle = parse_bundle(_read(file), file.name)
+    if platforms:
+        _bridges(root, platforms, check_only=True)
+    store = Store(root)
+    modules: list[BundleModule] = []
+    for entry in bundle.entries:
+        result = compile_source(entry.source, entry.rel, entry.module_type)
+        if not result.valid:
+            modules.append(BundleModule(entry.key, entry.rel, "refused", result))
+            continue
+        old = store.read(entry.rel) if store.exists(entry.rel) else None
+        status = ("created" if old is None
+                  else "unchanged" if old == result.corrected_source else "updated")
+        if not dry_run and status != "unchanged":
+            result = store.save(entry.rel, entry.source, expected_type=entry.module_type)
+        modules.append(BundleModule(entry.key, entry.rel,
+                                    f"would be {status}" if dry_run else status, result))
+    bridges: tuple[str, ...] = ()
+    note = ""
+    taken = [m for m in modules if m.status != "refused"]
+    if dry_run:
+        note = "dry run: no bridge written"
+    elif not platforms:
+        note = "no platform chosen: no bridge written"
+    elif not taken:
+        note = "no module imported: no bridge written"
+    else:
+        bridges, note = _bridges(root, platforms, check_only=False)
+    return BundleImport(str(file), str(root), dry_run, tuple(modules), bundle.problems,
+                        bridges, note)

@@ -1,0 +1,119 @@
+"""Plan where incoming modules go: conflicts by path or skill name, resolved by a policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from stato.adapters.store import Store
+from stato.core.compiler import compile_source
+from stato.core.model import ValidationResult
+
+POLICIES = ("ask", "replace", "rename", "skip")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One incoming module and what happens to it.
+
+    ``action`` is add, replace, rename, skip, unchanged or conflict (the ``ask`` policy);
+    ``existing`` and ``reason`` ("path" or "name") describe the clash when there is one.
+    """
+
+    path: str
+    action: str
+    dest: str
+    existing: str | None = None
+    reason: str | None = None
+    new_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "action": self.action,
+            "dest": self.dest,
+            "existing": self.existing,
+            "reason": self.reason,
+            "new_name": self.new_name,
+        }
+
+
+def skill_name(result: ValidationResult) -> str | None:
+    name = result.fields.get("name")
+    return name if result.module_type == "skill" and isinstance(name, str) else None
+
+
+def free_path(rel: str, taken: set[str]) -> str:
+    """skills/qc.py -> skills/qc_2.py (or _3, ...), the first not in ``taken``."""
+    p = PurePosixPath(rel)
+    n = 2
+    while True:
+        candidate = str(p.with_name(f"{p.stem}_{n}{p.suffix}"))
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+def free_name(name: str, taken: dict[str, str]) -> str:
+    n = 2
+    while f"{name}_{n}" in taken:
+        n += 1
+    return f"{name}_{n}"
+
+
+def _existing(store: Store) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Each module's bytes, and skill name -> path (compiled statically, never run)."""
+    data: dict[str, bytes] = {}
+    names: dict[str, str] = {}
+    for rel in store.module_paths():
+        data[rel] = store.path(rel).read_bytes()
+        name = skill_name(compile_source(data[rel], rel))
+        if name is not None:
+            names.setdefault(name, rel)
+    return data, names
+
+
+def plan_writes(
+    store: Store,
+    texts: dict[str, str],
+    results: dict[str, ValidationResult],
+    on_conflict: str,
+) -> tuple[list[Planned], dict[str, str]]:
+    """What each incoming module does under ``on_conflict``, and the texts to write by destination."""
+    from stato.core.render import set_field
+
+    existing, names = _existing(store)
+    taken = set(existing)
+    actions: list[Planned] = []
+    writes: dict[str, str] = {}
+    for path in sorted(texts):
+        text, name = texts[path], skill_name(results[path])
+        if path in existing:
+            clash, reason = path, "path"
+        elif name is not None and name in names and names[name] != path:
+            clash, reason = names[name], "name"
+        else:
+            actions.append(Planned(path, "add", path))
+            writes[path] = text
+            taken.add(path)
+            if name is not None:
+                names[name] = path
+            continue
+        if existing.get(clash) == text.encode("utf-8"):
+            actions.append(Planned(path, "unchanged", clash, clash, reason))
+        elif on_conflict in ("ask", "skip"):
+            action = "conflict" if on_conflict == "ask" else "skip"
+            actions.append(Planned(path, action, clash, clash, reason))
+        elif on_conflict == "replace":
+            actions.append(Planned(path, "replace", clash, clash, reason))
+            writes[clash] = text
+        else:  # rename: a free path, and a free skill name when the name is taken
+            dest = free_path(path, taken)
+            new_name = free_name(name, names) if name is not None and name in names else None
+            actions.append(Planned(path, "rename", dest, clash, reason, new_name))
+            writes[dest] = set_field(text, "name", new_name) if new_name else text
+            taken.add(dest)
+            if name is not None:
+                names[new_name or name] = dest
+    return actions, writes

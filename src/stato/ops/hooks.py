@@ -1,0 +1,198 @@
+"""Agent hooks that bring stato's recap back after compaction: install, uninstall, run, doctor."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stato.adapters.jsonconfig import ConfigChange, JsonObject, load_json, update_json
+from stato.errors import UsageError
+
+HOOK_COMMAND = "stato hooks run --agent {agent}"
+_OURS = re.compile(r"\bstato hooks run\b")
+
+
+@dataclass(frozen=True)
+class HookTarget:
+    """One agent's hook file, the entry stato adds to it, and the output the agent accepts."""
+
+    id: str
+    label: str
+    project_file: str  # relative to the project root
+    user_file: str  # relative to the home folder
+    event: str
+    matcher: str | None  # nested layout only: {"matcher": ..., "hooks": [entry]}
+    nested: bool  # event -> [{"matcher", "hooks": [...]}] (Claude style) or event -> [entry]
+    entry: dict[str, Any]  # the hook entry without its command
+    command_keys: tuple[str, ...]
+    timeout_key: str
+    timeout: int  # in the agent's unit
+    timeout_seconds: float
+    output: str  # "hookSpecificOutput" | "additionalContext" | "additional_context"
+    stdin: dict[str, Any]  # what the agent sends for the restoring event (for doctor)
+    top: dict[str, Any] = field(default_factory=dict)  # keys the file itself needs
+    owned: bool = False  # the whole file is stato's: uninstall deletes it when nothing else is left
+    docs: str = ""
+
+
+# Every row was checked against the agent's documentation (addresses in ``docs``).
+TARGETS: dict[str, HookTarget] = {
+    t.id: t
+    for t in (
+        HookTarget(
+            # SessionStart with source "compact" is the event whose output is injected after
+            # compaction; PreCompact output is not. https://docs.claude.com/en/docs/claude-code/hooks
+            "claude", "Claude Code", ".claude/settings.json", ".claude/settings.json",
+            "SessionStart", "compact|resume|clear", True, {"type": "command"}, ("command",),
+            "timeout", 30, 30.0, "hookSpecificOutput",
+            {"session_id": "doctor", "transcript_path": "", "cwd": "", "hook_event_name":
+             "SessionStart", "source": "compact"},
+            docs="https://docs.claude.com/en/docs/claude-code/hooks",
+        ),
+        HookTarget(
+            # The {"hooks": {...}} wrapper is required; output as Claude's hookSpecificOutput.
+            "codex", "Codex CLI", ".codex/hooks.json", ".codex/hooks.json",
+            "SessionStart", "startup|resume|clear", True, {"type": "command"}, ("command",),
+            "timeout", 30, 30.0, "hookSpecificOutput",
+            {"session_id": "doctor", "transcript_path": None, "cwd": "", "hook_event_name":
+             "SessionStart", "model": "doctor", "source": "resume"},
+            docs="https://developers.openai.com/codex/hooks",
+        ),
+        HookTarget(
+            # Named hooks, timeouts in milliseconds, stdout must be JSON only. A lifecycle matcher
+            # is an exact string, so none: startup, resume and clear all get the recap.
+            "gemini", "Gemini CLI", ".gemini/settings.json", ".gemini/settings.json",
+            "SessionStart", None, True,
+            {"name": "stato-resume", "type": "command", "description": "Restore stato's recap"},
+            ("command",), "timeout", 30000, 30.0, "hookSpecificOutput",
+            {"session_id": "doctor", "transcript_path": "", "cwd": "", "hook_event_name":
+             "SessionStart", "timestamp": "2026-01-01T00:00:00Z", "source": "resume"},
+            docs="https://github.com/google-gemini/gemini-cli/blob/main/docs/hooks/reference.md",
+        ),
+        HookTarget(
+            # .github/hooks/*.json, version 1, bash/powershell, timeoutSec. The CLI documents
+            # sessionStart output as not processed yet (github/copilot-cli#2142); the SDK's
+            # SessionStartHookOutput has additionalContext, which is what stato prints.
+            "copilot", "GitHub Copilot", ".github/hooks/stato.json", ".copilot/hooks/stato.json",
+            "sessionStart", None, False, {"type": "command"}, ("bash", "powershell"),
+            "timeoutSec", 30, 30.0, "additionalContext",
+            {"sessionId": "doctor", "timestamp": 0, "cwd": "", "source": "resume"},
+            top={"version": 1}, owned=True,
+            docs="https://docs.github.com/en/copilot/reference/copilot-cli-reference/cli-hooks-reference",
+        ),
+        HookTarget(
+            # .cursor/hooks.json, version 1, camelCase events; sessionStart may return
+            # {"additional_context": ...}. https://cursor.com/docs/agent/hooks
+            "cursor", "Cursor", ".cursor/hooks.json", ".cursor/hooks.json",
+            "sessionStart", None, False, {}, ("command",), "timeout", 30, 30.0,
+            "additional_context",
+            {"conversation_id": "doctor", "generation_id": "doctor", "hook_event_name":
+             "sessionStart", "workspace_roots": []},
+            top={"version": 1}, docs="https://cursor.com/docs/agent/hooks",
+        ),
+    )
+}  # fmt: skip
+
+
+def targets(agent: str) -> list[HookTarget]:
+    """The rows for ``--agent NAME`` (``all`` is every row)."""
+    if agent == "all":
+        return list(TARGETS.values())
+    if agent not in TARGETS:
+        raise UsageError(f"unknown agent '{agent}': choose one of {', '.join(TARGETS)} or all")
+    return [TARGETS[agent]]
+
+
+def settings_path(target: HookTarget, root: Path, user: bool) -> Path:
+    return Path.home() / target.user_file if user else root / target.project_file
+
+
+def hook_entry(target: HookTarget) -> dict[str, Any]:
+    entry = dict(target.entry)
+    for key in target.command_keys:
+        entry[key] = HOOK_COMMAND.format(agent=target.id)
+    entry[target.timeout_key] = target.timeout
+    return entry
+
+
+# ---------------------------------------------------------------- finding, adding, removing
+
+
+def _is_ours(entry: Any, target: HookTarget) -> bool:
+    return isinstance(entry, dict) and any(
+        isinstance(entry.get(k), str) and _OURS.search(entry[k]) for k in target.command_keys
+    )
+
+
+def installed(data: JsonObject, target: HookTarget) -> list[tuple[str | None, dict[str, Any]]]:
+    """stato's entries in a settings object, each with the matcher of its group."""
+    found: list[tuple[str | None, dict[str, Any]]] = []
+    hooks = data.get("hooks")
+    groups = hooks.get(target.event) if isinstance(hooks, dict) else None
+    for group in groups if isinstance(groups, list) else []:
+        if not target.nested:
+            found += [(None, group)] if _is_ours(group, target) else []
+        elif isinstance(group, dict) and isinstance(group.get("hooks"), list):
+            found += [(group.get("matcher"), h) for h in group["hooks"] if _is_ours(h, target)]
+    return found
+
+
+def _remove(data: JsonObject, target: HookTarget) -> None:
+    hooks = data.get("hooks")
+    groups = hooks.get(target.event) if isinstance(hooks, dict) else None
+    if not isinstance(hooks, dict) or not isinstance(groups, list):
+        return
+    kept = []
+    for group in groups:
+        if target.nested and isinstance(group, dict) and isinstance(group.get("hooks"), list):
+            inner = [h for h in group["hooks"] if not _is_ours(h, target)]
+            if len(inner) == len(group["hooks"]):
+                kept.append(group)
+            elif inner:  # a group shared with someone else's hook keeps theirs
+                kept.append({**group, "hooks": inner})
+        elif target.nested or not _is_ours(group, target):
+            kept.append(group)
+    if kept:
+        hooks[target.event] = kept
+    elif len(kept) != len(groups):
+        del hooks[target.event]
+        if not hooks:
+            del data["hooks"]
+
+
+def _install(data: JsonObject, target: HookTarget) -> None:
+    entry = hook_entry(target)
+    if installed(data, target) == [(target.matcher, entry)]:
+        return  # already exactly what stato would write: a second install changes nothing
+    _remove(data, target)
+    for key, value in target.top.items():
+        data.setdefault(key, value)
+    hooks = data.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise UsageError(f"'hooks' in the {target.label} settings is not an object; fix it by hand")
+    group: dict[str, Any] = {"hooks": [entry]} if target.nested else entry
+    if target.nested and target.matcher is not None:
+        group = {"matcher": target.matcher, **group}
+    hooks.setdefault(target.event, []).append(group)
+
+
+def _only_scaffolding(target: HookTarget) -> Callable[[JsonObject], bool]:
+    return lambda data: target.owned and all(data.get(k) == v for k, v in data.items() if k in target.top) and set(data) <= set(target.top) | {"hooks"} and not data.get("hooks")
+
+
+def install(target: HookTarget, root: Path, user: bool = False) -> ConfigChange:
+    return update_json(settings_path(target, root, user), lambda d: _install(d, target))
+
+
+def uninstall(target: HookTarget, root: Path, user: bool = False) -> ConfigChange:
+    path = settings_path(target, root, user)
+    if not path.is_file():
+        return ConfigChange(path, False)
+    return update_json(path, lambda d: _remove(d, target), delete_if=_only_scaffolding(target))

@@ -1,0 +1,118 @@
+"""The recap an agent reads after compaction or a restart: context, plan, skills, memory."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from stato.bridges.summary import Summary, summarize
+
+BRIEF_SKILLS = 12
+
+
+@dataclass(frozen=True)
+class ResumeResult:
+    """A project's recap; ``notes`` say plainly what is missing or invalid."""
+
+    root: Path
+    summary: Summary
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.summary
+        return {
+            "root": str(self.root),
+            "context": (
+                {**asdict(s.context), "environment": dict(s.context.environment)}
+                if s.context else None
+            ),
+            "plan": asdict(s.plan) if s.plan else None,
+            "skills": [
+                {**asdict(k), "params": dict(k.params), "lesson_count": len(k.lessons)}
+                for k in s.skills
+            ],
+            "memory": (
+                {**asdict(s.memory), "known_issues": dict(s.memory.known_issues)}
+                if s.memory else None
+            ),
+            "protocols": list(s.protocols),
+            "invalid": [asdict(i) for i in s.invalid],
+            "notes": list(self.notes),
+            "brief": brief(self),
+        }
+
+
+def _notes(s: Summary) -> tuple[str, ...]:
+    notes: list[str] = []
+    if s.context is None:
+        notes.append("No context module: .stato/context.py is missing or invalid.")
+    if s.plan is None:
+        notes.append("No plan module: progress is not tracked (.stato/plan.py missing or invalid).")
+    if not s.skills:
+        notes.append("No valid skills in .stato/skills/.")
+    if s.memory is None:
+        notes.append("No memory module: .stato/memory.py is missing or invalid.")
+    if s.invalid:
+        paths = ", ".join(f"{i.path} ({' '.join(i.codes)})" for i in s.invalid)
+        notes.append(
+            f"{len(s.invalid)} invalid module(s) not recapped: {paths}. "
+            "Run `stato validate .stato/` and fix them."
+        )
+    return tuple(notes)
+
+
+def resume(root: Path) -> ResumeResult:
+    """Compile the project once (nothing is run) and recap what is valid."""
+    from stato.ops.project import load_project
+
+    summary = summarize(load_project(Path(root)).modules)
+    return ResumeResult(Path(root), summary, _notes(summary))
+
+
+def brief(result: ResumeResult) -> str:
+    """One paragraph of plain text: what the project is, where the plan stands, what to read."""
+    s = result.summary
+    parts: list[str] = []
+    if s.context is not None and s.context.project:
+        desc = f" ({s.context.description})" if s.context.description else ""
+        parts.append(f"stato project {s.context.project}{desc}.")
+    else:
+        parts.append("stato project (no context module).")
+    if s.plan is not None:
+        p = s.plan
+        text = f"Plan: {p.objective or p.name or 'unnamed'}; {p.done}/{p.total} steps complete"
+        if p.current is not None:
+            text += f"; current step {p.current.id} {p.current.action} ({p.current.status})"
+        if p.next is not None:
+            text += f"; next step {p.next.id} {p.next.action}"
+        elif p.current is None:
+            text += "; all steps complete" if p.total and p.done == p.total else "; no step ready"
+        parts.append(text + ".")
+    else:
+        parts.append("No plan module.")
+    if s.skills:
+        shown = [
+            f"{k.name}" + (f" v{k.version}" if k.version else "") + f" ({len(k.lessons)} lessons)"
+            for k in s.skills[:BRIEF_SKILLS]
+        ]
+        more = len(s.skills) - len(shown)
+        tail = f" and {more} more" if more > 0 else ""
+        parts.append(f"Skills ({len(s.skills)}): {', '.join(shown)}{tail}.")
+    else:
+        parts.append("No skills.")
+    if s.memory is not None:
+        m = s.memory
+        text = f"Memory: phase {m.phase or '?'}, {len(m.tasks)} open task(s)"
+        if m.known_issues:
+            text += f", known issues: {', '.join(k for k, _ in m.known_issues)}"
+        parts.append(text + ".")
+    else:
+        parts.append("No memory module.")
+    if s.invalid:
+        parts.append(
+            f"Invalid modules ({len(s.invalid)}): {', '.join(i.path for i in s.invalid)}; "
+            "run `stato validate .stato/`."
+        )
+    parts.append("Read .stato/plan.py and the skill files before working; `stato resume` for more.")
+    return " ".join(" ".join(p.split()) for p in parts)

@@ -1,0 +1,3 @@
+# expect: E001
+class A:
+    name = "ÿþ"

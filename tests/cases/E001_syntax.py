@@ -1,0 +1,4 @@
+# expect: E001
+class Broken:
+    name = "x"
+    def run(self

@@ -1,0 +1,4 @@
+# expect: E002
+name = "qc"
+def run():
+    pass

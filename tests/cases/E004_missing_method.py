@@ -1,0 +1,5 @@
+# expect: E004
+# type: skill
+class QualityControl:
+    """A skill without run()."""
+    name = "qc"

@@ -1,0 +1,4 @@
+# expect: I001
+class ProjectMemory:
+    """Memory by its phase field, but not named ...State."""
+    phase = "analysis"

@@ -1,0 +1,3 @@
+# expect: I002
+class ProjectState:
+    phase = "analysis"
