@@ -25,11 +25,8 @@ PLAN_L = (DATA / "plan_left.py").read_text()
 PLAN_R = (DATA / "plan_right.py").read_text()
 UNION = STRATEGIES["union"]
 
-MEMORY = 'class ProjectState:\n    """Memory."""\n\n    phase = "analysis"\n    tasks = ["a"]\n'
-CONTEXT = (
-    'class ProjectContext:\n    """Context."""\n\n    project = "cortex"\n'
-    '    description = "Mouse cortex"\n'
-)
+MEMORY = (DATA / "memory.py").read_text()
+CONTEXT = (DATA / "context.py").read_text()
 
 
 def make_archive(

@@ -1,0 +1,5 @@
+class ProjectContext:
+    """Context."""
+
+    project = "cortex"
+    description = "Mouse cortex"

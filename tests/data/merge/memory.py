@@ -1,0 +1,5 @@
+class ProjectState:
+    """Memory."""
+
+    phase = "analysis"
+    tasks = ["a"]
