@@ -30,6 +30,9 @@ KEYED: dict[str, tuple[str, str]] = {
 KNOWN = tuple(SINGLE) + tuple(KEYED)
 
 Severity = Literal["error", "warning"]
+_STATEMENTS = {"Import": "import", "ImportFrom": "import", "FunctionDef": "function",
+               "AsyncFunctionDef": "function", "ClassDef": "class", "If": "if block",
+               "For": "loop", "While": "loop", "With": "with block", "Try": "try block"}
 
 
 class BundleError(StatoError):
@@ -141,7 +144,10 @@ class _Reader:
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             target, value = node.target, node.value
         if not (isinstance(target, ast.Name) and value is not None):
-            self.problem("warning", f"ignored a {type(node).__name__} statement "
+            what = _STATEMENTS.get(type(node).__name__, "statement")
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                what = "call"
+            self.problem("warning", f"ignored a top-level {what} "
                          "(bundles are read, never run)", node.lineno)
             return
         name = target.id

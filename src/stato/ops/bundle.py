@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,17 @@ def _bridges(root: Path, platforms: Sequence[str], check_only: bool) -> tuple[tu
     return tuple(result.written), "" if result.written else "bridge files already up to date"
 
 
+def _skill_paths(root: Path) -> dict[str, str]:
+    from stato.ops.project import load_project
+
+    out: dict[str, str] = {}
+    for skill in load_project(root).skills:
+        name = skill.fields.get("name")
+        if isinstance(name, str):
+            out.setdefault(name, skill.path)
+    return out
+
+
 def import_bundle(
     file: Path, path: Path, platforms: Sequence[str] = DEFAULT_PLATFORMS, dry_run: bool = False
 ) -> BundleImport:
@@ -94,12 +105,17 @@ def import_bundle(
     if platforms:
         _bridges(root, platforms, check_only=True)
     store = Store(root)
+    skills = _skill_paths(root)
     modules: list[BundleModule] = []
     for entry in bundle.entries:
         result = compile_source(entry.source, entry.rel, entry.module_type)
         if not result.valid:
             modules.append(BundleModule(entry.key, entry.rel, "refused", result))
             continue
+        name = result.fields.get("name")
+        if entry.module_type == "skill" and isinstance(name, str) and name in skills:
+            # The project already has this skill under another file name: update that file.
+            entry = replace(entry, rel=skills[name])
         old = store.read(entry.rel) if store.exists(entry.rel) else None
         status = ("created" if old is None
                   else "unchanged" if old == result.corrected_source else "updated")

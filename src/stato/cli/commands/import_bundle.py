@@ -1,0 +1,47 @@
+"""`stato import-bundle FILE`: import the stato_bundle.py a web AI wrote, then write the bridge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("import-bundle")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--platform", "platforms", multiple=True, metavar="NAME",
+              help="Bridge to write afterwards (repeatable; 'all' = every target; "
+                   "default: claude). See `stato bridge --help` for the names.")
+@click.option("--no-bridge", is_flag=True, help="Import the modules only; write no bridge file.")
+@click.option("--dry-run", is_flag=True, help="Parse and validate; show what would be written.")
+@click.option("--path", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project folder (the one holding .stato/).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def import_bundle(file: Path, platforms: tuple[str, ...], no_bridge: bool, dry_run: bool,
+                  path: Path, as_json: bool) -> None:
+    """Import a stato_bundle.py written by a web AI (Claude.ai, ChatGPT, Gemini).
+
+    \b
+    The bundle is parsed with Python's ast and never run: only plain string
+    literals are read from SKILLS (a dict of name -> module source), PLAN, MEMORY,
+    CONTEXT, PROTOCOL and PROTOCOLS. Any other code in it (imports, calls) is
+    ignored and listed. Each module is compiled; one with E-codes is refused and
+    its diagnostics shown, the others are written to .stato/ (the previous text of
+    a replaced module goes to .stato/.history/). Then the bridge is written.
+
+    Exits 1 when any module was refused or nothing could be imported.
+    """
+    from stato.ops.bundle import DEFAULT_PLATFORMS, import_bundle as run
+
+    chosen: tuple[str, ...] = () if no_bridge else (platforms or DEFAULT_PLATFORMS)
+    report = run(file, path, chosen, dry_run)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(report.to_dict())
+    else:
+        from stato.cli.render.bundle import report as render
+
+        render(report)
+    if not report.ok:
+        click.get_current_context().exit(1)

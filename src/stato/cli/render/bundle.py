@@ -1,0 +1,47 @@
+"""Render an import-bundle run: each module's fate, its diagnostics, ignored code, bridges."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from stato.cli.console import console, echo, is_tty
+
+if TYPE_CHECKING:
+    from stato.ops.bundle import BundleImport
+
+
+def report(rep: BundleImport) -> None:
+    head = "Dry run of" if rep.dry_run else "Imported"
+    echo(f"{head} {rep.bundle}:")
+    rows = []
+    for m in rep.modules:
+        codes = " ".join(sorted({d.code for d in m.result.diagnostics}))
+        rows.append([f".stato/{m.rel}", m.key, m.status, codes])
+    if rows and is_tty():
+        from rich.table import Table
+
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for column in ("module", "from", "result", "diagnostics"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console().print(table)
+    else:
+        for row in rows:
+            echo("  " + "  ".join(cell for cell in row if cell))
+    for m in rep.refused:
+        echo(f"refused {m.key} ({m.rel}):", err=True)
+        for d in m.result.errors:
+            where = f"line {d.line}: " if d.line else ""
+            echo(f"  {d.code} {where}{d.message}", err=True)
+    for p in rep.problems:
+        where = f"line {p.line}: " if p.line else ""
+        echo(f"{p.severity}: {rep.bundle}: {where}{p.message}", err=True)
+    if not rep.modules:
+        echo("No module could be imported from the bundle.", err=True)
+    for path in rep.bridges:
+        echo(f"Wrote bridge {path}")
+    if rep.bridge_note:
+        echo(f"({rep.bridge_note})")
+    if rep.dry_run:
+        echo("Dry run: nothing was written.")
