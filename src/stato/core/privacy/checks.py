@@ -41,6 +41,10 @@ def is_placeholder(value: str) -> bool:
     low = value.lower().strip()
     if not low or low in _PLACEHOLDER_WORDS:
         return True
+    if len(low) > 80:  # long random bodies contain short words by chance; look for fillers only
+        return any(p in low for p in ("xxxxxxxx", "........", "\u2026", "<", "{", "$")) or (
+            len(set(low)) <= 4
+        )
     if any(part in low for part in _PLACEHOLDER_PARTS):
         return True
     if low.endswith("example") or value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY"):

@@ -1,0 +1,161 @@
+"""Run the rule table over text: exact, non-overlapping findings; sanitize replaces their spans."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from stato.core.privacy.checks import entropy, glob_match, is_placeholder
+from stato.core.privacy.personal import PERSONAL_RULES
+from stato.core.privacy.rule import CATEGORIES, Rule
+from stato.core.privacy.secrets import SECRET_RULES
+
+RULES: tuple[Rule, ...] = SECRET_RULES + PERSONAL_RULES
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+_RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One sensitive span. ``text`` is the exact secret: never print it, use ``preview``.
+
+    Lines are 1-based; columns are 0-based character offsets in their line; ``start``/``end``
+    are character offsets into the scanned text.
+    """
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    category: str
+    pattern: str
+    label: str
+    preview: str
+    start: int
+    end: int
+    text: str = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape (without the secret)."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "category": self.category,
+            "pattern": self.pattern,
+            "preview": self.preview,
+        }
+
+
+def redact(secret: str) -> str:
+    """A preview that shows at most a short head of the span and never the whole of it."""
+    flat = secret.replace("\n", " ").replace("\r", " ")
+    keep = min(4, len(flat) // 4)
+    return flat[:keep] + "*" * max(3, min(8, len(flat) - keep))
+
+
+def is_ignored(span: str, context: str, ignore: Sequence[str]) -> bool:
+    return any(glob_match(p, span) or glob_match(p, context) for p in ignore)
+
+
+def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, Rule]]:
+    lowered = text.lower()
+    found: list[tuple[int, int, int, Rule]] = []
+    matches: dict[int, list[re.Match[str]]] = {}  # rules sharing one regex run it once
+    for order, rule in enumerate(RULES):
+        if rule.keywords and not any(k in lowered for k in rule.keywords):
+            continue
+        key = id(rule.regex)
+        if key not in matches:
+            matches[key] = list(rule.regex.finditer(text))
+        for m in matches[key]:
+            start, end = rule.span(m)
+            span = text[start:end]
+            if end <= start or (rule.reject_placeholders and is_placeholder(span)):
+                continue
+            if rule.entropy and entropy(span) < rule.entropy:
+                continue
+            if any(a.search(span) for a in rule.allowlist):
+                continue
+            if rule.validator is not None and not rule.validator(span, m, text):
+                continue
+            if ignore and is_ignored(span, m.group(0), ignore):
+                continue
+            found.append((start, end, order, rule))
+    return found
+
+
+def _pick(cluster: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, int, Rule]]:
+    """Keep secrets first, then longer spans, then table order; drop what overlaps a kept one."""
+    if len(cluster) == 1:
+        return cluster
+    kept: list[tuple[int, int, int, Rule]] = []
+    for cand in sorted(cluster, key=lambda c: (_RANK[c[3].category], c[0] - c[1], c[2])):
+        if all(cand[1] <= k[0] or k[1] <= cand[0] for k in kept):
+            kept.append(cand)
+    return kept
+
+
+def _resolve(found: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, int, Rule]]:
+    found.sort(key=lambda c: (c[0], -c[1]))
+    out: list[tuple[int, int, int, Rule]] = []
+    cluster: list[tuple[int, int, int, Rule]] = []
+    reach = -1
+    for cand in found:
+        if cluster and cand[0] >= reach:
+            out.extend(_pick(cluster))
+            cluster = []
+        cluster.append(cand)
+        reach = max(reach, cand[1]) if len(cluster) > 1 else cand[1]
+    if cluster:
+        out.extend(_pick(cluster))
+    return sorted(out, key=lambda c: (c[0], c[1]))
+
+
+def scan_text(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Finding]:
+    """Every sensitive span in ``text``, in order; ``ignore`` holds ``.statoignore`` globs."""
+    found = _resolve(_candidates(text, ignore))
+    if not found:
+        return []
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(offset: int) -> tuple[int, int]:
+        index = bisect_right(line_starts, offset) - 1
+        return index + 1, offset - line_starts[index]
+
+    findings = []
+    for start, end, _, rule in found:
+        line, column = position(start)
+        end_line, end_column = position(end)
+        findings.append(
+            Finding(path, line, column, end_line, end_column, rule.category, rule.id, rule.label,
+                    redact(text[start:end]), start, end, text[start:end])
+        )
+    return findings
+
+
+def placeholder_for(finding: Finding) -> str:
+    rule = RULES_BY_ID.get(finding.pattern)
+    return rule.placeholder if rule else "{REDACTED}"
+
+
+def sanitize(text: str, findings: Iterable[Finding]) -> str:
+    """Replace exactly each finding's span by its placeholder; refuse findings of another text."""
+    pieces: list[str] = []
+    cursor = 0
+    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if text[f.start : f.end] != f.text:
+            raise ValueError(f"finding {f.pattern} at line {f.line} does not belong to this text")
+        if f.start < cursor:
+            continue  # inside a span already replaced
+        pieces.append(text[cursor : f.start])
+        pieces.append(placeholder_for(f))
+        cursor = f.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
