@@ -1,0 +1,49 @@
+"""`stato crystallize`: save the prompt that makes an agent capture its expertise as modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("crystallize")
+@click.option("--print", "print_", is_flag=True, help="Also print the full prompt.")
+@click.option(
+    "--web",
+    is_flag=True,
+    help="The prompt for web AIs (one stato_bundle.py); printed, and saved as crystallize_web.md.",
+)
+@click.option(
+    "--path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder (or any folder inside it).",
+)
+def crystallize(print_: bool, web: bool, path: Path) -> None:
+    """Save .stato/prompts/crystallize.md, instructions that make your coding agent write its
+    expertise as skill, plan, memory and context modules, validate them and run `stato bridge`.
+
+    Then tell your agent: "Read and follow .stato/prompts/crystallize.md". With --web the
+    prompt goes to stdout (pipe it to your clipboard) and the notes to stderr.
+    """
+    from stato.ops.crystallize import crystallize as do_crystallize
+    from stato.ops.project import find_root
+
+    result = do_crystallize(find_root(path), web=web)
+    if print_ or web:
+        click.echo(result.text, nl=False)
+    verbs = {"created": "Saved", "updated": "Updated", "unchanged": "Already current:"}
+    verb = verbs[result.status]
+    click.echo(f"{verb} {result.rel}", err=print_ or web)
+    if result.backup:
+        click.echo(f"Your previous copy is kept in {result.backup}", err=print_ or web)
+    if web:
+        click.echo(
+            "Paste it into the web AI conversation, save its answer as stato_bundle.py, then run "
+            "`stato import-bundle stato_bundle.py`.",
+            err=True,
+        )
+    else:
+        click.echo(f'Tell your agent: "Read and follow {result.rel}"', err=print_)

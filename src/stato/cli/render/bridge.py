@@ -1,0 +1,68 @@
+"""Render a bridge run: one row per file with its status and estimated size in tokens."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from stato.cli.console import console, echo, is_tty
+
+if TYPE_CHECKING:
+    from stato.ops.bridge import BridgeResult
+
+_CHECK_WORDS = {"created": "missing", "updated": "stale", "unchanged": "current", "kept": "kept"}
+
+
+def to_dict(result: BridgeResult) -> dict[str, Any]:
+    return {
+        "root": str(result.root),
+        "platforms": list(result.platforms),
+        "check": result.check,
+        "stale": result.stale,
+        "body_tokens": result.body_chars // 4,
+        "skills": result.skills,
+        "invalid": list(result.invalid),
+        "files": [
+            {"path": f.path, "platforms": list(f.platforms), "status": f.status,
+             "tokens": f.tokens, "note": f.note}
+            for f in result.files
+        ],
+    }
+
+
+def _status(result: BridgeResult, status: str) -> str:
+    return _CHECK_WORDS.get(status, status) if result.check else status
+
+
+def _summary(result: BridgeResult) -> str:
+    n_changed, n_same = len(result.changed), len(result.unchanged)
+    size = f"bridge ~{result.body_chars // 4} tokens ({result.skills} skills)"
+    if result.check:
+        if result.stale:
+            return f"{n_changed} file(s) out of date; run `stato bridge` to update them. {size}"
+        return f"All {n_same} file(s) are current. {size}"
+    if not n_changed:
+        return f"Nothing to write: all {n_same} file(s) are current. {size}"
+    return f"Wrote {n_changed} file(s), {n_same} already current. {size}"
+
+
+def show(result: BridgeResult) -> None:
+    lines = [(f.path, ",".join(f.platforms), _status(result, f.status), str(f.tokens), f.note)
+             for f in result.files]
+    if is_tty():
+        from rich.table import Table
+
+        table = Table(box=None, pad_edge=False)
+        for col in ("file", "platforms", "status", "~tokens", ""):
+            table.add_column(col, justify="right" if col == "~tokens" else "left")
+        for row in lines:
+            table.add_row(*row)
+        con = console()
+        con.print(table)
+        con.print(_summary(result))
+    else:
+        for path, platforms, status, tokens, note in lines:
+            echo(f"{status:9} {path}  [{platforms}] ~{tokens} tokens{'  ' + note if note else ''}")
+        echo(_summary(result))
+    if result.invalid:
+        echo(f"note: {len(result.invalid)} invalid module(s) left out: {', '.join(result.invalid)}"
+             " (run `stato validate .stato/`)", err=True)
