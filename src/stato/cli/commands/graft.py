@@ -1,0 +1,42 @@
+"""`stato graft SOURCE`: add one module from an archive or a .py file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from stato.cli.options import json_option, path_option
+
+POLICIES = ("ask", "replace", "rename", "skip")
+
+
+@click.command("graft")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--module", default=None, metavar="PATH",
+              help="The module to take from an archive (e.g. skills/qc); for a .py file, "
+                   "where to put it (default: skills/FILE.py, or plan.py etc. by type).")
+@click.option("--on-conflict", type=click.Choice(POLICIES), default="ask", show_default=True,
+              help="When the path or the skill's name is taken: stop (ask), replace, rename, skip.")
+@click.option("--dry-run", is_flag=True, help="Check and show what would happen; write nothing.")
+@path_option
+@json_option
+def graft(source: Path, module: str | None, on_conflict: str, dry_run: bool, path: str | None,
+          as_json: bool) -> int:
+    """Add one module through the compiler and the store's gate.
+
+    A conflict is a module at the same path or a skill with the same name. Code in the
+    source is compiled, never run. Exit 1 when nothing was added.
+    """
+    from stato.ops.archive import graft as run
+
+    res = run(path or ".", source, module, on_conflict, dry_run)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(res.to_dict())
+    else:
+        from stato.cli.render.archive import imported
+
+        imported(res, verb="graft")
+    return 0 if res.ok else 1

@@ -1,0 +1,42 @@
+"""`stato import FILE`: bring an archive's modules into a project, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from stato.cli.options import json_option, path_option
+
+POLICIES = ("ask", "replace", "rename", "skip")
+
+
+@click.command("import")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@path_option
+@click.option("--module", "modules", multiple=True, metavar="PATH",
+              help="Import only this module, e.g. skills/qc (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Check and show what would happen; write nothing.")
+@click.option("--on-conflict", type=click.Choice(POLICIES), default="ask", show_default=True,
+              help="A module that exists with different text: list it and stop (ask), back it up "
+                   "and replace it, write the new one beside it (rename), or keep it (skip).")
+@json_option
+def import_(archive: Path, path: str | None, modules: tuple[str, ...], dry_run: bool,
+            on_conflict: str, as_json: bool) -> int:
+    """Import modules from a .stato archive.
+
+    Every module is checked (checksum, then compiler) before anything is written, and the
+    write is all or nothing, even if interrupted. Exit 1 when nothing was imported.
+    """
+    from stato.ops.archive import import_archive
+
+    res = import_archive(path or ".", archive, modules or None, on_conflict, dry_run)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(res.to_dict())
+    else:
+        from stato.cli.render.archive import imported
+
+        imported(res)
+    return 0 if res.ok else 1

@@ -1,0 +1,129 @@
+"""Render snapshot, slice, inspect, import and graft results for people (plain when piped)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from stato.cli.console import console, echo, is_tty
+
+if TYPE_CHECKING:
+    from stato.core.model import ValidationResult
+    from stato.ops.archive import ImportResult, InspectResult
+    from stato.ops.snapshot import SnapshotResult
+
+
+def table(headers: Sequence[str], rows: list[list[str]]) -> None:
+    """A rich table on a terminal, aligned plain text in a pipe."""
+    if not rows:
+        return
+    if is_tty():
+        from rich.table import Table
+
+        t = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for h in headers:
+            t.add_column(h, overflow="fold")
+        for row in rows:
+            t.add_row(*row)
+        console().print(t)
+        return
+    widths = [max(len(r[i]) for r in [list(headers), *rows]) for i in range(len(headers))]
+    for r in [list(headers), *rows]:
+        echo("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def diagnostics(results: Sequence[ValidationResult], err: bool = False) -> None:
+    for r in results:
+        echo(f"  {r.path} ({r.module_type or 'unknown type'}):", err=err)
+        for d in r.diagnostics:
+            if d.severity == "error":
+                where = f" line {d.line}" if d.line else ""
+                echo(f"    {d.code}{where}: {d.message}", err=err)
+
+
+def findings(found: Sequence[Any]) -> None:
+    for f in found:
+        path, line, col = getattr(f, "path", "?"), getattr(f, "line", 0), getattr(f, "column", 0)
+        category, pattern = getattr(f, "category", "?"), getattr(f, "pattern", "?")
+        echo(f"  {path}:{line}:{col}: {category} ({pattern}): {getattr(f, 'preview', '')}")
+
+
+def snapshot(res: SnapshotResult, verb: str = "snapshot") -> None:
+    for w in res.warnings:
+        echo(f"warning: {w}", err=True)
+    if res.invalid:
+        what = "after --sanitize or --template" if (res.sanitized or not res.findings) else ""
+        echo(f"Refusing the {verb}: {len(res.invalid)} module(s) do not validate {what}".rstrip()
+             + "; fix them (stato validate) or leave them out with --exclude:")
+        diagnostics(res.invalid)
+    elif res.findings:
+        if res.sanitized:
+            echo(f"Refusing the {verb}: findings survived --sanitize in {', '.join(res.sanitized)}:")
+        else:
+            echo(f"Refusing the {verb}: the privacy scan found {len(res.findings)} item(s):")
+        findings(res.findings)
+        echo("Remove them, list false positives in .statoignore, or rerun with --sanitize "
+             "(or --force to skip the scan).")
+    if not res.written or res.manifest is None:
+        echo(f"No archive written; {res.output} is unchanged.")
+        return
+    m = res.manifest
+    flags = ", ".join(f for f, on in (("template", m.template), ("partial", m.partial)) if on)
+    echo(f"Wrote {res.output} ({len(m.modules)} module(s){', ' + flags if flags else ''}).")
+    if res.sanitized:
+        echo(f"Sanitized in the archive only: {', '.join(res.sanitized)}.")
+    if not res.scanned:
+        echo("The privacy scan was skipped (--force).")
+
+
+def inspect(res: InspectResult) -> None:
+    m = res.manifest
+    echo(f"Archive {res.path}")
+    echo(f"  name: {m.name}\n  created: {m.created}\n  stato: {m.stato_version}")
+    echo(f"  template: {str(m.template).lower()}\n  partial: {str(m.partial).lower()}")
+    by_path = {r.path: r for r in res.modules}
+    rows = []
+    for e in m.modules:
+        r = by_path[e.path]
+        status = "valid" if r.valid else "INVALID " + ",".join(d.code for d in r.errors)
+        rows.append([e.path, e.type, e.class_name, e.version or "-", status])
+    table(["module", "type", "class", "version", "status"], rows)
+    bad = [r for r in res.modules if not r.valid]
+    if bad:
+        echo(f"{len(bad)} of {len(res.modules)} module(s) would be refused on import:")
+        diagnostics(bad)
+    else:
+        echo(f"{len(res.modules)} module(s), all valid.")
+
+
+_VERBS = {"add": "add", "replace": "replace", "rename": "rename", "skip": "skip",
+          "unchanged": "unchanged", "conflict": "CONFLICT"}
+
+
+def imported(res: ImportResult, verb: str = "import") -> None:
+    if res.invalid:
+        echo(f"Refusing the {verb}: {len(res.invalid)} module(s) have errors; nothing was written:")
+        diagnostics(res.invalid)
+        return
+    rows = []
+    for a in res.actions:
+        note = ""
+        if a.existing and a.action in ("conflict", "skip", "replace"):
+            note = f"clashes by {a.reason} with {a.existing}"
+        if a.action == "rename":
+            note = f"as {a.dest}" + (f", name {a.new_name!r}" if a.new_name else "")
+        rows.append([a.path, _VERBS[a.action], note])
+    table(["module", "action", "notes"], rows)
+    conflicts = res.conflicts
+    written = sum(a.action in ("add", "replace", "rename") for a in res.actions)
+    if conflicts:
+        echo(f"{len(conflicts)} conflict(s); nothing was written. Choose --on-conflict "
+             "replace, rename or skip.")
+    elif res.dry_run:
+        echo(f"Dry run: would write {written} module(s); nothing was written.")
+    elif not written:
+        echo(f"Nothing to {verb}: every module is unchanged or skipped.")
+    else:
+        echo(f"Wrote {len(res.written)} module(s) into {res.root}/.stato/.")
+        if res.backups:
+            echo(f"Previous text of {len(res.backups)} module(s) kept in .stato/.history/.")

@@ -1,0 +1,272 @@
+"""Archive steps that send modules out: snapshot a project, slice chosen modules."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from stato import __version__
+from stato.adapters.archive import write_archive
+from stato.adapters.store import Store
+from stato.core.compiler import compile_source
+from stato.core.model import MODULE_TYPES, ValidationResult
+from stato.core.template import template_source
+from stato.errors import StatoError, UsageError
+from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
+from stato.ops.archive import module_arg, read_module
+from stato.ops.project import find_root
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    """What a snapshot or slice did; ``written`` is False when it refused, and the rest says why."""
+
+    output: Path
+    written: bool
+    manifest: Manifest | None = None
+    invalid: tuple[ValidationResult, ...] = ()
+    findings: tuple[Any, ...] = ()  # privacy findings that stopped it (or survived --sanitize)
+    sanitized: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    scanned: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "output": str(self.output),
+            "written": self.written,
+            "manifest": self.manifest.to_dict() if self.manifest else None,
+            "invalid": [r.to_dict() for r in self.invalid],
+            "findings": [_as_dict(f) for f in self.findings],
+            "sanitized": list(self.sanitized),
+            "warnings": list(self.warnings),
+            "scanned": self.scanned,
+        }
+
+
+def _as_dict(obj: Any) -> Any:
+    to_dict = getattr(obj, "to_dict", None)
+    return to_dict() if callable(to_dict) else str(obj)
+
+
+def created_now() -> str:
+    """Now in UTC, or SOURCE_DATE_EPOCH when set, for reproducible archives."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return utc_iso(datetime.fromtimestamp(int(epoch), tz=timezone.utc))
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+    return utc_iso(datetime.now(timezone.utc))
+
+
+def select(
+    results: dict[str, ValidationResult],
+    modules: tuple[str, ...] = (),
+    types: tuple[str, ...] = (),
+    excludes: tuple[str, ...] = (),
+) -> list[str]:
+    """Paths chosen by the filters: (--module and --type together) or everything, minus --exclude.
+
+    A filter that matches nothing is an error, so a typo never yields a quietly smaller archive.
+    """
+    for t in types:
+        if t not in MODULE_TYPES:
+            raise UsageError(f"--type {t!r} is not one of {', '.join(MODULE_TYPES)}")
+    chosen: set[str] = set()
+    for arg in modules:
+        rel = module_arg(arg)
+        if rel not in results:
+            raise StatoError(f"--module {arg} matches no module in .stato/; nothing was written")
+        chosen.add(rel)
+    for t in types:
+        of_type = {p for p, r in results.items() if r.module_type == t}
+        if not of_type:
+            raise StatoError(f"--type {t} matches no module in .stato/; nothing was written")
+        chosen |= of_type
+    if not modules and not types:
+        chosen = set(results)
+    for ex in excludes:
+        if ex in MODULE_TYPES:
+            hit = {p for p in chosen if results[p].module_type == ex}
+        else:
+            hit = {module_arg(ex)} & chosen
+        if not hit:
+            raise StatoError(f"--exclude {ex} matches no module being archived; nothing was written")
+        chosen -= hit
+    if not chosen:
+        raise StatoError("the filters leave no module to archive; nothing was written")
+    return sorted(chosen)
+
+
+def load_modules(root: Path) -> tuple[dict[str, str], dict[str, ValidationResult]]:
+    """Every module's exact text and its compile result (nothing is run)."""
+    store = Store(root)
+    texts = {rel: read_module(store, rel) for rel in store.module_paths()}
+    if not texts:
+        raise StatoError(f"no modules in {store.stato_dir}; nothing to archive")
+    return texts, {rel: compile_source(t, rel) for rel, t in texts.items()}
+
+
+def _scan(root: Path, texts: dict[str, str], sanitize: bool) -> tuple[dict[str, str], list[Any], list[str]]:
+    """Scan each text; with ``sanitize`` replace the findings' spans. Returns texts, findings, sanitized."""
+    from stato.core.privacy import sanitize as redact
+    from stato.core.privacy import scan_text
+    from stato.ops.scan import load_ignore
+
+    ignore = load_ignore(root)
+    out = dict(texts)
+    findings: list[Any] = []
+    changed: list[str] = []
+    for rel, text in texts.items():
+        found = scan_text(text, f".stato/{rel}", ignore)
+        if found and sanitize:
+            out[rel] = redact(text, found)
+            changed.append(rel)
+            found = scan_text(out[rel], f".stato/{rel}", ignore)  # fail closed: none may survive
+        findings.extend(found)
+    return out, findings, changed
+
+
+def build_archive(
+    root: Path,
+    texts: dict[str, str],
+    results: dict[str, ValidationResult],
+    *,
+    name: str,
+    dest: Path,
+    template: bool = False,
+    partial: bool = False,
+    sanitize: bool = False,
+    force: bool = False,
+    warnings: tuple[str, ...] = (),
+) -> SnapshotResult:
+    """Check, reset, scan, then write the chosen modules as one archive (or refuse and say why)."""
+    refuse = dict(output=dest, written=False, warnings=warnings, scanned=not force)
+    invalid = tuple(r for r in results.values() if not r.valid)
+    if invalid:
+        return SnapshotResult(**refuse, invalid=invalid)  # type: ignore[arg-type]
+    if template:
+        texts = {p: template_source(t, results[p].module_type, results[p].fields) for p, t in texts.items()}
+    changed: list[str] = []
+    if not force:
+        texts, findings, changed = _scan(root, texts, sanitize)
+        if findings:
+            return SnapshotResult(**refuse, findings=tuple(findings), sanitized=tuple(changed))  # type: ignore[arg-type]
+    entries, broken = [], []
+    for rel, text in sorted(texts.items()):
+        r = results[rel]
+        if template or rel in changed:  # edited copies must still compile clean, as the same type
+            r = compile_source(text, rel)
+            if not r.valid or r.module_type != results[rel].module_type:
+                broken.append(r)
+                continue
+        version = r.fields.get("version")
+        entries.append(ModuleEntry.for_text(
+            rel, text, r.module_type or "skill", r.class_name or "Module",
+            version if isinstance(version, str) else None))
+    if broken:
+        return SnapshotResult(**refuse, invalid=tuple(broken), sanitized=tuple(changed))  # type: ignore[arg-type]
+    manifest = Manifest(name, created_now(), __version__, template, partial, tuple(entries))
+    write_archive(dest, manifest, texts)
+    return SnapshotResult(dest, True, manifest, sanitized=tuple(changed), warnings=warnings,
+                          scanned=not force)
+
+
+def _check_name(name: str) -> None:
+    if not NAME_RE.match(name):
+        raise UsageError(
+            f"--name {name!r}: use letters, digits, '.', '_' and '-', starting with a letter or digit"
+        )
+
+
+def snapshot(
+    path: Path | str,
+    name: str,
+    *,
+    template: bool = False,
+    types: tuple[str, ...] = (),
+    modules: tuple[str, ...] = (),
+    excludes: tuple[str, ...] = (),
+    sanitize: bool = False,
+    force: bool = False,
+    output: Path | str | None = None,
+) -> SnapshotResult:
+    """Archive a project's modules (filtered, optionally as a template), privacy-scanned first."""
+    _check_name(name)
+    root = find_root(path)
+    texts, results = load_modules(root)
+    chosen = select(results, modules, types, excludes)
+    return build_archive(
+        root, {p: texts[p] for p in chosen}, {p: results[p] for p in chosen},
+        name=name, dest=Path(output) if output else root / f"{name}.stato", template=template,
+        partial=bool(modules or types or excludes), sanitize=sanitize, force=force,
+    )
+
+
+def dependencies(results: dict[str, ValidationResult], start: list[str]) -> tuple[list[str], list[str]]:
+    """Project modules the chosen skills depend on, transitively; and the direct ones left out.
+
+    A ``depends_on`` entry names another skill by its ``name`` or its file stem; entries naming
+    nothing in the project (packages such as "scanpy") are ignored.
+    """
+    by_name: dict[str, str] = {}
+    for p, r in sorted(results.items()):
+        if r.module_type == "skill":
+            name = r.fields.get("name")
+            by_name.setdefault(Path(p).stem, p)
+            if isinstance(name, str):
+                by_name[name] = p
+    closure, queue, missing = list(start), list(start), []
+    while queue:
+        deps = results[queue.pop(0)].fields.get("depends_on")
+        for dep in deps if isinstance(deps, list) else []:
+            target = by_name.get(dep) if isinstance(dep, str) else None
+            if target and target not in closure:
+                closure.append(target)
+                queue.append(target)
+    direct = {
+        by_name[d]
+        for p in start
+        for d in (results[p].fields.get("depends_on") or [])
+        if isinstance(d, str) and d in by_name
+    }
+    missing = sorted(direct - set(start))
+    return sorted(closure), missing
+
+
+def slice_project(
+    path: Path | str,
+    modules: tuple[str, ...],
+    *,
+    with_deps: bool = False,
+    name: str | None = None,
+    output: Path | str | None = None,
+    sanitize: bool = False,
+    force: bool = False,
+) -> SnapshotResult:
+    """Archive chosen modules; depends_on on other project skills is followed or warned about."""
+    if not modules:
+        raise UsageError("slice needs at least one --module")
+    root = find_root(path)
+    texts, results = load_modules(root)
+    chosen = select(results, modules)
+    closure, missing = dependencies(results, chosen)
+    warnings: tuple[str, ...] = ()
+    if with_deps:
+        chosen = closure
+    elif missing:
+        warnings = tuple(
+            f"the slice depends on {m}, which is not in it; add --with-deps to include it"
+            for m in missing
+        )
+    if name is None:
+        name = Path(output).stem if output else f"{Path(chosen[0]).stem}-slice"
+    _check_name(name)
+    return build_archive(
+        root, {p: texts[p] for p in chosen}, {p: results[p] for p in chosen},
+        name=name, dest=Path(output) if output else root / f"{name}.stato", partial=True,
+        sanitize=sanitize, force=force, warnings=warnings,
+    )
