@@ -187,11 +187,13 @@ def test_hostile_bytes_get_diagnostics() -> None:
 
 
 def test_five_megabyte_module() -> None:
-    body = "".join(f"    f{i} = {{'k': [{i}, 'v' * 3]}}\n" for i in range(140_000))
-    src = 'class BigState:\n    """b"""\n    phase = "x"\n' + body
+    lessons = "".join(f"- lesson {i}: keep max_pct_mito=20 for cortex tissue\n" for i in range(110_000))
+    fields = "".join(f"    f{i} = {{'k': [{i}, 'v' * 3]}}\n" for i in range(2_000))
+    src = 'class BigState:\n    """b"""\n    phase = "x"\n' + fields + '    reflection = """' + lessons + '"""\n'
+
     assert len(src) > 5_000_000
     r = compile_source(src)
-    assert r.valid
+    assert r.valid and r.fields["reflection"].count("\n") == 110_000
 
 
 def test_compiler_does_not_import_heavy_modules() -> None:

@@ -1,0 +1,192 @@
+"""The merge laws, property-tested over generated module sets: idempotence, commutativity up to
+conflict resolution, absorption, and validity of everything a merge writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stato.core.compiler import compile_source
+from stato.core.diff import canon, diff_sets
+from stato.core.merge import STRATEGIES, MergeResult, merge_sets
+from stato.core.render import render_module
+
+UNION = STRATEGIES["union"]
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+words = st.sampled_from(["normalize", "load", "qc", "scrna", "mouse", "batch"])
+text = st.text(alphabet="ab z-\"'\\\n\té", max_size=10)
+scalar = st.one_of(st.integers(-3, 3), st.booleans(), st.none(), text, words, st.just(1.5))
+value = st.recursive(
+    scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(words, inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+lesson_lines = st.lists(
+    st.sampled_from(["- mouse uses mt-", "- FFPE needs 40", "- b", "  - nested note", "- c"]),
+    max_size=4,
+)
+RUNS = [
+    "    def run(self, adata, params=None):\n        return adata\n",
+    "    def run(self, adata, params=None):\n        return params\n",
+]
+HELPER = "\n    def helper(self):\n        return 1\n"
+
+
+def lessons(lines: list[str]) -> str:
+    return "\n" + "".join(f"    {line}\n" for line in lines) + "    "
+
+
+@st.composite
+def skill(draw: Any, name: str) -> str:
+    fields: dict[str, Any] = {"name": name}
+    if draw(st.booleans()):
+        fields["version"] = draw(st.sampled_from(["1.0.0", "1.1.0", "2.0.0"]))
+    if draw(st.booleans()):
+        fields["depends_on"] = draw(st.lists(words, max_size=3))
+    if draw(st.booleans()):
+        fields["default_params"] = draw(st.dictionaries(words, value, max_size=4))
+    if draw(st.booleans()):
+        fields["lessons_learned"] = lessons(draw(lesson_lines))
+    if draw(st.booleans()):
+        fields["tags"] = draw(st.lists(words, max_size=3))
+    for extra in draw(st.lists(st.sampled_from(["owner", "extra", "limits"]), max_size=2)):
+        fields[extra] = draw(value)
+    methods = draw(st.sampled_from(RUNS)) + (HELPER if draw(st.booleans()) else "")
+    doc = draw(st.sampled_from(["Quality control.", "QC filtering."]))
+    return render_module("QualityControl", fields, doc, methods)
+
+
+@st.composite
+def plan(draw: Any) -> str:
+    # Each side orders its DAG its own way, so the union of two sides' edges can form a cycle.
+    ids = draw(st.permutations(sorted(draw(st.sets(st.integers(1, 6), min_size=1, max_size=5)))))
+    steps = []
+    for i, sid in enumerate(ids):
+        step: dict[str, Any] = {
+            "id": sid,
+            "action": draw(st.sampled_from(["load", "qc", "cluster"])),
+            "status": draw(st.sampled_from(["pending", "complete", "running"])),
+            "depends_on": draw(st.lists(st.sampled_from(ids[:i]), unique=True)) if i else [],
+        }
+        if draw(st.booleans()):
+            step["output"] = draw(text)
+        steps.append(step)
+    steps = draw(st.permutations(steps))
+    fields = {"name": "p", "objective": draw(st.sampled_from(["o", "other"])), "steps": steps}
+    if draw(st.booleans()):
+        fields["constraints"] = draw(st.lists(words, max_size=3))
+    return render_module("AnalysisPlan", fields, "The plan.")
+
+
+@st.composite
+def memory(draw: Any) -> str:
+    fields: dict[str, Any] = {"phase": draw(st.sampled_from(["init", "analysis"]))}
+    if draw(st.booleans()):
+        fields["tasks"] = draw(st.lists(words, max_size=3))
+    if draw(st.booleans()):
+        fields["known_issues"] = draw(st.dictionaries(words, text, max_size=3))
+    return render_module("ProjectState", fields, "Memory.")
+
+
+@st.composite
+def module_set(draw: Any) -> dict[str, str]:
+    makers = {
+        "skills/qc.py": skill("qc"),
+        "skills/norm.py": skill("norm"),
+        "plan.py": plan(),
+        "memory.py": memory(),
+    }
+    chosen = draw(st.lists(st.sampled_from(sorted(makers)), min_size=1, unique=True))
+    return {path: draw(makers[path]) for path in chosen}
+
+
+def fields_of(result: MergeResult) -> dict[str, set[str]]:
+    return {p: set(compile_source(t, p).fields) for p, t in result.modules.items()}
+
+
+def conflict_keys(result: MergeResult, swap: bool = False) -> set[tuple[str, str, str, str]]:
+    out = set()
+    for c in result.conflicts:
+        left, right = (c.right, c.left) if swap else (c.left, c.right)
+        out.add((c.path, c.where, canon(left), canon(right)))
+    return out
+
+
+def test_generated_modules_are_valid() -> None:
+    @SETTINGS
+    @given(module_set())
+    def check(mods: dict[str, str]) -> None:
+        for path, text in mods.items():
+            assert compile_source(text, path).valid, (path, text)
+
+    check()
+
+
+@SETTINGS
+@given(module_set())
+def test_union_is_idempotent(a: dict[str, str]) -> None:
+    result = merge_sets(a, a, UNION)
+    assert result.modules == a  # byte-identical
+    assert not result.conflicts
+
+
+@SETTINGS
+@given(module_set(), module_set())
+def test_union_is_commutative_up_to_conflict_resolution(
+    a: dict[str, str], b: dict[str, str]
+) -> None:
+    ab, ba = merge_sets(a, b, UNION), merge_sets(b, a, UNION)
+    assert sorted(ab.modules) == sorted(ba.modules) == sorted(set(a) | set(b))
+    assert fields_of(ab) == fields_of(ba)
+    assert conflict_keys(ab) == conflict_keys(ba, swap=True)
+
+
+@SETTINGS
+@given(module_set(), module_set(), st.sampled_from(sorted(STRATEGIES)))
+def test_every_merged_module_validates(a: dict[str, str], b: dict[str, str], name: str) -> None:
+    result = merge_sets(a, b, STRATEGIES[name])
+    for path, text in result.modules.items():
+        r = compile_source(text, path)
+        assert r.valid, (path, r.codes(), text)
+        assert not r.changed  # what a merge writes needs no auto-fix
+    assert all(c.kept == STRATEGIES[name].winner for c in result.conflicts)
+
+
+@SETTINGS
+@given(module_set(), module_set())
+def test_merging_again_changes_nothing(a: dict[str, str], b: dict[str, str]) -> None:
+    """Absorption: (A + B) + B = A + B and (A + B) + A = A + B, byte for byte."""
+    ab = merge_sets(a, b, UNION).modules
+    assert merge_sets(ab, b, UNION).modules == ab
+    assert merge_sets(ab, a, UNION).modules == ab
+
+
+@SETTINGS
+@given(module_set(), module_set())
+def test_prefer_right_mirrors_prefer_left(a: dict[str, str], b: dict[str, str]) -> None:
+    """A prefer-right B keeps the same values as B prefer-left A (list order aside)."""
+    right = merge_sets(a, b, STRATEGIES["prefer-right"])
+    left = merge_sets(b, a, STRATEGIES["prefer-left"])
+    assert right.modules == left.modules
+    assert conflict_keys(right) == conflict_keys(left, swap=True)
+
+
+@SETTINGS
+@given(module_set(), module_set())
+def test_set_diff_is_antisymmetric(a: dict[str, str], b: dict[str, str]) -> None:
+    ab, ba = diff_sets(a, b), diff_sets(b, a)
+    assert (ab.added, ab.removed) == (ba.removed, ba.added)
+    assert [m.path for m in ab.changed] == [m.path for m in ba.changed]
+    assert ab.same == (a == b)
+    for m1, m2 in zip(ab.changed, ba.changed, strict=True):
+        kinds = {"added": "removed", "removed": "added", "changed": "changed"}
+        assert {(c.field, c.kind) for c in m1.changes} == {
+            (c.field, kinds[c.kind]) for c in m2.changes
+        }
