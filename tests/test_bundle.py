@@ -15,7 +15,6 @@ from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stato.errors import StatoError, UsageError
 from stato.formats.bundle import BundleError, parse_bundle, safe_stem
 
 DATA = Path(__file__).parent / "data" / "convert" / "bundle"
@@ -49,7 +48,8 @@ def test_parse_good_bundle_maps_every_variable_to_its_path() -> None:
     ]
     assert bundle.problems == ()
     plan = bundle.entries[2].source
-    assert plan.startswith("class AnalysisPlan:\n") and plan.endswith("'''\n") is False
+    assert plan.startswith("class AnalysisPlan:\n")
+    assert plan.endswith("decision_log = \"Chose scran over log-normalize.\"\n")
 
 
 def test_indented_sources_are_dedented_and_protocols_are_read() -> None:
@@ -99,7 +99,9 @@ def test_other_statements_are_ignored_as_warnings_with_their_line() -> None:
         (b"SKILLS = {\n", "not valid Python"),
         (b"PLAN = '\xff\xfe'", "not UTF-8"),
         (b"# only a comment\n", "carries no module"),
-        (b"x = (" * 200_000, "cannot be parsed"),
+        (b"PLAN = " + b"-" * 200_000 + b"1", "cannot be parsed"),
+        (b"PLAN = 'x'\x00", "not valid Python|cannot be parsed"),
+        (b"x = (" * 200_000, "not valid Python|cannot be parsed"),
     ],
 )
 def test_unreadable_bundles_raise_one_clear_error(data: bytes, fragment: str) -> None:
@@ -278,8 +280,9 @@ def test_unknown_platform_fails_before_anything_is_written(
     project: Path, run: Callable[..., Result]
 ) -> None:
     before = tree(project)
-    with pytest.raises(UsageError, match="unknown platform"):
-        run("import-bundle", str(GOOD), "--platform", "emacs")
+    result = run("import-bundle", str(GOOD), "--platform", "emacs")
+    assert result.exit_code == 2
+    assert "unknown platform 'emacs'" in result.stderr
     assert tree(project) == before
 
 
@@ -293,8 +296,10 @@ def test_all_platforms_write_every_bridge(project: Path, run: Callable[..., Resu
 def test_outside_a_project_or_missing_file_is_one_error(
     tmp_path: Path, run: Callable[..., Result]
 ) -> None:
-    with pytest.raises(StatoError, match="stato init"):
-        run("import-bundle", str(GOOD))
+    result = run("import-bundle", str(GOOD))
+    assert result.exit_code == 1 and "stato init" in result.stderr
     run("init")
-    with pytest.raises(BundleError, match="not a file"):
-        run("import-bundle", "missing.py")
+    result = run("import-bundle", "missing.py")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and "not a file" in result.stderr
+    assert "Traceback" not in result.output

@@ -84,11 +84,10 @@ def safe_stem(name: str, default: str = "skill") -> str:
     """
     folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
     folded = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", folded).lower()
-    stem = re.sub(r"[^a-z0-9]+", "_", folded).strip("_")[:64].rstrip("_")
-    if not stem:
-        stem = default
+    stem = re.sub(r"[^a-z0-9]+", "_", folded).strip("_") or default
     if stem[0].isdigit():
         stem = f"{default}_{stem}"
+    stem = stem[:64].rstrip("_")
     if stem in _RESERVED_STEMS or keyword.iskeyword(stem):
         stem = f"{stem}_{default}"
     return stem
