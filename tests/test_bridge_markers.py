@@ -1,0 +1,137 @@
+"""stato owns only its marked block: a person's text survives every run, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stato.bridges import markers
+from stato.errors import StatoError
+from stato.ops.bridge import write_bridges
+from stato.ops.init import init_project
+
+HANDWRITTEN = """\
+# Our team's notes for Claude
+
+- Never push to main on Fridays.
+- The staging database is read-only; ask Priya for write access.
+
+## Commands
+
+    make test      # runs the fast suite
+    make lint
+
+Some trailing words without a final newline"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    init_project(tmp_path, example=True)
+    return tmp_path
+
+
+def test_handwritten_claude_md_keeps_every_line_across_two_runs(project: Path) -> None:
+    claude = project / "CLAUDE.md"
+    claude.write_text(HANDWRITTEN, "utf-8")
+    first = write_bridges(project, ["claude"])
+    assert [f.status for f in first.files] == ["updated"]
+    after_one = claude.read_text("utf-8")
+    assert after_one.startswith(HANDWRITTEN)
+    for line in HANDWRITTEN.splitlines():
+        assert line in after_one.splitlines()
+    assert "qc_filtering" in markers.block_body(after_one)
+    mtime = claude.stat().st_mtime_ns
+    second = write_bridges(project, ["claude"])
+    assert [f.status for f in second.files] == ["unchanged"]
+    assert second.written == ()
+    assert claude.read_text("utf-8") == after_one
+    assert claude.stat().st_mtime_ns == mtime
+
+
+def test_text_after_the_block_survives_a_content_change(project: Path) -> None:
+    agents = project / "AGENTS.md"
+    write_bridges(project, ["agents"])
+    agents.write_text("Intro by a person.\n\n" + agents.read_text("utf-8") + "\nOutro.\n", "utf-8")
+    plan = project / ".stato" / "plan.py"
+    plan.write_text(plan.read_text("utf-8").replace('"running"', '"complete"', 1), "utf-8")
+    result = write_bridges(project, ["agents"])
+    assert [f.status for f in result.files] == ["updated"]
+    text = agents.read_text("utf-8")
+    assert text.startswith("Intro by a person.\n\n" + markers.BEGIN)
+    assert text.endswith(markers.END + "\n\nOutro.\n")
+    assert "Progress: 4/7 steps complete" in text
+
+
+def test_crlf_files_keep_their_line_endings(project: Path) -> None:
+    gemini = project / "GEMINI.md"
+    gemini.write_bytes(b"# Mine\r\nkeep me\r\n")
+    write_bridges(project, ["gemini"])
+    raw = gemini.read_bytes()
+    assert raw.startswith(b"# Mine\r\nkeep me\r\n")
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert [f.status for f in write_bridges(project, ["gemini"]).files] == ["unchanged"]
+
+
+def test_damaged_markers_stop_the_whole_run_and_write_nothing(project: Path) -> None:
+    (project / "CLAUDE.md").write_text(f"mine\n{markers.BEGIN}\nhalf a block\n", "utf-8")
+    with pytest.raises(StatoError, match="CLAUDE.md"):
+        write_bridges(project, ["agents", "claude", "gemini"])
+    assert not (project / "AGENTS.md").exists()
+    assert not (project / "GEMINI.md").exists()
+    assert (project / "CLAUDE.md").read_text("utf-8") == f"mine\n{markers.BEGIN}\nhalf a block\n"
+
+
+def test_check_writes_nothing_and_reports_stale(project: Path) -> None:
+    result = write_bridges(project, ["all"], check=True)
+    assert result.stale and result.written == ()
+    assert not (project / "AGENTS.md").exists()
+    write_bridges(project, ["all"])
+    assert not write_bridges(project, ["all"], check=True).stale
+
+
+def test_claude_links_to_agents_md_only_when_it_carries_the_bridge(project: Path) -> None:
+    write_bridges(project, ["claude"])
+    assert "qc_filtering" in (project / "CLAUDE.md").read_text("utf-8")
+    write_bridges(project, ["agents"])
+    write_bridges(project, ["claude"])
+    assert markers.block_body((project / "CLAUDE.md").read_text("utf-8")) == "@AGENTS.md"
+    write_bridges(project, ["claude"], link=False)
+    assert "qc_filtering" in (project / "CLAUDE.md").read_text("utf-8")
+
+
+def test_a_file_in_the_way_of_a_folder_is_a_clear_error(project: Path) -> None:
+    (project / ".clinerules").write_text("legacy single-file rules\n", "utf-8")
+    with pytest.raises(StatoError, match=r"\.clinerules is a file"):
+        write_bridges(project, ["cline"])
+    assert (project / ".clinerules").read_text("utf-8") == "legacy single-file rules\n"
+
+
+user_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300).filter(
+    lambda t: "stato:begin" not in t and "stato:end" not in t
+)
+bodies = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
+                 min_size=1, max_size=200).filter(
+    lambda t: "stato:" not in t and t.strip("\n")
+)
+
+
+@given(user_text, bodies, bodies)
+def test_upsert_keeps_user_text_and_is_idempotent(text: str, body1: str, body2: str) -> None:
+    once = markers.upsert(text, body1)
+    assert once.startswith(text)
+    assert markers.upsert(once, body1) == once
+    twice = markers.upsert(once, body2)
+    assert twice.startswith(text)
+    assert markers.block_body(twice) == body2.strip("\n")
+    assert markers.upsert(twice, body1) == once
+
+
+@given(user_text, user_text, bodies)
+def test_text_on_both_sides_of_the_block_is_untouched(before: str, after: str, body: str) -> None:
+    prefix = before if before.endswith("\n") or not before else before + "\n"
+    doc = prefix + markers.wrap("old") + after
+    new = markers.upsert(doc, body)
+    assert new == prefix + markers.wrap(body, "\r\n" if "\r\n" in doc else "\n") + after
