@@ -34,7 +34,7 @@ class HookTarget:
     command_keys: tuple[str, ...]
     timeout_key: str
     timeout: int  # in the agent's unit
-    timeout_seconds: float
+    unit: float  # seconds per timeout unit (Gemini counts milliseconds)
     output: str  # "hookSpecificOutput" | "additionalContext" | "additional_context"
     stdin: dict[str, Any]  # what the agent sends for the restoring event (for doctor)
     top: dict[str, Any] = field(default_factory=dict)  # keys the file itself needs
@@ -51,7 +51,7 @@ TARGETS: dict[str, HookTarget] = {
             # compaction; PreCompact output is not. https://docs.claude.com/en/docs/claude-code/hooks
             "claude", "Claude Code", ".claude/settings.json", ".claude/settings.json",
             "SessionStart", "compact|resume|clear", True, {"type": "command"}, ("command",),
-            "timeout", 30, 30.0, "hookSpecificOutput",
+            "timeout", 30, 1.0, "hookSpecificOutput",
             {"session_id": "doctor", "transcript_path": "", "cwd": "", "hook_event_name":
              "SessionStart", "source": "compact"},
             docs="https://docs.claude.com/en/docs/claude-code/hooks",
@@ -60,7 +60,7 @@ TARGETS: dict[str, HookTarget] = {
             # The {"hooks": {...}} wrapper is required; output as Claude's hookSpecificOutput.
             "codex", "Codex CLI", ".codex/hooks.json", ".codex/hooks.json",
             "SessionStart", "startup|resume|clear", True, {"type": "command"}, ("command",),
-            "timeout", 30, 30.0, "hookSpecificOutput",
+            "timeout", 30, 1.0, "hookSpecificOutput",
             {"session_id": "doctor", "transcript_path": None, "cwd": "", "hook_event_name":
              "SessionStart", "model": "doctor", "source": "resume"},
             docs="https://developers.openai.com/codex/hooks",
@@ -71,7 +71,7 @@ TARGETS: dict[str, HookTarget] = {
             "gemini", "Gemini CLI", ".gemini/settings.json", ".gemini/settings.json",
             "SessionStart", None, True,
             {"name": "stato-resume", "type": "command", "description": "Restore stato's recap"},
-            ("command",), "timeout", 30000, 30.0, "hookSpecificOutput",
+            ("command",), "timeout", 30000, 0.001, "hookSpecificOutput",
             {"session_id": "doctor", "transcript_path": "", "cwd": "", "hook_event_name":
              "SessionStart", "timestamp": "2026-01-01T00:00:00Z", "source": "resume"},
             docs="https://github.com/google-gemini/gemini-cli/blob/main/docs/hooks/reference.md",
@@ -82,7 +82,7 @@ TARGETS: dict[str, HookTarget] = {
             # SessionStartHookOutput has additionalContext, which is what stato prints.
             "copilot", "GitHub Copilot", ".github/hooks/stato.json", ".copilot/hooks/stato.json",
             "sessionStart", None, False, {"type": "command"}, ("bash", "powershell"),
-            "timeoutSec", 30, 30.0, "additionalContext",
+            "timeoutSec", 30, 1.0, "additionalContext",
             {"sessionId": "doctor", "timestamp": 0, "cwd": "", "source": "resume"},
             top={"version": 1}, owned=True,
             docs="https://docs.github.com/en/copilot/reference/copilot-cli-reference/cli-hooks-reference",
@@ -91,7 +91,7 @@ TARGETS: dict[str, HookTarget] = {
             # .cursor/hooks.json, version 1, camelCase events; sessionStart may return
             # {"additional_context": ...}. https://cursor.com/docs/agent/hooks
             "cursor", "Cursor", ".cursor/hooks.json", ".cursor/hooks.json",
-            "sessionStart", None, False, {}, ("command",), "timeout", 30, 30.0,
+            "sessionStart", None, False, {}, ("command",), "timeout", 30, 1.0,
             "additional_context",
             {"conversation_id": "doctor", "generation_id": "doctor", "hook_event_name":
              "sessionStart", "workspace_roots": []},
@@ -184,7 +184,12 @@ def _install(data: JsonObject, target: HookTarget) -> None:
 
 
 def _only_scaffolding(target: HookTarget) -> Callable[[JsonObject], bool]:
-    return lambda data: target.owned and all(data.get(k) == v for k, v in data.items() if k in target.top) and set(data) <= set(target.top) | {"hooks"} and not data.get("hooks")
+    """For a file stato owns: true when only the keys stato itself put there are left."""
+
+    def check(data: JsonObject) -> bool:
+        return target.owned and all(target.top.get(k, object()) == v for k, v in data.items())
+
+    return check
 
 
 def install(target: HookTarget, root: Path, user: bool = False) -> ConfigChange:
@@ -196,3 +201,162 @@ def uninstall(target: HookTarget, root: Path, user: bool = False) -> ConfigChang
     if not path.is_file():
         return ConfigChange(path, False)
     return update_json(path, lambda d: _remove(d, target), delete_if=_only_scaffolding(target))
+
+
+def _each(
+    agent: str, root: Path, user: bool, one: Callable[..., ConfigChange]
+) -> list[ConfigChange]:
+    chosen = targets(agent)
+    for target in chosen:  # parse every file first: one that does not parse stops them all
+        load_json(settings_path(target, root, user))
+    return [one(target, root, user) for target in chosen]
+
+
+def install_hooks(agent: str, root: Path, user: bool = False) -> list[ConfigChange]:
+    """Merge stato's hook into each chosen agent's settings (all files parse, or none changes)."""
+    return _each(agent, root, user, install)
+
+
+def uninstall_hooks(agent: str, root: Path, user: bool = False) -> list[ConfigChange]:
+    """Remove only stato's entries from each chosen agent's settings."""
+    return _each(agent, root, user, uninstall)
+
+
+# ---------------------------------------------------------------- the hook itself
+
+
+def hook_output(target: HookTarget, context: str) -> dict[str, Any]:
+    """The JSON object ``target`` reads from a hook's stdout."""
+    if target.output == "hookSpecificOutput":
+        return {"hookSpecificOutput": {"hookEventName": target.event, "additionalContext": context}}
+    return {target.output: context}
+
+
+def _start_dir(payload: dict[str, Any]) -> Path:
+    roots = payload.get("workspace_roots")
+    for candidate in (
+        payload.get("cwd"),
+        roots[0] if isinstance(roots, list) and roots else None,
+        os.environ.get("CLAUDE_PROJECT_DIR"),
+        os.environ.get("GEMINI_PROJECT_DIR"),
+    ):
+        if isinstance(candidate, str) and candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return Path.cwd()
+
+
+def run(agent: str, stdin_text: str, recap: Callable[[Path], str]) -> dict[str, Any]:
+    """Answer one hook call: read the agent's stdin JSON, return its output with ``recap(root)``.
+
+    Never raises for a problem in the project: a hook that fails would cost the agent its
+    session start, so the problem becomes one line of context instead.
+    """
+    from stato.errors import ProjectNotFound
+    from stato.ops.project import find_root
+
+    target = targets(agent)[0]
+    try:
+        payload = json.loads(stdin_text) if stdin_text.strip() else {}
+    except json.JSONDecodeError:
+        payload = {}
+    try:
+        root = find_root(_start_dir(payload if isinstance(payload, dict) else {}))
+    except ProjectNotFound:
+        return hook_output(target, "")
+    try:
+        context = recap(root)
+    except Exception as exc:  # the boundary of a hook: report, never fail the session
+        why = f"{type(exc).__name__}: {exc}"
+        context = f"stato could not build its recap ({why}); run `stato resume` to see why."
+    return hook_output(target, context)
+
+
+# ---------------------------------------------------------------- doctor
+
+
+@dataclass(frozen=True)
+class HookCheck:
+    """One installed stato hook, run the way its agent runs it."""
+
+    agent: str
+    path: Path
+    command: str
+    problems: tuple[str, ...]
+    seconds: float | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_output(target: HookTarget, stdout: str) -> list[str]:
+    """What is wrong with a hook's stdout for ``target`` (nothing: an empty list)."""
+    try:
+        data = json.loads(stdout)
+    except json.JSONDecodeError:
+        first = stdout.strip().splitlines()[0][:60] if stdout.strip() else "nothing"
+        return [f"stdout is not one JSON object (starts with: {first!r})"]
+    if not isinstance(data, dict):
+        return ["stdout is JSON but not an object"]
+    if target.output == "hookSpecificOutput":
+        inner = data.get("hookSpecificOutput")
+        if not isinstance(inner, dict) or inner.get("hookEventName") != target.event:
+            return [f"stdout lacks hookSpecificOutput.hookEventName = {target.event!r}"]
+        context = inner.get("additionalContext")
+    else:
+        context = data.get(target.output)
+    if not isinstance(context, str):
+        return [f"stdout has no string {target.output!r} for {target.label} to inject"]
+    if not context.strip():
+        return ["the recap is empty (no .stato/ project where the hook runs?)"]
+    return []
+
+
+def _timeout_seconds(target: HookTarget, entry: dict[str, Any], problems: list[str]) -> float:
+    value = entry.get(target.timeout_key)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+        return target.timeout * target.unit  # the agent's default applies
+    if target.unit < 1 and value * target.unit < 1:
+        problems.append(f"timeout {value} is in milliseconds for {target.label}: too short")
+    return float(value) * target.unit
+
+
+def doctor(agent: str, root: Path, user: bool = False) -> list[HookCheck]:
+    """Run every installed stato hook with its agent's stdin; check output shape and time."""
+    checks: list[HookCheck] = []
+    for target in targets(agent):
+        path = settings_path(target, root, user)
+        if not path.is_file():
+            continue
+        for matcher, entry in installed(load_json(path), target):
+            problems: list[str] = []
+            if target.nested and matcher != target.matcher:
+                problems.append(f"matcher is {matcher!r}; stato needs {target.matcher!r}")
+            limit = _timeout_seconds(target, entry, problems)
+            command = str(entry[next(k for k in target.command_keys if k in entry)])
+            stdin = {**target.stdin}
+            stdin.update({"cwd": str(root)} if "cwd" in stdin else {})
+            stdin.update({"workspace_roots": [str(root)]} if "workspace_roots" in stdin else {})
+            started = time.monotonic()
+            try:
+                done = subprocess.run(  # noqa: S602 - agents run hook commands through a shell too
+                    command,
+                    shell=True,
+                    cwd=root,
+                    input=json.dumps(stdin),
+                    text=True,
+                    capture_output=True,
+                    timeout=limit,
+                )
+            except subprocess.TimeoutExpired:
+                problems.append(f"did not finish within {limit:g} s, {target.label}'s timeout")
+                checks.append(HookCheck(target.id, path, command, tuple(problems), None))
+                continue
+            seconds = time.monotonic() - started
+            if done.returncode != 0:
+                why = (done.stderr.strip().splitlines() or ["no message"])[-1][:120]
+                problems.append(f"exited with {done.returncode}: {why}")
+            else:
+                problems += check_output(target, done.stdout)
+            checks.append(HookCheck(target.id, path, command, tuple(problems), seconds))
+    return checks

@@ -1,0 +1,130 @@
+"""`stato hooks install|uninstall|doctor|run`: agent hooks that restore stato's recap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+# The ids of stato.ops.hooks.TARGETS (kept literal so --help does not import the ops).
+AGENTS = ("claude", "codex", "gemini", "copilot", "cursor")
+
+_agent_all = click.option(
+    "--agent",
+    type=click.Choice((*AGENTS, "all")),
+    required=True,
+    help="Which agent's hook file to change (all: every one).",
+)
+_user = click.option(
+    "--user", is_flag=True, help="Change the user-level file in your home folder instead."
+)
+_path = click.option(
+    "--path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder (or any folder inside it).",
+)
+_json = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+
+
+def _root(path: Path, user: bool) -> Path:
+    if user:
+        return path.resolve()
+    from stato.ops.project import find_root
+
+    return find_root(path)
+
+
+@click.group("hooks")
+def hooks() -> None:
+    """Install agent hooks that give stato's recap back after compaction or a restart.
+
+    Claude Code gets a SessionStart hook for compact|resume|clear in .claude/settings.json,
+    Codex .codex/hooks.json, Gemini CLI .gemini/settings.json, Copilot .github/hooks/stato.json
+    and Cursor .cursor/hooks.json. Files are merged, never replaced: other hooks and keys stay,
+    the previous text is kept as FILE.stato-backup, and a file that does not parse is refused.
+    """
+
+
+@hooks.command("install")
+@_agent_all
+@_user
+@_path
+@_json
+def install(agent: str, user: bool, path: Path, as_json: bool) -> None:
+    """Add stato's hook to each agent's settings (a second install changes nothing)."""
+    from stato.cli.render.hooks import changes
+    from stato.ops.hooks import install_hooks
+
+    changes(install_hooks(agent, _root(path, user), user), "install", as_json)
+
+
+@hooks.command("uninstall")
+@_agent_all
+@_user
+@_path
+@_json
+def uninstall(agent: str, user: bool, path: Path, as_json: bool) -> None:
+    """Remove stato's hook entries, and only those."""
+    from stato.cli.render.hooks import changes
+    from stato.ops.hooks import uninstall_hooks
+
+    changes(uninstall_hooks(agent, _root(path, user), user), "uninstall", as_json)
+
+
+@hooks.command("doctor")
+@click.option(
+    "--agent",
+    type=click.Choice((*AGENTS, "all")),
+    default="all",
+    show_default=True,
+    help="Which agent's hooks to check.",
+)
+@_user
+@_path
+@_json
+def doctor(agent: str, user: bool, path: Path, as_json: bool) -> None:
+    """Run each installed stato hook as its agent would: same stdin, same timeout.
+
+    Checks that the command finishes in time, exits 0, and prints the JSON shape the agent
+    injects. Exit 1 when a hook is broken or none is installed.
+    """
+    from stato.cli.render.hooks import doctor as render
+    from stato.ops.hooks import doctor as run_doctor
+
+    root = _root(path, user)
+    checks = run_doctor(agent, root, user)
+    render(checks, as_json)
+    if not checks or not all(c.ok for c in checks):
+        raise click.exceptions.Exit(1)
+
+
+@hooks.command("run")
+@click.option("--agent", type=click.Choice(AGENTS), required=True, help="Whose shape to print.")
+def run(agent: str) -> None:
+    """The hook itself: read the agent's JSON on stdin, print the recap in its shape.
+
+    Always exits 0 with valid JSON, so a problem never blocks the agent's session start.
+    """
+    import json
+    import sys
+
+    from stato.ops.hooks import run as answer
+
+    click.echo(json.dumps(answer(agent, sys.stdin.read(), _recap), ensure_ascii=False))
+
+
+# Claude Code caps injected hook output at 10,000 characters; stay under it with a margin.
+_MAX_CONTEXT = 9000
+
+
+def _recap(root: Path) -> str:
+    from stato.cli.render.resume import raw
+    from stato.ops.resume import brief, resume
+
+    result = resume(root)
+    text = raw(result)
+    if len(text) > _MAX_CONTEXT:
+        return brief(result) + "\nThe full recap is longer: run `stato resume --raw` to read it."
+    return text
