@@ -158,13 +158,13 @@ class RegistryClient:
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise self._fail(f"timed out after {self.timeout:g}s reaching {url}") from None
+                raise self._fail(f"timed out after {self.timeout:g}s waiting for {url}") from None
             if isinstance(reason, ConnectionRefusedError):
                 raise self._fail(f"connection refused at {url}; is the server up?") from None
             text = getattr(reason, "strerror", None) or str(reason)
             raise self._fail(f"cannot reach {url} ({text})") from None
         except (TimeoutError, socket.timeout):
-            raise self._fail(f"timed out after {self.timeout:g}s reading {url}") from None
+            raise self._fail(f"timed out after {self.timeout:g}s waiting for {url}") from None
         except (OSError, http.client.HTTPException) as exc:
             raise self._fail(f"connection failed reading {url} ({exc or type(exc).__name__})") from None
         except ValueError as exc:  # malformed URL, bad Content-Length and friends

@@ -42,14 +42,15 @@ class PublishResult:
 
 
 def read_ignore(root: Path | None) -> tuple[str, ...]:
-    """The patterns of a project's .statoignore (none without a project)."""
-    if root is None:
-        return ()
-    try:
-        lines = (root / ".statoignore").read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return ()
-    return tuple(s for line in lines if (s := line.strip()) and not s.startswith("#"))
+    """The patterns of a project's .statoignore, in .stato/ or the root (none without a project)."""
+    patterns: list[str] = []
+    for path in ([root / ".stato" / ".statoignore", root / ".statoignore"] if root else []):
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            continue
+        patterns += [s for line in lines if (s := line.strip()) and not s.startswith("#")]
+    return tuple(dict.fromkeys(patterns))
 
 
 def _write_atomic(path: Path, data: bytes) -> Path:
@@ -71,10 +72,10 @@ def _check_modules(archive_path: Path, modules: dict[str, str],
                    ignore: Sequence[str]) -> list[str]:
     """Refuse invalid modules and privacy findings; return the tags the skills declare."""
     from stato.core.compiler import compile_source
-    from stato.core.privacy import scan_text
+    from stato.core.privacy import Finding, scan_text
 
     tags: list[str] = []
-    findings: list[Any] = []
+    findings: list[Finding] = []
     for rel, text in sorted(modules.items()):
         result = compile_source(text, rel)
         if not result.valid:
@@ -86,12 +87,11 @@ def _check_modules(archive_path: Path, modules: dict[str, str],
             tags.extend(t for t in declared if isinstance(t, str))
         findings.extend(scan_text(text, rel, ignore))
     if findings:
-        first = findings[0]
-        label = getattr(first, "label", None) or getattr(first, "pattern_id", "a finding")
-        where = f"{getattr(first, 'path', '?')}:{getattr(first, 'line', '?')}"
+        first = findings[0]  # named by pattern and place, never echoing the secret itself
         raise RegistryError(
             f"refusing to publish {archive_path.name}: the privacy scan found {len(findings)} "
-            f"finding(s), first {label} at {where}; snapshot with --sanitize or fix the modules")
+            f"finding(s), first {first.label} ({first.pattern}) at {first.path}:{first.line}; "
+            "snapshot with --sanitize or fix the modules")
     return tags
 
 

@@ -122,6 +122,8 @@ def install(spec: str, path: Path, on_conflict: str, dry_run: bool, registry_url
         emit_json(result.to_dict())
     else:
         render.install(result)
+    if not result.imported.ok:
+        _fail_quietly()
 
 
 @registry.command("publish")

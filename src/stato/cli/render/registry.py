@@ -79,17 +79,27 @@ def download_progress(label: str) -> Iterator[Callable[[int, int | None], None] 
 def install(result: InstallResult) -> None:
     e = result.entry
     imported = result.imported
-    verb = "Would install" if result.dry_run else "Installed"
+    if imported.ok:
+        verb = "Would install" if result.dry_run else "Installed"
+    elif imported.actions and all(a.action == "unchanged" for a in imported.actions):
+        verb = "Already installed:"
+    else:
+        verb = "Did not install"
     echo(f"{verb} {e.spec} from {result.registry} ({result.size} bytes, "
          f"sha256 {result.sha256[:12]}… verified)")
-    for attr, word in (("written", "wrote"), ("created", "wrote"), ("replaced", "replaced"),
-                       ("renamed", "renamed"), ("skipped", "skipped"),
-                       ("unchanged", "unchanged"), ("conflicts", "conflict")):
-        items = getattr(imported, attr, None)
-        if isinstance(items, (list, tuple)) and items:
-            shown = ", ".join(str(i if not isinstance(i, tuple) else " -> ".join(map(str, i)))
-                              for i in items)
-            echo(f"  {word}: {shown}")
+    for action in imported.actions:
+        dest = action.dest if action.dest == action.path else f"{action.path} -> {action.dest}"
+        clash = action.existing and action.action in ("conflict", "replace", "rename")
+        why = f" (clashes with {action.existing} by {action.reason})" if clash else ""
+        echo(f"  {action.action:<9} {dest}{why}")
+    for invalid in imported.invalid:
+        codes = ", ".join(d.code for d in invalid.errors)
+        echo(f"  invalid   {invalid.path} ({codes})")
+    if imported.conflicts:
+        echo("Modules already exist with other text; rerun with "
+             "--on-conflict replace, rename or skip.")
+    elif not imported.ok and not imported.invalid:
+        echo("Nothing to install: every module is already there.")
 
 
 def publish(result: PublishResult) -> None:
