@@ -3,6 +3,7 @@ conflict resolution, absorption, and validity of everything a merge writes."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,10 @@ from stato.core.render import render_module
 
 UNION = STRATEGIES["union"]
 SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    # STATO_MERGE_EXAMPLES=1000 for a longer hunt; the default keeps the suite fast.
+    max_examples=int(os.environ.get("STATO_MERGE_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 words = st.sampled_from(["normalize", "load", "qc", "scrna", "mouse", "batch"])
@@ -23,9 +27,7 @@ text = st.text(alphabet="ab z-\"'\\\n\té", max_size=10)
 scalar = st.one_of(st.integers(-3, 3), st.booleans(), st.none(), text, words, st.just(1.5))
 value = st.recursive(
     scalar,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(words, inner, max_size=3)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(words, inner, max_size=3)),
     max_leaves=6,
 )
 lesson_lines = st.lists(

@@ -1,0 +1,146 @@
+"""Agent Skills export: every folder passes the reference validator, names follow the rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stato.bridges import skills
+from stato.bridges.summary import SkillView
+from stato.core.agentskills import (
+    MAX_DESCRIPTION,
+    clean_description,
+    export_problems,
+    is_valid_name,
+    skill_dir_name,
+)
+from stato.ops.bridge import write_bridges
+from stato.ops.init import init_project
+
+try:
+    from skills_ref.validator import validate as agentskills_validate
+except ImportError:  # pragma: no cover - skills-ref needs Python 3.11+
+    agentskills_validate = None
+
+needs_validator = pytest.mark.skipif(agentskills_validate is None, reason="skills-ref not importable")
+
+SKILL = '''\
+class {cls}:
+    """{doc}"""
+
+    name = {name!r}
+    description = {desc!r}
+    version = "1.0.0"
+    default_params = {{"threshold": 0.5, "mode": "fast: with a colon"}}
+    lessons_learned = """
+- Large inputs: use mode=slow; fast mode dropped 12% of rows
+"""
+
+    @staticmethod
+    def run(path: str) -> None:
+        return None
+'''
+
+
+def _write_skill(root: Path, file: str, name: str, desc: str, cls: str = "Thing") -> None:
+    path = root / ".stato" / "skills" / file
+    path.write_text(SKILL.format(cls=cls, doc="A skill.", name=name, desc=desc), "utf-8")
+
+
+def _folders(root: Path) -> list[Path]:
+    return sorted(p.parent for base in (".claude/skills", ".agents/skills")
+                  for p in (root / base).glob("*/SKILL.md"))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    init_project(tmp_path, example=True)
+    return tmp_path
+
+
+@needs_validator
+def test_example_export_passes_the_reference_validator(project: Path) -> None:
+    write_bridges(project, ["skills"])
+    folders = _folders(project)
+    assert len(folders) == 6
+    for folder in folders:
+        assert agentskills_validate(folder) == [], folder
+
+
+@needs_validator
+def test_awkward_names_and_descriptions_still_validate(project: Path) -> None:
+    long_desc = "Word " * 400 + "--- tail: with colon"
+    _write_skill(project, "a.py", "Übersicht_QC  Filter", "Checks: things # not a comment", "A")
+    _write_skill(project, "b.py", "x" * 90, long_desc, "B")
+    _write_skill(project, "c.py", "--", "", "C")
+    _write_skill(project, "d.py", "qc-filtering", "Collides with qc_filtering's folder", "D")
+    result = write_bridges(project, ["skills"])
+    assert all(f.status == "created" for f in result.files)
+    folders = _folders(project)
+    assert len(folders) == 14
+    for folder in folders:
+        assert agentskills_validate(folder) == [], folder
+        front = yaml.safe_load((folder / "SKILL.md").read_text("utf-8").split("---", 2)[1])
+        assert front["name"] == folder.name
+        assert 0 < len(front["description"]) <= MAX_DESCRIPTION
+    names = {f.name for f in folders}
+    assert {"ubersicht-qc-filter", "skill", "qc-filtering", "qc-filtering-2"} <= names
+
+
+def test_a_person_written_skill_md_is_never_replaced(project: Path) -> None:
+    mine = project / ".claude" / "skills" / "qc-filtering" / "SKILL.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\nname: qc-filtering\ndescription: my own\n---\nhands off\n", "utf-8")
+    result = write_bridges(project, ["skills"])
+    kept = [f for f in result.files if f.status == "kept"]
+    assert [f.path for f in kept] == [".claude/skills/qc-filtering/SKILL.md"]
+    assert mine.read_text("utf-8").endswith("hands off\n")
+    assert (project / ".agents/skills/qc-filtering/SKILL.md").is_file()
+
+
+def test_export_is_idempotent_and_tracks_changes(project: Path) -> None:
+    write_bridges(project, ["skills"])
+    assert {f.status for f in write_bridges(project, ["skills"]).files} == {"unchanged"}
+    qc = project / ".stato" / "skills" / "qc.py"
+    qc.write_text(qc.read_text("utf-8").replace('"1.2.0"', '"1.3.0"'), "utf-8")
+    changed = write_bridges(project, ["skills"]).changed
+    assert {f.path for f in changed} == {
+        ".claude/skills/qc-filtering/SKILL.md", ".agents/skills/qc-filtering/SKILL.md"
+    }
+    assert "version: 1.3.0" in (project / ".claude/skills/qc-filtering/SKILL.md").read_text()
+
+
+def test_body_carries_parameters_and_lessons() -> None:
+    view = SkillView("qc", "skills/qc.py", "1.0.0", None, (("min_genes", 200),),
+                     ("Cortex: 85% retained",), ("scanpy",))
+    (item,) = skills.export([view])
+    assert "| min_genes | `200` |" in item.text
+    assert "- Cortex: 85% retained" in item.text
+    assert skills.generated_by_stato(item.text)
+    assert not skills.generated_by_stato("---\nname: qc\ndescription: x\n---\n")
+
+
+@given(st.text(max_size=120))
+def test_derived_names_are_always_valid(name: str) -> None:
+    folder = skill_dir_name(name)
+    assert is_valid_name(folder)
+    assert skill_dir_name(folder) == folder
+
+
+@given(st.text(max_size=3000))
+def test_clean_descriptions_fit_and_have_no_front_matter_fence(text: str) -> None:
+    out = clean_description(text)
+    assert len(out) <= MAX_DESCRIPTION and "---" not in out and "\n" not in out
+
+
+def test_export_problems_name_only_what_cannot_go_through_unchanged() -> None:
+    assert export_problems("qc-filtering", "Filters cells.") == []
+    assert export_problems("qc-filtering", None) == []
+    assert any("qc-filtering" in p for p in export_problems("qc_filtering", "x"))
+    assert any("1024" in p for p in export_problems("ok", "y" * 1025))
+    assert any("---" in p for p in export_problems("ok", "a --- b"))
+    assert export_problems(None, "x") and export_problems("ok", 42)

@@ -1,0 +1,182 @@
+"""`stato import` and `stato graft`: checks first, conflict policies, all-or-nothing writes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from stato.adapters.archive import write_archive
+from stato.adapters.store import Store
+from stato.core.compiler import compile_source
+from stato.formats.manifest import Manifest, ModuleEntry
+from stato.ops.archive import import_archive
+from stato.ops.project import load_project
+
+Run = Callable[..., Result]
+
+QC2 = (
+    'class QualityControl:\n    """QC, the archive\'s version."""\n\n'
+    '    name = "qc_filtering"\n    version = "9.0.0"\n    lessons_learned = "- new"\n\n'
+    "    def run(self, adata: object) -> object:\n        return adata\n"
+)
+
+
+def pack(path: Path, modules: dict[str, str], name: str = "pkg") -> Path:
+    entries = []
+    for rel, text in sorted(modules.items()):
+        r = compile_source(text, rel)
+        entries.append(ModuleEntry.for_text(rel, text, r.module_type or "skill", r.class_name or "X"))
+    manifest = Manifest(name, "2026-01-01T00:00:00Z", "0.1.0", modules=tuple(entries))
+    return write_archive(path, manifest, modules)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under .stato/ except backups and locks."""
+    stato = root / ".stato"
+    return {
+        p.relative_to(stato).as_posix(): p.read_bytes()
+        for p in sorted(stato.rglob("*"))
+        if p.is_file() and ".history" not in p.parts and not p.name.startswith(".")
+    }
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, run: Run) -> Path:
+    dest = tmp_path / "fresh"
+    assert run("init", "--path", str(dest)).exit_code == 0
+    return dest
+
+
+def test_round_trip_byte_identical(example: Path, fresh: Path, run: Run) -> None:
+    odd = example / ".stato" / "skills" / "odd.py"
+    odd.write_bytes(
+        'class Odd:\r\n    """Ünïcode — and CRLF."""\r\n    name = "odd"\r\n\r\n'
+        "    def run(self) -> None:\r\n        pass\r\n".encode()
+    )
+    assert run("snapshot", "--name", "all", "--force").exit_code == 0
+    res = run("import", str(example / "all.stato"), "--path", str(fresh))
+    assert res.exit_code == 0, res.output
+    src = {k: v for k, v in tree(example).items() if k.endswith(".py") and "prompts" not in k}
+    dst = {k: v for k, v in tree(fresh).items() if k.endswith(".py") and "prompts" not in k}
+    assert src == dst
+    assert not [p for p in (fresh / ".stato").iterdir() if p.name.startswith(".staging")]
+    assert not (fresh / ".stato" / ".transaction.json").exists()
+    again = run("import", str(example / "all.stato"), "--path", str(fresh))
+    assert again.exit_code == 1 and "unchanged" in again.output
+
+
+def test_template_round_trip_validates(example: Path, fresh: Path, run: Run) -> None:
+    assert run("snapshot", "--name", "tpl", "--template", "--force").exit_code == 0
+    assert run("import", str(example / "tpl.stato"), "--path", str(fresh)).exit_code == 0
+    project = load_project(fresh)
+    assert len(project.modules) == 6 and not project.invalid
+    assert run("validate", "--check", str(fresh / ".stato")).exit_code == 0
+
+
+def test_conflict_ask_lists_and_writes_nothing(example: Path, run: Run) -> None:
+    arc = pack(example / "new.stato", {"skills/qc.py": QC2, "skills/extra.py": QC2.replace(
+        "qc_filtering", "extra").replace("QualityControl", "Extra")})
+    before = tree(example)
+    res = run("import", str(arc))
+    assert res.exit_code == 1
+    assert "skills/qc.py" in res.output and "CONFLICT" in res.output
+    assert tree(example) == before
+    dry = run("import", str(arc), "--on-conflict", "replace", "--dry-run")
+    assert dry.exit_code == 0 and tree(example) == before
+
+
+def test_conflict_replace_backs_up(example: Path, run: Run) -> None:
+    arc = pack(example / "new.stato", {"skills/qc.py": QC2})
+    old = (example / ".stato/skills/qc.py").read_bytes()
+    res = run("import", str(arc), "--on-conflict", "replace")
+    assert res.exit_code == 0, res.output
+    assert (example / ".stato/skills/qc.py").read_text() == QC2
+    backups = Store(example).history("skills/qc.py")
+    assert backups and backups[-1].read_bytes() == old
+
+
+def test_conflict_rename_writes_beside(example: Path, run: Run) -> None:
+    arc = pack(example / "new.stato", {"skills/qc.py": QC2})
+    old = (example / ".stato/skills/qc.py").read_bytes()
+    res = run("import", str(arc), "--on-conflict", "rename")
+    assert res.exit_code == 0, res.output
+    assert (example / ".stato/skills/qc.py").read_bytes() == old
+    renamed = compile_source((example / ".stato/skills/qc_2.py").read_text())
+    assert renamed.valid and renamed.fields["name"] == "qc_filtering_2"
+    assert not load_project(example).invalid  # no duplicate skill names (E011)
+
+
+def test_conflict_skip_is_honest(example: Path, run: Run) -> None:
+    arc = pack(example / "new.stato", {"skills/qc.py": QC2})
+    before = tree(example)
+    res = run("import", str(arc), "--on-conflict", "skip")
+    assert res.exit_code == 1 and "Nothing to import" in res.output
+    assert tree(example) == before
+
+
+def test_name_conflict_detected(example: Path, run: Run) -> None:
+    arc = pack(example / "new.stato", {"skills/quality.py": QC2})
+    res = run("import", str(arc), "--json")
+    assert res.exit_code == 1
+    (action,) = json.loads(res.output)["actions"]
+    assert (action["action"], action["reason"], action["existing"]) == ("conflict", "name", "skills/qc.py")
+
+
+def test_module_subset_and_missing(example: Path, fresh: Path, run: Run) -> None:
+    assert run("snapshot", "--name", "all", "--force").exit_code == 0
+    res = run("import", str(example / "all.stato"), "--path", str(fresh), "--module", "skills/qc")
+    assert res.exit_code == 0
+    assert [k for k in tree(fresh) if k.endswith(".py")] == ["skills/qc.py"]
+    res = run("import", str(example / "all.stato"), "--path", str(fresh), "--module", "skills/zz")
+    assert res.exit_code == 1 and "skills/zz.py" in res.output
+
+
+def test_invalid_module_stops_everything(fresh: Path, run: Run, tmp_path: Path) -> None:
+    bad = 'class Bad:\n    name = "bad"\n    n = 1 / 0\n\n    def run(self):\n        pass\n'
+    arc = pack(tmp_path / "bad.stato", {"skills/good.py": QC2, "skills/bad.py": bad})
+    before = tree(fresh)
+    res = run("import", str(arc), "--path", str(fresh))
+    assert res.exit_code == 1 and "E005" in res.output and "skills/bad.py" in res.output
+    assert tree(fresh) == before
+
+
+def test_api_for_registry(example: Path, fresh: Path, run: Run) -> None:
+    assert run("snapshot", "--name", "all", "--force").exit_code == 0
+    res = import_archive(fresh, example / "all.stato", on_conflict="ask")
+    assert res.ok and len(res.written) == 6
+    assert json.loads(json.dumps(res.to_dict()))["ok"] is True
+
+
+def test_graft_py_and_archive(example: Path, run: Run, tmp_path: Path) -> None:
+    src = tmp_path / "umap.py"
+    src.write_text(QC2.replace("qc_filtering", "umap").replace("QualityControl", "Umap"))
+    res = run("graft", str(src))
+    assert res.exit_code == 0, res.output
+    assert compile_source((example / ".stato/skills/umap.py").read_text()).fields["name"] == "umap"
+    arc = pack(tmp_path / "two.stato", {"skills/a.py": QC2.replace("qc_filtering", "a"),
+                                        "skills/b.py": QC2.replace("qc_filtering", "b")})
+    assert run("graft", str(arc)).exit_code == 2  # several modules: --module is required
+    assert run("graft", str(arc), "--module", "skills/b").exit_code == 0
+    assert (example / ".stato/skills/b.py").exists() and not (example / ".stato/skills/a.py").exists()
+
+
+def test_graft_name_conflict_policies(example: Path, run: Run, tmp_path: Path) -> None:
+    src = tmp_path / "quality.py"
+    src.write_text(QC2)  # name "qc_filtering", like skills/qc.py
+    before = tree(example)
+    res = run("graft", str(src))
+    assert res.exit_code == 1 and "skills/qc.py" in res.output
+    assert tree(example) == before
+    assert run("graft", str(src), "--on-conflict", "skip").exit_code == 1
+    assert tree(example) == before
+    res = run("graft", str(src), "--on-conflict", "rename")
+    assert res.exit_code == 0, res.output
+    assert compile_source((example / ".stato/skills/quality.py").read_text()).fields["name"] == "qc_filtering_2"
+    res = run("graft", str(src), "--on-conflict", "replace")
+    assert res.exit_code == 0, res.output
+    assert (example / ".stato/skills/qc.py").read_text() == QC2
+    assert Store(example).history("skills/qc.py")

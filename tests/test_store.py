@@ -1,0 +1,95 @@
+"""The store: the write gate, backups, rollback, and concurrent writers."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from stato.adapters.store import Store
+from stato.core.compiler import compile_source
+from stato.errors import ModuleInvalid, UsageError
+from stato.ops.init import init_project
+
+GOOD = 'class QualityControl:\n    """q"""\n    name = "qc"\n    lessons_learned = "{n}"\n\n    def run(self) -> None:\n        pass\n'
+
+
+def test_gate_refuses_e_codes_and_writes_nothing(tmp_path: Path) -> None:
+    init_project(tmp_path)
+    store = Store(tmp_path)
+    store.save("skills/qc.py", GOOD.format(n=0))
+    before = store.read("skills/qc.py")
+    with pytest.raises(ModuleInvalid) as info:
+        store.save("skills/qc.py", "class QualityControl:\n    version = 1\n")
+    assert "E003" in str(info.value)
+    assert store.read("skills/qc.py") == before
+    assert store.history("skills/qc.py") == []
+
+
+def test_gate_writes_the_corrected_source_and_backs_up(tmp_path: Path) -> None:
+    init_project(tmp_path)
+    store = Store(tmp_path)
+    store.save("skills/qc.py", GOOD.format(n=0))
+    store.save("skills/qc.py", GOOD.format(n=1).replace('name = "qc"', 'name = "qc"\n    depends_on = "scanpy"'))
+    assert 'depends_on = ["scanpy"]' in store.read("skills/qc.py")
+    (backup,) = store.history("skills/qc.py")
+    assert backup.read_text() == GOOD.format(n=0)
+    store.save("skills/qc.py", store.read("skills/qc.py"))  # same text: no new backup
+    assert len(store.history("skills/qc.py")) == 1
+
+
+def test_save_many_is_all_or_nothing(tmp_path: Path) -> None:
+    init_project(tmp_path)
+    store = Store(tmp_path)
+    with pytest.raises(ModuleInvalid):
+        store.save_many({"skills/a.py": GOOD.format(n=1), "skills/b.py": "class B:\n  x = (\n"})
+    assert store.module_paths() == []
+
+
+@pytest.mark.parametrize("bad", ["../evil.py", "/etc/passwd", ".history/x.py", "skills/../../x.py"])
+def test_paths_stay_inside_the_store(tmp_path: Path, bad: str) -> None:
+    init_project(tmp_path)
+    with pytest.raises(UsageError):
+        Store(tmp_path).save(bad, GOOD.format(n=0))
+
+
+def test_rollback_restores_and_backs_up_current(tmp_path: Path) -> None:
+    init_project(tmp_path)
+    store = Store(tmp_path)
+    for n in range(3):
+        store.save("skills/qc.py", GOOD.format(n=n))
+    assert len(store.history("skills/qc.py")) == 2
+    store.rollback("skills/qc.py", to=1)
+    assert store.read("skills/qc.py") == GOOD.format(n=0)
+    history = store.history("skills/qc.py")
+    assert len(history) == 3 and history[-1].read_text() == GOOD.format(n=2)
+    with pytest.raises(UsageError):
+        store.rollback("skills/qc.py", to=99)
+
+
+def _writer(root: str, worker: int, count: int) -> None:
+    store = Store(Path(root))
+    for i in range(count):
+        store.save("skills/qc.py", GOOD.format(n=f"{worker}-{i}"))
+
+
+def test_concurrent_writers_never_tear_a_file_or_lose_a_backup(tmp_path: Path) -> None:
+    init_project(tmp_path)
+    store = Store(tmp_path)
+    store.save("skills/qc.py", GOOD.format(n="initial"))
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(tmp_path), w, 50)) for w in range(8)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    final = store.read("skills/qc.py")
+    assert compile_source(final).valid
+    backups = store.history("skills/qc.py")
+    assert len(backups) == 400  # one per replaced version: initial + 399 of the 400 writes
+    texts = {b.read_text() for b in backups} | {final}
+    assert len(texts) == 401
+    assert GOOD.format(n="initial") in texts
+    assert not list((tmp_path / ".stato" / "skills").glob(".*.tmp"))
