@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,12 @@ def test_example_export_passes_the_reference_validator(project: Path) -> None:
     assert len(folders) == 6
     for folder in folders:
         assert agentskills_validate(folder) == [], folder
+    # and the validator's own command line, as a user would run it
+    cli = Path(sys.executable).parent / "agentskills"
+    if cli.exists():
+        for folder in folders:
+            run = subprocess.run([str(cli), "validate", str(folder)], capture_output=True, text=True)
+            assert run.returncode == 0, run.stdout + run.stderr
 
 
 @needs_validator

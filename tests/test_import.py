@@ -173,10 +173,13 @@ def test_graft_name_conflict_policies(example: Path, run: Run, tmp_path: Path) -
     assert tree(example) == before
     assert run("graft", str(src), "--on-conflict", "skip").exit_code == 1
     assert tree(example) == before
-    res = run("graft", str(src), "--on-conflict", "rename")
-    assert res.exit_code == 0, res.output
-    assert compile_source((example / ".stato/skills/quality.py").read_text()).fields["name"] == "qc_filtering_2"
     res = run("graft", str(src), "--on-conflict", "replace")
     assert res.exit_code == 0, res.output
-    assert (example / ".stato/skills/qc.py").read_text() == QC2
+    assert (example / ".stato/skills/qc.py").read_text() == QC2  # replaced where the name lives
+    assert not (example / ".stato/skills/quality.py").exists()
     assert Store(example).history("skills/qc.py")
+    res = run("graft", str(src), "--on-conflict", "rename")
+    assert res.exit_code == 0, res.output
+    renamed = compile_source((example / ".stato/skills/quality.py").read_text())
+    assert renamed.fields["name"] == "qc_filtering_2"
+    assert not load_project(example).invalid

@@ -1,0 +1,150 @@
+"""init, validate, write, status, history and rollback through the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from tests.conftest import write
+
+Run = Callable[..., Result]
+BAD = 'class QualityControl:\n    """q"""\n    depends_on = "scanpy"\n\n    def run(self) -> None:\n        pass\n'
+FIXABLE = 'class QualityControl:\n    """q"""\n    name = "qc"\n    depends_on = "scanpy"\n    version = "1.0"\n\n    def run(self) -> None:\n        pass\n'
+
+
+def test_init_is_safe_twice(run: Run, tmp_path: Path) -> None:
+    assert run("init").exit_code == 0
+    for sub in ("skills", ".history", "prompts"):
+        assert (tmp_path / ".stato" / sub).is_dir()
+    ignore = tmp_path / ".stato" / ".statoignore"
+    ignore.write_text("mine\n")
+    again = run("init", "--example")
+    assert again.exit_code == 0 and ignore.read_text() == "mine\n"
+    qc = tmp_path / ".stato" / "skills" / "qc.py"
+    qc.write_text(qc.read_text() + "# my edit\n")
+    run("init", "--example")
+    assert qc.read_text().endswith("# my edit\n")
+
+
+def test_example_validates_cleanly(run: Run, example: Path) -> None:
+    result = run("validate", "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert doc["valid"] is True and len(doc["modules"]) == 6
+    assert {m["type"] for m in doc["modules"]} == {"skill", "plan", "memory", "context"}
+    assert not [d for m in doc["modules"] for d in m["diagnostics"] if d["severity"] != "advice"]
+
+
+def test_validate_json_shape_and_exit_code(run: Run, example: Path) -> None:
+    write(example / ".stato" / "skills" / "bad.py", BAD)
+    result = run("validate", "--json")
+    assert result.exit_code == 1
+    doc = json.loads(result.output)
+    assert set(doc) == {"valid", "modules"} and doc["valid"] is False
+    bad = next(m for m in doc["modules"] if m["path"].endswith("bad.py"))
+    assert set(bad) == {"path", "type", "class_name", "valid", "diagnostics"}
+    assert bad["valid"] is False and bad["class_name"] == "QualityControl"
+    e003 = next(d for d in bad["diagnostics"] if d["code"] == "E003")
+    assert set(e003) == {"code", "severity", "line", "message", "fixed"} and e003["severity"] == "error"
+
+
+def test_validate_writes_fixes_with_backup_and_check_writes_nothing(run: Run, example: Path) -> None:
+    mod = write(example / ".stato" / "skills" / "fix.py", FIXABLE)
+    checked = run("validate", "--check", str(mod))
+    assert checked.exit_code == 0 and mod.read_text() == FIXABLE
+    assert not (example / ".stato" / ".history" / "skills").exists()
+    fixed = run("validate", str(mod))
+    assert fixed.exit_code == 0
+    assert "W001" in fixed.output and "auto-fixed" in fixed.output
+    assert 'depends_on = ["scanpy"]' in mod.read_text() and 'version = "1.0.0"' in mod.read_text()
+    (backup,) = (example / ".stato" / ".history" / "skills").glob("fix.*.py")
+    assert backup.read_text() == FIXABLE
+    again = run("validate", str(mod))
+    assert "W001" not in again.output
+
+
+def test_validate_strict_and_suppress(run: Run, example: Path) -> None:
+    mod = write(example / ".stato" / "skills" / "fix.py", FIXABLE)
+    assert run("validate", "--check", "--strict", str(mod)).exit_code == 1
+    result = run("validate", "--check", "--suppress", "I003", "--json", str(mod))
+    assert "I003" not in {d["code"] for d in json.loads(result.output)["modules"][0]["diagnostics"]}
+    assert run("validate", "--suppress", "NOPE", str(mod)).exit_code == 2
+
+
+def test_validate_type_override(run: Run, tmp_path: Path) -> None:
+    mod = write(tmp_path / "thing.py", 'class Thing:\n    """t"""\n    phase = "x"\n    project = "p"\n')
+    doc = json.loads(run("validate", "--check", "--json", "--type", "context", str(mod)).output)
+    assert doc["modules"][0]["type"] == "context"
+    assert any(d["code"] == "E003" for d in doc["modules"][0]["diagnostics"])
+
+
+def test_one_bad_file_does_not_stop_the_others(run: Run, example: Path) -> None:
+    (example / ".stato" / "skills" / "blob.py").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (example / ".stato" / "skills" / "latin.py").write_bytes(b"class A:\n    name = '\xe9'\n")
+    (example / ".stato" / "skills" / "empty.py").write_bytes(b"")
+    result = run("validate", "--json")
+    doc = json.loads(result.output)
+    by = {Path(m["path"]).name: m for m in doc["modules"]}
+    assert by["blob.py"]["diagnostics"][0]["code"] == "E001"
+    assert by["latin.py"]["diagnostics"][0]["code"] == "E001"
+    assert by["empty.py"]["diagnostics"][0]["code"] == "E002"
+    assert by["qc.py"]["valid"] is True
+    assert run("status").exit_code == 0
+
+
+def test_duplicate_skill_names_are_an_error(run: Run, example: Path) -> None:
+    src = (example / ".stato" / "skills" / "qc.py").read_text()
+    write(example / ".stato" / "skills" / "qc_copy.py", src)
+    doc = json.loads(run("validate", "--json").output)
+    e011 = [m for m in doc["modules"] if any(d["code"] == "E011" for d in m["diagnostics"])]
+    assert len(e011) == 2
+
+
+def test_write_gate_through_the_cli(run: Run, example: Path) -> None:
+    target = example / ".stato" / "skills" / "new.py"
+    refused = run("write", "skills/new.py", input=BAD)
+    assert refused.exit_code == 1 and "E003" in refused.output and not target.exists()
+    ok = run("write", "skills/new.py", input=FIXABLE)
+    assert ok.exit_code == 0 and 'depends_on = ["scanpy"]' in target.read_text()
+    assert run("write", "../outside.py", input=FIXABLE).exit_code == 2
+
+
+def test_history_and_rollback(run: Run, example: Path) -> None:
+    qc = example / ".stato" / "skills" / "qc.py"
+    original = qc.read_text()
+    run("write", "skills/qc.py", input=original.replace("1.2.0", "1.3.0"))
+    listing = run("history", "skills/qc.py", "--json")
+    assert len(json.loads(listing.output)["backups"]) == 1
+    assert run("rollback", "skills/qc.py").exit_code == 0
+    assert qc.read_text() == original
+    assert run("rollback", "skills/nothing.py").exit_code == 1
+
+
+def test_status_shows_modules_and_plan(run: Run, example: Path) -> None:
+    result = run("status")
+    assert result.exit_code == 0
+    assert "qc.py" in result.output and "3/7" in result.output
+    assert "Step 4 -- find_hvg (running)" in result.output
+    doc = json.loads(run("status", "--json").output)
+    assert doc["plan"]["completed"] == 3 and doc["plan"]["current_step"]["id"] == 4
+
+
+def test_no_project_is_one_clear_line(run: Run) -> None:
+    result = run("status")
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("error: no .stato/ project")
+    assert "Traceback" not in result.output
+
+
+def test_real_subprocess_version_and_errors(tmp_path: Path) -> None:
+    ver = subprocess.run([sys.executable, "-m", "stato", "--version"], capture_output=True, text=True)
+    assert ver.returncode == 0 and "stato" in ver.stdout
+    bad = subprocess.run([sys.executable, "-m", "stato", "status"], capture_output=True, text=True, cwd=tmp_path)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
+    usage = subprocess.run([sys.executable, "-m", "stato", "validate", "--bogus"], capture_output=True, text=True)
+    assert usage.returncode == 2
