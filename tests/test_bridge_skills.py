@@ -28,7 +28,9 @@ try:
 except ImportError:  # pragma: no cover - skills-ref needs Python 3.11+
     agentskills_validate = None
 
-needs_validator = pytest.mark.skipif(agentskills_validate is None, reason="skills-ref not importable")
+needs_validator = pytest.mark.skipif(
+    agentskills_validate is None, reason="skills-ref not importable"
+)
 
 SKILL = '''\
 class {cls}:
@@ -75,7 +77,8 @@ def test_example_export_passes_the_reference_validator(project: Path) -> None:
     cli = Path(sys.executable).parent / "agentskills"
     if cli.exists():
         for folder in folders:
-            run = subprocess.run([str(cli), "validate", str(folder)], capture_output=True, text=True)
+            cmd = [str(cli), "validate", str(folder)]
+            run = subprocess.run(cmd, capture_output=True, text=True)
             assert run.returncode == 0, run.stdout + run.stderr
 
 
