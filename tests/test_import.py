@@ -178,6 +178,8 @@ def test_graft_name_conflict_policies(example: Path, run: Run, tmp_path: Path) -
     assert (example / ".stato/skills/qc.py").read_text() == QC2  # replaced where the name lives
     assert not (example / ".stato/skills/quality.py").exists()
     assert Store(example).history("skills/qc.py")
+    assert run("graft", str(src), "--on-conflict", "rename").exit_code == 1  # same text: unchanged
+    src.write_text(QC2.replace("- new", "- newer"))
     res = run("graft", str(src), "--on-conflict", "rename")
     assert res.exit_code == 0, res.output
     renamed = compile_source((example / ".stato/skills/quality.py").read_text())

@@ -109,7 +109,7 @@ def plan_writes(
             actions.append(Planned(path, "replace", clash, clash, reason))
             writes[clash] = text
         else:  # rename: a free path, and a free skill name when the name is taken
-            dest = free_path(path, taken)
+            dest = path if path not in taken else free_path(path, taken)
             new_name = free_name(name, names) if name is not None and name in names else None
             actions.append(Planned(path, "rename", dest, clash, reason, new_name))
             writes[dest] = set_field(text, "name", new_name) if new_name else text
