@@ -1,0 +1,73 @@
+"""`stato bridge` on the command line: exit codes, --check, --json, a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from stato.ops.init import init_project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    init_project(tmp_path, example=True)
+    return tmp_path
+
+
+def test_check_fails_when_stale_then_passes(project: Path, run: Callable[..., Result]) -> None:
+    stale = run("bridge", "--platform", "all", "--check")
+    assert stale.exit_code == 1
+    assert not (project / "AGENTS.md").exists()
+    assert "missing" in stale.output
+    wrote = run("bridge", "--platform", "all")
+    assert wrote.exit_code == 0
+    assert "Wrote" in wrote.output
+    current = run("bridge", "--platform", "all", "--check")
+    assert current.exit_code == 0, current.output
+    again = run("bridge", "--platform", "all")
+    assert again.exit_code == 0 and "Nothing to write" in again.output
+
+
+def test_json_is_one_document(project: Path, run: Callable[..., Result]) -> None:
+    out = run("bridge", "-p", "claude", "-p", "cursor", "--json")
+    assert out.exit_code == 0
+    data = json.loads(out.output)
+    assert data["platforms"] == ["claude", "cursor"]
+    assert [f["path"] for f in data["files"]] == ["CLAUDE.md", ".cursor/rules/stato.mdc"]
+    assert all(f["status"] == "created" and f["tokens"] > 50 for f in data["files"])
+    assert data["body_tokens"] < 600  # a table of contents, not the expertise
+
+
+def test_path_option_finds_the_project_from_a_subfolder(project: Path,
+                                                        run: Callable[..., Result]) -> None:
+    sub = project / "src" / "deep"
+    sub.mkdir(parents=True)
+    out = run("bridge", "-p", "generic", "--path", str(sub))
+    assert out.exit_code == 0
+    assert (project / "README.stato.md").is_file()
+    assert not (sub / "README.stato.md").exists()
+
+
+def _stato(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "stato", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_subprocess_errors_are_one_line(project: Path) -> None:
+    bad = _stato("bridge", "--platform", "vim", cwd=project)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: unknown platform 'vim'") and "Traceback" not in bad.stderr
+    (project / "AGENTS.md").write_text("<!-- stato:end -->\n<!-- stato:begin -->\n", "utf-8")
+    broken = _stato("bridge", "--platform", "agents", cwd=project)
+    assert broken.returncode == 1
+    assert "AGENTS.md" in broken.stderr and "Traceback" not in broken.stderr
+    ok = _stato("bridge", "--platform", "generic", cwd=project)
+    assert ok.returncode == 0, ok.stderr
+    nowhere = _stato("bridge", cwd=Path("/"))  # no .stato/ anywhere above /
+    assert nowhere.returncode == 1 and nowhere.stderr.startswith("error: ")
