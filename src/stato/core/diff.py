@@ -137,7 +137,8 @@ class ModuleDiff:
 def _entries(v: ModuleView) -> dict[str, Any]:
     """Everything compared, in source order: type, class, docstring, fields, methods."""
     r = v.result
-    out: dict[str, Any] = {"type": r.module_type, "class": r.class_name, "docstring": r.docstring}
+    header = {"type": r.module_type, "class": r.class_name, "docstring": r.docstring}
+    out: dict[str, Any] = {k: x for k, x in header.items() if x is not None}
     out.update(v.fields)
     out.update({f"{name}()": text for name, text in v.methods.items()})
     return out
@@ -155,11 +156,9 @@ def diff_modules(old: str, new: str, path: str = "<module>") -> ModuleDiff:
     changes: list[FieldChange] = []
     for name, value in ea.items():
         if name not in eb:
-            if value is not None:
-                changes.append(FieldChange(name, "removed", value, None))
+            changes.append(FieldChange(name, "removed", value, None))
         elif not same(value, eb[name]):
-            kind = "added" if value is None else "removed" if eb[name] is None else "changed"
-            changes.append(FieldChange(name, kind, value, eb[name]))
+            changes.append(FieldChange(name, "changed", value, eb[name]))
     changes += [FieldChange(n, "added", None, v) for n, v in eb.items() if n not in ea]
     if not changes:
         # Same fields, different text (comments, layout, code outside the class): still a change.
