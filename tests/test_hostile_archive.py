@@ -188,3 +188,84 @@ def test_nothing_unpacked(hostile: tuple[Path, str]) -> None:
         read_archive(path)
     assert sorted(path.parent.rglob("*")) == before
     assert not Path("/etc/cron.d/x.py").exists()
+
+
+# -- the commands: one line on stderr, exit 1, nothing written anywhere --------------------
+
+def _snapshot_tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("command", ["inspect", "import", "graft"])
+def test_commands_refuse(command: str, hostile: tuple[Path, str], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from stato.cli import cli
+
+    path, needle = hostile
+    project = tmp_path / "proj"
+    assert CliRunner().invoke(cli, ["init", "--path", str(project)]).exit_code == 0
+    before = _snapshot_tree(tmp_path)
+    args = [command, str(path)] + ([] if command == "inspect" else ["--path", str(project)])
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 1, res.output
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0]
+    assert _snapshot_tree(tmp_path) == before
+
+
+# -- module code is never run, whatever it holds ---------------------------------------------
+
+def _booby_trapped(marker: Path) -> dict[str, str]:
+    call = f"open({str(marker)!r}, 'w').write('ran')"
+    return {
+        "skills/trap.py": (
+            f"{call}\n"
+            "class Trap:\n"
+            '    """Looks harmless."""\n'
+            '    name = "trap"\n'
+            f"    payload = __import__('os').system('touch {marker}')\n"
+            f"    other = {call}\n\n"
+            "    def run(self) -> None:\n"
+            f"        {call}\n"
+        ),
+        "plan.py": (
+            f"import os; os.system('touch {marker}')\n"
+            "class TrapPlan:\n"
+            '    name = "p"\n    objective = "o"\n'
+            f"    steps = [{{'id': 1, 'action': str(__import__('os').system('touch {marker}')), "
+            "'status': 'pending'}]\n"
+        ),
+    }
+
+
+def test_module_code_never_runs(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from stato.adapters.archive import write_archive
+    from stato.cli import cli
+    from stato.core.compiler import compile_source
+
+    marker = tmp_path / "MARKER"
+    modules = _booby_trapped(marker)
+    entries = []
+    for rel, text in sorted(modules.items()):
+        r = compile_source(text, rel)
+        entries.append(ModuleEntry.for_text(rel, text, r.module_type or "skill", r.class_name or "X"))
+    arc = write_archive(tmp_path / "trap.stato",
+                        Manifest("trap", "2026-01-01T00:00:00Z", "0.1.0", modules=tuple(entries)), modules)
+    project = tmp_path / "proj"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "--path", str(project)]).exit_code == 0
+    runner.invoke(cli, ["inspect", str(arc)])
+    res = runner.invoke(cli, ["import", str(arc), "--path", str(project)])
+    assert res.exit_code == 0, res.output  # compiled (calls are advice, not run) and imported
+    assert (project / ".stato" / "skills" / "trap.py").read_text() == modules["skills/trap.py"]
+    runner.invoke(cli, ["graft", str(arc), "--module", "skills/trap", "--path", str(project),
+                        "--on-conflict", "replace"])
+    py = tmp_path / "trap.py"
+    py.write_text(modules["skills/trap.py"])
+    runner.invoke(cli, ["graft", str(py), "--path", str(project), "--on-conflict", "rename"])
+    runner.invoke(cli, ["snapshot", "--name", "again", "--force", "--path", str(project)])
+    runner.invoke(cli, ["snapshot", "--name", "tpl", "--template", "--force", "--path", str(project)])
+    assert not marker.exists()
