@@ -67,7 +67,8 @@ def test_json_is_the_same_content_as_data(project: Path, run: Callable[..., Resu
     assert data["plan"]["current"]["action"] == "find_hvg"
     qc = next(s for s in data["skills"] if s["name"] == "qc_filtering")
     assert qc["params"]["max_pct_mito"] == 20 and qc["lesson_count"] == len(qc["lessons"]) == 4
-    assert data["memory"]["phase"] == "analysis" and "batch_effect" in data["memory"]["known_issues"]
+    assert data["memory"]["phase"] == "analysis"
+    assert "batch_effect" in data["memory"]["known_issues"]
     assert data["context"]["environment"]["python"] == "3.11"
     assert data["invalid"] == [] and data["notes"] == []
     assert data["brief"] == run("resume", "--brief").output.rstrip("\n")
