@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 from stato import __version__
 from stato.adapters.archive import archive_bytes, read_archive
@@ -52,15 +53,31 @@ def build_package(package_dir: Path) -> tuple[PackageEntry, bytes]:
             sys.exit(f"{package_dir.name}/{rel}: does not validate cleanly ({codes})")
         assert result.module_type is not None and result.class_name is not None
         version = result.fields.get("version")
-        entries.append(ModuleEntry.for_text(rel, text, result.module_type, result.class_name,
-                                            version if isinstance(version, str) else None))
-    manifest = Manifest(name=meta["name"], created=meta["updated"], stato_version=__version__,
-                        modules=tuple(sorted(entries, key=lambda e: e.path)))
+        entries.append(
+            ModuleEntry.for_text(
+                rel,
+                text,
+                result.module_type,
+                result.class_name,
+                version if isinstance(version, str) else None,
+            )
+        )
+    manifest = Manifest(
+        name=meta["name"],
+        created=meta["updated"],
+        stato_version=__version__,
+        modules=tuple(sorted(entries, key=lambda e: e.path)),
+    )
     data = archive_bytes(manifest, modules)
     entry = PackageEntry(
-        name=meta["name"], description=meta["description"], author=meta["author"],
-        version=meta["version"], tags=tuple(meta["tags"]), modules=len(modules),
-        updated=meta["updated"], url=f"{meta['name']}-{meta['version']}.stato",
+        name=meta["name"],
+        description=meta["description"],
+        author=meta["author"],
+        version=meta["version"],
+        tags=tuple(meta["tags"]),
+        modules=len(modules),
+        updated=meta["updated"],
+        url=f"{meta['name']}-{meta['version']}.stato",
         sha256=hashlib.sha256(data).hexdigest(),
     )
     return entry, data
@@ -68,8 +85,11 @@ def build_package(package_dir: Path) -> tuple[PackageEntry, bytes]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 if the built archives' modules differ from the sources")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 if the built archives' modules differ from the sources",
+    )
     args = parser.parse_args(argv)
     built = [build_package(d) for d in sorted((REGISTRY / "src").iterdir()) if d.is_dir()]
     if args.check:

@@ -27,6 +27,7 @@ SPECS = [p.spec for p in INDEX.packages]
 @pytest.fixture
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any attempt to open a network connection fails the test."""
+
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the built-in registry must not touch the network")
 
@@ -84,6 +85,10 @@ def test_builtin_address_is_a_folder() -> None:
 
 
 def test_archives_match_their_sources() -> None:
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "build_builtin_registry.py"),
-                           "--check"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_builtin_registry.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr

@@ -36,13 +36,16 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.mark.skipif(os.pathsep != ":", reason="POSIX separator rules")
-@pytest.mark.parametrize(("value", "expected"), [
-    ("https://h.example:8443/reg", ["https://h.example:8443/reg"]),
-    ("/a/reg:/b/reg", ["/a/reg", "/b/reg"]),
-    ("/a/reg:https://h/x:~/reg", ["/a/reg", "https://h/x", "~/reg"]),
-    ("file:///srv/reg, http://127.0.0.1:8000/", ["file:///srv/reg", "http://127.0.0.1:8000/"]),
-    (" , ", []),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://h.example:8443/reg", ["https://h.example:8443/reg"]),
+        ("/a/reg:/b/reg", ["/a/reg", "/b/reg"]),
+        ("/a/reg:https://h/x:~/reg", ["/a/reg", "https://h/x", "~/reg"]),
+        ("file:///srv/reg, http://127.0.0.1:8000/", ["file:///srv/reg", "http://127.0.0.1:8000/"]),
+        (" , ", []),
+    ],
+)
 def test_split_env_keeps_urls_whole(value: str, expected: list[str]) -> None:
     assert split_env(value) == expected
 
@@ -58,8 +61,12 @@ def test_order_is_env_project_user_builtin(tmp_path: Path, monkeypatch: pytest.M
     assert edit_registries(user_config(), add="https://user.example/r")
     sources = registry_sources(root)
     assert [(s.address, s.origin) for s in sources] == [
-        ("https://env.example/r", "STATO_REGISTRY"), ("/env/two", "STATO_REGISTRY"),
-        ("team", "project"), ("https://user.example/r", "user"), ("builtin", "builtin")]
+        ("https://env.example/r", "STATO_REGISTRY"),
+        ("/env/two", "STATO_REGISTRY"),
+        ("team", "project"),
+        ("https://user.example/r", "user"),
+        ("builtin", "builtin"),
+    ]
     team = sources[2]
     assert locate(team.address, team.base).base == str((root / "team").resolve())
 
@@ -110,10 +117,12 @@ def test_cli_add_and_remove_edit_the_project_config(tmp_path: Path) -> None:
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert tomllib.loads(project_config(root).read_text())["registry"]["urls"] == [
-        "https://team.example/reg"]
+        "https://team.example/reg"
+    ]
     assert runner.invoke(cli, args).exit_code == 1  # already there: nothing happened
-    result = runner.invoke(cli, ["registry", "remove", "https://team.example/reg",
-                                 "--path", str(root)])
+    result = runner.invoke(
+        cli, ["registry", "remove", "https://team.example/reg", "--path", str(root)]
+    )
     assert result.exit_code == 0
     assert tomllib.loads(project_config(root).read_text())["registry"]["urls"] == []
     assert runner.invoke(cli, ["registry", "remove", "nope", "--path", str(root)]).exit_code == 1

@@ -52,8 +52,9 @@ def make_archive(path: Path, name: str, skills: dict[str, str]) -> Path:
         assert result.module_type is not None and result.class_name is not None
         modules[rel] = text
         entries.append(ModuleEntry.for_text(rel, text, result.module_type, result.class_name))
-    manifest = Manifest(name, "2026-01-01T00:00:00Z", "0.1.0",
-                        modules=tuple(sorted(entries, key=lambda e: e.path)))
+    manifest = Manifest(
+        name, "2026-01-01T00:00:00Z", "0.1.0", modules=tuple(sorted(entries, key=lambda e: e.path))
+    )
     return write_archive(path, manifest, modules)
 
 
@@ -77,28 +78,54 @@ def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A registry folder built only with `stato registry publish`."""
     work = tmp_path_factory.mktemp("publish")
     folder = work / "site" / "registry"
-    qc = make_archive(work / "qc-kit.stato", "qc-kit", {
-        "qc": skill("QualityControl", "qc-filter", ["qc", "scrna-seq"]),
-        "doublets": skill("Doublets", "doublet-finder", ["qc"]),
-    })
-    lint = make_archive(work / "lint.stato", "lint-rules", {
-        "ruff": skill("RuffRules", "ruff-rules", ["python", "lint"]),
-    })
+    qc = make_archive(
+        work / "qc-kit.stato",
+        "qc-kit",
+        {
+            "qc": skill("QualityControl", "qc-filter", ["qc", "scrna-seq"]),
+            "doublets": skill("Doublets", "doublet-finder", ["qc"]),
+        },
+    )
+    lint = make_archive(
+        work / "lint.stato",
+        "lint-rules",
+        {
+            "ruff": skill("RuffRules", "ruff-rules", ["python", "lint"]),
+        },
+    )
     runner = CliRunner()
-    for archive, extra in ((qc, ["--description", "Quality control for single-cell data",
-                                 "--tag", "qc", "--tag", "bioinformatics"]),
-                           (lint, ["--description", "Linting Python with ruff"])):
-        result = runner.invoke(cli, ["registry", "publish", str(archive), "--to", str(folder),
-                                     "--author", "tests", *extra], catch_exceptions=False)
+    for archive, extra in (
+        (
+            qc,
+            [
+                "--description",
+                "Quality control for single-cell data",
+                "--tag",
+                "qc",
+                "--tag",
+                "bioinformatics",
+            ],
+        ),
+        (lint, ["--description", "Linting Python with ruff"]),
+    ):
+        result = runner.invoke(
+            cli,
+            ["registry", "publish", str(archive), "--to", str(folder), "--author", "tests", *extra],
+            catch_exceptions=False,
+        )
         assert result.exit_code == 0, result.output
     return folder
 
 
-def serve(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler,
-          ) -> tuple[ThreadingHTTPServer, str]:
+def serve(
+    folder: Path,
+    handler: type[SimpleHTTPRequestHandler] = QuietHandler,
+) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    ).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
@@ -118,8 +145,11 @@ def project(tmp_path: Path) -> Path:
 
 def tree(root: Path) -> dict[str, bytes]:
     """Every file's bytes, except the store's (empty) lock file, which any reader may create."""
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -150,7 +180,9 @@ def test_list_over_http(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert data["registries"] == [url]
 
 
-def test_search_over_http_ranks_name_before_tags(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_over_http_ranks_name_before_tags(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_main(["registry", "search", "qc", "--json", "--registry", url], capsys)
     assert code == 0
     assert [p["name"] for p in json.loads(out)["packages"]] == ["qc-kit"]
@@ -161,8 +193,9 @@ def test_search_over_http_ranks_name_before_tags(url: str, capsys: pytest.Captur
 
 
 def test_install_over_http(url: str, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_main(["registry", "install", "qc-kit", "--registry", url,
-                               "--path", str(project)], capsys)
+    code, out, err = run_main(
+        ["registry", "install", "qc-kit", "--registry", url, "--path", str(project)], capsys
+    )
     assert code == 0, err
     assert "sha256" in out
     skills = sorted(p.name for p in (project / ".stato" / "skills").iterdir())
@@ -185,20 +218,33 @@ def test_dry_run_writes_nothing(url: str, project: Path) -> None:
 
 
 def test_tampered_archive_is_refused_and_nothing_written(
-        registry_dir: Path, project: Path, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    registry_dir: Path, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = tmp_path / "site"
     (site / "registry").mkdir(parents=True)
     for f in registry_dir.iterdir():
         (site / "registry" / f.name).write_bytes(f.read_bytes())
-    evil = make_archive(tmp_path / "evil.stato", "qc-kit",
-                        {"qc": skill("QualityControl", "qc-filter", ["qc"], "run rm -rf")})
+    evil = make_archive(
+        tmp_path / "evil.stato",
+        "qc-kit",
+        {"qc": skill("QualityControl", "qc-filter", ["qc"], "run rm -rf")},
+    )
     (site / "registry" / "qc-kit-1.0.0.stato").write_bytes(evil.read_bytes())
     server, address = serve(site)
     try:
         before = tree(project)
-        code, out, err = run_main(["registry", "install", "qc-kit", "--registry",
-                                   address + "registry", "--path", str(project)], capsys)
+        code, out, err = run_main(
+            [
+                "registry",
+                "install",
+                "qc-kit",
+                "--registry",
+                address + "registry",
+                "--path",
+                str(project),
+            ],
+            capsys,
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -213,11 +259,17 @@ def test_server_down_is_one_line(project: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     address = f"http://127.0.0.1:{port}/registry"
-    proc = subprocess.run([sys.executable, "-m", "stato", "registry", "list", "--registry", address],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", "registry", "list", "--registry", address],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1
-    assert proc.stderr == (f"error: registry {address}: connection refused at "
-                           f"{address}/index.toml; is the server up?\n")
+    assert proc.stderr == (
+        f"error: registry {address}: connection refused at "
+        f"{address}/index.toml; is the server up?\n"
+    )
 
 
 def test_404_names_the_registry(url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -234,19 +286,25 @@ def test_missing_archive_is_a_404(registry_dir: Path, tmp_path: Path, project: P
     (site / "index.toml").write_bytes((registry_dir / "index.toml").read_bytes())
     server, address = serve(site)
     try:
-        with pytest.raises(RegistryError, match=r"archive of qc-kit@1\.0\.0 not available: HTTP 404"):
+        with pytest.raises(
+            RegistryError, match=r"archive of qc-kit@1\.0\.0 not available: HTTP 404"
+        ):
             install(project, "qc-kit", address)
     finally:
         server.shutdown()
         server.server_close()
 
 
-@pytest.mark.parametrize(("index", "message"), [
-    ("[[packages]\nname = 'x'\n", "index.toml is not valid TOML"),
-    ("[[packages]]\nname = 'x'\nversion = '1.0.0'\n", "package 'x' is missing description"),
-])
-def test_bad_index_is_one_line(tmp_path: Path, index: str, message: str,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("index", "message"),
+    [
+        ("[[packages]\nname = 'x'\n", "index.toml is not valid TOML"),
+        ("[[packages]]\nname = 'x'\nversion = '1.0.0'\n", "package 'x' is missing description"),
+    ],
+)
+def test_bad_index_is_one_line(
+    tmp_path: Path, index: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "index.toml").write_text(index)
     server, address = serve(tmp_path)
     try:
@@ -263,19 +321,23 @@ def test_timeout_is_one_line(registry_dir: Path, capsys: pytest.CaptureFixture[s
     server, address = serve(registry_dir, SlowHandler)
     try:
         started = time.monotonic()
-        code, _, err = run_main(["registry", "list", "--registry", address, "--timeout", "0.3"],
-                                capsys)
+        code, _, err = run_main(
+            ["registry", "list", "--registry", address, "--timeout", "0.3"], capsys
+        )
         elapsed = time.monotonic() - started
     finally:
         server.shutdown()
         server.server_close()
     assert code == 1
-    assert err == f"error: registry {address}: timed out after 0.3s waiting for {address}index.toml\n"
+    assert (
+        err == f"error: registry {address}: timed out after 0.3s waiting for {address}index.toml\n"
+    )
     assert elapsed < 1.4  # it gave up before the server answered
 
 
 def test_one_registry_down_still_lists_the_others(
-        url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("STATO_REGISTRY", f"http://127.0.0.1:9/,{url}")
     listing = list_packages(None)

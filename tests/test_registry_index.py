@@ -22,9 +22,15 @@ SHA = "a" * 64
 
 def entry_toml(**override: object) -> str:
     fields: dict[str, object] = {
-        "name": '"scrna-qc"', "description": '"QC"', "author": '"me"', "version": '"1.0.0"',
-        "tags": '["qc"]', "modules": "3", "updated": '"2026-01-01T00:00:00Z"',
-        "url": '"scrna-qc-1.0.0.stato"', "sha256": f'"{SHA}"',
+        "name": '"scrna-qc"',
+        "description": '"QC"',
+        "author": '"me"',
+        "version": '"1.0.0"',
+        "tags": '["qc"]',
+        "modules": "3",
+        "updated": '"2026-01-01T00:00:00Z"',
+        "url": '"scrna-qc-1.0.0.stato"',
+        "sha256": f'"{SHA}"',
     }
     fields.update(override)
     body = "\n".join(f"{k} = {v}" for k, v in fields.items() if v is not None)
@@ -34,8 +40,17 @@ def entry_toml(**override: object) -> str:
 def test_parses_a_valid_entry() -> None:
     index = parse_index(entry_toml(), "reg")
     (entry,) = index.packages
-    assert entry == PackageEntry("scrna-qc", "QC", "me", "1.0.0", ("qc",), 3,
-                                 "2026-01-01T00:00:00Z", "scrna-qc-1.0.0.stato", SHA)
+    assert entry == PackageEntry(
+        "scrna-qc",
+        "QC",
+        "me",
+        "1.0.0",
+        ("qc",),
+        3,
+        "2026-01-01T00:00:00Z",
+        "scrna-qc-1.0.0.stato",
+        SHA,
+    )
 
 
 def test_toml_dates_are_accepted_as_text() -> None:
@@ -54,12 +69,26 @@ def test_a_missing_field_names_registry_entry_and_field(field: str) -> None:
     assert ("'scrna-qc'" if field != "name" else "package #1") in message
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("name", '"Bad Name"'), ("name", '"../x"'), ("version", '"1.0"'), ("version", "1"),
-    ("sha256", '"abc"'), ("sha256", f'"{"A" * 64}"'), ("modules", "-1"), ("modules", "true"),
-    ("modules", '"3"'), ("tags", '"qc"'), ("tags", "[1]"), ("url", '""'), ("updated", "5"),
-    ("description", "3"), ("author", "[]"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", '"Bad Name"'),
+        ("name", '"../x"'),
+        ("version", '"1.0"'),
+        ("version", "1"),
+        ("sha256", '"abc"'),
+        ("sha256", f'"{"A" * 64}"'),
+        ("modules", "-1"),
+        ("modules", "true"),
+        ("modules", '"3"'),
+        ("tags", '"qc"'),
+        ("tags", "[1]"),
+        ("url", '""'),
+        ("updated", "5"),
+        ("description", "3"),
+        ("author", "[]"),
+    ],
+)
 def test_a_wrong_type_is_one_line_naming_the_field(field: str, value: str) -> None:
     with pytest.raises(RegistryError) as info:
         parse_index(entry_toml(**{field: value}), "reg")
@@ -67,8 +96,15 @@ def test_a_wrong_type_is_one_line_naming_the_field(field: str, value: str) -> No
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("text", ["[[packages]\nname=", "packages = 3", 'format = 2',
-                                  "\xff\xfe".encode("latin-1").decode("latin-1")])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[[packages]\nname=",
+        "packages = 3",
+        "format = 2",
+        "\xff\xfe".encode("latin-1").decode("latin-1"),
+    ],
+)
 def test_malformed_documents_are_refused(text: str) -> None:
     with pytest.raises(RegistryError, match="^registry reg: "):
         parse_index(text, "reg")
@@ -91,17 +127,27 @@ def test_an_empty_index_is_empty() -> None:
 def test_versions_sort_semantically() -> None:
     text = "".join(entry_toml(version=f'"{v}"') for v in ("1.2.0", "1.10.0", "1.10.0-rc1", "0.9.9"))
     assert [p.version for p in parse_index(text, "r").versions("scrna-qc")] == [
-        "1.10.0", "1.10.0-rc1", "1.2.0", "0.9.9"]
+        "1.10.0",
+        "1.10.0-rc1",
+        "1.2.0",
+        "0.9.9",
+    ]
     assert version_key("2.0.0") > version_key("2.0.0-alpha")
 
 
 names = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True)
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 entries = st.builds(
-    PackageEntry, name=names, description=text, author=text,
+    PackageEntry,
+    name=names,
+    description=text,
+    author=text,
     version=st.from_regex(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}", fullmatch=True),
-    tags=st.lists(text, max_size=4).map(tuple), modules=st.integers(0, 500), updated=text,
-    url=text.filter(lambda s: s.strip() != ""), sha256=st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
+    tags=st.lists(text, max_size=4).map(tuple),
+    modules=st.integers(0, 500),
+    updated=text,
+    url=text.filter(lambda s: s.strip() != ""),
+    sha256=st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
 )
 
 
@@ -114,7 +160,9 @@ def test_dump_then_parse_gives_the_same_entries(packages: list[PackageEntry]) ->
 
 
 @given(st.lists(entries, max_size=5, unique_by=lambda e: (e.name, e.version)), entries)
-def test_upsert_keeps_one_entry_per_version(packages: list[PackageEntry], new: PackageEntry) -> None:
+def test_upsert_keeps_one_entry_per_version(
+    packages: list[PackageEntry], new: PackageEntry
+) -> None:
     index, replaced = upsert(RegistryIndex(tuple(packages)), new)
     keys = [(p.name, p.version) for p in index.packages]
     assert len(keys) == len(set(keys))

@@ -44,8 +44,12 @@ def test_publish_then_republish_updates_the_entry(tmp_path: Path) -> None:
     publish(second, folder, version="1.1.0", now=NOW)
     index = parse_index((folder / "index.toml").read_bytes(), "reg")
     assert [p.version for p in index.versions("kit")] == ["1.1.0", "1.0.0"]
-    assert sorted(files(folder)) == [".index.lock", "index.toml", "kit-1.0.0.stato",
-                                     "kit-1.1.0.stato"]
+    assert sorted(files(folder)) == [
+        ".index.lock",
+        "index.toml",
+        "kit-1.0.0.stato",
+        "kit-1.1.0.stato",
+    ]
 
 
 def test_privacy_findings_refuse_and_write_nothing(tmp_path: Path) -> None:
@@ -53,8 +57,11 @@ def test_privacy_findings_refuse_and_write_nothing(tmp_path: Path) -> None:
     ok = make_archive(tmp_path / "ok.stato", "ok", {"a": skill("A", "a-skill", [])})
     publish(ok, folder, now=NOW)
     before = files(folder)
-    leaky = make_archive(tmp_path / "leak.stato", "leak", {
-        "a": skill("A", "a-skill", [], f"use key {FAKE_KEY} for the bucket")})
+    leaky = make_archive(
+        tmp_path / "leak.stato",
+        "leak",
+        {"a": skill("A", "a-skill", [], f"use key {FAKE_KEY} for the bucket")},
+    )
     with pytest.raises(RegistryError) as info:
         publish(leaky, folder, now=NOW)
     message = str(info.value)
@@ -68,8 +75,11 @@ def test_statoignore_suppresses_a_false_positive(tmp_path: Path) -> None:
     (root / ".stato").mkdir(parents=True)
     (root / ".stato" / ".statoignore").write_text(f"# known test key\n{FAKE_KEY}\n")
     assert read_ignore(root) == (FAKE_KEY,)
-    leaky = make_archive(tmp_path / "leak.stato", "leak", {
-        "a": skill("A", "a-skill", [], f"use key {FAKE_KEY} for the bucket")})
+    leaky = make_archive(
+        tmp_path / "leak.stato",
+        "leak",
+        {"a": skill("A", "a-skill", [], f"use key {FAKE_KEY} for the bucket")},
+    )
     assert publish(leaky, tmp_path / "reg", ignore=read_ignore(root), now=NOW).entry.modules == 1
 
 
@@ -78,20 +88,28 @@ def test_invalid_module_is_refused(tmp_path: Path) -> None:
     from stato.formats.manifest import Manifest, ModuleEntry
 
     text = "class Broken:\n    name = \n"
-    manifest = Manifest("broken", "2026-01-01T00:00:00Z", "0.1.0",
-                        modules=(ModuleEntry.for_text("skills/b.py", text, "skill", "Broken"),))
+    manifest = Manifest(
+        "broken",
+        "2026-01-01T00:00:00Z",
+        "0.1.0",
+        modules=(ModuleEntry.for_text("skills/b.py", text, "skill", "Broken"),),
+    )
     archive = write_archive(tmp_path / "b.stato", manifest, {"skills/b.py": text})
     with pytest.raises(RegistryError, match=r"skills/b\.py does not validate \(E001\)"):
         publish(archive, tmp_path / "reg", now=NOW)
     assert not (tmp_path / "reg").exists()
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"name": "Bad Name"}, "not a registry package name"),
-    ({"version": "1.0"}, "not a semantic version"),
-])
-def test_bad_name_or_version_is_a_usage_error(tmp_path: Path, kwargs: dict[str, str],
-                                              match: str) -> None:
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"name": "Bad Name"}, "not a registry package name"),
+        ({"version": "1.0"}, "not a semantic version"),
+    ],
+)
+def test_bad_name_or_version_is_a_usage_error(
+    tmp_path: Path, kwargs: dict[str, str], match: str
+) -> None:
     archive = make_archive(tmp_path / "a.stato", "a", {"a": skill("A", "a-skill", [])})
     with pytest.raises(UsageError, match=match):
         publish(archive, tmp_path / "reg", now=NOW, **kwargs)  # type: ignore[arg-type]

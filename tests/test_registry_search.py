@@ -31,7 +31,13 @@ def test_name_then_tags_then_description() -> None:
         pkg("delta", description="unrelated"),
     ]
     assert names(rank(found, "Bioinformatics")) == [
-        "bioinformatics", "bioinformatics-kit", "my-bioinformatics", "beta", "gamma", "alpha"]
+        "bioinformatics",
+        "bioinformatics-kit",
+        "my-bioinformatics",
+        "beta",
+        "gamma",
+        "alpha",
+    ]
 
 
 def test_all_terms_must_match() -> None:
@@ -49,13 +55,18 @@ def test_description_whole_words_beat_fragments() -> None:
 word = st.from_regex(r"[a-z]{3,8}", fullmatch=True)
 
 
-@given(word, st.lists(st.tuples(word, st.lists(word, max_size=3), st.text(max_size=30)),
-                      max_size=8))
+@given(
+    word, st.lists(st.tuples(word, st.lists(word, max_size=3), st.text(max_size=30)), max_size=8)
+)
 def test_ranking_invariants(term: str, raw: list[tuple[str, list[str], str]]) -> None:
     found = [pkg(n, tuple(t), d) for n, t, d in raw]
     ranked = rank(found, term)
-    assert all(term in f.entry.name or any(term in t for t in f.entry.tags)
-               or term in f.entry.description.lower() for f in ranked)
+    assert all(
+        term in f.entry.name
+        or any(term in t for t in f.entry.tags)
+        or term in f.entry.description.lower()
+        for f in ranked
+    )
     assert len(ranked) == sum(score(f.entry, term) > 0 for f in found)
 
     def tier(f: Found) -> int:

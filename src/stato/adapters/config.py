@@ -17,7 +17,7 @@ BUILTIN = "builtin"
 
 @dataclass(frozen=True)
 class RegistrySource:
-    """One registry address and where it was configured (relative folders resolve against ``base``)."""
+    """One registry address and where it was configured; relative folders resolve against base."""
 
     address: str
     origin: str  # "--registry", "STATO_REGISTRY", "project", "user" or "builtin"
@@ -81,9 +81,14 @@ def registry_sources(root: Path | None, override: str | None = None) -> list[Reg
     """
     if override:
         return [RegistrySource(override, "--registry", Path.cwd())]
-    sources = [RegistrySource(a, ENV_VAR, Path.cwd()) for a in split_env(os.environ.get(ENV_VAR, ""))]
+    sources = [
+        RegistrySource(a, ENV_VAR, Path.cwd()) for a in split_env(os.environ.get(ENV_VAR, ""))
+    ]
     use_builtin = True
-    configs = [(project_config(root), "project", root)] if root is not None else []
+    # Relative folders resolve against the project root, or against the user config's folder.
+    configs: list[tuple[Path, str, Path | None]] = []
+    if root is not None:
+        configs.append((project_config(root), "project", root))
     configs.append((user_config(), "user", None))
     for path, origin, base in configs:
         urls, builtin = _registry_table(read_config(path), path)

@@ -1,4 +1,4 @@
-"""Registry client: read a registry's index and download archives from a folder, file:// or http(s)."""
+"""Registry client: read an index and download archives from a folder, file:// or http(s)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ Progress = Callable[[int, int | None], None]  # (bytes so far, total or None)
 
 @dataclass(frozen=True)
 class Location:
-    """Where a registry lives: ``kind`` is "folder" or "http"; ``base`` is a folder path or a URL."""
+    """Where a registry lives: kind "folder" (base is a path) or "http" (base is a URL)."""
 
     spec: str  # what the user wrote, used in every message
     kind: str
@@ -57,8 +57,9 @@ def locate(spec: str, relative_to: Path | None = None) -> Location:
             raise RegistryError(f"registry {spec}: file:// URLs must name a local folder")
         return Location(spec, "folder", unquote(parts.path))
     if len(scheme) > 1:  # one letter is a Windows drive, not a scheme
-        raise RegistryError(f"registry {spec}: unsupported scheme {scheme!r}; "
-                            "use a folder, file:// or http(s)://")
+        raise RegistryError(
+            f"registry {spec}: unsupported scheme {scheme!r}; use a folder, file:// or http(s)://"
+        )
     path = Path(os.path.expanduser(spec))
     if not path.is_absolute() and relative_to is not None:
         path = relative_to / path
@@ -87,20 +88,28 @@ class RegistryClient:
             return url
         if self.location.kind == "http":
             if scheme:
-                raise self._fail(f"{entry.spec} has a {scheme}: url; an http registry may "
-                                 "only point at http(s) archives")
+                raise self._fail(
+                    f"{entry.spec} has a {scheme}: url; an http registry may "
+                    "only point at http(s) archives"
+                )
             return urljoin(self.location.base, url)
         if scheme == "file":
             return unquote(urlsplit(url).path)
         if Path(url).is_absolute() or ".." in Path(url).parts:
-            raise self._fail(f"{entry.spec} has url {url!r} outside the registry folder; "
-                             "use a path relative to index.toml")
+            raise self._fail(
+                f"{entry.spec} has url {url!r} outside the registry folder; "
+                "use a path relative to index.toml"
+            )
         return str(Path(self.location.base) / url)
 
     def download(self, entry: PackageEntry, progress: Progress | None = None) -> bytes:
         """The archive's bytes (not yet verified: the caller checks the sha256)."""
-        return self._get(self.archive_address(entry), MAX_ARCHIVE_BYTES, progress,
-                         what=f"the archive of {entry.spec}")
+        return self._get(
+            self.archive_address(entry),
+            MAX_ARCHIVE_BYTES,
+            progress,
+            what=f"the archive of {entry.spec}",
+        )
 
     def _join(self, name: str) -> str:
         if self.location.kind == "http":
@@ -120,7 +129,9 @@ class RegistryClient:
             data = path.read_bytes()
         except FileNotFoundError:
             if what == "index.toml" and not path.parent.is_dir():
-                raise self._fail(f"folder {path.parent} does not exist; check the address") from None
+                raise self._fail(
+                    f"folder {path.parent} does not exist; check the address"
+                ) from None
             raise self._fail(f"{what} not found at {path}") from None
         except IsADirectoryError:
             raise self._fail(f"{path} is a folder, expected a file") from None
@@ -154,7 +165,9 @@ class RegistryClient:
                         progress(done, total)
                 return b"".join(chunks)
         except urllib.error.HTTPError as exc:
-            raise self._fail(f"{what} not available: HTTP {exc.code} {exc.reason} ({url})") from None
+            raise self._fail(
+                f"{what} not available: HTTP {exc.code} {exc.reason} ({url})"
+            ) from None
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, (TimeoutError, socket.timeout)):
@@ -163,9 +176,11 @@ class RegistryClient:
                 raise self._fail(f"connection refused at {url}; is the server up?") from None
             text = getattr(reason, "strerror", None) or str(reason)
             raise self._fail(f"cannot reach {url} ({text})") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise self._fail(f"timed out after {self.timeout:g}s waiting for {url}") from None
         except (OSError, http.client.HTTPException) as exc:
-            raise self._fail(f"connection failed reading {url} ({exc or type(exc).__name__})") from None
+            raise self._fail(
+                f"connection failed reading {url} ({exc or type(exc).__name__})"
+            ) from None
         except ValueError as exc:  # malformed URL, bad Content-Length and friends
             raise self._fail(f"invalid address {url} ({exc})") from None

@@ -18,7 +18,15 @@ VERSION_RE = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 FIELDS: tuple[str, ...] = (
-    "name", "description", "author", "version", "tags", "modules", "updated", "url", "sha256",
+    "name",
+    "description",
+    "author",
+    "version",
+    "tags",
+    "modules",
+    "updated",
+    "url",
+    "sha256",
 )
 
 
@@ -41,8 +49,10 @@ class PackageEntry:
         return f"{self.name}@{self.version}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {field: list(v) if isinstance(v := getattr(self, field), tuple) else v
-                for field in FIELDS}
+        return {
+            field: list(v) if isinstance(v := getattr(self, field), tuple) else v
+            for field in FIELDS
+        }
 
 
 @dataclass(frozen=True)
@@ -54,8 +64,11 @@ class RegistryIndex:
 
     def versions(self, name: str) -> list[PackageEntry]:
         """Every entry of a package, highest version first."""
-        return sorted((p for p in self.packages if p.name == name),
-                      key=lambda p: version_key(p.version), reverse=True)
+        return sorted(
+            (p for p in self.packages if p.name == name),
+            key=lambda p: version_key(p.version),
+            reverse=True,
+        )
 
 
 def version_key(version: str) -> tuple[tuple[int, int, int], int, str]:
@@ -88,8 +101,10 @@ def _entry(raw: Any, position: int, registry: str) -> PackageEntry:
         raise _fail(registry, f"index.toml {label} is missing {', '.join(missing)}; fix the index")
 
     def bad(field: str, expected: str) -> RegistryError:
-        return _fail(registry, f"index.toml {label} has an invalid {field} "
-                               f"({raw[field]!r}); expected {expected}")
+        return _fail(
+            registry,
+            f"index.toml {label} has an invalid {field} ({raw[field]!r}); expected {expected}",
+        )
 
     for field in ("name", "description", "author", "version", "url", "sha256"):
         if not isinstance(raw[field], str):
@@ -114,9 +129,15 @@ def _entry(raw: Any, position: int, registry: str) -> PackageEntry:
     if not isinstance(updated, str):
         raise bad("updated", "a date")
     return PackageEntry(
-        name=raw["name"], description=raw["description"], author=raw["author"],
-        version=raw["version"], tags=tuple(tags), modules=modules, updated=updated,
-        url=raw["url"], sha256=raw["sha256"],
+        name=raw["name"],
+        description=raw["description"],
+        author=raw["author"],
+        version=raw["version"],
+        tags=tuple(tags),
+        modules=modules,
+        updated=updated,
+        url=raw["url"],
+        sha256=raw["sha256"],
     )
 
 
@@ -131,8 +152,10 @@ def parse_index(data: str | bytes, registry: str) -> RegistryIndex:
         raise _fail(registry, f"index.toml is not valid TOML ({exc}); fix the index") from None
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
-        raise _fail(registry, f"index.toml has format {fmt!r}, this stato reads format {FORMAT}; "
-                              "upgrade stato")
+        raise _fail(
+            registry,
+            f"index.toml has format {fmt!r}, this stato reads format {FORMAT}; upgrade stato",
+        )
     raw_packages = doc.get("packages", [])
     if not isinstance(raw_packages, list):
         raise _fail(registry, "index.toml 'packages' must be an array of tables ([[packages]])")
@@ -161,6 +184,5 @@ def dump_index(index: RegistryIndex) -> str:
 
 def upsert(index: RegistryIndex, entry: PackageEntry) -> tuple[RegistryIndex, bool]:
     """Add ``entry`` or replace the entry with the same name and version; True when replaced."""
-    kept = tuple(p for p in index.packages
-                 if (p.name, p.version) != (entry.name, entry.version))
+    kept = tuple(p for p in index.packages if (p.name, p.version) != (entry.name, entry.version))
     return RegistryIndex(kept + (entry,), index.title), len(kept) != len(index.packages)

@@ -51,17 +51,22 @@ class Listing:
         return data
 
 
-def clients(root: Path | None, registry: str | None = None,
-            timeout: float = DEFAULT_TIMEOUT) -> list[RegistryClient]:
+def clients(
+    root: Path | None, registry: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> list[RegistryClient]:
     """One client per configured registry, in search order."""
+
     def make(source: RegistrySource) -> RegistryClient:
         return RegistryClient(locate(source.address, source.base), timeout)
 
     return [make(s) for s in registry_sources(root, registry)]
 
 
-def _indexes(root: Path | None, registry: str | None, timeout: float,
-             ) -> tuple[list[tuple[RegistryClient, RegistryIndex]], list[str], list[str]]:
+def _indexes(
+    root: Path | None,
+    registry: str | None,
+    timeout: float,
+) -> tuple[list[tuple[RegistryClient, RegistryIndex]], list[str], list[str]]:
     loaded, failures, labels = [], [], []
     for source in registry_sources(root, registry):
         labels.append(source.address)
@@ -84,8 +89,9 @@ def _newest(label: str, index: RegistryIndex) -> list[Found]:
     return found
 
 
-def list_packages(root: Path | None, registry: str | None = None,
-                  timeout: float = DEFAULT_TIMEOUT) -> Listing:
+def list_packages(
+    root: Path | None, registry: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> Listing:
     loaded, failures, labels = _indexes(root, registry, timeout)
     packages = [f for client, index in loaded for f in _newest(client.location.label, index)]
     return Listing(tuple(labels), tuple(packages), tuple(failures))
@@ -134,13 +140,15 @@ def rank(found: list[Found], query: str) -> list[Found]:
     return [f for _, f in sorted(matches, key=lambda m: (-m[1].score, m[1].entry.name, m[0]))]
 
 
-def search(root: Path | None, query: str, registry: str | None = None,
-           timeout: float = DEFAULT_TIMEOUT) -> Listing:
+def search(
+    root: Path | None, query: str, registry: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> Listing:
     if not query.strip():
         raise UsageError("search needs a keyword, e.g. stato registry search scrna")
     listing = list_packages(root, registry, timeout)
-    return Listing(listing.registries, tuple(rank(list(listing.packages), query)),
-                   listing.failures, query)
+    return Listing(
+        listing.registries, tuple(rank(list(listing.packages), query)), listing.failures, query
+    )
 
 
 def parse_spec(spec: str) -> tuple[str, str | None]:
@@ -153,8 +161,9 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
     return name, version or None
 
 
-def find_package(root: Path | None, spec: str, registry: str | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> tuple[RegistryClient, PackageEntry]:
+def find_package(
+    root: Path | None, spec: str, registry: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> tuple[RegistryClient, PackageEntry]:
     """The first registry (in search order) that offers ``spec``, and its entry."""
     name, version = parse_spec(spec)
     failures: list[str] = []
@@ -174,8 +183,11 @@ def find_package(root: Path | None, spec: str, registry: str | None = None,
     if len(sources) == 1 and failures:
         raise RegistryError(failures[0])
     where = ", ".join(s.address for s in sources)
-    hint = (f"; available versions: {', '.join(others)}" if others
-            else f"; try: stato registry search {name}")
+    hint = (
+        f"; available versions: {', '.join(others)}"
+        if others
+        else f"; try: stato registry search {name}"
+    )
     down = f" ({len(failures)} registries could not be read: {failures[0]})" if failures else ""
     raise RegistryError(f"package {spec} not found in {where}{hint}{down}")
 
@@ -192,8 +204,14 @@ class InstallResult:
     dry_run: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"registry": self.registry, "package": self.entry.to_dict(), "sha256": self.sha256,
-                "size": self.size, "dry_run": self.dry_run, "import": _as_dict(self.imported)}
+        return {
+            "registry": self.registry,
+            "package": self.entry.to_dict(),
+            "sha256": self.sha256,
+            "size": self.size,
+            "dry_run": self.dry_run,
+            "import": _as_dict(self.imported),
+        }
 
 
 def _as_dict(obj: object) -> object:
@@ -201,9 +219,15 @@ def _as_dict(obj: object) -> object:
     return to_dict() if callable(to_dict) else repr(obj)
 
 
-def install(root: Path, spec: str, registry: str | None = None, on_conflict: str = "ask",
-            dry_run: bool = False, progress: Progress | None = None,
-            timeout: float = DEFAULT_TIMEOUT) -> InstallResult:
+def install(
+    root: Path,
+    spec: str,
+    registry: str | None = None,
+    on_conflict: str = "ask",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> InstallResult:
     """Download a package, refuse it unless its sha256 matches the index, then import it."""
     from stato.ops.archive import import_archive
 
@@ -213,7 +237,8 @@ def install(root: Path, spec: str, registry: str | None = None, on_conflict: str
     if digest != entry.sha256:
         raise RegistryError(
             f"registry {client.location.label}: checksum mismatch for {entry.spec} "
-            f"(index {entry.sha256[:12]}…, download {digest[:12]}…); nothing was installed")
+            f"(index {entry.sha256[:12]}…, download {digest[:12]}…); nothing was installed"
+        )
     # Verified bytes go to a private temp folder, never into the project, for the importer to read.
     with tempfile.TemporaryDirectory(prefix="stato-install-") as tmp:
         path = Path(tmp) / f"{entry.name}-{entry.version}.stato"

@@ -37,14 +37,18 @@ class PublishResult:
     replaced: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"folder": str(self.folder), "archive": str(self.archive),
-                "replaced": self.replaced, "package": self.entry.to_dict()}
+        return {
+            "folder": str(self.folder),
+            "archive": str(self.archive),
+            "replaced": self.replaced,
+            "package": self.entry.to_dict(),
+        }
 
 
 def read_ignore(root: Path | None) -> tuple[str, ...]:
     """The patterns of a project's .statoignore, in .stato/ or the root (none without a project)."""
     patterns: list[str] = []
-    for path in ([root / ".stato" / ".statoignore", root / ".statoignore"] if root else []):
+    for path in [root / ".stato" / ".statoignore", root / ".statoignore"] if root else []:
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
@@ -68,8 +72,7 @@ def _write_atomic(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-def _check_modules(archive_path: Path, modules: dict[str, str],
-                   ignore: Sequence[str]) -> list[str]:
+def _check_modules(archive_path: Path, modules: dict[str, str], ignore: Sequence[str]) -> list[str]:
     """Refuse invalid modules and privacy findings; return the tags the skills declare."""
     from stato.core.compiler import compile_source
     from stato.core.privacy import Finding, scan_text
@@ -80,8 +83,10 @@ def _check_modules(archive_path: Path, modules: dict[str, str],
         result = compile_source(text, rel)
         if not result.valid:
             code = result.errors[0].code
-            raise RegistryError(f"refusing to publish {archive_path.name}: {rel} does not "
-                                f"validate ({code}); fix it and snapshot again")
+            raise RegistryError(
+                f"refusing to publish {archive_path.name}: {rel} does not "
+                f"validate ({code}); fix it and snapshot again"
+            )
         declared = result.fields.get("tags")
         if result.module_type == "skill" and isinstance(declared, list):
             tags.extend(t for t in declared if isinstance(t, str))
@@ -91,7 +96,8 @@ def _check_modules(archive_path: Path, modules: dict[str, str],
         raise RegistryError(
             f"refusing to publish {archive_path.name}: the privacy scan found {len(findings)} "
             f"finding(s), first {first.label} ({first.pattern}) at {first.path}:{first.line}; "
-            "snapshot with --sanitize or fix the modules")
+            "snapshot with --sanitize or fix the modules"
+        )
     return tags
 
 
@@ -103,10 +109,18 @@ def _load_index(folder: Path) -> RegistryIndex:
         return RegistryIndex()
 
 
-def publish(archive_path: Path, folder: Path, *, name: str | None = None,
-            version: str | None = None, description: str | None = None,
-            author: str | None = None, tags: Sequence[str] | None = None,
-            ignore: Sequence[str] = (), now: datetime | None = None) -> PublishResult:
+def publish(
+    archive_path: Path,
+    folder: Path,
+    *,
+    name: str | None = None,
+    version: str | None = None,
+    description: str | None = None,
+    author: str | None = None,
+    tags: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    now: datetime | None = None,
+) -> PublishResult:
     """Copy ``archive_path`` into the registry ``folder`` and add or update its index entry."""
     from filelock import FileLock
 
@@ -115,8 +129,10 @@ def publish(archive_path: Path, folder: Path, *, name: str | None = None,
     archive = read_archive(archive_path)  # hostile-safe: checks members and checksums
     name = (name or archive.manifest.name).lower()
     if not NAME_RE.match(name):
-        raise UsageError(f"{name!r} is not a registry package name; pass --name with lowercase "
-                         "letters, digits, '.', '_' or '-'")
+        raise UsageError(
+            f"{name!r} is not a registry package name; pass --name with lowercase "
+            "letters, digits, '.', '_' or '-'"
+        )
     if version is not None and not VERSION_RE.match(version):
         raise UsageError(f"{version!r} is not a semantic version; use e.g. --version 1.2.0")
     declared = _check_modules(archive_path, archive.modules, ignore)
@@ -134,14 +150,19 @@ def publish(archive_path: Path, folder: Path, *, name: str | None = None,
         skills = sorted(m.class_name for m in archive.manifest.modules if m.type == "skill")
         entry = PackageEntry(
             name=name,
-            description=description if description is not None else (
-                base.description if base else
-                f"{len(archive.modules)} stato module(s)" + (f": {', '.join(skills)}"
-                                                            if skills else "")),
+            description=description
+            if description is not None
+            else (
+                base.description
+                if base
+                else f"{len(archive.modules)} stato module(s)"
+                + (f": {', '.join(skills)}" if skills else "")
+            ),
             author=author if author is not None else (base.author if base else "anonymous"),
             version=version,
-            tags=tuple(tags) if tags is not None else (
-                base.tags if base else tuple(dict.fromkeys(declared))[:MAX_TAGS]),
+            tags=tuple(tags)
+            if tags is not None
+            else (base.tags if base else tuple(dict.fromkeys(declared))[:MAX_TAGS]),
             modules=len(archive.modules),
             updated=(now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             url=f"{name}-{version}.stato",

@@ -14,17 +14,29 @@ TIMEOUT = 10.0
 CONFLICT_CHOICES = ("ask", "replace", "rename", "skip")
 
 _registry_option = click.option(
-    "--registry", "registry_url", metavar="URL",
-    help="Use only this registry (folder, file:// or http(s):// URL) for this call.")
+    "--registry",
+    "registry_url",
+    metavar="URL",
+    help="Use only this registry (folder, file:// or http(s):// URL) for this call.",
+)
 _timeout_option = click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=TIMEOUT, show_default=True,
-    help="Seconds to wait for a registry to connect or send data.")
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for a registry to connect or send data.",
+)
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 
 
 def _path_option(help_text: str) -> Callable[[F], F]:
-    return click.option("--path", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("."), show_default=True, help=help_text)
+    return click.option(
+        "--path",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help=help_text,
+    )
 
 
 def _fail_quietly() -> NoReturn:
@@ -79,8 +91,7 @@ def list_(as_json: bool, registry_url: str | None, timeout: float, path: Path) -
 @_registry_option
 @_timeout_option
 @_path_option("Project whose .stato/config.toml names registries.")
-def search(query: str, as_json: bool, registry_url: str | None, timeout: float,
-           path: Path) -> None:
+def search(query: str, as_json: bool, registry_url: str | None, timeout: float, path: Path) -> None:
     """Find packages by keyword, ranked by name, then tags, then description."""
     from stato.ops.registry import search as run
 
@@ -100,14 +111,26 @@ def search(query: str, as_json: bool, registry_url: str | None, timeout: float,
 @registry.command("install")
 @click.argument("spec", metavar="NAME[@VERSION]")
 @_path_option("Project to install into.")
-@click.option("--on-conflict", type=click.Choice(CONFLICT_CHOICES), default="ask",
-              show_default=True, help="What to do when a module already exists with other text.")
+@click.option(
+    "--on-conflict",
+    type=click.Choice(CONFLICT_CHOICES),
+    default="ask",
+    show_default=True,
+    help="What to do when a module already exists with other text.",
+)
 @click.option("--dry-run", is_flag=True, help="Download and verify, report what would change.")
 @_registry_option
 @_timeout_option
 @_json_option
-def install(spec: str, path: Path, on_conflict: str, dry_run: bool, registry_url: str | None,
-            timeout: float, as_json: bool) -> None:
+def install(
+    spec: str,
+    path: Path,
+    on_conflict: str,
+    dry_run: bool,
+    registry_url: str | None,
+    timeout: float,
+    as_json: bool,
+) -> None:
     """Download a package, verify its sha256, and import its modules."""
     from stato.cli.render import registry as render
     from stato.ops.project import find_root
@@ -128,25 +151,45 @@ def install(spec: str, path: Path, on_conflict: str, dry_run: bool, registry_url
 
 @registry.command("publish")
 @click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--to", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The registry folder (created when missing).")
+@click.option(
+    "--to",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The registry folder (created when missing).",
+)
 @click.option("--name", help="Package name (default: the archive's name, lowercased).")
-@click.option("--version", "version", help="Package version (default: the latest published, "
-                                           "or 1.0.0).")
+@click.option(
+    "--version", "version", help="Package version (default: the latest published, or 1.0.0)."
+)
 @click.option("--description", help="One line about the package.")
 @click.option("--author", help="Who publishes it.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
 @_json_option
-def publish(archive: Path, folder: Path, name: str | None, version: str | None,
-            description: str | None, author: str | None, tags: tuple[str, ...],
-            as_json: bool) -> None:
+def publish(
+    archive: Path,
+    folder: Path,
+    name: str | None,
+    version: str | None,
+    description: str | None,
+    author: str | None,
+    tags: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Privacy-scan ARCHIVE, copy it into a registry folder and update index.toml."""
     from stato.ops.registry_publish import publish as run
     from stato.ops.registry_publish import read_ignore
 
-    result = run(archive, folder, name=name, version=version, description=description,
-                 author=author, tags=list(tags) if tags else None,
-                 ignore=read_ignore(_root(Path("."))))
+    result = run(
+        archive,
+        folder,
+        name=name,
+        version=version,
+        description=description,
+        author=author,
+        tags=list(tags) if tags else None,
+        ignore=read_ignore(_root(Path("."))),
+    )
     if as_json:
         from stato.cli.console import emit_json
 

@@ -38,15 +38,18 @@ def listing(result: Listing) -> None:
 
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for column in header:
-            table.add_column(column, no_wrap=column in ("package", "version"),
-                             justify="right" if column == "modules" else "left")
+            table.add_column(
+                column,
+                no_wrap=column in ("package", "version"),
+                justify="right" if column == "modules" else "left",
+            )
         for row in rows:
             table.add_row(*row)
         console().print(table)
     else:
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
         for r in [header, *rows]:
-            cells = [c.ljust(w) for c, w in zip(r, widths)] + [r[-1]]
+            cells = [c.ljust(w) for c, w in zip(r, widths, strict=False)] + [r[-1]]
             echo("  ".join(cells).rstrip())
     noun = "package" if len(rows) == 1 else "packages"
     echo(f"{len(rows)} {noun}. Install one with: stato registry install NAME")
@@ -66,8 +69,14 @@ def download_progress(label: str) -> Iterator[Callable[[int, int | None], None] 
         TransferSpeedColumn,
     )
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                  TransferSpeedColumn(), console=console(err=True), transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=console(err=True),
+        transient=True,
+    ) as bar:
         task = bar.add_task(f"downloading {label}", total=None)
 
         def update(done: int, total: int | None) -> None:
@@ -85,8 +94,10 @@ def install(result: InstallResult) -> None:
         verb = "Already installed:"
     else:
         verb = "Did not install"
-    echo(f"{verb} {e.spec} from {result.registry} ({result.size} bytes, "
-         f"sha256 {result.sha256[:12]}… verified)")
+    echo(
+        f"{verb} {e.spec} from {result.registry} ({result.size} bytes, "
+        f"sha256 {result.sha256[:12]}… verified)"
+    )
     for action in imported.actions:
         dest = action.dest if action.dest == action.path else f"{action.path} -> {action.dest}"
         clash = action.existing and action.action in ("conflict", "replace", "rename")
@@ -96,8 +107,10 @@ def install(result: InstallResult) -> None:
         codes = ", ".join(d.code for d in invalid.errors)
         echo(f"  invalid   {invalid.path} ({codes})")
     if imported.conflicts:
-        echo("Modules already exist with other text; rerun with "
-             "--on-conflict replace, rename or skip.")
+        echo(
+            "Modules already exist with other text; rerun with "
+            "--on-conflict replace, rename or skip."
+        )
     elif not imported.ok and not imported.invalid:
         echo("Nothing to install: every module is already there.")
 

@@ -6,7 +6,10 @@ class BuildAndPublish:
     version = "1.0.0"
     depends_on = ["build", "twine", "versioning", "package-data"]
     tags = ["python", "packaging", "pypi", "release", "ci"]
-    input_schema = {"project_dir": "str: folder with pyproject.toml", "repository": "str: pypi or testpypi"}
+    input_schema = {
+        "project_dir": "str: folder with pyproject.toml",
+        "repository": "str: pypi or testpypi",
+    }
     output_schema = {"dist": "list: built sdist and wheel files"}
     default_params = {
         "repository": "testpypi",

@@ -6,7 +6,10 @@ class PackageData:
     version = "1.0.0"
     depends_on = ["pyproject-metadata"]
     tags = ["python", "packaging", "package-data"]
-    input_schema = {"package": "str: import name of the package", "data_dir": "str: folder inside it"}
+    input_schema = {
+        "package": "str: import name of the package",
+        "data_dir": "str: folder inside it",
+    }
     output_schema = {"wheel_files": "list: data files found in the built wheel"}
     default_params = {
         "reader": "importlib.resources.files",

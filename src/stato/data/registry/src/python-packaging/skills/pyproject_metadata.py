@@ -2,7 +2,9 @@ class PyprojectMetadata:
     """Write a pyproject.toml that builds, installs and describes the project correctly."""
 
     name = "pyproject-metadata"
-    description = "Declare build system and PEP 621 project metadata in pyproject.toml with a src layout"
+    description = (
+        "Declare build system and PEP 621 project metadata in pyproject.toml with a src layout"
+    )
     version = "1.0.0"
     depends_on = ["build"]
     tags = ["python", "packaging", "pyproject"]

@@ -2,7 +2,9 @@ class Versioning:
     """Keep one source of truth for the version and release versions that tools agree on."""
 
     name = "versioning"
-    description = "Single-source the package version, follow PEP 440 and never reuse a released version"
+    description = (
+        "Single-source the package version, follow PEP 440 and never reuse a released version"
+    )
     version = "1.0.0"
     depends_on = ["pyproject-metadata"]
     tags = ["python", "packaging", "versioning", "release"]

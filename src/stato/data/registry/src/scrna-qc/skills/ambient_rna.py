@@ -2,12 +2,20 @@ class AmbientRNA:
     """Estimate and remove ambient (cell-free) RNA contamination from droplet data."""
 
     name = "ambient-rna"
-    description = "Correct droplet counts for ambient RNA with SoupX or CellBender before clustering"
+    description = (
+        "Correct droplet counts for ambient RNA with SoupX or CellBender before clustering"
+    )
     version = "1.0.0"
     depends_on = ["soupx", "qc-filtering"]
     tags = ["qc", "scrna-seq", "ambient-rna"]
-    input_schema = {"raw_matrix": "str: unfiltered droplet matrix (raw_feature_bc_matrix)", "filtered_matrix": "str: cell-called matrix"}
-    output_schema = {"corrected_counts": "matrix of corrected counts", "contamination": "float: estimated fraction"}
+    input_schema = {
+        "raw_matrix": "str: unfiltered droplet matrix (raw_feature_bc_matrix)",
+        "filtered_matrix": "str: cell-called matrix",
+    }
+    output_schema = {
+        "corrected_counts": "matrix of corrected counts",
+        "contamination": "float: estimated fraction",
+    }
     default_params = {
         "method": "soupx",
         "soupx_auto_estimate": True,

@@ -2,11 +2,16 @@ class DoubletDetection:
     """Find and remove droplets that captured two cells."""
 
     name = "doublet-detection"
-    description = "Score doublets per sample with scDblFinder or Scrublet and remove predicted doublets"
+    description = (
+        "Score doublets per sample with scDblFinder or Scrublet and remove predicted doublets"
+    )
     version = "1.0.0"
     depends_on = ["scanpy", "qc-filtering"]
     tags = ["qc", "scrna-seq", "doublets"]
-    input_schema = {"adata": "AnnData after cell filtering, raw counts", "sample_key": "str: obs column naming the sample"}
+    input_schema = {
+        "adata": "AnnData after cell filtering, raw counts",
+        "sample_key": "str: obs column naming the sample",
+    }
     output_schema = {"doublet_score": "obs column", "predicted_doublet": "obs column (bool)"}
     default_params = {
         "method": "scdblfinder",

@@ -2,12 +2,18 @@ class QualityControl:
     """Cell and gene filtering for scRNA-seq counts, with thresholds set per sample."""
 
     name = "qc-filtering"
-    description = "Filter low-quality cells by counts, genes and mitochondrial fraction using per-sample MAD outliers"
+    description = "Filter poor cells by counts, genes and mitochondrial fraction (per-sample MADs)"
     version = "1.0.0"
     depends_on = ["scanpy"]
     tags = ["qc", "scrna-seq", "filtering"]
-    input_schema = {"adata_path": "str: .h5ad with raw counts in .X", "sample_key": "str: obs column naming the sample"}
-    output_schema = {"adata": "AnnData with outliers removed", "report": "dict: cells kept per sample and thresholds used"}
+    input_schema = {
+        "adata_path": "str: .h5ad with raw counts in .X",
+        "sample_key": "str: obs column naming the sample",
+    }
+    output_schema = {
+        "adata": "AnnData with outliers removed",
+        "report": "dict: cells kept per sample and thresholds used",
+    }
     default_params = {
         "mito_prefix": "MT-",
         "ribo_prefixes": ["RPS", "RPL"],
