@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True, order=True)
@@ -39,15 +40,23 @@ class Offsets:
 
     def __init__(self, source: str) -> None:
         self.source = source
+
+    @cached_property
+    def lines(self) -> list[str]:
         # Python ends a line only at \r\n, \r or \n; str.splitlines() also splits at \x0c, \x85,
         # U+2028 ... which may sit inside a string literal and would shift every later offset.
-        self.lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", source)
-        self.starts: list[int] = []
+        return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", self.source)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        # Computed on first use: most modules need no edit, so most never pay for this.
+        starts: list[int] = []
         pos = 0
         for line in self.lines:
-            self.starts.append(pos)
+            starts.append(pos)
             pos += len(line)
-        self.starts.append(pos)
+        starts.append(pos)
+        return starts
 
     def offset(self, lineno: int, col_byte: int) -> int:
         line = self.lines[lineno - 1] if lineno - 1 < len(self.lines) else ""

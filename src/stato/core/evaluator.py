@@ -147,9 +147,12 @@ class Evaluator:
             raise Unevaluable("expression too deeply nested") from None
 
     def _eval(self, node: ast.AST) -> Any:
-        method = getattr(self, "_" + type(node).__name__, None)
+        kind = type(node)
+        if kind is ast.Constant:  # the common case, without a dispatch
+            return node.value  # type: ignore[attr-defined]
+        method = getattr(self, "_" + kind.__name__, None)
         if method is None:
-            raise Unevaluable(f"{type(node).__name__.lower()} expressions are not evaluated")
+            raise Unevaluable(f"{kind.__name__.lower()} expressions are not evaluated")
         return method(node)
 
     def _Constant(self, node: ast.Constant) -> Any:

@@ -53,7 +53,7 @@ def collect(paths: list[Path]) -> list[tuple[Path, str]]:
         if given.is_file():
             out.append((given, given.as_posix()))
         elif given.is_dir():
-            for f in sorted(given.rglob("*.py")):
+            for f in sorted(given.rglob("*.py"), key=str):
                 rel = f.relative_to(given)
                 if any(p in SKIP_DIRS or (p.startswith(".") and p != STATO_DIR) for p in rel.parts[:-1]):
                     continue
@@ -88,8 +88,10 @@ def validate_paths(
     results = check_project([compile_source(f.read_bytes(), shown, expected_type) for f, shown in files])
     checked: list[Checked] = []
     for (file, shown), result in zip(files, results):
-        kept = tuple(d for d in result.diagnostics if d.code not in hidden)
-        result = replace(result, diagnostics=kept)
+        kept = result.diagnostics
+        if hidden:
+            kept = tuple(d for d in kept if d.code not in hidden)
+            result = replace(result, diagnostics=kept)
         valid = not any(_fails(d, strict) for d in kept)
         written, backup = False, None
         if result.changed and result.valid and not check:

@@ -7,21 +7,25 @@ from stato.ops.validate import ValidateReport
 
 
 def render(report: ValidateReport, *, check: bool) -> None:
+    lines: list[str] = []
+    emit = lines.append  # one write at the end: thousands of modules print in one go
     invalid = 0
     for m in report.modules:
         r = m.result
         mark = "PASS" if m.valid else "FAIL"
         invalid += not m.valid
         kind = r.module_type or "unknown"
-        echo(f"{mark} {m.display} ({kind})")
+        emit(f"{mark} {m.display} ({kind})")
         for d in r.diagnostics:
             where = f" line {d.line}" if d.line else ""
             note = ""
             if d.fixed:
                 note = " (auto-fixed)" if m.written or not r.changed else (" (fixable; not written: --check)" if check else " (auto-fixed)")
-            echo(f"  {d.code}{where}: {d.message}{note}")
+            emit(f"  {d.code}{where}: {d.message}{note}")
         if m.written and m.backup is not None:
-            echo(f"  fixes written; previous text kept in {m.backup}")
+            emit(f"  fixes written; previous text kept in {m.backup}")
+    if lines:
+        echo("\n".join(lines))
     total = len(report.modules)
     if total == 0:
         echo("No modules found.")
