@@ -39,6 +39,13 @@ def read_module(store: Store, rel: str) -> str:
         raise StatoError(f".stato/{rel} is not UTF-8 text; fix or exclude it") from None
 
 
+def recover_pending(root: Path | str) -> list[str]:
+    """Finish an import a kill interrupted after its commit point, or drop its staged files."""
+    store = Store(find_root(root))
+    with store.lock():
+        return transaction.recover(store.stato_dir)
+
+
 @dataclass(frozen=True)
 class ImportResult:
     """What an import did (or, with ``dry_run``, would do)."""

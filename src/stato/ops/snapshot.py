@@ -16,7 +16,7 @@ from stato.core.model import MODULE_TYPES, ValidationResult
 from stato.core.template import template_source
 from stato.errors import StatoError, UsageError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
-from stato.ops.archive import module_arg, read_module
+from stato.ops.archive import module_arg, read_module, recover_pending
 from stato.ops.project import find_root
 
 
@@ -103,6 +103,7 @@ def select(
 
 def load_modules(root: Path) -> tuple[dict[str, str], dict[str, ValidationResult]]:
     """Every module's exact text and its compile result (nothing is run)."""
+    recover_pending(root)  # an import killed after its commit point is finished first
     store = Store(root)
     texts = {rel: read_module(store, rel) for rel in store.module_paths()}
     if not texts:
