@@ -86,7 +86,8 @@ def test_anything_but_a_plain_string_literal_is_refused(text: str, fragment: str
 
 
 def test_other_statements_are_ignored_as_warnings_with_their_line() -> None:
-    bundle = parse_bundle('"""doc"""\nimport os\nos.system("x")\nNOTES = "hi"\nPLAN = "class P: pass"\n')
+    bundle = parse_bundle(
+        '"""doc"""\nimport os\nos.system("x")\nNOTES = "hi"\nPLAN = "class P: pass"\n')
     assert [(p.severity, p.line) for p in bundle.problems] == [
         ("warning", 2), ("warning", 3), ("warning", 4)]
     assert "call" in bundle.problems[1].message

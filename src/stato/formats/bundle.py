@@ -52,7 +52,8 @@ class BundleEntry:
 
 @dataclass(frozen=True)
 class BundleProblem:
-    """Something in the bundle that was not taken: errors refuse a module, warnings are ignored code."""
+    """Something in the bundle that was not taken: an error refuses a module, a warning is code
+    that was ignored."""
 
     severity: Severity
     message: str
@@ -177,7 +178,7 @@ class _Reader:
             self.problem("error", f"{name} is {_describe(value)}, not a dict of name -> "
                          "module source; not imported", value.lineno)
             return
-        for key_node, item in zip(value.keys, value.values):
+        for key_node, item in zip(value.keys, value.values, strict=True):
             key = _literal(key_node) if key_node is not None else None
             if key is None or not key.strip():
                 self.problem("error", f"{name} has a key that is not a non-empty string "

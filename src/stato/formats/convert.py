@@ -10,10 +10,11 @@ from pathlib import PurePath
 from typing import Any
 
 from stato.formats.bundle import safe_stem
-from stato.formats.markdown import Block, Document, Section, parse_markdown
+from stato.formats.markdown import Document, Section, parse_markdown
 
 SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "fish", "powershell", "ps1", "cmd"}
-TASK_WORDS = re.compile(r"\b(todo|to do|tasks?|next steps?|roadmap|in progress|backlog|wip)\b", re.I)
+TASK_WORDS = re.compile(r"\b(todo|to do|tasks?|next steps?|roadmap|in progress|backlog|wip)\b",
+                        re.I)
 ISSUE_WORDS = re.compile(r"\b(known (issues?|bugs?|problems?)|bugs|open questions?|limitations)\b",
                          re.I)
 PHASE_WORDS = re.compile(r"\b(current (status|phase|focus|state)|phase|status)\b", re.I)
@@ -30,6 +31,16 @@ _BOLD_LEAD = re.compile(r"\A\*\*(.+?)\*\*\s*[:\-\u2014]?\s*(.*)\Z")
 _PARAM = re.compile(r"\A`?([A-Za-z_][\w.-]*)`?\s*(?::|=|\u2014|-)\s*`?([^`]+?)`?"
                     r"(?:\s+[\(\u2014-].*)?\Z")
 _DEP = re.compile(r"`([^`]+)`|\A([A-Za-z][\w.-]*)")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def safe_docstring(text: str) -> str:
+    """Text that ``render_module`` can put between triple quotes: no control characters, and no
+    closing quote that would run into the docstring's own."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
+    return text + " " if text.endswith('"') else text
 
 
 @dataclass(frozen=True)
@@ -74,11 +85,11 @@ class Source:
 
 
 def _label(section: Section) -> str:
-    return " / ".join(section.path[1:] if section.path and section.level > 1 else ())
+    return " / ".join(section.path)
 
 
 def _is(pattern: re.Pattern[str], section: Section) -> bool:
-    return any(pattern.search(title) for title in section.path[1:] or section.path)
+    return any(pattern.search(title) for title in section.path)
 
 
 def _split(section: Section) -> tuple[list[str], list[str]]:
@@ -140,7 +151,7 @@ def _dedupe(items: list[str]) -> list[str]:
 
 
 def build_instructions(doc: Document, src: Source) -> list[Draft]:
-    """Context conventions and notes, plus memory tasks and known issues, from an instruction file."""
+    """Context conventions and notes, and memory tasks and known issues, of an instruction file."""
     origin, project_hint, kind = src.origin, src.project_hint, src.kind
     conventions: list[str] = []
     notes: list[str] = []
@@ -159,19 +170,19 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
         tasks += [b.text for b in checks if not b.checked]
         done += [b.text for b in checks if b.checked]
         firsts = [b.text for b in section.blocks if b.kind in ("paragraph", "bullet")]
-        if _is(ISSUE_WORDS, section) and section.level > 1:
+        if _is(ISSUE_WORDS, section):
             issues.update(_issue(b.text) for b in section.blocks
                           if b.kind in ("bullet", "paragraph") and b.checked is None)
-        elif _is(TASK_WORDS, section) and section.level > 1:
+        elif _is(TASK_WORDS, section):
             tasks += [b.text for b in section.of("bullet") if b.checked is None]
-        elif _is(PHASE_WORDS, section) and section.level > 1 and firsts and not phase:
+        elif _is(PHASE_WORDS, section) and firsts and not phase:
             phase = firsts[0]
         else:
             label = _label(section)
             found, prose = _split(section)
             conventions += [f"{scope}{label}: {t}" if label else f"{scope}{t}" for t in found]
-            if section.level <= 1:
-                # "This file provides guidance to Claude Code..." is about the file, not the project.
+            if not section.path:
+                # "This file provides guidance to Claude Code..." is about the file, not the project
                 prose = [p for p in prose if not ABOUT_FILE.search(p)]
                 if prose and not description and kind != "cursor-mdc":
                     description = prose.pop(0)
@@ -195,7 +206,7 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
     if kept:
         context["notes"] = "\n\n".join(kept)
     drafts = [Draft("context.py", "context", "ProjectContext", context,
-                    f"Project context converted from {origin}.", origin)]
+                    safe_docstring(f"Project context converted from {origin}."), origin)]
     if tasks or issues or phase:
         memory: dict[str, Any] = {"phase": phase or "ongoing"}
         if tasks:
@@ -203,7 +214,7 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
         if issues:
             memory["known_issues"] = issues
         drafts.append(Draft("memory.py", "memory", "ProjectState", memory,
-                            f"Working memory converted from {origin}.", origin))
+                            safe_docstring(f"Working memory converted from {origin}."), origin))
     return drafts
 
 
@@ -255,10 +266,10 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
     # A valid Agent Skill name is kept as written, so exporting the skill gives it back unchanged.
     name = raw_name if is_valid_name(raw_name) else safe_stem(raw_name)
     paragraphs = [b.text for s in doc.sections for b in s.of("paragraph")]
-    description = " ".join(str(fm.get("description") or (paragraphs[0] if paragraphs else
-                                                           f"Skill converted from {origin}")).split())
+    fallback = paragraphs[0] if paragraphs else f"Skill converted from {origin}"
+    description = " ".join(str(fm.get("description") or fallback).split())
     fields: dict[str, Any] = {"name": name, "description": description}
-    meta = fm.get("metadata") if isinstance(fm.get("metadata"), dict) else {}
+    meta = fm["metadata"] if isinstance(fm.get("metadata"), dict) else {}
     version = str(meta.get("version", "1.0.0"))
     parts = version.split(".") if re.fullmatch(r"\d+(\.\d+){0,2}", version) else ["1"]
     fields["version"] = ".".join(parts + ["0"] * (3 - len(parts)))
@@ -268,16 +279,16 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
     body: list[str] = []
     lines = _raw_sections(doc, src.text)
     for section in doc.sections:
-        if section.level > 1 and _is(PARAM_WORDS, section):
+        if _is(PARAM_WORDS, section):
             found, rest = _params(section)
             params.update(found)
             lessons += rest if not found else []
             if found:
                 continue
-        if section.level > 1 and _is(LESSON_WORDS, section):
+        if _is(LESSON_WORDS, section):
             lessons += [b.text for b in section.blocks if b.kind in ("bullet", "paragraph")]
             continue
-        if section.level > 1 and _is(DEP_WORDS, section):
+        if _is(DEP_WORDS, section):
             for b in section.of("bullet"):
                 if m := _DEP.search(b.text):
                     deps.append(m.group(1) or m.group(2))
@@ -299,15 +310,17 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
                             if p)
     cls = class_name_for(name)
     run = default_run(cls, "default_params" if params else None)
-    return [Draft(f"skills/{safe_stem(name)}.py", "skill", cls, fields, docstring, origin, run)]
+    return [Draft(f"skills/{safe_stem(name)}.py", "skill", cls, fields, safe_docstring(docstring),
+                  origin, run)]
 
 
 def _raw_sections(doc: Document, text: str) -> dict[int, str]:
     """Section start line -> that section's Markdown exactly as written (heading included)."""
     lines = text.splitlines()
     starts = [s.line for s in doc.sections]
-    ends = starts[1:] + [len(lines) + 1]
-    return {start: "\n".join(lines[start - 1 : end - 1]).strip() for start, end in zip(starts, ends)}
+    ends = [*starts[1:], len(lines) + 1] if starts else []
+    return {start: "\n".join(lines[start - 1 : end - 1]).strip()
+            for start, end in zip(starts, ends, strict=True)}
 
 
 CONVERTERS: tuple[Converter, ...] = (

@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 BlockKind = Literal["bullet", "paragraph", "code", "table"]
 
-_FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
+                    re.S | re.M)
 _TASK = re.compile(r"\A\[([ xX])\]\s+")
 _LENIENT = re.compile(r"\A([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)\Z")
 
@@ -33,7 +34,7 @@ class Section:
 
     title: str
     level: int
-    path: tuple[str, ...]
+    path: tuple[str, ...]  # headings from the top; the document's one H1 (its title) left out
     line: int
     blocks: tuple[Block, ...]
 
@@ -65,7 +66,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     match = _FRONT.match(text)
     if not match:
         return {}, text.lstrip("\ufeff"), 0, []
-    import yaml
+    import yaml  # type: ignore[import-untyped]  # heavy: only front matter needs it
 
     raw, body = match.group(1), text[match.end():]
     skipped = text[: match.end()].count("\n")
@@ -113,8 +114,9 @@ def parse_markdown(text: str) -> Document:
     tokens = _parser().parse(body)
     sections: list[Section] = []
     title: str | None = None
-    heading: tuple[str, int, tuple[str, ...], int] = ("", 0, (), 1)
+    heading: tuple[str, int, tuple[tuple[int, str], ...], int] = ("", 0, (), 1)
     stack: list[tuple[int, str]] = []  # (level, title) of the headings above
+    stacks: list[tuple[tuple[int, str], ...]] = []  # each section's stack, for its path
     blocks: list[tuple[int, Block | _Item]] = []
     items: list[_Item] = []  # open list items, innermost last
     table: list[list[str]] | None = None
@@ -125,7 +127,9 @@ def parse_markdown(text: str) -> Document:
         done = [b if isinstance(b, Block) else _freeze(b) for _, b in blocks]
         kept = tuple(b for b in done if b.text or b.rows)
         if kept or heading[1]:
-            sections.append(Section(heading[0], heading[1], heading[2], heading[3], kept))
+            names = tuple(t for _, t in heading[2])
+            sections.append(Section(heading[0], heading[1], names, heading[3], kept))
+            stacks.append(heading[2])
         blocks.clear()
 
     def line_of(tok: Any) -> int:
@@ -142,7 +146,7 @@ def parse_markdown(text: str) -> Document:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, name))
-            heading = (name, level, tuple(t for _, t in stack), line_of(tok))
+            heading = (name, level, tuple(stack), line_of(tok))
             if level == 1 and title is None:
                 title = name
             i += 3
@@ -179,7 +183,16 @@ def parse_markdown(text: str) -> Document:
         order += 1
         i += 1
     close_section()
-    return Document(front, title, tuple(sections), tuple(problems))
+    # One H1 is the document's title; several H1s ("# Commands", "# Code style") are sections.
+    single = sum(1 for s in sections if s.level == 1) <= 1
+    if not single:
+        title = None
+    done = tuple(
+        Section(s.title, s.level, tuple(t for lvl, t in st if lvl > 1 or not single),
+                s.line, s.blocks)
+        for s, st in zip(sections, stacks, strict=True)
+    )
+    return Document(front, title, done, tuple(problems))
 
 
 def _joined(item: _Item) -> str:

@@ -117,10 +117,7 @@ def _kind(path: Path, kind: str | None) -> str:
 def _render(draft: Any) -> str:
     from stato.core.render import render_module
 
-    doc = draft.docstring.strip()
-    if doc.endswith('"'):  # a closing quote would run into the docstring's own quotes
-        doc += " "
-    return render_module(draft.class_name, draft.fields, doc, draft.methods_source)
+    return render_module(draft.class_name, draft.fields, draft.docstring, draft.methods_source)
 
 
 def _existing_skill_paths(root: Path) -> dict[str, str]:
@@ -152,7 +149,8 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
     for name in _APPEND_TEXT:
         mine, theirs = before.fields.get(name), after.fields.get(name)
         if isinstance(mine, str) and isinstance(theirs, str):
-            blocks = [b.strip() for b in theirs.split("\n\n") if b.strip() and b.strip() not in mine]
+            blocks = [b.strip() for b in theirs.split("\n\n")
+                      if b.strip() and b.strip() not in mine]
             if blocks:
                 text = set_field(text, name, "\n\n".join([mine.rstrip(), *blocks]))
     kept.update(c.where.split(".")[0].split("[")[0] for c in merged.conflicts

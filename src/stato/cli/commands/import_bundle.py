@@ -31,7 +31,8 @@ def import_bundle(file: Path, platforms: tuple[str, ...], no_bridge: bool, dry_r
 
     Exits 1 when any module was refused or nothing could be imported.
     """
-    from stato.ops.bundle import DEFAULT_PLATFORMS, import_bundle as run
+    from stato.ops.bundle import DEFAULT_PLATFORMS
+    from stato.ops.bundle import import_bundle as run
 
     chosen: tuple[str, ...] = () if no_bridge else (platforms or DEFAULT_PLATFORMS)
     report = run(file, path, chosen, dry_run)

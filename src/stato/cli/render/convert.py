@@ -1,4 +1,4 @@
-"""Render a conversion: a line per module (created, merged, unchanged), or the sources on --dry-run."""
+"""Render a conversion: a line per module (created, merged, up to date), or the dry-run sources."""
 
 from __future__ import annotations
 
