@@ -286,3 +286,32 @@ def test_merge_usage_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:
     assert run("merge", a, b)[0] == 2  # --output is required
     assert run("merge", a, b, "-o", tmp_path / "c.stato", "--strategy", "mine")[0] == 2
     assert run("merge", "--help")[0] == 0
+
+
+def test_a_value_without_a_literal_form_is_a_conflict_not_a_crash() -> None:
+    right = MEMORY + '    blob = b"raw"\n    tasks2 = ["x"]\n'
+    out = merge_module("memory.py", MEMORY, right, UNION)
+    f = compile_source(out.text).fields
+    assert "blob" not in f and f["tasks2"] == ["x"]
+    assert [(c.where, c.left, c.right) for c in out.conflicts] == [("blob", None, b"raw")]
+
+
+def test_a_skill_moved_to_another_path_is_merged_by_name() -> None:
+    res = merge_sets({"skills/qc.py": QC_L}, {"skills/quality.py": QC_R}, UNION)
+    assert list(res.modules) == ["skills/qc.py"]
+    (out,) = res.outcomes
+    assert out.origin == "merged" and out.conflicts[0].where == "path"
+    assert (out.conflicts[0].left, out.conflicts[0].right) == ("skills/qc.py", "skills/quality.py")
+    res = merge_sets(
+        {"skills/qc.py": QC_L}, {"skills/quality.py": QC_R}, STRATEGIES["prefer-right"]
+    )
+    assert list(res.modules) == ["skills/quality.py"]
+    assert compile_source(res.modules["skills/quality.py"]).fields["version"] == "1.1.0"
+
+
+def test_two_skills_sharing_a_name_are_refused() -> None:
+    other = QC_R.replace('name = "qc"', 'name = "other"')
+    left = {"skills/qc.py": QC_L}
+    right = {"skills/qc.py": other, "skills/x.py": QC_R}  # x.py is named "qc" too
+    with pytest.raises(ModuleInvalid, match="two skills named 'qc'"):
+        merge_sets(left, right, UNION)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from stato.core.diff import Code, ModuleView, same, view
@@ -67,6 +67,7 @@ class ModuleMerge:
     module_type: str | None = None
     class_name: str | None = None
     version: str | None = None
+    skill_name: str | None = None  # a skill's ``name``: two skills must not share one
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -153,8 +154,13 @@ def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMer
         m = Merger(path, strat.winner == "left", keep_first_deps=True)
         changes = _compare(first, second, m)
     text = first.result.corrected_source
+    written = []
     for name, value in changes.items():
-        text = set_field(text, name, value)
+        try:
+            text = set_field(text, name, value)
+            written.append(name)
+        except TypeError:  # no literal form (bytes, complex): the winner's value stays
+            m.conflict(name, first.fields.get(name), second.fields.get(name))
     extra = [src for name, src in second.methods.items() if name not in first.methods]
     if extra:
         text = _append_methods(text, extra)
@@ -166,7 +172,7 @@ def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMer
             [result],
         )
     return _outcome(
-        path, "merged", result.corrected_source, result, tuple(m.conflicts), tuple(changes)
+        path, "merged", result.corrected_source, result, tuple(m.conflicts), tuple(written)
     )
 
 
@@ -188,6 +194,7 @@ def _outcome(
     changed: tuple[str, ...] = (),
 ) -> ModuleMerge:
     version = result.fields.get("version")
+    name = result.fields.get("name") if result.module_type == "skill" else None
     return ModuleMerge(
         path,
         origin,
@@ -197,6 +204,7 @@ def _outcome(
         result.module_type,
         result.class_name,
         version if isinstance(version, str) else None,
+        name if isinstance(name, str) else None,
     )
 
 
@@ -229,14 +237,50 @@ class MergeResult:
         }
 
 
+def _pair_by_name(
+    left_only: dict[str, ModuleMerge], right_only: dict[str, ModuleMerge]
+) -> list[tuple[str, str]]:
+    """One-sided skills at different paths with the same ``name``: the same skill, moved."""
+    pairs: list[tuple[str, str]] = []
+    for r_path, r in right_only.items():
+        if r.skill_name is None:
+            continue
+        same_name = [p for p, o in left_only.items() if o.skill_name == r.skill_name]
+        if len(same_name) == 1 and all(same_name[0] != lp for lp, _ in pairs):
+            pairs.append((same_name[0], r_path))
+    return pairs
+
+
 def merge_sets(left: Mapping[str, str], right: Mapping[str, str], strat: Strategy) -> MergeResult:
-    """Merge two module sets {path: text}: one-sided modules are taken, shared ones merged."""
-    outcomes: list[ModuleMerge] = []
-    for path in sorted(set(left) | set(right)):
-        if path not in right:
-            outcomes.append(_taken(path, "left", left[path]))
-        elif path not in left:
-            outcomes.append(_taken(path, "right", right[path]))
-        else:
-            outcomes.append(merge_module(path, left[path], right[path], strat))
+    """Merge two module sets {path: text}: one-sided modules are taken, shared ones merged.
+
+    A skill found under different paths on the two sides (same ``name``) is merged too, at the
+    winner's path, and the path is reported as a conflict.
+    """
+    left_only = {p: _taken(p, "left", t) for p, t in sorted(left.items()) if p not in right}
+    right_only = {p: _taken(p, "right", t) for p, t in sorted(right.items()) if p not in left}
+    outcomes = [merge_module(p, left[p], right[p], strat) for p in sorted(set(left) & set(right))]
+    for lp, rp in _pair_by_name(left_only, right_only):
+        del left_only[lp], right_only[rp]
+        path = lp if strat.winner == "left" else rp
+        out = merge_module(path, left[lp], right[rp], strat)
+        moved = Conflict(path, "path", lp, rp, strat.winner)
+        outcomes.append(replace(out, origin="merged", conflicts=(moved, *out.conflicts)))
+    outcomes += [*left_only.values(), *right_only.values()]
+    outcomes.sort(key=lambda o: o.path)
+    _unique_skill_names(outcomes)
     return MergeResult(strat, {o.path: o.text for o in outcomes}, tuple(outcomes))
+
+
+def _unique_skill_names(outcomes: list[ModuleMerge]) -> None:
+    """Refuse a merge that would hold two skills with one name (E011 on import)."""
+    seen: dict[str, str] = {}
+    for o in outcomes:
+        if o.skill_name is None:
+            continue
+        if o.skill_name in seen:
+            raise ModuleInvalid(
+                f"the merge would hold two skills named {o.skill_name!r} ({seen[o.skill_name]} "
+                f"and {o.path}); rename one of them in its archive first"
+            )
+        seen[o.skill_name] = o.path
