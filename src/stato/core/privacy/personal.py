@@ -32,16 +32,19 @@ def _email_ok(span: str, m: re.Match[str], text: str) -> bool:
     start, end = m.span("s")
     if end < len(text) and text[end] == ":":
         return False  # git@host:org/repo remote
-    line_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), start - 200)
+    floor = max(0, start - 200)
+    line_start = max(text.rfind(" ", floor, start), text.rfind("\n", floor, start), floor - 1)
     before = text[line_start + 1 : start]
     return "://" not in before  # user@host inside a URL is not an address
 
 
+_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.%+-")
 EMAIL = Rule(
     "email", "pii", "e-mail address",
-    re.compile(r"(?<![\w.%+-])(?P<s>[A-Za-z0-9][\w.%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
-               r"[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-]|\.\w)"),
-    "{EMAIL}", keywords=("@",), validator=_email_ok, reject_placeholders=False,
+    re.compile(r"(?P<s>[A-Za-z0-9][\w.%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+               r"(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-]|\.\w)"),
+    "{EMAIL}", keywords=("@",), anchored=True, back=_LOCAL, validator=_email_ok,
+    reject_placeholders=False,
 )
 
 
@@ -63,25 +66,33 @@ def _phone_ok(span: str, m: re.Match[str], text: str) -> bool:
 
 
 PHONE = Rule(
-    "phone-number", "pii", "phone number",
-    re.compile(r"(?<![\w+.\-/])(?P<s>(?:\+1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[-. ])\d{3}[-. ]\d{4}"
-               r"|\+[1-9]\d{0,2}[ .-]\(?\d{1,4}\)?(?:[ .-]\d{2,4}){2,4}|\+[1-9]\d{9,13})"
-               r"(?![\w-]|\.\d)"),
-    "{PHONE}", keywords=("-", ".", "(", "+"), validator=_phone_ok, reject_placeholders=False,
+    "phone-number", "pii", "phone number (NANP)",
+    re.compile(r"(?P<s>[(\d](?:(?<=\()\d{3}\) ?|\d{2}[-. ])\d{3}[-. ]\d{4})(?![\w-]|\.\d)"),
+    "{PHONE}", validator=_phone_ok, reject_placeholders=False, left=re.compile(r"[\w+.\-/]"),
 )
-
+PHONE_INTL = Rule(
+    "phone-number-intl", "pii", "phone number (E.164)",
+    re.compile(r"(?P<s>\+[1-9]\d{0,2}[ .-]\(?\d{1,4}\)?(?:[ .-]\d{2,4}){2,4}|\+[1-9]\d{9,13})"
+               r"(?![\w-]|\.\d)"),
+    "{PHONE}", validator=_phone_ok, reject_placeholders=False, left=re.compile(r"[\w+.\-/]"),
+)
 SSN = Rule(
     "us-ssn", "pii", "US social security number",
-    re.compile(r"(?<![\w-])(?P<s>\d{3}-\d{2}-\d{4})(?![\w-])|(?i:\bssn|social security number)"
-               r"[\"']?[ \t]{0,3}[:=#]?[ \t]{0,3}[\"']?(?P<s2>\d{9})(?!\d)"),
-    "{SSN}", keywords=("-", "ssn", "social security"),
+    re.compile(r"(?P<s>\d\d{2}-\d{2}-\d{4})(?![\w-])"), "{SSN}", keywords=("-",),
+    validator=lambda s, m, t: ssn_ok(s), reject_placeholders=False, left=re.compile(r"[\w-]"),
+)
+SSN_LABELLED = Rule(
+    "us-ssn-labelled", "pii", "US social security number",
+    re.compile(r"(?<![A-Za-z])(?i:ssn|social security number)\b[\"']?[ \t]{0,3}[:=#]?[ \t]{0,3}[\"']?"
+               r"(?P<s>\d{9})(?!\d)"),
+    "{SSN}", keywords=("ssn", "social security"), anchored=True,
     validator=lambda s, m, t: ssn_ok(s), reject_placeholders=False,
 )
 
 CARD = Rule(
     "card-number", "pii", "payment card number",
-    re.compile(r"(?<![\w.-])(?P<s>[2-6]\d{3}(?:[ -]?\d{2,6}){2,4})(?![\w-]|\.\d)"),
-    "{CARD_NUMBER}", validator=lambda s, m, t: card_ok(s), reject_placeholders=False,
+    re.compile(r"(?P<s>[2-6]\d{3}(?:[ -]?\d{2,6}){2,4})(?![\w-]|\.\d)"), "{CARD_NUMBER}",
+    validator=lambda s, m, t: card_ok(s), reject_placeholders=False, left=re.compile(r"[\w.-]"),
 )
 
 _ID_VALUE = r"[\"']?[ \t]{0,3}(?:[:=#]|is|no\.?)[ \t]{0,3}[\"']?(?P<s>[A-Za-z0-9][A-Za-z0-9-]{3,24})(?![\w-])"
@@ -90,6 +101,7 @@ PATIENT_ID = Rule(
     re.compile(r"(?i:\bmrn|medical[ _]record(?:[ _](?:number|no|num|id))?|(?:patient|subject|"
                r"participant|donor)[ _-]?(?:id|identifier|no|number))" + _ID_VALUE),
     "{PATIENT_ID}", keywords=("mrn", "medical", "patient", "subject", "participant", "donor"),
+    anchored=True,
     validator=lambda s, m, t: any(c.isdigit() for c in s) and len(set(s)) > 2,
 )
 
@@ -100,15 +112,17 @@ DOB = Rule(
     "date-of-birth", "pii", "date of birth",
     re.compile(r"(?i:\bdob|date[ _]of[ _]birth|birth[ _]?date|\bborn(?: on)?)[\"']?[ \t]{0,3}"
                r"[:=]?[ \t]{0,3}[\"']?(?P<s>" + _DATE + r")(?!\d)"),
-    "{DOB}", keywords=("dob", "birth", "born"), reject_placeholders=False,
+    "{DOB}", keywords=("dob", "date", "birth", "born"), anchored=True, reject_placeholders=False,
 )
 
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4 = re.compile(rf"(?<![\w.])(?P<s>{_OCTET}(?:\.{_OCTET}){{3}})(?![\w]|\.\d|/\d)")
+_IPV4 = re.compile(r"(?P<s>\d\d{0,2}(?:\.\d{1,3}){3})(?![\w]|\.\d|/\d)")
+_IP_LEFT = re.compile(r"[\w.]")
 
 
 def _ip_validator(kind: str):  # type: ignore[no-untyped-def]
     def check(span: str, m: re.Match[str], text: str) -> bool:
+        if any(len(o) > 1 and o[0] == "0" or int(o) > 255 for o in span.split(".")):
+            return False
         if ipv4_kind(span) != kind:
             return False
         before = text[max(0, m.start() - 12) : m.start()].lower()
@@ -118,9 +132,11 @@ def _ip_validator(kind: str):  # type: ignore[no-untyped-def]
 
 
 IP_PRIVATE = Rule("ipv4-private", "network", "private IPv4 address", _IPV4, "{IP}",
-                  keywords=(".",), validator=_ip_validator("private"), reject_placeholders=False)
+                  keywords=(".",), validator=_ip_validator("private"), reject_placeholders=False,
+                  left=_IP_LEFT)
 IP_PUBLIC = Rule("ipv4-public", "network", "public IPv4 address", _IPV4, "{IP}",
-                 keywords=(".",), validator=_ip_validator("public"), reject_placeholders=False)
+                 keywords=(".",), validator=_ip_validator("public"), reject_placeholders=False,
+                 left=_IP_LEFT)
 
 _GENERIC_USERS = frozenset(
     "user users username user_name you your yourname your_name your-name yourusername me name "
@@ -135,8 +151,8 @@ _NAME = r"(?P<s>[A-Za-z0-9_][\w-]{0,63}(?:\.[\w-]{1,64}){0,3})(?![\w$<{%-])"
 def _home_ok(span: str, m: re.Match[str], text: str) -> bool:
     if span.lower() in _GENERIC_USERS or span.upper() == span and "_" in span:
         return False
-    line_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start()),
-                     text.rfind("\"", 0, m.start()), text.rfind("'", 0, m.start()), m.start() - 300)
+    floor = max(0, m.start() - 300)
+    line_start = max(floor - 1, *(text.rfind(c, floor, m.start()) for c in " \n\"'"))
     before = text[line_start + 1 : m.start()]
     return "://" not in before or before.startswith("file:")
 
@@ -153,5 +169,5 @@ HOME_WINDOWS = Rule("home-path-windows", "path", "home folder naming a person",
                     "{user}", validator=_home_ok, reject_placeholders=False)
 
 PERSONAL_RULES: tuple[Rule, ...] = (
-    EMAIL, PHONE, SSN, CARD, PATIENT_ID, DOB, IP_PRIVATE, IP_PUBLIC, HOME_UNIX, HOME_MAC, HOME_WINDOWS,
+    EMAIL, PHONE, PHONE_INTL, SSN, SSN_LABELLED, CARD, PATIENT_ID, DOB, IP_PRIVATE, IP_PUBLIC, HOME_UNIX, HOME_MAC, HOME_WINDOWS,
 )

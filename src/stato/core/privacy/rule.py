@@ -18,6 +18,11 @@ class Rule:
 
     A second alternative of the regex may carry its span in group ``s2``.
     ``keywords`` are lowercase substrings; when given, the rule runs only on text holding one.
+    ``anchored`` rules are tried only where a keyword occurs (their match starts there), so a
+    case-insensitive key never makes the engine try every position of a long text; ``back`` lets
+    an anchored match start up to 64 of these characters before its keyword (an e-mail's local
+    part before ``@``). ``left`` is a one-character regex that must not precede the match: checked
+    after matching so the regex keeps a literal or character-set prefix the engine can skip to.
     ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
     the span, drop a match; ``placeholder`` replaces the span when sanitizing.
     """
@@ -32,6 +37,9 @@ class Rule:
     validator: Validator | None = None
     allowlist: tuple[re.Pattern[str], ...] = ()
     reject_placeholders: bool = True
+    anchored: bool = False
+    back: frozenset[str] = frozenset()
+    left: re.Pattern[str] | None = None
 
     def span(self, match: re.Match[str]) -> tuple[int, int]:
         for name in ("s", "s2"):

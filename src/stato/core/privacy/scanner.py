@@ -64,17 +64,54 @@ def is_ignored(span: str, context: str, ignore: Sequence[str]) -> bool:
     return any(glob_match(p, span) or glob_match(p, context) for p in ignore)
 
 
-def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, Rule]]:
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _lower(text: str) -> str:
+    """Lowercase without moving offsets (a few Unicode letters lowercase to two characters)."""
     lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _anchored(rule: Rule, text: str, lowered: str) -> list[re.Match[str]]:
+    """Matches of a rule that starts at a keyword, tried only where a keyword occurs."""
+    starts: set[int] = set()
+    for keyword in rule.keywords:
+        at = lowered.find(keyword)
+        while at >= 0:
+            starts.add(at)
+            at = lowered.find(keyword, at + 1)
+    out: list[re.Match[str]] = []
+    reach = 0
+    for at in sorted(starts):
+        if rule.back:
+            floor = max(reach, at - 64)
+            while at > floor and text[at - 1] in rule.back:
+                at -= 1
+        if at < reach:
+            continue
+        m = rule.regex.match(text, at)
+        if m:
+            out.append(m)
+            reach = m.end()
+    return out
+
+
+def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, Rule]]:
+    lowered = _lower(text)
     found: list[tuple[int, int, int, Rule]] = []
     matches: dict[int, list[re.Match[str]]] = {}  # rules sharing one regex run it once
     for order, rule in enumerate(RULES):
         if rule.keywords and not any(k in lowered for k in rule.keywords):
             continue
         key = id(rule.regex)
-        if key not in matches:
+        if rule.anchored:
+            matches[key] = _anchored(rule, text, lowered)
+        elif key not in matches:
             matches[key] = list(rule.regex.finditer(text))
         for m in matches[key]:
+            if rule.left is not None and m.start() and rule.left.match(text, m.start() - 1):
+                continue
             start, end = rule.span(m)
             span = text[start:end]
             if end <= start or (rule.reject_placeholders and is_placeholder(span)):

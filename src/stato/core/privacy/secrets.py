@@ -94,10 +94,30 @@ PRIVATE_KEYS: tuple[Rule, ...] = (
 )
 
 
+_VALUE_CHARS = frozenset(" \t\r\n\"'`,;&<>(){}[]")
+_ANCHORS = ("pass", "pwd", "secret", "token", "api", "access", "private", "auth", "credential",
+            "signing", "encryption", "client", "conn")
+
+
+def _closed(m: re.Match[str], text: str) -> bool:
+    """The value ends where it should: at its closing quote, or at a separator when bare.
+
+    Checked here rather than in the regex so a long value never makes the engine backtrack.
+    """
+    end, quote = m.end("s"), m.group("q")
+    if m.end("s") - m.start("s") >= 300:
+        return False  # truncated: not one value
+    if quote:
+        return text.startswith(quote, end)
+    return end == len(text) or text[end] in _VALUE_CHARS
+
+
 def _assignment(span: str, m: re.Match[str], text: str) -> bool:
+    if not _closed(m, text):
+        return False
     quoted = bool(m.group("q"))
     key = m.group("key").lower()
-    if key.startswith(("pass", "pwd")) or "passw" in key or "pwd" in key:
+    if "pass" in key or "pwd" in key:
         return looks_secret(span, quoted, min_len=5, min_entropy=2.0)
     return looks_secret(span, quoted, min_len=10, min_entropy=3.0)
 
@@ -109,20 +129,19 @@ _KEY = (
     r"(?i:[_-]?(?:key|value|token|secret|str|string|access[_-]?key|plain|b64))?(?![A-Za-z0-9_])"
 )
 _SEP = r"[\"']?\]?[ \t]{0,3}(?::=|=>|==|[:=]|[\"'],)[ \t]{0,3}"
-_VALUE = r"(?P<q>[\"'`]?)(?P<s>[^\s\"'`,;&<>(){}\[\]]{4,300})(?P=q)(?=[\s\"'`,;&)\]}]|$)"
+_VALUE = r"(?P<q>[\"'`]?)(?P<s>[^\s\"'`,;&<>(){}\[\]]{4,300})"
 
 CONTEXT: tuple[Rule, ...] = (
     Rule("secret-assignment", "secret", "secret assigned in code or config",
          re.compile(_KEY + _SEP + r"(?:[rbufRBUF]{1,2}(?=[\"']))?" + _VALUE),
-         "{REDACTED}", keywords=("pass", "pwd", "secret", "token", "key", "credential", "conn"),
-         validator=_assignment),
+         "{REDACTED}", keywords=_ANCHORS, anchored=True, validator=_assignment),
     Rule("credential-url", "secret", "password in a URL", re.compile(
         r"://(?P<user>[^\s:/@'\"`<>{}]{0,64}):(?P<s>[^\s/@'\"`<>]{1,128})@(?=[\w\[])"),
          "{PASSWORD}", keywords=("://",),
          validator=lambda s, m, t: not (s.isdigit() and len(s) <= 5)),
     Rule("connection-string-password", "secret", "password in a connection string", re.compile(
-        r"(?i:[;?&\s,]|^)(?i:password|pwd|passwd)=(?P<s>[^;&\s'\"`<>]{1,128})", re.M),
-         "{PASSWORD}", keywords=("password=", "pwd="),
+        r"(?<![^;?&\s,])(?i:password|pwd|passwd)=(?P<s>[^;&\s'\"`<>]{1,128})"),
+         "{PASSWORD}", keywords=("password=", "pwd=", "passwd="), anchored=True,
          validator=lambda s, m, t: looks_secret(s, True, min_len=4, min_entropy=1.5)),
     Rule("azure-storage-key", "secret", "Azure storage account key", re.compile(
         r"AccountKey=(?P<s>[A-Za-z0-9+/]{86}==)"), "{AZURE_STORAGE_KEY}", entropy=4.0),
@@ -133,7 +152,7 @@ CONTEXT: tuple[Rule, ...] = (
         r":_auth(?:Token)?=(?P<s>[\w+/=.-]{20,200})"), "{NPM_TOKEN}", keywords=("_auth",)),
     Rule("authorization-header", "secret", "Authorization header credential", re.compile(
         r"(?i:authorization)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?i:bearer|token)[ \t]{1,3}"
-        r"(?P<s>[\w.~+/-]{12,4000}={0,2})(?![\w.~+/=-])"), "{TOKEN}", keywords=("authorization",),
+        r"(?P<s>[\w.~+/-]{12,4000}={0,2})(?![\w.~+/=-])"), "{TOKEN}", keywords=("authorization",), anchored=True,
          entropy=3.0),
     Rule("basic-auth-header", "secret", "Basic authorization credential", re.compile(
         r"Basic[ \t]{1,3}(?P<s>[A-Za-z0-9+/]{8,400}={0,2})(?![\w+/=])"), "{TOKEN}",
