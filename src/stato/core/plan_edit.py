@@ -29,15 +29,15 @@ def _key(node: ast.expr | None) -> object:
     return node.value if isinstance(node, ast.Constant) else None
 
 
-def locate_steps(source: str) -> StepsList:
-    """Find the first class's last ``steps = [...]`` and index its literal step dicts by id."""
+def field_node(source: str, name: str, module: str = "plan.py") -> ast.expr | None:
+    """The value of the first class's last ``name = ...`` (None when the field is absent)."""
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise PlanEditError(f"plan.py does not parse (line {exc.lineno}): fix it first") from exc
+        raise PlanEditError(f"{module} does not parse (line {exc.lineno}): fix it first") from exc
     cls = next((n for n in tree.body if isinstance(n, ast.ClassDef)), None)
     if cls is None:
-        raise PlanEditError("plan.py has no class: write a plan module first")
+        raise PlanEditError(f"{module} has no class: write a module first")
     value: ast.expr | None = None
     for stmt in cls.body:
         if isinstance(stmt, ast.Assign):
@@ -46,8 +46,22 @@ def locate_steps(source: str) -> StepsList:
             targets, assigned = [stmt.target], stmt.value
         else:
             continue
-        if any(isinstance(t, ast.Name) and t.id == "steps" for t in targets):
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
             value = assigned  # the last assignment is the one the class keeps
+    return value
+
+
+def set_dict_key(source: str, name: str, key: str, value: Any) -> str | None:
+    """Set one key of a dict-literal field in place; None when ``name`` is not a dict literal."""
+    node = field_node(source, name, "the module")
+    if not isinstance(node, ast.Dict):
+        return None
+    return apply_edits(source, _set_key(source, Offsets(source), node, key, value))
+
+
+def locate_steps(source: str) -> StepsList:
+    """Find the first class's last ``steps = [...]`` and index its literal step dicts by id."""
+    value = field_node(source, "steps")
     if not isinstance(value, ast.List):
         raise PlanEditError("plan.py's steps is not a list literal: edit it by hand")
     by_id: dict[int, ast.Dict] = {}

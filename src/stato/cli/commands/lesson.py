@@ -1,0 +1,41 @@
+"""`stato lesson add SKILL "TEXT"`: record what was learned in a skill's lessons_learned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group("lesson")
+def lesson() -> None:
+    """Add lessons to skills without hand-editing Python."""
+
+
+@lesson.command("add")
+@click.argument("skill")
+@click.argument("text")
+@click.option(
+    "--path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder (or any folder inside it).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def add(skill: str, text: str, path: Path, as_json: bool) -> None:
+    """Append TEXT as a bullet to SKILL's lessons_learned (SKILL: file name or name field).
+
+    The skill is saved through the compiler gate (validated, the old text backed up); the rest
+    of the file stays as written.
+    """
+    from stato.ops.lesson import add_lesson
+    from stato.ops.project import find_root
+
+    added = add_lesson(find_root(path), skill, text)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(added.to_dict())
+    else:
+        click.echo(f"{added.path}: added lesson to {added.skill} ({added.count} lessons)")

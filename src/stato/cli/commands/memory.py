@@ -1,0 +1,71 @@
+"""`stato memory set FIELD VALUE` / `memory add-issue KEY "TEXT"`: update the working memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from stato.ops.memory import MemoryChange
+
+_path = click.option(
+    "--path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder (or any folder inside it).",
+)
+_json = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+
+
+def _root(path: Path) -> Path:
+    from stato.ops.project import find_root
+
+    return find_root(path)
+
+
+def _report(change: MemoryChange, as_json: bool) -> None:
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(change.to_dict())
+        return
+    import json
+
+    click.echo(f"memory.{change.field} = {json.dumps(change.after, ensure_ascii=False)}")
+    if change.last_updated:
+        click.echo(f"memory.last_updated = {change.last_updated}")
+
+
+@click.group("memory")
+def memory() -> None:
+    """Update .stato/memory.py in place (validated, backed up, the rest of the file kept)."""
+
+
+@memory.command("set")
+@click.argument("field")
+@click.argument("value")
+@_path
+@_json
+def set_(field: str, value: str, path: Path, as_json: bool) -> None:
+    """Set FIELD to VALUE: text for phase, reflection, ...; JSON for tasks, known_issues, ...
+
+    last_updated, when the memory has it, is set to today.
+    """
+    from stato.ops.memory import set_memory
+
+    _report(set_memory(_root(path), field, value), as_json)
+
+
+@memory.command("add-issue")
+@click.argument("key")
+@click.argument("text")
+@_path
+@_json
+def add_issue(key: str, text: str, path: Path, as_json: bool) -> None:
+    """Add (or replace) known_issues[KEY] = TEXT, keeping the other issues as written."""
+    from stato.ops.memory import add_issue as add
+
+    _report(add(_root(path), key, text), as_json)

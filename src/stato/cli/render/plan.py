@@ -1,0 +1,113 @@
+"""Rendering `stato plan`: a step table, a change line, and the step DAG as mermaid or dot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from stato.cli.console import console, echo, is_tty
+from stato.core import plan as rules
+
+if TYPE_CHECKING:
+    from stato.ops.plan import PlanView, StepChange
+
+MARK = {"complete": "✓", "running": "▶", "failed": "✗", "blocked": "‖", "pending": "·"}
+COLOR = {  # fill, stroke: green, amber, red, grey, white
+    "complete": ("#d4edda", "#28a745"),
+    "running": ("#fff3cd", "#d39e00"),
+    "failed": ("#f8d7da", "#dc3545"),
+    "blocked": ("#e2e3e5", "#6c757d"),
+    "pending": ("#ffffff", "#6c757d"),
+}
+
+
+def _deps(step: dict[str, Any]) -> list[Any]:
+    deps = step.get("depends_on", [])
+    return [deps] if isinstance(deps, int) else list(deps) if isinstance(deps, list) else []
+
+
+def _status(step: dict[str, Any]) -> str:
+    status = str(step.get("status", "pending"))
+    return status if status in COLOR else "pending"
+
+
+def mermaid(steps: Sequence[dict[str, Any]]) -> str:
+    """A mermaid flowchart of the steps (GitHub and most editors render it)."""
+    lines = ["flowchart TD"]
+    for s in steps:
+        label = f"{s.get('id')}. {s.get('action')}<br/>{MARK[_status(s)]} {_status(s)}"
+        lines.append(f'    s{s.get("id")}["{label.replace(chr(34), "#quot;")}"]')
+    lines += [f"    s{d} --> s{s.get('id')}" for s in steps for d in _deps(s)]
+    for status, (fill, stroke) in COLOR.items():
+        ids = [f"s{s.get('id')}" for s in steps if _status(s) == status]
+        if ids:
+            lines.append(f"    classDef {status} fill:{fill},stroke:{stroke}")
+            lines.append(f"    class {','.join(ids)} {status}")
+    return "\n".join(lines) + "\n"
+
+
+def _dot_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def dot(steps: Sequence[dict[str, Any]]) -> str:
+    """A Graphviz digraph of the steps, filled by status."""
+    lines = ["digraph plan {", "    rankdir=TB;", '    node [shape=box, style="rounded,filled"];']
+    for s in steps:
+        fill, stroke = COLOR[_status(s)]
+        label = _dot_str(f"{s.get('id')}. {s.get('action')}\n{_status(s)}")
+        lines.append(f'    s{s.get("id")} [label={label}, fillcolor="{fill}", color="{stroke}"];')
+    lines += [f"    s{d} -> s{s.get('id')};" for s in steps for d in _deps(s)]
+    return "\n".join(lines) + "\n}\n"
+
+
+def _line(step: dict[str, Any] | None) -> str:
+    if not step:
+        return "none"
+    return f"step {step.get('id')} -- {step.get('action')} ({step.get('status', 'pending')})"
+
+
+def plan(view: PlanView) -> None:
+    head = f"Plan: {view.name}  ({view.done}/{view.total} complete)"
+    if is_tty():
+        from rich.table import Table
+
+        table = Table(title=head, caption=f"Objective: {view.objective}")
+        for col in ("", "Id", "Action", "Status", "Depends on", "Output"):
+            table.add_column(col)
+        for s in view.steps:
+            table.add_row(
+                MARK[_status(s)], str(s.get("id")), str(s.get("action")), _status(s),
+                ", ".join(map(str, _deps(s))) or "-", str(s.get("output", "")) or "-",
+            )  # fmt: skip
+        console().print(table)
+    else:
+        echo(head)
+        echo(f"Objective: {view.objective}")
+        for s in view.steps:
+            deps = ", ".join(map(str, _deps(s)))
+            out = f"  -> {s['output']}" if s.get("output") else ""
+            after = f" (after {deps})" if deps else ""
+            echo(f"{MARK[_status(s)]} {s.get('id')}. {s.get('action')} [{_status(s)}]{after}{out}")
+    echo(f"Current: {_line(view.current)}")
+    echo(f"Next: {_line(view.next)}")
+    for warning in view.warnings:
+        echo(f"warning: {warning}", err=True)
+
+
+def change(done: StepChange) -> None:
+    if done.before is None:
+        echo(f"Added step {done.step_id}: {done.action} (pending)")
+    else:
+        echo(f"Step {done.step_id} ({done.action}): {done.before} -> {done.after}")
+    if done.output:
+        echo(f"  output: {done.output}")
+    view = done.plan
+    echo(f"Progress: {view.done}/{view.total} complete; next: {_line(view.next)}")
+    waiting = [
+        s
+        for s in view.steps
+        if _status(s) == "pending" and rules.blocked_by(view.steps, s.get("id"))
+    ]
+    if done.after == "complete" and view.next is None and waiting and view.current is None:
+        echo("No step is ready: every pending step waits on one that is not complete.")

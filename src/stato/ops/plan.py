@@ -1,0 +1,166 @@
+"""`stato plan`: show the plan, and move a step through its statuses by editing plan.py in place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stato.adapters.store import Store, format_errors
+from stato.core import plan as rules
+from stato.core import plan_edit
+from stato.core.compiler import compile_source
+from stato.core.model import ValidationResult
+from stato.errors import ModuleInvalid, StatoError
+
+PLAN = "plan.py"
+
+
+@dataclass(frozen=True)
+class ModuleUpdate:
+    """One module rewritten through the store's gate: the text before and the saved result."""
+
+    path: str
+    before: ValidationResult
+    after: ValidationResult
+
+
+def read_module(store: Store, rel: str, expected_type: str) -> ValidationResult:
+    if not store.exists(rel):
+        raise StatoError(f"no .stato/{rel} in {store.root} (stato init --example shows one)")
+    result = compile_source(store.read(rel), rel, expected_type)
+    if not result.valid:
+        raise ModuleInvalid(format_errors(result) + ": fix it first (stato validate)", [result])
+    return result
+
+
+def update_module(
+    root: Path, rel: str, expected_type: str, edit: Callable[[ValidationResult], str]
+) -> ModuleUpdate:
+    """Read a valid module, ``edit`` its source, save through Store.save (validated, backed up)."""
+    store = Store(root)
+    for _ in range(3):
+        before = read_module(store, rel, expected_type)
+        source = edit(before)
+        # Another stato may have saved this module since we read it: save only over the text
+        # we edited, or read it again (the store's lock covers the write, not this read).
+        if store.read(rel) != before.source:
+            continue
+        return ModuleUpdate(rel, before, store.save(rel, source, expected_type=expected_type))
+    raise StatoError(f".stato/{rel} kept changing while stato edited it; run the command again")
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The plan as every view shows it: steps, progress, current and next step."""
+
+    root: Path
+    name: str | None
+    objective: str | None
+    steps: tuple[dict[str, Any], ...]
+    done: int
+    total: int
+    current: dict[str, Any] | None
+    next: dict[str, Any] | None
+    complete: bool
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": f".stato/{PLAN}",
+            "name": self.name,
+            "objective": self.objective,
+            "progress": {"done": self.done, "total": self.total, "complete": self.complete},
+            "current_step": self.current,
+            "next_step": self.next,
+            "steps": [
+                {**s, "blocked_by": rules.blocked_by(self.steps, s.get("id"))} for s in self.steps
+            ],
+        }
+
+
+def view_of(root: Path, result: ValidationResult) -> PlanView:
+    steps = tuple(dict(s) for s in result.fields.get("steps", []) if isinstance(s, dict))
+    done, total = rules.progress(steps)
+    cur, nxt = rules.current_step(steps), rules.next_step(steps)
+    return PlanView(
+        root, result.fields.get("name"), result.fields.get("objective"), steps, done, total,
+        dict(cur) if cur else None, dict(nxt) if nxt else None, rules.is_complete(steps),
+        tuple(f"{d.code}: {d.message}" for d in result.diagnostics if d.severity == "warning"),
+    )  # fmt: skip
+
+
+def show(root: Path) -> PlanView:
+    return view_of(root, read_module(Store(root), PLAN, "plan"))
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """What ``plan start|done|fail|block|add`` did to one step."""
+
+    step_id: int
+    action: str
+    before: str | None  # None: the step was added
+    after: str
+    output: str | None
+    plan: PlanView
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step_id, "action": self.action, "before": self.before,
+            "after": self.after, "output": self.output, "plan": self.plan.to_dict(),
+        }  # fmt: skip
+
+
+def _step(steps: Sequence[dict[str, Any]], step_id: int) -> dict[str, Any]:
+    found = next((s for s in steps if s.get("id") == step_id), None)
+    if found is None:
+        ids = ", ".join(str(s.get("id")) for s in steps) or "none"
+        raise StatoError(f"plan.py has no step {step_id} (steps: {ids})")
+    return found
+
+
+def set_status(root: Path, step_id: int, status: str, output: str | None = None) -> StepChange:
+    """Move one step to ``status`` (and record ``output``); refuses a start whose deps are open."""
+    if status not in rules.STATUSES:
+        raise StatoError(f"unknown status '{status}' (one of {', '.join(rules.STATUSES)})")
+    seen: dict[str, Any] = {}
+
+    def edit(before: ValidationResult) -> str:
+        steps = [s for s in before.fields.get("steps", []) if isinstance(s, dict)]
+        step = _step(steps, step_id)
+        seen.update(step)
+        if status == "running":
+            waiting = rules.blocked_by(steps, step_id)
+            if waiting:
+                states = {s.get("id"): s.get("status", "pending") for s in steps}
+                open_ = ", ".join(f"{d} ({states.get(d, 'missing')})" for d in waiting)
+                raise StatoError(
+                    f"step {step_id} ({step.get('action')}) depends on step(s) {open_}, "
+                    "not complete yet: finish those first"
+                )
+        if step.get("status", "pending") == status and output in (None, step.get("output")):
+            raise StatoError(f"step {step_id} is already {status}; nothing changed")
+        return plan_edit.set_step(before.source, step_id, status=status, output=output)
+
+    update = update_module(root, PLAN, "plan", edit)
+    return StepChange(
+        step_id, str(seen.get("action")), seen.get("status", "pending"), status, output,
+        view_of(root, update.after),
+    )  # fmt: skip
+
+
+def add_step(root: Path, action: str, after: Sequence[int] = ()) -> StepChange:
+    """Append a pending step that depends on ``after``."""
+    if not action.strip():
+        raise StatoError('a step needs an action: stato plan add "what to do"')
+    added: list[int] = []
+
+    def edit(before: ValidationResult) -> str:
+        source, new_id = plan_edit.add_step(before.source, action, list(after))
+        added[:] = [new_id]
+        return source
+
+    update = update_module(root, PLAN, "plan", edit)
+    return StepChange(added[0], action, None, "pending", None, view_of(root, update.after))
