@@ -1,0 +1,125 @@
+"""Agent Skills SKILL.md -> a skill draft: front matter, parameters, lessons, dependencies, body."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from stato.formats.bundle import safe_stem
+from stato.formats.drafts import Draft, Source, dedupe, is_under, safe_docstring
+from stato.formats.markdown import Document, Section
+
+LESSON_WORDS = re.compile(r"\b(lessons?|gotchas?|pitfalls?|caveats?|tips?|troubleshooting|"
+                          r"known issues?|common (mistakes|errors)|best practices|warnings?|"
+                          r"important|notes?)\b", re.I)
+PARAM_WORDS = re.compile(r"\b(param(eter)?s?|defaults?|configuration|settings|options|"
+                         r"arguments|inputs)\b", re.I)
+DEP_WORDS = re.compile(r"\b(requirements|dependencies|prerequisites|depends on)\b", re.I)
+_PARAM = re.compile(r"\A`?([A-Za-z_][\w.-]*)`?\s*(?::|=|\u2014|-)\s*`?([^`]+?)`?"
+                    r"(?:\s+[\(\u2014-].*)?\Z")
+_DEP = re.compile(r"`([^`]+)`|\A([A-Za-z][\w.-]*)")
+
+
+def class_name_for(name: str) -> str:
+    """The class of a converted skill: "pdf-processing" -> "PdfProcessing"."""
+    from stato.core.render import class_name_for as camel
+
+    base = camel(safe_stem(name))
+    # A skill named "...state" would be read as memory by type inference; keep it a skill.
+    return base + "Skill" if base.endswith(("Context", "State", "Protocol")) else base
+
+
+def _param_value(text: str) -> Any:
+    text = text.strip().strip("'\"")
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _params(section: Section) -> tuple[dict[str, Any], list[str]]:
+    params: dict[str, Any] = {}
+    rest: list[str] = []
+    for block in section.blocks:
+        if block.kind == "bullet" and (m := _PARAM.match(block.text)):
+            params[m.group(1)] = _param_value(m.group(2))
+        elif block.kind == "table" and len(block.rows) > 1 and len(block.rows[0]) >= 2:
+            head = [c.lower() for c in block.rows[0]]
+            col = next((i for i, c in enumerate(head) if "default" in c or "value" in c), 1)
+            for row in block.rows[1:]:
+                if len(row) > col and row[0]:
+                    params[row[0].strip("`")] = _param_value(row[col].strip("`"))
+        elif block.kind in ("bullet", "paragraph"):
+            rest.append(block.text)
+    return params, rest
+
+
+def build_skill(doc: Document, src: Source) -> list[Draft]:
+    """A skill from an Agent Skills SKILL.md: name and description from the front matter."""
+    fm, origin = doc.front_matter, src.origin
+    from stato.core.agentskills import is_valid_name
+    from stato.core.render import default_run
+
+    raw_name = str(fm.get("name") or src.project_hint or doc.title or "skill")
+    # A valid Agent Skill name is kept as written, so exporting the skill gives it back unchanged.
+    name = raw_name if is_valid_name(raw_name) else safe_stem(raw_name)
+    paragraphs = [b.text for s in doc.sections for b in s.of("paragraph")]
+    fallback = paragraphs[0] if paragraphs else f"Skill converted from {origin}"
+    description = " ".join(str(fm.get("description") or fallback).split())
+    fields: dict[str, Any] = {"name": name, "description": description}
+    meta = fm["metadata"] if isinstance(fm.get("metadata"), dict) else {}
+    version = str(meta.get("version", "1.0.0"))
+    parts = version.split(".") if re.fullmatch(r"\d+(\.\d+){0,2}", version) else ["1"]
+    fields["version"] = ".".join(parts + ["0"] * (3 - len(parts)))
+    lessons: list[str] = []
+    params: dict[str, Any] = {}
+    deps: list[str] = []
+    body: list[str] = []
+    lines = _raw_sections(doc, src.text)
+    for section in doc.sections:
+        if is_under(PARAM_WORDS, section):
+            found, rest = _params(section)
+            params.update(found)
+            lessons += rest if not found else []
+            if found:
+                continue
+        if is_under(LESSON_WORDS, section):
+            lessons += [b.text for b in section.blocks if b.kind in ("bullet", "paragraph")]
+            continue
+        if is_under(DEP_WORDS, section):
+            for b in section.of("bullet"):
+                if m := _DEP.search(b.text):
+                    deps.append(m.group(1) or m.group(2))
+            continue
+        body.append(lines.get(section.line, ""))
+    if deps:
+        fields["depends_on"] = dedupe(deps)
+    if params:
+        fields["default_params"] = params
+    if lessons:
+        fields["lessons_learned"] = "\n".join(f"- {t}" for t in dedupe(lessons)) + "\n"
+    fields["tags"] = ["agent-skill"]
+    extra = [(f"{k}.{mk}" if isinstance(v, dict) else k, mv)
+             for k, v in fm.items() if k not in ("name", "description")
+             for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])]
+    footer = "; ".join(f"{k}: {v}" for k, v in extra)
+    docstring = "\n\n".join(p for p in (description, "\n\n".join(b for b in body if b),
+                                       f"Agent Skill front matter: {footer}" if footer else "")
+                            if p)
+    cls = class_name_for(name)
+    run = default_run(cls, "default_params" if params else None)
+    return [Draft(f"skills/{safe_stem(name)}.py", "skill", cls, fields, safe_docstring(docstring),
+                  origin, run)]
+
+
+def _raw_sections(doc: Document, text: str) -> dict[int, str]:
+    """Section start line -> that section's Markdown exactly as written (heading included)."""
+    lines = text.splitlines()
+    starts = [s.line for s in doc.sections]
+    ends = [*starts[1:], len(lines) + 1] if starts else []
+    return {start: "\n".join(lines[start - 1 : end - 1]).strip()
+            for start, end in zip(starts, ends, strict=True)}
