@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stato.adapters.config import RegistrySource, registry_sources
+from stato.adapters.config import registry_sources
 from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient, locate
 from stato.errors import RegistryError, UsageError
 from stato.formats.registry_index import NAME_RE, VERSION_RE, PackageEntry, RegistryIndex
@@ -49,17 +49,6 @@ class Listing:
         if self.query is not None:
             data["query"] = self.query
         return data
-
-
-def clients(
-    root: Path | None, registry: str | None = None, timeout: float = DEFAULT_TIMEOUT
-) -> list[RegistryClient]:
-    """One client per configured registry, in search order."""
-
-    def make(source: RegistrySource) -> RegistryClient:
-        return RegistryClient(locate(source.address, source.base), timeout)
-
-    return [make(s) for s in registry_sources(root, registry)]
 
 
 def _indexes(
@@ -210,13 +199,8 @@ class InstallResult:
             "sha256": self.sha256,
             "size": self.size,
             "dry_run": self.dry_run,
-            "import": _as_dict(self.imported),
+            "import": self.imported.to_dict(),
         }
-
-
-def _as_dict(obj: object) -> object:
-    to_dict = getattr(obj, "to_dict", None)
-    return to_dict() if callable(to_dict) else repr(obj)
 
 
 def install(
