@@ -1,0 +1,43 @@
+"""`stato scan`: look for secrets, personal data, addresses and home paths before sharing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from stato.cli.options import json_option
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@json_option
+def scan(paths: tuple[Path, ...], as_json: bool) -> int:
+    """Scan PATH ... (default: the project's .stato/) for secrets, PII, IPs and home paths.
+
+    Exits 1 when anything is found, 0 when clean. Patterns in .stato/.statoignore or
+    ./.statoignore (one * glob per line) silence matching findings.
+    """
+    from stato.errors import ProjectNotFound
+    from stato.ops.project import find_root
+    from stato.ops.scan import scan_paths
+
+    if paths:
+        try:
+            root = find_root(Path.cwd())
+        except ProjectNotFound:
+            root = Path.cwd()
+        targets = list(paths)
+    else:
+        root = find_root(Path.cwd())
+        targets = [root / ".stato"]
+    report = scan_paths(targets, root)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(report.to_dict())
+    else:
+        from stato.cli.render.scan import render
+
+        render(report)
+    return 0 if report.clean else 1

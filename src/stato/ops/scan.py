@@ -1,0 +1,126 @@
+"""Scan files and folders with the privacy scanner, honouring ``.statoignore``."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stato.core.privacy import Finding, sanitize, scan_text
+from stato.errors import StatoError
+
+IGNORE_FILES = (".stato/.statoignore", ".statoignore")
+SKIP_DIRS = frozenset({".history", "__pycache__", ".git", ".pending", ".staging"})
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    """The findings of one scan, in file then position order, and the files it read."""
+
+    findings: tuple[Finding, ...]
+    files: tuple[str, ...]
+    ignore: tuple[str, ...] = ()
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"findings": [f.to_dict() for f in self.findings]}
+
+
+def load_ignore(root: Path) -> list[str]:
+    """The globs of ``.stato/.statoignore`` and ``./.statoignore`` under ``root`` (both, in order)."""
+    globs: list[str] = []
+    for rel in IGNORE_FILES:
+        path = Path(root) / rel
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and line not in globs:
+                globs.append(line)
+    return globs
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise StatoError(f"{path}: no such file or folder (pass files or folders to scan)")
+    out = []
+    for child in sorted(path.rglob("*")):
+        rel_parts = child.relative_to(path).parts
+        if child.is_file() and not any(part in SKIP_DIRS for part in rel_parts[:-1]):
+            out.append(child)
+    return out
+
+
+def _read_text(path: Path) -> str | None:
+    """The text of a file, or None for binary files (a NUL byte or not UTF-8)."""
+    data = path.read_bytes()
+    if b"\0" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def scan_sources(sources: Mapping[str, str], ignore: Sequence[str] = ()) -> ScanReport:
+    """Scan texts keyed by the path to report for each."""
+    findings: list[Finding] = []
+    for rel, text in sources.items():
+        findings.extend(scan_text(text, rel, ignore))
+    return ScanReport(tuple(findings), tuple(sources), tuple(ignore))
+
+
+def scan_paths(paths: Sequence[Path], root: Path) -> ScanReport:
+    """Scan every text file of ``paths`` (folders recursively, backups skipped)."""
+    root = Path(root)
+    ignore = load_ignore(root)
+    sources: dict[str, str] = {}
+    for path in paths:
+        for file in _files(Path(path)):
+            text = _read_text(file)
+            if text is not None:
+                sources.setdefault(_display(file, root), text)
+    return scan_sources(sources, ignore)
+
+
+def sanitize_sources(sources: Mapping[str, str], ignore: Sequence[str] = ()) -> dict[str, str]:
+    """Each text with its findings replaced by placeholders; fail closed.
+
+    Raises StatoError when a finding survives or a ``.py`` text that parsed no longer does.
+    """
+    out: dict[str, str] = {}
+    for rel, text in sources.items():
+        clean = text
+        for _ in range(3):  # a replacement can expose a neighbour that a boundary hid
+            found = scan_text(clean, rel, ignore)
+            if not found:
+                break
+            clean = sanitize(clean, found)
+        if scan_text(clean, rel, ignore):
+            raise StatoError(f"{rel}: sanitizing left a finding; fix the module by hand")
+        if rel.endswith(".py") and _parses(text) and not _parses(clean):
+            raise StatoError(f"{rel}: sanitizing broke the module's syntax; fix the module by hand")
+        out[rel] = clean
+    return out
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
