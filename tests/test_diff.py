@@ -179,3 +179,12 @@ def test_binary_module_is_an_error_not_a_diff(tmp_path: Path, bad: bytes) -> Non
         check=False,
     )
     assert proc.returncode == 1 and "is not a module" in proc.stderr
+
+
+def test_cli_plan_steps_are_compared_by_id(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(PLAN_L)
+    (tmp_path / "b.py").write_text(PLAN_R)
+    code, out = run("diff", tmp_path / "a.py", tmp_path / "b.py")
+    assert code == 1
+    assert "~ step 3: status 'pending' -> 'complete'; output (absent) -> 'done'" in out
+    assert "+ step 4:" in out and "~ step 1: depends_on [] -> [2]" in out

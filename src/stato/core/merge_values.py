@@ -56,7 +56,7 @@ class Merger:
             out.update({k: v for k, v in b.items() if k not in a})
             return out
         if isinstance(a, list) and isinstance(b, list):
-            if where == "steps" and _by_id(a) and _by_id(b):
+            if where == "steps" and by_id(a) and by_id(b):
                 return self.steps(a, b)
             return union(a, b)
         if where == "lessons_learned" and isinstance(a, str) and isinstance(b, str):
@@ -91,7 +91,7 @@ def _key(where: str, k: Any) -> str:
     return f"{where}.{k}" if isinstance(k, str) and k.isidentifier() else f"{where}[{k!r}]"
 
 
-def _by_id(steps: list[Any]) -> bool:
+def by_id(steps: list[Any]) -> bool:
     """True when every step is a dict with a distinct hashable id (so steps can pair by id)."""
     try:
         ids = [s["id"] for s in steps if isinstance(s, dict) and "id" in s]
@@ -136,7 +136,7 @@ def union_lines(a: str, b: str) -> str:
 
 def cyclic(steps: Any) -> bool:
     """True when the steps' depends_on edges form a cycle (a merge of two DAGs can)."""
-    if not isinstance(steps, list) or not _by_id(steps):
+    if not isinstance(steps, list) or not by_id(steps):
         return False
     deps = {s["id"]: s.get("depends_on", []) for s in steps}
     state: dict[Any, int] = {}  # 1 = on the current path, 2 = done

@@ -50,11 +50,43 @@ def _detail(old: Any, new: Any) -> list[str]:
         ]
         return out
     if isinstance(old, list) and isinstance(new, list):
+        if _by_id(old) and _by_id(new):
+            return _steps(old, new)
         have, want = {canon(x) for x in old}, {canon(x) for x in new}
         out = [f"- {_short(x)}" for x in old if canon(x) not in want]
         out += [f"+ {_short(x)}" for x in new if canon(x) not in have]
         return out or ["~ same items, new order"]
     return []
+
+
+def _by_id(items: list[Any]) -> bool:
+    from stato.core.merge_values import by_id
+
+    return bool(items) and by_id(items)
+
+
+def _at(step: dict[str, Any], key: str) -> str:
+    return _short(step[key], 30) if key in step else "(absent)"
+
+
+def _steps(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+    """Plan steps compared by id: which were added, removed, and which keys changed."""
+    from stato.core.diff import canon
+
+    before, after = {s["id"]: s for s in old}, {s["id"]: s for s in new}
+    out = [f"- step {i!r}: {_short(s.get('action'))}" for i, s in before.items() if i not in after]
+    out += [f"+ step {i!r}: {_short(s)}" for i, s in after.items() if i not in before]
+    for i, s in before.items():
+        t = after.get(i)
+        if t is None or canon(s) == canon(t):
+            continue
+        keys = [*s, *(k for k in t if k not in s)]
+        keys = [k for k in keys if (k in s) != (k in t) or canon(s.get(k)) != canon(t.get(k))]
+        parts = [f"{k} {_at(s, k)} -> {_at(t, k)}" for k in keys]
+        out.append(f"~ step {i!r}: " + "; ".join(parts))
+    if [s["id"] for s in old if s["id"] in after] != [s["id"] for s in new if s["id"] in before]:
+        out.append("~ steps reordered")
+    return out
 
 
 def _change(c: FieldChange) -> list[str]:

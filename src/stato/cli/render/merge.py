@@ -26,15 +26,17 @@ def short(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def _rows(report: MergeReport) -> list[list[str]]:
+def _rows(rep: MergeReport) -> list[list[str]]:
     rows = []
-    for o in report.result.outcomes:
+    for o in rep.result.outcomes:
         origin = _ORIGIN.get(o.origin, o.origin)
         if o.origin in ("left", "right") and o.conflicts:
             origin = f"took {o.origin} (types differ)"
         note = f"{len(o.conflicts)} conflict(s)" if o.conflicts else ""
         if o.fields:
             note = ", ".join(filter(None, [note, "fields: " + ", ".join(o.fields)]))
+        elif o.origin == "merged" and not o.conflicts:
+            note = f"{rep.result.strategy.winner} already holds all of it"
         rows.append([o.path, o.module_type or "?", origin, note])
     return rows
 
