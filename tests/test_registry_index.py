@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stato.errors import RegistryError
@@ -151,6 +151,7 @@ entries = st.builds(
 )
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.lists(entries, max_size=6, unique_by=lambda e: (e.name, e.version)))
 def test_dump_then_parse_gives_the_same_entries(packages: list[PackageEntry]) -> None:
     index = RegistryIndex(tuple(packages), "title")
@@ -159,6 +160,7 @@ def test_dump_then_parse_gives_the_same_entries(packages: list[PackageEntry]) ->
     assert again.title == "title"
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.lists(entries, max_size=5, unique_by=lambda e: (e.name, e.version)), entries)
 def test_upsert_keeps_one_entry_per_version(
     packages: list[PackageEntry], new: PackageEntry

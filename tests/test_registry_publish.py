@@ -131,3 +131,28 @@ def test_index_is_valid_toml_with_relative_urls(tmp_path: Path) -> None:
     publish(archive, tmp_path / "reg", now=NOW)
     doc = tomllib.loads((tmp_path / "reg" / "index.toml").read_text())
     assert doc["format"] == 1 and doc["packages"][0]["url"] == "a-1.0.0.stato"
+
+
+def test_concurrent_publishers_lose_no_entry(tmp_path: Path) -> None:
+    import threading
+
+    archives = [
+        make_archive(tmp_path / f"k{i}.stato", f"kit{i}", {"a": skill("A", f"skill-{i}", [])})
+        for i in range(6)
+    ]
+    errors: list[BaseException] = []
+
+    def run(archive: Path) -> None:
+        try:
+            publish(archive, tmp_path / "reg", now=NOW)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in archives]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    index = parse_index((tmp_path / "reg" / "index.toml").read_bytes(), "reg")
+    assert sorted(p.name for p in index.packages) == [f"kit{i}" for i in range(6)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stato.formats.registry_index import PackageEntry
@@ -55,6 +55,7 @@ def test_description_whole_words_beat_fragments() -> None:
 word = st.from_regex(r"[a-z]{3,8}", fullmatch=True)
 
 
+@settings(max_examples=40, deadline=None)
 @given(
     word, st.lists(st.tuples(word, st.lists(word, max_size=3), st.text(max_size=30)), max_size=8)
 )
