@@ -347,3 +347,37 @@ def test_any_markdown_converts_to_modules_that_validate(
         result = compile_source(source, draft.rel)
         assert result.valid, (source, result.errors)
         assert result.module_type == draft.module_type
+
+
+def test_the_block_stato_bridge_wrote_is_not_converted_back(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    from stato.bridges.markers import wrap
+
+    claude = project / "CLAUDE.md"
+    claude.write_text("# Notes\n\n- Deploy on Fridays never\n\n"
+                      + wrap("## Skills\n\n- qc_filtering 1.0.0 (3 lessons)\n"), encoding="utf-8")
+    result = run("convert", "CLAUDE.md")
+    assert result.exit_code == 0, result.output
+    text = (project / ".stato/context.py").read_text()
+    assert "Deploy on Fridays never" in text and "qc_filtering" not in text
+    claude.write_text("@AGENTS.md\n\n" + wrap("## Skills\n"), encoding="utf-8")
+    result = run("convert", "CLAUDE.md")
+    assert result.exit_code == 1
+    assert "nothing stato can convert" in result.stderr
+    claude.write_text(wrap("## Skills\n"), encoding="utf-8")
+    result = run("convert", "CLAUDE.md")
+    assert result.exit_code == 1
+    assert "only the block `stato bridge` wrote" in result.stderr
+
+
+def test_import_lines_are_not_prose() -> None:
+    conversion = convert_text("@AGENTS.md\n\n## Style\n\n- Tabs\n", "CLAUDE.md", "claude", "p")
+    context = conversion.drafts[0].fields
+    assert context["conventions"] == ["Style: Tabs"]
+    assert "@AGENTS.md" not in repr(context)
+
+
+def test_convert_outside_a_project_says_to_init(tmp_path: Path, run: Callable[..., Result]) -> None:
+    result = run("convert", str(FIXTURES["claude"]))
+    assert result.exit_code == 1 and "stato init" in result.stderr

@@ -28,6 +28,7 @@ ISSUE_WORDS = re.compile(r"\b(known (issues?|bugs?|problems?)|bugs|open question
 PHASE_WORDS = re.compile(r"\b(current (status|phase|focus|state)|phase|status)\b", re.I)
 GENERIC_TITLE = re.compile(
     r"(claude|agents?|gemini|copilot|cursor|rules|instructions|guidelines|memory)(\.md)?\b", re.I)
+IMPORT_LINE = re.compile(r"(@[\w./~-]+\s*)+")
 ABOUT_FILE = re.compile(r"\bthis (file|document)\b", re.I)
 _BOLD_LEAD = re.compile(r"\A\*\*(.+?)\*\*\s*[:\-\u2014]?\s*(.*)\Z")
 
@@ -49,6 +50,8 @@ def _split(section: Section) -> tuple[list[str], list[str]]:
         if block.kind == "paragraph":
             # .cursorrules often label a list with a short line instead of a heading.
             short = len(block.text) <= 60 and not block.text.endswith((".", "!", "?"))
+            if IMPORT_LINE.fullmatch(block.text):
+                continue  # Claude Code's "@AGENTS.md" import: that file is converted on its own
             if following and following.kind == "bullet" and (short or block.text.endswith(":")):
                 lead = block.text.rstrip(":")
             else:
@@ -134,6 +137,8 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
     project = project_hint if generic else title
     if kind != "cursor-mdc":  # a rule's description describes the rule, not the project
         description = description or str(doc.front_matter.get("description") or "")
+    if not (description or conventions or notes or done or tasks or issues or phase):
+        return []  # nothing a person wrote: only imports, or stato's own block
     description = description or f"Project converted from {origin}"
     context: dict[str, Any] = {"project": project or "project", "description": description}
     if conventions:

@@ -90,7 +90,22 @@ def _read(path: Path) -> tuple[Path, str]:
         raise ConvertError(f"{path} is not UTF-8 text; save it as UTF-8 and retry") from None
     if not text.strip():
         raise ConvertError(f"{path} is empty; there is nothing to convert")
+    text = _without_stato_block(text)
+    if not text.strip():
+        raise ConvertError(f"{path} holds only the block `stato bridge` wrote; "
+                           "its content is already in .stato/")
     return path, text
+
+
+def _without_stato_block(text: str) -> str:
+    """The text a person wrote: the block `stato bridge` generated is stato's own output."""
+    from stato.bridges.markers import MarkerError, find_block
+
+    try:
+        span = find_block(text)
+    except MarkerError:
+        return text  # damaged markers: convert everything rather than guess
+    return text if span is None else text[: span[0]] + text[span[1]:]
 
 
 def _label(path: Path, root: Path) -> str:
@@ -185,6 +200,9 @@ def convert_files(
         hint = file.parent.name if file_kind == "skill" else root.name
         conversion = convert_text(text, origin, file_kind, hint)
         inputs.append(InputFile(origin, file_kind, conversion.problems))
+        if not conversion.drafts:
+            raise ConvertError(f"{origin} has nothing stato can convert (no headings, lists, "
+                               "tables or prose outside imports and stato's own block)")
         for draft in conversion.drafts:
             rel = draft.rel
             if draft.module_type == "skill":
