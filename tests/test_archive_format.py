@@ -75,8 +75,12 @@ def test_manifest_dump_parse_round_trip() -> None:
 
 
 def test_version_absent_round_trips() -> None:
-    m = Manifest("x", "2026-01-01T00:00:00Z", "0.1.0",
-                 modules=(ModuleEntry.for_text("plan.py", PLAN, "plan", "AnalysisPlan"),))
+    m = Manifest(
+        "x",
+        "2026-01-01T00:00:00Z",
+        "0.1.0",
+        modules=(ModuleEntry.for_text("plan.py", PLAN, "plan", "AnalysisPlan"),),
+    )
     assert "version =" not in mf.dumps(m).split("[[modules]]")[1]
     assert mf.loads(mf.dumps(m)).modules[0].version is None
 
@@ -99,13 +103,34 @@ GOOD = mf.dumps(make({"plan.py": PLAN}))
         lambda t: t.replace('path = "plan.py"', 'path = "/etc/plan.py"'),
         lambda t: t.replace('path = "plan.py"', 'path = "plan.sh"'),
         lambda t: t.replace('path = "plan.py"', 'path = ".history/plan.py"'),
-        lambda t: t + '\n[[modules]]\npath = "plan.py"\ntype = "plan"\nclass = "C"\nsha256 = "' + "0" * 64 + '"\n',
-        lambda t: t.replace("sha256 = \"", "sha256 = \"zz"),
+        lambda t: (
+            t
+            + '\n[[modules]]\npath = "plan.py"\ntype = "plan"\nclass = "C"\nsha256 = "'
+            + "0" * 64
+            + '"\n'
+        ),
+        lambda t: t.replace('sha256 = "', 'sha256 = "zz'),
         lambda t: t + "\nsurprise = 1\n",
         lambda t: t[: len(t) // 2] + "[[[",
     ],
-    ids=["future", "str-version", "name", "no-name", "created", "bool", "type", "class",
-         "dotdot", "abs", "ext", "reserved", "dup", "sha", "unknown-key", "not-toml"],
+    ids=[
+        "future",
+        "str-version",
+        "name",
+        "no-name",
+        "created",
+        "bool",
+        "type",
+        "class",
+        "dotdot",
+        "abs",
+        "ext",
+        "reserved",
+        "dup",
+        "sha",
+        "unknown-key",
+        "not-toml",
+    ],
 )
 def test_manifest_rejects(mutate) -> None:  # type: ignore[no-untyped-def]
     bad = mutate(GOOD)
@@ -121,8 +146,21 @@ def test_module_path_ok(path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["", "/x.py", "C:/x.py", "a\\b.py", "../x.py", "a/../b.py", "./x.py", "a//b.py",
-             "x.txt", "prompts/x.py", ".history/x.py", ".x.py"]
+    "path",
+    [
+        "",
+        "/x.py",
+        "C:/x.py",
+        "a\\b.py",
+        "../x.py",
+        "a/../b.py",
+        "./x.py",
+        "a//b.py",
+        "x.txt",
+        "prompts/x.py",
+        ".history/x.py",
+        ".x.py",
+    ],
 )
 def test_module_path_refused(path: str) -> None:
     assert mf.check_module_path(path) is not None

@@ -41,8 +41,9 @@ def case_absolute(p: Path) -> Path:
 
 def case_dotdot(p: Path) -> Path:
     mods = {"skills/qc.py": PLAN}
-    return build(p, [("manifest.toml", manifest_for(mods).encode()),
-                     ("skills/../../evil.py", PLAN.encode())])
+    return build(
+        p, [("manifest.toml", manifest_for(mods).encode()), ("skills/../../evil.py", PLAN.encode())]
+    )
 
 
 def case_backslash(p: Path) -> Path:
@@ -51,14 +52,25 @@ def case_backslash(p: Path) -> Path:
 
 def case_symlink(p: Path) -> Path:
     mods = {"skills/qc.py": "/etc/passwd"}
-    return build(p, [("manifest.toml", manifest_for(mods).encode()),
-                     (symlink_info("skills/qc.py"), b"/etc/passwd")])
+    return build(
+        p,
+        [
+            ("manifest.toml", manifest_for(mods).encode()),
+            (symlink_info("skills/qc.py"), b"/etc/passwd"),
+        ],
+    )
 
 
 def case_unlisted(p: Path) -> Path:
     mods = {"plan.py": PLAN}
-    return build(p, [("manifest.toml", manifest_for(mods).encode()), ("plan.py", PLAN.encode()),
-                     ("skills/extra.py", PLAN.encode())])
+    return build(
+        p,
+        [
+            ("manifest.toml", manifest_for(mods).encode()),
+            ("plan.py", PLAN.encode()),
+            ("skills/extra.py", PLAN.encode()),
+        ],
+    )
 
 
 def case_folder_entry(p: Path) -> Path:
@@ -73,8 +85,9 @@ def case_oversize(p: Path) -> Path:
 def case_ratio(p: Path) -> Path:
     bomb = "#" + " " * (2 * 1024 * 1024)
     mods = {"skills/bomb.py": bomb}
-    return build(p, [("manifest.toml", manifest_for(mods).encode()),
-                     ("skills/bomb.py", bomb.encode())])
+    return build(
+        p, [("manifest.toml", manifest_for(mods).encode()), ("skills/bomb.py", bomb.encode())]
+    )
 
 
 def case_lying_header(p: Path) -> Path:
@@ -106,8 +119,13 @@ def case_manifest_lies_type(p: Path) -> Path:
 
 def case_checksum(p: Path) -> Path:
     mods = {"plan.py": PLAN}
-    return build(p, [("manifest.toml", manifest_for(mods).encode()),
-                     ("plan.py", PLAN.replace('"o"', '"owned"').encode())])
+    return build(
+        p,
+        [
+            ("manifest.toml", manifest_for(mods).encode()),
+            ("plan.py", PLAN.replace('"o"', '"owned"').encode()),
+        ],
+    )
 
 
 def case_missing_member(p: Path) -> Path:
@@ -121,8 +139,14 @@ def case_duplicate(p: Path) -> Path:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns about the duplicate we want
-        return build(p, [("manifest.toml", manifest_for(mods).encode()),
-                         ("plan.py", PLAN.encode()), ("plan.py", b"import os")])
+        return build(
+            p,
+            [
+                ("manifest.toml", manifest_for(mods).encode()),
+                ("plan.py", PLAN.encode()),
+                ("plan.py", b"import os"),
+            ],
+        )
 
 
 def case_not_utf8(p: Path) -> Path:
@@ -192,8 +216,13 @@ def test_nothing_unpacked(hostile: tuple[Path, str]) -> None:
 
 # -- the commands: one line on stderr, exit 1, nothing written anywhere --------------------
 
+
 def _snapshot_tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("command", ["inspect", "import", "graft"])
@@ -215,6 +244,7 @@ def test_commands_refuse(command: str, hostile: tuple[Path, str], tmp_path: Path
 
 
 # -- module code is never run, whatever it holds ---------------------------------------------
+
 
 def _booby_trapped(marker: Path) -> dict[str, str]:
     call = f"open({str(marker)!r}, 'w').write('ran')"
@@ -251,9 +281,14 @@ def test_module_code_never_runs(tmp_path: Path) -> None:
     entries = []
     for rel, text in sorted(modules.items()):
         r = compile_source(text, rel)
-        entries.append(ModuleEntry.for_text(rel, text, r.module_type or "skill", r.class_name or "X"))
-    arc = write_archive(tmp_path / "trap.stato",
-                        Manifest("trap", "2026-01-01T00:00:00Z", "0.1.0", modules=tuple(entries)), modules)
+        entries.append(
+            ModuleEntry.for_text(rel, text, r.module_type or "skill", r.class_name or "X")
+        )
+    arc = write_archive(
+        tmp_path / "trap.stato",
+        Manifest("trap", "2026-01-01T00:00:00Z", "0.1.0", modules=tuple(entries)),
+        modules,
+    )
     project = tmp_path / "proj"
     runner = CliRunner()
     assert runner.invoke(cli, ["init", "--path", str(project)]).exit_code == 0
@@ -261,11 +296,24 @@ def test_module_code_never_runs(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["import", str(arc), "--path", str(project)])
     assert res.exit_code == 0, res.output  # compiled (calls are advice, not run) and imported
     assert (project / ".stato" / "skills" / "trap.py").read_text() == modules["skills/trap.py"]
-    runner.invoke(cli, ["graft", str(arc), "--module", "skills/trap", "--path", str(project),
-                        "--on-conflict", "replace"])
+    runner.invoke(
+        cli,
+        [
+            "graft",
+            str(arc),
+            "--module",
+            "skills/trap",
+            "--path",
+            str(project),
+            "--on-conflict",
+            "replace",
+        ],
+    )
     py = tmp_path / "trap.py"
     py.write_text(modules["skills/trap.py"])
     runner.invoke(cli, ["graft", str(py), "--path", str(project), "--on-conflict", "rename"])
     runner.invoke(cli, ["snapshot", "--name", "again", "--force", "--path", str(project)])
-    runner.invoke(cli, ["snapshot", "--name", "tpl", "--template", "--force", "--path", str(project)])
+    runner.invoke(
+        cli, ["snapshot", "--name", "tpl", "--template", "--force", "--path", str(project)]
+    )
     assert not marker.exists()

@@ -29,7 +29,9 @@ def pack(path: Path, modules: dict[str, str], name: str = "pkg") -> Path:
     entries = []
     for rel, text in sorted(modules.items()):
         r = compile_source(text, rel)
-        entries.append(ModuleEntry.for_text(rel, text, r.module_type or "skill", r.class_name or "X"))
+        entries.append(
+            ModuleEntry.for_text(rel, text, r.module_type or "skill", r.class_name or "X")
+        )
     manifest = Manifest(name, "2026-01-01T00:00:00Z", "0.1.0", modules=tuple(entries))
     return write_archive(path, manifest, modules)
 
@@ -78,8 +80,15 @@ def test_template_round_trip_validates(example: Path, fresh: Path, run: Run) -> 
 
 
 def test_conflict_ask_lists_and_writes_nothing(example: Path, run: Run) -> None:
-    arc = pack(example / "new.stato", {"skills/qc.py": QC2, "skills/extra.py": QC2.replace(
-        "qc_filtering", "extra").replace("QualityControl", "Extra")})
+    arc = pack(
+        example / "new.stato",
+        {
+            "skills/qc.py": QC2,
+            "skills/extra.py": QC2.replace("qc_filtering", "extra").replace(
+                "QualityControl", "Extra"
+            ),
+        },
+    )
     before = tree(example)
     res = run("import", str(arc))
     assert res.exit_code == 1
@@ -123,7 +132,11 @@ def test_name_conflict_detected(example: Path, run: Run) -> None:
     res = run("import", str(arc), "--json")
     assert res.exit_code == 1
     (action,) = json.loads(res.output)["actions"]
-    assert (action["action"], action["reason"], action["existing"]) == ("conflict", "name", "skills/qc.py")
+    assert (action["action"], action["reason"], action["existing"]) == (
+        "conflict",
+        "name",
+        "skills/qc.py",
+    )
 
 
 def test_module_subset_and_missing(example: Path, fresh: Path, run: Run) -> None:
@@ -157,11 +170,18 @@ def test_graft_py_and_archive(example: Path, run: Run, tmp_path: Path) -> None:
     res = run("graft", str(src))
     assert res.exit_code == 0, res.output
     assert compile_source((example / ".stato/skills/umap.py").read_text()).fields["name"] == "umap"
-    arc = pack(tmp_path / "two.stato", {"skills/a.py": QC2.replace("qc_filtering", "a"),
-                                        "skills/b.py": QC2.replace("qc_filtering", "b")})
+    arc = pack(
+        tmp_path / "two.stato",
+        {
+            "skills/a.py": QC2.replace("qc_filtering", "a"),
+            "skills/b.py": QC2.replace("qc_filtering", "b"),
+        },
+    )
     assert run("graft", str(arc)).exit_code == 2  # several modules: --module is required
     assert run("graft", str(arc), "--module", "skills/b").exit_code == 0
-    assert (example / ".stato/skills/b.py").exists() and not (example / ".stato/skills/a.py").exists()
+    assert (example / ".stato/skills/b.py").exists() and not (
+        example / ".stato/skills/a.py"
+    ).exists()
 
 
 def test_graft_name_conflict_policies(example: Path, run: Run, tmp_path: Path) -> None:

@@ -35,8 +35,11 @@ print(count[0])
 
 
 def skill(i: int, extra: str = "") -> str:
-    return (f'class S{i}:\n    """Skill {i}."""\n    name = "s{i}"\n    lessons_learned = "- l{extra}"\n\n'
-            "    def run(self) -> None:\n        pass\n")
+    return (
+        f'class S{i}:\n    """Skill {i}."""\n    name = "s{i}"\n'
+        f'    lessons_learned = "- l{extra}"\n\n'
+        "    def run(self) -> None:\n        pass\n"
+    )
 
 
 def pack(path: Path, modules: dict[str, str]) -> Path:
@@ -44,13 +47,18 @@ def pack(path: Path, modules: dict[str, str]) -> Path:
     for rel, text in sorted(modules.items()):
         r = compile_source(text, rel)
         entries.append(ModuleEntry.for_text(rel, text, "skill", r.class_name or "X"))
-    return write_archive(path, Manifest("k", "2026-01-01T00:00:00Z", "0.1.0", modules=tuple(entries)), modules)
+    return write_archive(
+        path, Manifest("k", "2026-01-01T00:00:00Z", "0.1.0", modules=tuple(entries)), modules
+    )
 
 
 def modules_of(root: Path) -> dict[str, bytes]:
     stato = root / ".stato"
-    return {p.relative_to(stato).as_posix(): p.read_bytes() for p in sorted(stato.rglob("*.py"))
-            if not any(part.startswith(".") for part in p.relative_to(stato).parts)}
+    return {
+        p.relative_to(stato).as_posix(): p.read_bytes()
+        for p in sorted(stato.rglob("*.py"))
+        if not any(part.startswith(".") for part in p.relative_to(stato).parts)
+    }
 
 
 def env() -> dict[str, str]:
@@ -78,8 +86,13 @@ def test_kill_before_every_rename(setup, tmp_path: Path) -> None:  # type: ignor
     for k in range(9):
         proj = tmp_path / f"p{k}"
         shutil.copytree(base, proj)
-        child = subprocess.run([sys.executable, "-c", CHILD, str(k), str(proj), str(arc)],
-                               env=env(), capture_output=True, text=True, timeout=60)
+        child = subprocess.run(
+            [sys.executable, "-c", CHILD, str(k), str(proj), str(arc)],
+            env=env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         killed = child.returncode == -signal.SIGKILL
         assert killed or child.returncode == 0, child.stderr
         recover_pending(proj)
@@ -106,7 +119,9 @@ def test_kill_cli_at_random_moments(tmp_path: Path) -> None:
     for fraction in (0.6, 0.9):
         shutil.rmtree(proj / ".stato" / "skills")
         (proj / ".stato" / "skills").mkdir()
-        child = subprocess.Popen(cmd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(
+            cmd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(full * fraction)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)

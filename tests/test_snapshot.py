@@ -27,17 +27,27 @@ def test_full_snapshot(example: Path, run: Run) -> None:
     m = arc.manifest
     assert (m.name, m.template, m.partial, m.format_version) == ("scrna-expert", False, False, 1)
     assert paths(example / "scrna-expert.stato") == [
-        "context.py", "memory.py", "plan.py",
-        "skills/clustering.py", "skills/normalize.py", "skills/qc.py",
+        "context.py",
+        "memory.py",
+        "plan.py",
+        "skills/clustering.py",
+        "skills/normalize.py",
+        "skills/qc.py",
     ]
     qc = m.entry("skills/qc.py")
-    assert qc is not None and (qc.type, qc.class_name, qc.version) == ("skill", "QualityControl", "1.2.0")
+    assert qc is not None and (qc.type, qc.class_name, qc.version) == (
+        "skill",
+        "QualityControl",
+        "1.2.0",
+    )
     for rel, text in arc.modules.items():
         assert (example / ".stato" / rel).read_bytes() == text.encode()
     assert m.created.endswith("Z")
 
 
-def test_deterministic_with_fixed_clock(example: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deterministic_with_fixed_clock(
+    example: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert run("snapshot", "--name", "x", "--force", "-o", "a.stato").exit_code == 0
     assert run("snapshot", "--name", "x", "--force", "-o", "b.stato").exit_code == 0
@@ -53,13 +63,25 @@ def test_deterministic_with_fixed_clock(example: Path, run: Run, monkeypatch: py
         (["--type", "skill"], ["skills/clustering.py", "skills/normalize.py", "skills/qc.py"]),
         (["--module", "skills/qc"], ["skills/qc.py"]),
         (["--module", ".stato/plan.py"], ["plan.py"]),
-        (["--exclude", "memory"], ["context.py", "plan.py", "skills/clustering.py",
-                                   "skills/normalize.py", "skills/qc.py"]),
-        (["--type", "skill", "--module", "plan.py", "--exclude", "skills/qc"],
-         ["plan.py", "skills/clustering.py", "skills/normalize.py"]),
+        (
+            ["--exclude", "memory"],
+            [
+                "context.py",
+                "plan.py",
+                "skills/clustering.py",
+                "skills/normalize.py",
+                "skills/qc.py",
+            ],
+        ),
+        (
+            ["--type", "skill", "--module", "plan.py", "--exclude", "skills/qc"],
+            ["plan.py", "skills/clustering.py", "skills/normalize.py"],
+        ),
     ],
 )
-def test_filters_mark_partial(example: Path, run: Run, args: list[str], expected: list[str]) -> None:
+def test_filters_mark_partial(
+    example: Path, run: Run, args: list[str], expected: list[str]
+) -> None:
     res = run("snapshot", "--name", "f", "--force", *args)
     assert res.exit_code == 0, res.output
     assert paths(example / "f.stato") == expected
@@ -68,8 +90,13 @@ def test_filters_mark_partial(example: Path, run: Run, args: list[str], expected
 
 @pytest.mark.parametrize(
     "args",
-    [["--type", "protocol"], ["--module", "skills/nope"], ["--exclude", "protocol"],
-     ["--exclude", "skills/nope"], ["--type", "skill", "--exclude", "skill"]],
+    [
+        ["--type", "protocol"],
+        ["--module", "skills/nope"],
+        ["--exclude", "protocol"],
+        ["--exclude", "skills/nope"],
+        ["--type", "skill", "--exclude", "skill"],
+    ],
 )
 def test_filter_matching_nothing_fails(example: Path, run: Run, args: list[str]) -> None:
     res = run("snapshot", "--name", "f", "--force", *args)
@@ -88,7 +115,9 @@ def test_invalid_module_refuses_and_keeps_previous_archive(example: Path, run: R
     assert run("snapshot", "--name", "s", "--force").exit_code == 0
     before = (example / "s.stato").read_bytes()
     bad = example / ".stato" / "skills" / "broken.py"
-    bad.write_text('class Broken:\n    name = "b"\n    x = 1 / 0\n\n    def run(self):\n        pass\n')
+    bad.write_text(
+        'class Broken:\n    name = "b"\n    x = 1 / 0\n\n    def run(self):\n        pass\n'
+    )
     res = run("snapshot", "--name", "s", "--force")
     assert res.exit_code == 1
     assert "skills/broken.py" in res.output and "E005" in res.output
@@ -104,8 +133,10 @@ def test_template_resets_and_validates(example: Path, run: Run, tmp_path: Path) 
     plan = compile_source(arc.modules["plan.py"])
     assert plan.valid and {s["status"] for s in plan.fields["steps"]} == {"pending"}
     assert all("output" not in s for s in plan.fields["steps"])
-    assert plan.fields["decision_log"] == compile_source(
-        (example / ".stato/plan.py").read_text()).fields["decision_log"]
+    assert (
+        plan.fields["decision_log"]
+        == compile_source((example / ".stato/plan.py").read_text()).fields["decision_log"]
+    )
     mem = compile_source(arc.modules["memory.py"])
     assert mem.valid and mem.fields["phase"] == "init" and mem.fields.get("error_history", []) == []
     assert "prior_reflection" in mem.fields and "reflection" not in mem.fields
@@ -127,16 +158,24 @@ def test_slice_warns_or_follows_dependencies(example: Path, run: Run) -> None:
     assert "skills/normalize.py" in res.output and "--with-deps" in res.output
     assert paths(example / "one.stato") == ["skills/clustering.py"]
     assert read_archive(example / "one.stato").manifest.partial is True
-    res = run("slice", "--module", "skills/clustering", "--with-deps", "-o", "deps.stato", "--force")
+    res = run(
+        "slice", "--module", "skills/clustering", "--with-deps", "-o", "deps.stato", "--force"
+    )
     assert res.exit_code == 0, res.output
-    assert paths(example / "deps.stato") == ["skills/clustering.py", "skills/normalize.py", "skills/qc.py"]
+    assert paths(example / "deps.stato") == [
+        "skills/clustering.py",
+        "skills/normalize.py",
+        "skills/qc.py",
+    ]
     assert run("slice", "--module", "skills/missing", "--force").exit_code == 1
 
 
 def _leak(example: Path) -> Path:
     qc = example / ".stato" / "skills" / "qc.py"
     text = qc.read_text()
-    qc.write_text(text.replace('name = "qc_filtering"', f'name = "qc_filtering"\n    token = "{SECRET}"'))
+    qc.write_text(
+        text.replace('name = "qc_filtering"', f'name = "qc_filtering"\n    token = "{SECRET}"')
+    )
     assert compile_source(qc.read_text()).valid
     return qc
 

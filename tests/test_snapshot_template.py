@@ -48,7 +48,8 @@ def test_memory_reset() -> None:
 
 
 def test_skill_and_context_untouched() -> None:
-    skill = 'class Qc:\n    name = "qc"\n    lessons_learned = "x"\n\n    def run(self):\n        pass\n'
+    skill = 'class Qc:\n    name = "qc"\n    lessons_learned = "x"\n\n'
+    skill += "    def run(self):\n        pass\n"
     ctx = 'class ProjectContext:\n    project = "p"\n    description = "d"\n'
     for src in (skill, ctx):
         r = compile_source(src)
@@ -56,10 +57,7 @@ def test_skill_and_context_untouched() -> None:
 
 
 def test_plan_only_output_pair_and_computed_steps() -> None:
-    src = (
-        "class P:\n    name = 'p'\n    objective = 'o'\n"
-        "    steps = [{'output': 'x',}, ]\n"
-    )
+    src = "class P:\n    name = 'p'\n    objective = 'o'\n    steps = [{'output': 'x',}, ]\n"
     r = compile_source(src)
     # a step with no status goes through the materialized fallback
     out = template_source(src, "plan", r.fields)
@@ -75,14 +73,15 @@ def test_plan_only_output_pair_and_computed_steps() -> None:
 
 def test_memory_reflection_referenced_or_prior_present() -> None:
     src = (
-        'class WorkState:\n    phase = "x"\n    reflection = "r"\n'
-        '    summary = reflection + "!"\n'
+        'class WorkState:\n    phase = "x"\n    reflection = "r"\n    summary = reflection + "!"\n'
     )
     out, fields = reset(src)
     assert fields["prior_reflection"] == "r"
     assert fields["reflection"] == ""
     assert fields["summary"] == "!"  # derived fields follow the cleared reflection
-    src2 = 'class WorkState:\n    phase = "x"\n    prior_reflection = "old"\n    reflection = "new"\n'
+    src2 = (
+        'class WorkState:\n    phase = "x"\n    prior_reflection = "old"\n    reflection = "new"\n'
+    )
     _, fields2 = reset(src2)
     assert fields2["prior_reflection"] == "new"
 
@@ -99,18 +98,26 @@ _status = st.sampled_from(["pending", "running", "complete", "failed", "blocked"
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.tuples(_status, st.one_of(st.none(), st.text(max_size=30))), min_size=1, max_size=8),
+    st.lists(
+        st.tuples(_status, st.one_of(st.none(), st.text(max_size=30))), min_size=1, max_size=8
+    ),
     st.text(max_size=40),
 )
 def test_plan_reset_property(rows, log) -> None:  # type: ignore[no-untyped-def]
     steps = []
     for i, (status, output) in enumerate(rows, start=1):
-        step = {"id": i, "action": f"a{i}", "status": status, "depends_on": [i - 1] if i > 1 else []}
+        step = {
+            "id": i,
+            "action": f"a{i}",
+            "status": status,
+            "depends_on": [i - 1] if i > 1 else [],
+        }
         if output is not None:
             step["output"] = output
         steps.append(step)
-    src = render_module("AnalysisPlan", {"name": "p", "objective": "o", "steps": steps,
-                                         "decision_log": log})
+    src = render_module(
+        "AnalysisPlan", {"name": "p", "objective": "o", "steps": steps, "decision_log": log}
+    )
     out, fields = reset(src)
     assert [s["status"] for s in fields["steps"]] == ["pending"] * len(rows)
     assert [{k: v for k, v in s.items() if k not in ("status", "output")} for s in steps] == [

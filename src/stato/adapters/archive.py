@@ -57,9 +57,8 @@ def _check_info(src: Path | str, info: zipfile.ZipInfo) -> None:
         raise _refuse(src, f"member {name!r} is encrypted")
     if info.file_size > MAX_MEMBER_BYTES:
         raise _refuse(src, f"member {name!r} would unpack to {info.file_size} bytes (zip bomb?)")
-    if (
-        info.file_size > RATIO_FLOOR_BYTES
-        and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+    if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(
+        info.compress_size, 1
     ):
         ratio = info.file_size // max(info.compress_size, 1)
         raise _refuse(src, f"member {name!r} has compression ratio {ratio}:1 (zip bomb?)")
@@ -122,10 +121,12 @@ def read_archive(path: Path | str) -> Archive:
                 raise _refuse(src, f"member {name!r} is not listed in the manifest")
         modules: dict[str, str] = {}
         for entry in manifest.modules:
-            info = by_name.get(entry.path)
-            if info is None:
-                raise _refuse(src, f"module {entry.path!r} is in the manifest but not in the archive")
-            body = _read_member(src, zf, info, MAX_MEMBER_BYTES)
+            member = by_name.get(entry.path)
+            if member is None:
+                raise _refuse(
+                    src, f"module {entry.path!r} is in the manifest but not in the archive"
+                )
+            body = _read_member(src, zf, member, MAX_MEMBER_BYTES)
             if mf.sha256_text(body) != entry.sha256:
                 raise _refuse(src, f"checksum mismatch for {entry.path!r}; it was altered")
             modules[entry.path] = body

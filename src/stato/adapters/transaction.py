@@ -62,7 +62,8 @@ def recover(stato_dir: Path) -> list[str]:
         try:
             done = _roll_forward(stato_dir, journal)
         except (ValueError, KeyError, TypeError):
-            journal.unlink()  # a torn journal was never renamed into place; cannot happen, but stay safe
+            # A torn journal cannot be renamed into place; stay safe all the same.
+            journal.unlink()
     for leftover in stato_dir.glob(STAGE_PREFIX + "*"):
         shutil.rmtree(leftover, ignore_errors=True)  # staged but never committed: roll back
     (stato_dir / (JOURNAL + ".tmp")).unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""Template resets for ``snapshot --template``, done as source edits so the rest of the text stays."""
+"""Template resets for ``snapshot --template``, as source edits that keep the rest of the text."""
 
 from __future__ import annotations
 
@@ -21,9 +21,7 @@ def _assigns(cls: ast.ClassDef, name: str) -> list[ast.Assign | ast.AnnAssign]:
     for stmt in cls.body:
         if isinstance(stmt, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == name for t in stmt.targets
-        ):
-            found.append(stmt)
-        elif (
+        ) or (
             isinstance(stmt, ast.AnnAssign)
             and isinstance(stmt.target, ast.Name)
             and stmt.target.id == name
@@ -33,7 +31,7 @@ def _assigns(cls: ast.ClassDef, name: str) -> list[ast.Assign | ast.AnnAssign]:
 
 
 def _step_edits(source: str, steps: ast.expr) -> list[Edit] | None:
-    """Edits that set each literal step's status to pending and drop its output; None if not literal."""
+    """Edits setting each step's status to pending and dropping its output; None if not literal."""
     if not isinstance(steps, (ast.List, ast.Tuple)):
         return None
     pos = offsets(source)
@@ -46,7 +44,7 @@ def _step_edits(source: str, steps: ast.expr) -> list[Edit] | None:
         keys = [k.value for k in step.keys if isinstance(k, ast.Constant)]
         if "status" not in keys:
             return None  # leave it to the materialized fallback
-        for i, (key, value) in enumerate(zip(keys, step.values)):
+        for i, (key, value) in enumerate(zip(keys, step.values, strict=True)):
             if key == "status" and not (
                 isinstance(value, ast.Constant) and value.value == "pending"
             ):

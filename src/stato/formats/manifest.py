@@ -1,4 +1,4 @@
-"""The ``manifest.toml`` of a .stato archive: frozen records, strict parsing, deterministic dumping."""
+"""The ``manifest.toml`` of a .stato archive: frozen records, strict parsing, stable dumping."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,9 @@ def _check_policy(on_conflict: str) -> None:
         raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
 
 
-def _compile_incoming(texts: dict[str, str], types: dict[str, str | None]) -> dict[str, ValidationResult]:
+def _compile_incoming(
+    texts: dict[str, str], types: Mapping[str, str | None]
+) -> dict[str, ValidationResult]:
     return {p: compile_source(t, p, types.get(p)) for p, t in texts.items()}
 
 
@@ -122,29 +125,36 @@ def import_archive(
         raise StatoError(f"{Path(archive_path).name} holds no modules; nothing to import")
     types = {e.path: e.type for e in archive.manifest.modules}
     results = _compile_incoming(texts, types)
-    base = dict(archive=str(archive_path), name=archive.manifest.name, root=str(project),
-                on_conflict=on_conflict, dry_run=dry_run)
+    base = ImportResult(
+        archive=str(archive_path),
+        name=archive.manifest.name,
+        root=str(project),
+        on_conflict=on_conflict,
+        dry_run=dry_run,
+    )
     invalid = tuple(r for r in results.values() if not r.valid)
     if invalid:
-        return ImportResult(**base, invalid=invalid)  # type: ignore[arg-type]
+        return replace(base, invalid=invalid)
     with store.lock():
         transaction.recover(store.stato_dir)
         actions, to_write = plan_writes(store, texts, results, on_conflict)
         bad = _recheck(actions, to_write, types)
         if bad:
-            return ImportResult(**base, actions=tuple(actions), invalid=bad)  # type: ignore[arg-type]
+            return replace(base, actions=tuple(actions), invalid=bad)
         if dry_run or any(a.action == "conflict" for a in actions) or not to_write:
-            return ImportResult(**base, actions=tuple(actions))  # type: ignore[arg-type]
+            return replace(base, actions=tuple(actions))
         backups = [store.backup(a.dest) for a in actions if a.action == "replace"]
         written = transaction.commit(store.stato_dir, to_write)
-    return ImportResult(
-        **base, actions=tuple(actions), written=tuple(sorted(written)),  # type: ignore[arg-type]
+    return replace(
+        base,
+        actions=tuple(actions),
+        written=tuple(sorted(written)),
         backups=tuple(str(b) for b in backups if b is not None),
     )
 
 
 def _recheck(
-    actions: list[Planned], to_write: dict[str, str], types: dict[str, str | None]
+    actions: list[Planned], to_write: dict[str, str], types: Mapping[str, str | None]
 ) -> tuple[ValidationResult, ...]:
     """Renamed texts were edited (a new skill name); they must still compile clean."""
     out = []
@@ -174,7 +184,9 @@ def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | Non
     if module is None:
         if len(archive.modules) != 1:
             listing = ", ".join(archive.modules) or "none"
-            raise UsageError(f"{source.name} holds several modules; pick one with --module ({listing})")
+            raise UsageError(
+                f"{source.name} holds several modules; pick one with --module ({listing})"
+            )
         module = next(iter(archive.modules))
     rel = module_arg(module)
     if rel not in archive.modules:
@@ -184,7 +196,10 @@ def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | Non
 
 
 def graft(
-    root: Path | str, source: Path | str, module: str | None = None, on_conflict: str = "ask",
+    root: Path | str,
+    source: Path | str,
+    module: str | None = None,
+    on_conflict: str = "ask",
     dry_run: bool = False,
 ) -> ImportResult:
     """Add one module from an archive or a .py file, through the compiler and the store's gate."""
@@ -193,20 +208,29 @@ def graft(
     store = Store(project)
     rel, text, kind = _graft_source(Path(source), module)
     result = compile_source(text, rel, kind)
-    base = dict(archive=str(source), name=Path(source).stem, root=str(project),
-                on_conflict=on_conflict, dry_run=dry_run)
+    base = ImportResult(
+        archive=str(source),
+        name=Path(source).stem,
+        root=str(project),
+        on_conflict=on_conflict,
+        dry_run=dry_run,
+    )
     if not result.valid:
-        return ImportResult(**base, invalid=(result,))  # type: ignore[arg-type]
+        return replace(base, invalid=(result,))
     actions, to_write = plan_writes(store, {rel: text}, {rel: result}, on_conflict)
     bad = _recheck(actions, to_write, {rel: kind})
     if bad or dry_run or not to_write or actions[0].action == "conflict":
-        return ImportResult(**base, actions=tuple(actions), invalid=bad)  # type: ignore[arg-type]
-    (dest, new_text), = to_write.items()
+        return replace(base, actions=tuple(actions), invalid=bad)
+    ((dest, new_text),) = to_write.items()
     before = len(store.history(dest))
     store.save(dest, new_text, expected_type=kind)  # the gate: compile, back up, replace
     backups = store.history(dest)[before:]
-    return ImportResult(**base, actions=tuple(actions), written=(dest,),  # type: ignore[arg-type]
-                        backups=tuple(str(b) for b in backups))
+    return replace(
+        base,
+        actions=tuple(actions),
+        written=(dest,),
+        backups=tuple(str(b) for b in backups),
+    )
 
 
 @dataclass(frozen=True)

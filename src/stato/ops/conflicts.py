@@ -80,7 +80,7 @@ def plan_writes(
     results: dict[str, ValidationResult],
     on_conflict: str,
 ) -> tuple[list[Planned], dict[str, str]]:
-    """What each incoming module does under ``on_conflict``, and the texts to write by destination."""
+    """What each incoming module does under ``on_conflict``; the texts to write by destination."""
     from stato.core.render import set_field
 
     existing, names = _existing(store)

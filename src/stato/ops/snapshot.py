@@ -58,7 +58,9 @@ def created_now() -> str:
         try:
             return utc_iso(datetime.fromtimestamp(int(epoch), tz=timezone.utc))
         except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
+            ) from None
     return utc_iso(datetime.now(timezone.utc))
 
 
@@ -94,7 +96,9 @@ def select(
         else:
             hit = {module_arg(ex)} & chosen
         if not hit:
-            raise StatoError(f"--exclude {ex} matches no module being archived; nothing was written")
+            raise StatoError(
+                f"--exclude {ex} matches no module being archived; nothing was written"
+            )
         chosen -= hit
     if not chosen:
         raise StatoError("the filters leave no module to archive; nothing was written")
@@ -111,11 +115,16 @@ def load_modules(root: Path) -> tuple[dict[str, str], dict[str, ValidationResult
     return texts, {rel: compile_source(t, rel) for rel, t in texts.items()}
 
 
-def _scan(root: Path, texts: dict[str, str], sanitize: bool) -> tuple[dict[str, str], list[Any], list[str]]:
-    """Scan each text; with ``sanitize`` replace the findings' spans. Returns texts, findings, sanitized."""
+def _scan(
+    root: Path, texts: dict[str, str], sanitize: bool
+) -> tuple[dict[str, str], list[Any], list[str]]:
+    """Scan each text; with ``sanitize`` replace the findings' spans.
+
+    Returns the texts to archive, the findings left, and the paths that were sanitized.
+    """
     from stato.core.privacy import sanitize as redact
     from stato.core.privacy import scan_text
-    from stato.ops.scan import load_ignore
+    from stato.ops.scan import load_ignore  # type: ignore[import-untyped,unused-ignore]
 
     ignore = load_ignore(root)
     out = dict(texts)
@@ -150,7 +159,10 @@ def build_archive(
     if invalid:
         return SnapshotResult(**refuse, invalid=invalid)  # type: ignore[arg-type]
     if template:
-        texts = {p: template_source(t, results[p].module_type, results[p].fields) for p, t in texts.items()}
+        texts = {
+            p: template_source(t, results[p].module_type, results[p].fields)
+            for p, t in texts.items()
+        }
     changed: list[str] = []
     if not force:
         texts, findings, changed = _scan(root, texts, sanitize)
@@ -165,21 +177,29 @@ def build_archive(
                 broken.append(r)
                 continue
         version = r.fields.get("version")
-        entries.append(ModuleEntry.for_text(
-            rel, text, r.module_type or "skill", r.class_name or "Module",
-            version if isinstance(version, str) else None))
+        entries.append(
+            ModuleEntry.for_text(
+                rel,
+                text,
+                r.module_type or "skill",
+                r.class_name or "Module",
+                version if isinstance(version, str) else None,
+            )
+        )
     if broken:
         return SnapshotResult(**refuse, invalid=tuple(broken), sanitized=tuple(changed))  # type: ignore[arg-type]
     manifest = Manifest(name, created_now(), __version__, template, partial, tuple(entries))
     write_archive(dest, manifest, texts)
-    return SnapshotResult(dest, True, manifest, sanitized=tuple(changed), warnings=warnings,
-                          scanned=not force)
+    return SnapshotResult(
+        dest, True, manifest, sanitized=tuple(changed), warnings=warnings, scanned=not force
+    )
 
 
 def _check_name(name: str) -> None:
     if not NAME_RE.match(name):
         raise UsageError(
-            f"--name {name!r}: use letters, digits, '.', '_' and '-', starting with a letter or digit"
+            f"--name {name!r}: use letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit"
         )
 
 
@@ -201,13 +221,21 @@ def snapshot(
     texts, results = load_modules(root)
     chosen = select(results, modules, types, excludes)
     return build_archive(
-        root, {p: texts[p] for p in chosen}, {p: results[p] for p in chosen},
-        name=name, dest=Path(output) if output else root / f"{name}.stato", template=template,
-        partial=bool(modules or types or excludes), sanitize=sanitize, force=force,
+        root,
+        {p: texts[p] for p in chosen},
+        {p: results[p] for p in chosen},
+        name=name,
+        dest=Path(output) if output else root / f"{name}.stato",
+        template=template,
+        partial=bool(modules or types or excludes),
+        sanitize=sanitize,
+        force=force,
     )
 
 
-def dependencies(results: dict[str, ValidationResult], start: list[str]) -> tuple[list[str], list[str]]:
+def dependencies(
+    results: dict[str, ValidationResult], start: list[str]
+) -> tuple[list[str], list[str]]:
     """Project modules the chosen skills depend on, transitively; and the direct ones left out.
 
     A ``depends_on`` entry names another skill by its ``name`` or its file stem; entries naming
@@ -220,7 +248,7 @@ def dependencies(results: dict[str, ValidationResult], start: list[str]) -> tupl
             by_name.setdefault(Path(p).stem, p)
             if isinstance(name, str):
                 by_name[name] = p
-    closure, queue, missing = list(start), list(start), []
+    closure, queue = list(start), list(start)
     while queue:
         deps = results[queue.pop(0)].fields.get("depends_on")
         for dep in deps if isinstance(deps, list) else []:
@@ -267,7 +295,13 @@ def slice_project(
         name = Path(output).stem if output else f"{Path(chosen[0]).stem}-slice"
     _check_name(name)
     return build_archive(
-        root, {p: texts[p] for p in chosen}, {p: results[p] for p in chosen},
-        name=name, dest=Path(output) if output else root / f"{name}.stato", partial=True,
-        sanitize=sanitize, force=force, warnings=warnings,
+        root,
+        {p: texts[p] for p in chosen},
+        {p: results[p] for p in chosen},
+        name=name,
+        dest=Path(output) if output else root / f"{name}.stato",
+        partial=True,
+        sanitize=sanitize,
+        force=force,
+        warnings=warnings,
     )

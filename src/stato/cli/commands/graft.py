@@ -13,16 +13,31 @@ POLICIES = ("ask", "replace", "rename", "skip")
 
 @click.command("graft")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--module", default=None, metavar="PATH",
-              help="The module to take from an archive (e.g. skills/qc); for a .py file, "
-                   "where to put it (default: skills/FILE.py, or plan.py etc. by type).")
-@click.option("--on-conflict", type=click.Choice(POLICIES), default="ask", show_default=True,
-              help="When the path or the skill's name is taken: stop (ask), replace, rename, skip.")
+@click.option(
+    "--module",
+    default=None,
+    metavar="PATH",
+    help="The module to take from an archive (e.g. skills/qc); for a .py file, "
+    "where to put it (default: skills/FILE.py, or plan.py etc. by type).",
+)
+@click.option(
+    "--on-conflict",
+    type=click.Choice(POLICIES),
+    default="ask",
+    show_default=True,
+    help="When the path or the skill's name is taken: stop (ask), replace, rename, skip.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and show what would happen; write nothing.")
 @path_option
 @json_option
-def graft(source: Path, module: str | None, on_conflict: str, dry_run: bool, path: str | None,
-          as_json: bool) -> int:
+def graft(
+    source: Path,
+    module: str | None,
+    on_conflict: str,
+    dry_run: bool,
+    path: str | None,
+    as_json: bool,
+) -> int:
     """Add one module through the compiler and the store's gate.
 
     A conflict is a module at the same path or a skill with the same name. Code in the

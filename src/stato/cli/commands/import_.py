@@ -14,15 +14,31 @@ POLICIES = ("ask", "replace", "rename", "skip")
 @click.command("import")
 @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
 @path_option
-@click.option("--module", "modules", multiple=True, metavar="PATH",
-              help="Import only this module, e.g. skills/qc (repeatable).")
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="PATH",
+    help="Import only this module, e.g. skills/qc (repeatable).",
+)
 @click.option("--dry-run", is_flag=True, help="Check and show what would happen; write nothing.")
-@click.option("--on-conflict", type=click.Choice(POLICIES), default="ask", show_default=True,
-              help="A module that exists with different text: list it and stop (ask), back it up "
-                   "and replace it, write the new one beside it (rename), or keep it (skip).")
+@click.option(
+    "--on-conflict",
+    type=click.Choice(POLICIES),
+    default="ask",
+    show_default=True,
+    help="A module that exists with different text: list it and stop (ask), back it up "
+    "and replace it, write the new one beside it (rename), or keep it (skip).",
+)
 @json_option
-def import_(archive: Path, path: str | None, modules: tuple[str, ...], dry_run: bool,
-            on_conflict: str, as_json: bool) -> int:
+def import_(
+    archive: Path,
+    path: str | None,
+    modules: tuple[str, ...],
+    dry_run: bool,
+    on_conflict: str,
+    as_json: bool,
+) -> int:
     """Import modules from a .stato archive.
 
     Every module is checked (checksum, then compiler) before anything is written, and the

@@ -1,4 +1,4 @@
-"""`stato inspect FILE`: an archive's metadata and modules, without extracting or running anything."""
+"""`stato inspect FILE`: an archive's metadata and modules, nothing extracted or run."""
 
 from __future__ import annotations
 

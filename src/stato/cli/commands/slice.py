@@ -10,18 +10,47 @@ from stato.cli.options import json_option, path_option
 
 
 @click.command("slice")
-@click.option("--module", "modules", multiple=True, required=True, metavar="PATH",
-              help="A module to include, e.g. skills/normalize (repeatable).")
-@click.option("--with-deps", is_flag=True, help="Also include the project skills named in depends_on, transitively.")
-@click.option("--name", default=None, help="Archive name (default: the output's stem, or MODULE-slice).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Archive file (default: NAME.stato in the project folder).")
-@click.option("--sanitize", is_flag=True, help="Replace privacy findings with placeholders in the archive only.")
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    required=True,
+    metavar="PATH",
+    help="A module to include, e.g. skills/normalize (repeatable).",
+)
+@click.option(
+    "--with-deps",
+    is_flag=True,
+    help="Also include the project skills named in depends_on, transitively.",
+)
+@click.option(
+    "--name", default=None, help="Archive name (default: the output's stem, or MODULE-slice)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Archive file (default: NAME.stato in the project folder).",
+)
+@click.option(
+    "--sanitize",
+    is_flag=True,
+    help="Replace privacy findings with placeholders in the archive only.",
+)
 @click.option("--force", is_flag=True, help="Skip the privacy scan.")
 @path_option
 @json_option
-def slice_(modules: tuple[str, ...], with_deps: bool, name: str | None, output: Path | None,
-           sanitize: bool, force: bool, path: str | None, as_json: bool) -> int:
+def slice_(
+    modules: tuple[str, ...],
+    with_deps: bool,
+    name: str | None,
+    output: Path | None,
+    sanitize: bool,
+    force: bool,
+    path: str | None,
+    as_json: bool,
+) -> int:
     """Archive chosen modules (always marked partial), privacy-scanned like snapshot.
 
     A depends_on entry naming another skill of the project is a warning, or is followed
@@ -29,8 +58,15 @@ def slice_(modules: tuple[str, ...], with_deps: bool, name: str | None, output: 
     """
     from stato.ops.snapshot import slice_project
 
-    res = slice_project(path or ".", modules, with_deps=with_deps, name=name, output=output,
-                        sanitize=sanitize, force=force)
+    res = slice_project(
+        path or ".",
+        modules,
+        with_deps=with_deps,
+        name=name,
+        output=output,
+        sanitize=sanitize,
+        force=force,
+    )
     if as_json:
         from stato.cli.console import emit_json
 

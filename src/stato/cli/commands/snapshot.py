@@ -10,23 +10,60 @@ from stato.cli.options import json_option, path_option
 
 
 @click.command("snapshot")
-@click.option("--name", required=True, help="Archive name (letters, digits, . _ -); the default file is NAME.stato.")
+@click.option(
+    "--name",
+    required=True,
+    help="Archive name (letters, digits, . _ -); the default file is NAME.stato.",
+)
 @click.option("--template", is_flag=True, help="Reset plan progress and working memory for reuse.")
-@click.option("--type", "types", multiple=True, metavar="TYPE",
-              help="Only modules of this type: skill, plan, memory, context, protocol (repeatable).")
-@click.option("--module", "modules", multiple=True, metavar="PATH",
-              help="Only this module, e.g. skills/qc (repeatable; adds to --type).")
-@click.option("--exclude", "excludes", multiple=True, metavar="TYPE|PATH",
-              help="Leave out a type or a module (repeatable).")
-@click.option("--sanitize", is_flag=True, help="Replace privacy findings with placeholders in the archive only.")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help="Only modules of this type: skill, plan, memory, context, protocol (repeatable).",
+)
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="PATH",
+    help="Only this module, e.g. skills/qc (repeatable; adds to --type).",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="TYPE|PATH",
+    help="Leave out a type or a module (repeatable).",
+)
+@click.option(
+    "--sanitize",
+    is_flag=True,
+    help="Replace privacy findings with placeholders in the archive only.",
+)
 @click.option("--force", is_flag=True, help="Skip the privacy scan.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Archive file (default: NAME.stato in the project folder).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Archive file (default: NAME.stato in the project folder).",
+)
 @path_option
 @json_option
-def snapshot(name: str, template: bool, types: tuple[str, ...], modules: tuple[str, ...],
-             excludes: tuple[str, ...], sanitize: bool, force: bool, output: Path | None,
-             path: str | None, as_json: bool) -> int:
+def snapshot(
+    name: str,
+    template: bool,
+    types: tuple[str, ...],
+    modules: tuple[str, ...],
+    excludes: tuple[str, ...],
+    sanitize: bool,
+    force: bool,
+    output: Path | None,
+    path: str | None,
+    as_json: bool,
+) -> int:
     """Export the project's modules as one .stato archive (a zip with manifest.toml).
 
     Every module must validate. The privacy scanner runs first: findings stop the snapshot
@@ -36,8 +73,17 @@ def snapshot(name: str, template: bool, types: tuple[str, ...], modules: tuple[s
     """
     from stato.ops.snapshot import snapshot as run
 
-    res = run(path or ".", name, template=template, types=types, modules=modules,
-              excludes=excludes, sanitize=sanitize, force=force, output=output)
+    res = run(
+        path or ".",
+        name,
+        template=template,
+        types=types,
+        modules=modules,
+        excludes=excludes,
+        sanitize=sanitize,
+        force=force,
+        output=output,
+    )
     if as_json:
         from stato.cli.console import emit_json
 

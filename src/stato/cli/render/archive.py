@@ -29,7 +29,7 @@ def table(headers: Sequence[str], rows: list[list[str]]) -> None:
         return
     widths = [max(len(r[i]) for r in [list(headers), *rows]) for i in range(len(headers))]
     for r in [list(headers), *rows]:
-        echo("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        echo("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
 
 
 def diagnostics(results: Sequence[ValidationResult], err: bool = False) -> None:
@@ -53,17 +53,23 @@ def snapshot(res: SnapshotResult, verb: str = "snapshot") -> None:
         echo(f"warning: {w}", err=True)
     if res.invalid:
         what = "after --sanitize or --template" if (res.sanitized or not res.findings) else ""
-        echo(f"Refusing the {verb}: {len(res.invalid)} module(s) do not validate {what}".rstrip()
-             + "; fix them (stato validate) or leave them out with --exclude:")
+        echo(
+            f"Refusing the {verb}: {len(res.invalid)} module(s) do not validate {what}".rstrip()
+            + "; fix them (stato validate) or leave them out with --exclude:"
+        )
         diagnostics(res.invalid)
     elif res.findings:
         if res.sanitized:
-            echo(f"Refusing the {verb}: findings survived --sanitize in {', '.join(res.sanitized)}:")
+            echo(
+                f"Refusing the {verb}: findings survived --sanitize in {', '.join(res.sanitized)}:"
+            )
         else:
             echo(f"Refusing the {verb}: the privacy scan found {len(res.findings)} item(s):")
         findings(res.findings)
-        echo("Remove them, list false positives in .statoignore, or rerun with --sanitize "
-             "(or --force to skip the scan).")
+        echo(
+            "Remove them, list false positives in .statoignore, or rerun with --sanitize "
+            "(or --force to skip the scan)."
+        )
     if not res.written or res.manifest is None:
         echo(f"No archive written; {res.output} is unchanged.")
         return
@@ -96,8 +102,14 @@ def inspect(res: InspectResult) -> None:
         echo(f"{len(res.modules)} module(s), all valid.")
 
 
-_VERBS = {"add": "add", "replace": "replace", "rename": "rename", "skip": "skip",
-          "unchanged": "unchanged", "conflict": "CONFLICT"}
+_VERBS = {
+    "add": "add",
+    "replace": "replace",
+    "rename": "rename",
+    "skip": "skip",
+    "unchanged": "unchanged",
+    "conflict": "CONFLICT",
+}
 
 
 def imported(res: ImportResult, verb: str = "import") -> None:
@@ -117,8 +129,10 @@ def imported(res: ImportResult, verb: str = "import") -> None:
     conflicts = res.conflicts
     written = sum(a.action in ("add", "replace", "rename") for a in res.actions)
     if conflicts:
-        echo(f"{len(conflicts)} conflict(s); nothing was written. Choose --on-conflict "
-             "replace, rename or skip.")
+        echo(
+            f"{len(conflicts)} conflict(s); nothing was written. Choose --on-conflict "
+            "replace, rename or skip."
+        )
     elif res.dry_run:
         echo(f"Dry run: would write {written} module(s); nothing was written.")
     elif not written:
