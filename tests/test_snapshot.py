@@ -181,7 +181,6 @@ def _leak(example: Path) -> Path:
 
 
 def test_privacy_findings_stop_snapshot(example: Path, run: Run) -> None:
-    pytest.importorskip("stato.ops.scan")
     _leak(example)
     res = run("snapshot", "--name", "p")
     assert res.exit_code == 1
@@ -190,7 +189,6 @@ def test_privacy_findings_stop_snapshot(example: Path, run: Run) -> None:
 
 
 def test_sanitize_changes_archive_only(example: Path, run: Run) -> None:
-    pytest.importorskip("stato.ops.scan")
     qc = _leak(example)
     original = qc.read_bytes()
     res = run("snapshot", "--name", "p", "--sanitize")
@@ -207,3 +205,23 @@ def test_force_skips_scan(example: Path, run: Run) -> None:
     res = run("snapshot", "--name", "p", "--force")
     assert res.exit_code == 0
     assert SECRET in read_archive(example / "p.stato").modules["skills/qc.py"]
+
+
+def test_statoignore_applies_to_snapshot(example: Path, run: Run) -> None:
+    _leak(example)
+    assert run("snapshot", "--name", "p").exit_code == 1
+    with (example / ".stato" / ".statoignore").open("a") as fh:
+        fh.write("ghp_aB3dE5*\n")
+    res = run("snapshot", "--name", "p")
+    assert res.exit_code == 0, res.output
+    assert SECRET in read_archive(example / "p.stato").modules["skills/qc.py"]
+
+
+def test_template_snapshot_is_scanned_after_resets(example: Path, run: Run) -> None:
+    plan = example / ".stato" / "plan.py"
+    plan.write_text(
+        plan.read_text().replace("scran normalization applied", "see /home/alice/run.log")
+    )
+    assert run("snapshot", "--name", "a").exit_code == 1  # the output names a home folder
+    res = run("snapshot", "--name", "t", "--template")  # ...which the template drops
+    assert res.exit_code == 0, res.output

@@ -236,7 +236,7 @@ def snapshot(
 def dependencies(
     results: dict[str, ValidationResult], start: list[str]
 ) -> tuple[list[str], list[str]]:
-    """Project modules the chosen skills depend on, transitively; and the direct ones left out.
+    """Project modules the chosen skills depend on, transitively; and warnings for those left out.
 
     A ``depends_on`` entry names another skill by its ``name`` or its file stem; entries naming
     nothing in the project (packages such as "scanpy") are ignored.
@@ -248,22 +248,29 @@ def dependencies(
             by_name.setdefault(Path(p).stem, p)
             if isinstance(name, str):
                 by_name[name] = p
+
+    def deps_of(path: str) -> list[tuple[str, str]]:
+        deps = results[path].fields.get("depends_on")
+        found = [
+            (d, by_name[d])
+            for d in (deps if isinstance(deps, list) else [])
+            if isinstance(d, str) and d in by_name
+        ]
+        return [(d, target) for d, target in found if target != path]
+
     closure, queue = list(start), list(start)
     while queue:
-        deps = results[queue.pop(0)].fields.get("depends_on")
-        for dep in deps if isinstance(deps, list) else []:
-            target = by_name.get(dep) if isinstance(dep, str) else None
-            if target and target not in closure:
+        for _, target in deps_of(queue.pop(0)):
+            if target not in closure:
                 closure.append(target)
                 queue.append(target)
-    direct = {
-        by_name[d]
+    warnings = [
+        f"{p} depends on {d!r} ({target}), which is not in the slice; add --with-deps to include it"
         for p in start
-        for d in (results[p].fields.get("depends_on") or [])
-        if isinstance(d, str) and d in by_name
-    }
-    missing = sorted(direct - set(start))
-    return sorted(closure), missing
+        for d, target in deps_of(p)
+        if target not in start
+    ]
+    return sorted(closure), warnings
 
 
 def slice_project(
@@ -286,11 +293,8 @@ def slice_project(
     warnings: tuple[str, ...] = ()
     if with_deps:
         chosen = closure
-    elif missing:
-        warnings = tuple(
-            f"the slice depends on {m}, which is not in it; add --with-deps to include it"
-            for m in missing
-        )
+    else:
+        warnings = tuple(missing)
     if name is None:
         name = Path(output).stem if output else f"{Path(chosen[0]).stem}-slice"
     _check_name(name)
