@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -350,3 +351,70 @@ def test_install_unknown_package_names_the_registries(url: str, project: Path) -
         install(project, "nope", url)
     with pytest.raises(RegistryError, match="available versions: 1.0.0"):
         install(project, "qc-kit@2.0.0", url)
+
+
+@pytest.mark.slow
+def test_snapshot_publish_serve_install_end_to_end(tmp_path: Path) -> None:
+    """The whole path with real processes: snapshot, publish, serve over HTTP, install."""
+
+    def stato(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "STATO_REGISTRY": ""}
+        return subprocess.run(
+            [sys.executable, "-m", "stato", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+
+    source, target, site = tmp_path / "source", tmp_path / "target", tmp_path / "site"
+    assert stato("init", "--path", str(source), "--example").returncode == 0
+    assert stato("init", "--path", str(target)).returncode == 0
+    archive = tmp_path / "scrna-expert.stato"
+    made = stato(
+        "snapshot",
+        "--name",
+        "scrna-expert",
+        "--type",
+        "skill",
+        "--output",
+        str(archive),
+        "--path",
+        str(source),
+    )
+    assert made.returncode == 0, made.stderr
+    published = stato(
+        "registry",
+        "publish",
+        str(archive),
+        "--to",
+        str(site / "reg"),
+        "--version",
+        "2.0.0",
+        "--tag",
+        "scrna-seq",
+        "--path",
+        str(source),
+    )
+    assert published.returncode == 0, published.stderr
+    server, address = serve(site)
+    try:
+        found = stato("registry", "search", "scrna", "--json", "--registry", address + "reg")
+        installed = stato(
+            "registry",
+            "install",
+            "scrna-expert@2.0.0",
+            "--registry",
+            address + "reg",
+            "--path",
+            str(target),
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [p["name"] for p in json.loads(found.stdout)["packages"]] == ["scrna-expert"]
+    assert installed.returncode == 0, installed.stderr
+    skills = source / ".stato" / "skills"
+    for module in skills.iterdir():
+        if module.suffix == ".py":
+            assert (target / ".stato" / "skills" / module.name).read_text() == module.read_text()

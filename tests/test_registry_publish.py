@@ -11,7 +11,8 @@ import tomllib
 
 from stato.errors import RegistryError, UsageError
 from stato.formats.registry_index import parse_index
-from stato.ops.registry_publish import publish, read_ignore
+from stato.ops.registry_publish import publish
+from stato.ops.scan import load_ignore
 from tests.test_registry_http import make_archive, skill
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -74,13 +75,13 @@ def test_statoignore_suppresses_a_false_positive(tmp_path: Path) -> None:
     root = tmp_path / "proj"
     (root / ".stato").mkdir(parents=True)
     (root / ".stato" / ".statoignore").write_text(f"# known test key\n{FAKE_KEY}\n")
-    assert read_ignore(root) == (FAKE_KEY,)
+    assert load_ignore(root) == [FAKE_KEY]
     leaky = make_archive(
         tmp_path / "leak.stato",
         "leak",
         {"a": skill("A", "a-skill", [], f"use key {FAKE_KEY} for the bucket")},
     )
-    assert publish(leaky, tmp_path / "reg", ignore=read_ignore(root), now=NOW).entry.modules == 1
+    assert publish(leaky, tmp_path / "reg", ignore=load_ignore(root), now=NOW).entry.modules == 1
 
 
 def test_invalid_module_is_refused(tmp_path: Path) -> None:

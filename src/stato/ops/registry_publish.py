@@ -45,18 +45,6 @@ class PublishResult:
         }
 
 
-def read_ignore(root: Path | None) -> tuple[str, ...]:
-    """The patterns of a project's .statoignore, in .stato/ or the root (none without a project)."""
-    patterns: list[str] = []
-    for path in [root / ".stato" / ".statoignore", root / ".statoignore"] if root else []:
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            continue
-        patterns += [s for line in lines if (s := line.strip()) and not s.startswith("#")]
-    return tuple(dict.fromkeys(patterns))
-
-
 def _write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temp file beside ``path``; the caller renames it into place."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

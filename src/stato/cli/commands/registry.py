@@ -165,6 +165,7 @@ def install(
 @click.option("--description", help="One line about the package.")
 @click.option("--author", help="Who publishes it.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@_path_option("Project whose .statoignore the privacy scan honours.")
 @_json_option
 def publish(
     archive: Path,
@@ -174,11 +175,12 @@ def publish(
     description: str | None,
     author: str | None,
     tags: tuple[str, ...],
+    path: Path,
     as_json: bool,
 ) -> None:
     """Privacy-scan ARCHIVE, copy it into a registry folder and update index.toml."""
     from stato.ops.registry_publish import publish as run
-    from stato.ops.registry_publish import read_ignore
+    from stato.ops.scan import load_ignore
 
     result = run(
         archive,
@@ -188,7 +190,7 @@ def publish(
         description=description,
         author=author,
         tags=list(tags) if tags else None,
-        ignore=read_ignore(_root(Path("."))),
+        ignore=load_ignore(root) if (root := _root(path)) else (),
     )
     if as_json:
         from stato.cli.console import emit_json
