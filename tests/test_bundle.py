@@ -304,3 +304,18 @@ def test_outside_a_project_or_missing_file_is_one_error(
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and "not a file" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_two_bundle_skills_with_one_name_refuse_the_second(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    skill = ('class S:\n    """S."""\n    name = "qc"\n\n    @staticmethod\n'
+             '    def run(**kwargs: object) -> object:\n        return kwargs\n')
+    text = f"SKILLS = {{'qc': {skill!r}, 'qc_again': {skill!r}}}\n"
+    (project / "b.py").write_text(text, encoding="utf-8")
+    result = run("import-bundle", "b.py", "--no-bridge")
+    assert result.exit_code == 1
+    assert "E011" in result.stderr and "SKILLS['qc']" in result.stderr
+    assert (project / ".stato/skills/qc.py").is_file()
+    assert not (project / ".stato/skills/qc_again.py").exists()
+    assert run("validate", ".stato", "--check").exit_code == 0

@@ -98,6 +98,7 @@ def import_bundle(
     """
     from stato.adapters.store import Store
     from stato.core.compiler import compile_source
+    from stato.core.diagnostics import make
     from stato.ops.project import find_root
 
     root = find_root(path)
@@ -106,6 +107,7 @@ def import_bundle(
         _bridges(root, platforms, check_only=True)
     store = Store(root)
     skills = _skill_paths(root)
+    named: dict[str, str] = {}  # skill name -> the bundle key that brought it
     modules: list[BundleModule] = []
     for entry in bundle.entries:
         result = compile_source(entry.source, entry.rel, entry.module_type)
@@ -113,9 +115,16 @@ def import_bundle(
             modules.append(BundleModule(entry.key, entry.rel, "refused", result))
             continue
         name = result.fields.get("name")
-        if entry.module_type == "skill" and isinstance(name, str) and name in skills:
-            # The project already has this skill under another file name: update that file.
-            entry = replace(entry, rel=skills[name])
+        if entry.module_type == "skill" and isinstance(name, str):
+            if name in named:  # two skills of one name would make the project invalid (E011)
+                clash = make("E011", result.field_lines.get("name"), name=name, other=named[name])
+                modules.append(BundleModule(entry.key, entry.rel, "refused",
+                                            result.with_diagnostics((clash,))))
+                continue
+            named[name] = entry.key
+            if name in skills:
+                # The project already has this skill under another file name: update that file.
+                entry = replace(entry, rel=skills[name])
         old = store.read(entry.rel) if store.exists(entry.rel) else None
         status = ("created" if old is None
                   else "unchanged" if old == result.corrected_source else "updated")
