@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,8 @@ def publish(
     from filelock import FileLock
 
     from stato.adapters.archive import read_archive
+    from stato.formats.manifest import utc_iso
+    from stato.ops.snapshot import created_now
 
     archive = read_archive(archive_path)  # hostile-safe: checks members and checksums
     name = (name or archive.manifest.name).lower()
@@ -152,7 +154,7 @@ def publish(
             if tags is not None
             else (base.tags if base else tuple(dict.fromkeys(declared))[:MAX_TAGS]),
             modules=len(archive.modules),
-            updated=(now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            updated=utc_iso(now) if now else created_now(),  # SOURCE_DATE_EPOCH honoured
             url=f"{name}-{version}.stato",
             sha256=hashlib.sha256(data).hexdigest(),
         )
