@@ -15,8 +15,9 @@ _MARK = {"added": "+", "removed": "-", "changed": "~"}
 _STYLE = {"+": "green", "-": "red", "~": "yellow", "@": "cyan"}
 
 
-def _out(line: str) -> None:
-    mark = line.lstrip()[:1]
+def _out(line: str, mark: str = "") -> None:
+    """One line, coloured by its mark on a terminal (the mark is given: text may start with -)."""
+    mark = mark or line[:1]
     if is_tty() and mark in _STYLE:
         console().print(line, style=_STYLE[mark], markup=False, highlight=False)
     else:
@@ -75,7 +76,12 @@ def _steps(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
 
     before, after = {s["id"]: s for s in old}, {s["id"]: s for s in new}
     out = [f"- step {i!r}: {_short(s.get('action'))}" for i, s in before.items() if i not in after]
-    out += [f"+ step {i!r}: {_short(s)}" for i, s in after.items() if i not in before]
+    out += [
+        f"+ step {i!r}: {_short(s.get('action'))} ({s.get('status', 'pending')}), "
+        f"depends_on {_short(s.get('depends_on', []), 30)}"
+        for i, s in after.items()
+        if i not in before
+    ]
     for i, s in before.items():
         t = after.get(i)
         if t is None or canon(s) == canon(t):
@@ -89,20 +95,21 @@ def _steps(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def _change(c: FieldChange) -> list[str]:
+def _change(c: FieldChange) -> list[tuple[str, str]]:
+    """(mark, line) pairs for one field change; detail lines carry their own mark."""
     mark = _MARK.get(c.kind, "~")
     if c.field == "source":
-        return ["~ source text differs (comments, layout or code outside the class)"]
+        return [("~", "~ source text differs (comments, layout or code outside the class)")]
     if c.field.endswith("()") and c.kind != "changed":
-        return [f"{mark} method {c.field}"]
+        return [(mark, f"{mark} method {c.field}")]
     if c.kind == "added":
-        return [f"+ {c.field} = {_short(c.new)}"]
+        return [("+", f"+ {c.field} = {_short(c.new)}")]
     if c.kind == "removed":
-        return [f"- {c.field} = {_short(c.old)}"]
+        return [("-", f"- {c.field} = {_short(c.old)}")]
     detail = _detail(c.old, c.new)
     if detail:
-        return [f"{mark} {c.field}:"] + ["    " + d for d in detail]
-    return [f"{mark} {c.field}: {_short(c.old)} -> {_short(c.new)}"]
+        return [(mark, f"{mark} {c.field}:")] + [(d[:1], "    " + d) for d in detail]
+    return [(mark, f"{mark} {c.field}: {_short(c.old)} -> {_short(c.new)}")]
 
 
 def _module(d: ModuleDiff, brief: bool, header: bool) -> None:
@@ -113,8 +120,8 @@ def _module(d: ModuleDiff, brief: bool, header: bool) -> None:
     if header:
         echo(f"{d.path}:")
     for c in d.changes:
-        for line in _change(c):
-            _out(f"  {line}" if header else line)
+        for mark, line in _change(c):
+            _out(f"  {line}" if header else line, mark)
 
 
 def report(rep: DiffReport, brief: bool = False) -> None:
