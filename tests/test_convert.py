@@ -381,3 +381,15 @@ def test_import_lines_are_not_prose() -> None:
 def test_convert_outside_a_project_says_to_init(tmp_path: Path, run: Callable[..., Result]) -> None:
     result = run("convert", str(FIXTURES["claude"]))
     assert result.exit_code == 1 and "stato init" in result.stderr
+
+
+def test_a_made_up_description_gives_way_to_a_real_one(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    assert run("convert", str(FIXTURES["agents"])).exit_code == 0  # AGENTS.md has no intro
+    ctx = project / ".stato/context.py"
+    assert "Project converted from" in ctx.read_text()
+    result = run("convert", str(FIXTURES["copilot"]))
+    assert result.exit_code == 0 and "kept yours" not in result.output
+    fields = compile_source(ctx.read_text(), "context.py").fields
+    assert fields["description"].startswith("This repository is a Go service")

@@ -33,6 +33,14 @@ ABOUT_FILE = re.compile(r"\bthis (file|document)\b", re.I)
 _BOLD_LEAD = re.compile(r"\A\*\*(.+?)\*\*\s*[:\-\u2014]?\s*(.*)\Z")
 
 
+PLACEHOLDER = "Project converted from "  # a context description when the file gave none
+
+
+def is_placeholder(field: str, value: object) -> bool:
+    """True for a value stato made up (a later conversion may replace it with real text)."""
+    return field == "description" and isinstance(value, str) and value.startswith(PLACEHOLDER)
+
+
 def _label(section: Section) -> str:
     return " / ".join(section.path)
 
@@ -139,7 +147,7 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
         description = description or str(doc.front_matter.get("description") or "")
     if not (description or conventions or notes or done or tasks or issues or phase):
         return []  # nothing a person wrote: only imports, or stato's own block
-    description = description or f"Project converted from {origin}"
+    description = description or f"{PLACEHOLDER}{origin}"
     context: dict[str, Any] = {"project": project or "project", "description": description}
     if conventions:
         context["conventions"] = dedupe(conventions)

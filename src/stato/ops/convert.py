@@ -152,6 +152,7 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
     from stato.core.compiler import compile_source
     from stato.core.merge import merge_module, strategy
     from stato.core.render import set_field
+    from stato.formats.convert import is_placeholder
 
     before = compile_source(old, rel)
     if not before.valid:
@@ -168,8 +169,15 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
                       if b.strip() and b.strip() not in mine]
             if blocks:
                 text = set_field(text, name, "\n\n".join([mine.rstrip(), *blocks]))
+    replaced = set()
+    for name, value in after.fields.items():
+        mine = before.fields.get(name)
+        if is_placeholder(name, mine) and not is_placeholder(name, value):
+            text = set_field(text, name, value)  # stato's own stand-in gives way to real text
+            replaced.add(name)
     kept.update(c.where.split(".")[0].split("[")[0] for c in merged.conflicts
-                if c.where not in _QUIET and c.where not in _APPEND_TEXT)
+                if c.where not in _QUIET and c.where not in _APPEND_TEXT
+                and c.where not in replaced)
     return text
 
 

@@ -17,7 +17,8 @@ def _note(change: ModuleChange) -> str:
     if change.action != "unchanged" and change.added:
         parts.append("adds " + ", ".join(change.added))
     if change.kept:
-        parts.append("kept yours: " + ", ".join(change.kept))
+        whose = "the first file's" if change.action == "create" else "yours"
+        parts.append(f"kept {whose}: " + ", ".join(change.kept))
     advice = [d.code for d in change.result.diagnostics if d.severity != "error"]
     if advice:
         parts.append(" ".join(sorted(set(advice))))
