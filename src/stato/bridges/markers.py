@@ -78,12 +78,13 @@ def upsert(existing: str | None, body: str, header: str = "") -> str:
     """
     if existing is None:
         return header + wrap(body)
-    newline = _newline(existing)
-    block = wrap(body, newline)
     span = find_block(existing)
     if span is not None:
+        # Keep the line endings the block already has, so a rerun reproduces it exactly.
+        block = wrap(body, _newline(existing[span[0] : span[1]]))
         return existing[: span[0]] + block + existing[span[1] :]
     if not existing:
-        return block
-    separator = "" if existing.endswith(("\n", "\r")) else newline
-    return existing + separator + newline + block
+        return wrap(body)
+    newline = _newline(existing)
+    separator = "" if existing.endswith("\n") else newline
+    return existing + separator + newline + wrap(body, newline)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stato.bridges import markers, render, skills, targets
-from stato.bridges.summary import Summary, summarize
+from stato.bridges.summary import Summary
 from stato.errors import StatoError, UsageError
 
 CHANGED = ("created", "updated")
@@ -144,10 +144,10 @@ def _write_all(root: Path, changes: list[tuple[str, str | None, str]]) -> None:
         raise
 
 
-def load_summary(root: Path) -> Summary:
-    from stato.ops.project import load_project
+def load_summary(root: Path, *, save: bool = True) -> Summary:
+    from stato.ops.resume import project_summary
 
-    return summarize(load_project(root).modules)
+    return project_summary(root, save=save)
 
 
 def select(platforms: Iterable[str] | str) -> tuple[targets.Target, ...]:
@@ -173,7 +173,7 @@ def write_bridges(root: Path, platforms: Iterable[str] | str, *, check: bool = F
     """
     root = Path(root)
     chosen = select(platforms)
-    summary = summary if summary is not None else load_summary(root)
+    summary = summary if summary is not None else load_summary(root, save=not check)
     body = render.render_body(summary)
     plan = _plan(root, chosen, summary, body, link)
     files: list[BridgeFile] = []

@@ -62,11 +62,29 @@ def _notes(s: Summary) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def resume(root: Path) -> ResumeResult:
-    """Compile the project once (nothing is run) and recap what is valid."""
+def project_summary(root: Path, *, save: bool = True) -> Summary:
+    """The project's summary: from the cache when no module changed, else compiled (never run).
+
+    ``save`` False reads the cache but never writes it (for commands that promise to write
+    nothing, like `stato bridge --check`).
+    """
+    from stato.bridges import cache
+
+    key = cache.fingerprint(root)
+    hit = cache.load(root, key)
+    if hit is not None:
+        return hit
     from stato.ops.project import load_project
 
     summary = summarize(load_project(Path(root)).modules)
+    if save:
+        cache.save(root, key, summary)
+    return summary
+
+
+def resume(root: Path) -> ResumeResult:
+    """Recap what is valid in the project; the notes say what is missing or invalid."""
+    summary = project_summary(Path(root))
     return ResumeResult(Path(root), summary, _notes(summary))
 
 

@@ -1,0 +1,143 @@
+"""A cache of the project summary for the hook path, keyed by every module file's size and mtime.
+
+`stato resume --brief` runs at every agent session start; compiling every module each time
+costs ~0.3 ms per module. When no module changed since the last run, the summary is read from
+.stato/.cache/summary.json instead (plain JSON: reading it never runs anything). Any change to a
+module file, to the set of files, or to stato's own compiler invalidates the whole entry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from stato import __version__
+from stato.bridges.summary import (
+    ContextView,
+    InvalidView,
+    MemoryView,
+    PlanView,
+    SkillView,
+    StepView,
+    Summary,
+)
+
+CACHE = Path(".stato") / ".cache" / "summary.json"
+# Same rule as stato.adapters.store (SKIP_DIRS and dot-folders hold no modules); not imported,
+# because importing the store loads the compiler, which is what a cache hit avoids.
+_SKIP = frozenset({".history", "prompts", ".staging", "__pycache__"})
+# A file written within this window of the cache may change again in the same mtime tick;
+# such a project is not cached (the "racy timestamp" problem).
+_RACY_NS = 2_000_000_000
+_TAG_TUPLE, _TAG_SET, _TAG_DICT = "\x00t", "\x00s", "\x00d"
+
+
+def _walk(folder: Path, rel: str, out: list[tuple[str, int, int]]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in _SKIP and not entry.name.startswith("."):
+                    _walk(Path(entry.path), f"{rel}{entry.name}/", out)
+            elif entry.name.endswith(".py") and entry.is_file():
+                st = entry.stat()
+                out.append((rel + entry.name, st.st_size, st.st_mtime_ns))
+
+
+def fingerprint(root: Path) -> list[Any]:
+    """Every module's (path, size, mtime_ns), plus stato's version and compiler files' mtimes."""
+    files: list[tuple[str, int, int]] = []
+    stato_dir = Path(root) / ".stato"
+    if stato_dir.is_dir():
+        _walk(stato_dir, "", files)
+    pkg = Path(__file__).resolve().parent.parent
+    code = [p.stat().st_mtime_ns for p in sorted((pkg / "core").glob("*.py"))]
+    code.append((pkg / "bridges" / "summary.py").stat().st_mtime_ns)
+    return [__version__, max(code, default=0), sorted(files)]
+
+
+def _enc(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return {_TAG_TUPLE: [_enc(v) for v in value]}
+    if isinstance(value, list):
+        return [_enc(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return {_TAG_SET: [_enc(v) for v in value]}
+    if isinstance(value, dict):
+        if all(isinstance(k, str) and not k.startswith("\x00") for k in value):
+            return {k: _enc(v) for k, v in value.items()}
+        return {_TAG_DICT: [[_enc(k), _enc(v)] for k, v in value.items()]}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(type(value).__name__)  # bytes, complex, ...: not cached
+
+
+def _dec(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        ((key, value),) = obj.items()
+        if key == _TAG_TUPLE:
+            return tuple(value)
+        if key == _TAG_SET:
+            return set(value)  # unhashable members raise TypeError: treated as a miss
+        if key == _TAG_DICT:
+            return {_hashable(k): v for k, v in value}
+    return obj
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key
+
+
+def _step(d: dict[str, Any] | None) -> StepView | None:
+    return None if d is None else StepView(**d)
+
+
+def from_dict(d: dict[str, Any]) -> Summary:
+    plan = d["plan"]
+    if plan is not None:
+        plan = PlanView(**{**plan, "current": _step(plan["current"]), "next": _step(plan["next"]),
+                           "steps": tuple(StepView(**s) for s in plan["steps"])})
+    return Summary(
+        skills=tuple(SkillView(**s) for s in d["skills"]),
+        plan=plan,
+        memory=None if d["memory"] is None else MemoryView(**d["memory"]),
+        context=None if d["context"] is None else ContextView(**d["context"]),
+        protocols=d["protocols"],
+        invalid=tuple(InvalidView(**i) for i in d["invalid"]),
+    )
+
+
+def dumps(key: list[Any], summary: Summary) -> str:
+    return json.dumps({"key": _enc(key), "summary": _enc(asdict(summary))}, ensure_ascii=False)
+
+
+def load(root: Path, key: list[Any]) -> Summary | None:
+    """The cached summary when its key matches ``key``; None on a miss or any damage."""
+    try:
+        data = json.loads((Path(root) / CACHE).read_text("utf-8"), object_hook=_dec)
+        if data.get("key") != key:
+            return None
+        return from_dict(data["summary"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def save(root: Path, key: list[Any], summary: Summary) -> bool:
+    """Store the summary unless a module changed too recently to trust its mtime."""
+    newest = max((mtime for _, _, mtime in key[2]), default=0)
+    if time.time_ns() - newest < _RACY_NS:
+        return False
+    try:
+        text = dumps(key, summary)
+    except TypeError:
+        return False
+    from stato.adapters.fs import write_atomic
+
+    try:
+        write_atomic(Path(root) / CACHE, text)
+    except OSError:  # a read-only project still resumes, just without the cache
+        return False
+    return True

@@ -1,0 +1,102 @@
+"""The summary cache of the hook path: exact round trip, invalidated by any module change."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from stato.adapters.store import Store
+from stato.bridges import cache
+from stato.bridges.summary import summarize
+from stato.ops.bridge import write_bridges
+from stato.ops.init import init_project
+from stato.ops.project import load_project
+from stato.ops.resume import project_summary
+
+ODD_PARAMS = '''\
+class Odd:
+    """Parameters of every literal kind."""
+
+    name = "odd"
+    default_params = {"pair": (1, 2), "tags": {"a"}, "by_id": {1: "x", (2, 3): "y"},
+                      "none": None, "ratio": 0.25, "flag": True, "nested": [{"k": (1,)}]}
+
+    @staticmethod
+    def run() -> None:
+        return None
+'''
+
+
+def _age(root: Path, seconds: float = 60) -> None:
+    """Move every module's mtime into the past, out of the racy-timestamp window."""
+    past = time.time() - seconds
+    for path in (root / ".stato").rglob("*.py"):
+        os.utime(path, (past, past))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    init_project(tmp_path, example=True)
+    (tmp_path / ".stato" / "skills" / "odd.py").write_text(ODD_PARAMS, "utf-8")
+    _age(tmp_path)
+    return tmp_path
+
+
+def test_round_trip_is_exact(project: Path) -> None:
+    summary = summarize(load_project(project).modules)
+    key = cache.fingerprint(project)
+    assert cache.save(project, key, summary)
+    loaded = cache.load(project, key)
+    assert loaded == summary
+    odd = next(s for s in loaded.skills if s.name == "odd")
+    assert dict(odd.params)["by_id"] == {1: "x", (2, 3): "y"}
+    assert dict(odd.params)["pair"] == (1, 2) and dict(odd.params)["tags"] == {"a"}
+
+
+def test_a_module_change_invalidates_the_cache(project: Path) -> None:
+    first = project_summary(project)
+    assert (project / cache.CACHE).is_file()
+    assert project_summary(project) == first
+    qc = project / ".stato" / "skills" / "qc.py"
+    qc.write_text(qc.read_text("utf-8").replace('"1.2.0"', '"1.2.1"'), "utf-8")
+    changed = project_summary(project)
+    assert next(s.version for s in changed.skills if s.name == "qc_filtering") == "1.2.1"
+    (project / ".stato" / "skills" / "odd.py").unlink()
+    assert "odd" not in {s.name for s in project_summary(project).skills}
+
+
+def test_recently_written_modules_are_not_cached(tmp_path: Path) -> None:
+    init_project(tmp_path, example=True)  # files written just now
+    project_summary(tmp_path)
+    assert not (tmp_path / cache.CACHE).exists()
+
+
+def test_a_damaged_or_foreign_cache_is_a_miss(project: Path) -> None:
+    expected = summarize(load_project(project).modules)
+    target = project / cache.CACHE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for junk in ("{not json", '{"key": 1}', '{"key": null, "summary": 5}', ""):
+        target.write_text(junk, "utf-8")
+        assert project_summary(project, save=False) == expected
+    key = cache.fingerprint(project)
+    target.write_text(cache.dumps(key, expected).replace('"qc_filtering"', '"forged"'), "utf-8")
+    key[0] = "0.0.0-other-version"
+    assert cache.load(project, key) is None
+
+
+def test_fingerprint_lists_exactly_the_store_modules(project: Path) -> None:
+    stato = project / ".stato"
+    for extra in (".history/skills/qc.20240101T000000000000Z.py", "prompts/x.py",
+                  ".hidden/y.py", "skills/sub/deep.py", ".cache/z.py", "notes.txt"):
+        (stato / extra).parent.mkdir(parents=True, exist_ok=True)
+        (stato / extra).write_text("x = 1\n", "utf-8")
+    listed = [rel for rel, _, _ in cache.fingerprint(project)[2]]
+    assert listed == Store(project).module_paths()
+
+
+def test_bridge_check_does_not_write_the_cache(project: Path) -> None:
+    write_bridges(project, ["agents"], check=True)
+    assert not (project / cache.CACHE).exists()
