@@ -135,6 +135,13 @@ def _without_table(text: str, dotted: tuple[str, ...]) -> str:
     return "".join(out)
 
 
+def check_parses(path: Path) -> None:
+    """Raise SettingsError, naming the file, when a JSON or TOML settings file does not parse."""
+    text = _read(path)
+    if text is not None:
+        _load_toml(path, text) if path.suffix == ".toml" else load_json(path, text)
+
+
 def _prune(data: Any) -> Any:
     if isinstance(data, dict):
         pruned = {k: _prune(v) for k, v in data.items()}

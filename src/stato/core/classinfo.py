@@ -107,8 +107,8 @@ def read_class(tree: ast.Module, index: int) -> ClassInfo:
                 if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
                     from stato.core.evaluator import _BINOPS
 
-                    current = ev.lookup(stmt.target.id)
-                    value = Evaluator._safe(lambda c=current, v=value: _BINOPS[type(stmt.op)](c, v))  # type: ignore[misc]
+                    current, op = ev.lookup(stmt.target.id), _BINOPS[type(stmt.op)]
+                    value = Evaluator._safe(lambda c=current, v=value, f=op: f(c, v))  # type: ignore[misc]
             except EvalError as exc:
                 err = str(exc)
             except Unevaluable as exc:

@@ -161,11 +161,11 @@ def _execute_pass(info: ClassInfo, module_type: str) -> list[Diagnostic]:
         elif b.unknown and (b.name in schema.field_types or b.name in schema.required_methods):
             diags.append(make("I007", b.line, field=b.name, reason=b.unknown))
     for method in schema.required_methods:
-        b = info.bindings.get(method)
-        if b is None or b.kind == "def" or b.error or b.unknown:
+        found = info.bindings.get(method)
+        if found is None or found.kind == "def" or found.error or found.unknown:
             continue
-        if not isinstance(b.value, FunctionValue):
-            diags.append(make("E006", b.line, method=method))
+        if not isinstance(found.value, FunctionValue):
+            diags.append(make("E006", found.line, method=method))
     return diags
 
 

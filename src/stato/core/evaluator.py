@@ -245,7 +245,8 @@ class Evaluator:
         value = self._eval(node.value)
         if not isinstance(value, _PLAIN):
             raise Unevaluable("formatting of this value is not evaluated")
-        conv = {-1: lambda v: v, 115: str, 114: repr, 97: ascii}[node.conversion]
+        conversions: dict[int, Callable[[Any], Any]] = {-1: lambda v: v, 115: str, 114: repr, 97: ascii}
+        conv = conversions[node.conversion]
         spec = "" if node.format_spec is None else self._eval(node.format_spec)
         _guard_spec(spec)
         return self._safe(lambda: format(conv(value), spec))

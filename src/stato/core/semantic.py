@@ -56,7 +56,7 @@ def plan_checks(info: ClassInfo) -> list[Diagnostic]:
     ids: dict[int, int | None] = {}
     for step, sline in dicts:
         sid = step.get("id")
-        if _is_int(sid):
+        if isinstance(sid, int) and not isinstance(sid, bool):
             if sid in ids:
                 diags.append(make("E008", sline, details=f"Duplicate step ID: {sid}"))
             else:

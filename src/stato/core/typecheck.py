@@ -44,7 +44,7 @@ def check_fields(info: ClassInfo, module_type: str, off: Offsets) -> tuple[list[
         if not isinstance(value, _PY_TYPES[expected]):
             diags.append(make("E007", b.line, field=name, expected=expected, actual=type_name(value)))
             continue
-        if name == "version" and _VERSION_MAJOR_MINOR.fullmatch(value):
+        if name == "version" and isinstance(value, str) and _VERSION_MAJOR_MINOR.fullmatch(value):
             new = value + ".0"
             if isinstance(b.node, ast.Constant):
                 start, end = off.span(b.node)

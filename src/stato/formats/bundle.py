@@ -194,6 +194,32 @@ class _Reader:
             self.add(BundleEntry(label, module_type, rel, _clean(text), item.lineno))
 
 
+# Chat output copied with its Markdown fence: ```python ... ```
+_FENCE = re.compile(r"^```[ \t]*(?:python|py|python3)?[ \t]*\r?\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
+def _parse(text: str, path: str, reader: _Reader) -> ast.Module:
+    try:
+        try:
+            return ast.parse(text, filename=path)
+        except SyntaxError:
+            fence = _FENCE.search(text)
+            if fence is None:
+                raise
+            tree = ast.parse(fence.group(1), filename=path)
+            offset = text.count("\n", 0, fence.start(1))
+            ast.increment_lineno(tree, offset)
+            reader.problem("warning", "read the Python code block inside the Markdown fence "
+                           f"at line {offset}; the text around it was skipped", offset)
+            return tree
+    except SyntaxError as exc:
+        raise BundleError(f"{path} is not valid Python (line {exc.lineno}: {exc.msg}); "
+                          "copy the whole bundle from the chat again") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
+        raise BundleError(f"{path} cannot be parsed ({type(exc).__name__}); "
+                          "it is not a bundle stato can read") from None
+
+
 def parse_bundle(data: str | bytes, path: str = "stato_bundle.py") -> Bundle:
     """The modules a bundle carries, and what in it was refused or ignored.
 
@@ -208,15 +234,8 @@ def parse_bundle(data: str | bytes, path: str = "stato_bundle.py") -> Bundle:
         except UnicodeDecodeError as exc:
             raise BundleError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); "
                               "save the bundle as UTF-8") from None
-    try:
-        tree = ast.parse(data, filename=path)
-    except SyntaxError as exc:
-        raise BundleError(f"{path} is not valid Python (line {exc.lineno}: {exc.msg}); "
-                          "copy the whole bundle from the chat again") from None
-    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
-        raise BundleError(f"{path} cannot be parsed ({type(exc).__name__}); "
-                          "it is not a bundle stato can read") from None
     reader = _Reader()
+    tree = _parse(data, path, reader)
     for index, node in enumerate(tree.body):
         reader.statement(node, index)
     if not reader.entries and not reader.problems:

@@ -142,8 +142,9 @@ _GENERIC_USERS = frozenset(
     "user users username user_name you your yourname your_name your-name yourusername me name "
     "shared guest public default ubuntu ec2-user runner jovyan vscode node app admin root docker "
     "linuxbrew pi centos debian fedora vagrant travis circleci codespace gitpod build builder "
-    "runneradmin administrator defaultuser0 all-users all users demo dev developer john jane "
-    "johndoe janedoe jdoe foo bar alice bob x xx xxx myuser myname someone somebody test tester".split()
+    "runneradmin administrator defaultuser0 all-users all demo dev developer johndoe janedoe "
+    "foo bar x xx xxx myuser myname someone somebody test tester projects project data common "
+    "share scratch tmp temp work lab group groups home local bin lib".split()
 )
 _NAME = r"(?P<s>[A-Za-z0-9_][\w-]{0,63}(?:\.[\w-]{1,64}){0,3})(?![\w$<{%-])"
 

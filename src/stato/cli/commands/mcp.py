@@ -1,0 +1,72 @@
+"""`stato mcp`: serve stato over MCP (stdio), or register the server with agents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+# The ids of stato.ops.mcp_install.TARGETS (literal so --help does not import the ops).
+AGENTS = ("claude", "cursor", "vscode", "codex", "gemini", "kiro", "windsurf")
+
+_path = click.option(
+    "--path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder (or any folder inside it).",
+)
+
+
+@click.group("mcp", invoke_without_command=True)
+@_path
+@click.pass_context
+def mcp(ctx: click.Context, path: Path) -> None:
+    """Serve the project over MCP on stdio: status, resume, validate, read/write modules
+    (through the compiler gate), plan next/start/done, lesson add; each module as a resource.
+
+    Needs the mcp extra: pip install 'stato[mcp]'.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from stato.ops.mcp_server import require_mcp, serve
+    from stato.ops.project import find_root
+
+    require_mcp()
+    serve(find_root(path))
+
+
+def _change(install: bool):  # type: ignore[no-untyped-def]
+    verb = "install" if install else "uninstall"
+
+    @click.option(
+        "--agent",
+        type=click.Choice((*AGENTS, "all")),
+        required=True,
+        help="Whose MCP config file to change (all: every one).",
+    )
+    @click.option("--user", is_flag=True, help="Change the user-level file in your home folder.")
+    @_path
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+    def command(agent: str, user: bool, path: Path, as_json: bool) -> None:
+        from stato.cli.render.hooks import changes
+        from stato.ops import mcp_install
+
+        root = path.resolve()
+        if not user:
+            from stato.ops.project import find_root
+
+            root = find_root(path)
+        run = mcp_install.install_servers if install else mcp_install.uninstall_servers
+        changes(run(agent, root, user), verb, as_json)
+
+    command.__doc__ = (
+        "Register the stato server in each agent's MCP config (merged; a backup kept)."
+        if install
+        else "Remove the stato server entry from each agent's MCP config, and only it."
+    )
+    return mcp.command(verb)(command)
+
+
+install = _change(True)
+uninstall = _change(False)

@@ -1,0 +1,153 @@
+"""`stato mcp`: stato's state as MCP tools and resources over stdio (the official SDK, 2.x)."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from stato.errors import ModuleInvalid, StatoError
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
+INSTALL_HINT = "the MCP server needs the mcp extra (mcp>=2,<3): pip install 'stato[mcp]'"
+INSTRUCTIONS = (
+    "stato keeps this project's skills, plan, memory and context as validated Python modules "
+    "in .stato/. Call resume first; record progress with plan_start/plan_done and lessons with "
+    "lesson_add; write_module refuses a module the compiler rejects."
+)
+URI = "stato://modules/"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def require_mcp() -> None:
+    """Fail in one line when the optional ``mcp`` package (2.x: MCPServer) is missing."""
+    try:
+        importlib.import_module("mcp.server.mcpserver")
+    except ImportError:  # not installed, or mcp 1.x (FastMCP, no mcpserver module)
+        raise StatoError(INSTALL_HINT) from None
+
+
+def _as_tool_error(fn: F) -> F:
+    """A StatoError becomes a ToolError: the agent reads its one line, not "error executing"."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ModuleInvalid as exc:
+            bad = exc.results[0] if isinstance(exc.results, list) and exc.results else None
+            if bad is None:
+                raise ToolError(str(exc)) from None
+            lines = [f"refused: .stato/{bad.path} was not written"] + [
+                f"{d.code} line {d.line}: {d.message}" if d.line else f"{d.code}: {d.message}"
+                for d in bad.errors
+            ]
+            raise ToolError("\n".join(lines)) from None
+        except StatoError as exc:
+            raise ToolError(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def build_server(root: Path) -> MCPServer:
+    """An MCPServer whose tools call the same ops as the command line, for the project ``root``."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.resources import FunctionResource
+
+    from stato import __version__
+    from stato.adapters.store import Store
+    from stato.core.compiler import compile_source
+    from stato.ops import lesson, plan, resume, status
+
+    server: MCPServer = MCPServer(
+        "stato", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING"
+    )
+    store = Store(root)
+
+    registered: set[str] = set()
+
+    def add_resource(rel: str) -> None:
+        if rel in registered:
+            return
+        registered.add(rel)
+        server.add_resource(
+            FunctionResource.from_function(
+                lambda: store.read(rel), uri=URI + rel, name=rel,
+                description=f"stato module .stato/{rel}", mime_type="text/x-python",
+            )
+        )  # fmt: skip
+
+    def tool(description: str, name: str | None = None) -> Callable[[F], F]:
+        def register(fn: F) -> F:
+            server.add_tool(_as_tool_error(fn), name=name or fn.__name__, description=description)
+            return fn
+
+        return register
+
+    @tool("Modules in .stato/ with type and validity, and plan progress.", "status")
+    def status_tool() -> dict[str, Any]:
+        return status.status(root).to_dict()
+
+    @tool("Recap of the project (context, plan, skills, memory) to resume work.", "resume")
+    def resume_tool(brief: bool = False) -> str:
+        from stato.cli.render.resume import raw
+
+        result = resume.resume(root)
+        return resume.brief(result) if brief else raw(result)
+
+    @tool("Compile module source; return its diagnostics. Writes nothing.")
+    def validate(source: str, type: str | None = None) -> dict[str, Any]:
+        result = compile_source(source, "<source>", type)
+        out = result.to_dict()
+        if result.changed:
+            out["corrected_source"] = result.corrected_source
+        return out
+
+    @tool("Source of one module, e.g. plan.py or skills/qc.py.")
+    def read_module(path: str) -> str:
+        if not store.exists(path):
+            raise StatoError(
+                f"no module .stato/{path} (modules: {', '.join(store.module_paths())})"
+            )
+        return store.read(path)
+
+    @tool("Write a module through the compiler gate; refused on errors.")
+    def write_module(path: str, source: str) -> dict[str, Any]:
+        result = store.save(path, source)
+        add_resource(result.path)
+        return {"written": True, **result.to_dict()}
+
+    @tool("Current step, next ready step and progress of the plan.")
+    def plan_next() -> dict[str, Any]:
+        view = plan.show(root).to_dict()
+        return {k: view[k] for k in ("objective", "progress", "current_step", "next_step")}
+
+    @tool("Mark a plan step running (refused while its dependencies are open).")
+    def plan_start(step_id: int) -> dict[str, Any]:
+        change = plan.set_status(root, step_id, "running").to_dict()
+        return {k: v for k, v in change.items() if k != "plan"}
+
+    @tool("Mark a plan step complete, with what it produced.")
+    def plan_done(step_id: int, output: str | None = None) -> dict[str, Any]:
+        change = plan.set_status(root, step_id, "complete", output).to_dict()
+        nxt = change.pop("plan")
+        return {**change, "next_step": nxt["next_step"], "progress": nxt["progress"]}
+
+    @tool("Append a lesson to a skill's lessons_learned.")
+    def lesson_add(skill: str, text: str) -> dict[str, Any]:
+        return lesson.add_lesson(root, skill, text).to_dict()
+
+    for rel in store.module_paths():
+        add_resource(rel)
+    return server
+
+
+def serve(root: Path) -> None:
+    """Serve ``root`` over stdio until the client closes the connection."""
+    require_mcp()
+    build_server(root).run("stdio")
