@@ -7,6 +7,7 @@ from pathlib import Path
 
 from stato.adapters.store import STATO_DIR, Store
 from stato.core.compiler import compile_source
+from stato.core.diagnostics import make
 from stato.core.model import ValidationResult
 from stato.core.project_checks import check_project
 from stato.errors import ProjectNotFound
@@ -70,8 +71,9 @@ def load_project(root: Path) -> Project:
     for rel in store.module_paths():
         try:
             data = store.path(rel).read_bytes()
-        except OSError as exc:
-            data = b"\x00"  # unreadable: reported as that file's E001, the rest still loads
-            del exc
+        except OSError as exc:  # unreadable: that file's E001; the rest of the project still loads
+            diag = make("E001", None, details=f"cannot read the file ({exc.strerror})")
+            results.append(ValidationResult(rel, "", "", None, None, diagnostics=(diag,)))
+            continue
         results.append(compile_source(data, rel))
     return Project(root, check_project(results))
