@@ -319,3 +319,30 @@ def test_two_bundle_skills_with_one_name_refuse_the_second(
     assert (project / ".stato/skills/qc.py").is_file()
     assert not (project / ".stato/skills/qc_again.py").exists()
     assert run("validate", ".stato", "--check").exit_code == 0
+
+
+def test_a_bundle_pasted_with_its_markdown_fence_is_read(tmp_path: Path) -> None:
+    text = ("Here is your bundle:\n\n```python\n" + GOOD.read_text(encoding="utf-8")
+            + "```\n\nI captured two skills and left out the plots.\n")
+    bundle = parse_bundle(text)
+    assert len(bundle.entries) == 5
+    (note,) = bundle.problems
+    assert note.severity == "warning" and note.line == 3 and "Markdown fence" in note.message
+    assert bundle.entries[2].line == parse_bundle(GOOD.read_text()).entries[2].line + 3
+
+
+def test_the_web_prompt_example_is_a_bundle_that_imports_cleanly(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    """The crystallize --web prompt and this reader must agree on the format."""
+    from importlib.resources import files
+
+    prompt = (files("stato.data") / "prompts" / "crystallize_web.md").read_text("utf-8")
+    example = re.search(r"```python\n(.*?)^```", prompt, re.S | re.M)
+    assert example is not None
+    bundle = parse_bundle(example.group(1))
+    assert bundle.problems == ()
+    assert {e.module_type for e in bundle.entries} == {"skill", "plan", "memory", "context"}
+    (project / "stato_bundle.py").write_text(example.group(1), encoding="utf-8")
+    result = run("import-bundle", "stato_bundle.py")
+    assert result.exit_code == 0, result.output + result.stderr
