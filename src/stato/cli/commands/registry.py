@@ -92,7 +92,10 @@ def list_(as_json: bool, registry_url: str | None, timeout: float, path: Path) -
 @_timeout_option
 @_path_option("Project whose .stato/config.toml names registries.")
 def search(query: str, as_json: bool, registry_url: str | None, timeout: float, path: Path) -> None:
-    """Find packages by keyword, ranked by name, then tags, then description."""
+    """Find packages by keyword (ranked: name, tags, description).
+
+    Every word of QUERY must match. Exits 1 when nothing matches.
+    """
     from stato.ops.registry import search as run
 
     result = run(_root(path), query, registry_url, timeout)
@@ -178,7 +181,11 @@ def publish(
     path: Path,
     as_json: bool,
 ) -> None:
-    """Privacy-scan ARCHIVE, copy it into a registry folder and update index.toml."""
+    """Publish ARCHIVE into a registry folder (privacy-scanned first).
+
+    The archive is copied beside index.toml and its entry (with sha256) is added or
+    updated, so the folder can be served by any static host.
+    """
     from stato.ops.registry_publish import publish as run
     from stato.ops.scan import load_ignore
 
@@ -233,7 +240,10 @@ def add(address: str, user: bool, path: Path) -> None:
 @click.option("--user", is_flag=True, help="Edit ~/.config/stato/config.toml, not the project's.")
 @_path_option("Project whose .stato/config.toml to edit.")
 def remove(address: str, user: bool, path: Path) -> None:
-    """Remove a registry from the config ("builtin" turns the built-in one off)."""
+    """Remove a registry from the config.
+
+    Removing "builtin" turns the built-in registry off; "add builtin" turns it back on.
+    """
     from stato.adapters.config import edit_registries
     from stato.cli.console import echo
 
