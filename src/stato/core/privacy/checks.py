@@ -22,6 +22,7 @@ _PLACEHOLDER_PARTS = (
     "token_here", "key_here", "here", "123456", "abcdef", "qwerty", "lorem", "not-a-", "not_a_",
     "fake", "sample", "getenv", "environ", "secrets.", "vault:", "env:", "os.",
 )
+_WEAK = re.compile(r"(?:password|passwd|secret|changeme|admin|test|letmein|qwerty|token|welcome)\d{0,4}[!.]?")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}")
 _CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _WORDS = re.compile(r"[a-z]+(?:[-_. ][a-z]+)*|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*")
@@ -39,7 +40,7 @@ def entropy(text: str) -> float:
 def is_placeholder(value: str) -> bool:
     """True when a value is a template, a doc example, a repeated filler or a variable's name."""
     low = value.lower().strip()
-    if not low or low in _PLACEHOLDER_WORDS:
+    if not low or low in _PLACEHOLDER_WORDS or _WEAK.fullmatch(low):
         return True
     if len(low) > 80:  # long random bodies contain short words by chance; look for fillers only
         return any(p in low for p in ("xxxxxxxx", "........", "\u2026", "<", "{", "$")) or (
@@ -120,9 +121,14 @@ def ipv4_octets(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in text.split("."))
 
 
+_RESOLVERS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "208.67.222.222"})
+
+
 def ipv4_kind(text: str) -> str | None:
     """'private', 'public', or None for loopback, docs, netmask, multicast, reserved and networks."""
     a, b, c, d = ipv4_octets(text)
+    if max(a, b, c, d) < 10 or text in _RESOLVERS:
+        return None  # section numbers and four-part versions (3.2.1.4), public DNS resolvers
     if a in (0, 127) or a >= 224 or d in (0, 255) or (a, b) == (169, 254):
         return None
     if (a, b, c) in ((192, 0, 2), (198, 51, 100), (203, 0, 113), (192, 0, 0)) or (a == 198 and b in (18, 19)):

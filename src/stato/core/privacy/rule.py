@@ -66,7 +66,8 @@ def token(
     jump between occurrences of the prefix and never rescans the inside of a long run.
     """
     lit = re.escape(prefix)
-    pattern = f"{lit}(?<!{left}{lit}){rest}(?!{right})"
+    guard = f"(?<!{left}{lit})" if left else ""
+    pattern = f"{lit}{guard}{rest}(?!{right})"
     return Rule(
         id=rule_id,
         category="secret",

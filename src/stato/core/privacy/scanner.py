@@ -129,11 +129,16 @@ def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, R
 
 
 def _pick(cluster: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, int, Rule]]:
-    """Keep secrets first, then longer spans, then table order; drop what overlaps a kept one."""
+    """Keep secrets first (in table order: vendor formats before context rules), then longer
+    spans; drop what overlaps a kept one."""
     if len(cluster) == 1:
         return cluster
     kept: list[tuple[int, int, int, Rule]] = []
-    for cand in sorted(cluster, key=lambda c: (_RANK[c[3].category], c[0] - c[1], c[2])):
+    def key(c: tuple[int, int, int, Rule]) -> tuple[int, int, int, int]:
+        rank = _RANK[c[3].category]
+        return (rank, c[2] if rank == 0 else 0, c[0] - c[1], c[2])
+
+    for cand in sorted(cluster, key=key):
         if all(cand[1] <= k[0] or k[1] <= cand[0] for k in kept):
             kept.append(cand)
     return kept

@@ -73,7 +73,7 @@ TOKENS: tuple[Rule, ...] = (
           "{SHOPIFY_TOKEN}"),
     token("docker-hub-pat", "Docker Hub PAT", "dckr_pat_", r"[\w-]{27}", "{DOCKER_TOKEN}"),
     token("discord-webhook", "Discord webhook", "/api/webhooks/", r"\d{17,19}/(?P<s>[\w-]{60,80})",
-          "{DISCORD_WEBHOOK}", left="[a-z]"),
+          "{DISCORD_WEBHOOK}", left=""),
     token("telegram-bot-token", "Telegram bot token", ":AA", r"[\w-]{33}", "{TELEGRAM_TOKEN}",
           left=r"[^0-9]"),
     token("twilio-api-key", "Twilio API key SID", "SK", r"[0-9a-f]{32}", "{TWILIO_KEY}",
