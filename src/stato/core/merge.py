@@ -232,6 +232,7 @@ class MergeResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "strategy": self.strategy.id,
+            "resolved": self.strategy.resolved,
             "modules": [o.to_dict() for o in self.outcomes],
             "conflicts": [c.to_dict() for c in self.conflicts],
         }

@@ -7,6 +7,9 @@ from typing import Any
 
 from stato.core.diff import Code, canon, same
 
+# Text fields merged line by line (a union of bullets) instead of being a conflict when they differ.
+LINE_FIELDS: frozenset[str] = frozenset({"lessons_learned"})
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -59,7 +62,7 @@ class Merger:
             if where == "steps" and by_id(a) and by_id(b):
                 return self.steps(a, b)
             return union(a, b)
-        if where == "lessons_learned" and isinstance(a, str) and isinstance(b, str):
+        if where in LINE_FIELDS and isinstance(a, str) and isinstance(b, str):
             return union_lines(a, b)
         return self.conflict(where, a, b)
 
