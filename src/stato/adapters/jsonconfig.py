@@ -173,7 +173,11 @@ def update_toml_table(
             nested = {key: nested}
         sep = "" if not new else "\n" if new.endswith("\n") else "\n\n"
         new += sep + tomli_w.dumps(nested)
-    if _prune(_load_toml(path, new)) != _prune(expected):
+    try:
+        same = _prune(_load_toml(path, new)) == _prune(expected)
+    except SettingsError:  # the edited text no longer parses: stato's table was not a block
+        same = False
+    if not same:
         where = ".".join(dotted)
         raise SettingsError(
             f"{path} defines {where} inline or with dotted keys, which stato cannot "

@@ -1,0 +1,161 @@
+"""`stato mcp`: a real MCP client session over stdio against a spawned `python -m stato mcp`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from click.testing import CliRunner
+
+from stato.cli import cli
+
+TOOLS = {
+    "status", "resume", "validate", "read_module", "write_module",
+    "plan_next", "plan_start", "plan_done", "lesson_add",
+}  # fmt: skip
+GOOD_SKILL = '''class Umap:
+    """UMAP embedding."""
+
+    name = "umap"
+    lessons_learned = "- n_neighbors=15 suits 10k cells"
+
+    def run(self, adata_path: str) -> str:
+        return adata_path
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    result = CliRunner().invoke(cli, ["init", "--path", str(tmp_path), "--example"])
+    assert result.exit_code == 0
+    return tmp_path
+
+
+async def _session(root: Path, script: Any) -> Any:
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "stato", "mcp", "--path", str(root)]
+    )
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        return await script(session)
+
+
+def _text(result: Any) -> str:
+    return "".join(c.text for c in result.content if getattr(c, "text", None))
+
+
+def test_a_real_client_session_calls_every_tool(project: Path) -> None:
+    plan_path = project / ".stato/plan.py"
+    plan_before = plan_path.read_bytes()
+    seen: dict[str, Any] = {}
+
+    async def script(s: Any) -> None:
+        tools = (await s.list_tools()).tools
+        seen["tools"] = {t.name: t.description for t in tools}
+        call = s.call_tool
+        seen["status"] = await call("status", {})
+        seen["resume"] = await call("resume", {})
+        seen["brief"] = await call("resume", {"brief": True})
+        seen["valid"] = await call("validate", {"source": GOOD_SKILL})
+        seen["invalid"] = await call(
+            "validate", {"source": "class X:\n    pass\n", "type": "skill"}
+        )
+        seen["read"] = await call("read_module", {"path": "plan.py"})
+        seen["read_missing"] = await call("read_module", {"path": "skills/nope.py"})
+        seen["refused"] = await call(
+            "write_module", {"path": "plan.py", "source": "class Broken:\n    steps = 1\n"}
+        )
+        seen["plan_unchanged"] = plan_path.read_bytes()
+        seen["written"] = await call(
+            "write_module", {"path": "skills/umap.py", "source": GOOD_SKILL}
+        )
+        seen["umap"] = (project / ".stato/skills/umap.py").read_text()
+        seen["next"] = await call("plan_next", {})
+        seen["start_refused"] = await call("plan_start", {"step_id": 5})
+        seen["done"] = await call("plan_done", {"step_id": 4, "output": "2000 HVGs"})
+        seen["start"] = await call("plan_start", {"step_id": 5})
+        seen["lesson"] = await call("lesson_add", {"skill": "umap", "text": "min_dist=0.3"})
+        seen["resources"] = [str(r.uri) for r in (await s.list_resources()).resources]
+        seen["plan_resource"] = (await s.read_resource("stato://modules/plan.py")).contents[0].text
+
+    anyio.run(_session, project, script)
+
+    assert set(seen["tools"]) == TOOLS
+    assert all(len(d) <= 80 for d in seen["tools"].values())  # they cost tokens at every start
+    status = seen["status"].structured_content
+    assert {m["path"] for m in status["modules"]} >= {"plan.py", "skills/qc.py"}
+    assert "PLAN" in _text(seen["resume"]) and "stato project" in _text(seen["brief"])
+    assert seen["valid"].structured_content["valid"] is True
+    codes = [d["code"] for d in seen["invalid"].structured_content["diagnostics"]]
+    assert "E003" in codes and "E004" in codes
+    assert _text(seen["read"]) == plan_before.decode()
+    assert seen["read_missing"].is_error and "skills/qc.py" in _text(seen["read_missing"])
+
+    # the refused write: an error naming the E-codes, and plan.py byte for byte as before
+    assert seen["refused"].is_error
+    assert "refused" in _text(seen["refused"]) and "E003" in _text(seen["refused"])
+    assert seen["plan_unchanged"] == plan_before
+
+    assert seen["written"].structured_content["written"] is True
+    assert seen["umap"] == GOOD_SKILL
+    assert seen["next"].structured_content["current_step"]["id"] == 4
+    assert seen["start_refused"].is_error and "depends on step(s) 4" in _text(seen["start_refused"])
+    assert seen["done"].structured_content["next_step"]["id"] == 5
+    assert seen["start"].structured_content["after"] == "running"
+    assert seen["lesson"].structured_content["lessons"] == 2
+    assert "- min_dist=0.3" in (project / ".stato/skills/umap.py").read_text()
+    assert "stato://modules/plan.py" in seen["resources"]
+    assert "stato://modules/skills/umap.py" in seen["resources"]  # written in this session
+    assert '"output": "2000 HVGs"' in seen["plan_resource"]
+
+
+BLOCK_MCP = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == "mcp" or name.startswith("mcp."):
+            raise ModuleNotFoundError(name)
+sys.meta_path.insert(0, Block())
+from stato.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_without_the_extra_it_says_how_to_install_in_one_line(project: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK_MCP, "mcp", "--path", str(project)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "error: the MCP server needs the mcp extra (mcp>=2,<3): pip install 'stato[mcp]'"
+    ]
+
+
+def test_help_does_not_need_mcp(project: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK_MCP, "mcp", "--help"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0 and "install" in done.stdout
+
+
+def test_errors_are_one_line_and_results_plain_json(project: Path) -> None:
+    async def script(s: Any) -> Any:
+        return await s.call_tool("lesson_add", {"skill": "nosuch", "text": "x"}), await s.call_tool(
+            "plan_next", {}
+        )
+
+    error, result = anyio.run(_session, project, script)
+    assert error.is_error
+    assert "no skill 'nosuch'" in _text(error) and "Traceback" not in _text(error)
+    assert json.loads(_text(result)) == result.structured_content

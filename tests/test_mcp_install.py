@@ -1,0 +1,148 @@
+"""`stato mcp install|uninstall`: merge the server into each agent's MCP config, JSON or TOML."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stato.cli import cli
+from stato.cli.commands.mcp import AGENTS
+from stato.ops.mcp_install import TARGETS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir()
+    assert invoke("init", "--path", str(root))[0] == 0
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return root
+
+
+CODEX = """# my Codex settings
+model = "gpt-5-codex"  # keep this comment
+
+[mcp_servers.github]
+command = "npx"
+args = ["-y", "@modelcontextprotocol/server-github"]
+
+[profiles.fast]
+model = "gpt-5-mini"
+"""
+
+
+def _load(path: Path) -> dict[str, object]:
+    text = path.read_text()
+    return tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+
+
+def test_every_target_is_wired() -> None:
+    assert set(AGENTS) == set(TARGETS)
+    assert all(t.docs.startswith("https://") for t in TARGETS.values())
+
+
+@pytest.mark.parametrize("agent", sorted(TARGETS))
+def test_install_is_idempotent_and_uninstall_restores(project: Path, agent: str) -> None:
+    target = TARGETS[agent]
+    path = project / target.project_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if target.toml:
+        path.write_text(CODEX)
+    else:
+        other = {"command": "npx", "args": ["-y", "other-server"]}
+        path.write_text(json.dumps({"theme": "dark", target.key: {"other": other}}, indent=4))
+    before_text, before = path.read_text(), _load(path)
+
+    code, out, _ = invoke("mcp", "install", "--agent", agent)
+    assert code == 0 and "added" in out
+    after = _load(path)
+    servers = after[target.key]
+    assert isinstance(servers, dict)
+    assert servers["stato"] == target.entry
+    assert {k: v for k, v in servers.items() if k != "stato"} == before[target.key]
+    assert {k: v for k, v in after.items() if k != target.key} == {
+        k: v for k, v in before.items() if k != target.key
+    }
+    assert path.with_name(path.name + ".stato-backup").read_text() == before_text
+
+    installed_text = path.read_text()
+    code, out, _ = invoke("mcp", "install", "--agent", agent)
+    assert "already installed" in out and path.read_text() == installed_text
+
+    code, out, _ = invoke("mcp", "uninstall", "--agent", agent)
+    assert code == 0 and "removed" in out
+    assert _load(path) == before
+
+
+def test_codex_toml_keeps_comments_and_layout(project: Path) -> None:
+    path = project / ".codex/config.toml"
+    path.parent.mkdir()
+    path.write_text(CODEX)
+    invoke("mcp", "install", "--agent", "codex")
+    text = path.read_text()
+    assert text.startswith(CODEX)  # everything the person wrote, byte for byte, then stato's table
+    assert "[mcp_servers.stato]" in text
+    invoke("mcp", "uninstall", "--agent", "codex")
+    assert path.read_text() == CODEX
+
+
+def test_all_creates_each_file_with_its_shape(project: Path) -> None:
+    code, _, _ = invoke("mcp", "install", "--agent", "all")
+    assert code == 0
+    assert _load(project / ".mcp.json") == {"mcpServers": {"stato": TARGETS["claude"].entry}}
+    vscode = _load(project / ".vscode/mcp.json")
+    assert vscode == {"servers": {"stato": TARGETS["vscode"].entry}}
+    assert _load(project / ".codex/config.toml") == {
+        "mcp_servers": {"stato": {"command": "stato", "args": ["mcp"]}}
+    }
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "message"),
+    [
+        (".codex/config.toml", 'model = "x\n', "is not valid TOML"),
+        (".vscode/mcp.json", '{"servers": {// a comment\n}}', "is not valid JSON"),
+    ],
+)
+def test_unparsable_files_are_refused_and_nothing_is_written(
+    project: Path, file: str, text: str, message: str
+) -> None:
+    path = project / file
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    code, _, err = invoke("mcp", "install", "--agent", "all")
+    assert code == 1 and str(path) in err and message in err
+    assert path.read_text() == text
+    assert not (project / ".mcp.json").exists()  # all or nothing
+
+
+def test_inline_toml_table_is_refused_not_mangled(project: Path) -> None:
+    path = project / ".codex/config.toml"
+    path.parent.mkdir()
+    text = 'mcp_servers = { stato = { command = "old" } }\n'
+    path.write_text(text)
+    code, _, err = invoke("mcp", "install", "--agent", "codex")
+    assert code == 1 and "by hand" in err
+    assert path.read_text() == text
+
+
+def test_user_install_goes_to_home(project: Path, tmp_path: Path) -> None:
+    code, _, _ = invoke("mcp", "install", "--agent", "cursor", "--user", "--json")
+    assert code == 0
+    assert (tmp_path / "home/.cursor/mcp.json").is_file()
+    assert not (project / ".cursor").exists()
