@@ -393,3 +393,29 @@ def test_a_made_up_description_gives_way_to_a_real_one(
     assert result.exit_code == 0 and "kept yours" not in result.output
     fields = compile_source(ctx.read_text(), "context.py").fields
     assert fields["description"].startswith("This repository is a Go service")
+
+
+def test_memory_headings_are_recognised_by_how_they_start(tmp_path: Path) -> None:
+    text = ("# API\n\n## HTTP status codes\n\n- 429 means retry later\n\n"
+            "## Running tasks with Celery\n\n- Tasks must be idempotent\n\n"
+            "## Current status\n\nShipping v2\n\n## Open questions\n\n- Drop Python 3.9?\n")
+    out = drafts("claude", _write(tmp_path / "CLAUDE.md", text))
+    assert out["context.py"]["conventions"] == [
+        "HTTP status codes: 429 means retry later",
+        "Running tasks with Celery: Tasks must be idempotent"]
+    assert out["memory.py"]["phase"] == "Shipping v2"
+    assert list(out["memory.py"]["known_issues"].values()) == ["Drop Python 3.9?"]
+
+
+def test_parameters_take_values_not_prose(tmp_path: Path) -> None:
+    text = ("---\nname: cluster\ndescription: Leiden clustering.\n---\n## Parameters\n\n"
+            "- `resolution`: resolution of the partition (default 0.8)\n"
+            "- `method`: leiden\n- `flavor`: `\"igraph\"`\n"
+            "- `mode`: fast or robust, pick by size\n\n"
+            "## Inputs\n\n| Name | Description |\n|---|---|\n| adata | AnnData object |\n")
+    (draft,) = convert_text(_write(tmp_path / "SKILL.md", text).read_text(), "S", "skill",
+                            "c").drafts
+    assert draft.fields["default_params"] == {"resolution": 0.8, "method": "leiden",
+                                              "flavor": "igraph"}
+    assert "fast or robust" in draft.docstring  # prose stays readable in the docstring
+    assert "AnnData object" in draft.docstring

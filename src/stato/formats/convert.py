@@ -21,11 +21,13 @@ from stato.formats.markdown import Document, Section, parse_markdown
 from stato.formats.skillmd import build_skill
 
 SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "fish", "powershell", "ps1", "cmd"}
-TASK_WORDS = re.compile(r"\b(todo|to do|tasks?|next steps?|roadmap|in progress|backlog|wip)\b",
-                        re.I)
-ISSUE_WORDS = re.compile(r"\b(known (issues?|bugs?|problems?)|bugs|open questions?|limitations)\b",
-                         re.I)
-PHASE_WORDS = re.compile(r"\b(current (status|phase|focus|state)|phase|status)\b", re.I)
+# Memory sections are recognised by how their heading starts, so "Running tasks with Celery" or
+# "HTTP status codes" stay conventions.
+TASK_WORDS = re.compile(r"^(current |open |pending |remaining )?(todos?|to-?dos?|tasks?|"
+                        r"next steps?|roadmap|in progress|work in progress|backlog|wip)\b", re.I)
+ISSUE_WORDS = re.compile(r"^(known (issues?|bugs?|problems?|limitations)|open (issues?|bugs?|"
+                         r"questions?)|bugs|limitations)\b", re.I)
+PHASE_WORDS = re.compile(r"^(current |project )?(status|phase|focus|state)\W*$", re.I)
 GENERIC_TITLE = re.compile(
     r"(claude|agents?|gemini|copilot|cursor|rules|instructions|guidelines|memory)(\.md)?\b", re.I)
 IMPORT_LINE = re.compile(r"(@[\w./~-]+\s*)+")

@@ -12,11 +12,12 @@ from stato.formats.markdown import Document, Section
 LESSON_WORDS = re.compile(r"\b(lessons?|gotchas?|pitfalls?|caveats?|tips?|troubleshooting|"
                           r"known issues?|common (mistakes|errors)|best practices|warnings?|"
                           r"important|notes?)\b", re.I)
-PARAM_WORDS = re.compile(r"\b(param(eter)?s?|defaults?|configuration|settings|options|"
-                         r"arguments|inputs)\b", re.I)
+PARAM_WORDS = re.compile(r"\b(param(eter)?s?|defaults?|configuration|settings)\b", re.I)
 DEP_WORDS = re.compile(r"\b(requirements|dependencies|prerequisites|depends on)\b", re.I)
 _PARAM = re.compile(r"\A`?([A-Za-z_][\w.-]*)`?\s*(?::|=|\u2014|-)\s*`?([^`]+?)`?"
                     r"(?:\s+[\(\u2014-].*)?\Z")
+_DEFAULT = re.compile(r"\bdefault(?:s| is| value)?\s*[:=]?\s*(`[^`]+`|[^\s),;]+)", re.I)
+_WORD = re.compile(r"[\w.+/-]{1,40}")
 _DEP = re.compile(r"`([^`]+)`|\A([A-Za-z][\w.-]*)")
 
 
@@ -30,31 +31,42 @@ def class_name_for(name: str) -> str:
 
 
 def _param_value(text: str) -> Any:
-    text = text.strip().strip("'\"")
+    """A default written in Markdown as a Python value, or None when it is prose, not a value."""
+    text = text.strip().strip("`").strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
     for cast in (int, float):
         try:
-            return cast(text)
+            return cast(text.replace("_", ""))
         except ValueError:
             pass
-    return text
+    # A bare word ("scran", "lines") is a value; a phrase ("minimum genes per cell") is not.
+    return text if _WORD.fullmatch(text) else None
 
 
-def _params(section: Section) -> tuple[dict[str, Any], list[str]]:
+def _params(section: Section) -> tuple[dict[str, Any], bool]:
+    """(defaults found, whether the section also holds text that is not a default)."""
     params: dict[str, Any] = {}
-    rest: list[str] = []
+    rest = False
     for block in section.blocks:
         if block.kind == "bullet" and (m := _PARAM.match(block.text)):
-            params[m.group(1)] = _param_value(m.group(2))
-        elif block.kind == "table" and len(block.rows) > 1 and len(block.rows[0]) >= 2:
+            stated = _DEFAULT.search(block.text)
+            value = _param_value(stated.group(1) if stated else m.group(2))
+            if value is not None:
+                params[m.group(1)] = value
+            rest = rest or value is None or stated is not None
+        elif block.kind == "table" and len(block.rows) > 1:
             head = [c.lower() for c in block.rows[0]]
-            col = next((i for i, c in enumerate(head) if "default" in c or "value" in c), 1)
-            for row in block.rows[1:]:
-                if len(row) > col and row[0]:
-                    params[row[0].strip("`")] = _param_value(row[col].strip("`"))
-        elif block.kind in ("bullet", "paragraph"):
-            rest.append(block.text)
+            col = next((i for i, c in enumerate(head) if "default" in c or "value" in c), None)
+            rest = rest or col is None or len(head) > 2
+            for row in block.rows[1:] if col else ():
+                value = _param_value(row[col]) if len(row) > col else None
+                if row[0] and value is not None:
+                    params[row[0].strip("`")] = value
+        elif block.kind != "table":
+            rest = True
     return params, rest
 
 
@@ -84,9 +96,8 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
         if is_under(PARAM_WORDS, section):
             found, rest = _params(section)
             params.update(found)
-            lessons += rest if not found else []
-            if found:
-                continue
+            if found and not rest:
+                continue  # all of it is in default_params; otherwise the text stays in the body
         if is_under(LESSON_WORDS, section):
             lessons += [b.text for b in section.blocks if b.kind in ("bullet", "paragraph")]
             continue
