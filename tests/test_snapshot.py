@@ -225,3 +225,18 @@ def test_template_snapshot_is_scanned_after_resets(example: Path, run: Run) -> N
     assert run("snapshot", "--name", "a").exit_code == 1  # the output names a home folder
     res = run("snapshot", "--name", "t", "--template")  # ...which the template drops
     assert res.exit_code == 0, res.output
+
+
+def test_sanitize_that_breaks_a_module_refuses(example: Path, run: Run) -> None:
+    qc = example / ".stato" / "skills" / "qc.py"
+    text = qc.read_text().replace(
+        'name = "qc_filtering"', f'name = "qc_filtering"\n    auth = f"Bearer {SECRET}"'
+    )
+    qc.write_text(text)
+    assert compile_source(text).valid
+    res = run("snapshot", "--name", "p", "--sanitize")
+    assert res.exit_code == 1
+    assert "skills/qc.py" in res.output and "E005" in res.output and "--sanitize" in res.output
+    assert SECRET not in res.output
+    assert not (example / "p.stato").exists()
+    assert qc.read_text() == text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ class SnapshotResult:
     sanitized: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     scanned: bool = True
+    edited: bool = False  # the invalid modules broke under --template or --sanitize edits
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +44,7 @@ class SnapshotResult:
             "sanitized": list(self.sanitized),
             "warnings": list(self.warnings),
             "scanned": self.scanned,
+            "edited": self.edited,
         }
 
 
@@ -154,10 +156,11 @@ def build_archive(
     warnings: tuple[str, ...] = (),
 ) -> SnapshotResult:
     """Check, reset, scan, then write the chosen modules as one archive (or refuse and say why)."""
-    refuse = dict(output=dest, written=False, warnings=warnings, scanned=not force)
+    refuse = SnapshotResult(dest, False, warnings=warnings, scanned=not force)
     invalid = tuple(r for r in results.values() if not r.valid)
     if invalid:
-        return SnapshotResult(**refuse, invalid=invalid)  # type: ignore[arg-type]
+        return replace(refuse, invalid=invalid)
+    original = texts
     if template:
         texts = {
             p: template_source(t, results[p].module_type, results[p].fields)
@@ -167,11 +170,11 @@ def build_archive(
     if not force:
         texts, findings, changed = _scan(root, texts, sanitize)
         if findings:
-            return SnapshotResult(**refuse, findings=tuple(findings), sanitized=tuple(changed))  # type: ignore[arg-type]
+            return replace(refuse, findings=tuple(findings), sanitized=tuple(changed))
     entries, broken = [], []
     for rel, text in sorted(texts.items()):
         r = results[rel]
-        if template or rel in changed:  # edited copies must still compile clean, as the same type
+        if text != original[rel]:  # an edited copy must still compile clean, as the same type
             r = compile_source(text, rel)
             if not r.valid or r.module_type != results[rel].module_type:
                 broken.append(r)
@@ -187,7 +190,7 @@ def build_archive(
             )
         )
     if broken:
-        return SnapshotResult(**refuse, invalid=tuple(broken), sanitized=tuple(changed))  # type: ignore[arg-type]
+        return replace(refuse, invalid=tuple(broken), sanitized=tuple(changed), edited=True)
     manifest = Manifest(name, created_now(), __version__, template, partial, tuple(entries))
     write_archive(dest, manifest, texts)
     return SnapshotResult(

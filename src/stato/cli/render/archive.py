@@ -52,7 +52,7 @@ def snapshot(res: SnapshotResult, verb: str = "snapshot") -> None:
     for w in res.warnings:
         echo(f"warning: {w}", err=True)
     if res.invalid:
-        what = "after --sanitize or --template" if (res.sanitized or not res.findings) else ""
+        what = "after the --template/--sanitize edits" if res.edited else ""
         echo(
             f"Refusing the {verb}: {len(res.invalid)} module(s) do not validate {what}".rstrip()
             + "; fix them (stato validate) or leave them out with --exclude:"
