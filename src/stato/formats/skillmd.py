@@ -59,9 +59,9 @@ def _params(section: Section) -> tuple[dict[str, Any], bool]:
             rest = rest or value is None or stated is not None
         elif block.kind == "table" and len(block.rows) > 1:
             head = [c.lower() for c in block.rows[0]]
-            col = next((i for i, c in enumerate(head) if "default" in c or "value" in c), None)
-            rest = rest or col is None or len(head) > 2
-            for row in block.rows[1:] if col else ():
+            col = next((i for i, c in enumerate(head) if "default" in c or "value" in c), 0)
+            rest = rest or not col or len(head) > 2
+            for row in block.rows[1:] if col else ():  # column 0 holds the names
                 value = _param_value(row[col]) if len(row) > col else None
                 if row[0] and value is not None:
                     params[row[0].strip("`")] = value
