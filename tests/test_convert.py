@@ -419,3 +419,11 @@ def test_parameters_take_values_not_prose(tmp_path: Path) -> None:
                                               "flavor": "igraph"}
     assert "fast or robust" in draft.docstring  # prose stays readable in the docstring
     assert "AnnData object" in draft.docstring
+
+
+@pytest.mark.parametrize("kind", sorted(FIXTURES))
+def test_windows_line_endings_convert_the_same(kind: str) -> None:
+    text = FIXTURES[kind].read_text(encoding="utf-8")
+    unix = convert_text(text, "F", kind, "p").drafts
+    windows = convert_text(text.replace("\n", "\r\n"), "F", kind, "p").drafts
+    assert [(d.fields, d.docstring) for d in windows] == [(d.fields, d.docstring) for d in unix]
