@@ -4,15 +4,17 @@ conflict resolution, absorption, and validity of everything a merge writes."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import stato
 from stato.core.compiler import compile_source
 from stato.core.diff import canon, diff_sets
 from stato.core.merge import STRATEGIES, MergeResult, merge_sets
-from stato.core.render import render_module
+from stato.core.render import render_module, set_field
 
 UNION = STRATEGIES["union"]
 SETTINGS = settings(
@@ -192,3 +194,70 @@ def test_set_diff_is_antisymmetric(a: dict[str, str], b: dict[str, str]) -> None
         assert {(c.field, c.kind) for c in m1.changes} == {
             (c.field, kinds[c.kind]) for c in m2.changes
         }
+
+
+# --- the same laws over the bundled example project, edited at random on each side ----------
+
+EXAMPLE = Path(stato.__file__).parent / "data" / "example"
+EXAMPLE_MODULES = {
+    p.relative_to(EXAMPLE).as_posix(): p.read_text() for p in sorted(EXAMPLE.rglob("*.py"))
+}
+
+
+@st.composite
+def edited(draw: Any, path: str, source: str) -> str:
+    """The module with a few of its fields changed the way an agent would change them."""
+    fields = compile_source(source, path).fields
+    for name in draw(st.lists(st.sampled_from(sorted(fields)), max_size=3, unique=True)):
+        old = fields[name]
+        if name == "name":
+            continue
+        if name == "steps":
+            steps = [dict(s) for s in old]
+            for s in steps:
+                if draw(st.booleans()):
+                    s["status"] = draw(st.sampled_from(["pending", "complete", "failed"]))
+            if draw(st.booleans()):
+                ids = [s["id"] for s in steps]
+                new_id = draw(st.integers(max(ids) + 1, max(ids) + 3))
+                deps = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
+                steps.append(
+                    {"id": new_id, "action": draw(words), "depends_on": deps, "status": "pending"}
+                )
+            new: Any = steps
+        elif isinstance(old, list):
+            new = old + draw(st.lists(words, max_size=2))
+        elif isinstance(old, dict):
+            new = {**old, draw(words): draw(scalar)}
+        elif isinstance(old, str) and "\n" in old:
+            new = old.rstrip() + "\n" + draw(st.sampled_from(["- new a", "- new b"])) + "\n"
+        elif isinstance(old, str):
+            new = draw(st.sampled_from([old, old + " (revised)", "2.0.0" if "." in old else old]))
+        else:
+            continue
+        source = set_field(source, name, new)
+    return source
+
+
+@st.composite
+def example_side(draw: Any) -> dict[str, str]:
+    paths = draw(st.lists(st.sampled_from(sorted(EXAMPLE_MODULES)), min_size=1, unique=True))
+    return {p: draw(edited(p, EXAMPLE_MODULES[p])) for p in paths}
+
+
+@SETTINGS
+@given(example_side(), example_side(), st.sampled_from(sorted(STRATEGIES)))
+def test_laws_hold_on_the_edited_example_project(
+    a: dict[str, str], b: dict[str, str], name: str
+) -> None:
+    for side in (a, b):
+        assert all(compile_source(t, p).valid for p, t in side.items())
+    assert merge_sets(a, a, STRATEGIES[name]).modules == a
+    ab, ba = merge_sets(a, b, UNION), merge_sets(b, a, UNION)
+    assert fields_of(ab) == fields_of(ba)
+    assert conflict_keys(ab) == conflict_keys(ba, swap=True)
+    merged = merge_sets(a, b, STRATEGIES[name]).modules
+    for path, text in merged.items():
+        r = compile_source(text, path)
+        assert r.valid and not r.changed, (path, r.codes())
+    assert merge_sets(ab.modules, b, UNION).modules == ab.modules
