@@ -13,7 +13,10 @@ import hashlib
 import sys
 from pathlib import Path
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
+    import tomli as tomllib
 
 from stato import __version__
 from stato.adapters.archive import archive_bytes, read_archive

@@ -162,7 +162,7 @@ def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
 
 
 def test_publish_wrote_archives_and_checksums(registry_dir: Path) -> None:
-    import tomllib
+    from stato.formats.manifest import tomllib
 
     index = tomllib.loads((registry_dir / "index.toml").read_text())
     assert [p["name"] for p in index["packages"]] == ["lint-rules", "qc-kit"]

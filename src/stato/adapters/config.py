@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,10 @@ def split_env(value: str) -> list[str]:
 
 def read_config(path: Path) -> dict[str, Any]:
     """The config file's contents ({} when absent); one clear error when it is not valid TOML."""
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
+        import tomli as tomllib
 
     try:
         text = path.read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from stato.formats.registry_index import INDEX_FILE, PackageEntry, RegistryIndex
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each read
 MAX_INDEX_BYTES = 4 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
-CHUNK = 64 * 1024
+CHUNK = 256 * 1024
 BUILTIN = "builtin"
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total or None)

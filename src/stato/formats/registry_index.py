@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,7 +144,10 @@ def _entry(raw: Any, position: int, registry: str) -> PackageEntry:
 
 def parse_index(data: str | bytes, registry: str) -> RegistryIndex:
     """Parse index.toml strictly; every problem is one RegistryError naming the registry."""
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
+        import tomli as tomllib
 
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data

@@ -92,10 +92,13 @@ _TAG_EXACT, _TAG_PART = 300, 200
 _DESCRIPTION_WORD, _DESCRIPTION_PART = 100, 50
 
 
-def _term_score(entry: PackageEntry, term: str) -> int:
-    name = entry.name.lower()
-    tags = [t.lower() for t in entry.tags]
-    description = entry.description.lower()
+def _terms(query: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [(t, re.compile(rf"\b{re.escape(t)}\b")) for t in query.lower().split()]
+
+
+def _term_score(
+    name: str, tags: list[str], description: str, term: str, word: re.Pattern[str]
+) -> int:
     if term == name:
         return _NAME_EXACT
     if name.startswith(term):
@@ -106,27 +109,41 @@ def _term_score(entry: PackageEntry, term: str) -> int:
         return _TAG_EXACT
     if any(term in t for t in tags):
         return _TAG_PART
-    if re.search(rf"\b{re.escape(term)}\b", description):
-        return _DESCRIPTION_WORD
-    if term in description:
-        return _DESCRIPTION_PART
-    return 0
+    if term not in description:  # cheap test first: most packages miss most terms
+        return 0
+    return _DESCRIPTION_WORD if word.search(description) else _DESCRIPTION_PART
+
+
+def _score(entry: PackageEntry, terms: list[tuple[str, re.Pattern[str]]]) -> int:
+    if not terms:
+        return 0
+    name, description = entry.name.lower(), entry.description.lower()
+    tags = [t.lower() for t in entry.tags]
+    total = 0
+    for term, word in terms:
+        points = _term_score(name, tags, description, term, word)
+        if not points:
+            return 0  # every term must match somewhere
+        total += points
+    return total
 
 
 def score(entry: PackageEntry, query: str) -> int:
     """Relevance of ``entry`` to ``query`` (0 = no match); every term must match somewhere."""
-    terms = query.lower().split()
-    if not terms:
-        return 0
-    scores = [_term_score(entry, t) for t in terms]
-    return 0 if 0 in scores else sum(scores)
+    return _score(entry, _terms(query))
 
 
 def rank(found: list[Found], query: str) -> list[Found]:
     """The packages matching ``query``, best first (ties by name, then registry order)."""
-    scored = [Found(f.registry, f.entry, f.versions, score(f.entry, query)) for f in found]
-    matches = [(i, f) for i, f in enumerate(scored) if f.score > 0]
-    return [f for _, f in sorted(matches, key=lambda m: (-m[1].score, m[1].entry.name, m[0]))]
+    terms = _terms(query)
+    matches = []
+    for i, f in enumerate(found):
+        points = _score(f.entry, terms)
+        if points:
+            matches.append(
+                (-points, f.entry.name, i, Found(f.registry, f.entry, f.versions, points))
+            )
+    return [m[3] for m in sorted(matches, key=lambda m: m[:3])]
 
 
 def search(
