@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from stato.adapters.store import STATO_DIR, Store
-from stato.core.compiler import compile_source
-from stato.core.diagnostics import make
-from stato.core.model import ValidationResult
-from stato.core.project_checks import check_project
 from stato.errors import ProjectNotFound
+
+if TYPE_CHECKING:
+    from stato.core.model import ValidationResult
+
+# Equal to stato.adapters.store.STATO_DIR; not imported from there because the store loads the
+# compiler, and finding a project must stay cheap for the hook path (`stato resume --brief`).
+STATO_DIR = ".stato"
 
 
 def find_root(path: Path | str | None = None, *, walk_up: bool = True) -> Path:
@@ -66,6 +69,12 @@ class Project:
 
 def load_project(root: Path) -> Project:
     """Compile every module under .stato/ (nothing is run), then the project-level checks."""
+    from stato.adapters.store import Store
+    from stato.core.compiler import compile_source
+    from stato.core.diagnostics import make
+    from stato.core.model import ValidationResult
+    from stato.core.project_checks import check_project
+
     store = Store(root)
     results = []
     for rel in store.module_paths():
