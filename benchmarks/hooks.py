@@ -61,11 +61,17 @@ def hook_env(cache: Path) -> dict[str, str]:
     return env
 
 
-def timed(cmd: list[str], cwd: Path, repeat: int, env: dict[str, str]) -> tuple[float, float]:
-    """(median, min) wall time in milliseconds over ``repeat`` runs, after one warm-up."""
+def timed(cmd: list[str], cwd: Path, repeat: int, env: dict[str, str],
+          cold: bool = False) -> tuple[float, float]:
+    """(median, min) wall time in milliseconds over ``repeat`` runs, after one warm-up.
+
+    ``cold`` deletes the summary cache before each run, so every module is compiled.
+    """
     subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
     times = []
     for _ in range(repeat):
+        if cold:
+            (cwd / ".stato" / ".cache" / "summary.json").unlink(missing_ok=True)
         start = time.perf_counter()
         subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
         times.append((time.perf_counter() - start) * 1000)
@@ -101,22 +107,30 @@ def main() -> None:
                        capture_output=True, env=env)
         first = (time.perf_counter() - start) * 1000
 
+        # Modules written less than 2 s ago are not cached (racy mtimes): age them.
+        past = time.time() - 60
+        for module in (big / ".stato").rglob("*.py"):
+            os.utime(module, (past, past))
         rows = [
-            ("python -c 'import click' (floor)", [py, "-c", "import click"]),
-            ("stato --version", [*stato, "--version"]),
-            ("stato resume --brief", [*stato, "resume", "--brief"]),
-            ("stato resume --raw", [*stato, "resume", "--raw"]),
-            ("stato bridge --platform all (no change)", [*stato, "bridge", "--platform", "all"]),
+            ("python -c 'import click' (floor)", [py, "-c", "import click"], False),
+            ("stato --version", [*stato, "--version"], False),
+            ("stato resume --brief (cache hit)", [*stato, "resume", "--brief"], False),
+            ("stato resume --brief (no cache)", [*stato, "resume", "--brief"], True),
+            ("stato resume --raw (cache hit)", [*stato, "resume", "--raw"], False),
+            ("stato bridge --platform all (no change)",
+             [*stato, "bridge", "--platform", "all"], False),
         ]
-        results = {label: timed(cmd, big, args.repeat, env) for label, cmd in rows}
+        results = {label: timed(cmd, big, args.repeat, env, cold)
+                   for label, cmd, cold in rows}
     floor = results[rows[0][0]][0]
     print(f"\n{args.skills}-skill project, median of {args.repeat} runs (min in brackets):")
     for label, (median, best) in results.items():
         print(f"  {label:42} {median:7.1f} ms [{best:6.1f}]  {median / floor:5.2f}x floor")
     print(f"  {'stato bridge --platform all (first write)':42} {first:7.1f} ms (one run)")
-    ratio = results["stato resume --brief"][0] / floor
-    verdict = "meets" if ratio <= 3 else "misses"
-    print(f"\nresume --brief is {ratio:.2f}x the floor: {verdict} the 3x target.")
+    for case in ("cache hit", "no cache"):
+        ratio = results[f"stato resume --brief ({case})"][0] / floor
+        verdict = "meets" if ratio <= 3 else "misses"
+        print(f"resume --brief ({case}) is {ratio:.2f}x the floor: {verdict} the 3x target.")
 
 
 if __name__ == "__main__":

@@ -104,7 +104,8 @@ def _plan(root: Path, chosen: tuple[targets.Target, ...], summary: Summary, body
                     rel = f"{base}/{item.folder}/{skills.SKILL_FILE}"
                     _check_parents(root, rel)
                     old = _read(root / rel, rel)
-                    if old is not None and not skills.generated_by_stato(old):
+                    # only a differing file needs the (YAML) ownership check
+                    if old is not None and old != item.text and not skills.generated_by_stato(old):
                         out[rel] = (old, old, [target.id], "kept: not written by stato")
                     else:
                         out[rel] = (old, item.text, [target.id], "")
