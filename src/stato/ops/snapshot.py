@@ -126,19 +126,23 @@ def _scan(
     """
     from stato.core.privacy import sanitize as redact
     from stato.core.privacy import scan_text
-    from stato.ops.scan import load_ignore  # type: ignore[import-untyped,unused-ignore]
+    from stato.ops.scan import load_ignore
 
     ignore = load_ignore(root)
     out = dict(texts)
     findings: list[Any] = []
     changed: list[str] = []
     for rel, text in texts.items():
-        found = scan_text(text, f".stato/{rel}", ignore)
+        shown = f".stato/{rel}"
+        found = scan_text(text, shown, ignore)
         if found and sanitize:
-            out[rel] = redact(text, found)
             changed.append(rel)
-            found = scan_text(out[rel], f".stato/{rel}", ignore)  # fail closed: none may survive
-        findings.extend(found)
+            for _ in range(3):  # a replacement can expose a neighbour an overlap had hidden
+                out[rel] = redact(out[rel], found)
+                found = scan_text(out[rel], shown, ignore)
+                if not found:
+                    break
+        findings.extend(found)  # fail closed: anything left refuses the snapshot
     return out, findings, changed
 
 
