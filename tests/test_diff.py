@@ -188,3 +188,48 @@ def test_cli_plan_steps_are_compared_by_id(tmp_path: Path) -> None:
     assert code == 1
     assert "~ step 3: status 'pending' -> 'complete'; output (absent) -> 'done'" in out
     assert "+ step 4:" in out and "~ step 1: depends_on [] -> [2]" in out
+
+
+def booby_trapped(sentinel: Path, version: str) -> str:
+    return (
+        f"import os\nos.system('touch {sentinel}')\n"
+        "class QualityControl:\n"
+        '    """QC."""\n'
+        '    name = "qc"\n'
+        f'    version = "{version}"\n'
+        f"    probe = __import__('os').system('touch {sentinel}')\n"
+        "    tags = [open(__file__).read()]\n"
+        "    def run(self):\n"
+        f"        return open('{sentinel}', 'w')\n"
+    )
+
+
+def test_merge_and_diff_never_run_module_code(tmp_path: Path) -> None:
+    sentinel = tmp_path / "ran"
+    a = make_archive(tmp_path / "a.stato", {"skills/qc.py": booby_trapped(sentinel, "1.0.0")})
+    b = make_archive(tmp_path / "b.stato", {"skills/qc.py": booby_trapped(sentinel, "2.0.0")})
+    code, out = run("diff", a, b)
+    assert code == 1 and "'1.0.0' -> '2.0.0'" in out
+    code, out = run("merge", a, b, "-o", tmp_path / "m.stato", "--json")
+    assert code == 0
+    assert {c["field"] for c in json.loads(out)["conflicts"]} == {"version"}
+    assert not sentinel.exists()
+
+
+def test_diff_of_a_tampered_archive_is_one_line_error(tmp_path: Path) -> None:
+    import zipfile
+
+    a = make_archive(tmp_path / "a.stato", {"memory.py": MEMORY})
+    evil = tmp_path / "evil.stato"
+    with zipfile.ZipFile(a) as src, zipfile.ZipFile(evil, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, data.replace(b"analysis", b"ANALYSIS"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", "diff", str(a), str(evil)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1 and "checksum mismatch" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and proc.stdout == ""
