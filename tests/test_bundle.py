@@ -346,3 +346,18 @@ def test_the_web_prompt_example_is_a_bundle_that_imports_cleanly(
     (project / "stato_bundle.py").write_text(example.group(1), encoding="utf-8")
     result = run("import-bundle", "stato_bundle.py")
     assert result.exit_code == 0, result.output + result.stderr
+
+
+def test_a_bundle_skill_never_overwrites_another_skill(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    other = project / ".stato/skills/normalize.py"
+    text = ('class Other:\n    """Other."""\n    name = "scaling"\n\n    @staticmethod\n'
+            "    def run(**kwargs: object) -> object:\n        return kwargs\n")
+    other.write_text(text)
+    result = run("import-bundle", str(GOOD), "--json", "--no-bridge")
+    assert result.exit_code == 0
+    paths = {m["key"]: m["path"] for m in json.loads(result.output)["modules"]}
+    assert paths["SKILLS['normalize']"] == "skills/normalize_2.py"
+    assert other.read_text() == text
+    assert run("validate", ".stato", "--check").exit_code == 0

@@ -427,3 +427,23 @@ def test_windows_line_endings_convert_the_same(kind: str) -> None:
     unix = convert_text(text, "F", kind, "p").drafts
     windows = convert_text(text.replace("\n", "\r\n"), "F", kind, "p").drafts
     assert [(d.fields, d.docstring) for d in windows] == [(d.fields, d.docstring) for d in unix]
+
+
+def test_a_skill_never_lands_in_another_skills_file(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    other = project / ".stato/skills/scrna_qc.py"
+    text = ('class Other:\n    """Another skill."""\n    name = "something_else"\n\n'
+            "    @staticmethod\n    def run(**kwargs: object) -> object:\n        return kwargs\n")
+    other.write_text(text)
+    twin = project / "twin" / "SKILL.md"
+    twin.parent.mkdir()
+    twin.write_text("---\nname: scrna_qc\ndescription: Same file stem, other name.\n---\nBody.\n")
+    result = run("convert", str(DATA / "skills/scrna-qc/SKILL.md"), str(twin))
+    assert result.exit_code == 0, result.output
+    assert other.read_text() == text
+    names = {compile_source(p.read_text(), p.name).fields["name"]: p.name
+             for p in (project / ".stato/skills").glob("*.py")}
+    assert names == {"something_else": "scrna_qc.py", "scrna-qc": "scrna_qc_2.py",
+                     "scrna_qc": "scrna_qc_3.py"}
+    assert run("validate", ".stato", "--check").exit_code == 0

@@ -78,17 +78,6 @@ def _bridges(root: Path, platforms: Sequence[str], check_only: bool) -> tuple[tu
     return tuple(result.written), "" if result.written else "bridge files already up to date"
 
 
-def _skill_paths(root: Path) -> dict[str, str]:
-    from stato.ops.project import load_project
-
-    out: dict[str, str] = {}
-    for skill in load_project(root).skills:
-        name = skill.fields.get("name")
-        if isinstance(name, str):
-            out.setdefault(name, skill.path)
-    return out
-
-
 def import_bundle(
     file: Path, path: Path, platforms: Sequence[str] = DEFAULT_PLATFORMS, dry_run: bool = False
 ) -> BundleImport:
@@ -99,6 +88,7 @@ def import_bundle(
     from stato.adapters.store import Store
     from stato.core.compiler import compile_source
     from stato.core.diagnostics import make
+    from stato.ops.convert import free_path, skill_paths
     from stato.ops.project import find_root
 
     root = find_root(path)
@@ -106,7 +96,8 @@ def import_bundle(
     if platforms:
         _bridges(root, platforms, check_only=True)
     store = Store(root)
-    skills = _skill_paths(root)
+    skills = skill_paths(root)
+    owners: dict[str, str] = {}  # skill path -> the name this run writes there
     named: dict[str, str] = {}  # skill name -> the bundle key that brought it
     modules: list[BundleModule] = []
     for entry in bundle.entries:
@@ -122,9 +113,11 @@ def import_bundle(
                                             result.with_diagnostics((clash,))))
                 continue
             named[name] = entry.key
-            if name in skills:
-                # The project already has this skill under another file name: update that file.
-                entry = replace(entry, rel=skills[name])
+            # The project's skill of that name is updated where it is; another skill's file is
+            # never overwritten.
+            rel = skills.get(name) or free_path(entry.rel, name, store, owners)
+            owners[rel] = name
+            entry = replace(entry, rel=rel)
         old = store.read(entry.rel) if store.exists(entry.rel) else None
         status = ("created" if old is None
                   else "unchanged" if old == result.corrected_source else "updated")

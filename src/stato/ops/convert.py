@@ -135,7 +135,7 @@ def _render(draft: Any) -> str:
     return render_module(draft.class_name, draft.fields, draft.docstring, draft.methods_source)
 
 
-def _existing_skill_paths(root: Path) -> dict[str, str]:
+def skill_paths(root: Path) -> dict[str, str]:
     """Skill name -> its path, for the project's valid skills (to merge instead of duplicating)."""
     from stato.ops.project import load_project
 
@@ -181,6 +181,15 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
     return text
 
 
+def free_path(rel: str, name: str, store: Any, owners: dict[str, str]) -> str:
+    """``rel``, or ``rel`` with a number, so a skill never lands in another skill's file."""
+    stem, n = rel[: -len(".py")], 1
+    while (owners.get(rel, name) != name) or (rel not in owners and store.exists(rel)):
+        n += 1
+        rel = f"{stem}_{n}.py"
+    return rel
+
+
 def convert_files(
     files: list[Path], path: Path, kind: str | None = None, dry_run: bool = False
 ) -> ConvertReport:
@@ -196,11 +205,12 @@ def convert_files(
 
     root = find_root(path)
     store = Store(root)
-    skills = _existing_skill_paths(root)
+    skills = skill_paths(root)
     inputs: list[InputFile] = []
     texts: dict[str, str] = {}  # rel -> text so far (existing, then each draft folded in)
     origins: dict[str, list[str]] = {}
     kept: dict[str, set[str]] = {}
+    owners: dict[str, str] = {}  # skill path -> the name of the skill this run puts there
     for given in files:
         file, text = _read(given)
         file_kind = _kind(file, kind)
@@ -214,7 +224,9 @@ def convert_files(
         for draft in conversion.drafts:
             rel = draft.rel
             if draft.module_type == "skill":
-                rel = skills.get(str(draft.fields.get("name")), rel)
+                name = str(draft.fields.get("name"))
+                rel = skills.get(name) or free_path(rel, name, store, owners)
+                owners[rel] = name
             new = _render(draft)
             if rel not in texts and store.exists(rel):
                 texts[rel] = store.read(rel)
