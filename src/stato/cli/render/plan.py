@@ -70,15 +70,16 @@ def _line(step: dict[str, Any] | None) -> str:
 def plan(view: PlanView) -> None:
     head = f"Plan: {view.name}  ({view.done}/{view.total} complete)"
     if is_tty():
+        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(title=head, caption=f"Objective: {view.objective}")
+        table = Table(title=escape(head), caption=escape(f"Objective: {view.objective}"))
         for col in ("", "Id", "Action", "Status", "Depends on", "Output"):
             table.add_column(col)
         for s in view.steps:
             table.add_row(
-                MARK[_status(s)], str(s.get("id")), str(s.get("action")), _status(s),
-                ", ".join(map(str, _deps(s))) or "-", str(s.get("output", "")) or "-",
+                MARK[_status(s)], str(s.get("id")), escape(str(s.get("action"))), _status(s),
+                ", ".join(map(str, _deps(s))) or "-", escape(str(s.get("output", ""))) or "-",
             )  # fmt: skip
         console().print(table)
     else:
