@@ -30,16 +30,18 @@ def convert(files: tuple[Path, ...], dry_run: bool, path: Path, kind: str | None
     and shell commands become conventions ("Code Style: ..."), prose goes to notes,
     and "[x]" items to completed_tasks. TODO / Next steps sections and "[ ]" items
     become memory tasks, Known issues sections memory known_issues, a Current status
-    section the memory phase. A SKILL.md becomes .stato/skills/<name>.py: front matter
-    name and description, a Parameters/Defaults list or table as default_params,
-    Gotchas/Lessons sections as lessons_learned, Requirements as depends_on, and the
-    rest of the body as the class docstring.
+    section the memory phase. The block `stato bridge` wrote is skipped. A SKILL.md
+    becomes .stato/skills/<name_in_snake_case>.py: front matter name and description,
+    a Parameters/Defaults list or table as default_params, Gotchas/Lessons sections
+    as lessons_learned, Requirements as depends_on, the rest of the body as the class
+    docstring.
 
     \b
     Existing modules are never overwritten: conversion only adds. context.py,
     memory.py or a skill with the same name keep every value they already have and
     gain the conventions, tasks, issues, lessons and parameters they lack; a value
-    that differs (say description) is kept and listed as "kept". Running it twice
+    that differs (say description) is kept and listed as "kept". A skill never goes
+    into another skill's file (it gets a numbered file name). Running it twice
     changes nothing. Every module is validated first and all are written or none
     (the previous text goes to .stato/.history/).
     """
