@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stato.core import plan as plan_rules
-from stato.core.model import ValidationResult
+
+if TYPE_CHECKING:  # not imported at run time: a cache hit on the hook path never needs it
+    from stato.core.model import ValidationResult
 
 KEY_PARAMS = 3
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
