@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stato.adapters.store import Store
 from stato.bridges import cache
-from stato.bridges.summary import summarize
+from stato.bridges.summary import SkillView, Summary, summarize
 from stato.ops.bridge import write_bridges
 from stato.ops.init import init_project
 from stato.ops.project import load_project
@@ -100,3 +103,23 @@ def test_fingerprint_lists_exactly_the_store_modules(project: Path) -> None:
 def test_bridge_check_does_not_write_the_cache(project: Path) -> None:
     write_bridges(project, ["agents"], check=True)
     assert not (project / cache.CACHE).exists()
+
+
+literals = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+    | st.floats(allow_nan=False),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=4) | st.integers(), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(st.lists(st.tuples(st.text(max_size=6), literals), max_size=4))
+def test_any_literal_params_survive_the_cache(params: list[tuple[str, object]]) -> None:
+    skill = SkillView("s", "skills/s.py", None, None, tuple(params), ("a lesson",), ())
+    summary = Summary((skill,), None, None, None, (), ())
+    key = ["v", 1, [("skills/s.py", 1, 2)]]
+    data = json.loads(cache.dumps(key, summary), object_hook=cache._dec)
+    assert data["key"] == key
+    assert cache.from_dict(data["summary"]) == summary
