@@ -447,3 +447,22 @@ def test_a_skill_never_lands_in_another_skills_file(
     assert names == {"something_else": "scrna_qc.py", "scrna-qc": "scrna_qc_2.py",
                      "scrna_qc": "scrna_qc_3.py"}
     assert run("validate", ".stato", "--check").exit_code == 0
+
+
+def test_skill_md_round_trips_through_the_agent_skills_export(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    """SKILL.md -> stato skill -> `stato bridge --platform skills` gives back a valid SKILL.md."""
+    validator = pytest.importorskip("skills_ref.validator")
+    import yaml
+
+    assert run("convert", str(DATA / "skills/pdf-processing")).exit_code == 0
+    result = run("bridge", "--platform", "skills")
+    assert result.exit_code == 0, result.output
+    folder = project / ".claude/skills/pdf-processing"
+    assert validator.validate(folder) == []
+    front = yaml.safe_load((folder / "SKILL.md").read_text().split("---")[1])
+    original = yaml.safe_load(
+        (DATA / "skills/pdf-processing/SKILL.md").read_text().split("---")[1])
+    assert front["name"] == original["name"]
+    assert front["description"] == original["description"]
