@@ -466,3 +466,18 @@ def test_skill_md_round_trips_through_the_agent_skills_export(
         (DATA / "skills/pdf-processing/SKILL.md").read_text().split("---")[1])
     assert front["name"] == original["name"]
     assert front["description"] == original["description"]
+
+
+def test_folders_of_skills_and_rules_convert_every_file(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    result = run("convert", str(DATA / "skills"), str(DATA / "cursor/.cursor/rules"), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [i["kind"] for i in data["inputs"]] == ["skill", "skill", "cursor-mdc"]
+    assert {m["path"] for m in data["modules"]} == {
+        "skills/pdf_processing.py", "skills/scrna_qc.py", "context.py"}
+    empty = project / "empty"
+    empty.mkdir()
+    result = run("convert", "empty")
+    assert result.exit_code == 1 and "no SKILL.md or .mdc" in result.stderr

@@ -74,9 +74,25 @@ class ConvertReport:
         }
 
 
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files to convert: a skill folder stands for its SKILL.md, a folder of skills
+    (.claude/skills) for each one, a rules folder (.cursor/rules) for its .mdc files."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+        elif (path / "SKILL.md").is_file():
+            out.append(path / "SKILL.md")
+        else:
+            found = sorted(path.glob("*/SKILL.md")) + sorted(path.glob("*.mdc"))
+            if not found:
+                raise ConvertError(f"{path} is a folder with no SKILL.md or .mdc file in it; "
+                                   "name the files to convert")
+            out.extend(found)
+    return out
+
+
 def _read(path: Path) -> tuple[Path, str]:
-    if path.is_dir() and (path / "SKILL.md").is_file():
-        path = path / "SKILL.md"  # a skill folder stands for its SKILL.md
     if not path.is_file():
         raise ConvertError(f"{path} is not a file; give a CLAUDE.md, AGENTS.md, .cursorrules, "
                            ".mdc or SKILL.md path")
@@ -211,7 +227,7 @@ def convert_files(
     origins: dict[str, list[str]] = {}
     kept: dict[str, set[str]] = {}
     owners: dict[str, str] = {}  # skill path -> the name of the skill this run puts there
-    for given in files:
+    for given in _expand(files):
         file, text = _read(given)
         file_kind = _kind(file, kind)
         origin = _label(file, root)

@@ -25,7 +25,8 @@ def convert(files: tuple[Path, ...], dry_run: bool, path: Path, kind: str | None
 
     \b
     FILES may be CLAUDE.md, AGENTS.md, .cursorrules, .cursor/rules/*.mdc, GEMINI.md,
-    .github/copilot-instructions.md, or SKILL.md (or an Agent Skill folder).
+    .github/copilot-instructions.md, or SKILL.md; a folder stands for its SKILL.md,
+    or for every */SKILL.md and *.mdc in it (.claude/skills, .cursor/rules).
     Instruction files become .stato/context.py: each heading's bullets, table rows
     and shell commands become conventions ("Code Style: ..."), prose goes to notes,
     and "[x]" items to completed_tasks. TODO / Next steps sections and "[ ]" items
