@@ -128,3 +128,18 @@ def test_cli_install_conflict_asks(folder: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, [*args, "--on-conflict", "replace"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "mine" not in (root / ".stato" / "skills" / "a.py").read_text()
+
+
+def test_an_index_address_means_its_folder(folder: Path) -> None:
+    assert locate(str(folder / "index.toml")).base == str(folder.resolve())
+    assert locate((folder / "index.toml").as_uri()).base == str(folder)
+    assert locate("https://h.example/reg/index.toml").base == "https://h.example/reg/"
+    assert list_packages(None, str(folder / "index.toml")).packages[0].entry.name == "kit"
+
+
+def test_unknown_conflict_policy_is_refused_before_download(tmp_path: Path) -> None:
+    from stato.errors import UsageError
+
+    init_project(tmp_path / "proj")
+    with pytest.raises(UsageError, match="on-conflict"):
+        install(tmp_path / "proj", "kit", "http://127.0.0.1:9/", on_conflict="merge")

@@ -49,18 +49,22 @@ def locate(spec: str, relative_to: Path | None = None) -> Location:
     if spec == BUILTIN:
         return Location(BUILTIN, "folder", str(builtin_folder()))
     scheme = urlsplit(spec).scheme.lower()
+    # A registry names a folder; an address of its index.toml means that folder too.
+    folder = spec[: -len(INDEX_FILE)] if spec.endswith("/" + INDEX_FILE) else spec
     if scheme in ("http", "https"):
-        return Location(spec, "http", spec if spec.endswith("/") else spec + "/")
+        return Location(spec, "http", folder if folder.endswith("/") else folder + "/")
     if scheme == "file":
-        parts = urlsplit(spec)
+        parts = urlsplit(folder)
         if parts.netloc not in ("", "localhost"):
             raise RegistryError(f"registry {spec}: file:// URLs must name a local folder")
-        return Location(spec, "folder", unquote(parts.path))
+        return Location(spec, "folder", str(Path(unquote(parts.path))))
     if len(scheme) > 1:  # one letter is a Windows drive, not a scheme
         raise RegistryError(
             f"registry {spec}: unsupported scheme {scheme!r}; use a folder, file:// or http(s)://"
         )
     path = Path(os.path.expanduser(spec))
+    if path.name == INDEX_FILE:
+        path = path.parent
     if not path.is_absolute() and relative_to is not None:
         path = relative_to / path
     return Location(spec, "folder", str(path.resolve()))

@@ -231,7 +231,10 @@ def install(
 ) -> InstallResult:
     """Download a package, refuse it unless its sha256 matches the index, then import it."""
     from stato.ops.archive import import_archive
+    from stato.ops.conflicts import POLICIES
 
+    if on_conflict not in POLICIES:  # refuse before downloading anything
+        raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
     client, entry = find_package(root, spec, registry, timeout)
     data = client.download(entry, progress)
     digest = hashlib.sha256(data).hexdigest()
