@@ -10,6 +10,22 @@ from typing import Any
 
 from stato.errors import RegistryError
 
+# A registry is a folder (local, file:// or any static HTTP host) holding index.toml and archives:
+#
+#   format = 1                      # optional; a higher number needs a newer stato
+#   title = "Team registry"         # optional
+#   [[packages]]                    # one table per published version, all fields required
+#   name = "scrna-qc"               # lowercase letters, digits, . _ -
+#   description = "..."
+#   author = "..."
+#   version = "1.0.0"               # semantic version; NAME without @VERSION installs the highest
+#   tags = ["qc", "scrna-seq"]
+#   modules = 3                     # number of modules in the archive
+#   updated = "2026-11-23T00:00:00Z"
+#   url = "scrna-qc-1.0.0.stato"    # relative to the folder, or an absolute http(s) URL
+#   sha256 = "<64 hex digits>"      # of the archive file; a mismatch refuses the install
+#
+# Unknown keys are ignored so that newer indexes stay readable by older clients.
 INDEX_FILE = "index.toml"
 FORMAT = 1
 
