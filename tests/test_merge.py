@@ -315,3 +315,24 @@ def test_two_skills_sharing_a_name_are_refused() -> None:
     right = {"skills/qc.py": other, "skills/x.py": QC_R}  # x.py is named "qc" too
     with pytest.raises(ModuleInvalid, match="two skills named 'qc'"):
         merge_sets(left, right, UNION)
+
+
+def test_tab_indented_module_gets_its_extra_method_with_tabs() -> None:
+    left = QC_R.split("\n    def helper")[0].replace("    ", "\t")
+    out = merge_module("skills/qc.py", left, QC_R, UNION)
+    r = compile_source(out.text)
+    assert r.valid and "helper" in r.methods and "\tdef helper(self):\n\t    return 1" in out.text
+    # A field added to a tab-indented class: kept out and reported rather than a broken file.
+    out = merge_module("skills/qc.py", QC_L.replace("    ", "\t"), QC_R, UNION)
+    assert compile_source(out.text).valid
+    assert "extra" in {c.where for c in out.conflicts}
+
+
+def test_lambda_on_one_side_and_def_on_the_other_is_a_conflict() -> None:
+    left = QC_L.replace(
+        "    def run(self, adata, params=None):\n        return adata\n",
+        "    run = lambda self, adata, params=None: adata\n",
+    )
+    out = merge_module("skills/qc.py", left, QC_L, UNION)
+    assert "def run" not in out.text
+    assert "run()" in {c.where for c in out.conflicts}

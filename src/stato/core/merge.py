@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -105,13 +106,12 @@ def _fields(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]:
 
 def _append_methods(text: str, methods: list[str]) -> str:
     """Add method sources (dedented) at the end of the module's class body."""
-    import ast
     import textwrap
 
     node = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef))
     lines = text.split("\n")
     last = node.body[-1]
-    indent = " " * last.col_offset
+    indent = lines[last.lineno - 1][: last.col_offset]  # the body's own indent, tabs included
     end = node.end_lineno or len(lines)
     block = [""] + [textwrap.indent(src, indent) for src in methods]
     return "\n".join(lines[:end] + block + lines[end:])
@@ -129,6 +129,9 @@ def _compare(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]
     for name, src in first.methods.items():
         if name in second.methods and second.methods[name] != src:
             m.conflict(f"{name}()", Code(src), Code(second.methods[name]))
+    for name, src in second.methods.items():
+        if name in first.fields:  # a def on one side, an assignment (a lambda) on the other
+            m.conflict(f"{name}()", first.fields[name], Code(src))
     return _fields(first, second, m)
 
 
@@ -157,11 +160,17 @@ def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMer
     written = []
     for name, value in changes.items():
         try:
-            text = set_field(text, name, value)
-            written.append(name)
-        except TypeError:  # no literal form (bytes, complex): the winner's value stays
+            candidate = set_field(text, name, value)
+            ast.parse(candidate)
+        except (TypeError, SyntaxError, ValueError):
+            # No literal form (bytes, complex), or the edit would break the file's layout (a
+            # tab-indented class): the winner's value stays, and the difference is reported.
             m.conflict(name, first.fields.get(name), second.fields.get(name))
-    extra = [src for name, src in second.methods.items() if name not in first.methods]
+            continue
+        text = candidate
+        written.append(name)
+    known = set(first.methods) | set(first.fields)
+    extra = [src for name, src in second.methods.items() if name not in known]
     if extra:
         text = _append_methods(text, extra)
     result = compile_source(text, path, expected_type=first.result.module_type)
