@@ -170,3 +170,8 @@ def test_upsert_keeps_one_entry_per_version(
     assert len(keys) == len(set(keys))
     assert new in index.packages
     assert replaced == any((p.name, p.version) == (new.name, new.version) for p in packages)
+
+
+def test_unknown_keys_are_ignored_for_forward_compatibility() -> None:
+    index = parse_index('title = "T"\nmirror = "x"\n' + entry_toml(license='"MIT"'), "reg")
+    assert index.title == "T" and index.packages[0].name == "scrna-qc"
