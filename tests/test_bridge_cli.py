@@ -27,7 +27,7 @@ def test_check_fails_when_stale_then_passes(project: Path, run: Callable[..., Re
     assert "missing" in stale.output
     wrote = run("bridge", "--platform", "all")
     assert wrote.exit_code == 0
-    assert "Wrote" in wrote.output
+    assert "Changed" in wrote.output
     current = run("bridge", "--platform", "all", "--check")
     assert current.exit_code == 0, current.output
     again = run("bridge", "--platform", "all")

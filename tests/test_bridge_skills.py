@@ -155,3 +155,21 @@ def test_export_problems_name_only_what_cannot_go_through_unchanged() -> None:
     assert any("1024" in p for p in export_problems("ok", "y" * 1025))
     assert any("---" in p for p in export_problems("ok", "a --- b"))
     assert export_problems(None, "x") and export_problems("ok", 42)
+
+
+def test_exports_of_removed_skills_are_reported_then_pruned(project: Path) -> None:
+    write_bridges(project, ["skills"])
+    (project / ".stato" / "skills" / "clustering.py").unlink()
+    mine = project / ".claude" / "skills" / "handmade" / "SKILL.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\nname: handmade\ndescription: mine\n---\n", "utf-8")
+    report = write_bridges(project, ["skills"])
+    orphans = sorted(f.path for f in report.files if f.status == "orphaned")
+    assert orphans == [".agents/skills/clustering/SKILL.md", ".claude/skills/clustering/SKILL.md"]
+    assert not report.stale and (project / orphans[0]).is_file()
+    assert write_bridges(project, ["skills"], check=True, prune=True).stale
+    pruned = write_bridges(project, ["skills"], prune=True)
+    assert sorted(f.path for f in pruned.files if f.status == "deleted") == orphans
+    assert not (project / ".claude" / "skills" / "clustering").exists()
+    assert mine.is_file()  # a person's skill is never an orphan
+    assert not write_bridges(project, ["skills"], check=True, prune=True).stale

@@ -35,10 +35,15 @@ _HELP = ", ".join(t.id for t in TARGETS)
     default=None,
     help="CLAUDE.md as the one line @AGENTS.md (default: when AGENTS.md carries the bridge).",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete exported SKILL.md files stato generated for skills that no longer exist.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
 def bridge(ctx: click.Context, platforms: tuple[str, ...], path: Path, check: bool,
-           link: bool | None, as_json: bool) -> None:
+           link: bool | None, prune: bool, as_json: bool) -> None:
     """Write the instruction files agents read by themselves (AGENTS.md, CLAUDE.md, Cursor,
     Copilot, Gemini, Windsurf, Cline, Kiro, Amazon Q, Junie rules, README.stato.md) and, with
     `skills`, export each skill as an Agent Skill in .claude/skills/ and .agents/skills/.
@@ -52,7 +57,7 @@ def bridge(ctx: click.Context, platforms: tuple[str, ...], path: Path, check: bo
     from stato.ops.bridge import write_bridges
     from stato.ops.project import find_root
 
-    result = write_bridges(find_root(path), platforms, check=check, link=link)
+    result = write_bridges(find_root(path), platforms, check=check, link=link, prune=prune)
     if as_json:
         from stato.cli.console import emit_json
         from stato.cli.render.bridge import to_dict

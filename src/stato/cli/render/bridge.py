@@ -9,7 +9,8 @@ from stato.cli.console import console, echo, is_tty
 if TYPE_CHECKING:
     from stato.ops.bridge import BridgeResult
 
-_CHECK_WORDS = {"created": "missing", "updated": "stale", "unchanged": "current", "kept": "kept"}
+_CHECK_WORDS = {"created": "missing", "updated": "stale", "unchanged": "current", "kept": "kept",
+                "deleted": "to delete", "orphaned": "orphaned"}
 
 
 def to_dict(result: BridgeResult) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def _summary(result: BridgeResult) -> str:
         return f"All {n_same} file(s) are current. {size}"
     if not n_changed:
         return f"Nothing to write: all {n_same} file(s) are current. {size}"
-    return f"Wrote {n_changed} file(s), {n_same} already current. {size}"
+    return f"Changed {n_changed} file(s), {n_same} already current. {size}"
 
 
 def show(result: BridgeResult) -> None:
