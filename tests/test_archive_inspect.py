@@ -15,7 +15,8 @@ Run = Callable[..., Result]
 
 
 def test_inspect_text_and_json(example: Path, run: Run) -> None:
-    assert run("snapshot", "--name", "ex", "--template", "--type", "skill", "--force").exit_code == 0
+    res = run("snapshot", "--name", "ex", "--template", "--type", "skill", "--force")
+    assert res.exit_code == 0
     before = sorted(p for p in example.rglob("*"))
     res = run("inspect", "ex.stato")
     assert res.exit_code == 0, res.output
@@ -33,7 +34,8 @@ def test_inspect_text_and_json(example: Path, run: Run) -> None:
 
 
 def test_inspect_flags_invalid_module(tmp_path: Path, run: Run) -> None:
-    text = 'class Broken:\n    name = "b"\n    x = undefined_name\n\n    def run(self):\n        pass\n'
+    text = 'class Broken:\n    name = "b"\n    x = undefined_name\n\n'
+    text += "    def run(self):\n        pass\n"
     lying = 'class NotAPlan:\n    """A skill dressed as a plan."""\n    name = "n"\n'
     modules = {"skills/broken.py": text, "plan.py": lying}
     entries = (
