@@ -14,15 +14,16 @@ _PLACEHOLDER_WORDS = frozenset(
     "admin root none null nil true false undefined test testing default empty string str value "
     "values hunter2 letmein example sample dummy fake mock redacted placeholder private public "
     "username user login mysecret mytoken mypassword yourpassword yourtoken s3cr3t env required "
-    "optional unset missing todo tbd".split()
+    "optional unset missing todo tbd postgres mysql guest rabbitmq redis mongo sa".split()
 )
 _PLACEHOLDER_PARTS = (
-    "your", "xxxx", "****", "...", "\u2026", "<", ">", "{", "}", "$", "%(", "example", "placeholder",
+    "your", "xxxx", "****", "...", "\u2026", "<", ">", "{", "}", "${", "$(", "%(", "example", "placeholder",
     "changeme", "change_me", "change-me", "redacted", "dummy", "insert", "replace", "secret_here",
     "token_here", "key_here", "here", "123456", "abcdef", "qwerty", "lorem", "not-a-", "not_a_",
     "fake", "sample", "getenv", "environ", "secrets.", "vault:", "env:", "os.",
 )
 _WEAK = re.compile(r"(?:password|passwd|secret|changeme|admin|test|letmein|qwerty|token|welcome)\d{0,4}[!.]?")
+_VARREF = re.compile(r"^\$[A-Za-z_]\w*$|\$[A-Z][A-Z0-9_]{2,}")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}")
 _CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _WORDS = re.compile(r"[a-z]+(?:[-_. ][a-z]+)*|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*")
@@ -43,10 +44,10 @@ def is_placeholder(value: str) -> bool:
     if not low or low in _PLACEHOLDER_WORDS or _WEAK.fullmatch(low):
         return True
     if len(low) > 80:  # long random bodies contain short words by chance; look for fillers only
-        return any(p in low for p in ("xxxxxxxx", "........", "\u2026", "<", "{", "$")) or (
+        return any(p in low for p in ("xxxxxxxx", "........", "\u2026", "<", "{", "${")) or (
             len(set(low)) <= 4
         )
-    if any(part in low for part in _PLACEHOLDER_PARTS):
+    if any(part in low for part in _PLACEHOLDER_PARTS) or _VARREF.search(value):
         return True
     if low.endswith("example") or value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY"):
         return True

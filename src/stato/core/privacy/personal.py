@@ -72,7 +72,7 @@ PHONE = Rule(
 )
 PHONE_INTL = Rule(
     "phone-number-intl", "pii", "phone number (E.164)",
-    re.compile(r"(?P<s>\+[1-9]\d{0,2}[ .-]\(?\d{1,4}\)?(?:[ .-]\d{2,4}){2,4}|\+[1-9]\d{9,13})"
+    re.compile(r"(?P<s>\+[1-9]\d{0,2}[ .-]\(?\d{1,4}\)?(?:[ .-]\d{2,6}){1,4}|\+[1-9]\d{9,13})"
                r"(?![\w-]|\.\d)"),
     "{PHONE}", validator=_phone_ok, reject_placeholders=False, left=re.compile(r"[\w+.\-/]"),
 )
@@ -95,7 +95,7 @@ CARD = Rule(
     validator=lambda s, m, t: card_ok(s), reject_placeholders=False, left=re.compile(r"[\w.-]"),
 )
 
-_ID_VALUE = r"[\"']?[ \t]{0,3}(?:[:=#]|is|no\.?)[ \t]{0,3}[\"']?(?P<s>[A-Za-z0-9][A-Za-z0-9-]{3,24})(?![\w-])"
+_ID_VALUE = r"[\"']?[ \t]{0,3}(?:[:=#]{1,2}|is|no\.?)?[ \t]{0,3}[\"']?(?P<s>[A-Za-z0-9][A-Za-z0-9-]{3,24})(?![\w-])"
 PATIENT_ID = Rule(
     "patient-id", "pii", "medical record or patient id",
     re.compile(r"(?i:\bmrn|medical[ _]record(?:[ _](?:number|no|num|id))?|(?:patient|subject|"
@@ -144,7 +144,7 @@ _GENERIC_USERS = frozenset(
     "linuxbrew pi centos debian fedora vagrant travis circleci codespace gitpod build builder "
     "runneradmin administrator defaultuser0 all-users all demo dev developer johndoe janedoe "
     "foo bar x xx xxx myuser myname someone somebody test tester projects project data common "
-    "share scratch tmp temp work lab group groups home local bin lib".split()
+    "share scratch tmp temp work lab group groups home local bin lib about index login page docs".split()
 )
 _NAME = r"(?P<s>[A-Za-z0-9_][\w-]{0,63}(?:\.[\w-]{1,64}){0,3})(?![\w$<{%-])"
 

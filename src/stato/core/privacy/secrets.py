@@ -57,7 +57,8 @@ TOKENS: tuple[Rule, ...] = (
     token("huggingface-token", "Hugging Face token", "", r"(?:hf|api_org)_[A-Za-z0-9]{34}",
           "{HF_TOKEN}", keywords=("hf_", "api_org_")),
     token("jwt", "JSON Web Token", "eyJ", r"[\w-]{8,4000}\.eyJ[\w-]{8,8000}\.[\w-]{16,2000}",
-          "{JWT}", left=r"[\w.-]", right=r"[\w.-]"),
+          "{JWT}", left=r"[\w.-]", right=r"[\w.-]",
+          allowlist=allow("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$")),
     token("databricks-token", "Databricks token", "dapi", r"[a-f0-9]{32}(?:-\d)?", "{DATABRICKS_TOKEN}"),
     token("vault-token", "HashiCorp Vault token", "h", r"v[sb]\.[\w-]{90,300}", "{VAULT_TOKEN}"),
     token("groq-api-key", "Groq API key", "gsk_", r"[A-Za-z0-9]{52}", "{GROQ_API_KEY}"),
@@ -74,8 +75,8 @@ TOKENS: tuple[Rule, ...] = (
     token("docker-hub-pat", "Docker Hub PAT", "dckr_pat_", r"[\w-]{27}", "{DOCKER_TOKEN}"),
     token("discord-webhook", "Discord webhook", "/api/webhooks/", r"\d{17,19}/(?P<s>[\w-]{60,80})",
           "{DISCORD_WEBHOOK}", left=""),
-    token("telegram-bot-token", "Telegram bot token", ":AA", r"[\w-]{33}", "{TELEGRAM_TOKEN}",
-          left=r"[^0-9]"),
+    token("telegram-bot-token", "Telegram bot token", "", r"\d{8,10}:AA[\w-]{33}", "{TELEGRAM_TOKEN}",
+          left=r"[\w:-]", keywords=(":aa",)),
     token("twilio-api-key", "Twilio API key SID", "SK", r"[0-9a-f]{32}", "{TWILIO_KEY}",
           left="[A-Za-z0-9]", right="[A-Za-z0-9]"),
 )
@@ -104,8 +105,10 @@ def _closed(m: re.Match[str], text: str) -> bool:
 
     Checked here rather than in the regex so a long value never makes the engine backtrack.
     """
-    end, quote = m.end("s"), m.group("q")
-    if m.end("s") - m.start("s") >= 300:
+    quote = m.group("q")
+    group = "s" if quote else "s2"
+    end = m.end(group)
+    if end - m.start(group) >= 300:
         return False  # truncated: not one value
     if quote:
         return text.startswith(quote, end)
@@ -129,7 +132,8 @@ _KEY = (
     r"(?i:[_-]?(?:key|value|token|secret|str|string|access[_-]?key|plain|b64))?(?![A-Za-z0-9_])"
 )
 _SEP = r"[\"']?\]?[ \t]{0,3}(?::=|=>|==|[:=]|[\"'],)[ \t]{0,3}"
-_VALUE = r"(?P<q>[\"'`]?)(?P<s>[^\s\"'`,;&<>(){}\[\]]{4,300})"
+_VALUE = (r"(?:(?P<q>[\"'`])(?P<s>[^\"'`\r\n]{4,300})"
+          r"|(?P<s2>[^\s\"'`,;&<>(){}\[\]]{4,300}))")
 
 CONTEXT: tuple[Rule, ...] = (
     Rule("secret-assignment", "secret", "secret assigned in code or config",
@@ -138,7 +142,11 @@ CONTEXT: tuple[Rule, ...] = (
     Rule("credential-url", "secret", "password in a URL", re.compile(
         r"://(?P<user>[^\s:/@'\"`<>{}]{0,64}):(?P<s>[^\s/@'\"`<>]{1,128})@(?=[\w\[])"),
          "{PASSWORD}", keywords=("://",),
-         validator=lambda s, m, t: not (s.isdigit() and len(s) <= 5)),
+         validator=lambda s, m, t: not (s.isdigit() and len(s) <= 5) and s != m.group("user")),
+    Rule("curl-user-password", "secret", "password given to curl -u", re.compile(
+        r"(?:-u|--user)[ \t=]{1,3}[\"']?(?P<user>[^\s:'\"`]{1,64}):(?P<s>[^\s'\"`]{1,128})"),
+         "{PASSWORD}", keywords=("-u ", "--user"), anchored=True,
+         validator=lambda s, m, t: looks_secret(s, True, min_len=4, min_entropy=1.5)),
     Rule("connection-string-password", "secret", "password in a connection string", re.compile(
         r"(?<![^;?&\s,])(?i:password|pwd|passwd)=(?P<s>[^;&\s'\"`<>]{1,128})"),
          "{PASSWORD}", keywords=("password=", "pwd=", "passwd="), anchored=True,
