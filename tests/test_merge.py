@@ -336,3 +336,9 @@ def test_lambda_on_one_side_and_def_on_the_other_is_a_conflict() -> None:
     out = merge_module("skills/qc.py", left, QC_L, UNION)
     assert "def run" not in out.text
     assert "run()" in {c.where for c in out.conflicts}
+
+
+def test_crlf_module_stays_crlf() -> None:
+    out = merge_module("skills/qc.py", QC_L.replace("\n", "\r\n"), QC_R, UNION)
+    assert "\n" not in out.text.replace("\r\n", "")
+    assert compile_source(out.text).valid and "- c" in out.text

@@ -173,6 +173,9 @@ def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMer
     extra = [src for name, src in second.methods.items() if name not in known]
     if extra:
         text = _append_methods(text, extra)
+    if "\r\n" in first.result.corrected_source:
+        # Edits write "\n"; a CRLF file stays CRLF throughout (Python reads both the same).
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     result = compile_source(text, path, expected_type=first.result.module_type)
     if not result.valid:
         codes = ", ".join(f"{d.code} {d.message}" for d in result.errors)
