@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -321,6 +322,29 @@ def _timeout_seconds(target: HookTarget, entry: dict[str, Any], problems: list[s
     return float(value) * target.unit
 
 
+def _run_hook(
+    command: str, root: Path, stdin: dict[str, Any], limit: float
+) -> tuple[int | None, str, str, float]:
+    """Run ``command`` in a shell as the agents do: (exit code or None on timeout, out, err)."""
+    started = time.monotonic()
+    # A session of its own, so a timeout kills the shell's children too: they hold the pipes,
+    # and waiting for them would make doctor as slow as the broken hook it reports.
+    proc = subprocess.Popen(  # noqa: S602 - agents run hook commands through a shell too
+        command, shell=True, cwd=root, text=True, start_new_session=os.name == "posix",
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        out, err = proc.communicate(json.dumps(stdin), timeout=limit)
+    except subprocess.TimeoutExpired:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows has no process groups to kill
+            proc.kill()
+        proc.communicate()
+        return None, "", "", time.monotonic() - started
+    return proc.returncode, out, err, time.monotonic() - started
+
+
 def doctor(agent: str, root: Path, user: bool = False) -> list[HookCheck]:
     """Run every installed stato hook with its agent's stdin; check output shape and time."""
     checks: list[HookCheck] = []
@@ -337,26 +361,15 @@ def doctor(agent: str, root: Path, user: bool = False) -> list[HookCheck]:
             stdin = {**target.stdin}
             stdin.update({"cwd": str(root)} if "cwd" in stdin else {})
             stdin.update({"workspace_roots": [str(root)]} if "workspace_roots" in stdin else {})
-            started = time.monotonic()
-            try:
-                done = subprocess.run(  # noqa: S602 - agents run hook commands through a shell too
-                    command,
-                    shell=True,
-                    cwd=root,
-                    input=json.dumps(stdin),
-                    text=True,
-                    capture_output=True,
-                    timeout=limit,
-                )
-            except subprocess.TimeoutExpired:
+            returncode, stdout, stderr, seconds = _run_hook(command, root, stdin, limit)
+            if returncode is None:
                 problems.append(f"did not finish within {limit:g} s, {target.label}'s timeout")
                 checks.append(HookCheck(target.id, path, command, tuple(problems), None))
                 continue
-            seconds = time.monotonic() - started
-            if done.returncode != 0:
-                why = (done.stderr.strip().splitlines() or ["no message"])[-1][:120]
-                problems.append(f"exited with {done.returncode}: {why}")
+            if returncode != 0:
+                why = (stderr.strip().splitlines() or ["no message"])[-1][:120]
+                problems.append(f"exited with {returncode}: {why}")
             else:
-                problems += check_output(target, done.stdout)
+                problems += check_output(target, stdout)
             checks.append(HookCheck(target.id, path, command, tuple(problems), seconds))
     return checks
