@@ -418,3 +418,32 @@ def test_snapshot_publish_serve_install_end_to_end(tmp_path: Path) -> None:
     for module in skills.iterdir():
         if module.suffix == ".py":
             assert (target / ".stato" / "skills" / module.name).read_text() == module.read_text()
+
+
+class TruncatingHandler(QuietHandler):
+    """Promises a whole archive, sends a few bytes, hangs up."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        if not self.path.endswith(".stato"):
+            super().do_GET()
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        self.wfile.write(b"PK\x03\x04 partial")
+        self.wfile.flush()
+        self.close_connection = True
+
+
+def test_connection_dropped_mid_download(registry_dir: Path, project: Path) -> None:
+    server, address = serve(registry_dir, TruncatingHandler)
+    before = tree(project)
+    try:
+        with pytest.raises(RegistryError) as info:
+            install(project, "qc-kit", address)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert str(info.value).startswith(f"registry {address}: the archive of qc-kit@1.0.0 was cut")
+    assert "\n" not in str(info.value)
+    assert tree(project) == before

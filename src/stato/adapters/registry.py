@@ -167,6 +167,10 @@ class RegistryClient:
                     chunks.append(chunk)
                     if progress is not None:
                         progress(done, total)
+                if total is not None and done != total:
+                    raise self._fail(
+                        f"{what} was cut short ({done} of {total} bytes from {url}); try again"
+                    )
                 return b"".join(chunks)
         except urllib.error.HTTPError as exc:
             raise self._fail(
