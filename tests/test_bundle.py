@@ -361,3 +361,9 @@ def test_a_bundle_skill_never_overwrites_another_skill(
     assert paths["SKILLS['normalize']"] == "skills/normalize_2.py"
     assert other.read_text() == text
     assert run("validate", ".stato", "--check").exit_code == 0
+
+
+def test_auto_corrections_are_shown(project: Path, run: Callable[..., Result]) -> None:
+    result = run("import-bundle", str(GOOD), "--dry-run")
+    assert "skills/normalize.py: W003" in result.output
+    assert "plan.py: W004" in result.output

@@ -29,6 +29,10 @@ def report(rep: BundleImport) -> None:
     else:
         for row in rows:
             echo("  " + "  ".join(cell for cell in row if cell))
+    for m in rep.modules:
+        fixes = [d for d in m.result.diagnostics if d.severity == "warning"]
+        for d in fixes:  # auto-corrections: say what will differ from the bundle's text
+            echo(f"  {m.rel}: {d.code} {d.message}")
     for m in rep.refused:
         echo(f"refused {m.key} ({m.rel}):", err=True)
         for d in m.result.errors:
