@@ -67,11 +67,11 @@ def _class_node(source: str) -> ast.ClassDef | None:
     return next((n for n in tree.body if isinstance(n, ast.ClassDef)), None)
 
 
-def method_sources(source: str) -> dict[str, str]:
+def method_sources(source: str, node: ast.ClassDef | None = None) -> dict[str, str]:
     """Each method of the module's class (decorators included) as dedented source text."""
     import textwrap
 
-    node = _class_node(source)
+    node = node or _class_node(source)
     if node is None:
         return {}
     lines = source.splitlines()
@@ -103,7 +103,7 @@ def view(source: str, path: str = "<module>") -> ModuleView:
             for target in targets:
                 if value is not None and isinstance(target, ast.Name) and target.id not in fields:
                     fields[target.id] = Code(where.text(value))
-    return ModuleView(result, fields, method_sources(text))
+    return ModuleView(result, fields, method_sources(text, node) if node else {})
 
 
 @dataclass(frozen=True)
