@@ -246,3 +246,21 @@ def test_doctor_catches_the_wrong_shape_for_the_agent(project: Path) -> None:
     code, out, _ = invoke("hooks", "doctor", "--json")
     assert code == 1
     assert "additional_context" in json.loads(out)[0]["problems"][0]
+
+
+def test_command_option_and_doctor_hint_when_stato_is_not_found(project: Path) -> None:
+    code, _, _ = invoke("hooks", "install", "--agent", "claude", "--command", "/nonexistent/stato")
+    assert code == 0
+    settings = json.loads((project / ".claude/settings.json").read_text())
+    hook = settings["hooks"]["SessionStart"][0]["hooks"][0]
+    assert hook["command"] == "/nonexistent/stato hooks run --agent claude"
+    code, out, _ = invoke("hooks", "doctor")
+    assert code == 1 and "reinstall with --command" in out
+    # installing again with the right command replaces stato's entry instead of adding one
+    stato = str(Path(sys.executable).parent / "stato")
+    invoke("hooks", "install", "--agent", "claude", "--command", stato)
+    settings = json.loads((project / ".claude/settings.json").read_text())
+    assert [h["command"] for g in settings["hooks"]["SessionStart"] for h in g["hooks"]] == [
+        f"{stato} hooks run --agent claude"
+    ]
+    assert invoke("hooks", "doctor")[0] == 0

@@ -146,3 +146,12 @@ def test_user_install_goes_to_home(project: Path, tmp_path: Path) -> None:
     assert code == 0
     assert (tmp_path / "home/.cursor/mcp.json").is_file()
     assert not (project / ".cursor").exists()
+
+
+def test_command_option_splits_into_command_and_args(project: Path) -> None:
+    code, _, _ = invoke("mcp", "install", "--agent", "claude", "--command", "uvx stato")
+    assert code == 0
+    entry = _load(project / ".mcp.json")["mcpServers"]["stato"]  # type: ignore[index]
+    assert entry == {"type": "stdio", "command": "uvx", "args": ["stato", "mcp"]}
+    code, _, err = invoke("mcp", "install", "--agent", "claude", "--command", " ")
+    assert code == 2 and "--command" in err

@@ -16,7 +16,7 @@ from typing import Any
 from stato.adapters.jsonconfig import ConfigChange, JsonObject, load_json, update_json
 from stato.errors import UsageError
 
-HOOK_COMMAND = "stato hooks run --agent {agent}"
+HOOK_COMMAND = "{stato} hooks run --agent {agent}"
 _OURS = re.compile(r"\bstato hooks run\b")
 
 
@@ -115,10 +115,11 @@ def settings_path(target: HookTarget, root: Path, user: bool) -> Path:
     return Path.home() / target.user_file if user else root / target.project_file
 
 
-def hook_entry(target: HookTarget) -> dict[str, Any]:
+def hook_entry(target: HookTarget, stato: str = "stato") -> dict[str, Any]:
+    """The entry stato adds; ``stato`` is how the agent's shell runs stato (on PATH by default)."""
     entry = dict(target.entry)
     for key in target.command_keys:
-        entry[key] = HOOK_COMMAND.format(agent=target.id)
+        entry[key] = HOOK_COMMAND.format(stato=stato, agent=target.id)
     entry[target.timeout_key] = target.timeout
     return entry
 
@@ -168,8 +169,8 @@ def _remove(data: JsonObject, target: HookTarget) -> None:
             del data["hooks"]
 
 
-def _install(data: JsonObject, target: HookTarget) -> None:
-    entry = hook_entry(target)
+def _install(data: JsonObject, target: HookTarget, stato: str = "stato") -> None:
+    entry = hook_entry(target, stato)
     if installed(data, target) == [(target.matcher, entry)]:
         return  # already exactly what stato would write: a second install changes nothing
     _remove(data, target)
@@ -193,8 +194,10 @@ def _only_scaffolding(target: HookTarget) -> Callable[[JsonObject], bool]:
     return check
 
 
-def install(target: HookTarget, root: Path, user: bool = False) -> ConfigChange:
-    return update_json(settings_path(target, root, user), lambda d: _install(d, target))
+def install(
+    target: HookTarget, root: Path, user: bool = False, stato: str = "stato"
+) -> ConfigChange:
+    return update_json(settings_path(target, root, user), lambda d: _install(d, target, stato))
 
 
 def uninstall(target: HookTarget, root: Path, user: bool = False) -> ConfigChange:
@@ -204,23 +207,25 @@ def uninstall(target: HookTarget, root: Path, user: bool = False) -> ConfigChang
     return update_json(path, lambda d: _remove(d, target), delete_if=_only_scaffolding(target))
 
 
-def _each(
-    agent: str, root: Path, user: bool, one: Callable[..., ConfigChange]
-) -> list[ConfigChange]:
+def _chosen(agent: str, root: Path, user: bool) -> list[HookTarget]:
     chosen = targets(agent)
     for target in chosen:  # parse every file first: one that does not parse stops them all
         load_json(settings_path(target, root, user))
-    return [one(target, root, user) for target in chosen]
+    return chosen
 
 
-def install_hooks(agent: str, root: Path, user: bool = False) -> list[ConfigChange]:
+def install_hooks(
+    agent: str, root: Path, user: bool = False, stato: str = "stato"
+) -> list[ConfigChange]:
     """Merge stato's hook into each chosen agent's settings (all files parse, or none changes)."""
-    return _each(agent, root, user, install)
+    if not stato.strip():
+        raise UsageError("--command needs the command that runs stato, e.g. /path/to/bin/stato")
+    return [install(t, root, user, stato.strip()) for t in _chosen(agent, root, user)]
 
 
 def uninstall_hooks(agent: str, root: Path, user: bool = False) -> list[ConfigChange]:
     """Remove only stato's entries from each chosen agent's settings."""
-    return _each(agent, root, user, uninstall)
+    return [uninstall(t, root, user) for t in _chosen(agent, root, user)]
 
 
 # ---------------------------------------------------------------- the hook itself
@@ -369,6 +374,8 @@ def doctor(agent: str, root: Path, user: bool = False) -> list[HookCheck]:
             if returncode != 0:
                 why = (stderr.strip().splitlines() or ["no message"])[-1][:120]
                 problems.append(f"exited with {returncode}: {why}")
+                if returncode == 127:  # the shell found no such command
+                    problems.append("no such command here: reinstall with --command /path/to/stato")
             else:
                 problems += check_output(target, stdout)
             checks.append(HookCheck(target.id, path, command, tuple(problems), seconds))

@@ -92,9 +92,23 @@ def _set(data: JsonObject, target: McpTarget, entry: dict[str, Any] | None) -> N
     servers[NAME] = entry
 
 
-def _apply(target: McpTarget, root: Path, user: bool, install: bool) -> ConfigChange:
+def server_entry(target: McpTarget, stato: str = "stato") -> dict[str, Any]:
+    """The agent's entry for the server; ``stato`` is how to run stato (on PATH by default)."""
+    import shlex
+
+    words = shlex.split(stato)
+    if not words:
+        raise UsageError("--command needs the command that runs stato, e.g. /path/to/bin/stato")
+    entry = dict(target.entry)
+    entry["command"], entry["args"] = words[0], [*words[1:], *target.entry["args"]]
+    return entry
+
+
+def _apply(
+    target: McpTarget, root: Path, user: bool, install: bool, stato: str = "stato"
+) -> ConfigChange:
     path = config_path(target, root, user)
-    entry = dict(target.entry) if install else None
+    entry = server_entry(target, stato) if install else None
     if not install and not path.is_file():
         return ConfigChange(path, False)
     if target.toml:
@@ -102,16 +116,21 @@ def _apply(target: McpTarget, root: Path, user: bool, install: bool) -> ConfigCh
     return update_json(path, lambda d: _set(d, target, entry))
 
 
-def _each(agent: str, root: Path, user: bool, install: bool) -> list[ConfigChange]:
+def _each(
+    agent: str, root: Path, user: bool, install: bool, stato: str = "stato"
+) -> list[ConfigChange]:
     chosen = targets(agent)
     for target in chosen:  # parse every file first: one that does not parse stops them all
         check_parses(config_path(target, root, user))
-    return [_apply(target, root, user, install) for target in chosen]
+        server_entry(target, stato)
+    return [_apply(target, root, user, install, stato) for target in chosen]
 
 
-def install_servers(agent: str, root: Path, user: bool = False) -> list[ConfigChange]:
+def install_servers(
+    agent: str, root: Path, user: bool = False, stato: str = "stato"
+) -> list[ConfigChange]:
     """Add (or update) the ``stato`` server in each chosen agent's MCP config."""
-    return _each(agent, root, user, True)
+    return _each(agent, root, user, True, stato)
 
 
 def uninstall_servers(agent: str, root: Path, user: bool = False) -> list[ConfigChange]:

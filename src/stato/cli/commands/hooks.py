@@ -51,13 +51,20 @@ def hooks() -> None:
 @_agent_all
 @_user
 @_path
+@click.option(
+    "--command",
+    "stato",
+    default="stato",
+    show_default=True,
+    help="How the agent's shell runs stato, when it is not on PATH (e.g. /venv/bin/stato).",
+)
 @_json
-def install(agent: str, user: bool, path: Path, as_json: bool) -> None:
+def install(agent: str, user: bool, path: Path, stato: str, as_json: bool) -> None:
     """Add stato's hook to each agent's settings (a second install changes nothing)."""
     from stato.cli.render.hooks import changes
     from stato.ops.hooks import install_hooks
 
-    changes(install_hooks(agent, _root(path, user), user), "install", as_json)
+    changes(install_hooks(agent, _root(path, user), user, stato), "install", as_json)
 
 
 @hooks.command("uninstall")

@@ -48,7 +48,7 @@ def _change(install: bool):  # type: ignore[no-untyped-def]
     @click.option("--user", is_flag=True, help="Change the user-level file in your home folder.")
     @_path
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-    def command(agent: str, user: bool, path: Path, as_json: bool) -> None:
+    def command(agent: str, user: bool, path: Path, as_json: bool, stato: str = "stato") -> None:
         from stato.cli.render.hooks import changes
         from stato.ops import mcp_install
 
@@ -57,14 +57,24 @@ def _change(install: bool):  # type: ignore[no-untyped-def]
             from stato.ops.project import find_root
 
             root = find_root(path)
-        run = mcp_install.install_servers if install else mcp_install.uninstall_servers
-        changes(run(agent, root, user), verb, as_json)
+        if install:
+            changes(mcp_install.install_servers(agent, root, user, stato), verb, as_json)
+        else:
+            changes(mcp_install.uninstall_servers(agent, root, user), verb, as_json)
 
     command.__doc__ = (
         "Register the stato server in each agent's MCP config (merged; a backup kept)."
         if install
         else "Remove the stato server entry from each agent's MCP config, and only it."
     )
+    if install:
+        command = click.option(
+            "--command",
+            "stato",
+            default="stato",
+            show_default=True,
+            help="How the agent runs stato, when it is not on PATH (e.g. 'uvx stato').",
+        )(command)
     return mcp.command(verb)(command)
 
 
