@@ -110,6 +110,12 @@ GOOD = mf.dumps(make({"plan.py": PLAN}))
             + '"\n'
         ),
         lambda t: t.replace('sha256 = "', 'sha256 = "zz'),
+        lambda t: (
+            t.replace('path = "plan.py"', 'path = "plan.py"', 1)
+            + '\n[[modules]]\npath = "PLAN.py"\ntype = "plan"\nclass = "C"\nsha256 = "'
+            + "0" * 64
+            + '"\n'
+        ),
         lambda t: t + "\nsurprise = 1\n",
         lambda t: t[: len(t) // 2] + "[[[",
     ],
@@ -128,6 +134,7 @@ GOOD = mf.dumps(make({"plan.py": PLAN}))
         "reserved",
         "dup",
         "sha",
+        "case-dup",
         "unknown-key",
         "not-toml",
     ],

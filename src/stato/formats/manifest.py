@@ -192,8 +192,9 @@ def loads(text: str) -> Manifest:
     entries = [_entry(i, raw) for i, raw in enumerate(raw_modules)]
     seen: set[str] = set()
     for e in entries:
-        if e.path in seen:
-            raise _bad(f"module {e.path!r} is listed twice")
-        seen.add(e.path)
+        # Compared without case: on macOS and Windows skills/QC.py and skills/qc.py are one file.
+        if e.path.lower() in seen:
+            raise _bad(f"module {e.path!r} is listed twice (ignoring case)")
+        seen.add(e.path.lower())
     entries.sort(key=lambda e: e.path)
     return Manifest(name, created, stato_version, template, partial, tuple(entries), version)
