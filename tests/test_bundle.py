@@ -77,6 +77,7 @@ def test_indented_sources_are_dedented_and_protocols_are_read() -> None:
         ("Skills = {'a': 'class A: pass'}\n", "did you mean SKILLS?"),
         ("SKILL = {'a': 'class A: pass'}\n", "did you mean SKILLS?"),
         ("SKILLS = {'QC': 'class A: pass', 'qc': 'class B: pass'}\n", "both go to skills/qc.py"),
+        ("PLAN = 'class A: pass'\nPLAN = 'class B: pass'\n", "assigned twice (lines 1 and 2)"),
     ],
 )
 def test_anything_but_a_plain_string_literal_is_refused(text: str, fragment: str) -> None:

@@ -129,8 +129,12 @@ class _Reader:
     def add(self, entry: BundleEntry) -> None:
         if entry.rel in self.entries:
             first = self.entries[entry.rel]
-            self.problem("error", f"{entry.key} and {first.key} both go to {entry.rel}; "
-                         f"keeping the first, rename one", entry.line)
+            if first.key == entry.key:
+                self.problem("error", f"{entry.key} is assigned twice (lines {first.line} and "
+                             f"{entry.line}); keeping the first, remove one", entry.line)
+            else:
+                self.problem("error", f"{entry.key} and {first.key} both go to {entry.rel}; "
+                             "keeping the first, rename one", entry.line)
             return
         self.entries[entry.rel] = entry
 
