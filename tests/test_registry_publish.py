@@ -26,7 +26,10 @@ FAKE_KEY = "AKIA" + "Q3VZ7XKM4PLR2TBN"
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.exists() else {}
+    """The folder's files, without the publish lock (filelock may or may not delete it)."""
+    if not folder.exists():
+        return {}
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name != ".index.lock"}
 
 
 def test_publish_then_republish_updates_the_entry(tmp_path: Path) -> None:
@@ -51,7 +54,6 @@ def test_publish_then_republish_updates_the_entry(tmp_path: Path) -> None:
     index = parse_index((folder / "index.toml").read_bytes(), "reg")
     assert [p.version for p in index.versions("kit")] == ["1.1.0", "1.0.0"]
     assert sorted(files(folder)) == [
-        ".index.lock",
         "index.toml",
         "kit-1.0.0.stato",
         "kit-1.1.0.stato",
@@ -129,7 +131,7 @@ def test_a_broken_existing_index_is_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(RegistryError, match="not valid TOML"):
         publish(archive, folder, now=NOW)
     assert (folder / "index.toml").read_text() == "[[packages]\n"
-    assert sorted(files(folder)) == [".index.lock", "index.toml"]
+    assert sorted(files(folder)) == ["index.toml"]
 
 
 def test_index_is_valid_toml_with_relative_urls(tmp_path: Path) -> None:
