@@ -124,9 +124,11 @@ def bench_scanner(mb: float) -> None:
     start = time.perf_counter()
     scan_text(f'class A:\n    lessons_learned = "{one_line}"\n', "long.py")
     long_took = time.perf_counter() - start
-    print(f"scanner: {len(corpus) / 1e6:.1f} MB of lessons in {took:.3f}s = "
-          f"{len(corpus) / 1e6 / took:.1f} MB/s ({len(found)} findings); "
-          f"one 2 MB line in {long_took:.3f}s")
+    print(
+        f"scanner: {len(corpus) / 1e6:.1f} MB of lessons in {took:.3f}s = "
+        f"{len(corpus) / 1e6 / took:.1f} MB/s ({len(found)} findings); "
+        f"one 2 MB line in {long_took:.3f}s"
+    )
 
 
 def main() -> None:

@@ -19,12 +19,14 @@ def _assigns(cls: ast.ClassDef, name: str) -> list[ast.Assign | ast.AnnAssign]:
     """Class-body statements that bind ``name`` with a plain ``name = value``."""
     found: list[ast.Assign | ast.AnnAssign] = []
     for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in stmt.targets
-        ) or (
-            isinstance(stmt, ast.AnnAssign)
-            and isinstance(stmt.target, ast.Name)
-            and stmt.target.id == name
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+            or (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == name
+            )
         ):
             found.append(stmt)
     return found
