@@ -68,6 +68,8 @@ def test_a_real_client_session_calls_every_tool(project: Path) -> None:
         seen["invalid"] = await call(
             "validate", {"source": "class X:\n    pass\n", "type": "skill"}
         )
+        seen["bad_type"] = await call("validate", {"source": GOOD_SKILL, "type": "recipe"})
+        seen["escape"] = await call("read_module", {"path": "../../etc/passwd"})
         seen["read"] = await call("read_module", {"path": "plan.py"})
         seen["read_missing"] = await call("read_module", {"path": "skills/nope.py"})
         seen["refused"] = await call(
@@ -96,6 +98,8 @@ def test_a_real_client_session_calls_every_tool(project: Path) -> None:
     assert seen["valid"].structured_content["valid"] is True
     codes = [d["code"] for d in seen["invalid"].structured_content["diagnostics"]]
     assert "E003" in codes and "E004" in codes
+    assert seen["bad_type"].is_error and "unknown type 'recipe'" in _text(seen["bad_type"])
+    assert seen["escape"].is_error and "stay inside" in _text(seen["escape"])
     assert _text(seen["read"]) == plan_before.decode()
     assert seen["read_missing"].is_error and "skills/qc.py" in _text(seen["read_missing"])
 

@@ -62,6 +62,7 @@ def build_server(root: Path) -> MCPServer:
     from stato import __version__
     from stato.adapters.store import Store
     from stato.core.compiler import compile_source
+    from stato.core.model import MODULE_TYPES
     from stato.ops import lesson, plan, resume, status
 
     server: MCPServer = MCPServer(
@@ -102,6 +103,8 @@ def build_server(root: Path) -> MCPServer:
 
     @tool("Compile module source; return its diagnostics. Writes nothing.")
     def validate(source: str, type: str | None = None) -> dict[str, Any]:
+        if type is not None and type not in MODULE_TYPES:
+            raise StatoError(f"unknown type '{type}' (one of {', '.join(MODULE_TYPES)})")
         result = compile_source(source, "<source>", type)
         out = result.to_dict()
         if result.changed:
