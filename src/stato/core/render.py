@@ -58,6 +58,14 @@ def class_name_for(name: str, suffix: str = "") -> str:
     return base if not suffix or base.endswith(suffix) else base + suffix
 
 
+def _docstring_literal(doc: str) -> str:
+    """A triple-quoted docstring when the text allows it, else an exact escaped literal."""
+    plain = all(c in "\n\t" or c.isprintable() for c in doc)
+    if plain and '"""' not in doc and "\\" not in doc and not doc.endswith('"'):
+        return '"""' + doc + '"""'
+    return repr(doc)
+
+
 def render_module(
     class_name: str,
     fields: Mapping[str, Any],
@@ -67,8 +75,7 @@ def render_module(
     """A whole module: one class with a docstring, its fields in order, then its methods."""
     lines = [f"class {class_name}:"]
     if docstring:
-        doc = docstring.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-        lines.append(f'    """{doc}"""')
+        lines.append(f"    {_docstring_literal(docstring)}")
     for name, value in fields.items():
         lines.append(f"    {name} = {py_literal(value, '    ')}")
     if methods_source:
