@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stato.cli import cli
 from stato.core import plan_edit
@@ -202,3 +204,37 @@ def test_plan_done_as_a_real_process(project: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "running -> complete" in done.stdout
     assert done.stderr == ""
+
+
+INDENTED_SKILL = """class Hvg:
+    '''Highly variable genes.'''
+
+    name = "hvg"
+    lessons_learned = '''
+        - flavor='seurat_v3' needs raw counts
+        '''  # keep this comment
+
+    def run(self, adata_path: str) -> str:
+        return adata_path
+"""
+
+
+def test_lesson_keeps_indent_quotes_and_the_comment(project: Path) -> None:
+    path = project / ".stato/skills/hvg.py"
+    path.write_text(INDENTED_SKILL)
+    code, _, _ = invoke("lesson", "add", "hvg", "2000 genes is enough for cortex")
+    assert code == 0
+    assert path.read_text() == INDENTED_SKILL.replace(
+        "raw counts\n", "raw counts\n        - 2000 genes is enough for cortex\n"
+    )
+
+
+@given(st.text(max_size=40), st.text(min_size=1, max_size=20).filter(lambda t: t.strip()))
+def test_appended_adds_one_last_line(value: str, text: str) -> None:
+    from stato.ops.lesson import appended
+
+    bullet = "- " + " ".join(text.split())
+    out = appended(value, bullet)
+    assert out.startswith(value.rstrip())
+    assert out.rstrip().endswith(bullet)
+    assert out.rstrip()[len(value.rstrip()) :].count("\n") == 1
