@@ -44,6 +44,8 @@ EMAIL = Rule(
     re.compile(r"(?P<s>[A-Za-z0-9][\w.%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                r"(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-]|\.\w)"),
     "{EMAIL}", keywords=("@",), anchored=True, back=_LOCAL, validator=_email_ok,
+    anchor=re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63}){0,6}"
+                      r"\.[A-Za-z]{2,24}(?![\w-]|\.\w)"),
     reject_placeholders=False,
 )
 
@@ -67,7 +69,8 @@ def _phone_ok(span: str, m: re.Match[str], text: str) -> bool:
 
 PHONE = Rule(
     "phone-number", "pii", "phone number (NANP)",
-    re.compile(r"(?P<s>[(\d](?:(?<=\()\d{3}\) ?|\d{2}[-. ])\d{3}[-. ]\d{4})(?![\w-]|\.\d)"),
+    re.compile(r"(?P<s>[(\d](?<![\w+.\-/][(\d])(?:(?<=\()\d{3}\) ?|\d{2}[-. ])\d{3}[-. ]\d{4})"
+               r"(?![\w-]|\.\d)"),
     "{PHONE}", validator=_phone_ok, reject_placeholders=False, left=re.compile(r"[\w+.\-/]"),
 )
 PHONE_INTL = Rule(
@@ -78,7 +81,7 @@ PHONE_INTL = Rule(
 )
 SSN = Rule(
     "us-ssn", "pii", "US social security number",
-    re.compile(r"(?P<s>\d\d{2}-\d{2}-\d{4})(?![\w-])"), "{SSN}", keywords=("-",),
+    re.compile(r"(?P<s>\d(?<![\w-]\d)\d{2}-\d{2}-\d{4})(?![\w-])"), "{SSN}", keywords=("-",),
     validator=lambda s, m, t: ssn_ok(s), reject_placeholders=False, left=re.compile(r"[\w-]"),
 )
 SSN_LABELLED = Rule(
@@ -91,7 +94,7 @@ SSN_LABELLED = Rule(
 
 CARD = Rule(
     "card-number", "pii", "payment card number",
-    re.compile(r"(?P<s>[2-6]\d{3}(?:[ -]?\d{2,6}){2,4})(?![\w-]|\.\d)"), "{CARD_NUMBER}",
+    re.compile(r"(?P<s>[2-6](?<![\w.-][2-6])\d{3}(?:[ -]?\d{2,6}){2,4})(?![\w-]|\.\d)"), "{CARD_NUMBER}",
     validator=lambda s, m, t: card_ok(s), reject_placeholders=False, left=re.compile(r"[\w.-]"),
 )
 
@@ -115,7 +118,7 @@ DOB = Rule(
     "{DOB}", keywords=("dob", "date", "birth", "born"), anchored=True, reject_placeholders=False,
 )
 
-_IPV4 = re.compile(r"(?P<s>\d\d{0,2}(?:\.\d{1,3}){3})(?![\w]|\.\d|/\d)")
+_IPV4 = re.compile(r"(?P<s>\d(?<![\w.]\d)\d{0,2}(?:\.\d{1,3}){3})(?![\w]|\.\d|/\d)")
 _IP_LEFT = re.compile(r"[\w.]")
 
 
@@ -150,7 +153,7 @@ _NAME = r"(?P<s>[A-Za-z0-9_][\w-]{0,63}(?:\.[\w-]{1,64}){0,3})(?![\w$<{%-])"
 
 
 def _home_ok(span: str, m: re.Match[str], text: str) -> bool:
-    if span.lower() in _GENERIC_USERS or span.upper() == span and "_" in span:
+    if len(span) < 2 or span.lower() in _GENERIC_USERS or span.upper() == span and "_" in span:
         return False
     floor = max(0, m.start() - 300)
     line_start = max(floor - 1, *(text.rfind(c, floor, m.start()) for c in " \n\"'"))

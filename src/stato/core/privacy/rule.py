@@ -23,6 +23,8 @@ class Rule:
     an anchored match start up to 64 of these characters before its keyword (an e-mail's local
     part before ``@``). ``left`` is a one-character regex that must not precede the match: checked
     after matching so the regex keeps a literal or character-set prefix the engine can skip to.
+    ``anchor``, for an anchored rule, finds the keyword occurrences worth trying (in C) instead
+    of a plain search for the keywords.
     ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
     the span, drop a match; ``placeholder`` replaces the span when sanitizing.
     """
@@ -40,6 +42,7 @@ class Rule:
     anchored: bool = False
     back: frozenset[str] = frozenset()
     left: re.Pattern[str] | None = None
+    anchor: re.Pattern[str] | None = None
 
     def span(self, match: re.Match[str]) -> tuple[int, int]:
         for name in ("s", "s2"):

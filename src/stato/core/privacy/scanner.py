@@ -76,7 +76,9 @@ def _lower(text: str) -> str:
 def _anchored(rule: Rule, text: str, lowered: str) -> list[re.Match[str]]:
     """Matches of a rule that starts at a keyword, tried only where a keyword occurs."""
     starts: set[int] = set()
-    for keyword in rule.keywords:
+    if rule.anchor is not None:
+        starts.update(m.start() for m in rule.anchor.finditer(text))
+    for keyword in () if rule.anchor is not None else rule.keywords:
         at = lowered.find(keyword)
         while at >= 0:
             starts.add(at)
@@ -101,8 +103,15 @@ def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, R
     lowered = _lower(text)
     found: list[tuple[int, int, int, Rule]] = []
     matches: dict[int, list[re.Match[str]]] = {}  # rules sharing one regex run it once
+    present: dict[str, bool] = {}  # each keyword is looked for once per text
+
+    def has(keyword: str) -> bool:
+        if keyword not in present:
+            present[keyword] = keyword in lowered
+        return present[keyword]
+
     for order, rule in enumerate(RULES):
-        if rule.keywords and not any(k in lowered for k in rule.keywords):
+        if rule.keywords and not any(has(k) for k in rule.keywords):
             continue
         key = id(rule.regex)
         if rule.anchored:

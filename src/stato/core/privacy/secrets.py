@@ -154,20 +154,19 @@ CONTEXT: tuple[Rule, ...] = (
     Rule("azure-storage-key", "secret", "Azure storage account key", re.compile(
         r"AccountKey=(?P<s>[A-Za-z0-9+/]{86}==)"), "{AZURE_STORAGE_KEY}", entropy=4.0),
     Rule("azure-sas-signature", "secret", "Azure SAS signature", re.compile(
-        r"[?&;]sig=(?P<s>[A-Za-z0-9%+/=]{30,200})"), "{SAS_SIGNATURE}", keywords=("sig=",),
+        r"sig=(?<=[?&;]sig=)(?P<s>[A-Za-z0-9%+/=]{30,200})"), "{SAS_SIGNATURE}",
          entropy=3.5),
     Rule("npmrc-auth-token", "secret", "npm auth token", re.compile(
-        r":_auth(?:Token)?=(?P<s>[\w+/=.-]{20,200})"), "{NPM_TOKEN}", keywords=("_auth",)),
+        r":_auth(?:Token)?=(?P<s>[\w+/=.-]{20,200})"), "{NPM_TOKEN}"),
     Rule("authorization-header", "secret", "Authorization header credential", re.compile(
         r"(?i:authorization)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?(?i:bearer|token)[ \t]{1,3}"
         r"(?P<s>[\w.~+/-]{12,4000}={0,2})(?![\w.~+/=-])"), "{TOKEN}", keywords=("authorization",), anchored=True,
          entropy=3.0),
     Rule("basic-auth-header", "secret", "Basic authorization credential", re.compile(
         r"Basic[ \t]{1,3}(?P<s>[A-Za-z0-9+/]{8,400}={0,2})(?![\w+/=])"), "{TOKEN}",
-         keywords=("basic",), validator=lambda s, m, t: basic_auth_ok(s)),
+         validator=lambda s, m, t: basic_auth_ok(s)),
     Rule("gcp-private-key-id", "secret", "GCP service-account private key id", re.compile(
-        r"\"private_key_id\"[ \t]{0,3}:[ \t]{0,3}\"(?P<s>[a-f0-9]{40})\""), "{PRIVATE_KEY_ID}",
-         keywords=("private_key_id",)),
+        r"\"private_key_id\"[ \t]{0,3}:[ \t]{0,3}\"(?P<s>[a-f0-9]{40})\""), "{PRIVATE_KEY_ID}"),
 )
 
 SECRET_RULES: tuple[Rule, ...] = TOKENS + PRIVATE_KEYS + CONTEXT

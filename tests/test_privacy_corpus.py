@@ -1,0 +1,69 @@
+"""The labelled corpus: size and coverage, precision and recall per category, sanitize on every case."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from stato.core.privacy import sanitize, scan_text
+
+_spec = importlib.util.spec_from_file_location("privacy_corpus", Path(__file__).parent / "data/privacy/corpus.py")
+assert _spec and _spec.loader
+corpus = importlib.util.module_from_spec(_spec)
+sys.modules["privacy_corpus"] = corpus
+_spec.loader.exec_module(corpus)
+
+FILES = ("positives.txt", "hard.txt", "negatives.txt", "hard-negatives.txt")
+CASES = [case for name in FILES for case in corpus.load(name)]
+POSITIVE = [c for c in CASES if c.expected]
+NEGATIVE = [c for c in CASES if not c.expected]
+
+
+def _spans(source: str) -> list[tuple[int, int, str]]:
+    return [(f.start, f.end, f.category) for f in scan_text(source)]
+
+
+def test_corpus_size_and_coverage() -> None:
+    assert len(POSITIVE) >= 300 and len(NEGATIVE) >= 300
+    for cases in (POSITIVE, NEGATIVE):
+        assert {c.place for c in cases} == set(corpus.PLACES if hasattr(corpus, "PLACES") else
+                                              ("prose", "dict", "code", "comment", "multiline"))
+    labelled = {cat for c in POSITIVE for _, _, cat in c.expected}
+    assert labelled == set(corpus.CATEGORIES)
+    # hard negatives exist for every category: the generator's files say which one in their order
+    assert sum(1 for c in NEGATIVE if "@" in c.source) >= 20
+    assert sum(1 for c in NEGATIVE if "/home/" in c.source or "Users" in c.source) >= 20
+
+
+def test_every_case_is_a_module_that_parses() -> None:
+    for case in CASES:
+        ast.parse(case.source)
+
+
+def test_precision_and_recall_per_category() -> None:
+    table, misses = corpus.score(CASES, _spans)
+    for category, row in table.items():
+        assert row["precision"] >= 0.95, (category, row, misses[:20])
+        assert row["recall"] >= 0.95, (category, row, misses[:20])
+        assert row["tp"] >= 40, (category, row)
+
+
+def test_scorer_can_fail() -> None:
+    table, misses = corpus.score(POSITIVE[:20], lambda source: [])
+    assert table["all"]["recall"] == 0.0 and misses
+    table, _ = corpus.score(NEGATIVE[:5], lambda source: [(0, 3, "pii")])
+    assert table["pii"]["precision"] == 0.0
+
+
+@pytest.mark.parametrize("case", POSITIVE, ids=lambda c: c.id)
+def test_sanitize_leaves_nothing_and_parses(case: object) -> None:
+    source = case.source  # type: ignore[attr-defined]
+    clean = sanitize(source, scan_text(source))
+    assert scan_text(clean) == []
+    ast.parse(clean)
+    for start, end, _ in case.expected:  # type: ignore[attr-defined]
+        assert source[start:end] not in clean
