@@ -205,3 +205,14 @@ def test_graft_name_conflict_policies(example: Path, run: Run, tmp_path: Path) -
     renamed = compile_source((example / ".stato/skills/quality.py").read_text())
     assert renamed.fields["name"] == "qc_filtering_2"
     assert not load_project(example).invalid
+
+
+def test_graft_destination_must_stay_inside(example: Path, run: Run, tmp_path: Path) -> None:
+    src = tmp_path / "evil.py"
+    src.write_text(QC2.replace("qc_filtering", "evil"))
+    before = tree(example)
+    for dest in ("../../evil", "/tmp/evil", ".history/evil"):
+        res = run("graft", str(src), "--module", dest, "--dry-run")
+        assert res.exit_code == 2, res.output
+    assert tree(example) == before
+    assert not (tmp_path.parent / "evil.py").exists()

@@ -13,7 +13,7 @@ from stato.adapters.store import Store
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 from stato.errors import StatoError, UsageError
-from stato.formats.manifest import Manifest
+from stato.formats.manifest import Manifest, check_module_path
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
 from stato.ops.project import find_root
 
@@ -179,7 +179,11 @@ def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | Non
             raise StatoError(f"{source} is not UTF-8 text") from None
         kind = compile_source(text, source.name).module_type
         default = f"skills/{source.name}" if kind in (None, "skill") else f"{kind}.py"
-        return (module_arg(module) if module else default), text, None
+        dest = module_arg(module) if module else default
+        problem = check_module_path(dest)
+        if problem:
+            raise UsageError(f"--module {module}: {problem}; give a path inside .stato/")
+        return dest, text, None
     archive = read_archive(source)
     if module is None:
         if len(archive.modules) != 1:
