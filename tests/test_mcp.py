@@ -60,6 +60,9 @@ def test_a_real_client_session_calls_every_tool(project: Path) -> None:
     async def script(s: Any) -> None:
         tools = (await s.list_tools()).tools
         seen["tools"] = {t.name: t.description for t in tools}
+        seen["read_only"] = {
+            t.name for t in tools if t.annotations and t.annotations.read_only_hint
+        }
         call = s.call_tool
         seen["status"] = await call("status", {})
         seen["resume"] = await call("resume", {})
@@ -91,6 +94,7 @@ def test_a_real_client_session_calls_every_tool(project: Path) -> None:
     anyio.run(_session, project, script)
 
     assert set(seen["tools"]) == TOOLS
+    assert seen["read_only"] == {"status", "resume", "validate", "read_module", "plan_next"}
     assert all(len(d) <= 80 for d in seen["tools"].values())  # they cost tokens at every start
     status = seen["status"].structured_content
     assert {m["path"] for m in status["modules"]} >= {"plan.py", "skills/qc.py"}

@@ -58,6 +58,7 @@ def build_server(root: Path) -> MCPServer:
     """An MCPServer whose tools call the same ops as the command line, for the project ``root``."""
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.resources import FunctionResource
+    from mcp.types import ToolAnnotations
 
     from stato import __version__
     from stato.adapters.store import Store
@@ -83,18 +84,24 @@ def build_server(root: Path) -> MCPServer:
             )
         )  # fmt: skip
 
-    def tool(description: str, name: str | None = None) -> Callable[[F], F]:
+    def tool(description: str, name: str | None = None, reads: bool = False) -> Callable[[F], F]:
+        # read_only_hint lets a client run the reading tools without asking each time.
+        hints = ToolAnnotations(read_only_hint=True) if reads else None
+
         def register(fn: F) -> F:
-            server.add_tool(_as_tool_error(fn), name=name or fn.__name__, description=description)
+            server.add_tool(
+                _as_tool_error(fn), name=name or fn.__name__, description=description,
+                annotations=hints,
+            )  # fmt: skip
             return fn
 
         return register
 
-    @tool("Modules in .stato/ with type and validity, and plan progress.", "status")
+    @tool("Modules in .stato/ with type and validity, and plan progress.", "status", True)
     def status_tool() -> dict[str, Any]:
         return status.status(root).to_dict()
 
-    @tool("Recap of the project (context, plan, skills, memory) to resume work.", "resume")
+    @tool("Recap of the project (context, plan, skills, memory) to resume work.", "resume", True)
     def resume_tool(brief: bool = False) -> str:
         # The server is a front end beside the CLI: it shows the same plain text as
         # `stato resume --raw` (that renderer has no rich markup and prints nothing).
@@ -103,7 +110,7 @@ def build_server(root: Path) -> MCPServer:
         result = resume.resume(root)
         return resume.brief(result) if brief else raw(result)
 
-    @tool("Compile module source; return its diagnostics. Writes nothing.")
+    @tool("Compile module source; return its diagnostics. Writes nothing.", reads=True)
     def validate(source: str, type: str | None = None) -> dict[str, Any]:
         if type is not None and type not in MODULE_TYPES:
             raise StatoError(f"unknown type '{type}' (one of {', '.join(MODULE_TYPES)})")
@@ -113,7 +120,7 @@ def build_server(root: Path) -> MCPServer:
             out["corrected_source"] = result.corrected_source
         return out
 
-    @tool("Source of one module, e.g. plan.py or skills/qc.py.")
+    @tool("Source of one module, e.g. plan.py or skills/qc.py.", reads=True)
     def read_module(path: str) -> str:
         if not store.exists(path):
             raise StatoError(
@@ -127,7 +134,7 @@ def build_server(root: Path) -> MCPServer:
         add_resource(result.path)
         return {"written": True, **result.to_dict()}
 
-    @tool("Current step, next ready step and progress of the plan.")
+    @tool("Current step, next ready step and progress of the plan.", reads=True)
     def plan_next() -> dict[str, Any]:
         view = plan.show(root).to_dict()
         return {k: view[k] for k in ("objective", "progress", "current_step", "next_step")}
