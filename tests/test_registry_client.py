@@ -109,7 +109,8 @@ def test_cli_install_json_and_dry_run(folder: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, [*args, "--dry-run", "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["dry_run"] and data["import"]["ok"]
+    assert data["dry_run"] and data["import"]["ok"] and data["ok"]
+    assert data["source"] == data["import"]["archive"] == str(folder.resolve() / "kit-1.0.0.stato")
     assert not (tmp_path / "proj" / ".stato" / "skills" / "a.py").exists()
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0 and "add" in result.output

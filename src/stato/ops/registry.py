@@ -208,15 +208,20 @@ class InstallResult:
     size: int
     imported: ImportResult
     dry_run: bool
+    source: str = ""  # where the archive was downloaded from
 
     def to_dict(self) -> dict[str, Any]:
+        imported = self.imported.to_dict()
+        imported["archive"] = self.source  # not the temp file, which no longer exists
         return {
             "registry": self.registry,
             "package": self.entry.to_dict(),
+            "source": self.source,
             "sha256": self.sha256,
             "size": self.size,
             "dry_run": self.dry_run,
-            "import": self.imported.to_dict(),
+            "ok": self.imported.ok,
+            "import": imported,
         }
 
 
@@ -248,4 +253,5 @@ def install(
         path = Path(tmp) / f"{entry.name}-{entry.version}.stato"
         path.write_bytes(data)
         imported = import_archive(root, path, on_conflict=on_conflict, dry_run=dry_run)
-    return InstallResult(client.location.label, entry, digest, len(data), imported, dry_run)
+    source = client.archive_address(entry)
+    return InstallResult(client.location.label, entry, digest, len(data), imported, dry_run, source)
