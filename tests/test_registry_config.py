@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -139,3 +141,28 @@ def test_cli_add_outside_a_project_edits_the_user_config(tmp_path: Path) -> None
     assert tomllib.loads(user_config().read_text())["registry"]["urls"] == ["/srv/reg"]
     result = CliRunner().invoke(cli, ["registry", "add", "gopher://x", "--path", str(tmp_path)])
     assert result.exit_code == 1
+
+
+segment = st.from_regex(r"[A-Za-z0-9_.-]{1,8}", fullmatch=True)
+folders = st.lists(segment, min_size=1, max_size=3).map(lambda s: "/" + "/".join(s))
+urls = st.builds(
+    lambda scheme, host, port, path: f"{scheme}://{host}{port}{path}",
+    st.sampled_from(["http", "https"]),
+    st.from_regex(r"[a-z][a-z0-9.-]{0,10}", fullmatch=True),
+    st.sampled_from(["", ":8000", ":443"]),
+    st.one_of(st.just(""), folders),
+)
+file_urls = folders.map(lambda p: "file://" + p)
+
+
+@pytest.mark.skipif(os.pathsep != ":", reason="POSIX separator rules")
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(folders, urls, file_urls), min_size=1, max_size=5),
+    st.lists(st.sampled_from([":", ","]), min_size=4, max_size=4),
+)
+def test_split_env_round_trips(entries: list[str], seps: list[str]) -> None:
+    joined = entries[0]
+    for i, entry in enumerate(entries[1:]):
+        joined += seps[i] + entry
+    assert split_env(joined) == entries
