@@ -264,3 +264,10 @@ def test_command_option_and_doctor_hint_when_stato_is_not_found(project: Path) -
         f"{stato} hooks run --agent claude"
     ]
     assert invoke("hooks", "doctor")[0] == 0
+
+
+def test_install_says_what_copilot_does_not_do_yet(project: Path) -> None:
+    code, _, err = invoke("hooks", "install", "--agent", "copilot")
+    assert code == 0 and "does not inject" in err
+    code, _, err = invoke("hooks", "install", "--agent", "claude")
+    assert err == ""

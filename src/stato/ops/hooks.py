@@ -41,6 +41,7 @@ class HookTarget:
     top: dict[str, Any] = field(default_factory=dict)  # keys the file itself needs
     owned: bool = False  # the whole file is stato's: uninstall deletes it when nothing else is left
     docs: str = ""
+    note: str = ""  # what a person should know after installing
 
 
 # Every row was checked against the agent's documentation (addresses in ``docs``).
@@ -86,6 +87,7 @@ TARGETS: dict[str, HookTarget] = {
             "timeoutSec", 30, 1.0, "additionalContext",
             {"sessionId": "doctor", "timestamp": 0, "cwd": "", "source": "resume"},
             top={"version": 1}, owned=True,
+            note="Copilot CLI runs sessionStart hooks but does not inject their output yet",
             docs="https://docs.github.com/en/copilot/reference/copilot-cli-reference/cli-hooks-reference",
         ),
         HookTarget(

@@ -62,9 +62,12 @@ def hooks() -> None:
 def install(agent: str, user: bool, path: Path, stato: str, as_json: bool) -> None:
     """Add stato's hook to each agent's settings (a second install changes nothing)."""
     from stato.cli.render.hooks import changes
-    from stato.ops.hooks import install_hooks
+    from stato.ops.hooks import install_hooks, targets
 
     changes(install_hooks(agent, _root(path, user), user, stato), "install", as_json)
+    for target in targets(agent):
+        if target.note:
+            click.echo(f"note: {target.label}: {target.note} ({target.docs})", err=True)
 
 
 @hooks.command("uninstall")
