@@ -71,3 +71,19 @@ def test_subprocess_errors_are_one_line(project: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     nowhere = _stato("bridge", cwd=Path("/"))  # no .stato/ anywhere above /
     assert nowhere.returncode == 1 and nowhere.stderr.startswith("error: ")
+
+
+def test_the_bridge_stays_small_with_many_skills(project: Path) -> None:
+    from stato.bridges.render import MAX_TABLE_SKILLS
+    from stato.ops.bridge import write_bridges
+
+    skill = ('class S{n}:\n    """s"""\n    name = "many_{n}"\n'
+             '    @staticmethod\n    def run() -> None:\n        return None\n')
+    for n in range(150):
+        (project / ".stato" / "skills" / f"m{n:03d}.py").write_text(skill.format(n=n), "utf-8")
+    result = write_bridges(project, ["agents"])
+    text = (project / "AGENTS.md").read_text("utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "lesson" in line]
+    assert len(rows) == MAX_TABLE_SKILLS
+    assert f"...and {153 - MAX_TABLE_SKILLS} more skills" in text
+    assert len(text.encode()) < 32 * 1024 and result.body_chars // 4 < 3000

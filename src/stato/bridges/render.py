@@ -10,6 +10,9 @@ from stato.bridges.summary import PlanView, StepView, Summary
 from stato.bridges.targets import Target
 
 STATO = ".stato"
+# The bridge is read at every session start and Codex stops reading AGENTS.md at 32 KiB
+# (project_doc_max_bytes), so the skills table is capped; the rest is one line away.
+MAX_TABLE_SKILLS = 60
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,._/*-]*")
 
 RULES = (
@@ -88,13 +91,17 @@ def render_body(summary: Summary) -> str:
     out += ["", "## Available Skills", ""]
     if summary.skills:
         out += ["| Skill | Version | Key Parameters | Lessons | File |", "|---|---|---|---|---|"]
-        for s in summary.skills:
+        for s in summary.skills[:MAX_TABLE_SKILLS]:
             n = len(s.lessons)
             version = f"v{s.version}" if s.version else "-"
             out.append(
                 f"| {_cell(s.name)} | {version} | {_cell(s.key_params()) or '-'} | "
                 f"{n} lesson{'' if n == 1 else 's'} | {STATO}/{s.path} |"
             )
+        more = len(summary.skills) - MAX_TABLE_SKILLS
+        if more > 0:
+            out += ["", f"...and {more} more skills in {STATO}/skills/ "
+                        "(`stato resume --raw` lists them all)."]
         out += ["", "Read the skill's file for its full parameters and lessons when needed."]
     else:
         out.append(f"No skills yet. Add them in {STATO}/skills/ (see `stato crystallize`).")
