@@ -216,3 +216,17 @@ def test_graft_destination_must_stay_inside(example: Path, run: Run, tmp_path: P
         assert res.exit_code == 2, res.output
     assert tree(example) == before
     assert not (tmp_path.parent / "evil.py").exists()
+
+
+def test_folder_in_the_way_stops_before_writing(fresh: Path, run: Run, tmp_path: Path) -> None:
+    arc = pack(
+        tmp_path / "x.stato",
+        {"skills/a.py": QC2, "skills/qc/deep.py": QC2.replace("qc_filtering", "deep")},
+    )
+    (fresh / ".stato" / "skills" / "qc").write_text("a file where a folder should be")
+    before = tree(fresh)
+    res = run("import", str(arc), "--path", str(fresh))
+    assert res.exit_code == 1 and "in the way" in res.output
+    assert tree(fresh) == before
+    assert not (fresh / ".stato" / ".transaction.json").exists()
+    assert run("import", str(arc), "--path", str(fresh), "--module", "skills/a").exit_code == 0

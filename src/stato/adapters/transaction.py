@@ -8,6 +8,8 @@ import shutil
 import uuid
 from pathlib import Path
 
+from stato.errors import StatoError
+
 JOURNAL = ".transaction.json"
 STAGE_PREFIX = ".staging-"
 
@@ -90,6 +92,12 @@ def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
     a kill after it is finished by ``recover``. Call it under the store's lock.
     """
     recover(stato_dir)
+    for rel in files:
+        # Checked before the commit point: a roll-forward that cannot finish must never start.
+        dest = stato_dir / rel
+        folders = [p for p in dest.parents if stato_dir in p.parents]
+        if dest.is_dir() or any(p.exists() and not p.is_dir() for p in folders):
+            raise StatoError(f"cannot write .stato/{rel}: a folder or file is in the way")
     stage = stato_dir / f"{STAGE_PREFIX}{uuid.uuid4().hex}"
     stage.mkdir()
     moves: list[list[str]] = []
