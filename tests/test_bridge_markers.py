@@ -138,3 +138,15 @@ def test_text_on_both_sides_of_the_block_is_untouched(before: str, after: str, b
     new = markers.upsert(doc, body)
     # the block keeps its own line endings, whatever the person's text uses
     assert new == prefix + markers.wrap(body) + after
+
+
+def test_a_symlinked_claude_md_is_left_alone(project: Path) -> None:
+    (project / "AGENTS.md").write_text("# shared notes\n", "utf-8")
+    (project / "CLAUDE.md").symlink_to("AGENTS.md")
+    result = write_bridges(project, ["all"])
+    claude = next(f for f in result.files if f.path == "CLAUDE.md")
+    assert claude.status == "kept" and "symlink to AGENTS.md" in claude.note
+    assert (project / "CLAUDE.md").is_symlink()
+    agents = (project / "AGENTS.md").read_text("utf-8")
+    assert agents.startswith("# shared notes\n") and "qc_filtering" in agents
+    assert not write_bridges(project, ["all"], check=True).stale

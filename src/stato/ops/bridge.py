@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +138,13 @@ def _plan(root: Path, chosen: tuple[targets.Target, ...], summary: Summary, body
             out[rel][2].append(target.id)
             continue
         _check_parents(root, rel)
+        if (root / rel).is_symlink():
+            # e.g. CLAUDE.md -> AGENTS.md: replacing the link would break the person's setup,
+            # and writing through it could leave the project; the file it points to is theirs.
+            dest = os.readlink(root / rel)
+            text = (root / rel).read_text("utf-8") if (root / rel).is_file() else ""
+            out[rel] = (text, text, [target.id], f"kept: a symlink to {dest}")
+            continue
         old = _read(root / rel, rel)
         try:
             new = render.render_file(target, body, old, _linked(target, file_paths, root, link))
