@@ -61,8 +61,9 @@ def hook_env(cache: Path) -> dict[str, str]:
     return env
 
 
-def timed(cmd: list[str], cwd: Path, repeat: int, env: dict[str, str],
-          cold: bool = False) -> tuple[float, float]:
+def timed(
+    cmd: list[str], cwd: Path, repeat: int, env: dict[str, str], cold: bool = False
+) -> tuple[float, float]:
     """(median, min) wall time in milliseconds over ``repeat`` runs, after one warm-up.
 
     ``cold`` deletes the summary cache before each run, so every module is compiled.
@@ -103,8 +104,13 @@ def main() -> None:
 
         env = hook_env(base / "pycache")
         start = time.perf_counter()
-        subprocess.run([*stato, "bridge", "--platform", "all"], cwd=big, check=True,
-                       capture_output=True, env=env)
+        subprocess.run(
+            [*stato, "bridge", "--platform", "all"],
+            cwd=big,
+            check=True,
+            capture_output=True,
+            env=env,
+        )
         first = (time.perf_counter() - start) * 1000
 
         # Modules written less than 2 s ago are not cached (racy mtimes): age them.
@@ -117,11 +123,13 @@ def main() -> None:
             ("stato resume --brief (cache hit)", [*stato, "resume", "--brief"], False),
             ("stato resume --brief (no cache)", [*stato, "resume", "--brief"], True),
             ("stato resume --raw (cache hit)", [*stato, "resume", "--raw"], False),
-            ("stato bridge --platform all (no change)",
-             [*stato, "bridge", "--platform", "all"], False),
+            (
+                "stato bridge --platform all (no change)",
+                [*stato, "bridge", "--platform", "all"],
+                False,
+            ),
         ]
-        results = {label: timed(cmd, big, args.repeat, env, cold)
-                   for label, cmd, cold in rows}
+        results = {label: timed(cmd, big, args.repeat, env, cold) for label, cmd, cold in rows}
     floor = results[rows[0][0]][0]
     print(f"\n{args.skills}-skill project, median of {args.repeat} runs (min in brackets):")
     for label, (median, best) in results.items():

@@ -44,8 +44,9 @@ def test_json_is_one_document(project: Path, run: Callable[..., Result]) -> None
     assert data["body_tokens"] < 600  # a table of contents, not the expertise
 
 
-def test_path_option_finds_the_project_from_a_subfolder(project: Path,
-                                                        run: Callable[..., Result]) -> None:
+def test_path_option_finds_the_project_from_a_subfolder(
+    project: Path, run: Callable[..., Result]
+) -> None:
     sub = project / "src" / "deep"
     sub.mkdir(parents=True)
     out = run("bridge", "-p", "generic", "--path", str(sub))
@@ -55,8 +56,9 @@ def test_path_option_finds_the_project_from_a_subfolder(project: Path,
 
 
 def _stato(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "stato", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "stato", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_subprocess_errors_are_one_line(project: Path) -> None:
@@ -77,8 +79,10 @@ def test_the_bridge_stays_small_with_many_skills(project: Path) -> None:
     from stato.bridges.render import MAX_TABLE_SKILLS
     from stato.ops.bridge import write_bridges
 
-    skill = ('class S{n}:\n    """s"""\n    name = "many_{n}"\n'
-             '    @staticmethod\n    def run() -> None:\n        return None\n')
+    skill = (
+        'class S{n}:\n    """s"""\n    name = "many_{n}"\n'
+        "    @staticmethod\n    def run() -> None:\n        return None\n"
+    )
     for n in range(150):
         (project / ".stato" / "skills" / f"m{n:03d}.py").write_text(skill.format(n=n), "utf-8")
     result = write_bridges(project, ["agents"])

@@ -112,10 +112,9 @@ def test_a_file_in_the_way_of_a_folder_is_a_clear_error(project: Path) -> None:
 user_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300).filter(
     lambda t: "stato:begin" not in t and "stato:end" not in t
 )
-bodies = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
-                 min_size=1, max_size=200).filter(
-    lambda t: "stato:" not in t and t.strip("\n")
-)
+bodies = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), min_size=1, max_size=200
+).filter(lambda t: "stato:" not in t and t.strip("\n"))
 
 
 @settings(max_examples=300)

@@ -56,8 +56,11 @@ def _write_skill(root: Path, file: str, name: str, desc: str, cls: str = "Thing"
 
 
 def _folders(root: Path) -> list[Path]:
-    return sorted(p.parent for base in (".claude/skills", ".agents/skills")
-                  for p in (root / base).glob("*/SKILL.md"))
+    return sorted(
+        p.parent
+        for base in (".claude/skills", ".agents/skills")
+        for p in (root / base).glob("*/SKILL.md")
+    )
 
 
 @pytest.fixture
@@ -120,14 +123,22 @@ def test_export_is_idempotent_and_tracks_changes(project: Path) -> None:
     qc.write_text(qc.read_text("utf-8").replace('"1.2.0"', '"1.3.0"'), "utf-8")
     changed = write_bridges(project, ["skills"]).changed
     assert {f.path for f in changed} == {
-        ".claude/skills/qc-filtering/SKILL.md", ".agents/skills/qc-filtering/SKILL.md"
+        ".claude/skills/qc-filtering/SKILL.md",
+        ".agents/skills/qc-filtering/SKILL.md",
     }
     assert "version: 1.3.0" in (project / ".claude/skills/qc-filtering/SKILL.md").read_text()
 
 
 def test_body_carries_parameters_and_lessons() -> None:
-    view = SkillView("qc", "skills/qc.py", "1.0.0", None, (("min_genes", 200),),
-                     ("Cortex: 85% retained",), ("scanpy",))
+    view = SkillView(
+        "qc",
+        "skills/qc.py",
+        "1.0.0",
+        None,
+        (("min_genes", 200),),
+        ("Cortex: 85% retained",),
+        ("scanpy",),
+    )
     (item,) = skills.export([view])
     assert "| min_genes | `200` |" in item.text
     assert "- Cortex: 85% retained" in item.text

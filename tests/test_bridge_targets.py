@@ -45,9 +45,13 @@ def test_ids_are_unique_and_rows_complete() -> None:
 
 def test_the_issue_targets_are_all_present() -> None:
     wanted = {
-        "agents": "AGENTS.md", "claude": "CLAUDE.md", "codex": "AGENTS.md",
-        "cursor": ".cursor/rules/stato.mdc", "cursor-legacy": ".cursorrules",
-        "copilot": ".github/copilot-instructions.md", "gemini": "GEMINI.md",
+        "agents": "AGENTS.md",
+        "claude": "CLAUDE.md",
+        "codex": "AGENTS.md",
+        "cursor": ".cursor/rules/stato.mdc",
+        "cursor-legacy": ".cursorrules",
+        "copilot": ".github/copilot-instructions.md",
+        "gemini": "GEMINI.md",
         "generic": "README.stato.md",
     }
     for tid, path in wanted.items():

@@ -30,12 +30,13 @@ def test_saves_the_packaged_prompt(project: Path, run: Callable[..., Result]) ->
     assert out.exit_code == 0
     saved = project / ".stato" / "prompts" / "crystallize.md"
     assert saved.read_text("utf-8") == prompt_text(False)
-    assert 'Read and follow .stato/prompts/crystallize.md' in out.output
+    assert "Read and follow .stato/prompts/crystallize.md" in out.output
     assert "Already current" in run("crystallize").output
 
 
-def test_an_edited_prompt_is_kept_before_it_is_replaced(project: Path,
-                                                        run: Callable[..., Result]) -> None:
+def test_an_edited_prompt_is_kept_before_it_is_replaced(
+    project: Path, run: Callable[..., Result]
+) -> None:
     saved = project / ".stato" / "prompts" / "crystallize.md"
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text("my own tuned prompt\n", "utf-8")
@@ -46,8 +47,13 @@ def test_an_edited_prompt_is_kept_before_it_is_replaced(project: Path,
 
 
 def test_web_prints_only_the_prompt_on_stdout(project: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "stato", "crystallize", "--web"], cwd=project,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", "crystallize", "--web"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0
     assert proc.stdout == prompt_text(True)
     assert "import-bundle" in proc.stderr
@@ -73,11 +79,28 @@ def test_every_example_in_the_prompt_is_a_valid_module_of_each_type() -> None:
 
 def test_the_prompt_teaches_what_the_issue_asks() -> None:
     text = prompt_text(False)
-    for needle in ("specific", "conditional", "measured", "stato validate .stato/",
-                   "stato write", "stato bridge", "E003", "E010", '"pending"', '"running"',
-                   '"complete"', '"failed"', '"blocked"', "depends_on", "decision_log",
-                   "lessons_learned", "default_params", "known_issues", "conventions",
-                   "handoff_schema"):
+    for needle in (
+        "specific",
+        "conditional",
+        "measured",
+        "stato validate .stato/",
+        "stato write",
+        "stato bridge",
+        "E003",
+        "E010",
+        '"pending"',
+        '"running"',
+        '"complete"',
+        '"failed"',
+        '"blocked"',
+        "depends_on",
+        "decision_log",
+        "lessons_learned",
+        "default_params",
+        "known_issues",
+        "conventions",
+        "handoff_schema",
+    ):
         assert needle in text, needle
 
 
@@ -86,8 +109,13 @@ def test_the_web_prompt_shows_a_bundle_that_parses_and_validates() -> None:
     assert "stato_bundle.py" in text and "stato import-bundle" in text
     (block,) = _PY_BLOCK.findall(text)
     tree = ast.parse(block)
-    names = [t.id for node in tree.body if isinstance(node, ast.Assign)
-             for t in node.targets if isinstance(t, ast.Name)]
+    names = [
+        t.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    ]
     assert names == ["SKILLS", "PLAN", "MEMORY", "CONTEXT"]
     from stato.formats.bundle import parse_bundle
 

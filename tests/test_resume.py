@@ -115,9 +115,27 @@ def test_a_finished_plan_says_so(project: Path) -> None:
 
 
 def test_subprocess_brief_and_piped_default(project: Path) -> None:
-    brief = subprocess.run([sys.executable, "-m", "stato", "resume", "--brief"], cwd=project,
-                           capture_output=True, text=True, timeout=60)
+    brief = subprocess.run(
+        [sys.executable, "-m", "stato", "resume", "--brief"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert brief.returncode == 0 and brief.stdout.count("\n") == 1
-    piped = subprocess.run([sys.executable, "-m", "stato", "resume"], cwd=project,
-                           capture_output=True, text=True, timeout=60)
+    piped = subprocess.run(
+        [sys.executable, "-m", "stato", "resume"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert piped.returncode == 0 and piped.stdout.startswith("PROJECT CONTEXT")
+
+
+def test_the_canonical_plan_wins_over_another_valid_one(project: Path) -> None:
+    plan = (project / ".stato" / "plan.py").read_text("utf-8")
+    (project / ".stato" / "a_draft_plan.py").write_text(
+        plan.replace('name = "cortex_analysis"', 'name = "draft"'), "utf-8"
+    )
+    assert resume(project).summary.plan.name == "cortex_analysis"

@@ -92,8 +92,14 @@ def test_a_damaged_or_foreign_cache_is_a_miss(project: Path) -> None:
 
 def test_fingerprint_lists_exactly_the_store_modules(project: Path) -> None:
     stato = project / ".stato"
-    for extra in (".history/skills/qc.20240101T000000000000Z.py", "prompts/x.py",
-                  ".hidden/y.py", "skills/sub/deep.py", ".cache/z.py", "notes.txt"):
+    for extra in (
+        ".history/skills/qc.20240101T000000000000Z.py",
+        "prompts/x.py",
+        ".hidden/y.py",
+        "skills/sub/deep.py",
+        ".cache/z.py",
+        "notes.txt",
+    ):
         (stato / extra).parent.mkdir(parents=True, exist_ok=True)
         (stato / extra).write_text("x = 1\n", "utf-8")
     listed = [rel for rel, _, _ in cache.fingerprint(project)[2]]
@@ -106,11 +112,12 @@ def test_bridge_check_does_not_write_the_cache(project: Path) -> None:
 
 
 literals = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8)
-    | st.floats(allow_nan=False),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.tuples(inner, inner)
-    | st.dictionaries(st.text(max_size=4) | st.integers(), inner, max_size=3),
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.floats(allow_nan=False),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=4) | st.integers(), inner, max_size=3)
+    ),
     max_leaves=10,
 )
 

@@ -98,8 +98,14 @@ def _step(d: dict[str, Any] | None) -> StepView | None:
 def from_dict(d: dict[str, Any]) -> Summary:
     plan = d["plan"]
     if plan is not None:
-        plan = PlanView(**{**plan, "current": _step(plan["current"]), "next": _step(plan["next"]),
-                           "steps": tuple(StepView(**s) for s in plan["steps"])})
+        plan = PlanView(
+            **{
+                **plan,
+                "current": _step(plan["current"]),
+                "next": _step(plan["next"]),
+                "steps": tuple(StepView(**s) for s in plan["steps"]),
+            }
+        )
     return Summary(
         skills=tuple(SkillView(**s) for s in d["skills"]),
         plan=plan,

@@ -100,8 +100,11 @@ def render_body(summary: Summary) -> str:
             )
         more = len(summary.skills) - MAX_TABLE_SKILLS
         if more > 0:
-            out += ["", f"...and {more} more skills in {STATO}/skills/ "
-                        "(`stato resume --raw` lists them all)."]
+            out += [
+                "",
+                f"...and {more} more skills in {STATO}/skills/ "
+                "(`stato resume --raw` lists them all).",
+            ]
         out += ["", "Read the skill's file for its full parameters and lessons when needed."]
     else:
         out.append(f"No skills yet. Add them in {STATO}/skills/ (see `stato crystallize`).")

@@ -55,8 +55,14 @@ def front_matter(folder: str, skill: SkillView) -> str:
     # description must never reach a strict YAML parser bare).
     # The pure-Python SafeDumper on purpose: libyaml's CSafeDumper escapes some characters
     # differently, and the output must be byte-identical on every machine for `--check`.
-    text = yaml.dump(data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=100_000)
+    text = yaml.dump(
+        data,
+        Dumper=yaml.SafeDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100_000,
+    )
     return f"---\n{text}---\n"
 
 

@@ -145,8 +145,9 @@ def _step(step: Mapping[str, Any] | None) -> StepView | None:
     if step is None:
         return None
     action, status = str(step.get("action", "?")), str(step.get("status", "pending"))
-    return StepView(step.get("id"), action, status, _str(step.get("output")),
-                    _str(step.get("notes")))
+    return StepView(
+        step.get("id"), action, status, _str(step.get("output")), _str(step.get("notes"))
+    )
 
 
 def _skill(result: ValidationResult) -> SkillView:
@@ -172,36 +173,64 @@ def _plan(result: ValidationResult) -> PlanView:
     )
     done, total = plan_rules.progress(steps)
     views = tuple(v for v in (_step(s) for s in steps) if v is not None)
-    return PlanView(_str(f.get("name")), _str(f.get("objective")), result.path, done, total,
-                    _step(plan_rules.current_step(steps)), _step(plan_rules.next_step(steps)),
-                    views)
+    return PlanView(
+        _str(f.get("name")),
+        _str(f.get("objective")),
+        result.path,
+        done,
+        total,
+        _step(plan_rules.current_step(steps)),
+        _step(plan_rules.next_step(steps)),
+        views,
+    )
 
 
 def _memory(result: ValidationResult) -> MemoryView:
     f = result.fields
-    return MemoryView(result.path, _str(f.get("phase")), _strs(f.get("tasks")),
-                      _pairs(f.get("known_issues")), _str(f.get("reflection")),
-                      _str(f.get("last_updated")))
+    return MemoryView(
+        result.path,
+        _str(f.get("phase")),
+        _strs(f.get("tasks")),
+        _pairs(f.get("known_issues")),
+        _str(f.get("reflection")),
+        _str(f.get("last_updated")),
+    )
 
 
 def _context(result: ValidationResult) -> ContextView:
     f = result.fields
-    return ContextView(result.path, _str(f.get("project")), _str(f.get("description")),
-                       _strs(f.get("conventions")), _strs(f.get("datasets")),
-                       _pairs(f.get("environment")))
+    return ContextView(
+        result.path,
+        _str(f.get("project")),
+        _str(f.get("description")),
+        _strs(f.get("conventions")),
+        _strs(f.get("datasets")),
+        _pairs(f.get("environment")),
+    )
+
+
+CANONICAL = {"plan": "plan.py", "memory": "memory.py", "context": "context.py"}
 
 
 def summarize(modules: Iterable[ValidationResult]) -> Summary:
-    """Classify every module once: the first valid plan/memory/context wins; list invalid ones."""
+    """Classify every module once and list the invalid ones.
+
+    Of several valid plans (memories, contexts) the one at its canonical path (plan.py, ...)
+    wins, else the first in path order, as in stato.ops.project.Project.
+    """
     skills: list[SkillView] = []
     protocols: list[str] = []
     invalid: list[InvalidView] = []
     plan = memory = context = None
-    for result in modules:
+    ordered = sorted(modules, key=lambda r: CANONICAL.get(r.module_type or "") != r.path)
+    for result in ordered:
         if not result.valid:
             errors = result.errors
-            invalid.append(InvalidView(result.path, tuple(d.code for d in errors),
-                                       errors[0].message if errors else ""))
+            invalid.append(
+                InvalidView(
+                    result.path, tuple(d.code for d in errors), errors[0].message if errors else ""
+                )
+            )
         elif result.module_type == "skill":
             skills.append(_skill(result))
         elif result.module_type == "plan" and plan is None:

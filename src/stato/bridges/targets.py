@@ -39,72 +39,148 @@ FORMATS = ("markdown", "mdc", "text", "skill-md")
 TARGETS: tuple[Target, ...] = (
     # The AGENTS.md standard, read at the repository root by Codex, Cursor, Copilot, Zed, Warp,
     # Amp, Jules, OpenCode, Junie, Devin, Cline, Kiro, ...: https://agents.md
-    Target("agents", "AGENTS.md standard (most agents)", ("AGENTS.md",), "markdown",
-           "https://agents.md"),
+    Target(
+        "agents",
+        "AGENTS.md standard (most agents)",
+        ("AGENTS.md",),
+        "markdown",
+        "https://agents.md",
+    ),
     # Claude Code reads CLAUDE.md; a line "@AGENTS.md" imports that file, so when AGENTS.md is
     # written too the block is that single line: https://docs.claude.com/en/docs/claude-code/memory
-    Target("claude", "Claude Code", ("CLAUDE.md",), "markdown",
-           "https://docs.claude.com/en/docs/claude-code/memory", link="AGENTS.md"),
+    Target(
+        "claude",
+        "Claude Code",
+        ("CLAUDE.md",),
+        "markdown",
+        "https://docs.claude.com/en/docs/claude-code/memory",
+        link="AGENTS.md",
+    ),
     # Codex concatenates AGENTS.md files from the repo root down, up to 32 KiB
     # (project_doc_max_bytes): https://developers.openai.com/codex/guides/agents-md
-    Target("codex", "OpenAI Codex", ("AGENTS.md",), "markdown",
-           "https://developers.openai.com/codex/guides/agents-md"),
+    Target(
+        "codex",
+        "OpenAI Codex",
+        ("AGENTS.md",),
+        "markdown",
+        "https://developers.openai.com/codex/guides/agents-md",
+    ),
     # Cursor project rules: .mdc with front matter description / globs (comma-separated,
     # unquoted) / alwaysApply (a real boolean): https://cursor.com/docs/context/rules
-    Target("cursor", "Cursor", (".cursor/rules/stato.mdc",), "mdc",
-           "https://cursor.com/docs/context/rules",
-           front_matter=(
-               ("description", "stato project expertise, skills, plan progress and working rules"),
-               ("globs", ""),
-               ("alwaysApply", True),
-           )),
+    Target(
+        "cursor",
+        "Cursor",
+        (".cursor/rules/stato.mdc",),
+        "mdc",
+        "https://cursor.com/docs/context/rules",
+        front_matter=(
+            ("description", "stato project expertise, skills, plan progress and working rules"),
+            ("globs", ""),
+            ("alwaysApply", True),
+        ),
+    ),
     # The single-file .cursorrules is deprecated; Cursor still reads it next to .cursor/rules,
     # so writing both would load the block twice. Only on request.
-    Target("cursor-legacy", "Cursor (legacy)", (".cursorrules",), "text",
-           "https://cursor.com/docs/context/rules", in_all=False),
+    Target(
+        "cursor-legacy",
+        "Cursor (legacy)",
+        (".cursorrules",),
+        "text",
+        "https://cursor.com/docs/context/rules",
+        in_all=False,
+    ),
     # Repository-wide custom instructions (no front matter):
     # https://docs.github.com/en/copilot/how-tos/configure-custom-instructions
-    Target("copilot", "GitHub Copilot", (".github/copilot-instructions.md",), "markdown",
-           "https://docs.github.com/en/copilot/how-tos/configure-custom-instructions"),
+    Target(
+        "copilot",
+        "GitHub Copilot",
+        (".github/copilot-instructions.md",),
+        "markdown",
+        "https://docs.github.com/en/copilot/how-tos/configure-custom-instructions",
+    ),
     # Gemini CLI context file (name configurable via context.fileName):
     # https://github.com/google-gemini/gemini-cli/blob/main/docs/cli/gemini-md.md
-    Target("gemini", "Gemini CLI", ("GEMINI.md",), "markdown",
-           "https://github.com/google-gemini/gemini-cli/blob/main/docs/cli/gemini-md.md"),
+    Target(
+        "gemini",
+        "Gemini CLI",
+        ("GEMINI.md",),
+        "markdown",
+        "https://github.com/google-gemini/gemini-cli/blob/main/docs/cli/gemini-md.md",
+    ),
     # Windsurf workspace rules, front matter trigger: always_on. Devin Desktop (the Windsurf
     # rebrand) and Devin CLI still read .windsurf/rules/*.md:
     # https://docs.devin.ai/cli/extensibility/rules.md, https://docs.windsurf.com/windsurf/cascade/memories
-    Target("windsurf", "Windsurf / Devin Desktop", (".windsurf/rules/stato.md",), "markdown",
-           "https://docs.windsurf.com/windsurf/cascade/memories",
-           front_matter=(("trigger", "always_on"),)),
+    Target(
+        "windsurf",
+        "Windsurf / Devin Desktop",
+        (".windsurf/rules/stato.md",),
+        "markdown",
+        "https://docs.windsurf.com/windsurf/cascade/memories",
+        front_matter=(("trigger", "always_on"),),
+    ),
     # Devin Desktop's preferred folder since the 2026 rebrand; it also reads .windsurf/rules,
     # so it is written only on request to avoid loading the block twice.
-    Target("devin", "Devin Desktop", (".devin/rules/stato.md",), "markdown",
-           "https://docs.devin.ai/cli/extensibility/rules.md",
-           front_matter=(("trigger", "always_on"),), in_all=False),
+    Target(
+        "devin",
+        "Devin Desktop",
+        (".devin/rules/stato.md",),
+        "markdown",
+        "https://docs.devin.ai/cli/extensibility/rules.md",
+        front_matter=(("trigger", "always_on"),),
+        in_all=False,
+    ),
     # Cline combines every .md in .clinerules/; no front matter means always active:
     # https://docs.cline.bot/customization/cline-rules
-    Target("cline", "Cline", (".clinerules/stato.md",), "markdown",
-           "https://docs.cline.bot/customization/cline-rules"),
+    Target(
+        "cline",
+        "Cline",
+        (".clinerules/stato.md",),
+        "markdown",
+        "https://docs.cline.bot/customization/cline-rules",
+    ),
     # Kiro steering files, front matter inclusion: always: https://kiro.dev/docs/steering/
-    Target("kiro", "Kiro", (".kiro/steering/stato.md",), "markdown",
-           "https://kiro.dev/docs/steering/", front_matter=(("inclusion", "always"),)),
+    Target(
+        "kiro",
+        "Kiro",
+        (".kiro/steering/stato.md",),
+        "markdown",
+        "https://kiro.dev/docs/steering/",
+        front_matter=(("inclusion", "always"),),
+    ),
     # Amazon Q Developer project rules: Markdown files in .amazonq/rules/:
     # https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/context-project-rules.html
-    Target("amazonq", "Amazon Q Developer", (".amazonq/rules/stato.md",), "markdown",
-           "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/context-project-rules.html"),
+    Target(
+        "amazonq",
+        "Amazon Q Developer",
+        (".amazonq/rules/stato.md",),
+        "markdown",
+        "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/context-project-rules.html",
+    ),
     # Junie's own default guidelines file (it reads AGENTS.md too, which `all` writes). Not
     # .junie/AGENTS.md: that one would hide a person's root AGENTS.md from Junie.
     # https://www.jetbrains.com/help/junie/customize-guidelines.html
-    Target("junie", "JetBrains Junie", (".junie/guidelines.md",), "markdown",
-           "https://www.jetbrains.com/help/junie/customize-guidelines.html"),
+    Target(
+        "junie",
+        "JetBrains Junie",
+        (".junie/guidelines.md",),
+        "markdown",
+        "https://www.jetbrains.com/help/junie/customize-guidelines.html",
+    ),
     # Read by no agent on its own: tell the agent to read it.
-    Target("generic", "any agent (when told to read it)", ("README.stato.md",), "markdown",
-           "stato"),
+    Target(
+        "generic", "any agent (when told to read it)", ("README.stato.md",), "markdown", "stato"
+    ),
     # Agent Skills: NAME/SKILL.md, read from .claude/skills (Claude Code, Copilot, Cursor,
     # OpenCode, Cline) and .agents/skills (Codex, Gemini CLI, OpenCode, Amp, Zed, Antigravity):
     # https://agentskills.io/specification
-    Target("skills", "Agent Skills (SKILL.md folders)", (".claude/skills", ".agents/skills"),
-           "skill-md", "https://agentskills.io/specification", kind="skills"),
+    Target(
+        "skills",
+        "Agent Skills (SKILL.md folders)",
+        (".claude/skills", ".agents/skills"),
+        "skill-md",
+        "https://agentskills.io/specification",
+        kind="skills",
+    ),
 )
 
 BY_ID: dict[str, Target] = {t.id: t for t in TARGETS}

@@ -74,8 +74,7 @@ def export_problems(name: object, description: object) -> list[str]:
     else:
         if len(description) > MAX_DESCRIPTION:
             problems.append(
-                f"description is {len(description)} characters; "
-                f"it is cut to {MAX_DESCRIPTION}"
+                f"description is {len(description)} characters; it is cut to {MAX_DESCRIPTION}"
             )
         if _DASHES.search(description):
             problems.append('description contains "---", which breaks SKILL.md front matter')

@@ -113,8 +113,9 @@ def _orphans(root: Path, base: str, keep: set[str], target_id: str, out: Planned
             out[rel] = (old, None, [target_id], ORPHAN)
 
 
-def _plan(root: Path, chosen: tuple[targets.Target, ...], summary: Summary, body: str,
-          link: bool | None) -> Planned:
+def _plan(
+    root: Path, chosen: tuple[targets.Target, ...], summary: Summary, body: str, link: bool | None
+) -> Planned:
     """rel path -> (old text, new text, platform ids, note); nothing is written here."""
     out: Planned = {}
     file_paths = {t.path for t in chosen if t.kind == "file"}
@@ -199,9 +200,15 @@ def select(platforms: Iterable[str] | str) -> tuple[targets.Target, ...]:
     return chosen
 
 
-def write_bridges(root: Path, platforms: Iterable[str] | str, *, check: bool = False,
-                  link: bool | None = None, prune: bool = False,
-                  summary: Summary | None = None) -> BridgeResult:
+def write_bridges(
+    root: Path,
+    platforms: Iterable[str] | str,
+    *,
+    check: bool = False,
+    link: bool | None = None,
+    prune: bool = False,
+    summary: Summary | None = None,
+) -> BridgeResult:
     """Render every chosen target from one parse of ``root``; write the files that changed.
 
     ``check`` writes nothing and reports which files are stale. ``link`` forces (True) or
@@ -234,7 +241,11 @@ def write_bridges(root: Path, platforms: Iterable[str] | str, *, check: bool = F
     if not check and changes:
         _write_all(root, changes)
     return BridgeResult(
-        root, tuple(t.id for t in chosen), tuple(files), check,
-        len(body), len(summary.skills),
+        root,
+        tuple(t.id for t in chosen),
+        tuple(files),
+        check,
+        len(body),
+        len(summary.skills),
         tuple(i.path for i in summary.invalid),
     )

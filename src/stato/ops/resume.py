@@ -25,7 +25,8 @@ class ResumeResult:
             "root": str(self.root),
             "context": (
                 {**asdict(s.context), "environment": dict(s.context.environment)}
-                if s.context else None
+                if s.context
+                else None
             ),
             "plan": asdict(s.plan) if s.plan else None,
             "skills": [
@@ -34,7 +35,8 @@ class ResumeResult:
             ],
             "memory": (
                 {**asdict(s.memory), "known_issues": dict(s.memory.known_issues)}
-                if s.memory else None
+                if s.memory
+                else None
             ),
             "protocols": list(s.protocols),
             "invalid": [asdict(i) for i in s.invalid],

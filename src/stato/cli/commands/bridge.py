@@ -42,8 +42,15 @@ _HELP = ", ".join(t.id for t in TARGETS)
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context
-def bridge(ctx: click.Context, platforms: tuple[str, ...], path: Path, check: bool,
-           link: bool | None, prune: bool, as_json: bool) -> None:
+def bridge(
+    ctx: click.Context,
+    platforms: tuple[str, ...],
+    path: Path,
+    check: bool,
+    link: bool | None,
+    prune: bool,
+    as_json: bool,
+) -> None:
     """Write the instruction files agents read by themselves (AGENTS.md, CLAUDE.md, Cursor,
     Copilot, Gemini, Windsurf, Cline, Kiro, Amazon Q, Junie rules, README.stato.md) and, with
     `skills`, export each skill as an Agent Skill in .claude/skills/ and .agents/skills/.

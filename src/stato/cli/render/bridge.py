@@ -9,8 +9,14 @@ from stato.cli.console import console, echo, is_tty
 if TYPE_CHECKING:
     from stato.ops.bridge import BridgeResult
 
-_CHECK_WORDS = {"created": "missing", "updated": "stale", "unchanged": "current", "kept": "kept",
-                "deleted": "to delete", "orphaned": "orphaned"}
+_CHECK_WORDS = {
+    "created": "missing",
+    "updated": "stale",
+    "unchanged": "current",
+    "kept": "kept",
+    "deleted": "to delete",
+    "orphaned": "orphaned",
+}
 
 
 def to_dict(result: BridgeResult) -> dict[str, Any]:
@@ -23,8 +29,13 @@ def to_dict(result: BridgeResult) -> dict[str, Any]:
         "skills": result.skills,
         "invalid": list(result.invalid),
         "files": [
-            {"path": f.path, "platforms": list(f.platforms), "status": f.status,
-             "tokens": f.tokens, "note": f.note}
+            {
+                "path": f.path,
+                "platforms": list(f.platforms),
+                "status": f.status,
+                "tokens": f.tokens,
+                "note": f.note,
+            }
             for f in result.files
         ],
     }
@@ -47,8 +58,10 @@ def _summary(result: BridgeResult) -> str:
 
 
 def show(result: BridgeResult) -> None:
-    lines = [(f.path, ",".join(f.platforms), _status(result, f.status), str(f.tokens), f.note)
-             for f in result.files]
+    lines = [
+        (f.path, ",".join(f.platforms), _status(result, f.status), str(f.tokens), f.note)
+        for f in result.files
+    ]
     if is_tty():
         from rich.table import Table
 
@@ -65,5 +78,8 @@ def show(result: BridgeResult) -> None:
             echo(f"{status:9} {path}  [{platforms}] ~{tokens} tokens{'  ' + note if note else ''}")
         echo(_summary(result))
     if result.invalid:
-        echo(f"note: {len(result.invalid)} invalid module(s) left out: {', '.join(result.invalid)}"
-             " (run `stato validate .stato/`)", err=True)
+        echo(
+            f"note: {len(result.invalid)} invalid module(s) left out: {', '.join(result.invalid)}"
+            " (run `stato validate .stato/`)",
+            err=True,
+        )
