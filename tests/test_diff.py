@@ -127,6 +127,8 @@ def test_cli_two_archives_json(tmp_path: Path) -> None:
     assert [m["path"] for m in data["changed"]] == ["plan.py"]
     code, out = run("diff", a, a, "--json")
     assert code == 0 and json.loads(out)["same"] is True
+    code, out = run("diff", a, b, "--json", "--brief")
+    assert json.loads(out)["changed"][0]["changes"] == [{"field": "steps", "kind": "changed"}]
     code, out = run("diff", a, b, "--brief")
     assert code == 1 and "+ context.py" in out and "- memory.py" in out and "~ plan.py" in out
 

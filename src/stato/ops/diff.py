@@ -24,14 +24,18 @@ class DiffReport:
     def same(self) -> bool:
         return self.diff.same
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, brief: bool = False) -> dict[str, Any]:
+        """The report as JSON data; ``brief`` leaves out the old and new values."""
         from stato.core.merge import plain
 
         data = {"kind": self.kind, "old": self.old, "new": self.new, "same": self.same}
         body = self.diff.to_dict()
         for module in body["changed"]:
             for change in module["changes"]:
-                change["old"], change["new"] = plain(change["old"]), plain(change["new"])
+                if brief:
+                    del change["old"], change["new"]
+                else:
+                    change["old"], change["new"] = plain(change["old"]), plain(change["new"])
         return {**data, **body}
 
 

@@ -44,7 +44,7 @@ def diff(
     if as_json:
         from stato.cli.console import emit_json
 
-        emit_json(report.to_dict())
+        emit_json(report.to_dict(brief))
     else:
         from stato.cli.render.diff import report as render
 
