@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stato.adapters.archive import read_archive
 from stato.errors import ArchiveError
@@ -317,3 +319,45 @@ def test_module_code_never_runs(tmp_path: Path) -> None:
         cli, ["snapshot", "--name", "tpl", "--template", "--force", "--path", str(project)]
     )
     assert not marker.exists()
+
+
+# -- fuzz: a damaged archive is an ArchiveError or the original modules, nothing else ------
+
+_GOOD_MODULES = {"plan.py": PLAN, "skills/qc.py": PLAN.replace("AnalysisPlan", "Qc") * 3}
+
+
+def _good_bytes() -> bytes:
+    from stato.adapters.archive import archive_bytes
+
+    entries = tuple(ModuleEntry.for_text(p, t, "plan", "C") for p, t in _GOOD_MODULES.items())
+    return archive_bytes(
+        Manifest("fuzz", "2026-01-01T00:00:00Z", "0.1.0", modules=entries), _GOOD_MODULES
+    )
+
+
+GOOD_BYTES = _good_bytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(GOOD_BYTES) - 1), st.integers(0, 255)), min_size=1, max_size=6
+    ),
+    st.integers(0, len(GOOD_BYTES)),
+)
+def test_damaged_archives_fail_cleanly(flips: list[tuple[int, int]], cut: int) -> None:
+    import tempfile
+
+    data = bytearray(GOOD_BYTES)
+    for pos, value in flips:
+        data[pos] = value
+    with tempfile.TemporaryDirectory() as tmp:
+        for variant in (bytes(data), bytes(data[:cut])):
+            path = Path(tmp) / "f.stato"
+            path.write_bytes(variant)
+            try:
+                arc = read_archive(path)
+            except ArchiveError as exc:
+                assert "\n" not in str(exc)
+            else:
+                assert arc.modules == _GOOD_MODULES

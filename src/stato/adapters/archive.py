@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -27,7 +28,21 @@ RATIO_FLOOR_BYTES = 64 * 1024  # tiny members may compress absurdly well without
 # Fixed metadata so the same modules always give the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FILE_MODE = 0o100644
-_LEVEL = 6  # zlib's default: level 9 is much slower for a few percent
+_LEVEL = 6
+# What zipfile and zlib raise on damaged input; all of it means "corrupt archive" to us.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    EOFError,
+    ValueError,
+    OSError,
+    struct.error,
+    OverflowError,
+    IndexError,
+    KeyError,
+    UnicodeDecodeError,
+)  # zlib's default: level 9 is much slower for a few percent
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,8 @@ def _refuse(path: Path | str, why: str) -> ArchiveError:
 
 def _check_info(src: Path | str, info: zipfile.ZipInfo) -> None:
     name = info.filename
+    if not name:
+        raise _refuse(src, "a member has an empty name")
     if name.startswith("/") or "\\" in name or (len(name) > 1 and name[1] == ":"):
         raise _refuse(src, f"member {name!r} has an absolute or Windows-style path")
     if ".." in name.split("/"):
@@ -69,7 +86,7 @@ def _read_member(src: Path | str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, li
         with zf.open(info) as fh:
             # Read at most one byte past the limit: a lying header cannot make us inflate more.
             data = fh.read(limit + 1)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+    except _ZIP_ERRORS as exc:
         raise _refuse(src, f"member {info.filename!r} is corrupt ({exc})") from None
     if len(data) > limit:
         raise _refuse(src, f"member {info.filename!r} unpacks past {limit} bytes (zip bomb?)")
@@ -91,45 +108,53 @@ def read_archive(path: Path | str) -> Archive:
         raise ArchiveError(f"no archive at {src}; check the path") from None
     if size > MAX_ARCHIVE_BYTES:
         raise _refuse(src, f"it is {size} bytes, more than any module archive needs")
+    raw = src.read_bytes()
     try:
-        zf = zipfile.ZipFile(io.BytesIO(src.read_bytes()))
-    except zipfile.BadZipFile:
-        raise _refuse(src, "it is not a zip file") from None
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+    except _ZIP_ERRORS:
+        raise _refuse(src, "it is not a zip file (or its directory is damaged)") from None
     with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise _refuse(src, f"it holds {len(infos)} members")
-        names = [i.filename for i in infos]
-        if len(set(names)) != len(names):
-            dup = next(n for n in names if names.count(n) > 1)
-            raise _refuse(src, f"member {dup!r} appears twice")
-        for info in infos:
-            _check_info(src, info)
-        if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-            raise _refuse(src, "its members would unpack to more than 512 MB (zip bomb?)")
-        by_name = {i.filename: i for i in infos}
-        if mf.MANIFEST_NAME not in by_name:
-            raise _refuse(src, f"it has no {mf.MANIFEST_NAME}")
-        text = _read_member(src, zf, by_name.pop(mf.MANIFEST_NAME), MAX_MANIFEST_BYTES)
         try:
-            manifest = mf.loads(text)
-        except ArchiveError as exc:
-            raise _refuse(src, str(exc)) from None
-        listed = set(manifest.paths)
-        for name in sorted(by_name):
-            if name not in listed:
-                raise _refuse(src, f"member {name!r} is not listed in the manifest")
-        modules: dict[str, str] = {}
-        for entry in manifest.modules:
-            member = by_name.get(entry.path)
-            if member is None:
-                raise _refuse(
-                    src, f"module {entry.path!r} is in the manifest but not in the archive"
-                )
-            body = _read_member(src, zf, member, MAX_MEMBER_BYTES)
-            if mf.sha256_text(body) != entry.sha256:
-                raise _refuse(src, f"checksum mismatch for {entry.path!r}; it was altered")
-            modules[entry.path] = body
+            return _read(src, zf)
+        except _ZIP_ERRORS as exc:
+            why = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+            raise _refuse(src, f"it is damaged ({why})") from None
+
+
+def _read(src: Path, zf: zipfile.ZipFile) -> Archive:
+    """The checks, in order: members, sizes, manifest, listing, checksums."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise _refuse(src, f"it holds {len(infos)} members")
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise _refuse(src, f"member {dup!r} appears twice")
+    for info in infos:
+        _check_info(src, info)
+    if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+        raise _refuse(src, "its members would unpack to more than 512 MB (zip bomb?)")
+    by_name = {i.filename: i for i in infos}
+    if mf.MANIFEST_NAME not in by_name:
+        raise _refuse(src, f"it has no {mf.MANIFEST_NAME}")
+    text = _read_member(src, zf, by_name.pop(mf.MANIFEST_NAME), MAX_MANIFEST_BYTES)
+    try:
+        manifest = mf.loads(text)
+    except ArchiveError as exc:
+        raise _refuse(src, str(exc)) from None
+    listed = set(manifest.paths)
+    for name in sorted(by_name):
+        if name not in listed:
+            raise _refuse(src, f"member {name!r} is not listed in the manifest")
+    modules: dict[str, str] = {}
+    for entry in manifest.modules:
+        member = by_name.get(entry.path)
+        if member is None:
+            raise _refuse(src, f"module {entry.path!r} is in the manifest but not in the archive")
+        body = _read_member(src, zf, member, MAX_MEMBER_BYTES)
+        if mf.sha256_text(body) != entry.sha256:
+            raise _refuse(src, f"checksum mismatch for {entry.path!r}; it was altered")
+        modules[entry.path] = body
     return Archive(manifest, modules)
 
 
