@@ -342,3 +342,16 @@ def test_crlf_module_stays_crlf() -> None:
     out = merge_module("skills/qc.py", QC_L.replace("\n", "\r\n"), QC_R, UNION)
     assert "\n" not in out.text.replace("\r\n", "")
     assert compile_source(out.text).valid and "- c" in out.text
+
+
+def test_merged_archive_imports_into_a_fresh_project(
+    pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, b = pair
+    assert run("merge", a, b, "-o", tmp_path / "m.stato")[0] == 0
+    assert run("init", "--path", tmp_path / "fresh")[0] == 0
+    code, out = run("import", tmp_path / "m.stato", "--path", tmp_path / "fresh")
+    assert code == 0, out
+    merged = read_archive(tmp_path / "m.stato").modules
+    for rel, text in merged.items():
+        assert (tmp_path / "fresh" / ".stato" / rel).read_text() == text
