@@ -43,7 +43,7 @@ def _rows(rep: MergeReport) -> list[list[str]]:
 
 def report(rep: MergeReport) -> None:
     strat = rep.result.strategy
-    echo(f"Merge {rep.left} + {rep.right} (strategy {strat.id}):")
+    echo(f"Merge {rep.left} + {rep.right} (strategy {strat.id}: {strat.help}):")
     rows = _rows(rep)
     if is_tty():
         from rich.table import Table
