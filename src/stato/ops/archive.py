@@ -210,8 +210,8 @@ def graft(
     _check_policy(on_conflict)
     project = find_root(root)
     store = Store(project)
-    recover_pending(project)  # finish a killed import first, so it cannot overwrite this later
     rel, text, kind = _graft_source(Path(source), module)
+    recover_pending(project)  # finish a killed import first, so it cannot overwrite this later
     result = compile_source(text, rel, kind)
     base = ImportResult(
         archive=str(source),
