@@ -8,10 +8,11 @@ module file, to the set of files, or to stato's own compiler invalidates the who
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,10 @@ def fingerprint(root: Path) -> list[Any]:
 
 
 def _enc(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if is_dataclass(value):  # the views: field by field (asdict would deep-copy every leaf)
+        return {f.name: _enc(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, tuple):
         return {_TAG_TUPLE: [_enc(v) for v in value]}
     if isinstance(value, list):
@@ -70,8 +75,6 @@ def _enc(value: Any) -> Any:
         if all(isinstance(k, str) and not k.startswith("\x00") for k in value):
             return {k: _enc(v) for k, v in value.items()}
         return {_TAG_DICT: [[_enc(k), _enc(v)] for k, v in value.items()]}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
     raise TypeError(type(value).__name__)  # bytes, complex, ...: not cached
 
 
@@ -117,7 +120,7 @@ def from_dict(d: dict[str, Any]) -> Summary:
 
 
 def dumps(key: list[Any], summary: Summary) -> str:
-    return json.dumps({"key": _enc(key), "summary": _enc(asdict(summary))}, ensure_ascii=False)
+    return json.dumps({"key": _enc(key), "summary": _enc(summary)}, ensure_ascii=False)
 
 
 def load(root: Path, key: list[Any]) -> Summary | None:
@@ -140,10 +143,15 @@ def save(root: Path, key: list[Any], summary: Summary) -> bool:
         text = dumps(key, summary)
     except TypeError:
         return False
-    from stato.adapters.fs import write_atomic
-
+    target = Path(root) / CACHE
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
-        write_atomic(Path(root) / CACHE, text)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, "utf-8")
+        # Atomic for readers; no fsync: after a crash a torn or empty cache is only a miss.
+        os.replace(tmp, target)
     except OSError:  # a read-only project still resumes, just without the cache
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         return False
     return True
