@@ -89,7 +89,7 @@ def _fields(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]:
         sv = second.fields[name]
         if isinstance(fv, Code) or isinstance(sv, Code):
             if not same(fv, sv):  # code is not merged: it stays as the winner wrote it
-                m.conflict(name, fv, sv)
+                m.conflict(name, fv, sv, "code is compared, never merged")
             continue
         merged = m.value(name, fv, sv)
         if not same(merged, fv):
@@ -98,7 +98,7 @@ def _fields(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]:
         if name in first.fields:
             continue
         if isinstance(sv, Code):  # cannot be written from a value; reported, never run
-            m.conflict(name, None, sv)
+            m.conflict(name, None, sv, "code on one side only is not copied")
         else:
             out[name] = sv
     return out
@@ -128,10 +128,10 @@ def _compare(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]
             m.conflict(where, fvalue, svalue)
     for name, src in first.methods.items():
         if name in second.methods and second.methods[name] != src:
-            m.conflict(f"{name}()", Code(src), Code(second.methods[name]))
+            m.conflict(f"{name}()", Code(src), Code(second.methods[name]), "the code differs")
     for name, src in second.methods.items():
         if name in first.fields:  # a def on one side, an assignment (a lambda) on the other
-            m.conflict(f"{name}()", first.fields[name], Code(src))
+            m.conflict(f"{name}()", first.fields[name], Code(src), "a def and an assignment")
     return _fields(first, second, m)
 
 
@@ -148,7 +148,9 @@ def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMer
     first, second = (lv, rv) if strat.winner == "left" else (rv, lv)
     m = Merger(path, strat.winner == "left")
     if first.result.module_type != second.result.module_type:
-        m.conflict("type", first.result.module_type, second.result.module_type)
+        m.conflict(
+            "type", first.result.module_type, second.result.module_type, "the module types differ"
+        )
         winner = left if strat.winner == "left" else right
         return _outcome(path, strat.winner, winner, first.result, tuple(m.conflicts))
     changes = _compare(first, second, m)
@@ -165,7 +167,8 @@ def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMer
         except (TypeError, SyntaxError, ValueError):
             # No literal form (bytes, complex), or the edit would break the file's layout (a
             # tab-indented class): the winner's value stays, and the difference is reported.
-            m.conflict(name, first.fields.get(name), second.fields.get(name))
+            why = "the merged value cannot be written into this file"
+            m.conflict(name, first.fields.get(name), second.fields.get(name), why)
             continue
         text = candidate
         written.append(name)
@@ -277,7 +280,7 @@ def merge_sets(left: Mapping[str, str], right: Mapping[str, str], strat: Strateg
         del left_only[lp], right_only[rp]
         path = lp if strat.winner == "left" else rp
         out = merge_module(path, left[lp], right[rp], strat)
-        moved = Conflict(path, "path", lp, rp, strat.winner)
+        moved = Conflict(path, "path", lp, rp, strat.winner, "the same skill at two paths")
         outcomes.append(replace(out, origin="merged", conflicts=(moved, *out.conflicts)))
     outcomes += [*left_only.values(), *right_only.values()]
     outcomes.sort(key=lambda o: o.path)

@@ -20,6 +20,7 @@ class Conflict:
     left: Any
     right: Any
     kept: str  # "left" | "right"
+    why: str = ""  # set when it is not simply two different values
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -28,6 +29,7 @@ class Conflict:
             "left": plain(self.left),
             "right": plain(self.right),
             "kept": self.kept,
+            "why": self.why or "the values differ",
         }
 
 
@@ -45,10 +47,10 @@ class Merger:
         self.keep_first_deps = keep_first_deps
         self.conflicts: list[Conflict] = []
 
-    def conflict(self, where: str, first: Any, second: Any) -> Any:
+    def conflict(self, where: str, first: Any, second: Any, why: str = "") -> Any:
         left, right = (first, second) if self.first_is_left else (second, first)
         kept = "left" if self.first_is_left else "right"
-        self.conflicts.append(Conflict(self.path, where, left, right, kept))
+        self.conflicts.append(Conflict(self.path, where, left, right, kept, why))
         return first
 
     def value(self, where: str, a: Any, b: Any) -> Any:
@@ -81,7 +83,9 @@ class Merger:
                 if k not in other:
                     merged[k] = v
                 elif k == "depends_on" and self.keep_first_deps and not same(v, other[k]):
-                    merged[k] = self.conflict(f"{where}.depends_on", v, other[k])
+                    merged[k] = self.conflict(
+                        f"{where}.depends_on", v, other[k], "their union would make a cycle"
+                    )
                 else:
                     merged[k] = self.value(f"{where}.{k}", v, other[k])
             merged.update({k: v for k, v in other.items() if k not in step})

@@ -70,7 +70,7 @@ def report(rep: MergeReport) -> None:
         for c in conflicts:
             echo(
                 f"  {c.path} {c.where}: left {short(c.left)} | right {short(c.right)}"
-                f" -> {how} {c.kept}"
+                f" -> {how} {c.kept}" + (f" ({c.why})" if c.why else "")
             )
     n = len(rep.result.outcomes)
     modules = f"{n} module{'s' if n != 1 else ''}"
