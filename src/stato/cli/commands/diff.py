@@ -35,7 +35,8 @@ def diff(
     stato diff qc_v1.py qc_v2.py             two module files
     stato diff export-v1.stato export-v2.stato   two archives: added, removed, changed modules
 
-    Exit status: 0 when there are no differences, 1 when there are, 2 for a usage error.
+    Exit status: 0 when there are no differences, 1 when there are (or on an error, with
+    a one-line message on stderr), 2 for a usage error.
     Nothing is executed: modules are compiled statically and archives read as untrusted.
     """
     from stato.ops.diff import diff_paths

@@ -37,6 +37,9 @@ def merge(
     field by field (lists unioned, dicts by key, lessons_learned by line, plan steps by id).
     A scalar that differs is a conflict, settled by --strategy and always listed. The
     archives are read as untrusted input and no module code is ever run.
+
+    Exit status: 0 when written (conflicts included: they are listed), 1 when nothing was
+    written because of an error (an invalid module, a hostile archive), 2 for a usage error.
     """
     from stato.ops.merge import merge_archives
 
