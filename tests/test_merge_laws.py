@@ -261,3 +261,30 @@ def test_laws_hold_on_the_edited_example_project(
         r = compile_source(text, path)
         assert r.valid and not r.changed, (path, r.codes())
     assert merge_sets(ab.modules, b, UNION).modules == ab.modules
+
+
+def _lines(text: str) -> set[str]:
+    return {line.strip() for line in text.split("\n") if line.strip()}
+
+
+@SETTINGS
+@given(module_set(), module_set())
+def test_union_loses_nothing(a: dict[str, str], b: dict[str, str]) -> None:
+    """Every list item, dict key, lesson line and step id of either side is in the merge."""
+    merged = merge_sets(a, b, UNION)
+    for o in merged.outcomes:
+        if o.origin != "merged":
+            continue
+        fa, fb = compile_source(a[o.path]).fields, compile_source(b[o.path]).fields
+        fm = compile_source(o.text).fields
+        assert set(fm) == set(fa) | set(fb)
+        for name, value in fm.items():
+            sides = [f[name] for f in (fa, fb) if name in f]
+            if name == "steps":
+                assert {s["id"] for s in value} == {s["id"] for v in sides for s in v}
+            elif name == "lessons_learned":
+                assert _lines(value) == set().union(*(_lines(v) for v in sides))
+            elif isinstance(value, list) and all(isinstance(v, list) for v in sides):
+                assert {canon(x) for x in value} == {canon(x) for v in sides for x in v}
+            elif isinstance(value, dict) and all(isinstance(v, dict) for v in sides):
+                assert set(value) == set().union(*(set(v) for v in sides))
