@@ -102,7 +102,7 @@ def test_fingerprint_lists_exactly_the_store_modules(project: Path) -> None:
     ):
         (stato / extra).parent.mkdir(parents=True, exist_ok=True)
         (stato / extra).write_text("x = 1\n", "utf-8")
-    listed = [rel for rel, _, _ in cache.fingerprint(project)[2]]
+    listed = [entry[0] for entry in cache.fingerprint(project)[2]]
     assert listed == Store(project).module_paths()
 
 
@@ -126,7 +126,18 @@ literals = st.recursive(
 def test_any_literal_params_survive_the_cache(params: list[tuple[str, object]]) -> None:
     skill = SkillView("s", "skills/s.py", None, None, tuple(params), ("a lesson",), ())
     summary = Summary((skill,), None, None, None, (), ())
-    key = ["v", 1, [("skills/s.py", 1, 2)]]
+    key = ["v", 1, [("skills/s.py", 1, 2, 3, 4)]]
     data = json.loads(cache.dumps(key, summary), object_hook=cache._dec)
     assert data["key"] == key
     assert cache.from_dict(data["summary"]) == summary
+
+
+def test_a_copy_with_the_old_mtime_and_size_still_invalidates(project: Path) -> None:
+    first = project_summary(project)
+    qc = project / ".stato" / "skills" / "qc.py"
+    st = qc.stat()
+    text = qc.read_text("utf-8").replace('"1.2.0"', '"9.9.9"')  # same size
+    qc.unlink()
+    qc.write_text(text, "utf-8")
+    os.utime(qc, ns=(st.st_atime_ns, st.st_mtime_ns))  # mtime and size as before
+    assert project_summary(project) != first

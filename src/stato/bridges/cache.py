@@ -37,7 +37,10 @@ _RACY_NS = 2_000_000_000
 _TAG_TUPLE, _TAG_SET, _TAG_DICT = "\x00t", "\x00s", "\x00d"
 
 
-def _walk(folder: Path, rel: str, out: list[tuple[str, int, int]]) -> None:
+Stat = tuple[str, int, int, int, int]  # path, size, mtime_ns, ctime_ns, inode
+
+
+def _walk(folder: Path, rel: str, out: list[Stat]) -> None:
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
@@ -45,12 +48,15 @@ def _walk(folder: Path, rel: str, out: list[tuple[str, int, int]]) -> None:
                     _walk(Path(entry.path), f"{rel}{entry.name}/", out)
             elif entry.name.endswith(".py") and entry.is_file():
                 st = entry.stat()
-                out.append((rel + entry.name, st.st_size, st.st_mtime_ns))
+                # ctime and inode too: a copy that restores an old mtime and size still differs
+                out.append(
+                    (rel + entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                )
 
 
 def fingerprint(root: Path) -> list[Any]:
-    """Every module's (path, size, mtime_ns), plus stato's version and compiler files' mtimes."""
-    files: list[tuple[str, int, int]] = []
+    """Every module's (path, size, mtime, ctime, inode), stato's version, its code's mtimes."""
+    files: list[Stat] = []
     stato_dir = Path(root) / ".stato"
     if stato_dir.is_dir():
         _walk(stato_dir, "", files)
@@ -136,7 +142,7 @@ def load(root: Path, key: list[Any]) -> Summary | None:
 
 def save(root: Path, key: list[Any], summary: Summary) -> bool:
     """Store the summary unless a module changed too recently to trust its mtime."""
-    newest = max((mtime for _, _, mtime in key[2]), default=0)
+    newest = max((entry[2] for entry in key[2]), default=0)
     if time.time_ns() - newest < _RACY_NS:
         return False
     try:
