@@ -198,3 +198,23 @@ def test_property_add_step_keeps_old_steps(
     list_start = source.index("steps = [")
     assert out[:list_start] == source[:list_start]
     assert out.endswith('    decision_log = "kept"\n')
+
+
+def test_a_repeated_key_is_edited_where_python_reads_it() -> None:
+    source = 'class P:\n    steps = [{"id": 1, "status": "pending", "status": "running"}]\n'
+    out = plan_edit.set_step(source, 1, status="complete")
+    assert out == 'class P:\n    steps = [{"id": 1, "status": "pending", "status": "complete"}]\n'
+
+
+def test_set_dict_key_in_place_and_refusal_of_non_literals() -> None:
+    source = 'class S:\n    known_issues = {\n        "a": "x",  # why\n    }\n'
+    out = plan_edit.set_dict_key(source, "known_issues", "b", "y")
+    assert (
+        out
+        == 'class S:\n    known_issues = {\n        "a": "x",  # why\n        "b": "y",\n    }\n'
+    )
+    assert plan_edit.set_dict_key(source, "known_issues", "a", "z") == source.replace('"x"', '"z"')
+    assert (
+        plan_edit.set_dict_key("class S:\n    known_issues = dict(a=1)\n", "known_issues", "b", 1)
+        is None
+    )

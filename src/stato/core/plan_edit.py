@@ -120,12 +120,12 @@ def _append_item(
 
 
 def _set_key(source: str, off: Offsets, node: ast.Dict, key: str, value: Any) -> list[Edit]:
-    for k, v in zip(node.keys, node.values, strict=True):
+    # The last occurrence of a key is the one Python keeps.
+    for k, v in reversed(list(zip(node.keys, node.values, strict=True))):
         if _key(k) == key:
             start, end = off.span(v)
             return [Edit(start, end, py_literal(value))]
-    items = [v for v in node.values]
-    return _append_item(source, off, node, items, f"{py_literal(key)}: {py_literal(value)}")
+    return _append_item(source, off, node, node.values, f"{py_literal(key)}: {py_literal(value)}")
 
 
 def step_ids(source: str) -> list[int]:
