@@ -12,7 +12,7 @@ from stato.core.privacy import Finding, sanitize, scan_text
 from stato.errors import StatoError
 
 IGNORE_FILES = (".stato/.statoignore", ".statoignore")
-SKIP_DIRS = frozenset({".history", "__pycache__", ".git", ".pending", ".staging"})
+SKIP_DIRS = frozenset({".history", "__pycache__", ".git", ".pending", ".staging", ".cache"})
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class ScanReport:
 
 
 def load_ignore(root: Path) -> list[str]:
-    """The globs of ``.stato/.statoignore`` and ``./.statoignore`` under ``root`` (both, in order)."""
+    """The globs of ``.stato/.statoignore`` then ``./.statoignore`` under ``root``."""
     globs: list[str] = []
     for rel in IGNORE_FILES:
         path = Path(root) / rel
