@@ -121,7 +121,14 @@ def imported(res: ImportResult, verb: str = "import") -> None:
     for a in res.actions:
         note = ""
         if a.existing and a.action in ("conflict", "skip", "replace"):
-            note = f"clashes by {a.reason} with {a.existing}"
+            if a.reason == "name":
+                note = f"its skill name is taken by {a.existing}"
+            else:
+                note = "exists with different text"
+            if a.action == "replace":
+                note += (
+                    "; old text backed up" if not res.dry_run else "; old text would be backed up"
+                )
         if a.action == "rename":
             note = f"as {a.dest}" + (f", name {a.new_name!r}" if a.new_name else "")
         rows.append([a.path, _VERBS[a.action], note])
