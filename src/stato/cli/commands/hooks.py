@@ -122,7 +122,8 @@ def run(agent: str) -> None:
 
     from stato.ops.hooks import run as answer
 
-    click.echo(json.dumps(answer(agent, sys.stdin.read(), _recap), ensure_ascii=False))
+    # ASCII-only JSON: valid whatever encoding the agent's pipe has (Windows consoles, LANG=C).
+    click.echo(json.dumps(answer(agent, sys.stdin.read(), _recap)))
 
 
 # Claude Code caps injected hook output at 10,000 characters; stay under it with a margin.
