@@ -91,3 +91,17 @@ def test_the_bridge_stays_small_with_many_skills(project: Path) -> None:
     assert len(rows) == MAX_TABLE_SKILLS
     assert f"...and {153 - MAX_TABLE_SKILLS} more skills" in text
     assert len(text.encode()) < 32 * 1024 and result.body_chars // 4 < 3000
+
+
+def test_partial_projects_say_what_is_missing(project: Path) -> None:
+    from stato.ops.bridge import write_bridges
+
+    (project / ".stato" / "plan.py").unlink()
+    (project / ".stato" / "skills" / "broken.py").write_text(
+        "class Broken:\n    x = 1 +\n", "utf-8"
+    )
+    write_bridges(project, ["generic"])
+    text = (project / "README.stato.md").read_text("utf-8")
+    assert "No plan yet." in text and "## Needs Attention" in text
+    assert "- .stato/skills/broken.py: E001" in text
+    assert "| qc_filtering | v1.2.0 |" in text  # the valid skills are still listed
