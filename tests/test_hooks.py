@@ -271,3 +271,14 @@ def test_install_says_what_copilot_does_not_do_yet(project: Path) -> None:
     assert code == 0 and "does not inject" in err
     code, _, err = invoke("hooks", "install", "--agent", "claude")
     assert err == ""
+
+
+def test_run_survives_stdin_that_is_not_utf8(project: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "stato", "hooks", "run", "--agent", "claude"],
+        input=b'{"cwd": "' + str(project).encode() + b'", "x": "\xff\xfe"}',
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert check_output(TARGETS["claude"], done.stdout.decode("ascii")) == []

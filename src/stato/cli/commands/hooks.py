@@ -123,7 +123,8 @@ def run(agent: str) -> None:
     from stato.ops.hooks import run as answer
 
     # ASCII-only JSON: valid whatever encoding the agent's pipe has (Windows consoles, LANG=C).
-    click.echo(json.dumps(answer(agent, sys.stdin.read(), _recap)))
+    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    click.echo(json.dumps(answer(agent, raw.decode("utf-8", "replace"), _recap)))
 
 
 # Claude Code caps injected hook output at 10,000 characters; stay under it with a margin.
