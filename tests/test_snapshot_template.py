@@ -125,3 +125,31 @@ def test_plan_reset_property(rows, log) -> None:  # type: ignore[no-untyped-def]
     ]
     assert fields["decision_log"] == log
     assert template_source(out, "plan", fields) == out  # idempotent
+
+
+def test_computed_steps_refuse_the_template() -> None:
+    import pytest
+
+    from stato.core.template import TemplateError
+
+    src = (
+        "import json\nSTEPS = json.loads('[]')\n"
+        'class P:\n    """p"""\n    name = "p"\n    objective = "o"\n    steps = STEPS\n'
+    )
+    r = compile_source(src)
+    assert r.valid and "steps" not in r.fields
+    with pytest.raises(TemplateError):
+        template_source(src, "plan", r.fields)
+
+
+def test_computed_steps_refuse_template_snapshot(example: Path, run) -> None:  # type: ignore[no-untyped-def]
+    plan = example / ".stato" / "plan.py"
+    plan.write_text(
+        "import json\nSTEPS = json.loads('[]')\n"
+        'class AnalysisPlan:\n    """p"""\n    name = "p"\n    objective = "o"\n'
+        "    steps = STEPS\n"
+    )
+    res = run("snapshot", "--name", "t", "--template", "--force")
+    assert res.exit_code == 1 and "plan.py" in res.output and "--exclude" in res.output
+    assert not (example / "t.stato").exists()
+    assert run("snapshot", "--name", "t", "--force").exit_code == 0  # fine without --template

@@ -11,6 +11,10 @@ from stato.core.edits import Edit, apply_edits, offsets
 PENDING = '"pending"'
 
 
+class TemplateError(ValueError):
+    """A module whose resets cannot be done statically; the message says why."""
+
+
 def _class(tree: ast.Module) -> ast.ClassDef | None:
     return next((n for n in tree.body if isinstance(n, ast.ClassDef)), None)
 
@@ -85,7 +89,12 @@ def reset_plan(source: str, fields: dict[str, Any]) -> str:
         return apply_edits(source, edits)
     steps = fields.get("steps")
     if not isinstance(steps, list):
-        return source
+        if not binds:
+            return source
+        raise TemplateError(
+            "its steps are computed, so their statuses cannot be reset; "
+            "write them as a list of dict literals"
+        )
     fresh = [
         {k: ("pending" if k == "status" else v) for k, v in s.items() if k != "output"}
         | ({} if "status" in s else {"status": "pending"})

@@ -13,7 +13,7 @@ from stato.adapters.archive import write_archive
 from stato.adapters.store import Store
 from stato.core.compiler import compile_source
 from stato.core.model import MODULE_TYPES, ValidationResult
-from stato.core.template import template_source
+from stato.core.template import TemplateError, template_source
 from stato.errors import StatoError, UsageError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
 from stato.ops.archive import module_arg, read_module, recover_pending
@@ -146,6 +146,15 @@ def _scan(
     return out, findings, changed
 
 
+def _reset(rel: str, text: str, result: ValidationResult) -> str:
+    try:
+        return template_source(text, result.module_type, result.fields)
+    except TemplateError as exc:
+        raise StatoError(
+            f"--template: .stato/{rel}: {exc}; or leave it out with --exclude"
+        ) from None
+
+
 def build_archive(
     root: Path,
     texts: dict[str, str],
@@ -166,10 +175,7 @@ def build_archive(
         return replace(refuse, invalid=invalid)
     original = texts
     if template:
-        texts = {
-            p: template_source(t, results[p].module_type, results[p].fields)
-            for p, t in texts.items()
-        }
+        texts = {p: _reset(p, t, results[p]) for p, t in texts.items()}
     changed: list[str] = []
     if not force:
         texts, findings, changed = _scan(root, texts, sanitize)
