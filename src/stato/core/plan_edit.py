@@ -76,7 +76,7 @@ def locate_steps(source: str) -> StepsList:
 
 
 def _append_item(
-    source: str, off: Offsets, node: ast.expr, items: Sequence[ast.AST], text: str
+    source: str, off: Offsets, node: ast.expr, items: Sequence[ast.expr], text: str
 ) -> list[Edit]:
     """Edits that add ``text`` as the last item of a list or dict literal, in its own layout.
 
@@ -96,11 +96,11 @@ def _append_item(
     tail = source[last_end:close]
     comma = tail.find(",") if tail.lstrip().startswith(",") else -1
     first_line = node.lineno
-    own_lines = last.lineno != first_line  # type: ignore[attr-defined]
+    own_lines = last.lineno != first_line
     if not own_lines:
         at = last_end + comma + 1 if comma >= 0 else last_end
         return [Edit(at, at, (" " if comma >= 0 else ", ") + text)]
-    line = source[off.starts[last.lineno - 1] :]  # type: ignore[attr-defined]
+    line = source[off.starts[last.lineno - 1] :]
     indent = line[: len(line) - len(line.lstrip(" \t"))]
     after = last_end + comma + 1 if comma >= 0 else last_end
     newline = source.find("\n", after)

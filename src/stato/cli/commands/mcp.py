@@ -36,7 +36,7 @@ def mcp(ctx: click.Context, path: Path) -> None:
     serve(find_root(path))
 
 
-def _change(install: bool):  # type: ignore[no-untyped-def]
+def _change(install: bool) -> click.Command:
     verb = "install" if install else "uninstall"
 
     @click.option(
