@@ -1,4 +1,4 @@
-"""The labelled corpus: size and coverage, precision and recall per category, sanitize on every case."""
+"""The labelled corpus: coverage, precision and recall per category, sanitize on every case."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 
 from stato.core.privacy import sanitize, scan_text
 
-_spec = importlib.util.spec_from_file_location("privacy_corpus", Path(__file__).parent / "data/privacy/corpus.py")
+_spec = importlib.util.spec_from_file_location(
+    "privacy_corpus", Path(__file__).parent / "data/privacy/corpus.py"
+)
 assert _spec and _spec.loader
 corpus = importlib.util.module_from_spec(_spec)
 sys.modules["privacy_corpus"] = corpus
@@ -30,8 +32,11 @@ def _spans(source: str) -> list[tuple[int, int, str]]:
 def test_corpus_size_and_coverage() -> None:
     assert len(POSITIVE) >= 300 and len(NEGATIVE) >= 300
     for cases in (POSITIVE, NEGATIVE):
-        assert {c.place for c in cases} == set(corpus.PLACES if hasattr(corpus, "PLACES") else
-                                              ("prose", "dict", "code", "comment", "multiline"))
+        assert {c.place for c in cases} == set(
+            corpus.PLACES
+            if hasattr(corpus, "PLACES")
+            else ("prose", "dict", "code", "comment", "multiline")
+        )
     labelled = {cat for c in POSITIVE for _, _, cat in c.expected}
     assert labelled == set(corpus.CATEGORIES)
     # hard negatives exist for every category: the generator's files say which one in their order

@@ -20,44 +20,98 @@ HEX32 = "0f3a8c2e7b1d9f4a6c5e2b8d7f3a1c9e"
 HEX64 = HEX32 + "9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a"
 B64_40 = "k9Jd2+Lm4Qr8/Tv6Wx1Zc3Bn5Mp7Hs0Fg2Ky4Ew6"
 URL68 = "Xq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2Pq4Rs6Tu8Vw0Xy2Za4Bc6De8Fg0Hi2Jk4Lm"
-JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIiwicmVmIjoibGFiIn0."
-       "N3kR8vT2wX5zB7dF9hJ1lN3pR5tV7xZ9bD1fH3jL5nP")
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIiwicmVmIjoibGFiIn0."
+    "N3kR8vT2wX5zB7dF9hJ1lN3pR5tV7xZ9bD1fH3jL5nP"
+)
 PEM_BODY = "\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7k9Lm2Qr8Tv6Wx1Zc3\n"
 
 # rule id -> (text with the sensitive span between « and », near misses that must not flag)
 EXAMPLES: dict[str, tuple[str, list[str]]] = {
-    "aws-access-key-id": ("id = '«AKIA5Q3ZT7WN2KXRPL4M»'", ["AKIAIOSFODNN7EXAMPLE", "XAKIA5Q3ZT7WN2KXRPL4M",
-                          "AKIAXXXXXXXXXXXXXXXX", "AKIA5Q3ZT7WN2KXRPL4"]),
-    "aws-session-token": ("t = «IQoJb3JpZ2luX2Vj" + "Ab3dE5fG7hJ9kL1mN" * 8 + "»", ["IQoJb3JpZ2luX2Vj short"]),
-    "github-token": (f"«ghp_{A36}»", ["ghp_" + "x" * 36, "ghp_1234567890abcdefghijklmnopqrstuvwxyz", f"ghp_{A36}Q"]),
-    "github-fine-grained-pat": ("«github_pat_11" + "Ab3dE5fG7h" * 2 + "_" + ("Jk9Lm2Np4Qr6St8Uv0Wx2" * 3)[:59] + "»",
-                                ["github_pat_<your token>"]),
+    "aws-access-key-id": (
+        "id = '«AKIA5Q3ZT7WN2KXRPL4M»'",
+        [
+            "AKIAIOSFODNN7EXAMPLE",
+            "XAKIA5Q3ZT7WN2KXRPL4M",
+            "AKIAXXXXXXXXXXXXXXXX",
+            "AKIA5Q3ZT7WN2KXRPL4",
+        ],
+    ),
+    "aws-session-token": (
+        "t = «IQoJb3JpZ2luX2Vj" + "Ab3dE5fG7hJ9kL1mN" * 8 + "»",
+        ["IQoJb3JpZ2luX2Vj short"],
+    ),
+    "github-token": (
+        f"«ghp_{A36}»",
+        ["ghp_" + "x" * 36, "ghp_1234567890abcdefghijklmnopqrstuvwxyz", f"ghp_{A36}Q"],
+    ),
+    "github-fine-grained-pat": (
+        "«github_pat_11" + "Ab3dE5fG7h" * 2 + "_" + ("Jk9Lm2Np4Qr6St8Uv0Wx2" * 3)[:59] + "»",
+        ["github_pat_<your token>"],
+    ),
     "gitlab-token": ("«glpat-Tq8Lm3Np5Rt7Vw9Yz1Bc»", ["glpat-xxxxxxxxxxxxxxxxxxxx", "glpat-short"]),
-    "slack-token": ("«xoxb-369123122616-1383752100778-iCv1JtcdMoCkcXSUyQBiAXqo»", ["xoxb-your-bot-token"]),
-    "slack-webhook": ("https://hooks.slack.com/services/«T04ABCD1Z/B05EFGH2Y/Xq8Lm3Np5Rt7Vw9Yz1Bc4Df6»",
-                      ["https://hooks.slack.com/services/T000/B000/XXXX"]),
-    "stripe-secret-key": ("«sk_live_cctMFyW8DgKacn26cDBbyY7p»", ["pk_live_cctMFyW8DgKacn26cDBbyY7p",
-                          "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx", "sk_live_..."]),
-    "openai-api-key": ("«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»", ["sk-...", "sk-your-key-T3BlbkFJ"]),
-    "openai-project-key": ("«sk-proj-" + "Qr8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8J" * 2 + "»", ["sk-proj-...", "sk-proj-" + "x" * 50]),
-    "anthropic-api-key": ("«sk-ant-api03-" + "Jk8Lm2Np4Qr6St8Uv0Wx2Yz4Ab6Cd8Ef0" * 3 + "AA»", ["sk-ant-api03-..."]),
+    "slack-token": (
+        "«xoxb-369123122616-1383752100778-iCv1JtcdMoCkcXSUyQBiAXqo»",
+        ["xoxb-your-bot-token"],
+    ),
+    "slack-webhook": (
+        "https://hooks.slack.com/services/«T04ABCD1Z/B05EFGH2Y/Xq8Lm3Np5Rt7Vw9Yz1Bc4Df6»",
+        ["https://hooks.slack.com/services/T000/B000/XXXX"],
+    ),
+    "stripe-secret-key": (
+        "«sk_live_cctMFyW8DgKacn26cDBbyY7p»",
+        ["pk_live_cctMFyW8DgKacn26cDBbyY7p", "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx", "sk_live_..."],
+    ),
+    "openai-api-key": (
+        "«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»",
+        ["sk-...", "sk-your-key-T3BlbkFJ"],
+    ),
+    "openai-project-key": (
+        "«sk-proj-" + "Qr8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8J" * 2 + "»",
+        ["sk-proj-...", "sk-proj-" + "x" * 50],
+    ),
+    "anthropic-api-key": (
+        "«sk-ant-api03-" + "Jk8Lm2Np4Qr6St8Uv0Wx2Yz4Ab6Cd8Ef0" * 3 + "AA»",
+        ["sk-ant-api03-..."],
+    ),
     "openrouter-api-key": (f"«sk-or-v1-{HEX64}»", ["sk-or-v1-" + "0" * 64]),
-    "google-api-key": ("«AIzaSyD4kL9mQ2rT6vW8xZ1bC3eF5gH7jK0nP2s»", ["AIzaSy...", "AIza" + "x" * 35]),
+    "google-api-key": (
+        "«AIzaSyD4kL9mQ2rT6vW8xZ1bC3eF5gH7jK0nP2s»",
+        ["AIzaSy...", "AIza" + "x" * 35],
+    ),
     "google-oauth-secret": ("«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»", ["GOCSPX-<secret>"]),
     "google-oauth-token": ("«ya29.a0Ad52N3" + "Xq8Lm3Np5Rt7Vw9Yz" * 3 + "»", ["ya29.short"]),
     "google-refresh-token": ("«1//0gLm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2Pq4Rs6»", ["1//0"]),
     "azure-entra-secret": ("«Xy78Q~kL2mN4pQ6rS8tU0vW2xY4zA6bC8dE0fG»", ["Q~ alone"]),
-    "sendgrid-api-key": ("«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»", ["SG.xxx.yyy"]),
+    "sendgrid-api-key": (
+        "«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»",
+        ["SG.xxx.yyy"],
+    ),
     "mailgun-api-key": (f"«key-{HEX32}»", ["key-" + "0" * 32, "monkey-" + HEX32]),
     "mailchimp-api-key": (f"«{HEX32}-us14»", [f"{HEX32}-usa"]),
     "npm-token": (f"«npm_{A36}»", ["npm_" + "x" * 36]),
-    "pypi-token": ("«pypi-AgEIcHlwaS5vcmc" + "CJDk4ZTYyMWQ4LWE5YjEtNGNmMC04ZjAx" * 3 + "»", ["pypi-AgEIcHlwaS5vcmc"]),
-    "huggingface-token": ("«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»", ["hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]),
-    "jwt": (f"«{JWT}»", ["eyJhbGciOiJIUzI1NiJ9", "eyJhbGciOi...", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3"
-            "ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"]),
+    "pypi-token": (
+        "«pypi-AgEIcHlwaS5vcmc" + "CJDk4ZTYyMWQ4LWE5YjEtNGNmMC04ZjAx" * 3 + "»",
+        ["pypi-AgEIcHlwaS5vcmc"],
+    ),
+    "huggingface-token": (
+        "«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»",
+        ["hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+    ),
+    "jwt": (
+        f"«{JWT}»",
+        [
+            "eyJhbGciOiJIUzI1NiJ9",
+            "eyJhbGciOi...",
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3"
+            "ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        ],
+    ),
     "databricks-token": (f"«dapi{HEX32}»", ["dapi" + "0" * 32]),
-    "vault-token": ("«hvs.CAESIJk8Lm2Qr6St0Uv4Wx8Yz2Ab6Cd0Ef4Gh8Ij2Kl6Mn0Op4Qr8St2Uv6Wx0Yz4Ab8Cd2Ef6Gh0Ij4Kl8Mn2Op6Qr0St4Uv8Wx»",
-                    ["hvs.short"]),
+    "vault-token": (
+        "«hvs.CAESIJk8Lm2Qr6St0Uv4Wx8Yz2Ab6Cd0Ef4Gh8Ij2Kl6Mn0Op4Qr8St2Uv6Wx0Yz4Ab8Cd2Ef6Gh0Ij4Kl8Mn2Op6Qr0St4Uv8Wx»",
+        ["hvs.short"],
+    ),
     "groq-api-key": ("«gsk_" + "Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk" * 2 + "»"[:0] + "»", []),
     "replicate-token": ("«r8_" + A36 + "Q»", ["r8_short"]),
     "perplexity-api-key": ("«pplx-" + "Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6" * 2 + "»", ["pplx-xxxx"]),
@@ -67,56 +121,157 @@ EXAMPLES: dict[str, tuple[str, list[str]]] = {
     "digitalocean-token": (f"«dop_v1_{HEX64}»", ["dop_v1_" + "a" * 64]),
     "shopify-token": (f"«shpat_{HEX32}»", ["shpat_" + "0" * 32]),
     "docker-hub-pat": ("«dckr_pat_Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8»", ["dckr_pat_xxx"]),
-    "discord-webhook": (f"https://discord.com/api/webhooks/123456789012345678/«{URL68}»", ["/api/webhooks/1/2"]),
-    "telegram-bot-token": ("bot «734918265:AAH8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2P»", ["ratio 1:AA",
-                           "x734918265:AAH8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2P"]),
+    "discord-webhook": (
+        f"https://discord.com/api/webhooks/123456789012345678/«{URL68}»",
+        ["/api/webhooks/1/2"],
+    ),
+    "telegram-bot-token": (
+        "bot «734918265:AAH8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2P»",
+        ["ratio 1:AA", "x734918265:AAH8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2P"],
+    ),
     "twilio-api-key": (f"«SK{HEX32}»", [f"SK{HEX32}0", "SK" + "0" * 32]),
-    "private-key": (f"-----BEGIN RSA PRIVATE KEY-----«{PEM_BODY}»-----END RSA PRIVATE KEY-----",
-                    [f"-----BEGIN PUBLIC KEY-----{PEM_BODY}-----END PUBLIC KEY-----",
-                     "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"]),
-    "private-key-fragment": ('"-----BEGIN PRIVATE KEY-----«\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAo»" "x"',
-                             ["-----BEGIN PRIVATE KEY----- goes in the vault"]),
-    "putty-private-key": ("PuTTY-User-Key-File-3: ssh-ed25519\nPrivate-Lines: 1\n«AAAAIGq3uqPkt7y2d4Hq0Zt7lJ8sQm0m2vH9nR3Hk1c2V3aF\n»"
-                          "Private-MAC: 0f3a", ["Private-Lines: 1\nAAAA\n"]),
-    "secret-assignment": ('db_password = "«hT6#vQ2@pLw»"', ['password = "password"', "password = getpass()",
-                          'api_key = os.environ["OPENAI_API_KEY"]', 'max_tokens = 4096', 'token = "<token>"',
-                          'tokenizer = "bert-base-uncased"', 'api_key = "OPENAI_API_KEY"', "the password is hunter2"]),
-    "credential-url": ("postgresql+psycopg2://admin:«Xy7#kP2q»@db.internal:5432/prod",
-                       ["postgresql://user:password@localhost/db", "https://host:8080@x", "postgres://u:{pw}@h/d",
-                        "postgres://postgres:postgres@localhost/postgres"]),
-    "curl-user-password": ("curl -u admin:«Nq8#tL3w» https://es.lab", ["curl -u admin:$PASS https://es.lab"]),
-    "connection-string-password": ("jdbc:mysql://db:3306/x?user=etl&password=«Sq!9Lm2wTz»&ssl=1",
-                                   ["jdbc:mysql://db:3306/x?user=root&password=${DB_PASS}"]),
-    "azure-storage-key": ("AccountName=lab;AccountKey=«" + ("Ab3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY" * 3)[:86] + "==»;",
-                          ["AccountKey=<key>;"]),
-    "azure-sas-signature": ("https://lab.blob.core.windows.net/raw?sv=2022-11-02&sp=r&sig=«Xq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2Pq4R%3D»",
-                            ["?sig=short"]),
-    "npmrc-auth-token": ("//registry.npmjs.org/:_authToken=«3f9a7c2e-5b1d-4f4a-8c0e-2b9d7f5a3c1e»", ["_authToken=${NPM_TOKEN}"]),
-    "authorization-header": ("Authorization: Bearer «Xq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn»", ["Authorization: Bearer <token>",
-                             'headers = {"Authorization": f"Bearer {token}"}']),
-    "basic-auth-header": ("Authorization: Basic «ZXRsOnNlY3JldFBhc3M5OQ==»", ["Basic normalization works", "Basic dXNlcjpwYXNzd29yZA=="]),
-    "gcp-private-key-id": ('"private_key_id": "«4f2a9c7e1b3d5f8a0c2e4b6d8f1a3c5e7b9d2f4a»"', ['"private_key_id": "<id>"']),
-    "email": ("mail «maria.gonzalez@charite.de» today", ["user@example.com", "noreply@github.com", "git@github.com:org/r.git",
-              "logo@2x.png", "https://u:p@host.org", "svc@lab.iam.gserviceaccount.com"]),
-    "phone-number": ("call «(617) 867-5309» now", ["(555) 555-0134", "555-0123", "2024-01-15", "123-456-78901"]),
+    "private-key": (
+        f"-----BEGIN RSA PRIVATE KEY-----«{PEM_BODY}»-----END RSA PRIVATE KEY-----",
+        [
+            f"-----BEGIN PUBLIC KEY-----{PEM_BODY}-----END PUBLIC KEY-----",
+            "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
+        ],
+    ),
+    "private-key-fragment": (
+        '"-----BEGIN PRIVATE KEY-----«\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAo»" "x"',
+        ["-----BEGIN PRIVATE KEY----- goes in the vault"],
+    ),
+    "putty-private-key": (
+        "PuTTY-User-Key-File-3: ssh-ed25519\nPrivate-Lines: 1\n"
+        "«AAAAIGq3uqPkt7y2d4Hq0Zt7lJ8sQm0m2vH9nR3Hk1c2V3aF\n»"
+        "Private-MAC: 0f3a",
+        ["Private-Lines: 1\nAAAA\n"],
+    ),
+    "secret-assignment": (
+        'db_password = "«hT6#vQ2@pLw»"',
+        [
+            'password = "password"',
+            "password = getpass()",
+            'api_key = os.environ["OPENAI_API_KEY"]',
+            "max_tokens = 4096",
+            'token = "<token>"',
+            'tokenizer = "bert-base-uncased"',
+            'api_key = "OPENAI_API_KEY"',
+            "the password is hunter2",
+        ],
+    ),
+    "credential-url": (
+        "postgresql+psycopg2://admin:«Xy7#kP2q»@db.internal:5432/prod",
+        [
+            "postgresql://user:password@localhost/db",
+            "https://host:8080@x",
+            "postgres://u:{pw}@h/d",
+            "postgres://postgres:postgres@localhost/postgres",
+        ],
+    ),
+    "curl-user-password": (
+        "curl -u admin:«Nq8#tL3w» https://es.lab",
+        ["curl -u admin:$PASS https://es.lab"],
+    ),
+    "connection-string-password": (
+        "jdbc:mysql://db:3306/x?user=etl&password=«Sq!9Lm2wTz»&ssl=1",
+        ["jdbc:mysql://db:3306/x?user=root&password=${DB_PASS}"],
+    ),
+    "azure-storage-key": (
+        "AccountName=lab;AccountKey=«" + ("Ab3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY" * 3)[:86] + "==»;",
+        ["AccountKey=<key>;"],
+    ),
+    "azure-sas-signature": (
+        "https://lab.blob.core.windows.net/raw?sv=2022-11-02&sp=r&sig=«Xq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2Pq4R%3D»",
+        ["?sig=short"],
+    ),
+    "npmrc-auth-token": (
+        "//registry.npmjs.org/:_authToken=«3f9a7c2e-5b1d-4f4a-8c0e-2b9d7f5a3c1e»",
+        ["_authToken=${NPM_TOKEN}"],
+    ),
+    "authorization-header": (
+        "Authorization: Bearer «Xq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn»",
+        ["Authorization: Bearer <token>", 'headers = {"Authorization": f"Bearer {token}"}'],
+    ),
+    "basic-auth-header": (
+        "Authorization: Basic «ZXRsOnNlY3JldFBhc3M5OQ==»",
+        ["Basic normalization works", "Basic dXNlcjpwYXNzd29yZA=="],
+    ),
+    "gcp-private-key-id": (
+        '"private_key_id": "«4f2a9c7e1b3d5f8a0c2e4b6d8f1a3c5e7b9d2f4a»"',
+        ['"private_key_id": "<id>"'],
+    ),
+    "email": (
+        "mail «maria.gonzalez@charite.de» today",
+        [
+            "user@example.com",
+            "noreply@github.com",
+            "git@github.com:org/r.git",
+            "logo@2x.png",
+            "https://u:p@host.org",
+            "svc@lab.iam.gserviceaccount.com",
+        ],
+    ),
+    "phone-number": (
+        "call «(617) 867-5309» now",
+        ["(555) 555-0134", "555-0123", "2024-01-15", "123-456-78901"],
+    ),
     "phone-number-intl": ("call «+44 7700 900123»", ["+0.5 fold", "+1 2"]),
-    "us-ssn": ("SSN «412-58-7730»", ["123-45-6789", "000-12-3456", "666-12-3456", "912-34-5678", "412-00-7730"]),
+    "us-ssn": (
+        "SSN «412-58-7730»",
+        ["123-45-6789", "000-12-3456", "666-12-3456", "912-34-5678", "412-00-7730"],
+    ),
     "us-ssn-labelled": ("ssn: «412587730»", ["ssn: 000000000", "lessn 412587730"]),
-    "card-number": ("card «4539 1488 0343 6467»", ["4539 1488 0343 6468", "4242 4242 4242 4242", "4539-1488 0343 6467"]),
-    "patient-id": ('"patient_id": "«PT-88213»"', ["patient_id: str", 'patient_id = row["patient_id"]', "patient ID column"]),
+    "card-number": (
+        "card «4539 1488 0343 6467»",
+        ["4539 1488 0343 6468", "4242 4242 4242 4242", "4539-1488 0343 6467"],
+    ),
+    "patient-id": (
+        '"patient_id": "«PT-88213»"',
+        ["patient_id: str", 'patient_id = row["patient_id"]', "patient ID column"],
+    ),
     "date-of-birth": ("DOB: «1962-08-14»", ["dob format YYYY-MM-DD", "created 1962-08-14"]),
-    "ipv4-private": ("host «10.20.4.17»", ["10.0.0.0/8", "10.20.4.255", "version 10.2.0.1", "1.2.3.4.5"]),
-    "ipv4-public": ("ingress «34.117.58.201»", ["127.0.0.1", "192.0.2.10", "255.255.255.0", "8.8.8.8", "3.2.1.4"]),
-    "home-path-unix": ("/home/«alice.smith»/data", ["/home/user/data", "/home/$USER/x", "https://lab.org/home/about",
-                       "/home/runner/work", "/home/{user}/x"]),
-    "home-path-macos": ("/Users/«li.wei»/Desktop", ["/Users/Shared/x", "/Users/you/x", "https://api.lab.org/Users/42"]),
-    "home-path-windows": ("C:\\\\Users\\\\«bob.k»\\\\x", ["C:\\\\Users\\\\Public\\\\x", "C:\\Users\\%USERNAME%\\x"]),
+    "ipv4-private": (
+        "host «10.20.4.17»",
+        ["10.0.0.0/8", "10.20.4.255", "version 10.2.0.1", "1.2.3.4.5"],
+    ),
+    "ipv4-public": (
+        "ingress «34.117.58.201»",
+        ["127.0.0.1", "192.0.2.10", "255.255.255.0", "8.8.8.8", "3.2.1.4"],
+    ),
+    "home-path-unix": (
+        "/home/«alice.smith»/data",
+        [
+            "/home/user/data",
+            "/home/$USER/x",
+            "https://lab.org/home/about",
+            "/home/runner/work",
+            "/home/{user}/x",
+        ],
+    ),
+    "home-path-macos": (
+        "/Users/«li.wei»/Desktop",
+        ["/Users/Shared/x", "/Users/you/x", "https://api.lab.org/Users/42"],
+    ),
+    "home-path-windows": (
+        "C:\\\\Users\\\\«bob.k»\\\\x",
+        ["C:\\\\Users\\\\Public\\\\x", "C:\\Users\\%USERNAME%\\x"],
+    ),
 }
 EXAMPLES["groq-api-key"] = ("«gsk_" + "Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk" * 2 + "»", ["gsk_xxx"])
-EXAMPLES["pinecone-api-key"] = ("«pcsk_4Xk9Lq_" + ("Tz3Rm8Wv2Np6Bc1Hj5Dy9Gs3Ae7Uu1Io5" * 2)[:63] + "»", ["pcsk_xxx"])
+EXAMPLES["pinecone-api-key"] = (
+    "«pcsk_4Xk9Lq_" + ("Tz3Rm8Wv2Np6Bc1Hj5Dy9Gs3Ae7Uu1Io5" * 2)[:63] + "»",
+    ["pcsk_xxx"],
+)
 EXAMPLES["groq-api-key"] = ("«gsk_" + ("Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk" * 2)[:52] + "»", ["gsk_xxx"])
-EXAMPLES["perplexity-api-key"] = ("«pplx-" + ("Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6" * 2)[:48] + "»", ["pplx-xxxx"])
-EXAMPLES["xai-api-key"] = ("«xai-" + ("Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2Pq4Rs6" * 3)[:80] + "»", ["xai-grok"])
+EXAMPLES["perplexity-api-key"] = (
+    "«pplx-" + ("Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6" * 2)[:48] + "»",
+    ["pplx-xxxx"],
+)
+EXAMPLES["xai-api-key"] = (
+    "«xai-" + ("Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2Pq4Rs6" * 3)[:80] + "»",
+    ["xai-grok"],
+)
 
 
 def _unmark(text: str) -> tuple[str, int, int]:
@@ -134,7 +289,9 @@ def test_rule_flags_exact_span(rule_id: str) -> None:
     text, start, end = _unmark(EXAMPLES[rule_id][0])
     found = scan_text(text)
     hits = [f for f in found if (f.start, f.end) == (start, end)]
-    assert hits, f"{rule_id}: expected {text[start:end]!r}, got {[(f.pattern, f.text) for f in found]}"
+    assert hits, (
+        f"{rule_id}: expected {text[start:end]!r}, got {[(f.pattern, f.text) for f in found]}"
+    )
     assert hits[0].category == RULES_BY_ID[rule_id].category
     assert hits[0].text == text[start:end]
 
@@ -149,8 +306,13 @@ def test_rule_near_misses(rule_id: str) -> None:
 def _unbounded(pattern: str) -> bool:
     def walk(items: object) -> bool:
         for op, av in items:  # type: ignore[attr-defined]
-            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT
-                      if hasattr(sre_constants, "POSSESSIVE_REPEAT") else sre_constants.MAX_REPEAT):
+            if op in (
+                sre_constants.MAX_REPEAT,
+                sre_constants.MIN_REPEAT,
+                sre_constants.POSSESSIVE_REPEAT
+                if hasattr(sre_constants, "POSSESSIVE_REPEAT")
+                else sre_constants.MAX_REPEAT,
+            ):
                 if av[1] == sre_constants.MAXREPEAT or walk(av[2]):
                     return True
             elif op == sre_constants.SUBPATTERN:
@@ -186,7 +348,16 @@ def test_finding_positions_and_preview() -> None:
     assert (f.path, f.line, f.column, f.end_line) == ("skills/a.py", 2, 9, 2)
     assert f.end_column == 9 + 40 and text[f.start : f.end] == f.text
     assert A36[:6] not in f.preview and f.preview.startswith("ghp_")
-    assert set(f.to_dict()) == {"path", "line", "column", "end_line", "end_column", "category", "pattern", "preview"}
+    assert set(f.to_dict()) == {
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "category",
+        "pattern",
+        "preview",
+    }
     assert f.text not in repr(f)
 
 

@@ -1,4 +1,4 @@
-"""sanitize: exact spans replaced by literal-safe placeholders; modules keep parsing; nothing survives."""
+"""sanitize: spans become literal-safe placeholders; modules still parse; nothing survives."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ B32 = string.ascii_uppercase + "234567"
 
 
 def _body(chars: str, n: int) -> st.SearchStrategy[str]:
-    """Random-looking bodies (hypothesis would otherwise shrink to all-zero, placeholder-like ones)."""
-    return st.randoms(use_true_random=False).map(lambda r: "".join(r.choice(chars) for _ in range(n)))
+    """Random-looking bodies (plain text strategies shrink to all-zero, placeholder-like ones)."""
+    return st.randoms(use_true_random=False).map(
+        lambda r: "".join(r.choice(chars) for _ in range(n))
+    )
 
 
 SECRETS = st.one_of(
@@ -28,17 +30,32 @@ SECRETS = st.one_of(
     _body(ALNUM + "_-", 35).map(lambda b: "AIza" + b),
     _body(ALNUM, 10).map(lambda b: f"postgresql://etl:{b}#9@db.lab.org:5432/lims"),
     _body(string.ascii_lowercase, 6).map(lambda b: f"{b}.smith@charite.de"),
-    st.tuples(st.integers(1, 254), st.integers(0, 255), st.integers(1, 254)).map(lambda t: f"10.{t[0]}.{t[1]}.{t[2]}"),
+    st.tuples(st.integers(1, 254), st.integers(0, 255), st.integers(1, 254)).map(
+        lambda t: f"10.{t[0]}.{t[1]}.{t[2]}"
+    ),
     _body(string.ascii_lowercase, 5).map(lambda b: f"/home/{b}x/data/run1"),
     _body(string.ascii_lowercase, 5).map(lambda b: f"C:\\\\Users\\\\{b}q\\\\data"),
     _body(string.ascii_lowercase, 5).map(lambda b: f"/Users/{b}z/Desktop"),
-    _body(ALNUM, 48).map(lambda b: f"-----BEGIN RSA PRIVATE KEY-----\\n{b}\\n{b}\\n-----END RSA PRIVATE KEY-----"),
+    _body(ALNUM, 48).map(
+        lambda b: f"-----BEGIN RSA PRIVATE KEY-----\\n{b}\\n{b}\\n-----END RSA PRIVATE KEY-----"
+    ),
     st.just("412-58-7730"),
     st.just("4539 1488 0343 6467"),
     st.just("(617) 867-5309"),
 )
 NEIGHBOURS = st.text(alphabet=ALNUM + " .,:;-_/@=+#!", max_size=10)
-PLACES = ("double", "single", "triple", "raw", "fstring", "bytes", "comment", "dict", "kwarg", "password")
+PLACES = (
+    "double",
+    "single",
+    "triple",
+    "raw",
+    "fstring",
+    "bytes",
+    "comment",
+    "dict",
+    "kwarg",
+    "password",
+)
 
 
 def _place(kind: str, i: int, pre: str, value: str, post: str) -> tuple[str, str]:
@@ -51,8 +68,12 @@ def _place(kind: str, i: int, pre: str, value: str, post: str) -> tuple[str, str
     if kind == "password":
         return f'    db_password = "{value}"\n', ""
     line = {
-        "double": f'    f{i} = "{text}"', "single": f"    f{i} = '{text}'", "raw": f'    f{i} = r"{text}"',
-        "fstring": f'    f{i} = f"{text}"', "bytes": f'    f{i} = b"{text}"', "comment": f"    # {text}",
+        "double": f'    f{i} = "{text}"',
+        "single": f"    f{i} = '{text}'",
+        "raw": f'    f{i} = r"{text}"',
+        "fstring": f'    f{i} = f"{text}"',
+        "bytes": f'    f{i} = b"{text}"',
+        "comment": f"    # {text}",
         "dict": f'    f{i} = {{"k": "{text}", "n": 1}}',
     }[kind]
     return line + "\n", ""
@@ -70,8 +91,10 @@ def modules(draw: st.DrawFn) -> str:
         body.append(field)
         run.append(code)
     run_src = "".join(run) + "        return kwargs\n"
-    return (f'"""Generated module."""\n\n\nclass Gen:\n{"".join(body)}\n    @staticmethod\n'
-            f"    def run(data_path, **kwargs):\n{run_src}")
+    return (
+        f'"""Generated module."""\n\n\nclass Gen:\n{"".join(body)}\n    @staticmethod\n'
+        f"    def run(data_path, **kwargs):\n{run_src}"
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -118,15 +141,23 @@ def test_placeholders_are_safe_in_every_literal() -> None:
 
 
 def test_path_separators_are_kept() -> None:
-    text = 'a = "C:\\\\Users\\\\alice.k\\\\data"\nb = r"C:\\Users\\bob.k\\x"\nc = "/home/carla/x"\nd = "C:/Users/dan/x"'
+    text = (
+        'a = "C:\\\\Users\\\\alice.k\\\\data"\nb = r"C:\\Users\\bob.k\\x"\n'
+        'c = "/home/carla/x"\nd = "C:/Users/dan/x"'
+    )
     clean = sanitize(text, scan_text(text))
-    assert clean == ('a = "C:\\\\Users\\\\{user}\\\\data"\nb = r"C:\\Users\\{user}\\x"\n'
-                     'c = "/home/{user}/x"\nd = "C:/Users/{user}/x"')
+    assert clean == (
+        'a = "C:\\\\Users\\\\{user}\\\\data"\nb = r"C:\\Users\\{user}\\x"\n'
+        'c = "/home/{user}/x"\nd = "C:/Users/{user}/x"'
+    )
 
 
 def test_url_password_only_and_quotes_kept() -> None:
     text = "url = 'mongodb+srv://admin:Zk3rP0o1Lq@cluster0.x1y2z.mongodb.net/db'"
-    assert sanitize(text, scan_text(text)) == "url = 'mongodb+srv://admin:{PASSWORD}@cluster0.x1y2z.mongodb.net/db'"
+    assert (
+        sanitize(text, scan_text(text))
+        == "url = 'mongodb+srv://admin:{PASSWORD}@cluster0.x1y2z.mongodb.net/db'"
+    )
 
 
 def test_sanitize_refuses_findings_of_another_text() -> None:

@@ -37,7 +37,9 @@ class QC:
 @pytest.fixture()
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / ".stato" / "skills").mkdir(parents=True)
-    (tmp_path / ".stato" / "skills" / "qc.py").write_text(SKILL.replace("{token}", TOKEN), encoding="utf-8")
+    (tmp_path / ".stato" / "skills" / "qc.py").write_text(
+        SKILL.replace("{token}", TOKEN), encoding="utf-8"
+    )
     (tmp_path / ".stato" / "plan.py").write_text('class P:\n    name = "p"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -64,7 +66,12 @@ def test_json_shape_is_exact(project: Path) -> None:
     keys = ["path", "line", "column", "end_line", "end_column", "category", "pattern", "preview"]
     assert [list(f) for f in data["findings"]] == [keys, keys]
     email, token = data["findings"]
-    assert (email["category"], email["pattern"], email["line"], email["column"]) == ("pii", "email", 10, 6)
+    assert (email["category"], email["pattern"], email["line"], email["column"]) == (
+        "pii",
+        "email",
+        10,
+        6,
+    )
     assert (token["category"], token["pattern"], token["line"]) == ("secret", "github-token", 15)
     source = (project / ".stato/skills/qc.py").read_text().splitlines()
     assert source[14][token["column"] : token["end_column"]] == TOKEN
@@ -130,8 +137,13 @@ def test_sanitize_sources_fails_closed() -> None:
 
 
 def test_subprocess_scan(project: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "stato", "scan", "--json"], cwd=project,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", "scan", "--json"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1, proc.stderr
     assert len(json.loads(proc.stdout)["findings"]) == 2
     assert TOKEN not in proc.stdout + proc.stderr

@@ -14,7 +14,10 @@ N = 2_000_000
 _R = random.Random(7)
 LINES = {
     "base64 blob": "".join(_R.choices(string.ascii_letters + string.digits + "+/", k=N)),
-    "prose": ("- Cortex: max_pct_mito=20 keeps ~85% of 15000 cells; see the key notes, token budget 512. " * 25000)[:N],
+    "prose": (
+        "- Cortex: max_pct_mito=20 keeps ~85% of 15000 cells; see the key notes, token budget 512. "
+        * 25000
+    )[:N],
     "one letter": "a" * N,
     "digits": "7" * N,
     "aws prefix run": "AKIA" * (N // 4),

@@ -57,7 +57,9 @@ def load(name: str) -> list[Case]:
     for n, block in enumerate(text.split("### ")[1:], 1):
         place, _, snippet = block.partition("\n")
         source, expected = _unmark(_module(place.strip(), snippet.rstrip("\n")))
-        cases.append(Case(f"{name.split('.')[0]}-{n}-{place.strip()}", place.strip(), source, expected))
+        cases.append(
+            Case(f"{name.split('.')[0]}-{n}-{place.strip()}", place.strip(), source, expected)
+        )
     return cases
 
 
@@ -87,7 +89,9 @@ def score(cases: Iterable[Case], scan: Scan) -> tuple[dict[str, dict[str, float]
         c: {
             "precision": tp[c] / (tp[c] + fp[c]) if tp[c] + fp[c] else 1.0,
             "recall": tp[c] / (tp[c] + fn[c]) if tp[c] + fn[c] else 1.0,
-            "tp": tp[c], "fp": fp[c], "fn": fn[c],
+            "tp": tp[c],
+            "fp": fp[c],
+            "fn": fn[c],
         }
         for c in tp
     }

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- long template lines hold whole corpus snippets; wrapping them hides the cases
 """Write the labelled privacy corpus (positives.txt, negatives.txt) from templates; deterministic.
 
 Run once by hand (``python tests/data/privacy/make_corpus.py``); the tests read the text files.
@@ -51,9 +52,13 @@ def luhn_complete(prefix: str, length: int) -> str:
 
 def jwt() -> str:
     head = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').decode().rstrip("=")
-    payload = base64.urlsafe_b64encode(
-        f'{{"sub":"{rs(string.digits, 8)}","role":"service_role","iat":{R.randint(10**9, 2 * 10**9)}}}'.encode()
-    ).decode().rstrip("=")
+    payload = (
+        base64.urlsafe_b64encode(
+            f'{{"sub":"{rs(string.digits, 8)}","role":"service_role","iat":{R.randint(10**9, 2 * 10**9)}}}'.encode()
+        )
+        .decode()
+        .rstrip("=")
+    )
     return f"{head}.{payload}.{rs(URL, 43)}"
 
 
@@ -70,7 +75,9 @@ TOKENS = {
     "github_pat": lambda: "github_pat_11" + rs(ALNUM, 20) + "_" + rs(ALNUM, 59),
     "glpat": lambda: "glpat-" + rs(URL, 20),
     "xoxb": lambda: f"xoxb-{rs(string.digits, 12)}-{rs(string.digits, 13)}-{rs(ALNUM, 24)}",
-    "xoxp": lambda: f"xoxp-{rs(string.digits, 11)}-{rs(string.digits, 12)}-{rs(string.digits, 13)}-{rs(HEX, 32)}",
+    "xoxp": lambda: (
+        f"xoxp-{rs(string.digits, 11)}-{rs(string.digits, 12)}-{rs(string.digits, 13)}-{rs(HEX, 32)}"
+    ),
     "stripe": lambda: "sk_live_" + rs(ALNUM, 24),
     "stripe_new": lambda: "sk_live_51" + rs(ALNUM, 97),
     "rk_test": lambda: "rk_test_" + rs(ALNUM, 24),
@@ -103,16 +110,45 @@ TOKENS = {
     "sts_session": lambda: "IQoJb3JpZ2luX2Vj" + rs(B64, 300),
 }
 TOKEN_VARS = {
-    "aws": "AWS_ACCESS_KEY_ID", "aws_sts": "aws_access_key_id", "ghp": "GITHUB_PAT", "gho": "gh_oauth",
-    "ghs": "installation", "github_pat": "GH_FINE_GRAINED", "glpat": "GITLAB_PAT", "xoxb": "slack_bot",
-    "xoxp": "SLACK_USER", "stripe": "stripe_live", "stripe_new": "STRIPE", "rk_test": "stripe_restricted",
-    "openai": "openai_legacy", "openai_proj": "OPENAI", "anthropic": "claude", "google": "maps",
-    "gocspx": "oauth_client", "ya29": "google_access", "sendgrid": "sendgrid", "mailgun": "MAILGUN",
-    "npm": "npm_publish", "pypi": "pypi_upload", "hf": "hugging", "jwt": "supabase_service",
-    "dapi": "databricks", "hvs": "vault", "gsk": "groq", "r8": "replicate", "pplx": "perplexity",
-    "openrouter": "openrouter", "xai": "grok", "langsmith": "langsmith", "pinecone": "pinecone",
-    "digitalocean": "do_api", "shopify": "shop", "docker": "dockerhub", "mailchimp": "mailchimp",
-    "entra": "azure_app", "sts_session": "aws_session",
+    "aws": "AWS_ACCESS_KEY_ID",
+    "aws_sts": "aws_access_key_id",
+    "ghp": "GITHUB_PAT",
+    "gho": "gh_oauth",
+    "ghs": "installation",
+    "github_pat": "GH_FINE_GRAINED",
+    "glpat": "GITLAB_PAT",
+    "xoxb": "slack_bot",
+    "xoxp": "SLACK_USER",
+    "stripe": "stripe_live",
+    "stripe_new": "STRIPE",
+    "rk_test": "stripe_restricted",
+    "openai": "openai_legacy",
+    "openai_proj": "OPENAI",
+    "anthropic": "claude",
+    "google": "maps",
+    "gocspx": "oauth_client",
+    "ya29": "google_access",
+    "sendgrid": "sendgrid",
+    "mailgun": "MAILGUN",
+    "npm": "npm_publish",
+    "pypi": "pypi_upload",
+    "hf": "hugging",
+    "jwt": "supabase_service",
+    "dapi": "databricks",
+    "hvs": "vault",
+    "gsk": "groq",
+    "r8": "replicate",
+    "pplx": "perplexity",
+    "openrouter": "openrouter",
+    "xai": "grok",
+    "langsmith": "langsmith",
+    "pinecone": "pinecone",
+    "digitalocean": "do_api",
+    "shopify": "shop",
+    "docker": "dockerhub",
+    "mailchimp": "mailchimp",
+    "entra": "azure_app",
+    "sts_session": "aws_session",
 }
 
 
@@ -120,20 +156,30 @@ def token_case(kind: str, place: str) -> str:
     value = m("secret", TOKENS[kind]())
     var = TOKEN_VARS[kind]
     if place == "prose":
-        return R.choice([
-            f"- The {var} credential {value} expired after 90 days; rotate it",
-            f"- Worked only after using {value} for the {var} account",
-            f"- {var} = {value} (do not share)",
-        ])
+        return R.choice(
+            [
+                f"- The {var} credential {value} expired after 90 days; rotate it",
+                f"- Worked only after using {value} for the {var} account",
+                f"- {var} = {value} (do not share)",
+            ]
+        )
     if place == "dict":
-        return R.choice([f'"{var}": "{value}",', f'"credentials": {{"{var}": "{value}"}},', f'"cfg": ["{value}"],'])
+        return R.choice(
+            [
+                f'"{var}": "{value}",',
+                f'"credentials": {{"{var}": "{value}"}},',
+                f'"cfg": ["{value}"],',
+            ]
+        )
     if place == "code":
-        return R.choice([
-            f'client = Client(api="{value}")',
-            f'{var.lower()} = "{value}"',
-            f'headers = {{"X-Api": "{value}"}}',
-            f'os.environ["{var.upper()}"] = "{value}"',
-        ])
+        return R.choice(
+            [
+                f'client = Client(api="{value}")',
+                f'{var.lower()} = "{value}"',
+                f'headers = {{"X-Api": "{value}"}}',
+                f'os.environ["{var.upper()}"] = "{value}"',
+            ]
+        )
     if place == "comment":
         return R.choice([f"# previous {var}: {value}", f"# TODO remove {value} before sharing"])
     return R.choice([f"{var}={value}", f"use {value} for {var}"])
@@ -142,12 +188,24 @@ def token_case(kind: str, place: str) -> str:
 def kv_secret(place: str, key: str, value: str) -> str:
     v = m("secret", value)
     if place == "prose":
-        return R.choice([f"- export {key.upper()}={v} before running", f"- {key}: {v}", f"- set {key}={v} in the env"])
+        return R.choice(
+            [
+                f"- export {key.upper()}={v} before running",
+                f"- {key}: {v}",
+                f"- set {key}={v} in the env",
+            ]
+        )
     if place == "dict":
         return f'"{key}": "{v}",'
     if place == "code":
-        return R.choice([f'{key} = "{v}"', f'conn = connect(host="db", {key.lower()}="{v}")',
-                         f"os.environ['{key.upper()}'] = '{v}'", f'cfg.setdefault("{key.upper()}", "{v}")'])
+        return R.choice(
+            [
+                f'{key} = "{v}"',
+                f'conn = connect(host="db", {key.lower()}="{v}")',
+                f"os.environ['{key.upper()}'] = '{v}'",
+                f'cfg.setdefault("{key.upper()}", "{v}")',
+            ]
+        )
     if place == "comment":
         return f"# {key}={v}"
     return R.choice([f"{key}: {v}", f"{key.upper()}={v}"])
@@ -157,9 +215,25 @@ def password() -> str:
     return rs(ALNUM, R.randint(3, 6)) + R.choice("#!%*^") + rs(ALNUM, R.randint(3, 8))
 
 
-SECRET_KEYS = ["password", "db_password", "PGPASSWORD", "api_key", "API_TOKEN", "secret_key", "client_secret",
-               "access_token", "auth_token", "WANDB_API_KEY", "NCBI_API_KEY", "aws_secret_access_key",
-               "passwd", "refresh_token", "SLACK_SIGNING_SECRET", "encryption_key", "private_key"]
+SECRET_KEYS = [
+    "password",
+    "db_password",
+    "PGPASSWORD",
+    "api_key",
+    "API_TOKEN",
+    "secret_key",
+    "client_secret",
+    "access_token",
+    "auth_token",
+    "WANDB_API_KEY",
+    "NCBI_API_KEY",
+    "aws_secret_access_key",
+    "passwd",
+    "refresh_token",
+    "SLACK_SIGNING_SECRET",
+    "encryption_key",
+    "private_key",
+]
 
 
 def secret_value(key: str) -> str:
@@ -177,10 +251,31 @@ def secret_value(key: str) -> str:
 def url_case(place: str) -> str:
     pw = password()
     user = R.choice(["admin", "svc_etl", "analyst", "geoftp", "rabbit", "", "postgres", "reader"])
-    host = R.choice(["db.internal", "pg-prod.corp.net", "cluster0.ab1cd.mongodb.net", "mq.lab.org",
-                     "ftp-private.ncbi.nlm.nih.gov", "cache.redis.cache.windows.net"])
-    scheme = R.choice(["postgresql+psycopg2", "postgres", "mysql+pymysql", "mongodb+srv", "rediss", "redis",
-                       "amqps", "amqp", "ftp", "mssql+pyodbc", "https"])
+    host = R.choice(
+        [
+            "db.internal",
+            "pg-prod.corp.net",
+            "cluster0.ab1cd.mongodb.net",
+            "mq.lab.org",
+            "ftp-private.ncbi.nlm.nih.gov",
+            "cache.redis.cache.windows.net",
+        ]
+    )
+    scheme = R.choice(
+        [
+            "postgresql+psycopg2",
+            "postgres",
+            "mysql+pymysql",
+            "mongodb+srv",
+            "rediss",
+            "redis",
+            "amqps",
+            "amqp",
+            "ftp",
+            "mssql+pyodbc",
+            "https",
+        ]
+    )
     url = f"{scheme}://{user}:{m('secret', pw)}@{host}/{R.choice(['prod', 'analytics', '0', 'vhost'])}"
     if place == "prose":
         return f"- Results are in {url} (read replica)"
@@ -204,8 +299,13 @@ def connstr_case(place: str) -> str:
     s = R.choice(forms)
     if "{ODBC" in s and place in ("code", "dict"):
         s = forms[1]
-    return {"prose": f"- Connect with {s}", "dict": f'"conn": "{s}",', "code": f'cs = "{s}"',
-            "comment": f"# {s}", "multiline": s}[place]
+    return {
+        "prose": f"- Connect with {s}",
+        "dict": f'"conn": "{s}",',
+        "code": f'cs = "{s}"',
+        "comment": f"# {s}",
+        "multiline": s,
+    }[place]
 
 
 def auth_case(place: str) -> str:
@@ -217,8 +317,13 @@ def auth_case(place: str) -> str:
         cred = base64.b64encode(f"etl:{password()}".encode()).decode()
         header = f"Authorization: Basic {m('secret', cred)}"
         d = f'"Authorization": "Basic {m("secret", cred)}",'
-    return {"prose": f"- curl -H '{header}' https://api.lab.org/v1", "dict": d,
-            "code": f"headers = {{{d.rstrip(',')}}}", "comment": f"# {header}", "multiline": header}[place]
+    return {
+        "prose": f"- curl -H '{header}' https://api.lab.org/v1",
+        "dict": d,
+        "code": f"headers = {{{d.rstrip(',')}}}",
+        "comment": f"# {header}",
+        "multiline": header,
+    }[place]
 
 
 def pem_case(place: str) -> str:
@@ -240,19 +345,31 @@ def webhook_case(place: str) -> str:
         s = f"https://hooks.slack.com/services/{m('secret', 'T' + rs(B32, 8) + '/B' + rs(B32, 10) + '/' + rs(ALNUM, 24))}"
     else:
         s = f"https://discord.com/api/webhooks/{rs(string.digits, 18)}/{m('secret', rs(URL, 68))}"
-    return {"prose": f"- Alerts post to {s}", "dict": f'"webhook": "{s}",', "code": f'requests.post("{s}", json=msg)',
-            "comment": f"# webhook {s}", "multiline": f"notify: {s}"}[place]
+    return {
+        "prose": f"- Alerts post to {s}",
+        "dict": f'"webhook": "{s}",',
+        "code": f'requests.post("{s}", json=msg)',
+        "comment": f"# webhook {s}",
+        "multiline": f"notify: {s}",
+    }[place]
 
 
 def azure_case(place: str) -> str:
     if R.random() < 0.5:
-        s = (f"DefaultEndpointsProtocol=https;AccountName=labdata;AccountKey={m('secret', rs(B64, 86) + '==')};"
-             "EndpointSuffix=core.windows.net")
+        s = (
+            f"DefaultEndpointsProtocol=https;AccountName=labdata;AccountKey={m('secret', rs(B64, 86) + '==')};"
+            "EndpointSuffix=core.windows.net"
+        )
     else:
         sig = rs(ALNUM, 40) + "%3D"
         s = f"https://labdata.blob.core.windows.net/raw?sv=2022-11-02&ss=b&sp=r&se=2026-01-01&sig={m('secret', sig)}"
-    return {"prose": f"- Storage: {s}", "dict": f'"storage": "{s}",', "code": f'conn_str = "{s}"',
-            "comment": f"# {s}", "multiline": s}[place]
+    return {
+        "prose": f"- Storage: {s}",
+        "dict": f'"storage": "{s}",',
+        "code": f'conn_str = "{s}"',
+        "comment": f"# {s}",
+        "multiline": s,
+    }[place]
 
 
 def git_token_url(place: str) -> str:
@@ -260,13 +377,37 @@ def git_token_url(place: str) -> str:
     user = "x-access-token" if tok.startswith("gh") else "oauth2"
     host = "github.com" if tok.startswith("gh") else "gitlab.com"
     s = f"https://{user}:{m('secret', tok)}@{host}/lab/pipeline.git"
-    return {"prose": f"- git clone {s}", "dict": f'"remote": "{s}",', "code": f'subprocess.run(["git", "clone", "{s}"])',
-            "comment": f"# git remote add origin {s}", "multiline": f"origin {s}"}[place]
+    return {
+        "prose": f"- git clone {s}",
+        "dict": f'"remote": "{s}",',
+        "code": f'subprocess.run(["git", "clone", "{s}"])',
+        "comment": f"# git remote add origin {s}",
+        "multiline": f"origin {s}",
+    }[place]
 
 
 # ---------------------------------------------------------------- personal data
-FIRST = ["maria", "li.wei", "j.okafor", "anna-lena", "k_tanaka", "olu", "sofia.r", "dmitri", "priya.n", "lucas"]
-DOMAINS = ["broadinstitute.org", "charite.de", "ucsf.edu", "gmail.com", "mskcc.org", "sanger.ac.uk", "protonmail.ch"]
+FIRST = [
+    "maria",
+    "li.wei",
+    "j.okafor",
+    "anna-lena",
+    "k_tanaka",
+    "olu",
+    "sofia.r",
+    "dmitri",
+    "priya.n",
+    "lucas",
+]
+DOMAINS = [
+    "broadinstitute.org",
+    "charite.de",
+    "ucsf.edu",
+    "gmail.com",
+    "mskcc.org",
+    "sanger.ac.uk",
+    "protonmail.ch",
+]
 
 
 def email() -> str:
@@ -279,9 +420,17 @@ def phone() -> str:
         area = "415"
     ex = f"{R.randint(2, 9)}{R.randint(0, 9)}{R.randint(0, 9)}"
     line = f"{R.randint(0, 9999):04d}"
-    return R.choice([f"({area}) {ex}-{line}", f"{area}-{ex}-{line}", f"{area}.{ex}.{line}",
-                     f"+1 {area}-{ex}-{line}", "+44 20 7946 " + f"{R.randint(1000, 9999)}",
-                     "+49 30 " + f"{R.randint(1000000, 9999999)}", "+4915" + rs(string.digits, 9)])
+    return R.choice(
+        [
+            f"({area}) {ex}-{line}",
+            f"{area}-{ex}-{line}",
+            f"{area}.{ex}.{line}",
+            f"+1 {area}-{ex}-{line}",
+            "+44 20 7946 " + f"{R.randint(1000, 9999)}",
+            "+49 30 " + f"{R.randint(1000000, 9999999)}",
+            "+4915" + rs(string.digits, 9),
+        ]
+    )
 
 
 def ssn() -> str:
@@ -294,70 +443,128 @@ def card() -> str:
     if kind == "amex":
         d = luhn_complete(R.choice(["34", "37"]), 15)
         return R.choice([d, f"{d[:4]} {d[4:10]} {d[10:]}"])
-    d = luhn_complete({"visa": "4", "mc": R.choice(["51", "53", "55", "2221"]), "disc": "6011"}[kind], 16)
+    d = luhn_complete(
+        {"visa": "4", "mc": R.choice(["51", "53", "55", "2221"]), "disc": "6011"}[kind], 16
+    )
     sep = R.choice(["", " ", "-"])
-    return sep.join(d[i:i + 4] for i in range(0, 16, 4))
+    return sep.join(d[i : i + 4] for i in range(0, 16, 4))
 
 
 def pii_case(place: str) -> str:
     kind = R.choice(["email", "email", "phone", "ssn", "card", "mrn", "patient", "dob"])
     if kind == "email":
         v = m("pii", email())
-        text = {"prose": f"- Ask {v} for the raw counts", "dict": f'"contact": "{v}",',
-                "code": f'send_report(to="{v}")', "comment": f"# maintainer: {v}", "multiline": f"owner {v}"}
+        text = {
+            "prose": f"- Ask {v} for the raw counts",
+            "dict": f'"contact": "{v}",',
+            "code": f'send_report(to="{v}")',
+            "comment": f"# maintainer: {v}",
+            "multiline": f"owner {v}",
+        }
     elif kind == "phone":
         v = m("pii", phone())
-        text = {"prose": f"- Core facility hotline {v} (after 6pm)", "dict": f'"phone": "{v}",',
-                "code": f'notify_sms("{v}")', "comment": f"# call {v} if the sequencer stalls",
-                "multiline": f"pager: {v}"}
+        text = {
+            "prose": f"- Core facility hotline {v} (after 6pm)",
+            "dict": f'"phone": "{v}",',
+            "code": f'notify_sms("{v}")',
+            "comment": f"# call {v} if the sequencer stalls",
+            "multiline": f"pager: {v}",
+        }
     elif kind == "ssn":
         v = m("pii", ssn())
-        text = {"prose": f"- Donor SSN {v} was in the sample sheet; removed", "dict": f'"ssn": "{v}",',
-                "code": f'record["ssn"] = "{v}"', "comment": f"# ssn {v}", "multiline": f"SSN: {v}"}
+        text = {
+            "prose": f"- Donor SSN {v} was in the sample sheet; removed",
+            "dict": f'"ssn": "{v}",',
+            "code": f'record["ssn"] = "{v}"',
+            "comment": f"# ssn {v}",
+            "multiline": f"SSN: {v}",
+        }
     elif kind == "card":
         v = m("pii", card())
-        text = {"prose": f"- Billing card {v} for the cloud account", "dict": f'"card": "{v}",',
-                "code": f'charge("{v}", 120)', "comment": f"# paid with {v}", "multiline": f"card {v}"}
+        text = {
+            "prose": f"- Billing card {v} for the cloud account",
+            "dict": f'"card": "{v}",',
+            "code": f'charge("{v}", 120)',
+            "comment": f"# paid with {v}",
+            "multiline": f"card {v}",
+        }
     elif kind == "mrn":
         v = m("pii", rs(string.digits, 8))
-        text = {"prose": f"- MRN: {v} had a failed library", "dict": f'"mrn": "{v}",', "code": f'mrn = "{v}"',
-                "comment": f"# MRN {v}".replace("MRN ", "MRN: "), "multiline": f"Medical record number: {v}"}
+        text = {
+            "prose": f"- MRN: {v} had a failed library",
+            "dict": f'"mrn": "{v}",',
+            "code": f'mrn = "{v}"',
+            "comment": f"# MRN {v}".replace("MRN ", "MRN: "),
+            "multiline": f"Medical record number: {v}",
+        }
     elif kind == "patient":
         v = m("pii", R.choice(["PT-", "P", "SUBJ-", "DON"]) + rs(string.digits, R.randint(4, 6)))
-        text = {"prose": f"- Patient ID: {v} is an outlier in UMAP", "dict": f'"patient_id": "{v}",',
-                "code": f'patient_id = "{v}"', "comment": f"# subject_id={v} excluded",
-                "multiline": f"participant id: {v}"}
+        text = {
+            "prose": f"- Patient ID: {v} is an outlier in UMAP",
+            "dict": f'"patient_id": "{v}",',
+            "code": f'patient_id = "{v}"',
+            "comment": f"# subject_id={v} excluded",
+            "multiline": f"participant id: {v}",
+        }
     else:
-        d = R.choice([f"19{R.randint(40, 99)}-0{R.randint(1, 9)}-{R.randint(10, 28)}",
-                      f"{R.randint(1, 12)}/{R.randint(1, 28)}/19{R.randint(40, 99)}",
-                      f"{R.randint(1, 28)} March 19{R.randint(40, 99)}"])
+        d = R.choice(
+            [
+                f"19{R.randint(40, 99)}-0{R.randint(1, 9)}-{R.randint(10, 28)}",
+                f"{R.randint(1, 12)}/{R.randint(1, 28)}/19{R.randint(40, 99)}",
+                f"{R.randint(1, 28)} March 19{R.randint(40, 99)}",
+            ]
+        )
         v = m("pii", d)
-        text = {"prose": f"- Donor DOB: {v}, female", "dict": f'"date_of_birth": "{v}",', "code": f'dob = "{v}"',
-                "comment": f"# born {v}", "multiline": f"Date of birth: {v}"}
+        text = {
+            "prose": f"- Donor DOB: {v}, female",
+            "dict": f'"date_of_birth": "{v}",',
+            "code": f'dob = "{v}"',
+            "comment": f"# born {v}",
+            "multiline": f"Date of birth: {v}",
+        }
     return text[place]
 
 
 def ip() -> str:
-    return R.choice([
-        f"10.{R.randint(0, 255)}.{R.randint(0, 255)}.{R.randint(1, 254)}",
-        f"172.{R.randint(16, 31)}.{R.randint(0, 255)}.{R.randint(1, 254)}",
-        f"192.168.{R.randint(0, 255)}.{R.randint(1, 254)}",
-        f"{R.choice([34, 52, 54, 35, 104, 140, 18, 3])}.{R.randint(10, 250)}.{R.randint(0, 250)}.{R.randint(1, 254)}",
-    ])
+    return R.choice(
+        [
+            f"10.{R.randint(0, 255)}.{R.randint(0, 255)}.{R.randint(1, 254)}",
+            f"172.{R.randint(16, 31)}.{R.randint(0, 255)}.{R.randint(1, 254)}",
+            f"192.168.{R.randint(0, 255)}.{R.randint(1, 254)}",
+            f"{R.choice([34, 52, 54, 35, 104, 140, 18, 3])}.{R.randint(10, 250)}.{R.randint(0, 250)}.{R.randint(1, 254)}",
+        ]
+    )
 
 
 def network_case(place: str) -> str:
     v = m("network", ip())
-    return R.choice({
-        "prose": [f"- The GPU node {v} runs out of memory above 80k cells", f"- ssh into {v} to rerun"],
-        "dict": [f'"host": "{v}",', f'"jupyter": "http://{v}:8888/lab",'],
-        "code": [f'client = Client("tcp://{v}:8786")', f'HOST = "{v}"'],
-        "comment": [f"# dask scheduler at {v}", f"# ping {v} first"],
-        "multiline": [f"server {v}", f"mount {v}:/export/data /mnt/data"],
-    }[place])
+    return R.choice(
+        {
+            "prose": [
+                f"- The GPU node {v} runs out of memory above 80k cells",
+                f"- ssh into {v} to rerun",
+            ],
+            "dict": [f'"host": "{v}",', f'"jupyter": "http://{v}:8888/lab",'],
+            "code": [f'client = Client("tcp://{v}:8786")', f'HOST = "{v}"'],
+            "comment": [f"# dask scheduler at {v}", f"# ping {v} first"],
+            "multiline": [f"server {v}", f"mount {v}:/export/data /mnt/data"],
+        }[place]
+    )
 
 
-NAMES = ["mgarcia", "li.wei", "okafor", "anna-lena", "ktanaka", "sofia.r", "dmitri", "pnair", "lucas_b", "alice", "jdoe2"]
+NAMES = [
+    "mgarcia",
+    "li.wei",
+    "okafor",
+    "anna-lena",
+    "ktanaka",
+    "sofia.r",
+    "dmitri",
+    "pnair",
+    "lucas_b",
+    "alice",
+    "jdoe2",
+]
 
 
 def path_case(place: str) -> str:
@@ -374,8 +581,13 @@ def path_case(place: str) -> str:
         "win_fwd": f"C:/Users/{name}/Downloads/atlas.h5ad",
         "win_raw": f"D:\\Users\\{name}\\data\\raw",
     }[form]
-    return {"prose": f"- Raw files live in {p}", "dict": f'"input": "{p}",', "code": f'adata = sc.read_h5ad("{p}")',
-            "comment": f"# copied from {p}", "multiline": f"path: {p}"}[place]
+    return {
+        "prose": f"- Raw files live in {p}",
+        "dict": f'"input": "{p}",',
+        "code": f'adata = sc.read_h5ad("{p}")',
+        "comment": f"# copied from {p}",
+        "multiline": f"path: {p}",
+    }[place]
 
 
 # ---------------------------------------------------------------- hard negatives
@@ -389,28 +601,73 @@ def uuid() -> str:
 
 
 NEG_SECRET = [
-    'api_key = "YOUR_API_KEY"', 'client = OpenAI(api_key="sk-...")', 'token = "<token>"',
-    'api_key = os.environ["OPENAI_API_KEY"]', 'token = os.getenv("HF_TOKEN")', 'password = getpass.getpass()',
-    'api_key = "${OPENAI_API_KEY}"', 'token = "{{ secrets.GITHUB_TOKEN }}"', 'AWS_ACCESS_KEY_ID = "AKIAXXXXXXXXXXXXXXXX"',
-    'key_id = "AKIAIOSFODNN7EXAMPLE"', 'aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
-    'db = "postgresql://user:password@localhost:5432/mydb"', 'api_key = "OPENAI_API_KEY"',
-    'commit = "{sha40}"', 'checksum = "{sha64}"', 'md5 = "{sha32}"', 'run_id = "{uuid}"',
-    'version = "2.14.1"', 'max_tokens = 4096', 'tokenizer = "bert-base-uncased"', 'password_hint = "ask the PI"',
-    'secret_name = "prod/db/credentials"', 'token_type = "Bearer"', 'pad_token = "[PAD]"', 'eos_token = "</s>"',
-    'secret_key = settings.SECRET_KEY', 'conn = connect(password=db_password)', 'auth_token = None',
-    'password = ""', 'token: str = ""', 'api_key = "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx"',
-    'gh = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"', 'headers = {"Authorization": f"Bearer {token}"}',
-    'url = "https://user@github.com/org/repo.git"', 'url = "http://localhost:8080/lab"', 'r = "redis://localhost:6379/0"',
-    'dsn = f"postgresql://{user}:{password}@{host}/{db}"', 'dsn = "postgresql://$PGUSER:$PGPASSWORD@db/lims"',
-    'jdbc = "jdbc:mysql://db:3306/x?user=root&password=${DB_PASS}"', 'cs = "Server=db;User Id=sa;Password=<your password>;"',
-    'slack = "xoxb-your-bot-token"', 'pk = "pk_live_51HqL3kJ2eZvKYlo2C0a1b2c3d4"', 'jwt = "eyJhbGciOi..."',
-    'key = "AIzaSy..."', 'client_id = "1234567890-abc.apps.googleusercontent.com"', 'cache_key = f"{sample}_{step}"',
-    'private_key_path = "/path/to/key.pem"', 'key = "qc_threshold"', 'api_key = "test"', 'token = "changeme"',
-    'password = "********"', 'csrf_token = "{{ csrf_token() }}"', 'secret = "<redacted>"', 'api_key = api_key',
-    'encoded = "SGVsbG8gd29ybGQsIHRoaXMgaXMgcGxhaW4gdGV4dA=="', 'sig = "%(signature)s"', 'token_count = 512',
-    'password_file = "/run/secrets/db_password"', 'api_key = config["api_key"]', 'token = request.headers["X-Token"]',
-    'model = "sentence-transformers/all-MiniLM-L6-v2"', 'key = "ENSG00000141510"', 'sk = "sk-learn-pipeline-v2"',
-    'access_key = "<ACCESS_KEY>"', 'auth = ("user", "pass")', 'password = "password123"', 'token = "none"',
+    'api_key = "YOUR_API_KEY"',
+    'client = OpenAI(api_key="sk-...")',
+    'token = "<token>"',
+    'api_key = os.environ["OPENAI_API_KEY"]',
+    'token = os.getenv("HF_TOKEN")',
+    "password = getpass.getpass()",
+    'api_key = "${OPENAI_API_KEY}"',
+    'token = "{{ secrets.GITHUB_TOKEN }}"',
+    'AWS_ACCESS_KEY_ID = "AKIAXXXXXXXXXXXXXXXX"',
+    'key_id = "AKIAIOSFODNN7EXAMPLE"',
+    'aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+    'db = "postgresql://user:password@localhost:5432/mydb"',
+    'api_key = "OPENAI_API_KEY"',
+    'commit = "{sha40}"',
+    'checksum = "{sha64}"',
+    'md5 = "{sha32}"',
+    'run_id = "{uuid}"',
+    'version = "2.14.1"',
+    "max_tokens = 4096",
+    'tokenizer = "bert-base-uncased"',
+    'password_hint = "ask the PI"',
+    'secret_name = "prod/db/credentials"',
+    'token_type = "Bearer"',
+    'pad_token = "[PAD]"',
+    'eos_token = "</s>"',
+    "secret_key = settings.SECRET_KEY",
+    "conn = connect(password=db_password)",
+    "auth_token = None",
+    'password = ""',
+    'token: str = ""',
+    'api_key = "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx"',
+    'gh = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+    'headers = {"Authorization": f"Bearer {token}"}',
+    'url = "https://user@github.com/org/repo.git"',
+    'url = "http://localhost:8080/lab"',
+    'r = "redis://localhost:6379/0"',
+    'dsn = f"postgresql://{user}:{password}@{host}/{db}"',
+    'dsn = "postgresql://$PGUSER:$PGPASSWORD@db/lims"',
+    'jdbc = "jdbc:mysql://db:3306/x?user=root&password=${DB_PASS}"',
+    'cs = "Server=db;User Id=sa;Password=<your password>;"',
+    'slack = "xoxb-your-bot-token"',
+    'pk = "pk_live_51HqL3kJ2eZvKYlo2C0a1b2c3d4"',
+    'jwt = "eyJhbGciOi..."',
+    'key = "AIzaSy..."',
+    'client_id = "1234567890-abc.apps.googleusercontent.com"',
+    'cache_key = f"{sample}_{step}"',
+    'private_key_path = "/path/to/key.pem"',
+    'key = "qc_threshold"',
+    'api_key = "test"',
+    'token = "changeme"',
+    'password = "********"',
+    'csrf_token = "{{ csrf_token() }}"',
+    'secret = "<redacted>"',
+    "api_key = api_key",
+    'encoded = "SGVsbG8gd29ybGQsIHRoaXMgaXMgcGxhaW4gdGV4dA=="',
+    'sig = "%(signature)s"',
+    "token_count = 512",
+    'password_file = "/run/secrets/db_password"',
+    'api_key = config["api_key"]',
+    'token = request.headers["X-Token"]',
+    'model = "sentence-transformers/all-MiniLM-L6-v2"',
+    'key = "ENSG00000141510"',
+    'sk = "sk-learn-pipeline-v2"',
+    'access_key = "<ACCESS_KEY>"',
+    'auth = ("user", "pass")',
+    'password = "password123"',
+    'token = "none"',
 ]
 NEG_SECRET_PROSE = [
     "- Never commit a password or API token; use the secret manager",
@@ -438,7 +695,12 @@ NEG_SECRET_PROSE = [
 
 def neg_secret(place: str, i: int) -> str:
     line = NEG_SECRET[i % len(NEG_SECRET)]
-    for slot, value in (("{sha40}", sha(40)), ("{sha64}", sha(64)), ("{sha32}", sha(32)), ("{uuid}", uuid())):
+    for slot, value in (
+        ("{sha40}", sha(40)),
+        ("{sha64}", sha(64)),
+        ("{sha32}", sha(32)),
+        ("{uuid}", uuid()),
+    ):
         line = line.replace(slot, value)
     if place == "code":
         return line
@@ -455,45 +717,136 @@ def neg_secret(place: str, i: int) -> str:
 
 
 NEG_PII = [
-    "noreply@github.com", "user@example.com", "alice@example.org", "bob@test.invalid", "12345+bot@users.noreply.github.com",
-    "git@github.com:lab/pipeline.git", "logo@2x.png", "scanpy@1.10.0", "555-0123", "(555) 555-0134", "2024-01-15",
-    "123-45-6789", "000-12-3456", "666-12-3456", "912-34-5678", "4111 1111 1111 1112", "4242 4242 4242 4242",
-    "15000 cells x 20000 genes", "GSE123456", "SRR1234567", "chr1:12345678-12346000", "978-0-306-40615-7",
-    "1,234,567 reads", "10:45:06", "patient_id: str", "<patient_id>", "sample_2024-03-01", "800-555-0199",
-    "lab@localhost", "dob format YYYY-MM-DD", "batch 3-2-1 design", "ENSG00000141510", "+0.5 log fold change",
-    "3.14159 26535 89793", "svc-etl@lims-prod.iam.gserviceaccount.com", "support@anthropic.com",
+    "noreply@github.com",
+    "user@example.com",
+    "alice@example.org",
+    "bob@test.invalid",
+    "12345+bot@users.noreply.github.com",
+    "git@github.com:lab/pipeline.git",
+    "logo@2x.png",
+    "scanpy@1.10.0",
+    "555-0123",
+    "(555) 555-0134",
+    "2024-01-15",
+    "123-45-6789",
+    "000-12-3456",
+    "666-12-3456",
+    "912-34-5678",
+    "4111 1111 1111 1112",
+    "4242 4242 4242 4242",
+    "15000 cells x 20000 genes",
+    "GSE123456",
+    "SRR1234567",
+    "chr1:12345678-12346000",
+    "978-0-306-40615-7",
+    "1,234,567 reads",
+    "10:45:06",
+    "patient_id: str",
+    "<patient_id>",
+    "sample_2024-03-01",
+    "800-555-0199",
+    "lab@localhost",
+    "dob format YYYY-MM-DD",
+    "batch 3-2-1 design",
+    "ENSG00000141510",
+    "+0.5 log fold change",
+    "3.14159 26535 89793",
+    "svc-etl@lims-prod.iam.gserviceaccount.com",
+    "support@anthropic.com",
 ]
 
 
 def neg_pii(place: str, i: int) -> str:
     v = NEG_PII[i % len(NEG_PII)]
-    return {"prose": f"- Note: {v} appears in the docs", "dict": f'"note": "{v}",', "code": f'log.info("{v}")',
-            "comment": f"# {v}", "multiline": f"see {v}"}[place] if not (v.startswith("<") and place == "dict") else '"note": "<patient_id>",'
+    return (
+        {
+            "prose": f"- Note: {v} appears in the docs",
+            "dict": f'"note": "{v}",',
+            "code": f'log.info("{v}")',
+            "comment": f"# {v}",
+            "multiline": f"see {v}",
+        }[place]
+        if not (v.startswith("<") and place == "dict")
+        else '"note": "<patient_id>",'
+    )
 
 
-NEG_NET = ["127.0.0.1", "0.0.0.0", "255.255.255.0", "192.0.2.10", "198.51.100.7", "203.0.113.5", "10.0.0.0/8",
-           "192.168.0.0/16", "224.0.0.1", "169.254.169.254", "1.3.6.1.4.1.311", "3.2.1.4", "version 1.2.3.4",
-           "v10.2.0.1", "numpy==1.26.4.1", "10.1038/nature12345", "0.25.0.5", "255.255.0.0", "172.15.0.1.5",
-           "ip = '<ip>'", "1.1.1.1", "8.8.8.8", "192.168.1.0/24", "10.10.10.255"]
+NEG_NET = [
+    "127.0.0.1",
+    "0.0.0.0",
+    "255.255.255.0",
+    "192.0.2.10",
+    "198.51.100.7",
+    "203.0.113.5",
+    "10.0.0.0/8",
+    "192.168.0.0/16",
+    "224.0.0.1",
+    "169.254.169.254",
+    "1.3.6.1.4.1.311",
+    "3.2.1.4",
+    "version 1.2.3.4",
+    "v10.2.0.1",
+    "numpy==1.26.4.1",
+    "10.1038/nature12345",
+    "0.25.0.5",
+    "255.255.0.0",
+    "172.15.0.1.5",
+    "ip = '<ip>'",
+    "1.1.1.1",
+    "8.8.8.8",
+    "192.168.1.0/24",
+    "10.10.10.255",
+]
 
 
 def neg_network(place: str, i: int) -> str:
     v = NEG_NET[i % len(NEG_NET)]
-    return {"prose": f"- Bind to {v} in the config", "dict": f'"bind": "{v}",', "code": f'bind = "{v}"',
-            "comment": f"# listen {v}", "multiline": f"addr {v}"}[place]
+    return {
+        "prose": f"- Bind to {v} in the config",
+        "dict": f'"bind": "{v}",',
+        "code": f'bind = "{v}"',
+        "comment": f"# listen {v}",
+        "multiline": f"addr {v}",
+    }[place]
 
 
-NEG_PATH = ["/home/user/data", "/home/username/project", "/Users/you/Downloads", "/Users/Shared/data", "/home/$USER/cache",
-            "/home/<name>/x", "~/data/raw", "/home/{user}/x", "C:\\\\Users\\\\Public\\\\data", "C:\\\\Users\\\\%USERNAME%\\\\x",
-            "/home/runner/work/lab/lab", "/home/jovyan/work", "/home/ubuntu/.cache", "https://lab.org/home/about",
-            "/data/home/projects/cortex", "https://api.lab.org/Users/42", "/home/", "/Users/USERNAME/x", "/home/ec2-user/app",
-            "/home/vscode/.local", "/Users/runner/work", "C:/Users/Default/AppData", "/home/node/app", "$HOME/data"]
+NEG_PATH = [
+    "/home/user/data",
+    "/home/username/project",
+    "/Users/you/Downloads",
+    "/Users/Shared/data",
+    "/home/$USER/cache",
+    "/home/<name>/x",
+    "~/data/raw",
+    "/home/{user}/x",
+    "C:\\\\Users\\\\Public\\\\data",
+    "C:\\\\Users\\\\%USERNAME%\\\\x",
+    "/home/runner/work/lab/lab",
+    "/home/jovyan/work",
+    "/home/ubuntu/.cache",
+    "https://lab.org/home/about",
+    "/data/home/projects/cortex",
+    "https://api.lab.org/Users/42",
+    "/home/",
+    "/Users/USERNAME/x",
+    "/home/ec2-user/app",
+    "/home/vscode/.local",
+    "/Users/runner/work",
+    "C:/Users/Default/AppData",
+    "/home/node/app",
+    "$HOME/data",
+]
 
 
 def neg_path(place: str, i: int) -> str:
     v = NEG_PATH[i % len(NEG_PATH)]
-    return {"prose": f"- Data in {v}", "dict": f'"dir": "{v}",', "code": f'out = Path("{v}")',
-            "comment": f"# {v}", "multiline": f"dir {v}"}[place]
+    return {
+        "prose": f"- Data in {v}",
+        "dict": f'"dir": "{v}",',
+        "code": f'out = Path("{v}")',
+        "comment": f"# {v}",
+        "multiline": f"dir {v}",
+    }[place]
 
 
 def main() -> None:
@@ -510,8 +863,12 @@ def main() -> None:
         pos += [(place, url_case(place)), (place, connstr_case(place)), (place, auth_case(place))]
     for i in range(10):
         place = PLACES[i % 5]
-        pos += [(place, pem_case(place)), (place, webhook_case(place)), (place, azure_case(place)),
-                (place, git_token_url(place))]
+        pos += [
+            (place, pem_case(place)),
+            (place, webhook_case(place)),
+            (place, azure_case(place)),
+            (place, git_token_url(place)),
+        ]
     for i in range(70):
         pos.append((PLACES[i % 5], pii_case(PLACES[i % 5])))
     for i in range(45):

@@ -28,7 +28,12 @@ def render(report: ScanReport) -> None:
         for col in ("Location", "Category", "Pattern", "Preview"):
             table.add_column(col)
         for f in report.findings:
-            table.add_row(f"{f.path}:{f.line}:{f.column}", f.category, f.pattern, f.preview,)
+            table.add_row(
+                f"{f.path}:{f.line}:{f.column}",
+                f.category,
+                f.pattern,
+                f.preview,
+            )
         console().print(table)
     else:
         for f in report.findings:

@@ -8,21 +8,64 @@ import math
 import re
 from collections import Counter
 
+
+def words(text: str) -> frozenset[str]:
+    """A set of words written as one space-separated string (long tables read better so)."""
+    return frozenset(text.split())
+
+
 # Values that name a secret instead of holding one (templates, docs, env-var names, code).
-_PLACEHOLDER_WORDS = frozenset(
+_PLACEHOLDER_WORDS = words(
     "password passwd pass pwd secret secrets token apikey api_key api-key key changeme change_me "
     "admin root none null nil true false undefined test testing default empty string str value "
     "values hunter2 letmein example sample dummy fake mock redacted placeholder private public "
     "username user login mysecret mytoken mypassword yourpassword yourtoken s3cr3t env required "
-    "optional unset missing todo tbd postgres mysql guest rabbitmq redis mongo sa".split()
+    "optional unset missing todo tbd postgres mysql guest rabbitmq redis mongo sa"
 )
 _PLACEHOLDER_PARTS = (
-    "your", "xxxx", "****", "...", "\u2026", "<", ">", "{", "}", "${", "$(", "%(", "example", "placeholder",
-    "changeme", "change_me", "change-me", "redacted", "dummy", "insert", "replace", "secret_here",
-    "token_here", "key_here", "here", "123456", "abcdef", "qwerty", "lorem", "not-a-", "not_a_",
-    "fake", "sample", "getenv", "environ", "secrets.", "vault:", "env:", "os.",
+    "your",
+    "xxxx",
+    "****",
+    "...",
+    "\u2026",
+    "<",
+    ">",
+    "{",
+    "}",
+    "${",
+    "$(",
+    "%(",
+    "example",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "redacted",
+    "dummy",
+    "insert",
+    "replace",
+    "secret_here",
+    "token_here",
+    "key_here",
+    "here",
+    "123456",
+    "abcdef",
+    "qwerty",
+    "lorem",
+    "not-a-",
+    "not_a_",
+    "fake",
+    "sample",
+    "getenv",
+    "environ",
+    "secrets.",
+    "vault:",
+    "env:",
+    "os.",
 )
-_WEAK = re.compile(r"(?:password|passwd|secret|changeme|admin|test|letmein|qwerty|token|welcome)\d{0,4}[!.]?")
+_WEAK = re.compile(
+    r"(?:password|passwd|secret|changeme|admin|test|letmein|qwerty|token|welcome)\d{0,4}[!.]?"
+)
 _VARREF = re.compile(r"^\$[A-Za-z_]\w*$|\$[A-Z][A-Z0-9_]{2,}")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}")
 _CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -80,9 +123,9 @@ def luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-_TEST_CARDS = frozenset(
+_TEST_CARDS = words(
     "4111111111111111 4242424242424242 4012888888881881 5555555555554444 5105105105105100 "
-    "378282246310005 371449635398431 6011111111111117 4000056655665556 4000000000000002".split()
+    "378282246310005 371449635398431 6011111111111117 4000056655665556 4000000000000002"
 )
 
 
@@ -100,7 +143,10 @@ def card_ok(text: str) -> bool:
         (digits[0] == "4" and n in (13, 16, 19))
         or ((51 <= two <= 55 or 2221 <= four <= 2720) and n == 16)
         or (two in (34, 37) and n == 15)
-        or ((digits.startswith("6011") or two == 65 or 644 <= int(digits[:3]) <= 649) and 16 <= n <= 19)
+        or (
+            (digits.startswith("6011") or two == 65 or 644 <= int(digits[:3]) <= 649)
+            and 16 <= n <= 19
+        )
         or (3528 <= four <= 3589 and 16 <= n <= 19)
         or ((two in (36, 38) or 300 <= int(digits[:3]) <= 305) and n == 14)
     )
@@ -110,7 +156,7 @@ _FAMOUS_SSNS = frozenset({"078-05-1120", "123-45-6789", "219-09-9999", "111-11-1
 
 
 def ssn_ok(text: str) -> bool:
-    """Issued-shape SSN: area not 000, 666 or 9xx; group and serial not zero; not a famous sample."""
+    """An issued-shape SSN: area not 000, 666 or 9xx, group and serial not zero, not a sample."""
     digits = text.replace("-", "").replace(" ", "")
     if len(digits) != 9 or text in _FAMOUS_SSNS or len(set(digits)) == 1:
         return False
@@ -126,17 +172,24 @@ _RESOLVERS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "
 
 
 def ipv4_kind(text: str) -> str | None:
-    """'private', 'public', or None for loopback, docs, netmask, multicast, reserved and networks."""
+    """'private', 'public', or None (loopback, docs, netmask, multicast, reserved, networks)."""
     a, b, c, d = ipv4_octets(text)
     if max(a, b, c, d) < 10 or text in _RESOLVERS:
         return None  # section numbers and four-part versions (3.2.1.4), public DNS resolvers
     if a in (0, 127) or a >= 224 or d in (0, 255) or (a, b) == (169, 254):
         return None
-    if (a, b, c) in ((192, 0, 2), (198, 51, 100), (203, 0, 113), (192, 0, 0)) or (a == 198 and b in (18, 19)):
+    if (a, b, c) in ((192, 0, 2), (198, 51, 100), (203, 0, 113), (192, 0, 0)) or (
+        a == 198 and b in (18, 19)
+    ):
         return None  # RFC 5737 documentation, RFC 2544 benchmarking, IETF protocol assignments
     if a == 255 or (a, b) == (255, 255) or (b, c, d) == (255, 255, 255):
         return None  # netmasks
-    if a == 10 or (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168) or (a == 100 and 64 <= b <= 127):
+    if (
+        a == 10
+        or (a == 172 and 16 <= b <= 31)
+        or (a == 192 and b == 168)
+        or (a == 100 and 64 <= b <= 127)
+    ):
         return "private"
     return "public"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.checks import card_ok, ipv4_kind, ssn_ok
+from stato.core.privacy.checks import card_ok, ipv4_kind, ssn_ok, words
 from stato.core.privacy.rule import Rule
 
 _DOC_DOMAINS = re.compile(
@@ -12,14 +12,14 @@ _DOC_DOMAINS = re.compile(
     r"email\.com|company\.com|yourcompany\.com|acme\.com|users\.noreply\.github\.com|"
     r"iam\.gserviceaccount\.com|developer\.gserviceaccount\.com|sentry\.io|anthropic\.com)$"
 )
-_DOC_LOCALS = frozenset(
+_DOC_LOCALS = words(
     "user username you your yourname your.name your_name name email someone somebody foo bar baz "
     "test me example noreply no-reply donotreply do-not-reply first.last firstname.lastname "
-    "john.doe jane.doe admin root info support contact hello".split()
+    "john.doe jane.doe admin root info support contact hello"
 )
-_FILE_TLDS = frozenset(
+_FILE_TLDS = words(
     "png jpg jpeg gif svg webp pdf py js ts txt csv tsv json h5ad h5 md html css zip gz tar whl "
-    "yaml yml toml cfg ini log rds loom mtx bam sam vcf fastq fa".split()
+    "yaml yml toml cfg ini log rds loom mtx bam sam vcf fastq fa"
 )
 
 
@@ -40,12 +40,22 @@ def _email_ok(span: str, m: re.Match[str], text: str) -> bool:
 
 _LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.%+-")
 EMAIL = Rule(
-    "email", "pii", "e-mail address",
-    re.compile(r"(?P<s>[A-Za-z0-9][\w.%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-               r"(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-]|\.\w)"),
-    "{EMAIL}", keywords=("@",), anchored=True, back=_LOCAL, validator=_email_ok,
-    anchor=re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63}){0,6}"
-                      r"\.[A-Za-z]{2,24}(?![\w-]|\.\w)"),
+    "email",
+    "pii",
+    "e-mail address",
+    re.compile(
+        r"(?P<s>[A-Za-z0-9][\w.%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-]|\.\w)"
+    ),
+    "{EMAIL}",
+    keywords=("@",),
+    anchored=True,
+    back=_LOCAL,
+    validator=_email_ok,
+    anchor=re.compile(
+        r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63}){0,6}"
+        r"\.[A-Za-z]{2,24}(?![\w-]|\.\w)"
+    ),
     reject_placeholders=False,
 )
 
@@ -68,54 +78,103 @@ def _phone_ok(span: str, m: re.Match[str], text: str) -> bool:
 
 
 PHONE = Rule(
-    "phone-number", "pii", "phone number (NANP)",
-    re.compile(r"(?P<s>[(\d](?<![\w+.\-/][(\d])(?:(?<=\()\d{3}\) ?|\d{2}[-. ])\d{3}[-. ]\d{4})"
-               r"(?![\w-]|\.\d)"),
-    "{PHONE}", validator=_phone_ok, reject_placeholders=False, left=re.compile(r"[\w+.\-/]"),
+    "phone-number",
+    "pii",
+    "phone number (NANP)",
+    re.compile(
+        r"(?P<s>[(\d](?<![\w+.\-/][(\d])(?:(?<=\()\d{3}\) ?|\d{2}[-. ])\d{3}[-. ]\d{4})"
+        r"(?![\w-]|\.\d)"
+    ),
+    "{PHONE}",
+    validator=_phone_ok,
+    reject_placeholders=False,
+    left=re.compile(r"[\w+.\-/]"),
 )
 PHONE_INTL = Rule(
-    "phone-number-intl", "pii", "phone number (E.164)",
-    re.compile(r"(?P<s>\+[1-9]\d{0,2}[ .-]\(?\d{1,4}\)?(?:[ .-]\d{2,6}){1,4}|\+[1-9]\d{9,13})"
-               r"(?![\w-]|\.\d)"),
-    "{PHONE}", validator=_phone_ok, reject_placeholders=False, left=re.compile(r"[\w+.\-/]"),
+    "phone-number-intl",
+    "pii",
+    "phone number (E.164)",
+    re.compile(
+        r"(?P<s>\+[1-9]\d{0,2}[ .-]\(?\d{1,4}\)?(?:[ .-]\d{2,6}){1,4}|\+[1-9]\d{9,13})"
+        r"(?![\w-]|\.\d)"
+    ),
+    "{PHONE}",
+    validator=_phone_ok,
+    reject_placeholders=False,
+    left=re.compile(r"[\w+.\-/]"),
 )
 SSN = Rule(
-    "us-ssn", "pii", "US social security number",
-    re.compile(r"(?P<s>\d(?<![\w-]\d)\d{2}-\d{2}-\d{4})(?![\w-])"), "{SSN}", keywords=("-",),
-    validator=lambda s, m, t: ssn_ok(s), reject_placeholders=False, left=re.compile(r"[\w-]"),
+    "us-ssn",
+    "pii",
+    "US social security number",
+    re.compile(r"(?P<s>\d(?<![\w-]\d)\d{2}-\d{2}-\d{4})(?![\w-])"),
+    "{SSN}",
+    keywords=("-",),
+    validator=lambda s, m, t: ssn_ok(s),
+    reject_placeholders=False,
+    left=re.compile(r"[\w-]"),
 )
 SSN_LABELLED = Rule(
-    "us-ssn-labelled", "pii", "US social security number",
-    re.compile(r"(?<![A-Za-z])(?i:ssn|social security number)\b[\"']?[ \t]{0,3}[:=#]?[ \t]{0,3}[\"']?"
-               r"(?P<s>\d{9})(?!\d)"),
-    "{SSN}", keywords=("ssn", "social security"), anchored=True,
-    validator=lambda s, m, t: ssn_ok(s), reject_placeholders=False,
+    "us-ssn-labelled",
+    "pii",
+    "US social security number",
+    re.compile(
+        r"(?<![A-Za-z])(?i:ssn|social security number)\b[\"']?[ \t]{0,3}[:=#]?[ \t]{0,3}[\"']?"
+        r"(?P<s>\d{9})(?!\d)"
+    ),
+    "{SSN}",
+    keywords=("ssn", "social security"),
+    anchored=True,
+    validator=lambda s, m, t: ssn_ok(s),
+    reject_placeholders=False,
 )
 
 CARD = Rule(
-    "card-number", "pii", "payment card number",
-    re.compile(r"(?P<s>[2-6](?<![\w.-][2-6])\d{3}(?:[ -]?\d{2,6}){2,4})(?![\w-]|\.\d)"), "{CARD_NUMBER}",
-    validator=lambda s, m, t: card_ok(s), reject_placeholders=False, left=re.compile(r"[\w.-]"),
+    "card-number",
+    "pii",
+    "payment card number",
+    re.compile(r"(?P<s>[2-6](?<![\w.-][2-6])\d{3}(?:[ -]?\d{2,6}){2,4})(?![\w-]|\.\d)"),
+    "{CARD_NUMBER}",
+    validator=lambda s, m, t: card_ok(s),
+    reject_placeholders=False,
+    left=re.compile(r"[\w.-]"),
 )
 
-_ID_VALUE = r"[\"']?[ \t]{0,3}(?:[:=#]{1,2}|is|no\.?)?[ \t]{0,3}[\"']?(?P<s>[A-Za-z0-9][A-Za-z0-9-]{3,24})(?![\w-])"
+_ID_VALUE = (
+    r"[\"']?[ \t]{0,3}(?:[:=#]{1,2}|is|no\.?)?[ \t]{0,3}[\"']?"
+    r"(?P<s>[A-Za-z0-9][A-Za-z0-9-]{3,24})(?![\w-])"
+)
 PATIENT_ID = Rule(
-    "patient-id", "pii", "medical record or patient id",
-    re.compile(r"(?i:\bmrn|medical[ _]record(?:[ _](?:number|no|num|id))?|(?:patient|subject|"
-               r"participant|donor)[ _-]?(?:id|identifier|no|number))" + _ID_VALUE),
-    "{PATIENT_ID}", keywords=("mrn", "medical", "patient", "subject", "participant", "donor"),
+    "patient-id",
+    "pii",
+    "medical record or patient id",
+    re.compile(
+        r"(?i:\bmrn|medical[ _]record(?:[ _](?:number|no|num|id))?|(?:patient|subject|"
+        r"participant|donor)[ _-]?(?:id|identifier|no|number))" + _ID_VALUE
+    ),
+    "{PATIENT_ID}",
+    keywords=("mrn", "medical", "patient", "subject", "participant", "donor"),
     anchored=True,
     validator=lambda s, m, t: any(c.isdigit() for c in s) and len(set(s)) > 2,
 )
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?"
-_DATE = (rf"(?:(?:19|20)\d{{2}}-[01]\d-[0-3]\d|[0-3]?\d/[0-3]?\d/(?:19|20)?\d{{2}}|"
-         rf"[0-3]?\d[ ]{_MONTH}[ ](?:19|20)\d{{2}}|{_MONTH}[ ][0-3]?\d,?[ ](?:19|20)\d{{2}})")
+_DATE = (
+    rf"(?:(?:19|20)\d{{2}}-[01]\d-[0-3]\d|[0-3]?\d/[0-3]?\d/(?:19|20)?\d{{2}}|"
+    rf"[0-3]?\d[ ]{_MONTH}[ ](?:19|20)\d{{2}}|{_MONTH}[ ][0-3]?\d,?[ ](?:19|20)\d{{2}})"
+)
 DOB = Rule(
-    "date-of-birth", "pii", "date of birth",
-    re.compile(r"(?i:\bdob|date[ _]of[ _]birth|birth[ _]?date|\bborn(?: on)?)[\"']?[ \t]{0,3}"
-               r"[:=]?[ \t]{0,3}[\"']?(?P<s>" + _DATE + r")(?!\d)"),
-    "{DOB}", keywords=("dob", "date", "birth", "born"), anchored=True, reject_placeholders=False,
+    "date-of-birth",
+    "pii",
+    "date of birth",
+    re.compile(
+        r"(?i:\bdob|date[ _]of[ _]birth|birth[ _]?date|\bborn(?: on)?)[\"']?[ \t]{0,3}"
+        r"[:=]?[ \t]{0,3}[\"']?(?P<s>" + _DATE + r")(?!\d)"
+    ),
+    "{DOB}",
+    keywords=("dob", "date", "birth", "born"),
+    anchored=True,
+    reject_placeholders=False,
 )
 
 _IPV4 = re.compile(r"(?P<s>\d(?<![\w.]\d)\d{0,2}(?:\.\d{1,3}){3})(?![\w]|\.\d|/\d)")
@@ -134,20 +193,36 @@ def _ip_validator(kind: str):  # type: ignore[no-untyped-def]
     return check
 
 
-IP_PRIVATE = Rule("ipv4-private", "network", "private IPv4 address", _IPV4, "{IP}",
-                  keywords=(".",), validator=_ip_validator("private"), reject_placeholders=False,
-                  left=_IP_LEFT)
-IP_PUBLIC = Rule("ipv4-public", "network", "public IPv4 address", _IPV4, "{IP}",
-                 keywords=(".",), validator=_ip_validator("public"), reject_placeholders=False,
-                 left=_IP_LEFT)
+IP_PRIVATE = Rule(
+    "ipv4-private",
+    "network",
+    "private IPv4 address",
+    _IPV4,
+    "{IP}",
+    keywords=(".",),
+    validator=_ip_validator("private"),
+    reject_placeholders=False,
+    left=_IP_LEFT,
+)
+IP_PUBLIC = Rule(
+    "ipv4-public",
+    "network",
+    "public IPv4 address",
+    _IPV4,
+    "{IP}",
+    keywords=(".",),
+    validator=_ip_validator("public"),
+    reject_placeholders=False,
+    left=_IP_LEFT,
+)
 
-_GENERIC_USERS = frozenset(
+_GENERIC_USERS = words(
     "user users username user_name you your yourname your_name your-name yourusername me name "
     "shared guest public default ubuntu ec2-user runner jovyan vscode node app admin root docker "
     "linuxbrew pi centos debian fedora vagrant travis circleci codespace gitpod build builder "
-    "runneradmin administrator defaultuser0 all-users all demo dev developer johndoe janedoe "
-    "foo bar x xx xxx myuser myname someone somebody test tester projects project data common "
-    "share scratch tmp temp work lab group groups home local bin lib about index login page docs".split()
+    "runneradmin administrator defaultuser0 all-users all demo dev developer johndoe janedoe foo "
+    "bar x xx xxx myuser myname someone somebody test tester projects project data common share "
+    "scratch tmp temp work lab group groups home local bin lib about index login page docs"
 )
 _NAME = r"(?P<s>[A-Za-z0-9_][\w-]{0,63}(?:\.[\w-]{1,64}){0,3})(?![\w$<{%-])"
 
@@ -161,17 +236,49 @@ def _home_ok(span: str, m: re.Match[str], text: str) -> bool:
     return "://" not in before or before.startswith("file:")
 
 
-HOME_UNIX = Rule("home-path-unix", "path", "home folder naming a person",
-                 re.compile(r"/home/" + _NAME), "{user}", validator=_home_ok,
-                 reject_placeholders=False)
-HOME_MAC = Rule("home-path-macos", "path", "home folder naming a person",
-                re.compile(r"/Users/" + _NAME), "{user}", validator=_home_ok,
-                reject_placeholders=False)
-HOME_WINDOWS = Rule("home-path-windows", "path", "home folder naming a person",
-                    re.compile(r"\\(?<=[A-Za-z]:\\)Users\\{1,2}" + _NAME + r"|\\\\(?<=[A-Za-z]:\\\\)"
-                               r"Users\\{1,2}" + _NAME.replace("?P<s>", "?P<s2>")),
-                    "{user}", validator=_home_ok, reject_placeholders=False)
+HOME_UNIX = Rule(
+    "home-path-unix",
+    "path",
+    "home folder naming a person",
+    re.compile(r"/home/" + _NAME),
+    "{user}",
+    validator=_home_ok,
+    reject_placeholders=False,
+)
+HOME_MAC = Rule(
+    "home-path-macos",
+    "path",
+    "home folder naming a person",
+    re.compile(r"/Users/" + _NAME),
+    "{user}",
+    validator=_home_ok,
+    reject_placeholders=False,
+)
+HOME_WINDOWS = Rule(
+    "home-path-windows",
+    "path",
+    "home folder naming a person",
+    re.compile(
+        r"\\(?<=[A-Za-z]:\\)Users\\{1,2}" + _NAME + r"|\\\\(?<=[A-Za-z]:\\\\)"
+        r"Users\\{1,2}" + _NAME.replace("?P<s>", "?P<s2>")
+    ),
+    "{user}",
+    validator=_home_ok,
+    reject_placeholders=False,
+)
 
 PERSONAL_RULES: tuple[Rule, ...] = (
-    EMAIL, PHONE, PHONE_INTL, SSN, SSN_LABELLED, CARD, PATIENT_ID, DOB, IP_PRIVATE, IP_PUBLIC, HOME_UNIX, HOME_MAC, HOME_WINDOWS,
+    EMAIL,
+    PHONE,
+    PHONE_INTL,
+    SSN,
+    SSN_LABELLED,
+    CARD,
+    PATIENT_ID,
+    DOB,
+    IP_PRIVATE,
+    IP_PUBLIC,
+    HOME_UNIX,
+    HOME_MAC,
+    HOME_WINDOWS,
 )

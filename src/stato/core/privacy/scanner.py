@@ -143,6 +143,7 @@ def _pick(cluster: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, int
     if len(cluster) == 1:
         return cluster
     kept: list[tuple[int, int, int, Rule]] = []
+
     def key(c: tuple[int, int, int, Rule]) -> tuple[int, int, int, int]:
         rank = _RANK[c[3].category]
         return (rank, c[2] if rank == 0 else 0, c[0] - c[1], c[2])
@@ -185,8 +186,20 @@ def scan_text(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Fin
         line, column = position(start)
         end_line, end_column = position(end)
         findings.append(
-            Finding(path, line, column, end_line, end_column, rule.category, rule.id, rule.label,
-                    redact(text[start:end]), start, end, text[start:end])
+            Finding(
+                path,
+                line,
+                column,
+                end_line,
+                end_column,
+                rule.category,
+                rule.id,
+                rule.label,
+                redact(text[start:end]),
+                start,
+                end,
+                text[start:end],
+            )
         )
     return findings
 

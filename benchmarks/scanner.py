@@ -1,0 +1,133 @@
+"""Privacy scanner throughput (MB/s) on a large lessons corpus, and precision/recall per category.
+
+Run: python benchmarks/scanner.py [--modules 2000] [--repeat 3]
+Throughput is CPU time, best of N, over generated skill modules whose lessons hold realistic
+prose (with a few findings sprinkled in), scanned one module at a time as `stato scan` does, and
+as one 2 MB line. Floors measured in the same run: one pass of a single literal-prefix regex
+(``ghp_[A-Za-z0-9]{36}``) and ``ast.parse`` of the same modules. Precision and recall come from
+the labelled corpus in tests/data/privacy/ (exact spans).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+from stato.core.privacy import RULES, scan_text
+from stato.core.privacy.checks import words
+
+WORDS = sorted(
+    words(
+        "cells genes cortex mito threshold scran leiden umap batch donor sample clusters "
+        "markers reads normalize integrate harmony scvi doublets ambient soupx filter retain "
+        "percent counts library sequencing depth variance highly variable neighbors resolution "
+        "tissue ffpe mouse human the a of for with when after before keep use avoid check retry "
+        "works fails because token key file"
+    )
+)
+SPRINKLES = [
+    "ssh into 10.20.4.17 for the GPU",
+    "ask maria.gonzalez@charite.de",
+    "see /home/okafor/runs",
+    "PGPASSWORD=Kx4_9vTr2Qw psql",
+    "token ghp_Zq8rT2mW9xL4kP7vB3nY6cH1jF5sD0aE8gUu leaked",
+]
+
+
+def lessons(r: random.Random, n: int) -> str:
+    lines = []
+    for _ in range(n):
+        words = " ".join(r.choice(WORDS) for _ in range(r.randint(8, 20)))
+        mito, kept, cells = r.randint(5, 40), r.randint(50, 99), r.randint(1, 20)
+        extra = f" max_pct_mito={mito} retains ~{kept}% of {cells}000 cells"
+        if r.random() < 0.02:
+            extra += "; " + r.choice(SPRINKLES)
+        lines.append(f"- {words}{extra}")
+    return "\n".join(lines)
+
+
+def module(r: random.Random, i: int) -> str:
+    return (
+        f'"""Skill {i}."""\n\n\nclass Skill{i}:\n    """Generated skill {i}."""\n\n'
+        f'    name = "skill_{i}"\n    version = "1.{i % 50}.0"\n'
+        f'    default_params = {{"min_genes": {i % 500}, "max_pct_mito": 20, "method": "scran"}}\n'
+        f'    lessons_learned = """\n{lessons(r, 60)}\n"""\n\n'
+        "    @staticmethod\n    def run(adata_path, **kwargs):\n"
+        "        # keep the defaults unless the caller overrides them\n"
+        f"        return {{**Skill{i}.default_params, **kwargs}}\n"
+    )
+
+
+def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def corpus_scores() -> dict[str, dict[str, float]]:
+    path = Path(__file__).resolve().parents[1] / "tests/data/privacy/corpus.py"
+    spec = importlib.util.spec_from_file_location("privacy_corpus", path)
+    assert spec and spec.loader
+    corpus = importlib.util.module_from_spec(spec)
+    sys.modules["privacy_corpus"] = corpus
+    spec.loader.exec_module(corpus)
+    cases = [
+        c
+        for name in ("positives.txt", "hard.txt", "negatives.txt", "hard-negatives.txt")
+        for c in corpus.load(name)
+    ]
+    table, _ = corpus.score(cases, lambda s: [(f.start, f.end, f.category) for f in scan_text(s)])
+    print(
+        f"corpus: {sum(1 for c in cases if c.expected)} positive and "
+        f"{sum(1 for c in cases if not c.expected)} negative cases"
+    )
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--modules", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    r = random.Random(1)
+    modules = [module(r, i) for i in range(args.modules)]
+    total = sum(len(m.encode()) for m in modules) / 1e6
+    floor_rx = re.compile(r"ghp_[A-Za-z0-9]{36}")
+
+    scan = best(
+        lambda: [scan_text(m, f"skills/s{i}.py") for i, m in enumerate(modules)], args.repeat
+    )
+    regex = best(lambda: [list(floor_rx.finditer(m)) for m in modules], args.repeat)
+    parse = best(lambda: [ast.parse(m) for m in modules], args.repeat)
+    found = sum(len(scan_text(m)) for m in modules)
+    print(f"{len(RULES)} rules; {args.modules} modules, {total:.1f} MB, {found} findings")
+    print(f"scan, module by module : {scan:7.3f} s  {total / scan:6.1f} MB/s")
+    for label, floor in (("one regex", regex), ("ast.parse", parse)):
+        print(
+            f"floor: {label:15s} : {floor:7.3f} s  {total / floor:6.1f} MB/s  "
+            f"(scan/floor = {scan / floor:.1f})"
+        )
+
+    line = ("".join(modules).replace("\n", " "))[:2_000_000]
+    one = best(lambda: scan_text(line), args.repeat)
+    print(f"one 2 MB line          : {one:7.3f} s  {2 / one:6.1f} MB/s")
+
+    print("\nprecision / recall per category (exact spans):")
+    for category, row in corpus_scores().items():
+        print(
+            f"  {category:8s} precision {row['precision']:.3f}  recall {row['recall']:.3f}  "
+            f"(tp {row['tp']}, fp {row['fp']}, fn {row['fn']})"
+        )
+
+
+if __name__ == "__main__":
+    main()
