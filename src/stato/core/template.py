@@ -136,7 +136,12 @@ def reset_memory(source: str, fields: dict[str, Any]) -> str:
         start, end = offsets(source).span(target)
         out = apply_edits(source, [Edit(start, end, "prior_reflection")])
     elif refl:
-        out = set_field(out, "prior_reflection", fields.get("reflection", ""))
+        if "reflection" not in fields:
+            raise TemplateError(
+                "its reflection is computed, so it cannot be moved to "
+                "prior_reflection; write it as a string literal"
+            )
+        out = set_field(out, "prior_reflection", fields["reflection"])
         out = set_field(out, "reflection", "")
     if fields.get("phase") != "init" or not _assigns(cls, "phase"):
         out = set_field(out, "phase", "init")
