@@ -6,7 +6,7 @@ import functools
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from stato.errors import ModuleInvalid, StatoError
 
@@ -21,6 +21,8 @@ INSTRUCTIONS = (
 )
 URI = "stato://modules/"
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def require_mcp() -> None:
@@ -31,12 +33,12 @@ def require_mcp() -> None:
         raise StatoError(INSTALL_HINT) from None
 
 
-def _as_tool_error(fn: F) -> F:
+def _as_tool_error(fn: Callable[P, R]) -> Callable[P, R]:
     """A StatoError becomes a ToolError: the agent reads its one line, not "error executing"."""
     from mcp.server.mcpserver.exceptions import ToolError
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except ModuleInvalid as exc:
@@ -51,7 +53,7 @@ def _as_tool_error(fn: F) -> F:
         except StatoError as exc:
             raise ToolError(str(exc)) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def build_server(root: Path) -> MCPServer:
