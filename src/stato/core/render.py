@@ -25,8 +25,10 @@ def py_literal(value: Any, indent: str = "") -> str:
     """A Python literal for ``value`` (plain data only), wrapped one item a line when long."""
     if isinstance(value, str):
         return _str_literal(value)
-    if isinstance(value, (bool, int, float)) or value is None:
+    if isinstance(value, (bool, int, float, complex, bytes)) or value is None:
         return repr(value)
+    if value is Ellipsis:
+        return "..."
     inner = indent + "    "
     if isinstance(value, Mapping):
         items = [f"{py_literal(k, inner)}: {py_literal(v, inner)}" for k, v in value.items()]
@@ -116,7 +118,8 @@ def set_field(source: str, name: str, value: Any) -> str:
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name and stmt.value:
             target = stmt.value
     first = cls.body[0]
-    indent = " " * first.col_offset
+    first_start = off.offset(first.lineno, 0)
+    indent = source[first_start : off.offset(first.lineno, first.col_offset)]  # tabs stay tabs
     if target is not None:
         start, end = off.span(target)
         line_start = source.rfind("\n", 0, start) + 1
