@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stato.bridges import markers
+from stato.bridges.render import render_body
+from stato.bridges.summary import SkillView, Summary
 from stato.bridges.targets import BY_ID, FORMATS, TARGETS, select
 from stato.ops.bridge import write_bridges
 from stato.ops.init import init_project
@@ -117,3 +122,19 @@ def test_all_parses_once_and_writes_one_file_per_path(project: Path) -> None:
     # AGENTS.md is written in the same run, so CLAUDE.md imports it instead of repeating it
     claude = (project / "CLAUDE.md").read_text("utf-8")
     assert markers.block_body(claude) == "@AGENTS.md"
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@given(st.lists(st.tuples(_text, st.one_of(st.none(), _text), _text, _text), max_size=5))
+def test_each_skill_is_exactly_one_table_row(rows: list[tuple[str, str | None, str, str]]) -> None:
+    views = tuple(
+        SkillView(name or "x", f"skills/{i}.py", version, None, ((key or "k", value),), (), ())
+        for i, (name, version, key, value) in enumerate(rows)
+    )
+    body = render_body(Summary(views, None, None, None, (), ()))
+    table = [line for line in body.splitlines() if line.startswith("| ") and "lesson" in line]
+    assert len(table) == len(views)
+    for line in table:
+        assert len(re.findall(r"(?<!\\)\|", line)) == 6  # five cells, no stray separators

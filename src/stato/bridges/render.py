@@ -54,14 +54,14 @@ def _cell(text: str) -> str:
 
 
 def _step(step: StepView) -> str:
-    return f"Step {step.id} -- {step.action} ({step.status})"
+    return " ".join(f"Step {step.id} -- {step.action} ({step.status})".split())
 
 
 def _plan_lines(plan: PlanView | None) -> list[str]:
     lines = ["## Current Plan", ""]
     if plan is None:
         return lines + [f"No plan yet. Write one in {STATO}/plan.py (see `stato crystallize`)."]
-    lines.append(f"Objective: {plan.objective or '(none)'}")
+    lines.append(f"Objective: {' '.join((plan.objective or '(none)').split())}")
     lines.append(f"Progress: {plan.done}/{plan.total} steps complete")
     if plan.current is not None:
         lines.append(f"Current step: {_step(plan.current)}")
@@ -93,10 +93,10 @@ def render_body(summary: Summary) -> str:
         out += ["| Skill | Version | Key Parameters | Lessons | File |", "|---|---|---|---|---|"]
         for s in summary.skills[:MAX_TABLE_SKILLS]:
             n = len(s.lessons)
-            version = f"v{s.version}" if s.version else "-"
+            version = f"v{_cell(s.version)}" if s.version else "-"
             out.append(
                 f"| {_cell(s.name)} | {version} | {_cell(s.key_params()) or '-'} | "
-                f"{n} lesson{'' if n == 1 else 's'} | {STATO}/{s.path} |"
+                f"{n} lesson{'' if n == 1 else 's'} | {STATO}/{_cell(s.path)} |"
             )
         more = len(summary.skills) - MAX_TABLE_SKILLS
         if more > 0:
