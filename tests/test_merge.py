@@ -288,12 +288,12 @@ def test_merge_usage_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:
     assert run("merge", "--help")[0] == 0
 
 
-def test_a_value_without_a_literal_form_is_a_conflict_not_a_crash() -> None:
-    right = MEMORY + '    blob = b"raw"\n    tasks2 = ["x"]\n'
+def test_values_of_every_literal_kind_merge() -> None:
+    right = MEMORY + '    blob = b"raw"\n    tasks2 = ["x"]\n    shape = (1j, ...)\n'
     out = merge_module("memory.py", MEMORY, right, UNION)
     f = compile_source(out.text).fields
-    assert "blob" not in f and f["tasks2"] == ["x"]
-    assert [(c.where, c.left, c.right) for c in out.conflicts] == [("blob", None, b"raw")]
+    assert f["blob"] == b"raw" and f["tasks2"] == ["x"] and f["shape"] == (1j, ...)
+    assert out.conflicts == () or not list(out.conflicts)
 
 
 def test_a_skill_moved_to_another_path_is_merged_by_name() -> None:
@@ -322,10 +322,11 @@ def test_tab_indented_module_gets_its_extra_method_with_tabs() -> None:
     out = merge_module("skills/qc.py", left, QC_R, UNION)
     r = compile_source(out.text)
     assert r.valid and "helper" in r.methods and "\tdef helper(self):\n\t    return 1" in out.text
-    # A field added to a tab-indented class: kept out and reported rather than a broken file.
+    # A field added to a tab-indented class is indented with tabs too.
     out = merge_module("skills/qc.py", QC_L.replace("    ", "\t"), QC_R, UNION)
-    assert compile_source(out.text).valid
-    assert "extra" in {c.where for c in out.conflicts}
+    merged = compile_source(out.text)
+    assert merged.valid and "extra" in merged.fields
+    assert "extra" not in {c.where for c in out.conflicts}
 
 
 def test_lambda_on_one_side_and_def_on_the_other_is_a_conflict() -> None:
