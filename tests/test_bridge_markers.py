@@ -149,3 +149,14 @@ def test_a_symlinked_claude_md_is_left_alone(project: Path) -> None:
     agents = (project / "AGENTS.md").read_text("utf-8")
     assert agents.startswith("# shared notes\n") and "qc_filtering" in agents
     assert not write_bridges(project, ["all"], check=True).stale
+
+
+def test_a_linked_claude_md_keeps_the_file_it_imports_current(project: Path) -> None:
+    forced = write_bridges(project, ["claude"], link=True)
+    assert {f.path for f in forced.files} == {"CLAUDE.md", "AGENTS.md"}
+    assert "qc_filtering" in (project / "AGENTS.md").read_text("utf-8")
+    plan = project / ".stato" / "plan.py"
+    plan.write_text(plan.read_text("utf-8").replace('"running"', '"complete"', 1), "utf-8")
+    again = write_bridges(project, ["claude"])
+    assert [f.path for f in again.changed] == ["AGENTS.md"]
+    assert "Progress: 4/7" in (project / "AGENTS.md").read_text("utf-8")

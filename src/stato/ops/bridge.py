@@ -96,6 +96,21 @@ def _linked(target: targets.Target, chosen: set[str], root: Path, link: bool | N
 Planned = dict[str, tuple[str | None, str | None, list[str], str]]
 
 
+def _with_linked(
+    root: Path, chosen: tuple[targets.Target, ...], link: bool | None
+) -> tuple[targets.Target, ...]:
+    """Add the file a linking target imports (CLAUDE.md -> AGENTS.md), so it is never stale."""
+    paths = {t.path for t in chosen if t.kind == "file"}
+    extra = {
+        owner.id
+        for t in chosen
+        if t.link and t.link not in paths and _linked(t, paths, root, link)
+        for owner in targets.TARGETS
+        if owner.kind == "file" and owner.path == t.link and owner.in_all
+    }
+    return tuple(t for t in targets.TARGETS if t in chosen or t.id in extra)
+
+
 def _orphans(root: Path, base: str, keep: set[str], target_id: str, out: Planned) -> None:
     """SKILL.md files stato generated for skills that are gone (new text None = delete)."""
     folder = root / base
@@ -218,7 +233,7 @@ def write_bridges(
     generated, recognised by their metadata).
     """
     root = Path(root)
-    chosen = select(platforms)
+    chosen = _with_linked(root, select(platforms), link)
     summary = summary if summary is not None else load_summary(root, save=not check)
     body = render.render_body(summary)
     plan = _plan(root, chosen, summary, body, link)
