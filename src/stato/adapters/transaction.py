@@ -50,11 +50,14 @@ def _roll_forward(stato_dir: Path, journal: Path) -> list[str]:
     plan = json.loads(journal.read_text(encoding="utf-8"))
     stage = stato_dir / plan["stage"]
     done: list[str] = []
+    made: set[Path] = set()
     for part, rel in plan["moves"]:
         src = stage / part
         dest = stato_dir / rel
         if src.exists():  # already moved on an earlier, interrupted attempt when absent
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
             os.replace(src, dest)
         done.append(rel)
     _fsync_dir(stato_dir)
@@ -92,12 +95,18 @@ def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
     a kill after it is finished by ``recover``. Call it under the store's lock.
     """
     recover(stato_dir)
+    checked: set[Path] = set()
     for rel in files:
         # Checked before the commit point: a roll-forward that cannot finish must never start.
         dest = stato_dir / rel
-        folders = [p for p in dest.parents if stato_dir in p.parents]
-        if dest.is_dir() or any(p.exists() and not p.is_dir() for p in folders):
-            raise StatoError(f"cannot write .stato/{rel}: a folder or file is in the way")
+        folder = dest.parent
+        while folder != stato_dir and folder not in checked:
+            if folder.exists() and not folder.is_dir():
+                raise StatoError(f"cannot write .stato/{rel}: a file is in the way of its folder")
+            checked.add(folder)
+            folder = folder.parent
+        if dest.is_dir():
+            raise StatoError(f"cannot write .stato/{rel}: a folder is in the way")
     stage = stato_dir / f"{STAGE_PREFIX}{uuid.uuid4().hex}"
     stage.mkdir()
     moves: list[list[str]] = []
