@@ -113,13 +113,20 @@ def show(result: ResumeResult) -> None:
     if not is_tty():
         echo(raw(result).rstrip("\n"))
         return
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.text import Text
 
     con = console()
     s = result.summary
     for lines in (_context(s), _plan(s), _skills(s), _memory(s)):
-        body = Text("\n".join(line[2:] for line in lines[1:]) or "-")
+        # Each line keeps its indentation when it wraps (a hanging indent per line).
+        rows = [
+            Padding(Text(line.strip()), (0, 0, 0, max(0, len(line) - len(line.lstrip()) - 2)))
+            for line in lines[1:]
+        ]
+        body = Group(*rows) if rows else Text("-")
         con.print(Panel(body, title=Text(lines[0], style="bold"), title_align="left"))
     for note in result.notes:
         con.print(Text(f"note: {note}", style="yellow"))
