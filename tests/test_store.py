@@ -93,3 +93,24 @@ def test_concurrent_writers_never_tear_a_file_or_lose_a_backup(tmp_path: Path) -
     assert len(texts) == 401
     assert GOOD.format(n="initial") in texts
     assert not list((tmp_path / ".stato" / "skills").glob(".*.tmp"))
+
+
+def _add_lessons(root: str, worker: int, count: int) -> None:
+    from stato.ops.lesson import add_lesson
+
+    for i in range(count):
+        add_lesson(Path(root), "qc_filtering", f"worker {worker} lesson {i}: keep min_genes=200")
+
+
+def test_concurrent_lesson_edits_lose_no_update(tmp_path: Path) -> None:
+    init_project(tmp_path, example=True)
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_add_lessons, args=(str(tmp_path), w, 10)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    result = compile_source(Store(tmp_path).read("skills/qc.py"))
+    lessons = result.fields["lessons_learned"]
+    assert all(f"worker {w} lesson {i}:" in lessons for w in range(4) for i in range(10))

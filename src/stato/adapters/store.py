@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -127,6 +127,20 @@ class Store:
             for rel, result in zip(rels, results):
                 self._replace(rel, result.corrected_source)
         return results
+
+    def update(
+        self, rel: str, edit: Callable[[str], str], *, expected_type: str | None = None
+    ) -> ValidationResult:
+        """Read-modify-write under the lock, so no other writer's version is lost in between."""
+        rel = check_rel(rel)
+        with self.lock():
+            if not self.path(rel).is_file():
+                raise StatoError(f"no .stato/{rel} in {self.root}")
+            result = compile_source(edit(self.read(rel)), rel, expected_type)
+            if not result.valid:
+                raise ModuleInvalid(format_errors(result), [result])
+            self._replace(rel, result.corrected_source)
+        return result
 
     def write_raw(self, rel: str, text: str) -> None:
         """Replace a module with trusted text (a rollback), backing up the current one."""

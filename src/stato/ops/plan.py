@@ -38,17 +38,21 @@ def read_module(store: Store, rel: str, expected_type: str) -> ValidationResult:
 def update_module(
     root: Path, rel: str, expected_type: str, edit: Callable[[ValidationResult], str]
 ) -> ModuleUpdate:
-    """Read a valid module, ``edit`` its source, save through Store.save (validated, backed up)."""
+    """Read a valid module, ``edit`` its source, and save it through the gate, all under the
+    store's lock: a concurrent writer's version is never lost between the read and the write."""
     store = Store(root)
-    for _ in range(3):
-        before = read_module(store, rel, expected_type)
-        source = edit(before)
-        # Another stato may have saved this module since we read it: save only over the text
-        # we edited, or read it again (the store's lock covers the write, not this read).
-        if store.read(rel) != before.source:
-            continue
-        return ModuleUpdate(rel, before, store.save(rel, source, expected_type=expected_type))
-    raise StatoError(f".stato/{rel} kept changing while stato edited it; run the command again")
+    read_module(store, rel, expected_type)  # a clear error before taking the lock
+    seen: list[ValidationResult] = []
+
+    def apply(text: str) -> str:
+        before = compile_source(text, rel, expected_type)
+        if not before.valid:
+            raise ModuleInvalid(format_errors(before) + ": fix it first (stato validate)", [before])
+        seen.append(before)
+        return edit(before)
+
+    after = store.update(rel, apply, expected_type=expected_type)
+    return ModuleUpdate(rel, seen[-1], after)
 
 
 @dataclass(frozen=True)
