@@ -170,6 +170,11 @@ def case_missing_file(p: Path) -> Path:
     return p
 
 
+def case_folder(p: Path) -> Path:
+    p.mkdir()
+    return p
+
+
 CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "absolute": (case_absolute, "absolute"),
     "dotdot": (case_dotdot, ".."),
@@ -189,6 +194,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "not-utf8": (case_not_utf8, "UTF-8"),
     "not-zip": (case_not_zip, "not a zip"),
     "no-file": (case_missing_file, "no archive"),
+    "folder": (case_folder, "not a file"),
 }
 
 

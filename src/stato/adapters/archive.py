@@ -106,6 +106,8 @@ def read_archive(path: Path | str) -> Archive:
         size = src.stat().st_size
     except FileNotFoundError:
         raise ArchiveError(f"no archive at {src}; check the path") from None
+    if not src.is_file():
+        raise ArchiveError(f"{src} is not a file; give the path of a .stato archive")
     if size > MAX_ARCHIVE_BYTES:
         raise _refuse(src, f"it is {size} bytes, more than any module archive needs")
     raw = src.read_bytes()
