@@ -94,8 +94,10 @@ def is_placeholder(value: str) -> bool:
         return True
     if low.endswith("example") or value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY"):
         return True
+    if len(set(low) - set("_-.")) <= 2:
+        return True
     core = re.sub(r"^[a-z0-9]{1,8}[_-]", "", low)  # drop a vendor prefix such as ghp_ or sk-
-    return len(set(core) - set("_-.")) <= 2
+    return len(core) >= 8 and len(set(core) - set("_-.")) <= 2
 
 
 def looks_secret(value: str, quoted: bool, min_len: int = 6, min_entropy: float = 2.0) -> bool:

@@ -63,6 +63,7 @@ _ANCHORS = (
     "encryption",
     "client",
     "conn",
+    "key",
 )
 
 
@@ -88,13 +89,15 @@ def _assignment(span: str, m: re.Match[str], text: str) -> bool:
     key = m.group("key").lower()
     if "pass" in key or "pwd" in key:
         return looks_secret(span, quoted, min_len=5, min_entropy=2.0)
+    if key == "key":  # a bare `key` names anything: only a long random value is a credential
+        return looks_secret(span, quoted, min_len=20, min_entropy=3.5)
     return looks_secret(span, quoted, min_len=10, min_entropy=3.0)
 
 
 _KEY = (
     r"(?P<key>(?i:passw(?:or)?d|passphrase|\bpwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
     r"private[_-]?key|auth[_-]?key|credentials?|signing[_-]?key|encryption[_-]?key|"
-    r"client[_-]?secret|conn(?:ection)?[_-]?string))"
+    r"client[_-]?secret|conn(?:ection)?[_-]?string|(?<![A-Za-z0-9_.-])key))"
     r"(?i:[_-]?(?:key|value|token|secret|str|string|access[_-]?key|plain|b64))?(?![A-Za-z0-9_])"
 )
 _SEP = r"[\"']?\]?[ \t]{0,3}(?::=|=>|==|[:=]|[\"'],)[ \t]{0,3}"
