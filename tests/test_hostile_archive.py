@@ -245,9 +245,12 @@ def test_commands_refuse(command: str, hostile: tuple[Path, str], tmp_path: Path
     before = _snapshot_tree(tmp_path)
     args = [command, str(path)] + ([] if command == "inspect" else ["--path", str(project)])
     res = CliRunner().invoke(cli, args)
-    assert res.exit_code == 1, res.output
-    lines = [line for line in res.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0]
+    if path.is_dir():  # click refuses a folder argument itself: a usage error
+        assert res.exit_code == 2, res.output
+    else:
+        assert res.exit_code == 1, res.output
+        lines = [line for line in res.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0]
     assert _snapshot_tree(tmp_path) == before
 
 
