@@ -148,3 +148,12 @@ def test_real_subprocess_version_and_errors(tmp_path: Path) -> None:
     assert bad.returncode == 1 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
     usage = subprocess.run([sys.executable, "-m", "stato", "validate", "--bogus"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_init_mcp_registers_the_server(run: Run, tmp_path: Path) -> None:
+    assert run("init", "--mcp", "--example").exit_code == 0
+    config = json.loads((tmp_path / ".mcp.json").read_text())
+    assert config["mcpServers"]["stato"]["args"] == ["mcp"]
+    assert (tmp_path / ".stato" / "skills" / "qc.py").exists()
+    assert run("init", "--path", "other", "--mcp", "nope").exit_code == 2
+    assert not (tmp_path / "other").exists()

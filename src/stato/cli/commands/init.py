@@ -11,11 +11,17 @@ import click
 @click.option("--path", "path", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Project folder (default: the current folder).")
 @click.option("--example", is_flag=True, help="Fill the project with the bundled scRNA-seq example.")
-def init(path: Path, example: bool) -> int:
+@click.option("--mcp", "mcp_agent", default=None, is_flag=False, flag_value="claude",
+              metavar="AGENT", help="Also register stato's MCP server for AGENT (default claude; or all).")
+def init(path: Path, example: bool, mcp_agent: str | None) -> int:
     """Create .stato/ with skills/, .history/, prompts/ and a .statoignore. Safe to run twice."""
     from stato.cli.console import echo
     from stato.ops.init import init_project
 
+    if mcp_agent is not None:
+        from stato.ops.mcp_install import targets
+
+        targets(mcp_agent)  # an unknown agent is a usage error before anything is created
     result = init_project(path, example=example)
     where = result.root / ".stato"
     if result.created:
@@ -29,4 +35,10 @@ def init(path: Path, example: bool) -> int:
         echo("Example modules already present; none overwritten.")
     else:
         echo("Next: stato crystallize (have your agent capture its expertise), or stato init --example")
+    if mcp_agent is not None:
+        from stato.ops.mcp_install import install_servers
+
+        for change in install_servers(mcp_agent, result.root):
+            state = "created" if change.created else ("updated" if change.changed else "unchanged")
+            echo(f"MCP server registered in {change.path} ({state})")
     return 0
