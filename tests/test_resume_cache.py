@@ -141,3 +141,27 @@ def test_a_copy_with_the_old_mtime_and_size_still_invalidates(project: Path) -> 
     qc.write_text(text, "utf-8")
     os.utime(qc, ns=(st.st_atime_ns, st.st_mtime_ns))  # mtime and size as before
     assert project_summary(project) != first
+
+
+def _imported(project: Path, *args: str) -> set[str]:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "stato", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+
+
+def test_the_hook_path_imports_only_what_it_needs(project: Path) -> None:
+    project_summary(project)  # the modules are old enough: this fills the cache
+    brief = _imported(project, "resume", "--brief")
+    assert "stato.bridges.cache" in brief
+    for heavy in ("stato.core.compiler", "rich", "yaml", "stato.adapters.store"):
+        assert heavy not in brief, heavy
+    assert "rich" not in _imported(project, "resume", "--raw")
