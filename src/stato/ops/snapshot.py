@@ -208,7 +208,7 @@ def build_archive(
     )
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
     if not NAME_RE.match(name):
         raise UsageError(
             f"--name {name!r}: use letters, digits, '.', '_' and '-', "
@@ -229,7 +229,7 @@ def snapshot(
     output: Path | str | None = None,
 ) -> SnapshotResult:
     """Archive a project's modules (filtered, optionally as a template), privacy-scanned first."""
-    _check_name(name)
+    check_name(name)
     root = find_root(path)
     texts, results = load_modules(root)
     chosen = select(results, modules, types, excludes)
@@ -243,82 +243,4 @@ def snapshot(
         partial=bool(modules or types or excludes),
         sanitize=sanitize,
         force=force,
-    )
-
-
-def dependencies(
-    results: dict[str, ValidationResult], start: list[str]
-) -> tuple[list[str], list[str]]:
-    """Project modules the chosen skills depend on, transitively; and warnings for those left out.
-
-    A ``depends_on`` entry names another skill by its ``name`` or its file stem; entries naming
-    nothing in the project (packages such as "scanpy") are ignored.
-    """
-    by_name: dict[str, str] = {}
-    for p, r in sorted(results.items()):
-        if r.module_type == "skill":
-            name = r.fields.get("name")
-            by_name.setdefault(Path(p).stem, p)
-            if isinstance(name, str):
-                by_name[name] = p
-
-    def deps_of(path: str) -> list[tuple[str, str]]:
-        deps = results[path].fields.get("depends_on")
-        found = [
-            (d, by_name[d])
-            for d in (deps if isinstance(deps, list) else [])
-            if isinstance(d, str) and d in by_name
-        ]
-        return [(d, target) for d, target in found if target != path]
-
-    closure, queue = list(start), list(start)
-    while queue:
-        for _, target in deps_of(queue.pop(0)):
-            if target not in closure:
-                closure.append(target)
-                queue.append(target)
-    warnings = [
-        f"{p} depends on {d!r} ({target}), which is not in the slice; add --with-deps to include it"
-        for p in start
-        for d, target in deps_of(p)
-        if target not in start
-    ]
-    return sorted(closure), warnings
-
-
-def slice_project(
-    path: Path | str,
-    modules: tuple[str, ...],
-    *,
-    with_deps: bool = False,
-    name: str | None = None,
-    output: Path | str | None = None,
-    sanitize: bool = False,
-    force: bool = False,
-) -> SnapshotResult:
-    """Archive chosen modules; depends_on on other project skills is followed or warned about."""
-    if not modules:
-        raise UsageError("slice needs at least one --module")
-    root = find_root(path)
-    texts, results = load_modules(root)
-    chosen = select(results, modules)
-    closure, missing = dependencies(results, chosen)
-    warnings: tuple[str, ...] = ()
-    if with_deps:
-        chosen = closure
-    else:
-        warnings = tuple(missing)
-    if name is None:
-        name = Path(output).stem if output else f"{Path(chosen[0]).stem}-slice"
-    _check_name(name)
-    return build_archive(
-        root,
-        {p: texts[p] for p in chosen},
-        {p: results[p] for p in chosen},
-        name=name,
-        dest=Path(output) if output else root / f"{name}.stato",
-        partial=True,
-        sanitize=sanitize,
-        force=force,
-        warnings=warnings,
     )

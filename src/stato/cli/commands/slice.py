@@ -56,7 +56,7 @@ def slice_(
     A depends_on entry naming another skill of the project is a warning, or is followed
     transitively with --with-deps.
     """
-    from stato.ops.snapshot import slice_project
+    from stato.ops.slice import slice_project
 
     res = slice_project(
         path or ".",
