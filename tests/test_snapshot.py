@@ -240,3 +240,14 @@ def test_sanitize_that_breaks_a_module_refuses(example: Path, run: Run) -> None:
     assert SECRET not in res.output
     assert not (example / "p.stato").exists()
     assert qc.read_text() == text
+
+
+def test_findings_json_never_holds_the_secret(example: Path, run: Run) -> None:
+    _leak(example)
+    res = run("snapshot", "--name", "p", "--json")
+    assert res.exit_code == 1
+    data = json.loads(res.output)
+    assert data["written"] is False and data["findings"]
+    (finding,) = [f for f in data["findings"] if f["category"] == "secret"]
+    assert finding["path"] == ".stato/skills/qc.py" and finding["line"] == 5
+    assert SECRET not in res.output
