@@ -110,6 +110,8 @@ GOOD = mf.dumps(make({"plan.py": PLAN}))
             + '"\n'
         ),
         lambda t: t.replace('sha256 = "', 'sha256 = "zz'),
+        lambda t: t.replace('stato_version = "0.1.0"', 'stato_version = "\\u001b[2J"'),
+        lambda t: t.replace('version = "1.0"', 'version = "1\\u0007"'),
         lambda t: (
             t.replace('path = "plan.py"', 'path = "plan.py"', 1)
             + '\n[[modules]]\npath = "PLAN.py"\ntype = "plan"\nclass = "C"\nsha256 = "'
@@ -134,6 +136,8 @@ GOOD = mf.dumps(make({"plan.py": PLAN}))
         "reserved",
         "dup",
         "sha",
+        "escape",
+        "bell",
         "case-dup",
         "unknown-key",
         "not-toml",
@@ -183,3 +187,10 @@ def test_any_text_round_trips_in_memory(tmp_path_factory, mods) -> None:  # type
     dest = tmp_path_factory.mktemp("rt") / "x.stato"
     write_archive(dest, make(modules), modules)
     assert read_archive(dest).modules == modules
+
+
+def test_unprintable_version_is_left_out() -> None:
+    entry = ModuleEntry.for_text("plan.py", PLAN, "plan", "P", "1.0\x1b[2J")
+    assert entry.version is None
+    m = Manifest("x", "2026-01-01T00:00:00Z", "0.1.0", modules=(entry,))
+    assert mf.loads(mf.dumps(m)) == m

@@ -69,7 +69,9 @@ class ModuleEntry:
     def for_text(
         cls, path: str, text: str, type: str, class_name: str, version: str | None = None
     ) -> ModuleEntry:
-        return cls(path, type, class_name, sha256_text(text), version)
+        """An entry for ``text``; a version a reader would refuse (control characters) is left out."""
+        plain = version is not None and len(version) <= 200 and version.isprintable()
+        return cls(path, type, class_name, sha256_text(text), version if plain else None)
 
     def to_toml(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.path, "type": self.type, "class": self.class_name}
@@ -131,7 +133,15 @@ def _want(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
     # bool is an int subclass; a format_version of `true` is still wrong.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise _bad(f"{where}{key} must be a {kind.__name__}")
+    if isinstance(value, str):
+        _plain(value, where + key)
     return value
+
+
+def _plain(value: str, what: str) -> None:
+    # Manifest text reaches terminals (inspect): no escape sequences, no absurd lengths.
+    if len(value) > 200 or not value.isprintable():
+        raise _bad(f"{what} holds control characters or is too long")
 
 
 def _entry(i: int, raw: Any) -> ModuleEntry:
@@ -157,6 +167,8 @@ def _entry(i: int, raw: Any) -> ModuleEntry:
     version = raw.get("version")
     if version is not None and not isinstance(version, str):
         raise _bad(f"{where}version must be a str")
+    if version is not None:
+        _plain(version, where + "version")
     return ModuleEntry(path, mtype, class_name, sha, version)
 
 
