@@ -69,7 +69,7 @@ class ModuleEntry:
     def for_text(
         cls, path: str, text: str, type: str, class_name: str, version: str | None = None
     ) -> ModuleEntry:
-        """An entry for ``text``; a version a reader would refuse (control characters) is left out."""
+        """An entry for ``text``; a version a reader would refuse (control codes) is dropped."""
         plain = version is not None and len(version) <= 200 and version.isprintable()
         return cls(path, type, class_name, sha256_text(text), version if plain else None)
 
