@@ -182,7 +182,8 @@ def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | Non
         dest = module_arg(module) if module else default
         problem = check_module_path(dest)
         if problem:
-            raise UsageError(f"--module {module}: {problem}; give a path inside .stato/")
+            how = "give a path inside .stato/" if module else "name it with --module skills/NAME"
+            raise UsageError(f"cannot graft to {dest}: {problem}; {how}")
         return dest, text, None
     archive = read_archive(source)
     if module is None:
