@@ -61,22 +61,25 @@ def hook_env(cache: Path) -> dict[str, str]:
     return env
 
 
-def timed(
-    cmd: list[str], cwd: Path, repeat: int, env: dict[str, str], cold: bool = False
-) -> tuple[float, float]:
-    """(median, min) wall time in milliseconds over ``repeat`` runs, after one warm-up.
+Row = tuple[str, list[str], bool]
 
-    ``cold`` deletes the summary cache before each run, so every module is compiled.
+
+def timed(rows: list[Row], cwd: Path, repeat: int, env: dict[str, str]) -> dict[str, list[float]]:
+    """Wall times in milliseconds, the rows interleaved so each sees the same machine load.
+
+    A row marked cold deletes the summary cache first, so every module is compiled.
     """
-    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
-    times = []
-    for _ in range(repeat):
-        if cold:
-            (cwd / ".stato" / ".cache" / "summary.json").unlink(missing_ok=True)
-        start = time.perf_counter()
+    for _, cmd, _ in rows:  # warm-up: bytecode caches, file system caches
         subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), min(times)
+    times: dict[str, list[float]] = {label: [] for label, _, _ in rows}
+    for _ in range(repeat):
+        for label, cmd, cold in rows:
+            if cold:
+                (cwd / ".stato" / ".cache" / "summary.json").unlink(missing_ok=True)
+            start = time.perf_counter()
+            subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
+            times[label].append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def bridge_tokens(root: Path) -> int:
@@ -129,7 +132,8 @@ def main() -> None:
                 False,
             ),
         ]
-        results = {label: timed(cmd, big, args.repeat, env, cold) for label, cmd, cold in rows}
+        times = timed(rows, big, args.repeat, env)
+    results = {label: (statistics.median(t), min(t)) for label, t in times.items()}
     floor = results[rows[0][0]][0]
     print(f"\n{args.skills}-skill project, median of {args.repeat} runs (min in brackets):")
     for label, (median, best) in results.items():
