@@ -53,11 +53,10 @@ def front_matter(folder: str, skill: SkillView) -> str:
     data = {"name": folder, "description": description_for(skill), "metadata": meta}
     # width: keep each value on one line; quoting is the serializer's job (a ": " in a
     # description must never reach a strict YAML parser bare).
-    # The pure-Python SafeDumper on purpose: libyaml's CSafeDumper escapes some characters
-    # differently, and the output must be byte-identical on every machine for `--check`.
-    text = yaml.dump(
+    # safe_dump is the pure-Python SafeDumper, on purpose: libyaml's CSafeDumper escapes some
+    # characters differently, and the output must be byte-identical everywhere for `--check`.
+    text = yaml.safe_dump(
         data,
-        Dumper=yaml.SafeDumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
