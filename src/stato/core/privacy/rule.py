@@ -23,6 +23,8 @@ class Rule:
     an anchored match start up to 64 of these characters before its keyword (an e-mail's local
     part before ``@``). ``left`` is a one-character regex that must not precede the match: checked
     after matching so the regex keeps a literal or character-set prefix the engine can skip to.
+    ``shapes`` are substrings of the text with every digit written as ``0`` (``000-00-0000``);
+    when given, the rule runs only on text holding one, so number rules skip prose cheaply.
     ``anchor``, for an anchored rule, finds the keyword occurrences worth trying (in C) instead
     of a plain search for the keywords.
     ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
@@ -43,6 +45,7 @@ class Rule:
     back: frozenset[str] = frozenset()
     left: re.Pattern[str] | None = None
     anchor: re.Pattern[str] | None = None
+    shapes: tuple[str, ...] = ()
 
     def span(self, match: re.Match[str]) -> tuple[int, int]:
         for name in ("s", "s2"):

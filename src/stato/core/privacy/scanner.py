@@ -64,6 +64,7 @@ def is_ignored(span: str, context: str, ignore: Sequence[str]) -> bool:
     return any(glob_match(p, span) or glob_match(p, context) for p in ignore)
 
 
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -110,9 +111,14 @@ def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, R
             present[keyword] = keyword in lowered
         return present[keyword]
 
+    shaped = ""
     for order, rule in enumerate(RULES):
         if rule.keywords and not any(has(k) for k in rule.keywords):
             continue
+        if rule.shapes:
+            shaped = shaped or lowered.translate(_DIGITS_AS_ZERO)
+            if not any(shape in shaped for shape in rule.shapes):
+                continue
         key = id(rule.regex)
         if rule.anchored:
             matches[key] = _anchored(rule, text, lowered)
