@@ -251,3 +251,11 @@ def test_findings_json_never_holds_the_secret(example: Path, run: Run) -> None:
     (finding,) = [f for f in data["findings"] if f["category"] == "secret"]
     assert finding["path"] == ".stato/skills/qc.py" and finding["line"] == 5
     assert SECRET not in res.output
+
+
+def test_duplicate_skill_names_refuse(example: Path, run: Run) -> None:
+    qc = example / ".stato" / "skills" / "qc.py"
+    (example / ".stato" / "skills" / "qc_copy.py").write_text(qc.read_text())
+    res = run("snapshot", "--name", "d", "--force")
+    assert res.exit_code == 1 and "E011" in res.output and "qc_copy.py" in res.output
+    assert run("snapshot", "--name", "d", "--force", "--exclude", "skills/qc_copy").exit_code == 0

@@ -13,6 +13,7 @@ from stato.adapters.archive import write_archive
 from stato.adapters.store import Store
 from stato.core.compiler import compile_source
 from stato.core.model import MODULE_TYPES, ValidationResult
+from stato.core.project_checks import check_project
 from stato.core.template import TemplateError, template_source
 from stato.errors import StatoError, UsageError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
@@ -170,6 +171,8 @@ def build_archive(
 ) -> SnapshotResult:
     """Check, reset, scan, then write the chosen modules as one archive (or refuse and say why)."""
     refuse = SnapshotResult(dest, False, warnings=warnings, scanned=not force)
+    # Checks across the chosen modules too (E011: two skills named alike).
+    results = {r.path: r for r in check_project(list(results.values()))}
     invalid = tuple(r for r in results.values() if not r.valid)
     if invalid:
         return replace(refuse, invalid=invalid)
