@@ -16,7 +16,8 @@ Validator = Callable[[str, "re.Match[str]", str], bool]
 class Rule:
     """One detector: a bounded regex whose group ``s`` (or whole match) is the sensitive span.
 
-    A second alternative of the regex may carry its span in group ``s2``.
+    A second alternative of the regex may carry its span in group ``s2``; a group ``lead1``,
+    ``lead2`` or ``lead3`` captured in a lookbehind moves the span's start before the match.
     ``keywords`` are lowercase substrings; when given, the rule runs only on text holding one.
     ``anchored`` rules are tried only where a keyword occurs (their match starts there), so a
     case-insensitive key never makes the engine try every position of a long text; ``back`` lets
@@ -48,10 +49,15 @@ class Rule:
     shapes: tuple[str, ...] = ()
 
     def span(self, match: re.Match[str]) -> tuple[int, int]:
+        start, end = match.span()
         for name in ("s", "s2"):
             if name in self.regex.groupindex and match.start(name) >= 0:
-                return match.span(name)
-        return match.span()
+                start, end = match.span(name)
+                break
+        for name in ("lead1", "lead2", "lead3"):  # captured inside a lookbehind, before the match
+            if name in self.regex.groupindex and match.start(name) >= 0:
+                return match.start(name), end
+        return start, end
 
 
 def token(
