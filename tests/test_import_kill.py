@@ -98,7 +98,7 @@ def test_kill_before_every_rename(setup, tmp_path: Path) -> None:  # type: ignor
         recover_pending(proj)
         state = modules_of(proj)
         assert state in (before, after), f"kill before rename {k} left a mixed project"
-        assert not list((proj / ".stato").glob(".staging-*"))
+        assert not list((proj / ".stato").glob(".staging/*"))
         outcomes.append("after" if state == after else "before")
     # Before the journal's rename (2 backups, the journal itself) the import never happened;
     # from the first move on it always completes.

@@ -11,7 +11,7 @@ from pathlib import Path
 from stato.errors import StatoError
 
 JOURNAL = ".transaction.json"
-STAGE_PREFIX = ".staging-"
+STAGING = ".staging"  # one folder that every walker of .stato/ already skips
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -48,7 +48,7 @@ def _flush_all(paths: list[Path]) -> None:
 
 def _roll_forward(stato_dir: Path, journal: Path) -> list[str]:
     plan = json.loads(journal.read_text(encoding="utf-8"))
-    stage = stato_dir / plan["stage"]
+    stage = stato_dir / STAGING / plan["stage"]
     done: list[str] = []
     made: set[Path] = set()
     for part, rel in plan["moves"]:
@@ -80,8 +80,10 @@ def recover(stato_dir: Path) -> list[str]:
         except (ValueError, KeyError, TypeError):
             # A torn journal cannot be renamed into place; stay safe all the same.
             journal.unlink()
-    for leftover in stato_dir.glob(STAGE_PREFIX + "*"):
-        shutil.rmtree(leftover, ignore_errors=True)  # staged but never committed: roll back
+    staging = stato_dir / STAGING
+    if staging.is_dir():
+        for leftover in staging.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)  # staged but never committed: roll back
     (stato_dir / (JOURNAL + ".tmp")).unlink(missing_ok=True)
     return done
 
@@ -107,8 +109,8 @@ def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
             folder = folder.parent
         if dest.is_dir():
             raise StatoError(f"cannot write .stato/{rel}: a folder is in the way")
-    stage = stato_dir / f"{STAGE_PREFIX}{uuid.uuid4().hex}"
-    stage.mkdir()
+    stage = stato_dir / STAGING / uuid.uuid4().hex
+    stage.mkdir(parents=True)
     moves: list[list[str]] = []
     try:
         for i, (rel, text) in enumerate(sorted(files.items())):
