@@ -116,7 +116,9 @@ def bench_scanner(mb: float) -> None:
         "- Run scanpy.pp.highly_variable_genes with flavor='seurat_v3' on raw counts only.\n"
         "- The batch effect between samples 3 and 7 needs Harmony; check with a UMAP first.\n"
     )
-    corpus = para * int(mb * 1e6 / len(para))
+    leak = "- Ask maria.lopez@lab-university.org for the 10.20.30.40 login; key in ~/.aws.\n"
+    block = para * 9 + leak  # one paragraph in ten holds personal data and an address
+    corpus = block * int(mb * 1e6 / len(block))
     start = time.perf_counter()
     found = scan_text(corpus, "lessons.md")
     took = time.perf_counter() - start
