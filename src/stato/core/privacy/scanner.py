@@ -113,7 +113,8 @@ def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, R
 
     shaped = ""
     for order, rule in enumerate(RULES):
-        if rule.keywords and not any(has(k) for k in rule.keywords):
+        # an anchored rule looks for its keywords anyway: a separate presence test is wasted work
+        if rule.keywords and not rule.anchored and not any(has(k) for k in rule.keywords):
             continue
         if rule.shapes:
             shaped = shaped or lowered.translate(_DIGITS_AS_ZERO)
