@@ -16,6 +16,14 @@ STATOIGNORE = """\
 """
 
 
+GITIGNORE = """\
+# Written by stato init: caches and the writers' lock are local to this machine.
+.cache/
+.lock
+.staging/
+"""
+
+
 @dataclass(frozen=True)
 class InitResult:
     root: Path
@@ -51,11 +59,11 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
         if not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True)
             created.append(f"{STATO_DIR}/{sub}/")
-    ignore = stato / ".statoignore"
     store = Store(root)
-    if not ignore.exists():
-        store.write_text_atomic(ignore, STATOIGNORE)
-        created.append(f"{STATO_DIR}/.statoignore")
+    for name, text in ((".statoignore", STATOIGNORE), (".gitignore", GITIGNORE)):
+        if not (stato / name).exists():
+            store.write_text_atomic(stato / name, text)
+            created.append(f"{STATO_DIR}/{name}")
     written: list[str] = []
     if example:
         todo = {rel: src for rel, src in example_sources().items() if not store.exists(rel)}

@@ -17,7 +17,9 @@ _HELP = ", ".join(t.id for t in TARGETS)
     "-p",
     "platforms",
     multiple=True,
-    default=("all",),
+    # AGENTS.md is read by most agents and CLAUDE.md then holds one line (@AGENTS.md): a small,
+    # unsurprising default; `all` writes every agent's own file.
+    default=("agents", "claude"),
     show_default=True,
     metavar="NAME",
     help=f"Target to write (repeat or comma-separate): {_HELP}, or all.",
