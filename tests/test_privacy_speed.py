@@ -29,6 +29,9 @@ LINES = {
     "at signs": "a@b." * (N // 4),
     "openai prefix run": "sk-" * (N // 3),
     "windows users": "C:\\Users\\" * (N // 9),
+    "quoted key run": 'api_key="' * (N // 9),
+    "password run": "password=" * (N // 9),
+    "home run": "/home/a" * (N // 7),
 }
 
 
@@ -47,6 +50,10 @@ def test_two_megabyte_line_scans_under_a_second(name: str) -> None:
     module = f'class Big:\n    name = "big"\n    lessons_learned = """{LINES[name]}"""\n'
     assert len(module) > N - 10
     assert _best_of_two(module) < 1.0, name
+
+
+def test_random_base64_holds_no_finding() -> None:
+    assert scan_text(LINES["base64 blob"]) == []
 
 
 def test_findings_in_a_long_line_keep_exact_positions() -> None:

@@ -143,7 +143,7 @@ CARD = Rule(
 )
 
 _ID_VALUE = (
-    r"[\"']?[ \t]{0,3}(?:[:=#-]{1,2}|is|no\.?)?[ \t]{0,3}[\"']?"
+    r"[\"']?(?:[ \t]{0,3}(?:[:=#-]{1,2}|is|no\.?)[ \t]{0,3}|[ \t]{1,3})[\"']?"
     r"(?P<s>[A-Za-z0-9][A-Za-z0-9-]{3,24})(?![\w-])"
 )
 PATIENT_ID = Rule(
@@ -157,7 +157,7 @@ PATIENT_ID = Rule(
     "{PATIENT_ID}",
     keywords=("mrn", "medical", "patient", "subject", "participant", "donor"),
     anchored=True,
-    validator=lambda s, m, t: any(c.isdigit() for c in s) and len(set(s)) > 2,
+    validator=lambda s, m, t: sum(c.isdigit() for c in s) >= 3 and len(set(s)) > 2,
 )
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?"
@@ -230,7 +230,11 @@ _GENERIC_USERS = words(
     "bar x xx xxx myuser myname someone somebody test tester projects project data common share "
     "scratch tmp temp work lab group groups home local bin lib about index login page docs"
 )
-_NAME = r"(?P<s>[A-Za-z0-9_][\w-]{0,63}(?:\.[\w-]{1,64}){0,3})(?![\w$<{%-])"
+# at least two characters (a one-letter folder names nobody); dots only inside (alice.smith)
+_NAME = (
+    r"(?P<s>[A-Za-z0-9_](?:[\w-]{1,63}(?:\.[\w-]{1,64}){0,3}|(?:\.[\w-]{1,64}){1,3}))"
+    r"(?![\w$<{%-])"
+)
 
 
 def _home_ok(span: str, m: re.Match[str], text: str) -> bool:

@@ -116,6 +116,7 @@ CONTEXT: tuple[Rule, ...] = (
         keywords=_ANCHORS,
         anchored=True,
         validator=_assignment,
+        reject_placeholders=False,  # the validator's looks_secret() already refuses them
     ),
     Rule(
         "credential-url",
