@@ -82,8 +82,17 @@ def _closed(m: re.Match[str], text: str) -> bool:
     return end == len(text) or text[end] in _VALUE_CHARS
 
 
+def _quoted_name(m: re.Match[str], text: str) -> bool:
+    """In ``f("API_KEY", "value")`` the key is a whole quoted name, not the end of a path."""
+    at = m.start("key")
+    floor = max(0, at - 64)
+    while at > floor and (text[at - 1].isalnum() or text[at - 1] in "_.-"):
+        at -= 1
+    return at > 0 and text[at - 1] in "\"'"
+
+
 def _assignment(span: str, m: re.Match[str], text: str) -> bool:
-    if not _closed(m, text):
+    if not _closed(m, text) or (m.group("pair") and not _quoted_name(m, text)):
         return False
     quoted = bool(m.group("q"))
     key = m.group("key").lower()
@@ -100,7 +109,7 @@ _KEY = (
     r"client[_-]?secret|conn(?:ection)?[_-]?string|(?<![A-Za-z0-9_.-])key))"
     r"(?i:[_-]?(?:key|value|token|secret|str|string|access[_-]?key|plain|b64))?(?![A-Za-z0-9_])"
 )
-_SEP = r"[\"']?\]?[ \t]{0,3}(?::=|=>|==|[:=]|[\"'],)[ \t]{0,3}"
+_SEP = r"[\"']?\]?[ \t]{0,3}(?::=|=>|==|[:=]|(?P<pair>[\"'],))[ \t]{0,3}"
 _VALUE = (
     r"(?:(?P<q>[\"'`])(?P<s>[^\"'`\r\n]{4,300})"
     r"|(?P<s2>[^\s\"'`,;&<>(){}\[\]]{4,300}))"
