@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -54,13 +55,15 @@ def _roll_forward(stato_dir: Path, journal: Path) -> list[str]:
     for part, rel in plan["moves"]:
         src = stage / part
         dest = stato_dir / rel
-        if src.exists():  # already moved on an earlier, interrupted attempt when absent
-            if dest.parent not in made:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                made.add(dest.parent)
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        # Missing when an earlier attempt, interrupted by a kill, moved it already.
+        with contextlib.suppress(FileNotFoundError):
             os.replace(src, dest)
         done.append(rel)
-    _fsync_dir(stato_dir)
+    for folder in made:  # the renames are durable once their folders are
+        _fsync_dir(folder)
     journal.unlink()  # after this the transaction is finished for good
     shutil.rmtree(stage, ignore_errors=True)
     return done
