@@ -20,7 +20,7 @@ _PLACEHOLDER_WORDS = words(
     "admin root none null nil true false undefined test testing default empty string str value "
     "values hunter2 letmein example sample dummy fake mock redacted placeholder private public "
     "username user login mysecret mytoken mypassword yourpassword yourtoken s3cr3t env required "
-    "optional unset missing todo tbd postgres mysql guest rabbitmq redis mongo sa"
+    "optional unset missing todo tbd postgres mysql guest rabbitmq redis mongo sa foo bar baz qux"
 )
 _PLACEHOLDER_PARTS = (
     "your",
@@ -162,6 +162,8 @@ def ssn_ok(text: str) -> bool:
     digits = text.replace("-", "").replace(" ", "")
     if len(digits) != 9 or text in _FAMOUS_SSNS or len(set(digits)) == 1:
         return False
+    if all(len(set(part)) == 1 for part in text.split("-")):
+        return False  # 111-22-3333: a sample, not an issued number
     area, group, serial = int(digits[:3]), int(digits[3:5]), int(digits[5:])
     return 0 < area < 900 and area != 666 and group != 0 and serial != 0
 

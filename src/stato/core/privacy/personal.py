@@ -10,7 +10,7 @@ from stato.core.privacy.rule import Rule
 _DOC_DOMAINS = re.compile(
     r"(?i)(?:^|\.)(?:example\.(?:com|org|net|edu)|example|test|invalid|localhost|local|domain\.com|"
     r"email\.com|company\.com|yourcompany\.com|acme\.com|users\.noreply\.github\.com|"
-    r"iam\.gserviceaccount\.com|developer\.gserviceaccount\.com|sentry\.io|anthropic\.com)$"
+    r"iam\.gserviceaccount\.com|openssh\.com|developer\.gserviceaccount\.com|sentry\.io|anthropic\.com)$"
 )
 _DOC_LOCALS = words(
     "user username you your yourname your.name your_name name email someone somebody foo bar baz "
@@ -196,7 +196,9 @@ def _ip_validator(kind: str):  # type: ignore[no-untyped-def]
             return False
         start = m.start() - len(span.split(".")[0])  # the match begins at the first dot
         before = text[max(0, start - 12) : start].lower()
-        return not ("version" in before or before.endswith(("v", "==", ">=", "<=", "~=")))
+        if any(word in before for word in ("version", "oid", "identifier")):
+            return False  # 4-part versions and ASN.1 object identifiers (2.5.29.17)
+        return not before.endswith(("v", "==", ">=", "<=", "~="))
 
     return check
 

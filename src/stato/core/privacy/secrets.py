@@ -82,19 +82,31 @@ def _closed(m: re.Match[str], text: str) -> bool:
     return end == len(text) or text[end] in _VALUE_CHARS
 
 
+def _conn_password(span: str, m: re.Match[str], text: str) -> bool:
+    """Inside a connection string (after ``;``, ``?`` or ``&``) any value counts; after a space
+    or ``(`` it is a keyword argument, where a bare name is a variable."""
+    in_string = m.start() > 0 and text[m.start() - 1] in ";?&"
+    return looks_secret(span, in_string, min_len=4, min_entropy=1.5)
+
+
 def _quoted_name(m: re.Match[str], text: str) -> bool:
     """In ``f("API_KEY", "value")`` the key is a whole quoted name, not the end of a path."""
     at = m.start("key")
     floor = max(0, at - 64)
     while at > floor and (text[at - 1].isalnum() or text[at - 1] in "_.-"):
         at -= 1
-    return at > 0 and text[at - 1] in "\"'"
+    name = text[at : m.end("key")]
+    return at > 0 and text[at - 1] in "\"'" and (name.isupper() or name.islower())
 
 
 def _assignment(span: str, m: re.Match[str], text: str) -> bool:
-    if not _closed(m, text) or (m.group("pair") and not _quoted_name(m, text)):
-        return False
     quoted = bool(m.group("q"))
+    if not _closed(m, text):
+        return False
+    if m.group("pair") and not (quoted and _quoted_name(m, text)):
+        return False  # ("SECRET_NAME", "value") pairs only, never lists of words or calls
+    if not quoted and text.startswith(("(", "["), m.end("s2")):
+        return False  # a call or a subscript: code, not a literal
     key = m.group("key").lower()
     if "pass" in key or "pwd" in key:
         return looks_secret(span, quoted, min_len=5, min_entropy=2.0)
@@ -131,7 +143,8 @@ CONTEXT: tuple[Rule, ...] = (
         "credential-url",
         "secret",
         "password in a URL",
-        re.compile(r"://(?P<user>[^\s:/@'\"`<>{}]{0,64}):(?P<s>[^\s/@'\"`<>]{1,128})@(?=[\w\[])"),
+        # no ":" in the password: a second colon means host:port lists, not userinfo
+        re.compile(r"://(?P<user>[^\s:/@'\"`<>{}]{0,64}):(?P<s>[^\s:/@'\"`<>]{1,128})@(?=[\w\[])"),
         "{PASSWORD}",
         keywords=("://",),
         validator=lambda s, m, t: not (s.isdigit() and len(s) <= 5) and s != m.group("user"),
@@ -152,11 +165,11 @@ CONTEXT: tuple[Rule, ...] = (
         "connection-string-password",
         "secret",
         "password in a connection string",
-        re.compile(r"(?<![^;?&\s,])(?i:password|pwd|passwd)=(?P<s>[^;&\s'\"`<>]{1,128})"),
+        re.compile(r"(?<![^;?&\s,])(?i:password|pwd|passwd)=(?P<s>[^;&\s'\"`<>(),]{1,128})"),
         "{PASSWORD}",
         keywords=("password=", "pwd=", "passwd="),
         anchored=True,
-        validator=lambda s, m, t: looks_secret(s, True, min_len=4, min_entropy=1.5),
+        validator=_conn_password,
     ),
     Rule(
         "azure-storage-key",
