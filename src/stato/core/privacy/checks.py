@@ -70,6 +70,7 @@ _VARREF = re.compile(r"^\$[A-Za-z_]\w*$|\$[A-Z][A-Z0-9_]{2,}")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}")
 _CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _WORDS = re.compile(r"[a-z]+(?:[-_. ][a-z]+)*|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*")
+_TYPE_NAME = re.compile(r"(?:[A-Z][a-z0-9]*)*[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 
 
@@ -106,8 +107,12 @@ def looks_secret(value: str, quoted: bool, min_len: int = 6, min_entropy: float 
         return False
     if _ENV_NAME.fullmatch(value) or _WORDS.fullmatch(value):
         return False  # an environment variable's name or plain words
-    if not quoted and (_CODE_NAME.fullmatch(value) and not any(c.isdigit() for c in value)):
-        return False  # a bare name in code is a variable or an attribute, not a literal
+    if (
+        not quoted
+        and _CODE_NAME.fullmatch(value)
+        and ("." in value or not any(c.isdigit() for c in value) or _TYPE_NAME.fullmatch(value))
+    ):
+        return False  # a bare variable, attribute or type name (Ed25519PrivateKey) in code
     if value.startswith(("/", "./", "~/", "http://", "https://", "file:")):
         return False
     if value.isdigit() and len(value) < 8:

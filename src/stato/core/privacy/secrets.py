@@ -86,6 +86,8 @@ def _conn_password(span: str, m: re.Match[str], text: str) -> bool:
     """Inside a connection string (after ``;``, ``?`` or ``&``) any value counts; after a space
     or ``(`` it is a keyword argument, where a bare name is a variable."""
     in_string = m.start() > 0 and text[m.start() - 1] in ";?&"
+    if not in_string and text.startswith(("[", "(", "."), m.end("s")):
+        return False  # password=parts["password"], password=auth[1]: code
     return looks_secret(span, in_string, min_len=4, min_entropy=1.5)
 
 
@@ -110,8 +112,9 @@ def _assignment(span: str, m: re.Match[str], text: str) -> bool:
     key = m.group("key").lower()
     if "pass" in key or "pwd" in key:
         return looks_secret(span, quoted, min_len=5, min_entropy=2.0)
-    if key == "key":  # a bare `key` names anything: only a long random value is a credential
-        return looks_secret(span, quoted, min_len=20, min_entropy=3.5)
+    if key == "key":  # a bare `key` names anything: only a long random token is a credential
+        token_like = re.fullmatch(r"[\w+/=~-]+", span) and any(c.isdigit() for c in span)
+        return bool(token_like) and looks_secret(span, quoted, min_len=20, min_entropy=3.5)
     return looks_secret(span, quoted, min_len=10, min_entropy=3.0)
 
 
@@ -165,7 +168,7 @@ CONTEXT: tuple[Rule, ...] = (
         "connection-string-password",
         "secret",
         "password in a connection string",
-        re.compile(r"(?<![^;?&\s,])(?i:password|pwd|passwd)=(?P<s>[^;&\s'\"`<>(),]{1,128})"),
+        re.compile(r"(?<![^;?&\s,])(?i:password|pwd|passwd)=(?P<s>[^;&\s'\"`<>(),\[\]{}]{1,128})"),
         "{PASSWORD}",
         keywords=("password=", "pwd=", "passwd="),
         anchored=True,
