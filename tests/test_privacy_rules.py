@@ -375,3 +375,34 @@ def test_ignore_globs_match_the_span_or_its_context() -> None:
     assert [f.pattern for f in scan_text(text, ignore=["ghp_Zq8*"])] == ["secret-assignment"]
     assert scan_text(text, ignore=["*"]) == []
     assert len(scan_text(text, ignore=["ghp_Zq8"])) == 2  # a glob matches the whole text only
+
+
+def test_overlaps_keep_the_vendor_format_and_never_overlap() -> None:
+    token = "ghs_" + A36
+    text = f'remote = "https://x-access-token:{token}@github.com/lab/p.git"\npassword="{token}"'
+    found = scan_text(text)
+    assert [(f.pattern, f.text) for f in found] == [
+        ("github-token", token),
+        ("github-token", token),
+    ]
+    ends = [(f.start, f.end) for f in found]
+    assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:], strict=False))
+
+
+def test_overlap_resolution_prefers_secrets_then_longer_spans() -> None:
+    from stato.core.privacy.scanner import _resolve
+
+    email, ip, key = RULES_BY_ID["email"], RULES_BY_ID["ipv4-private"], RULES_BY_ID["jwt"]
+    order = {r.id: i for i, r in enumerate(RULES)}
+    found = [
+        (0, 10, order["email"], email),
+        (5, 30, order["jwt"], key),
+        (28, 40, order["ipv4-private"], ip),
+        (41, 45, order["ipv4-private"], ip),
+        (40, 60, order["email"], email),
+    ]
+    kept = [(c[0], c[1], c[3].id) for c in _resolve(found)]
+    assert kept == [(5, 30, "jwt"), (40, 60, "email")]
+    # a long chain of overlapping candidates stays fast (no quadratic pass over kept spans)
+    chain = [(i, i + 3, order["email"], email) for i in range(0, 60_000, 2)]
+    assert len(_resolve(chain)) == 15_000

@@ -155,9 +155,13 @@ def _pick(cluster: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, int
         rank = _RANK[c[3].category]
         return (rank, c[2] if rank == 0 else 0, c[0] - c[1], c[2])
 
+    base = min(c[0] for c in cluster)
+    taken = bytearray(max(c[1] for c in cluster) - base)  # linear even for long chains
     for cand in sorted(cluster, key=key):
-        if all(cand[1] <= k[0] or k[1] <= cand[0] for k in kept):
+        start, end = cand[0] - base, cand[1] - base
+        if taken.find(1, start, end) == -1:
             kept.append(cand)
+            taken[start:end] = b"\x01" * (end - start)
     return kept
 
 
