@@ -114,3 +114,32 @@ def test_concurrent_lesson_edits_lose_no_update(tmp_path: Path) -> None:
     result = compile_source(Store(tmp_path).read("skills/qc.py"))
     lessons = result.fields["lessons_learned"]
     assert all(f"worker {w} lesson {i}:" in lessons for w in range(4) for i in range(10))
+
+
+def test_reading_the_project_finishes_an_import_killed_after_its_commit_point(tmp_path: Path) -> None:
+    import json
+
+    from stato.ops.project import load_project
+
+    init_project(tmp_path)
+    stato = tmp_path / ".stato"
+    stage = stato / ".staging" / "abc"
+    stage.mkdir(parents=True)
+    (stage / "0.part").write_text(GOOD.format(n="a"))
+    (stage / "1.part").write_text(GOOD.format(n="b").replace('"qc"', '"qc2"'))
+    (stato / ".transaction.json").write_text(
+        json.dumps({"stage": "abc", "moves": [["0.part", "skills/a.py"], ["1.part", "skills/b.py"]]})
+    )
+    project = load_project(tmp_path)
+    assert [m.path for m in project.modules] == ["skills/a.py", "skills/b.py"]
+    assert not (stato / ".transaction.json").exists() and not any((stato / ".staging").iterdir())
+
+
+def test_uncommitted_staging_is_dropped_by_the_next_writer(tmp_path: Path) -> None:
+    init_project(tmp_path)
+    stage = tmp_path / ".stato" / ".staging" / "dead"
+    stage.mkdir(parents=True)
+    (stage / "0.part").write_text("x")
+    Store(tmp_path).save("skills/qc.py", GOOD.format(n=0))
+    assert not stage.exists()
+    assert Store(tmp_path).module_paths() == ["skills/qc.py"]

@@ -64,6 +64,16 @@ class Store:
     def read(self, rel: str) -> str:
         return read_text(self.path(rel))
 
+    def pending_transaction(self) -> bool:
+        """A multi-file write passed its commit point but was killed before it finished."""
+        return (self.stato_dir / ".transaction.json").exists()
+
+    def recover(self) -> None:
+        """Finish (or drop) an interrupted multi-file write, under the lock."""
+        if self.pending_transaction():
+            with self.lock():
+                pass
+
     # -- the lock -------------------------------------------------------------------
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -74,6 +84,12 @@ class Store:
             # One lock for the whole store: a backup name and the write it precedes must not
             # interleave with another writer's, or a version could be lost between them.
             with FileLock(str(self.stato_dir / ".lock"), timeout=60):
+                # A writer killed after its commit point left a journal: finish it before
+                # anyone reads or writes, so no command ever sees a half-imported project.
+                if self.pending_transaction() or any((self.stato_dir / ".staging").glob("*")):
+                    from stato.adapters import transaction
+
+                    transaction.recover(self.stato_dir)
                 yield
         except Timeout:
             raise StatoError(f"another stato process holds {self.stato_dir / '.lock'}; retry when it ends") from None

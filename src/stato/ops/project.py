@@ -76,6 +76,7 @@ def load_project(root: Path) -> Project:
     from stato.core.project_checks import check_project
 
     store = Store(root)
+    store.recover()  # one stat when nothing is pending
     results = []
     for rel in store.module_paths():
         try:
