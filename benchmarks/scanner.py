@@ -117,6 +117,13 @@ def main() -> None:
             f"(scan/floor = {scan / floor:.1f})"
         )
 
+    from stato.ops.init import example_sources
+
+    examples = list(example_sources().values()) * 200  # the bundled scRNA-seq skills, plan, ...
+    size = sum(len(m.encode()) for m in examples) / 1e6
+    real = best(lambda: [scan_text(m) for m in examples], args.repeat)
+    print(f"example project x200   : {real:7.3f} s  {size / real:6.1f} MB/s  ({size:.1f} MB)")
+
     line = ("".join(modules).replace("\n", " "))[:2_000_000]
     one = best(lambda: scan_text(line), args.repeat)
     print(f"one 2 MB line          : {one:7.3f} s  {2 / one:6.1f} MB/s")
