@@ -15,6 +15,8 @@ from stato.core.model import ValidationResult
 from stato.errors import StatoError, UsageError
 from stato.formats.manifest import Manifest, check_module_path
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
+from stato.errors import ProjectNotFound
+from stato.ops.init import init_project
 from stato.ops.project import find_root
 
 WRITES = ("add", "replace", "rename")
@@ -101,6 +103,14 @@ def _compile_incoming(
     return {p: compile_source(t, p, types.get(p)) for p, t in texts.items()}
 
 
+def target_root(root: Path | str | None) -> tuple[Path, bool]:
+    """The project to import into, and whether it must be created (no .stato/ here or above)."""
+    try:
+        return find_root(root), False
+    except ProjectNotFound:
+        return Path(root or ".").resolve(), True
+
+
 def import_archive(
     root: Path | str,
     archive_path: Path | str,
@@ -110,7 +120,7 @@ def import_archive(
 ) -> ImportResult:
     """Check every module (checksum, then compiler), plan conflicts, then write all or nothing."""
     _check_policy(on_conflict)
-    project = find_root(root)
+    project, fresh = target_root(root)
     store = Store(project)
     archive = read_archive(archive_path)
     texts = dict(archive.modules)
@@ -135,6 +145,11 @@ def import_archive(
     invalid = tuple(r for r in results.values() if not r.valid)
     if invalid:
         return replace(base, invalid=invalid)
+    if fresh:
+        if dry_run:  # nothing exists yet, so nothing can conflict; and nothing is created
+            actions, _ = plan_writes(store, texts, results, on_conflict)
+            return replace(base, actions=tuple(actions))
+        init_project(project)  # importing into a new folder makes it a project
     with store.lock():
         transaction.recover(store.stato_dir)
         actions, to_write = plan_writes(store, texts, results, on_conflict)

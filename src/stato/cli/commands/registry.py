@@ -136,10 +136,10 @@ def install(
 ) -> None:
     """Download a package, verify its sha256, and import its modules."""
     from stato.cli.render import registry as render
-    from stato.ops.project import find_root
+    from stato.ops.archive import target_root
     from stato.ops.registry import install as run
 
-    root = find_root(path)
+    root, _ = target_root(path)  # a new folder becomes a project when the install writes
     with render.download_progress(spec) as progress:
         result = run(root, spec, registry_url, on_conflict, dry_run, progress, timeout)
     if as_json:
