@@ -104,11 +104,19 @@ def _compile_incoming(
 
 
 def target_root(root: Path | str | None) -> tuple[Path, bool]:
-    """The project to import into, and whether it must be created (no .stato/ here or above)."""
+    """The project to import into, and whether it must be created.
+
+    An existing folder means its project (found from there up, as every command does), or a
+    new project there. A folder that does not exist yet is a new project of its own, even when
+    it would sit inside another project: ``--path ~/new-project`` never writes elsewhere.
+    """
+    folder = Path(root or ".").resolve()
+    if not folder.exists():
+        return folder, True
     try:
-        return find_root(root), False
+        return find_root(folder), False
     except ProjectNotFound:
-        return Path(root or ".").resolve(), True
+        return folder, True
 
 
 def import_archive(
