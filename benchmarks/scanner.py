@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from stato.core.privacy import RULES, scan_text
+from stato.core.privacy import RULES, scan_many, scan_text
 from stato.core.privacy.checks import words
 
 WORDS = sorted(
@@ -123,6 +123,12 @@ def main() -> None:
     size = sum(len(m.encode()) for m in examples) / 1e6
     real = best(lambda: [scan_text(m) for m in examples], args.repeat)
     print(f"example project x200   : {real:7.3f} s  {size / real:6.1f} MB/s  ({size:.1f} MB)")
+    named = {f"m{i}.py": m for i, m in enumerate(examples)}
+    many = best(lambda: scan_many(named), args.repeat)
+    print(f"  the same, scan_many  : {many:7.3f} s  {size / many:6.1f} MB/s")
+    named = {f"m{i}.py": m for i, m in enumerate(modules)}
+    many = best(lambda: scan_many(named), args.repeat)
+    print(f"lessons, scan_many     : {many:7.3f} s  {total / many:6.1f} MB/s")
 
     line = ("".join(modules).replace("\n", " "))[:2_000_000]
     one = best(lambda: scan_text(line), args.repeat)

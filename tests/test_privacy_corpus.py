@@ -75,3 +75,26 @@ def test_sanitize_leaves_nothing_and_parses(case: object) -> None:
     for start, end, _ in case.expected:  # type: ignore[attr-defined]
         if (start, end) in removed:
             assert source[start:end] not in clean
+
+
+def test_scan_many_equals_scanning_each_text() -> None:
+    from stato.core.privacy import scan_many
+
+    texts = {case.id: case.source for case in CASES}
+    # texts whose ends would join into a finding if nothing separated them
+    texts |= {
+        "tail-1": "x = 1\npassword=",
+        "head-1": "Tr0ub4dor&3x\n",
+        "tail-2": "-----BEGIN PRIVATE KEY-----\n",
+        "head-2": "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAo\n-----END PRIVATE KEY-----",
+        "tail-3": "ssh version",
+        "head-3": "10.20.4.17 is the node",
+        "tail-4": "mail maria.",
+        "head-4": "gonzalez@charite.de",
+    }
+    expected = [f for path, text in texts.items() for f in scan_text(text, path)]
+    assert scan_many(texts) == expected
+    assert [f.path for f in scan_many(texts) if f.path.startswith(("tail", "head"))] == [
+        "head-3",
+        "head-4",
+    ]

@@ -166,3 +166,12 @@ def test_sanitize_refuses_findings_of_another_text() -> None:
     with pytest.raises(ValueError):
         sanitize("x" + text, findings)
     assert sanitize(text, []) == text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(modules(), NEIGHBOURS, SECRETS), min_size=1, max_size=5))
+def test_scanning_together_equals_scanning_apart(texts: list[str]) -> None:
+    from stato.core.privacy import scan_many
+
+    named = {f"m{i}.py": text for i, text in enumerate(texts)}
+    assert scan_many(named) == [f for path, t in named.items() for f in scan_text(t, path)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stato.core.privacy import Finding, sanitize, scan_text
+from stato.core.privacy import Finding, sanitize, scan_many, scan_text
 from stato.errors import StatoError
 
 IGNORE_FILES = (".stato/.statoignore", ".statoignore")
@@ -78,10 +78,7 @@ def _read_text(path: Path) -> str | None:
 
 def scan_sources(sources: Mapping[str, str], ignore: Sequence[str] = ()) -> ScanReport:
     """Scan texts keyed by the path to report for each."""
-    findings: list[Finding] = []
-    for rel, text in sources.items():
-        findings.extend(scan_text(text, rel, ignore))
-    return ScanReport(tuple(findings), tuple(sources), tuple(ignore))
+    return ScanReport(tuple(scan_many(sources, ignore)), tuple(sources), tuple(ignore))
 
 
 def scan_paths(paths: Sequence[Path], root: Path) -> ScanReport:

@@ -10,6 +10,7 @@ from stato.core.privacy.scanner import (
     placeholder_for,
     redact,
     sanitize,
+    scan_many,
     scan_text,
 )
 
@@ -22,5 +23,6 @@ __all__ = [
     "placeholder_for",
     "redact",
     "sanitize",
+    "scan_many",
     "scan_text",
 ]

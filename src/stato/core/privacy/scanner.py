@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,9 +181,10 @@ def _resolve(found: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, in
     return sorted(out, key=lambda c: (c[0], c[1]))
 
 
-def scan_text(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Finding]:
-    """Every sensitive span in ``text``, in order; ``ignore`` holds ``.statoignore`` globs."""
-    found = _resolve(_candidates(text, ignore))
+def _findings(
+    text: str, path: str, found: list[tuple[int, int, int, Rule]], shift: int = 0
+) -> list[Finding]:
+    """Findings with positions in ``text``; ``found`` offsets are ``shift`` past its start."""
     if not found:
         return []
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -192,27 +193,50 @@ def scan_text(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Fin
         index = bisect_right(line_starts, offset) - 1
         return index + 1, offset - line_starts[index]
 
-    findings = []
+    out = []
     for start, end, _, rule in found:
+        start, end = start - shift, end - shift
         line, column = position(start)
         end_line, end_column = position(end)
-        findings.append(
-            Finding(
-                path,
-                line,
-                column,
-                end_line,
-                end_column,
-                rule.category,
-                rule.id,
-                rule.label,
-                redact(text[start:end]),
-                start,
-                end,
-                text[start:end],
-            )
-        )
-    return findings
+        secret = text[start:end]
+        out.append(
+            Finding(path, line, column, end_line, end_column, rule.category, rule.id, rule.label,
+                    redact(secret), start, end, secret)
+        )  # fmt: skip
+    return out
+
+
+def scan_text(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Finding]:
+    """Every sensitive span in ``text``, in order; ``ignore`` holds ``.statoignore`` globs."""
+    return _findings(text, path, _resolve(_candidates(text, ignore)))
+
+
+# Between texts scanned together: no rule's character class crosses a NUL, and 16 of them keep
+# the validators' look-backs (12 characters for "version", a line for URLs) inside one text.
+_SEPARATOR = "\n" + "\0" * 16 + "\n"
+
+
+def scan_many(texts: Mapping[str, str], ignore: Sequence[str] = ()) -> list[Finding]:
+    """``scan_text`` over many texts (path -> text) in one pass of each rule.
+
+    Same findings as scanning each text alone, without the per-call cost of 60-odd regexes on
+    every small module.
+    """
+    items = list(texts.items())
+    bases, cursor = [], 0
+    for _, text in items:
+        bases.append(cursor)
+        cursor += len(text) + len(_SEPARATOR)
+    found = _resolve(_candidates(_SEPARATOR.join(text for _, text in items), ignore))
+    per_text: list[list[tuple[int, int, int, Rule]]] = [[] for _ in items]
+    for cand in found:
+        index = bisect_right(bases, cand[0]) - 1
+        if cand[1] <= bases[index] + len(items[index][1]):  # never across a separator
+            per_text[index].append(cand)
+    out: list[Finding] = []
+    for (path, text), base, cands in zip(items, bases, per_text, strict=True):
+        out.extend(_findings(text, path, cands, base))
+    return out
 
 
 def placeholder_for(finding: Finding) -> str:
