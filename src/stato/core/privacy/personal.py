@@ -60,8 +60,22 @@ EMAIL = Rule(
 )
 
 
+_NUMBER_AROUND = re.compile(r"\d[ ,]")
+_PHONE_WORDS = ("phone", "tel", "mobile", "cell", "sms", "fax", "call", "pager", "hotline",
+                "contact", "whatsapp", "signal")  # fmt: skip
+
+
 def _phone_ok(span: str, m: re.Match[str], text: str) -> bool:
+    start, end = m.span("s")
+    if _NUMBER_AROUND.match(text, max(0, start - 2)) or _NUMBER_AROUND.match(
+        text[end : end + 2][::-1]
+    ):
+        return False  # one group of a longer list of numbers (6 12 24 48 96 192 384 ...)
     digits = "".join(c for c in span if c.isdigit())
+    if span.startswith("+") and span[1:].isdigit():
+        before = text[max(0, start - 24) : start].lower()  # +4294967296 in code is a number
+        if not any(word in before for word in _PHONE_WORDS):
+            return False
     if span.startswith("+"):
         if digits.startswith("1") and len(digits) == 11:
             digits = digits[1:]
