@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` so a reader sees the old file or the new one, never half."""
+    import tempfile  # here, not at the top: read-only commands never pay for it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     # The temp file lives in the target's folder: os.replace is atomic only within a filesystem.

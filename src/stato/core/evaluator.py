@@ -159,7 +159,7 @@ class Evaluator:
         return node.value
 
     def _List(self, node: ast.List) -> Any:
-        return _check_size(self._elements(node.elts))
+        return self._elements(node.elts)
 
     def _Tuple(self, node: ast.Tuple) -> Any:
         return tuple(self._elements(node.elts))
@@ -168,13 +168,14 @@ class Evaluator:
         return self._safe(lambda: set(self._elements(node.elts)))
 
     def _elements(self, elts: list[ast.expr]) -> list[Any]:
+        # A literal's size is bounded by the source; only unpacking (*x) can make it explode.
         out: list[Any] = []
         for elt in elts:
             if isinstance(elt, ast.Starred):
                 out.extend(self._safe(lambda e=elt: list(self._eval(e.value))))  # type: ignore[misc]
+                _check_size(out)
             else:
                 out.append(self._eval(elt))
-            _check_size(out)
         return out
 
     def _Dict(self, node: ast.Dict) -> Any:
@@ -182,10 +183,15 @@ class Evaluator:
         for key, value in zip(node.keys, node.values):
             if key is None:
                 self._safe(lambda v=value: result.update(self._eval(v)))  # type: ignore[misc]
-            else:
-                k = self._eval(key)
-                self._safe(lambda k=k, v=value: result.__setitem__(k, self._eval(v)))  # type: ignore[misc]
-        return _check_size(result)
+                _check_size(result)
+                continue
+            k = self._eval(key)
+            v = self._eval(value)
+            try:
+                result[k] = v
+            except TypeError as exc:  # an unhashable key raises when the class body runs
+                raise EvalError(f"TypeError: {exc}") from None
+        return result
 
     def _Name(self, node: ast.Name) -> Any:
         return self.lookup(node.id)

@@ -7,6 +7,7 @@ from typing import Any
 from stato.core.classinfo import ClassInfo
 from stato.core.diagnostics import Diagnostic, make
 from stato.core.evaluator import FunctionValue
+from stato.core.agentskills import export_problems
 from stato.core.plan import STATUSES
 
 
@@ -32,10 +33,6 @@ def skill_checks(info: ClassInfo) -> list[Diagnostic]:
         diags.append(make("I006", run.line))
     name, description = info.field_value("name"), info.field_value("description")
     if isinstance(name, str):
-        try:
-            from stato.core.agentskills import export_problems
-        except ImportError:  # pragma: no cover - lands with the Agent Skills export
-            return diags
         for reason in export_problems(name, description if isinstance(description, str) else None):
             diags.append(make("I008", info.bindings["name"].line, reason=reason))
     return diags

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from stato.adapters.fs import write_atomic
-from stato.adapters.store import SKIP_DIRS, STATO_DIR, Store
+from stato.adapters.store import SKIP_DIRS, STATO_DIR
 from stato.core.compiler import compile_source
 from stato.core.diagnostics import BY_CODE, Diagnostic
 from stato.core.model import ValidationResult
@@ -107,6 +106,9 @@ def _fails(d: Diagnostic, strict: bool) -> bool:
 
 def _write_fix(file: Path, result: ValidationResult) -> Path | None:
     """Write the auto-corrected source, the previous text backed up first."""
+    from stato.adapters.fs import write_atomic  # only when writing: --check stays light
+    from stato.adapters.store import Store
+
     located = _project_of(file)
     if located is not None:
         root, rel = located
