@@ -148,9 +148,13 @@ CARD = Rule(
     "card-number",
     "pii",
     "payment card number",
-    re.compile(r"(?P<s>[2-6](?<![\w.-][2-6])\d{3}(?:[ -]?\d{2,6}){2,4})(?![\w-]|\.\d)"),
+    # printed layouts only: 4-4-4-4(-3), Amex 4-6-5, Diners 4-6-4, or 13-19 digits in a row
+    re.compile(
+        r"(?P<s>[2-6](?<![\w.-][2-6])\d{3}(?:(?P<sep>[ -])\d{4}(?P=sep)\d{4}(?P=sep)\d{4}"
+        r"(?:(?P=sep)\d{3})?|(?P<amex>[ -])\d{6}(?P=amex)\d{4,5}|\d{9,15}))(?![\w-]|\.\d)"
+    ),
     "{CARD_NUMBER}",
-    shapes=("00000000", "0000 0000", "0000-0000"),
+    shapes=("00000000", "0000 0000", "0000-0000", "0000 000000", "0000-000000"),
     validator=lambda s, m, t: card_ok(s),
     reject_placeholders=False,
     left=re.compile(r"[\w.-]"),
