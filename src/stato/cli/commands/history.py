@@ -42,7 +42,8 @@ def history(module: str, path: str | None, as_json: bool) -> int:
 @click.argument("module")
 @click.option("--to", "to", type=int, default=None, help="Backup number from `stato history` (default: the latest).")
 @path_option
-def rollback(module: str, to: int | None, path: str | None) -> int:
+@json_option
+def rollback(module: str, to: int | None, path: str | None, as_json: bool) -> int:
     """Restore MODULE from a backup; its current text is backed up first."""
     from stato.adapters.store import Store
     from stato.cli.console import echo
@@ -51,5 +52,10 @@ def rollback(module: str, to: int | None, path: str | None) -> int:
     store = Store(find_root(path))
     rel = _rel(module)
     chosen = store.rollback(rel, to)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json({"module": rel, "restored_from": str(chosen)})
+        return 0
     echo(f"Restored .stato/{rel} from {chosen.name} (the replaced text is in .stato/.history/)")
     return 0

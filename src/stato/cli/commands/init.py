@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +14,8 @@ import click
 @click.option("--example", is_flag=True, help="Fill the project with the bundled scRNA-seq example.")
 @click.option("--mcp", "mcp_agent", default=None, is_flag=False, flag_value="claude",
               metavar="AGENT", help="Also register stato's MCP server for AGENT (default claude; or all).")
-def init(path: Path, example: bool, mcp_agent: str | None) -> int:
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
+def init(path: Path, example: bool, mcp_agent: str | None, as_json: bool) -> int:
     """Create .stato/ with skills/, .history/, prompts/ and a .statoignore. Safe to run twice."""
     from stato.cli.console import echo
     from stato.ops.init import init_project
@@ -23,6 +25,20 @@ def init(path: Path, example: bool, mcp_agent: str | None) -> int:
 
         targets(mcp_agent)  # an unknown agent is a usage error before anything is created
     result = init_project(path, example=example)
+    changes: list[Any] = []
+    if mcp_agent is not None:
+        from stato.ops.mcp_install import install_servers
+
+        changes = install_servers(mcp_agent, result.root)
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json({
+            "root": str(result.root), "created": list(result.created), "example": list(result.example),
+            "already_initialized": result.already,
+            "mcp": [{"path": str(c.path), "changed": c.changed, "created": c.created} for c in changes],
+        })
+        return 0
     where = result.root / ".stato"
     if result.created:
         echo(f"Initialized {where}: " + ", ".join(result.created))
@@ -35,10 +51,7 @@ def init(path: Path, example: bool, mcp_agent: str | None) -> int:
         echo("Example modules already present; none overwritten.")
     else:
         echo("Next: stato crystallize (have your agent capture its expertise), or stato init --example")
-    if mcp_agent is not None:
-        from stato.ops.mcp_install import install_servers
-
-        for change in install_servers(mcp_agent, result.root):
-            state = "created" if change.created else ("updated" if change.changed else "unchanged")
-            echo(f"MCP server registered in {change.path} ({state})")
+    for change in changes:
+        state = "created" if change.created else ("updated" if change.changed else "unchanged")
+        echo(f"MCP server registered in {change.path} ({state})")
     return 0
