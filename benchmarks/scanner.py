@@ -82,7 +82,14 @@ def corpus_scores() -> dict[str, dict[str, float]]:
     spec.loader.exec_module(corpus)
     cases = [
         c
-        for name in ("positives.txt", "hard.txt", "negatives.txt", "hard-negatives.txt")
+        for name in (
+            "positives.txt",
+            "hard.txt",
+            "holdout.txt",
+            "negatives.txt",
+            "hard-negatives.txt",
+            "holdout-negatives.txt",
+        )
         for c in corpus.load(name)
     ]
     table, _ = corpus.score(cases, lambda s: [(f.start, f.end, f.category) for f in scan_text(s)])

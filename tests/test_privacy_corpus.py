@@ -19,7 +19,14 @@ corpus = importlib.util.module_from_spec(_spec)
 sys.modules["privacy_corpus"] = corpus
 _spec.loader.exec_module(corpus)
 
-FILES = ("positives.txt", "hard.txt", "negatives.txt", "hard-negatives.txt")
+FILES = (
+    "positives.txt",
+    "hard.txt",
+    "holdout.txt",
+    "negatives.txt",
+    "hard-negatives.txt",
+    "holdout-negatives.txt",
+)
 CASES = [case for name in FILES for case in corpus.load(name)]
 POSITIVE = [c for c in CASES if c.expected]
 NEGATIVE = [c for c in CASES if not c.expected]

@@ -38,13 +38,15 @@ def _email_ok(span: str, m: re.Match[str], text: str) -> bool:
     return "://" not in before  # user@host inside a URL is not an address
 
 
-_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.%+-")
+_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.%+-'")
 EMAIL = Rule(
     "email",
     "pii",
     "e-mail address",
     re.compile(
-        r"(?P<s>[A-Za-z0-9][\w.%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        # an apostrophe only between letters (o'neil), never a string's quote
+        r"(?P<s>[A-Za-z0-9](?:[\w.%+-]|(?<=[A-Za-z])'(?=[A-Za-z])){0,63}@"
+        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
         r"(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-]|\.\w)"
     ),
     "{EMAIL}",

@@ -88,9 +88,11 @@ def _anchored(rule: Rule, text: str, lowered: str) -> list[re.Match[str]]:
     reach = 0
     for at in sorted(starts):
         if rule.back:
-            floor = max(reach, at - 64)
+            floor, keyword_at = max(reach, at - 64), at
             while at > floor and text[at - 1] in rule.back:
                 at -= 1
+            while at < keyword_at and not text[at].isalnum():
+                at += 1  # a match starts at a letter or digit, not at a quote or a dot
         if at < reach:
             continue
         m = rule.regex.match(text, at)
