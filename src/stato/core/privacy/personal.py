@@ -10,7 +10,7 @@ from stato.core.privacy.rule import Rule
 _DOC_DOMAINS = re.compile(
     r"(?i)(?:^|\.)(?:example\.(?:com|org|net|edu)|example|test|invalid|localhost|local|domain\.com|"
     r"email\.com|company\.com|yourcompany\.com|acme\.com|users\.noreply\.github\.com|"
-    r"iam\.gserviceaccount\.com|openssh\.com|developer\.gserviceaccount\.com|sentry\.io|anthropic\.com)$"
+    r"(?:iam|developer)\.gserviceaccount\.com|openssh\.com)$"
 )
 _DOC_LOCALS = words(
     "user username you your yourname your.name your_name name email someone somebody foo bar baz "
