@@ -63,6 +63,7 @@ _PLACEHOLDER_PARTS = (
     "env:",
     "os.",
 )
+_PLACEHOLDER_PART = re.compile("|".join(re.escape(part) for part in _PLACEHOLDER_PARTS))
 _WEAK = re.compile(
     r"(?:password|passwd|secret|changeme|admin|test|letmein|qwerty|token|welcome)\d{0,4}[!.]?"
 )
@@ -76,10 +77,10 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 
 def entropy(text: str) -> float:
     """Shannon entropy of ``text`` in bits per character."""
-    if not text:
-        return 0.0
     n = len(text)
-    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+    if not n:
+        return 0.0
+    return math.log2(n) - sum(c * math.log2(c) for c in Counter(text).values()) / n
 
 
 def is_placeholder(value: str) -> bool:
@@ -91,7 +92,7 @@ def is_placeholder(value: str) -> bool:
         return any(p in low for p in ("xxxxxxxx", "........", "\u2026", "<", "{", "${")) or (
             len(set(low)) <= 4
         )
-    if any(part in low for part in _PLACEHOLDER_PARTS) or _VARREF.search(value):
+    if _PLACEHOLDER_PART.search(low) or _VARREF.search(value):
         return True
     if low.endswith("example") or value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY"):
         return True

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stato.core.privacy.checks import card_ok, ipv4_kind, ssn_ok, words
-from stato.core.privacy.rule import Rule
+from stato.core.privacy.rule import Rule, Validator
 
 _DOC_DOMAINS = re.compile(
     r"(?i)(?:^|\.)(?:example\.(?:com|org|net|edu)|example|test|invalid|localhost|local|domain\.com|"
@@ -208,17 +209,22 @@ _IPV4 = re.compile(
 )
 
 
-def _ip_validator(kind: str):  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=1024)  # the private and public rules ask about the same match in turn
+def _ip_in_context(span: str, before: str) -> str | None:
+    """The address's kind, or None when it is malformed or reads as a version or an OID."""
+    if any(len(o) > 1 and o[0] == "0" or int(o) > 255 for o in span.split(".")):
+        return None
+    if any(word in before for word in ("version", "oid", "identifier")):
+        return None  # 4-part versions and ASN.1 object identifiers (2.5.29.17)
+    if before.endswith(("v", "==", ">=", "<=", "~=")):
+        return None
+    return ipv4_kind(span)
+
+
+def _ip_validator(kind: str) -> Validator:
     def check(span: str, m: re.Match[str], text: str) -> bool:
-        if any(len(o) > 1 and o[0] == "0" or int(o) > 255 for o in span.split(".")):
-            return False
-        if ipv4_kind(span) != kind:
-            return False
-        start = m.start() - len(span.split(".")[0])  # the match begins at the first dot
-        before = text[max(0, start - 12) : start].lower()
-        if any(word in before for word in ("version", "oid", "identifier")):
-            return False  # 4-part versions and ASN.1 object identifiers (2.5.29.17)
-        return not before.endswith(("v", "==", ">=", "<=", "~="))
+        start = m.start() - span.index(".")  # the match begins at the first dot
+        return _ip_in_context(span, text[max(0, start - 12) : start].lower()) == kind
 
     return check
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 CATEGORIES: tuple[str, ...] = ("secret", "pii", "network", "path")
 
@@ -48,14 +49,23 @@ class Rule:
     anchor: re.Pattern[str] | None = None
     shapes: tuple[str, ...] = ()
 
+    @cached_property
+    def _groups(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        names = self.regex.groupindex
+        return (
+            tuple(n for n in ("s", "s2") if n in names),
+            tuple(n for n in ("lead1", "lead2", "lead3") if n in names),
+        )
+
     def span(self, match: re.Match[str]) -> tuple[int, int]:
+        spans, leads = self._groups
         start, end = match.span()
-        for name in ("s", "s2"):
-            if name in self.regex.groupindex and match.start(name) >= 0:
+        for name in spans:
+            if match.start(name) >= 0:
                 start, end = match.span(name)
                 break
-        for name in ("lead1", "lead2", "lead3"):  # captured inside a lookbehind, before the match
-            if name in self.regex.groupindex and match.start(name) >= 0:
+        for name in leads:  # captured inside a lookbehind, before the match
+            if match.start(name) >= 0:
                 return match.start(name), end
         return start, end
 
