@@ -406,3 +406,15 @@ def test_overlap_resolution_prefers_secrets_then_longer_spans() -> None:
     # a long chain of overlapping candidates stays fast (no quadratic pass over kept spans)
     chain = [(i, i + 3, order["email"], email) for i in range(0, 60_000, 2)]
     assert len(_resolve(chain)) == 15_000
+
+
+def test_long_run_rules_hold_a_long_run_in_their_examples() -> None:
+    from stato.core.privacy.scanner import _LONG_RUN
+
+    gated = [rule for rule in RULES if rule.long_run]
+    assert len(gated) > 30
+    for rule in gated:
+        text, start, end = _unmark(EXAMPLES[rule.id][0])
+        assert _LONG_RUN.search(text[start:end]), rule.id
+    assert not _LONG_RUN.search("max_pct_mito=20 adata_path, **kwargs highly_variable")
+    assert _LONG_RUN.search("x highly_variable_genes y")

@@ -27,6 +27,8 @@ class Rule:
     after matching so the regex keeps a literal or character-set prefix the engine can skip to.
     ``shapes`` are substrings of the text with every digit written as ``0`` (``000-00-0000``);
     when given, the rule runs only on text holding one, so number rules skip prose cheaply.
+    ``long_run`` says every match holds 16 ``[A-Za-z0-9_-]`` characters in a row: a text with
+    no such run (most prose and code) skips the rule after one cheap search.
     ``anchor``, for an anchored rule, finds the keyword occurrences worth trying (in C) instead
     of a plain search for the keywords.
     ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
@@ -48,6 +50,7 @@ class Rule:
     left: re.Pattern[str] | None = None
     anchor: re.Pattern[str] | None = None
     shapes: tuple[str, ...] = ()
+    long_run: bool = False
 
     @cached_property
     def _groups(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -80,6 +83,7 @@ def token(
     left: str = r"[\w-]",
     right: str = r"[\w-]",
     entropy: float = 3.0,
+    long_run: bool = True,
     **extra: object,
 ) -> Rule:
     """A vendor token that starts with a literal prefix.
@@ -97,6 +101,7 @@ def token(
         regex=re.compile(pattern),
         placeholder=placeholder,
         entropy=entropy,
+        long_run=long_run,
         **extra,  # type: ignore[arg-type]
     )
 

@@ -64,6 +64,9 @@ def is_ignored(span: str, context: str, ignore: Sequence[str]) -> bool:
     return any(glob_match(p, span) or glob_match(p, context) for p in ignore)
 
 
+# 16 token characters in a row, found at the start of a run only (the lookbehind after the
+# first character keeps the search from rescanning inside long runs)
+_LONG_RUN = re.compile(r"[A-Za-z0-9_-](?<![A-Za-z0-9_-][A-Za-z0-9_-])[A-Za-z0-9_-]{15}")
 _DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -114,7 +117,13 @@ def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, R
         return present[keyword]
 
     shaped = ""
+    long_run: bool | None = None
     for order, rule in enumerate(RULES):
+        if rule.long_run:
+            if long_run is None:
+                long_run = _LONG_RUN.search(text) is not None
+            if not long_run:
+                continue
         # an anchored rule looks for its keywords anyway: a separate presence test is wasted work
         if rule.keywords and not rule.anchored and not any(has(k) for k in rule.keywords):
             continue

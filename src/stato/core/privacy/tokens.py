@@ -29,6 +29,7 @@ TOKENS: tuple[Rule, ...] = (
         left=B64,
         right=B64,
         keywords=("iqojb3jpz2lux2vj", "fwogzxivyxdz"),
+        long_run=False,  # its alphabet has + / ~ . inside: no run is certain
     ),
     token(
         "github-token",
@@ -133,6 +134,7 @@ TOKENS: tuple[Rule, ...] = (
         left=r"[\w~.-]",
         right=r"[\w~.-]",
         keywords=("q~",),
+        long_run=False,  # its alphabet has + / ~ . inside: no run is certain
     ),
     token("sendgrid-api-key", "SendGrid API key", "SG.", r"[\w-]{22}\.[\w-]{43}", "{SENDGRID_KEY}"),
     token("mailgun-api-key", "Mailgun API key", "key-", r"[0-9a-f]{32}", "{MAILGUN_KEY}"),
