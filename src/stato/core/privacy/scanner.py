@@ -10,10 +10,11 @@ from typing import Any
 
 from stato.core.privacy.checks import entropy, glob_match, is_placeholder
 from stato.core.privacy.personal import PERSONAL_RULES
+from stato.core.privacy.places import PLACE_RULES
 from stato.core.privacy.rule import CATEGORIES, Rule
 from stato.core.privacy.secrets import SECRET_RULES
 
-RULES: tuple[Rule, ...] = SECRET_RULES + PERSONAL_RULES
+RULES: tuple[Rule, ...] = SECRET_RULES + PERSONAL_RULES + PLACE_RULES
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 _RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
 

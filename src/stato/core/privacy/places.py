@@ -1,0 +1,117 @@
+"""Network and path rules: IPv4 host addresses and home folders that name a person."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from stato.core.privacy.checks import ipv4_kind, words
+from stato.core.privacy.rule import Rule, Validator
+
+# The match starts at the first dot (a literal the engine jumps to) and the first octet is
+# captured in a lookbehind: far fewer tries than starting at every digit of a text.
+_IPV4 = re.compile(
+    r"\.(?:(?<=(?<![\w.])(?P<lead1>\d)\.)|(?<=(?<![\w.])(?P<lead2>\d\d)\.)"
+    r"|(?<=(?<![\w.])(?P<lead3>\d\d\d)\.))"
+    r"(?P<s>\d{1,3}\.\d{1,3}\.\d{1,3})(?![\w]|\.\d|/\d)"
+)
+
+
+@lru_cache(maxsize=1024)  # the private and public rules ask about the same match in turn
+def _ip_in_context(span: str, before: str) -> str | None:
+    """The address's kind, or None when it is malformed or reads as a version or an OID."""
+    if any(len(o) > 1 and o[0] == "0" or int(o) > 255 for o in span.split(".")):
+        return None
+    if any(word in before for word in ("version", "oid", "identifier")):
+        return None  # 4-part versions and ASN.1 object identifiers (2.5.29.17)
+    if before.endswith(("v", "==", ">=", "<=", "~=")):
+        return None
+    return ipv4_kind(span)
+
+
+def _ip_validator(kind: str) -> Validator:
+    def check(span: str, m: re.Match[str], text: str) -> bool:
+        start = m.start() - span.index(".")  # the match begins at the first dot
+        return _ip_in_context(span, text[max(0, start - 12) : start].lower()) == kind
+
+    return check
+
+
+IP_PRIVATE = Rule(
+    "ipv4-private",
+    "network",
+    "private IPv4 address",
+    _IPV4,
+    "{IP}",
+    keywords=(".",),
+    validator=_ip_validator("private"),
+    reject_placeholders=False,
+)
+IP_PUBLIC = Rule(
+    "ipv4-public",
+    "network",
+    "public IPv4 address",
+    _IPV4,
+    "{IP}",
+    keywords=(".",),
+    validator=_ip_validator("public"),
+    reject_placeholders=False,
+)
+
+_GENERIC_USERS = words(
+    "user users username user_name you your yourname your_name your-name yourusername me name "
+    "shared guest public default ubuntu ec2-user runner jovyan vscode node app admin root docker "
+    "linuxbrew pi centos debian fedora vagrant travis circleci codespace gitpod build builder "
+    "runneradmin administrator defaultuser0 all-users all demo dev developer johndoe janedoe foo "
+    "bar x xx xxx myuser myname someone somebody test tester projects project data common share "
+    "scratch tmp temp work lab group groups home local bin lib about index login page docs"
+)
+# at least two characters (a one-letter folder names nobody); dots only inside (alice.smith)
+_NAME = (
+    r"(?P<s>[A-Za-z0-9_](?:[\w-]{1,63}(?:\.[\w-]{1,64}){0,3}|(?:\.[\w-]{1,64}){1,3}))"
+    r"(?![\w$<{%-])"
+)
+
+
+def _home_ok(span: str, m: re.Match[str], text: str) -> bool:
+    if len(span) < 2 or span.lower() in _GENERIC_USERS or span.upper() == span and "_" in span:
+        return False
+    floor = max(0, m.start() - 300)
+    line_start = max(floor - 1, *(text.rfind(c, floor, m.start()) for c in " \n\"'"))
+    before = text[line_start + 1 : m.start()]
+    return "://" not in before or before.startswith("file:")
+
+
+HOME_UNIX = Rule(
+    "home-path-unix",
+    "path",
+    "home folder naming a person",
+    re.compile(r"/home/" + _NAME),
+    "{user}",
+    validator=_home_ok,
+    reject_placeholders=False,
+)
+HOME_MAC = Rule(
+    "home-path-macos",
+    "path",
+    "home folder naming a person",
+    re.compile(r"/Users/" + _NAME),
+    "{user}",
+    validator=_home_ok,
+    reject_placeholders=False,
+)
+HOME_WINDOWS = Rule(
+    "home-path-windows",
+    "path",
+    "home folder naming a person",
+    re.compile(
+        r"\\(?<=[A-Za-z]:\\)Users\\{1,2}" + _NAME + r"|\\\\(?<=[A-Za-z]:\\\\)"
+        r"Users\\{1,2}" + _NAME.replace("?P<s>", "?P<s2>")
+    ),
+    "{user}",
+    validator=_home_ok,
+    reject_placeholders=False,
+)
+
+
+PLACE_RULES: tuple[Rule, ...] = (IP_PRIVATE, IP_PUBLIC, HOME_UNIX, HOME_MAC, HOME_WINDOWS)
