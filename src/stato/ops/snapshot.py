@@ -126,16 +126,20 @@ def _scan(
     Returns the texts to archive, the findings left, and the paths that were sanitized.
     """
     from stato.core.privacy import sanitize as redact
-    from stato.core.privacy import scan_text
+    from stato.core.privacy import scan_many, scan_text
     from stato.ops.scan import load_ignore
 
     ignore = load_ignore(root)
     out = dict(texts)
     findings: list[Any] = []
     changed: list[str] = []
-    for rel, text in texts.items():
+    # One pass of each rule over every module (same findings as one scan per module, faster).
+    first: dict[str, list[Any]] = {f".stato/{rel}": [] for rel in texts}
+    for finding in scan_many({f".stato/{rel}": text for rel, text in texts.items()}, ignore):
+        first[finding.path].append(finding)
+    for rel in texts:
         shown = f".stato/{rel}"
-        found = scan_text(text, shown, ignore)
+        found = first[shown]
         if found and sanitize:
             changed.append(rel)
             for _ in range(3):  # a replacement can expose a neighbour an overlap had hidden
