@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -44,15 +45,17 @@ class Store:
 
     # -- reading ------------------------------------------------------------------
     def module_paths(self) -> list[str]:
+        """Every module file under .stato/, as sorted posix paths relative to it."""
         if not self.stato_dir.is_dir():
             return []
         out: list[str] = []
-        for path in self.stato_dir.rglob("*.py"):
-            rel = path.relative_to(self.stato_dir)
-            if any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts):
-                continue
-            if path.is_file():
-                out.append(rel.as_posix())
+        base = str(self.stato_dir)
+        for folder, dirs, files in os.walk(base):
+            # Pruned in place: .history/ can hold far more files than the project itself.
+            dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
+            rel_dir = os.path.relpath(folder, base).replace(os.sep, "/")
+            prefix = "" if rel_dir == "." else rel_dir + "/"
+            out.extend(prefix + f for f in files if f.endswith(".py") and not f.startswith("."))
         return sorted(out)
 
     def path(self, rel: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 # The rules come from the Agent Skills specification (agentskills.io/specification) and its
@@ -53,6 +54,18 @@ def clean_description(text: str) -> str:
 
 
 def export_problems(name: object, description: object) -> list[str]:
+    if isinstance(name, str) and (description is None or isinstance(description, str)):
+        return list(_export_problems_cached(name, description))
+    return _export_problems(name, description)
+
+
+@lru_cache(maxsize=4096)
+def _export_problems_cached(name: str, description: str | None) -> tuple[str, ...]:
+    # The compiler asks for every skill on every validation; the answer depends on two strings.
+    return tuple(_export_problems(name, description))
+
+
+def _export_problems(name: object, description: object) -> list[str]:
     """Why a skill's ``name``/``description`` cannot be exported unchanged (empty when they can).
 
     Each entry is one short reason, fit for advice code I008.
