@@ -42,3 +42,41 @@ def test_writer_matches_tomli_w_byte_for_byte(manifest: Manifest) -> None:
     ours = dumps(manifest)
     assert ours == tomli_w.dumps(manifest.to_toml())
     assert tomllib.loads(ours) == manifest.to_toml()
+
+
+@settings(max_examples=300)
+@given(manifests)
+def test_fast_reader_equals_tomllib_on_what_stato_writes(manifest: Manifest) -> None:
+    from stato.formats.manifest import _fast_parse
+
+    text = dumps(manifest)
+    fast = _fast_parse(text)
+    if "\\u" in text:  # control characters (refused by validation anyway) go to tomllib
+        assert fast is None
+    else:
+        assert fast == tomllib.loads(text)
+
+
+lines = st.one_of(
+    st.just("[[modules]]"),
+    st.just(""),
+    st.builds(lambda k, v: f"{k} = {v}", st.sampled_from(["name", "path", "a", "modules", "x-y"]),
+              st.one_of(st.text(max_size=8).map(lambda t: '"' + t + '"'), st.sampled_from(
+                  ["true", "false", "0", "12", "007", '"\\u00e9"', '"a\\"b"', '"\\\\"', '"\\q"']))),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(lines, max_size=8))
+def test_fast_reader_never_disagrees_with_tomllib(parts: list[str]) -> None:
+    from stato.formats.manifest import _fast_parse
+
+    text = "\n".join(parts) + "\n"
+    fast = _fast_parse(text)
+    try:
+        expected = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        assert fast is None
+        return
+    assert fast is None or fast == expected
