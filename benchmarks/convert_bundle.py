@@ -35,16 +35,20 @@ class Skill{n}:
 
 def bundle(skills: int) -> str:
     items = ",\n".join(f"    'skill_{n:03d}': '''{SKILL.format(n=n)}'''" for n in range(skills))
-    return ("SKILLS = {\n" + items + "\n}\n"
-            "PLAN = '''\nclass P:\n    name = \"p\"\n    objective = \"o\"\n"
-            "    steps = [{\"id\": 1, \"action\": \"a\"}]\n'''\n")
+    return (
+        "SKILLS = {\n" + items + "\n}\n"
+        'PLAN = \'\'\'\nclass P:\n    name = "p"\n    objective = "o"\n'
+        '    steps = [{"id": 1, "action": "a"}]\n\'\'\'\n'
+    )
 
 
 def claude_md(sections: int) -> str:
     parts = ["# Big project\n\nA project with many rules.\n"]
     for n in range(sections):
-        parts.append(f"## Area {n}\n\n- Rule {n}a: use `tool{n}` for x\n- Rule {n}b: never y\n"
-                     f"  - unless z\n\n```bash\n# build {n}\nmake target{n}\n```\n")
+        parts.append(
+            f"## Area {n}\n\n- Rule {n}a: use `tool{n}` for x\n- Rule {n}b: never y\n"
+            f"  - unless z\n\n```bash\n# build {n}\nmake target{n}\n```\n"
+        )
     parts.append("## TODO\n\n" + "".join(f"- [ ] task {n}\n" for n in range(sections)))
     return "\n".join(parts)
 
@@ -58,8 +62,9 @@ def timed(cmd: list[str], cwd: Path) -> float:
 def fresh(base: Path, n: int) -> Path:
     root = base / f"p{n}"
     root.mkdir()
-    subprocess.run([sys.executable, "-m", "stato", "init"], cwd=root, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "stato", "init"], cwd=root, check=True, capture_output=True
+    )
     return root
 
 
@@ -77,15 +82,28 @@ def main() -> None:
         runs: dict[str, list[float]] = {"import-bundle": [], "convert": []}
         for i in range(args.repeat):
             root = fresh(base, i)
-            runs["import-bundle"].append(timed([sys.executable, "-m", "stato", "import-bundle",
-                                                str(base / "stato_bundle.py"), "--no-bridge"],
-                                               root))
-            runs["convert"].append(timed([sys.executable, "-m", "stato", "convert",
-                                          str(base / "CLAUDE.md")], root))
+            runs["import-bundle"].append(
+                timed(
+                    [
+                        sys.executable,
+                        "-m",
+                        "stato",
+                        "import-bundle",
+                        str(base / "stato_bundle.py"),
+                        "--no-bridge",
+                    ],
+                    root,
+                )
+            )
+            runs["convert"].append(
+                timed([sys.executable, "-m", "stato", "convert", str(base / "CLAUDE.md")], root)
+            )
         lo = statistics.median(floor)
         print(f"floor (python -c 'import click'): {lo:.0f} ms")
-        sizes = {"import-bundle": f"{args.skills} skills + plan",
-                 "convert": f"CLAUDE.md, {args.sections} sections"}
+        sizes = {
+            "import-bundle": f"{args.skills} skills + plan",
+            "convert": f"CLAUDE.md, {args.sections} sections",
+        }
         for name, values in runs.items():
             mid = statistics.median(values)
             print(f"{name} ({sizes[name]}): {mid:.0f} ms = {mid / lo:.1f}x floor")

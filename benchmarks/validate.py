@@ -55,7 +55,9 @@ def make_project(root: Path, n: int) -> Path:
     for sub in (".history", "prompts"):
         (root / ".stato" / sub).mkdir()
     for i in range(n):
-        (skills / f"skill_{i}.py").write_text(SKILL.format(i=i, prev=max(i - 1, 0)), encoding="utf-8")
+        (skills / f"skill_{i}.py").write_text(
+            SKILL.format(i=i, prev=max(i - 1, 0)), encoding="utf-8"
+        )
     return root / ".stato"
 
 
@@ -74,7 +76,10 @@ def main() -> None:
             print(f"{n:>8} {floor:>9.3f} {ours:>9.3f} {ours / floor:>6.2f}")
     floor = best([py, "-c", "import click"], args.repeat * 3)
     ours = best([py, "-m", "stato", "--version"], args.repeat * 3)
-    print(f"\nstato --version {ours:.3f}s vs python -c 'import click' {floor:.3f}s: ratio {ours / floor:.2f}")
+    print(
+        f"\nstato --version {ours:.3f}s vs python -c 'import click' {floor:.3f}s: "
+        f"ratio {ours / floor:.2f}"
+    )
 
 
 if __name__ == "__main__":

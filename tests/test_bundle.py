@@ -24,8 +24,11 @@ BROKEN = DATA / "broken_bundle.py"
 
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes (to prove nothing changed)."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -49,18 +52,20 @@ def test_parse_good_bundle_maps_every_variable_to_its_path() -> None:
     assert bundle.problems == ()
     plan = bundle.entries[2].source
     assert plan.startswith("class AnalysisPlan:\n")
-    assert plan.endswith("decision_log = \"Chose scran over log-normalize.\"\n")
+    assert plan.endswith('decision_log = "Chose scran over log-normalize."\n')
 
 
 def test_indented_sources_are_dedented_and_protocols_are_read() -> None:
     text = (
         'PROTOCOLS = {"handoff": """\n    class HandoffProtocol:\n        name = "h"\n'
         '        handoff_schema = {"required": []}\n    """}\n'
-        'PROTOCOL: str = "class OneProtocol:\\n    name = \'one\'\\n    handoff_schema = {}\\n"\n'
+        "PROTOCOL: str = \"class OneProtocol:\\n    name = 'one'\\n    handoff_schema = {}\\n\"\n"
     )
     bundle = parse_bundle(text)
     assert [(e.rel, e.module_type) for e in bundle.entries] == [
-        ("protocols/handoff.py", "protocol"), ("protocol.py", "protocol")]
+        ("protocols/handoff.py", "protocol"),
+        ("protocol.py", "protocol"),
+    ]
     assert bundle.entries[0].source.startswith("class HandoffProtocol:\n    name")
 
 
@@ -83,14 +88,19 @@ def test_indented_sources_are_dedented_and_protocols_are_read() -> None:
 def test_anything_but_a_plain_string_literal_is_refused(text: str, fragment: str) -> None:
     bundle = parse_bundle(text)
     assert any(p.severity == "error" and fragment in p.message for p in bundle.problems), (
-        bundle.problems)
+        bundle.problems
+    )
 
 
 def test_other_statements_are_ignored_as_warnings_with_their_line() -> None:
     bundle = parse_bundle(
-        '"""doc"""\nimport os\nos.system("x")\nNOTES = "hi"\nPLAN = "class P: pass"\n')
+        '"""doc"""\nimport os\nos.system("x")\nNOTES = "hi"\nPLAN = "class P: pass"\n'
+    )
     assert [(p.severity, p.line) for p in bundle.problems] == [
-        ("warning", 2), ("warning", 3), ("warning", 4)]
+        ("warning", 2),
+        ("warning", 3),
+        ("warning", 4),
+    ]
     assert "call" in bundle.problems[1].message
     assert [e.key for e in bundle.entries] == ["PLAN"]
 
@@ -192,7 +202,11 @@ def test_hostile_bundle_in_a_real_process(project: Path) -> None:
     (project / "stato_bundle.py").write_text(hostile(marker), encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "stato", "import-bundle", "stato_bundle.py", "--dry-run"],
-        cwd=project, capture_output=True, text=True, timeout=60)
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1, proc.stderr
     assert not marker.exists()
     assert "ignored a top-level import" in proc.stderr
@@ -208,8 +222,13 @@ def test_import_writes_every_valid_module_with_fixes_and_a_bridge(
     result = run("import-bundle", str(GOOD))
     assert result.exit_code == 0, result.output
     stato = project / ".stato"
-    for rel in ("skills/qc_filtering.py", "skills/normalize.py", "plan.py", "memory.py",
-                "context.py"):
+    for rel in (
+        "skills/qc_filtering.py",
+        "skills/normalize.py",
+        "plan.py",
+        "memory.py",
+        "context.py",
+    ):
         assert (stato / rel).is_file(), rel
     normalize = (stato / "skills/normalize.py").read_text()
     assert 'depends_on = ["qc_filtering"]' in normalize and 'version = "1.1.0"' in normalize
@@ -268,9 +287,11 @@ def test_existing_skill_with_same_name_is_updated_in_place(
     project: Path, run: Callable[..., Result]
 ) -> None:
     old = project / ".stato/skills/qc.py"
-    old.write_text('class QC:\n    """Old."""\n    name = "qc_filtering"\n\n'
-                   "    @staticmethod\n    def run(**kwargs: object) -> object:\n"
-                   "        return kwargs\n")
+    old.write_text(
+        'class QC:\n    """Old."""\n    name = "qc_filtering"\n\n'
+        "    @staticmethod\n    def run(**kwargs: object) -> object:\n"
+        "        return kwargs\n"
+    )
     assert run("import-bundle", str(GOOD), "--no-bridge").exit_code == 0
     assert not (project / ".stato/skills/qc_filtering.py").exists()
     assert "max_pct_mito" in old.read_text()
@@ -310,8 +331,10 @@ def test_outside_a_project_or_missing_file_is_one_error(
 def test_two_bundle_skills_with_one_name_refuse_the_second(
     project: Path, run: Callable[..., Result]
 ) -> None:
-    skill = ('class S:\n    """S."""\n    name = "qc"\n\n    @staticmethod\n'
-             '    def run(**kwargs: object) -> object:\n        return kwargs\n')
+    skill = (
+        'class S:\n    """S."""\n    name = "qc"\n\n    @staticmethod\n'
+        "    def run(**kwargs: object) -> object:\n        return kwargs\n"
+    )
     text = f"SKILLS = {{'qc': {skill!r}, 'qc_again': {skill!r}}}\n"
     (project / "b.py").write_text(text, encoding="utf-8")
     result = run("import-bundle", "b.py", "--no-bridge")
@@ -323,8 +346,11 @@ def test_two_bundle_skills_with_one_name_refuse_the_second(
 
 
 def test_a_bundle_pasted_with_its_markdown_fence_is_read(tmp_path: Path) -> None:
-    text = ("Here is your bundle:\n\n```python\n" + GOOD.read_text(encoding="utf-8")
-            + "```\n\nI captured two skills and left out the plots.\n")
+    text = (
+        "Here is your bundle:\n\n```python\n"
+        + GOOD.read_text(encoding="utf-8")
+        + "```\n\nI captured two skills and left out the plots.\n"
+    )
     bundle = parse_bundle(text)
     assert len(bundle.entries) == 5
     (note,) = bundle.problems
@@ -353,8 +379,10 @@ def test_a_bundle_skill_never_overwrites_another_skill(
     project: Path, run: Callable[..., Result]
 ) -> None:
     other = project / ".stato/skills/normalize.py"
-    text = ('class Other:\n    """Other."""\n    name = "scaling"\n\n    @staticmethod\n'
-            "    def run(**kwargs: object) -> object:\n        return kwargs\n")
+    text = (
+        'class Other:\n    """Other."""\n    name = "scaling"\n\n    @staticmethod\n'
+        "    def run(**kwargs: object) -> object:\n        return kwargs\n"
+    )
     other.write_text(text)
     result = run("import-bundle", str(GOOD), "--json", "--no-bridge")
     assert result.exit_code == 0

@@ -50,10 +50,15 @@ def test_validate_json_shape_and_exit_code(run: Run, example: Path) -> None:
     assert set(bad) == {"path", "type", "class_name", "valid", "diagnostics"}
     assert bad["valid"] is False and bad["class_name"] == "QualityControl"
     e003 = next(d for d in bad["diagnostics"] if d["code"] == "E003")
-    assert set(e003) == {"code", "severity", "line", "message", "fixed"} and e003["severity"] == "error"
+    assert (
+        set(e003) == {"code", "severity", "line", "message", "fixed"}
+        and e003["severity"] == "error"
+    )
 
 
-def test_validate_writes_fixes_with_backup_and_check_writes_nothing(run: Run, example: Path) -> None:
+def test_validate_writes_fixes_with_backup_and_check_writes_nothing(
+    run: Run, example: Path
+) -> None:
     mod = write(example / ".stato" / "skills" / "fix.py", FIXABLE)
     checked = run("validate", "--check", str(mod))
     assert checked.exit_code == 0 and mod.read_text() == FIXABLE
@@ -77,7 +82,9 @@ def test_validate_strict_and_suppress(run: Run, example: Path) -> None:
 
 
 def test_validate_type_override(run: Run, tmp_path: Path) -> None:
-    mod = write(tmp_path / "thing.py", 'class Thing:\n    """t"""\n    phase = "x"\n    project = "p"\n')
+    mod = write(
+        tmp_path / "thing.py", 'class Thing:\n    """t"""\n    phase = "x"\n    project = "p"\n'
+    )
     doc = json.loads(run("validate", "--check", "--json", "--type", "context", str(mod)).output)
     assert doc["modules"][0]["type"] == "context"
     assert any(d["code"] == "E003" for d in doc["modules"][0]["diagnostics"])
@@ -142,11 +149,19 @@ def test_no_project_is_one_clear_line(run: Run) -> None:
 
 
 def test_real_subprocess_version_and_errors(tmp_path: Path) -> None:
-    ver = subprocess.run([sys.executable, "-m", "stato", "--version"], capture_output=True, text=True)
+    ver = subprocess.run(
+        [sys.executable, "-m", "stato", "--version"], capture_output=True, text=True
+    )
     assert ver.returncode == 0 and "stato" in ver.stdout
-    bad = subprocess.run([sys.executable, "-m", "stato", "status"], capture_output=True, text=True, cwd=tmp_path)
-    assert bad.returncode == 1 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
-    usage = subprocess.run([sys.executable, "-m", "stato", "validate", "--bogus"], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "stato", "status"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert (
+        bad.returncode == 1 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
+    )
+    usage = subprocess.run(
+        [sys.executable, "-m", "stato", "validate", "--bogus"], capture_output=True, text=True
+    )
     assert usage.returncode == 2
 
 

@@ -47,7 +47,7 @@ def test_annotated_fields_are_checked_and_fixed() -> None:
         'version = "1.0"', "version: str = '2.1'"
     )
     r = compile_source(src)
-    assert "depends_on: str = [\"scanpy\"]" in r.corrected_source
+    assert 'depends_on: str = ["scanpy"]' in r.corrected_source
     assert "version: str = '2.1.0'" in r.corrected_source
 
 
@@ -98,12 +98,31 @@ def test_step_fields_are_type_checked(field: str, expect: str) -> None:
 def test_type_inference_rules_in_order() -> None:
     assert compile_source('class XContext:\n    phase = "a"\n').module_type == "context"
     assert compile_source('class XState:\n    project = "a"\n').module_type == "memory"
-    assert compile_source('class XProtocol:\n    steps = []\n').module_type == "protocol"
-    assert compile_source('class X:\n    steps = []\n    objective = "o"\n    handoff_schema = {}\n').module_type == "plan"
-    assert compile_source('class X:\n    handoff_schema = {}\n    phase = "p"\n').module_type == "protocol"
-    assert compile_source('class X:\n    phase = "p"\n    project = "a"\n    description = "d"\n').module_type == "memory"
-    assert compile_source('class X:\n    project = "a"\n    description = "d"\n').module_type == "context"
-    assert compile_source('class X:\n    phase = "p"\n    def run(self): pass\n').module_type == "skill"
+    assert compile_source("class XProtocol:\n    steps = []\n").module_type == "protocol"
+    assert (
+        compile_source(
+            'class X:\n    steps = []\n    objective = "o"\n    handoff_schema = {}\n'
+        ).module_type
+        == "plan"
+    )
+    assert (
+        compile_source('class X:\n    handoff_schema = {}\n    phase = "p"\n').module_type
+        == "protocol"
+    )
+    assert (
+        compile_source(
+            'class X:\n    phase = "p"\n    project = "a"\n    description = "d"\n'
+        ).module_type
+        == "memory"
+    )
+    assert (
+        compile_source('class X:\n    project = "a"\n    description = "d"\n').module_type
+        == "context"
+    )
+    assert (
+        compile_source('class X:\n    phase = "p"\n    def run(self): pass\n').module_type
+        == "skill"
+    )
     r = compile_source('class X:\n    name = "x"\n')
     assert r.module_type == "skill" and "W006" in r.codes()
 
@@ -111,7 +130,9 @@ def test_type_inference_rules_in_order() -> None:
 def test_type_override() -> None:
     r = compile_source('class Thing:\n    """t"""\n    phase = "x"\n', expected_type="memory")
     assert r.module_type == "memory" and "W006" not in r.codes()
-    assert "E003" in codes('class ThingState:\n    """t"""\n    phase = "x"\n', expected_type="context")
+    assert "E003" in codes(
+        'class ThingState:\n    """t"""\n    phase = "x"\n', expected_type="context"
+    )
 
 
 def test_static_evaluation_understands_constants_and_class_names() -> None:
@@ -134,7 +155,9 @@ class QC:
     assert "run" in r.methods
 
 
-@pytest.mark.parametrize("expr", ["1 / 0", "[1, 2][5]", "{'a': 1}['b']", "undefined_name", "'a' + 1", "int('x')"])
+@pytest.mark.parametrize(
+    "expr", ["1 / 0", "[1, 2][5]", "{'a': 1}['b']", "undefined_name", "'a' + 1", "int('x')"]
+)
 def test_e005_when_evaluation_would_raise(expr: str) -> None:
     src = f'class QC:\n    """q"""\n    name = "qc"\n    default_params = {{"x": {expr}}}\n    def run(self) -> None: pass\n'
     assert "E005" in codes(src)
@@ -145,14 +168,18 @@ def test_a_name_defined_after_the_class_is_undefined_when_it_runs() -> None:
     assert "E005" in codes(src)
 
 
-@pytest.mark.parametrize("expr", ["os.getcwd()", "open('x').read()", "__import__('os').system('x')", "[x for x in 'ab']"])
+@pytest.mark.parametrize(
+    "expr", ["os.getcwd()", "open('x').read()", "__import__('os').system('x')", "[x for x in 'ab']"]
+)
 def test_unevaluable_fields_are_advice_never_run(expr: str) -> None:
     src = f'import os\nclass QC:\n    """q"""\n    name = "qc"\n    default_params = {{"x": {expr}}}\n    def run(self) -> None: pass\n'
     r = compile_source(src)
     assert r.valid and "I007" in r.codes()
 
 
-@pytest.mark.parametrize("expr", ["'a' * 10**9", "2 ** 10**8", "'{:>999999999}'.format(1)", "['x'] * 10**8"])
+@pytest.mark.parametrize(
+    "expr", ["'a' * 10**9", "2 ** 10**8", "'{:>999999999}'.format(1)", "['x'] * 10**8"]
+)
 def test_resource_bombs_are_refused_not_evaluated(expr: str) -> None:
     src = f'class QC:\n    """q"""\n    name = "qc"\n    lessons_learned = {expr}\n    def run(self) -> None: pass\n'
     assert "I007" in codes(src)
@@ -179,17 +206,34 @@ def test_hostile_bytes_get_diagnostics() -> None:
     assert codes(b"\x00\x01\x02class A: pass") == ["E001"]
     assert codes(b"class A:\n    name = '\xff'\n") == ["E001"]
     assert codes(b"") == ["E002"]
-    assert codes(b"\xef\xbb\xbfclass QC:\n    '''q'''\n    name = 'x'\n    lessons_learned='-'\n    def run(self) -> None: pass\n") == []
+    assert (
+        codes(
+            b"\xef\xbb\xbfclass QC:\n    '''q'''\n    name = 'x'\n    lessons_learned='-'\n    def run(self) -> None: pass\n"
+        )
+        == []
+    )
     nested = "class A:\n    x = " + "(" * 2000 + "1" + ")" * 2000 + "\n"
     assert "E001" in codes(nested)
-    chain = 'class QC:\n    """q"""\n    name = "q"\n    lessons_learned = ' + " + ".join(['"a"'] * 2000) + "\n    def run(self) -> None: pass\n"
+    chain = (
+        'class QC:\n    """q"""\n    name = "q"\n    lessons_learned = '
+        + " + ".join(['"a"'] * 2000)
+        + "\n    def run(self) -> None: pass\n"
+    )
     compile_source(chain)  # a diagnostic or a value, never an exception
 
 
 def test_five_megabyte_module() -> None:
-    lessons = "".join(f"- lesson {i}: keep max_pct_mito=20 for cortex tissue\n" for i in range(110_000))
+    lessons = "".join(
+        f"- lesson {i}: keep max_pct_mito=20 for cortex tissue\n" for i in range(110_000)
+    )
     fields = "".join(f"    f{i} = {{'k': [{i}, 'v' * 3]}}\n" for i in range(2_000))
-    src = 'class BigState:\n    """b"""\n    phase = "x"\n' + fields + '    reflection = """' + lessons + '"""\n'
+    src = (
+        'class BigState:\n    """b"""\n    phase = "x"\n'
+        + fields
+        + '    reflection = """'
+        + lessons
+        + '"""\n'
+    )
 
     assert len(src) > 5_000_000
     r = compile_source(src)
@@ -200,7 +244,13 @@ def test_compiler_does_not_import_heavy_modules() -> None:
     import subprocess
 
     out = subprocess.run(
-        [sys.executable, "-c", "import sys, stato.core.compiler; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich','yaml','tomli_w','markdown_it','filelock')))"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, stato.core.compiler; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich','yaml','tomli_w','markdown_it','filelock')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == "[]"

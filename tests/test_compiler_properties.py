@@ -12,19 +12,47 @@ from stato.core.render import py_literal
 from stato.core.semantic import find_cycles
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=30),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)
-field_names = st.sampled_from(["name", "version", "depends_on", "default_params", "lessons_learned",
-                               "tags", "phase", "objective", "steps", "project", "description",
-                               "handoff_schema", "run", "known_issues", "other"])
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+field_names = st.sampled_from(
+    [
+        "name",
+        "version",
+        "depends_on",
+        "default_params",
+        "lessons_learned",
+        "tags",
+        "phase",
+        "objective",
+        "steps",
+        "project",
+        "description",
+        "handoff_schema",
+        "run",
+        "known_issues",
+        "other",
+    ]
+)
 
 
 @st.composite
 def modules(draw: st.DrawFn) -> str:
-    cls = draw(st.sampled_from(["QualityControl", "ProjectState", "ProjectContext", "HandoffProtocol", "Plan", "Thing"]))
+    cls = draw(
+        st.sampled_from(
+            ["QualityControl", "ProjectState", "ProjectContext", "HandoffProtocol", "Plan", "Thing"]
+        )
+    )
     fields = draw(st.dictionaries(field_names, values, max_size=7))
     lines = [f"class {cls}:"]
     if draw(st.booleans()):
@@ -51,7 +79,9 @@ def step_graphs(draw: st.DrawFn) -> list[dict[str, object]]:
         elif deps:
             step["depends_on"] = deps
         if draw(st.booleans()):
-            step["status"] = draw(st.sampled_from(["pending", "running", "complete", "failed", "blocked"]))
+            step["status"] = draw(
+                st.sampled_from(["pending", "running", "complete", "failed", "blocked"])
+            )
         steps.append(step)
     return steps
 
@@ -97,7 +127,9 @@ def test_e009_exactly_when_the_graph_has_a_cycle(steps: list[dict[str, object]])
     assert {"E008", "E010", "E007"}.isdisjoint(r.codes())
     again = compile_source(r.corrected_source)
     assert again.corrected_source == r.corrected_source
-    assert all(isinstance(s.get("depends_on", []), list) and "status" in s for s in again.fields["steps"])
+    assert all(
+        isinstance(s.get("depends_on", []), list) and "status" in s for s in again.fields["steps"]
+    )
 
 
 @given(st.binary(max_size=200))

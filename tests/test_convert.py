@@ -32,8 +32,11 @@ FIXTURES = {
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def drafts(kind: str, path: Path | None = None, hint: str = "proj") -> dict[str, dict]:
@@ -65,8 +68,9 @@ def test_every_fixture_converts_to_modules_that_validate(kind: str) -> None:
     conversion = convert_text(path.read_text(encoding="utf-8"), path.name, kind, "proj")
     assert conversion.drafts
     for draft in conversion.drafts:
-        source = render_module(draft.class_name, draft.fields, draft.docstring,
-                               draft.methods_source)
+        source = render_module(
+            draft.class_name, draft.fields, draft.docstring, draft.methods_source
+        )
         result = compile_source(source, draft.rel)
         assert result.valid, (draft.rel, result.errors)
         assert result.module_type == draft.module_type
@@ -82,15 +86,19 @@ def test_claude_md_sections_become_conventions_memory_and_notes() -> None:
     assert context["description"].startswith("Acme Billing is a TypeScript monorepo")
     conventions = context["conventions"]
     assert "Build & Test: `pnpm test` (run the unit tests (vitest))" in conventions
-    assert ("Code Style: Money is always an integer number of cents (`amountCents`), never a "
-            "float \u2014 Format for display only at the edge, with `formatMoney()`") in conventions
+    assert (
+        "Code Style: Money is always an integer number of cents (`amountCents`), never a "
+        "float \u2014 Format for display only at the edge, with `formatMoney()`"
+    ) in conventions
     assert "Architecture: `packages/core` \u2014 Domain model and invoice maths" in conventions
     assert any(c.startswith("Gotchas: Stripe webhooks arrive out of order") for c in conventions)
     assert "The API lives in `apps/api`" in context["notes"]
     assert "This file gives Claude Code" not in repr(context)
     assert context["completed_tasks"] == ["Upgrade to Next.js 15"]
-    assert memory["tasks"] == ["Move PDF rendering to a queue worker",
-                               "Replace moment.js with date-fns in `apps/web`"]
+    assert memory["tasks"] == [
+        "Move PDF rendering to a queue worker",
+        "Replace moment.js with date-fns in `apps/web`",
+    ]
     assert memory["known_issues"]["flaky_e2e"].startswith("`invoice-pdf.spec.ts` times out")
     assert len(memory["known_issues"]) == 2
 
@@ -100,8 +108,9 @@ def test_agents_md_status_and_next_steps_become_memory() -> None:
     assert out["context.py"]["project"] == "proj"  # "Repository Guidelines" names no project
     assert out["memory.py"]["phase"] == "Migrating the tile cache from Redis to SQLite."
     assert len(out["memory.py"]["tasks"]) == 2
-    assert ("Commit & Pull Request Guidelines: Reference the issue (`Fixes #123`) in the PR "
-            "description") in out["context.py"]["conventions"]
+    assert (
+        "Commit & Pull Request Guidelines: Reference the issue (`Fixes #123`) in the PR description"
+    ) in out["context.py"]["conventions"]
 
 
 def test_cursorrules_plain_lines_label_the_lists_below_them() -> None:
@@ -116,26 +125,33 @@ def test_mdc_rules_are_scoped_by_their_globs() -> None:
     context = drafts("cursor-mdc")["context.py"]
     scope = "[apps/web/**/*.tsx, packages/ui/**/*.tsx] "
     assert all(c.startswith(scope) for c in context["conventions"])
-    assert scope + "Testing: Test behaviour with Testing Library queries by role, not by test id" \
+    assert (
+        scope + "Testing: Test behaviour with Testing Library queries by role, not by test id"
         in context["conventions"]
+    )
     assert context["project"] == "proj"
     assert "Conventions for React components" in context["notes"]
 
 
 def test_mdc_with_unquoted_glob_star_is_read_line_by_line(tmp_path: Path) -> None:
     rule = tmp_path / "ts.mdc"
-    rule.write_text("---\ndescription: TS rules\nglobs: *.ts,*.tsx\nalwaysApply: false\n---\n"
-                    "- Prefer `type` over `interface`\n", encoding="utf-8")
+    rule.write_text(
+        "---\ndescription: TS rules\nglobs: *.ts,*.tsx\nalwaysApply: false\n---\n"
+        "- Prefer `type` over `interface`\n",
+        encoding="utf-8",
+    )
     conversion = convert_text(rule.read_text(), "ts.mdc", "cursor-mdc", "p")
     assert conversion.problems and "not strict YAML" in conversion.problems[0]
     assert conversion.drafts[0].fields["conventions"] == [
-        "[*.ts,*.tsx] Prefer `type` over `interface`"]
+        "[*.ts,*.tsx] Prefer `type` over `interface`"
+    ]
 
 
 def test_always_apply_rule_is_not_scoped(tmp_path: Path) -> None:
     text = "---\ndescription: x\nglobs:\nalwaysApply: true\n---\n- Use UTC everywhere\n"
-    assert drafts("cursor-mdc", _write(tmp_path / "a.mdc", text))["context.py"][
-        "conventions"] == ["Use UTC everywhere"]
+    assert drafts("cursor-mdc", _write(tmp_path / "a.mdc", text))["context.py"]["conventions"] == [
+        "Use UTC everywhere"
+    ]
 
 
 def _write(path: Path, text: str) -> Path:
@@ -148,8 +164,11 @@ def test_skill_md_front_matter_tables_and_gotchas() -> None:
     assert skill["name"] == "pdf-processing"  # a valid Agent Skill name is kept as written
     assert skill["description"].startswith("Extract text and tables from PDF files")
     assert skill["version"] == "1.2.0"
-    assert skill["default_params"] == {"dpi": 300, "table_strategy": "lines",
-                                       "keep_blank_chars": False}
+    assert skill["default_params"] == {
+        "dpi": 300,
+        "table_strategy": "lines",
+        "keep_blank_chars": False,
+    }
     assert skill["depends_on"] == ["pdfplumber", "pypdf", "poppler-utils"]
     assert skill["lessons_learned"].count("\n- ") == 2
     assert "Scanned PDFs have no text layer" in skill["lessons_learned"]
@@ -160,15 +179,20 @@ def test_skill_md_parameter_bullets_and_lessons() -> None:
     conversion = convert_text(path.read_text(), "SKILL.md", "skill", "scrna-qc")
     (draft,) = conversion.drafts
     assert draft.rel == "skills/scrna_qc.py" and draft.class_name == "ScrnaQc"
-    assert draft.fields["default_params"] == {"min_genes": 200, "max_genes": 5000,
-                                              "max_pct_mito": 20, "min_cells": 3}
+    assert draft.fields["default_params"] == {
+        "min_genes": 200,
+        "max_genes": 5000,
+        "max_pct_mito": 20,
+        "min_cells": 3,
+    }
     assert "FFPE samples need `max_pct_mito=40`" in draft.fields["lessons_learned"]
     assert "## Steps" in draft.docstring and "Annotate mitochondrial genes" in draft.docstring
 
 
 def test_skill_named_like_state_stays_a_skill(tmp_path: Path) -> None:
-    path = _write(tmp_path / "SKILL.md",
-                  "---\nname: Save State\ndescription: Saves state.\n---\nDo it.\n")
+    path = _write(
+        tmp_path / "SKILL.md", "---\nname: Save State\ndescription: Saves state.\n---\nDo it.\n"
+    )
     conversion = convert_text(path.read_text(), "SKILL.md", "skill", "x")
     (draft,) = conversion.drafts
     assert draft.rel == "skills/save_state.py" and draft.class_name == "SaveStateSkill"
@@ -191,9 +215,11 @@ def test_existing_context_is_merged_never_clobbered(
     project: Path, run: Callable[..., Result]
 ) -> None:
     ctx = project / ".stato/context.py"
-    mine = ('class ProjectContext:\n    """Mine."""\n    project = "billing"\n'
-            '    description = "My own words"\n    conventions = ["Keep my rule"]\n'
-            '    notes = "My note."\n')
+    mine = (
+        'class ProjectContext:\n    """Mine."""\n    project = "billing"\n'
+        '    description = "My own words"\n    conventions = ["Keep my rule"]\n'
+        '    notes = "My note."\n'
+    )
     ctx.write_text(mine, encoding="utf-8")
     result = run("convert", str(FIXTURES["claude"]))
     assert result.exit_code == 0, result.output
@@ -202,7 +228,8 @@ def test_existing_context_is_merged_never_clobbered(
     assert fields["conventions"][0] == "Keep my rule" and len(fields["conventions"]) > 10
     assert fields["notes"].startswith("My note.") and "The API lives" in fields["notes"]
     assert ctx.read_text().startswith(
-        'class ProjectContext:\n    """Mine."""\n    project = "billing"')
+        'class ProjectContext:\n    """Mine."""\n    project = "billing"'
+    )
     assert "kept yours: description, project" in result.output
     (backup,) = (project / ".stato/.history").glob("context.*.py")
     assert backup.read_text() == mine
@@ -232,7 +259,8 @@ def test_converted_skill_merges_into_the_skill_of_the_same_name(
     existing.write_text(
         'class QC:\n    """QC."""\n    name = "scrna-qc"\n    default_params = {"min_genes": 500}\n'
         '    lessons_learned = """\n- My own lesson\n"""\n\n    @staticmethod\n'
-        "    def run(**kwargs: object) -> dict[str, object]:\n        return kwargs\n")
+        "    def run(**kwargs: object) -> dict[str, object]:\n        return kwargs\n"
+    )
     result = run("convert", str(DATA / "skills/scrna-qc/SKILL.md"))
     assert result.exit_code == 0, result.output
     assert not (project / ".stato/skills/scrna_qc.py").exists()
@@ -274,8 +302,7 @@ def test_invalid_existing_module_stops_everything(
     ],
 )
 def test_bad_inputs_fail_with_one_line(
-    project: Path, run: Callable[..., Result], name: str, text: str | None, code: int,
-    fragment: str
+    project: Path, run: Callable[..., Result], name: str, text: str | None, code: int, fragment: str
 ) -> None:
     path = project / name
     if text is None:
@@ -295,25 +322,37 @@ def test_kind_flag_reads_any_file_name(project: Path, run: Callable[..., Result]
 
 
 def test_convert_in_a_real_process(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "stato", "init"], cwd=tmp_path, check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "stato", "init"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     shutil.copytree(DATA / "cursor/.cursor", tmp_path / ".cursor")
     proc = subprocess.run(
         [sys.executable, "-m", "stato", "convert", ".cursor/rules/react-components.mdc"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Read .cursor/rules/react-components.mdc as cursor-mdc" in proc.stdout
     assert "[apps/web/**/*.tsx" in (tmp_path / ".stato/context.py").read_text()
 
 
 def test_several_h1_headings_are_sections_not_a_title(tmp_path: Path) -> None:
-    text = ("# Bash commands\n- npm run build: Build the project\n\n# Code style\n"
-            "- Use ES modules (import/export), not CommonJS\n\n# TODO\n- Drop Node 18\n")
+    text = (
+        "# Bash commands\n- npm run build: Build the project\n\n# Code style\n"
+        "- Use ES modules (import/export), not CommonJS\n\n# TODO\n- Drop Node 18\n"
+    )
     out = drafts("claude", _write(tmp_path / "CLAUDE.md", text))
     assert out["context.py"]["project"] == "proj"
     assert out["context.py"]["conventions"] == [
         "Bash commands: npm run build: Build the project",
-        "Code style: Use ES modules (import/export), not CommonJS"]
+        "Code style: Use ES modules (import/export), not CommonJS",
+    ]
     assert out["memory.py"]["tasks"] == ["Drop Node 18"]
 
 
@@ -321,8 +360,11 @@ _LINE = st.one_of(
     st.builds(lambda n, t: "#" * n + " " + t, st.integers(1, 4), st.text(max_size=30)),
     st.builds(lambda t: "- " + t, st.text(max_size=40)),
     st.builds(lambda t, c: f"- [{c}] " + t, st.text(max_size=30), st.sampled_from(" x")),
-    st.builds(lambda k, v: f"- `{k}`: {v}", st.from_regex(r"[a-z_]{1,8}", fullmatch=True),
-              st.text(max_size=10)),
+    st.builds(
+        lambda k, v: f"- `{k}`: {v}",
+        st.from_regex(r"[a-z_]{1,8}", fullmatch=True),
+        st.text(max_size=10),
+    ),
     st.just("```bash\nmake test\n```"),
     st.just("| a | b |\n|---|---|\n| 1 | 2 |"),
     st.text(max_size=60),
@@ -331,19 +373,29 @@ _LINE = st.one_of(
 
 @example(lines=['say "hi"'], kind="skill", front="")
 @example(lines=["a\x00b\r\n", "- x\x1b"], kind="skill", front="")
-@example(lines=["ends with a quote\""], kind="claude", front="")
+@example(lines=['ends with a quote"'], kind="claude", front="")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(lines=st.lists(_LINE, max_size=12), kind=st.sampled_from(sorted(FIXTURES)),
-       front=st.sampled_from(["", "---\nname: x-y\ndescription: \"a: b\"\n---\n",
-                              "---\nglobs: *.py\n---\n", "---\n[1, 2]\n---\n"]))
+@given(
+    lines=st.lists(_LINE, max_size=12),
+    kind=st.sampled_from(sorted(FIXTURES)),
+    front=st.sampled_from(
+        [
+            "",
+            '---\nname: x-y\ndescription: "a: b"\n---\n',
+            "---\nglobs: *.py\n---\n",
+            "---\n[1, 2]\n---\n",
+        ]
+    ),
+)
 def test_any_markdown_converts_to_modules_that_validate(
     lines: list[str], kind: str, front: str
 ) -> None:
     text = front + "\n\n".join(lines)
     conversion = convert_text(text, "FILE", kind, "proj")
     for draft in conversion.drafts:
-        source = render_module(draft.class_name, draft.fields, draft.docstring,
-                               draft.methods_source)
+        source = render_module(
+            draft.class_name, draft.fields, draft.docstring, draft.methods_source
+        )
         result = compile_source(source, draft.rel)
         assert result.valid, (source, result.errors)
         assert result.module_type == draft.module_type
@@ -355,8 +407,11 @@ def test_the_block_stato_bridge_wrote_is_not_converted_back(
     from stato.bridges.markers import wrap
 
     claude = project / "CLAUDE.md"
-    claude.write_text("# Notes\n\n- Deploy on Fridays never\n\n"
-                      + wrap("## Skills\n\n- qc_filtering 1.0.0 (3 lessons)\n"), encoding="utf-8")
+    claude.write_text(
+        "# Notes\n\n- Deploy on Fridays never\n\n"
+        + wrap("## Skills\n\n- qc_filtering 1.0.0 (3 lessons)\n"),
+        encoding="utf-8",
+    )
     result = run("convert", "CLAUDE.md")
     assert result.exit_code == 0, result.output
     text = (project / ".stato/context.py").read_text()
@@ -396,27 +451,36 @@ def test_a_made_up_description_gives_way_to_a_real_one(
 
 
 def test_memory_headings_are_recognised_by_how_they_start(tmp_path: Path) -> None:
-    text = ("# API\n\n## HTTP status codes\n\n- 429 means retry later\n\n"
-            "## Running tasks with Celery\n\n- Tasks must be idempotent\n\n"
-            "## Current status\n\nShipping v2\n\n## Open questions\n\n- Drop Python 3.9?\n")
+    text = (
+        "# API\n\n## HTTP status codes\n\n- 429 means retry later\n\n"
+        "## Running tasks with Celery\n\n- Tasks must be idempotent\n\n"
+        "## Current status\n\nShipping v2\n\n## Open questions\n\n- Drop Python 3.9?\n"
+    )
     out = drafts("claude", _write(tmp_path / "CLAUDE.md", text))
     assert out["context.py"]["conventions"] == [
         "HTTP status codes: 429 means retry later",
-        "Running tasks with Celery: Tasks must be idempotent"]
+        "Running tasks with Celery: Tasks must be idempotent",
+    ]
     assert out["memory.py"]["phase"] == "Shipping v2"
     assert list(out["memory.py"]["known_issues"].values()) == ["Drop Python 3.9?"]
 
 
 def test_parameters_take_values_not_prose(tmp_path: Path) -> None:
-    text = ("---\nname: cluster\ndescription: Leiden clustering.\n---\n## Parameters\n\n"
-            "- `resolution`: resolution of the partition (default 0.8)\n"
-            "- `method`: leiden\n- `flavor`: `\"igraph\"`\n"
-            "- `mode`: fast or robust, pick by size\n\n"
-            "## Inputs\n\n| Name | Description |\n|---|---|\n| adata | AnnData object |\n")
-    (draft,) = convert_text(_write(tmp_path / "SKILL.md", text).read_text(), "S", "skill",
-                            "c").drafts
-    assert draft.fields["default_params"] == {"resolution": 0.8, "method": "leiden",
-                                              "flavor": "igraph"}
+    text = (
+        "---\nname: cluster\ndescription: Leiden clustering.\n---\n## Parameters\n\n"
+        "- `resolution`: resolution of the partition (default 0.8)\n"
+        '- `method`: leiden\n- `flavor`: `"igraph"`\n'
+        "- `mode`: fast or robust, pick by size\n\n"
+        "## Inputs\n\n| Name | Description |\n|---|---|\n| adata | AnnData object |\n"
+    )
+    (draft,) = convert_text(
+        _write(tmp_path / "SKILL.md", text).read_text(), "S", "skill", "c"
+    ).drafts
+    assert draft.fields["default_params"] == {
+        "resolution": 0.8,
+        "method": "leiden",
+        "flavor": "igraph",
+    }
     assert "fast or robust" in draft.docstring  # prose stays readable in the docstring
     assert "AnnData object" in draft.docstring
 
@@ -433,8 +497,10 @@ def test_a_skill_never_lands_in_another_skills_file(
     project: Path, run: Callable[..., Result]
 ) -> None:
     other = project / ".stato/skills/scrna_qc.py"
-    text = ('class Other:\n    """Another skill."""\n    name = "something_else"\n\n'
-            "    @staticmethod\n    def run(**kwargs: object) -> object:\n        return kwargs\n")
+    text = (
+        'class Other:\n    """Another skill."""\n    name = "something_else"\n\n'
+        "    @staticmethod\n    def run(**kwargs: object) -> object:\n        return kwargs\n"
+    )
     other.write_text(text)
     twin = project / "twin" / "SKILL.md"
     twin.parent.mkdir()
@@ -442,10 +508,15 @@ def test_a_skill_never_lands_in_another_skills_file(
     result = run("convert", str(DATA / "skills/scrna-qc/SKILL.md"), str(twin))
     assert result.exit_code == 0, result.output
     assert other.read_text() == text
-    names = {compile_source(p.read_text(), p.name).fields["name"]: p.name
-             for p in (project / ".stato/skills").glob("*.py")}
-    assert names == {"something_else": "scrna_qc.py", "scrna-qc": "scrna_qc_2.py",
-                     "scrna_qc": "scrna_qc_3.py"}
+    names = {
+        compile_source(p.read_text(), p.name).fields["name"]: p.name
+        for p in (project / ".stato/skills").glob("*.py")
+    }
+    assert names == {
+        "something_else": "scrna_qc.py",
+        "scrna-qc": "scrna_qc_2.py",
+        "scrna_qc": "scrna_qc_3.py",
+    }
     assert run("validate", ".stato", "--check").exit_code == 0
 
 
@@ -462,8 +533,7 @@ def test_skill_md_round_trips_through_the_agent_skills_export(
     folder = project / ".claude/skills/pdf-processing"
     assert validator.validate(folder) == []
     front = yaml.safe_load((folder / "SKILL.md").read_text().split("---")[1])
-    original = yaml.safe_load(
-        (DATA / "skills/pdf-processing/SKILL.md").read_text().split("---")[1])
+    original = yaml.safe_load((DATA / "skills/pdf-processing/SKILL.md").read_text().split("---")[1])
     assert front["name"] == original["name"]
     assert front["description"] == original["description"]
 
@@ -476,7 +546,10 @@ def test_folders_of_skills_and_rules_convert_every_file(
     data = json.loads(result.output)
     assert [i["kind"] for i in data["inputs"]] == ["skill", "skill", "cursor-mdc"]
     assert {m["path"] for m in data["modules"]} == {
-        "skills/pdf_processing.py", "skills/scrna_qc.py", "context.py"}
+        "skills/pdf_processing.py",
+        "skills/scrna_qc.py",
+        "context.py",
+    }
     empty = project / "empty"
     empty.mkdir()
     result = run("convert", "empty")

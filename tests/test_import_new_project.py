@@ -10,7 +10,9 @@ from click.testing import Result
 Run = Callable[..., Result]
 
 
-def test_import_into_a_new_folder_creates_the_project(run: Run, example: Path, tmp_path: Path) -> None:
+def test_import_into_a_new_folder_creates_the_project(
+    run: Run, example: Path, tmp_path: Path
+) -> None:
     assert run("snapshot", "--name", "demo", "--output", "demo.stato").exit_code == 0
     fresh = tmp_path / "elsewhere" / "new-project"
     fresh.parent.mkdir()

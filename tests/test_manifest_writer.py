@@ -60,9 +60,16 @@ def test_fast_reader_equals_tomllib_on_what_stato_writes(manifest: Manifest) -> 
 lines = st.one_of(
     st.just("[[modules]]"),
     st.just(""),
-    st.builds(lambda k, v: f"{k} = {v}", st.sampled_from(["name", "path", "a", "modules", "x-y"]),
-              st.one_of(st.text(max_size=8).map(lambda t: '"' + t + '"'), st.sampled_from(
-                  ["true", "false", "0", "12", "007", '"\\u00e9"', '"a\\"b"', '"\\\\"', '"\\q"']))),
+    st.builds(
+        lambda k, v: f"{k} = {v}",
+        st.sampled_from(["name", "path", "a", "modules", "x-y"]),
+        st.one_of(
+            st.text(max_size=8).map(lambda t: '"' + t + '"'),
+            st.sampled_from(
+                ["true", "false", "0", "12", "007", '"\\u00e9"', '"a\\"b"', '"\\\\"', '"\\q"']
+            ),
+        ),
+    ),
     st.text(max_size=12),
 )
 

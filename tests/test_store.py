@@ -31,7 +31,10 @@ def test_gate_writes_the_corrected_source_and_backs_up(tmp_path: Path) -> None:
     init_project(tmp_path)
     store = Store(tmp_path)
     store.save("skills/qc.py", GOOD.format(n=0))
-    store.save("skills/qc.py", GOOD.format(n=1).replace('name = "qc"', 'name = "qc"\n    depends_on = "scanpy"'))
+    store.save(
+        "skills/qc.py",
+        GOOD.format(n=1).replace('name = "qc"', 'name = "qc"\n    depends_on = "scanpy"'),
+    )
     assert 'depends_on = ["scanpy"]' in store.read("skills/qc.py")
     (backup,) = store.history("skills/qc.py")
     assert backup.read_text() == GOOD.format(n=0)
@@ -116,7 +119,9 @@ def test_concurrent_lesson_edits_lose_no_update(tmp_path: Path) -> None:
     assert all(f"worker {w} lesson {i}:" in lessons for w in range(4) for i in range(10))
 
 
-def test_reading_the_project_finishes_an_import_killed_after_its_commit_point(tmp_path: Path) -> None:
+def test_reading_the_project_finishes_an_import_killed_after_its_commit_point(
+    tmp_path: Path,
+) -> None:
     import json
 
     from stato.ops.project import load_project
@@ -128,7 +133,9 @@ def test_reading_the_project_finishes_an_import_killed_after_its_commit_point(tm
     (stage / "0.part").write_text(GOOD.format(n="a"))
     (stage / "1.part").write_text(GOOD.format(n="b").replace('"qc"', '"qc2"'))
     (stato / ".transaction.json").write_text(
-        json.dumps({"stage": "abc", "moves": [["0.part", "skills/a.py"], ["1.part", "skills/b.py"]]})
+        json.dumps(
+            {"stage": "abc", "moves": [["0.part", "skills/a.py"], ["1.part", "skills/b.py"]]}
+        )
     )
     project = load_project(tmp_path)
     assert [m.path for m in project.modules] == ["skills/a.py", "skills/b.py"]

@@ -1,4 +1,4 @@
-"""The .stato/ store: one gated write path, backups in .history/, and a lock for concurrent writers."""
+"""The .stato/ store: one gated write path, backups in .history/, a lock for concurrent writers."""
 
 from __future__ import annotations
 
@@ -25,13 +25,18 @@ def check_rel(rel: str) -> str:
     if p.is_absolute() or ".." in p.parts or not p.parts or rel.startswith("/"):
         raise UsageError(f"module path '{rel}' must be relative to .stato/ and stay inside it")
     if p.parts[0] in SKIP_DIRS:
-        raise UsageError(f"module path '{rel}' is inside .stato/{p.parts[0]}/, which holds no modules")
+        raise UsageError(
+            f"module path '{rel}' is inside .stato/{p.parts[0]}/, which holds no modules"
+        )
     text = str(p)
     return text if text.endswith(".py") else text + ".py"
 
 
 def format_errors(result: ValidationResult) -> str:
-    errs = "; ".join(f"{d.code} line {d.line}: {d.message}" if d.line else f"{d.code}: {d.message}" for d in result.errors)
+    errs = "; ".join(
+        f"{d.code} line {d.line}: {d.message}" if d.line else f"{d.code}: {d.message}"
+        for d in result.errors
+    )
     return f"{result.path} is invalid ({errs}); nothing was written"
 
 
@@ -95,7 +100,9 @@ class Store:
                     transaction.recover(self.stato_dir)
                 yield
         except Timeout:
-            raise StatoError(f"another stato process holds {self.stato_dir / '.lock'}; retry when it ends") from None
+            raise StatoError(
+                f"another stato process holds {self.stato_dir / '.lock'}; retry when it ends"
+            ) from None
 
     # -- history --------------------------------------------------------------------
     def _history_base(self, rel: str) -> tuple[Path, str]:
@@ -108,7 +115,11 @@ class Store:
             return []
         found = []
         for path in folder.iterdir():
-            if path.name.startswith(stem + ".") and _STAMP.search(path.name) and path.name[len(stem):].count(".") == 2:
+            if (
+                path.name.startswith(stem + ".")
+                and _STAMP.search(path.name)
+                and path.name[len(stem) :].count(".") == 2
+            ):
                 found.append(path)
         return sorted(found, key=lambda p: _stamp_key(p.name))
 
@@ -131,19 +142,26 @@ class Store:
         return dest
 
     # -- writing ----------------------------------------------------------------------
-    def save(self, rel: str, source: str | bytes, *, expected_type: str | None = None) -> ValidationResult:
+    def save(
+        self, rel: str, source: str | bytes, *, expected_type: str | None = None
+    ) -> ValidationResult:
         """The write gate: compile, refuse on E-codes, back up the old text, replace atomically."""
         return self.save_many({rel: source}, expected_type=expected_type)[0]
 
-    def save_many(self, sources: Mapping[str, str | bytes], *, expected_type: str | None = None) -> list[ValidationResult]:
+    def save_many(
+        self, sources: Mapping[str, str | bytes], *, expected_type: str | None = None
+    ) -> list[ValidationResult]:
         """Compile every module first; write all of them only when none has an E-code."""
         rels = [check_rel(r) for r in sources]
-        results = [compile_source(src, rel, expected_type) for rel, src in zip(rels, sources.values())]
+        results = [
+            compile_source(src, rel, expected_type)
+            for rel, src in zip(rels, sources.values(), strict=False)
+        ]
         bad = [r for r in results if not r.valid]
         if bad:
             raise ModuleInvalid("; ".join(format_errors(r) for r in bad), bad)
         with self.lock():
-            for rel, result in zip(rels, results):
+            for rel, result in zip(rels, results, strict=False):
                 self._replace(rel, result.corrected_source)
         return results
 

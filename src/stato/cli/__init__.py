@@ -16,16 +16,36 @@ from stato import __version__
 # Commands are imported only when run, so `stato --version` and hooks start fast.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("init", "init", "Create a .stato/ project (optionally with the bundled example)."),
-    "validate": ("validate", "validate", "Compile modules: report E/W/I diagnostics, apply auto-fixes."),
+    "validate": (
+        "validate",
+        "validate",
+        "Compile modules: report E/W/I diagnostics, apply auto-fixes.",
+    ),
     "write": ("write", "write", "Write a module through the compiler gate (validated, backed up)."),
     "status": ("status", "status", "Show every module and the plan's progress."),
     "history": ("history", "history", "List the backups of a module."),
     "rollback": ("history", "rollback", "Restore a module from one of its backups."),
-    "crystallize": ("crystallize", "crystallize", "Save the prompt that makes an agent capture its expertise."),
-    "bridge": ("bridge", "bridge", "Write the instruction files each coding agent reads by itself."),
+    "crystallize": (
+        "crystallize",
+        "crystallize",
+        "Save the prompt that makes an agent capture its expertise.",
+    ),
+    "bridge": (
+        "bridge",
+        "bridge",
+        "Write the instruction files each coding agent reads by itself.",
+    ),
     "resume": ("resume", "resume", "Recap the project for an agent after compaction or a restart."),
-    "import-bundle": ("import_bundle", "import_bundle", "Import a stato_bundle.py written by a web AI."),
-    "convert": ("convert", "convert", "Convert CLAUDE.md, AGENTS.md, .cursorrules, SKILL.md into modules."),
+    "import-bundle": (
+        "import_bundle",
+        "import_bundle",
+        "Import a stato_bundle.py written by a web AI.",
+    ),
+    "convert": (
+        "convert",
+        "convert",
+        "Convert CLAUDE.md, AGENTS.md, .cursorrules, SKILL.md into modules.",
+    ),
     "snapshot": ("snapshot", "snapshot", "Export modules as a .stato archive (privacy-scanned)."),
     "inspect": ("inspect", "inspect", "Show an archive's metadata and modules without extracting."),
     "import": ("import_", "import_", "Import modules from a .stato archive, all or nothing."),
@@ -109,7 +129,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI with one error boundary: a StatoError is one line on stderr, never a traceback."""
+    """Run the CLI with one error boundary: a StatoError is one line on stderr, no traceback."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("STATO_DEBUG") == "1"
     try:
@@ -134,10 +154,13 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         if isinstance(exc, OSError):
-            click.echo(f"error: {exc.strerror or exc} ({exc.filename or ''})".rstrip(" ()"), err=True)
+            click.echo(
+                f"error: {exc.strerror or exc} ({exc.filename or ''})".rstrip(" ()"), err=True
+            )
             sys.exit(1)
         click.echo(
-            f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
+            f"error: internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for a traceback)",
             err=True,
         )
         sys.exit(1)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 # The rules come from the Agent Skills specification (agentskills.io/specification) and its
 # reference validator, PyPI `skills-ref` (skills_ref/validator.py): `name` is 1-64 characters of

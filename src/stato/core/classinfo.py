@@ -51,13 +51,21 @@ def _module_scope(tree: ast.Module, before: int) -> tuple[dict[str, ast.expr], s
     constants: dict[str, ast.expr] = {}
     unknown: set[str] = set()
     for stmt in tree.body[:before]:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
             constants[stmt.targets[0].id] = stmt.value
             unknown.discard(stmt.targets[0].id)
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
             constants[stmt.target.id] = stmt.value
         else:
-            for node in ast.walk(stmt) if not isinstance(stmt, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) else [stmt]:
+            for node in (
+                ast.walk(stmt)
+                if not isinstance(stmt, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                else [stmt]
+            ):
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     unknown.add(node.name)
                 elif isinstance(node, ast.alias):
@@ -83,7 +91,9 @@ def read_class(tree: ast.Module, index: int) -> ClassInfo:
     info = ClassInfo(cls)
     ev = Evaluator(*_module_scope(tree, index))
 
-    def bind_value(name: str, line: int, node: ast.AST, value: Any, err: str | None, unk: str | None) -> None:
+    def bind_value(
+        name: str, line: int, node: ast.AST, value: Any, err: str | None, unk: str | None
+    ) -> None:
         info.bindings[name] = Binding(name, line, "assign", node, value, err, unk)
         if err or unk:
             ev.bind_unknown(name)
@@ -120,7 +130,14 @@ def read_class(tree: ast.Module, index: int) -> ClassInfo:
                     bind_value(target.id, stmt.lineno, value_node, value, err, unk)
                 else:
                     for n in names:
-                        bind_value(n.id, stmt.lineno, value_node, None, err, unk or "unpacking is not evaluated")
+                        bind_value(
+                            n.id,
+                            stmt.lineno,
+                            value_node,
+                            None,
+                            err,
+                            unk or "unpacking is not evaluated",
+                        )
         elif isinstance(stmt, ast.Expr):
             if isinstance(stmt.value, ast.Constant):
                 continue  # the docstring, or a stray literal
@@ -136,7 +153,9 @@ def read_class(tree: ast.Module, index: int) -> ClassInfo:
                     ev.bind_unknown(node.id)
                 elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     ev.bind_unknown(node.name)
-                    info.bindings[node.name] = Binding(node.name, node.lineno, "assign", node, None, None, "defined conditionally")
+                    info.bindings[node.name] = Binding(
+                        node.name, node.lineno, "assign", node, None, None, "defined conditionally"
+                    )
     return info
 
 

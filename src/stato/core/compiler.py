@@ -7,7 +7,7 @@ from typing import Any
 
 from stato.core.classinfo import ClassInfo, read_class
 from stato.core.diagnostics import BY_CODE, Diagnostic, make
-from stato.core.edits import Edit, OverlappingEdits, Offsets, apply_edits
+from stato.core.edits import Edit, Offsets, OverlappingEdits, apply_edits
 from stato.core.evaluator import FunctionValue
 from stato.core.model import MODULE_TYPES, ValidationResult
 from stato.core.schemas import SCHEMAS
@@ -65,7 +65,9 @@ def compile_source(
     if isinstance(source, bytes):
         text, problem = decode(source)
         if text is None:
-            return ValidationResult(path, "", "", None, None, diagnostics=(make("E001", None, details=problem),))
+            return ValidationResult(
+                path, "", "", None, None, diagnostics=(make("E001", None, details=problem),)
+            )
         source = text
     elif source.startswith("\ufeff"):
         source = source[1:]
@@ -78,11 +80,12 @@ def compile_source(
 
     # Pass 2: structure.
     diags: list[Diagnostic] = []
-    class_indexes = [i for i, s in enumerate(tree.body) if isinstance(s, ast.ClassDef)]
+    classes = [(i, s) for i, s in enumerate(tree.body) if isinstance(s, ast.ClassDef)]
+    class_indexes = [i for i, _ in classes]
     if not class_indexes:
         return ValidationResult(path, source, source, None, None, diagnostics=(make("E002", 1),))
-    if len(class_indexes) > 1:
-        diags.append(make("W005", tree.body[class_indexes[1]].lineno, name=tree.body[class_indexes[0]].name))  # type: ignore[attr-defined]
+    if len(classes) > 1:
+        diags.append(make("W005", classes[1][1].lineno, name=classes[0][1].name))
     index = class_indexes[0]
     info = read_class(tree, index)
 

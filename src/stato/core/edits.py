@@ -62,7 +62,9 @@ class Offsets:
         line = self.lines[lineno - 1] if lineno - 1 < len(self.lines) else ""
         if line.isascii():
             return self.starts[lineno - 1] + col_byte
-        return self.starts[lineno - 1] + len(line.encode("utf-8")[:col_byte].decode("utf-8", "replace"))
+        return self.starts[lineno - 1] + len(
+            line.encode("utf-8")[:col_byte].decode("utf-8", "replace")
+        )
 
     def span(self, node: ast.AST) -> tuple[int, int]:
         start = self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]

@@ -38,29 +38,74 @@ class FunctionValue:
 _UNKNOWN = object()
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
-    ast.Pow: operator.pow, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
-    ast.BitOr: operator.or_, ast.BitAnd: operator.and_, ast.BitXor: operator.xor,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift,
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
+    ast.BitXor: operator.xor,
 }
 _UNARY: dict[type, Callable[[Any], Any]] = {
-    ast.UAdd: operator.pos, ast.USub: operator.neg, ast.Not: operator.not_,
+    ast.UAdd: operator.pos,
+    ast.USub: operator.neg,
+    ast.Not: operator.not_,
     ast.Invert: operator.invert,
 }
 _CMP: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
 }
 _PURE_BUILTINS: dict[str, Callable[..., Any]] = {
-    "dict": dict, "list": list, "tuple": tuple, "set": set, "frozenset": frozenset,
-    "str": str, "int": int, "float": float, "bool": bool, "len": len, "sorted": sorted,
-    "min": min, "max": max, "sum": sum, "abs": abs, "round": round,
+    "dict": dict,
+    "list": list,
+    "tuple": tuple,
+    "set": set,
+    "frozenset": frozenset,
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "len": len,
+    "sorted": sorted,
+    "min": min,
+    "max": max,
+    "sum": sum,
+    "abs": abs,
+    "round": round,
 }
-_STR_METHODS = frozenset({
-    "join", "format", "upper", "lower", "strip", "lstrip", "rstrip", "replace", "split",
-    "splitlines", "title", "capitalize", "startswith", "endswith", "casefold",
-})
+_STR_METHODS = frozenset(
+    {
+        "join",
+        "format",
+        "upper",
+        "lower",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "replace",
+        "split",
+        "splitlines",
+        "title",
+        "capitalize",
+        "startswith",
+        "endswith",
+        "casefold",
+    }
+)
 _DICT_METHODS = frozenset({"copy", "get", "keys", "values", "items"})
 _PLAIN = (str, bytes, int, float, complex, bool, type(None), list, tuple, dict, set, frozenset)
 
@@ -180,7 +225,7 @@ class Evaluator:
 
     def _Dict(self, node: ast.Dict) -> Any:
         result: dict[Any, Any] = {}
-        for key, value in zip(node.keys, node.values):
+        for key, value in zip(node.keys, node.values, strict=False):
             if key is None:
                 self._safe(lambda v=value: result.update(self._eval(v)))  # type: ignore[misc]
                 _check_size(result)
@@ -201,7 +246,11 @@ class Evaluator:
         op = type(node.op)
         if op not in _BINOPS:
             raise Unevaluable("matrix multiplication is not evaluated")
-        if op in (ast.Pow, ast.LShift) and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+        if (
+            op in (ast.Pow, ast.LShift)
+            and isinstance(right, (int, float))
+            and abs(right) > MAX_EXPONENT
+        ):
             raise Unevaluable("exponent too large to check")
         if op is ast.Mult:
             for seq, n in ((left, right), (right, left)):
@@ -225,7 +274,7 @@ class Evaluator:
 
     def _Compare(self, node: ast.Compare) -> Any:
         left = self._eval(node.left)
-        for op, comp in zip(node.ops, node.comparators):
+        for op, comp in zip(node.ops, node.comparators, strict=False):
             right = self._eval(comp)
             if not self._safe(lambda a=left, b=right, o=op: _CMP[type(o)](a, b)):  # type: ignore[misc]
                 return False
@@ -251,7 +300,12 @@ class Evaluator:
         value = self._eval(node.value)
         if not isinstance(value, _PLAIN):
             raise Unevaluable("formatting of this value is not evaluated")
-        conversions: dict[int, Callable[[Any], Any]] = {-1: lambda v: v, 115: str, 114: repr, 97: ascii}
+        conversions: dict[int, Callable[[Any], Any]] = {
+            -1: lambda v: v,
+            115: str,
+            114: repr,
+            97: ascii,
+        }
         conv = conversions[node.conversion]
         spec = "" if node.format_spec is None else self._eval(node.format_spec)
         _guard_spec(spec)
@@ -262,11 +316,13 @@ class Evaluator:
 
     def _Call(self, node: ast.Call) -> Any:
         func = node.func
-        if isinstance(func, ast.Name) and func.id in ("staticmethod", "classmethod", "property"):
-            if func.id not in self.scope and len(node.args) == 1 and not node.keywords:
-                inner = self._eval(node.args[0])
-                if isinstance(inner, FunctionValue):
-                    return inner
+        wrapper = func.id if isinstance(func, ast.Name) else None
+        single = len(node.args) == 1 and not node.keywords
+        wraps = wrapper in ("staticmethod", "classmethod", "property") and wrapper not in self.scope
+        if wraps and single:
+            inner = self._eval(node.args[0])
+            if isinstance(inner, FunctionValue):
+                return inner
         args = [self._eval(a) for a in node.args if not isinstance(a, ast.Starred)]
         if any(isinstance(a, ast.Starred) for a in node.args):
             raise Unevaluable("calls with *args are not evaluated")
@@ -275,13 +331,17 @@ class Evaluator:
         kwargs = {k.arg: self._eval(k.value) for k in node.keywords if k.arg}
         if not all(isinstance(a, _PLAIN) for a in [*args, *kwargs.values()]):
             raise Unevaluable("call arguments are not plain values")
-        if isinstance(func, ast.Name) and func.id in _PURE_BUILTINS and func.id not in self.scope:
-            if func.id not in self._module_nodes and func.id not in self._module_unknown:
-                return _check_size(self._safe(lambda: _PURE_BUILTINS[func.id](*args, **kwargs)))
+        shadowed = wrapper in self.scope or wrapper in self._module_nodes
+        if wrapper in _PURE_BUILTINS and not shadowed and wrapper not in self._module_unknown:
+            builtin = _PURE_BUILTINS[wrapper]
+            return _check_size(self._safe(lambda: builtin(*args, **kwargs)))
         if isinstance(func, ast.Attribute):
             owner = self._eval(func.value)
-            allowed = _STR_METHODS if isinstance(owner, str) else (
-                _DICT_METHODS if isinstance(owner, dict) else frozenset())
+            allowed = (
+                _STR_METHODS
+                if isinstance(owner, str)
+                else (_DICT_METHODS if isinstance(owner, dict) else frozenset())
+            )
             if func.attr in allowed:
                 _guard_str_call(owner, func.attr, args, kwargs)
                 result = self._safe(lambda: getattr(owner, func.attr)(*args, **kwargs))

@@ -8,7 +8,8 @@ from typing import Any
 from stato.core.diff import Code, canon, same
 
 # Text fields merged line by line (a union of bullets) instead of being a conflict when they differ.
-# Bullet-list prose: unioned line by line (the spec names lessons_learned; a decision log is the same shape).
+# Bullet-list prose, unioned line by line: the spec names lessons_learned; a decision log is
+# the same shape.
 LINE_FIELDS: frozenset[str] = frozenset({"lessons_learned", "decision_log"})
 
 

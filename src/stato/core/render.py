@@ -113,9 +113,16 @@ def set_field(source: str, name: str, value: Any) -> str:
     off = Offsets(source)
     target = None
     for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-            target = stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name and stmt.value:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+            or (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == name
+                and stmt.value
+            )
+        ):
             target = stmt.value
     first = cls.body[0]
     first_start = off.offset(first.lineno, 0)
@@ -123,10 +130,14 @@ def set_field(source: str, name: str, value: Any) -> str:
     if target is not None:
         start, end = off.span(target)
         line_start = source.rfind("\n", 0, start) + 1
-        stmt_indent = source[line_start:start][: len(source[line_start:start]) - len(source[line_start:start].lstrip())]
+        stmt_indent = source[line_start:start][
+            : len(source[line_start:start]) - len(source[line_start:start].lstrip())
+        ]
         return apply_edits(source, [Edit(start, end, py_literal(value, stmt_indent))])
     assigns = [s for s in cls.body if isinstance(s, (ast.Assign, ast.AnnAssign))]
-    docs = [s for s in cls.body[:1] if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)]
+    docs = [
+        s for s in cls.body[:1] if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+    ]
     anchor = (assigns or docs or [None])[-1]
     text = f"{name} = {py_literal(value, indent)}"
     if anchor is None:  # the class holds only methods: put the field first
@@ -148,6 +159,8 @@ def remove_field(source: str, name: str) -> str:
             names = [stmt.target.id]
         if names == [name] and len(cls.body) > 1:
             start = off.offset(stmt.lineno, 0)
-            end = off.offset(stmt.end_lineno or stmt.lineno, 0) + len(off.lines[(stmt.end_lineno or stmt.lineno) - 1])
+            end = off.offset(stmt.end_lineno or stmt.lineno, 0) + len(
+                off.lines[(stmt.end_lineno or stmt.lineno) - 1]
+            )
             edits.append(Edit(start, end, ""))
     return apply_edits(source, edits) if edits else source

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from stato.core.agentskills import export_problems
 from stato.core.classinfo import ClassInfo
 from stato.core.diagnostics import Diagnostic, make
 from stato.core.evaluator import FunctionValue
-from stato.core.agentskills import export_problems
 from stato.core.plan import STATUSES
 
 
@@ -29,7 +29,12 @@ def skill_checks(info: ClassInfo) -> list[Diagnostic]:
     if not info.has("lessons_learned"):
         diags.append(make("I003", line))
     run = info.bindings.get("run")
-    if run is not None and isinstance(run.value, FunctionValue) and run.kind == "def" and not run.value.annotated:
+    if (
+        run is not None
+        and isinstance(run.value, FunctionValue)
+        and run.kind == "def"
+        and not run.value.annotated
+    ):
         diags.append(make("I006", run.line))
     name, description = info.field_value("name"), info.field_value("description")
     if isinstance(name, str):
@@ -48,7 +53,11 @@ def plan_checks(info: ClassInfo) -> list[Diagnostic]:
         return diags
     line = b.line if b is not None else None
     nodes = getattr(b.node, "elts", None) if b is not None else None
-    dicts = [(s, nodes[i].lineno if nodes and i < len(nodes) else line) for i, s in enumerate(steps) if isinstance(s, dict)]
+    dicts = [
+        (s, nodes[i].lineno if nodes and i < len(nodes) else line)
+        for i, s in enumerate(steps)
+        if isinstance(s, dict)
+    ]
 
     ids: dict[int, int | None] = {}
     for step, sline in dicts:
@@ -69,7 +78,13 @@ def plan_checks(info: ClassInfo) -> list[Diagnostic]:
                     continue
                 if dep not in ids:
                     who = f"Step {sid}" if _is_int(sid) else "A step"
-                    diags.append(make("E008", sline, details=f"{who} depends_on references nonexistent step {dep}"))
+                    diags.append(
+                        make(
+                            "E008",
+                            sline,
+                            details=f"{who} depends_on references nonexistent step {dep}",
+                        )
+                    )
                 elif _is_int(sid) and sid in graph:
                     graph[dep].append(sid)
         status = step.get("status")
@@ -98,7 +113,7 @@ def find_cycles(graph: dict[int, list[int]]) -> list[list[int]]:
                 colour[path.pop()] = black
                 stack.pop()
             elif colour[nxt] == gray:
-                cycle = path[path.index(nxt):] + [nxt]
+                cycle = path[path.index(nxt) :] + [nxt]
                 key = frozenset(cycle)
                 if key not in seen:
                     seen.add(key)

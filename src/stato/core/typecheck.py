@@ -23,7 +23,9 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_fields(info: ClassInfo, module_type: str, off: Offsets) -> tuple[list[Diagnostic], list[Edit]]:
+def check_fields(
+    info: ClassInfo, module_type: str, off: Offsets
+) -> tuple[list[Diagnostic], list[Edit]]:
     """Type-check every schema field that evaluated; return diagnostics and the fixes to apply."""
     diags: list[Diagnostic] = []
     edits: list[Edit] = []
@@ -38,11 +40,20 @@ def check_fields(info: ClassInfo, module_type: str, off: Offsets) -> tuple[list[
                 edits.append(_wrap(b.node, off))
                 diags.append(make("W001", b.line, fixed=True))
             elif not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                diags.append(make("E007", b.line, field=name, expected="a list of names (str)",
-                                  actual=_describe(value)))
+                diags.append(
+                    make(
+                        "E007",
+                        b.line,
+                        field=name,
+                        expected="a list of names (str)",
+                        actual=_describe(value),
+                    )
+                )
             continue
         if not isinstance(value, _PY_TYPES[expected]):
-            diags.append(make("E007", b.line, field=name, expected=expected, actual=type_name(value)))
+            diags.append(
+                make("E007", b.line, field=name, expected=expected, actual=type_name(value))
+            )
             continue
         if name == "version" and isinstance(value, str) and _VERSION_MAJOR_MINOR.fullmatch(value):
             new = value + ".0"
@@ -72,7 +83,9 @@ def _wrap(node: ast.AST, off: Offsets) -> Edit:
     return Edit(start, end, "[" + off.source[start:end] + "]")
 
 
-def check_steps(steps: Any, node: ast.AST, line: int, off: Offsets) -> tuple[list[Diagnostic], list[Edit]]:
+def check_steps(
+    steps: Any, node: ast.AST, line: int, off: Offsets
+) -> tuple[list[Diagnostic], list[Edit]]:
     """Each step: a dict with int id, non-empty str action, list[int] depends_on, typed extras."""
     diags: list[Diagnostic] = []
     edits: list[Edit] = []
@@ -82,7 +95,9 @@ def check_steps(steps: Any, node: ast.AST, line: int, off: Offsets) -> tuple[lis
         step_node = elts[i] if literal and i < len(elts) else None
         sline = step_node.lineno if step_node is not None else line
         if not isinstance(step, dict):
-            diags.append(make("E007", sline, field=f"steps[{i}]", expected="dict", actual=type_name(step)))
+            diags.append(
+                make("E007", sline, field=f"steps[{i}]", expected="dict", actual=type_name(step))
+            )
             continue
         label = f"step {step['id']}" if _is_int(step.get("id")) else f"steps[{i}]"
         for key in STEP_REQUIRED:
@@ -95,21 +110,52 @@ def check_steps(steps: Any, node: ast.AST, line: int, off: Offsets) -> tuple[lis
             value_node = _dict_value(step_node, key)
             if key == "id":
                 if not _is_int(value):
-                    diags.append(make("E007", sline, field=f"{label}.id", expected="int", actual=type_name(value)))
+                    diags.append(
+                        make(
+                            "E007",
+                            sline,
+                            field=f"{label}.id",
+                            expected="int",
+                            actual=type_name(value),
+                        )
+                    )
             elif key == "action":
                 if not isinstance(value, str) or not value.strip():
                     actual = "an empty str" if isinstance(value, str) else type_name(value)
-                    diags.append(make("E007", sline, field=f"{label}.action", expected="a non-empty str", actual=actual))
+                    diags.append(
+                        make(
+                            "E007",
+                            sline,
+                            field=f"{label}.action",
+                            expected="a non-empty str",
+                            actual=actual,
+                        )
+                    )
             elif key == "depends_on":
                 if _is_int(value):
                     if value_node is not None:
                         edits.append(_wrap(value_node, off))
                     diags.append(make("W002", sline, fixed=value_node is not None))
                 elif not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
-                    diags.append(make("E007", sline, field=f"{label}.depends_on",
-                                      expected="a list of step ids (int)", actual=_describe_ids(value)))
+                    diags.append(
+                        make(
+                            "E007",
+                            sline,
+                            field=f"{label}.depends_on",
+                            expected="a list of step ids (int)",
+                            actual=_describe_ids(value),
+                        )
+                    )
             elif not isinstance(value, _PY_TYPES[expected]):
-                diags.append(make("E007", sline, field=f"{label}.{key}", expected=expected, actual=type_name(value)))
+                diags.append(
+                    make(
+                        "E007",
+                        sline,
+                        field=f"{label}.{key}",
+                        expected=expected,
+                        actual=type_name(value),
+                    )
+                )
         if "status" not in step:
             edit = _insert_status(step_node, off) if isinstance(step_node, ast.Dict) else None
             if edit is not None:
@@ -129,7 +175,7 @@ def _dict_value(node: ast.AST | None, key: str) -> ast.expr | None:
     if not isinstance(node, ast.Dict):
         return None
     found = None
-    for k, v in zip(node.keys, node.values):
+    for k, v in zip(node.keys, node.values, strict=False):
         if isinstance(k, ast.Constant) and k.value == key:
             found = v
     return found

@@ -30,9 +30,18 @@ KEYED: dict[str, tuple[str, str]] = {
 KNOWN = tuple(SINGLE) + tuple(KEYED)
 
 Severity = Literal["error", "warning"]
-_STATEMENTS = {"Import": "import", "ImportFrom": "import", "FunctionDef": "function",
-               "AsyncFunctionDef": "function", "ClassDef": "class", "If": "if block",
-               "For": "loop", "While": "loop", "With": "with block", "Try": "try block"}
+_STATEMENTS = {
+    "Import": "import",
+    "ImportFrom": "import",
+    "FunctionDef": "function",
+    "AsyncFunctionDef": "function",
+    "ClassDef": "class",
+    "If": "if block",
+    "For": "loop",
+    "While": "loop",
+    "With": "with block",
+    "Try": "try block",
+}
 
 
 class BundleError(StatoError):
@@ -74,8 +83,16 @@ class Bundle:
         return tuple(p for p in self.problems if p.severity == "error")
 
 
-_RESERVED_STEMS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                   *(f"lpt{i}" for i in range(10)), "init", "__init__"}
+_RESERVED_STEMS = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+    "init",
+    "__init__",
+}
 
 
 def safe_stem(name: str, default: str = "skill") -> str:
@@ -130,11 +147,19 @@ class _Reader:
         if entry.rel in self.entries:
             first = self.entries[entry.rel]
             if first.key == entry.key:
-                self.problem("error", f"{entry.key} is assigned twice (lines {first.line} and "
-                             f"{entry.line}); keeping the first, remove one", entry.line)
+                self.problem(
+                    "error",
+                    f"{entry.key} is assigned twice (lines {first.line} and "
+                    f"{entry.line}); keeping the first, remove one",
+                    entry.line,
+                )
             else:
-                self.problem("error", f"{entry.key} and {first.key} both go to {entry.rel}; "
-                             "keeping the first, rename one", entry.line)
+                self.problem(
+                    "error",
+                    f"{entry.key} and {first.key} both go to {entry.rel}; "
+                    "keeping the first, rename one",
+                    entry.line,
+                )
             return
         self.entries[entry.rel] = entry
 
@@ -151,8 +176,9 @@ class _Reader:
             what = _STATEMENTS.get(type(node).__name__, "statement")
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 what = "call"
-            self.problem("warning", f"ignored a top-level {what} "
-                         "(bundles are read, never run)", node.lineno)
+            self.problem(
+                "warning", f"ignored a top-level {what} (bundles are read, never run)", node.lineno
+            )
             return
         name = target.id
         if name in SINGLE:
@@ -160,39 +186,56 @@ class _Reader:
         elif name in KEYED:
             self.keyed(name, value)
         elif name.upper() in KNOWN or name.upper() + "S" in KNOWN:
-            self.problem("error", f"{name} is not a bundle variable; did you mean "
-                         f"{name.upper() if name.upper() in KNOWN else name.upper() + 'S'}?",
-                         node.lineno)
+            self.problem(
+                "error",
+                f"{name} is not a bundle variable; did you mean "
+                f"{name.upper() if name.upper() in KNOWN else name.upper() + 'S'}?",
+                node.lineno,
+            )
         else:
-            self.problem("warning", f"ignored {name} (a bundle holds only "
-                         f"{', '.join(KNOWN)})", node.lineno)
+            self.problem(
+                "warning", f"ignored {name} (a bundle holds only {', '.join(KNOWN)})", node.lineno
+            )
 
     def single(self, name: str, value: ast.expr) -> None:
         module_type, rel = SINGLE[name]
         text = _literal(value)
         if text is None:
-            self.problem("error", f"{name} is {_describe(value)}, not a plain string literal; "
-                         "not imported", value.lineno)
+            self.problem(
+                "error",
+                f"{name} is {_describe(value)}, not a plain string literal; not imported",
+                value.lineno,
+            )
             return
         self.add(BundleEntry(name, module_type, rel, _clean(text), value.lineno))
 
     def keyed(self, name: str, value: ast.expr) -> None:
         module_type, folder = KEYED[name]
         if not isinstance(value, ast.Dict):
-            self.problem("error", f"{name} is {_describe(value)}, not a dict of name -> "
-                         "module source; not imported", value.lineno)
+            self.problem(
+                "error",
+                f"{name} is {_describe(value)}, not a dict of name -> module source; not imported",
+                value.lineno,
+            )
             return
         for key_node, item in zip(value.keys, value.values, strict=True):
             key = _literal(key_node) if key_node is not None else None
             if key is None or not key.strip():
-                self.problem("error", f"{name} has a key that is not a non-empty string "
-                             "literal; that entry is not imported", item.lineno)
+                self.problem(
+                    "error",
+                    f"{name} has a key that is not a non-empty string "
+                    "literal; that entry is not imported",
+                    item.lineno,
+                )
                 continue
             label = f"{name}[{key!r}]"
             text = _literal(item)
             if text is None:
-                self.problem("error", f"{label} is {_describe(item)}, not a plain string "
-                             "literal; not imported", item.lineno)
+                self.problem(
+                    "error",
+                    f"{label} is {_describe(item)}, not a plain string literal; not imported",
+                    item.lineno,
+                )
                 continue
             rel = f"{folder}/{safe_stem(key, module_type)}.py"
             self.add(BundleEntry(label, module_type, rel, _clean(text), item.lineno))
@@ -213,15 +256,22 @@ def _parse(text: str, path: str, reader: _Reader) -> ast.Module:
             tree = ast.parse(fence.group(1), filename=path)
             offset = text.count("\n", 0, fence.start(1))
             ast.increment_lineno(tree, offset)
-            reader.problem("warning", "read the Python code block inside the Markdown fence "
-                           f"at line {offset}; the text around it was skipped", offset)
+            reader.problem(
+                "warning",
+                "read the Python code block inside the Markdown fence "
+                f"at line {offset}; the text around it was skipped",
+                offset,
+            )
             return tree
     except SyntaxError as exc:
-        raise BundleError(f"{path} is not valid Python (line {exc.lineno}: {exc.msg}); "
-                          "copy the whole bundle from the chat again") from None
+        raise BundleError(
+            f"{path} is not valid Python (line {exc.lineno}: {exc.msg}); "
+            "copy the whole bundle from the chat again"
+        ) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
-        raise BundleError(f"{path} cannot be parsed ({type(exc).__name__}); "
-                          "it is not a bundle stato can read") from None
+        raise BundleError(
+            f"{path} cannot be parsed ({type(exc).__name__}); it is not a bundle stato can read"
+        ) from None
 
 
 def parse_bundle(data: str | bytes, path: str = "stato_bundle.py") -> Bundle:
@@ -230,19 +280,25 @@ def parse_bundle(data: str | bytes, path: str = "stato_bundle.py") -> Bundle:
     Raises BundleError when the file is not a readable Python file or carries no module.
     """
     if len(data) > MAX_BUNDLE_BYTES:
-        raise BundleError(f"{path} is larger than {MAX_BUNDLE_BYTES // 2**20} MiB; "
-                          "a bundle holds a few text modules")
+        raise BundleError(
+            f"{path} is larger than {MAX_BUNDLE_BYTES // 2**20} MiB; "
+            "a bundle holds a few text modules"
+        )
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise BundleError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                              "save the bundle as UTF-8") from None
+            raise BundleError(
+                f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                "save the bundle as UTF-8"
+            ) from None
     reader = _Reader()
     tree = _parse(data, path, reader)
     for index, node in enumerate(tree.body):
         reader.statement(node, index)
     if not reader.entries and not reader.problems:
-        raise BundleError(f"{path} carries no module; expected {', '.join(KNOWN)} "
-                          "variables holding module sources")
+        raise BundleError(
+            f"{path} carries no module; expected {', '.join(KNOWN)} "
+            "variables holding module sources"
+        )
     return Bundle(path, tuple(reader.entries.values()), tuple(reader.problems))

@@ -23,13 +23,20 @@ from stato.formats.skillmd import build_skill
 SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "fish", "powershell", "ps1", "cmd"}
 # Memory sections are recognised by how their heading starts, so "Running tasks with Celery" or
 # "HTTP status codes" stay conventions.
-TASK_WORDS = re.compile(r"^(current |open |pending |remaining )?(todos?|to-?dos?|tasks?|"
-                        r"next steps?|roadmap|in progress|work in progress|backlog|wip)\b", re.I)
-ISSUE_WORDS = re.compile(r"^(known (issues?|bugs?|problems?|limitations)|open (issues?|bugs?|"
-                         r"questions?)|bugs|limitations)\b", re.I)
+TASK_WORDS = re.compile(
+    r"^(current |open |pending |remaining )?(todos?|to-?dos?|tasks?|"
+    r"next steps?|roadmap|in progress|work in progress|backlog|wip)\b",
+    re.I,
+)
+ISSUE_WORDS = re.compile(
+    r"^(known (issues?|bugs?|problems?|limitations)|open (issues?|bugs?|"
+    r"questions?)|bugs|limitations)\b",
+    re.I,
+)
 PHASE_WORDS = re.compile(r"^(current |project )?(status|phase|focus|state)\W*$", re.I)
 GENERIC_TITLE = re.compile(
-    r"(claude|agents?|gemini|copilot|cursor|rules|instructions|guidelines|memory)(\.md)?\b", re.I)
+    r"(claude|agents?|gemini|copilot|cursor|rules|instructions|guidelines|memory)(\.md)?\b", re.I
+)
 IMPORT_LINE = re.compile(r"(@[\w./~-]+\s*)+")
 ABOUT_FILE = re.compile(r"\bthis (file|document)\b", re.I)
 _BOLD_LEAD = re.compile(r"\A\*\*(.+?)\*\*\s*[:\-\u2014]?\s*(.*)\Z")
@@ -124,8 +131,11 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
         done += [b.text for b in checks if b.checked]
         firsts = [b.text for b in section.blocks if b.kind in ("paragraph", "bullet")]
         if is_under(ISSUE_WORDS, section):
-            issues.update(_issue(b.text) for b in section.blocks
-                          if b.kind in ("bullet", "paragraph") and b.checked is None)
+            issues.update(
+                _issue(b.text)
+                for b in section.blocks
+                if b.kind in ("bullet", "paragraph") and b.checked is None
+            )
         elif is_under(TASK_WORDS, section):
             tasks += [b.text for b in section.of("bullet") if b.checked is None]
         elif is_under(PHASE_WORDS, section) and firsts and not phase:
@@ -160,30 +170,52 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
         kept.insert(0, f"Cursor rule {PurePath(origin).name}: {doc.front_matter['description']}")
     if kept:
         context["notes"] = "\n\n".join(kept)
-    drafts = [Draft("context.py", "context", "ProjectContext", context,
-                    safe_docstring(f"Project context converted from {origin}."), origin)]
+    drafts = [
+        Draft(
+            "context.py",
+            "context",
+            "ProjectContext",
+            context,
+            safe_docstring(f"Project context converted from {origin}."),
+            origin,
+        )
+    ]
     if tasks or issues or phase:
         memory: dict[str, Any] = {"phase": phase or "ongoing"}
         if tasks:
             memory["tasks"] = dedupe(tasks)
         if issues:
             memory["known_issues"] = issues
-        drafts.append(Draft("memory.py", "memory", "ProjectState", memory,
-                            safe_docstring(f"Working memory converted from {origin}."), origin))
+        drafts.append(
+            Draft(
+                "memory.py",
+                "memory",
+                "ProjectState",
+                memory,
+                safe_docstring(f"Working memory converted from {origin}."),
+                origin,
+            )
+        )
     return drafts
 
 
 CONVERTERS: tuple[Converter, ...] = (
-    Converter("claude", "Claude Code CLAUDE.md", ("claude.md", "claude.local.md"),
-              build_instructions),
-    Converter("agents", "AGENTS.md", ("agents.md", "agents.override.md", "agent.md"),
-              build_instructions),
+    Converter(
+        "claude", "Claude Code CLAUDE.md", ("claude.md", "claude.local.md"), build_instructions
+    ),
+    Converter(
+        "agents", "AGENTS.md", ("agents.md", "agents.override.md", "agent.md"), build_instructions
+    ),
     Converter("cursorrules", "Cursor legacy .cursorrules", (".cursorrules",), build_instructions),
     Converter("cursor-mdc", "Cursor rule (.cursor/rules/*.mdc)", ("*.mdc",), build_instructions),
     Converter("skill", "Agent Skill SKILL.md", ("skill.md",), build_skill),
     Converter("gemini", "Gemini CLI GEMINI.md", ("gemini.md",), build_instructions),
-    Converter("copilot", "GitHub Copilot instructions",
-              ("copilot-instructions.md", "*.instructions.md"), build_instructions),
+    Converter(
+        "copilot",
+        "GitHub Copilot instructions",
+        ("copilot-instructions.md", "*.instructions.md"),
+        build_instructions,
+    ),
 )
 BY_KIND: dict[str, Converter] = {c.kind: c for c in CONVERTERS}
 

@@ -209,7 +209,8 @@ def _entry(i: int, raw: Any) -> ModuleEntry:
 
 
 _LINE = re.compile(
-    r'([A-Za-z0-9_-]+) = (?:"((?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\["\\bfnrt]|\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8})*)"'
+    r'([A-Za-z0-9_-]+) = (?:"((?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\["\\bfnrt]'
+    r'|\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8})*)"'
     r"|(true|false)|(0|[1-9][0-9]{0,8}))"
 )
 _UNESCAPE = re.compile(r'\\(["\\bfnrt]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})')

@@ -8,8 +8,9 @@ from typing import Any, Literal
 
 BlockKind = Literal["bullet", "paragraph", "code", "table"]
 
-_FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
-                    re.S | re.M)
+_FRONT = re.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
+)
 _TASK = re.compile(r"\A\[([ xX])\]\s+")
 _LENIENT = re.compile(r"\A([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)\Z")
 
@@ -68,7 +69,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
         return {}, text.lstrip("\ufeff"), 0, []
     import yaml  # type: ignore[import-untyped]  # heavy: only front matter needs it
 
-    raw, body = match.group(1), text[match.end():]
+    raw, body = match.group(1), text[match.end() :]
     skipped = text[: match.end()].count("\n")
     problems: list[str] = []
     try:
@@ -188,8 +189,9 @@ def parse_markdown(text: str) -> Document:
     if not single:
         title = None
     done = tuple(
-        Section(s.title, s.level, tuple(t for lvl, t in st if lvl > 1 or not single),
-                s.line, s.blocks)
+        Section(
+            s.title, s.level, tuple(t for lvl, t in st if lvl > 1 or not single), s.line, s.blocks
+        )
         for s, st in zip(sections, stacks, strict=True)
     )
     return Document(front, title, done, tuple(problems))
@@ -205,5 +207,5 @@ def _freeze(item: _Item) -> Block:
     task = _TASK.match(text)
     if task:
         checked = task.group(1) != " "
-        text = text[task.end():]
+        text = text[task.end() :]
     return Block("bullet", text, item.line, item.depth, item.parent, checked)

@@ -9,13 +9,18 @@ from stato.formats.bundle import safe_stem
 from stato.formats.drafts import Draft, Source, dedupe, is_under, safe_docstring
 from stato.formats.markdown import Document, Section
 
-LESSON_WORDS = re.compile(r"\b(lessons?|gotchas?|pitfalls?|caveats?|tips?|troubleshooting|"
-                          r"known issues?|common (mistakes|errors)|best practices|warnings?|"
-                          r"important|notes?)\b", re.I)
+LESSON_WORDS = re.compile(
+    r"\b(lessons?|gotchas?|pitfalls?|caveats?|tips?|troubleshooting|"
+    r"known issues?|common (mistakes|errors)|best practices|warnings?|"
+    r"important|notes?)\b",
+    re.I,
+)
 PARAM_WORDS = re.compile(r"\b(param(eter)?s?|defaults?|configuration|settings)\b", re.I)
 DEP_WORDS = re.compile(r"\b(requirements|dependencies|prerequisites|depends on)\b", re.I)
-_PARAM = re.compile(r"\A`?([A-Za-z_][\w.-]*)`?\s*(?::|=|\u2014|-)\s*`?([^`]+?)`?"
-                    r"(?:\s+[\(\u2014-].*)?\Z")
+_PARAM = re.compile(
+    r"\A`?([A-Za-z_][\w.-]*)`?\s*(?::|=|\u2014|-)\s*`?([^`]+?)`?"
+    r"(?:\s+[\(\u2014-].*)?\Z"
+)
 _DEFAULT = re.compile(r"\bdefault(?:s| is| value)?\s*[:=]?\s*(`[^`]+`|[^\s),;]+)", re.I)
 _WORD = re.compile(r"[\w.+/-]{1,40}")
 _DEP = re.compile(r"`([^`]+)`|\A([A-Za-z][\w.-]*)")
@@ -114,17 +119,35 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
     if lessons:
         fields["lessons_learned"] = "\n".join(f"- {t}" for t in dedupe(lessons)) + "\n"
     fields["tags"] = ["agent-skill"]
-    extra = [(f"{k}.{mk}" if isinstance(v, dict) else k, mv)
-             for k, v in fm.items() if k not in ("name", "description")
-             for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])]
+    extra = [
+        (f"{k}.{mk}" if isinstance(v, dict) else k, mv)
+        for k, v in fm.items()
+        if k not in ("name", "description")
+        for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])
+    ]
     footer = "; ".join(f"{k}: {v}" for k, v in extra)
-    docstring = "\n\n".join(p for p in (description, "\n\n".join(b for b in body if b),
-                                       f"Agent Skill front matter: {footer}" if footer else "")
-                            if p)
+    docstring = "\n\n".join(
+        p
+        for p in (
+            description,
+            "\n\n".join(b for b in body if b),
+            f"Agent Skill front matter: {footer}" if footer else "",
+        )
+        if p
+    )
     cls = class_name_for(name)
     run = default_run(cls, "default_params" if params else None)
-    return [Draft(f"skills/{safe_stem(name)}.py", "skill", cls, fields, safe_docstring(docstring),
-                  origin, run)]
+    return [
+        Draft(
+            f"skills/{safe_stem(name)}.py",
+            "skill",
+            cls,
+            fields,
+            safe_docstring(docstring),
+            origin,
+            run,
+        )
+    ]
 
 
 def _raw_sections(doc: Document, text: str) -> dict[int, str]:
@@ -132,5 +155,7 @@ def _raw_sections(doc: Document, text: str) -> dict[int, str]:
     lines = text.splitlines()
     starts = [s.line for s in doc.sections]
     ends = [*starts[1:], len(lines) + 1] if starts else []
-    return {start: "\n".join(lines[start - 1 : end - 1]).strip()
-            for start, end in zip(starts, ends, strict=True)}
+    return {
+        start: "\n".join(lines[start - 1 : end - 1]).strip()
+        for start, end in zip(starts, ends, strict=True)
+    }

@@ -12,10 +12,9 @@ from stato.adapters.archive import read_archive
 from stato.adapters.store import Store
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
-from stato.errors import StatoError, UsageError
+from stato.errors import ProjectNotFound, StatoError, UsageError
 from stato.formats.manifest import Manifest, check_module_path
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
-from stato.errors import ProjectNotFound
 from stato.ops.init import init_project
 from stato.ops.project import find_root
 

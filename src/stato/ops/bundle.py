@@ -44,15 +44,22 @@ class BundleImport:
     def ok(self) -> bool:
         """True when every module was taken and something usable was imported."""
         taken = [m for m in self.modules if m.status != "refused"]
-        return bool(taken) and not self.refused and not any(
-            p.severity == "error" for p in self.problems)
+        return (
+            bool(taken)
+            and not self.refused
+            and not any(p.severity == "error" for p in self.problems)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "bundle": self.bundle, "root": self.root, "dry_run": self.dry_run, "ok": self.ok,
+            "bundle": self.bundle,
+            "root": self.root,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
             "modules": [m.to_dict() for m in self.modules],
             "problems": [p.to_dict() for p in self.problems],
-            "bridges": list(self.bridges), "bridge_note": self.bridge_note,
+            "bridges": list(self.bridges),
+            "bridge_note": self.bridge_note,
         }
 
 
@@ -60,8 +67,10 @@ def _read(path: Path) -> bytes:
     if not path.is_file():
         raise BundleError(f"{path} is not a file; save the web AI's output as stato_bundle.py")
     if path.stat().st_size > MAX_BUNDLE_BYTES:
-        raise BundleError(f"{path} is larger than {MAX_BUNDLE_BYTES // 2**20} MiB; "
-                          "a bundle holds a few text modules")
+        raise BundleError(
+            f"{path} is larger than {MAX_BUNDLE_BYTES // 2**20} MiB; "
+            "a bundle holds a few text modules"
+        )
     return path.read_bytes()
 
 
@@ -109,8 +118,9 @@ def import_bundle(
         if entry.module_type == "skill" and isinstance(name, str):
             if name in named:  # two skills of one name would make the project invalid (E011)
                 clash = make("E011", result.field_lines.get("name"), name=name, other=named[name])
-                modules.append(BundleModule(entry.key, entry.rel, "refused",
-                                            result.with_diagnostics((clash,))))
+                modules.append(
+                    BundleModule(entry.key, entry.rel, "refused", result.with_diagnostics((clash,)))
+                )
                 continue
             named[name] = entry.key
             # The project's skill of that name is updated where it is; another skill's file is
@@ -119,12 +129,18 @@ def import_bundle(
             owners[rel] = name
             entry = replace(entry, rel=rel)
         old = store.read(entry.rel) if store.exists(entry.rel) else None
-        status = ("created" if old is None
-                  else "unchanged" if old == result.corrected_source else "updated")
+        status = (
+            "created"
+            if old is None
+            else "unchanged"
+            if old == result.corrected_source
+            else "updated"
+        )
         if not dry_run and status != "unchanged":
             result = store.save(entry.rel, entry.source, expected_type=entry.module_type)
-        modules.append(BundleModule(entry.key, entry.rel,
-                                    f"would be {status}" if dry_run else status, result))
+        modules.append(
+            BundleModule(entry.key, entry.rel, f"would be {status}" if dry_run else status, result)
+        )
     bridges: tuple[str, ...] = ()
     note = ""
     taken = [m for m in modules if m.status != "refused"]
@@ -136,5 +152,6 @@ def import_bundle(
         note = "no module imported: no bridge written"
     else:
         bridges, note = _bridges(root, platforms, check_only=False)
-    return BundleImport(str(file), str(root), dry_run, tuple(modules), bundle.problems,
-                        bridges, note)
+    return BundleImport(
+        str(file), str(root), dry_run, tuple(modules), bundle.problems, bridges, note
+    )

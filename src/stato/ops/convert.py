@@ -42,8 +42,12 @@ class ModuleChange:
 
     def to_dict(self, with_source: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "path": self.rel, "type": self.module_type, "action": self.action,
-            "from": list(self.origins), "added": list(self.added), "kept": list(self.kept),
+            "path": self.rel,
+            "type": self.module_type,
+            "action": self.action,
+            "from": list(self.origins),
+            "added": list(self.added),
+            "kept": list(self.kept),
             "diagnostics": [d.to_dict() for d in self.result.diagnostics],
         }
         if with_source:
@@ -66,9 +70,11 @@ class ConvertReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "root": self.root, "dry_run": self.dry_run,
-            "inputs": [{"path": i.path, "kind": i.kind, "problems": list(i.problems)}
-                       for i in self.inputs],
+            "root": self.root,
+            "dry_run": self.dry_run,
+            "inputs": [
+                {"path": i.path, "kind": i.kind, "problems": list(i.problems)} for i in self.inputs
+            ],
             "modules": [m.to_dict(with_source=self.dry_run) for m in self.modules],
             "written": list(self.written),
         }
@@ -86,20 +92,25 @@ def _expand(paths: list[Path]) -> list[Path]:
         else:
             found = sorted(path.glob("*/SKILL.md")) + sorted(path.glob("*.mdc"))
             if not found:
-                raise ConvertError(f"{path} is a folder with no SKILL.md or .mdc file in it; "
-                                   "name the files to convert")
+                raise ConvertError(
+                    f"{path} is a folder with no SKILL.md or .mdc file in it; "
+                    "name the files to convert"
+                )
             out.extend(found)
     return out
 
 
 def _read(path: Path) -> tuple[Path, str]:
     if not path.is_file():
-        raise ConvertError(f"{path} is not a file; give a CLAUDE.md, AGENTS.md, .cursorrules, "
-                           ".mdc or SKILL.md path")
+        raise ConvertError(
+            f"{path} is not a file; give a CLAUDE.md, AGENTS.md, .cursorrules, "
+            ".mdc or SKILL.md path"
+        )
     data = path.read_bytes()
     if len(data) > MAX_INPUT_BYTES:
-        raise ConvertError(f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB; "
-                           "that is not an instruction file")
+        raise ConvertError(
+            f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB; that is not an instruction file"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -108,8 +119,9 @@ def _read(path: Path) -> tuple[Path, str]:
         raise ConvertError(f"{path} is empty; there is nothing to convert")
     text = _without_stato_block(text)
     if not text.strip():
-        raise ConvertError(f"{path} holds only the block `stato bridge` wrote; "
-                           "its content is already in .stato/")
+        raise ConvertError(
+            f"{path} holds only the block `stato bridge` wrote; its content is already in .stato/"
+        )
     return path, text
 
 
@@ -121,7 +133,7 @@ def _without_stato_block(text: str) -> str:
         span = find_block(text)
     except MarkerError:
         return text  # damaged markers: convert everything rather than guess
-    return text if span is None else text[: span[0]] + text[span[1]:]
+    return text if span is None else text[: span[0]] + text[span[1] :]
 
 
 def _label(path: Path, root: Path) -> str:
@@ -140,8 +152,9 @@ def _kind(path: Path, kind: str | None) -> str:
         return kind
     found = converter_for(path)
     if found is None:
-        raise UsageError(f"cannot tell what kind of file {path.name} is; pass --kind "
-                         f"({', '.join(BY_KIND)})")
+        raise UsageError(
+            f"cannot tell what kind of file {path.name} is; pass --kind ({', '.join(BY_KIND)})"
+        )
     return found.kind
 
 
@@ -173,16 +186,19 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
     before = compile_source(old, rel)
     if not before.valid:
         codes = ", ".join(d.code for d in before.errors)
-        raise ConvertError(f".stato/{rel} has errors ({codes}); fix it with `stato validate` "
-                           "before converting into it")
+        raise ConvertError(
+            f".stato/{rel} has errors ({codes}); fix it with `stato validate` "
+            "before converting into it"
+        )
     merged = merge_module(rel, old, new, strategy("union"))
     text = merged.text
     after = compile_source(new, rel)
     for name in _APPEND_TEXT:
         mine, theirs = before.fields.get(name), after.fields.get(name)
         if isinstance(mine, str) and isinstance(theirs, str):
-            blocks = [b.strip() for b in theirs.split("\n\n")
-                      if b.strip() and b.strip() not in mine]
+            blocks = [
+                b.strip() for b in theirs.split("\n\n") if b.strip() and b.strip() not in mine
+            ]
             if blocks:
                 text = set_field(text, name, "\n\n".join([mine.rstrip(), *blocks]))
     replaced = set()
@@ -191,9 +207,11 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
         if is_placeholder(name, mine) and not is_placeholder(name, value):
             text = set_field(text, name, value)  # stato's own stand-in gives way to real text
             replaced.add(name)
-    kept.update(c.where.split(".")[0].split("[")[0] for c in merged.conflicts
-                if c.where not in _QUIET and c.where not in _APPEND_TEXT
-                and c.where not in replaced)
+    kept.update(
+        c.where.split(".")[0].split("[")[0]
+        for c in merged.conflicts
+        if c.where not in _QUIET and c.where not in _APPEND_TEXT and c.where not in replaced
+    )
     return text
 
 
@@ -235,8 +253,10 @@ def convert_files(
         conversion = convert_text(text, origin, file_kind, hint)
         inputs.append(InputFile(origin, file_kind, conversion.problems))
         if not conversion.drafts:
-            raise ConvertError(f"{origin} has nothing stato can convert (no headings, lists, "
-                               "tables or prose outside imports and stato's own block)")
+            raise ConvertError(
+                f"{origin} has nothing stato can convert (no headings, lists, "
+                "tables or prose outside imports and stato's own block)"
+            )
         for draft in conversion.drafts:
             rel = draft.rel
             if draft.module_type == "skill":
@@ -259,8 +279,18 @@ def convert_files(
         action = "create" if old is None else "unchanged" if old == source else "merge"
         before = compile_source(old, rel).fields if old is not None else {}
         added = tuple(k for k, v in result.fields.items() if before.get(k) != v)
-        changes.append(ModuleChange(rel, result.module_type or "?", action, tuple(origins[rel]),
-                                    added, tuple(sorted(kept.get(rel, ()))), source, result))
+        changes.append(
+            ModuleChange(
+                rel,
+                result.module_type or "?",
+                action,
+                tuple(origins[rel]),
+                added,
+                tuple(sorted(kept.get(rel, ()))),
+                source,
+                result,
+            )
+        )
     pending = {c.rel: c.source for c in changes if c.action != "unchanged"}
     if pending and not dry_run:
         store.save_many(pending)

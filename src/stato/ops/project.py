@@ -17,7 +17,7 @@ STATO_DIR = ".stato"
 
 
 def find_root(path: Path | str | None = None, *, walk_up: bool = True) -> Path:
-    """The folder holding .stato/: ``path`` itself, or (by default) its nearest parent that has one."""
+    """The folder holding .stato/: ``path`` itself or (by default) its nearest parent with one."""
     start = Path(path or ".").resolve()
     if start.name == STATO_DIR and start.is_dir():
         return start.parent
@@ -25,7 +25,9 @@ def find_root(path: Path | str | None = None, *, walk_up: bool = True) -> Path:
     for folder in candidates:
         if (folder / STATO_DIR).is_dir():
             return folder
-    raise ProjectNotFound(f"no {STATO_DIR}/ project in {start} (run `stato init` there to create one)")
+    raise ProjectNotFound(
+        f"no {STATO_DIR}/ project in {start} (run `stato init` there to create one)"
+    )
 
 
 @dataclass(frozen=True)

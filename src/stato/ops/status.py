@@ -42,14 +42,26 @@ class StatusReport:
         return {
             "root": str(self.root),
             "modules": [
-                {"path": m.path, "type": m.type, "class_name": m.class_name, "version": m.version,
-                 "valid": m.valid, "errors": list(m.errors)}
+                {
+                    "path": m.path,
+                    "type": m.type,
+                    "class_name": m.class_name,
+                    "version": m.version,
+                    "valid": m.valid,
+                    "errors": list(m.errors),
+                }
                 for m in self.modules
             ],
-            "plan": None if self.plan is None else {
-                "path": self.plan.path, "name": self.plan.name, "objective": self.plan.objective,
-                "completed": self.plan.completed, "total": self.plan.total,
-                "current_step": self.plan.current, "next_step": self.plan.next,
+            "plan": None
+            if self.plan is None
+            else {
+                "path": self.plan.path,
+                "name": self.plan.name,
+                "objective": self.plan.objective,
+                "completed": self.plan.completed,
+                "total": self.plan.total,
+                "current_step": self.plan.current,
+                "next_step": self.plan.next,
                 "complete": self.plan.complete,
             },
         }
@@ -63,8 +75,14 @@ def summarize_plan(project: Project) -> PlanSummary | None:
     done, total = plan_rules.progress(steps)
     current, nxt = plan_rules.current_step(steps), plan_rules.next_step(steps)
     return PlanSummary(
-        plan.path, plan.fields.get("name"), plan.fields.get("objective"), done, total,
-        dict(current) if current else None, dict(nxt) if nxt else None, plan_rules.is_complete(steps),
+        plan.path,
+        plan.fields.get("name"),
+        plan.fields.get("objective"),
+        done,
+        total,
+        dict(current) if current else None,
+        dict(nxt) if nxt else None,
+        plan_rules.is_complete(steps),
     )
 
 
@@ -72,9 +90,12 @@ def status(root: Path) -> StatusReport:
     project = load_project(root)
     rows = tuple(
         ModuleRow(
-            m.path, m.module_type, m.class_name,
+            m.path,
+            m.module_type,
+            m.class_name,
             v if isinstance(v := m.fields.get("version"), str) else None,
-            m.valid, tuple(f"{d.code}: {d.message}" for d in m.errors),
+            m.valid,
+            tuple(f"{d.code}: {d.message}" for d in m.errors),
         )
         for m in project.modules
     )

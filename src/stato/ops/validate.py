@@ -54,11 +54,15 @@ def collect(paths: list[Path]) -> list[tuple[Path, str]]:
         elif given.is_dir():
             for f in sorted(given.rglob("*.py"), key=str):
                 rel = f.relative_to(given)
-                if any(p in SKIP_DIRS or (p.startswith(".") and p != STATO_DIR) for p in rel.parts[:-1]):
+                if any(
+                    p in SKIP_DIRS or (p.startswith(".") and p != STATO_DIR) for p in rel.parts[:-1]
+                ):
                     continue
                 out.append((f, (given / rel).as_posix()))
         else:
-            raise StatoError(f"{given} does not exist (give a module file or a folder such as .stato/)")
+            raise StatoError(
+                f"{given} does not exist (give a module file or a folder such as .stato/)"
+            )
     return out
 
 
@@ -81,12 +85,17 @@ def validate_paths(
 ) -> ValidateReport:
     unknown = [c for c in suppress if c.upper() not in BY_CODE]
     if unknown:
-        raise UsageError(f"unknown diagnostic code for --suppress: {', '.join(unknown)} (see docs/error-codes.md)")
+        raise UsageError(
+            f"unknown diagnostic code for --suppress: {', '.join(unknown)} "
+            "(see docs/error-codes.md)"
+        )
     hidden = {c.upper() for c in suppress}
     files = collect(paths)
-    results = check_project([compile_source(f.read_bytes(), shown, expected_type) for f, shown in files])
+    results = check_project(
+        [compile_source(f.read_bytes(), shown, expected_type) for f, shown in files]
+    )
     checked: list[Checked] = []
-    for (file, shown), result in zip(files, results):
+    for (file, shown), result in zip(files, results, strict=False):
         kept = result.diagnostics
         if hidden:
             kept = tuple(d for d in kept if d.code not in hidden)

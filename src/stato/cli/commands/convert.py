@@ -12,15 +12,26 @@ KINDS = ("claude", "agents", "cursorrules", "cursor-mdc", "skill", "gemini", "co
 
 @click.command("convert")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--dry-run", is_flag=True,
-              help="Print the modules that would be written; write nothing.")
-@click.option("--path", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Project folder (the one holding .stato/).")
-@click.option("--kind", type=click.Choice(KINDS), default=None,
-              help="Read FILES as this kind instead of guessing from the file name.")
+@click.option(
+    "--dry-run", is_flag=True, help="Print the modules that would be written; write nothing."
+)
+@click.option(
+    "--path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder (the one holding .stato/).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default=None,
+    help="Read FILES as this kind instead of guessing from the file name.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def convert(files: tuple[Path, ...], dry_run: bool, path: Path, kind: str | None,
-            as_json: bool) -> None:
+def convert(
+    files: tuple[Path, ...], dry_run: bool, path: Path, kind: str | None, as_json: bool
+) -> None:
     """Convert agent instruction files into stato modules.
 
     \b

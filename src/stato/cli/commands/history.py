@@ -10,7 +10,7 @@ from stato.cli.options import json_option, path_option
 def _rel(module: str) -> str:
     m = module.replace("\\", "/")
     if m.startswith(".stato/"):
-        m = m[len(".stato/"):]
+        m = m[len(".stato/") :]
     return m if m.endswith(".py") else m + ".py"
 
 
@@ -28,7 +28,12 @@ def history(module: str, path: str | None, as_json: bool) -> int:
     rel = _rel(module)
     versions = store.history(rel)
     if as_json:
-        emit_json({"module": rel, "backups": [{"number": i, "path": str(p)} for i, p in enumerate(versions, 1)]})
+        emit_json(
+            {
+                "module": rel,
+                "backups": [{"number": i, "path": str(p)} for i, p in enumerate(versions, 1)],
+            }
+        )
         return 0
     if not versions:
         echo(f"No backups of {rel} yet.")
@@ -40,7 +45,13 @@ def history(module: str, path: str | None, as_json: bool) -> int:
 
 @click.command()
 @click.argument("module")
-@click.option("--to", "to", type=int, default=None, help="Backup number from `stato history` (default: the latest).")
+@click.option(
+    "--to",
+    "to",
+    type=int,
+    default=None,
+    help="Backup number from `stato history` (default: the latest).",
+)
 @path_option
 @json_option
 def rollback(module: str, to: int | None, path: str | None, as_json: bool) -> int:

@@ -9,16 +9,32 @@ import click
 
 @click.command("import-bundle")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--platform", "platforms", multiple=True, metavar="NAME",
-              help="Bridge to write afterwards (repeatable; 'all' = every target; "
-                   "default: claude). See `stato bridge --help` for the names.")
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    metavar="NAME",
+    help="Bridge to write afterwards (repeatable; 'all' = every target; "
+    "default: claude). See `stato bridge --help` for the names.",
+)
 @click.option("--no-bridge", is_flag=True, help="Import the modules only; write no bridge file.")
 @click.option("--dry-run", is_flag=True, help="Parse and validate; show what would be written.")
-@click.option("--path", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Project folder (the one holding .stato/).")
+@click.option(
+    "--path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder (the one holding .stato/).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def import_bundle(file: Path, platforms: tuple[str, ...], no_bridge: bool, dry_run: bool,
-                  path: Path, as_json: bool) -> None:
+def import_bundle(
+    file: Path,
+    platforms: tuple[str, ...],
+    no_bridge: bool,
+    dry_run: bool,
+    path: Path,
+    as_json: bool,
+) -> None:
     """Import a stato_bundle.py written by a web AI (Claude.ai, ChatGPT, Gemini).
 
     \b

@@ -9,11 +9,25 @@ import click
 
 
 @click.command()
-@click.option("--path", "path", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="Project folder (default: the current folder).")
-@click.option("--example", is_flag=True, help="Fill the project with the bundled scRNA-seq example.")
-@click.option("--mcp", "mcp_agent", default=None, is_flag=False, flag_value="claude",
-              metavar="AGENT", help="Also register stato's MCP server for AGENT (default claude; or all).")
+@click.option(
+    "--path",
+    "path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Project folder (default: the current folder).",
+)
+@click.option(
+    "--example", is_flag=True, help="Fill the project with the bundled scRNA-seq example."
+)
+@click.option(
+    "--mcp",
+    "mcp_agent",
+    default=None,
+    is_flag=False,
+    flag_value="claude",
+    metavar="AGENT",
+    help="Also register stato's MCP server for AGENT (default claude; or all).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
 def init(path: Path, example: bool, mcp_agent: str | None, as_json: bool) -> int:
     """Create .stato/ with skills/, .history/, prompts/ and a .statoignore. Safe to run twice."""
@@ -33,11 +47,18 @@ def init(path: Path, example: bool, mcp_agent: str | None, as_json: bool) -> int
     if as_json:
         from stato.cli.console import emit_json
 
-        emit_json({
-            "root": str(result.root), "created": list(result.created), "example": list(result.example),
-            "already_initialized": result.already,
-            "mcp": [{"path": str(c.path), "changed": c.changed, "created": c.created} for c in changes],
-        })
+        emit_json(
+            {
+                "root": str(result.root),
+                "created": list(result.created),
+                "example": list(result.example),
+                "already_initialized": result.already,
+                "mcp": [
+                    {"path": str(c.path), "changed": c.changed, "created": c.created}
+                    for c in changes
+                ],
+            }
+        )
         return 0
     where = result.root / ".stato"
     if result.created:
@@ -50,7 +71,10 @@ def init(path: Path, example: bool, mcp_agent: str | None, as_json: bool) -> int
     elif example:
         echo("Example modules already present; none overwritten.")
     else:
-        echo("Next: stato crystallize (have your agent capture its expertise), or stato init --example")
+        echo(
+            "Next: stato crystallize (have your agent capture its expertise), "
+            "or stato init --example"
+        )
     for change in changes:
         state = "created" if change.created else ("updated" if change.changed else "unchanged")
         echo(f"MCP server registered in {change.path} ({state})")

@@ -14,22 +14,32 @@ from stato.cli.options import json_option, type_option
 @type_option
 @click.option("--check", is_flag=True, help="Report only; write no auto-fixes.")
 @click.option("--strict", is_flag=True, help="Count W-codes (auto-corrections) as errors.")
-@click.option("--suppress", multiple=True, metavar="CODE", help="Hide a diagnostic code (repeatable).")
+@click.option(
+    "--suppress", multiple=True, metavar="CODE", help="Hide a diagnostic code (repeatable)."
+)
 @json_option
-def validate(paths: tuple[Path, ...], module_type: str | None, check: bool, strict: bool,
-             suppress: tuple[str, ...], as_json: bool) -> int:
+def validate(
+    paths: tuple[Path, ...],
+    module_type: str | None,
+    check: bool,
+    strict: bool,
+    suppress: tuple[str, ...],
+    as_json: bool,
+) -> int:
     """Compile modules (default: the project's .stato/) and report PASS/FAIL with diagnostics.
 
     Auto-corrections (W-codes) are written back, the previous text kept in .stato/.history/;
     --check writes nothing. Exit 0 when every module is valid, 1 when any has an E-code.
     """
+    import os
+
     from stato.ops.project import find_root
     from stato.ops.validate import validate_paths
 
-    import os
-
     targets = list(paths) or [Path(os.path.relpath(find_root() / ".stato"))]
-    report = validate_paths(targets, expected_type=module_type, check=check, strict=strict, suppress=suppress)
+    report = validate_paths(
+        targets, expected_type=module_type, check=check, strict=strict, suppress=suppress
+    )
     if as_json:
         from stato.cli.console import emit_json
 

@@ -11,11 +11,19 @@ from stato.cli.options import json_option, path_option, type_option
 
 @click.command()
 @click.argument("target")
-@click.option("--from", "source", default="-", metavar="FILE|-", help="Read the source from FILE or stdin (-).")
+@click.option(
+    "--from",
+    "source",
+    default="-",
+    metavar="FILE|-",
+    help="Read the source from FILE or stdin (-).",
+)
 @type_option
 @path_option
 @json_option
-def write(target: str, source: str, module_type: str | None, path: str | None, as_json: bool) -> int:
+def write(
+    target: str, source: str, module_type: str | None, path: str | None, as_json: bool
+) -> int:
     """Write TARGET (a path relative to .stato/, e.g. skills/qc.py) through the gate.
 
     The source is compiled first: on an E-code nothing is written and the diagnostics are
@@ -28,7 +36,9 @@ def write(target: str, source: str, module_type: str | None, path: str | None, a
 
     root = find_root(path)
     if source == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        data = (
+            sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        )
     else:
         try:
             with open(source, "rb") as handle:
@@ -54,5 +64,8 @@ def write(target: str, source: str, module_type: str | None, path: str | None, a
     else:
         echo(f"Wrote .stato/{result.path} ({result.module_type})")
         for d in result.diagnostics:
-            echo(f"  {d.code}{f' line {d.line}' if d.line else ''}: {d.message}{' (auto-fixed)' if d.fixed else ''}")
+            echo(
+                f"  {d.code}{f' line {d.line}' if d.line else ''}: {d.message}"
+                f"{' (auto-fixed)' if d.fixed else ''}"
+            )
     return 0

@@ -16,7 +16,10 @@ def _step(step: dict[str, Any] | None) -> str:
 
 def render(report: StatusReport) -> None:
     if not report.modules:
-        echo(f"No modules in {report.root / '.stato'} yet (stato crystallize, or stato init --example).")
+        echo(
+            f"No modules in {report.root / '.stato'} yet "
+            "(stato crystallize, or stato init --example)."
+        )
         return
     if is_tty():
         from rich.panel import Panel
@@ -26,23 +29,43 @@ def render(report: StatusReport) -> None:
         for col in ("Module", "Type", "Class", "Version", "Valid"):
             table.add_column(col)
         for m in report.modules:
-            table.add_row(m.path, m.type or "-", m.class_name or "-", m.version or "-",
-                          "[green]yes[/green]" if m.valid else "[red]no[/red]")
+            table.add_row(
+                m.path,
+                m.type or "-",
+                m.class_name or "-",
+                m.version or "-",
+                "[green]yes[/green]" if m.valid else "[red]no[/red]",
+            )
         con = console()
         con.print(table)
         if report.plan:
             p = report.plan
-            con.print(Panel(
-                f"Objective: {p.objective}\nProgress: {p.completed}/{p.total} steps complete\n"
-                f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}",
-                title=f"Plan: {p.name}",
-            ))
+            con.print(
+                Panel(
+                    f"Objective: {p.objective}\nProgress: {p.completed}/{p.total} steps complete\n"
+                    f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}",
+                    title=f"Plan: {p.name}",
+                )
+            )
     else:
         for m in report.modules:
-            echo(f"{m.path}\t{m.type or '-'}\t{m.class_name or '-'}\t{m.version or '-'}\t{'valid' if m.valid else 'INVALID'}")
+            echo(
+                "\t".join(
+                    [
+                        m.path,
+                        m.type or "-",
+                        m.class_name or "-",
+                        m.version or "-",
+                        "valid" if m.valid else "INVALID",
+                    ]
+                )
+            )
         if report.plan:
             p = report.plan
-            echo(f"Plan: {p.name}\nObjective: {p.objective}\nProgress: {p.completed}/{p.total} steps complete")
+            echo(
+                f"Plan: {p.name}\nObjective: {p.objective}\n"
+                f"Progress: {p.completed}/{p.total} steps complete"
+            )
             echo(f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}")
     for m in report.modules:
         if not m.valid:

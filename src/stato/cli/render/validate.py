@@ -20,7 +20,11 @@ def render(report: ValidateReport, *, check: bool) -> None:
             where = f" line {d.line}" if d.line else ""
             note = ""
             if d.fixed:
-                note = " (auto-fixed)" if m.written or not r.changed else (" (fixable; not written: --check)" if check else " (auto-fixed)")
+                note = (
+                    " (auto-fixed)"
+                    if m.written or not r.changed
+                    else (" (fixable; not written: --check)" if check else " (auto-fixed)")
+                )
             emit(f"  {d.code}{where}: {d.message}{note}")
         if m.written and m.backup is not None:
             emit(f"  fixes written; previous text kept in {m.backup}")
