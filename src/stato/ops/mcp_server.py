@@ -105,9 +105,8 @@ def build_server(root: Path) -> MCPServer:
 
     @tool("Recap of the project (context, plan, skills, memory) to resume work.", "resume", True)
     def resume_tool(brief: bool = False) -> str:
-        # The server is a front end beside the CLI: it shows the same plain text as
-        # `stato resume --raw` (that renderer has no rich markup and prints nothing).
-        from stato.cli.render.resume import raw
+        # The same plain text as `stato resume --raw`.
+        from stato.formats.recap import raw
 
         result = resume.resume(root)
         return resume.brief(result) if brief else raw(result)

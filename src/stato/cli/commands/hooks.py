@@ -132,7 +132,7 @@ _MAX_CONTEXT = 9000
 
 
 def _recap(root: Path) -> str:
-    from stato.cli.render.resume import raw
+    from stato.formats.recap import raw
     from stato.ops.resume import brief, resume
 
     result = resume(root)

@@ -37,7 +37,7 @@ def resume(mode: str | None, path: Path) -> None:
     elif mode == "brief":
         click.echo(brief(result))
     elif mode == "raw":
-        from stato.cli.render.resume import raw
+        from stato.formats.recap import raw
 
         click.echo(raw(result), nl=False)
     else:

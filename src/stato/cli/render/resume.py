@@ -1,111 +1,16 @@
-"""Render a resume recap: plain text (pipes, --raw, hooks) or rich panels for people."""
+"""Render a resume recap for people: rich panels on a terminal, the plain recap otherwise."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from stato.cli.console import console, echo, is_tty
+from stato.formats.recap import context_lines, memory_lines, plan_lines, raw, skills_lines
 
 if TYPE_CHECKING:
-    from stato.bridges.summary import StepView, Summary
     from stato.ops.resume import ResumeResult
 
-_MARK = {"complete": "[x]", "running": "[>]", "failed": "[!]", "blocked": "[-]", "pending": "[ ]"}
-STATO = ".stato"
-
-
-def _step(step: StepView) -> str:
-    return f"Step {step.id} -- {step.action} ({step.status})"
-
-
-def _indent(text: str, pad: str) -> list[str]:
-    return [pad + line.strip() for line in text.strip().splitlines() if line.strip()]
-
-
-def _context(s: Summary) -> list[str]:
-    c = s.context
-    if c is None:
-        return ["PROJECT CONTEXT", "  (no context module)"]
-    out = [f"PROJECT CONTEXT: {c.project or '?'} ({STATO}/{c.path})"]
-    if c.description:
-        out.append(f"  {c.description}")
-    if c.datasets:
-        out.append(f"  Datasets: {', '.join(c.datasets)}")
-    if c.environment:
-        out.append("  Environment: " + ", ".join(f"{k} {v}" for k, v in c.environment))
-    if c.conventions:
-        out.append("  Conventions:")
-        out += [f"    - {item}" for item in c.conventions]
-    return out
-
-
-def _plan(s: Summary) -> list[str]:
-    p = s.plan
-    if p is None:
-        return ["PLAN", "  (no plan module: progress is not tracked)"]
-    out = [f"PLAN: {p.name or '?'} -- {p.done}/{p.total} steps complete ({STATO}/{p.path})"]
-    out.append(f"  Objective: {p.objective or '(none)'}")
-    if p.current is not None:
-        out.append(f"  Current step: {_step(p.current)}")
-    if p.next is not None:
-        out.append(f"  Next step: {_step(p.next)}")
-    elif p.current is None:
-        done = p.total and p.done == p.total
-        out.append(
-            "  All steps are complete." if done else "  No step is ready (check failed or blocked)."
-        )
-    for st in p.steps:
-        line = f"    {_MARK.get(st.status, '[?]')} {st.id} {st.action}"
-        extra = " -- ".join(" ".join(t.split()) for t in (st.output, st.notes) if t)
-        out.append(line + (f" -- {extra}" if extra else ""))
-    return out
-
-
-def _skills(s: Summary) -> list[str]:
-    if not s.skills:
-        return ["SKILLS", "  (no valid skills)"]
-    out = [f"SKILLS ({len(s.skills)})"]
-    for k in s.skills:
-        version = f" v{k.version}" if k.version else ""
-        out.append(f"  {k.name}{version} ({STATO}/{k.path})")
-        if k.params:
-            out.append("    Params: " + k.key_params(len(k.params)))
-        if k.depends_on:
-            out.append("    Depends on: " + ", ".join(k.depends_on))
-        if k.lessons:
-            out.append("    Lessons:")
-            out += [f"      - {lesson}" for lesson in k.lessons]
-    return out
-
-
-def _memory(s: Summary) -> list[str]:
-    m = s.memory
-    if m is None:
-        return ["MEMORY", "  (no memory module)"]
-    out = [f"MEMORY: phase {m.phase or '?'} ({STATO}/{m.path})"]
-    if m.last_updated:
-        out.append(f"  Last updated: {m.last_updated}")
-    if m.tasks:
-        out.append("  Tasks:")
-        out += [f"    - {t}" for t in m.tasks]
-    if m.known_issues:
-        out.append("  Known issues:")
-        out += [f"    - {k}: {v}" for k, v in m.known_issues]
-    if m.reflection:
-        out.append("  Reflection:")
-        out += _indent(m.reflection, "    ")
-    return out
-
-
-def raw(result: ResumeResult) -> str:
-    """The full recap as plain text: no markup, safe to pipe into an agent."""
-    s = result.summary
-    sections = [_context(s), _plan(s), _skills(s), _memory(s)]
-    if s.protocols:
-        sections.append([f"PROTOCOLS: {', '.join(s.protocols)}"])
-    if result.notes:
-        sections.append(["NOTES"] + [f"  - {n}" for n in result.notes])
-    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+__all__ = ["raw", "show"]
 
 
 def show(result: ResumeResult) -> None:
@@ -120,7 +25,7 @@ def show(result: ResumeResult) -> None:
 
     con = console()
     s = result.summary
-    for lines in (_context(s), _plan(s), _skills(s), _memory(s)):
+    for lines in (context_lines(s), plan_lines(s), skills_lines(s), memory_lines(s)):
         # Each line keeps its indentation when it wraps (a hanging indent per line).
         rows = [
             Padding(Text(line.strip()), (0, 0, 0, max(0, len(line) - len(line.lstrip()) - 2)))
