@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from stato.cli import cli
 from stato.cli.commands.hooks import AGENTS
-from stato.ops.hooks import TARGETS, check_output, hook_entry, installed
+from stato.ops.hooks import TARGETS, hook_entry, installed
+from stato.ops.hooks_doctor import check_output
 
 DATA = Path(__file__).parent / "data" / "hooks"
 FIXTURE = {

@@ -101,7 +101,7 @@ def doctor(agent: str, user: bool, path: Path, as_json: bool) -> None:
     injects. Exit 1 when a hook is broken or none is installed.
     """
     from stato.cli.render.hooks import doctor as render
-    from stato.ops.hooks import doctor as run_doctor
+    from stato.ops.hooks_doctor import doctor as run_doctor
 
     root = _root(path, user)
     checks = run_doctor(agent, root, user)

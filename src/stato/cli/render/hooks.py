@@ -9,7 +9,7 @@ from stato.cli.console import console, echo, emit_json, is_tty
 
 if TYPE_CHECKING:
     from stato.adapters.jsonconfig import ConfigChange
-    from stato.ops.hooks import HookCheck
+    from stato.ops.hooks_doctor import HookCheck
 
 
 def _verb(change: ConfigChange, action: str) -> str:
