@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -13,12 +14,14 @@ MODULE_TYPES = ("skill", "plan", "memory", "context", "protocol")
 
 
 def path_option(func: F) -> F:
+    """--path: the project folder, or any folder inside it (the nearest .stato/ from there up)."""
     return click.option(
         "--path",
         "path",
-        type=click.Path(file_okay=False, path_type=str),
-        default=None,
-        help="Project folder (default: the nearest folder with a .stato/ from here up).",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Project folder (or any folder inside it).",
     )(func)
 
 

@@ -35,7 +35,7 @@ def graft(
     module: str | None,
     on_conflict: str,
     dry_run: bool,
-    path: str | None,
+    path: Path,
     as_json: bool,
 ) -> int:
     """Add one module through the compiler and the store's gate.

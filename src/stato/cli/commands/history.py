@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from stato.cli.options import json_option, path_option
@@ -18,7 +20,7 @@ def _rel(module: str) -> str:
 @click.argument("module")
 @path_option
 @json_option
-def history(module: str, path: str | None, as_json: bool) -> int:
+def history(module: str, path: Path, as_json: bool) -> int:
     """List the backups of MODULE (e.g. skills/qc.py), oldest first, numbered for rollback --to."""
     from stato.adapters.store import Store
     from stato.cli.console import echo, emit_json
@@ -54,7 +56,7 @@ def history(module: str, path: str | None, as_json: bool) -> int:
 )
 @path_option
 @json_option
-def rollback(module: str, to: int | None, path: str | None, as_json: bool) -> int:
+def rollback(module: str, to: int | None, path: Path, as_json: bool) -> int:
     """Restore MODULE from a backup; its current text is backed up first."""
     from stato.adapters.store import Store
     from stato.cli.console import echo

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import json_option, path_option
+
 # The ids of stato.ops.hooks.TARGETS (kept literal so --help does not import the ops).
 AGENTS = ("claude", "codex", "gemini", "copilot", "cursor")
 
@@ -18,14 +20,8 @@ _agent_all = click.option(
 _user = click.option(
     "--user", is_flag=True, help="Change the user-level file in your home folder instead."
 )
-_path = click.option(
-    "--path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (or any folder inside it).",
-)
-_json = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+_path = path_option
+_json = json_option
 
 
 def _root(path: Path, user: bool) -> Path:

@@ -33,7 +33,7 @@ POLICIES = ("ask", "replace", "rename", "skip")
 @json_option
 def import_(
     archive: Path,
-    path: str | None,
+    path: Path,
     modules: tuple[str, ...],
     dry_run: bool,
     on_conflict: str,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import json_option, path_option
+
 
 @click.group("lesson")
 def lesson() -> None:
@@ -15,14 +17,8 @@ def lesson() -> None:
 @lesson.command("add")
 @click.argument("skill")
 @click.argument("text")
-@click.option(
-    "--path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (or any folder inside it).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@path_option
+@json_option
 def add(skill: str, text: str, path: Path, as_json: bool) -> None:
     """Append TEXT as a bullet to SKILL's lessons_learned (SKILL: file name or name field).
 

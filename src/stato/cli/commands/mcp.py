@@ -6,16 +6,12 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import path_option
+
 # The ids of stato.ops.mcp_install.TARGETS (literal so --help does not import the ops).
 AGENTS = ("claude", "cursor", "vscode", "codex", "gemini", "kiro", "windsurf")
 
-_path = click.option(
-    "--path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (or any folder inside it).",
-)
+_path = path_option
 
 
 @click.group("mcp", invoke_without_command=True)

@@ -7,17 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from stato.cli.options import json_option, path_option
+
 if TYPE_CHECKING:
     from stato.ops.memory import MemoryChange
 
-_path = click.option(
-    "--path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (or any folder inside it).",
-)
-_json = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+_path = path_option
+_json = json_option
 
 
 def _root(path: Path) -> Path:

@@ -48,7 +48,7 @@ def slice_(
     output: Path | None,
     sanitize: bool,
     force: bool,
-    path: str | None,
+    path: Path,
     as_json: bool,
 ) -> int:
     """Archive chosen modules (always marked partial), privacy-scanned like snapshot.

@@ -61,7 +61,7 @@ def snapshot(
     sanitize: bool,
     force: bool,
     output: Path | None,
-    path: str | None,
+    path: Path,
     as_json: bool,
 ) -> int:
     """Export the project's modules as one .stato archive (a zip with manifest.toml).

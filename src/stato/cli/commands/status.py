@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from stato.cli.options import json_option, path_option
@@ -10,7 +12,7 @@ from stato.cli.options import json_option, path_option
 @click.command()
 @path_option
 @json_option
-def status(path: str | None, as_json: bool) -> int:
+def status(path: Path, as_json: bool) -> int:
     """Show every module (path, type, class, version, valid?) and the plan's progress."""
     from stato.ops.project import find_root
     from stato.ops.status import status as get_status

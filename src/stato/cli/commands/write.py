@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -21,9 +22,7 @@ from stato.cli.options import json_option, path_option, type_option
 @type_option
 @path_option
 @json_option
-def write(
-    target: str, source: str, module_type: str | None, path: str | None, as_json: bool
-) -> int:
+def write(target: str, source: str, module_type: str | None, path: Path, as_json: bool) -> int:
     """Write TARGET (a path relative to .stato/, e.g. skills/qc.py) through the gate.
 
     The source is compiled first: on an E-code nothing is written and the diagnostics are
