@@ -120,8 +120,13 @@ class Manifest:
 _ESCAPES = {"\b": "\\b", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 
 
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x08\x0a-\x1f\x7f]')
+
+
 def _toml_str(value: str) -> str:
     """A TOML basic string, escaped exactly as tomli_w does (tests hold the two equal)."""
+    if not _NEEDS_ESCAPE.search(value):
+        return '"' + value + '"'
     out = []
     for char in value:
         if char in _ESCAPES:

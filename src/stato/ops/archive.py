@@ -14,6 +14,7 @@ from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 from stato.errors import ProjectNotFound, StatoError, UsageError
 from stato.formats.manifest import Manifest, check_module_path
+from stato.ops.batch import compile_many
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
 from stato.ops.init import init_project
 from stato.ops.project import find_root
@@ -99,7 +100,7 @@ def _check_policy(on_conflict: str) -> None:
 def _compile_incoming(
     texts: dict[str, str], types: Mapping[str, str | None]
 ) -> dict[str, ValidationResult]:
-    return {p: compile_source(t, p, types.get(p)) for p, t in texts.items()}
+    return compile_many(texts, types)
 
 
 def target_root(root: Path | str | None) -> tuple[Path, bool]:

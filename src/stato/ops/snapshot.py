@@ -18,6 +18,7 @@ from stato.core.template import TemplateError, template_source
 from stato.errors import StatoError, UsageError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
 from stato.ops.archive import module_arg, read_module, recover_pending
+from stato.ops.batch import compile_many, scan_texts
 from stato.ops.project import find_root
 
 
@@ -115,7 +116,7 @@ def load_modules(root: Path) -> tuple[dict[str, str], dict[str, ValidationResult
     texts = {rel: read_module(store, rel) for rel in store.module_paths()}
     if not texts:
         raise StatoError(f"no modules in {store.stato_dir}; nothing to archive")
-    return texts, {rel: compile_source(t, rel) for rel, t in texts.items()}
+    return texts, compile_many(texts)
 
 
 def _scan(
@@ -126,7 +127,7 @@ def _scan(
     Returns the texts to archive, the findings left, and the paths that were sanitized.
     """
     from stato.core.privacy import sanitize as redact
-    from stato.core.privacy import scan_many, scan_text
+    from stato.core.privacy import scan_text
     from stato.ops.scan import load_ignore
 
     ignore = load_ignore(root)
@@ -135,7 +136,7 @@ def _scan(
     changed: list[str] = []
     # One pass of each rule over every module (same findings as one scan per module, faster).
     first: dict[str, list[Any]] = {f".stato/{rel}": [] for rel in texts}
-    for finding in scan_many({f".stato/{rel}": text for rel, text in texts.items()}, ignore):
+    for finding in scan_texts({f".stato/{rel}": text for rel, text in texts.items()}, ignore):
         first[finding.path].append(finding)
     for rel in texts:
         shown = f".stato/{rel}"

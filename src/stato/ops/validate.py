@@ -6,11 +6,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from stato.adapters.store import SKIP_DIRS, STATO_DIR
-from stato.core.compiler import compile_source
 from stato.core.diagnostics import BY_CODE, Diagnostic
 from stato.core.model import ValidationResult
 from stato.core.project_checks import check_project
 from stato.errors import StatoError, UsageError
+from stato.ops.batch import compile_jobs
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def validate_paths(
     hidden = {c.upper() for c in suppress}
     files = collect(paths)
     results = check_project(
-        [compile_source(f.read_bytes(), shown, expected_type) for f, shown in files]
+        compile_jobs([(shown, f.read_bytes(), expected_type) for f, shown in files])
     )
     checked: list[Checked] = []
     for (file, shown), result in zip(files, results, strict=False):

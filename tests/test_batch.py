@@ -1,0 +1,49 @@
+"""Compiling and scanning many modules on several cores gives exactly the serial results."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from stato.ops import batch
+
+SKILL = '''class Skill{i}:
+    """Skill {i}."""
+    name = "skill_{i}"
+    depends_on = "scanpy"
+    version = "1.{i}"
+    default_params = {{"n": {i}, "token": "ghp_{tok}"}}
+
+    def run(self) -> None:
+        pass
+'''
+
+
+def sources(n: int) -> dict[str, str]:
+    rng = random.Random(7)
+    alphabet = string.ascii_letters + string.digits
+    tokens = ["".join(rng.choice(alphabet) for _ in range(36)) for _ in range(n)]
+    return {f"skills/s{i}.py": SKILL.format(i=i, tok=tokens[i]) for i in range(n)}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_parallel_equals_serial(jobs: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = sources(batch.PARALLEL_FROM + 50)
+    monkeypatch.setenv("STATO_JOBS", "1")
+    serial = batch.compile_many(texts)
+    serial_findings = batch.scan_texts(texts)
+    monkeypatch.setenv("STATO_JOBS", jobs)
+    assert batch._workers(len(texts)) == int(jobs)
+    parallel = batch.compile_many(texts)
+    assert list(parallel) == list(serial)
+    assert all(parallel[p] == serial[p] for p in serial)
+    assert all(r.changed and "W001" in r.codes() for r in parallel.values())
+    assert len(serial_findings) == len(texts)  # one GitHub token in every module
+    assert batch.scan_texts(texts) == serial_findings
+
+
+def test_small_batches_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STATO_JOBS", raising=False)
+    assert batch._workers(10) == 1
