@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -39,3 +41,31 @@ def emit_json(data: Any) -> None:
 
 def echo(text: str = "", err: bool = False) -> None:
     click.echo(text, err=err)
+
+
+@contextmanager
+def progress_bar(
+    label: str, *, threshold: int = 200
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr for long work (``report(done, total)``).
+
+    Yields None when stderr is not a terminal: pipes, CI logs and --json stay clean.
+    """
+    if not is_tty(err=True):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console(err=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None, visible=False)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=total >= threshold)
+
+        yield report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from stato.core.compiler import compile_source
@@ -16,7 +16,7 @@ PARALLEL_FROM = 800
 Job = tuple[str, "str | bytes", "str | None"]
 
 
-def _compile_chunk(jobs: list[Job]) -> list[ValidationResult]:
+def _compile_chunk(jobs: Sequence[Job]) -> list[ValidationResult]:
     return [compile_source(source, path, expected) for path, source, expected in jobs]
 
 
@@ -30,21 +30,34 @@ def _workers(count: int) -> int:
     return max(1, min(int(wanted) if wanted and wanted.isdigit() else cores, 8))
 
 
-def compile_jobs(jobs: list[Job]) -> list[ValidationResult]:
+def compile_jobs(
+    jobs: Sequence[Job], progress: Callable[[int], None] | None = None
+) -> list[ValidationResult]:
     """Compile (path, source, expected type) jobs; results in the same order as the jobs.
 
     The compiler is pure and never runs module code, so the work splits cleanly across
     processes; results are identical to compiling one by one (a test holds them equal).
     """
     workers = _workers(len(jobs))
+    # Chunks: a few per worker even out the load, and give a progress bar something to count.
+    size = max(1, -(-len(jobs) // (workers * 4))) if workers > 1 else 200
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    results: list[ValidationResult] = []
     if workers == 1:
-        return _compile_chunk(jobs)
+        parts = map(_compile_chunk, chunks)
+        for part in parts:
+            results.extend(part)
+            if progress:
+                progress(len(part))
+        return results
     import multiprocessing
 
-    size = -(-len(jobs) // (workers * 4))  # a few chunks per worker evens out the load
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return [r for part in pool.map(_compile_chunk, chunks) for r in part]
+        for part in pool.imap(_compile_chunk, chunks):  # imap keeps the jobs' order
+            results.extend(part)
+            if progress:
+                progress(len(part))
+    return results
 
 
 def compile_many(

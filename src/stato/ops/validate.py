@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -82,6 +83,7 @@ def validate_paths(
     check: bool = False,
     strict: bool = False,
     suppress: tuple[str, ...] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> ValidateReport:
     unknown = [c for c in suppress if c.upper() not in BY_CODE]
     if unknown:
@@ -91,9 +93,19 @@ def validate_paths(
         )
     hidden = {c.upper() for c in suppress}
     files = collect(paths)
-    results = check_project(
-        compile_jobs([(shown, f.read_bytes(), expected_type) for f, shown in files])
-    )
+    jobs = [(shown, f.read_bytes(), expected_type) for f, shown in files]
+    tick = None
+    if progress is not None:
+        report = progress
+        total = len(jobs)
+        report(0, total)
+        done = [0]
+
+        def tick(n: int) -> None:
+            done[0] += n
+            report(done[0], total)
+
+    results = check_project(compile_jobs(jobs, tick))
     checked: list[Checked] = []
     for (file, shown), result in zip(files, results, strict=False):
         kept = result.diagnostics

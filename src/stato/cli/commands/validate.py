@@ -37,9 +37,17 @@ def validate(
     from stato.ops.validate import validate_paths
 
     targets = list(paths) or [Path(os.path.relpath(find_root() / ".stato"))]
-    report = validate_paths(
-        targets, expected_type=module_type, check=check, strict=strict, suppress=suppress
-    )
+    from stato.cli.console import progress_bar
+
+    with progress_bar("Compiling") as progress:
+        report = validate_paths(
+            targets,
+            expected_type=module_type,
+            check=check,
+            strict=strict,
+            suppress=suppress,
+            progress=progress,
+        )
     if as_json:
         from stato.cli.console import emit_json
 
