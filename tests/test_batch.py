@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import string
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,16 @@ def test_parallel_equals_serial(jobs: str, monkeypatch: pytest.MonkeyPatch) -> N
 def test_small_batches_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STATO_JOBS", raising=False)
     assert batch._workers(10) == 1
+
+
+def test_validate_reports_progress_up_to_the_total(tmp_path: Path) -> None:
+    from stato.ops.validate import validate_paths
+
+    for rel, text in sources(450).items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    seen: list[tuple[int, int]] = []
+    report = validate_paths([tmp_path], check=True, progress=lambda d, t: seen.append((d, t)))
+    assert len(report.modules) == 450
+    assert seen[0] == (0, 450) and seen[-1] == (450, 450)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
