@@ -172,3 +172,10 @@ def test_init_mcp_registers_the_server(run: Run, tmp_path: Path) -> None:
     assert (tmp_path / ".stato" / "skills" / "qc.py").exists()
     assert run("init", "--path", "other", "--mcp", "nope").exit_code == 2
     assert not (tmp_path / "other").exists()
+
+
+def test_cli_conflict_choices_are_the_ops_policies() -> None:
+    from stato.cli.options import CONFLICT_POLICIES
+    from stato.ops.conflicts import POLICIES
+
+    assert tuple(CONFLICT_POLICIES) == tuple(POLICIES)

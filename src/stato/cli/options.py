@@ -39,3 +39,19 @@ def type_option(func: F) -> F:
         default=None,
         help="Override type inference for every module checked.",
     )(func)
+
+
+# The policies of stato.ops.conflicts.POLICIES, literal here so --help imports no ops.
+CONFLICT_POLICIES = ("ask", "replace", "rename", "skip")
+
+
+def on_conflict_option(func: F) -> F:
+    return click.option(
+        "--on-conflict",
+        type=click.Choice(CONFLICT_POLICIES),
+        default="ask",
+        show_default=True,
+        help="A module that exists with other text (same path, or a skill of the same name): "
+        "list it and stop (ask), back it up and replace it, write the new one beside it under a "
+        "free name (rename), or keep yours (skip).",
+    )(func)

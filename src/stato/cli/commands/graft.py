@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import json_option, path_option
-
-POLICIES = ("ask", "replace", "rename", "skip")
+from stato.cli.options import json_option, on_conflict_option, path_option
 
 
 @click.command("graft")
@@ -20,13 +18,7 @@ POLICIES = ("ask", "replace", "rename", "skip")
     help="The module to take from an archive (e.g. skills/qc); for a .py file, "
     "where to put it (default: skills/FILE.py, or plan.py etc. by type).",
 )
-@click.option(
-    "--on-conflict",
-    type=click.Choice(POLICIES),
-    default="ask",
-    show_default=True,
-    help="When the path or the skill's name is taken: stop (ask), replace, rename, skip.",
-)
+@on_conflict_option
 @click.option("--dry-run", is_flag=True, help="Check and show what would happen; write nothing.")
 @path_option
 @json_option

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import json_option, path_option
-
-POLICIES = ("ask", "replace", "rename", "skip")
+from stato.cli.options import json_option, on_conflict_option, path_option
 
 
 @click.command("import")
@@ -22,14 +20,7 @@ POLICIES = ("ask", "replace", "rename", "skip")
     help="Import only this module, e.g. skills/qc (repeatable).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and show what would happen; write nothing.")
-@click.option(
-    "--on-conflict",
-    type=click.Choice(POLICIES),
-    default="ask",
-    show_default=True,
-    help="A module that exists with different text: list it and stop (ask), back it up "
-    "and replace it, write the new one beside it (rename), or keep it (skip).",
-)
+@on_conflict_option
 @json_option
 def import_(
     archive: Path,

@@ -8,10 +8,11 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from stato.cli.options import on_conflict_option
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 TIMEOUT = 10.0
-CONFLICT_CHOICES = ("ask", "replace", "rename", "skip")
 
 _registry_option = click.option(
     "--registry",
@@ -114,13 +115,7 @@ def search(query: str, as_json: bool, registry_url: str | None, timeout: float, 
 @registry.command("install")
 @click.argument("spec", metavar="NAME[@VERSION]")
 @_path_option("Project to install into.")
-@click.option(
-    "--on-conflict",
-    type=click.Choice(CONFLICT_CHOICES),
-    default="ask",
-    show_default=True,
-    help="What to do when a module already exists with other text.",
-)
+@on_conflict_option
 @click.option("--dry-run", is_flag=True, help="Download and verify, report what would change.")
 @_registry_option
 @_timeout_option
