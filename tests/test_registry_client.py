@@ -144,10 +144,3 @@ def test_unknown_conflict_policy_is_refused_before_download(tmp_path: Path) -> N
     init_project(tmp_path / "proj")
     with pytest.raises(UsageError, match="on-conflict"):
         install(tmp_path / "proj", "kit", "http://127.0.0.1:9/", on_conflict="merge")
-
-
-def test_cli_conflict_choices_match_the_import_policies() -> None:
-    from stato.cli.commands.registry import CONFLICT_CHOICES
-    from stato.ops.conflicts import POLICIES
-
-    assert CONFLICT_CHOICES == POLICIES
