@@ -18,8 +18,10 @@ _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,._/*-]*")
 RULES = (
     "Read .stato/plan.py FIRST to understand current progress",
     "Read relevant skill files BEFORE performing that task",
-    'After completing a step, update plan.py: status -> "complete", add output',
-    "If you learn something new, add to the skill's lessons_learned",
+    'After completing a step, update plan.py: status -> "complete", add output '
+    '(`stato plan done ID --output "..."` does it safely)',
+    "If you learn something new, add to the skill's lessons_learned "
+    '(`stato lesson add SKILL "..."`)',
     "Run `stato validate .stato/` after any changes",
     "If validation fails, fix errors before proceeding",
     "After /compact or in a new session, run `stato resume` for a full recap",
