@@ -130,12 +130,6 @@ def luhn(digits: str) -> bool:
     return (odd + even) % 10 == 0
 
 
-_TEST_CARDS = words(
-    "4111111111111111 4242424242424242 4012888888881881 5555555555554444 5105105105105100 "
-    "378282246310005 371449635398431 6011111111111117 4000056655665556 4000000000000002"
-)
-
-
 def card_ok(text: str) -> bool:
     """Issuer prefix, length and Luhn; consistent separators; not a published test number."""
     seps = {c for c in text if not c.isdigit()}
@@ -143,7 +137,9 @@ def card_ok(text: str) -> bool:
         return False
     digits = "".join(c for c in text if c.isdigit())
     n = len(digits)
-    if digits in _TEST_CARDS or len(set(digits)) < 4 or not luhn(digits):
+    # Published test numbers (4111 1111 1111 1111, ...) are flagged too: they pass every check a
+    # real card does, and a scanner cannot tell a pasted test card from a real one.
+    if len(set(digits)) < 2 or not luhn(digits):
         return False
     two, four = int(digits[:2]), int(digits[:4])
     return bool(

@@ -15,7 +15,7 @@ _DOC_DOMAINS = re.compile(
 _DOC_LOCALS = words(
     "user username you your yourname your.name your_name name email someone somebody foo bar baz "
     "test me example noreply no-reply donotreply do-not-reply first.last firstname.lastname "
-    "john.doe jane.doe admin root info support contact hello"
+    "admin root info support contact hello"
 )
 _FILE_TLDS = words(
     "png jpg jpeg gif svg webp pdf py js ts txt csv tsv json h5ad h5 md html css zip gz tar whl "
