@@ -173,7 +173,7 @@ def _want(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
     value = data.get(key)
     # bool is an int subclass; a format_version of `true` is still wrong.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _bad(f"{where}{key} must be a {kind.__name__}")
+        raise _bad(f"{where}{key} must be {'an' if kind is int else 'a'} {kind.__name__}")
     if isinstance(value, str):
         _plain(value, where + key)
     return value
