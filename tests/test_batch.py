@@ -61,3 +61,17 @@ def test_validate_reports_progress_up_to_the_total(tmp_path: Path) -> None:
     assert len(report.modules) == 450
     assert seen[0] == (0, 450) and seen[-1] == (450, 450)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_snapshot_and_import_report_progress(tmp_path: Path) -> None:
+    from stato.ops.archive import import_archive
+    from stato.ops.init import init_project
+    from stato.ops.snapshot import snapshot
+
+    init_project(tmp_path / "a", example=True)
+    seen: list[tuple[int, int]] = []
+    res = snapshot(tmp_path / "a", "demo", progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 6) and seen[-1] == (6, 6) and res.written
+    seen.clear()
+    out = import_archive(tmp_path / "b", res.output, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (6, 6) and len(out.written) == 6

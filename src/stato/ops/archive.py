@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -97,12 +97,6 @@ def _check_policy(on_conflict: str) -> None:
         raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
 
 
-def _compile_incoming(
-    texts: dict[str, str], types: Mapping[str, str | None]
-) -> dict[str, ValidationResult]:
-    return compile_many(texts, types)
-
-
 def target_root(root: Path | str | None) -> tuple[Path, bool]:
     """The project to import into, and whether it must be created.
 
@@ -125,6 +119,7 @@ def import_archive(
     modules: tuple[str, ...] | list[str] | None = None,
     on_conflict: str = "ask",
     dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Check every module (checksum, then compiler), plan conflicts, then write all or nothing."""
     _check_policy(on_conflict)
@@ -142,7 +137,7 @@ def import_archive(
     if not texts:
         raise StatoError(f"{Path(archive_path).name} holds no modules; nothing to import")
     types = {e.path: e.type for e in archive.manifest.modules}
-    results = _compile_incoming(texts, types)
+    results = compile_many(texts, types, progress)
     base = ImportResult(
         archive=str(archive_path),
         name=archive.manifest.name,

@@ -61,11 +61,30 @@ def compile_jobs(
 
 
 def compile_many(
-    sources: Mapping[str, str | bytes], types: Mapping[str, str | None] | None = None
+    sources: Mapping[str, str | bytes],
+    types: Mapping[str, str | None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, ValidationResult]:
-    """Compile every source (path -> text) into {path: result}."""
+    """Compile every source (path -> text) into {path: result}; ``progress(done, total)``."""
     jobs: list[Job] = [(p, s, (types or {}).get(p)) for p, s in sources.items()]
-    return {r.path: r for r in compile_jobs(jobs)}
+    return {r.path: r for r in compile_jobs(jobs, counter(progress, len(jobs)))}
+
+
+def counter(
+    progress: Callable[[int, int], None] | None, total: int
+) -> Callable[[int], None] | None:
+    """Turn ``progress(done, total)`` into the per-chunk ``tick(n)`` that compile_jobs calls."""
+    if progress is None:
+        return None
+    report = progress
+    report(0, total)
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        report(done[0], total)
+
+    return tick
 
 
 def _scan_chunk(args: tuple[dict[str, str], tuple[str, ...]]) -> list[Any]:

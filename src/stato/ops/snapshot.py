@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -109,14 +110,16 @@ def select(
     return sorted(chosen)
 
 
-def load_modules(root: Path) -> tuple[dict[str, str], dict[str, ValidationResult]]:
+def load_modules(
+    root: Path, progress: Callable[[int, int], None] | None = None
+) -> tuple[dict[str, str], dict[str, ValidationResult]]:
     """Every module's exact text and its compile result (nothing is run)."""
     recover_pending(root)  # an import killed after its commit point is finished first
     store = Store(root)
     texts = {rel: read_module(store, rel) for rel in store.module_paths()}
     if not texts:
         raise StatoError(f"no modules in {store.stato_dir}; nothing to archive")
-    return texts, compile_many(texts)
+    return texts, compile_many(texts, progress=progress)
 
 
 def _scan(
@@ -235,11 +238,12 @@ def snapshot(
     sanitize: bool = False,
     force: bool = False,
     output: Path | str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SnapshotResult:
     """Archive a project's modules (filtered, optionally as a template), privacy-scanned first."""
     check_name(name)
     root = find_root(path)
-    texts, results = load_modules(root)
+    texts, results = load_modules(root, progress)
     chosen = select(results, modules, types, excludes)
     return build_archive(
         root,

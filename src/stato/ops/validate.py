@@ -11,7 +11,7 @@ from stato.core.diagnostics import BY_CODE, Diagnostic
 from stato.core.model import ValidationResult
 from stato.core.project_checks import check_project
 from stato.errors import StatoError, UsageError
-from stato.ops.batch import compile_jobs
+from stato.ops.batch import compile_jobs, counter
 
 
 @dataclass(frozen=True)
@@ -94,18 +94,7 @@ def validate_paths(
     hidden = {c.upper() for c in suppress}
     files = collect(paths)
     jobs = [(shown, f.read_bytes(), expected_type) for f, shown in files]
-    tick = None
-    if progress is not None:
-        report = progress
-        total = len(jobs)
-        report(0, total)
-        done = [0]
-
-        def tick(n: int) -> None:
-            done[0] += n
-            report(done[0], total)
-
-    results = check_project(compile_jobs(jobs, tick))
+    results = check_project(compile_jobs(jobs, counter(progress, len(jobs))))
     checked: list[Checked] = []
     for (file, shown), result in zip(files, results, strict=False):
         kept = result.diagnostics

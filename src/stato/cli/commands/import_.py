@@ -35,9 +35,13 @@ def import_(
     Every module is checked (checksum, then compiler) before anything is written, and the
     write is all or nothing, even if interrupted. Exit 1 when nothing was imported.
     """
+    from stato.cli.console import progress_bar
     from stato.ops.archive import import_archive
 
-    res = import_archive(path or ".", archive, modules or None, on_conflict, dry_run)
+    with progress_bar("Checking") as progress:
+        res = import_archive(
+            path or ".", archive, modules or None, on_conflict, dry_run, progress=progress
+        )
     if as_json:
         from stato.cli.console import emit_json
 

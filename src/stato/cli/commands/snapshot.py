@@ -71,19 +71,22 @@ def snapshot(
     filter marks the archive partial; a filter that matches nothing is an error. With
     SOURCE_DATE_EPOCH set the archive is byte-for-byte reproducible.
     """
+    from stato.cli.console import progress_bar
     from stato.ops.snapshot import snapshot as run
 
-    res = run(
-        path or ".",
-        name,
-        template=template,
-        types=types,
-        modules=modules,
-        excludes=excludes,
-        sanitize=sanitize,
-        force=force,
-        output=output,
-    )
+    with progress_bar("Compiling") as progress:
+        res = run(
+            path or ".",
+            name,
+            template=template,
+            types=types,
+            modules=modules,
+            excludes=excludes,
+            sanitize=sanitize,
+            force=force,
+            output=output,
+            progress=progress,
+        )
     if as_json:
         from stato.cli.console import emit_json
 
