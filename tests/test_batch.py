@@ -75,3 +75,18 @@ def test_snapshot_and_import_report_progress(tmp_path: Path) -> None:
     seen.clear()
     out = import_archive(tmp_path / "b", res.output, progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (6, 6) and len(out.written) == 6
+
+
+def test_a_threaded_process_never_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setenv("STATO_JOBS", "2")
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert batch._workers(batch.PARALLEL_FROM + 1) == 1
+    finally:
+        stop.set()
+        worker.join()
+    assert batch._workers(batch.PARALLEL_FROM + 1) == 2

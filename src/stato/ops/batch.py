@@ -25,6 +25,10 @@ def _workers(count: int) -> int:
         return 1
     if not sys.platform.startswith("linux"):  # fork is the cheap start; elsewhere stay serial
         return 1
+    import threading
+
+    if threading.active_count() > 1:  # forking a threaded process (an MCP server) can deadlock
+        return 1
     wanted = os.environ.get("STATO_JOBS")
     cores = len(os.sched_getaffinity(0))
     return max(1, min(int(wanted) if wanted and wanted.isdigit() else cores, 8))
