@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from stato.adapters.archive import write_archive
+from stato.adapters.store import Store
 from stato.cli import cli
 from stato.core.compiler import compile_source
 from stato.formats.manifest import Manifest, ModuleEntry
-from stato.ops.archive import recover_pending
 
 CHILD = r"""
 import os, signal, sys
@@ -95,7 +95,7 @@ def test_kill_before_every_rename(setup, tmp_path: Path) -> None:  # type: ignor
         )
         killed = child.returncode == -signal.SIGKILL
         assert killed or child.returncode == 0, child.stderr
-        recover_pending(proj)
+        Store(proj).recover()
         state = modules_of(proj)
         assert state in (before, after), f"kill before rename {k} left a mixed project"
         assert not list((proj / ".stato").glob(".staging/*"))
@@ -128,7 +128,7 @@ def test_kill_cli_at_random_moments(tmp_path: Path) -> None:
         time.sleep(full * fraction)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)
-        recover_pending(proj)
+        Store(proj).recover()
         state = modules_of(proj)
         assert state in (before, after), f"killed at {fraction:.0%}: {len(state)} modules"
         seen.add(len(state))

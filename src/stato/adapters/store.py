@@ -72,13 +72,15 @@ class Store:
     def read(self, rel: str) -> str:
         return read_text(self.path(rel))
 
-    def pending_transaction(self) -> bool:
-        """A multi-file write passed its commit point but was killed before it finished."""
-        return (self.stato_dir / ".transaction.json").exists()
+    def interrupted(self) -> bool:
+        """A multi-file write was killed: a journal past its commit point, or staged files."""
+        return (self.stato_dir / ".transaction.json").exists() or any(
+            (self.stato_dir / ".staging").glob("*")
+        )
 
     def recover(self) -> None:
-        """Finish (or drop) an interrupted multi-file write, under the lock."""
-        if self.pending_transaction():
+        """Finish (or drop) an interrupted multi-file write; taking the lock does it."""
+        if self.interrupted():
             with self.lock():
                 pass
 
@@ -94,7 +96,7 @@ class Store:
             with FileLock(str(self.stato_dir / ".lock"), timeout=60):
                 # A writer killed after its commit point left a journal: finish it before
                 # anyone reads or writes, so no command ever sees a half-imported project.
-                if self.pending_transaction() or any((self.stato_dir / ".staging").glob("*")):
+                if self.interrupted():
                     from stato.adapters import transaction
 
                     transaction.recover(self.stato_dir)

@@ -42,13 +42,6 @@ def read_module(store: Store, rel: str) -> str:
         raise StatoError(f".stato/{rel} is not UTF-8 text; fix or exclude it") from None
 
 
-def recover_pending(root: Path | str) -> list[str]:
-    """Finish an import a kill interrupted after its commit point, or drop its staged files."""
-    store = Store(find_root(root))
-    with store.lock():
-        return transaction.recover(store.stato_dir)
-
-
 @dataclass(frozen=True)
 class ImportResult:
     """What an import did (or, with ``dry_run``, would do)."""
@@ -153,8 +146,7 @@ def import_archive(
             actions, _ = plan_writes(store, texts, results, on_conflict)
             return replace(base, actions=tuple(actions))
         init_project(project)  # importing into a new folder makes it a project
-    with store.lock():
-        transaction.recover(store.stato_dir)
+    with store.lock():  # taking it finishes any import a kill interrupted
         actions, to_write = plan_writes(store, texts, results, on_conflict)
         bad = _recheck(actions, to_write, types)
         if bad:
@@ -230,7 +222,7 @@ def graft(
     project = find_root(root)
     store = Store(project)
     rel, text, kind = _graft_source(Path(source), module)
-    recover_pending(project)  # finish a killed import first, so it cannot overwrite this later
+    store.recover()  # finish a killed import first, so it cannot overwrite this later
     result = compile_source(text, rel, kind)
     base = ImportResult(
         archive=str(source),

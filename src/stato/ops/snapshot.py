@@ -18,7 +18,7 @@ from stato.core.project_checks import check_project
 from stato.core.template import TemplateError, template_source
 from stato.errors import StatoError, UsageError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
-from stato.ops.archive import module_arg, read_module, recover_pending
+from stato.ops.archive import module_arg, read_module
 from stato.ops.batch import compile_many, scan_texts
 from stato.ops.project import find_root
 
@@ -114,8 +114,8 @@ def load_modules(
     root: Path, progress: Callable[[int, int], None] | None = None
 ) -> tuple[dict[str, str], dict[str, ValidationResult]]:
     """Every module's exact text and its compile result (nothing is run)."""
-    recover_pending(root)  # an import killed after its commit point is finished first
     store = Store(root)
+    store.recover()  # an import killed after its commit point is finished first
     texts = {rel: read_module(store, rel) for rel in store.module_paths()}
     if not texts:
         raise StatoError(f"no modules in {store.stato_dir}; nothing to archive")
