@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 STATUSES: tuple[str, ...] = ("pending", "running", "complete", "failed", "blocked")
 
 Step = Mapping[str, Any]
 
 
-def _deps(step: Step) -> list[Any]:
+def is_step_id(value: object) -> TypeGuard[int]:
+    """Step ids are ints; a bool is an int to Python but never a step id."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def step_deps(step: Step) -> list[Any]:
+    """A step's dependencies as a list (a lone int is one dependency; anything else, none)."""
     deps = step.get("depends_on", [])
-    if isinstance(deps, int) and not isinstance(deps, bool):
+    if is_step_id(deps):
         return [deps]
     return list(deps) if isinstance(deps, (list, tuple)) else []
 
@@ -28,7 +34,7 @@ def next_step(steps: Sequence[Step]) -> Step | None:
     for step in steps:
         if not isinstance(step, Mapping) or step.get("status", "pending") != "pending":
             continue
-        if all(status.get(dep) == "complete" for dep in _deps(step)):
+        if all(status.get(dep) == "complete" for dep in step_deps(step)):
             return step
     return None
 
@@ -51,4 +57,4 @@ def blocked_by(steps: Sequence[Step], step_id: Any) -> list[Any]:
     step = next((s for s in steps if isinstance(s, Mapping) and s.get("id") == step_id), None)
     if step is None:
         return []
-    return [d for d in _deps(step) if status.get(d) != "complete"]
+    return [d for d in step_deps(step) if status.get(d) != "complete"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stato.core.edits import Edit, Offsets, apply_edits
+from stato.core.plan import is_step_id
 from stato.core.render import py_literal
 from stato.errors import StatoError
 
@@ -70,7 +71,7 @@ def locate_steps(source: str) -> StepsList:
             continue
         for k, v in zip(element.keys, element.values, strict=True):
             ident = _key(v) if _key(k) == "id" else None
-            if isinstance(ident, int) and not isinstance(ident, bool):
+            if is_step_id(ident):
                 by_id.setdefault(ident, element)
     return StepsList(value, by_id, Offsets(source))
 

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from stato.core.agentskills import export_problems
 from stato.core.classinfo import ClassInfo
 from stato.core.diagnostics import Diagnostic, make
 from stato.core.evaluator import FunctionValue
-from stato.core.plan import STATUSES
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+from stato.core.plan import STATUSES, is_step_id, step_deps
 
 
 def semantic_checks(info: ClassInfo, module_type: str) -> list[Diagnostic]:
@@ -62,7 +56,7 @@ def plan_checks(info: ClassInfo) -> list[Diagnostic]:
     ids: dict[int, int | None] = {}
     for step, sline in dicts:
         sid = step.get("id")
-        if isinstance(sid, int) and not isinstance(sid, bool):
+        if is_step_id(sid):
             if sid in ids:
                 diags.append(make("E008", sline, details=f"Duplicate step ID: {sid}"))
             else:
@@ -70,23 +64,20 @@ def plan_checks(info: ClassInfo) -> list[Diagnostic]:
     graph: dict[int, list[int]] = {sid: [] for sid in ids}  # dependency -> dependents
     for step, sline in dicts:
         sid = step.get("id")
-        deps = step.get("depends_on", [])
-        deps = [deps] if _is_int(deps) else deps
-        if isinstance(deps, (list, tuple)):
-            for dep in deps:
-                if not _is_int(dep):
-                    continue
-                if dep not in ids:
-                    who = f"Step {sid}" if _is_int(sid) else "A step"
-                    diags.append(
-                        make(
-                            "E008",
-                            sline,
-                            details=f"{who} depends_on references nonexistent step {dep}",
-                        )
+        for dep in step_deps(step):
+            if not is_step_id(dep):
+                continue
+            if dep not in ids:
+                who = f"Step {sid}" if is_step_id(sid) else "A step"
+                diags.append(
+                    make(
+                        "E008",
+                        sline,
+                        details=f"{who} depends_on references nonexistent step {dep}",
                     )
-                elif _is_int(sid) and sid in graph:
-                    graph[dep].append(sid)
+                )
+            elif is_step_id(sid) and sid in graph:
+                graph[dep].append(sid)
         status = step.get("status")
         if isinstance(status, str) and status not in STATUSES:
             diags.append(make("E010", sline, status=status, step=sid))

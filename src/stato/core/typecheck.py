@@ -9,6 +9,7 @@ from typing import Any
 from stato.core.classinfo import ClassInfo
 from stato.core.diagnostics import Diagnostic, make
 from stato.core.edits import Edit, Offsets
+from stato.core.plan import is_step_id
 from stato.core.schemas import SCHEMAS, STEP_FIELD_TYPES, STEP_REQUIRED
 
 _VERSION_MAJOR_MINOR = re.compile(r"\d+\.\d+")
@@ -17,10 +18,6 @@ _PY_TYPES = {"str": (str,), "list": (list, tuple), "dict": (dict,)}
 
 def type_name(value: Any) -> str:
     return type(value).__name__
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_fields(
@@ -99,7 +96,7 @@ def check_steps(
                 make("E007", sline, field=f"steps[{i}]", expected="dict", actual=type_name(step))
             )
             continue
-        label = f"step {step['id']}" if _is_int(step.get("id")) else f"steps[{i}]"
+        label = f"step {step['id']}" if is_step_id(step.get("id")) else f"steps[{i}]"
         for key in STEP_REQUIRED:
             if key not in step:
                 diags.append(make("E003", sline, field=f"{key}' in '{label}"))
@@ -109,7 +106,7 @@ def check_steps(
             value = step[key]
             value_node = _dict_value(step_node, key)
             if key == "id":
-                if not _is_int(value):
+                if not is_step_id(value):
                     diags.append(
                         make(
                             "E007",
@@ -132,11 +129,11 @@ def check_steps(
                         )
                     )
             elif key == "depends_on":
-                if _is_int(value):
+                if is_step_id(value):
                     if value_node is not None:
                         edits.append(_wrap(value_node, off))
                     diags.append(make("W002", sline, fixed=value_node is not None))
-                elif not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
+                elif not isinstance(value, (list, tuple)) or not all(is_step_id(v) for v in value):
                     diags.append(
                         make(
                             "E007",
@@ -166,7 +163,7 @@ def check_steps(
 
 def _describe_ids(value: Any) -> str:
     if isinstance(value, (list, tuple)):
-        bad = next((v for v in value if not _is_int(v)), None)
+        bad = next((v for v in value if not is_step_id(v)), None)
         return f"a list containing {type_name(bad)}"
     return type_name(value)
 
