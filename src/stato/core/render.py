@@ -99,6 +99,23 @@ def default_run(class_name: str, params_field: str | None = "default_params") ->
     )
 
 
+def field_assignments(cls: ast.ClassDef, name: str) -> list[ast.Assign | ast.AnnAssign]:
+    """The class-body statements that assign ``name`` (``name = v`` or ``name: T [= v]``)."""
+    found: list[ast.Assign | ast.AnnAssign] = []
+    for stmt in cls.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+            or (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == name
+            )
+        ):
+            found.append(stmt)
+    return found
+
+
 def _first_class(tree: ast.Module) -> ast.ClassDef:
     for stmt in tree.body:
         if isinstance(stmt, ast.ClassDef):
@@ -111,19 +128,9 @@ def set_field(source: str, name: str, value: Any) -> str:
     tree = ast.parse(source)
     cls = _first_class(tree)
     off = Offsets(source)
-    target = None
-    for stmt in cls.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
-            or (
-                isinstance(stmt, ast.AnnAssign)
-                and isinstance(stmt.target, ast.Name)
-                and stmt.target.id == name
-                and stmt.value
-            )
-        ):
-            target = stmt.value
+    # The last binding wins, as when the class body runs; a bare annotation binds nothing.
+    bound = [stmt.value for stmt in field_assignments(cls, name) if stmt.value is not None]
+    target = bound[-1] if bound else None
     first = cls.body[0]
     first_start = off.offset(first.lineno, 0)
     indent = source[first_start : off.offset(first.lineno, first.col_offset)]  # tabs stay tabs
@@ -145,22 +152,3 @@ def set_field(source: str, name: str, value: Any) -> str:
         return apply_edits(source, [Edit(start, start, f"{text}\n{indent}")])
     _, end = off.span(anchor)
     return apply_edits(source, [Edit(end, end, f"\n{indent}{text}")])
-
-
-def remove_field(source: str, name: str) -> str:
-    """Delete a class-level field's assignment lines (no-op when absent)."""
-    tree = ast.parse(source)
-    cls = _first_class(tree)
-    off = Offsets(source)
-    edits = []
-    for stmt in cls.body:
-        names = [t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)]
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            names = [stmt.target.id]
-        if names == [name] and len(cls.body) > 1:
-            start = off.offset(stmt.lineno, 0)
-            end = off.offset(stmt.end_lineno or stmt.lineno, 0) + len(
-                off.lines[(stmt.end_lineno or stmt.lineno) - 1]
-            )
-            edits.append(Edit(start, end, ""))
-    return apply_edits(source, edits) if edits else source

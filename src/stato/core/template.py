@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from stato.core.edits import Edit, apply_edits, offsets
+from stato.core.render import field_assignments
 
 PENDING = '"pending"'
 
@@ -17,23 +18,6 @@ class TemplateError(ValueError):
 
 def _class(tree: ast.Module) -> ast.ClassDef | None:
     return next((n for n in tree.body if isinstance(n, ast.ClassDef)), None)
-
-
-def _assigns(cls: ast.ClassDef, name: str) -> list[ast.Assign | ast.AnnAssign]:
-    """Class-body statements that bind ``name`` with a plain ``name = value``."""
-    found: list[ast.Assign | ast.AnnAssign] = []
-    for stmt in cls.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
-            or (
-                isinstance(stmt, ast.AnnAssign)
-                and isinstance(stmt.target, ast.Name)
-                and stmt.target.id == name
-            )
-        ):
-            found.append(stmt)
-    return found
 
 
 def _step_edits(source: str, steps: ast.expr) -> list[Edit] | None:
@@ -83,7 +67,7 @@ def reset_plan(source: str, fields: dict[str, Any]) -> str:
 
     tree = ast.parse(source)
     cls = _class(tree)
-    binds = _assigns(cls, "steps") if cls else []
+    binds = field_assignments(cls, "steps") if cls else []
     edits = _step_edits(source, binds[-1].value) if binds and binds[-1].value else None
     if edits is not None and len(binds) == 1:
         return apply_edits(source, edits)
@@ -106,7 +90,7 @@ def reset_plan(source: str, fields: dict[str, Any]) -> str:
 
 
 def _renamable(cls: ast.ClassDef, binds: list[ast.Assign | ast.AnnAssign]) -> bool:
-    if len(binds) != 1 or _assigns(cls, "prior_reflection"):
+    if len(binds) != 1 or field_assignments(cls, "prior_reflection"):
         return False
     stmt = binds[0]
     if isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
@@ -129,7 +113,7 @@ def reset_memory(source: str, fields: dict[str, Any]) -> str:
     if cls is None:
         return source
     out = source
-    refl = _assigns(cls, "reflection")
+    refl = field_assignments(cls, "reflection")
     if refl and _renamable(cls, refl):
         stmt = refl[0]
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
@@ -143,9 +127,9 @@ def reset_memory(source: str, fields: dict[str, Any]) -> str:
             )
         out = set_field(out, "prior_reflection", fields["reflection"])
         out = set_field(out, "reflection", "")
-    if fields.get("phase") != "init" or not _assigns(cls, "phase"):
+    if fields.get("phase") != "init" or not field_assignments(cls, "phase"):
         out = set_field(out, "phase", "init")
-    if _assigns(cls, "error_history") and fields.get("error_history") != []:
+    if field_assignments(cls, "error_history") and fields.get("error_history") != []:
         out = set_field(out, "error_history", [])
     return out
 
