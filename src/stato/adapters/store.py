@@ -32,6 +32,16 @@ def check_rel(rel: str) -> str:
     return text if text.endswith(".py") else text + ".py"
 
 
+def module_arg(arg: str) -> str:
+    """A --module argument as a path relative to .stato/: skills/qc, .stato/skills/qc.py, ..."""
+    rel = arg.replace("\\", "/").strip()
+    while rel.startswith("./"):
+        rel = rel[2:]
+    if rel.startswith(".stato/"):
+        rel = rel[len(".stato/") :]
+    return rel if rel.endswith(".py") else rel + ".py"
+
+
 def format_errors(result: ValidationResult) -> str:
     errs = "; ".join(
         f"{d.code} line {d.line}: {d.message}" if d.line else f"{d.code}: {d.message}"
@@ -181,21 +191,23 @@ class Store:
             self._replace(rel, result.corrected_source)
         return result
 
-    def write_raw(self, rel: str, text: str) -> None:
-        """Replace a module with trusted text (a rollback), backing up the current one."""
+    def write_raw(self, rel: str, text: str) -> Path | None:
+        """Replace a module with trusted text (a rollback, an auto-fix), backing up the current
+        one; returns the backup, or None when there was nothing to replace."""
         with self.lock():
-            self._replace(check_rel(rel), text)
+            return self._replace(check_rel(rel), text)
 
-    def _replace(self, rel: str, text: str) -> bool:
+    def _replace(self, rel: str, text: str) -> Path | None:
         target = self.stato_dir / rel
         new = text.encode("utf-8")
+        backup = None
         if target.is_file():
             old = target.read_bytes()
             if old == new:
-                return False
-            self.backup(rel, old)
+                return None
+            backup = self.backup(rel, old)
         write_atomic(target, new)
-        return True
+        return backup
 
     def rollback(self, rel: str, to: int | None = None) -> Path:
         versions = self.history(rel)

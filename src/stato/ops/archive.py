@@ -9,7 +9,7 @@ from typing import Any
 
 from stato.adapters import transaction
 from stato.adapters.archive import read_archive
-from stato.adapters.store import Store
+from stato.adapters.store import Store, module_arg
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 from stato.errors import ProjectNotFound, StatoError, UsageError
@@ -21,16 +21,6 @@ from stato.ops.project import find_root
 
 WRITES = ("add", "replace", "rename")
 MAX_PY_BYTES = 16 * 1024 * 1024
-
-
-def module_arg(arg: str) -> str:
-    """A --module argument as a path relative to .stato/: skills/qc, .stato/skills/qc.py, ..."""
-    rel = arg.replace("\\", "/").strip()
-    while rel.startswith("./"):
-        rel = rel[2:]
-    if rel.startswith(".stato/"):
-        rel = rel[len(".stato/") :]
-    return rel if rel.endswith(".py") else rel + ".py"
 
 
 def read_module(store: Store, rel: str) -> str:

@@ -11,14 +11,14 @@ from typing import Any
 
 from stato import __version__
 from stato.adapters.archive import write_archive
-from stato.adapters.store import Store
+from stato.adapters.store import Store, module_arg
 from stato.core.compiler import compile_source
 from stato.core.model import MODULE_TYPES, ValidationResult
 from stato.core.project_checks import check_project
 from stato.core.template import TemplateError, template_source
 from stato.errors import StatoError, UsageError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
-from stato.ops.archive import module_arg, read_module
+from stato.ops.archive import read_module
 from stato.ops.batch import compile_many, scan_texts
 from stato.ops.project import find_root
 

@@ -122,11 +122,7 @@ def _write_fix(file: Path, result: ValidationResult) -> Path | None:
     located = _project_of(file)
     if located is not None:
         root, rel = located
-        store = Store(root)
-        with store.lock():
-            backup = store.backup(rel, file.read_bytes())
-            write_atomic(file, result.corrected_source)
-        return backup
+        return Store(root).write_raw(rel, result.corrected_source)
     # Outside a project there is no .history/: keep the previous text beside the file.
     backup = file.with_name(file.name + ".bak")
     write_atomic(backup, file.read_bytes())

@@ -9,25 +9,18 @@ import click
 from stato.cli.options import json_option, path_option
 
 
-def _rel(module: str) -> str:
-    m = module.replace("\\", "/")
-    if m.startswith(".stato/"):
-        m = m[len(".stato/") :]
-    return m if m.endswith(".py") else m + ".py"
-
-
 @click.command()
 @click.argument("module")
 @path_option
 @json_option
 def history(module: str, path: Path, as_json: bool) -> int:
     """List the backups of MODULE (e.g. skills/qc.py), oldest first, numbered for rollback --to."""
-    from stato.adapters.store import Store
+    from stato.adapters.store import Store, module_arg
     from stato.cli.console import echo, emit_json
     from stato.ops.project import find_root
 
     store = Store(find_root(path))
-    rel = _rel(module)
+    rel = module_arg(module)
     versions = store.history(rel)
     if as_json:
         emit_json(
@@ -58,12 +51,12 @@ def history(module: str, path: Path, as_json: bool) -> int:
 @json_option
 def rollback(module: str, to: int | None, path: Path, as_json: bool) -> int:
     """Restore MODULE from a backup; its current text is backed up first."""
-    from stato.adapters.store import Store
+    from stato.adapters.store import Store, module_arg
     from stato.cli.console import echo
     from stato.ops.project import find_root
 
     store = Store(find_root(path))
-    rel = _rel(module)
+    rel = module_arg(module)
     chosen = store.rollback(rel, to)
     if as_json:
         from stato.cli.console import emit_json
