@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 from stato.adapters.store import Store
 from stato.bridges import cache
 from stato.bridges.summary import SkillView, Summary, summarize
+from stato.formats import taggedjson
 from stato.ops.bridge import write_bridges
 from stato.ops.init import init_project
 from stato.ops.project import load_project
@@ -127,7 +127,7 @@ def test_any_literal_params_survive_the_cache(params: list[tuple[str, object]]) 
     skill = SkillView("s", "skills/s.py", None, None, tuple(params), ("a lesson",), ())
     summary = Summary((skill,), None, None, None, (), ())
     key = ["v", 1, [("skills/s.py", 1, 2, 3, 4)]]
-    data = json.loads(cache.dumps(key, summary), object_hook=cache._dec)
+    data = taggedjson.loads(cache.dumps(key, summary))
     assert data["key"] == key
     assert cache.from_dict(data["summary"]) == summary
 

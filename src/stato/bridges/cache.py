@@ -9,10 +9,8 @@ module file, to the set of files, or to stato's own compiler invalidates the who
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
-from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from stato.bridges.summary import (
     StepView,
     Summary,
 )
+from stato.formats import taggedjson
 
 CACHE = Path(".stato") / ".cache" / "summary.json"
 # Same rule as stato.adapters.store (SKIP_DIRS and dot-folders hold no modules); not imported,
@@ -34,7 +33,6 @@ _SKIP = frozenset({".history", "prompts", ".staging", "__pycache__"})
 # A file written within this window of the cache may change again in the same mtime tick;
 # such a project is not cached (the "racy timestamp" problem).
 _RACY_NS = 2_000_000_000
-_TAG_TUPLE, _TAG_SET, _TAG_DICT = "\x00t", "\x00s", "\x00d"
 
 
 Stat = tuple[str, int, int, int, int]  # path, size, mtime_ns, ctime_ns, inode
@@ -66,40 +64,6 @@ def fingerprint(root: Path) -> list[Any]:
     return [__version__, max(code, default=0), sorted(files)]
 
 
-def _enc(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if is_dataclass(value):  # the views: field by field (asdict would deep-copy every leaf)
-        return {f.name: _enc(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, tuple):
-        return {_TAG_TUPLE: [_enc(v) for v in value]}
-    if isinstance(value, list):
-        return [_enc(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return {_TAG_SET: [_enc(v) for v in value]}
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("\x00") for k in value):
-            return {k: _enc(v) for k, v in value.items()}
-        return {_TAG_DICT: [[_enc(k), _enc(v)] for k, v in value.items()]}
-    raise TypeError(type(value).__name__)  # bytes, complex, ...: not cached
-
-
-def _dec(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        ((key, value),) = obj.items()
-        if key == _TAG_TUPLE:
-            return tuple(value)
-        if key == _TAG_SET:
-            return set(value)  # unhashable members raise TypeError: treated as a miss
-        if key == _TAG_DICT:
-            return {_hashable(k): v for k, v in value}
-    return obj
-
-
-def _hashable(key: Any) -> Any:
-    return tuple(key) if isinstance(key, list) else key
-
-
 def _step(d: dict[str, Any] | None) -> StepView | None:
     return None if d is None else StepView(**d)
 
@@ -126,13 +90,13 @@ def from_dict(d: dict[str, Any]) -> Summary:
 
 
 def dumps(key: list[Any], summary: Summary) -> str:
-    return json.dumps({"key": _enc(key), "summary": _enc(summary)}, ensure_ascii=False)
+    return taggedjson.dumps({"key": key, "summary": summary})
 
 
 def load(root: Path, key: list[Any]) -> Summary | None:
     """The cached summary when its key matches ``key``; None on a miss or any damage."""
     try:
-        data = json.loads((Path(root) / CACHE).read_text("utf-8"), object_hook=_dec)
+        data = taggedjson.loads((Path(root) / CACHE).read_text("utf-8"))
         if data.get("key") != key:
             return None
         return from_dict(data["summary"])
