@@ -218,6 +218,15 @@ def _findings(
     return out
 
 
+def findings_at(text: str, path: str, spans: Iterable[tuple[int, int, str]]) -> list[Finding]:
+    """Findings rebuilt from (start, end, rule id) spans of ``text``, as a scan had made them.
+
+    For a cache that keeps only where the findings were (never the secrets); KeyError for a
+    rule id this version does not have.
+    """
+    return _findings(text, path, [(start, end, 0, RULES_BY_ID[rule]) for start, end, rule in spans])
+
+
 def scan_text(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Finding]:
     """Every sensitive span in ``text``, in order; ``ignore`` holds ``.statoignore`` globs."""
     return _findings(text, path, _resolve(_candidates(text, ignore)))
