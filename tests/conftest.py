@@ -13,9 +13,12 @@ from stato.cli import cli
 
 
 @pytest.fixture(autouse=True)
-def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_color(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
+    # Each test its own result cache: never the user's ~/.cache, never another test's entries.
+    monkeypatch.setenv("STATO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("STATO_NO_CACHE", raising=False)
 
 
 @pytest.fixture
