@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 STATUSES: tuple[str, ...] = ("pending", "running", "complete", "failed", "blocked")
@@ -58,3 +59,62 @@ def blocked_by(steps: Sequence[Step], step_id: Any) -> list[Any]:
     if step is None:
         return []
     return [d for d in step_deps(step) if status.get(d) != "complete"]
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step as every view shows it; ``fields`` is the step as written, extra keys included."""
+
+    id: Any
+    action: str
+    status: str
+    output: str | None
+    notes: str | None
+    depends_on: tuple[Any, ...]
+    blocked_by: tuple[Any, ...]  # the dependencies not complete yet
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The plan as status, plan, resume, bridges and the MCP tools show it."""
+
+    path: str  # inside .stato/, e.g. "plan.py"
+    name: str | None
+    objective: str | None
+    done: int
+    total: int
+    complete: bool
+    current: StepView | None  # the first running step
+    next: StepView | None  # the first pending step whose dependencies are complete
+    steps: tuple[StepView, ...]
+    warnings: tuple[str, ...] = ()  # the compiler's warnings on the plan module
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def plan_view(fields: Mapping[str, Any], path: str, warnings: Sequence[str] = ()) -> PlanView:
+    """The view of a plan module from its evaluated fields; steps that are not dicts are skipped."""
+    raw = fields.get("steps")
+    steps = [s for s in raw if isinstance(s, Mapping)] if isinstance(raw, (list, tuple)) else []
+    status = {s.get("id"): s.get("status", "pending") for s in steps}
+    views: list[StepView] = []
+    for step in steps:
+        deps = tuple(step_deps(step))
+        views.append(
+            StepView(
+                step.get("id"), str(step.get("action", "?")), str(step.get("status", "pending")),
+                _text(step.get("output")), _text(step.get("notes")), deps,
+                tuple(d for d in deps if status.get(d) != "complete"), dict(step),
+            )
+        )  # fmt: skip
+    by_step = {id(step): view for step, view in zip(steps, views, strict=True)}
+    cur, nxt = current_step(steps), next_step(steps)
+    done, total = progress(steps)
+    return PlanView(
+        path, _text(fields.get("name")), _text(fields.get("objective")), done, total,
+        is_complete(steps), None if cur is None else by_step[id(cur)],
+        None if nxt is None else by_step[id(nxt)], tuple(views), tuple(warnings),
+    )  # fmt: skip
