@@ -18,8 +18,11 @@ from typing import Any
 import anyio
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stato.cli import cli
+from stato.core.plan import STATUSES
 
 GOLDEN = Path(__file__).parent / "data" / "plan_views"
 
@@ -239,3 +242,96 @@ def test_the_recordings_cover_every_status_and_the_json_is_real(tmp_path: Path) 
     assert stuck["current"] is None and stuck["next"] is None
     assert _json_of(expected("noplan")["status --json"])["plan"] is None
     assert _json_of(expected("roadmap")["status --json"])["plan"]["path"] == "roadmap.py"
+
+
+def test_every_command_uses_the_one_record(tmp_path: Path) -> None:
+    from stato.core import plan as rules
+    from stato.ops import plan, resume, status
+
+    _setup("mixed", tmp_path)
+    views = [
+        status.status(tmp_path).plan,
+        plan.show(tmp_path),
+        resume.resume(tmp_path).summary.plan,
+        plan.set_status(tmp_path, 5, "running").plan,
+    ]
+    assert all(type(v) is rules.PlanView for v in views)
+    shown = views[1]
+    assert shown.current is not None and shown.current.id == 4
+    assert [s.id for s in shown.steps if s.blocked_by] == [3, 6]
+    assert shown.warnings and all(w.startswith(("W002", "W004")) for w in shown.warnings)
+    from stato.bridges import summary
+
+    assert plan.PlanView is summary.PlanView is rules.PlanView
+    assert not hasattr(summary, "StepView") and not hasattr(status, "PlanSummary")
+    assert not hasattr(status, "summarize_plan")
+
+
+def test_core_plan_stays_pure() -> None:
+    import ast
+
+    import stato.core.plan as module
+
+    tree = ast.parse(Path(module.__file__).read_text("utf-8"))
+    imported = {
+        n.module if isinstance(n, ast.ImportFrom) else a.name
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Import, ast.ImportFrom))
+        for a in n.names
+    }
+    assert imported <= {
+        "__future__",
+        "collections.abc",
+        "dataclasses",
+        "typing",
+        "stato.core.model",
+    }
+
+
+_ids = st.integers(1, 6)
+_step = st.fixed_dictionaries(
+    {"id": _ids, "action": st.text(min_size=1, max_size=5)},
+    optional={
+        "status": st.sampled_from(STATUSES),
+        "depends_on": st.lists(_ids, max_size=3) | _ids,
+        "output": st.text(max_size=5),
+        "notes": st.text(max_size=5),
+        "params": st.dictionaries(st.text(max_size=3), st.integers() | st.tuples(st.integers())),
+    },
+)
+_steps = st.lists(_step, max_size=6, unique_by=lambda s: s["id"])
+
+
+@given(_steps, st.none() | st.text(max_size=4))
+def test_the_view_follows_the_plan_rules(steps: list[dict[str, Any]], name: str | None) -> None:
+    from stato.core import plan as rules
+
+    view = rules.plan_view({"name": name, "objective": 3, "steps": [*steps, "junk"]}, "p.py")
+    assert (view.name, view.objective, view.path) == (name, None, "p.py")
+    assert (view.done, view.total) == rules.progress(steps)
+    assert view.complete == rules.is_complete(steps)
+    assert [s.fields for s in view.steps] == steps
+    for got, want in (
+        (view.current, rules.current_step(steps)),
+        (view.next, rules.next_step(steps)),
+    ):
+        assert (got is None and want is None) or (got is not None and got.fields == want)
+        assert got is None or got in view.steps
+    for s in view.steps:
+        assert list(s.blocked_by) == rules.blocked_by(steps, s.id)
+        assert list(s.depends_on) == rules.step_deps(s.fields)
+        assert s.status == s.fields.get("status", "pending")
+
+
+@given(_steps)
+def test_the_resume_cache_rebuilds_the_view(steps: list[dict[str, Any]]) -> None:
+    from stato.bridges import cache
+    from stato.bridges.summary import Summary
+    from stato.core.plan import plan_view
+    from stato.formats import taggedjson
+
+    view = plan_view({"name": "n", "objective": "o", "steps": steps}, "plan.py", ["W004: x"])
+    summary = Summary((), view, None, None, (), ())
+    rebuilt = cache.from_dict(taggedjson.loads(cache.dumps(["k"], summary))["summary"])
+    assert rebuilt == summary
+    assert rebuilt.plan is not None and all(type(s.depends_on) is tuple for s in rebuilt.plan.steps)

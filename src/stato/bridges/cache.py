@@ -15,15 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from stato import __version__
-from stato.bridges.summary import (
-    ContextView,
-    InvalidView,
-    MemoryView,
-    PlanView,
-    SkillView,
-    StepView,
-    Summary,
-)
+from stato.bridges.summary import ContextView, InvalidView, MemoryView, SkillView, Summary
+from stato.core.plan import PlanView, StepView
 from stato.formats import taggedjson
 
 CACHE = Path(".stato") / ".cache" / "summary.json"
@@ -68,17 +61,18 @@ def _step(d: dict[str, Any] | None) -> StepView | None:
     return None if d is None else StepView(**d)
 
 
+def _plan(d: dict[str, Any] | None) -> PlanView | None:
+    if d is None:
+        return None
+    steps = tuple(StepView(**s) for s in d["steps"])
+    return PlanView(
+        **{**d, "current": _step(d["current"]), "next": _step(d["next"]), "steps": steps}
+    )
+
+
 def from_dict(d: dict[str, Any]) -> Summary:
-    plan = d["plan"]
-    if plan is not None:
-        plan = PlanView(
-            **{
-                **plan,
-                "current": _step(plan["current"]),
-                "next": _step(plan["next"]),
-                "steps": tuple(StepView(**s) for s in plan["steps"]),
-            }
-        )
+    """The summary ``taggedjson`` decoded: its records rebuilt from their plain dicts."""
+    plan = _plan(d["plan"])
     return Summary(
         skills=tuple(SkillView(**s) for s in d["skills"]),
         plan=plan,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from stato.core import plan as plan_rules
+from stato.core.plan import PlanView
+from stato.core.plan import view_of as plan_view_of
 
 if TYPE_CHECKING:  # not imported at run time: a cache hit on the hook path never needs it
     from stato.core.model import ValidationResult
@@ -53,27 +54,6 @@ class SkillView:
 
     def key_params(self, limit: int = KEY_PARAMS) -> str:
         return ", ".join(f"{k}={short_value(v)}" for k, v in self.params[:limit])
-
-
-@dataclass(frozen=True)
-class StepView:
-    id: Any
-    action: str
-    status: str
-    output: str | None
-    notes: str | None = None
-
-
-@dataclass(frozen=True)
-class PlanView:
-    name: str | None
-    objective: str | None
-    path: str
-    done: int
-    total: int
-    current: StepView | None
-    next: StepView | None
-    steps: tuple[StepView, ...]
 
 
 @dataclass(frozen=True)
@@ -141,15 +121,6 @@ def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _step(step: Mapping[str, Any] | None) -> StepView | None:
-    if step is None:
-        return None
-    action, status = str(step.get("action", "?")), str(step.get("status", "pending"))
-    return StepView(
-        step.get("id"), action, status, _str(step.get("output")), _str(step.get("notes"))
-    )
-
-
 def _skill(result: ValidationResult) -> SkillView:
     f = result.fields
     params = f.get("default_params")
@@ -162,26 +133,6 @@ def _skill(result: ValidationResult) -> SkillView:
         params=tuple(params.items()) if isinstance(params, Mapping) else (),
         lessons=lesson_items(f.get("lessons_learned")),
         depends_on=_strs(f.get("depends_on")),
-    )
-
-
-def _plan(result: ValidationResult) -> PlanView:
-    f = result.fields
-    raw = f.get("steps")
-    steps: Sequence[Mapping[str, Any]] = (
-        [s for s in raw if isinstance(s, Mapping)] if isinstance(raw, (list, tuple)) else []
-    )
-    done, total = plan_rules.progress(steps)
-    views = tuple(v for v in (_step(s) for s in steps) if v is not None)
-    return PlanView(
-        _str(f.get("name")),
-        _str(f.get("objective")),
-        result.path,
-        done,
-        total,
-        _step(plan_rules.current_step(steps)),
-        _step(plan_rules.next_step(steps)),
-        views,
     )
 
 
@@ -234,7 +185,7 @@ def summarize(modules: Iterable[ValidationResult]) -> Summary:
         elif result.module_type == "skill":
             skills.append(_skill(result))
         elif result.module_type == "plan" and plan is None:
-            plan = _plan(result)
+            plan = plan_view_of(result)
         elif result.module_type == "memory" and memory is None:
             memory = _memory(result)
         elif result.module_type == "context" and context is None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
+
+if TYPE_CHECKING:
+    from stato.core.model import ValidationResult
 
 STATUSES: tuple[str, ...] = ("pending", "running", "complete", "failed", "blocked")
 
@@ -118,3 +121,9 @@ def plan_view(fields: Mapping[str, Any], path: str, warnings: Sequence[str] = ()
         is_complete(steps), None if cur is None else by_step[id(cur)],
         None if nxt is None else by_step[id(nxt)], tuple(views), tuple(warnings),
     )  # fmt: skip
+
+
+def view_of(result: ValidationResult) -> PlanView:
+    """The view of a compiled plan module, with the compiler's warnings on it."""
+    warnings = [f"{d.code}: {d.message}" for d in result.diagnostics if d.severity == "warning"]
+    return plan_view(result.fields, result.path, warnings)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from stato.bridges.summary import StepView, Summary
+    from stato.bridges.summary import Summary
+    from stato.core.plan import StepView
     from stato.ops.resume import ResumeResult
 
 _MARK = {"complete": "[x]", "running": "[>]", "failed": "[!]", "blocked": "[-]", "pending": "[ ]"}

@@ -137,7 +137,7 @@ def build_server(root: Path) -> MCPServer:
 
     @tool("Current step, next ready step and progress of the plan.", reads=True)
     def plan_next() -> dict[str, Any]:
-        view = plan.show(root).to_dict()
+        view = plan.view_dict(plan.show(root))
         return {k: view[k] for k in ("objective", "progress", "current_step", "next_step")}
 
     @tool("Mark a plan step running (refused while its dependencies are open).")

@@ -12,6 +12,7 @@ from stato.core import plan as rules
 from stato.core import plan_edit
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
+from stato.core.plan import PlanView, view_of
 from stato.errors import ModuleInvalid, StatoError
 
 PLAN = "plan.py"
@@ -55,48 +56,21 @@ def update_module(
     return ModuleUpdate(rel, seen[-1], after)
 
 
-@dataclass(frozen=True)
-class PlanView:
-    """The plan as every view shows it: steps, progress, current and next step."""
-
-    root: Path
-    name: str | None
-    objective: str | None
-    steps: tuple[dict[str, Any], ...]
-    done: int
-    total: int
-    current: dict[str, Any] | None
-    next: dict[str, Any] | None
-    complete: bool
-    warnings: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": f".stato/{PLAN}",
-            "name": self.name,
-            "objective": self.objective,
-            "progress": {"done": self.done, "total": self.total, "complete": self.complete},
-            "current_step": self.current,
-            "next_step": self.next,
-            "steps": [
-                {**s, "blocked_by": rules.blocked_by(self.steps, s.get("id"))} for s in self.steps
-            ],
-        }
-
-
-def view_of(root: Path, result: ValidationResult) -> PlanView:
-    steps = tuple(dict(s) for s in result.fields.get("steps", []) if isinstance(s, dict))
-    done, total = rules.progress(steps)
-    cur, nxt = rules.current_step(steps), rules.next_step(steps)
-    return PlanView(
-        root, result.fields.get("name"), result.fields.get("objective"), steps, done, total,
-        dict(cur) if cur else None, dict(nxt) if nxt else None, rules.is_complete(steps),
-        tuple(f"{d.code}: {d.message}" for d in result.diagnostics if d.severity == "warning"),
-    )  # fmt: skip
+def view_dict(view: PlanView) -> dict[str, Any]:
+    """The plan in `plan --json` (and the MCP plan tools): steps as written, with blocked_by."""
+    return {
+        "path": f".stato/{view.path}",
+        "name": view.name,
+        "objective": view.objective,
+        "progress": {"done": view.done, "total": view.total, "complete": view.complete},
+        "current_step": None if view.current is None else dict(view.current.fields),
+        "next_step": None if view.next is None else dict(view.next.fields),
+        "steps": [{**s.fields, "blocked_by": list(s.blocked_by)} for s in view.steps],
+    }
 
 
 def show(root: Path) -> PlanView:
-    return view_of(root, read_module(Store(root), PLAN, "plan"))
+    return view_of(read_module(Store(root), PLAN, "plan"))
 
 
 @dataclass(frozen=True)
@@ -113,7 +87,7 @@ class StepChange:
     def to_dict(self) -> dict[str, Any]:
         return {
             "step": self.step_id, "action": self.action, "before": self.before,
-            "after": self.after, "output": self.output, "plan": self.plan.to_dict(),
+            "after": self.after, "output": self.output, "plan": view_dict(self.plan),
         }  # fmt: skip
 
 
@@ -151,7 +125,7 @@ def set_status(root: Path, step_id: int, status: str, output: str | None = None)
     update = update_module(root, PLAN, "plan", edit)
     return StepChange(
         step_id, str(seen.get("action")), seen.get("status", "pending"), status, output,
-        view_of(root, update.after),
+        view_of(update.after),
     )  # fmt: skip
 
 
@@ -167,4 +141,4 @@ def add_step(root: Path, action: str, after: Sequence[int] = ()) -> StepChange:
         return source
 
     update = update_module(root, PLAN, "plan", edit)
-    return StepChange(added[0], action, None, "pending", None, view_of(root, update.after))
+    return StepChange(added[0], action, None, "pending", None, view_of(update.after))

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stato.core import plan as plan_rules
-from stato.ops.project import Project, load_project
+from stato.core.plan import PlanView, view_of
+from stato.ops.project import load_project
 
 
 @dataclass(frozen=True)
@@ -21,22 +21,10 @@ class ModuleRow:
 
 
 @dataclass(frozen=True)
-class PlanSummary:
-    path: str
-    name: str | None
-    objective: str | None
-    completed: int
-    total: int
-    current: dict[str, Any] | None
-    next: dict[str, Any] | None
-    complete: bool
-
-
-@dataclass(frozen=True)
 class StatusReport:
     root: Path
     modules: tuple[ModuleRow, ...]
-    plan: PlanSummary | None
+    plan: PlanView | None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,38 +40,22 @@ class StatusReport:
                 }
                 for m in self.modules
             ],
-            "plan": None
-            if self.plan is None
-            else {
-                "path": self.plan.path,
-                "name": self.plan.name,
-                "objective": self.plan.objective,
-                "completed": self.plan.completed,
-                "total": self.plan.total,
-                "current_step": self.plan.current,
-                "next_step": self.plan.next,
-                "complete": self.plan.complete,
-            },
+            "plan": None if self.plan is None else _plan_dict(self.plan),
         }
 
 
-def summarize_plan(project: Project) -> PlanSummary | None:
-    plan = project.plan
-    if plan is None:
-        return None
-    steps = [s for s in plan.fields.get("steps", []) if isinstance(s, dict)]
-    done, total = plan_rules.progress(steps)
-    current, nxt = plan_rules.current_step(steps), plan_rules.next_step(steps)
-    return PlanSummary(
-        plan.path,
-        plan.fields.get("name"),
-        plan.fields.get("objective"),
-        done,
-        total,
-        dict(current) if current else None,
-        dict(nxt) if nxt else None,
-        plan_rules.is_complete(steps),
-    )
+def _plan_dict(view: PlanView) -> dict[str, Any]:
+    """The plan in `status --json`: progress, and the current and next steps as written."""
+    return {
+        "path": view.path,
+        "name": view.name,
+        "objective": view.objective,
+        "completed": view.done,
+        "total": view.total,
+        "current_step": None if view.current is None else dict(view.current.fields),
+        "next_step": None if view.next is None else dict(view.next.fields),
+        "complete": view.complete,
+    }
 
 
 def status(root: Path) -> StatusReport:
@@ -99,4 +71,5 @@ def status(root: Path) -> StatusReport:
         )
         for m in project.modules
     )
-    return StatusReport(root, rows, summarize_plan(project))
+    plan = project.plan
+    return StatusReport(root, rows, None if plan is None else view_of(plan))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stato.cli.console import console, echo, is_tty
-from stato.core import plan as rules
 
 if TYPE_CHECKING:
-    from stato.ops.plan import PlanView, StepChange
+    from stato.core.plan import PlanView, StepView
+    from stato.ops.plan import StepChange
 
 MARK = {"complete": "✓", "running": "▶", "failed": "✗", "blocked": "‖", "pending": "·"}
 COLOR = {  # fill, stroke: green, amber, red, grey, white
@@ -21,25 +21,19 @@ COLOR = {  # fill, stroke: green, amber, red, grey, white
 }
 
 
-def _deps(step: dict[str, Any]) -> list[Any]:
-    deps = step.get("depends_on", [])
-    return [deps] if isinstance(deps, int) else list(deps) if isinstance(deps, list) else []
+def _status(step: StepView) -> str:
+    return step.status if step.status in COLOR else "pending"
 
 
-def _status(step: dict[str, Any]) -> str:
-    status = str(step.get("status", "pending"))
-    return status if status in COLOR else "pending"
-
-
-def mermaid(steps: Sequence[dict[str, Any]]) -> str:
+def mermaid(steps: Sequence[StepView]) -> str:
     """A mermaid flowchart of the steps (GitHub and most editors render it)."""
     lines = ["flowchart TD"]
     for s in steps:
-        label = f"{s.get('id')}. {s.get('action')}<br/>{MARK[_status(s)]} {_status(s)}"
-        lines.append(f'    s{s.get("id")}["{label.replace(chr(34), "#quot;")}"]')
-    lines += [f"    s{d} --> s{s.get('id')}" for s in steps for d in _deps(s)]
+        label = f"{s.id}. {s.action}<br/>{MARK[_status(s)]} {_status(s)}"
+        lines.append(f'    s{s.id}["{label.replace(chr(34), "#quot;")}"]')
+    lines += [f"    s{d} --> s{s.id}" for s in steps for d in s.depends_on]
     for status, (fill, stroke) in COLOR.items():
-        ids = [f"s{s.get('id')}" for s in steps if _status(s) == status]
+        ids = [f"s{s.id}" for s in steps if _status(s) == status]
         if ids:
             lines.append(f"    classDef {status} fill:{fill},stroke:{stroke}")
             lines.append(f"    class {','.join(ids)} {status}")
@@ -50,21 +44,21 @@ def _dot_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def dot(steps: Sequence[dict[str, Any]]) -> str:
+def dot(steps: Sequence[StepView]) -> str:
     """A Graphviz digraph of the steps, filled by status."""
     lines = ["digraph plan {", "    rankdir=TB;", '    node [shape=box, style="rounded,filled"];']
     for s in steps:
         fill, stroke = COLOR[_status(s)]
-        label = _dot_str(f"{s.get('id')}. {s.get('action')}\n{_status(s)}")
-        lines.append(f'    s{s.get("id")} [label={label}, fillcolor="{fill}", color="{stroke}"];')
-    lines += [f"    s{d} -> s{s.get('id')};" for s in steps for d in _deps(s)]
+        label = _dot_str(f"{s.id}. {s.action}\n{_status(s)}")
+        lines.append(f'    s{s.id} [label={label}, fillcolor="{fill}", color="{stroke}"];')
+    lines += [f"    s{d} -> s{s.id};" for s in steps for d in s.depends_on]
     return "\n".join(lines) + "\n}\n"
 
 
-def _line(step: dict[str, Any] | None) -> str:
-    if not step:
+def _line(step: StepView | None) -> str:
+    if step is None:
         return "none"
-    return f"step {step.get('id')} -- {step.get('action')} ({step.get('status', 'pending')})"
+    return f"step {step.id} -- {step.action} ({step.status})"
 
 
 def plan(view: PlanView) -> None:
@@ -78,18 +72,18 @@ def plan(view: PlanView) -> None:
             table.add_column(col)
         for s in view.steps:
             table.add_row(
-                MARK[_status(s)], str(s.get("id")), escape(str(s.get("action"))), _status(s),
-                ", ".join(map(str, _deps(s))) or "-", escape(str(s.get("output", ""))) or "-",
+                MARK[_status(s)], str(s.id), escape(s.action), _status(s),
+                ", ".join(map(str, s.depends_on)) or "-", escape(s.output or "") or "-",
             )  # fmt: skip
         console().print(table)
     else:
         echo(head)
         echo(f"Objective: {view.objective}")
         for s in view.steps:
-            deps = ", ".join(map(str, _deps(s)))
-            out = f"  -> {s['output']}" if s.get("output") else ""
+            deps = ", ".join(map(str, s.depends_on))
+            out = f"  -> {s.output}" if s.output else ""
             after = f" (after {deps})" if deps else ""
-            echo(f"{MARK[_status(s)]} {s.get('id')}. {s.get('action')} [{_status(s)}]{after}{out}")
+            echo(f"{MARK[_status(s)]} {s.id}. {s.action} [{_status(s)}]{after}{out}")
     echo(f"Current: {_line(view.current)}")
     echo(f"Next: {_line(view.next)}")
     for warning in view.warnings:
@@ -105,10 +99,6 @@ def change(done: StepChange) -> None:
         echo(f"  output: {done.output}")
     view = done.plan
     echo(f"Progress: {view.done}/{view.total} complete; next: {_line(view.next)}")
-    waiting = [
-        s
-        for s in view.steps
-        if _status(s) == "pending" and rules.blocked_by(view.steps, s.get("id"))
-    ]
+    waiting = [s for s in view.steps if _status(s) == "pending" and s.blocked_by]
     if done.after == "complete" and view.next is None and waiting and view.current is None:
         echo("No step is ready: every pending step waits on one that is not complete.")

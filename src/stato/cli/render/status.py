@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from stato.cli.console import console, echo, is_tty
-from stato.ops.status import StatusReport
+
+if TYPE_CHECKING:
+    from stato.core.plan import StepView
+    from stato.ops.status import StatusReport
 
 
-def _step(step: dict[str, Any] | None) -> str:
-    if not step:
+def _step(step: StepView | None) -> str:
+    if step is None:
         return "none"
-    return f"Step {step.get('id')} -- {step.get('action')} ({step.get('status', 'pending')})"
+    return f"Step {step.id} -- {step.action} ({step.status})"
 
 
 def render(report: StatusReport) -> None:
@@ -42,7 +45,7 @@ def render(report: StatusReport) -> None:
             p = report.plan
             con.print(
                 Panel(
-                    f"Objective: {p.objective}\nProgress: {p.completed}/{p.total} steps complete\n"
+                    f"Objective: {p.objective}\nProgress: {p.done}/{p.total} steps complete\n"
                     f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}",
                     title=f"Plan: {p.name}",
                 )
@@ -64,7 +67,7 @@ def render(report: StatusReport) -> None:
             p = report.plan
             echo(
                 f"Plan: {p.name}\nObjective: {p.objective}\n"
-                f"Progress: {p.completed}/{p.total} steps complete"
+                f"Progress: {p.done}/{p.total} steps complete"
             )
             echo(f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}")
     for m in report.modules:
