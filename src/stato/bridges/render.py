@@ -6,8 +6,9 @@ import json
 import re
 
 from stato.bridges import markers
-from stato.bridges.summary import PlanView, StepView, Summary
+from stato.bridges.summary import Summary
 from stato.bridges.targets import Target
+from stato.core.plan import PlanView, StepView
 
 STATO = ".stato"
 # The bridge is read at every session start and Codex stops reading AGENTS.md at 32 KiB
