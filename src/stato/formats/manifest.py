@@ -24,6 +24,8 @@ MANIFEST_NAME = "manifest.toml"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 # A module path is a relative posix path of plain segments ending in .py.
 _SEGMENT_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+# Room for the project's own folder under Windows' 260-character limit.
+MAX_PATH_CHARS = 200
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _TOP_KEYS = {"format_version", "name", "created", "stato_version", "template", "partial", "modules"}
 _ENTRY_KEYS = {"path", "type", "class", "version", "sha256"}
@@ -43,7 +45,12 @@ def check_module_path(path: str) -> str | None:
     parts = path.split("/")
     if ".." in parts:
         return f"a path with '..' {path!r}"
-    if any(not _SEGMENT_RE.match(p) or p == "." for p in parts) or not path.endswith(".py"):
+    if len(path) > MAX_PATH_CHARS:
+        return (
+            f"a path too long for every system ({len(path)} characters, at most {MAX_PATH_CHARS})"
+        )
+    # Windows drops a trailing dot, so skills./qc.py and skills/qc.py would be one file there.
+    if any(not _SEGMENT_RE.match(p) or p.endswith(".") for p in parts) or not path.endswith(".py"):
         return f"an unusual module path {path!r} (want plain names like skills/qc.py)"
     if parts[0] in {".history", "prompts"}:
         return f"a path in a reserved folder {path!r}"
@@ -275,15 +282,22 @@ def loads(text: str) -> Manifest:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise _bad(f"not TOML ({exc})") from None
+        except RecursionError:
+            raise _bad("not TOML (nested too deeply)") from None
+        except ValueError:  # an integer past Python's digit limit
+            raise _bad("not TOML (a number too long to read)") from None
+    # The version first: a newer format may add keys this reader would call unknown.
+    version = _want(data, "format_version", int, "")
+    if version > FORMAT_VERSION:
+        raise ArchiveError(
+            f"archive format_version {version} is newer than this stato reads "
+            f"({FORMAT_VERSION}); upgrade stato"
+        )
+    if version < 1:
+        raise _bad(f"format_version {version} is not a version")
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise _bad(f"unknown key {sorted(unknown)[0]!r}")
-    version = _want(data, "format_version", int, "")
-    if version > FORMAT_VERSION or version < 1:
-        raise ArchiveError(
-            f"archive format_version {version} is not supported by this stato "
-            f"(it reads {FORMAT_VERSION}); upgrade stato"
-        )
     name = _want(data, "name", str, "")
     if not NAME_RE.match(name):
         raise _bad(f"name {name[:40]!r} is not a plain archive name")
