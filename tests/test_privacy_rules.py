@@ -235,7 +235,19 @@ EXAMPLES: dict[str, tuple[str, list[str]]] = {
         '"patient_id": "«PT-88213»"',
         ["patient_id: str", 'patient_id = row["patient_id"]', "patient ID column"],
     ),
-    "date-of-birth": ("DOB: «1962-08-14»", ["dob format YYYY-MM-DD", "created 1962-08-14"]),
+    "date-of-birth": (
+        "DOB «03.12.1984»",
+        ["dob format YYYY-MM-DD", "created 1962-08-14", "DOB 1.2.3.1984"],
+    ),
+    "date-of-birth-after": (
+        "«03.12.1984» is her DOB",
+        [
+            "2020-05-01: DOB field added",
+            "v1.03.12.1984 (DOB)",
+            "1984-03-12 released; dob parsing fixed",
+            "12/03/1984 shipped, birthday party later",
+        ],
+    ),
     "ipv4-private": (
         "host «10.20.4.17»",
         ["10.0.0.0/8", "10.20.4.255", "version 10.2.0.1", "1.2.3.4.5"],
@@ -243,6 +255,25 @@ EXAMPLES: dict[str, tuple[str, list[str]]] = {
     "ipv4-public": (
         "ingress «34.117.58.201»",
         ["127.0.0.1", "192.0.2.10", "255.255.255.0", "8.8.8.8", "3.2.1.4"],
+    ),
+    "ipv6-private": (
+        "ping «fe80::1ff:fe23:4567:890a»%eth2",
+        ["fe80::/10", "fe80::", "a[1::2]", "fd00::/8 is ULA", "std::vector<int>", "x[fd00::3]"],
+    ),
+    "ipv6-public": (
+        "curl http://[«2a00:1450:4001:82b::200e»]:443/",
+        [
+            "2001:db8::1",
+            "[2001:db8:85a3::8a2e:370:7334]:8080",
+            "::1",
+            "2606:4700:4700::1111",
+            "00:1a:2b:3c:4d:5e",
+            "12:30:45",
+            "2a00:1450::/32",
+            "sha256:2a3f4b5c6d7e8f90",
+            "EXIF 2001:12:15 10:22:33",
+            "deadbeef2a00:1450::1",
+        ],
     ),
     "home-path-unix": (
         "/home/«alice.smith»/data",
@@ -259,8 +290,13 @@ EXAMPLES: dict[str, tuple[str, list[str]]] = {
         ["/Users/Shared/x", "/Users/you/x", "https://api.lab.org/Users/42"],
     ),
     "home-path-windows": (
-        "C:\\\\Users\\\\«bob.k»\\\\x",
-        ["C:\\\\Users\\\\Public\\\\x", "C:\\Users\\%USERNAME%\\x"],
+        "C:\\\\Users\\\\«Maria Lopez»\\\\AppData",
+        [
+            "C:\\\\Users\\\\Public\\\\x",
+            "C:\\Users\\%USERNAME%\\x",
+            "C:\\Users\\All Users\\x",
+            "C:/Users/Default User/x",
+        ],
     ),
 }
 EXAMPLES["groq-api-key"] = ("«gsk_" + "Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk" * 2 + "»", ["gsk_xxx"])

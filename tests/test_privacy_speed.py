@@ -40,6 +40,13 @@ ADVERSARIAL = {
     "quoted key run": 'api_key="' * (N // 9),
     "password run": "password=" * (N // 9),
     "home run": "/home/a" * (N // 7),
+    "ipv6 group run": "2a00:" * (N // 5),
+    "ipv6 cut short": "fe80::1g" * (N // 8),
+    "ipv6 prefixes": "fe80::" * (N // 6),
+    "ipv6 slices": "a[fd00::3]" * (N // 10),
+    "hex colon run": "2fab:" * (N // 10) + "fd00:1:" * (N // 14),
+    "spaced windows words": "C:\\Users\\Public Lee Bo Ma Li Xu " * (N // 32),
+    "dates before birth words": "1984-03-12 dob field " * (N // 21),
 }
 
 

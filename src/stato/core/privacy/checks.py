@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 
 def words(text: str) -> frozenset[str]:
@@ -197,6 +199,41 @@ def ipv4_kind(text: str) -> str | None:
     ):
         return "private"
     return "public"
+
+
+_V6 = ipaddress.ip_network
+_V6_GLOBAL, _V6_UNIQUE_LOCAL, _V6_LINK_LOCAL = _V6("2000::/3"), _V6("fc00::/7"), _V6("fe80::/10")
+# documentation (RFC 3849, RFC 9637) and the public DNS resolvers, as for IPv4
+_V6_SKIP = (_V6("2001:db8::/32"), _V6("3fff::/20"))
+_V6_RESOLVERS = frozenset(
+    ipaddress.IPv6Address(a)
+    for a in (
+        "2001:4860:4860::8888",
+        "2001:4860:4860::8844",
+        "2606:4700:4700::1111",
+        "2606:4700:4700::1001",
+        "2620:fe::fe",
+        "2620:fe::9",
+        "2620:119:35::35",
+        "2620:119:53::53",
+    )
+)
+
+
+@lru_cache(maxsize=1024)  # the private and public rules ask about the same match in turn
+def ipv6_kind(text: str) -> str | None:
+    """'private' (unique local, link local), 'public' (global unicast) or None."""
+    try:
+        addr = ipaddress.IPv6Address(text)
+    except ValueError:
+        return None
+    if addr in _V6_RESOLVERS or any(addr in net for net in _V6_SKIP):
+        return None
+    if addr in _V6_GLOBAL:
+        return "public"
+    if addr in _V6_UNIQUE_LOCAL or addr in _V6_LINK_LOCAL:
+        return "private"
+    return None
 
 
 def basic_auth_ok(value: str) -> bool:

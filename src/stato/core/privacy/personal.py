@@ -181,22 +181,49 @@ PATIENT_ID = Rule(
 )
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+_MON = r"(?:1[0-2]|0?[1-9])"
+_DAY_TH = _DAY + r"(?:st|nd|rd|th)?"
 _DATE = (
-    rf"(?:(?:19|20)\d{{2}}-[01]\d-[0-3]\d|[0-3]?\d/[0-3]?\d/(?:19|20)?\d{{2}}|"
-    rf"[0-3]?\d[ ]{_MONTH}[ ](?:19|20)\d{{2}}|{_MONTH}[ ][0-3]?\d,?[ ](?:19|20)\d{{2}})"
+    rf"(?:(?:19|20)\d{{2}}(?P<ymd>[-/]){_MON}(?P=ymd){_DAY}|"
+    rf"{_DAY}(?P<dmy>[/.-]){_DAY}(?P=dmy)(?:19|20)\d{{2}}|{_DAY}/{_DAY}/\d{{2}}|"
+    rf"{_DAY_TH}[ ]{_MONTH}[ ](?:19|20)\d{{2}}|{_MONTH}[ ]{_DAY_TH},?[ ](?:19|20)\d{{2}})"
 )
+_DOB_WORD = r"(?i:date[ _]of[ _]birth|d\.?o\.?b\b|birth[ _-]?date|birthday)"
 DOB = Rule(
     "date-of-birth",
     "pii",
     "date of birth",
     re.compile(
-        r"(?i:\bdob|date[ _]of[ _]birth|birth[ _]?date|\bborn(?: on)?)[\"']?[ \t]{0,3}"
-        r"[:=]?[ \t]{0,3}[\"']?(?P<s>" + _DATE + r")(?!\d)"
+        r"(?i:\bdob|\bd\.o\.b\.|date[ _]of[ _]birth|birth[ _-]?date|birthday|\bborn(?: on)?)"
+        r"[\"']?[ \t]{0,3}[:=]?[ \t]{0,3}(?i:(?:is|was)[ \t]{1,3})?[\"']?(?P<s>"
+        + _DATE
+        + r")(?![\d/.-]\d)"
     ),
     "{DOB}",
-    keywords=("dob", "date", "birth", "born"),
+    keywords=("dob", "d.o.b", "date", "birth", "born"),
     anchored=True,
     reject_placeholders=False,
+)
+
+# "1984-03-12 (date of birth)", "03.12.1984 is her DOB": the keyword follows the date
+_DOB_AFTER = re.compile(
+    r"[\"']?\)?[ \t]{0,3}(?:[(\[,;:#\u2013\u2014-][ \t]{0,3})?"
+    r"(?i:(?:is|was|=|as)[ \t]{1,3}(?:(?:his|her|their|my|your|the)[ \t]{1,3}"
+    r"(?:(?:patient|donor|subject|participant|person)(?:'s)?[ \t]{1,3})?)?)?"
+    + _DOB_WORD
+    + r"(?![ \t]{0,3}(?i:field|column|format|pars|valid|check|type|col\b))"
+)
+DOB_AFTER = Rule(
+    "date-of-birth-after",
+    "pii",
+    "date of birth",
+    re.compile(r"(?P<s>" + _DATE + r")(?![\w/-]|\.\d)"),
+    "{DOB}",
+    keywords=("dob", "d.o.b", "birth"),
+    validator=lambda s, m, t: _DOB_AFTER.match(t, m.end()) is not None,
+    reject_placeholders=False,
+    left=re.compile(r"[\w./-]"),
 )
 
 
@@ -209,4 +236,5 @@ PERSONAL_RULES: tuple[Rule, ...] = (
     CARD,
     PATIENT_ID,
     DOB,
+    DOB_AFTER,
 )

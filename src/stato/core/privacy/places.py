@@ -1,11 +1,11 @@
-"""Network and path rules: IPv4 host addresses and home folders that name a person."""
+"""Network and path rules: IPv4 and IPv6 host addresses and home folders that name a person."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from stato.core.privacy.checks import ipv4_kind, words
+from stato.core.privacy.checks import ipv4_kind, ipv6_kind, words
 from stato.core.privacy.rule import Rule, Validator
 
 # The match starts at the first dot (a literal the engine jumps to) and the first octet is
@@ -58,6 +58,52 @@ IP_PUBLIC = Rule(
     reject_placeholders=False,
 )
 
+# Only addresses whose first group has four hex digits can be global (2000::/3), unique local
+# (fc00::/7) or link local (fe80::/10), so a match starts at such a group: slices (a[1::2]),
+# times, MAC addresses and C++ scopes never start one. The first character is a set the engine
+# jumps to; the lookbehinds after it refuse a start inside a longer run (a hash, a MAC, a:b:c)
+# and a subscript or slice (data[2000::3]).
+# A trailing dotted quad is an embedded IPv4 address (2001:470::10.1.2.3).
+_IPV6 = re.compile(
+    r"[23fF](?<![\w:.-][23fF])(?<![\w)\]]\[[23fF])[0-9A-Fa-f]{3}:[0-9A-Fa-f:]{1,40}[0-9A-Fa-f](?:\.\d{1,3}){0,3}"
+)
+_HEX = frozenset("0123456789abcdefABCDEF:")
+
+
+def _ipv6_validator(kind: str) -> Validator:
+    def check(span: str, m: re.Match[str], text: str) -> bool:
+        end = m.end()
+        after = text[end : end + 2]
+        if after[:1].isalnum() or after[:1] == "_" or after[:1] == ":" and after[1:2] in _HEX:
+            return False  # cut out of a longer run of hex and colons
+        if after[:1] in ("/", ".") and after[1:2].isdigit():
+            return False  # a prefix (2001:470::/48) or a dotted tail that is no IPv4 address
+        return ipv6_kind(span) == kind
+
+    return check
+
+
+IP6_PRIVATE = Rule(
+    "ipv6-private",
+    "network",
+    "unique-local or link-local IPv6 address",
+    _IPV6,
+    "{IP}",
+    keywords=(":",),
+    validator=_ipv6_validator("private"),
+    reject_placeholders=False,
+)
+IP6_PUBLIC = Rule(
+    "ipv6-public",
+    "network",
+    "public IPv6 address",
+    _IPV6,
+    "{IP}",
+    keywords=(":",),
+    validator=_ipv6_validator("public"),
+    reject_placeholders=False,
+)
+
 _GENERIC_USERS = words(
     "user users username user_name you your yourname your_name your-name yourusername me name "
     "shared guest public default ubuntu ec2-user runner jovyan vscode node app admin root docker "
@@ -73,8 +119,17 @@ _NAME = (
 )
 
 
+_GENERIC_PHRASES = frozenset({"all users", "default user", "public user", "user name", "your name"})
+# A Windows user name may hold spaces (C:\Users\Maria Lopez\): up to four words, taken only when
+# a separator or the string's closing quote follows, so a path in a sentence never swallows it.
+_WORDS = r"[A-Za-z0-9_][\w.-]{0,63}(?:[ ][A-Za-z0-9_][\w.-]{0,63}){1,3}(?=[\\/\"'])"
+_WIN_NAME = _NAME.replace("(?P<s>", "(?P<s>" + _WORDS + "|", 1)
+
+
 def _home_ok(span: str, m: re.Match[str], text: str) -> bool:
     if len(span) < 2 or span.lower() in _GENERIC_USERS or span.upper() == span and "_" in span:
+        return False
+    if " " in span and (span.lower() in _GENERIC_PHRASES or span.endswith(".")):
         return False
     floor = max(0, m.start() - 300)
     line_start = max(floor - 1, *(text.rfind(c, floor, m.start()) for c in " \n\"'"))
@@ -95,7 +150,8 @@ HOME_MAC = Rule(
     "home-path-macos",
     "path",
     "home folder naming a person",
-    re.compile(r"/Users/" + _NAME),
+    # C:/Users/ and /mnt/c/Users/ are Windows folders: the Windows rule takes them
+    re.compile(r"/(?<![A-Za-z]:/)(?<!/mnt/[a-z]/)Users/" + _NAME),
     "{user}",
     validator=_home_ok,
     reject_placeholders=False,
@@ -105,8 +161,8 @@ HOME_WINDOWS = Rule(
     "path",
     "home folder naming a person",
     re.compile(
-        r"\\(?<=[A-Za-z]:\\)Users\\{1,2}" + _NAME + r"|\\\\(?<=[A-Za-z]:\\\\)"
-        r"Users\\{1,2}" + _NAME.replace("?P<s>", "?P<s2>")
+        r"(?:\\(?<=[A-Za-z]:\\)Users\\{1,2}|\\\\(?<=[A-Za-z]:\\\\)Users\\{1,2}"
+        r"|/(?<=[A-Za-z]:/)Users/|/(?<=/mnt/[a-z]/)Users/)" + _WIN_NAME
     ),
     "{user}",
     validator=_home_ok,
@@ -114,4 +170,12 @@ HOME_WINDOWS = Rule(
 )
 
 
-PLACE_RULES: tuple[Rule, ...] = (IP_PRIVATE, IP_PUBLIC, HOME_UNIX, HOME_MAC, HOME_WINDOWS)
+PLACE_RULES: tuple[Rule, ...] = (
+    IP_PRIVATE,
+    IP_PUBLIC,
+    IP6_PRIVATE,
+    IP6_PUBLIC,
+    HOME_UNIX,
+    HOME_MAC,
+    HOME_WINDOWS,
+)
