@@ -81,9 +81,10 @@ def setup(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes], dict[str, bytes
 @pytest.mark.slow
 def test_kill_before_every_rename(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     base, arc, before, after = setup
-    # renames: 2 backups, the journal (the commit point), then 5 moves
+    # renames: the result cache's file, 2 backups, the journal (the commit point), then 5 moves;
+    # K counts up until the child lives through every rename.
     outcomes = []
-    for k in range(9):
+    for k in range(30):
         proj = tmp_path / f"p{k}"
         shutil.copytree(base, proj)
         child = subprocess.run(
@@ -100,10 +101,12 @@ def test_kill_before_every_rename(setup, tmp_path: Path) -> None:  # type: ignor
         assert state in (before, after), f"kill before rename {k} left a mixed project"
         assert not list((proj / ".stato").glob(".staging/*"))
         outcomes.append("after" if state == after else "before")
+        if not killed:
+            break
     # Before the journal's rename (2 backups, the journal itself) the import never happened;
     # from the first move on it always completes.
     assert outcomes == sorted(outcomes, reverse=True)  # every "before", then every "after"
-    assert outcomes.count("before") >= 1 and outcomes.count("after") >= 6
+    assert outcomes.count("before") >= 3 and outcomes.count("after") >= 6  # 5 moves, then done
 
 
 @pytest.mark.slow

@@ -25,6 +25,13 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
         return None, f"file is not UTF-8 text (invalid byte at offset {exc.start})"
 
 
+def source_text(source: str | bytes) -> tuple[str | None, str | None]:
+    """The text the compiler reads (bytes decoded, a BOM dropped), or why there is none."""
+    if isinstance(source, bytes):
+        return decode(source)
+    return (source[1:] if source.startswith("\ufeff") else source), None
+
+
 def _parse(source: str) -> tuple[ast.Module | None, Diagnostic | None]:
     try:
         return ast.parse(source), None
@@ -62,15 +69,12 @@ def compile_source(
     """Run the seven passes over one module's source; never raises on bad input."""
     if expected_type is not None and expected_type not in MODULE_TYPES:
         raise ValueError(f"unknown module type {expected_type!r}")
-    if isinstance(source, bytes):
-        text, problem = decode(source)
-        if text is None:
-            return ValidationResult(
-                path, "", "", None, None, diagnostics=(make("E001", None, details=problem),)
-            )
-        source = text
-    elif source.startswith("\ufeff"):
-        source = source[1:]
+    text, problem = source_text(source)
+    if text is None:
+        return ValidationResult(
+            path, "", "", None, None, diagnostics=(make("E001", None, details=problem),)
+        )
+    source = text
 
     # Pass 1: syntax.
     tree, err = _parse(source)

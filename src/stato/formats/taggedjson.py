@@ -1,11 +1,11 @@
 """JSON that gives back exactly the Python values it was given: tuples, sets, odd dict keys.
 
 Plain JSON turns tuples into lists and non-string keys into strings, so a value read back from a
-cache would differ from the one computed. Here a tuple, a set or a dict with non-string keys is
-written as a one-key object whose key starts with NUL (no field name does), and turned back on
-reading. Dataclasses are written field by field (``decode`` returns plain dicts for them: the
-caller rebuilds its own types). Anything else (bytes, complex, objects) raises TypeError: such
-a value is simply not cached. Reading is plain ``json.loads``: it never runs anything.
+cache would differ from the one computed. Here a tuple, a set, a frozenset or a dict with
+non-string keys is written as a one-key object whose key starts with NUL (no field name does),
+and turned back on reading. Dataclasses are written field by field (reading gives plain dicts
+for them: the caller rebuilds its own types). Anything else (bytes, complex, objects) raises
+TypeError: such a value is simply not cached. Reading is plain JSON: it never runs anything.
 """
 
 from __future__ import annotations
@@ -14,12 +14,17 @@ import json
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-_TUPLE, _SET, _DICT = "\x00t", "\x00s", "\x00d"
+_TUPLE, _SET, _FROZEN, _DICT = "\x00t", "\x00s", "\x00f", "\x00d"
 
 
 def encode(value: Any) -> Any:
     """``value`` as JSON-ready data; TypeError for a value that would not come back the same."""
-    if value is None or isinstance(value, (str, int, float)):  # bool is an int; inf/nan too
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value  # the common cases first, by exact type: this runs for every cached field
+    if kind is list:
+        return [encode(v) for v in value]
+    if isinstance(value, (str, int, float)):  # subclasses (bool is an int; inf/nan too)
         return value
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: encode(getattr(value, f.name)) for f in fields(value)}
@@ -27,7 +32,9 @@ def encode(value: Any) -> Any:
         return {_TUPLE: [encode(v) for v in value]}
     if isinstance(value, list):
         return [encode(v) for v in value]
-    if isinstance(value, (set, frozenset)):
+    if isinstance(value, frozenset):
+        return {_FROZEN: [encode(v) for v in value]}
+    if isinstance(value, set):
         return {_SET: [encode(v) for v in value]}
     if isinstance(value, dict):
         if all(isinstance(k, str) and not k.startswith("\x00") for k in value):
@@ -43,9 +50,21 @@ def _hook(obj: dict[str, Any]) -> Any:
             return tuple(value)
         if key == _SET:
             return set(value)  # unhashable members raise TypeError: the caller's miss
+        if key == _FROZEN:
+            return frozenset(value)
         if key == _DICT:
             return {(tuple(k) if isinstance(k, list) else k): v for k, v in value}
     return obj
+
+
+def decode(data: Any) -> Any:
+    """The value ``encode`` gave ``data`` for, from data plain ``json.loads`` read."""
+    kind = type(data)
+    if kind is list:
+        return [decode(v) for v in data]
+    if kind is dict:
+        return _hook({k: decode(v) for k, v in data.items()})
+    return data
 
 
 def dumps(value: Any) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from stato.adapters import transaction
 from stato.adapters.archive import read_archive
+from stato.adapters.resultcache import ResultCache
 from stato.adapters.store import Store, module_arg
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
@@ -120,7 +121,9 @@ def import_archive(
     if not texts:
         raise StatoError(f"{Path(archive_path).name} holds no modules; nothing to import")
     types = {e.path: e.type for e in archive.manifest.modules}
-    results = compile_many(texts, types, progress)
+    cache = ResultCache.for_project(project)  # the modules it keeps are the project's now
+    results = compile_many(texts, types, progress, cache)
+    cache.save()
     base = ImportResult(
         archive=str(archive_path),
         name=archive.manifest.name,

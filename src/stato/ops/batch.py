@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from stato.adapters.resultcache import ResultCache
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 
@@ -35,13 +36,37 @@ def _workers(count: int) -> int:
 
 
 def compile_jobs(
-    jobs: Sequence[Job], progress: Callable[[int], None] | None = None
+    jobs: Sequence[Job],
+    progress: Callable[[int], None] | None = None,
+    cache: ResultCache | None = None,
 ) -> list[ValidationResult]:
     """Compile (path, source, expected type) jobs; results in the same order as the jobs.
 
     The compiler is pure and never runs module code, so the work splits cleanly across
-    processes; results are identical to compiling one by one (a test holds them equal).
+    processes, and a text compiled before is answered from ``cache``; results are identical
+    to compiling one by one (tests hold them equal).
     """
+    if cache is None or not cache.enabled:
+        return _compile_all(jobs, progress)
+    found = [cache.get_result(path, source, expected) for path, source, expected in jobs]
+    missing = [i for i, r in enumerate(found) if r is None]
+    if progress and len(missing) < len(jobs):
+        progress(len(jobs) - len(missing))
+    fresh = _compile_all([jobs[i] for i in missing], progress)
+    out: list[ValidationResult] = []
+    fresh_at = dict(zip(missing, fresh, strict=True))
+    for i, (_, source, expected) in enumerate(jobs):
+        result = found[i]
+        if result is None:
+            result = fresh_at[i]
+            cache.put_result(source, expected, result)
+        out.append(result)
+    return out
+
+
+def _compile_all(
+    jobs: Sequence[Job], progress: Callable[[int], None] | None
+) -> list[ValidationResult]:
     workers = _workers(len(jobs))
     # Chunks: a few per worker even out the load, and give a progress bar something to count.
     size = max(1, -(-len(jobs) // (workers * 4))) if workers > 1 else 200
@@ -68,10 +93,11 @@ def compile_many(
     sources: Mapping[str, str | bytes],
     types: Mapping[str, str | None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: ResultCache | None = None,
 ) -> dict[str, ValidationResult]:
     """Compile every source (path -> text) into {path: result}; ``progress(done, total)``."""
     jobs: list[Job] = [(p, s, (types or {}).get(p)) for p, s in sources.items()]
-    return {r.path: r for r in compile_jobs(jobs, counter(progress, len(jobs)))}
+    return {r.path: r for r in compile_jobs(jobs, counter(progress, len(jobs)), cache)}
 
 
 def counter(
@@ -98,11 +124,31 @@ def _scan_chunk(args: tuple[dict[str, str], tuple[str, ...]]) -> list[Any]:
     return scan_many(texts, ignore)
 
 
-def scan_texts(texts: Mapping[str, str], ignore: Sequence[str] = ()) -> list[Any]:
+def scan_texts(
+    texts: Mapping[str, str], ignore: Sequence[str] = (), cache: ResultCache | None = None
+) -> list[Any]:
     """The privacy scanner over many texts (path -> text), split across cores when large.
 
-    Findings are per text, so chunks scan independently; the order is the texts' order.
+    Findings are per text, so chunks scan independently, and a text scanned before (with the
+    same ignore globs) is answered from ``cache``; the order is the texts' order.
     """
+    if cache is None or not cache.enabled:
+        return _scan_all(texts, ignore)
+    per_text: dict[str, list[Any] | None] = {
+        path: cache.get_findings(path, text, ignore) for path, text in texts.items()
+    }
+    missing = {path: texts[path] for path, found in per_text.items() if found is None}
+    if missing:
+        fresh: dict[str, list[Any]] = {path: [] for path in missing}
+        for finding in _scan_all(missing, ignore):
+            fresh[finding.path].append(finding)
+        for path, found in fresh.items():
+            cache.put_findings(missing[path], ignore, found)
+        per_text.update(fresh)
+    return [f for found in per_text.values() for f in found or ()]
+
+
+def _scan_all(texts: Mapping[str, str], ignore: Sequence[str]) -> list[Any]:
     items = list(texts.items())
     workers = _workers(len(items))
     if workers == 1:

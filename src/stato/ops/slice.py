@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from stato.adapters.resultcache import ResultCache
 from stato.core.model import ValidationResult
 from stato.errors import UsageError
 from stato.ops.project import find_root
@@ -64,7 +65,24 @@ def slice_project(
     if not modules:
         raise UsageError("slice needs at least one --module")
     root = find_root(path)
-    texts, results = load_modules(root)
+    cache = ResultCache.for_project(root)
+    try:
+        return _slice(root, modules, cache, with_deps, name, output, sanitize, force)
+    finally:
+        cache.save()
+
+
+def _slice(
+    root: Path,
+    modules: tuple[str, ...],
+    cache: ResultCache,
+    with_deps: bool,
+    name: str | None,
+    output: Path | str | None,
+    sanitize: bool,
+    force: bool,
+) -> SnapshotResult:
+    texts, results = load_modules(root, cache=cache)
     chosen = select(results, modules)
     closure, missing = dependencies(results, chosen)
     warnings: tuple[str, ...] = ()
@@ -85,4 +103,5 @@ def slice_project(
         sanitize=sanitize,
         force=force,
         warnings=warnings,
+        cache=cache,
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from stato import __version__
 from stato.adapters.archive import write_archive
+from stato.adapters.resultcache import ResultCache
 from stato.adapters.store import Store, module_arg
 from stato.core.compiler import compile_source
 from stato.core.model import MODULE_TYPES, ValidationResult
@@ -111,7 +112,9 @@ def select(
 
 
 def load_modules(
-    root: Path, progress: Callable[[int, int], None] | None = None
+    root: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cache: ResultCache | None = None,
 ) -> tuple[dict[str, str], dict[str, ValidationResult]]:
     """Every module's exact text and its compile result (nothing is run)."""
     store = Store(root)
@@ -119,11 +122,11 @@ def load_modules(
     texts = {rel: read_module(store, rel) for rel in store.module_paths()}
     if not texts:
         raise StatoError(f"no modules in {store.stato_dir}; nothing to archive")
-    return texts, compile_many(texts, progress=progress)
+    return texts, compile_many(texts, progress=progress, cache=cache)
 
 
 def _scan(
-    root: Path, texts: dict[str, str], sanitize: bool
+    root: Path, texts: dict[str, str], sanitize: bool, cache: ResultCache | None = None
 ) -> tuple[dict[str, str], list[Any], list[str]]:
     """Scan each text; with ``sanitize`` replace the findings' spans.
 
@@ -139,7 +142,8 @@ def _scan(
     changed: list[str] = []
     # One pass of each rule over every module (same findings as one scan per module, faster).
     first: dict[str, list[Any]] = {f".stato/{rel}": [] for rel in texts}
-    for finding in scan_texts({f".stato/{rel}": text for rel, text in texts.items()}, ignore):
+    labelled = {f".stato/{rel}": text for rel, text in texts.items()}
+    for finding in scan_texts(labelled, ignore, cache):
         first[finding.path].append(finding)
     for rel in texts:
         shown = f".stato/{rel}"
@@ -176,6 +180,7 @@ def build_archive(
     sanitize: bool = False,
     force: bool = False,
     warnings: tuple[str, ...] = (),
+    cache: ResultCache | None = None,
 ) -> SnapshotResult:
     """Check, reset, scan, then write the chosen modules as one archive (or refuse and say why)."""
     refuse = SnapshotResult(dest, False, warnings=warnings, scanned=not force)
@@ -189,7 +194,7 @@ def build_archive(
         texts = {p: _reset(p, t, results[p]) for p, t in texts.items()}
     changed: list[str] = []
     if not force:
-        texts, findings, changed = _scan(root, texts, sanitize)
+        texts, findings, changed = _scan(root, texts, sanitize, cache)
         if findings:
             return replace(refuse, findings=tuple(findings), sanitized=tuple(changed))
     entries, broken = [], []
@@ -243,16 +248,21 @@ def snapshot(
     """Archive a project's modules (filtered, optionally as a template), privacy-scanned first."""
     check_name(name)
     root = find_root(path)
-    texts, results = load_modules(root, progress)
-    chosen = select(results, modules, types, excludes)
-    return build_archive(
-        root,
-        {p: texts[p] for p in chosen},
-        {p: results[p] for p in chosen},
-        name=name,
-        dest=Path(output) if output else root / f"{name}.stato",
-        template=template,
-        partial=bool(modules or types or excludes),
-        sanitize=sanitize,
-        force=force,
-    )
+    cache = ResultCache.for_project(root)
+    try:
+        texts, results = load_modules(root, progress, cache)
+        chosen = select(results, modules, types, excludes)
+        return build_archive(
+            root,
+            {p: texts[p] for p in chosen},
+            {p: results[p] for p in chosen},
+            name=name,
+            dest=Path(output) if output else root / f"{name}.stato",
+            template=template,
+            partial=bool(modules or types or excludes),
+            sanitize=sanitize,
+            force=force,
+            cache=cache,
+        )
+    finally:
+        cache.save()  # what was compiled and scanned serves the next run, refused or not

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from stato.adapters.resultcache import ResultCache
 from stato.adapters.store import SKIP_DIRS, STATO_DIR
 from stato.core.diagnostics import BY_CODE, Diagnostic
 from stato.core.model import ValidationResult
@@ -76,6 +77,21 @@ def _project_of(file: Path) -> tuple[Path, str] | None:
     return None
 
 
+def _cache_for(paths: list[Path]) -> ResultCache | None:
+    """The result cache of the one project every given path lies in (None for loose files)."""
+    roots = set()
+    for given in paths:
+        resolved = given.resolve()
+        if resolved.name == STATO_DIR and resolved.is_dir():
+            roots.add(resolved.parent)
+            continue
+        located = _project_of(given)
+        if located is None:
+            return None
+        roots.add(located[0])
+    return ResultCache.for_project(roots.pop()) if len(roots) == 1 else None
+
+
 def validate_paths(
     paths: list[Path],
     *,
@@ -94,7 +110,10 @@ def validate_paths(
     hidden = {c.upper() for c in suppress}
     files = collect(paths)
     jobs = [(shown, f.read_bytes(), expected_type) for f, shown in files]
-    results = check_project(compile_jobs(jobs, counter(progress, len(jobs))))
+    cache = _cache_for(paths)
+    results = check_project(compile_jobs(jobs, counter(progress, len(jobs)), cache))
+    if cache is not None:
+        cache.save()
     checked: list[Checked] = []
     for (file, shown), result in zip(files, results, strict=False):
         kept = result.diagnostics

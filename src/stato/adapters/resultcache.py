@@ -1,0 +1,250 @@
+"""A per-project cache of compile and privacy-scan results, keyed by each text's SHA-256.
+
+Compiling and scanning are pure functions of a module's text (and, for the scan, the ignore
+globs), so a text seen before needs neither again: snapshot, import and validate of a large
+project whose modules mostly did not change cost little more than reading them.
+
+Where: the user's cache folder (``$STATO_CACHE_DIR``, else ``$XDG_CACHE_HOME/stato``, else
+``~/.cache/stato``), one JSON file per project; never inside the project, so a cloned repository
+cannot ship forged results. ``STATO_NO_CACHE=1`` turns it off. Each file is stamped with a
+fingerprint of this stato (its version and the size and mtime of every compiler and scanner
+source file): another stato, or an edited one, sees an empty cache. Reading is plain JSON, never
+pickle: a damaged file is an empty cache, never an error. Findings are kept as (start, end, rule)
+only, so the cache never holds a secret. Results whose values JSON cannot give back exactly are
+not cached. Writes are atomic (temp file + rename); two processes racing only lose entries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from stato import __version__
+from stato.core.diagnostics import Diagnostic
+from stato.core.model import ValidationResult
+from stato.formats import taggedjson
+
+FORMAT = 1
+# Entries kept per project besides the ones the last run used (renamed or deleted modules).
+SPARE_ENTRIES = 2_000
+# Files of projects not touched for this long are deleted when another project's file is saved.
+STALE_SECONDS = 30 * 24 * 3600
+
+
+def cache_dir() -> Path | None:
+    """The folder holding the result files, or None when caching is off."""
+    if os.environ.get("STATO_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no"):
+        return None
+    explicit = os.environ.get("STATO_CACHE_DIR")
+    if explicit:
+        return Path(explicit) / "results"
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
+    home = Path(base) if base else Path.home() / ".cache"
+    return home / "stato" / "results"
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """This stato's version and the size and mtime of every compiler and scanner source file."""
+    core = Path(__file__).resolve().parent.parent / "core"
+    parts = [__version__, str(FORMAT)]
+    for path in sorted(core.rglob("*.py")):
+        st = path.stat()
+        parts.append(f"{path.relative_to(core).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def text_key(source: str | bytes) -> str | None:
+    """SHA-256 of the exact text (None for text that cannot be encoded, which is not cached)."""
+    try:
+        data = source if isinstance(source, bytes) else source.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return hashlib.sha256(data).hexdigest()
+
+
+def _encode_result(r: ValidationResult) -> list[Any]:
+    return [
+        r.module_type,
+        r.class_name,
+        r.docstring,
+        taggedjson.encode(r.fields),  # TypeError for a value that would not come back the same
+        r.field_lines,
+        list(r.methods),
+        [[d.code, d.severity, d.message, d.line, d.fixed] for d in r.diagnostics],
+        None if r.corrected_source == r.source else r.corrected_source,
+    ]
+
+
+def _decode_result(entry: list[Any], path: str, source: str) -> ValidationResult:
+    mtype, cls, doc, fields, lines, methods, diags, corrected = entry
+    if not (isinstance(fields, dict) and isinstance(lines, dict) and isinstance(methods, list)):
+        raise TypeError("damaged entry")
+    return ValidationResult(
+        path,
+        source,
+        source if corrected is None else corrected,
+        mtype,
+        cls,
+        doc,
+        taggedjson.decode(fields),
+        lines,
+        tuple(methods),
+        tuple(Diagnostic(c, s, m, ln, fx) for c, s, m, ln, fx in diags),
+    )
+
+
+class ResultCache:
+    """The results cached for one project; ``save`` writes back what this run added."""
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self._loaded = False
+        self._old: dict[str, dict[str, Any]] = {"compile": {}, "scan": {}}
+        self._used: dict[str, dict[str, Any]] = {"compile": {}, "scan": {}}
+        self._added = False
+
+    @classmethod
+    def for_project(cls, root: Path | str) -> ResultCache:
+        folder = cache_dir()
+        if folder is None:
+            return cls(None)
+        name = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:24]
+        return cls(folder / f"{name}.json")
+
+    @property
+    def enabled(self) -> bool:
+        return self.file is not None
+
+    def _load(self) -> None:
+        self._loaded = True
+        if self.file is None:
+            return
+        try:
+            data = json.loads(self.file.read_bytes())  # entries stay encoded until a hit
+            if data.get("format") != FORMAT or data.get("fingerprint") != fingerprint():
+                return
+            self._old = {"compile": dict(data["compile"]), "scan": dict(data["scan"])}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return  # missing or damaged: an empty cache
+
+    def _get(self, section: str, key: str) -> Any:
+        if not self._loaded:
+            self._load()
+        entry = self._used[section].get(key)
+        if entry is None:
+            entry = self._old[section].get(key)
+            if entry is not None:
+                self._used[section][key] = entry
+        return entry
+
+    def _put(self, section: str, key: str, entry: Any) -> None:
+        self._used[section][key] = entry
+        self._added = True
+
+    # Compile results --------------------------------------------------------------------------
+
+    @staticmethod
+    def _compile_key(source: str | bytes, expected: str | None) -> str | None:
+        digest = text_key(source)
+        return None if digest is None else f"{digest}:{expected or ''}"
+
+    def get_result(
+        self, path: str, source: str | bytes, expected: str | None
+    ) -> ValidationResult | None:
+        """The cached compile result of ``source`` (labelled ``path``), or None."""
+        from stato.core.compiler import source_text
+
+        key = self._compile_key(source, expected) if self.enabled else None
+        entry = self._get("compile", key) if key else None
+        if entry is None:
+            return None
+        text, _ = source_text(source)
+        try:
+            return None if text is None else _decode_result(entry, path, text)
+        except (TypeError, ValueError):
+            self._used["compile"].pop(key or "", None)
+            return None
+
+    def put_result(self, source: str | bytes, expected: str | None, r: ValidationResult) -> None:
+        key = self._compile_key(source, expected) if self.enabled else None
+        if key is None or not r.source and r.module_type is None:
+            return  # not text, or unparsable bytes: the compiler answers those at once anyway
+        try:
+            self._put("compile", key, _encode_result(r))
+        except TypeError:
+            return  # a value JSON cannot give back exactly: compile it each time
+
+    # Privacy findings -------------------------------------------------------------------------
+
+    @staticmethod
+    def _scan_key(text: str, ignore: Sequence[str]) -> str | None:
+        digest = text_key(text)
+        if digest is None:
+            return None
+        globs = hashlib.sha256("\n".join(ignore).encode("utf-8", "replace")).hexdigest()[:16]
+        return f"{digest}:{globs}"
+
+    def get_findings(self, path: str, text: str, ignore: Sequence[str]) -> list[Any] | None:
+        """The findings of ``text`` under ``ignore`` (labelled ``path``), or None."""
+        from stato.core.privacy import findings_at
+
+        key = self._scan_key(text, ignore) if self.enabled else None
+        spans = self._get("scan", key) if key else None
+        if spans is None:
+            return None
+        try:
+            found = findings_at(text, path, [(s, e, rule) for s, e, rule in spans])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if any(f.end > len(text) or f.start > f.end for f in found):
+            return None
+        return found
+
+    def put_findings(self, text: str, ignore: Sequence[str], findings: Sequence[Any]) -> None:
+        key = self._scan_key(text, ignore) if self.enabled else None
+        if key is not None:
+            self._put("scan", key, [[f.start, f.end, f.pattern] for f in findings])
+
+    # Writing ----------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write this run's entries, and a few spare older ones, if anything was added."""
+        if self.file is None or not self._added:
+            return
+        sections = {}
+        for section, used in self._used.items():
+            spare = [(k, v) for k, v in self._old[section].items() if k not in used]
+            sections[section] = dict(spare[-SPARE_ENTRIES:]) | used
+        doc = {"format": FORMAT, "fingerprint": fingerprint(), **sections}
+        folder = self.file.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)  # mode 0600
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                # dumps, not dump: only dumps takes json's C encoder (20x faster here)
+                fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+            os.replace(tmp, self.file)  # no fsync: a torn cache after a crash is only a miss
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(tmp)
+            return  # a read-only home still works, without the cache
+        self._added = False
+        _drop_stale(folder)
+
+
+def _drop_stale(folder: Path) -> None:
+    cutoff = time.time() - STALE_SECONDS
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.name.endswith((".json", ".tmp")) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
