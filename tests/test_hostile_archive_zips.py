@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from stato.adapters.archive import archive_bytes
+from stato.adapters.archive import archive_bytes, read_archive
 from stato.cli import cli
+from stato.errors import ArchiveError
 from stato.formats import manifest as mf
 from stato.formats.manifest import Manifest, ModuleEntry
 
@@ -169,6 +172,10 @@ def encrypted_flag() -> bytes:
     return header_field("plan.py", 6, 8, 0x1)
 
 
+def too_many_members() -> bytes:
+    return zip_of([(f"skills/s{i}.py", b"") for i in range(20_001)], method=zipfile.ZIP_STORED)
+
+
 def nul_in_name() -> bytes:
     # zipfile cuts a name at NUL when writing too, so the NUL goes in by hand.
     return patch(swap("skills/qc.py", "skills/qc.pyZ.txt"), b"qc.pyZ", b"qc.py\x00", 2)
@@ -249,9 +256,11 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
     "unix-dir-no-slash": (lambda: swap("plan.py", info("plan.py", 0o040755)), "folder"),
     "dos-dir-no-slash": (lambda: swap("plan.py", info("plan.py", system=0, attr=0x10)), "folder"),
     "folder-entry": (lambda: plus("skills/", b""), "folder"),
+    "empty-name": (lambda: plus(zipfile.ZipInfo(""), b"x"), "empty name"),
     "encrypted": (encrypted_flag, "encrypted"),
     # zip structure
     "duplicate": (lambda: plus("plan.py", b"import os"), "twice"),
+    "too-many-members": (too_many_members, "20001 members"),
     "local-name-differs": (local_name_differs, "plan.py"),
     "prepended-stub": (prepended(b"MZ\x90\x00" + b"\x00" * 508), "before"),
     "prepended-script": (prepended(b'#!/bin/sh\nexec python3 "$0"\n'), "before"),
@@ -432,6 +441,16 @@ def zip64() -> bytes:
     return raw
 
 
+def zip64_end_record() -> bytes:
+    # As tools that always write zip64 do: the end record defers to a zip64 record and locator.
+    end = GOOD.rfind(b"PK\x05\x06")
+    _, _, _, _, count, size, offset, _ = struct.unpack_from("<4s4H2LH", GOOD, end)
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    eocd = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return GOOD[:end] + record + locator + eocd
+
+
 def windows_tool() -> bytes:
     # Made on Windows: MS-DOS host, only the archive attribute, no Unix mode.
     return zip_of([(info(n, system=0, attr=0x20), d) for n, d in good_members()])
@@ -445,6 +464,7 @@ ACCEPTED: dict[str, Callable[[], bytes]] = {
     "stato-written": lambda: archive_bytes(mf.loads(GOOD_MANIFEST), dict(MODS)),
     "data-descriptors": data_descriptors,
     "zip64": zip64,
+    "zip64-end-record": zip64_end_record,
     "comment": lambda: zip_of(good_members(), comment=b"commit 3f0c9e1 from a git host"),
     "stored": lambda: zip_of(good_members(), method=zipfile.ZIP_STORED),
     "windows-tool": windows_tool,
@@ -470,3 +490,64 @@ def test_odd_but_honest_zips_import(case: str, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     for rel, text in MODS.items():
         assert (root / ".stato" / rel).read_bytes() == text.encode()
+
+
+# -- the other readers: graft, merge and diff refuse the same way -----------------------------
+
+SAMPLE = [
+    "nul",
+    "prepended-stub",
+    "overlapping-members",
+    "bzip2",
+    "symlink-dos-system",
+    "future-version-new-keys",
+    "nested-toml",
+    "long-name",
+    "appended",
+    "crc",
+]
+
+
+@pytest.mark.parametrize("case", SAMPLE)
+def test_graft_merge_diff_refuse(case: str, tmp_path: Path, project: Path) -> None:
+    make, needle = REFUSED[case]
+    arc, good = tmp_path / "odd.stato", tmp_path / "good.stato"
+    arc.write_bytes(make())
+    good.write_bytes(GOOD)
+    before, before_project = _tree(tmp_path), _tree(project)
+    out = str(tmp_path / "merged.stato")
+    for args in (
+        ["graft", str(arc), "--module", "plan", "--path", str(project)],
+        ["merge", str(good), str(arc), "-o", out],
+        ["merge", str(arc), str(good), "-o", out],
+        ["diff", str(good), str(arc)],
+    ):
+        res = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert res.exit_code == 1, (args, res.output)
+        lines = [line for line in res.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: refusing archive odd.stato: ")
+        assert needle in lines[0]
+    assert _tree(tmp_path) == before
+    assert _tree(project) == before_project
+
+
+# -- properties: bytes around a good archive are never read past --------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(min_size=1, max_size=600), st.booleans())
+def test_any_bytes_before_or_after_are_refused(junk: bytes, before: bool) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.stato"
+        path.write_bytes(junk + GOOD if before else GOOD + junk)
+        with pytest.raises(ArchiveError) as info:
+            read_archive(path)
+        assert "\n" not in str(info.value)
+
+
+def test_unreadable_path_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ArchiveError, match="no archive"):
+        read_archive(tmp_path / "file" / "x.stato")  # a file where a folder should be

@@ -143,7 +143,7 @@ def _check_layout(src: Path, raw: bytes, infos: list[zipfile.ZipInfo], start_dir
     at, slack = 0, 0  # where the next member starts; the previous one's data descriptor
     for info in sorted(infos, key=lambda i: i.header_offset):
         gap = info.header_offset - at
-        if gap and not at:
+        if gap > 0 and not at:
             raise _refuse(src, f"it has {gap} bytes before the zip (a self-extractor?)")
         if not 0 <= gap <= slack:
             raise _refuse(src, f"member {_show(info.filename)} overlaps another or lies apart")
@@ -181,14 +181,16 @@ def read_archive(path: Path | str) -> Archive:
     """
     src = Path(path)
     try:
-        size = src.stat().st_size
-    except FileNotFoundError:
-        raise ArchiveError(f"no archive at {src}; check the path") from None
-    if not src.is_file():
-        raise ArchiveError(f"{src} is not a file; give the path of a .stato archive")
-    if size > MAX_ARCHIVE_BYTES:
-        raise _refuse(src, f"it is {size} bytes, more than any module archive needs")
-    raw = src.read_bytes()
+        if not src.is_file():
+            if src.exists():
+                raise ArchiveError(f"{src} is not a file; give the path of a .stato archive")
+            raise ArchiveError(f"no archive at {src}; check the path")
+        with src.open("rb") as fh:
+            raw = fh.read(MAX_ARCHIVE_BYTES + 1)  # bounded even if the file grows meanwhile
+    except OSError as exc:
+        raise ArchiveError(f"cannot read archive {src}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_ARCHIVE_BYTES:
+        raise _refuse(src, f"it is more than {MAX_ARCHIVE_BYTES} bytes, more than modules need")
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
     except UnicodeDecodeError:
