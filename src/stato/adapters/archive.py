@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import struct
 import tempfile
@@ -69,7 +70,20 @@ _ENCRYPTED = 0x1 | 0x40 | 0x2000  # traditional, strong, and masked-directory en
 _DOS_DIR, _DOS_REPARSE = 0x10, 0x400  # MS-DOS attribute bits: folder, link (reparse point)
 
 
+# A name of plain segments (no leading dot, so no '..'), as stato writes them.
+_PLAIN_NAME = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
 def _check_info(src: Path | str, info: zipfile.ZipInfo) -> None:
+    # The fast path, a stato-written member: a plain name and a plain 0644 file.
+    plain = info.external_attr == _FILE_MODE << 16 and _PLAIN_NAME.fullmatch(info.filename)
+    if not plain or info.orig_filename != info.filename:
+        _check_odd(src, info)
+    _check_storage(src, info)
+
+
+def _check_odd(src: Path | str, info: zipfile.ZipInfo) -> None:
+    """The name and the kind of entry of a member that is not plainly what stato writes."""
     name = info.filename
     if not name:
         raise _refuse(src, "a member has an empty name")
@@ -89,6 +103,11 @@ def _check_info(src: Path | str, info: zipfile.ZipInfo) -> None:
         raise _refuse(src, f"member {_show(name)} is a folder entry, not listed in the manifest")
     if stat.S_IFMT(mode) not in (0, stat.S_IFREG):
         raise _refuse(src, f"member {_show(name)} is not a regular file (a device or pipe)")
+
+
+def _check_storage(src: Path | str, info: zipfile.ZipInfo) -> None:
+    """How a member is stored: no encryption, stored or deflate, sizes that are no bomb."""
+    name = info.filename
     if info.flag_bits & _ENCRYPTED:
         raise _refuse(src, f"member {_show(name)} is encrypted")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
