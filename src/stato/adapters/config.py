@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -13,6 +14,8 @@ from typing import Any
 from stato.errors import StatoError
 
 ENV_VAR = "STATO_REGISTRY"
+TIMEOUT_ENV = "STATO_REGISTRY_TIMEOUT"
+DEFAULT_DEADLINE = 120.0  # seconds one whole download (index or archive) may take
 BUILTIN = "builtin"
 
 
@@ -107,6 +110,38 @@ def registry_sources(root: Path | None, override: str | None = None) -> list[Reg
             seen.add(source.address)
             unique.append(source)
     return unique
+
+
+def registry_deadline(root: Path | None) -> float:
+    """Seconds one registry download may take: STATO_REGISTRY_TIMEOUT, else ``timeout`` in the
+    [registry] table of the project's then the user's config.toml, else DEFAULT_DEADLINE."""
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    if raw:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and value > 0):
+            raise StatoError(
+                f"{TIMEOUT_ENV}={raw!r} is not a number of seconds above 0; set e.g. 300"
+            )
+        return value
+    paths = [project_config(root)] if root is not None else []
+    for path in [*paths, user_config()]:
+        table = read_config(path).get("registry", {})
+        if not isinstance(table, dict) or "timeout" not in table:
+            continue
+        value = table["timeout"]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not (math.isfinite(value) and value > 0)
+        ):
+            raise StatoError(
+                f"{path}: registry.timeout must be a number of seconds above 0, e.g. 300"
+            )
+        return float(value)
+    return DEFAULT_DEADLINE
 
 
 def _write_atomic(path: Path, text: str) -> None:
