@@ -96,7 +96,9 @@ def test_any_literal_field_comes_back_exactly(tmp_path: Path, value: object) -> 
 
 
 def test_values_json_cannot_hold_are_compiled_each_time(tmp_path: Path) -> None:
-    source = 'class LamSkill:\n    """Doc."""\n    data = b\"raw\"\n    def run(self):\n        return 1\n'
+    source = (
+        'class LamSkill:\n    """Doc."""\n    data = b"raw"\n    def run(self):\n        return 1\n'
+    )
     cache = ResultCache.for_project(tmp_path)
     (first,) = compile_jobs([("l.py", source, None)], cache=cache)
     assert first.fields["data"] == b"raw"  # bytes: JSON has no exact spelling
@@ -116,12 +118,18 @@ def test_an_edited_module_is_compiled_again(example: Path, run: Callable[..., Re
     assert "E001" in result.output
 
 
-def test_another_stato_or_a_damaged_file_is_an_empty_cache(tmp_path: Path) -> None:
+def cached_e003(root: Path) -> tuple[str, Path]:
+    """A module with an E-code, compiled once through the cache: (its text, the cache file)."""
     text = (CASES / "E003_missing_field.py").read_text()
-    cache = ResultCache.for_project(tmp_path)
+    cache = ResultCache.for_project(root)
     compile_jobs([("m.py", text, None)], cache=cache)
     cache.save()
     (file,) = cache_files()
+    return text, file
+
+
+def test_another_stato_or_a_damaged_file_is_an_empty_cache(tmp_path: Path) -> None:
+    text, file = cached_e003(tmp_path)
     doc = json.loads(file.read_text())
     # Forge the entry to claim the module is clean, under another stato's fingerprint.
     for entry in doc["compile"].values():
@@ -137,11 +145,7 @@ def test_another_stato_or_a_damaged_file_is_an_empty_cache(tmp_path: Path) -> No
 
 
 def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
-    text = (CASES / "E003_missing_field.py").read_text()
-    cache = ResultCache.for_project(tmp_path)
-    compile_jobs([("m.py", text, None)], cache=cache)
-    cache.save()
-    (file,) = cache_files()
+    text, file = cached_e003(tmp_path)
     doc = json.loads(file.read_text())
     assert doc["fingerprint"] == fingerprint()
     for key in doc["compile"]:
