@@ -6,7 +6,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from stato.core.evaluator import EvalError, Evaluator, FunctionValue, Unevaluable
+from stato.core.evalrules import EvalError, Unevaluable
+from stato.core.evaluator import Evaluator, FunctionValue
 
 
 @dataclass
@@ -115,9 +116,9 @@ def read_class(tree: ast.Module, index: int) -> ClassInfo:
             try:
                 value = ev.eval(value_node)
                 if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-                    from stato.core.evaluator import _BINOPS
+                    from stato.core.evalrules import BINOPS
 
-                    current, op = ev.lookup(stmt.target.id), _BINOPS[type(stmt.op)]
+                    current, op = ev.lookup(stmt.target.id), BINOPS[type(stmt.op)]
                     value = Evaluator._safe(lambda c=current, v=value, f=op: f(c, v))  # type: ignore[misc]
             except EvalError as exc:
                 err = str(exc)

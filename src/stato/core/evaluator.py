@@ -9,21 +9,27 @@ reported as advice, never executed.
 from __future__ import annotations
 
 import ast
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-MAX_ITEMS = 1_000_000  # bound on the size of any built sequence or string (no memory bombs)
-MAX_EXPONENT = 10_000  # bound on ** and << so a field cannot burn the CPU
-
-
-class Unevaluable(Exception):
-    """The value needs something we refuse to do statically (a call, an import, ...)."""
-
-
-class EvalError(Exception):
-    """Evaluating the value would raise at class-creation time (E005)."""
+from stato.core.evalrules import (
+    BINOPS,
+    CMP,
+    DICT_METHODS,
+    MAX_EXPONENT,
+    MAX_ITEMS,
+    PLAIN,
+    PURE_BUILTINS,
+    STR_METHODS,
+    UNARY,
+    EvalError,
+    Unevaluable,
+    check_size,
+    guard_spec,
+    guard_str_call,
+    size,
+)
 
 
 @dataclass(frozen=True)
@@ -36,113 +42,6 @@ class FunctionValue:
 
 
 _UNKNOWN = object()
-
-_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-    ast.LShift: operator.lshift,
-    ast.RShift: operator.rshift,
-    ast.BitOr: operator.or_,
-    ast.BitAnd: operator.and_,
-    ast.BitXor: operator.xor,
-}
-_UNARY: dict[type, Callable[[Any], Any]] = {
-    ast.UAdd: operator.pos,
-    ast.USub: operator.neg,
-    ast.Not: operator.not_,
-    ast.Invert: operator.invert,
-}
-_CMP: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.Is: operator.is_,
-    ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b,
-    ast.NotIn: lambda a, b: a not in b,
-}
-_PURE_BUILTINS: dict[str, Callable[..., Any]] = {
-    "dict": dict,
-    "list": list,
-    "tuple": tuple,
-    "set": set,
-    "frozenset": frozenset,
-    "str": str,
-    "int": int,
-    "float": float,
-    "bool": bool,
-    "len": len,
-    "sorted": sorted,
-    "min": min,
-    "max": max,
-    "sum": sum,
-    "abs": abs,
-    "round": round,
-}
-_STR_METHODS = frozenset(
-    {
-        "join",
-        "format",
-        "upper",
-        "lower",
-        "strip",
-        "lstrip",
-        "rstrip",
-        "replace",
-        "split",
-        "splitlines",
-        "title",
-        "capitalize",
-        "startswith",
-        "endswith",
-        "casefold",
-    }
-)
-_DICT_METHODS = frozenset({"copy", "get", "keys", "values", "items"})
-_PLAIN = (str, bytes, int, float, complex, bool, type(None), list, tuple, dict, set, frozenset)
-
-
-def _size(value: Any) -> int:
-    return len(value) if isinstance(value, (str, bytes, list, tuple, dict, set, frozenset)) else 0
-
-
-def _check_size(value: Any) -> Any:
-    if _size(value) > MAX_ITEMS:
-        raise Unevaluable("value too large to check")
-    return value
-
-
-def _guard_spec(spec: Any) -> None:
-    import re
-
-    if isinstance(spec, str) and re.search(r"\d{7,}", spec):
-        raise Unevaluable("format width too large to check")
-
-
-def _guard_str_call(owner: Any, attr: str, args: list[Any], kwargs: dict[str, Any]) -> None:
-    """Refuse str calls whose result could be absurdly large before making them."""
-    if not isinstance(owner, str):
-        return
-    if attr == "join" and args:
-        parts = args[0]
-        total = sum(_size(p) for p in parts) if isinstance(parts, (list, tuple)) else 0
-        if total + len(owner) * _size(parts) > MAX_ITEMS:
-            raise Unevaluable("value too large to check")
-    elif attr == "replace" and len(args) >= 2 and isinstance(args[1], str):
-        if len(owner) * (len(args[1]) + 1) > MAX_ITEMS:
-            raise Unevaluable("value too large to check")
-    elif attr == "format":
-        for value in [owner, *args, *kwargs.values()]:
-            if isinstance(value, str):
-                _guard_spec(value)
 
 
 class Evaluator:
@@ -172,7 +71,7 @@ class Evaluator:
                 self._resolving.discard(name)
             self._module_cache[name] = value
             return value
-        if name in self._module_unknown or name in _PURE_BUILTINS:
+        if name in self._module_unknown or name in PURE_BUILTINS:
             raise Unevaluable(f"'{name}' is not a constant")
         if name in ("__name__", "__qualname__", "__module__", "__file__"):
             raise Unevaluable(f"'{name}' depends on how the module is loaded")
@@ -218,7 +117,7 @@ class Evaluator:
         for elt in elts:
             if isinstance(elt, ast.Starred):
                 out.extend(self._safe(lambda e=elt: list(self._eval(e.value))))  # type: ignore[misc]
-                _check_size(out)
+                check_size(out)
             else:
                 out.append(self._eval(elt))
         return out
@@ -228,7 +127,7 @@ class Evaluator:
         for key, value in zip(node.keys, node.values, strict=False):
             if key is None:
                 self._safe(lambda v=value: result.update(self._eval(v)))  # type: ignore[misc]
-                _check_size(result)
+                check_size(result)
                 continue
             k = self._eval(key)
             v = self._eval(value)
@@ -244,7 +143,7 @@ class Evaluator:
     def _BinOp(self, node: ast.BinOp) -> Any:
         left, right = self._eval(node.left), self._eval(node.right)
         op = type(node.op)
-        if op not in _BINOPS:
+        if op not in BINOPS:
             raise Unevaluable("matrix multiplication is not evaluated")
         if (
             op in (ast.Pow, ast.LShift)
@@ -254,13 +153,13 @@ class Evaluator:
             raise Unevaluable("exponent too large to check")
         if op is ast.Mult:
             for seq, n in ((left, right), (right, left)):
-                if _size(seq) and isinstance(n, int) and _size(seq) * n > MAX_ITEMS:
+                if size(seq) and isinstance(n, int) and size(seq) * n > MAX_ITEMS:
                     raise Unevaluable("value too large to check")
-        return _check_size(self._safe(lambda: _BINOPS[op](left, right)))
+        return check_size(self._safe(lambda: BINOPS[op](left, right)))
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Any:
         value = self._eval(node.operand)
-        return self._safe(lambda: _UNARY[type(node.op)](value))
+        return self._safe(lambda: UNARY[type(node.op)](value))
 
     def _BoolOp(self, node: ast.BoolOp) -> Any:
         value: Any = None
@@ -276,7 +175,7 @@ class Evaluator:
         left = self._eval(node.left)
         for op, comp in zip(node.ops, node.comparators, strict=False):
             right = self._eval(comp)
-            if not self._safe(lambda a=left, b=right, o=op: _CMP[type(o)](a, b)):  # type: ignore[misc]
+            if not self._safe(lambda a=left, b=right, o=op: CMP[type(o)](a, b)):  # type: ignore[misc]
                 return False
             left = right
         return True
@@ -298,7 +197,7 @@ class Evaluator:
 
     def _FormattedValue(self, node: ast.FormattedValue) -> Any:
         value = self._eval(node.value)
-        if not isinstance(value, _PLAIN):
+        if not isinstance(value, PLAIN):
             raise Unevaluable("formatting of this value is not evaluated")
         conversions: dict[int, Callable[[Any], Any]] = {
             -1: lambda v: v,
@@ -308,7 +207,7 @@ class Evaluator:
         }
         conv = conversions[node.conversion]
         spec = "" if node.format_spec is None else self._eval(node.format_spec)
-        _guard_spec(spec)
+        guard_spec(spec)
         return self._safe(lambda: format(conv(value), spec))
 
     def _Lambda(self, node: ast.Lambda) -> Any:
@@ -329,25 +228,25 @@ class Evaluator:
         if any(k.arg is None for k in node.keywords):
             raise Unevaluable("calls with **kwargs are not evaluated")
         kwargs = {k.arg: self._eval(k.value) for k in node.keywords if k.arg}
-        if not all(isinstance(a, _PLAIN) for a in [*args, *kwargs.values()]):
+        if not all(isinstance(a, PLAIN) for a in [*args, *kwargs.values()]):
             raise Unevaluable("call arguments are not plain values")
         shadowed = wrapper in self.scope or wrapper in self._module_nodes
-        if wrapper in _PURE_BUILTINS and not shadowed and wrapper not in self._module_unknown:
-            builtin = _PURE_BUILTINS[wrapper]
-            return _check_size(self._safe(lambda: builtin(*args, **kwargs)))
+        if wrapper in PURE_BUILTINS and not shadowed and wrapper not in self._module_unknown:
+            builtin = PURE_BUILTINS[wrapper]
+            return check_size(self._safe(lambda: builtin(*args, **kwargs)))
         if isinstance(func, ast.Attribute):
             owner = self._eval(func.value)
             allowed = (
-                _STR_METHODS
+                STR_METHODS
                 if isinstance(owner, str)
-                else (_DICT_METHODS if isinstance(owner, dict) else frozenset())
+                else (DICT_METHODS if isinstance(owner, dict) else frozenset())
             )
             if func.attr in allowed:
-                _guard_str_call(owner, func.attr, args, kwargs)
+                guard_str_call(owner, func.attr, args, kwargs)
                 result = self._safe(lambda: getattr(owner, func.attr)(*args, **kwargs))
                 if func.attr in ("keys", "values", "items"):
                     result = list(result)
-                return _check_size(result)
+                return check_size(result)
         raise Unevaluable(f"the call {ast.unparse(func)[:40]}(...) is not run")
 
     def _Attribute(self, node: ast.Attribute) -> Any:
