@@ -2,16 +2,21 @@
 
 Run: python benchmarks/validate.py [--sizes 10,100,1000,5000] [--repeat 3]
 Prints the best-of-N wall time of each, and their ratio (target: <= 2 at 1,000 and 5,000 modules),
-and `stato --version` against `python -c "import click"` (target: <= 1.5).
+with a cold result cache (a fresh STATO_CACHE_DIR each run: every module compiled) and a warm
+one (the modules were validated before, unchanged), and `stato --version` against
+`python -c "import click"` (target: <= 1.5).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 SKILL = '''class Skill{i}:
@@ -40,11 +45,15 @@ FLOOR = (
 )
 
 
-def best(cmd: list[str], repeat: int) -> float:
+def best(cmd: list[str], repeat: int, caches: Iterator[str] | None = None) -> float:
+    """Best wall time of ``repeat`` runs; each run takes its STATO_CACHE_DIR from ``caches``."""
     times = []
     for _ in range(repeat):
+        env = {**os.environ, "STATO_CACHE_DIR": next(caches)} if caches else None
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env
+        )
         times.append(time.perf_counter() - start)
     return min(times)
 
@@ -67,13 +76,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     py = sys.executable
-    print(f"{'modules':>8} {'floor s':>9} {'stato s':>9} {'ratio':>6}")
+    head = f"{'modules':>8} {'floor s':>9} {'cold s':>9} {'ratio':>6} {'warm s':>9} {'ratio':>6}"
+    print(head)
     for n in [int(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory() as tmp:
             stato_dir = make_project(Path(tmp), n)
+            fresh = (str(Path(tmp) / f"cache{i}") for i in itertools.count())
+            warm_dir = itertools.repeat(str(Path(tmp) / "warm"))
             floor = best([py, "-c", FLOOR, str(stato_dir)], args.repeat)
-            ours = best([py, "-m", "stato", "validate", "--check", str(stato_dir)], args.repeat)
-            print(f"{n:>8} {floor:>9.3f} {ours:>9.3f} {ours / floor:>6.2f}")
+            cmd = [py, "-m", "stato", "validate", "--check", str(stato_dir)]
+            cold = best(cmd, args.repeat, fresh)
+            best(cmd, 1, warm_dir)  # fill the cache once
+            warm = best(cmd, args.repeat, warm_dir)
+            print(
+                f"{n:>8} {floor:>9.3f} {cold:>9.3f} {cold / floor:>6.2f}"
+                f" {warm:>9.3f} {warm / floor:>6.2f}"
+            )
     floor = best([py, "-c", "import click"], args.repeat * 3)
     ours = best([py, "-m", "stato", "--version"], args.repeat * 3)
     print(
