@@ -263,3 +263,20 @@ def test_renamed_modules_leave_a_bounded_number_of_spare_entries(
     assert len(doc["compile"]) == per_run + SPARE_ENTRIES
     newest = ResultCache.for_project(tmp_path)
     assert newest.get_result("m0.py", "class M2x0:\n    pass\n", None) is not None
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "getuid") or os.getuid() != 0, reason="only root can give a file away"
+)
+def test_a_file_another_user_wrote_is_not_trusted(tmp_path: Path) -> None:
+    text, file = cached_e003(tmp_path)
+    doc = json.loads(file.read_text())
+    for entry in doc["compile"].values():
+        entry[6] = []  # forged: "no diagnostics"
+    file.write_text(json.dumps(doc))
+    os.chown(file, 12345, 12345)
+    (result,) = compile_jobs([("m.py", text, None)], cache=ResultCache.for_project(tmp_path))
+    assert "E003" in result.codes()
+    os.chown(file, os.getuid(), os.getgid())  # the same forged file, now "ours": it is believed
+    (result,) = compile_jobs([("m.py", text, None)], cache=ResultCache.for_project(tmp_path))
+    assert "E003" not in result.codes()

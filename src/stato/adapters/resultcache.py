@@ -129,7 +129,10 @@ class ResultCache:
         if self.file is None:
             return
         try:
-            data = json.loads(self.file.read_bytes())  # entries stay encoded until a hit
+            with open(self.file, "rb") as fh:
+                if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
+                    return  # written by another user (a shared STATO_CACHE_DIR): not trusted
+                data = json.loads(fh.read())  # entries stay encoded until a hit
             if data.get("format") != FORMAT or data.get("fingerprint") != fingerprint():
                 return
             self._old = {"compile": dict(data["compile"]), "scan": dict(data["scan"])}
