@@ -551,3 +551,38 @@ def test_unreadable_path_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(ArchiveError, match="no archive"):
         read_archive(tmp_path / "file" / "x.stato")  # a file where a folder should be
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=300),
+    st.integers(0, 0xFFFF),
+    st.sampled_from([0, 3, 19]),
+)
+def test_any_extra_member_is_refused_in_a_short_line(name: str, mode: int, system: int) -> None:
+    import tempfile
+
+    zi = zipfile.ZipInfo(name)
+    zi.create_system = system
+    zi.external_attr = mode << 16
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.stato"
+        path.write_bytes(zip_of(good_members() + [(zi, b"x")]))
+        with pytest.raises(ArchiveError) as info:
+            read_archive(path)
+        message = str(info.value)
+        assert "\n" not in message and len(message) < 400
+
+
+def test_a_late_duplicate_among_many_is_found_fast(tmp_path: Path) -> None:
+    import time
+
+    names = [f"skills/s{i}.py" for i in range(19_999)] + ["skills/s19998.py"]
+    path = tmp_path / "x.stato"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path.write_bytes(zip_of([(n, b"") for n in names], method=zipfile.ZIP_STORED))
+    start = time.perf_counter()
+    with pytest.raises(ArchiveError, match="appears twice"):
+        read_archive(path)
+    assert time.perf_counter() - start < 2.0
