@@ -13,14 +13,16 @@ from stato.formats.drafts import (
     Converter,
     Draft,
     Source,
+    as_markdown,
     dedupe,
     is_under,
+    label_of,
     safe_docstring,
+    split_section,
 )
-from stato.formats.markdown import Document, Section, parse_markdown
+from stato.formats.markdown import Block, Document, parse_markdown
 from stato.formats.skillmd import build_skill
 
-SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "fish", "powershell", "ps1", "cmd"}
 # Memory sections are recognised by how their heading starts, so "Running tasks with Celery" or
 # "HTTP status codes" stay conventions.
 TASK_WORDS = re.compile(
@@ -37,70 +39,33 @@ PHASE_WORDS = re.compile(r"^(current |project )?(status|phase|focus|state)\W*$",
 GENERIC_TITLE = re.compile(
     r"(claude|agents?|gemini|copilot|cursor|rules|instructions|guidelines|memory)(\.md)?\b", re.I
 )
-IMPORT_LINE = re.compile(r"(@[\w./~-]+\s*)+")
-ABOUT_FILE = re.compile(r"\bthis (file|document)\b", re.I)
+# "This file provides guidance to Claude Code ..." in the languages these files are written in.
+ABOUT_FILE = re.compile(
+    r"\bthis (file|document)\b|\b(diese datei|ce fichier|este archivo|este arquivo|questo file)\b|"
+    "このファイル|本文件|该文件|此文件|这个文件|이 파일",
+    re.I,
+)
+# A section whose first paragraph says what the project is, when the file has no intro.
+OVERVIEW_WORDS = re.compile(
+    r"^(project |repository |repo )?(overview|summary|about|purpose|introduction|description)\b|"
+    "概要|概述|简介|개요",
+    re.I,
+)
 _BOLD_LEAD = re.compile(r"\A\*\*(.+?)\*\*\s*[:\-\u2014]?\s*(.*)\Z")
 
 
+EVERYWHERE = {"*", "**", "**/*", "/**", "./**"}  # globs that scope nothing
+RULE_LABEL = {
+    "cursor-mdc": "Cursor rule",
+    "copilot": "Copilot instructions",
+    "claude": "Claude rule",
+}
 PLACEHOLDER = "Project converted from "  # a context description when the file gave none
 
 
 def is_placeholder(field: str, value: object) -> bool:
     """True for a value stato made up (a later conversion may replace it with real text)."""
     return field == "description" and isinstance(value, str) and value.startswith(PLACEHOLDER)
-
-
-def _label(section: Section) -> str:
-    return " / ".join(section.path)
-
-
-def _split(section: Section) -> tuple[list[str], list[str]]:
-    """(conventions, prose) of a section: bullets, table rows and shell commands are conventions,
-    each self-contained; paragraphs and non-shell code are prose."""
-    out: list[str] = []
-    prose: list[str] = []
-    blocks = section.blocks
-    lead = ""
-    top = -1  # index in ``out`` of the last top-level bullet, which nested ones extend
-    for index, block in enumerate(blocks):
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if block.kind == "paragraph":
-            # .cursorrules often label a list with a short line instead of a heading.
-            short = len(block.text) <= 60 and not block.text.endswith((".", "!", "?"))
-            if IMPORT_LINE.fullmatch(block.text):
-                continue  # Claude Code's "@AGENTS.md" import: that file is converted on its own
-            if following and following.kind == "bullet" and (short or block.text.endswith(":")):
-                lead = block.text.rstrip(":")
-            else:
-                lead = ""
-                prose.append(block.text)
-        elif block.kind == "bullet" and block.checked is None:
-            if block.depth and top >= 0:
-                joint = " \u2014 " if " \u2014 " not in out[top] else "; "
-                out[top] += joint + block.text
-                continue
-            out.append(f"{lead}: {block.text}" if lead else block.text)
-            top = len(out) - 1
-        elif block.kind == "table":
-            out.extend(" \u2014 ".join(c for c in row if c) for row in block.rows[1:])
-        elif block.kind == "code" and block.info.lower() in SHELL_LANGS:
-            out.extend(_commands(block.text))
-        elif block.kind == "code":
-            prose.append(f"```{block.info}\n{block.text}\n```")
-    return out, prose
-
-
-def _commands(code: str) -> list[str]:
-    out, comment = [], ""
-    for raw in code.splitlines():
-        line = raw.strip()
-        if line.startswith("#"):
-            comment = line.lstrip("# ").strip()
-        elif line:
-            line = line[2:] if line.startswith("$ ") else line
-            out.append(f"`{line}` ({comment})" if comment else f"`{line}`")
-            comment = ""
-    return out
 
 
 def _issue(text: str) -> tuple[str, str]:
@@ -110,9 +75,36 @@ def _issue(text: str) -> tuple[str, str]:
     return safe_stem(" ".join(text.split()[:5]), "issue"), text
 
 
+def _scope(front: dict[str, Any], kind: str) -> tuple[bool, str]:
+    """(whether the file is one scoped rule rather than the project's instructions, the
+    "[globs] " prefix its conventions get): Cursor ``globs``, Copilot ``applyTo``, Claude
+    ``paths``; none when the rule applies everywhere."""
+    keys = [k for k in ("globs", "applyTo", "paths") if k in front]
+    rule = kind == "cursor-mdc" or bool(keys)
+    found = [front[k] for k in keys if front[k]]
+    if not found or front.get("alwaysApply") is True:
+        return rule, ""
+    value = found[0]
+    parts = [str(v) for v in value] if isinstance(value, list) else str(value).split(",")
+    globs = [g.strip() for g in parts if g.strip()]
+    if not globs or all(g in EVERYWHERE for g in globs):
+        return rule, ""
+    shown = ", ".join(globs) if isinstance(value, list) else str(value).strip()
+    return rule, f"[{shown}] "
+
+
+def _describes(text: str) -> bool:
+    """A paragraph that can say what the project is (not markup, code or a bare link)."""
+    rest = " ".join(w for w in text.split() if "://" not in w)  # "Docs: https://..." says nothing
+    if len(rest) < 12 or rest.endswith((":", "\uff1a")) or text.startswith(("<", "```")):
+        return False
+    return not ABOUT_FILE.search(text)
+
+
 def build_instructions(doc: Document, src: Source) -> list[Draft]:
     """Context conventions and notes, and memory tasks and known issues, of an instruction file."""
     origin, project_hint, kind = src.origin, src.project_hint, src.kind
+    front = doc.front_matter
     conventions: list[str] = []
     notes: list[str] = []
     tasks: list[str] = []
@@ -120,44 +112,53 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
     issues: dict[str, str] = {}
     phase = ""
     description = ""
-    scope = ""
-    if kind == "cursor-mdc":
-        globs = doc.front_matter.get("globs")
-        if globs and doc.front_matter.get("alwaysApply") is not True:
-            scope = f"[{', '.join(globs) if isinstance(globs, list) else globs}] "
+    rule, scope = _scope(front, kind)
     for section in doc.sections:
         checks = [b for b in section.blocks if b.kind == "bullet" and b.checked is not None]
         tasks += [b.text for b in checks if not b.checked]
         done += [b.text for b in checks if b.checked]
-        firsts = [b.text for b in section.blocks if b.kind in ("paragraph", "bullet")]
+        label = label_of(section)
+        firsts = [b for b in section.blocks if b.kind in ("paragraph", "bullet")]
+        rest: list[Block] = []  # what a memory section holds besides its items: kept as notes
         if is_under(ISSUE_WORDS, section):
-            issues.update(
-                _issue(b.text)
-                for b in section.blocks
-                if b.kind in ("bullet", "paragraph") and b.checked is None
-            )
+            items = [b for b in firsts if b.checked is None]
+            issues.update(_issue(b.text) for b in items)
+            rest = [b for b in section.blocks if all(b is not i for i in items)]
+            rest = [b for b in rest if b.checked is None]
         elif is_under(TASK_WORDS, section):
             tasks += [b.text for b in section.of("bullet") if b.checked is None]
+            rest = [b for b in section.blocks if b.kind != "bullet"]
         elif is_under(PHASE_WORDS, section) and firsts and not phase:
-            phase = firsts[0]
+            phase = firsts[0].text
+            rest = [b for b in section.blocks if b is not firsts[0] and b.checked is None]
         else:
-            label = _label(section)
-            found, prose = _split(section)
+            found, prose = split_section(section)
             conventions += [f"{scope}{label}: {t}" if label else f"{scope}{t}" for t in found]
             if not section.path:
                 # "This file provides guidance to Claude Code..." is about the file, not the project
                 prose = [p for p in prose if not ABOUT_FILE.search(p)]
-                if prose and not description and kind != "cursor-mdc":
-                    description = prose.pop(0)
+            first = next((p for p in prose if _describes(p)), None)
+            # The intro before any heading, an Overview section, or the text under the
+            # first of several top headings ("# Rules for X" then "You are an expert in ...").
+            first_h1 = section is doc.sections[0] and section.level <= 1
+            overview = not section.path or first_h1 or is_under(OVERVIEW_WORDS, section)
+            if first and overview and not description and not rule:
+                description = first
+                prose.remove(first)
             if prose:
-                head = f"## {label}\n\n" if label else ""
-                notes.append(head + "\n\n".join(prose))
+                notes.append((f"## {label}\n\n" if label else "") + "\n\n".join(prose))
+        if rest:
+            notes.append((f"## {label}\n\n" if label else "") + as_markdown(rest))
     title = doc.title or ""
-    generic = not title or GENERIC_TITLE.search(title) or kind == "cursor-mdc"
+    generic = not title or GENERIC_TITLE.search(title) or rule
     project = project_hint if generic else title
-    if kind != "cursor-mdc":  # a rule's description describes the rule, not the project
-        description = description or str(doc.front_matter.get("description") or "")
-    if not (description or conventions or notes or done or tasks or issues or phase):
+    if not rule:  # a rule's description describes the rule, not the project
+        description = description or str(front.get("description") or "")
+    kept = [n for n in notes if n]
+    if rule and front.get("description"):
+        what = RULE_LABEL.get(kind, "Rule")
+        kept.insert(0, f"{what} {PurePath(origin).name}: {front['description']}")
+    if not (description or conventions or kept or done or tasks or issues or phase):
         return []  # nothing a person wrote: only imports, or stato's own block
     description = description or f"{PLACEHOLDER}{origin}"
     context: dict[str, Any] = {"project": project or "project", "description": description}
@@ -165,9 +166,6 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
         context["conventions"] = dedupe(conventions)
     if done:
         context["completed_tasks"] = dedupe(done)
-    kept = [n for n in notes if n]
-    if kind == "cursor-mdc" and doc.front_matter.get("description"):
-        kept.insert(0, f"Cursor rule {PurePath(origin).name}: {doc.front_matter['description']}")
     if kept:
         context["notes"] = "\n\n".join(kept)
     drafts = [
@@ -223,6 +221,37 @@ BY_KIND: dict[str, Converter] = {c.kind: c for c in CONVERTERS}
 def converter_for(path: PurePath) -> Converter | None:
     name = path.name.lower()
     return next((c for c in CONVERTERS if any(fnmatch.fnmatch(name, p) for p in c.patterns)), None)
+
+
+_BEGIN = re.compile(r"^[ \t]*<!--[ \t]*stato:begin\b.*$", re.M)
+_END = re.compile(r"^[ \t]*<!--[ \t]*stato:end\b.*$\r?\n?", re.M)
+
+
+def strip_stato_block(text: str) -> tuple[str, list[str]]:
+    """The text a person wrote, and a note per kind of block left out: what `stato bridge`
+    generated is stato's own output. A note "" means a whole, well-formed block."""
+    from stato.bridges.markers import MarkerError, find_block
+
+    try:
+        span = find_block(text)
+    except MarkerError:
+        # Damaged markers (a copy pasted twice, an end line deleted): leave out every block,
+        # an unclosed one up to the end of the file, so stato's text never comes back as yours.
+        out, pos = [], 0
+        for begin in _BEGIN.finditer(text):
+            if begin.start() < pos:
+                continue
+            out.append(text[pos : begin.start()])
+            end = _END.search(text, begin.end())
+            pos = end.end() if end else len(text)
+        kept = _END.sub("", "".join(out) + text[pos:])
+        return kept, [
+            "stato's markers are damaged; everything from a stato:begin line to its "
+            "stato:end (or the end of the file) was left out"
+        ]
+    if span is None:
+        return text, []
+    return text[: span[0]] + text[span[1] :], [""]
 
 
 def convert_text(text: str, origin: str, kind: str, project_hint: str = "") -> Conversion:

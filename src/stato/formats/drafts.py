@@ -7,9 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from stato.formats.markdown import Document, Section
+from stato.formats.markdown import Block, Document, Section
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "fish", "powershell", "ps1", "cmd"}
+IMPORT_LINE = re.compile(r"(@[\w./~-]+\s*)+")
+# An unlabelled code fence is shell only when every line reads as a command: a directory tree,
+# a .env sample or a list of paths stays verbatim prose.
+_COMMAND = re.compile(r"(\$ )?(\./|\. |[A-Za-z_][\w.+-]*(\s|\Z))")
+_COLONS = ":\uff1a"
 
 
 def safe_docstring(text: str) -> str:
@@ -66,3 +72,107 @@ def is_under(pattern: re.Pattern[str], section: Section) -> bool:
 
 def dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(i.strip() for i in items if i.strip()))
+
+
+def label_of(section: Section) -> str:
+    return " / ".join(t.rstrip(_COLONS).strip() or t for t in section.path)
+
+
+def _lead(text: str) -> bool:
+    return text.endswith(tuple(_COLONS))
+
+
+def split_section(section: Section) -> tuple[list[str], list[str]]:
+    """(conventions, prose) of a section: bullets, table rows and shell commands are conventions,
+    each self-contained; paragraphs and non-shell code are prose."""
+    out: list[str] = []
+    prose: list[str] = []
+    blocks = section.blocks
+    lead = ""
+    top = -1  # index in ``out`` of the last top-level bullet, which nested ones extend
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind == "paragraph":
+            # .cursorrules often label a list with a short line instead of a heading.
+            short = len(block.text) <= 60 and not block.text.endswith((".", "!", "?"))
+            if IMPORT_LINE.fullmatch(block.text):
+                continue  # Claude Code's "@AGENTS.md" import: that file is converted on its own
+            html = block.info == "html"
+            if (
+                following
+                and following.kind == "bullet"
+                and not html
+                and (short or _lead(block.text))
+            ):
+                lead = block.text.rstrip(_COLONS)
+            else:
+                lead = ""
+                prose.append(block.text)
+        elif block.kind == "bullet" and block.checked is None:
+            if block.depth and top >= 0:
+                joint = " \u2014 " if " \u2014 " not in out[top] else "; "
+                out[top] += joint + block.text
+                continue
+            out.append(f"{lead}: {block.text}" if lead else block.text)
+            top = len(out) - 1
+        elif block.kind == "table":
+            out.extend(" \u2014 ".join(c for c in row if c) for row in block.rows[1:])
+        elif block.kind == "code" and _is_shell(block.info, block.text):
+            out.extend(_commands(block.text))
+        elif block.kind == "code":
+            prose.append(f"```{block.info}\n{block.text}\n```")
+    return out, prose
+
+
+def _lines(code: str) -> list[str]:
+    """The block's lines, a line ending in a backslash joined with the next."""
+    out: list[str] = []
+    for raw in code.splitlines():
+        line = raw.strip()
+        if out and out[-1].endswith("\\"):
+            out[-1] = out[-1][:-1].rstrip() + " " + line
+        else:
+            out.append(line)
+    return [line for line in out if line]
+
+
+def _is_shell(info: str, code: str) -> bool:
+    lines = [line for line in _lines(code) if not line.startswith("#")]
+    if not lines or info.lower() not in SHELL_LANGS:
+        return False
+    prompts = [line.startswith("$ ") for line in lines]
+    if any(prompts) and not all(prompts):
+        return False  # a console transcript: commands and their output, kept verbatim
+    return bool(info) or all(_COMMAND.match(line) for line in lines)
+
+
+def _commands(code: str) -> list[str]:
+    out, comment = [], ""
+    for line in _lines(code):
+        if line.startswith("#"):
+            text = line.lstrip("# ").strip()
+            if comment and text:
+                out.append(comment)  # two comments in a row: the first stands alone
+            comment = text
+        else:
+            line = line[2:] if line.startswith("$ ") else line
+            out.append(f"`{line}` ({comment})" if comment else f"`{line}`")
+            comment = ""
+    if comment:
+        out.append(comment)  # a closing remark after the last command
+    return out
+
+
+def as_markdown(blocks: list[Block]) -> str:
+    """Blocks written back as Markdown, for text kept as notes rather than split up."""
+    out: list[str] = []
+    for block in blocks:
+        if block.kind == "bullet":
+            out.append("  " * block.depth + "- " + block.text)
+        elif block.kind == "code":
+            out.append(f"```{block.info}\n{block.text}\n```")
+        elif block.kind == "table":
+            out.extend("| " + " | ".join(row) + " |" for row in block.rows)
+        else:
+            out.append(block.text)
+    return "\n".join(out)

@@ -8,9 +8,7 @@ from typing import Any, Literal
 
 BlockKind = Literal["bullet", "paragraph", "code", "table"]
 
-_FRONT = re.compile(
-    r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
-)
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _TASK = re.compile(r"\A\[([ xX])\]\s+")
 _LENIENT = re.compile(r"\A([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)\Z")
 
@@ -58,19 +56,32 @@ def _scalar(text: str) -> Any:
     return text.strip("'\"")
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
-    """(front matter, body, lines before the body, problems) for text that may open with ``---``.
+def _lenient(raw: str) -> dict[str, Any]:
+    """``key: value`` lines read as plain strings; indented ``- item`` or ``sub: value`` lines
+    (spaces or tabs) under an empty ``key:`` become its list or mapping."""
+    data: dict[str, Any] = {}
+    parent = ""  # the empty ``key:`` that indented lines belong to
+    for line in raw.splitlines():
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        nested = line[:1] in (" ", "\t")
+        found = _LENIENT.match(text)
+        if nested and parent and text.startswith("- ") and not isinstance(data[parent], dict):
+            data[parent] = [*(data[parent] or []), _scalar(text[2:].strip())]
+        elif nested and parent and found and not isinstance(data[parent], list):
+            data[parent] = {**(data[parent] or {}), found.group(1): _scalar(found.group(2))}
+        elif found and not nested:
+            key, value = found.group(1), found.group(2).strip()
+            data[key] = _scalar(value)
+            parent = key if not value else ""
+    return data
 
-    Parsed with ``yaml.safe_load``. Cursor writes ``globs: *.ts`` unquoted, which YAML reads as an
-    alias and refuses; then each ``key: value`` line is read as a plain string instead.
-    """
-    match = _FRONT.match(text)
-    if not match:
-        return {}, text.lstrip("\ufeff"), 0, []
+
+def _read_front(raw: str) -> tuple[dict[str, Any], list[str]]:
+    """A front matter block's mapping, read by ``yaml.safe_load`` or else line by line."""
     import yaml  # type: ignore[import-untyped]  # heavy: only front matter needs it
 
-    raw, body = match.group(1), text[match.end() :]
-    skipped = text[: match.end()].count("\n")
     problems: list[str] = []
     try:
         data = yaml.safe_load(raw)
@@ -78,17 +89,62 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         problems.append(f"front matter is not strict YAML{where}; read it line by line")
-        data = {}
-        for line in raw.splitlines():
-            found = _LENIENT.match(line.strip())
-            if found and not line.startswith((" ", "\t")):
-                data[found.group(1)] = _scalar(found.group(2).strip())
+        data = _lenient(raw)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         problems.append("front matter is not a mapping of keys to values; ignored")
         data = {}
-    return {str(k): v for k, v in data.items()}, body, skipped, problems
+    return {str(k): v for k, v in data.items()}, problems
+
+
+def _is_front_matter(raw: str) -> bool:
+    """True when every line of ``raw`` reads as YAML keys, so a ``---`` pair right after the
+    front matter is a second front matter block, not a rule and a setext heading."""
+    lines = [line for line in raw.splitlines() if line.strip()]
+    return bool(lines) and all(
+        _LENIENT.match(line.strip()) or line[:1] in (" ", "\t") or line.startswith("#")
+        for line in lines
+    )
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
+    """(front matter, body, lines before the body, problems) for text that may open with ``---``.
+
+    Parsed with ``yaml.safe_load``. Cursor writes ``globs: *.ts`` unquoted, which YAML reads as an
+    alias and refuses; then each ``key: value`` line is read as a plain string instead. Cursor's
+    editor may also put an empty block before the one a person wrote: a second block right after
+    the first is read too, its values winning.
+    """
+    text = text.lstrip("\ufeff")
+    match = _FRONT.match(text)
+    if not match:
+        return {}, text, 0, []
+    front, problems = _read_front(match.group(1))
+    end = match.end()
+    rest = text[end:]
+    gap = len(rest) - len(rest.lstrip("\r\n"))
+    second = _FRONT.match(rest[gap:])
+    # Only after a block that says nothing (Cursor's empty description/globs), so a rule and a
+    # "Key: text" setext heading after a real block stay body text.
+    empty = all(v in (None, "", [], {}) or isinstance(v, bool) for v in front.values())
+    if second and empty and _is_front_matter(second.group(1)):
+        more, found = _read_front(second.group(1))
+        problems += found
+        problems.append("a second front matter block follows the first; both were read")
+        front.update({k: v for k, v in more.items() if v not in (None, "", [], {})})
+        front.update({k: v for k, v in more.items() if k not in front})
+        end += gap + second.end()
+    return front, text[end:], text[:end].count("\n"), problems
+
+
+_URL_LINE = re.compile(r"[\w .-]{1,40}:\s*<?https?://\S+")
+
+
+def _is_prose(heading: str) -> bool:
+    """True for a "heading" that is a sentence or a labelled link, not a section title."""
+    sentence = heading.endswith((".", "!", "?", "\u3002")) and len(heading.split()) >= 6
+    return sentence or bool(_URL_LINE.fullmatch(heading))
 
 
 def _inline(content: str) -> str:
@@ -115,7 +171,8 @@ def parse_markdown(text: str) -> Document:
     tokens = _parser().parse(body)
     sections: list[Section] = []
     title: str | None = None
-    heading: tuple[str, int, tuple[tuple[int, str], ...], int] = ("", 0, (), 1)
+    # The text before any heading starts on the body's first line, after the front matter.
+    heading: tuple[str, int, tuple[tuple[int, str], ...], int] = ("", 0, (), offset + 1)
     stack: list[tuple[int, str]] = []  # (level, title) of the headings above
     stacks: list[tuple[tuple[int, str], ...]] = []  # each section's stack, for its path
     blocks: list[tuple[int, Block | _Item]] = []
@@ -140,6 +197,13 @@ def parse_markdown(text: str) -> Document:
     while i < len(tokens):
         tok = tokens[i]
         kind = tok.type
+        if kind == "heading_open" and _is_prose(_inline(tokens[i + 1].content)):
+            # "# This file helps Copilot ..." written as if # began a comment: a sentence.
+            text = _inline(tokens[i + 1].content)
+            blocks.append((order, Block("paragraph", text, line_of(tok))))
+            order += 1
+            i += 3
+            continue
         if kind == "heading_open":
             close_section()
             level = int(tok.tag[1])
@@ -171,7 +235,9 @@ def parse_markdown(text: str) -> Document:
         elif kind in ("fence", "code_block"):
             items[-1].parts.append(f"`{tok.content.strip()}`")
         elif kind == "html_block" and not tok.content.lstrip().startswith("<!--"):
-            blocks.append((order, Block("paragraph", _inline(tok.content), line_of(tok))))
+            # Markup such as <rule>...</rule> or <Purpose>: its lines are kept as written.
+            html = tok.content.strip("\r\n")
+            blocks.append((order, Block("paragraph", html, line_of(tok), info="html")))
         elif kind == "table_open":
             table, table_line = [], line_of(tok)
         elif kind == "tr_close" and table is not None:

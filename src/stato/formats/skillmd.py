@@ -19,11 +19,15 @@ PARAM_WORDS = re.compile(r"\b(param(eter)?s?|defaults?|configuration|settings)\b
 DEP_WORDS = re.compile(r"\b(requirements|dependencies|prerequisites|depends on)\b", re.I)
 _PARAM = re.compile(
     r"\A`?([A-Za-z_][\w.-]*)`?\s*(?::|=|\u2014|-)\s*`?([^`]+?)`?"
-    r"(?:\s+[\(\u2014-].*)?\Z"
+    r"(\s+[\(\u2014-].*)?\Z"
 )
 _DEFAULT = re.compile(r"\bdefault(?:s| is| value)?\s*[:=]?\s*(`[^`]+`|[^\s),;]+)", re.I)
 _WORD = re.compile(r"[\w.+/-]{1,40}")
 _DEP = re.compile(r"`([^`]+)`|\A([A-Za-z][\w.-]*)")
+_BARE_DEP = re.compile(r"`?([A-Za-z][\w.+-]*)`?")
+# What `stato bridge --platform skills` adds around a skill: not part of the skill itself.
+_EXPORT_KEYS = ("generated-by", "source", "stato-name", "version")
+_EXPORT_SECTIONS = ("After using this skill",)
 
 
 def class_name_for(name: str) -> str:
@@ -61,7 +65,7 @@ def _params(section: Section) -> tuple[dict[str, Any], bool]:
             value = _param_value(stated.group(1) if stated else m.group(2))
             if value is not None:
                 params[m.group(1)] = value
-            rest = rest or value is None or stated is not None
+            rest = rest or value is None or stated is not None or bool(m.group(3))
         elif block.kind == "table" and len(block.rows) > 1:
             head = [c.lower() for c in block.rows[0]]
             col = next((i for i, c in enumerate(head) if "default" in c or "value" in c), 0)
@@ -81,14 +85,17 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
     from stato.core.agentskills import is_valid_name
     from stato.core.render import default_run
 
-    raw_name = str(fm.get("name") or src.project_hint or doc.title or "skill")
+    meta = fm["metadata"] if isinstance(fm.get("metadata"), dict) else {}
+    exported = meta.get("generated-by") == "stato"
+    # A skill stato exported goes back under the name it has in stato ("qc_filtering").
+    given = meta.get("stato-name") if exported else None
+    raw_name = str(given or fm.get("name") or src.project_hint or doc.title or "skill")
     # A valid Agent Skill name is kept as written, so exporting the skill gives it back unchanged.
     name = raw_name if is_valid_name(raw_name) else safe_stem(raw_name)
     paragraphs = [b.text for s in doc.sections for b in s.of("paragraph")]
     fallback = paragraphs[0] if paragraphs else f"Skill converted from {origin}"
     description = " ".join(str(fm.get("description") or fallback).split())
     fields: dict[str, Any] = {"name": name, "description": description}
-    meta = fm["metadata"] if isinstance(fm.get("metadata"), dict) else {}
     version = str(meta.get("version", "1.0.0"))
     parts = version.split(".") if re.fullmatch(r"\d+(\.\d+){0,2}", version) else ["1"]
     fields["version"] = ".".join(parts + ["0"] * (3 - len(parts)))
@@ -103,14 +110,17 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
             params.update(found)
             if found and not rest:
                 continue  # all of it is in default_params; otherwise the text stays in the body
+        if exported and (section.level == 1 or section.title in _EXPORT_SECTIONS):
+            continue  # the export's title, source line and closing advice
         if is_under(LESSON_WORDS, section):
             lessons += [b.text for b in section.blocks if b.kind in ("bullet", "paragraph")]
-            continue
-        if is_under(DEP_WORDS, section):
-            for b in section.of("bullet"):
-                if m := _DEP.search(b.text):
-                    deps.append(m.group(1) or m.group(2))
-            continue
+            if not [b for b in section.blocks if b.kind in ("code", "table")]:
+                continue  # all of it is in lessons_learned; code or a table stays in the body
+        elif is_under(DEP_WORDS, section):
+            names, rest = _deps(section)
+            deps += names
+            if names and not rest:
+                continue
         body.append(lines.get(section.line, ""))
     if deps:
         fields["depends_on"] = dedupe(deps)
@@ -124,8 +134,9 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
         for k, v in fm.items()
         if k not in ("name", "description")
         for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])
+        if not (exported and k == "metadata" and mk in _EXPORT_KEYS)
     ]
-    footer = "; ".join(f"{k}: {v}" for k, v in extra)
+    footer = "; ".join(f"{k}: {_yaml_text(v)}" for k, v in extra)
     docstring = "\n\n".join(
         p
         for p in (
@@ -148,6 +159,32 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
             run,
         )
     ]
+
+
+def _deps(section: Section) -> tuple[list[str], bool]:
+    """(dependency names, whether the section also says more than the names): bullets that
+    start with a name, or a line of names separated by commas."""
+    names: list[str] = []
+    rest = False
+    for block in section.blocks:
+        parts = [p.strip() for p in block.text.split(",")]
+        if block.kind == "paragraph" and all(_BARE_DEP.fullmatch(p) for p in parts):
+            names += [p.strip("`") for p in parts]
+        elif block.kind == "bullet" and (m := _DEP.search(block.text)):
+            names.append(m.group(1) or m.group(2))
+            rest = rest or block.text.strip("`") != names[-1]
+        else:
+            rest = True
+    return names, rest
+
+
+def _yaml_text(value: Any) -> str:
+    """A front matter value as YAML writes it: true, not True; a list as its items."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(_yaml_text(v) for v in value)
+    return "" if value is None else str(value)
 
 
 def _raw_sections(doc: Document, text: str) -> dict[int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,40 +101,79 @@ def _expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _read(path: Path) -> tuple[Path, str]:
+def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 (a BOM allowed), or UTF-16 with its BOM as Windows editors and PowerShell save it."""
+    import codecs
+
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConvertError(f"{path} is not UTF-8 text; save it as UTF-8 and retry") from None
+
+
+def _read(path: Path) -> tuple[Path, str, tuple[str, ...]]:
+    """(path, the text a person wrote, notes on what was left out)."""
+    from stato.formats.convert import strip_stato_block
+    from stato.formats.markdown import split_front_matter
+
     if not path.is_file():
         raise ConvertError(
             f"{path} is not a file; give a CLAUDE.md, AGENTS.md, .cursorrules, "
             ".mdc or SKILL.md path"
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConvertError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_INPUT_BYTES:
         raise ConvertError(
             f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB; that is not an instruction file"
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConvertError(f"{path} is not UTF-8 text; save it as UTF-8 and retry") from None
-    if not text.strip():
+    text = _decode(path, data)
+    if not text.strip("\ufeff \t\r\n"):
         raise ConvertError(f"{path} is empty; there is nothing to convert")
-    text = _without_stato_block(text)
-    if not text.strip():
+    text, notes = strip_stato_block(text)
+    # Front matter alone is what `stato bridge` puts around its block in .mdc and rule files.
+    if notes and not split_front_matter(text)[1].strip():
         raise ConvertError(
             f"{path} holds only the block `stato bridge` wrote; its content is already in .stato/"
         )
-    return path, text
+    return path, text, tuple(n for n in notes if n)
 
 
-def _without_stato_block(text: str) -> str:
-    """The text a person wrote: the block `stato bridge` generated is stato's own output."""
-    from stato.bridges.markers import MarkerError, find_block
+_SOURCE = re.compile(r"\.stato/(skills/[\w-]+(?:/[\w-]+)*\.py)")
 
-    try:
-        span = find_block(text)
-    except MarkerError:
-        return text  # damaged markers: convert everything rather than guess
-    return text if span is None else text[: span[0]] + text[span[1] :]
+
+def _own_export(text: str, skills: dict[str, str], store: Any) -> str:
+    """The module a SKILL.md was exported from by `stato bridge`, when this project holds that
+    skill there ("" otherwise: a skill exported by another project is converted like any other)."""
+    from stato.formats.markdown import split_front_matter
+
+    meta = split_front_matter(text)[0].get("metadata")
+    if not isinstance(meta, dict) or meta.get("generated-by") != "stato":
+        return ""
+    name, source = str(meta.get("stato-name") or ""), str(meta.get("source") or "")
+    found = _SOURCE.fullmatch(source)
+    if not found or not store.exists(found.group(1)):
+        return ""  # another project's skill; one of the same name here gets merged, not doubled
+    return source if skills.get(name, found.group(1)) == found.group(1) else ""
+
+
+def _nothing(origin: str, text: str) -> str:
+    """Why a file gave no module, in one line."""
+    imports = re.findall(r"^[ \t]*(@[\w./~-]+)[ \t]*$", text, re.M)
+    if imports:
+        shown = ", ".join(imports[:3]) + (", ..." if len(imports) > 3 else "")
+        return (
+            f"{origin} has nothing stato can convert: it only imports other files ({shown}); "
+            "convert those files instead"
+        )
+    return (
+        f"{origin} has nothing stato can convert (no headings, lists, "
+        "tables or prose outside imports and stato's own block)"
+    )
 
 
 def _label(path: Path, root: Path) -> str:
@@ -245,18 +285,20 @@ def convert_files(
     origins: dict[str, list[str]] = {}
     kept: dict[str, set[str]] = {}
     owners: dict[str, str] = {}  # skill path -> the name of the skill this run puts there
+    skipped: list[str] = []  # stato's own skill exports of skills the project has
     for given in _expand(files):
-        file, text = _read(given)
+        file, text, notes = _read(given)
         file_kind = _kind(file, kind)
         origin = _label(file, root)
+        if file_kind == "skill" and (own := _own_export(text, skills, store)):
+            skipped.append(f"{origin} is stato's own export of {own}")
+            inputs.append(InputFile(origin, file_kind, (f"stato's own export of {own}; skipped",)))
+            continue
         hint = file.parent.name if file_kind == "skill" else root.name
         conversion = convert_text(text, origin, file_kind, hint)
-        inputs.append(InputFile(origin, file_kind, conversion.problems))
+        inputs.append(InputFile(origin, file_kind, notes + conversion.problems))
         if not conversion.drafts:
-            raise ConvertError(
-                f"{origin} has nothing stato can convert (no headings, lists, "
-                "tables or prose outside imports and stato's own block)"
-            )
+            raise ConvertError(_nothing(origin, text))
         for draft in conversion.drafts:
             rel = draft.rel
             if draft.module_type == "skill":
@@ -271,6 +313,11 @@ def convert_files(
             else:
                 texts[rel] = new
             origins.setdefault(rel, []).append(origin)
+    if skipped and not texts:
+        what = (
+            skipped[0] if len(skipped) == 1 else f"all {len(skipped)} files are stato's own exports"
+        )
+        raise ConvertError(f"{what}, already in .stato/; there is nothing to convert")
     changes: list[ModuleChange] = []
     for rel, text in texts.items():
         result = compile_source(text, rel)
