@@ -586,3 +586,46 @@ def test_a_late_duplicate_among_many_is_found_fast(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError, match="appears twice"):
         read_archive(path)
     assert time.perf_counter() - start < 2.0
+
+
+# -- archives made by real zip tools (tests/data/archive/README.md says how) -------------------
+
+TOOL_ARCHIVES = {
+    "tool-infozip-plain.stato": None,
+    "tool-infozip-streamed.stato": None,
+    "tool-infozip-comment.stato": None,
+    "tool-jar.stato": None,
+    "tool-infozip-folders.stato": "'skills/' is a folder entry",
+    "tool-infozip-symlink.stato": "'plan.py' is a symbolic link",
+    "tool-infozip-encrypted.stato": "is encrypted",
+    "tool-infozip-bzip2.stato": "(bzip2)",
+    "tool-infozip-sfx.stato": "39 bytes before the zip",
+    "tool-infozip-zip64-streamed.stato": "overlaps",
+}
+DATA = Path(__file__).parent / "data" / "archive"
+
+
+def test_every_tool_archive_is_listed() -> None:
+    assert sorted(p.name for p in DATA.glob("tool-*.stato")) == sorted(TOOL_ARCHIVES)
+
+
+@pytest.mark.parametrize("name", sorted(TOOL_ARCHIVES))
+def test_tool_archives(name: str, tmp_path: Path, project: Path) -> None:
+    needle = TOOL_ARCHIVES[name]
+    arc = tmp_path / name
+    arc.write_bytes((DATA / name).read_bytes())
+    res = CliRunner().invoke(cli, ["inspect", str(arc)], catch_exceptions=False)
+    if needle is None:
+        assert res.exit_code == 0, res.output
+        root = tmp_path / "proj"
+        assert CliRunner().invoke(cli, ["init", "--path", str(root)]).exit_code == 0
+        args = ["import", str(arc), "--path", str(root), "--on-conflict", "replace"]
+        assert CliRunner().invoke(cli, args, catch_exceptions=False).exit_code == 0
+        assert (root / ".stato" / "plan.py").read_text() == PLAN
+        return
+    before = _tree(project)
+    for args in (["inspect", str(arc)], ["import", str(arc), "--path", str(project)]):
+        res = CliRunner().invoke(cli, args, catch_exceptions=False)
+        lines = [line for line in res.output.splitlines() if line.strip()]
+        assert res.exit_code == 1 and len(lines) == 1 and needle in lines[0], res.output
+    assert _tree(project) == before
