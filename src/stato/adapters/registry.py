@@ -3,35 +3,59 @@
 from __future__ import annotations
 
 import os
+import re
+import stat
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from stato import __version__
+from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
 from stato.errors import RegistryError
 from stato.formats.registry_index import INDEX_FILE, PackageEntry, RegistryIndex, parse_index
+
+if TYPE_CHECKING:
+    import socket
+    import urllib.request
+    from http.client import HTTPResponse
 
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each read
 MAX_INDEX_BYTES = 4 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
+MAX_REDIRECTS = 5  # http(s) only; never https -> http, never to file: or any other scheme
 CHUNK = 256 * 1024
 BUILTIN = "builtin"
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total or None)
+
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+
+
+def redact(address: str) -> str:
+    """``address`` with any ``user:password@`` shown as ``***@``: what every message prints."""
+    return _USERINFO.sub(r"\1***@", address)
+
+
+def _clean(text: object, limit: int = 80) -> str:
+    """Server-sent text made safe for one terminal line: printable and short."""
+    line = "".join(c if c.isprintable() else "?" for c in str(text)).strip()
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
 class Location:
     """Where a registry lives: kind "folder" (base is a path) or "http" (base is a URL)."""
 
-    spec: str  # what the user wrote, used in every message
+    spec: str  # what the user wrote; may hold credentials, so messages use ``label``
     kind: str
     base: str
 
     @property
     def label(self) -> str:
-        return self.spec
+        return redact(self.spec)
 
 
 def builtin_folder() -> Path:
@@ -56,11 +80,12 @@ def locate(spec: str, relative_to: Path | None = None) -> Location:
     if scheme == "file":
         parts = urlsplit(folder)
         if parts.netloc not in ("", "localhost"):
-            raise RegistryError(f"registry {spec}: file:// URLs must name a local folder")
+            raise RegistryError(f"registry {redact(spec)}: file:// URLs must name a local folder")
         return Location(spec, "folder", str(Path(unquote(parts.path))))
     if len(scheme) > 1:  # one letter is a Windows drive, not a scheme
         raise RegistryError(
-            f"registry {spec}: unsupported scheme {scheme!r}; use a folder, file:// or http(s)://"
+            f"registry {redact(spec)}: unsupported scheme {scheme!r}; "
+            "use a folder, file:// or http(s)://"
         )
     path = Path(os.path.expanduser(spec))
     if path.name == INDEX_FILE:
@@ -70,19 +95,191 @@ def locate(spec: str, relative_to: Path | None = None) -> Location:
     return Location(spec, "folder", str(path.resolve()))
 
 
-class RegistryClient:
-    """One registry: fetch its index, resolve and download its archives, with explicit timeouts."""
+class _Refused(Exception):
+    """A redirect stato will not follow; its text is the reason."""
 
-    def __init__(self, location: Location, timeout: float = DEFAULT_TIMEOUT) -> None:
+
+class _Watchdog:
+    """Shuts every socket of one download when its deadline passes, so no read can outlast it.
+
+    Per-read timeouts alone never end a download that sends a byte every few seconds.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._lock = threading.Lock()
+        self._socks: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._socks:
+                sock.close()
+            self._socks.clear()
+
+    def connect(self, address: Any, timeout: Any = None, source: Any = None) -> socket.socket:
+        """socket.create_connection, watched (stands in for HTTPConnection's own)."""
+        import socket
+
+        sock = socket.create_connection(address, timeout, source)
+        with self._lock:
+            # A second handle on the same socket: TLS detaches the first when it wraps it, and
+            # shutting down this one still ends a read stuck in the TLS handshake or the body.
+            self._socks.append(sock.dup())
+            if self.expired:
+                self._shut(self._socks[-1])
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._socks:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        import contextlib
+        import socket
+
+        with contextlib.suppress(OSError):  # already closed by the reader: nothing to stop
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _opener(watch: _Watchdog) -> urllib.request.OpenerDirector:
+    """urllib with watched sockets, our redirect policy, and only the http(s) handlers."""
+    import http.client
+    import urllib.request
+
+    class HTTP(http.client.HTTPConnection):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = watch.connect  # the hook http.client offers for this
+
+    class HTTPS(http.client.HTTPSConnection):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = watch.connect
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> HTTPResponse:
+            return self.do_open(HTTP, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> HTTPResponse:
+            return self.do_open(HTTPS, req)
+
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        max_redirections = MAX_REDIRECTS
+
+        def http_error_302(self, req: Any, fp: Any, code: Any, msg: Any, headers: Any) -> Any:
+            fp.close()  # the body of a redirect is never read: it could be endless
+            target = headers.get("location") or headers.get("uri")
+            if target:
+                _check_redirect(req, urljoin(req.full_url, target.strip()))
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+        def redirect_request(
+            self, req: Any, fp: Any, code: Any, msg: Any, hdrs: Any, new: Any
+        ) -> Any:
+            request = super().redirect_request(req, fp, code, msg, hdrs, new)
+            auth = req.unredirected_hdrs.get("Authorization")
+            if request is not None and auth and _origin(new) == _origin(req.full_url):
+                request.add_unredirected_header("Authorization", auth)  # same server only
+            return request
+
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),  # honours http(s)_proxy and no_proxy
+        HTTPHandler(),
+        HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        Redirects(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+def _check_redirect(req: Any, new: str) -> None:
+    scheme = urlsplit(new).scheme.lower()
+    hops: dict[str, int] = getattr(req, "redirect_dict", {})
+    problem = None
+    if scheme not in ("http", "https"):
+        problem = f"redirected to a {scheme}: address; only http(s) redirects are followed"
+    elif scheme == "http" and urlsplit(req.full_url).scheme.lower() == "https":
+        problem = f"redirected from https to http ({redact(new)}); refused, it would be unencrypted"
+    elif new == req.full_url or new in hops:
+        problem = f"redirect loop at {redact(new)}; check the address"
+    elif len(hops) >= MAX_REDIRECTS:
+        problem = f"more than {MAX_REDIRECTS} redirects, the last to {redact(new)}"
+    if problem:
+        raise _Refused(problem)
+
+
+class _Inflater:
+    """Decodes a gzip or zlib body the server sent unasked, never past the size cap."""
+
+    def __init__(self) -> None:
+        import zlib
+
+        self._zlib = zlib
+        self._obj = zlib.decompressobj(47)  # 32 + 15: gzip or zlib header, detected
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """At most ``room + 1`` bytes: one more than the room left means over the cap."""
+        out = b""
+        while data and len(out) <= room:
+            if self._obj.eof:  # concatenated gzip members are one body
+                self._obj = self._zlib.decompressobj(47)
+            out += self._obj.decompress(data, room + 1 - len(out))
+            data = self._obj.unconsumed_tail or self._obj.unused_data
+        return out
+
+    @property
+    def complete(self) -> bool:
+        return self._obj.eof
+
+
+class RegistryClient:
+    """One registry: fetch its index, resolve and download its archives, with explicit timeouts.
+
+    ``timeout`` bounds connecting and each read; ``deadline`` bounds a whole download.
+    """
+
+    def __init__(
+        self, location: Location, timeout: float = DEFAULT_TIMEOUT, deadline: float | None = None
+    ) -> None:
         self.location = location
         self.timeout = timeout
+        self.deadline = DEFAULT_DEADLINE if deadline is None else deadline
 
     def _fail(self, message: str) -> RegistryError:
         return RegistryError(f"registry {self.location.label}: {message}")
 
     def index(self) -> RegistryIndex:
         data = self._get(self._join(INDEX_FILE), MAX_INDEX_BYTES, None, what="index.toml")
-        return parse_index(data, self.location.label)
+        try:
+            return parse_index(data, self.location.label)
+        except RegistryError:
+            if data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html", b"<head")):
+                raise self._fail(
+                    "the address answered with an HTML page, not index.toml; check the "
+                    "address (a login page or a web site's own page?)"
+                ) from None
+            raise
 
     def archive_address(self, entry: PackageEntry) -> str:
         """Where an entry's archive lives; relative urls are relative to the registry folder."""
@@ -127,9 +324,13 @@ class RegistryClient:
 
     def _get_file(self, path: Path, limit: int, progress: Progress | None, what: str) -> bytes:
         try:
-            size = path.stat().st_size
-            if size > limit:
-                raise self._fail(f"{what} is {size} bytes, more than the {limit} allowed")
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(info.st_mode):  # a fifo or a device would block or never end
+                raise self._fail(f"{path} is not a regular file")
+            if info.st_size > limit:
+                raise self._fail(f"{what} is {info.st_size} bytes, more than the {limit} allowed")
             data = path.read_bytes()
         except FileNotFoundError:
             if what == "index.toml" and not path.parent.is_dir():
@@ -145,50 +346,154 @@ class RegistryClient:
             progress(len(data), len(data))
         return data
 
-    def _get_http(self, url: str, limit: int, progress: Progress | None, what: str) -> bytes:
-        import http.client
-        import socket
-        import urllib.error
+    def _request(self, url: str) -> urllib.request.Request:
+        """A GET without credentials in its URL; they travel as Basic auth, to this server only."""
+        import base64
         import urllib.request
 
-        request = urllib.request.Request(url, headers={"User-Agent": f"stato/{__version__}"})
+        parts = urlsplit(url)
+        base = urlsplit(self.location.base)
+        if (
+            "@" not in parts.netloc
+            and "@" in base.netloc
+            and _origin(url) == _origin(base.geturl())
+        ):
+            parts = parts._replace(netloc=base.netloc)  # the registry's login for its own archives
+        request = urllib.request.Request(
+            urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])),
+            # Only identity is asked for; a server that compresses anyway is still capped.
+            headers={"User-Agent": f"stato/{__version__}", "Accept-Encoding": "identity"},
+        )
+        if "@" in parts.netloc:
+            login = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+            token = base64.b64encode(login.encode("utf-8")).decode("ascii")
+            request.add_unredirected_header("Authorization", f"Basic {token}")
+        return request
+
+    def _get_http(self, url: str, limit: int, progress: Progress | None, what: str) -> bytes:
+        import time
+
+        late = self._fail(
+            f"download took longer than {self.deadline:g} s; try again or raise {TIMEOUT_ENV}"
+        )
+        end = time.monotonic() + self.deadline
+        with _Watchdog(self.deadline) as watch:
+            try:
+                data = self._fetch(url, limit, progress, what, watch)
+            except RegistryError:
+                # A socket shut by the watchdog fails in many ways; they all mean "too slow".
+                if watch.expired or time.monotonic() >= end:
+                    raise late from None
+                raise
+            if watch.expired:  # the shut socket looked like the end of the body
+                raise late
+            return data
+
+    def _fetch(
+        self, url: str, limit: int, progress: Progress | None, what: str, watch: _Watchdog
+    ) -> bytes:
+        import http.client
+        import urllib.error
+
+        shown = redact(url)
+        host = urlsplit(shown).hostname or shown
+        login = False
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                length = response.headers.get("Content-Length")
-                total = int(length) if length and length.isdigit() else None
-                if total is not None and total > limit:
-                    raise self._fail(f"{what} is {total} bytes, more than the {limit} allowed")
-                chunks: list[bytes] = []
-                done = 0
-                while chunk := response.read(CHUNK):
-                    done += len(chunk)
-                    if done > limit:
-                        raise self._fail(f"{what} is more than the {limit} bytes allowed")
-                    chunks.append(chunk)
-                    if progress is not None:
-                        progress(done, total)
-                if total is not None and done != total:
-                    raise self._fail(
-                        f"{what} was cut short ({done} of {total} bytes from {url}); try again"
-                    )
-                return b"".join(chunks)
+            request = self._request(url)
+            login = request.get_header("Authorization") is not None
+            timeout = min(self.timeout, self.deadline)
+            with _opener(watch).open(request, timeout=timeout) as response:
+                return self._read(response, limit, progress, what, shown)
+        except _Refused as exc:
+            raise self._fail(f"{what}: {exc}") from None
         except urllib.error.HTTPError as exc:
+            exc.close()  # never read: an error page may be huge, slow or hostile
+            hint = ""
+            if exc.code in (401, 403):
+                hint = (
+                    "; the login in the address was refused"
+                    if login
+                    else "; it needs a login: https://USER:TOKEN@host/... (never printed)"
+                )
             raise self._fail(
-                f"{what} not available: HTTP {exc.code} {exc.reason} ({url})"
+                f"{what} not available: HTTP {exc.code} {_clean(exc.reason)} ({shown}){hint}"
             ) from None
         except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise self._fail(f"timed out after {self.timeout:g}s waiting for {url}") from None
-            if isinstance(reason, ConnectionRefusedError):
-                raise self._fail(f"connection refused at {url}; is the server up?") from None
-            text = getattr(reason, "strerror", None) or str(reason)
-            raise self._fail(f"cannot reach {url} ({text})") from None
-        except TimeoutError:
-            raise self._fail(f"timed out after {self.timeout:g}s waiting for {url}") from None
-        except (OSError, http.client.HTTPException) as exc:
+            if isinstance(exc.reason, OSError):
+                raise self._oserror(exc.reason, shown, host) from None
+            raise self._fail(f"cannot reach {shown} ({_clean(exc.reason)})") from None
+        except http.client.IncompleteRead as exc:
             raise self._fail(
-                f"connection failed reading {url} ({exc or type(exc).__name__})"
+                f"{what} was cut short ({len(exc.partial)} bytes, then the server stopped "
+                f"mid-chunk, from {shown}); try again"
             ) from None
-        except ValueError as exc:  # malformed URL, bad Content-Length and friends
-            raise self._fail(f"invalid address {url} ({exc})") from None
+        except OSError as exc:
+            raise self._oserror(exc, shown, host) from None
+        except http.client.HTTPException as exc:
+            detail = _clean(exc) or type(exc).__name__
+            raise self._fail(f"connection failed reading {shown} ({detail})") from None
+        except ValueError as exc:  # malformed URL, bad port and friends
+            raise self._fail(f"invalid address {shown} ({_clean(redact(str(exc)))})") from None
+
+    def _oserror(self, exc: OSError, shown: str, host: str) -> RegistryError:
+        import ssl
+
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return self._fail(
+                f"the TLS certificate of {host} could not be verified "
+                f"({_clean(exc.verify_message or exc.reason)}); if it uses a private CA, "
+                "point SSL_CERT_FILE at its certificate"
+            )
+        if isinstance(exc, ssl.SSLError):
+            return self._fail(
+                f"TLS handshake with {host} failed ({_clean(exc.reason or exc)}); "
+                f"check that {shown} serves https"
+            )
+        if isinstance(exc, TimeoutError):
+            return self._fail(f"timed out after {self.timeout:g}s waiting for {shown}")
+        if isinstance(exc, ConnectionRefusedError):
+            return self._fail(f"connection refused at {shown}; is the server up?")
+        text = _clean(exc.strerror or str(exc) or type(exc).__name__)
+        return self._fail(f"cannot reach {shown} ({text})")
+
+    def _read(
+        self, response: HTTPResponse, limit: int, progress: Progress | None, what: str, shown: str
+    ) -> bytes:
+        import zlib
+
+        if response.status != 200:  # 204, 206 and the like are not a whole file
+            raise self._fail(
+                f"{what} not available: HTTP {response.status} {_clean(response.reason)} "
+                f"({shown}); expected 200"
+            )
+        encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+        if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
+            raise self._fail(
+                f"{what} came {_clean(encoding)!r}-encoded, which stato cannot read; "
+                "serve it uncompressed"
+            )
+        inflater = None if encoding == "identity" else _Inflater()
+        length = (response.headers.get("Content-Length") or "").strip()
+        total = int(length) if length.isdigit() else None
+        if total is not None and total > limit:
+            raise self._fail(f"{what} is {total} bytes, more than the {limit} allowed")
+        chunks: list[bytes] = []
+        done = size = 0
+        while chunk := response.read1(CHUNK):  # one read at a time: the progress bar moves
+            done += len(chunk)
+            if inflater is not None:
+                try:
+                    chunk = inflater.feed(chunk, limit - size)
+                except zlib.error:
+                    raise self._fail(f"{what} is not valid {encoding} data ({shown})") from None
+            size += len(chunk)
+            if size > limit:
+                unpacked = f" once {encoding}-decompressed" if inflater else ""
+                raise self._fail(f"{what} is more than the {limit} bytes allowed{unpacked}")
+            chunks.append(chunk)
+            if progress is not None:
+                progress(done, total)
+        if (total is not None and done != total) or (inflater and not inflater.complete):
+            got = f"{done} of {total}" if total is not None else f"{done}"
+            raise self._fail(f"{what} was cut short ({got} bytes from {shown}); try again")
+        return b"".join(chunks)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stato.adapters.config import registry_sources
-from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient, locate
+from stato.adapters.config import registry_deadline, registry_sources
+from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient, locate, redact
 from stato.errors import RegistryError, UsageError
 from stato.formats.registry_index import NAME_RE, VERSION_RE, PackageEntry, RegistryIndex
 
@@ -51,16 +53,36 @@ class Listing:
         return data
 
 
+def _clients(
+    root: Path | None, registry: str | None, timeout: float, deadline: float | None
+) -> list[tuple[str, Callable[[], RegistryClient]]]:
+    """Each configured registry's label (credentials hidden) and a maker of its client.
+
+    ``timeout`` bounds connecting and each read; ``deadline`` (default: STATO_REGISTRY_TIMEOUT,
+    then the config's registry.timeout) bounds each whole download.
+    """
+    sources = registry_sources(root, registry)
+    seconds = registry_deadline(root) if deadline is None else deadline
+    return [
+        (
+            redact(s.address),
+            partial(lambda a, b: RegistryClient(locate(a, b), timeout, seconds), s.address, s.base),
+        )
+        for s in sources
+    ]
+
+
 def _indexes(
     root: Path | None,
     registry: str | None,
     timeout: float,
+    deadline: float | None,
 ) -> tuple[list[tuple[RegistryClient, RegistryIndex]], list[str], list[str]]:
     loaded, failures, labels = [], [], []
-    for source in registry_sources(root, registry):
-        labels.append(source.address)
+    for label, make in _clients(root, registry, timeout, deadline):
+        labels.append(label)
         try:
-            client = RegistryClient(locate(source.address, source.base), timeout)
+            client = make()
             loaded.append((client, client.index()))
         except RegistryError as exc:
             failures.append(str(exc))
@@ -79,9 +101,12 @@ def _newest(label: str, index: RegistryIndex) -> list[Found]:
 
 
 def list_packages(
-    root: Path | None, registry: str | None = None, timeout: float = DEFAULT_TIMEOUT
+    root: Path | None,
+    registry: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
 ) -> Listing:
-    loaded, failures, labels = _indexes(root, registry, timeout)
+    loaded, failures, labels = _indexes(root, registry, timeout, deadline)
     packages = [f for client, index in loaded for f in _newest(client.location.label, index)]
     return Listing(tuple(labels), tuple(packages), tuple(failures))
 
@@ -147,11 +172,15 @@ def rank(found: list[Found], query: str) -> list[Found]:
 
 
 def search(
-    root: Path | None, query: str, registry: str | None = None, timeout: float = DEFAULT_TIMEOUT
+    root: Path | None,
+    query: str,
+    registry: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
 ) -> Listing:
     if not query.strip():
         raise UsageError("search needs a keyword, e.g. stato registry search scrna")
-    listing = list_packages(root, registry, timeout)
+    listing = list_packages(root, registry, timeout, deadline)
     return Listing(
         listing.registries, tuple(rank(list(listing.packages), query)), listing.failures, query
     )
@@ -168,16 +197,20 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
 
 
 def find_package(
-    root: Path | None, spec: str, registry: str | None = None, timeout: float = DEFAULT_TIMEOUT
+    root: Path | None,
+    spec: str,
+    registry: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
 ) -> tuple[RegistryClient, PackageEntry]:
     """The first registry (in search order) that offers ``spec``, and its entry."""
     name, version = parse_spec(spec)
     failures: list[str] = []
     others: list[str] = []
-    sources = registry_sources(root, registry)
-    for source in sources:
+    sources = _clients(root, registry, timeout, deadline)
+    for _, make in sources:
         try:
-            client = RegistryClient(locate(source.address, source.base), timeout)
+            client = make()
             versions = client.index().versions(name)
         except RegistryError as exc:
             failures.append(str(exc))
@@ -188,7 +221,7 @@ def find_package(
         others.extend(v.version for v in versions)
     if len(sources) == 1 and failures:
         raise RegistryError(failures[0])
-    where = ", ".join(s.address for s in sources)
+    where = ", ".join(label for label, _ in sources)
     hint = (
         f"; available versions: {', '.join(others)}"
         if others
@@ -233,6 +266,7 @@ def install(
     dry_run: bool = False,
     progress: Progress | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
 ) -> InstallResult:
     """Download a package, refuse it unless its sha256 matches the index, then import it."""
     from stato.ops.archive import import_archive
@@ -240,18 +274,20 @@ def install(
 
     if on_conflict not in POLICIES:  # refuse before downloading anything
         raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
-    client, entry = find_package(root, spec, registry, timeout)
+    client, entry = find_package(root, spec, registry, timeout, deadline)
     data = client.download(entry, progress)
     digest = hashlib.sha256(data).hexdigest()
     if digest != entry.sha256:
+        page = data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
         raise RegistryError(
             f"registry {client.location.label}: checksum mismatch for {entry.spec} "
-            f"(index {entry.sha256[:12]}…, download {digest[:12]}…); nothing was installed"
+            f"(index {entry.sha256[:12]}…, download {digest[:12]}…"
+            f"{', an HTML page, not an archive' if page else ''}); nothing was installed"
         )
     # Verified bytes go to a private temp folder, never into the project, for the importer to read.
     with tempfile.TemporaryDirectory(prefix="stato-install-") as tmp:
         path = Path(tmp) / f"{entry.name}-{entry.version}.stato"
         path.write_bytes(data)
         imported = import_archive(root, path, on_conflict=on_conflict, dry_run=dry_run)
-    source = client.archive_address(entry)
+    source = redact(client.archive_address(entry))
     return InstallResult(client.location.label, entry, digest, len(data), imported, dry_run, source)

@@ -8,6 +8,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
 from stato.cli.options import on_conflict_option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,7 +26,11 @@ _timeout_option = click.option(
     type=click.FloatRange(min=0.1),
     default=TIMEOUT,
     show_default=True,
-    help="Seconds to wait for a registry to connect or send data.",
+    help=(
+        "Seconds to wait for a registry to connect or send the next data. A whole download "
+        f"(index or archive) may take at most {TIMEOUT_ENV} seconds, or timeout = N "
+        f"under [registry] in config.toml (default {DEFAULT_DEADLINE:g})."
+    ),
 )
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 
@@ -63,6 +68,12 @@ def registry() -> None:
 
     Registries are searched in order: STATO_REGISTRY, .stato/config.toml,
     ~/.config/stato/config.toml, then the built-in one (works offline).
+
+    Downloads: each one (index or archive) may take at most STATO_REGISTRY_TIMEOUT
+    seconds, else `timeout` under [registry] in config.toml, else 120. Redirects are
+    followed up to 5 times over http(s), never from https to http nor to file:.
+    A login in the address (https://USER:TOKEN@host/...) is sent to that server only
+    and never printed.
     """
 
 
@@ -218,16 +229,16 @@ def _config_file(path: Path, user: bool) -> Path:
 def add(address: str, user: bool, path: Path) -> None:
     """Add a registry (folder, file:// or http(s):// URL) to the config."""
     from stato.adapters.config import edit_registries
-    from stato.adapters.registry import locate
+    from stato.adapters.registry import locate, redact
     from stato.cli.console import echo
 
     locate(address)  # refuse an unusable address before writing it down
     target = _config_file(path, user)
     if not edit_registries(target, add=address):
-        echo(f"{address} is already in {target}; nothing changed.", err=True)
+        echo(f"{redact(address)} is already in {target}; nothing changed.", err=True)
         _fail_quietly()
         return
-    echo(f"Added {address} to {target}.")
+    echo(f"Added {redact(address)} to {target}.")
 
 
 @registry.command("remove")
@@ -240,11 +251,12 @@ def remove(address: str, user: bool, path: Path) -> None:
     Removing "builtin" turns the built-in registry off; "add builtin" turns it back on.
     """
     from stato.adapters.config import edit_registries
+    from stato.adapters.registry import redact
     from stato.cli.console import echo
 
     target = _config_file(path, user)
     if not edit_registries(target, remove=address):
-        echo(f"{address} is not in {target}; nothing changed.", err=True)
+        echo(f"{redact(address)} is not in {target}; nothing changed.", err=True)
         _fail_quietly()
         return
-    echo(f"Removed {address} from {target}.")
+    echo(f"Removed {redact(address)} from {target}.")
