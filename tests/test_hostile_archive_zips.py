@@ -385,7 +385,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
-def test_refused_in_one_line(case: str, tmp_path: Path, project: Path) -> None:
+def test_refused_in_one_line(
+    case: str, tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # so a stray write to the current folder shows too
     make, needle = REFUSED[case]
     arc = tmp_path / "odd.stato"
     arc.write_bytes(make())
@@ -509,7 +512,10 @@ SAMPLE = [
 
 
 @pytest.mark.parametrize("case", SAMPLE)
-def test_graft_merge_diff_refuse(case: str, tmp_path: Path, project: Path) -> None:
+def test_graft_merge_diff_refuse(
+    case: str, tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     make, needle = REFUSED[case]
     arc, good = tmp_path / "odd.stato", tmp_path / "good.stato"
     arc.write_bytes(make())

@@ -29,7 +29,7 @@ RATIO_FLOOR_BYTES = 64 * 1024  # tiny members may compress absurdly well without
 # Fixed metadata so the same modules always give the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FILE_MODE = 0o100644
-_LEVEL = 6
+_LEVEL = 6  # zlib's default: level 9 is much slower for a few percent
 # What zipfile and zlib raise on damaged input; all of it means "corrupt archive" to us.
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
@@ -43,7 +43,7 @@ _ZIP_ERRORS = (
     IndexError,
     KeyError,
     UnicodeDecodeError,
-)  # zlib's default: level 9 is much slower for a few percent
+)
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def read_archive(path: Path | str) -> Archive:
     except OSError as exc:
         raise ArchiveError(f"cannot read archive {src}: {exc.strerror or exc}") from None
     if len(raw) > MAX_ARCHIVE_BYTES:
-        raise _refuse(src, f"it is more than {MAX_ARCHIVE_BYTES} bytes, more than modules need")
+        raise _refuse(src, "it is over 256 MB, more than any module archive needs")
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
     except UnicodeDecodeError:
