@@ -635,3 +635,12 @@ def test_tool_archives(name: str, tmp_path: Path, project: Path) -> None:
         lines = [line for line in res.output.splitlines() if line.strip()]
         assert res.exit_code == 1 and len(lines) == 1 and needle in lines[0], res.output
     assert _tree(project) == before
+
+
+def test_an_archive_over_256_mb_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.stato"
+    with path.open("wb") as fh:
+        fh.write(GOOD)
+        fh.truncate(256 * 1024 * 1024 + 1)  # sparse: costs no disk and, unread, no time
+    with pytest.raises(ArchiveError, match="over 256 MB"):
+        read_archive(path)

@@ -205,10 +205,11 @@ def read_archive(path: Path | str) -> Archive:
                 raise ArchiveError(f"{src} is not a file; give the path of a .stato archive")
             raise ArchiveError(f"no archive at {src}; check the path")
         with src.open("rb") as fh:
-            raw = fh.read(MAX_ARCHIVE_BYTES + 1)  # bounded even if the file grows meanwhile
+            too_big = os.fstat(fh.fileno()).st_size > MAX_ARCHIVE_BYTES
+            raw = b"" if too_big else fh.read(MAX_ARCHIVE_BYTES + 1)  # bounded: it may grow
     except OSError as exc:
         raise ArchiveError(f"cannot read archive {src}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_ARCHIVE_BYTES:
+    if too_big or len(raw) > MAX_ARCHIVE_BYTES:
         raise _refuse(src, "it is over 256 MB, more than any module archive needs")
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
