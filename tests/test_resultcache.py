@@ -280,3 +280,17 @@ def test_a_file_another_user_wrote_is_not_trusted(tmp_path: Path) -> None:
     os.chown(file, os.getuid(), os.getgid())  # the same forged file, now "ours": it is believed
     (result,) = compile_jobs([("m.py", text, None)], cache=ResultCache.for_project(tmp_path))
     assert "E003" not in result.codes()
+
+
+def test_status_and_bridge_read_through_the_cache_and_see_edits(
+    example: Path, run: Callable[..., Result]
+) -> None:
+    assert run("status", "--json").exit_code == 0
+    (file,) = cache_files()
+    doc = json.loads(file.read_text())
+    assert len(doc["compile"]) == 6  # every module of the example
+    qc = example / ".stato" / "skills" / "qc.py"
+    qc.write_text(qc.read_text() + "\ndef broken(:\n")
+    status = json.loads(run("status", "--json").output)
+    assert "skills/qc.py" in json.dumps(status)
+    assert "E001" in json.dumps(status)

@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Sequence
 from functools import lru_cache
@@ -228,6 +227,8 @@ class ResultCache:
             spare = [(k, v) for k, v in self._old[section].items() if k not in used]
             sections[section] = dict(spare[-SPARE_ENTRIES:]) | used
         doc = {"format": FORMAT, "fingerprint": fingerprint(), **sections}
+        import tempfile
+
         folder = self.file.parent
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -70,22 +70,30 @@ class Project:
 
 
 def load_project(root: Path) -> Project:
-    """Compile every module under .stato/ (nothing is run), then the project-level checks."""
+    """Compile every module under .stato/ (nothing is run), then the project-level checks.
+
+    Texts compiled before come from the project's result cache (see adapters.resultcache).
+    """
+    from stato.adapters.resultcache import ResultCache
     from stato.adapters.store import Store
-    from stato.core.compiler import compile_source
     from stato.core.diagnostics import make
     from stato.core.model import ValidationResult
     from stato.core.project_checks import check_project
+    from stato.ops.batch import Job, compile_jobs
 
     store = Store(root)
     store.recover()  # one stat when nothing is pending
-    results = []
-    for rel in store.module_paths():
+    jobs: list[Job] = []
+    unreadable: dict[str, ValidationResult] = {}
+    paths = store.module_paths()
+    for rel in paths:
         try:
-            data = store.path(rel).read_bytes()
+            jobs.append((rel, store.path(rel).read_bytes(), None))
         except OSError as exc:  # unreadable: that file's E001; the rest of the project still loads
             diag = make("E001", None, details=f"cannot read the file ({exc.strerror})")
-            results.append(ValidationResult(rel, "", "", None, None, diagnostics=(diag,)))
-            continue
-        results.append(compile_source(data, rel))
+            unreadable[rel] = ValidationResult(rel, "", "", None, None, diagnostics=(diag,))
+    cache = ResultCache.for_project(root)
+    compiled = {r.path: r for r in compile_jobs(jobs, cache=cache)}
+    cache.save()
+    results = [compiled.get(rel) or unreadable[rel] for rel in paths]
     return Project(root, check_project(results))
