@@ -1,0 +1,529 @@
+"""stato convert on real agents' files: modules that validate with the text intact, or one line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stato.core.compiler import compile_source
+from stato.core.render import render_module
+from stato.formats.convert import convert_text, converter_for
+
+REAL = Path(__file__).parent / "data" / "convert" / "real"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One real-world file: the sentences that must survive, or the refusal it must get."""
+
+    path: str  # under tests/data/convert/real/
+    keep: tuple[str, ...] = ()  # exact text that must be in the modules written
+    absent: tuple[str, ...] = ()  # text that must not be (stato's own output, front matter)
+    fields: dict[str, Any] = field(default_factory=dict)  # "module.py:field" -> exact value
+    refuse: str = ""  # when set: exit 1 with this in the one error line
+
+
+CASES = [
+    Case(
+        "claude-start-here/CLAUDE.md",
+        keep=(
+            "Read `AGENTS.md` first for repository-wide workflow expectations",
+            "`npm test -- --coverage` runs Jest; keep coverage above 90%.",
+        ),
+        absent=("This file provides guidance to Claude Code",),
+    ),
+    Case("claude-html-template/CLAUDE.md", refuse="nothing stato can convert"),
+    Case("claude-imports/CLAUDE.md", refuse="only imports other files (@ruler/development.md"),
+    Case(
+        "claude-ja/CLAUDE.md",
+        keep=(
+            "`%AppData%\\capturecard_viewer\\config\\default-config.toml`",
+            "`cargo fmt --check && cargo clippy --all-targets && cargo test`",
+            '`#![windows_subsystem = "windows"]`',
+            "`#[serde(default)]` を必ず付けること",
+            "キャプチャーボード（キャプチャーカード）の映像と音声を",
+            "`src/audio.rs` \u2014 cpal による入力",
+        ),
+        absent=("このファイルは Claude Code",),
+    ),
+    Case(
+        "claude-bom-crlf/CLAUDE.md",
+        keep=(
+            "This repository is currently empty or in initial setup phase.",
+            "Code architecture and structure overview",
+        ),
+        absent=("\ufeff", "\r"),
+    ),
+    Case(
+        "claude-with-bridge-block/CLAUDE.md",
+        keep=("Never deploy on Fridays; the on-call rota is thin.",),
+        absent=("Available Skills", "qc_filtering", "Working Rules", "stato:begin"),
+    ),
+    Case(
+        "agents-template/AGENTS.md",
+        keep=(
+            "Deploy to production: [Specify deployment command, e.g., `npm run deploy` or "
+            "`docker push`]",
+            "snake_case for Python",
+            "`.github/`: GitHub workflows and templates",
+        ),
+    ),
+    Case(
+        "agents-nested-mojibake/AGENTS.md",
+        keep=("docs/agent/AGENTS.shared.md", "`cd harness && cargo test`", "\u00e2\u20ac\u00a6"),
+        fields={"context.py:description": "This repository uses shared agent standards."},
+    ),
+    Case(
+        "cursorrules-no-headings/.cursorrules",
+        keep=(
+            "Suggest solutions that I didn't think about\u2014anticipate my needs",
+            "do not repeat all of my code unnecessarily",
+            "Follow ALL instructions given - partial implementation is not acceptable",
+        ),
+    ),
+    Case(
+        "cursorrules-zh/.cursorrules",
+        keep=(
+            "使用描述性变量名，例如：is_retrieval_enabled, has_context。",
+            "├── my_package/\n│   ├── __init__.py",
+            "# 不要提交 .env",
+            '"""返回 RAG 链。"""',
+            "# 注释: 固定 langchain 版本",
+        ),
+        fields={"context.py:description": "您是Python、LangChain和可扩展AI应用开发方面的专家。"},
+    ),
+    Case(
+        "cursorrules-backslashes/.cursorrules",
+        keep=(
+            "Config lives in `C:\\Users\\<name>\\AppData\\Roaming\\tool\\` and logs in "
+            "C:\\ProgramData\\tool\\logs\\",
+            'Never write "\\N{...}" escapes or a bare \\x in docs; use raw strings '
+            'r"\\d+\\.\\d+" for regexes',
+            'Docstrings use triple double quotes: """Summary line.""" and never '
+            "'''single''' quotes",
+            "A line may end with a backslash \\",
+            'she said """hi""" \\\\ then left',
+            '"C:\\\\temp\\\\x.json"',
+        ),
+    ),
+    Case(
+        "mdc-double-front-matter/globs-fix.mdc",
+        keep=(
+            "Ergänzt oder korrigiert fehlende oder unpassende globs: Einträge in .mdc-Dateien",
+            "für welchen Dateipfad sie gelten soll",
+            "Prüfe den Speicherort",
+        ),
+        absent=('alias: "@globs-fix"', "Zweck:"),
+    ),
+    Case(
+        "mdc-rule-xml/cursor-rules-location.mdc",
+        keep=(
+            "Rules for placing and organizing Cursor rule files in the repository.",
+            "<rule>\nname: cursor_rules_location\ndescription: Standards for placing Cursor rule",
+            '    pattern: "\\\\.mdc$"',
+            "# not: rules/my-rule.mdc",
+        ),
+    ),
+    Case(
+        "mdc-front-matter-only/package-manager.mdc",
+        keep=("Always use pnpm, never npm or yarn, for installing packages",),
+    ),
+    Case(
+        "mdc-tabs/python.mdc",
+        keep=("[src/**/*.py, tests/**/*.py] Prefer `pathlib.Path` over `os.path`",),
+    ),
+    Case(
+        "mdc-bom-crlf/components.mdc",
+        keep=("[src/components/**/*.tsx] Props interfaces end in `Props`",),
+        absent=("\r",),
+    ),
+    Case(
+        "skill-pdf/SKILL.md",
+        keep=(
+            'title = """Tom\'s Birthday Plan"""',
+            '"%{file}\\\\n"',
+            '"中文示例"',
+            "(₀₁₂₃₄₅₆₇₈₉, ⁰¹²³⁴⁵⁶⁷⁸⁹)",
+            "qpdf --empty --pages file1.pdf file2.pdf -- merged.pdf",
+            "If the user mentions a .pdf file or asks to produce one, use this skill.",
+            "license: Proprietary. LICENSE.txt has complete terms",
+            "| Merge PDFs | pypdf | `writer.add_page(page)` |",
+        ),
+        fields={"skills/pdf.py:name": "pdf"},
+    ),
+    Case(
+        "skill-commit/SKILL.md",
+        keep=(
+            "!`git diff --cached --name-only`",
+            "| `feat` | New user-visible feature or behaviour |",
+            "allowed-tools: Bash(git diff*), Bash(git log --oneline*), Bash(git commit*)",
+            "disable-model-invocation: true",
+        ),
+    ),
+    Case(
+        "skill-ko-xml/SKILL.md",
+        keep=(
+            "<Purpose>\n세 명의 리뷰어 페르소나가",
+            '"exhaustive review", "debate review"',
+            "argument-hint: Usage: /exhaustive-review [PR#N | file-path]",
+        ),
+        absent=("---\nname: exhaustive-review",),  # the front matter is not repeated as body
+    ),
+    Case(
+        "skill-metadata-list/SKILL.md",
+        keep=(
+            "Frontmatter errors are silent failures \u2014 the skill simply never loads.",
+            "metadata.tags: scaffolding, automation",
+            "allowed-tools: Bash(python:*) WebFetch",
+        ),
+        fields={
+            "skills/my_skill_name.py:default_params": {"max_files": 20, "dry_run": False},
+            "skills/my_skill_name.py:version": "1.0.0",
+        },
+    ),
+    Case(
+        "skill-bad-yaml/SKILL.md",
+        keep=("`git diff --stat`", "present a plan, and (after approval) execute it end-to-end."),
+        fields={
+            "skills/ship.py:description": "Full PR workflow \u2014 analyze changes, group into "
+            'logical commits or PRs. Use when: the user wants to ship their changes or asks "how '
+            'do I PR this".'
+        },
+    ),
+    Case(
+        "skill-front-matter-only/SKILL.md",
+        keep=("Use when the user asks for a changelog: it groups by label.",),
+        fields={"skills/release_notes.py:name": "release-notes"},
+    ),
+    Case(
+        "gemini-emoji-zh/GEMINI.md",
+        keep=(
+            "`venv\\Scripts\\python -m uvicorn app.main:app --reload`",
+            "`e:\\workspace\\code\\DouDouChat`",
+            "🎨 Frontend (`front/`)",
+            "会话状态入口与编排层",
+            "The first social platform where YOU are the only human center.",
+            "About [ai-elements-vue](https://www.ai-elements-vue.com/)",
+        ),
+    ),
+    Case(
+        "gemini-links/GEMINI.md",
+        keep=(
+            "`curl https://raw.githubusercontent.com/google-gemini/gemini-cli/refs/heads/main/"
+            "docs/tools/memory.md`",
+        ),
+    ),
+    Case(
+        "copilot-hash-lines/.github/copilot-instructions.md",
+        keep=(
+            "Preferences: Favor readability over cleverness",
+            "This repository contains various GitHub Copilot configurations and workflows.",
+            "It helps Copilot understand the context, coding standards, and preferences",
+        ),
+        absent=(
+            "It helps Copilot understand the context, coding standards, and preferences "
+            "for this project. / ",
+        ),  # a "# sentence" line is not a section heading
+    ),
+    Case(
+        "copilot-front-matter/.github/copilot-instructions.md",
+        keep=(
+            "Repository-specific coding guidelines and conventions for GitHub Copilot",
+            "GitHub Copilot reads instructions when editing matching files",
+        ),
+    ),
+    Case(
+        "copilot-applyto/.github/instructions/python.instructions.md",
+        keep=("[**/*.py] Follow the PEP 8 style guide for Python.",),
+        absent=('Project coding standards for Python"',),  # a rule's title names no project
+    ),
+]
+IDS = [c.path.split("/")[0] for c in CASES]
+
+
+def test_the_table_covers_every_stored_file_and_enough_of_them() -> None:
+    stored = {
+        p.relative_to(REAL).as_posix()
+        for p in REAL.rglob("*")
+        if p.is_file() and p.name not in ("README.md", ".gitattributes")
+    }
+    assert stored == {c.path for c in CASES}
+    assert len(CASES) >= 15
+    readme = (REAL / "README.md").read_text(encoding="utf-8")
+    assert all(f"| {case} |" in readme for case in IDS)  # every case names its source
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def written_text(stato: Path) -> dict[str, tuple[str, str]]:
+    """Module path -> (its fields and docstring as text, its source) for every module."""
+    out = {}
+    for path in sorted(stato.rglob("*.py")):
+        rel = path.relative_to(stato).as_posix()
+        result = compile_source(path.read_text(encoding="utf-8"), rel)
+        assert result.valid, (rel, result.errors)
+        out[rel] = (_flat(result.fields) + "\n" + (result.docstring or ""), result.source)
+    return out
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        return "\n".join(f"{k}\n{_flat(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "\n".join(_flat(v) for v in value)
+    return str(value)
+
+
+@pytest.fixture
+def project(tmp_path: Path, run: Callable[..., Result]) -> Path:
+    assert run("init").exit_code == 0
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_real_file_converts_to_valid_modules_or_is_refused_in_one_line(
+    project: Path, run: Callable[..., Result], case: Case
+) -> None:
+    rel = Path(case.path)
+    target = project / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REAL / rel, target)
+    before = tree(project / ".stato")
+    result = run("convert", rel.as_posix())
+    assert "Traceback" not in result.output
+    if case.refuse:
+        assert result.exit_code == 1, result.output
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+        assert case.refuse in result.stderr
+        assert tree(project / ".stato") == before  # nothing half-written
+        return
+    assert result.exit_code == 0, result.output
+    assert run("validate", ".stato", "--check").exit_code == 0
+    modules = written_text(project / ".stato")
+    text = "\n".join(t for t, _ in modules.values())
+    for sentence in case.keep:
+        assert sentence in text, sentence
+    for sentence in case.absent:
+        assert sentence not in text, sentence
+    for where, value in case.fields.items():
+        rel_module, name = where.split(":")
+        source = modules[rel_module][1]
+        assert compile_source(source, rel_module).fields[name] == value
+    # converting the same file again changes nothing
+    after = tree(project / ".stato")
+    again = run("convert", rel.as_posix())
+    assert again.exit_code == 0 and "nothing was written" in again.output
+    assert tree(project / ".stato") == after
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.refuse], ids=lambda c: c.path)
+def test_line_endings_and_a_bom_convert_the_same(case: Case) -> None:
+    text = (REAL / case.path).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    kind = converter_for(Path(case.path))
+    assert kind is not None
+    out = []
+    for variant in (text, text.replace("\n", "\r\n"), "\ufeff" + text.replace("\n", "\r\n")):
+        drafts = convert_text(variant, "F", kind.kind, "p").drafts
+        out.append([(d.rel, d.fields, d.docstring) for d in drafts])
+    assert out[0] == out[1] == out[2]
+
+
+# -- stato's own output ------------------------------------------------------------------------
+
+
+def test_nothing_stato_bridge_wrote_comes_back_as_a_module(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    assert run("init", "--example").exit_code == 0
+    assert run("bridge", "--platform", "all").exit_code == 0
+    assert run("bridge", "--platform", "cursor-legacy,devin").exit_code == 0
+    stato = tree(tmp_path / ".stato")
+    generated = [p for p in tree(tmp_path) if not p.startswith(".stato/")]
+    assert len(generated) >= 15
+    for rel in generated:
+        kind = "skill" if rel.endswith("SKILL.md") else "agents"
+        result = run("convert", rel, "--kind", kind)
+        assert result.exit_code == 1, (rel, result.output)
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "`stato bridge` wrote" in result.stderr or "own export" in result.stderr
+    for folder in (".claude/skills", ".agents/skills"):
+        result = run("convert", folder)
+        assert result.exit_code == 1 and "stato's own exports" in result.stderr
+    assert tree(tmp_path / ".stato") == stato
+
+
+def test_a_folder_of_skills_skips_stato_exports_and_converts_the_rest(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    assert run("init", "--example").exit_code == 0
+    assert run("bridge", "--platform", "skills").exit_code == 0
+    mine = tmp_path / ".claude/skills/commit/SKILL.md"
+    mine.parent.mkdir()
+    shutil.copyfile(REAL / "skill-commit/SKILL.md", mine)
+    result = run("convert", ".claude/skills", "--json")
+    assert result.exit_code == 0, result.output
+    assert "stato's own export of .stato/skills/qc.py; skipped" in result.output
+    skills = sorted(p.name for p in (tmp_path / ".stato/skills").glob("*.py"))
+    assert skills == ["clustering.py", "commit.py", "normalize.py", "qc.py"]
+
+
+def test_a_skill_another_project_exported_is_converted_under_its_stato_name(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    assert run("init", "--example", "--path", str(other)).exit_code == 0
+    assert run("bridge", "--platform", "skills", "--path", str(other)).exit_code == 0
+    here = tmp_path / "here"
+    here.mkdir()
+    assert run("init", "--path", str(here)).exit_code == 0
+    exported = other / ".claude/skills/qc-filtering"
+    result = run("convert", str(exported), "--path", str(here))
+    assert result.exit_code == 0, result.output
+    fields = compile_source((here / ".stato/skills/qc_filtering.py").read_text(), "q").fields
+    original = compile_source((other / ".stato/skills/qc.py").read_text(), "q").fields
+    assert fields["name"] == original["name"] == "qc_filtering"
+    assert fields["default_params"] == original["default_params"]
+    assert fields["version"] == original["version"]
+    assert fields["depends_on"] == original["depends_on"]
+    assert all(lesson in fields["lessons_learned"] for lesson in ("FFPE", "mt- prefix"))
+    text = (here / ".stato/skills/qc_filtering.py").read_text()
+    assert "Source of truth" not in text and "After using this skill" not in text
+    before = tree(here / ".stato")
+    assert run("convert", str(exported), "--path", str(here)).exit_code == 0
+    assert tree(here / ".stato") == before
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda block: block.rsplit("<!-- stato:end", 1)[0], id="no-end-marker"),
+        pytest.param(lambda block: block + "\n" + block, id="block-pasted-twice"),
+    ],
+)
+def test_damaged_markers_still_keep_stato_text_out(
+    project: Path, run: Callable[..., Result], damage: Callable[[str], str]
+) -> None:
+    from stato.bridges.markers import wrap
+
+    block = wrap("## Available Skills\n\n- qc_filtering v1.2.0\n")
+    (project / "AGENTS.md").write_text("## Style\n\n- Tabs, not spaces\n\n" + damage(block))
+    result = run("convert", "AGENTS.md")
+    assert result.exit_code == 0, result.output
+    assert "markers are damaged" in result.output
+    text = (project / ".stato/context.py").read_text()
+    assert "Tabs, not spaces" in text and "qc_filtering" not in text and "stato:" not in text
+
+
+# -- size, encodings ----------------------------------------------------------------------------
+
+
+def test_a_very_long_file_converts_and_an_oversized_one_is_refused(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    sections = [
+        f"## Area {n}\n\nArea {n} owns `pkg/area{n}`.\n\n- Rule {n}.a: keep `x{n}` pure\n"
+        f"- Rule {n}.b: never import `y{n}`\n\n```bash\nmake test-{n}\n```\n"
+        for n in range(4000)
+    ]
+    big = project / "AGENTS.md"
+    big.write_text("# Monorepo\n\n" + "\n".join(sections), encoding="utf-8")
+    assert big.stat().st_size > 400_000
+    result = run("convert", "AGENTS.md")
+    assert result.exit_code == 0, result.output
+    fields = compile_source((project / ".stato/context.py").read_text(), "context.py").fields
+    assert len(fields["conventions"]) == 3 * 4000
+    assert "Area 3999: Rule 3999.b: never import `y3999`" in fields["conventions"]
+    assert "Area 3999 owns `pkg/area3999`." in fields["notes"]
+    huge = project / "CLAUDE.md"
+    huge.write_bytes(b"- x\n" * (600 * 1024))
+    result = run("convert", "CLAUDE.md")
+    assert result.exit_code == 1 and "larger than 2 MiB" in result.stderr
+
+
+def test_utf16_from_a_windows_editor_is_read(project: Path, run: Callable[..., Result]) -> None:
+    (project / "CLAUDE.md").write_bytes(
+        "## Style\n\n- Prefer `Path` – never `os.path`\n".encode("utf-16")
+    )
+    result = run("convert", "CLAUDE.md")
+    assert result.exit_code == 0, result.output
+    assert "Prefer `Path` – never `os.path`" in (project / ".stato/context.py").read_text()
+
+
+def test_a_real_file_in_a_real_process(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "stato", "init"], cwd=tmp_path, check=True, capture_output=True
+    )
+    shutil.copytree(REAL / "skill-pdf", tmp_path / "pdf")
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", "convert", "pdf"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    skill = compile_source((tmp_path / ".stato/skills/pdf.py").read_text(), "skills/pdf.py")
+    assert 'title = """Tom\'s Birthday Plan"""' in (skill.docstring or "")
+
+
+# -- any text -----------------------------------------------------------------------------------
+
+_AWKWARD = st.sampled_from(
+    [
+        '"""',
+        "'''",
+        "\\",
+        "\\N{BULLET}",
+        "\r\n",
+        "\r",
+        "\ufeff",
+        "\t",
+        "<!-- c -->",
+        "<rule>\n",
+        "---\n",
+        "```",
+        "# ",
+        "- ",
+        "  - ",
+        "@AGENTS.md\n",
+        "| a | b |\n|---|---|\n",
+        "中文",
+        "\U0001f3a8",
+        ": ",
+        "\x00",
+        "\u2028",
+    ]
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(st.one_of(_AWKWARD, st.text(max_size=12)), max_size=25),
+    kind=st.sampled_from(["claude", "agents", "cursorrules", "cursor-mdc", "skill", "copilot"]),
+)
+def test_awkward_text_gives_modules_that_validate(parts: list[str], kind: str) -> None:
+    for text in ("".join(parts), "---\ndescription: x\n---\n" + "".join(parts)):
+        for draft in convert_text(text, "FILE", kind, "proj").drafts:
+            source = render_module(
+                draft.class_name, draft.fields, draft.docstring, draft.methods_source
+            )
+            result = compile_source(source, draft.rel)
+            assert result.valid, (text, source, result.errors)
+            assert result.module_type == draft.module_type
