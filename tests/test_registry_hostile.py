@@ -11,6 +11,7 @@ import base64
 import contextlib
 import gzip
 import json
+import re
 import shutil
 import ssl
 import subprocess
@@ -619,3 +620,68 @@ def test_a_redirect_from_https_to_http_is_refused(
             code, _, err = stato(capsys, "registry", "list", "--registry", address)
     assert code == 1 and "https to http" in one_line_error(err, address)
     assert plain.seen == []
+
+
+# --- the progress bar on a terminal ----------------------------------------------------------
+
+
+def run_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """Run stato with stderr on a pseudo-terminal (where the progress bar is drawn)."""
+    pty = pytest.importorskip("pty")
+    import os
+    import sys
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stato", *args],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, **env, "TERM": "xterm", "COLUMNS": "100"},
+        text=True,
+    )
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        screen += data
+    out, _ = proc.communicate(timeout=60)
+    os.close(leader)
+    return proc.returncode, out, screen.decode("utf-8", "replace")
+
+
+def slow_archive(site: Path) -> Route:
+    def route(handler: Handler) -> None:
+        data = next(site.glob("*.stato")).read_bytes()
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        step = len(data) // 8 + 1
+        for start in range(0, len(data), step):
+            handler.wfile.write(data[start : start + step])
+            handler.wfile.flush()
+            time.sleep(0.08)  # slow enough for a few refreshes of the bar
+
+    return route
+
+
+def test_a_terminal_shows_a_progress_bar_and_a_deadline_error_stays_one_line(
+    site: Path, project: Path, tmp_path: Path
+) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "STATO_REGISTRY_TIMEOUT": "30"}
+    args = ["registry", "install", "kit", "--path", str(project), "--registry"]
+    with serving(static(site, _stato=slow_archive(site))) as (_, address):
+        code, out, screen = run_on_a_terminal([*args, address], env)
+    assert code == 0, screen
+    assert "downloading kit" in screen and "Installed kit@1.0.0" in out
+    assert re.search(r"[\d.]+/[\d.]+ (bytes|kB)", screen), screen  # bytes so far / total
+    with serving(static(site, _stato=drip_body)) as (_, address):
+        code, out, screen = run_on_a_terminal(
+            [*args, address, "--on-conflict", "replace"], {**env, "STATO_REGISTRY_TIMEOUT": "0.5"}
+        )
+    assert code == 1
+    assert screen.rstrip().endswith(f"error: registry {address}: {DEADLINE_LINE}"), screen

@@ -415,6 +415,8 @@ class RegistryClient:
                     if login
                     else "; it needs a login: https://USER:TOKEN@host/... (never printed)"
                 )
+            elif exc.code == 429 or exc.code >= 500:
+                hint = "; the server is busy or failing, try again later"
             raise self._fail(
                 f"{what} not available: HTTP {exc.code} {_clean(exc.reason)} ({shown}){hint}"
             ) from None

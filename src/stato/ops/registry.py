@@ -7,11 +7,10 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stato.adapters.config import registry_deadline, registry_sources
+from stato.adapters.config import RegistrySource, registry_deadline, registry_sources
 from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient, locate, redact
 from stato.errors import RegistryError, UsageError
 from stato.formats.registry_index import NAME_RE, VERSION_RE, PackageEntry, RegistryIndex
@@ -63,13 +62,12 @@ def _clients(
     """
     sources = registry_sources(root, registry)
     seconds = registry_deadline(root) if deadline is None else deadline
-    return [
-        (
-            redact(s.address),
-            partial(lambda a, b: RegistryClient(locate(a, b), timeout, seconds), s.address, s.base),
-        )
-        for s in sources
-    ]
+
+    def maker(source: RegistrySource) -> Callable[[], RegistryClient]:
+        # Built on use, so an unusable address fails as that registry's failure, not the call's.
+        return lambda: RegistryClient(locate(source.address, source.base), timeout, seconds)
+
+    return [(redact(s.address), maker(s)) for s in sources]
 
 
 def _indexes(
