@@ -270,7 +270,7 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
     "empty-file": (lambda: b"", "zip"),
     "empty-zip": (lambda: zip_of([]), "manifest.toml"),
     "crc": (crc_mismatch, "CRC"),
-    "under-reported-bomb": (under_reported_bomb, "plan.py"),
+    "under-reported-bomb": (under_reported_bomb, "'plan.py' inflates past the 40 bytes"),
     "overlapping-members": (overlapping, "overlap"),
     "stored-sizes-disagree": (stored_sizes_disagree, "plan.py"),
     "compressed-size-past-end": (compressed_size_past_end, "skills/qc.py"),

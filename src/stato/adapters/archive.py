@@ -177,12 +177,17 @@ def _check_layout(src: Path, raw: bytes, infos: list[zipfile.ZipInfo], start_dir
         raise _refuse(src, f"it has {start_dir - at} bytes of other data before its directory")
 
 
-def _read_member(src: Path | str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> str:
+def _read_member(
+    src: Path | str, zf: zipfile.ZipFile, raw: bytes, info: zipfile.ZipInfo, limit: int
+) -> str:
     try:
         with zf.open(info) as fh:
             # Read at most one byte past the limit: a lying header cannot make us inflate more.
             data = fh.read(limit + 1)
     except _ZIP_ERRORS as exc:
+        if _inflates_past(raw, info):
+            why = f"inflates past the {info.file_size} bytes its header declares (zip bomb?)"
+            raise _refuse(src, f"member {_show(info.filename)} {why}") from None
         why = str(exc).replace("\n", " ")[:120]
         raise _refuse(src, f"member {_show(info.filename)} is corrupt ({why})") from None
     if len(data) > limit:
@@ -191,6 +196,19 @@ def _read_member(src: Path | str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, li
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise _refuse(src, f"member {_show(info.filename)} is not UTF-8 text") from None
+
+
+def _inflates_past(raw: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether a member that failed its CRC under-reports its size; one byte past is enough."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return False
+    try:
+        local = _LOCAL.unpack_from(raw, info.header_offset)
+        start = info.header_offset + _LOCAL.size + local[-2] + local[-1]
+        data = raw[start : start + info.compress_size]
+        return len(zlib.decompressobj(-15).decompress(data, info.file_size + 1)) > info.file_size
+    except (struct.error, zlib.error):
+        return False
 
 
 def read_archive(path: Path | str) -> Archive:
@@ -251,7 +269,7 @@ def _read(src: Path, raw: bytes, zf: zipfile.ZipFile) -> Archive:
         raise _refuse(src, "its members would unpack to more than 512 MB (zip bomb?)")
     if mf.MANIFEST_NAME not in by_name:
         raise _no_manifest(src, list(by_name))
-    text = _read_member(src, zf, by_name.pop(mf.MANIFEST_NAME), MAX_MANIFEST_BYTES)
+    text = _read_member(src, zf, raw, by_name.pop(mf.MANIFEST_NAME), MAX_MANIFEST_BYTES)
     try:
         manifest = mf.loads(text)
     except ArchiveError as exc:
@@ -266,7 +284,7 @@ def _read(src: Path, raw: bytes, zf: zipfile.ZipFile) -> Archive:
         member = by_name.get(entry.path)
         if member is None:
             raise _refuse(src, f"module {entry.path!r} is in the manifest but not in the archive")
-        body = _read_member(src, zf, member, min(MAX_MEMBER_BYTES, budget))
+        body = _read_member(src, zf, raw, member, min(MAX_MEMBER_BYTES, budget))
         budget -= len(body)
         if mf.sha256_text(body) != entry.sha256:
             raise _refuse(src, f"checksum mismatch for {entry.path!r}; it was altered")
