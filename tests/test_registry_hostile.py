@@ -274,6 +274,22 @@ def test_content_length_larger_then_hang_up_is_cut_short(
     assert code == 1 and "was cut short" in one_line_error(err, address)
 
 
+def test_a_content_length_above_the_cap_is_refused_before_reading(
+    site: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def huge(handler: Handler) -> None:
+        handler.reply(200, b"PK", Content_Length=str(10**12))
+
+    before = tree(project)
+    with serving(static(site, _stato=huge)) as (_, address):
+        code, _, err = stato(
+            capsys, "registry", "install", "kit", "--registry", address, "--path", str(project)
+        )
+    assert code == 1
+    assert f"is {10**12} bytes, more than the 67108864 allowed" in one_line_error(err, address)
+    assert tree(project) == before
+
+
 def endless_chunks(handler: Handler) -> None:
     handler.send_response(200)
     handler.send_header("Transfer-Encoding", "chunked")
@@ -313,7 +329,7 @@ def test_a_chunked_body_cut_mid_chunk_is_cut_short(
 def test_gzip_is_not_advertised_and_a_bomb_is_capped(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bomb = gzip.compress(b"\n" * (64 * 1024 * 1024), compresslevel=9)  # 64 MiB from ~64 KiB
+    bomb = gzip.compress(b"\n" * (16 * 1024 * 1024), compresslevel=9)  # 16 MiB from ~16 KiB
 
     def send_bomb(handler: Handler) -> None:
         handler.reply(200, bomb, Content_Encoding="gzip")
@@ -544,6 +560,22 @@ def test_credentials_in_the_address_log_in_and_are_never_printed(
     assert code == 1
     message = one_line_error(err, address.replace("http://", "http://***@"))
     assert "HTTP 401" in message and "wrong-secret" not in err
+
+
+def test_registry_add_and_remove_never_echo_a_password(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address = "https://ann:hunter2@registry.example/team"
+    config = project / ".stato" / "config.toml"
+    printed = ""
+    for verb, expected in (("add", 0), ("add", 1), ("remove", 0), ("remove", 1)):
+        code, out, err = stato(capsys, "registry", verb, address, "--path", str(project))
+        assert code == expected, err
+        assert "https://***@registry.example/team" in out + err
+        printed += out + err
+        if verb == "add":
+            assert "hunter2" in config.read_text()  # the config keeps the address as written
+    assert "hunter2" not in printed
 
 
 def test_credentials_are_not_printed_when_the_server_is_down(
