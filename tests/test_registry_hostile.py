@@ -717,3 +717,38 @@ def test_a_terminal_shows_a_progress_bar_and_a_deadline_error_stays_one_line(
         )
     assert code == 1
     assert screen.rstrip().endswith(f"error: registry {address}: {DEADLINE_LINE}"), screen
+
+
+def test_a_login_follows_a_redirect_on_the_same_server(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    guarded = basic_auth(site, "ann", "s3cret")
+
+    def route(handler: Handler) -> None:
+        if handler.path == "/index.toml":
+            redirect_to("/moved/index.toml")(handler)  # no login needed to be sent on
+        else:
+            guarded(handler)
+
+    with serving(route) as (server, address):
+        login = address.replace("http://", "http://ann:s3cret@")
+        code, out, err = stato(capsys, "registry", "list", "--json", "--registry", login)
+    assert code == 0, err
+    assert [path for path, _ in server.seen] == ["/index.toml", "/moved/index.toml"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "same"),
+    [
+        ("http://h/a", "http://h/b", True),
+        ("http://h/a", "https://h/b", True),  # the usual upgrade to https keeps the login
+        ("http://h:8080/a", "https://h/b", False),
+        ("https://h/a", "https://h:8443/b", False),
+        ("https://h/a", "https://other/b", False),
+        ("https://h/a", "https://H/b", True),
+    ],
+)
+def test_which_redirects_keep_the_login(old: str, new: str, same: bool) -> None:
+    from stato.adapters.registry import _same_server
+
+    assert _same_server(old, new) is same

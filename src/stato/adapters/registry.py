@@ -45,6 +45,10 @@ def _clean(text: object, limit: int = 80) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _status(code: int, reason: object) -> str:
+    return f"HTTP {code} {_clean(reason)}".rstrip()
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a registry lives: kind "folder" (base is a path) or "http" (base is a URL)."""
@@ -191,8 +195,8 @@ def _opener(watch: _Watchdog) -> urllib.request.OpenerDirector:
         ) -> Any:
             request = super().redirect_request(req, fp, code, msg, hdrs, new)
             auth = req.unredirected_hdrs.get("Authorization")
-            if request is not None and auth and _origin(new) == _origin(req.full_url):
-                request.add_unredirected_header("Authorization", auth)  # same server only
+            if request is not None and auth and _same_server(req.full_url, new):
+                request.add_unredirected_header("Authorization", auth)
             return request
 
     opener = urllib.request.OpenerDirector()
@@ -211,6 +215,15 @@ def _opener(watch: _Watchdog) -> urllib.request.OpenerDirector:
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+def _same_server(old: str, new: str) -> bool:
+    """Whether a login sent to ``old`` may follow a redirect to ``new`` (as requests decides)."""
+    (old_scheme, old_host, old_port), (scheme, host, port) = _origin(old), _origin(new)
+    if old_host != host:
+        return False
+    upgrade = (old_scheme, scheme) == ("http", "https") and old_port in (None, 80)
+    return (old_scheme, old_port) == (scheme, port) or (upgrade and port in (None, 443))
 
 
 def _check_redirect(req: Any, new: str) -> None:
@@ -418,7 +431,7 @@ class RegistryClient:
             elif exc.code == 429 or exc.code >= 500:
                 hint = "; the server is busy or failing, try again later"
             raise self._fail(
-                f"{what} not available: HTTP {exc.code} {_clean(exc.reason)} ({shown}){hint}"
+                f"{what} not available: {_status(exc.code, exc.reason)} ({shown}){hint}"
             ) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, OSError):
@@ -465,7 +478,7 @@ class RegistryClient:
 
         if response.status != 200:  # 204, 206 and the like are not a whole file
             raise self._fail(
-                f"{what} not available: HTTP {response.status} {_clean(response.reason)} "
+                f"{what} not available: {_status(response.status, response.reason)} "
                 f"({shown}); expected 200"
             )
         encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
