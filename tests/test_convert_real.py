@@ -527,3 +527,30 @@ def test_awkward_text_gives_modules_that_validate(parts: list[str], kind: str) -
             result = compile_source(source, draft.rel)
             assert result.valid, (text, source, result.errors)
             assert result.module_type == draft.module_type
+
+
+def test_old_mac_line_endings_and_unicode_line_separators_keep_sections_apart() -> None:
+    text = (
+        "---\nname: a-b\ndescription: d\n---\n# T\n\none\u2028still one\n\n"
+        "## Gotchas\n\n- G1\n\n## Steps\n\n- S1\n"
+    )
+    for variant in (text, text.replace("\n", "\r")):
+        (draft,) = convert_text(variant, "S", "skill", "x").drafts
+        assert draft.fields["name"] == "a-b"
+        assert draft.fields["lessons_learned"] == "- G1\n"
+        assert "## Steps\n\n- S1" in draft.docstring and "one\u2028still one" in draft.docstring
+        assert "G1" not in draft.docstring and "name: a-b" not in draft.docstring
+
+
+def test_a_skill_name_with_no_ascii_falls_back_on_its_folder_and_is_kept() -> None:
+    text = "---\nname: 日本語文章作成\ndescription: 日本語の文章を編集する。\n---\n本文\n"
+    (draft,) = convert_text(text, "S", "skill", "japanese-writing").drafts
+    assert draft.rel == "skills/japanese_writing.py"
+    assert "name: 日本語文章作成" in draft.docstring
+
+
+def test_import_bullets_are_imports_too(project: Path, run: Callable[..., Result]) -> None:
+    (project / "CLAUDE.md").write_text("# Extra\n\n- @docs/git.md\n- @~/.claude/me.md\n")
+    result = run("convert", "CLAUDE.md")
+    assert result.exit_code == 1
+    assert "only imports other files (@docs/git.md, @~/.claude/me.md)" in result.stderr

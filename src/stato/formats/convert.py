@@ -257,6 +257,9 @@ def strip_stato_block(text: str) -> tuple[str, list[str]]:
 def convert_text(text: str, origin: str, kind: str, project_hint: str = "") -> Conversion:
     """Drafts of the modules a file of ``kind`` holds (``kind`` is a row of CONVERTERS)."""
     converter = BY_KIND[kind]
+    # Line breaks as Markdown counts them (CRLF, or a lone CR from an old Mac editor), so the
+    # line numbers of sections match the text a skill's body is cut from.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = parse_markdown(text)
     drafts = converter.build(doc, Source(text, origin, project_hint, kind))
     return Conversion(kind, origin, tuple(drafts), doc.problems)

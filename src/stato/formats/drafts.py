@@ -108,6 +108,8 @@ def split_section(section: Section) -> tuple[list[str], list[str]]:
             else:
                 lead = ""
                 prose.append(block.text)
+        elif block.kind == "bullet" and IMPORT_LINE.fullmatch(block.text):
+            continue  # "- @docs/git.md" imports that file, converted on its own
         elif block.kind == "bullet" and block.checked is None:
             if block.depth and top >= 0:
                 joint = " \u2014 " if " \u2014 " not in out[top] else "; "

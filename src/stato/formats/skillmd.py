@@ -91,7 +91,9 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
     given = meta.get("stato-name") if exported else None
     raw_name = str(given or fm.get("name") or src.project_hint or doc.title or "skill")
     # A valid Agent Skill name is kept as written, so exporting the skill gives it back unchanged.
-    name = raw_name if is_valid_name(raw_name) else safe_stem(raw_name)
+    # A name with no ASCII in it ("日本語文章作成") falls back on the skill's folder name.
+    fallback = safe_stem(src.project_hint or "skill")
+    name = raw_name if is_valid_name(raw_name) else safe_stem(raw_name, fallback)
     paragraphs = [b.text for s in doc.sections for b in s.of("paragraph")]
     fallback = paragraphs[0] if paragraphs else f"Skill converted from {origin}"
     description = " ".join(str(fm.get("description") or fallback).split())
@@ -132,7 +134,7 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
     extra = [
         (f"{k}.{mk}" if isinstance(v, dict) else k, mv)
         for k, v in fm.items()
-        if k not in ("name", "description")
+        if k != "description" and (k != "name" or v != name)  # a name changed is kept here
         for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])
         if not (exported and k == "metadata" and mk in _EXPORT_KEYS)
     ]
@@ -189,7 +191,7 @@ def _yaml_text(value: Any) -> str:
 
 def _raw_sections(doc: Document, text: str) -> dict[int, str]:
     """Section start line -> that section's Markdown exactly as written (heading included)."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # not splitlines(): U+2028 or a form feed is no line break here
     starts = [s.line for s in doc.sections]
     ends = [*starts[1:], len(lines) + 1] if starts else []
     return {

@@ -131,7 +131,7 @@ def _read(path: Path) -> tuple[Path, str, tuple[str, ...]]:
         raise ConvertError(
             f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB; that is not an instruction file"
         )
-    text = _decode(path, data)
+    text = _decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip("\ufeff \t\r\n"):
         raise ConvertError(f"{path} is empty; there is nothing to convert")
     text, notes = strip_stato_block(text)
@@ -163,7 +163,7 @@ def _own_export(text: str, skills: dict[str, str], store: Any) -> str:
 
 def _nothing(origin: str, text: str) -> str:
     """Why a file gave no module, in one line."""
-    imports = re.findall(r"^[ \t]*(@[\w./~-]+)[ \t]*$", text, re.M)
+    imports = re.findall(r"^[ \t]*(?:[-*+][ \t]+)?(@[\w./~-]+)[ \t]*$", text, re.M)
     if imports:
         shown = ", ".join(imports[:3]) + (", ..." if len(imports) > 3 else "")
         return (
