@@ -23,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stato.ops.init import init_project
 from stato.ops.registry_publish import publish
@@ -752,3 +754,20 @@ def test_which_redirects_keep_the_login(old: str, new: str, same: bool) -> None:
     from stato.adapters.registry import _same_server
 
     assert _same_server(old, new) is same
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["http", "https", "HTTPS", "file"]),
+    st.text(st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",)), max_size=20),
+    st.from_regex(r"[a-z0-9.-]{1,12}(:[0-9]{1,5})?", fullmatch=True),
+    st.from_regex(r"(/[A-Za-z0-9._~-]{0,8}){0,3}", fullmatch=True),
+)
+def test_redact_hides_any_login_and_keeps_the_rest(
+    scheme: str, login: str, host: str, path: str
+) -> None:
+    from stato.adapters.registry import redact
+
+    shown = redact(f"{scheme}://{login}@{host}{path}")
+    assert shown == f"{scheme}://***@{host}{path}"
+    assert redact(f"{scheme}://{host}{path}") == f"{scheme}://{host}{path}"
