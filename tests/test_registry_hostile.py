@@ -526,6 +526,18 @@ def test_any_content_type_is_accepted_for_a_valid_index(
     assert code == 0, err and json.loads(out)["packages"]
 
 
+def test_an_index_with_a_byte_order_mark_is_read(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def route(handler: Handler) -> None:
+        handler.reply(200, b"\xef\xbb\xbf" + (site / "index.toml").read_bytes())
+
+    with serving(static(site, index_toml=route)) as (_, address):
+        code, out, err = stato(capsys, "registry", "list", "--json", "--registry", address)
+    assert code == 0, err
+    assert [p["name"] for p in json.loads(out)["packages"]] == ["kit"]
+
+
 # --- credentials -----------------------------------------------------------------------------
 
 

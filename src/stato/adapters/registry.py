@@ -284,6 +284,7 @@ class RegistryClient:
 
     def index(self) -> RegistryIndex:
         data = self._get(self._join(INDEX_FILE), MAX_INDEX_BYTES, None, what="index.toml")
+        data = data.removeprefix(b"\xef\xbb\xbf")  # a BOM from a Windows editor is no error
         try:
             return parse_index(data, self.location.label)
         except RegistryError:
