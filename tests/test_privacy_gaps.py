@@ -1,5 +1,6 @@
-"""The recall gaps closed after the first holdout: IPv6 hosts, trailing birth-date keywords,
-Windows user names with spaces; each with the look-alikes that must stay quiet."""
+"""The gaps closed after the first holdout (IPv6 hosts, trailing birth-date keywords, Windows
+user names with spaces) and after holdout2 (prefix lengths, auth pairs, prose separators,
+connection strings, phone groups, message ids); each with look-alikes that must stay quiet."""
 
 from __future__ import annotations
 
@@ -31,6 +32,23 @@ FOUND = [
     ('os.chdir(r"C:\\Users\\«Jean-Luc Picard»")', "path"),
     ("/mnt/c/Users/«Ana Maria Costa»/Downloads/run.log", "path"),
     ("see C:\\Users\\«maria» and then the rest of the sentence", "path"),
+    ("inet «10.0.12.77»/24 brd 10.0.12.255 scope global eth0", "network"),
+    ("inet6 «2a05:d014:93c:8b00:5d2e:7a1f:44c0:e83b»/64 scope global", "network"),
+    ("pin «10.20.4.17»/32 in the security group", "network"),
+    ("DB_URL=postgres://dash@«10.0.3.7»/dash", "network"),
+    ('requests.get(url, auth=("lims-api", "«pMzYKe.pOZdG»"))', "secret"),
+    ('ftp = ftplib.FTP("ftp-private.ncbi.nlm.nih.gov", "geoftp", "«fHN5TM22uk7ASS»")', "secret"),
+    ('server.login("lims-notify", "«Xk29!pLq7w»")', "secret"),
+    ("- the Jupyter password set to «RaHaRu_yOLNd» (change it)", "secret"),
+    ("the admin password was «Summer2024!» until Monday", "secret"),
+    (
+        'CONN_STRING = "DefaultEndpointsProtocol=https;AccountName=lake;AccountKey='
+        "«riGp/58WAm+dX3a5IDnOdcdbWB2dC4/DSDC6Lc1mxLpQ2yMK/Ye9FZ1wUVl4nuYV+d8fNYvvDbzDZST6IaXq"
+        'A2==»;EndpointSuffix=core.windows.net"',
+        "secret",
+    ),
+    ('"phone": "«+49 151 23984761»",', "pii"),
+    ("Patient contact: «+91 98450 61723»", "pii"),
 ]
 
 QUIET = [
@@ -55,6 +73,16 @@ QUIET = [
     "C:/Users/Default User/NTUSER.DAT",
     "C:\\Users\\Public\\Documents",
     "C:\\Users\\%USERNAME%\\AppData",
+    "inet 127.0.0.1/8 scope host lo; route 10.0.12.0/24 dev eth0",
+    "subnets 10.42.7.0/24, 172.16.0.0/12, 192.168.0.255/24 and 2a01:4f8:c17:b8f::/64",
+    'auth=("user", password); HTTPBasicAuth(user, pw); ftplib.FTP(host, "anonymous", "")',
+    "- the password is required; the token is valid for 1 h; the key is in 1Password",
+    "- the secret is ANTHROPIC_API_KEY and the private key is ~/.ssh/id_ed25519",
+    'AZURE_STORAGE_CONNECTION_STRING="UseDevelopmentStorage=true"',
+    "- secret: SGVsbG8gd29ybGQsIHRoaXMgaXMgYSBub3RlIGZvciB0aGUgbGFi (base64 of a sentence)",
+    "Message-ID: <CAF3kQ9x7Lr2mP@mail.gmail.com>\nIn-Reply-To: <a1b2.c3@mx.uni-heidelberg.de>",
+    "# ssh kraus@gpu-a100.kraus-lab.internal -p 2222; scp x jo@nas.lan:/srv",
+    "offsets +1 12345678 and +1 2024 12 31",
 ]
 
 

@@ -197,6 +197,15 @@ EXAMPLES: dict[str, tuple[str, list[str]]] = {
         "Authorization: Basic «ZXRsOnNlY3JldFBhc3M5OQ==»",
         ["Basic normalization works", "Basic dXNlcjpwYXNzd29yZA=="],
     ),
+    "auth-pair-password": (
+        'requests.get(url, auth=("lims-api", "«pMzYKe.pOZdG»"))',
+        [
+            'auth=("user", password)',
+            'ftplib.FTP("ftp.ncbi.nlm.nih.gov", "anonymous", "")',
+            'HTTPBasicAuth("user", "password")',
+            'smtp.login("lims", os.environ["SMTP_PASSWORD"])',
+        ],
+    ),
     "gcp-private-key-id": (
         '"private_key_id": "«4f2a9c7e1b3d5f8a0c2e4b6d8f1a3c5e7b9d2f4a»"',
         ['"private_key_id": "<id>"'],

@@ -36,6 +36,11 @@ SECRETS = st.one_of(
     _body(string.ascii_lowercase, 5).map(lambda b: f"/home/{b}x/data/run1"),
     _body(string.ascii_lowercase, 5).map(lambda b: f"C:\\\\Users\\\\{b}q\\\\data"),
     _body(string.ascii_lowercase, 5).map(lambda b: f"/Users/{b}z/Desktop"),
+    _body(string.ascii_lowercase, 5).map(lambda b: f"C:\\\\Users\\\\Ana {b}q\\\\data"),
+    st.tuples(st.integers(1, 0xFFFF), st.integers(1, 0xFFFF), st.integers(1, 0xFFFF)).map(
+        lambda t: f"2a02:8109:{t[0]:x}:{t[1]:x}::{t[2]:x}"
+    ),
+    st.just("03.12.1984 (DOB)"),
     _body(ALNUM, 48).map(
         lambda b: f"-----BEGIN RSA PRIVATE KEY-----\\n{b}\\n{b}\\n-----END RSA PRIVATE KEY-----"
     ),

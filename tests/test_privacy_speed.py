@@ -47,6 +47,9 @@ ADVERSARIAL = {
     "hex colon run": "2fab:" * (N // 10) + "fd00:1:" * (N // 14),
     "spaced windows words": "C:\\Users\\Public Lee Bo Ma Li Xu " * (N // 32),
     "dates before birth words": "1984-03-12 dob field " * (N // 21),
+    "auth pairs": 'auth=("u", ' * (N // 11),
+    "ftp logins": 'FTP("h", "u", ' * (N // 14),
+    "password is": "password is " * (N // 12),
 }
 
 

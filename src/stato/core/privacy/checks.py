@@ -104,9 +104,24 @@ def is_placeholder(value: str) -> bool:
     return len(core) >= 8 and len(set(core) - set("_-.")) <= 2
 
 
+_B64_TEXT = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+
+
+def is_b64_prose(value: str) -> bool:
+    """Base64 of ordinary text (words and spaces), which encodes nothing secret."""
+    if not _B64_TEXT.fullmatch(value):
+        return False
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    letters = sum(c.isalpha() or c == " " for c in raw)
+    return raw.count(" ") >= 2 and letters >= 0.8 * len(raw) and raw.isprintable()
+
+
 def looks_secret(value: str, quoted: bool, min_len: int = 6, min_entropy: float = 2.0) -> bool:
     """A quoted or bare value under a secret-like key that is plausibly a real credential."""
-    if len(value) < min_len or is_placeholder(value):
+    if len(value) < min_len or is_placeholder(value) or is_b64_prose(value):
         return False
     if _ENV_NAME.fullmatch(value) or _WORDS.fullmatch(value):
         return False  # an environment variable's name or plain words

@@ -10,7 +10,9 @@ from stato.core.privacy.rule import Rule
 _DOC_DOMAINS = re.compile(
     r"(?i)(?:^|\.)(?:example\.(?:com|org|net|edu)|example|test|invalid|localhost|local|domain\.com|"
     r"email\.com|company\.com|yourcompany\.com|acme\.com|users\.noreply\.github\.com|"
-    r"(?:iam|developer)\.gserviceaccount\.com|openssh\.com)$"
+    r"(?:iam|developer)\.gserviceaccount\.com|openssh\.com|"
+    # private-use names (a host on the lab network, not a mailbox)
+    r"internal|intranet|lan|corp|home\.arpa|localdomain)$"
 )
 _DOC_LOCALS = words(
     "user username you your yourname your.name your_name name email someone somebody foo bar baz "
@@ -35,7 +37,16 @@ def _email_ok(span: str, m: re.Match[str], text: str) -> bool:
     floor = max(0, start - 200)
     line_start = max(text.rfind(" ", floor, start), text.rfind("\n", floor, start), floor - 1)
     before = text[line_start + 1 : start]
-    return "://" not in before  # user@host inside a URL is not an address
+    if "://" in before:
+        return False  # user@host inside a URL is not an address
+    line = text[max(text.rfind("\n", floor, start), floor - 1) + 1 : start]
+    return not _MESSAGE_ID.match(line)
+
+
+# Message-ID: <local@host> and its kin name a message, not a mailbox
+_MESSAGE_ID = re.compile(
+    r"[ \t>#*-]{0,8}(?i:message-id|in-reply-to|references|content-id)[ \t]{0,3}:"
+)
 
 
 _LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.%+-'")
@@ -79,10 +90,11 @@ def _phone_ok(span: str, m: re.Match[str], text: str) -> bool:
         if not any(word in before for word in _PHONE_WORDS):
             return False
     if span.startswith("+"):
-        if digits.startswith("1") and len(digits) == 11:
-            digits = digits[1:]
-        else:
+        if not digits.startswith("1"):
             return 8 <= len(digits) <= 15 and len(set(digits)) > 2
+        if len(digits) != 11:
+            return False  # +1 is the NANP: eleven digits or no phone number
+        digits = digits[1:]
     elif len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10:
@@ -112,7 +124,8 @@ PHONE_INTL = Rule(
     "pii",
     "phone number (E.164)",
     re.compile(
-        r"(?P<s>\+[1-9]\d{0,2}[ .-]\(?\d{1,4}\)?(?:[ .-]\d{2,6}){1,4}|\+[1-9]\d{9,13})"
+        # national groups of any size (+49 151 23984761, +91 98450 61723); the validator counts
+        r"(?P<s>\+[1-9]\d{0,2}[ .-]\(?\d{1,5}\)?(?:[ .-]\d{2,8}){1,4}|\+[1-9]\d{9,13})"
         r"(?![\w-]|\.\d)"
     ),
     "{PHONE}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
 
@@ -13,8 +14,21 @@ from stato.core.privacy.rule import Rule, Validator
 _IPV4 = re.compile(
     r"\.(?:(?<=(?<![\w.])(?P<lead1>\d)\.)|(?<=(?<![\w.])(?P<lead2>\d\d)\.)"
     r"|(?<=(?<![\w.])(?P<lead3>\d\d\d)\.))"
-    r"(?P<s>\d{1,3}\.\d{1,3}\.\d{1,3})(?![\w]|\.\d|/\d)"
+    r"(?P<s>\d{1,3}\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)"
 )
+_PREFIX = re.compile(r"/(\d{1,3})(?![\w./])")
+
+
+def _host_with_prefix(value: int, bits: int, text: str, end: int) -> bool:
+    """No prefix length follows (a URL path may), or it does and the address is a host of that
+    network (10.0.12.77/24 as ``ip addr`` prints it), not the network (10.0.12.0/24) or its
+    broadcast."""
+    m = _PREFIX.match(text, end)
+    if m is None or int(m.group(1)) > bits:
+        return True
+    host_bits = bits - int(m.group(1))
+    host = value & ((1 << host_bits) - 1)
+    return host_bits == 0 or host not in (0, (1 << host_bits) - 1)
 
 
 @lru_cache(maxsize=1024)  # the private and public rules ask about the same match in turn
@@ -32,7 +46,10 @@ def _ip_in_context(span: str, before: str) -> str | None:
 def _ip_validator(kind: str) -> Validator:
     def check(span: str, m: re.Match[str], text: str) -> bool:
         start = m.start() - span.index(".")  # the match begins at the first dot
-        return _ip_in_context(span, text[max(0, start - 12) : start].lower()) == kind
+        if _ip_in_context(span, text[max(0, start - 12) : start].lower()) != kind:
+            return False
+        value = int.from_bytes(bytes(int(o) for o in span.split(".")), "big")
+        return _host_with_prefix(value, 32, text, m.end())
 
     return check
 
@@ -76,9 +93,11 @@ def _ipv6_validator(kind: str) -> Validator:
         after = text[end : end + 2]
         if after[:1].isalnum() or after[:1] == "_" or after[:1] == ":" and after[1:2] in _HEX:
             return False  # cut out of a longer run of hex and colons
-        if after[:1] in ("/", ".") and after[1:2].isdigit():
-            return False  # a prefix (2001:470::/48) or a dotted tail that is no IPv4 address
-        return ipv6_kind(span) == kind
+        if after[:1] == "." and after[1:2].isdigit():
+            return False  # a dotted tail that is no IPv4 address
+        if ipv6_kind(span) != kind:
+            return False
+        return _host_with_prefix(int(ipaddress.IPv6Address(span)), 128, text, end)
 
     return check
 

@@ -101,9 +101,14 @@ def _quoted_name(m: re.Match[str], text: str) -> bool:
     return at > 0 and text[at - 1] in "\"'" and (name.isupper() or name.islower())
 
 
+# Key=Value;Key=Value: a connection string, whose own rules (AccountKey=, Password=) take the
+# exact span of its secret; flagging the whole value would hide it.
+_CONN_PAIR = re.compile(r"[A-Z][A-Za-z ]{2,40}=[^;=]")
+
+
 def _assignment(span: str, m: re.Match[str], text: str) -> bool:
-    quoted = bool(m.group("q"))
-    if not _closed(m, text):
+    quoted = bool(m.group("q") or m.group("verb"))  # after "is" it is prose, not a code name
+    if not _closed(m, text) or _CONN_PAIR.match(span):
         return False
     if m.group("pair") and not (quoted and _quoted_name(m, text)):
         return False  # ("SECRET_NAME", "value") pairs only, never lists of words or calls
@@ -124,7 +129,11 @@ _KEY = (
     r"client[_-]?secret|conn(?:ection)?[_-]?string|(?<![A-Za-z0-9_.-])key))"
     r"(?i:[_-]?(?:key|value|token|secret|str|string|access[_-]?key|plain|b64))?(?![A-Za-z0-9_])"
 )
-_SEP = r"[\"']?\]?[ \t]{0,3}(?::=|=>|==|[:=]|(?P<pair>[\"'],))[ \t]{0,3}"
+# "the password is X" / "token set to X" in prose: the validator still refuses plain words
+_SEP = (
+    r"[\"']?\]?[ \t]{0,3}(?::=|=>|==|[:=]|(?P<pair>[\"'],)"
+    r"|(?<=[ \t])(?P<verb>is|was|(?:re)?set to|changed to)(?=[ \t]))[ \t]{0,3}"
+)
 _VALUE = (
     r"(?:(?P<q>[\"'`])(?P<s>[^\"'`\r\n]{4,300})"
     r"|(?P<s2>[^\s\"'`,;:&<>(){}\[\]]{4,300}))"
@@ -181,6 +190,22 @@ CONTEXT: tuple[Rule, ...] = (
         re.compile(r"AccountKey=(?P<s>[A-Za-z0-9+/]{86}==)"),
         "{AZURE_STORAGE_KEY}",
         entropy=4.0,
+    ),
+    Rule(
+        "auth-pair-password",
+        "secret",
+        "password passed beside a user name",
+        # auth=("user", "pw"), HTTPBasicAuth("user", "pw"), smtp.login("user", "pw") and
+        # ftplib.FTP("host", "user", "pw"): the second quoted argument is the password
+        re.compile(
+            r"(?:(?i:auth)(?:[ \t]{0,3}=[ \t]{0,3}\(|\()|login\(|FTP(?:_TLS)?\([ \t]{0,3}"
+            r"(?P<h>[\"'])[^\"'\n]{1,128}(?P=h)[ \t]{0,3},)[ \t]{0,3}(?P<u>[\"'])[^\"'\n]{1,64}"
+            r"(?P=u)[ \t]{0,3},[ \t]{0,3}(?P<q>[\"'])(?P<s>[^\"'\n]{1,128})(?P=q)"
+        ),
+        "{PASSWORD}",
+        keywords=("auth", "login(", "ftp(", "ftp_tls("),
+        anchored=True,
+        validator=lambda s, m, t: looks_secret(s, True, min_len=4, min_entropy=1.5),
     ),
     Rule(
         "azure-sas-signature",
