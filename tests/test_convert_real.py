@@ -554,3 +554,14 @@ def test_import_bullets_are_imports_too(project: Path, run: Callable[..., Result
     result = run("convert", "CLAUDE.md")
     assert result.exit_code == 1
     assert "only imports other files (@docs/git.md, @~/.claude/me.md)" in result.stderr
+
+
+def test_a_file_opening_with_a_rule_loses_nothing_and_other_front_matter_is_kept() -> None:
+    ruled = "---\n\n# Billing\n\nBilling issues invoices.\n\n---\n\n- Amounts are cents\n"
+    (draft,) = convert_text(ruled, "CLAUDE.md", "claude", "p").drafts
+    assert draft.fields["project"] == "Billing"
+    assert draft.fields["description"] == "Billing issues invoices."
+    assert draft.fields["conventions"] == ["Amounts are cents"]
+    continue_rule = "---\nname: Style\nalwaysApply: true\n---\n- Tabs\n"
+    (draft,) = convert_text(continue_rule, "style.md", "agents", "p").drafts
+    assert draft.fields["notes"] == "Front matter: name: Style"

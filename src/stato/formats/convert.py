@@ -19,6 +19,7 @@ from stato.formats.drafts import (
     label_of,
     safe_docstring,
     split_section,
+    yaml_text,
 )
 from stato.formats.markdown import Block, Document, parse_markdown
 from stato.formats.skillmd import build_skill
@@ -54,6 +55,7 @@ OVERVIEW_WORDS = re.compile(
 _BOLD_LEAD = re.compile(r"\A\*\*(.+?)\*\*\s*[:\-\u2014]?\s*(.*)\Z")
 
 
+READ_KEYS = {"description", "globs", "alwaysApply", "applyTo", "paths"}  # front matter used
 EVERYWHERE = {"*", "**", "**/*", "/**", "./**"}  # globs that scope nothing
 RULE_LABEL = {
     "cursor-mdc": "Cursor rule",
@@ -158,6 +160,10 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
     if rule and front.get("description"):
         what = RULE_LABEL.get(kind, "Rule")
         kept.insert(0, f"{what} {PurePath(origin).name}: {front['description']}")
+    # Other front matter (a docs site's title, Continue's name, Kiro's inclusion) is kept too.
+    extra = [(k, v) for k, v in front.items() if k not in READ_KEYS and v not in (None, "", [])]
+    if extra:
+        kept.append("Front matter: " + "; ".join(f"{k}: {yaml_text(v)}" for k, v in extra))
     if not (description or conventions or kept or done or tasks or issues or phase):
         return []  # nothing a person wrote: only imports, or stato's own block
     description = description or f"{PLACEHOLDER}{origin}"

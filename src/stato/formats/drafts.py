@@ -178,3 +178,12 @@ def as_markdown(blocks: list[Block]) -> str:
         else:
             out.append(block.text)
     return "\n".join(out)
+
+
+def yaml_text(value: Any) -> str:
+    """A front matter value as YAML writes it: true, not True; a list as its items."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(yaml_text(v) for v in value)
+    return "" if value is None else str(value)

@@ -78,8 +78,9 @@ def _lenient(raw: str) -> dict[str, Any]:
     return data
 
 
-def _read_front(raw: str) -> tuple[dict[str, Any], list[str]]:
-    """A front matter block's mapping, read by ``yaml.safe_load`` or else line by line."""
+def _read_front(raw: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """A front matter block's mapping, read by ``yaml.safe_load`` or else line by line; None
+    when it holds no keys at all (a ``---`` rule around text is not front matter)."""
     import yaml  # type: ignore[import-untyped]  # heavy: only front matter needs it
 
     problems: list[str] = []
@@ -89,12 +90,11 @@ def _read_front(raw: str) -> tuple[dict[str, Any], list[str]]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         problems.append(f"front matter is not strict YAML{where}; read it line by line")
-        data = _lenient(raw)
-    if data is None:
+        data = _lenient(raw) or (None if raw.strip() else {})
+    if data is None and not raw.strip():
         data = {}
     if not isinstance(data, dict):
-        problems.append("front matter is not a mapping of keys to values; ignored")
-        data = {}
+        return None, []
     return {str(k): v for k, v in data.items()}, problems
 
 
@@ -120,8 +120,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     match = _FRONT.match(text)
     if not match:
         return {}, text, 0, []
-    front, problems = _read_front(match.group(1))
-    end = match.end()
+    first, problems = _read_front(match.group(1))
+    if first is None:
+        # No keys: the file opens with a horizontal rule; everything is body text.
+        return {}, text, 0, ["the opening --- block holds no `key: value` lines; read as text"]
+    front, end = first, match.end()
     rest = text[end:]
     gap = len(rest) - len(rest.lstrip("\r\n"))
     second = _FRONT.match(rest[gap:])
@@ -130,6 +133,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     empty = all(v in (None, "", [], {}) or isinstance(v, bool) for v in front.values())
     if second and empty and _is_front_matter(second.group(1)):
         more, found = _read_front(second.group(1))
+        more = more or {}
         problems += found
         problems.append("a second front matter block follows the first; both were read")
         front.update({k: v for k, v in more.items() if v not in (None, "", [], {})})

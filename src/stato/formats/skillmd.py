@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from stato.formats.bundle import safe_stem
-from stato.formats.drafts import Draft, Source, dedupe, is_under, safe_docstring
+from stato.formats.drafts import Draft, Source, dedupe, is_under, safe_docstring, yaml_text
 from stato.formats.markdown import Document, Section
 
 LESSON_WORDS = re.compile(
@@ -138,7 +138,7 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
         for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])
         if not (exported and k == "metadata" and mk in _EXPORT_KEYS)
     ]
-    footer = "; ".join(f"{k}: {_yaml_text(v)}" for k, v in extra)
+    footer = "; ".join(f"{k}: {yaml_text(v)}" for k, v in extra)
     docstring = "\n\n".join(
         p
         for p in (
@@ -178,15 +178,6 @@ def _deps(section: Section) -> tuple[list[str], bool]:
         else:
             rest = True
     return names, rest
-
-
-def _yaml_text(value: Any) -> str:
-    """A front matter value as YAML writes it: true, not True; a list as its items."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(_yaml_text(v) for v in value)
-    return "" if value is None else str(value)
 
 
 def _raw_sections(doc: Document, text: str) -> dict[int, str]:
