@@ -95,6 +95,7 @@ CASES = [
         "cursorrules-zh/.cursorrules",
         keep=(
             "使用描述性变量名，例如：is_retrieval_enabled, has_context。",
+            "LangChain Python 推理后端的人工智能规则",
             "├── my_package/\n│   ├── __init__.py",
             "# 不要提交 .env",
             '"""返回 RAG 链。"""',
@@ -244,7 +245,10 @@ CASES = [
     ),
     Case(
         "copilot-applyto/.github/instructions/python.instructions.md",
-        keep=("[**/*.py] Follow the PEP 8 style guide for Python.",),
+        keep=(
+            "[**/*.py] Follow the PEP 8 style guide for Python.",
+            "python.instructions.md (Project coding standards for Python)",
+        ),
         absent=('Project coding standards for Python"',),  # a rule's title names no project
     ),
 ]

@@ -115,6 +115,7 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
     phase = ""
     description = ""
     rule, scope = _scope(front, kind)
+    title = ""  # the document's title: its one H1, else the first H1 that gave the description
     for section in doc.sections:
         checks = [b for b in section.blocks if b.kind == "bullet" and b.checked is not None]
         tasks += [b.text for b in checks if not b.checked]
@@ -147,19 +148,24 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
             if first and overview and not description and not rule:
                 description = first
                 prose.remove(first)
+                if first_h1 and section.path:
+                    title = title or section.title  # "# Rules for X": the first of several H1s
             if prose:
                 notes.append((f"## {label}\n\n" if label else "") + "\n\n".join(prose))
         if rest:
             notes.append((f"## {label}\n\n" if label else "") + as_markdown(rest))
-    title = doc.title or ""
+    title = doc.title or title
     generic = not title or GENERIC_TITLE.search(title) or rule
     project = project_hint if generic else title
     if not rule:  # a rule's description describes the rule, not the project
         description = description or str(front.get("description") or "")
     kept = [n for n in notes if n]
-    if rule and front.get("description"):
-        what = RULE_LABEL.get(kind, "Rule")
-        kept.insert(0, f"{what} {PurePath(origin).name}: {front['description']}")
+    if rule and (front.get("description") or title):
+        # "Cursor rule react.mdc (React components): Conventions for ..."
+        head = f"{RULE_LABEL.get(kind, 'Rule')} {PurePath(origin).name}"
+        wants = front.get("description")
+        head += f" ({title})" if title and title != str(wants or "").strip() else ""
+        kept.insert(0, f"{head}: {wants}" if wants else head)
     # Other front matter (a docs site's title, Continue's name, Kiro's inclusion) is kept too.
     extra = [(k, v) for k, v in front.items() if k not in READ_KEYS and v not in (None, "", [])]
     if extra:
