@@ -95,10 +95,11 @@ def _slice(
     check_name(name)
     return build_archive(
         root,
-        {p: texts[p] for p in chosen},
-        {p: results[p] for p in chosen},
+        texts,
+        results,
+        chosen,
         name=name,
-        dest=Path(output) if output else root / f"{name}.stato",
+        output=output,
         partial=True,
         sanitize=sanitize,
         force=force,

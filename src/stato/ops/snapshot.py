@@ -172,9 +172,10 @@ def build_archive(
     root: Path,
     texts: dict[str, str],
     results: dict[str, ValidationResult],
+    chosen: list[str],
     *,
     name: str,
-    dest: Path,
+    output: Path | str | None,
     template: bool = False,
     partial: bool = False,
     sanitize: bool = False,
@@ -182,7 +183,13 @@ def build_archive(
     warnings: tuple[str, ...] = (),
     cache: ResultCache | None = None,
 ) -> SnapshotResult:
-    """Check, reset, scan, then write the chosen modules as one archive (or refuse and say why)."""
+    """Check, reset, scan, then write the chosen modules as one archive (or refuse and say why).
+
+    The archive goes to ``output``, or to NAME.stato in the project folder.
+    """
+    dest = Path(output) if output else root / f"{name}.stato"
+    texts = {p: texts[p] for p in chosen}
+    results = {p: results[p] for p in chosen}
     refuse = SnapshotResult(dest, False, warnings=warnings, scanned=not force)
     # Checks across the chosen modules too (E011: two skills named alike).
     results = {r.path: r for r in check_project(list(results.values()))}
@@ -254,10 +261,11 @@ def snapshot(
         chosen = select(results, modules, types, excludes)
         return build_archive(
             root,
-            {p: texts[p] for p in chosen},
-            {p: results[p] for p in chosen},
+            texts,
+            results,
+            chosen,
             name=name,
-            dest=Path(output) if output else root / f"{name}.stato",
+            output=output,
             template=template,
             partial=bool(modules or types or excludes),
             sanitize=sanitize,
