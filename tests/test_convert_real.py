@@ -249,7 +249,6 @@ CASES = [
             "[**/*.py] Follow the PEP 8 style guide for Python.",
             "python.instructions.md (Project coding standards for Python)",
         ),
-        absent=('Project coding standards for Python"',),  # a rule's title names no project
     ),
 ]
 IDS = [c.path.split("/")[0] for c in CASES]
@@ -569,3 +568,10 @@ def test_a_file_opening_with_a_rule_loses_nothing_and_other_front_matter_is_kept
     continue_rule = "---\nname: Style\nalwaysApply: true\n---\n- Tabs\n"
     (draft,) = convert_text(continue_rule, "style.md", "agents", "p").drafts
     assert draft.fields["notes"] == "Front matter: name: Style"
+
+
+def test_a_scoped_rule_names_no_project_and_keeps_the_project_description() -> None:
+    path = REAL / "copilot-applyto/.github/instructions/python.instructions.md"
+    (draft,) = convert_text(path.read_text(), path.name, "copilot", "hint").drafts
+    assert draft.fields["project"] == "hint"
+    assert draft.fields["description"].startswith("Project converted from")
