@@ -575,3 +575,23 @@ def test_a_scoped_rule_names_no_project_and_keeps_the_project_description() -> N
     (draft,) = convert_text(path.read_text(), path.name, "copilot", "hint").drafts
     assert draft.fields["project"] == "hint"
     assert draft.fields["description"].startswith("Project converted from")
+
+
+def test_rule_folders_tell_the_kind_of_plain_markdown_rules(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    rules = {
+        ".cursor/rules/frontend/react.mdc": "---\nglobs: src/**/*.tsx\n---\n- Hooks only\n",
+        ".claude/rules/api.md": "---\npaths:\n  - src/api/**\n---\n- Validate input\n",
+        ".windsurf/rules/style.md": "---\ntrigger: always_on\n---\n- Tabs\n",
+    }
+    for rel, text in rules.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text)
+    result = run("convert", ".cursor/rules", ".claude/rules/api.md", ".windsurf/rules/style.md")
+    assert result.exit_code == 0, result.output
+    assert "as cursor-mdc" in result.output and "as claude" in result.output
+    conventions = compile_source((project / ".stato/context.py").read_text(), "c").fields[
+        "conventions"
+    ]
+    assert conventions == ["[src/**/*.tsx] Hooks only", "[src/api/**] Validate input", "Tabs"]

@@ -230,9 +230,29 @@ CONVERTERS: tuple[Converter, ...] = (
 BY_KIND: dict[str, Converter] = {c.kind: c for c in CONVERTERS}
 
 
+# Rule folders whose Markdown files carry no telling name: the folder says what they are.
+RULE_FOLDERS = {
+    ".cursor/rules": "cursor-mdc",
+    ".claude/rules": "claude",
+    ".github/instructions": "copilot",
+    ".windsurf/rules": "agents",
+    ".devin/rules": "agents",
+    ".clinerules": "agents",
+    ".kiro/steering": "agents",
+    ".amazonq/rules": "agents",
+    ".continue/rules": "agents",
+}
+
+
 def converter_for(path: PurePath) -> Converter | None:
+    """The converter for a file, by its name, else by the agent's rule folder it sits in."""
     name = path.name.lower()
-    return next((c for c in CONVERTERS if any(fnmatch.fnmatch(name, p) for p in c.patterns)), None)
+    found = next((c for c in CONVERTERS if any(fnmatch.fnmatch(name, p) for p in c.patterns)), None)
+    if found is not None or not name.endswith((".md", ".mdc")):
+        return found
+    folders = ["/".join(path.parts[i : i + 2]).lower() for i in range(len(path.parts) - 1)]
+    folders += [part.lower() for part in path.parts[:-1]]
+    return next((BY_KIND[RULE_FOLDERS[f]] for f in folders if f in RULE_FOLDERS), None)
 
 
 _BEGIN = re.compile(r"^[ \t]*<!--[ \t]*stato:begin\b.*$", re.M)

@@ -91,7 +91,9 @@ def _expand(paths: list[Path]) -> list[Path]:
         elif (path / "SKILL.md").is_file():
             out.append(path / "SKILL.md")
         else:
+            # Cursor reads rules from subfolders too (.cursor/rules/frontend/*.mdc).
             found = sorted(path.glob("*/SKILL.md")) + sorted(path.glob("*.mdc"))
+            found += sorted(path.glob("*/*.mdc"))
             if not found:
                 raise ConvertError(
                     f"{path} is a folder with no SKILL.md or .mdc file in it; "
@@ -190,7 +192,7 @@ def _kind(path: Path, kind: str | None) -> str:
         if kind not in BY_KIND:
             raise UsageError(f"unknown --kind {kind!r}; use one of {', '.join(BY_KIND)}")
         return kind
-    found = converter_for(path)
+    found = converter_for(path.resolve())  # the folder a rule sits in can tell its kind
     if found is None:
         raise UsageError(
             f"cannot tell what kind of file {path.name} is; pass --kind ({', '.join(BY_KIND)})"

@@ -36,13 +36,16 @@ def convert(
 
     \b
     FILES may be CLAUDE.md, AGENTS.md, .cursorrules, .cursor/rules/*.mdc, GEMINI.md,
-    .github/copilot-instructions.md, or SKILL.md; a folder stands for its SKILL.md,
-    or for every */SKILL.md and *.mdc in it (.claude/skills, .cursor/rules).
+    .github/copilot-instructions.md, or SKILL.md; a Markdown rule in an agent's rule
+    folder (.claude/rules, .windsurf/rules, .clinerules, .kiro/steering, ...) is read
+    by its folder. A folder stands for its SKILL.md, or for every */SKILL.md and
+    .mdc file in it (.claude/skills, .cursor/rules and its subfolders).
     Instruction files become .stato/context.py: each heading's bullets, table rows
     and shell commands become conventions ("Code Style: ..."), prose goes to notes,
     and "[x]" items to completed_tasks. TODO / Next steps sections and "[ ]" items
     become memory tasks, Known issues sections memory known_issues, a Current status
-    section the memory phase. The block `stato bridge` wrote is skipped. A SKILL.md
+    section the memory phase. The block `stato bridge` wrote is skipped, and so is a
+    SKILL.md stato exported from a skill the project has. A SKILL.md
     becomes .stato/skills/<name_in_snake_case>.py: front matter name and description,
     a Parameters/Defaults list or table as default_params, Gotchas/Lessons sections
     as lessons_learned, Requirements as depends_on, the rest of the body as the class
