@@ -262,6 +262,23 @@ def test_content_length_smaller_than_the_archive_is_a_checksum_failure(
     assert tree(project) == before
 
 
+def test_an_html_page_instead_of_the_archive_is_named(
+    site: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def page(handler: Handler) -> None:
+        handler.reply(200, b"<!DOCTYPE html><html>Download will start shortly</html>")
+
+    before = tree(project)
+    with serving(static(site, _stato=page)) as (_, address):
+        code, _, err = stato(
+            capsys, "registry", "install", "kit", "--registry", address, "--path", str(project)
+        )
+    assert code == 1
+    message = one_line_error(err, address)
+    assert "checksum mismatch" in message and "an HTML page, not an archive" in message
+    assert tree(project) == before
+
+
 def test_content_length_larger_then_hang_up_is_cut_short(
     site: Path, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

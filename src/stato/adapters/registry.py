@@ -136,7 +136,7 @@ class _Watchdog:
             # A second handle on the same socket: TLS detaches the first when it wraps it, and
             # shutting down this one still ends a read stuck in the TLS handshake or the body.
             self._socks.append(sock.dup())
-            if self.expired:
+            if self.expired:  # the deadline passed while this socket was connecting
                 self._shut(self._socks[-1])
         return sock
 
