@@ -595,3 +595,17 @@ def test_rule_folders_tell_the_kind_of_plain_markdown_rules(
         "conventions"
     ]
     assert conventions == ["[src/**/*.tsx] Hooks only", "[src/api/**] Validate input", "Tabs"]
+
+
+def test_a_claude_md_linked_to_agents_md_keeps_its_name_and_adds_nothing(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    (project / "AGENTS.md").write_text("## Style\n\n- Tabs, not spaces\n")
+    (project / "CLAUDE.md").symlink_to("AGENTS.md")
+    assert run("convert", "AGENTS.md").exit_code == 0
+    before = tree(project / ".stato")
+    result = run("convert", "CLAUDE.md", "AGENTS.md")
+    assert result.exit_code == 0, result.output
+    assert "Read CLAUDE.md as claude" in result.output
+    assert "kept" not in result.output  # two made-up descriptions are no conflict
+    assert tree(project / ".stato") == before

@@ -180,7 +180,8 @@ def _nothing(origin: str, text: str) -> str:
 
 def _label(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        # The folder resolved, the name kept: a CLAUDE.md linked to AGENTS.md is "CLAUDE.md".
+        return (path.parent.resolve() / path.name).relative_to(root).as_posix()
     except ValueError:
         return path.name
 
@@ -192,7 +193,7 @@ def _kind(path: Path, kind: str | None) -> str:
         if kind not in BY_KIND:
             raise UsageError(f"unknown --kind {kind!r}; use one of {', '.join(BY_KIND)}")
         return kind
-    found = converter_for(path.resolve())  # the folder a rule sits in can tell its kind
+    found = converter_for(path.absolute())  # the folder a rule sits in can tell its kind
     if found is None:
         raise UsageError(
             f"cannot tell what kind of file {path.name} is; pass --kind ({', '.join(BY_KIND)})"
@@ -249,6 +250,8 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
         if is_placeholder(name, mine) and not is_placeholder(name, value):
             text = set_field(text, name, value)  # stato's own stand-in gives way to real text
             replaced.add(name)
+        elif is_placeholder(name, mine):
+            replaced.add(name)  # two stand-ins: nothing of a person's was kept over another
     kept.update(
         c.where.split(".")[0].split("[")[0]
         for c in merged.conflicts
