@@ -90,3 +90,23 @@ def test_a_threaded_process_never_forks(monkeypatch: pytest.MonkeyPatch) -> None
         stop.set()
         worker.join()
     assert batch._workers(batch.PARALLEL_FROM + 1) == 2
+
+
+def test_forked_results_carry_the_texts_they_were_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    clean = 'class CleanSkill:\n    """Doc."""\n    name = "c{i}"\n\n    def run(self) -> None:\n        pass\n'
+    jobs: list[batch.Job] = []
+    for i in range(batch.PARALLEL_FROM + 20):
+        kind = i % 4
+        if kind == 0:
+            jobs.append((f"s{i}.py", clean.format(i=i), None))  # unchanged
+        elif kind == 1:
+            jobs.append((f"s{i}.py", ("\ufeff" + clean.format(i=i)).encode(), None))  # BOM
+        elif kind == 2:
+            jobs.append((f"s{i}.py", b"class A:\n    x = '\xff'\n", None))  # not UTF-8
+        else:
+            jobs.append((f"s{i}.py", SKILL.format(i=i, tok="x" * 36), "skill"))  # auto-fixed
+    monkeypatch.setenv("STATO_JOBS", "1")
+    serial = batch.compile_jobs(jobs)
+    monkeypatch.setenv("STATO_JOBS", "2")
+    assert batch.compile_jobs(jobs) == serial
+    assert {r.changed for r in serial} == {True, False}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from stato.adapters.resultcache import ResultCache
-from stato.core.compiler import compile_source
+from stato.core.compiler import compile_source, source_text
 from stato.core.model import ValidationResult
 
 # Below this many modules a worker process costs more than it saves.
@@ -16,12 +17,58 @@ PARALLEL_FROM = 800
 
 Job = tuple[str, "str | bytes", "str | None"]
 
+# The work of a forked pool: set just before the fork, so workers read it from their copy of
+# memory and only (start, end) bounds travel to them, never the texts.
+_FORKED: Sequence[Any] = ()
+_IGNORE: Sequence[str] = ()
+
 
 def _compile_chunk(jobs: Sequence[Job]) -> list[ValidationResult]:
     return [compile_source(source, path, expected) for path, source, expected in jobs]
 
 
+def _compile_range(bounds: tuple[int, int]) -> list[tuple[ValidationResult, bool]]:
+    """Compile a slice of the forked jobs; the texts are left out of what goes back."""
+    out = []
+    for result in _compile_chunk(_FORKED[bounds[0] : bounds[1]]):
+        changed = result.changed
+        kept = result.corrected_source if changed else ""
+        out.append((replace(result, source="", corrected_source=kept), changed))
+    return out
+
+
+def _scan_range(bounds: tuple[int, int]) -> list[Any]:
+    from stato.core.privacy import scan_many
+
+    return scan_many(dict(_FORKED[bounds[0] : bounds[1]]), _IGNORE)
+
+
+def _forked_map(
+    fn: Callable[[tuple[int, int]], list[Any]],
+    work: Sequence[Any],
+    workers: int,
+    ignore: Sequence[str] = (),
+) -> Iterator[tuple[int, list[Any]]]:
+    """(start, fn's answer) for slices of ``work``, in order, from ``workers`` forked processes.
+
+    A few slices per worker even out the load, and give a progress bar something to count.
+    """
+    import multiprocessing
+
+    global _FORKED, _IGNORE
+    size = max(1, -(-len(work) // (workers * 4)))
+    bounds = [(i, min(i + size, len(work))) for i in range(0, len(work), size)]
+    _FORKED, _IGNORE = work, ignore
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for (start, _), part in zip(bounds, pool.imap(fn, bounds), strict=True):
+                yield start, part
+    finally:
+        _FORKED, _IGNORE = (), ()
+
+
 def _workers(count: int) -> int:
+    """How many processes to compile ``count`` modules with: 1 unless it clearly pays."""
     if count < PARALLEL_FROM or os.environ.get("STATO_JOBS") == "1":
         return 1
     if not sys.platform.startswith("linux"):  # fork is the cheap start; elsewhere stay serial
@@ -68,24 +115,20 @@ def _compile_all(
     jobs: Sequence[Job], progress: Callable[[int], None] | None
 ) -> list[ValidationResult]:
     workers = _workers(len(jobs))
-    # Chunks: a few per worker even out the load, and give a progress bar something to count.
-    size = max(1, -(-len(jobs) // (workers * 4))) if workers > 1 else 200
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     results: list[ValidationResult] = []
     if workers == 1:
-        parts = map(_compile_chunk, chunks)
-        for part in parts:
-            results.extend(part)
+        for i in range(0, len(jobs), 200):
+            results.extend(_compile_chunk(jobs[i : i + 200]))
             if progress:
-                progress(len(part))
+                progress(len(jobs[i : i + 200]))
         return results
-    import multiprocessing
-
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for part in pool.imap(_compile_chunk, chunks):  # imap keeps the jobs' order
-            results.extend(part)
-            if progress:
-                progress(len(part))
+    for start, part in _forked_map(_compile_range, jobs, workers):
+        for offset, (result, changed) in enumerate(part):  # the parent still has the texts
+            text = source_text(jobs[start + offset][1])[0] or ""
+            corrected = result.corrected_source if changed else text
+            results.append(replace(result, source=text, corrected_source=corrected))
+        if progress:
+            progress(len(part))
     return results
 
 
@@ -117,13 +160,6 @@ def counter(
     return tick
 
 
-def _scan_chunk(args: tuple[dict[str, str], tuple[str, ...]]) -> list[Any]:
-    from stato.core.privacy import scan_many
-
-    texts, ignore = args
-    return scan_many(texts, ignore)
-
-
 def scan_texts(
     texts: Mapping[str, str], ignore: Sequence[str] = (), cache: ResultCache | None = None
 ) -> list[Any]:
@@ -149,15 +185,10 @@ def scan_texts(
 
 
 def _scan_all(texts: Mapping[str, str], ignore: Sequence[str]) -> list[Any]:
-    items = list(texts.items())
-    workers = _workers(len(items))
+    workers = _workers(len(texts))
     if workers == 1:
         from stato.core.privacy import scan_many
 
-        return scan_many(dict(items), ignore)
-    import multiprocessing
-
-    size = -(-len(items) // (workers * 4))
-    chunks = [(dict(items[i : i + size]), tuple(ignore)) for i in range(0, len(items), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return [f for part in pool.map(_scan_chunk, chunks) for f in part]
+        return scan_many(texts, ignore)
+    items = list(texts.items())
+    return [f for _, part in _forked_map(_scan_range, items, workers, ignore) for f in part]
