@@ -188,6 +188,31 @@ def test_a_slow_archive_stops_at_the_deadline_and_writes_nothing(
     assert tree(project) == before
 
 
+def test_a_slow_tls_handshake_stops_at_the_deadline(capsys: pytest.CaptureFixture[str]) -> None:
+    """The server answers the TLS hello with a record it never finishes, a byte at a time."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip_handshake() -> None:
+        conn, _ = listener.accept()
+        with conn, contextlib.suppress(OSError):
+            conn.sendall(b"\x16\x03\x03\x40\x00")  # a 16 KiB handshake record follows...
+            while not stop.wait(0.05):
+                conn.sendall(b"\x00")  # ...one byte at a time
+
+    threading.Thread(target=drip_handshake, daemon=True).start()
+    address = f"https://127.0.0.1:{listener.getsockname()[1]}/"
+    try:
+        code, _, err = stato(capsys, "registry", "list", "--registry", address)
+    finally:
+        stop.set()
+        listener.close()
+    assert code == 1
+    assert one_line_error(err, address) == DEADLINE_LINE
+
+
 def test_search_stops_at_the_deadline_too(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with serving(static(site, index_toml=drip_headers)) as (_, address):
         code, _, err = stato(capsys, "registry", "search", "kit", "--registry", address)
@@ -668,6 +693,19 @@ def test_an_untrusted_certificate_reads_clearly_and_ssl_cert_file_fixes_it(
         monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
         code, out, err = stato(capsys, "registry", "list", "--json", "--registry", address)
     assert code == 0, err
+
+
+def test_a_slow_https_body_stops_at_the_deadline(
+    site: Path,
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    with serving(static(site, index_toml=drip_body), tls_context(certificate)) as (_, address):
+        code, _, err = stato(capsys, "registry", "list", "--registry", address)
+    assert code == 1
+    assert one_line_error(err, address) == DEADLINE_LINE
 
 
 def test_a_redirect_from_https_to_http_is_refused(
