@@ -609,3 +609,23 @@ def test_a_claude_md_linked_to_agents_md_keeps_its_name_and_adds_nothing(
     assert "Read CLAUDE.md as claude" in result.output
     assert "kept" not in result.output  # two made-up descriptions are no conflict
     assert tree(project / ".stato") == before
+
+
+def test_memory_sections_keep_what_is_not_a_task_issue_or_phase() -> None:
+    text = (
+        "# Proj\n\n## Current status\n\nShipping v2 this week.\n\n- Auth done\n\n"
+        "## TODO\n\nWe track the rest in Linear.\n\n- Migrate CI\n\n```bash\nmake release\n```\n\n"
+        "## Known issues\n\n| Issue | Workaround |\n|---|---|\n| Flaky e2e | rerun |\n\n"
+        "- **Timeouts**: the PDF worker times out\n"
+    )
+    context, memory = (d.fields for d in convert_text(text, "F", "claude", "p").drafts)
+    assert memory["phase"] == "Shipping v2 this week."
+    assert memory["tasks"] == ["Migrate CI"]
+    assert memory["known_issues"] == {"timeouts": "the PDF worker times out"}
+    for kept in (
+        "- Auth done",
+        "We track the rest in Linear.",
+        "```bash\nmake release\n```",
+        "| Issue | Workaround |\n|---|---|\n| Flaky e2e | rerun |",
+    ):
+        assert kept in context["notes"], kept

@@ -168,16 +168,20 @@ def _commands(code: str) -> list[str]:
 def as_markdown(blocks: list[Block]) -> str:
     """Blocks written back as Markdown, for text kept as notes rather than split up."""
     out: list[str] = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.kind == "bullet":
-            out.append("  " * block.depth + "- " + block.text)
+            text = "  " * block.depth + "- " + block.text
         elif block.kind == "code":
-            out.append(f"```{block.info}\n{block.text}\n```")
+            text = f"```{block.info}\n{block.text}\n```"
         elif block.kind == "table":
-            out.extend("| " + " | ".join(row) + " |" for row in block.rows)
+            rows = ["| " + " | ".join(row) + " |" for row in block.rows]
+            rows[1:1] = ["|" + "---|" * len(block.rows[0])]  # a table has a header row
+            text = "\n".join(rows)
         else:
-            out.append(block.text)
-    return "\n".join(out)
+            text = block.text
+        joined = index and block.kind == "bullet" and blocks[index - 1].kind == "bullet"
+        out.append(("\n" if joined else "\n\n") + text if index else text)
+    return "".join(out)
 
 
 def yaml_text(value: Any) -> str:

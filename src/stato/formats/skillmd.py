@@ -98,7 +98,7 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
     fallback = paragraphs[0] if paragraphs else f"Skill converted from {origin}"
     description = " ".join(str(fm.get("description") or fallback).split())
     fields: dict[str, Any] = {"name": name, "description": description}
-    version = str(meta.get("version", "1.0.0"))
+    version = str(meta.get("version") or fm.get("version") or "1.0.0")
     parts = version.split(".") if re.fullmatch(r"\d+(\.\d+){0,2}", version) else ["1"]
     fields["version"] = ".".join(parts + ["0"] * (3 - len(parts)))
     lessons: list[str] = []
