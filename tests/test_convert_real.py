@@ -84,6 +84,22 @@ CASES = [
         fields={"context.py:description": "This repository uses shared agent standards."},
     ),
     Case(
+        "agents-codex/AGENTS.md",
+        keep=(
+            "In the codex-rs folder where the rust code lives: Crate names are prefixed with "
+            "`codex-`.",
+            "`CODEX_SANDBOX=seatbelt` will be set on the child process.",
+            "run the tests: \u2014 Run the test for the specific project that was changed.",
+            "`cargo insta pending-snapshots -p codex-tui`",
+            'responses::ev_response_created("resp-1"),\n])).await;',
+            '`#[serde(rename_all = "camelCase")]`',
+            '`params: #[ts(type = "undefined")] #[serde(skip_serializing_if = "Option::is_none")]'
+            " Option<()>`",
+            "**Requirement:** any change that affects user-visible UI",
+        ),
+        fields={"context.py:project": "Rust/codex-rs"},
+    ),
+    Case(
         "cursorrules-no-headings/.cursorrules",
         keep=(
             "Suggest solutions that I didn't think about\u2014anticipate my needs",

@@ -16,6 +16,7 @@ IMPORT_LINE = re.compile(r"(@[\w./~-]+\s*)+")
 # a .env sample or a list of paths stays verbatim prose.
 _COMMAND = re.compile(r"(\$ )?(\./|\. |[A-Za-z_][\w.+-]*(\s|\Z))")
 _COLONS = ":\uff1a"
+LONG_LEAD = 80  # a line introducing a list longer than this is a sentence, not a label
 
 
 def safe_docstring(text: str) -> str:
@@ -90,6 +91,7 @@ def split_section(section: Section) -> tuple[list[str], list[str]]:
     blocks = section.blocks
     lead = ""
     top = -1  # index in ``out`` of the last top-level bullet, which nested ones extend
+    gather = False  # a long sentence introduced the list: its items extend that sentence
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if block.kind == "paragraph":
@@ -105,21 +107,27 @@ def split_section(section: Section) -> tuple[list[str], list[str]]:
                 and (short or _lead(block.text))
             ):
                 lead = block.text.rstrip(_COLONS)
+                gather = len(lead) > LONG_LEAD
+                if gather:  # not repeated before each item: one convention holds them all
+                    out.append(block.text)
+                    top, lead = len(out) - 1, ""
             else:
-                lead = ""
+                lead, gather = "", False
                 prose.append(block.text)
         elif block.kind == "bullet" and IMPORT_LINE.fullmatch(block.text):
             continue  # "- @docs/git.md" imports that file, converted on its own
         elif block.kind == "bullet" and block.checked is None:
-            if block.depth and top >= 0:
+            if (block.depth or gather) and top >= 0:
                 joint = " \u2014 " if " \u2014 " not in out[top] else "; "
                 out[top] += joint + block.text
                 continue
             out.append(f"{lead}: {block.text}" if lead else block.text)
             top = len(out) - 1
         elif block.kind == "table":
+            gather = False
             out.extend(" \u2014 ".join(c for c in row if c) for row in block.rows[1:])
         elif block.kind == "code" and _is_shell(block.info, block.text):
+            gather = False
             out.extend(_commands(block.text))
         elif block.kind == "code":
             prose.append(f"```{block.info}\n{block.text}\n```")
