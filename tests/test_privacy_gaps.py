@@ -35,6 +35,7 @@ FOUND = [
     ("inet «10.0.12.77»/24 brd 10.0.12.255 scope global eth0", "network"),
     ("inet6 «2a05:d014:93c:8b00:5d2e:7a1f:44c0:e83b»/64 scope global", "network"),
     ("pin «10.20.4.17»/32 in the security group", "network"),
+    ("IPv4Interface('«10.1.2.3»/255.255.0.0')", "network"),
     ("DB_URL=postgres://dash@«10.0.3.7»/dash", "network"),
     ('requests.get(url, auth=("lims-api", "«pMzYKe.pOZdG»"))', "secret"),
     ('ftp = ftplib.FTP("ftp-private.ncbi.nlm.nih.gov", "geoftp", "«fHN5TM22uk7ASS»")', "secret"),
@@ -83,6 +84,15 @@ QUIET = [
     "Message-ID: <CAF3kQ9x7Lr2mP@mail.gmail.com>\nIn-Reply-To: <a1b2.c3@mx.uni-heidelberg.de>",
     "# ssh kraus@gpu-a100.kraus-lab.internal -p 2222; scp x jo@nas.lan:/srv",
     "offsets +1 12345678 and +1 2024 12 31",
+    # met while scanning the stdlib and site-packages (code reads like "token is X")
+    "if token is Name.Function or token is Name.Variable:",
+    "# Do this if either the username or the password is missing.",
+    'message = "No password was provided. If you want a user without one, say so."',
+    "assert token is _core.current_trio_token()",
+    "#  a lexer rule finishes with token set to SKIP_TOKEN.  Recall that",
+    "lo0 fe80::1%lo0; IETF 2001:1::1/128, Teredo 2001:0:0:0:0:0:0:CAFE, 6bone 3ffe::1.net",
+    "METADATA_BASE_URL_IPv6 = 'http://[fd00:ec2::254]/'",
+    "masks 172.31.255.128/255.255.255.240 and 10.0.0.0/255.0.0.0",
 ]
 
 

@@ -218,8 +218,10 @@ def ipv4_kind(text: str) -> str | None:
 
 _V6 = ipaddress.ip_network
 _V6_GLOBAL, _V6_UNIQUE_LOCAL, _V6_LINK_LOCAL = _V6("2000::/3"), _V6("fc00::/7"), _V6("fe80::/10")
-# documentation (RFC 3849, RFC 9637) and the public DNS resolvers, as for IPv4
-_V6_SKIP = (_V6("2001:db8::/32"), _V6("3fff::/20"))
+# documentation (RFC 3849, RFC 9637), the retired 6bone (3ffe::/16) and IETF protocol
+# assignments (2001::/23, as 192.0.0.0/24 for IPv4); public DNS resolvers and cloud metadata
+# endpoints, as for IPv4
+_V6_SKIP = (_V6("2001:db8::/32"), _V6("3fff::/20"), _V6("2001::/23"), _V6("3ffe::/16"))
 _V6_RESOLVERS = frozenset(
     ipaddress.IPv6Address(a)
     for a in (
@@ -231,6 +233,9 @@ _V6_RESOLVERS = frozenset(
         "2620:fe::9",
         "2620:119:35::35",
         "2620:119:53::53",
+        "fd00:ec2::254",
+        "fd00:ec2::253",
+        "fd00:ec2::123",
     )
 )
 
@@ -246,6 +251,8 @@ def ipv6_kind(text: str) -> str | None:
         return None
     if addr in _V6_GLOBAL:
         return "public"
+    if addr in _V6_LINK_LOCAL and int(addr) & 0xFFFF_FFFF_FFFF_FFFF <= 0xFFFF:
+        return None  # fe80::1, fe80::2: a router or loopback alias that names no device
     if addr in _V6_UNIQUE_LOCAL or addr in _V6_LINK_LOCAL:
         return "private"
     return None

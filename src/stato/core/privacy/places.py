@@ -16,7 +16,21 @@ _IPV4 = re.compile(
     r"|(?<=(?<![\w.])(?P<lead3>\d\d\d)\.))"
     r"(?P<s>\d{1,3}\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)"
 )
-_PREFIX = re.compile(r"/(\d{1,3})(?![\w./])")
+_PREFIX = re.compile(r"/(\d{1,3}(?:\.\d{1,3}){3}|\d{1,3})(?![\w./])")
+
+
+def _prefix_length(written: str, bits: int) -> int | None:
+    """``/24``, or a dotted netmask (/255.255.255.0) or hostmask (/0.0.0.255) as a length."""
+    if "." not in written:
+        return int(written) if int(written) <= bits else None
+    octets = [int(o) for o in written.split(".")]
+    if bits != 32 or max(octets) > 255:
+        return None
+    mask = int.from_bytes(bytes(octets), "big")
+    ones = bin(mask).count("1")
+    if mask == (0xFFFFFFFF << (32 - ones)) & 0xFFFFFFFF:
+        return ones  # a netmask
+    return 32 - ones if mask == (1 << ones) - 1 else None  # a hostmask, or neither
 
 
 def _host_with_prefix(value: int, bits: int, text: str, end: int) -> bool:
@@ -24,9 +38,10 @@ def _host_with_prefix(value: int, bits: int, text: str, end: int) -> bool:
     network (10.0.12.77/24 as ``ip addr`` prints it), not the network (10.0.12.0/24) or its
     broadcast."""
     m = _PREFIX.match(text, end)
-    if m is None or int(m.group(1)) > bits:
+    length = None if m is None else _prefix_length(m.group(1), bits)
+    if length is None:
         return True
-    host_bits = bits - int(m.group(1))
+    host_bits = bits - length
     host = value & ((1 << host_bits) - 1)
     return host_bits == 0 or host not in (0, (1 << host_bits) - 1)
 

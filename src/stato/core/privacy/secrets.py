@@ -106,10 +106,21 @@ def _quoted_name(m: re.Match[str], text: str) -> bool:
 _CONN_PAIR = re.compile(r"[A-Z][A-Za-z ]{2,40}=[^;=]")
 
 
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
 def _assignment(span: str, m: re.Match[str], text: str) -> bool:
-    quoted = bool(m.group("q") or m.group("verb"))  # after "is" it is prose, not a code name
+    quoted = bool(m.group("q"))
     if not _closed(m, text) or _CONN_PAIR.match(span):
         return False
+    if m.group("verb"):  # "the password is X": prose, or Python's `token is Name.Function`
+        bare = m.group("s2") is not None
+        if bare and text.startswith(("(", "["), m.end("s2")):
+            return False
+        span = span.rstrip(".!?") if bare else span  # the end of the sentence
+        if _DOTTED_NAME.fullmatch(span):
+            return False
+        quoted = True  # prose: a mixed-case word is a password, not a variable
     if m.group("pair") and not (quoted and _quoted_name(m, text)):
         return False  # ("SECRET_NAME", "value") pairs only, never lists of words or calls
     if not quoted and text.startswith(("(", "["), m.end("s2")):
