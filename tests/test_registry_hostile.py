@@ -818,7 +818,7 @@ def test_a_login_follows_a_redirect_on_the_same_server(
     ],
 )
 def test_which_redirects_keep_the_login(old: str, new: str, same: bool) -> None:
-    from stato.adapters.registry import _same_server
+    from stato.adapters.http import _same_server
 
     assert _same_server(old, new) is same
 
@@ -833,7 +833,7 @@ def test_which_redirects_keep_the_login(old: str, new: str, same: bool) -> None:
 def test_redact_hides_any_login_and_keeps_the_rest(
     scheme: str, login: str, host: str, path: str
 ) -> None:
-    from stato.adapters.registry import redact
+    from stato.adapters.http import redact
 
     shown = redact(f"{scheme}://{login}@{host}{path}")
     assert shown == f"{scheme}://***@{host}{path}"

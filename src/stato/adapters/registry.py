@@ -3,50 +3,30 @@
 from __future__ import annotations
 
 import os
-import re
 import stat
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from stato import __version__
 from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
+from stato.adapters.http import Inflater, Refused, Watchdog, clean, opener, origin, redact, status
 from stato.errors import RegistryError
 from stato.formats.registry_index import INDEX_FILE, PackageEntry, RegistryIndex, parse_index
 
 if TYPE_CHECKING:
-    import socket
     import urllib.request
     from http.client import HTTPResponse
 
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each read
 MAX_INDEX_BYTES = 4 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
-MAX_REDIRECTS = 5  # http(s) only; never https -> http, never to file: or any other scheme
 CHUNK = 256 * 1024
 BUILTIN = "builtin"
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total or None)
-
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
-
-
-def redact(address: str) -> str:
-    """``address`` with any ``user:password@`` shown as ``***@``: what every message prints."""
-    return _USERINFO.sub(r"\1***@", address)
-
-
-def _clean(text: object, limit: int = 80) -> str:
-    """Server-sent text made safe for one terminal line: printable and short."""
-    line = "".join(c if c.isprintable() else "?" for c in str(text)).strip()
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def _status(code: int, reason: object) -> str:
-    return f"HTTP {code} {_clean(reason)}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -97,173 +77,6 @@ def locate(spec: str, relative_to: Path | None = None) -> Location:
     if not path.is_absolute() and relative_to is not None:
         path = relative_to / path
     return Location(spec, "folder", str(path.resolve()))
-
-
-class _Refused(Exception):
-    """A redirect stato will not follow; its text is the reason."""
-
-
-class _Watchdog:
-    """Shuts every socket of one download when its deadline passes, so no read can outlast it.
-
-    Per-read timeouts alone never end a download that sends a byte every few seconds.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.expired = False
-        self._lock = threading.Lock()
-        self._socks: list[socket.socket] = []
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._timer.cancel()
-        with self._lock:
-            for sock in self._socks:
-                sock.close()
-            self._socks.clear()
-
-    def connect(self, address: Any, timeout: Any = None, source: Any = None) -> socket.socket:
-        """socket.create_connection, watched (stands in for HTTPConnection's own)."""
-        import socket
-
-        sock = socket.create_connection(address, timeout, source)
-        with self._lock:
-            # A second handle on the same socket: TLS detaches the first when it wraps it, and
-            # shutting down this one still ends a read stuck in the TLS handshake or the body.
-            self._socks.append(sock.dup())
-            if self.expired:  # the deadline passed while this socket was connecting
-                self._shut(self._socks[-1])
-        return sock
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            for sock in self._socks:
-                self._shut(sock)
-
-    @staticmethod
-    def _shut(sock: socket.socket) -> None:
-        import contextlib
-        import socket
-
-        with contextlib.suppress(OSError):  # already closed by the reader: nothing to stop
-            sock.shutdown(socket.SHUT_RDWR)
-
-
-def _opener(watch: _Watchdog) -> urllib.request.OpenerDirector:
-    """urllib with watched sockets, our redirect policy, and only the http(s) handlers."""
-    import http.client
-    import urllib.request
-
-    class HTTP(http.client.HTTPConnection):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._create_connection = watch.connect  # the hook http.client offers for this
-
-    class HTTPS(http.client.HTTPSConnection):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._create_connection = watch.connect
-
-    class HTTPHandler(urllib.request.HTTPHandler):
-        def http_open(self, req: urllib.request.Request) -> HTTPResponse:
-            return self.do_open(HTTP, req)
-
-    class HTTPSHandler(urllib.request.HTTPSHandler):
-        def https_open(self, req: urllib.request.Request) -> HTTPResponse:
-            return self.do_open(HTTPS, req)
-
-    class Redirects(urllib.request.HTTPRedirectHandler):
-        max_redirections = MAX_REDIRECTS
-
-        def http_error_302(self, req: Any, fp: Any, code: Any, msg: Any, headers: Any) -> Any:
-            fp.close()  # the body of a redirect is never read: it could be endless
-            target = headers.get("location") or headers.get("uri")
-            if target:
-                _check_redirect(req, urljoin(req.full_url, target.strip()))
-            return super().http_error_302(req, fp, code, msg, headers)
-
-        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-        def redirect_request(
-            self, req: Any, fp: Any, code: Any, msg: Any, hdrs: Any, new: Any
-        ) -> Any:
-            request = super().redirect_request(req, fp, code, msg, hdrs, new)
-            auth = req.unredirected_hdrs.get("Authorization")
-            if request is not None and auth and _same_server(req.full_url, new):
-                request.add_unredirected_header("Authorization", auth)
-            return request
-
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),  # honours http(s)_proxy and no_proxy
-        HTTPHandler(),
-        HTTPSHandler(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        Redirects(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
-
-
-def _same_server(old: str, new: str) -> bool:
-    """Whether a login sent to ``old`` may follow a redirect to ``new`` (as requests decides)."""
-    (old_scheme, old_host, old_port), (scheme, host, port) = _origin(old), _origin(new)
-    if old_host != host:
-        return False
-    upgrade = (old_scheme, scheme) == ("http", "https") and old_port in (None, 80)
-    return (old_scheme, old_port) == (scheme, port) or (upgrade and port in (None, 443))
-
-
-def _check_redirect(req: Any, new: str) -> None:
-    scheme = urlsplit(new).scheme.lower()
-    hops: dict[str, int] = getattr(req, "redirect_dict", {})
-    problem = None
-    if scheme not in ("http", "https"):
-        problem = f"redirected to a {scheme}: address; only http(s) redirects are followed"
-    elif scheme == "http" and urlsplit(req.full_url).scheme.lower() == "https":
-        problem = f"redirected from https to http ({redact(new)}); refused, it would be unencrypted"
-    elif new == req.full_url or new in hops:
-        problem = f"redirect loop at {redact(new)}; check the address"
-    elif len(hops) >= MAX_REDIRECTS:
-        problem = f"more than {MAX_REDIRECTS} redirects, the last to {redact(new)}"
-    if problem:
-        raise _Refused(problem)
-
-
-class _Inflater:
-    """Decodes a gzip or zlib body the server sent unasked, never past the size cap."""
-
-    def __init__(self) -> None:
-        import zlib
-
-        self._zlib = zlib
-        self._obj = zlib.decompressobj(47)  # 32 + 15: gzip or zlib header, detected
-
-    def feed(self, data: bytes, room: int) -> bytes:
-        """At most ``room + 1`` bytes: one more than the room left means over the cap."""
-        out = b""
-        while data and len(out) <= room:
-            if self._obj.eof:  # concatenated gzip members are one body
-                self._obj = self._zlib.decompressobj(47)
-            out += self._obj.decompress(data, room + 1 - len(out))
-            data = self._obj.unconsumed_tail or self._obj.unused_data
-        return out
-
-    @property
-    def complete(self) -> bool:
-        return self._obj.eof
 
 
 class RegistryClient:
@@ -367,11 +180,7 @@ class RegistryClient:
 
         parts = urlsplit(url)
         base = urlsplit(self.location.base)
-        if (
-            "@" not in parts.netloc
-            and "@" in base.netloc
-            and _origin(url) == _origin(base.geturl())
-        ):
+        if "@" not in parts.netloc and "@" in base.netloc and origin(url) == origin(base.geturl()):
             parts = parts._replace(netloc=base.netloc)  # the registry's login for its own archives
         request = urllib.request.Request(
             urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])),
@@ -391,7 +200,7 @@ class RegistryClient:
             f"download took longer than {self.deadline:g} s; try again or raise {TIMEOUT_ENV}"
         )
         end = time.monotonic() + self.deadline
-        with _Watchdog(self.deadline) as watch:
+        with Watchdog(self.deadline) as watch:
             try:
                 data = self._fetch(url, limit, progress, what, watch)
             except RegistryError:
@@ -404,7 +213,7 @@ class RegistryClient:
             return data
 
     def _fetch(
-        self, url: str, limit: int, progress: Progress | None, what: str, watch: _Watchdog
+        self, url: str, limit: int, progress: Progress | None, what: str, watch: Watchdog
     ) -> bytes:
         import http.client
         import urllib.error
@@ -416,9 +225,9 @@ class RegistryClient:
             request = self._request(url)
             login = request.get_header("Authorization") is not None
             timeout = min(self.timeout, self.deadline)
-            with _opener(watch).open(request, timeout=timeout) as response:
+            with opener(watch).open(request, timeout=timeout) as response:
                 return self._read(response, limit, progress, what, shown)
-        except _Refused as exc:
+        except Refused as exc:
             raise self._fail(f"{what}: {exc}") from None
         except urllib.error.HTTPError as exc:
             exc.close()  # never read: an error page may be huge, slow or hostile
@@ -432,12 +241,12 @@ class RegistryClient:
             elif exc.code == 429 or exc.code >= 500:
                 hint = "; the server is busy or failing, try again later"
             raise self._fail(
-                f"{what} not available: {_status(exc.code, exc.reason)} ({shown}){hint}"
+                f"{what} not available: {status(exc.code, exc.reason)} ({shown}){hint}"
             ) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, OSError):
                 raise self._oserror(exc.reason, shown, host) from None
-            raise self._fail(f"cannot reach {shown} ({_clean(exc.reason)})") from None
+            raise self._fail(f"cannot reach {shown} ({clean(exc.reason)})") from None
         except http.client.IncompleteRead as exc:
             raise self._fail(
                 f"{what} was cut short ({len(exc.partial)} bytes, then the server stopped "
@@ -446,10 +255,10 @@ class RegistryClient:
         except OSError as exc:
             raise self._oserror(exc, shown, host) from None
         except http.client.HTTPException as exc:
-            detail = _clean(exc) or type(exc).__name__
+            detail = clean(exc) or type(exc).__name__
             raise self._fail(f"connection failed reading {shown} ({detail})") from None
         except ValueError as exc:  # malformed URL, bad port and friends
-            raise self._fail(f"invalid address {shown} ({_clean(redact(str(exc)))})") from None
+            raise self._fail(f"invalid address {shown} ({clean(redact(str(exc)))})") from None
 
     def _oserror(self, exc: OSError, shown: str, host: str) -> RegistryError:
         import ssl
@@ -457,19 +266,19 @@ class RegistryClient:
         if isinstance(exc, ssl.SSLCertVerificationError):
             return self._fail(
                 f"the TLS certificate of {host} could not be verified "
-                f"({_clean(exc.verify_message or exc.reason)}); if it uses a private CA, "
+                f"({clean(exc.verify_message or exc.reason)}); if it uses a private CA, "
                 "point SSL_CERT_FILE at its certificate"
             )
         if isinstance(exc, ssl.SSLError):
             return self._fail(
-                f"TLS handshake with {host} failed ({_clean(exc.reason or exc)}); "
+                f"TLS handshake with {host} failed ({clean(exc.reason or exc)}); "
                 f"check that {shown} serves https"
             )
         if isinstance(exc, TimeoutError):
             return self._fail(f"timed out after {self.timeout:g}s waiting for {shown}")
         if isinstance(exc, ConnectionRefusedError):
             return self._fail(f"connection refused at {shown}; is the server up?")
-        text = _clean(exc.strerror or str(exc) or type(exc).__name__)
+        text = clean(exc.strerror or str(exc) or type(exc).__name__)
         return self._fail(f"cannot reach {shown} ({text})")
 
     def _read(
@@ -479,16 +288,16 @@ class RegistryClient:
 
         if response.status != 200:  # 204, 206 and the like are not a whole file
             raise self._fail(
-                f"{what} not available: {_status(response.status, response.reason)} "
+                f"{what} not available: {status(response.status, response.reason)} "
                 f"({shown}); expected 200"
             )
         encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
         if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
             raise self._fail(
-                f"{what} came {_clean(encoding)!r}-encoded, which stato cannot read; "
+                f"{what} came {clean(encoding)!r}-encoded, which stato cannot read; "
                 "serve it uncompressed"
             )
-        inflater = None if encoding == "identity" else _Inflater()
+        inflater = None if encoding == "identity" else Inflater()
         length = (response.headers.get("Content-Length") or "").strip()
         total = int(length) if length.isdigit() else None
         if total is not None and total > limit:

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stato.adapters.config import RegistrySource, registry_deadline, registry_sources
-from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient, locate, redact
+from stato.adapters.http import redact
+from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient, locate
 from stato.errors import RegistryError, UsageError
 from stato.formats.registry_index import NAME_RE, VERSION_RE, PackageEntry, RegistryIndex
 

@@ -229,7 +229,8 @@ def _config_file(path: Path, user: bool) -> Path:
 def add(address: str, user: bool, path: Path) -> None:
     """Add a registry (folder, file:// or http(s):// URL) to the config."""
     from stato.adapters.config import edit_registries
-    from stato.adapters.registry import locate, redact
+    from stato.adapters.http import redact
+    from stato.adapters.registry import locate
     from stato.cli.console import echo
 
     locate(address)  # refuse an unusable address before writing it down
@@ -251,7 +252,7 @@ def remove(address: str, user: bool, path: Path) -> None:
     Removing "builtin" turns the built-in registry off; "add builtin" turns it back on.
     """
     from stato.adapters.config import edit_registries
-    from stato.adapters.registry import redact
+    from stato.adapters.http import redact
     from stato.cli.console import echo
 
     target = _config_file(path, user)
