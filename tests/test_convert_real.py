@@ -645,3 +645,18 @@ def test_memory_sections_keep_what_is_not_a_task_issue_or_phase() -> None:
         "| Issue | Workaround |\n|---|---|\n| Flaky e2e | rerun |",
     ):
         assert kept in context["notes"], kept
+
+
+def test_only_a_sentence_written_as_an_h1_comment_stops_being_a_heading() -> None:
+    text = (
+        "# This file provides instructions for Copilot in this repository.\n"
+        "# Docs: https://docs.github.com/copilot\n\n"
+        "## Always run the tests before you commit anything.\n\n- `make test`\n\n"
+        "## Why do we use pnpm instead of npm here?\n\n- Workspaces\n"
+    )
+    (draft,) = convert_text(text, "F", "copilot", "p").drafts
+    assert draft.fields["conventions"] == [
+        "Always run the tests before you commit anything.: `make test`",
+        "Why do we use pnpm instead of npm here?: Workspaces",
+    ]
+    assert "Docs: https://docs.github.com/copilot" in draft.fields["notes"]

@@ -147,7 +147,7 @@ _URL_LINE = re.compile(r"[\w .-]{1,40}:\s*<?https?://\S+")
 
 def _is_prose(heading: str) -> bool:
     """True for a "heading" that is a sentence or a labelled link, not a section title."""
-    sentence = heading.endswith((".", "!", "?", "\u3002")) and len(heading.split()) >= 6
+    sentence = heading.endswith((".", "\u3002")) and len(heading.split()) >= 6
     return sentence or bool(_URL_LINE.fullmatch(heading))
 
 
@@ -201,7 +201,7 @@ def parse_markdown(text: str) -> Document:
     while i < len(tokens):
         tok = tokens[i]
         kind = tok.type
-        if kind == "heading_open" and _is_prose(_inline(tokens[i + 1].content)):
+        if kind == "heading_open" and tok.tag == "h1" and _is_prose(_inline(tokens[i + 1].content)):
             # "# This file helps Copilot ..." written as if # began a comment: a sentence.
             text = _inline(tokens[i + 1].content)
             blocks.append((order, Block("paragraph", text, line_of(tok))))
