@@ -297,6 +297,7 @@ def written_text(stato: Path) -> dict[str, tuple[str, str]]:
         rel = path.relative_to(stato).as_posix()
         result = compile_source(path.read_text(encoding="utf-8"), rel)
         assert result.valid, (rel, result.errors)
+        assert not [d for d in result.diagnostics if d.severity == "warning"], result.diagnostics
         out[rel] = (_flat(result.fields) + "\n" + (result.docstring or ""), result.source)
     return out
 
