@@ -294,3 +294,36 @@ def test_status_and_bridge_read_through_the_cache_and_see_edits(
     status = json.loads(run("status", "--json").output)
     assert "skills/qc.py" in json.dumps(status)
     assert "E001" in json.dumps(status)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=9) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(junk=JSON_VALUES)
+def test_any_damaged_entry_is_never_an_error(tmp_path: Path, junk: object) -> None:
+    root = tmp_path / "junk"
+    text = f'class ASkill:\n    """Doc."""\n    token = "{SECRET}"\n'
+    cache = ResultCache.for_project(root)
+    compile_jobs([("a.py", text, None)], cache=cache)
+    scan_texts({"a.py": text}, (), cache)
+    cache.save()
+    file = ResultCache.for_project(root).file
+    assert file is not None
+    doc = json.loads(file.read_text())
+    for section in ("compile", "scan"):
+        for key in doc[section]:
+            doc[section][key] = junk
+    file.write_text(json.dumps(doc))
+    again = ResultCache.for_project(root)
+    compile_jobs([("a.py", text, None)], cache=again)  # never raises
+    found = scan_texts({"a.py": text}, (), again)
+    assert all(0 <= f.start <= f.end <= len(text) for f in found)

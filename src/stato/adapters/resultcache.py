@@ -172,7 +172,7 @@ class ResultCache:
         text, _ = source_text(source)
         try:
             return None if text is None else _decode_result(entry, path, text)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):  # a damaged entry
             self._used["compile"].pop(key or "", None)
             return None
 
@@ -205,9 +205,9 @@ class ResultCache:
             return None
         try:
             found = findings_at(text, path, [(s, e, rule) for s, e, rule in spans])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):  # a damaged entry
             return None
-        if any(f.end > len(text) or f.start > f.end for f in found):
+        if any(not 0 <= f.start <= f.end <= len(text) for f in found):
             return None
         return found
 
