@@ -250,8 +250,8 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
         if is_placeholder(name, mine) and not is_placeholder(name, value):
             text = set_field(text, name, value)  # stato's own stand-in gives way to real text
             replaced.add(name)
-        elif is_placeholder(name, mine):
-            replaced.add(name)  # two stand-ins: nothing of a person's was kept over another
+        elif is_placeholder(name, mine) or is_placeholder(name, value):
+            replaced.add(name)  # a stand-in lost to nothing a person wrote: not worth a line
     kept.update(
         c.where.split(".")[0].split("[")[0]
         for c in merged.conflicts
