@@ -661,3 +661,15 @@ def test_only_a_sentence_written_as_an_h1_comment_stops_being_a_heading() -> Non
         "Why do we use pnpm instead of npm here?: Workspaces",
     ]
     assert "Docs: https://docs.github.com/copilot" in draft.fields["notes"]
+
+
+def test_a_bad_file_among_good_ones_writes_nothing(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    shutil.copyfile(REAL / "skill-pdf/SKILL.md", project / "SKILL.md")
+    (project / "CLAUDE.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff")
+    before = tree(project / ".stato")
+    result = run("convert", "SKILL.md", "CLAUDE.md")
+    assert result.exit_code == 1
+    assert result.stderr == "error: CLAUDE.md is not UTF-8 text; save it as UTF-8 and retry\n"
+    assert tree(project / ".stato") == before
