@@ -219,8 +219,10 @@ DOB = Rule(
     reject_placeholders=False,
 )
 
-# "1984-03-12 (date of birth)", "03.12.1984 is her DOB": the keyword follows the date
-_DOB_AFTER = re.compile(
+# "1984-03-12 (date of birth)", "03.12.1984 is her DOB": the keyword follows the date. The rule
+# is tried only at its keywords, from up to 64 characters of the line before them, so the date
+# alternatives never run over the rest of a text (they have no prefix the engine can jump to).
+_DOB_AFTER = (
     r"[\"']?\)?[ \t]{0,3}(?:[(\[,;:#\u2013\u2014-][ \t]{0,3})?"
     r"(?i:(?:is|was|=|as)[ \t]{1,3}(?:(?:his|her|their|my|your|the)[ \t]{1,3}"
     r"(?:(?:patient|donor|subject|participant|person)(?:'s)?[ \t]{1,3})?)?)?"
@@ -231,12 +233,12 @@ DOB_AFTER = Rule(
     "date-of-birth-after",
     "pii",
     "date of birth",
-    re.compile(r"(?P<s>" + _DATE + r")(?![\w/-]|\.\d)"),
+    re.compile(r"[^\n]{0,64}?(?<![\w./-])(?P<s>" + _DATE + r")(?![\w/-]|\.\d)" + _DOB_AFTER),
     "{DOB}",
     keywords=("dob", "d.o.b", "birth"),
-    validator=lambda s, m, t: _DOB_AFTER.match(t, m.end()) is not None,
+    anchored=True,
+    back=frozenset(map(chr, range(32, 0x250))) | frozenset("\t\u2013\u2014\u2019\u00a0"),
     reject_placeholders=False,
-    left=re.compile(r"[\w./-]"),
 )
 
 
