@@ -673,3 +673,10 @@ def test_a_bad_file_among_good_ones_writes_nothing(
     assert result.exit_code == 1
     assert result.stderr == "error: CLAUDE.md is not UTF-8 text; save it as UTF-8 and retry\n"
     assert tree(project / ".stato") == before
+
+
+def test_text_beside_an_html_comment_is_kept() -> None:
+    text = "<!-- prettier-ignore --> Use pnpm always, never npm\n\n<!-- only a comment -->\n"
+    (draft,) = convert_text(text, "F", "claude", "p").drafts
+    assert draft.fields["description"] == "Use pnpm always, never npm"
+    assert "comment" not in repr(draft.fields)

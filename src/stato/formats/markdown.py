@@ -10,6 +10,7 @@ BlockKind = Literal["bullet", "paragraph", "code", "table"]
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _TASK = re.compile(r"\A\[([ xX])\]\s+")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _LENIENT = re.compile(r"\A([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)\Z")
 
 
@@ -83,6 +84,8 @@ def _read_front(raw: str) -> tuple[dict[str, Any] | None, list[str]]:
     when it holds no keys at all (a ``---`` rule around text is not front matter)."""
     import yaml  # type: ignore[import-untyped]  # heavy: only front matter needs it
 
+    if not raw.strip():
+        return {}, []  # an empty block, as Cursor's editor writes it
     problems: list[str] = []
     try:
         data = yaml.safe_load(raw)
@@ -90,9 +93,7 @@ def _read_front(raw: str) -> tuple[dict[str, Any] | None, list[str]]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         problems.append(f"front matter is not strict YAML{where}; read it line by line")
-        data = _lenient(raw) or (None if raw.strip() else {})
-    if data is None and not raw.strip():
-        data = {}
+        data = _lenient(raw) or None
     if not isinstance(data, dict):
         return None, []
     return {str(k): v for k, v in data.items()}, problems
@@ -238,9 +239,9 @@ def parse_markdown(text: str) -> Document:
             blocks.append((order, Block("code", tok.content.rstrip("\n"), line_of(tok), info=info)))
         elif kind in ("fence", "code_block"):
             items[-1].parts.append(f"`{tok.content.strip()}`")
-        elif kind == "html_block" and not tok.content.lstrip().startswith("<!--"):
-            # Markup such as <rule>...</rule> or <Purpose>: its lines are kept as written.
-            html = tok.content.strip("\r\n")
+        elif kind == "html_block" and (html := _COMMENT.sub("", tok.content).strip()):
+            # Markup such as <rule>...</rule> or <Purpose>: its lines are kept as written;
+            # comments (a template's "<!-- Add commands here -->") are not the person's text.
             blocks.append((order, Block("paragraph", html, line_of(tok), info="html")))
         elif kind == "table_open":
             table, table_line = [], line_of(tok)
