@@ -89,10 +89,12 @@ def _anchored(rule: Rule, text: str, lowered: str) -> list[re.Match[str]]:
             starts.add(at)
             at = lowered.find(keyword, at + 1)
     out: list[re.Match[str]] = []
-    reach = 0
+    reach = previous = 0
     for at in sorted(starts):
         if rule.back:
-            floor, keyword_at = max(reach, at - 64), at
+            # never back past the previous keyword: what lies before it was tried from there,
+            # and windows that never overlap keep the walk linear
+            floor, keyword_at, previous = max(reach, at - 64, previous), at, at + 1
             while at > floor and text[at - 1] in rule.back:
                 at -= 1
             while at < keyword_at and not text[at].isalnum():
