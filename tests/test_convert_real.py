@@ -680,3 +680,15 @@ def test_text_beside_an_html_comment_is_kept() -> None:
     (draft,) = convert_text(text, "F", "claude", "p").drafts
     assert draft.fields["description"] == "Use pnpm always, never npm"
     assert "comment" not in repr(draft.fields)
+
+
+def test_only_the_sentence_about_the_file_is_left_out_of_the_intro() -> None:
+    text = (
+        "# CLAUDE.md\n\nThis file provides guidance to Claude Code (claude.ai/code) when working "
+        "with code in this repository. Acme Billing is a TypeScript monorepo that issues "
+        "invoices.\n\n- Amounts are integer cents\n"
+    )
+    (draft,) = convert_text(text, "CLAUDE.md", "claude", "p").drafts
+    assert (
+        draft.fields["description"] == "Acme Billing is a TypeScript monorepo that issues invoices."
+    )

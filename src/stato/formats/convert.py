@@ -95,6 +95,15 @@ def _scope(front: dict[str, Any], kind: str) -> tuple[bool, str]:
     return rule, f"[{shown}] "
 
 
+def _about_project(text: str) -> str:
+    """A paragraph without its sentences about the file itself ("This file provides guidance to
+    Claude Code ..."), which describe the file, not the project."""
+    if not ABOUT_FILE.search(text):
+        return text
+    sentences = re.split(r"(?<=[.!?\u3002])\s+", text)
+    return " ".join(s for s in sentences if not ABOUT_FILE.search(s))
+
+
 def _describes(text: str) -> bool:
     """A paragraph that can say what the project is (not markup, code or a bare link)."""
     rest = " ".join(w for w in text.split() if "://" not in w)  # "Docs: https://..." says nothing
@@ -139,7 +148,7 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
             conventions += [f"{scope}{label}: {t}" if label else f"{scope}{t}" for t in found]
             if not section.path:
                 # "This file provides guidance to Claude Code..." is about the file, not the project
-                prose = [p for p in prose if not ABOUT_FILE.search(p)]
+                prose = [q for q in map(_about_project, prose) if q]
             first = next((p for p in prose if _describes(p)), None)
             # The intro before any heading, an Overview section, or the text under the
             # first of several top headings ("# Rules for X" then "You are an expert in ...").
