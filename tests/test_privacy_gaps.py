@@ -89,6 +89,7 @@ QUIET = [
     "# Do this if either the username or the password is missing.",
     'message = "No password was provided. If you want a user without one, say so."',
     "assert token is _core.current_trio_token()",
+    "if token is _sentinel_value_for_tokens or secret is _Missing_Secret_Marker:",
     "#  a lexer rule finishes with token set to SKIP_TOKEN.  Recall that",
     "lo0 fe80::1%lo0; IETF 2001:1::1/128, Teredo 2001:0:0:0:0:0:0:CAFE, 6bone 3ffe::1.net",
     "METADATA_BASE_URL_IPv6 = 'http://[fd00:ec2::254]/'",

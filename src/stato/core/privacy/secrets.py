@@ -118,8 +118,8 @@ def _assignment(span: str, m: re.Match[str], text: str) -> bool:
         if bare and text.startswith(("(", "["), m.end("s2")):
             return False
         span = span.rstrip(".!?") if bare else span  # the end of the sentence
-        if _DOTTED_NAME.fullmatch(span):
-            return False
+        if _DOTTED_NAME.fullmatch(span) or span.startswith("_"):
+            return False  # `token is self.x`, `key is _MISSING_token`: code
         quoted = True  # prose: a mixed-case word is a password, not a variable
     if m.group("pair") and not (quoted and _quoted_name(m, text)):
         return False  # ("SECRET_NAME", "value") pairs only, never lists of words or calls
