@@ -692,3 +692,18 @@ def test_only_the_sentence_about_the_file_is_left_out_of_the_intro() -> None:
     assert (
         draft.fields["description"] == "Acme Billing is a TypeScript monorepo that issues invoices."
     )
+
+
+def test_emoji_and_numbers_before_memory_headings_are_looked_past() -> None:
+    text = (
+        "# App\n\n## 🐛 Known Issues & Limitations\n\n- **Storage**: localStorage holds ~5MB\n\n"
+        "## 🚀 Current Status\n\nBeta since May.\n\n## 2. TODO\n\n- Ship v2\n\n"
+        "## 1️⃣ Setup\n\n- npm i\n"
+    )
+    context, memory = (d.fields for d in convert_text(text, "F", "claude", "p").drafts)
+    assert memory == {
+        "phase": "Beta since May.",
+        "tasks": ["Ship v2"],
+        "known_issues": {"storage": "localStorage holds ~5MB"},
+    }
+    assert context["conventions"] == ["1️⃣ Setup: npm i"]

@@ -67,8 +67,12 @@ class Source:
     kind: str
 
 
+_DECOR = re.compile(r"\A[\W\d_]+")  # "🐛 ", "3. ", "-- " before a heading's words
+
+
 def is_under(pattern: re.Pattern[str], section: Section) -> bool:
-    return any(pattern.search(title) for title in section.path)
+    """True when a heading above the section ("## 🐛 Known issues", "### 2. TODO") matches."""
+    return any(pattern.search(_DECOR.sub("", title)) for title in section.path)
 
 
 def dedupe(items: list[str]) -> list[str]:
