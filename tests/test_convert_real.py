@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from stato.core.compiler import compile_source
@@ -707,3 +707,60 @@ def test_emoji_and_numbers_before_memory_headings_are_looked_past() -> None:
         "known_issues": {"storage": "localStorage holds ~5MB"},
     }
     assert context["conventions"] == ["1️⃣ Setup: npm i"]
+
+
+_PIECES = st.lists(
+    st.one_of(
+        _AWKWARD,
+        st.sampled_from(
+            [
+                "## TODO\n",
+                "## Known issues\n",
+                "## Status\n",
+                "## Gotchas\n",
+                "## Parameters\n",
+                "- [ ] ",
+                "- [x] ",
+                "\n\n",
+                "\n",
+                "1. ",
+            ]
+        ),
+        st.text(max_size=10),
+    ),
+    max_size=25,
+)
+
+
+@example(
+    first=["## TODO\n", "- ", "ship"], second=["- [x] ", "done", "\n", "- a"], name="CLAUDE.md"
+)
+@example(first=["## Gotchas\n", "- ", '"""'], second=["## Parameters\n- `k`: 1"], name="SKILL.md")
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(first=_PIECES, second=_PIECES, name=st.sampled_from(["CLAUDE.md", "SKILL.md", "r.mdc"]))
+def test_converting_again_changes_nothing(
+    tmp_path_factory: pytest.TempPathFactory, first: list[str], second: list[str], name: str
+) -> None:
+    """Two files converted one after the other, then each again: the second pass adds nothing."""
+    from stato.errors import StatoError
+    from stato.ops.convert import convert_files
+
+    root = tmp_path_factory.mktemp("p")
+    (root / ".stato" / "skills").mkdir(parents=True)
+    files = []
+    for n, parts in enumerate((first, second)):
+        path = root / f"in{n}" / name
+        path.parent.mkdir()
+        path.write_bytes("".join(parts).encode("utf-8", "surrogatepass"))
+        files.append(path)
+    try:
+        for path in files:
+            convert_files([path], root)
+    except StatoError as exc:
+        assert "\n" not in str(exc)  # one line, and the project is as it was
+        return
+    before = tree(root / ".stato")
+    for path in files:
+        report = convert_files([path], root)
+        assert all(m.action == "unchanged" for m in report.modules), report.to_dict()
+    assert tree(root / ".stato") == before
