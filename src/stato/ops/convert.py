@@ -126,13 +126,18 @@ def _read(path: Path) -> tuple[Path, str, tuple[str, ...]]:
             ".mdc or SKILL.md path"
         )
     try:
-        data = path.read_bytes()
+        # The size first, so a stray multi-gigabyte file is refused without being read.
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise ConvertError(
+                f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB; "
+                "that is not an instruction file"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise ConvertError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_INPUT_BYTES:
-        raise ConvertError(
-            f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB; that is not an instruction file"
-        )
+    if len(data) > MAX_INPUT_BYTES:  # it grew while being read
+        raise ConvertError(f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB")
     text = _decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip("\ufeff \t\r\n"):
         raise ConvertError(f"{path} is empty; there is nothing to convert")
