@@ -764,3 +764,18 @@ def test_converting_again_changes_nothing(
         report = convert_files([path], root)
         assert all(m.action == "unchanged" for m in report.modules), report.to_dict()
     assert tree(root / ".stato") == before
+
+
+def test_a_rule_added_under_the_bridge_block_is_converted_without_statos_front_matter(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    assert run("init", "--example").exit_code == 0
+    assert run("bridge", "--platform", "cursor").exit_code == 0
+    rule = tmp_path / ".cursor/rules/stato.mdc"
+    rule.write_text(rule.read_text() + "\n## Team rules\n\n- Review every PR within a day\n")
+    result = run("convert", ".cursor/rules/stato.mdc")
+    assert result.exit_code == 0, result.output
+    fields = compile_source((tmp_path / ".stato/context.py").read_text(), "context.py").fields
+    assert "Team rules: Review every PR within a day" in fields["conventions"]
+    assert "stato project expertise" not in repr(fields)
+    assert "Available Skills" not in repr(fields)

@@ -142,12 +142,30 @@ def _read(path: Path) -> tuple[Path, str, tuple[str, ...]]:
     if not text.strip("\ufeff \t\r\n"):
         raise ConvertError(f"{path} is empty; there is nothing to convert")
     text, notes = strip_stato_block(text)
+    front, body = split_front_matter(text)[:2]
     # Front matter alone is what `stato bridge` puts around its block in .mdc and rule files.
-    if notes and not split_front_matter(text)[1].strip():
+    if notes and not body.strip():
         raise ConvertError(
             f"{path} holds only the block `stato bridge` wrote; its content is already in .stato/"
         )
+    if notes and _bridge_front_matter(front):
+        text = body  # stato wrote that front matter too, with the block a person added to
     return path, text, tuple(n for n in notes if n)
+
+
+def _bridge_front_matter(front: dict[str, Any]) -> bool:
+    """True when ``front`` is exactly what `stato bridge` writes above its block."""
+    from stato.bridges.targets import TARGETS
+
+    def same(a: object, b: object) -> bool:
+        return a == b or (a in (None, "") and b in (None, ""))
+
+    return any(
+        t.front_matter
+        and set(front) == {k for k, _ in t.front_matter}
+        and all(same(front.get(k), v) for k, v in t.front_matter)
+        for t in TARGETS
+    )
 
 
 _SOURCE = re.compile(r"\.stato/(skills/[\w-]+(?:/[\w-]+)*\.py)")
