@@ -27,6 +27,7 @@ FILES = (
     "hard-negatives.txt",
     "holdout-negatives.txt",
     "holdout2.txt",  # positives and hard negatives in one file (a case without a mark)
+    "holdout3.txt",
 )
 CASES = [case for name in FILES for case in corpus.load(name)]
 POSITIVE = [c for c in CASES if c.expected]

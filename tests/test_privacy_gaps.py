@@ -50,6 +50,8 @@ FOUND = [
     ),
     ('"phone": "«+49 151 23984761»",', "pii"),
     ("Patient contact: «+91 98450 61723»", "pii"),
+    ('cohort.loc[cohort["patient_id"] == "«PAT-03381»"]', "pii"),
+    ("«22.11.1949» (Geburtsdatum / DOB)", "pii"),
 ]
 
 QUIET = [
@@ -94,6 +96,8 @@ QUIET = [
     "lo0 fe80::1%lo0; IETF 2001:1::1/128, Teredo 2001:0:0:0:0:0:0:CAFE, 6bone 3ffe::1.net",
     "METADATA_BASE_URL_IPv6 = 'http://[fd00:ec2::254]/'",
     "masks 172.31.255.128/255.255.255.240 and 10.0.0.0/255.0.0.0",
+    'df["patient_id"] == row_id',
+    "2020-05-01 (release, DOB field added)",
 ]
 
 

@@ -175,8 +175,8 @@ CARD = Rule(
     left=re.compile(r"[\w.-]"),
 )
 
-_ID_VALUE = (
-    r"[\"']?(?:[ \t]{0,3}(?:[:=#-]{1,2}|is|no\.?)[ \t]{0,3}|[ \t]{1,3})[\"']?"
+_ID_VALUE = (  # `]` closes a subscript: df["patient_id"] == "PT-0338"
+    r"[\"']?\]?(?:[ \t]{0,3}(?:[:=#-]{1,2}|is|no\.?)[ \t]{0,3}|[ \t]{1,3})[\"']?"
     r"(?P<s>[A-Za-z0-9][A-Za-z0-9-]{3,24})(?![\w-])"
 )
 PATIENT_ID = Rule(
@@ -224,6 +224,8 @@ DOB = Rule(
 # alternatives never run over the rest of a text (they have no prefix the engine can jump to).
 _DOB_AFTER = (
     r"[\"']?\)?[ \t]{0,3}(?:[(\[,;:#\u2013\u2014-][ \t]{0,3})?"
+    # a bilingual label first: (Geburtsdatum / DOB), (fecha de nacimiento, DOB)
+    r"(?:(?<=[(\[])[^()\[\]\n/,;]{1,24}[/,;][ \t]{0,3})?"
     r"(?i:(?:is|was|=|as)[ \t]{1,3}(?:(?:his|her|their|my|your|the)[ \t]{1,3}"
     r"(?:(?:patient|donor|subject|participant|person)(?:'s)?[ \t]{1,3})?)?)?"
     + _DOB_WORD
