@@ -218,6 +218,18 @@ CASES = [
         },
     ),
     Case(
+        "skill-no-front-matter-zh/cursor-rules/SKILL.md",
+        keep=(
+            "# Cursor Rules Expert",
+            "- 创建和优化Cursor规则文件(.cursorrules)",
+            "使用此Skill提供专业的Cursor配置指导。",
+        ),
+        fields={
+            "skills/cursor_rules.py:name": "cursor-rules",
+            "skills/cursor_rules.py:description": "_Cursor AI代码编辑器的规则配置与项目优化专家_",
+        },
+    ),
+    Case(
         "skill-front-matter-only/SKILL.md",
         keep=("Use when the user asks for a changelog: it groups by label.",),
         fields={"skills/release_notes.py:name": "release-notes"},
@@ -267,7 +279,7 @@ CASES = [
         ),
     ),
 ]
-IDS = [c.path.split("/")[0] for c in CASES]
+IDS = [c.path.split("/")[0] for c in CASES]  # the case folder
 
 
 def test_the_table_covers_every_stored_file_and_enough_of_them() -> None:

@@ -300,7 +300,7 @@ def convert_text(text: str, origin: str, kind: str, project_hint: str = "") -> C
     converter = BY_KIND[kind]
     # Line breaks as Markdown counts them (CRLF, or a lone CR from an old Mac editor), so the
     # line numbers of sections match the text a skill's body is cut from.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     doc = parse_markdown(text)
     drafts = converter.build(doc, Source(text, origin, project_hint, kind))
     return Conversion(kind, origin, tuple(drafts), doc.problems)
