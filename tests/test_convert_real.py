@@ -791,3 +791,27 @@ def test_a_rule_added_under_the_bridge_block_is_converted_without_statos_front_m
     assert "Team rules: Review every PR within a day" in fields["conventions"]
     assert "stato project expertise" not in repr(fields)
     assert "Available Skills" not in repr(fields)
+
+
+@pytest.mark.parametrize(
+    ("code", "commands"),
+    [
+        ("npm install\nnpm run dev  # port 5173", ["`npm install`", "`npm run dev  # port 5173`"]),
+        (
+            "docker run \\\n  -p 80:80 img\n# then open the browser",
+            ["`docker run -p 80:80 img`", "then open the browser"],
+        ),
+        ("def f():\n    return 1", []),
+        ("├── src/\n│   └── main.rs", []),
+        ("DATABASE_URL=postgres://localhost/app", []),
+        ("$ make test\nok  pkg 0.1s", []),
+    ],
+)
+def test_an_unlabelled_fence_is_commands_only_when_it_reads_as_commands(
+    code: str, commands: list[str]
+) -> None:
+    text = f"## Build\n\n```\n{code}\n```\n"
+    (draft,) = convert_text(text, "F", "agents", "p").drafts
+    assert draft.fields.get("conventions", []) == [f"Build: {c}" for c in commands]
+    if not commands:  # kept verbatim, indentation and all
+        assert f"```\n{code}\n```" in draft.fields["notes"]

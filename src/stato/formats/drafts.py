@@ -157,7 +157,16 @@ def _is_shell(info: str, code: str) -> bool:
     prompts = [line.startswith("$ ") for line in lines]
     if any(prompts) and not all(prompts):
         return False  # a console transcript: commands and their output, kept verbatim
-    return bool(info) or all(_COMMAND.match(line) for line in lines)
+    if info:
+        return True
+    # Unlabelled: code (indented lines, "def f():", "{") stays verbatim, indentation and all.
+    raw = code.splitlines()
+    indented = any(
+        line[:1] in (" ", "\t") and not (i and raw[i - 1].rstrip().endswith("\\"))
+        for i, line in enumerate(raw)
+    )
+    blocky = any(line.endswith((":", "{", "}", "(", ")", ",", ";")) for line in lines)
+    return not indented and not blocky and all(_COMMAND.match(line) for line in lines)
 
 
 def _commands(code: str) -> list[str]:
