@@ -134,7 +134,7 @@ def split_section(section: Section) -> tuple[list[str], list[str]]:
             gather = False
             out.extend(_commands(block.text))
         elif block.kind == "code":
-            prose.append(f"```{block.info}\n{block.text}\n```")
+            prose.append(fenced(block.info, block.text))
     return out, prose
 
 
@@ -186,6 +186,14 @@ def _commands(code: str) -> list[str]:
     return out
 
 
+def fenced(info: str, code: str) -> str:
+    """``code`` in a fence longer than any run of backticks inside it (a README with its own
+    fences stays one block)."""
+    runs = [len(run) for run in re.findall(r"`{3,}", code)]
+    fence = "`" * max([3, *(n + 1 for n in runs)])
+    return f"{fence}{info}\n{code}\n{fence}"
+
+
 def as_markdown(blocks: list[Block]) -> str:
     """Blocks written back as Markdown, for text kept as notes rather than split up."""
     out: list[str] = []
@@ -193,7 +201,7 @@ def as_markdown(blocks: list[Block]) -> str:
         if block.kind == "bullet":
             text = "  " * block.depth + "- " + block.text
         elif block.kind == "code":
-            text = f"```{block.info}\n{block.text}\n```"
+            text = fenced(block.info, block.text)
         elif block.kind == "table":
             rows = ["| " + " | ".join(row) + " |" for row in block.rows]
             rows[1:1] = ["|" + "---|" * len(block.rows[0])]  # a table has a header row
