@@ -815,3 +815,11 @@ def test_an_unlabelled_fence_is_commands_only_when_it_reads_as_commands(
     assert draft.fields.get("conventions", []) == [f"Build: {c}" for c in commands]
     if not commands:  # kept verbatim, indentation and all
         assert f"```\n{code}\n```" in draft.fields["notes"]
+
+
+def test_a_fence_holding_fences_stays_one_block_in_the_notes() -> None:
+    inner = "# T\n\n```bash\nmake\n```"
+    (draft,) = convert_text(
+        f"## Example\n\n````markdown\n{inner}\n````\n", "F", "claude", "p"
+    ).drafts
+    assert f"````markdown\n{inner}\n````" in draft.fields["notes"]
