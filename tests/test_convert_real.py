@@ -45,6 +45,22 @@ CASES = [
     Case("claude-html-template/CLAUDE.md", refuse="nothing stato can convert"),
     Case("claude-imports/CLAUDE.md", refuse="only imports other files (@ruler/development.md"),
     Case(
+        "claude-imports-inline/CLAUDE.md",
+        keep=(
+            "See @README.md for the project overview and @package.json for available npm commands.",
+            "Additional Instructions: Git workflow: @docs/git-instructions.md",
+            "Additional Instructions: Personal overrides: @~/.claude/my-project-instructions.md",
+        ),
+        absent=("Additional Instructions: @docs/style.md",),  # a bare import is not a rule
+    ),
+    Case(
+        "claude-rules-paths/.claude/rules/api.md",
+        keep=(
+            "[src/app/api/**] Validate every request body with a Zod schema",
+            "[src/app/api/**] Return errors as { error: string } with the right status code",
+        ),
+    ),
+    Case(
         "claude-ja/CLAUDE.md",
         keep=(
             "`%AppData%\\capturecard_viewer\\config\\default-config.toml`",
