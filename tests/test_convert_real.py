@@ -839,3 +839,12 @@ def test_a_fence_holding_fences_stays_one_block_in_the_notes() -> None:
         f"## Example\n\n````markdown\n{inner}\n````\n", "F", "claude", "p"
     ).drafts
     assert f"````markdown\n{inner}\n````" in draft.fields["notes"]
+
+
+def test_two_known_issues_with_one_label_are_both_kept() -> None:
+    text = "## Known issues\n\n- **Windows**: long paths fail\n- **Windows**: CRLF in fixtures\n"
+    memory = convert_text(text, "F", "claude", "p").drafts[-1].fields
+    assert memory["known_issues"] == {
+        "windows": "long paths fail",
+        "windows_2": "CRLF in fixtures",
+    }

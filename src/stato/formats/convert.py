@@ -134,7 +134,12 @@ def build_instructions(doc: Document, src: Source) -> list[Draft]:
         rest: list[Block] = []  # what a memory section holds besides its items: kept as notes
         if is_under(ISSUE_WORDS, section):
             items = [b for b in firsts if b.checked is None]
-            issues.update(_issue(b.text) for b in items)
+            for key, text in map(_issue, (b.text for b in items)):
+                n, base = 1, key
+                while key in issues and issues[key] != text:  # two issues, one label: keep both
+                    n += 1
+                    key = f"{base}_{n}"
+                issues[key] = text
             rest = [b for b in section.blocks if all(b is not i for i in items)]
             rest = [b for b in rest if b.checked is None]
         elif is_under(TASK_WORDS, section):
