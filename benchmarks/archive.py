@@ -11,7 +11,7 @@ For each size N a project of N skills (about 1 KB each, lessons prose included) 
 Each is timed twice: with a cold result cache (a fresh STATO_CACHE_DIR, so every module is
 compiled and scanned) and a warm one (the texts were compiled and scanned before: a repeated
 snapshot of a project whose modules did not change, a re-import of the same modules).
-Best of --repeat wall times are printed with their ratio (target: <= 3). Then the scanner's
+Best of --repeat interleaved rounds are printed with their ratio (target: <= 3). Then the scanner's
 throughput in MB/s on a large lessons corpus. Timings only: nothing here asserts.
 """
 
@@ -57,15 +57,25 @@ def make_project(root: Path, n: int) -> None:
         (skills / f"skill_{i:05d}.py").write_text(SKILL.format(n=i, minor=i % 10))
 
 
-def best(fn: Callable[[], object], repeat: int, reset: Callable[[], None] | None = None) -> float:
-    times = []
-    for _ in range(repeat):
-        if reset:
-            reset()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+Step = tuple[Callable[[], object], Callable[[], None]]  # (what is timed, untimed set-up)
+
+
+def interleaved(steps: dict[str, Step], repeat: int) -> dict[str, float]:
+    """Best wall time of each step over ``repeat`` rounds, each round running every step once.
+
+    Rounds interleave stato and its floor, so both meet the same disk and the same neighbours
+    (this disk's file creation swings 4x from one second to the next). One untimed round first
+    fills the caches a warm step relies on.
+    """
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for round_number in range(repeat + 1):
+        for name, (fn, setup) in steps.items():
+            setup()
+            start = time.perf_counter()
+            fn()
+            if round_number:
+                times[name].append(time.perf_counter() - start)
+    return {name: min(took) for name, took in times.items()}
 
 
 def zip_floor(root: Path, dest: Path) -> None:
@@ -92,15 +102,8 @@ def fresh_project(folder: Path) -> Callable[[], None]:
     return reset
 
 
-class CacheDirs:
-    """Points STATO_CACHE_DIR at a fresh folder (a cold run) or leaves the last one (warm)."""
-
-    def __init__(self, base: Path) -> None:
-        self.base, self.count = base, 0
-
-    def fresh(self) -> None:
-        self.count += 1
-        os.environ["STATO_CACHE_DIR"] = str(self.base / f"cache{self.count}")
+def use_cache(folder: Path) -> Callable[[], None]:
+    return lambda: os.environ.__setitem__("STATO_CACHE_DIR", str(folder))
 
 
 def bench_size(base: Path, n: int, repeat: int) -> None:
@@ -110,26 +113,36 @@ def bench_size(base: Path, n: int, repeat: int) -> None:
     proj = base / f"p{n}"
     make_project(proj, n)
     out = base / f"s{n}.stato"
-    caches = CacheDirs(base / f"caches{n}")
-    take = lambda: snapshot(proj, "bench", output=out)  # noqa: E731
-    snap_cold = best(take, repeat, caches.fresh)
-    snap_warm = best(take, repeat)  # the cache the last cold run left
-    floor_zip = best(lambda: zip_floor(proj, base / f"floor{n}.zip"), repeat)
+    snapshot(proj, "bench", output=out)  # the archive the import steps read
+    runs = iter(range(10**6))
+    cold = lambda: use_cache(base / f"cold{n}-{next(runs)}")()  # noqa: E731
+    warm = use_cache(base / f"warm{n}")
     target, floor_dir = base / f"i{n}", base / f"u{n}"
+    new_target, new_floor_dir = fresh_project(target), fresh_project(floor_dir)
+    take = lambda: snapshot(proj, "bench", output=out)  # noqa: E731
     bring = lambda: import_archive(target, out)  # noqa: E731
-    reset = fresh_project(target)
-    imp_cold = best(bring, repeat, lambda: (reset(), caches.fresh()))
-    imp_warm = best(bring, repeat, reset)
-    floor_unzip = best(lambda: unzip_floor(out, floor_dir), repeat, fresh_project(floor_dir))
+    t = interleaved(
+        {
+            "zip floor": (lambda: zip_floor(proj, base / f"floor{n}.zip"), lambda: None),
+            "snapshot, cold cache": (take, cold),
+            "snapshot, warm cache": (take, warm),
+            "unzip floor": (lambda: unzip_floor(out, floor_dir), new_floor_dir),
+            "import, cold cache": (bring, lambda: (new_target(), cold())),
+            "import, warm cache": (bring, lambda: (new_target(), warm())),
+        },
+        repeat,
+    )
     size = sum(p.stat().st_size for p in (proj / ".stato" / "skills").iterdir()) / 1e6
     print(f"{n:>6} modules ({size:.1f} MB of source, archive {out.stat().st_size / 1e6:.2f} MB)")
-    for label, took, floor, name in (
-        ("snapshot, cold cache", snap_cold, floor_zip, "zip"),
-        ("snapshot, warm cache", snap_warm, floor_zip, "zip"),
-        ("import, cold cache", imp_cold, floor_unzip, "unzip"),
-        ("import, warm cache", imp_warm, floor_unzip, "unzip"),
+    for label, floor_name in (
+        ("snapshot, cold cache", "zip floor"),
+        ("snapshot, warm cache", "zip floor"),
+        ("import, cold cache", "unzip floor"),
+        ("import, warm cache", "unzip floor"),
     ):
-        print(f"  {label:22s} {took:7.3f}s  {name} floor {floor:7.3f}s  ratio {took / floor:5.2f}")
+        took, floor = t[label], t[floor_name]
+        ratio = took / floor
+        print(f"  {label:22s} {took:7.3f}s  {floor_name:11s} {floor:7.3f}s  ratio {ratio:5.2f}")
 
 
 def bench_scanner(mb: float) -> None:
