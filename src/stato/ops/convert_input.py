@@ -1,0 +1,102 @@
+"""Reading the files `stato convert` is given: folders expanded, size-capped, decoded, and
+stato's own bridge output left out, so converting never takes stato's text for a person's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from stato.errors import StatoError
+
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+
+
+class ConvertError(StatoError):
+    """An input file cannot be converted."""
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files to convert: a skill folder stands for its SKILL.md, a folder of skills
+    (.claude/skills) for each one, a rules folder (.cursor/rules) for its .mdc files."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+        elif (path / "SKILL.md").is_file():
+            out.append(path / "SKILL.md")
+        else:
+            # Cursor reads rules from subfolders too (.cursor/rules/frontend/*.mdc).
+            found = sorted(path.glob("*/SKILL.md")) + sorted(path.glob("*.mdc"))
+            found += sorted(path.glob("*/*.mdc"))
+            if not found:
+                raise ConvertError(
+                    f"{path} is a folder with no SKILL.md or .mdc file in it; "
+                    "name the files to convert"
+                )
+            out.extend(found)
+    return out
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 (a BOM allowed), or UTF-16 with its BOM as Windows editors and PowerShell save it."""
+    import codecs
+
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConvertError(f"{path} is not UTF-8 text; save it as UTF-8 and retry") from None
+
+
+def read_input(path: Path) -> tuple[Path, str, tuple[str, ...]]:
+    """(path, the text a person wrote, notes on what was left out)."""
+    from stato.formats.convert import strip_stato_block
+    from stato.formats.markdown import split_front_matter
+
+    if not path.is_file():
+        raise ConvertError(
+            f"{path} is not a file; give a CLAUDE.md, AGENTS.md, .cursorrules, "
+            ".mdc or SKILL.md path"
+        )
+    try:
+        # The size first, so a stray multi-gigabyte file is refused without being read.
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise ConvertError(
+                f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB; "
+                "that is not an instruction file"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise ConvertError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_INPUT_BYTES:  # it grew while being read
+        raise ConvertError(f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB")
+    text = _decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip("\ufeff \t\r\n"):
+        raise ConvertError(f"{path} is empty; there is nothing to convert")
+    text, notes = strip_stato_block(text)
+    front, body = split_front_matter(text)[:2]
+    # Front matter alone is what `stato bridge` puts around its block in .mdc and rule files.
+    if notes and not body.strip():
+        raise ConvertError(
+            f"{path} holds only the block `stato bridge` wrote; its content is already in .stato/"
+        )
+    if notes and _bridge_front_matter(front):
+        text = body  # stato wrote that front matter too, with the block a person added to
+    return path, text, tuple(n for n in notes if n)
+
+
+def _bridge_front_matter(front: dict[str, Any]) -> bool:
+    """True when ``front`` is exactly what `stato bridge` writes above its block."""
+    from stato.bridges.targets import TARGETS
+
+    def same(a: object, b: object) -> bool:
+        return a == b or (a in (None, "") and b in (None, ""))
+
+    return any(
+        t.front_matter
+        and set(front) == {k for k, _ in t.front_matter}
+        and all(same(front.get(k), v) for k, v in t.front_matter)
+        for t in TARGETS
+    )
