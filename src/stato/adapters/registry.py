@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
@@ -13,6 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from stato import __version__
 from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
 from stato.adapters.http import Inflater, Refused, Watchdog, clean, opener, origin, redact, status
+from stato.adapters.registry_location import BUILTIN, Location, builtin_folder, locate
 from stato.errors import RegistryError
 from stato.formats.registry_index import INDEX_FILE, PackageEntry, RegistryIndex, parse_index
 
@@ -20,63 +19,25 @@ if TYPE_CHECKING:
     import urllib.request
     from http.client import HTTPResponse
 
+# Locating a registry lives in registry_location; its names stay importable from here.
+__all__ = [
+    "BUILTIN",
+    "DEFAULT_TIMEOUT",
+    "MAX_ARCHIVE_BYTES",
+    "MAX_INDEX_BYTES",
+    "Location",
+    "Progress",
+    "RegistryClient",
+    "builtin_folder",
+    "locate",
+]
+
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each read
 MAX_INDEX_BYTES = 4 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
 CHUNK = 256 * 1024
-BUILTIN = "builtin"
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total or None)
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a registry lives: kind "folder" (base is a path) or "http" (base is a URL)."""
-
-    spec: str  # what the user wrote; may hold credentials, so messages use ``label``
-    kind: str
-    base: str
-
-    @property
-    def label(self) -> str:
-        return redact(self.spec)
-
-
-def builtin_folder() -> Path:
-    """The registry shipped inside the package (works offline)."""
-    import stato.data
-
-    return Path(stato.data.__file__).parent / "registry"
-
-
-def locate(spec: str, relative_to: Path | None = None) -> Location:
-    """Turn a registry address (folder, file:// URL, http(s) URL or "builtin") into a Location."""
-    spec = spec.strip()
-    if not spec:
-        raise RegistryError("registry address is empty; give a folder or an http(s):// URL")
-    if spec == BUILTIN:
-        return Location(BUILTIN, "folder", str(builtin_folder()))
-    scheme = urlsplit(spec).scheme.lower()
-    # A registry names a folder; an address of its index.toml means that folder too.
-    folder = spec[: -len(INDEX_FILE)] if spec.endswith("/" + INDEX_FILE) else spec
-    if scheme in ("http", "https"):
-        return Location(spec, "http", folder if folder.endswith("/") else folder + "/")
-    if scheme == "file":
-        parts = urlsplit(folder)
-        if parts.netloc not in ("", "localhost"):
-            raise RegistryError(f"registry {redact(spec)}: file:// URLs must name a local folder")
-        return Location(spec, "folder", str(Path(unquote(parts.path))))
-    if len(scheme) > 1:  # one letter is a Windows drive, not a scheme
-        raise RegistryError(
-            f"registry {redact(spec)}: unsupported scheme {scheme!r}; "
-            "use a folder, file:// or http(s)://"
-        )
-    path = Path(os.path.expanduser(spec))
-    if path.name == INDEX_FILE:
-        path = path.parent
-    if not path.is_absolute() and relative_to is not None:
-        path = relative_to / path
-    return Location(spec, "folder", str(path.resolve()))
 
 
 class RegistryClient:
