@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ast
-import keyword
 import re
 import textwrap
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from stato.errors import StatoError
+from stato.formats.stems import safe_stem as safe_stem  # its home is stems; importable here
 
 # Bundles come from a chat window: treat them as hostile input. The file is parsed, never
 # imported, executed or compiled-and-run; only plain string literals are taken out of it.
@@ -81,34 +80,6 @@ class Bundle:
     @property
     def refused(self) -> tuple[BundleProblem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")
-
-
-_RESERVED_STEMS = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-    "init",
-    "__init__",
-}
-
-
-def safe_stem(name: str, default: str = "skill") -> str:
-    """A snake_case file stem for a module name: "PDF Processing" -> "pdf_processing".
-
-    ASCII only, at most 64 characters, never empty, never a path, never a name Windows reserves.
-    """
-    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
-    folded = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", folded).lower()
-    stem = re.sub(r"[^a-z0-9]+", "_", folded).strip("_") or default
-    if stem[0].isdigit():
-        stem = f"{default}_{stem}"
-    stem = stem[:64].rstrip("_")
-    if stem in _RESERVED_STEMS or keyword.iskeyword(stem):
-        stem = f"{stem}_{default}"
-    return stem
 
 
 def _clean(text: str) -> str:
