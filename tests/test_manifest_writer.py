@@ -47,10 +47,10 @@ def test_writer_matches_tomli_w_byte_for_byte(manifest: Manifest) -> None:
 @settings(max_examples=300)
 @given(manifests)
 def test_fast_reader_equals_tomllib_on_what_stato_writes(manifest: Manifest) -> None:
-    from stato.formats.manifest import _fast_parse
+    from stato.formats.manifest_toml import fast_parse
 
     text = dumps(manifest)
-    fast = _fast_parse(text)
+    fast = fast_parse(text)
     if "\\u" in text:  # control characters (refused by validation anyway) go to tomllib
         assert fast is None
     else:
@@ -77,10 +77,10 @@ lines = st.one_of(
 @settings(max_examples=500)
 @given(st.lists(lines, max_size=8))
 def test_fast_reader_never_disagrees_with_tomllib(parts: list[str]) -> None:
-    from stato.formats.manifest import _fast_parse
+    from stato.formats.manifest_toml import fast_parse
 
     text = "\n".join(parts) + "\n"
-    fast = _fast_parse(text)
+    fast = fast_parse(text)
     try:
         expected = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
