@@ -1,15 +1,13 @@
-"""Merge two modules, or two sets of modules, field by field under a conflict strategy."""
+"""The merge strategies, and merging two sets of modules; one module's merge is merge_module.py."""
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from stato.core.diff import Code, ModuleView, same, view
-from stato.core.merge_values import Conflict, Merger, cyclic, plain, union, union_lines
-from stato.core.model import ValidationResult
+from stato.core.merge_module import ModuleMerge, merge_module, taken
+from stato.core.merge_values import Conflict, plain, union, union_lines
 from stato.errors import ModuleInvalid, UsageError
 
 __all__ = [
@@ -57,182 +55,6 @@ def strategy(name: str) -> Strategy:
 
 
 @dataclass(frozen=True)
-class ModuleMerge:
-    """The outcome for one module path: where its text came from and what conflicted."""
-
-    path: str
-    origin: str  # "left" | "right" | "both" (identical) | "merged"
-    text: str
-    conflicts: tuple[Conflict, ...] = ()
-    fields: tuple[str, ...] = ()  # fields of the merged text that differ from the winner's
-    module_type: str | None = None
-    class_name: str | None = None
-    version: str | None = None
-    skill_name: str | None = None  # a skill's ``name``: two skills must not share one
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "origin": self.origin,
-            "type": self.module_type,
-            "changed_fields": list(self.fields),
-            "conflicts": [c.to_dict() for c in self.conflicts],
-        }
-
-
-def _fields(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]:
-    """The fields whose merged value differs from the first side's, by name."""
-    out: dict[str, Any] = {}
-    for name, fv in first.fields.items():
-        if name not in second.fields:
-            continue
-        sv = second.fields[name]
-        if isinstance(fv, Code) or isinstance(sv, Code):
-            if not same(fv, sv):  # code is not merged: it stays as the winner wrote it
-                m.conflict(name, fv, sv, "code is compared, never merged")
-            continue
-        merged = m.value(name, fv, sv)
-        if not same(merged, fv):
-            out[name] = merged
-    for name, sv in second.fields.items():
-        if name in first.fields:
-            continue
-        if isinstance(sv, Code):  # cannot be written from a value; reported, never run
-            m.conflict(name, None, sv, "code on one side only is not copied")
-        else:
-            out[name] = sv
-    return out
-
-
-def _append_methods(text: str, methods: list[str]) -> str:
-    """Add method sources (dedented) at the end of the module's class body."""
-    import textwrap
-
-    node = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef))
-    lines = text.split("\n")
-    last = node.body[-1]
-    indent = lines[last.lineno - 1][: last.col_offset]  # the body's own indent, tabs included
-    end = node.end_lineno or len(lines)
-    block = [""] + [textwrap.indent(src, indent) for src in methods]
-    return "\n".join(lines[:end] + block + lines[end:])
-
-
-def _compare(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]:
-    """Record class, docstring and method conflicts, and return the merged field changes."""
-    fr, sr = first.result, second.result
-    for where, fvalue, svalue in (
-        ("class", fr.class_name, sr.class_name),
-        ("docstring", fr.docstring, sr.docstring),
-    ):
-        if fvalue != svalue:
-            m.conflict(where, fvalue, svalue)
-    for name, src in first.methods.items():
-        if name in second.methods and second.methods[name] != src:
-            m.conflict(f"{name}()", Code(src), Code(second.methods[name]), "the code differs")
-    for name, src in second.methods.items():
-        if name in first.fields:  # a def on one side, an assignment (a lambda) on the other
-            m.conflict(f"{name}()", first.fields[name], Code(src), "a def and an assignment")
-    return _fields(first, second, m)
-
-
-def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMerge:
-    """Merge two versions of one module; raises ModuleInvalid if a side or the result is invalid."""
-    from stato.core.compiler import compile_source
-    from stato.core.render import set_field
-
-    if left == right:
-        return _taken(path, "both", left)
-    lv, rv = view(left, path), view(right, path)
-    _require_valid(lv.result, "left")
-    _require_valid(rv.result, "right")
-    first, second = (lv, rv) if strat.winner == "left" else (rv, lv)
-    m = Merger(path, strat.winner == "left")
-    if first.result.module_type != second.result.module_type:
-        m.conflict(
-            "type", first.result.module_type, second.result.module_type, "the module types differ"
-        )
-        winner = left if strat.winner == "left" else right
-        return _outcome(path, strat.winner, winner, first.result, tuple(m.conflicts))
-    changes = _compare(first, second, m)
-    if cyclic(changes.get("steps")):
-        # Unioned depends_on made a cycle: the winner's dependencies keep the plan a DAG.
-        m = Merger(path, strat.winner == "left", keep_first_deps=True)
-        changes = _compare(first, second, m)
-    text = first.result.corrected_source
-    written = []
-    for name, value in changes.items():
-        try:
-            candidate = set_field(text, name, value)
-            ast.parse(candidate)
-        except (TypeError, SyntaxError, ValueError):
-            # No literal form (bytes, complex), or the edit would break the file's layout (a
-            # tab-indented class): the winner's value stays, and the difference is reported.
-            why = "the merged value cannot be written into this file"
-            m.conflict(name, first.fields.get(name), second.fields.get(name), why)
-            continue
-        text = candidate
-        written.append(name)
-    known = set(first.methods) | set(first.fields)
-    extra = [src for name, src in second.methods.items() if name not in known]
-    if extra:
-        text = _append_methods(text, extra)
-    if "\r\n" in first.result.corrected_source:
-        # Edits write "\n"; a CRLF file stays CRLF throughout (Python reads both the same).
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = compile_source(text, path, expected_type=first.result.module_type)
-    if not result.valid:
-        codes = ", ".join(f"{d.code} {d.message}" for d in result.errors)
-        raise ModuleInvalid(
-            f"merging {path} gives an invalid module ({codes}); edit one side so they agree",
-            [result],
-        )
-    return _outcome(
-        path, "merged", result.corrected_source, result, tuple(m.conflicts), tuple(written)
-    )
-
-
-def _require_valid(result: ValidationResult, side: str) -> None:
-    if not result.valid:
-        codes = ", ".join(d.code for d in result.errors)
-        raise ModuleInvalid(
-            f"the {side} {result.path} has errors ({codes}); fix it with `stato validate` first",
-            [result],
-        )
-
-
-def _outcome(
-    path: str,
-    origin: str,
-    text: str,
-    result: ValidationResult,
-    conflicts: tuple[Conflict, ...] = (),
-    changed: tuple[str, ...] = (),
-) -> ModuleMerge:
-    version = result.fields.get("version")
-    name = result.fields.get("name") if result.module_type == "skill" else None
-    return ModuleMerge(
-        path,
-        origin,
-        text,
-        conflicts,
-        changed,
-        result.module_type,
-        result.class_name,
-        version if isinstance(version, str) else None,
-        name if isinstance(name, str) else None,
-    )
-
-
-def _taken(path: str, origin: str, text: str) -> ModuleMerge:
-    """A module taken as it is from one side (or both, identical); it must validate."""
-    from stato.core.compiler import compile_source
-
-    result = compile_source(text, path)
-    _require_valid(result, "right" if origin == "right" else "left")
-    return _outcome(path, origin, text, result)
-
-
-@dataclass(frozen=True)
 class MergeResult:
     """Two module sets merged: the merged texts by path and what happened to each module."""
 
@@ -273,8 +95,8 @@ def merge_sets(left: Mapping[str, str], right: Mapping[str, str], strat: Strateg
     A skill found under different paths on the two sides (same ``name``) is merged too, at the
     winner's path, and the path is reported as a conflict.
     """
-    left_only = {p: _taken(p, "left", t) for p, t in sorted(left.items()) if p not in right}
-    right_only = {p: _taken(p, "right", t) for p, t in sorted(right.items()) if p not in left}
+    left_only = {p: taken(p, "left", t) for p, t in sorted(left.items()) if p not in right}
+    right_only = {p: taken(p, "right", t) for p, t in sorted(right.items()) if p not in left}
     outcomes = [merge_module(p, left[p], right[p], strat) for p in sorted(set(left) & set(right))]
     for lp, rp in _pair_by_name(left_only, right_only):
         del left_only[lp], right_only[rp]
