@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from stato.formats.bundle import safe_stem
 from stato.formats.drafts import Draft, Source, dedupe, is_under, safe_docstring, yaml_text
 from stato.formats.markdown import Document, Section
+from stato.formats.stems import safe_stem
 
 LESSON_WORDS = re.compile(
     r"\b(lessons?|gotchas?|pitfalls?|caveats?|tips?|troubleshooting|"
