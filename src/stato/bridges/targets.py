@@ -16,7 +16,8 @@ class Target:
     stato owns just its marked block. ``link`` names a file this agent can import with a
     one-line ``@path`` instead of repeating the content. ``in_all`` is False for legacy or
     alternative locations that would make one agent read the same content twice; those are
-    written only when asked for by id.
+    written only when asked for by id. ``max_chars`` / ``max_bytes`` is the most the agent
+    reads of the file (it silently drops the rest), so a bigger file earns a warning.
     """
 
     id: str
@@ -28,6 +29,8 @@ class Target:
     link: str | None = None
     in_all: bool = True
     kind: str = "file"
+    max_chars: int | None = None
+    max_bytes: int | None = None
 
     @property
     def path(self) -> str:
@@ -35,6 +38,28 @@ class Target:
 
 
 FORMATS = ("markdown", "mdc", "text", "skill-md")
+# Codex stops reading AGENTS.md files at project_doc_max_bytes (32 KiB by default):
+# https://developers.openai.com/codex/guides/agents-md
+CODEX_MAX_BYTES = 32 * 1024
+# "Each rule file is limited to 12,000 characters": https://docs.windsurf.com/windsurf/cascade/memories
+WINDSURF_MAX_CHARS = 12_000
+
+
+def over_limit(target: Target, text: str) -> str:
+    """A warning when ``text`` is longer than ``target``'s agent reads, else ""."""
+    if target.max_chars is not None and len(text) > target.max_chars:
+        return (
+            f"{len(text):,} characters, over the {target.max_chars:,} a Windsurf/Devin rule "
+            "file may hold: remove skills or lessons, or use AGENTS.md"
+        )
+    size = len(text.encode("utf-8"))
+    if target.max_bytes is not None and size > target.max_bytes:
+        return (
+            f"{size:,} bytes, over the {target.max_bytes:,} Codex reads "
+            "(project_doc_max_bytes): the rest is silently dropped"
+        )
+    return ""
+
 
 TARGETS: tuple[Target, ...] = (
     # The AGENTS.md standard, read at the repository root by Codex, Cursor, Copilot, Zed, Warp,
@@ -45,6 +70,7 @@ TARGETS: tuple[Target, ...] = (
         ("AGENTS.md",),
         "markdown",
         "https://agents.md",
+        max_bytes=CODEX_MAX_BYTES,
     ),
     # Claude Code reads CLAUDE.md; a line "@AGENTS.md" imports that file, so when AGENTS.md is
     # written too the block is that single line: https://docs.claude.com/en/docs/claude-code/memory
@@ -64,6 +90,7 @@ TARGETS: tuple[Target, ...] = (
         ("AGENTS.md",),
         "markdown",
         "https://developers.openai.com/codex/guides/agents-md",
+        max_bytes=CODEX_MAX_BYTES,
     ),
     # Cursor project rules: .mdc with front matter description / globs (comma-separated,
     # unquoted) / alwaysApply (a real boolean): https://cursor.com/docs/context/rules
@@ -117,6 +144,7 @@ TARGETS: tuple[Target, ...] = (
         "markdown",
         "https://docs.windsurf.com/windsurf/cascade/memories",
         front_matter=(("trigger", "always_on"),),
+        max_chars=WINDSURF_MAX_CHARS,
     ),
     # Devin Desktop's preferred folder since the 2026 rebrand; it also reads .windsurf/rules,
     # so it is written only on request to avoid loading the block twice.
@@ -128,6 +156,7 @@ TARGETS: tuple[Target, ...] = (
         "https://docs.devin.ai/cli/extensibility/rules.md",
         front_matter=(("trigger", "always_on"),),
         in_all=False,
+        max_chars=WINDSURF_MAX_CHARS,
     ),
     # Cline combines every .md in .clinerules/; no front matter means always active:
     # https://docs.cline.bot/customization/cline-rules

@@ -25,6 +25,7 @@ class BridgeFile:
     status: str  # "created" | "updated" | "unchanged" | "kept" | "orphaned" | "deleted"
     chars: int
     note: str = ""
+    warning: str = ""  # e.g. longer than the agent reads; the file is still written
 
     @property
     def tokens(self) -> int:
@@ -252,7 +253,9 @@ def write_bridges(
             changes.append((rel, old, new))
         size = len(new) if new is not None else 0
         note = "" if status == "deleted" else note
-        files.append(BridgeFile(rel, tuple(ids), status, size, note))
+        owner = targets.BY_ID[ids[0]]
+        warning = targets.over_limit(owner, new) if new is not None and not note else ""
+        files.append(BridgeFile(rel, tuple(ids), status, size, note, warning))
     if not check and changes:
         _write_all(root, changes)
     return BridgeResult(

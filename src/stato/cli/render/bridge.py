@@ -35,6 +35,7 @@ def to_dict(result: BridgeResult) -> dict[str, Any]:
                 "status": f.status,
                 "tokens": f.tokens,
                 "note": f.note,
+                "warning": f.warning,
             }
             for f in result.files
         ],
@@ -77,6 +78,9 @@ def show(result: BridgeResult) -> None:
         for path, platforms, status, tokens, note in lines:
             echo(f"{status:9} {path}  [{platforms}] ~{tokens} tokens{'  ' + note if note else ''}")
         echo(_summary(result))
+    for f in result.files:
+        if f.warning:
+            echo(f"warning: {f.path}: {f.warning}", err=True)
     if result.invalid:
         echo(
             f"note: {len(result.invalid)} invalid module(s) left out: {', '.join(result.invalid)}"

@@ -1,0 +1,210 @@
+"""Each agent's instruction file, parsed the way the agent reads it: path, front matter, limits.
+
+Sources are the agents' documentation as listed in /work/shared/agent-targets.md and in the
+comments of stato/bridges/targets.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from stato.bridges import markers
+from stato.bridges.summary import SkillView, Summary
+from stato.bridges.targets import BY_ID, CODEX_MAX_BYTES, WINDSURF_MAX_CHARS, over_limit
+from stato.cli import cli
+from stato.ops.bridge import write_bridges
+
+ALLOWED_SKILL_KEYS = {
+    "name",
+    "description",
+    "license",
+    "allowed-tools",
+    "metadata",
+    "compatibility",
+}
+SKILL_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    result = CliRunner().invoke(cli, ["init", "--example", "--path", str(root)])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def _bridge(root: Path, *platforms: str) -> str:
+    args = ["bridge", "--path", str(root)]
+    for p in platforms:
+        args += ["--platform", p]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stderr
+
+
+def _front(text: str) -> dict[str, object]:
+    assert text.startswith("---\n"), text[:40]
+    data = yaml.safe_load(text.split("---", 2)[1])
+    assert isinstance(data, dict)
+    return data
+
+
+def test_all_writes_the_files_each_agent_reads(project: Path) -> None:
+    _bridge(project, "all")
+    for rel in (
+        "AGENTS.md",  # Codex, Cursor, Copilot, Junie, Devin, Cline, Kiro, Zed, ...
+        "CLAUDE.md",
+        ".cursor/rules/stato.mdc",
+        ".github/copilot-instructions.md",
+        "GEMINI.md",
+        ".windsurf/rules/stato.md",
+        ".clinerules/stato.md",
+        ".kiro/steering/stato.md",
+        ".amazonq/rules/stato.md",
+        ".junie/guidelines.md",
+    ):
+        assert (project / rel).is_file(), rel
+    # alternatives an agent would read twice are written only on request
+    assert not (project / ".cursorrules").exists()
+    assert not (project / ".devin/rules/stato.md").exists()
+
+
+def test_cursor_mdc_front_matter_types(project: Path) -> None:
+    _bridge(project, "cursor")
+    text = (project / ".cursor/rules/stato.mdc").read_text("utf-8")
+    data = _front(text)
+    assert list(data) == ["description", "globs", "alwaysApply"]
+    assert isinstance(data["description"], str) and data["description"]
+    assert data["alwaysApply"] is True  # a real boolean, not the string "true"
+    assert "alwaysApply: true\n" in text
+    assert data["globs"] is None and "\nglobs:\n" in text  # empty and unquoted
+
+
+@pytest.mark.parametrize(
+    ("platform", "rel", "key", "value"),
+    [
+        ("windsurf", ".windsurf/rules/stato.md", "trigger", "always_on"),
+        ("devin", ".devin/rules/stato.md", "trigger", "always_on"),
+        ("kiro", ".kiro/steering/stato.md", "inclusion", "always"),
+    ],
+)
+def test_rule_front_matter(project: Path, platform: str, rel: str, key: str, value: str) -> None:
+    _bridge(project, platform)
+    text = (project / rel).read_text("utf-8")
+    assert _front(text) == {key: value}
+    assert markers.find_block(text) is not None
+
+
+@pytest.mark.parametrize(
+    "platform", ["agents", "copilot", "gemini", "cline", "amazonq", "junie", "cursor-legacy"]
+)
+def test_plain_markdown_targets_have_no_front_matter(project: Path, platform: str) -> None:
+    _bridge(project, platform)
+    text = (project / BY_ID[platform].path).read_text("utf-8")
+    assert text.startswith(markers.BEGIN)
+    assert "## Available Skills" in text and "qc_filtering" in text
+
+
+def test_claude_md_imports_agents_md_on_its_own_line(project: Path) -> None:
+    _bridge(project, "claude", "agents")
+    lines = (project / "CLAUDE.md").read_text("utf-8").splitlines()
+    assert "@AGENTS.md" in lines  # Claude Code's import: "@path" as a line of its own
+    assert "## Available Skills" in (project / "AGENTS.md").read_text("utf-8")
+    # alone, with no AGENTS.md of stato's, CLAUDE.md carries the content itself
+    other = project.parent / "other"
+    CliRunner().invoke(cli, ["init", "--example", "--path", str(other)])
+    _bridge(other, "claude")
+    assert "## Available Skills" in (other / "CLAUDE.md").read_text("utf-8")
+    assert (
+        not (other / "AGENTS.md").exists() or "@AGENTS.md" not in (other / "CLAUDE.md").read_text()
+    )
+
+
+def test_skill_md_follows_the_agent_skills_rules(project: Path) -> None:
+    _bridge(project, "skills")
+    for base in (".claude/skills", ".agents/skills"):
+        folders = sorted(p for p in (project / base).iterdir() if p.is_dir())
+        assert folders, base
+        for folder in folders:
+            data = _front((folder / "SKILL.md").read_text("utf-8"))
+            assert set(data) <= ALLOWED_SKILL_KEYS
+            name, description = data["name"], data["description"]
+            assert isinstance(name, str) and name == folder.name
+            assert 1 <= len(name) <= 64 and SKILL_NAME.fullmatch(name)
+            assert isinstance(description, str) and 1 <= len(description) <= 1024
+            metadata = data["metadata"]
+            assert isinstance(metadata, dict)
+            assert all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items())
+
+
+def test_a_second_run_changes_nothing(project: Path) -> None:
+    _bridge(project, "all")
+    _bridge(project, "skills", "devin", "cursor-legacy")
+    before = {
+        p: p.read_bytes() for p in project.rglob("*") if p.is_file() and ".stato" not in p.parts
+    }
+    result = write_bridges(project, ["all", "skills", "devin", "cursor-legacy"])
+    assert not result.changed
+    after = {
+        p: p.read_bytes() for p in project.rglob("*") if p.is_file() and ".stato" not in p.parts
+    }
+    assert after == before
+
+
+def test_over_limit_names_each_agents_limit() -> None:
+    windsurf, codex, copilot = BY_ID["windsurf"], BY_ID["codex"], BY_ID["copilot"]
+    assert over_limit(windsurf, "x" * WINDSURF_MAX_CHARS) == ""
+    assert "12,000" in over_limit(windsurf, "x" * (WINDSURF_MAX_CHARS + 1))
+    assert over_limit(codex, "x" * CODEX_MAX_BYTES) == ""
+    # Codex counts bytes: 20,000 two-byte characters are 40,000 bytes
+    assert "32,768" in over_limit(codex, "é" * 20_000)
+    assert over_limit(BY_ID["agents"], "é" * 20_000)
+    assert over_limit(copilot, "x" * 100_000) == ""  # no documented limit
+
+
+def _big_summary(n: int) -> Summary:
+    views = tuple(
+        SkillView(
+            f"skill_{i:03d}_{'n' * 40}",
+            f"skills/skill_{i:03d}_{'n' * 40}.py",
+            "1.0.0",
+            None,
+            tuple((f"parameter_{k}", "x" * 60) for k in range(3)),
+            ("a lesson",),
+            (),
+        )
+        for i in range(n)
+    )
+    return Summary(views, None, None, None, (), ())
+
+
+def test_a_file_longer_than_its_agent_reads_is_written_with_a_warning(project: Path) -> None:
+    result = write_bridges(project, ["windsurf", "copilot"], summary=_big_summary(60))
+    by_path = {f.path: f for f in result.files}
+    windsurf = by_path[".windsurf/rules/stato.md"]
+    assert windsurf.chars > WINDSURF_MAX_CHARS and "12,000" in windsurf.warning
+    assert windsurf.status == "created" and (project / windsurf.path).is_file()
+    assert by_path[".github/copilot-instructions.md"].warning == ""
+
+
+def test_cli_prints_the_warning_and_json_carries_it(project: Path) -> None:
+    source = (project / ".stato/skills/clustering.py").read_text("utf-8")
+    for i in range(60):
+        name = f"clustering_variant_{i:02d}_{'q' * 60}"
+        text = source.replace('"clustering"', f'"{name}"').replace(
+            "class Clustering", f"class C{i}"
+        )
+        text = text.replace("Clustering.default_params", f"C{i}.default_params")
+        (project / ".stato/skills" / f"variant_{i:02d}.py").write_text(text, "utf-8")
+    stderr = _bridge(project, "windsurf")
+    assert "invalid" not in stderr
+    assert "warning: .windsurf/rules/stato.md:" in stderr
+    result = CliRunner().invoke(
+        cli, ["bridge", "--path", str(project), "--platform", "windsurf", "--json"]
+    )
+    assert '"warning": "' in result.stdout and "12,000" in result.stdout
