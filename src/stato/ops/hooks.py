@@ -62,6 +62,7 @@ TARGETS: dict[str, HookTarget] = {
             "timeout", 30, 1.0, "hookSpecificOutput",
             {"session_id": "doctor", "transcript_path": None, "cwd": "", "hook_event_name":
              "SessionStart", "model": "doctor", "source": "resume"},
+            note="Codex runs a new hook only after you review and trust it (/hooks)",
             docs="https://developers.openai.com/codex/hooks",
         ),
         HookTarget(
@@ -73,6 +74,7 @@ TARGETS: dict[str, HookTarget] = {
             ("command",), "timeout", 30000, 0.001, "hookSpecificOutput",
             {"session_id": "doctor", "transcript_path": "", "cwd": "", "hook_event_name":
              "SessionStart", "timestamp": "2026-01-01T00:00:00Z", "source": "resume"},
+            note="with folder trust on, Gemini skips .gemini/settings.json in untrusted folders",
             docs="https://github.com/google-gemini/gemini-cli/blob/main/docs/hooks/reference.md",
         ),
         HookTarget(

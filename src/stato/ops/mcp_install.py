@@ -42,8 +42,11 @@ TARGETS: dict[str, McpTarget] = {
     for t in (
         McpTarget("claude", "Claude Code", ".mcp.json", ".claude.json", "mcpServers",
                   {"type": "stdio", **_STDIO}, "https://docs.claude.com/en/docs/claude-code/mcp"),
+        # Cursor does not promise the server's working folder, but it expands ${workspaceFolder}
+        # in command/args/env ("Config interpolation"), in the user file too.
         McpTarget("cursor", "Cursor", ".cursor/mcp.json", ".cursor/mcp.json", "mcpServers",
-                  dict(_STDIO), "https://cursor.com/docs/context/mcp"),
+                  {"command": "stato", "args": ["mcp", "--path", "${workspaceFolder}"]},
+                  "https://cursor.com/docs/context/mcp"),
         # VS Code names the object "servers" and expands ${workspaceFolder} in args.
         McpTarget("vscode", "VS Code / Copilot", ".vscode/mcp.json", ".config/Code/User/mcp.json",
                   "servers", {"type": "stdio", "command": "stato",
