@@ -68,6 +68,13 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(f"stato.cli.commands.{module}") is not None
 
 
+def os_error_message(exc: OSError) -> str:
+    """One line for a file the system refused: what failed, on which path, what to check."""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{what}{where} (check the path and its permissions)"
+
+
 class Failure(click.ClickException):
     """A StatoError on its way out: one line on stderr, its own exit code."""
 
@@ -87,9 +94,11 @@ class LazyGroup(click.Group):
 
         try:
             rv = super().invoke(ctx)
-        except StatoError as exc:
+        except (StatoError, OSError) as exc:
             if (ctx.obj or {}).get("debug") or os.environ.get("STATO_DEBUG") == "1":
                 raise
+            if isinstance(exc, OSError):
+                raise Failure(os_error_message(exc), 1) from exc
             raise Failure(str(exc), exc.exit_code) from exc
         if isinstance(rv, int) and not isinstance(rv, bool) and rv:
             ctx.exit(rv)  # a command returns its exit code; make it the process's
@@ -154,9 +163,7 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         if isinstance(exc, OSError):
-            click.echo(
-                f"error: {exc.strerror or exc} ({exc.filename or ''})".rstrip(" ()"), err=True
-            )
+            click.echo(f"error: {os_error_message(exc)}", err=True)
             sys.exit(1)
         click.echo(
             f"error: internal error: {type(exc).__name__}: {exc} "

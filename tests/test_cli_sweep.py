@@ -1,0 +1,521 @@
+"""A bad-input sweep over every stato command: a clear one-line error, a 1/2 exit, nothing lost.
+
+The commands come from ``stato.cli.COMMANDS`` and the click groups' subcommands, so a new
+command is swept without touching this file. Each gets a battery of bad inputs chosen from its
+parameters (``--path``, file arguments, choices, numbers) plus broken projects; after each run
+the whole temp tree (project, fixtures, a fake HOME) must be byte for byte as before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from stato.cli import cli
+
+# ---------------------------------------------------------------------------- the commands
+
+
+def _walk(cmd: click.Command, prefix: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    ctx = click.Context(cli)
+    if isinstance(cmd, click.Group):
+        if prefix and cmd.invoke_without_command and prefix != ("mcp",):
+            yield prefix  # `stato plan` shows the plan; bare `stato mcp` serves stdio (not swept)
+        for name in cmd.list_commands(ctx):
+            sub = cmd.get_command(ctx, name)
+            assert sub is not None
+            yield from _walk(sub, (*prefix, name))
+    else:
+        yield prefix
+
+
+def _command(words: tuple[str, ...]) -> click.Command:
+    ctx = click.Context(cli)
+    cmd: click.Command = cli
+    for word in words:
+        assert isinstance(cmd, click.Group)
+        found = cmd.get_command(ctx, word)
+        assert found is not None
+        cmd = found
+    return cmd
+
+
+def _groups(cmd: click.Command, prefix: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    if isinstance(cmd, click.Group):
+        yield prefix
+        ctx = click.Context(cli)
+        for name in cmd.list_commands(ctx):
+            sub = cmd.get_command(ctx, name)
+            assert sub is not None
+            yield from _groups(sub, (*prefix, name))
+
+
+LEAVES: list[tuple[str, ...]] = list(_walk(cli, ()))
+EVERY: list[tuple[str, ...]] = sorted(set(LEAVES) | set(_groups(cli, ())))
+
+# Commands that change files (in the project, beside it, or in HOME).
+WRITERS = {
+    ("init",), ("write",), ("validate",), ("rollback",), ("import",), ("graft",), ("convert",),
+    ("import-bundle",), ("plan", "add"), ("plan", "block"), ("plan", "done"), ("plan", "fail"),
+    ("plan", "start"), ("lesson", "add"), ("memory", "add-issue"), ("memory", "set"),
+    ("bridge",), ("hooks", "install"), ("hooks", "uninstall"), ("mcp", "install"),
+    ("mcp", "uninstall"), ("registry", "install"), ("registry", "add"), ("registry", "remove"),
+    ("registry", "publish"), ("snapshot",), ("slice",), ("merge",), ("crystallize",),
+}  # fmt: skip
+
+# A plausible call in the example project, by parameter name. "{x}" names a fixture file.
+# A command missing here gets values from its parameter types (see _sample).
+SAMPLES: dict[tuple[str, ...], dict[str, object]] = {
+    ("bridge",): {"platform": "claude"},
+    ("convert",): {"files": ["{md}"]},
+    ("diff",): {"old": "{module}", "new": "{module2}"},
+    ("graft",): {"source": "{archive}", "module": "skills/qc.py"},
+    ("history",): {"module": "skills/qc.py"},
+    ("hooks", "install"): {"agent": "claude"},
+    ("hooks", "uninstall"): {"agent": "claude"},
+    ("hooks", "doctor"): {"agent": "claude"},
+    ("import",): {"archive": "{archive}", "on_conflict": "replace"},
+    ("import-bundle",): {"file": "{bundle}", "no_bridge": True},
+    ("inspect",): {"archive": "{archive}"},
+    ("lesson", "add"): {"skill": "qc_filtering", "text": "a new lesson"},
+    ("mcp", "install"): {"agent": "claude"},
+    ("mcp", "uninstall"): {"agent": "claude"},
+    ("memory", "add-issue"): {"key": "k", "text": "t"},
+    ("memory", "set"): {"field": "phase", "value": "x"},
+    ("merge",): {"left": "{archive}", "right": "{archive}", "output": "{out}"},
+    ("plan", "add"): {"action": "new_step"},
+    ("plan", "block"): {"step_id": "5"},
+    ("plan", "done"): {"step_id": "4"},
+    ("plan", "fail"): {"step_id": "4"},
+    ("plan", "start"): {"step_id": "5"},
+    ("registry", "add"): {"address": "{registry}"},
+    ("registry", "remove"): {"address": "{registry}"},
+    ("registry", "install"): {"spec": "no-such-package", "registry_url": "{registry}"},
+    ("registry", "list"): {"registry_url": "{registry}"},
+    ("registry", "search"): {"query": "qc", "registry_url": "{registry}"},
+    ("registry", "publish"): {"archive": "{archive}", "folder": "{registry}"},
+    ("rollback",): {"module": "skills/qc.py"},
+    ("scan",): {"paths": ["{module}"]},
+    ("slice",): {"module": "skills/qc.py", "output": "{out}"},
+    ("snapshot",): {"name": "x", "output": "{out}"},
+    ("validate",): {"paths": ["{module}"]},
+    ("write",): {"target": "skills/new.py", "source": "{module}"},
+}
+
+# Cases where success (or a report with exit 1) is the right answer, not an `error:` line.
+# (command, case) -> why.
+LEGIT: dict[tuple[tuple[str, ...], str], str] = {
+    (("init",), "empty-folder"): "init makes a project there",
+    (("init",), "path-missing"): "init creates the folder",
+    (("init",), "all-invalid"): "init is safe to run twice: it creates only what is missing",
+    (("import",), "empty-folder"): "importing into a new folder makes it a project",
+    (("import",), "path-missing"): "importing into a new folder makes it a project",
+    (("inspect",), "empty-folder"): "inspect needs no project",
+    (("merge",), "empty-folder"): "merge needs no project",
+    (("diff",), "empty-folder"): "diff of two files needs no project",
+    (("scan",), "empty-folder"): "scan of a file needs no project",
+    (("validate",), "empty-folder"): "validate of a file needs no project",
+    (("hooks", "run"), "empty-folder"): "a hook never fails the agent",
+    (("hooks", "run"), "stato-file"): "a hook never fails the agent",
+    (("hooks", "run"), "all-invalid"): "a hook never fails the agent",
+    (("registry", "list"), "empty-folder"): "an explicit --registry needs no project",
+    (("registry", "search"), "empty-folder"): "an explicit --registry needs no project",
+    (("registry", "publish"), "empty-folder"): "publishing an archive needs no project",
+    (("crystallize",), "empty-folder"): "crystallize creates the prompt folder",
+    (("scan",), "file-empty"): "an empty file has nothing to report",
+    (("scan",), "file-dir"): "scan walks folders",
+    (("scan",), "file-binary"): "scan reports on what it reads",
+    (("scan",), "file-nonutf8"): "scan reports on what it reads",
+    (("scan",), "file-huge"): "scan reports on what it reads",
+    (("validate",), "file-dir"): "validate walks folders",
+    (("validate",), "file-empty"): "a bad module is a diagnostic (exit 1), not an error",
+    (("validate",), "file-binary"): "a bad module is a diagnostic (exit 1), not an error",
+    (("validate",), "file-nonutf8"): "a bad module is a diagnostic (exit 1), not an error",
+    (("validate",), "file-huge"): "a bad module is a diagnostic (exit 1), not an error",
+    (("status",), "all-invalid"): "status lists invalid modules",
+    (("diff",), "file-huge"): "two different modules: the diff (exit 1 = they differ)",
+    (("graft",), "file-huge"): "a module without a class is refused with its diagnostics",
+    (("write",), "file-empty"): "a bad module is refused with its diagnostics (exit 1)",
+    (("write",), "file-binary"): "a bad module is refused with its diagnostics (exit 1)",
+    (("write",), "file-nonutf8"): "a bad module is refused with its diagnostics (exit 1)",
+    (("write",), "file-huge"): "a bad module is refused with its diagnostics (exit 1)",
+    (("write",), "all-invalid"): "the new module is checked on its own",
+    (("registry", "publish"), "path-missing"): "publishing an explicit archive needs no project",
+    (("registry", "add"), "empty-folder"): "outside a project it edits the user config",
+    (("registry", "add"), "stato-file"): "outside a project it edits the user config",
+    (("bridge",), "all-invalid"): "bridge leaves invalid modules out, with a note",
+    (("validate",), "all-invalid"): "validate reports them (exit 1)",
+    (("scan",), "all-invalid"): "scan reads text, not modules",
+    (("scan",), "stato-file"): "scan of an explicit file needs no project",
+    (("inspect",), "stato-file"): "inspect needs no project",
+    (("merge",), "stato-file"): "merge needs no project",
+    (("diff",), "stato-file"): "diff of two files needs no project",
+    (("validate",), "stato-file"): "validate of a file needs no project",
+    (("registry", "publish"), "stato-file"): "publishing an archive needs no project",
+    (("registry", "list"), "stato-file"): "an explicit --registry needs no project",
+    (("registry", "search"), "stato-file"): "an explicit --registry needs no project",
+    (("resume",), "all-invalid"): "resume recaps what it can read",
+    (("history",), "all-invalid"): "history lists backups",
+    (("hooks", "doctor"), "all-invalid"): "doctor reports on the hooks",
+    (("registry", "list"), "all-invalid"): "the registry is not the modules",
+    (("registry", "search"), "all-invalid"): "the registry is not the modules",
+    (("registry", "install"), "all-invalid"): "the package does not exist either way",
+    (("registry", "publish"), "all-invalid"): "publishing an archive reads no module",
+    (("registry", "add"), "all-invalid"): "registries are not modules",
+    (("registry", "remove"), "all-invalid"): "registries are not modules",
+    (("inspect",), "all-invalid"): "inspect reads the archive",
+    (("merge",), "all-invalid"): "merge reads the archives",
+    (("diff",), "all-invalid"): "diff reads the two files",
+    (("crystallize",), "all-invalid"): "the prompt does not read modules",
+    (("plan",), "all-invalid"): "shows the plan's diagnostics",
+    (("hooks", "install"), "all-invalid"): "hooks do not read modules",
+    (("hooks", "uninstall"), "all-invalid"): "hooks do not read modules",
+    (("mcp", "install"), "all-invalid"): "registering the server reads no module",
+    (("mcp", "uninstall"), "all-invalid"): "registering the server reads no module",
+    (("convert",), "all-invalid"): "convert writes new modules beside them",
+    (("import",), "all-invalid"): "import replaces them",
+    (("graft",), "all-invalid"): "graft replaces it",
+    (("import-bundle",), "all-invalid"): "import-bundle writes new modules",
+    (("snapshot",), "all-invalid"): "snapshot refuses or exports; checked for no traceback",
+    (("slice",), "all-invalid"): "slice refuses or exports; checked for no traceback",
+}
+
+# Cases known to fail in files another engineer owns: (command, case) -> reason naming the file.
+XFAIL: dict[tuple[tuple[str, ...], str], str] = {}
+
+# ---------------------------------------------------------------------------- the fixtures
+
+QC_MODULE = '''class QualityControl:
+    """QC."""
+    name = "qc_filtering"
+    version = "1.0.0"
+    lessons_learned = """- keep it"""
+
+    @staticmethod
+    def run(**kwargs):
+        return kwargs
+'''
+BUNDLE = "SKILLS = {\"s\": '''\nclass S:\n    name = \"s\"\n\n    @staticmethod\n    def run(**kw): pass\n'''}\n"  # noqa: E501
+
+
+def _perms_enforced(tmp: Path) -> bool:
+    probe = tmp / "probe"
+    probe.mkdir()
+    probe.chmod(0)
+    try:
+        list(probe.iterdir())
+        return False
+    except PermissionError:
+        return True
+    finally:
+        probe.chmod(0o755)
+        probe.rmdir()
+
+
+def tree(root: Path) -> dict[str, object]:
+    """Every entry under ``root``: file bytes, link targets, folders and their modes."""
+    out: dict[str, object] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        base = Path(dirpath)
+        for name in dirnames + filenames:
+            p = base / name
+            rel = str(p.relative_to(root))
+            st = p.lstat()
+            if p.is_symlink():
+                out[rel] = ("link", os.readlink(p))
+            elif p.is_dir():
+                out[rel] = ("dir", st.st_mode)
+            else:
+                out[rel] = (st.st_mode, p.read_bytes())
+    return out
+
+
+@dataclass
+class World:
+    tmp: Path
+    project: Path
+    files: dict[str, Path]
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An example project, an archive of it, fixture files and bad inputs, built once."""
+    seed = tmp_path_factory.mktemp("seed")
+    project = seed / "project"
+    project.mkdir()
+    r = CliRunner().invoke(cli, ["init", "--example", "--path", str(project)])
+    assert r.exit_code == 0, r.output
+    fx = seed / "fx"
+    fx.mkdir()
+    r = CliRunner().invoke(
+        cli, ["snapshot", "--name", "good", "--force", "-o", str(fx / "good.stato"),
+              "--path", str(project)],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    (fx / "qc.py").write_text(QC_MODULE, encoding="utf-8")
+    (fx / "qc2.py").write_text(QC_MODULE.replace("1.0.0", "1.1.0"), encoding="utf-8")
+    (fx / "CLAUDE.md").write_text("# Rules\n\n- Use scanpy.\n", encoding="utf-8")
+    (fx / "stato_bundle.py").write_text(BUNDLE, encoding="utf-8")
+    (fx / "registry").mkdir()
+    bad = seed / "bad"
+    bad.mkdir()
+    (bad / "binary.bin").write_bytes(bytes(range(256)) * 64)
+    (bad / "nonutf8.py").write_bytes(b"class A:\n    name = '\xff\xfe\xe9'\n")
+    (bad / "empty.stato").write_bytes(b"")
+    (bad / "huge.py").write_bytes(b"# " + b"x" * (5 * 1024 * 1024) + b"\n")
+    (bad / "adir").mkdir()
+    os.symlink("loop2", bad / "loop1")
+    os.symlink("loop1", bad / "loop2")
+    (bad / "afile").write_text("not a folder\n", encoding="utf-8")
+    (seed / "empty").mkdir()
+    (seed / "home").mkdir()
+    return seed
+
+
+@pytest.fixture
+def world(seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    import shutil
+
+    shutil.copytree(seed, tmp_path / "w", symlinks=True)
+    tmp = tmp_path / "w"
+    monkeypatch.setenv("HOME", str(tmp / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp / "home" / ".config"))
+    monkeypatch.setenv("STATO_CACHE_DIR", str(tmp_path / "cache"))
+    fx, bad = tmp / "fx", tmp / "bad"
+    files = {
+        "archive": fx / "good.stato",
+        "module": fx / "qc.py",
+        "module2": fx / "qc2.py",
+        "md": fx / "CLAUDE.md",
+        "bundle": fx / "stato_bundle.py",
+        "registry": fx / "registry",
+        "out": tmp / "out.stato",
+        "missing": bad / "missing.py",
+        "dir": bad / "adir",
+        "binary": bad / "binary.bin",
+        "nonutf8": bad / "nonutf8.py",
+        "empty": bad / "empty.stato",
+        "huge": bad / "huge.py",
+        "loop": bad / "loop1",
+        "afile": bad / "afile",
+        "empty_folder": tmp / "empty",
+    }
+    return World(tmp, tmp / "project", files)
+
+
+# ---------------------------------------------------------------------------- building calls
+
+
+def _sample(words: tuple[str, ...]) -> dict[str, object]:
+    """Values for the command's arguments and required options: the table, else by type."""
+    given = dict(SAMPLES.get(words, {}))
+    for p in _command(words).params:
+        if p.name is None or p.name in given or not (isinstance(p, click.Argument) or p.required):
+            continue
+        if isinstance(p.type, (click.Path, click.File)):
+            value: object = "{module}"
+        elif isinstance(p.type, (click.types.IntParamType, click.types.FloatParamType)):
+            value = "1"
+        elif isinstance(p.type, click.Choice):
+            value = str(p.type.choices[0])
+        else:
+            value = "x"
+        given[p.name] = [value] if p.nargs != 1 else value
+    return given
+
+
+def _argv(words: tuple[str, ...], values: dict[str, object], world: World) -> list[str]:
+    def fill(v: object) -> str:
+        s = str(v)
+        if s.startswith("{") and s.endswith("}"):
+            return str(world.files[s[1:-1]])
+        return s
+
+    argv = list(words)
+    positional: list[str] = []
+    for p in _command(words).params:
+        if p.name not in values:
+            continue
+        v = values[p.name]
+        if isinstance(p, click.Argument):
+            positional += [fill(x) for x in v] if isinstance(v, list) else [fill(v)]
+        elif isinstance(p, click.Option) and p.is_flag:
+            if v:
+                argv.append(p.opts[0])
+        else:
+            argv += [p.opts[0] if len(p.opts[0]) > 2 else p.opts[-1], fill(v)]
+    return [*argv, "--", *positional] if positional else argv
+
+
+def _has(words: tuple[str, ...], name: str) -> bool:
+    return any(p.name == name for p in _command(words).params)
+
+
+def _file_params(words: tuple[str, ...]) -> list[str]:
+    """Arguments and options whose sample value is a fixture file (not a folder or output)."""
+    out = []
+    for name, v in _sample(words).items():
+        first = v[0] if isinstance(v, list) else v
+        if isinstance(first, str) and first in {"{archive}", "{module}", "{md}", "{bundle}"}:
+            out.append(name)
+    return out
+
+
+@dataclass(frozen=True)
+class Case:
+    words: tuple[str, ...]
+    name: str
+    param: str | None = None  # the parameter a file case replaces
+
+
+BAD_FILES = ("missing", "dir", "binary", "nonutf8", "empty", "huge", "loop")
+PROJECT_CASES = ("empty-folder", "path-missing", "path-file", "path-unreadable", "stato-file",
+                 "all-invalid", "stato-readonly")  # fmt: skip
+
+
+def _cases() -> list[Case]:
+    cases = []
+    for words in LEAVES:
+        for name in PROJECT_CASES:
+            if name.startswith("path-") and not _has(words, "path"):
+                continue
+            cases.append(Case(words, name))
+        for param in _file_params(words):
+            cases += [Case(words, f"file-{bad}", param) for bad in BAD_FILES]
+    return cases
+
+
+CASES = _cases()
+
+
+def _ids(case: Case) -> str:
+    return " ".join(case.words) + ":" + case.name + (f"[{case.param}]" if case.param else "")
+
+
+def _invoke(argv: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    monkeypatch.chdir(cwd)
+    return CliRunner().invoke(cli, argv, catch_exceptions=True)
+
+
+def assert_clean_failure(result: Result, what: str) -> None:
+    """Exit 1 or 2, no traceback, and stderr is one `error:` line (or click's usage message)."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{what}: raised {result.exception!r}"
+    )
+    assert result.exit_code in (1, 2), f"{what}: exit {result.exit_code}: {result.output}"
+    assert "Traceback" not in result.output, what
+    err = result.stderr.strip().splitlines()
+    if result.exit_code == 2 and any(line.startswith("Usage:") for line in err):
+        assert err[-1].startswith("Error:"), f"{what}: {result.stderr}"
+        return
+    assert len(err) == 1 and err[0].startswith("error: "), f"{what}: {result.stderr!r}"
+
+
+def _run_case(
+    case: Case, world: World, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Result, dict[str, object]]:
+    values = _sample(case.words)
+    cwd = world.project
+    project = world.project
+    if case.name == "empty-folder":
+        cwd = project = world.files["empty_folder"]
+    elif case.name == "path-missing":
+        values["path"] = str(world.tmp / "no" / "such" / "folder")
+    elif case.name == "path-file":
+        values["path"] = str(world.files["afile"])
+    elif case.name == "path-unreadable":
+        if not _perms_enforced(world.tmp):
+            pytest.skip("permissions are not enforced (running as root)")
+        locked = world.tmp / "locked"
+        locked.mkdir()
+        locked.chmod(0)
+        values["path"] = str(locked)
+    elif case.name == "stato-file":
+        project = world.tmp / "broken"
+        project.mkdir()
+        (project / ".stato").write_text("not a folder\n", encoding="utf-8")
+        cwd = project
+    elif case.name == "all-invalid":
+        for py in (project / ".stato").rglob("*.py"):
+            py.write_text("class Broken(:\n", encoding="utf-8")
+    elif case.name == "stato-readonly":
+        if not _perms_enforced(world.tmp):
+            pytest.skip("permissions are not enforced (running as root)")
+        for d in [project / ".stato", *(p for p in (project / ".stato").rglob("*") if p.is_dir())]:
+            d.chmod(0o555)
+    elif case.param is not None:
+        bad = case.name.removeprefix("file-")
+        old = values[case.param]
+        values[case.param] = [f"{{{bad}}}"] if isinstance(old, list) else f"{{{bad}}}"
+    if "path" not in values and _has(case.words, "path") and case.name != "empty-folder":
+        values["path"] = str(project)
+    before = tree(world.tmp)
+    return _invoke(_argv(case.words, values, world), cwd, monkeypatch), before
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_bad_input_is_a_clean_error_and_loses_nothing(
+    case: Case, world: World, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    key = (case.words, case.name)
+    if key in XFAIL:
+        request.applymarker(pytest.mark.xfail(reason=XFAIL[key], strict=True))
+    if case.name == "stato-readonly" and case.words not in WRITERS:
+        pytest.skip("a read-only project only matters to write commands")
+    try:
+        result, before = _run_case(case, world, monkeypatch)
+    finally:
+        for p in world.tmp.rglob("*"):
+            if p.is_dir() and not p.is_symlink():
+                p.chmod(0o755)
+    what = f"stato {' '.join(case.words)} ({case.name})"
+    legit = key in LEGIT
+    if legit:
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            f"{what}: raised {result.exception!r}"
+        )
+        assert "Traceback" not in result.output, what
+        assert result.exit_code in (0, 1, 2), f"{what}: exit {result.exit_code}"
+        if result.exit_code == 2:
+            assert_clean_failure(result, what)
+        if result.exit_code != 0 and case.words in WRITERS:
+            changed = sorted(
+                k
+                for k in set(before) | set(tree(world.tmp))
+                if before.get(k) != tree(world.tmp).get(k)
+            )
+            assert not changed, f"{what}: failed but changed {changed}"
+        return
+    assert_clean_failure(result, what)
+    after = tree(world.tmp)
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    assert not changed, f"{what}: changed {changed}"
+
+
+# ---------------------------------------------------------------------------- focused tests
+
+
+def test_an_os_error_is_one_line_naming_the_path(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = world.files["loop"]
+    result = _invoke(["diff", str(loop), str(world.files["module"])], world.project, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: Too many levels of symbolic links: {loop} (check the path and its permissions)"
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", "diff", str(loop), str(world.files["module"])],
+        capture_output=True, text=True, check=False, cwd=world.project,
+    )  # fmt: skip
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == result.stderr.splitlines()
