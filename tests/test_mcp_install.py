@@ -155,3 +155,60 @@ def test_command_option_splits_into_command_and_args(project: Path) -> None:
     assert entry == {"type": "stdio", "command": "uvx", "args": ["stato", "mcp"]}
     code, _, err = invoke("mcp", "install", "--agent", "claude", "--command", " ")
     assert code == 2 and "--command" in err
+
+
+# The documented file, top-level key and stdio entry of each agent, written out literally (not
+# read back from TARGETS) so a wrong row fails. Sources: agent-targets.md and each row's docs.
+_PLAIN_ENTRY = {"command": "stato", "args": ["mcp"]}
+DOCUMENTED = {
+    "claude": (".mcp.json", "mcpServers", {"type": "stdio", **_PLAIN_ENTRY}),
+    "cursor": (
+        ".cursor/mcp.json",
+        "mcpServers",
+        {"command": "stato", "args": ["mcp", "--path", "${workspaceFolder}"]},
+    ),
+    "vscode": (
+        ".vscode/mcp.json",
+        "servers",
+        {"type": "stdio", "command": "stato", "args": ["mcp", "--path", "${workspaceFolder}"]},
+    ),
+    "codex": (".codex/config.toml", "mcp_servers", _PLAIN_ENTRY),
+    "gemini": (".gemini/settings.json", "mcpServers", _PLAIN_ENTRY),
+    "kiro": (".kiro/settings/mcp.json", "mcpServers", _PLAIN_ENTRY),
+    "amazonq": (".amazonq/mcp.json", "mcpServers", _PLAIN_ENTRY),
+    "windsurf": (".windsurf/mcp_config.json", "mcpServers", _PLAIN_ENTRY),
+}
+USER_FILES = {
+    "claude": ".claude.json",
+    "cursor": ".cursor/mcp.json",
+    "codex": ".codex/config.toml",
+    "gemini": ".gemini/settings.json",
+    "kiro": ".kiro/settings/mcp.json",
+    "amazonq": ".aws/amazonq/mcp.json",
+    "windsurf": ".codeium/windsurf/mcp_config.json",
+}
+
+
+def test_documented_table_covers_every_agent() -> None:
+    assert set(DOCUMENTED) == set(TARGETS)
+
+
+@pytest.mark.parametrize("agent", sorted(DOCUMENTED))
+def test_each_agent_gets_its_documented_file_key_and_entry(project: Path, agent: str) -> None:
+    rel, key, entry = DOCUMENTED[agent]
+    assert invoke("mcp", "install", "--agent", agent)[0] == 0
+    data = _load(project / rel)
+    assert data == {key: {"stato": entry}}
+    if rel.endswith(".toml"):
+        assert "[mcp_servers.stato]" in (project / rel).read_text()
+    # a second install changes nothing, byte for byte
+    text = (project / rel).read_text()
+    assert invoke("mcp", "install", "--agent", agent)[0] == 0
+    assert (project / rel).read_text() == text
+
+
+@pytest.mark.parametrize("agent", sorted(USER_FILES))
+def test_user_scope_files(project: Path, tmp_path: Path, agent: str) -> None:
+    assert invoke("mcp", "install", "--agent", agent, "--user")[0] == 0
+    data = _load(tmp_path / "home" / USER_FILES[agent])
+    assert data[DOCUMENTED[agent][1]]["stato"]["command"] == "stato"  # type: ignore[index]

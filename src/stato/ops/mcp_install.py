@@ -60,6 +60,11 @@ TARGETS: dict[str, McpTarget] = {
                   "https://geminicli.com/docs/tools/mcp-server"),
         McpTarget("kiro", "Kiro", ".kiro/settings/mcp.json", ".kiro/settings/mcp.json",
                   "mcpServers", dict(_STDIO), "https://kiro.dev/docs/mcp/configuration"),
+        # Amazon Q Developer (IDE and CLI) still reads .amazonq/mcp.json and ~/.aws/amazonq/mcp.json
+        # (useLegacyMcpJson defaults to true); its GUI writes the agent file default.json instead.
+        McpTarget("amazonq", "Amazon Q Developer", ".amazonq/mcp.json", ".aws/amazonq/mcp.json",
+                  "mcpServers", dict(_STDIO),
+                  "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/mcp-ide.html"),
         # Windsurf documents only the user file (~/.codeium/windsurf/mcp_config.json).
         McpTarget("windsurf", "Windsurf", ".windsurf/mcp_config.json",
                   ".codeium/windsurf/mcp_config.json", "mcpServers", dict(_STDIO),

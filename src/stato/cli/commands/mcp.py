@@ -9,7 +9,7 @@ import click
 from stato.cli.options import path_option
 
 # The ids of stato.ops.mcp_install.TARGETS (literal so --help does not import the ops).
-AGENTS = ("claude", "cursor", "vscode", "codex", "gemini", "kiro", "windsurf")
+AGENTS = ("claude", "cursor", "vscode", "codex", "gemini", "kiro", "amazonq", "windsurf")
 
 _path = path_option
 
