@@ -519,3 +519,20 @@ def test_an_os_error_is_one_line_naming_the_path(
     )  # fmt: skip
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.splitlines() == result.stderr.splitlines()
+
+
+@pytest.mark.parametrize("argv", [["init"], ["import", "{archive}"], ["status"]])
+def test_a_stato_file_is_named_in_one_line(
+    argv: list[str], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = world.tmp / "broken"
+    folder.mkdir()
+    (folder / ".stato").write_text("x\n", encoding="utf-8")
+    before = tree(world.tmp)
+    args = [str(world.files["archive"]) if a == "{archive}" else a for a in argv]
+    result = _invoke(args, folder, monkeypatch)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"error: {folder / '.stato'} is not a folder; move it away, then run `stato init` there"
+    ]
+    assert tree(world.tmp) == before

@@ -7,6 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 from stato.adapters.store import STATO_DIR, Store
+from stato.errors import StatoError
+from stato.ops.project import not_a_folder
 
 STATOIGNORE = """\
 # .statoignore: findings of the privacy scan to ignore (in `stato scan` and `stato snapshot`).
@@ -52,6 +54,11 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
     """Create what is missing; never overwrite a file that exists (safe to run twice)."""
     root = Path(root)
     stato = root / STATO_DIR
+    if root.exists() and not root.is_dir():
+        raise StatoError(f"{root} is a file, not a folder; give --path a folder")
+    if stato.exists() or stato.is_symlink():
+        if not stato.is_dir():
+            raise StatoError(not_a_folder(root.absolute() / STATO_DIR))
     already = stato.is_dir()
     created: list[str] = []
     for sub in ("skills", ".history", "prompts"):

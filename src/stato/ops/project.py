@@ -25,9 +25,17 @@ def find_root(path: Path | str | None = None, *, walk_up: bool = True) -> Path:
     for folder in candidates:
         if (folder / STATO_DIR).is_dir():
             return folder
+    for folder in candidates:
+        if (folder / STATO_DIR).exists():
+            raise ProjectNotFound(not_a_folder(folder / STATO_DIR))
     raise ProjectNotFound(
         f"no {STATO_DIR}/ project in {start} (run `stato init` there to create one)"
     )
+
+
+def not_a_folder(stato: Path) -> str:
+    """The message for a .stato that is a file (or a broken link), not the project folder."""
+    return f"{stato} is not a folder; move it away, then run `stato init` there"
 
 
 @dataclass(frozen=True)
