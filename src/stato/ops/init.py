@@ -56,9 +56,8 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
     stato = root / STATO_DIR
     if root.exists() and not root.is_dir():
         raise StatoError(f"{root} is a file, not a folder; give --path a folder")
-    if stato.exists() or stato.is_symlink():
-        if not stato.is_dir():
-            raise StatoError(not_a_folder(root.absolute() / STATO_DIR))
+    if (stato.exists() or stato.is_symlink()) and not stato.is_dir():
+        raise StatoError(not_a_folder(root.absolute() / STATO_DIR))
     already = stato.is_dir()
     created: list[str] = []
     for sub in ("skills", ".history", "prompts"):
