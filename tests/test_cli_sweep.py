@@ -536,3 +536,31 @@ def test_a_stato_file_is_named_in_one_line(
         f"error: {folder / '.stato'} is not a folder; move it away, then run `stato init` there"
     ]
     assert tree(world.tmp) == before
+
+
+def test_registry_remove_of_an_unknown_address_is_one_error_line(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree(world.tmp)
+    result = _invoke(
+        ["registry", "remove", "https://nowhere.example/reg"], world.project, monkeypatch
+    )
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: https://nowhere.example/reg is not in ")
+    assert tree(world.tmp) == before
+
+
+@pytest.mark.parametrize("verb", ["add", "remove"])
+def test_registry_config_edit_with_a_missing_path_touches_no_config(
+    verb: str, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree(world.tmp)
+    missing = world.tmp / "no" / "such"
+    argv = ["registry", verb, str(world.files["registry"]), "--path", str(missing)]
+    result = _invoke(argv, world.project, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: no folder {missing}; give --path a project folder (or use --user)"
+    ]
+    assert tree(world.tmp) == before

@@ -10,6 +10,7 @@ import click
 
 from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
 from stato.cli.options import on_conflict_option
+from stato.errors import ProjectNotFound, StatoError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,7 +54,6 @@ def _fail_quietly() -> NoReturn:
 
 def _root(path: Path) -> Path | None:
     """The project at or above ``path``, or None outside a project."""
-    from stato.errors import ProjectNotFound
     from stato.ops.project import find_root
 
     try:
@@ -218,6 +218,8 @@ def publish(
 def _config_file(path: Path, user: bool) -> Path:
     from stato.adapters import config
 
+    if not user and not path.is_dir():
+        raise ProjectNotFound(f"no folder {path}; give --path a project folder (or use --user)")
     root = None if user else _root(path)
     return config.project_config(root) if root is not None else config.user_config()
 
@@ -236,9 +238,7 @@ def add(address: str, user: bool, path: Path) -> None:
     locate(address)  # refuse an unusable address before writing it down
     target = _config_file(path, user)
     if not edit_registries(target, add=address):
-        echo(f"{redact(address)} is already in {target}; nothing changed.", err=True)
-        _fail_quietly()
-        return
+        raise StatoError(f"{redact(address)} is already in {target}; nothing changed")
     echo(f"Added {redact(address)} to {target}.")
 
 
@@ -257,7 +257,8 @@ def remove(address: str, user: bool, path: Path) -> None:
 
     target = _config_file(path, user)
     if not edit_registries(target, remove=address):
-        echo(f"{redact(address)} is not in {target}; nothing changed.", err=True)
-        _fail_quietly()
-        return
+        raise StatoError(
+            f"{redact(address)} is not in {target}; nothing changed "
+            "(`stato registry list` shows where packages come from)"
+        )
     echo(f"Removed {redact(address)} from {target}.")
