@@ -17,6 +17,7 @@ from stato.bridges import markers
 from stato.bridges.summary import SkillView, Summary
 from stato.bridges.targets import BY_ID, CODEX_MAX_BYTES, WINDSURF_MAX_CHARS, over_limit
 from stato.cli import cli
+from stato.errors import StatoError
 from stato.ops.bridge import write_bridges
 
 ALLOWED_SKILL_KEYS = {
@@ -208,3 +209,18 @@ def test_cli_prints_the_warning_and_json_carries_it(project: Path) -> None:
         cli, ["bridge", "--path", str(project), "--platform", "windsurf", "--json"]
     )
     assert '"warning": "' in result.stdout and "12,000" in result.stdout
+
+
+def test_a_legacy_clinerules_file_skips_cline_in_all_but_fails_when_named(project: Path) -> None:
+    # Cline's legacy form is one .clinerules file; it is in the way of .clinerules/stato.md.
+    (project / ".clinerules").write_text("legacy single-file rules\n", "utf-8")
+    result = write_bridges(project, ["all"])
+    cline = next(f for f in result.files if f.path == ".clinerules/stato.md")
+    assert cline.status == "kept" and ".clinerules is a file" in cline.note
+    assert (project / ".clinerules").read_text("utf-8") == "legacy single-file rules\n"
+    assert (project / "AGENTS.md").is_file()  # which Cline reads too
+    assert not write_bridges(project, ["all"], check=True).stale
+    with pytest.raises(StatoError, match=r"\.clinerules is a file"):
+        write_bridges(project, ["cline"])
+    with pytest.raises(StatoError, match=r"\.clinerules is a file"):
+        write_bridges(project, ["all,cline"])

@@ -72,13 +72,21 @@ def _read(path: Path, rel: str) -> str | None:
         raise StatoError(f"{rel} is not UTF-8 text; stato will not rewrite it") from None
 
 
-def _check_parents(root: Path, rel: str) -> None:
+def _blocked_by(root: Path, rel: str) -> str | None:
+    """The folder on the way to ``rel`` that exists as a file (None when the way is clear)."""
     for parent in Path(rel).parents:
         if str(parent) != "." and (root / parent).exists() and not (root / parent).is_dir():
-            raise StatoError(
-                f"{parent.as_posix()} is a file, so {rel} cannot be written; "
-                f"turn it into a folder (e.g. move it to {parent.as_posix()}/rules.md) and rerun"
-            )
+            return parent.as_posix()
+    return None
+
+
+def _check_parents(root: Path, rel: str) -> None:
+    parent = _blocked_by(root, rel)
+    if parent is not None:
+        raise StatoError(
+            f"{parent} is a file, so {rel} cannot be written; "
+            f"turn it into a folder (e.g. move it to {parent}/rules.md) and rerun"
+        )
 
 
 def _linked(target: targets.Target, chosen: set[str], root: Path, link: bool | None) -> bool:
@@ -130,9 +138,18 @@ def _orphans(root: Path, base: str, keep: set[str], target_id: str, out: Planned
 
 
 def _plan(
-    root: Path, chosen: tuple[targets.Target, ...], summary: Summary, body: str, link: bool | None
+    root: Path,
+    chosen: tuple[targets.Target, ...],
+    summary: Summary,
+    body: str,
+    link: bool | None,
+    named: frozenset[str] = frozenset(),
 ) -> Planned:
-    """rel path -> (old text, new text, platform ids, note); nothing is written here."""
+    """rel path -> (old text, new text, platform ids, note); nothing is written here.
+
+    A target reached through ``all`` (not in ``named``) whose folder is blocked by a file, e.g. a
+    legacy single-file ``.clinerules``, is skipped with a note instead of failing every agent.
+    """
     out: Planned = {}
     file_paths = {t.path for t in chosen if t.kind == "file"}
     for target in chosen:
@@ -153,6 +170,10 @@ def _plan(
         rel = target.path
         if rel in out:  # several agents read one file (AGENTS.md): render it once
             out[rel][2].append(target.id)
+            continue
+        blocked = _blocked_by(root, rel)
+        if blocked is not None and target.id not in named:
+            out[rel] = (None, "", [target.id], f"skipped: {blocked} is a file, not a folder")
             continue
         _check_parents(root, rel)
         if (root / rel).is_symlink():
@@ -234,10 +255,12 @@ def write_bridges(
     generated, recognised by their metadata).
     """
     root = Path(root)
-    chosen = _with_linked(root, select(platforms), link)
+    names = [platforms] if isinstance(platforms, str) else list(platforms)
+    named = frozenset(n.strip().lower() for raw in names for n in str(raw).split(",")) - {"all"}
+    chosen = _with_linked(root, select(names), link)
     summary = summary if summary is not None else load_summary(root, save=not check)
     body = render.render_body(summary)
-    plan = _plan(root, chosen, summary, body, link)
+    plan = _plan(root, chosen, summary, body, link, named)
     files: list[BridgeFile] = []
     changes: list[tuple[str, str | None, str | None]] = []
     for rel, (old, new, ids, note) in plan.items():
