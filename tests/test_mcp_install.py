@@ -212,3 +212,11 @@ def test_user_scope_files(project: Path, tmp_path: Path, agent: str) -> None:
     assert invoke("mcp", "install", "--agent", agent, "--user")[0] == 0
     data = _load(tmp_path / "home" / USER_FILES[agent])
     assert data[DOCUMENTED[agent][1]]["stato"]["command"] == "stato"  # type: ignore[index]
+
+
+def test_vscode_user_file_is_in_the_user_settings_folder_of_this_os() -> None:
+    expected = {
+        "darwin": "Library/Application Support/Code/User/mcp.json",
+        "win32": "AppData/Roaming/Code/User/mcp.json",
+    }.get(sys.platform, ".config/Code/User/mcp.json")
+    assert TARGETS["vscode"].user_file == expected

@@ -35,6 +35,17 @@ class McpTarget:
         return self.project_file.endswith(".toml")
 
 
+def _vscode_user_file() -> str:
+    """VS Code's user mcp.json sits in its User settings folder, which depends on the OS."""
+    import sys
+
+    if sys.platform == "darwin":
+        return "Library/Application Support/Code/User/mcp.json"
+    if sys.platform == "win32":
+        return "AppData/Roaming/Code/User/mcp.json"
+    return ".config/Code/User/mcp.json"
+
+
 _STDIO = {"command": "stato", "args": ["mcp"]}  # the server finds .stato/ from its working folder
 
 TARGETS: dict[str, McpTarget] = {
@@ -47,8 +58,9 @@ TARGETS: dict[str, McpTarget] = {
         McpTarget("cursor", "Cursor", ".cursor/mcp.json", ".cursor/mcp.json", "mcpServers",
                   {"command": "stato", "args": ["mcp", "--path", "${workspaceFolder}"]},
                   "https://cursor.com/docs/context/mcp"),
-        # VS Code names the object "servers" and expands ${workspaceFolder} in args.
-        McpTarget("vscode", "VS Code / Copilot", ".vscode/mcp.json", ".config/Code/User/mcp.json",
+        # VS Code names the object "servers" and expands ${workspaceFolder} in args; the user file
+        # is in the User settings folder (code.visualstudio.com/docs/configure/settings).
+        McpTarget("vscode", "VS Code / Copilot", ".vscode/mcp.json", _vscode_user_file(),
                   "servers", {"type": "stdio", "command": "stato",
                               "args": ["mcp", "--path", "${workspaceFolder}"]},
                   "https://code.visualstudio.com/docs/copilot/customization/mcp-servers"),
