@@ -224,3 +224,19 @@ def test_a_legacy_clinerules_file_skips_cline_in_all_but_fails_when_named(projec
         write_bridges(project, ["cline"])
     with pytest.raises(StatoError, match=r"\.clinerules is a file"):
         write_bridges(project, ["all,cline"])
+
+
+def test_junie_warns_when_a_file_it_reads_first_hides_the_block(project: Path) -> None:
+    # Junie reads only the first of .junie/AGENTS.md, AGENTS.md, .junie/guidelines.md
+    assert write_bridges(project, ["junie"]).files[0].warning == ""
+    (project / "AGENTS.md").write_text("# Team rules\n", "utf-8")
+    warning = write_bridges(project, ["junie"]).files[0].warning
+    assert "reads AGENTS.md instead" in warning
+    # writing stato's block into AGENTS.md in the same run clears it
+    result = write_bridges(project, ["junie", "agents"])
+    assert all(f.warning == "" for f in result.files)
+    assert "# Team rules" in (project / "AGENTS.md").read_text("utf-8")
+    (project / ".junie").mkdir(exist_ok=True)
+    (project / ".junie/AGENTS.md").write_text("# Junie only\n", "utf-8")
+    junie = next(f for f in write_bridges(project, ["all"]).files if f.platforms == ("junie",))
+    assert "reads .junie/AGENTS.md instead" in junie.warning

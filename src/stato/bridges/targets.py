@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 FrontMatter = tuple[tuple[str, "str | bool"], ...]
@@ -18,6 +19,7 @@ class Target:
     alternative locations that would make one agent read the same content twice; those are
     written only when asked for by id. ``max_chars`` / ``max_bytes`` is the most the agent
     reads of the file (it silently drops the rest), so a bigger file earns a warning.
+    ``read_first`` lists files the agent takes in place of this one (the first that exists).
     """
 
     id: str
@@ -31,6 +33,7 @@ class Target:
     kind: str = "file"
     max_chars: int | None = None
     max_bytes: int | None = None
+    read_first: tuple[str, ...] = ()  # files the agent reads instead, when one exists
 
     @property
     def path(self) -> str:
@@ -186,7 +189,8 @@ TARGETS: tuple[Target, ...] = (
         "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/context-project-rules.html",
     ),
     # Junie's own default guidelines file (it reads AGENTS.md too, which `all` writes). Not
-    # .junie/AGENTS.md: that one would hide a person's root AGENTS.md from Junie.
+    # .junie/AGENTS.md: that one would hide a person's root AGENTS.md from Junie. Junie reads
+    # only the first of .junie/AGENTS.md, AGENTS.md, .junie/guidelines.md.
     # https://www.jetbrains.com/help/junie/customize-guidelines.html
     Target(
         "junie",
@@ -194,6 +198,7 @@ TARGETS: tuple[Target, ...] = (
         (".junie/guidelines.md",),
         "markdown",
         "https://www.jetbrains.com/help/junie/customize-guidelines.html",
+        read_first=(".junie/AGENTS.md", "AGENTS.md"),
     ),
     # Read by no agent on its own: tell the agent to read it.
     Target(
@@ -213,6 +218,24 @@ TARGETS: tuple[Target, ...] = (
 )
 
 BY_ID: dict[str, Target] = {t.id: t for t in TARGETS}
+
+
+def shadowed(target: Target, text_of: Callable[[str], str | None]) -> str:
+    """A warning when the agent reads another file instead of ``target``'s and it lacks the block.
+
+    ``text_of(rel)`` is a file's text after this run (None when it does not exist).
+    """
+    for rel in target.read_first:
+        text = text_of(rel)
+        if text is None:
+            continue
+        if "stato:begin" in text:
+            return ""
+        return (
+            f"{target.agent} reads {rel} instead of this file, and {rel} has no stato block: "
+            f"add one (`stato bridge --platform agents` does it for AGENTS.md) or move {rel}"
+        )
+    return ""
 
 
 def ids() -> tuple[str, ...]:

@@ -194,6 +194,14 @@ def _plan(
     return out
 
 
+def _after(root: Path, plan: Planned, rel: str) -> str | None:
+    """``rel``'s text once this run is written (None when it will not exist)."""
+    if rel in plan:
+        return plan[rel][1]
+    path = root / rel
+    return path.read_text("utf-8", errors="replace") if path.is_file() else None
+
+
 def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) -> None:
     """Write (or, for new text None, delete) every change or none: a failure restores the rest."""
     from stato.adapters.fs import write_atomic
@@ -278,6 +286,7 @@ def write_bridges(
         note = "" if status == "deleted" else note
         owner = targets.BY_ID[ids[0]]
         warning = targets.over_limit(owner, new) if new is not None and not note else ""
+        warning = warning or targets.shadowed(owner, lambda r: _after(root, plan, r))
         files.append(BridgeFile(rel, tuple(ids), status, size, note, warning))
     if not check and changes:
         _write_all(root, changes)
