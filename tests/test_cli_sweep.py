@@ -501,6 +501,189 @@ def test_bad_input_is_a_clean_error_and_loses_nothing(
     assert not changed, f"{what}: changed {changed}"
 
 
+# ---------------------------------------------------------------------------- bad values
+
+# Bad values for one command, in the example project: (words, argv after them). "{x}" is a file.
+BAD_ARGS: list[tuple[tuple[str, ...], list[str]]] = [
+    (("bridge",), ["--platform", "bogus"]),
+    (("import-bundle",), ["{bundle}", "--platform", "bogus"]),
+    (("snapshot",), ["--name", "x", "--type", "bogus", "-o", "{out}"]),
+    (("snapshot",), ["--name", "x", "--module", "skills/nope", "-o", "{out}"]),
+    (("snapshot",), ["--name", "x", "--sanitize", "--force", "-o", "{out}"]),
+    (("snapshot",), ["--name", "x", "--force", "-o", "{dir}"]),
+    (("slice",), ["--module", "skills/nope.py", "-o", "{out}"]),
+    (("slice",), ["--module", "skills/qc.py", "--sanitize", "--force", "-o", "{out}"]),
+    (("history",), ["skills/nope.py"]),
+    (("rollback",), ["skills/nope.py"]),
+    (("rollback",), ["skills/qc.py", "--to", "99"]),
+    (("graft",), ["{archive}", "--module", "skills/nope.py"]),
+    (("import",), ["{archive}", "--module", "skills/nope.py"]),
+    (("inspect",), ["{module}"]),
+    (("merge",), ["{archive}", "{module}", "-o", "{out}"]),
+    (("merge",), ["{archive}", "{archive}", "-o", "{dir}"]),
+    (("diff",), ["skills/nope.py"]),
+    (("lesson", "add"), ["no_such_skill", "a lesson"]),
+    (("lesson", "add"), ["qc_filtering", ""]),
+    (("plan", "done"), ["999"]),
+    (("plan", "start"), ["--", "-1"]),
+    (("plan", "add"), ["x", "--after", "999"]),
+    (("plan", "add"), [""]),
+    (("memory", "add-issue"), ["", "text"]),
+    (("memory", "set"), ["", "x"]),
+    (("write",), ["../outside.py", "--from", "{module}"]),
+    (("write",), ["/tmp/stato-sweep-outside.py", "--from", "{module}"]),
+    (("registry", "install"), ["no-such-package", "--registry", "{registry}"]),
+    (("registry", "install"), ["x", "--registry", "gopher://x"]),
+    (("registry", "search"), ["x", "--registry", "{missing}"]),
+    (("registry", "list"), ["--registry", "{afile}"]),
+    (("registry", "list"), ["--timeout", "-1", "--registry", "{registry}"]),
+    (("registry", "add"), ["gopher://x"]),
+    (("registry", "publish"), ["{archive}", "--to", "{afile}"]),
+    (("registry", "publish"), ["{module}", "--to", "{registry}"]),
+    (("resume",), ["--brief", "--raw"]),
+    (("resume",), ["--brief", "--json"]),
+    (("init",), ["--mcp", "bogus"]),
+    (("scan",), ["{missing}"]),
+    (("validate",), ["{missing}"]),
+    (("validate",), ["--suppress", "X999", "{module}"]),
+    (("convert",), ["{missing}"]),
+    (("crystallize",), ["--print", "--web", "--path", "{afile}"]),
+]
+
+
+def _fill(argv: list[str], world: World) -> list[str]:
+    return [str(world.files[a[1:-1]]) if a.startswith("{") and a.endswith("}") else a for a in argv]
+
+
+@pytest.mark.parametrize(
+    ("words", "argv"), BAD_ARGS, ids=[" ".join(w) + ":" + " ".join(a) for w, a in BAD_ARGS]
+)
+def test_a_bad_value_is_a_clean_error(
+    words: tuple[str, ...],
+    argv: list[str],
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    key = (words, " ".join(argv))
+    if key in XFAIL:
+        request.applymarker(pytest.mark.xfail(reason=XFAIL[key], strict=True))
+    before = tree(world.tmp)
+    result = _invoke([*words, *_fill(argv, world)], world.project, monkeypatch)
+    what = f"stato {' '.join(words)} {' '.join(argv)}"
+    assert_clean_failure(result, what)
+    after = tree(world.tmp)
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    assert not changed, f"{what}: changed {changed}"
+    assert not Path("/tmp/stato-sweep-outside.py").exists()
+
+
+def _typed_cases() -> list[tuple[tuple[str, ...], str, str]]:
+    """Every choice option given a value not in it, every number given a word."""
+    out = []
+    for words in LEAVES:
+        for p in _command(words).params:
+            if not isinstance(p, click.Option) or p.is_flag:
+                continue
+            if isinstance(p.type, click.Choice):
+                out.append((words, p.opts[0], "bogus"))
+            elif isinstance(p.type, (click.types.IntParamType, click.types.FloatParamType)):
+                out.append((words, p.opts[0], "abc"))
+    return out
+
+
+TYPED = _typed_cases()
+
+
+@pytest.mark.parametrize(
+    ("words", "opt", "value"), TYPED, ids=[f"{' '.join(w)}:{o}={v}" for w, o, v in TYPED]
+)
+def test_an_unknown_choice_or_a_word_for_a_number_is_a_usage_error(
+    words: tuple[str, ...], opt: str, value: str, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    values = _sample(words)
+    argv = _argv(words, values, world)
+    split = argv.index("--") if "--" in argv else len(argv)
+    argv[split:split] = [opt, value]
+    before = tree(world.tmp)
+    result = _invoke(argv, world.project, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: Invalid value for")
+    assert tree(world.tmp) == before
+
+
+@pytest.mark.parametrize("words", EVERY, ids=lambda w: " ".join(w) or "stato")
+def test_every_command_has_help(
+    words: tuple[str, ...], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree(world.tmp)
+    result = _invoke([*words, "--help"], world.project, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Usage: ") and "--help" in result.stdout
+    assert "\x1b[" not in result.stdout
+    assert tree(world.tmp) == before
+
+
+JSON_LEAVES = [w for w in LEAVES if _has(w, "as_json")]
+
+
+@pytest.mark.parametrize("words", JSON_LEAVES, ids=lambda w: " ".join(w))
+def test_json_is_one_document_on_success_and_on_failure(
+    words: tuple[str, ...], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    values = _sample(words)
+    values["as_json"] = True
+    ok = _invoke(_argv(words, values, world), world.project, monkeypatch)
+    assert ok.exception is None or isinstance(ok.exception, SystemExit), repr(ok.exception)
+    if ok.exit_code in (0, 1) and ok.stdout.strip():
+        json.loads(ok.stdout)  # exactly one document: json.loads refuses trailing text
+    empty = world.files["empty_folder"]
+    if words == ("init",):
+        values["path"] = str(world.files["afile"])
+    else:
+        values.update({k: "{missing}" for k in _file_params(words)})
+        values["path"] = str(empty)
+    bad = _invoke(_argv(words, values, world), empty, monkeypatch)
+    assert bad.exit_code in (1, 2), f"{words}: exit {bad.exit_code}: {bad.output}"
+    if bad.exit_code == 1:
+        doc = json.loads(bad.stdout)
+        assert doc.get("ok") is False or "error" in doc or doc, doc
+        if "error" in doc:
+            assert bad.stderr.splitlines() == [f"error: {doc['error']}"]
+
+
+SUBPROCESS = [
+    ["status"],
+    ["validate", "{binary}"],
+    ["inspect", "{empty}"],
+    ["graft", "{missing}"],
+    ["import", "{binary}"],
+    ["status", "--json"],
+    ["plan", "done", "1", "--path", "{afile}"],
+    ["bridge", "--platform", "bogus"],
+]
+
+
+@pytest.mark.parametrize("argv", SUBPROCESS, ids=" ".join)
+def test_a_real_process_fails_in_one_plain_line(argv: list[str], world: World) -> None:
+    before = tree(world.tmp)
+    env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", *_fill(argv, world)],
+        capture_output=True, text=True, check=False, cwd=world.files["empty_folder"], env=env,
+    )  # fmt: skip
+    assert proc.returncode in (1, 2), proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "\x1b[" not in proc.stderr + proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    if proc.returncode == 1:
+        assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    else:
+        assert lines[-1].startswith("Error: "), proc.stderr
+    assert tree(world.tmp) == before
+
+
 # ---------------------------------------------------------------------------- focused tests
 
 
@@ -564,3 +747,14 @@ def test_registry_config_edit_with_a_missing_path_touches_no_config(
         f"error: no folder {missing}; give --path a project folder (or use --user)"
     ]
     assert tree(world.tmp) == before
+
+
+def test_history_of_a_module_that_never_existed_is_an_error(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _invoke(["history", "skills/nope.py"], world.project, monkeypatch)
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: no module skills/nope.py in ")
+    kept = _invoke(["history", "skills/qc.py"], world.project, monkeypatch)  # exists: no backups
+    assert kept.exit_code == 0 and "No backups of skills/qc.py yet." in kept.stdout

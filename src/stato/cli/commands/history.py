@@ -22,6 +22,13 @@ def history(module: str, path: Path, as_json: bool) -> int:
     store = Store(find_root(path))
     rel = module_arg(module)
     versions = store.history(rel)
+    if not versions and not store.exists(rel):
+        from stato.errors import StatoError
+
+        raise StatoError(
+            f"no module {rel} in {store.root / '.stato'} and no backups of it; "
+            "check the name (`stato status` lists the modules)"
+        )
     if as_json:
         emit_json(
             {
