@@ -758,3 +758,18 @@ def test_history_of_a_module_that_never_existed_is_an_error(
     assert line.startswith("error: no module skills/nope.py in ")
     kept = _invoke(["history", "skills/qc.py"], world.project, monkeypatch)  # exists: no backups
     assert kept.exit_code == 0 and "No backups of skills/qc.py yet." in kept.stdout
+
+
+@pytest.mark.parametrize(
+    "words", [["snapshot", "--name", "x"], ["slice", "--module", "skills/qc.py"]]
+)
+def test_sanitize_with_force_is_refused_not_silently_unsanitized(
+    words: list[str], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree(world.tmp)
+    out = world.files["out"]
+    result = _invoke([*words, "--sanitize", "--force", "-o", str(out)], world.project, monkeypatch)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: --sanitize and --force contradict each other")
+    assert not out.exists() and tree(world.tmp) == before

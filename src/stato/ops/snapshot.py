@@ -187,6 +187,11 @@ def build_archive(
 
     The archive goes to ``output``, or to NAME.stato in the project folder.
     """
+    if sanitize and force:
+        raise UsageError(
+            "--sanitize and --force contradict each other (--force skips the scan that "
+            "--sanitize cleans with); give one"
+        )
     dest = Path(output) if output else root / f"{name}.stato"
     texts = {p: texts[p] for p in chosen}
     results = {p: results[p] for p in chosen}
