@@ -773,3 +773,18 @@ def test_sanitize_with_force_is_refused_not_silently_unsanitized(
     [line] = result.stderr.splitlines()
     assert line.startswith("error: --sanitize and --force contradict each other")
     assert not out.exists() and tree(world.tmp) == before
+
+
+@pytest.mark.parametrize(
+    "flags", [["--brief", "--raw"], ["--raw", "--json"], ["--brief", "--json"]]
+)
+def test_resume_takes_one_form(
+    flags: list[str], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _invoke(["resume", *flags], world.project, monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: --brief, --raw and --json are three forms of the recap; give one"
+    ]
+    one = _invoke(["resume", "--json"], world.project, monkeypatch)
+    assert one.exit_code == 0 and json.loads(one.stdout)

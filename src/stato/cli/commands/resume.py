@@ -8,9 +8,9 @@ import click
 
 
 @click.command("resume")
-@click.option("--brief", "mode", flag_value="brief", help="One paragraph (for hooks).")
-@click.option("--raw", "mode", flag_value="raw", help="Plain text with no markup, safe to pipe.")
-@click.option("--json", "mode", flag_value="json", help="The same content as one JSON document.")
+@click.option("--brief", "brief", is_flag=True, help="One paragraph (for hooks).")
+@click.option("--raw", "raw", is_flag=True, help="Plain text with no markup, safe to pipe.")
+@click.option("--json", "as_json", is_flag=True, help="The same content as one JSON document.")
 @click.option(
     "--path",
     type=click.Path(file_okay=False, path_type=Path),
@@ -18,28 +18,32 @@ import click
     show_default=True,
     help="Project folder (or any folder inside it).",
 )
-def resume(mode: str | None, path: Path) -> None:
+def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
     """Recap the project: context, plan progress and next step, skills with their parameters
     and lessons, and memory (phase, tasks, known issues, reflection).
 
     Works on partial projects: a missing plan or memory, or invalid modules, are said plainly
     and the rest is recapped. Nothing in the modules is run.
     """
+    from stato.errors import UsageError
     from stato.ops.project import find_root
-    from stato.ops.resume import brief
+    from stato.ops.resume import brief as paragraph
     from stato.ops.resume import resume as do_resume
 
+    if brief + raw + as_json > 1:
+        raise UsageError("--brief, --raw and --json are three forms of the recap; give one")
+    mode = "json" if as_json else "brief" if brief else "raw" if raw else None
     result = do_resume(find_root(path))
     if mode == "json":
         from stato.cli.console import emit_json
 
         emit_json(result.to_dict())
     elif mode == "brief":
-        click.echo(brief(result))
+        click.echo(paragraph(result))
     elif mode == "raw":
-        from stato.formats.recap import raw
+        from stato.formats.recap import raw as raw_text
 
-        click.echo(raw(result), nl=False)
+        click.echo(raw_text(result), nl=False)
     else:
         from stato.cli.render.resume import show
 
