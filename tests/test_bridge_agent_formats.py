@@ -240,3 +240,13 @@ def test_junie_warns_when_a_file_it_reads_first_hides_the_block(project: Path) -
     (project / ".junie/AGENTS.md").write_text("# Junie only\n", "utf-8")
     junie = next(f for f in write_bridges(project, ["all"]).files if f.platforms == ("junie",))
     assert "reads .junie/AGENTS.md instead" in junie.warning
+
+
+def test_codex_warns_when_agents_override_md_hides_agents_md(project: Path) -> None:
+    # Codex reads AGENTS.override.md instead of AGENTS.md in the same folder
+    (project / "AGENTS.override.md").write_text("# local override\n", "utf-8")
+    files = {f.path: f for f in write_bridges(project, ["all"]).files}
+    assert "OpenAI Codex reads AGENTS.override.md instead" in files["AGENTS.md"].warning
+    assert files["GEMINI.md"].warning == ""
+    (project / "AGENTS.override.md").unlink()
+    assert write_bridges(project, ["codex"]).files[0].warning == ""

@@ -94,6 +94,7 @@ TARGETS: tuple[Target, ...] = (
         "markdown",
         "https://developers.openai.com/codex/guides/agents-md",
         max_bytes=CODEX_MAX_BYTES,
+        read_first=("AGENTS.override.md",),  # read instead of AGENTS.md in the same folder
     ),
     # Cursor project rules: .mdc with front matter description / globs (comma-separated,
     # unquoted) / alwaysApply (a real boolean): https://cursor.com/docs/context/rules

@@ -202,6 +202,16 @@ def _after(root: Path, plan: Planned, rel: str) -> str | None:
     return path.read_text("utf-8", errors="replace") if path.is_file() else None
 
 
+def _warning(root: Path, plan: Planned, rel: str) -> str:
+    """What the agents reading a file stato writes would miss: too long, or another file first."""
+    _, new, ids, note = plan[rel]
+    if new is None or note:
+        return ""
+    found = [targets.over_limit(targets.BY_ID[ids[0]], new)]
+    found += [targets.shadowed(targets.BY_ID[t], lambda r: _after(root, plan, r)) for t in ids]
+    return next((w for w in found if w), "")
+
+
 def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) -> None:
     """Write (or, for new text None, delete) every change or none: a failure restores the rest."""
     from stato.adapters.fs import write_atomic
@@ -284,10 +294,7 @@ def write_bridges(
             changes.append((rel, old, new))
         size = len(new) if new is not None else 0
         note = "" if status == "deleted" else note
-        owner = targets.BY_ID[ids[0]]
-        warning = targets.over_limit(owner, new) if new is not None and not note else ""
-        warning = warning or targets.shadowed(owner, lambda r: _after(root, plan, r))
-        files.append(BridgeFile(rel, tuple(ids), status, size, note, warning))
+        files.append(BridgeFile(rel, tuple(ids), status, size, note, _warning(root, plan, rel)))
     if not check and changes:
         _write_all(root, changes)
     return BridgeResult(
