@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
@@ -206,7 +206,15 @@ class Store:
             if old == new:
                 return None
             backup = self.backup(rel, old)
-        write_atomic(target, new)
+        try:
+            write_atomic(target, new)
+        except OSError:
+            if backup is not None:  # the write failed: the module is unchanged, so is its history
+                backup.unlink(missing_ok=True)
+                if backup.parent != self.history_dir:
+                    with suppress(OSError):  # only when empty: made for this backup
+                        backup.parent.rmdir()
+            raise
         return backup
 
     def rollback(self, rel: str, to: int | None = None) -> Path:
