@@ -897,3 +897,23 @@ def test_a_refused_module_write_leaves_no_backup(
     assert_clean_failure(result, " ".join(argv))
     assert tree(world.tmp) == before
     assert not (world.project / ".stato" / ".history" / "skills").exists()
+
+
+def test_an_import_that_cannot_write_everything_writes_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The archive changes memory.py (its folder takes files) and skills/qc.py (it does not).
+    skills = world.project / ".stato" / "skills"
+    before = tree(world.tmp)
+    _make_readonly(skills, world.tmp)
+    try:
+        argv = ["import", str(world.files["archive"]), "--on-conflict", "replace"]
+        result = _invoke(argv, world.project, monkeypatch)
+    finally:
+        _undo_readonly(skills)
+    assert_clean_failure(result, "import")
+    assert result.stderr.startswith(f"error: cannot write in {skills} (")
+    assert tree(world.tmp) == before  # memory.py, .history/, .staging/ and the journal included
+    again = _invoke(argv, world.project, monkeypatch)  # writable again: the same import works
+    assert again.exit_code == 0, again.output
+    assert 'phase = "v2"' in (world.project / ".stato" / "memory.py").read_text()

@@ -18,7 +18,7 @@ from stato.formats.manifest import Manifest, check_module_path
 from stato.ops.batch import compile_many
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
 from stato.ops.init import init_project
-from stato.ops.project import find_root
+from stato.ops.project import ensure_writable, find_root
 
 WRITES = ("add", "replace", "rename")
 MAX_PY_BYTES = 16 * 1024 * 1024
@@ -146,8 +146,16 @@ def import_archive(
             return replace(base, actions=tuple(actions), invalid=bad)
         if dry_run or any(a.action == "conflict" for a in actions) or not to_write:
             return replace(base, actions=tuple(actions))
+        ensure_writable(store.stato_dir, to_write)  # all or nothing: refuse before any write
         backups = [store.backup(a.dest) for a in actions if a.action == "replace"]
-        written = transaction.commit(store.stato_dir, to_write)
+        try:
+            written = transaction.commit(store.stato_dir, to_write)
+        except BaseException:
+            if not (store.stato_dir / transaction.JOURNAL).exists():  # nothing landed
+                for made in backups:
+                    if made is not None:
+                        made.unlink(missing_ok=True)
+            raise
     return replace(
         base,
         actions=tuple(actions),

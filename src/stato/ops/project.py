@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,3 +106,30 @@ def load_project(root: Path) -> Project:
     cache.save()
     results = [compiled.get(rel) or unreadable[rel] for rel in paths]
     return Project(root, check_project(results))
+
+
+def ensure_writable(stato_dir: Path, rels: Iterable[str]) -> None:
+    """Refuse before anything is written when a folder these files (or their backups) go to
+    does not take new files, so a write of several files fails whole, not half-way."""
+    import os
+    import tempfile
+
+    from stato.errors import StatoError
+
+    folders = {stato_dir, stato_dir / ".history"}
+    for rel in rels:
+        for base in (stato_dir, stato_dir / ".history"):
+            folder = (base / rel).parent
+            while not folder.is_dir() and folder != stato_dir:  # made on write: its parent takes it
+                folder = folder.parent
+            folders.add(folder)
+    for folder in sorted(f for f in folders if f.is_dir()):
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".probe-", dir=folder)
+        except OSError as exc:
+            raise StatoError(
+                f"cannot write in {folder} ({exc.strerror or exc}); nothing was changed "
+                "(check its permissions)"
+            ) from None
+        os.close(fd)
+        os.unlink(probe)
