@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from stato.bridges import markers
 from stato.bridges.render import render_body
 from stato.bridges.summary import SkillView, Summary
-from stato.bridges.targets import BY_ID, FORMATS, TARGETS, select
+from stato.bridges.targets import BY_ID, FORMATS, TARGETS, ids, select
 from stato.ops.bridge import write_bridges
 from stato.ops.init import init_project
 
@@ -53,7 +53,7 @@ def test_the_issue_targets_are_all_present() -> None:
         "agents": "AGENTS.md",
         "claude": "CLAUDE.md",
         "codex": "AGENTS.md",
-        "cursor": ".cursor/rules/stato.mdc",
+        "cursor-rules": ".cursor/rules/stato.mdc",
         "cursor-legacy": ".cursorrules",
         "copilot": ".github/copilot-instructions.md",
         "gemini": "GEMINI.md",
@@ -68,10 +68,19 @@ def test_the_issue_targets_are_all_present() -> None:
 def test_all_means_every_row_but_on_request_alternatives() -> None:
     chosen = {t.id for t in select(["all"])}
     assert chosen == {t.id for t in TARGETS if t.in_all}
-    assert "cursor-legacy" not in chosen and "devin" not in chosen
-    # each on-request row is an alternative location of an agent that `all` already covers
-    assert {t.id for t in TARGETS if not t.in_all} == {"cursor-legacy", "devin"}
+    assert "devin" not in chosen
+    # the on-request row is an alternative location of an agent that `all` already covers
+    assert {t.id for t in TARGETS if not t.in_all} == {"devin"}
     assert {t.id for t in select(["cursor-legacy,agents"])} == {"cursor-legacy", "agents"}
+
+
+def test_cursor_is_both_of_cursors_files() -> None:
+    """The spec's bridge for Cursor is .cursorrules; Cursor's docs today say .cursor/rules."""
+    both = {t.path for t in select(["cursor"])}
+    assert both == {".cursorrules", ".cursor/rules/stato.mdc"}
+    assert {t.path for t in select(["cursor-rules"])} == {".cursor/rules/stato.mdc"}
+    assert {t.path for t in select(["all"])} >= both
+    assert "cursor" in ids()
     with pytest.raises(KeyError):
         select(["agents", "nope"])
 
@@ -89,7 +98,7 @@ def test_front_matter_is_valid_yaml_with_real_booleans(project: Path, target) ->
         data = yaml.safe_load(text.split("---", 2)[1])
         if target.kind == "file":
             assert list(data) == [k for k, _ in target.front_matter]
-    if target.id == "cursor":
+    if target.id == "cursor-rules":
         data = yaml.safe_load((project / target.path).read_text("utf-8").split("---", 2)[1])
         assert data["alwaysApply"] is True and isinstance(data["description"], str)
 

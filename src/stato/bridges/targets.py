@@ -99,7 +99,7 @@ TARGETS: tuple[Target, ...] = (
     # Cursor project rules: .mdc with front matter description / globs (comma-separated,
     # unquoted) / alwaysApply (a real boolean): https://cursor.com/docs/context/rules
     Target(
-        "cursor",
+        "cursor-rules",
         "Cursor",
         (".cursor/rules/stato.mdc",),
         "mdc",
@@ -110,15 +110,15 @@ TARGETS: tuple[Target, ...] = (
             ("alwaysApply", True),
         ),
     ),
-    # The single-file .cursorrules is deprecated; Cursor still reads it next to .cursor/rules,
-    # so writing both would load the block twice. Only on request.
+    # The single-file .cursorrules: the bridge file stato's spec names for Cursor, deprecated by
+    # Cursor's docs but still read next to .cursor/rules. `--platform cursor` writes both (see
+    # ALIASES), so either generation of Cursor, and anyone following the spec, finds the bridge.
     Target(
         "cursor-legacy",
         "Cursor (legacy)",
         (".cursorrules",),
         "text",
         "https://cursor.com/docs/context/rules",
-        in_all=False,
     ),
     # Repository-wide custom instructions (no front matter):
     # https://docs.github.com/en/copilot/how-tos/configure-custom-instructions
@@ -219,6 +219,10 @@ TARGETS: tuple[Target, ...] = (
 )
 
 BY_ID: dict[str, Target] = {t.id: t for t in TARGETS}
+# Names that stand for several rows. "cursor" is both of Cursor's files: the .cursorrules the
+# spec names and the .cursor/rules/*.mdc Cursor documents today (Cursor then reads the block
+# twice; name "cursor-rules" or "cursor-legacy" for one of them).
+ALIASES: dict[str, tuple[str, ...]] = {"cursor": ("cursor-rules", "cursor-legacy")}
 
 
 def shadowed(target: Target, text_of: Callable[[str], str | None]) -> str:
@@ -240,7 +244,8 @@ def shadowed(target: Target, text_of: Callable[[str], str | None]) -> str:
 
 
 def ids() -> tuple[str, ...]:
-    return tuple(t.id for t in TARGETS)
+    """Every name ``select`` takes besides "all": the rows' ids and the aliases."""
+    return tuple(dict.fromkeys([*(t.id for t in TARGETS), *ALIASES]))
 
 
 def select(names: object) -> tuple[Target, ...]:
@@ -256,6 +261,8 @@ def select(names: object) -> tuple[Target, ...]:
                 continue
             if name == "all":
                 wanted.update(t.id for t in TARGETS if t.in_all)
+            elif name in ALIASES:
+                wanted.update(ALIASES[name])
             elif name in BY_ID:
                 wanted.add(name)
             else:

@@ -60,8 +60,9 @@ def bridge(
     The bridge is a small table of contents: skills with key parameters and lesson counts,
     plan progress and the next step, the working rules. In a file that already exists, stato
     replaces only its own marked block and keeps everything else; a run with nothing new
-    writes nothing. `all` means every target except legacy alternatives (cursor-legacy,
-    devin), which are written only when named.
+    writes nothing. `cursor` writes both of Cursor's files (.cursor/rules/stato.mdc and the
+    .cursorrules the spec names; `cursor-rules` or `cursor-legacy` for one of them). `all` means
+    every target except devin (an alternative location), which is written only when named.
     """
     from stato.ops.bridge import write_bridges
     from stato.ops.project import find_root
