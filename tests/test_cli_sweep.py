@@ -917,3 +917,29 @@ def test_an_import_that_cannot_write_everything_writes_nothing(
     again = _invoke(argv, world.project, monkeypatch)  # writable again: the same import works
     assert again.exit_code == 0, again.output
     assert 'phase = "v2"' in (world.project / ".stato" / "memory.py").read_text()
+
+
+BUNDLE_TWO = (
+    "MEMORY = '''\nclass ProjectState:\n    phase = \"bundled\"\n'''\n"
+    + BUNDLE.replace('"s"', '"fresh_skill"').replace("class S:", "class FreshSkill:")
+)
+
+
+def test_a_bundle_that_cannot_write_everything_writes_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = world.tmp / "two_bundle.py"
+    bundle.write_text(BUNDLE_TWO, encoding="utf-8")
+    skills = world.project / ".stato" / "skills"
+    before = tree(world.tmp)
+    _make_readonly(skills, world.tmp)
+    try:
+        argv = ["import-bundle", str(bundle), "--no-bridge"]
+        result = _invoke(argv, world.project, monkeypatch)
+    finally:
+        _undo_readonly(skills)
+    assert_clean_failure(result, "import-bundle")
+    assert tree(world.tmp) == before
+    again = _invoke(argv, world.project, monkeypatch)
+    assert again.exit_code == 0, again.output
+    assert 'phase = "bundled"' in (world.project / ".stato" / "memory.py").read_text()

@@ -98,13 +98,15 @@ def import_bundle(
     from stato.core.compiler import compile_source
     from stato.core.diagnostics import make
     from stato.ops.convert import free_path, skill_paths
-    from stato.ops.project import find_root
+    from stato.ops.project import ensure_writable, find_root
 
     root = find_root(path)
     bundle = parse_bundle(_read(file), file.name)
     if platforms:
         _bridges(root, platforms, check_only=True)
     store = Store(root)
+    if not dry_run:  # a folder that refuses files fails the import whole, before any write
+        ensure_writable(store.stato_dir, [e.rel for e in bundle.entries])
     skills = skill_paths(root)
     owners: dict[str, str] = {}  # skill path -> the name this run writes there
     named: dict[str, str] = {}  # skill name -> the bundle key that brought it
