@@ -919,10 +919,9 @@ def test_an_import_that_cannot_write_everything_writes_nothing(
     assert 'phase = "v2"' in (world.project / ".stato" / "memory.py").read_text()
 
 
-BUNDLE_TWO = (
-    "MEMORY = '''\nclass ProjectState:\n    phase = \"bundled\"\n'''\n"
-    + BUNDLE.replace('"s"', '"fresh_skill"').replace("class S:", "class FreshSkill:")
-)
+BUNDLE_TWO = "MEMORY = '''\nclass ProjectState:\n    phase = \"bundled\"\n'''\n" + BUNDLE.replace(
+    '"s"', '"fresh_skill"'
+).replace("class S:", "class FreshSkill:")
 
 
 def test_a_bundle_that_cannot_write_everything_writes_nothing(
@@ -943,3 +942,27 @@ def test_a_bundle_that_cannot_write_everything_writes_nothing(
     again = _invoke(argv, world.project, monkeypatch)
     assert again.exit_code == 0, again.output
     assert 'phase = "bundled"' in (world.project / ".stato" / "memory.py").read_text()
+
+
+def test_a_convert_that_cannot_write_everything_writes_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skill_md = world.tmp / "SKILL.md"
+    skill_md.write_text(
+        "---\nname: pdf-tools\ndescription: Work with PDF files.\n---\n\n# PDF tools\n\n"
+        "- Use pypdf to read them.\n",
+        encoding="utf-8",
+    )
+    skills = world.project / ".stato" / "skills"
+    before = tree(world.tmp)
+    _make_readonly(skills, world.tmp)
+    try:
+        argv = ["convert", str(world.files["md"]), str(skill_md)]
+        result = _invoke(argv, world.project, monkeypatch)
+    finally:
+        _undo_readonly(skills)
+    assert_clean_failure(result, "convert")
+    assert tree(world.tmp) == before
+    again = _invoke(argv, world.project, monkeypatch)
+    assert again.exit_code == 0, again.output
+    assert any("pdf" in p.name for p in skills.iterdir()), again.output

@@ -277,5 +277,8 @@ def convert_files(
         )
     pending = {c.rel: c.source for c in changes if c.action != "unchanged"}
     if pending and not dry_run:
+        from stato.ops.project import ensure_writable
+
+        ensure_writable(store.stato_dir, pending)  # all or nothing: refuse before any write
         store.save_many(pending)
     return ConvertReport(str(root), tuple(inputs), tuple(changes), dry_run)
