@@ -18,7 +18,7 @@ from stato.formats.manifest import Manifest, check_module_path
 from stato.ops.batch import compile_many
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
 from stato.ops.init import init_project
-from stato.ops.project import ensure_writable, find_root
+from stato.ops.project import ensure_writable, find_root, resolved
 
 WRITES = ("add", "replace", "rename")
 MAX_PY_BYTES = 16 * 1024 * 1024
@@ -88,7 +88,7 @@ def target_root(root: Path | str | None) -> tuple[Path, bool]:
     new project there. A folder that does not exist yet is a new project of its own, even when
     it would sit inside another project: ``--path ~/new-project`` never writes elsewhere.
     """
-    folder = Path(root or ".").resolve()
+    folder = resolved(Path(root or "."))
     if not folder.exists():
         return folder, True
     try:

@@ -19,7 +19,7 @@ STATO_DIR = ".stato"
 
 def find_root(path: Path | str | None = None, *, walk_up: bool = True) -> Path:
     """The folder holding .stato/: ``path`` itself or (by default) its nearest parent with one."""
-    start = Path(path or ".").resolve()
+    start = resolved(Path(path or "."))
     if start.name == STATO_DIR and start.is_dir():
         return start.parent
     candidates = [start, *start.parents] if walk_up else [start]
@@ -32,6 +32,16 @@ def find_root(path: Path | str | None = None, *, walk_up: bool = True) -> Path:
     raise ProjectNotFound(
         f"no {STATO_DIR}/ project in {start} (run `stato init` there to create one)"
     )
+
+
+def resolved(path: Path) -> Path:
+    """``path`` made absolute with links followed; a link loop is a clear error, not a crash."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # Python < 3.13 raises RuntimeError for a loop, later OSError
+        raise ProjectNotFound(
+            f"{path} is a symbolic link loop; give --path a real folder"
+        ) from None
 
 
 def not_a_folder(stato: Path) -> str:
