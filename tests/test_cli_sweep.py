@@ -731,8 +731,9 @@ def test_json_is_one_document_on_success_and_on_failure(
     values["as_json"] = True
     ok = _invoke(_argv(words, values, world), world.project, monkeypatch)
     assert ok.exception is None or isinstance(ok.exception, SystemExit), repr(ok.exception)
-    if ok.exit_code in (0, 1) and ok.stdout.strip():
+    if ok.exit_code == 0 or (ok.exit_code == 1 and ok.stdout.strip()):
         json.loads(ok.stdout)  # exactly one document: json.loads refuses trailing text
+        assert "\x1b[" not in ok.stdout
     empty = world.files["empty_folder"]
     if words == ("init",):
         values["path"] = str(world.files["afile"])
@@ -1007,3 +1008,64 @@ def test_a_path_that_is_a_link_loop_is_one_error_line(
         assert result.stderr.splitlines() == [
             f"error: {loop} is a symbolic link loop; give --path a real folder"
         ]
+
+
+@pytest.mark.parametrize(
+    "argv", [["status"], ["validate"], ["resume"], ["plan"], ["inspect", "{archive}"]]
+)
+@pytest.mark.parametrize("no_color", ["1", None])
+def test_piped_output_is_plain_text(argv: list[str], no_color: str | None, world: World) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env["TERM"] = "xterm-256color"
+    if no_color:
+        env["NO_COLOR"] = no_color
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", *_fill(argv, world)],
+        capture_output=True, text=True, check=False, cwd=world.project, env=env,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr
+    assert proc.stdout.strip() and "\x1b[" not in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def _on_a_terminal(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Run stato with a pseudo-terminal as stdout/stderr and return what it wrote."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stato", *argv],
+        stdout=follower, stderr=follower, stdin=subprocess.DEVNULL, cwd=cwd, env=env,
+    )  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_no_color_is_respected_on_a_terminal(world: World) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(TERM="xterm-256color", COLUMNS="120")
+    coloured = _on_a_terminal(["status"], world.project, env)
+    plain = _on_a_terminal(["status"], world.project, {**env, "NO_COLOR": "1"})
+    assert "qc" in plain and not _colours(plain)  # bold or italic may stay (no-color.org)
+    assert _colours(coloured)  # the check can fail: a terminal without NO_COLOR gets colour
+
+
+def _colours(text: str) -> set[str]:
+    """The colour parameters of the SGR escape sequences in ``text`` (30-49, 90-107)."""
+    found = set()
+    for params in re.findall(r"\x1b\[([0-9;]*)m", text):
+        for p in params.split(";"):
+            if p.isdigit() and (30 <= int(p) <= 49 or 90 <= int(p) <= 107):
+                found.add(p)
+    return found
