@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -290,6 +291,8 @@ def tree(root: Path) -> dict[str, object]:
         for name in dirnames + filenames:
             p = base / name
             rel = str(p.relative_to(root))
+            if "/.stato/.cache" in f"/{rel}":
+                continue  # the recap's summary cache: derived, rebuilt at will (bridges/cache.py)
             st = p.lstat()
             if p.is_symlink():
                 out[rel] = ("link", os.readlink(p))
@@ -357,6 +360,10 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.symlink("loop1", bad / "loop2")
     (bad / "afile").write_text("not a folder\n", encoding="utf-8")
     (seed / "empty").mkdir()
+    old = time.time() - 3600  # modules an hour old, as in real use (the summary cache trusts them)
+    for path in seed.rglob("*.py"):
+        if not path.is_symlink():
+            os.utime(path, (old, old))
     (seed / "home").mkdir()
     return seed
 
