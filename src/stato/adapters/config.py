@@ -62,6 +62,8 @@ def read_config(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError:
+        raise StatoError(f"{path} is not UTF-8 text, so not valid TOML; fix or delete it") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
