@@ -1122,3 +1122,22 @@ def test_each_sample_works_on_the_good_project(
         assert result.exit_code in (0, 1), f"{words}: {result.output}"
     else:
         assert result.exit_code == 0, f"{words}: {result.output}"
+
+
+@pytest.mark.parametrize(
+    "content", [b"registry = [\n\xff\xfe", b"registry = [\n", b"[registry]\nurls = 5\n"]
+)
+@pytest.mark.parametrize(
+    "argv",
+    [["registry", "list"], ["registry", "add", "{registry}"], ["registry", "install", "x"]],
+    ids=" ".join,
+)
+def test_a_broken_config_is_one_error_line(
+    content: bytes, argv: list[str], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (world.project / ".stato" / "config.toml").write_bytes(content)
+    before = tree(world.tmp)
+    result = _invoke(_fill(argv, world), world.project, monkeypatch)
+    assert_clean_failure(result, " ".join(argv))
+    assert "config.toml" in result.stderr
+    assert tree(world.tmp) == before
