@@ -467,7 +467,11 @@ class Case:
 
 BAD_FILES = ("missing", "dir", "binary", "nonutf8", "empty", "huge", "loop")
 PROJECT_CASES = ("empty-folder", "path-missing", "path-file", "path-loop", "path-unreadable", "stato-file",
-                 "all-invalid", "stato-readonly", "skills-readonly")  # fmt: skip
+                 "all-invalid", "stato-readonly", "skills-readonly", "module-binary",
+                 "module-nonutf8", "module-loop", "module-dir", "module-huge")  # fmt: skip
+# A hostile file among the project's modules: every command must survive it (no crash, nothing
+# lost); most simply report it as an invalid module.
+HOSTILE_MODULES = {"module-binary", "module-nonutf8", "module-loop", "module-dir", "module-huge"}
 
 
 def _cases() -> list[Case]:
@@ -537,6 +541,18 @@ def _run_case(
     elif case.name == "all-invalid":
         for py in (project / ".stato").rglob("*.py"):
             py.write_text("class Broken(:\n", encoding="utf-8")
+    elif case.name in HOSTILE_MODULES:
+        bad = project / ".stato" / "skills" / "hostile.py"
+        if case.name == "module-binary":
+            bad.write_bytes(bytes(range(256)) * 16)
+        elif case.name == "module-nonutf8":
+            bad.write_bytes(b"class A:\n    name = '\xff'\n")
+        elif case.name == "module-loop":
+            os.symlink("hostile.py", bad)
+        elif case.name == "module-dir":
+            bad.mkdir()
+        else:
+            bad.write_bytes(b"class Huge:\n    name = 'huge'\n" + b"# " + b"x" * 5_000_000 + b"\n")
     elif case.name in ("stato-readonly", "skills-readonly"):
         # skills-readonly: .stato/ takes new files but skills/ does not, so a multi-file
         # write fails part-way unless it checks first: all or nothing.
@@ -585,6 +601,17 @@ def test_bad_input_is_a_clean_error_and_loses_nothing(
         return
     if case.name == "skills-readonly" and result.exit_code == 0:
         return  # the command had nothing to write in skills/; failing there is what is checked
+    if case.name in HOSTILE_MODULES:
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            f"{what}: raised {result.exception!r}"
+        )
+        assert "Traceback" not in result.output and "internal error" not in result.output, what
+        assert result.exit_code in (0, 1, 2), f"{what}: exit {result.exit_code}"
+        if result.exit_code != 0 and case.words in WRITERS:
+            after = tree(world.tmp)
+            changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+            assert not changed, f"{what}: failed but changed {changed}"
+        return
     legit = key in LEGIT
     if legit:
         assert result.exception is None or isinstance(result.exception, SystemExit), (

@@ -36,7 +36,8 @@ def find_skill(root: Path, skill: str) -> str:
         if Path(rel).stem == skill:
             return rel
     for rel in rels:
-        result = compile_source(store.read(rel), rel)
+        # Bytes: a module that is not UTF-8 is an invalid module (E001), not a crash.
+        result = compile_source(store.path(rel).read_bytes(), rel)
         if result.fields.get("name") == skill:
             return rel
     names = ", ".join(Path(r).stem for r in rels) or "none"
