@@ -80,7 +80,13 @@ class Store:
         return self.path(rel).is_file()
 
     def read(self, rel: str) -> str:
-        return read_text(self.path(rel))
+        try:
+            return read_text(self.path(rel))
+        except UnicodeDecodeError as exc:
+            raise StatoError(
+                f".stato/{rel} is not UTF-8 text (invalid byte at offset {exc.start}); "
+                f"save it as UTF-8, or restore it with `stato rollback {rel}`"
+            ) from None
 
     def interrupted(self) -> bool:
         """A multi-file write was killed: a journal past its commit point, or staged files."""
