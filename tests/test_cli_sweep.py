@@ -468,10 +468,12 @@ class Case:
 BAD_FILES = ("missing", "dir", "binary", "nonutf8", "empty", "huge", "loop")
 PROJECT_CASES = ("empty-folder", "path-missing", "path-file", "path-loop", "path-unreadable", "stato-file",
                  "all-invalid", "stato-readonly", "skills-readonly", "module-binary",
-                 "module-nonutf8", "module-loop", "module-dir", "module-huge")  # fmt: skip
+                 "module-nonutf8", "module-loop", "module-dir", "module-huge",
+                 "core-nonutf8")  # fmt: skip
 # A hostile file among the project's modules: every command must survive it (no crash, nothing
 # lost); most simply report it as an invalid module.
-HOSTILE_MODULES = {"module-binary", "module-nonutf8", "module-loop", "module-dir", "module-huge"}
+HOSTILE_MODULES = {"module-binary", "module-nonutf8", "module-loop", "module-dir", "module-huge",
+                   "core-nonutf8"}  # fmt: skip
 
 
 def _cases() -> list[Case]:
@@ -543,7 +545,11 @@ def _run_case(
             py.write_text("class Broken(:\n", encoding="utf-8")
     elif case.name in HOSTILE_MODULES:
         bad = project / ".stato" / "skills" / "hostile.py"
-        if case.name == "module-binary":
+        if case.name == "core-nonutf8":  # plan, memory, context and a skill: latin-1 bytes
+            for rel in ("plan.py", "memory.py", "context.py", "skills/qc.py"):
+                path = project / ".stato" / rel
+                path.write_bytes(path.read_bytes().replace(b'"""', b'"""\xe9', 1))
+        elif case.name == "module-binary":
             bad.write_bytes(bytes(range(256)) * 16)
         elif case.name == "module-nonutf8":
             bad.write_bytes(b"class A:\n    name = '\xff'\n")
@@ -1167,4 +1173,20 @@ def test_a_broken_config_is_one_error_line(
     result = _invoke(_fill(argv, world), world.project, monkeypatch)
     assert_clean_failure(result, " ".join(argv))
     assert "config.toml" in result.stderr
+    assert tree(world.tmp) == before
+
+
+@pytest.mark.parametrize(
+    "argv", [["plan", "done", "5"], ["memory", "set", "phase", "x"], ["plan"]], ids=" ".join
+)
+def test_a_module_that_is_not_utf8_is_named_in_one_line(
+    argv: list[str], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rel = "plan.py" if argv[0] == "plan" else "memory.py"
+    path = world.project / ".stato" / rel
+    path.write_bytes(path.read_bytes().replace(b'"""', b'"""\xe9', 1))
+    before = tree(world.tmp)
+    result = _invoke(argv, world.project, monkeypatch)
+    assert_clean_failure(result, " ".join(argv))
+    assert result.stderr.startswith(f"error: .stato/{rel} is not UTF-8 text (invalid byte at")
     assert tree(world.tmp) == before
