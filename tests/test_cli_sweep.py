@@ -469,11 +469,11 @@ BAD_FILES = ("missing", "dir", "binary", "nonutf8", "empty", "huge", "loop")
 PROJECT_CASES = ("empty-folder", "path-missing", "path-file", "path-loop", "path-unreadable", "stato-file",
                  "all-invalid", "stato-readonly", "skills-readonly", "module-binary",
                  "module-nonutf8", "module-loop", "module-dir", "module-huge",
-                 "core-nonutf8")  # fmt: skip
+                 "core-nonutf8", "core-odd")  # fmt: skip
 # A hostile file among the project's modules: every command must survive it (no crash, nothing
 # lost); most simply report it as an invalid module.
 HOSTILE_MODULES = {"module-binary", "module-nonutf8", "module-loop", "module-dir", "module-huge",
-                   "core-nonutf8"}  # fmt: skip
+                   "core-nonutf8", "core-odd"}  # fmt: skip
 
 
 def _cases() -> list[Case]:
@@ -549,6 +549,12 @@ def _run_case(
             for rel in ("plan.py", "memory.py", "context.py", "skills/qc.py"):
                 path = project / ".stato" / rel
                 path.write_bytes(path.read_bytes().replace(b'"""', b'"""\xe9', 1))
+        elif case.name == "core-odd":  # plan.py a folder, memory.py a link loop, context binary
+            (project / ".stato" / "plan.py").unlink()
+            (project / ".stato" / "plan.py").mkdir()
+            (project / ".stato" / "memory.py").unlink()
+            os.symlink("memory.py", project / ".stato" / "memory.py")
+            (project / ".stato" / "context.py").write_bytes(b"\0" * 100)
         elif case.name == "module-binary":
             bad.write_bytes(bytes(range(256)) * 16)
         elif case.name == "module-nonutf8":
@@ -1189,4 +1195,20 @@ def test_a_module_that_is_not_utf8_is_named_in_one_line(
     result = _invoke(argv, world.project, monkeypatch)
     assert_clean_failure(result, " ".join(argv))
     assert result.stderr.startswith(f"error: .stato/{rel} is not UTF-8 text (invalid byte at")
+    assert tree(world.tmp) == before
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [b"", b"{", b"[1, 2]", b'{"cwd": 5}', b'{"cwd": "/no/such/folder"}', bytes(range(256))],
+    ids=["empty", "torn", "list", "cwd-number", "cwd-missing", "binary"],
+)
+def test_a_hook_never_fails_the_agent(stdin: bytes, world: World) -> None:
+    before = tree(world.tmp)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", "hooks", "run", "--agent", "claude"],
+        input=stdin, capture_output=True, check=False, cwd=world.project,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert b"Traceback" not in proc.stderr
     assert tree(world.tmp) == before
