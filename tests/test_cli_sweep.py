@@ -1212,3 +1212,20 @@ def test_a_hook_never_fails_the_agent(stdin: bytes, world: World) -> None:
     assert proc.returncode == 0, proc.stderr
     assert b"Traceback" not in proc.stderr
     assert tree(world.tmp) == before
+
+
+def test_debug_shows_the_traceback_and_only_then(world: World) -> None:
+    empty = world.files["empty_folder"]
+    run = [sys.executable, "-m", "stato"]
+    debug = subprocess.run([*run, "--debug", "status"], capture_output=True, text=True, cwd=empty)
+    plain = subprocess.run([*run, "status"], capture_output=True, text=True, cwd=empty)
+    assert debug.returncode == plain.returncode == 1
+    assert "Traceback" in debug.stderr and "ProjectNotFound" in debug.stderr
+    assert "Traceback" not in plain.stderr and len(plain.stderr.splitlines()) == 1
+
+
+def test_an_unknown_command_is_a_usage_error(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    for argv in (["bogus"], ["plan", "bogus"], ["registry", "bogus"], ["status", "--bogus"]):
+        result = _invoke(argv, world.project, monkeypatch)
+        assert result.exit_code == 2, argv
+        assert result.stderr.strip().splitlines()[-1].startswith("Error: No such"), argv
