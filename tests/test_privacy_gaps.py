@@ -125,3 +125,21 @@ def test_windows_separators_are_kept_around_a_spaced_name() -> None:
     text = 'a = "C:\\\\Users\\\\Maria Lopez\\\\x"\nb = "C:/Users/Maria Lopez/x"'
     clean = sanitize(text, scan_text(text))
     assert clean == 'a = "C:\\\\Users\\\\{user}\\\\x"\nb = "C:/Users/{user}/x"'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See section 10.5.3.2 for the retry policy",
+        "per § 10.2.1.4 of the contract",
+        "Release 10.4.2.1 fixed the leak",
+        "Figure 10.1.1.3 shows the batch effect",
+    ],
+)
+def test_a_numbered_section_is_no_address(text: str) -> None:
+    assert [f for f in scan_text(text) if f.category == "network"] == []
+
+
+def test_an_address_after_other_words_is_still_found() -> None:
+    for text in ("ssh to 10.5.3.2 now", "step 3: ssh 10.0.0.5", "the table is on 10.1.1.3"):
+        assert [f.pattern for f in scan_text(text)] == ["ipv4-private"], text

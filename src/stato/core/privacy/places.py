@@ -53,9 +53,16 @@ def _ip_in_context(span: str, before: str) -> str | None:
         return None
     if any(word in before for word in ("version", "oid", "identifier")):
         return None  # 4-part versions and ASN.1 object identifiers (2.5.29.17)
-    if before.endswith(("v", "==", ">=", "<=", "~=")):
+    if before.endswith(("v", "==", ">=", "<=", "~=")) or _NUMBERED.search(before):
         return None
     return ipv4_kind(span)
+
+
+# A word that numbers what follows it: "section 10.5.3.2", "§ 10.2.1.4", "release 10.4.2.1".
+_NUMBERED = re.compile(
+    r"(?:section|sec\.|chapter|ch\.|§|clause|paragraph|para\.|figure|fig\.|table|release|build)"
+    r"\s*$"
+)
 
 
 def _ip_validator(kind: str) -> Validator:
