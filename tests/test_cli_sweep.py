@@ -1223,3 +1223,28 @@ def test_an_unknown_command_is_a_usage_error(world: World, monkeypatch: pytest.M
         result = _invoke(argv, world.project, monkeypatch)
         assert result.exit_code == 2, argv
         assert result.stderr.strip().splitlines()[-1].startswith("Error: No such"), argv
+
+
+def test_init_example_that_cannot_write_its_skills_writes_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = world.tmp / "fresh"
+    skills = folder / ".stato" / "skills"
+    skills.mkdir(parents=True)
+    before = tree(world.tmp)
+    _make_readonly(skills, world.tmp)
+    try:
+        result = _invoke(["init", "--example"], folder, monkeypatch)
+    finally:
+        _undo_readonly(skills)
+    assert_clean_failure(result, "init --example")
+    assert tree(world.tmp) == before  # not plan.py and memory.py without the skills
+    again = _invoke(["init", "--example"], folder, monkeypatch)
+    assert again.exit_code == 0 and (skills / "qc.py").is_file()
+    # A complete project that cannot be written is still fine to init again: nothing to make.
+    _make_readonly(folder / ".stato", world.tmp)
+    try:
+        twice = _invoke(["init", "--example"], folder, monkeypatch)
+    finally:
+        _undo_readonly(folder / ".stato")
+    assert twice.exit_code == 0, twice.output

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from stato.adapters.store import STATO_DIR, Store
 from stato.errors import StatoError
-from stato.ops.project import not_a_folder
+from stato.ops.project import ensure_writable, not_a_folder
 
 STATOIGNORE = """\
 # .statoignore: findings of the privacy scan to ignore (in `stato scan` and `stato snapshot`).
@@ -59,6 +59,14 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
     if (stato.exists() or stato.is_symlink()) and not stato.is_dir():
         raise StatoError(not_a_folder(root.absolute() / STATO_DIR))
     already = stato.is_dir()
+    if already:  # all or nothing: a folder that refuses files fails before anything is made
+        wanted = [*(example_sources() if example else ()), ".statoignore", ".gitignore"]
+        missing = [rel for rel in wanted if not (stato / rel).is_file()]
+        missing += [
+            f"{sub}/x" for sub in ("skills", ".history", "prompts") if not (stato / sub).is_dir()
+        ]
+        if missing:
+            ensure_writable(stato, missing)
     created: list[str] = []
     for sub in ("skills", ".history", "prompts"):
         folder = stato / sub
