@@ -1248,3 +1248,28 @@ def test_init_example_that_cannot_write_its_skills_writes_nothing(
     finally:
         _undo_readonly(folder / ".stato")
     assert twice.exit_code == 0, twice.output
+
+
+def test_validate_writes_all_its_fixes_or_none(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stato = world.project / ".stato"
+    for rel, old, new in (
+        ("plan.py", 'version = "1.0.0"', 'version = "1.0"'),
+        ("skills/qc.py", 'version = "1.2.0"', 'version = "1.2"'),
+    ):
+        text = (stato / rel).read_text(encoding="utf-8")
+        assert old in text
+        (stato / rel).write_text(text.replace(old, new), encoding="utf-8")
+    before = tree(world.tmp)
+    _make_readonly(stato / "skills", world.tmp)
+    try:
+        result = _invoke(["validate"], world.project, monkeypatch)
+    finally:
+        _undo_readonly(stato / "skills")
+    assert_clean_failure(result, "validate")
+    assert tree(world.tmp) == before  # plan.py not fixed alone
+    again = _invoke(["validate"], world.project, monkeypatch)
+    assert again.exit_code == 0, again.output
+    assert 'version = "1.0.0"' in (stato / "plan.py").read_text(encoding="utf-8")
+    assert 'version = "1.2.0"' in (stato / "skills" / "qc.py").read_text(encoding="utf-8")

@@ -121,12 +121,26 @@ def validate_paths(
             kept = tuple(d for d in kept if d.code not in hidden)
             result = replace(result, diagnostics=kept)
         valid = not any(_fails(d, strict) for d in kept)
-        written, backup = False, None
-        if result.changed and result.valid and not check:
-            backup = _write_fix(file, result)
-            written = True
-        checked.append(Checked(file, shown, result, valid, written, backup))
+        checked.append(Checked(file, shown, result, valid))
+    fixes = [i for i, c in enumerate(checked) if c.result.changed and c.result.valid and not check]
+    _check_writable([checked[i].file for i in fixes])  # all fixes or none: refuse before the first
+    for i in fixes:
+        c = checked[i]
+        checked[i] = replace(c, written=True, backup=_write_fix(c.file, c.result))
     return ValidateReport(tuple(checked))
+
+
+def _check_writable(files: list[Path]) -> None:
+    """Fail before any fix is written when a folder a fix (or its backup) goes to refuses files."""
+    from stato.ops.project import ensure_writable
+
+    by_folder: dict[Path, list[str]] = {}
+    for file in files:
+        located = _project_of(file)
+        folder, rel = (located[0] / ".stato", located[1]) if located else (file.parent, file.name)
+        by_folder.setdefault(folder, []).append(rel)
+    for folder, rels in by_folder.items():
+        ensure_writable(folder, rels)
 
 
 def _fails(d: Diagnostic, strict: bool) -> bool:
