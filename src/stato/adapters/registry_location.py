@@ -41,7 +41,10 @@ def locate(spec: str, relative_to: Path | None = None) -> Location:
         raise RegistryError("registry address is empty; give a folder or an http(s):// URL")
     if spec == BUILTIN:
         return Location(BUILTIN, "folder", str(builtin_folder()))
-    scheme = urlsplit(spec).scheme.lower()
+    try:
+        scheme = urlsplit(spec).scheme.lower()
+    except ValueError as exc:  # "http://[::1": urlsplit refuses a torn IPv6 host
+        raise RegistryError(f"registry {redact(spec)}: not a valid address ({exc})") from None
     # A registry names a folder; an address of its index.toml means that folder too.
     folder = spec[: -len(INDEX_FILE)] if spec.endswith("/" + INDEX_FILE) else spec
     if scheme in ("http", "https"):
