@@ -193,43 +193,13 @@ LEGIT: dict[tuple[tuple[str, ...], str], str] = {
     (("snapshot",), "all-invalid"): "snapshot refuses or exports; checked for no traceback",
     (("slice",), "all-invalid"): "slice refuses or exports; checked for no traceback",
     (("bridge",), "stato-readonly"): "writes the instruction files beside .stato/",
-    (
-        (
-            "hooks",
-            "install",
-        ),
-        "stato-readonly",
-    ): "writes the agent's settings, not .stato/",
-    (
-        (
-            "hooks",
-            "uninstall",
-        ),
-        "stato-readonly",
-    ): "writes the agent's settings, not .stato/",
-    (
-        (
-            "mcp",
-            "install",
-        ),
-        "stato-readonly",
-    ): "writes the agent's MCP config, not .stato/",
-    (
-        (
-            "mcp",
-            "uninstall",
-        ),
-        "stato-readonly",
-    ): "writes the agent's MCP config, not .stato/",
+    (("hooks", "install"), "stato-readonly"): "writes the agent's settings, not .stato/",
+    (("hooks", "uninstall"), "stato-readonly"): "writes the agent's settings, not .stato/",
+    (("mcp", "install"), "stato-readonly"): "writes the agent's MCP config, not .stato/",
+    (("mcp", "uninstall"), "stato-readonly"): "writes the agent's MCP config, not .stato/",
     (("init",), "stato-readonly"): "nothing to create",
     (("merge",), "stato-readonly"): "writes the merged archive elsewhere",
-    (
-        (
-            "registry",
-            "publish",
-        ),
-        "stato-readonly",
-    ): "writes into the registry folder",
+    (("registry", "publish"), "stato-readonly"): "writes into the registry folder",
     (("snapshot",), "stato-readonly"): "writes the archive elsewhere",
     (("validate",), "stato-readonly"): "the module checked is outside .stato/",
 }
