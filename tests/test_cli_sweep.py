@@ -1246,3 +1246,24 @@ def test_validate_writes_all_its_fixes_or_none(
     assert again.exit_code == 0, again.output
     assert 'version = "1.0.0"' in (stato / "plan.py").read_text(encoding="utf-8")
     assert 'version = "1.2.0"' in (stato / "skills" / "qc.py").read_text(encoding="utf-8")
+
+
+def test_crystallize_keeps_a_prompt_it_cannot_read_and_leaves_no_stray_backup(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompts = world.project / ".stato" / "prompts"
+    prompts.mkdir(exist_ok=True)
+    mine = prompts / "crystallize.md"
+    mine.write_bytes(b"my own prompt, in latin-1: caf\xe9\n")
+    before = tree(world.tmp)
+    _make_readonly(prompts, world.tmp)
+    try:
+        refused = _invoke(["crystallize"], world.project, monkeypatch)
+    finally:
+        _undo_readonly(prompts)
+    assert_clean_failure(refused, "crystallize")
+    assert tree(world.tmp) == before  # no backup of a prompt that was not replaced
+    done = _invoke(["crystallize"], world.project, monkeypatch)
+    assert done.exit_code == 0, done.output
+    kept = list((world.project / ".stato" / ".history" / "prompts").iterdir())
+    assert [k.read_bytes() for k in kept] == [b"my own prompt, in latin-1: caf\xe9\n"]

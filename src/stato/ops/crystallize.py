@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from stato.adapters.fs import read_text, write_atomic
+from stato.adapters.fs import write_atomic
 
 PROMPTS = {False: "crystallize.md", True: "crystallize_web.md"}
 
@@ -35,15 +36,25 @@ def crystallize(root: Path, *, web: bool = False) -> CrystallizeResult:
     rel = f".stato/prompts/{name}"
     target = root / rel
     text = prompt_text(web)
-    old = read_text(target) if target.is_file() else None
+    data = target.read_bytes() if target.is_file() else None
+    # Decoded only to compare: a copy that is not UTF-8 differs, and is kept byte for byte.
+    old = None if data is None else data.decode("utf-8-sig", errors="replace")
     if old == text:
         return CrystallizeResult(root, rel, text, web, "unchanged")
     backup = None
-    if old is not None:
+    kept = None
+    if data is not None:
         # A person may have adapted the prompt: keep their copy before replacing it.
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         kept = root / ".stato" / ".history" / "prompts" / f"{name}.{stamp}"
-        write_atomic(kept, old)
+        write_atomic(kept, data)
         backup = kept.relative_to(root).as_posix()
-    write_atomic(target, text)
+    try:
+        write_atomic(target, text)
+    except OSError:
+        if kept is not None:  # the prompt is unchanged, so its history must be too
+            kept.unlink(missing_ok=True)
+            with suppress(OSError):  # only when empty: made for this backup
+                kept.parent.rmdir()
+        raise
     return CrystallizeResult(root, rel, text, web, "created" if old is None else "updated", backup)
