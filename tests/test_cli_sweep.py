@@ -1267,3 +1267,13 @@ def test_crystallize_keeps_a_prompt_it_cannot_read_and_leaves_no_stray_backup(
     assert done.exit_code == 0, done.output
     kept = list((world.project / ".stato" / ".history" / "prompts").iterdir())
     assert [k.read_bytes() for k in kept] == [b"my own prompt, in latin-1: caf\xe9\n"]
+
+
+def test_every_command_in_the_table_is_swept() -> None:
+    from stato.cli import COMMANDS
+
+    swept = {words[0] for words in LEAVES} | {words[0] for words in EVERY if words}
+    assert set(COMMANDS) <= swept
+    by_command = {words: {c.name for c in CASES if c.words == words} for words in LEAVES}
+    assert all(len(names) >= 5 for names in by_command.values()), by_command
+    assert len(CASES) + len(BAD_ARGS) + len(TYPED) + len(EVERY) > 700
