@@ -205,12 +205,7 @@ LEGIT: dict[tuple[tuple[str, ...], str], str] = {
 }
 
 # Cases known to fail in files another engineer owns: (command, case) -> reason naming the file.
-XFAIL: dict[tuple[tuple[str, ...], str], str] = {
-    (("mcp", "install"), "path-loop"): "src/stato/cli/commands/mcp.py calls path.resolve() "
-    "unguarded: a --path symlink loop is an internal RuntimeError",
-    (("mcp", "uninstall"), "path-loop"): "src/stato/cli/commands/mcp.py calls path.resolve() "
-    "unguarded: a --path symlink loop is an internal RuntimeError",
-}
+XFAIL: dict[tuple[tuple[str, ...], str], str] = {}
 
 # ---------------------------------------------------------------------------- the fixtures
 

@@ -47,12 +47,9 @@ def _change(install: bool) -> click.Command:
     def command(agent: str, user: bool, path: Path, as_json: bool, stato: str = "stato") -> None:
         from stato.cli.render.hooks import changes
         from stato.ops import mcp_install
+        from stato.ops.project import find_root, resolved
 
-        root = path.resolve()
-        if not user:
-            from stato.ops.project import find_root
-
-            root = find_root(path)
+        root = resolved(path) if user else find_root(path)
         if install:
             changes(mcp_install.install_servers(agent, root, user, stato), verb, as_json)
         else:
