@@ -160,3 +160,18 @@ def test_a_linked_claude_md_keeps_the_file_it_imports_current(project: Path) -> 
     again = write_bridges(project, ["claude"])
     assert [f.path for f in again.changed] == ["AGENTS.md"]
     assert "Progress: 4/7" in (project / "AGENTS.md").read_text("utf-8")
+
+
+def test_a_symlinked_file_that_is_not_utf8_is_kept_untouched(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from stato.cli import cli
+
+    assert CliRunner().invoke(cli, ["init", "--example", "--path", str(tmp_path)]).exit_code == 0
+    theirs = tmp_path / "notes.md"
+    theirs.write_bytes(b"caf\xe9 rules\n")
+    (tmp_path / "CLAUDE.md").symlink_to("notes.md")
+    result = CliRunner().invoke(cli, ["bridge", "--platform", "claude", "--path", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "symlink" in result.output
+    assert theirs.read_bytes() == b"caf\xe9 rules\n"

@@ -136,7 +136,10 @@ def plan_files(
             # e.g. CLAUDE.md -> AGENTS.md: replacing the link would break the person's setup,
             # and writing through it could leave the project; the file it points to is theirs.
             dest = os.readlink(root / rel)
-            text = (root / rel).read_text("utf-8") if (root / rel).is_file() else ""
+            try:  # only its size is reported; an unreadable or non-UTF-8 target is still kept
+                text = (root / rel).read_text("utf-8", errors="replace")
+            except OSError:
+                text = ""
             out[rel] = (text, text, [target.id], f"kept: a symlink to {dest}")
             continue
         old = read_file(root / rel, rel)
