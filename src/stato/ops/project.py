@@ -127,9 +127,10 @@ def ensure_writable(stato_dir: Path, rels: Iterable[str]) -> None:
     from stato.errors import StatoError
 
     folders = {stato_dir, stato_dir / ".history"}
-    for rel in rels:
+    parents = {rel.rpartition("/")[0] for rel in rels}  # thousands of modules, a few folders
+    for parent in parents:
         for base in (stato_dir, stato_dir / ".history"):
-            folder = (base / rel).parent
+            folder = base / parent if parent else base
             while not folder.is_dir() and folder != stato_dir:  # made on write: its parent takes it
                 folder = folder.parent
             folders.add(folder)
