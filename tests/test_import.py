@@ -230,3 +230,19 @@ def test_folder_in_the_way_stops_before_writing(fresh: Path, run: Run, tmp_path:
     assert tree(fresh) == before
     assert not (fresh / ".stato" / ".transaction.json").exists()
     assert run("import", str(arc), "--path", str(fresh), "--module", "skills/a").exit_code == 0
+
+
+def test_a_dangling_link_in_the_way_stops_before_writing(
+    fresh: Path, run: Run, tmp_path: Path
+) -> None:
+    arc = pack(
+        tmp_path / "x.stato",
+        {"skills/a.py": QC2, "skills/qc/deep.py": QC2.replace("qc_filtering", "deep")},
+    )
+    (fresh / ".stato" / "skills" / "qc").symlink_to(tmp_path / "gone")  # points nowhere
+    before = tree(fresh)
+    res = run("import", str(arc), "--path", str(fresh))
+    assert res.exit_code == 1 and "in the way" in res.output
+    assert "Traceback" not in res.output
+    assert tree(fresh) == before
+    assert not (fresh / ".stato" / ".transaction.json").exists()
