@@ -479,6 +479,9 @@ def _run_case(
     values = _sample(case.words)
     cwd = world.project
     project = world.project
+    # Taken before the set-up makes folders unreadable or read-only: the test gives their modes
+    # back before it compares, so the tree it compares against is the one with modes intact.
+    before: dict[str, object] | None = None
     if case.name == "empty-folder":
         cwd = project = world.files["empty_folder"]
     elif case.name == "path-missing":
@@ -492,6 +495,7 @@ def _run_case(
             pytest.skip("permissions are not enforced (running as root)")
         locked = world.tmp / "locked"
         locked.mkdir()
+        before = tree(world.tmp)
         locked.chmod(0)
         values["path"] = str(locked)
     elif case.name == "stato-file":
@@ -528,6 +532,7 @@ def _run_case(
         # skills-readonly: .stato/ takes new files but skills/ does not, so a multi-file
         # write fails part-way unless it checks first: all or nothing.
         stato = project / ".stato" / ("skills" if case.name == "skills-readonly" else "")
+        before = tree(world.tmp)
         if _perms_enforced(world.tmp):
             for d in [stato, *(p for p in stato.rglob("*") if p.is_dir())]:
                 d.chmod(0o555)
@@ -541,7 +546,8 @@ def _run_case(
         values[case.param] = [f"{{{bad}}}"] if isinstance(old, list) else f"{{{bad}}}"
     if "path" not in values and _has(case.words, "path") and case.name != "empty-folder":
         values["path"] = str(project)
-    before = tree(world.tmp)
+    if before is None:
+        before = tree(world.tmp)
     return _invoke(_argv(case.words, values, world), cwd, monkeypatch), before
 
 
