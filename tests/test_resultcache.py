@@ -327,3 +327,21 @@ def test_any_damaged_entry_is_never_an_error(tmp_path: Path, junk: object) -> No
     compile_jobs([("a.py", text, None)], cache=again)  # never raises
     found = scan_texts({"a.py": text}, (), again)
     assert all(0 <= f.start <= f.end <= len(text) for f in found)
+
+
+def test_where_the_cache_lives(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("STATO_CACHE_DIR")
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "stato" / "results"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as the XDG spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "stato" / "results"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "")  # no usable home: no cache, never a "~" folder here
+    if not os.path.isabs(os.path.expanduser("~")):
+        assert cache_dir() is None
+    monkeypatch.setenv("STATO_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine" / "results"
+    monkeypatch.setenv("STATO_NO_CACHE", "yes")
+    assert cache_dir() is None

@@ -46,8 +46,12 @@ def cache_dir() -> Path | None:
     if explicit:
         return Path(explicit) / "results"
     base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
-    home = Path(base) if base else Path.home() / ".cache"
-    return home / "stato" / "results"
+    if base and os.path.isabs(base):  # the XDG spec: a relative value is to be ignored
+        return Path(base) / "stato" / "results"
+    home = os.path.expanduser("~")
+    if not os.path.isabs(home):  # no HOME and no password entry: no cache, never ./~/.cache
+        return None
+    return Path(home) / ".cache" / "stato" / "results"
 
 
 @lru_cache(maxsize=1)
