@@ -6,12 +6,13 @@ project whose modules mostly did not change cost little more than reading them.
 
 Where: the user's cache folder (``$STATO_CACHE_DIR``, else ``$XDG_CACHE_HOME/stato``, else
 ``~/.cache/stato``), one JSON file per project; never inside the project, so a cloned repository
-cannot ship forged results. ``STATO_NO_CACHE=1`` turns it off. Each file is stamped with a
-fingerprint of this stato (its version and the size and mtime of every compiler and scanner
-source file): another stato, or an edited one, sees an empty cache. Reading is plain JSON, never
-pickle: a damaged file is an empty cache, never an error. Findings are kept as (start, end, rule)
-only, so the cache never holds a secret. Results whose values JSON cannot give back exactly are
-not cached. Writes are atomic (temp file + rename); two processes racing only lose entries.
+cannot ship forged results, and a file another user owns is ignored. ``STATO_NO_CACHE=1`` turns
+it off. Each file is stamped with a fingerprint of this stato (its version and the size and
+mtime of every compiler and scanner source file): another stato, or an edited one, sees an empty
+cache. Reading is plain JSON, never pickle: a damaged file is an empty cache, never an error.
+Findings are kept as (start, end, rule) only, so the cache never holds a secret. Results whose
+values JSON cannot give back exactly are not cached. Writes are atomic (temp file + rename);
+two processes racing only lose entries.
 """
 
 from __future__ import annotations
