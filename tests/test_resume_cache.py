@@ -165,3 +165,53 @@ def test_the_hook_path_imports_only_what_it_needs(project: Path) -> None:
     for heavy in ("stato.core.compiler", "rich", "yaml", "stato.adapters.store"):
         assert heavy not in brief, heavy
     assert "rich" not in _imported(project, "resume", "--raw")
+
+
+def test_the_brief_paragraph_is_served_from_the_cache_exactly(project: Path) -> None:
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from stato.cli import cli
+
+    assert cache.load_brief(project) is None  # nothing cached yet
+    first = CliRunner().invoke(cli, ["resume", "--brief", "--path", str(project)])
+    assert first.exit_code == 0, first.output
+    stored = cache.load_brief(project)
+    assert stored is not None and stored + "\n" == first.output
+    # A real process on the hit path prints the same and never builds a summary record.
+    probe = (
+        "import sys; from stato.cli import main; sys.argv = ['stato', 'resume', '--brief', "
+        f"'--path', {str(project)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED' if 'stato.bridges.summary' in sys.modules else 'LIGHT')"
+    )
+    hit = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert hit.stdout == first.output + "LIGHT\n"
+    # Any module change: the stored paragraph is stale and the recap is made again.
+    qc = project / ".stato" / "skills" / "qc.py"
+    qc.write_text(qc.read_text("utf-8").replace("qc_filtering", "qc_renamed"), "utf-8")
+    assert cache.load_brief(project) is None
+    again = CliRunner().invoke(cli, ["resume", "--brief", "--path", str(project)])
+    assert "qc_renamed" in again.output and "qc_filtering" not in again.output
+
+
+def test_a_forged_brief_under_a_stale_key_is_ignored(project: Path) -> None:
+    from click.testing import CliRunner
+
+    from stato.cli import cli
+
+    CliRunner().invoke(cli, ["resume", "--brief", "--path", str(project)])
+    target = project / cache.CACHE
+    doc = target.read_text("utf-8")
+    forged = doc.replace('"brief":"stato project', '"brief":"FORGED stato project')
+    assert forged != doc
+    target.write_text(forged, "utf-8")
+    assert cache.load_brief(project).startswith("FORGED")  # same key: it is believed
+    (project / ".stato" / "skills" / "extra.py").write_text(
+        ODD_PARAMS.replace("Odd", "Extra").replace('"odd"', '"extra"'), "utf-8"
+    )
+    assert cache.load_brief(project) is None
+    out = CliRunner().invoke(cli, ["resume", "--brief", "--path", str(project)]).output
+    assert "FORGED" not in out

@@ -12,12 +12,14 @@ import contextlib
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stato import __version__
-from stato.bridges.summary import ContextView, InvalidView, MemoryView, SkillView, Summary
-from stato.core.plan import PlanView, StepView
 from stato.formats import taggedjson
+
+if TYPE_CHECKING:  # imported when a summary is rebuilt: `resume --brief` on a hit needs none
+    from stato.bridges.summary import Summary
+    from stato.core.plan import PlanView, StepView
 
 CACHE = Path(".stato") / ".cache" / "summary.json"
 # Same rule as stato.adapters.store (SKIP_DIRS and dot-folders hold no modules); not imported,
@@ -54,14 +56,19 @@ def fingerprint(root: Path) -> list[Any]:
     pkg = Path(__file__).resolve().parent.parent
     code = [p.stat().st_mtime_ns for p in sorted((pkg / "core").glob("*.py"))]
     code.append((pkg / "bridges" / "summary.py").stat().st_mtime_ns)
+    code.append((pkg / "ops" / "resume.py").stat().st_mtime_ns)  # writes the cached paragraph
     return [__version__, max(code, default=0), sorted(files)]
 
 
 def _step(d: dict[str, Any] | None) -> StepView | None:
+    from stato.core.plan import StepView
+
     return None if d is None else StepView(**d)
 
 
 def _plan(d: dict[str, Any] | None) -> PlanView | None:
+    from stato.core.plan import PlanView, StepView
+
     if d is None:
         return None
     steps = tuple(StepView(**s) for s in d["steps"])
@@ -72,6 +79,8 @@ def _plan(d: dict[str, Any] | None) -> PlanView | None:
 
 def from_dict(d: dict[str, Any]) -> Summary:
     """The summary ``taggedjson`` decoded: its records rebuilt from their plain dicts."""
+    from stato.bridges.summary import ContextView, InvalidView, MemoryView, SkillView, Summary
+
     plan = _plan(d["plan"])
     return Summary(
         skills=tuple(SkillView(**s) for s in d["skills"]),
@@ -83,8 +92,25 @@ def from_dict(d: dict[str, Any]) -> Summary:
     )
 
 
-def dumps(key: list[Any], summary: Summary) -> str:
-    return taggedjson.dumps({"key": key, "summary": summary})
+def dumps(key: list[Any], summary: Summary, brief: str | None = None) -> str:
+    return taggedjson.dumps({"key": key, "summary": summary, "brief": brief})
+
+
+def load_brief(root: Path) -> str | None:
+    """The `resume --brief` paragraph stored with a summary that is still current, else None.
+
+    The hook path: plain JSON and a walk of .stato/, none of the summary's records built.
+    """
+    import json
+
+    try:
+        data = json.loads((Path(root) / CACHE).read_text("utf-8"))
+        if data.get("key") != taggedjson.encode(fingerprint(root)):
+            return None
+        brief = data.get("brief")
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    return brief if isinstance(brief, str) else None
 
 
 def load(root: Path, key: list[Any]) -> Summary | None:
@@ -98,13 +124,14 @@ def load(root: Path, key: list[Any]) -> Summary | None:
         return None
 
 
-def save(root: Path, key: list[Any], summary: Summary) -> bool:
-    """Store the summary unless a module changed too recently to trust its mtime."""
+def save(root: Path, key: list[Any], summary: Summary, brief: str | None = None) -> bool:
+    """Store the summary (and the `resume --brief` paragraph made from it) unless a module
+    changed too recently to trust its mtime."""
     newest = max((entry[2] for entry in key[2]), default=0)
     if time.time_ns() - newest < _RACY_NS:
         return False
     try:
-        text = dumps(key, summary)
+        text = dumps(key, summary, brief)
     except TypeError:
         return False
     target = Path(root) / CACHE

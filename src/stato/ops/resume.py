@@ -100,8 +100,8 @@ def project_summary(root: Path, *, save: bool = True) -> Summary:
     from stato.ops.project import load_project
 
     summary = summarize(load_project(Path(root)).modules)
-    if save:
-        cache.save(root, key, summary)
+    if save:  # the paragraph too, so the next `resume --brief` builds nothing
+        cache.save(root, key, summary, brief(ResumeResult(Path(root), summary, _notes(summary))))
     return summary
 
 

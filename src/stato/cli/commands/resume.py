@@ -27,13 +27,22 @@ def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
     """
     from stato.errors import UsageError
     from stato.ops.project import find_root
-    from stato.ops.resume import brief as paragraph
-    from stato.ops.resume import resume as do_resume
 
     if brief + raw + as_json > 1:
         raise UsageError("--brief, --raw and --json are three forms of the recap; give one")
     mode = "json" if as_json else "brief" if brief else "raw" if raw else None
-    result = do_resume(find_root(path))
+    root = find_root(path)
+    if mode == "brief":  # the hook path: the paragraph as cached when no module changed
+        from stato.bridges.cache import load_brief
+
+        cached = load_brief(root)
+        if cached is not None:
+            click.echo(cached)
+            return
+    from stato.ops.resume import brief as paragraph
+    from stato.ops.resume import resume as do_resume
+
+    result = do_resume(root)
     if mode == "json":
         from stato.cli.console import emit_json
 
