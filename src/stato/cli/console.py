@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,19 @@ def emit_json(data: Any) -> None:
 
 def echo(text: str = "", err: bool = False) -> None:
     click.echo(text, err=err)
+
+
+def rich_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """Rows as a rich table with bold headers and folding cells (for a terminal; callers
+    print their own plain lines when piped)."""
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from stato.cli.console import console, echo, is_tty
+from stato.cli.console import echo, is_tty, rich_table
 
 if TYPE_CHECKING:
     from stato.core.model import ValidationResult
@@ -18,14 +18,7 @@ def table(headers: Sequence[str], rows: list[list[str]]) -> None:
     if not rows:
         return
     if is_tty():
-        from rich.table import Table
-
-        t = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        for h in headers:
-            t.add_column(h, overflow="fold")
-        for row in rows:
-            t.add_row(*row)
-        console().print(t)
+        rich_table(headers, rows)
         return
     widths = [max(len(r[i]) for r in [list(headers), *rows]) for i in range(len(headers))]
     for r in [list(headers), *rows]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stato.cli.console import console, echo, is_tty
+from stato.cli.console import echo, is_tty, rich_table
 
 if TYPE_CHECKING:
     from stato.ops.bundle import BundleImport
@@ -18,14 +18,7 @@ def report(rep: BundleImport) -> None:
         codes = " ".join(sorted({d.code for d in m.result.diagnostics}))
         rows.append([f".stato/{m.rel}", m.key, m.status, codes])
     if rows and is_tty():
-        from rich.table import Table
-
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        for column in ("module", "from", "result", "diagnostics"):
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*row)
-        console().print(table)
+        rich_table(("module", "from", "result", "diagnostics"), rows)
     else:
         for row in rows:
             echo("  " + "  ".join(cell for cell in row if cell))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stato.cli.console import console, echo, is_tty
+from stato.cli.console import echo, is_tty, rich_table
 
 if TYPE_CHECKING:
     from stato.ops.convert import ConvertReport, ModuleChange
@@ -38,14 +38,7 @@ def report(rep: ConvertReport) -> None:
         return
     rows = [[f".stato/{c.rel}", c.module_type, _VERB[c.action], _note(c)] for c in rep.modules]
     if is_tty():
-        from rich.table import Table
-
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        for column in ("module", "type", "action", "notes"):
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*row)
-        console().print(table)
+        rich_table(("module", "type", "action", "notes"), rows)
     else:
         for row in rows:
             echo("  ".join(cell for cell in row if cell))

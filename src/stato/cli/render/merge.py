@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from stato.cli.console import console, echo, is_tty
+from stato.cli.console import echo, is_tty, rich_table
 
 if TYPE_CHECKING:
     from stato.ops.merge import MergeReport
@@ -46,14 +46,7 @@ def report(rep: MergeReport) -> None:
     echo(f"Merge {rep.left} + {rep.right} (strategy {strat.id}: {strat.help}):")
     rows = _rows(rep)
     if is_tty():
-        from rich.table import Table
-
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        for column in ("module", "type", "result", "notes"):
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*row)
-        console().print(table)
+        rich_table(("module", "type", "result", "notes"), rows)
     else:
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         for r in rows:
