@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from stato.bridges.targets import TARGETS
+from stato.cli.options import path_option
 
 _HELP = ", ".join(t.id for t in TARGETS)
 
@@ -24,13 +25,7 @@ _HELP = ", ".join(t.id for t in TARGETS)
     metavar="NAME",
     help=f"Target to write (repeat or comma-separate): {_HELP}, or all.",
 )
-@click.option(
-    "--path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (or any folder inside it).",
-)
+@path_option
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when any file is stale (CI).")
 @click.option(
     "--link/--no-link",

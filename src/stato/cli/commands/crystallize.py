@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import path_option
+
 
 @click.command("crystallize")
 @click.option("--print", "print_", is_flag=True, help="Also print the full prompt.")
@@ -14,13 +16,7 @@ import click
     is_flag=True,
     help="The prompt for web AIs (one stato_bundle.py); printed, and saved as crystallize_web.md.",
 )
-@click.option(
-    "--path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (or any folder inside it).",
-)
+@path_option
 def crystallize(print_: bool, web: bool, path: Path) -> None:
     """Save .stato/prompts/crystallize.md, instructions that make your coding agent write its
     expertise as skill, plan, memory and context modules, validate them and run `stato bridge`.

@@ -6,18 +6,14 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import path_option
+
 
 @click.command("resume")
 @click.option("--brief", "brief", is_flag=True, help="One paragraph (for hooks).")
 @click.option("--raw", "raw", is_flag=True, help="Plain text with no markup, safe to pipe.")
 @click.option("--json", "as_json", is_flag=True, help="The same content as one JSON document.")
-@click.option(
-    "--path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (or any folder inside it).",
-)
+@path_option
 def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
     """Recap the project: context, plan progress and next step, skills with their parameters
     and lessons, and memory (phase, tasks, known issues, reflection).
