@@ -101,7 +101,7 @@ def project_summary(root: Path, *, save: bool = True) -> Summary:
 
     summary = summarize(load_project(Path(root)).modules)
     if save:  # the paragraph too, so the next `resume --brief` builds nothing
-        cache.save(root, key, summary, brief(ResumeResult(Path(root), summary, _notes(summary))))
+        cache.save(root, key, summary, paragraph(summary))
     return summary
 
 
@@ -113,7 +113,11 @@ def resume(root: Path) -> ResumeResult:
 
 def brief(result: ResumeResult) -> str:
     """One paragraph of plain text: what the project is, where the plan stands, what to read."""
-    s = result.summary
+    return paragraph(result.summary)
+
+
+def paragraph(s: Summary) -> str:
+    """The `resume --brief` paragraph of a summary (all it needs; stored with it in the cache)."""
     parts: list[str] = []
     if s.context is not None and s.context.project:
         desc = f" ({s.context.description})" if s.context.description else ""
