@@ -13,11 +13,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from stato.bridges import markers
 from stato.bridges.summary import SkillView, Summary
 from stato.bridges.targets import BY_ID, CODEX_MAX_BYTES, WINDSURF_MAX_CHARS, over_limit
 from stato.cli import cli
 from stato.errors import StatoError
+from stato.formats import markers
 from stato.ops.bridge import write_bridges
 
 ALLOWED_SKILL_KEYS = {

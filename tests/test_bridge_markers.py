@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stato.bridges import markers
 from stato.errors import StatoError
+from stato.formats import markers
 from stato.ops.bridge import write_bridges
 from stato.ops.init import init_project
 

@@ -11,10 +11,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stato.bridges import markers
 from stato.bridges.render import render_body
 from stato.bridges.summary import SkillView, Summary
 from stato.bridges.targets import BY_ID, FORMATS, TARGETS, ids, select
+from stato.formats import markers
 from stato.ops.bridge import write_bridges
 from stato.ops.init import init_project
 

@@ -404,7 +404,7 @@ def test_any_markdown_converts_to_modules_that_validate(
 def test_the_block_stato_bridge_wrote_is_not_converted_back(
     project: Path, run: Callable[..., Result]
 ) -> None:
-    from stato.bridges.markers import wrap
+    from stato.formats.markers import wrap
 
     claude = project / "CLAUDE.md"
     claude.write_text(

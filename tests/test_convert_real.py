@@ -468,7 +468,7 @@ def test_a_skill_another_project_exported_is_converted_under_its_stato_name(
 def test_damaged_markers_still_keep_stato_text_out(
     project: Path, run: Callable[..., Result], damage: Callable[[str], str]
 ) -> None:
-    from stato.bridges.markers import wrap
+    from stato.formats.markers import wrap
 
     block = wrap("## Available Skills\n\n- qc_filtering v1.2.0\n")
     (project / "AGENTS.md").write_text("## Style\n\n- Tabs, not spaces\n\n" + damage(block))

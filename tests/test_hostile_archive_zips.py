@@ -580,18 +580,15 @@ def test_any_extra_member_is_refused_in_a_short_line(name: str, mode: int, syste
         assert "\n" not in message and len(message) < 400
 
 
-def test_a_late_duplicate_among_many_is_found_fast(tmp_path: Path) -> None:
-    import time
-
+def test_a_late_duplicate_among_many_is_found(tmp_path: Path) -> None:
+    # Its speed (linear in the member count) is measured by benchmarks/archive.py, not timed here.
     names = [f"skills/s{i}.py" for i in range(19_999)] + ["skills/s19998.py"]
     path = tmp_path / "x.stato"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         path.write_bytes(zip_of([(n, b"") for n in names], method=zipfile.ZIP_STORED))
-    start = time.perf_counter()
     with pytest.raises(ArchiveError, match="appears twice"):
         read_archive(path)
-    assert time.perf_counter() - start < 2.0
 
 
 # -- archives made by real zip tools (tests/data/archive/README.md says how) -------------------

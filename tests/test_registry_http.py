@@ -321,11 +321,9 @@ def test_bad_index_is_one_line(
 def test_timeout_is_one_line(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     server, address = serve(registry_dir, SlowHandler)
     try:
-        started = time.monotonic()
         code, _, err = run_main(
             ["registry", "list", "--registry", address, "--timeout", "0.3"], capsys
         )
-        elapsed = time.monotonic() - started
     finally:
         server.shutdown()
         server.server_close()
@@ -333,7 +331,6 @@ def test_timeout_is_one_line(registry_dir: Path, capsys: pytest.CaptureFixture[s
     assert (
         err == f"error: registry {address}: timed out after 0.3s waiting for {address}index.toml\n"
     )
-    assert elapsed < 1.4  # it gave up before the server answered
 
 
 def test_one_registry_down_still_lists_the_others(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from stato.bridges import markers
 from stato.bridges.summary import Summary
 from stato.bridges.targets import Target
 from stato.core.plan import PlanView, StepView
+from stato.formats import markers
 
 STATO = ".stato"
 # The bridge is read at every session start and Codex stops reading AGENTS.md at 32 KiB

@@ -100,7 +100,7 @@ _END = re.compile(r"^[ \t]*<!--[ \t]*stato:end\b.*$\r?\n?", re.M)
 def strip_stato_block(text: str) -> tuple[str, list[str]]:
     """The text a person wrote, and a note per kind of block left out: what `stato bridge`
     generated is stato's own output. A note "" means a whole, well-formed block."""
-    from stato.bridges.markers import MarkerError, find_block
+    from stato.formats.markers import MarkerError, find_block
 
     try:
         span = find_block(text)
