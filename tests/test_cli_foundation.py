@@ -138,7 +138,7 @@ def test_status_shows_modules_and_plan(run: Run, example: Path) -> None:
     assert "qc.py" in result.output and "3/7" in result.output
     assert "Step 4 -- find_hvg (running)" in result.output
     doc = json.loads(run("status", "--json").output)
-    assert doc["plan"]["completed"] == 3 and doc["plan"]["current_step"]["id"] == 4
+    assert doc["plan"]["done"] == 3 and doc["plan"]["current"]["id"] == 4
 
 
 def test_no_project_is_one_clear_line(run: Run) -> None:

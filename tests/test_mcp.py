@@ -114,9 +114,9 @@ def test_a_real_client_session_calls_every_tool(project: Path) -> None:
 
     assert seen["written"].structured_content["written"] is True
     assert seen["umap"] == GOOD_SKILL
-    assert seen["next"].structured_content["current_step"]["id"] == 4
+    assert seen["next"].structured_content["current"]["id"] == 4
     assert seen["start_refused"].is_error and "depends on step(s) 4" in _text(seen["start_refused"])
-    assert seen["done"].structured_content["next_step"]["id"] == 5
+    assert seen["done"].structured_content["next"]["id"] == 5
     assert seen["start"].structured_content["after"] == "running"
     assert seen["lesson"].structured_content["lessons"] == 2
     assert "- min_dist=0.3" in (project / ".stato/skills/umap.py").read_text()

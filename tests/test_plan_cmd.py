@@ -40,11 +40,12 @@ def _history(root: Path) -> list[Path]:
 def test_show_plain_and_json(project: Path) -> None:
     code, out, _ = invoke("plan")
     assert code == 0
-    assert "3/7 complete" in out and "Current: step 4 -- find_hvg (running)" in out
+    assert "3/7 steps complete" in out and "Current: step 4 -- find_hvg (running)" in out
     code, out, _ = invoke("plan", "--json")
     data = json.loads(out)
-    assert data["progress"] == {"done": 3, "total": 7, "complete": False}
-    assert data["current_step"]["id"] == 4 and data["next_step"] is None
+    assert (data["done"], data["total"], data["complete"]) == (3, 7, False)
+    assert data["state"] == "running" and data["headline"].startswith("3/7 steps complete.")
+    assert data["current"]["id"] == 4 and data["next"] is None
     assert [s["id"] for s in data["steps"]] == list(range(1, 8))
     assert data["steps"][4]["blocked_by"] == [4]
 
@@ -71,7 +72,7 @@ def test_done_changes_only_that_step_and_keeps_a_backup(project: Path) -> None:
     assert backup.read_bytes().decode() == before
     # now step 5 may start
     code, out, _ = invoke("plan", "start", "5", "--json")
-    assert code == 0 and json.loads(out)["plan"]["current_step"]["id"] == 5
+    assert code == 0 and json.loads(out)["plan"]["current"]["id"] == 5
 
 
 def test_same_status_again_is_a_failure_that_changes_nothing(project: Path) -> None:

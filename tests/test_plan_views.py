@@ -335,3 +335,26 @@ def test_the_resume_cache_rebuilds_the_view(steps: list[dict[str, Any]]) -> None
     rebuilt = cache.from_dict(taggedjson.loads(cache.dumps(["k"], summary))["summary"])
     assert rebuilt == summary
     assert rebuilt.plan is not None and all(type(s.depends_on) is tuple for s in rebuilt.plan.steps)
+
+
+@pytest.mark.parametrize("name", ["example", "mixed", "complete", "stuck"])
+def test_one_json_shape_and_one_wording_per_state(name: str) -> None:
+    """status, plan, resume and the MCP tools show the same plan document; texts share a sentence."""
+    from stato.core.plan import STATES
+
+    recorded = json.loads((GOLDEN / f"{name}.json").read_text("utf-8"))
+    shown = _json_of(recorded["plan --json"])
+    assert _json_of(recorded["status --json"])["plan"] == shown
+    assert _json_of(recorded["resume --json"])["plan"] == shown
+    assert shown["state"] in STATES and shown["headline"].endswith(STATES[shown["state"]])
+    plan_next = json.loads(
+        recorded["mcp 1 plan_next {}" if name != "stuck" else "mcp 0 plan_next {}"]
+        .split("\n", 1)[1]
+        .split("\n--- structured")[0]
+    )
+    assert {k: plan_next[k] for k in ("state", "headline", "current", "next")} == {
+        k: shown[k] for k in ("state", "headline", "current", "next")
+    }
+    if shown["state"] in ("stuck", "complete"):
+        for view in ("status", "plan", "resume --raw", "resume --brief", "bridge CLAUDE.md"):
+            assert STATES[shown["state"]] in recorded[view], view

@@ -111,7 +111,7 @@ def test_a_finished_plan_says_so(project: Path) -> None:
     plan.write_text(text, "utf-8")
     from stato.ops.resume import brief
 
-    assert "7/7 steps complete; all steps complete" in brief(resume(project))
+    assert "7/7 steps complete. All steps are complete." in brief(resume(project))
 
 
 def test_subprocess_brief_and_piped_default(project: Path) -> None:

@@ -7,7 +7,7 @@ import re
 
 from stato.bridges.summary import Summary
 from stato.bridges.targets import Target
-from stato.core.plan import PlanView, StepView
+from stato.core.plan import STATES, PlanView, StepView
 from stato.formats import markers
 
 STATO = ".stato"
@@ -71,10 +71,7 @@ def _plan_lines(plan: PlanView | None) -> list[str]:
     if plan.next is not None:
         lines.append(f"Next step: {_step(plan.next)}")
     if plan.current is None and plan.next is None:
-        if plan.total and plan.done == plan.total:
-            lines.append("All steps are complete.")
-        else:
-            lines.append("No step is ready: check failed or blocked steps.")
+        lines.append(STATES[plan.state])
     lines.append(f"Full plan: {STATO}/{plan.path}")
     return lines
 

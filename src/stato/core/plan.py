@@ -77,10 +77,35 @@ class StepView:
     blocked_by: tuple[Any, ...]  # the dependencies not complete yet
     fields: dict[str, Any]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The step as written (extra keys included), with its status and open dependencies."""
+        return {**self.fields, "status": self.status, "blocked_by": list(self.blocked_by)}
+
+
+# Where a plan stands, in one word, and the one sentence every view says about it.
+STATES: dict[str, str] = {
+    "empty": "The plan has no steps yet.",
+    "running": "A step is running.",
+    "ready": "A step is ready to start.",
+    "stuck": "No step is ready: every open step waits on a failed, blocked or unfinished step.",
+    "complete": "All steps are complete.",
+}
+
+
+def plan_state(total: int, done: int, current: object, nxt: object) -> str:
+    """The key of ``STATES`` for a plan with these counts and current/next steps."""
+    if total == 0:
+        return "empty"
+    if done == total:
+        return "complete"
+    if current is not None:
+        return "running"
+    return "ready" if nxt is not None else "stuck"
+
 
 @dataclass(frozen=True)
 class PlanView:
-    """The plan as status, plan, resume, bridges and the MCP tools show it."""
+    """The plan as status, plan, resume, bridges, the hooks and the MCP tools show it."""
 
     path: str  # inside .stato/, e.g. "plan.py"
     name: str | None
@@ -92,6 +117,39 @@ class PlanView:
     next: StepView | None  # the first pending step whose dependencies are complete
     steps: tuple[StepView, ...]
     warnings: tuple[str, ...] = ()  # the compiler's warnings on the plan module
+
+    @property
+    def state(self) -> str:
+        """One of ``STATES``: empty, running, ready, stuck or complete."""
+        return plan_state(self.total, self.done, self.current, self.next)
+
+    @property
+    def blocked(self) -> tuple[Any, ...]:
+        """Ids of the open steps that wait on a dependency that is not complete."""
+        return tuple(s.id for s in self.steps if s.status != "complete" and s.blocked_by)
+
+    @property
+    def headline(self) -> str:
+        """`N/M steps complete` and the state's sentence: the one wording of every view."""
+        return f"{self.done}/{self.total} steps complete. {STATES[self.state]}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The one JSON shape of a plan, wherever a plan appears in `--json` (and MCP)."""
+        return {
+            "path": self.path,
+            "name": self.name,
+            "objective": self.objective,
+            "state": self.state,
+            "headline": self.headline,
+            "done": self.done,
+            "total": self.total,
+            "complete": self.complete,
+            "current": None if self.current is None else self.current.to_dict(),
+            "next": None if self.next is None else self.next.to_dict(),
+            "blocked": list(self.blocked),
+            "steps": [s.to_dict() for s in self.steps],
+            "warnings": list(self.warnings),
+        }
 
 
 def _text(value: Any) -> str | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from stato.core.plan import STATES
+
 if TYPE_CHECKING:
     from stato.bridges.summary import Summary
     from stato.core.plan import StepView
@@ -49,10 +51,7 @@ def plan_lines(s: Summary) -> list[str]:
     if p.next is not None:
         out.append(f"  Next step: {_step(p.next)}")
     elif p.current is None:
-        done = p.total and p.done == p.total
-        out.append(
-            "  All steps are complete." if done else "  No step is ready (check failed or blocked)."
-        )
+        out.append(f"  {STATES[p.state]}")
     for st in p.steps:
         line = f"    {_MARK.get(st.status, '[?]')} {st.id} {st.action}"
         extra = " -- ".join(" ".join(t.split()) for t in (st.output, st.notes) if t)

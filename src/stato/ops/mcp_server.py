@@ -137,8 +137,9 @@ def build_server(root: Path) -> MCPServer:
 
     @tool("Current step, next ready step and progress of the plan.", reads=True)
     def plan_next() -> dict[str, Any]:
-        view = plan.view_dict(plan.show(root))
-        return {k: view[k] for k in ("objective", "progress", "current_step", "next_step")}
+        view = plan.show(root).to_dict()
+        keys = ("objective", "state", "headline", "done", "total", "current", "next", "blocked")
+        return {k: view[k] for k in keys}
 
     @tool("Mark a plan step running (refused while its dependencies are open).")
     def plan_start(step_id: int) -> dict[str, Any]:
@@ -148,8 +149,8 @@ def build_server(root: Path) -> MCPServer:
     @tool("Mark a plan step complete, with what it produced.")
     def plan_done(step_id: int, output: str | None = None) -> dict[str, Any]:
         change = plan.set_status(root, step_id, "complete", output).to_dict()
-        nxt = change.pop("plan")
-        return {**change, "next_step": nxt["next_step"], "progress": nxt["progress"]}
+        view = change.pop("plan")
+        return {**change, **{k: view[k] for k in ("state", "headline", "done", "total", "next")}}
 
     @tool("Append a lesson to a skill's lessons_learned.")
     def lesson_add(skill: str, text: str) -> dict[str, Any]:

@@ -56,19 +56,6 @@ def update_module(
     return ModuleUpdate(rel, seen[-1], after)
 
 
-def view_dict(view: PlanView) -> dict[str, Any]:
-    """The plan in `plan --json` (and the MCP plan tools): steps as written, with blocked_by."""
-    return {
-        "path": f".stato/{view.path}",
-        "name": view.name,
-        "objective": view.objective,
-        "progress": {"done": view.done, "total": view.total, "complete": view.complete},
-        "current_step": None if view.current is None else dict(view.current.fields),
-        "next_step": None if view.next is None else dict(view.next.fields),
-        "steps": [{**s.fields, "blocked_by": list(s.blocked_by)} for s in view.steps],
-    }
-
-
 def show(root: Path) -> PlanView:
     return view_of(read_module(Store(root), PLAN, "plan"))
 
@@ -87,7 +74,7 @@ class StepChange:
     def to_dict(self) -> dict[str, Any]:
         return {
             "step": self.step_id, "action": self.action, "before": self.before,
-            "after": self.after, "output": self.output, "plan": view_dict(self.plan),
+            "after": self.after, "output": self.output, "plan": self.plan.to_dict(),
         }  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from stato.bridges.summary import Summary, summarize
-from stato.core.plan import PlanView, StepView
+from stato.core.plan import STATES
 
 BRIEF_SKILLS = 12
 
@@ -29,7 +29,7 @@ class ResumeResult:
                 if s.context
                 else None
             ),
-            "plan": _plan_dict(s.plan) if s.plan else None,
+            "plan": s.plan.to_dict() if s.plan else None,
             "skills": [
                 {**asdict(k), "params": dict(k.params), "lesson_count": len(k.lessons)}
                 for k in s.skills
@@ -44,26 +44,6 @@ class ResumeResult:
             "notes": list(self.notes),
             "brief": brief(self),
         }
-
-
-def _step_dict(step: StepView | None) -> dict[str, Any] | None:
-    if step is None:
-        return None
-    return {k: getattr(step, k) for k in ("id", "action", "status", "output", "notes")}
-
-
-def _plan_dict(p: PlanView) -> dict[str, Any]:
-    """The plan in `resume --json`: progress and every step as id, action, status, output, notes."""
-    return {
-        "name": p.name,
-        "objective": p.objective,
-        "path": p.path,
-        "done": p.done,
-        "total": p.total,
-        "current": _step_dict(p.current),
-        "next": _step_dict(p.next),
-        "steps": [_step_dict(st) for st in p.steps],
-    }
 
 
 def _notes(s: Summary) -> tuple[str, ...]:
@@ -131,9 +111,9 @@ def paragraph(s: Summary) -> str:
             text += f"; current step {p.current.id} {p.current.action} ({p.current.status})"
         if p.next is not None:
             text += f"; next step {p.next.id} {p.next.action}"
-        elif p.current is None:
-            text += "; all steps complete" if p.total and p.done == p.total else "; no step ready"
         parts.append(text + ".")
+        if p.current is None and p.next is None:
+            parts.append(STATES[p.state])
     else:
         parts.append("No plan module.")
     if s.skills:

@@ -40,22 +40,8 @@ class StatusReport:
                 }
                 for m in self.modules
             ],
-            "plan": None if self.plan is None else _plan_dict(self.plan),
+            "plan": None if self.plan is None else self.plan.to_dict(),
         }
-
-
-def _plan_dict(view: PlanView) -> dict[str, Any]:
-    """The plan in `status --json`: progress, and the current and next steps as written."""
-    return {
-        "path": view.path,
-        "name": view.name,
-        "objective": view.objective,
-        "completed": view.done,
-        "total": view.total,
-        "current_step": None if view.current is None else dict(view.current.fields),
-        "next_step": None if view.next is None else dict(view.next.fields),
-        "complete": view.complete,
-    }
 
 
 def status(root: Path) -> StatusReport:

@@ -45,7 +45,7 @@ def plan(ctx: click.Context, as_json: bool, graph: bool, fmt: str, path: Path) -
     """
     if ctx.invoked_subcommand is not None:
         return
-    from stato.ops.plan import show, view_dict
+    from stato.ops.plan import show
 
     view = show(_root(path))
     if graph:
@@ -55,7 +55,7 @@ def plan(ctx: click.Context, as_json: bool, graph: bool, fmt: str, path: Path) -
     elif as_json:
         from stato.cli.console import emit_json
 
-        emit_json(view_dict(view))
+        emit_json(view.to_dict())
     else:
         from stato.cli.render.plan import plan as render
 

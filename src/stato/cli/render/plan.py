@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from stato.cli.console import console, echo, is_tty
+from stato.core.plan import STATES
 
 if TYPE_CHECKING:
     from stato.core.plan import PlanView, StepView
@@ -62,7 +63,7 @@ def _line(step: StepView | None) -> str:
 
 
 def plan(view: PlanView) -> None:
-    head = f"Plan: {view.name}  ({view.done}/{view.total} complete)"
+    head = f"Plan: {view.name}  ({view.done}/{view.total} steps complete)"
     if is_tty():
         from rich.markup import escape
         from rich.table import Table
@@ -86,6 +87,8 @@ def plan(view: PlanView) -> None:
             echo(f"{MARK[_status(s)]} {s.id}. {s.action} [{_status(s)}]{after}{out}")
     echo(f"Current: {_line(view.current)}")
     echo(f"Next: {_line(view.next)}")
+    if view.state in ("stuck", "complete", "empty"):
+        echo(STATES[view.state])
     for warning in view.warnings:
         echo(f"warning: {warning}", err=True)
 
@@ -98,7 +101,6 @@ def change(done: StepChange) -> None:
     if done.output:
         echo(f"  output: {done.output}")
     view = done.plan
-    echo(f"Progress: {view.done}/{view.total} complete; next: {_line(view.next)}")
-    waiting = [s for s in view.steps if _status(s) == "pending" and s.blocked_by]
-    if done.after == "complete" and view.next is None and waiting and view.current is None:
-        echo("No step is ready: every pending step waits on one that is not complete.")
+    echo(f"Progress: {view.done}/{view.total} steps complete; next: {_line(view.next)}")
+    if view.state in ("stuck", "complete"):
+        echo(STATES[view.state])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stato.cli.console import console, echo, is_tty
+from stato.core.plan import STATES
 
 if TYPE_CHECKING:
     from stato.core.plan import StepView
@@ -46,7 +47,8 @@ def render(report: StatusReport) -> None:
             con.print(
                 Panel(
                     f"Objective: {p.objective}\nProgress: {p.done}/{p.total} steps complete\n"
-                    f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}",
+                    f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}"
+                    + ("" if p.current or p.next else f"\n{STATES[p.state]}"),
                     title=f"Plan: {p.name}",
                 )
             )
@@ -70,6 +72,8 @@ def render(report: StatusReport) -> None:
                 f"Progress: {p.done}/{p.total} steps complete"
             )
             echo(f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}")
+            if p.current is None and p.next is None:
+                echo(STATES[p.state])
     for m in report.modules:
         if not m.valid:
             echo(f"{m.path} is invalid: {'; '.join(m.errors)} (run stato validate)")
