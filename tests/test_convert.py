@@ -433,9 +433,9 @@ def test_import_lines_are_not_prose() -> None:
     assert "@AGENTS.md" not in repr(context)
 
 
-def test_convert_outside_a_project_says_to_init(tmp_path: Path, run: Callable[..., Result]) -> None:
+def test_convert_outside_a_project_makes_one(tmp_path: Path, run: Callable[..., Result]) -> None:
     result = run("convert", str(FIXTURES["claude"]))
-    assert result.exit_code == 1 and "stato init" in result.stderr
+    assert result.exit_code == 0 and (tmp_path / ".stato" / "context.py").is_file()
 
 
 def test_a_made_up_description_gives_way_to_a_real_one(

@@ -13,12 +13,12 @@ from stato.adapters.resultcache import ResultCache
 from stato.adapters.store import Store, module_arg
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
-from stato.errors import ProjectNotFound, StatoError, UsageError
+from stato.errors import StatoError, UsageError
 from stato.formats.manifest import Manifest, check_module_path
 from stato.ops.batch import compile_many
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
-from stato.ops.init import init_project
-from stato.ops.project import ensure_writable, find_root, resolved
+from stato.ops.init import write_target
+from stato.ops.project import ensure_writable, find_root
 
 WRITES = ("add", "replace", "rename")
 MAX_PY_BYTES = 16 * 1024 * 1024
@@ -81,22 +81,6 @@ def _check_policy(on_conflict: str) -> None:
         raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
 
 
-def target_root(root: Path | str | None) -> tuple[Path, bool]:
-    """The project to import into, and whether it must be created.
-
-    An existing folder means its project (found from there up, as every command does), or a
-    new project there. A folder that does not exist yet is a new project of its own, even when
-    it would sit inside another project: ``--path ~/new-project`` never writes elsewhere.
-    """
-    folder = resolved(Path(root or "."))
-    if not folder.exists():
-        return folder, True
-    try:
-        return find_root(folder), False
-    except ProjectNotFound:
-        return folder, True
-
-
 def import_archive(
     root: Path | str,
     archive_path: Path | str,
@@ -107,7 +91,8 @@ def import_archive(
 ) -> ImportResult:
     """Check every module (checksum, then compiler), plan conflicts, then write all or nothing."""
     _check_policy(on_conflict)
-    project, fresh = target_root(root)
+    target = write_target(root)
+    project, fresh = target.root, target.fresh
     store = Store(project)
     archive = read_archive(archive_path)
     texts = dict(archive.modules)
@@ -138,7 +123,7 @@ def import_archive(
         if dry_run:  # nothing exists yet, so nothing can conflict; and nothing is created
             actions, _ = plan_writes(store, texts, results, on_conflict)
             return replace(base, actions=tuple(actions))
-        init_project(project)  # importing into a new folder makes it a project
+        target.create()  # importing into a new folder makes it a project
     with store.lock():  # taking it finishes any import a kill interrupted
         actions, to_write = plan_writes(store, texts, results, on_conflict)
         bad = _recheck(actions, to_write, types)

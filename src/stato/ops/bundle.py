@@ -98,9 +98,11 @@ def import_bundle(
     from stato.core.compiler import compile_source
     from stato.core.diagnostics import make
     from stato.ops.convert import free_path, skill_paths
-    from stato.ops.project import ensure_writable, find_root
+    from stato.ops.init import write_target
+    from stato.ops.project import ensure_writable
 
-    root = find_root(path)
+    target = write_target(path)  # no project yet: made on the first write, as import does
+    root = target.root
     bundle = parse_bundle(_read(file), file.name)
     if platforms:
         _bridges(root, platforms, check_only=True)
@@ -139,6 +141,7 @@ def import_bundle(
             else "updated"
         )
         if not dry_run and status != "unchanged":
+            target.create()
             result = store.save(entry.rel, entry.source, expected_type=entry.module_type)
         modules.append(
             BundleModule(entry.key, entry.rel, f"would be {status}" if dry_run else status, result)

@@ -212,9 +212,10 @@ def convert_files(
     from stato.adapters.store import Store
     from stato.core.compiler import compile_source
     from stato.formats.convert import convert_text
-    from stato.ops.project import find_root
+    from stato.ops.init import write_target
 
-    root = find_root(path)
+    target = write_target(path)  # no project yet: made on the first write, as import does
+    root = target.root
     store = Store(root)
     skills = skill_paths(root)
     inputs: list[InputFile] = []
@@ -279,6 +280,7 @@ def convert_files(
     if pending and not dry_run:
         from stato.ops.project import ensure_writable
 
+        target.create()
         ensure_writable(store.stato_dir, pending)  # all or nothing: refuse before any write
         store.save_many(pending)
     return ConvertReport(str(root), tuple(inputs), tuple(changes), dry_run)

@@ -7,8 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 from stato.adapters.store import STATO_DIR, Store
-from stato.errors import StatoError
-from stato.ops.project import ensure_writable, not_a_folder
+from stato.errors import ProjectNotFound, StatoError
+from stato.ops.project import ensure_writable, find_root, not_a_folder, resolved
 
 STATOIGNORE = """\
 # .statoignore: findings of the privacy scan to ignore (in `stato scan` and `stato snapshot`).
@@ -85,3 +85,33 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
             store.save_many(todo)
             written = sorted(todo)
     return InitResult(root, tuple(created), tuple(written), already)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a command that brings modules in (import, convert, import-bundle, registry
+    install) writes: a project, or a folder that becomes one on the first write."""
+
+    root: Path
+    fresh: bool  # no project there yet: ``create()`` makes it, and a dry run never calls it
+
+    def create(self) -> None:
+        """Make the project when there is none, right before the first write (cheap to repeat)."""
+        if self.fresh and not (self.root / STATO_DIR).is_dir():
+            init_project(self.root)
+
+
+def write_target(path: Path | str | None) -> Target:
+    """The project to bring modules into, and whether it must be created.
+
+    An existing folder means its project (found from there up, as every command does), or a
+    new project there. A folder that does not exist yet is a new project of its own, even when
+    it would sit inside another project: ``--path ~/new-project`` never writes elsewhere.
+    """
+    folder = resolved(Path(path or "."))
+    if not folder.exists():
+        return Target(folder, True)
+    try:
+        return Target(find_root(folder), False)
+    except ProjectNotFound:
+        return Target(folder, True)

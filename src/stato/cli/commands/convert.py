@@ -20,7 +20,7 @@ KINDS = ("claude", "agents", "cursorrules", "cursor-mdc", "skill", "gemini", "co
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
-    help="Project folder (the one holding .stato/).",
+    help="Project folder (the one holding .stato/); a folder with none becomes a project.",
 )
 @click.option(
     "--kind",

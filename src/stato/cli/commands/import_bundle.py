@@ -24,7 +24,7 @@ import click
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
-    help="Project folder (the one holding .stato/).",
+    help="Project folder (the one holding .stato/); a folder with none becomes a project.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def import_bundle(

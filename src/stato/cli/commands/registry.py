@@ -142,10 +142,10 @@ def install(
 ) -> None:
     """Download a package, verify its sha256, and import its modules."""
     from stato.cli.render import registry as render
-    from stato.ops.archive import target_root
+    from stato.ops.init import write_target
     from stato.ops.registry import install as run
 
-    root, _ = target_root(path)  # a new folder becomes a project when the install writes
+    root = write_target(path).root  # a new folder becomes a project when the install writes
     with render.download_progress(spec) as progress:
         result = run(root, spec, registry_url, on_conflict, dry_run, progress, timeout)
     if as_json:
