@@ -63,7 +63,10 @@ def test_json_shape_is_exact(project: Path) -> None:
     assert code == 1
     data = json.loads(out)
     assert list(data) == ["findings"]
-    keys = ["path", "line", "column", "end_line", "end_column", "category", "pattern", "preview"]
+    keys = [
+        "path", "line", "column", "end_line", "end_column", "category", "pattern", "preview",
+        "severity",
+    ]  # fmt: skip
     assert [list(f) for f in data["findings"]] == [keys, keys]
     email, token = data["findings"]
     assert (email["category"], email["pattern"], email["line"], email["column"]) == (

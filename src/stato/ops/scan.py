@@ -1,4 +1,4 @@
-"""Scan files and folders with the privacy scanner, honouring ``.statoignore``."""
+"""Scan files and folders with the privacy and injection scanners, honouring ``.statoignore``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stato.core.privacy import Finding, sanitize, scan_many, scan_text
+from stato.core.privacy import Finding, sanitize, scan_injection, scan_many, scan_text
 from stato.errors import StatoError
 
 IGNORE_FILES = (".stato/.statoignore", ".statoignore")
@@ -26,6 +26,11 @@ class ScanReport:
     @property
     def clean(self) -> bool:
         return not self.findings
+
+    @property
+    def failed(self) -> bool:
+        """A finding that should stop the user: any but a ``warn`` one."""
+        return any(f.severity != "warn" for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {"findings": [f.to_dict() for f in self.findings]}
@@ -76,9 +81,18 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def scan_sources(sources: Mapping[str, str], ignore: Sequence[str] = ()) -> ScanReport:
-    """Scan texts keyed by the path to report for each."""
-    return ScanReport(tuple(scan_many(sources, ignore)), tuple(sources), tuple(ignore))
+def scan_sources(
+    sources: Mapping[str, str], ignore: Sequence[str] = (), injection: bool = True
+) -> ScanReport:
+    """Scan texts keyed by the path to report for each: privacy, then (unless ``injection`` is
+    false) instructions aimed at an agent; findings in path then position order."""
+    found = scan_many(sources, ignore)
+    if injection:
+        order = {path: i for i, path in enumerate(sources)}
+        for path, text in sources.items():
+            found.extend(scan_injection(text, path, ignore))
+        found.sort(key=lambda f: (order[f.path], f.start, f.end))
+    return ScanReport(tuple(found), tuple(sources), tuple(ignore))
 
 
 def scan_paths(paths: Sequence[Path], root: Path) -> ScanReport:

@@ -1,4 +1,5 @@
-"""`stato scan`: look for secrets, personal data, addresses and home paths before sharing."""
+"""`stato scan`: secrets, personal data, addresses and home paths before sharing; instructions
+aimed at an agent (injection) in what came in."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from stato.cli.options import json_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @json_option
 def scan(paths: tuple[Path, ...], as_json: bool) -> int:
-    """Scan PATH ... (default: the project's .stato/) for secrets, PII, IPs and home paths.
+    """Scan PATH ... (default: the project's .stato/) for secrets, PII, IPs, home paths and
+    injected instructions.
 
-    Exits 1 when anything is found, 0 when clean. Patterns in .stato/.statoignore or
-    ./.statoignore (one * glob per line) silence matching findings.
+    PATH may be any text file (CLAUDE.md, a SKILL.md) or folder. Exits 1 when anything is
+    found but `warn`-severity findings (shown, such as a well-known installer piped to a
+    shell), 0 otherwise. Patterns in .stato/.statoignore or ./.statoignore (one * glob per
+    line) silence matching findings.
     """
     from stato.errors import ProjectNotFound
     from stato.ops.project import find_root
@@ -40,4 +44,4 @@ def scan(paths: tuple[Path, ...], as_json: bool) -> int:
         from stato.cli.render.scan import render
 
         render(report)
-    return 0 if report.clean else 1
+    return 1 if report.failed else 0

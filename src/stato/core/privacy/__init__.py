@@ -1,8 +1,10 @@
-"""The privacy scanner: a table of rules for secrets, personal data, addresses and home paths."""
+"""The scanner: one table of rules for secrets, personal data, addresses and home paths leaving
+(privacy), and one for instructions aimed at an agent coming in (injection)."""
 
 from __future__ import annotations
 
-from stato.core.privacy.rule import CATEGORIES, Rule
+from stato.core.privacy.injection_rules import INJECTION_RULES
+from stato.core.privacy.rule import CATEGORIES, INJECTION, SEVERITIES, Rule
 from stato.core.privacy.scanner import (
     RULES,
     RULES_BY_ID,
@@ -11,12 +13,16 @@ from stato.core.privacy.scanner import (
     placeholder_for,
     redact,
     sanitize,
+    scan_injection,
     scan_many,
     scan_text,
 )
 
 __all__ = [
     "CATEGORIES",
+    "INJECTION",
+    "INJECTION_RULES",
+    "SEVERITIES",
     "RULES",
     "RULES_BY_ID",
     "Finding",
@@ -25,6 +31,7 @@ __all__ = [
     "placeholder_for",
     "redact",
     "sanitize",
+    "scan_injection",
     "scan_many",
     "scan_text",
 ]

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 CATEGORIES: tuple[str, ...] = ("secret", "pii", "network", "path")
+# The inbound direction: text that tries to steer an agent (never sanitized, only reported)
+INJECTION = "injection"
+SEVERITIES: tuple[str, ...] = ("high", "warn")
 
 # (span, match, whole text) -> keep the finding?
 Validator = Callable[[str, "re.Match[str]", str], bool]
@@ -33,6 +36,8 @@ class Rule:
     of a plain search for the keywords.
     ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
     the span, drop a match; ``placeholder`` replaces the span when sanitizing.
+    ``severity`` is ``high`` (stop: a secret leaving, an instruction hijacking an agent) or
+    ``warn`` (show it, let it pass: a well-known installer piped to a shell).
     """
 
     id: str
@@ -51,6 +56,7 @@ class Rule:
     anchor: re.Pattern[str] | None = None
     shapes: tuple[str, ...] = ()
     long_run: bool = False
+    severity: str = "high"
 
     @cached_property
     def _groups(self) -> tuple[tuple[str, ...], tuple[str, ...]]:

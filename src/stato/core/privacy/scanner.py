@@ -9,14 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stato.core.privacy.checks import entropy, glob_match, is_placeholder
+from stato.core.privacy.hidden import escape
+from stato.core.privacy.injection_rules import INJECTION_RULES
 from stato.core.privacy.personal import PERSONAL_RULES
 from stato.core.privacy.places import PLACE_RULES
-from stato.core.privacy.rule import CATEGORIES, Rule
+from stato.core.privacy.rule import CATEGORIES, INJECTION, Rule
 from stato.core.privacy.secrets import SECRET_RULES
 
 RULES: tuple[Rule, ...] = SECRET_RULES + PERSONAL_RULES + PLACE_RULES
-RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
-_RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES + INJECTION_RULES}
+_RANK = {category: rank for rank, category in enumerate((*CATEGORIES, INJECTION))}
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Finding:
     start: int
     end: int
     text: str = field(repr=False)
+    severity: str = "high"
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape (without the secret)."""
@@ -51,6 +54,7 @@ class Finding:
             "category": self.category,
             "pattern": self.pattern,
             "preview": self.preview,
+            "severity": self.severity,
         }
 
 
@@ -108,7 +112,9 @@ def _anchored(rule: Rule, text: str, lowered: str) -> list[re.Match[str]]:
     return out
 
 
-def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, Rule]]:
+def _candidates(
+    text: str, ignore: Sequence[str], rules: Sequence[Rule] = RULES
+) -> list[tuple[int, int, int, Rule]]:
     lowered = _lower(text)
     found: list[tuple[int, int, int, Rule]] = []
     matches: dict[int, list[re.Match[str]]] = {}  # rules sharing one regex run it once
@@ -121,7 +127,7 @@ def _candidates(text: str, ignore: Sequence[str]) -> list[tuple[int, int, int, R
 
     shaped = ""
     long_run: bool | None = None
-    for order, rule in enumerate(RULES):
+    for order, rule in enumerate(rules):
         if rule.long_run:
             if long_run is None:
                 long_run = _LONG_RUN.search(text) is not None
@@ -213,9 +219,10 @@ def _findings(
         line, column = position(start)
         end_line, end_column = position(end)
         secret = text[start:end]
+        preview = escape(secret) if rule.category == INJECTION else redact(secret)
         out.append(
             Finding(path, line, column, end_line, end_column, rule.category, rule.id, rule.label,
-                    redact(secret), start, end, secret)
+                    preview, start, end, secret, rule.severity)
         )  # fmt: skip
     return out
 
@@ -232,6 +239,32 @@ def findings_at(text: str, path: str, spans: Iterable[tuple[int, int, str]]) -> 
 def scan_text(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Finding]:
     """Every sensitive span in ``text``, in order; ``ignore`` holds ``.statoignore`` globs."""
     return _findings(text, path, _resolve(_candidates(text, ignore)))
+
+
+def _resolve_injection(found: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, int, Rule]]:
+    """Injection findings may overlap (a phrase inside a hidden comment: both are news); one
+    span reported by two rules is reported once, by the more severe."""
+    found.sort(key=lambda c: (c[0], -c[1], c[3].severity != "high", c[2]))
+    out: list[tuple[int, int, int, Rule]] = []
+    for cand in found:
+        if out and (out[-1][0], out[-1][1]) == (cand[0], cand[1]):
+            continue
+        out.append(cand)
+    return out
+
+
+def injection_candidates(text: str, ignore: Sequence[str] = ()) -> list[tuple[int, int, int, Rule]]:
+    return _resolve_injection(_candidates(text, ignore, INJECTION_RULES))
+
+
+def scan_injection(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Finding]:
+    """Every span of ``text`` that tries to steer an agent (category ``injection``), in order.
+
+    Works on any text: a module's source, a lesson, a SKILL.md or CLAUDE.md body. Each finding
+    has ``severity`` ``high`` (refuse) or ``warn`` (show); its ``preview`` escapes invisible
+    characters as ``<U+E0041>``. ``ignore`` holds ``.statoignore`` globs.
+    """
+    return _findings(text, path, injection_candidates(text, ignore))
 
 
 # Between texts scanned together: no rule's character class crosses a NUL, and 16 of them keep

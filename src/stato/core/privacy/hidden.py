@@ -1,0 +1,102 @@
+"""What the injection rules check beyond a regex: invisible characters, look-alike letters,
+previews that never show a hidden payload, and bounded decoding of encoded runs."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from urllib.parse import unquote
+
+# Decoding is bounded: a payload longer than this is not decoded (and a run that long is data)
+MAX_DECODE = 64 * 1024
+
+_EMOJI_OR_SCRIPT = re.compile(
+    "[\u0900-\u0dff\u0600-\u06ff\u0590-\u05ff\u1100-\u11ff\u0e00-\u0eff\u1000-\u109f"
+    "\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d\u0300-\u036f]"
+)
+
+
+def escape(text: str, limit: int = 80) -> str:
+    """``text`` with every invisible, format or non-ASCII letter shown as ``<U+XXXX>``.
+
+    At most ``limit`` characters of the original are shown, then ``...``; a hidden payload
+    (tag characters, zero-width runs) therefore never reaches the terminal as itself.
+    """
+    out: list[str] = []
+    for ch in text[:limit]:
+        if ch in "\n\r\t":
+            out.append(" ")
+        elif " " <= ch <= "~":
+            out.append(ch)
+        elif unicodedata.category(ch)[0] in "LNPS" and not _is_confusable(ch):
+            out.append(ch)  # ordinary letters of other scripts (Chinese, Japanese, accents)
+        else:
+            out.append(f"<U+{ord(ch):04X}>")
+    return "".join(out) + ("..." if len(text) > limit else "")
+
+
+def _is_confusable(ch: str) -> bool:
+    """Cyrillic and Greek letters, which pass for Latin ones inside an English word."""
+    return "\u0370" <= ch <= "\u04ff"
+
+
+def format_run_ok(span: str, m: re.Match[str], text: str) -> bool:
+    """A run of zero-width or format characters counts when it hides something.
+
+    A byte-order mark at the very start, and joiners inside emoji or scripts that need them
+    (Devanagari, Arabic, Persian), are ordinary text.
+    """
+    start, end = m.span()
+    if span == "\ufeff" and start == 0:
+        return False
+    if set(span) <= {"\u200c", "\u200d"}:
+        around = text[max(0, start - 1) : start] + text[end : end + 1]
+        if _EMOJI_OR_SCRIPT.search(around):
+            return False
+    return True
+
+
+def lookalike_ok(span: str, m: re.Match[str], text: str) -> bool:
+    """Cyrillic letters next to an ASCII letter, or Greek ones with ASCII letters on both sides
+    (``TNFα`` and ``μg`` are ordinary science; ``pаssword`` with a Cyrillic ``а`` is not)."""
+    start, end = m.span()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+
+    def ascii_letter(c: str) -> bool:
+        return c.isascii() and c.isalpha()
+
+    if any("\u0400" <= c <= "\u04ff" for c in span):
+        return ascii_letter(before) or ascii_letter(after)
+    return ascii_letter(before) and ascii_letter(after)
+
+
+def decode(kind: str, span: str) -> str | None:
+    """The text an encoded run stands for, or None when it is not printable text."""
+    if len(span) > MAX_DECODE:
+        return None
+    raw: bytes | str
+    try:
+        if kind == "base64":
+            body = span.replace("-", "+").replace("_", "/")
+            raw = base64.b64decode(body + "=" * (-len(body) % 4))
+        elif kind == "hex":
+            raw = bytes.fromhex(span.replace("\\x", "").replace("0x", "").replace(" ", ""))
+        elif kind == "percent":
+            raw = unquote(span, errors="strict")
+        elif kind == "unicode":
+            raw = re.sub(r"\\u([0-9a-fA-F]{4})", lambda g: chr(int(g.group(1), 16)), span)
+        else:
+            return None
+        out = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    printable = sum(c.isprintable() or c in "\n\r\t" for c in out)
+    return out if out and printable >= 0.9 * len(out) else None
+
+
+def untag(span: str) -> str:
+    """The ASCII that Unicode tag characters spell (U+E0041 is ``A``)."""
+    return "".join(chr(ord(c) - 0xE0000) for c in span if 0xE0020 <= ord(c) <= 0xE007E)
