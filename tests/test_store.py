@@ -128,13 +128,17 @@ def test_reading_the_project_finishes_an_import_killed_after_its_commit_point(
 
     init_project(tmp_path)
     stato = tmp_path / ".stato"
-    stage = stato / ".staging" / "abc"
+    stage = stato / ".staging" / ("ab" * 16)  # the names stato gives (uuid4 hex)
     stage.mkdir(parents=True)
     (stage / "0.part").write_text(GOOD.format(n="a"))
     (stage / "1.part").write_text(GOOD.format(n="b").replace('"qc"', '"qc2"'))
     (stato / ".transaction.json").write_text(
         json.dumps(
-            {"stage": "abc", "moves": [["0.part", "skills/a.py"], ["1.part", "skills/b.py"]]}
+            {
+                "format": "stato-transaction/1",
+                "stage": "ab" * 16,
+                "moves": [["0.part", "skills/a.py"], ["1.part", "skills/b.py"]],
+            }
         )
     )
     project = load_project(tmp_path)
@@ -144,7 +148,7 @@ def test_reading_the_project_finishes_an_import_killed_after_its_commit_point(
 
 def test_uncommitted_staging_is_dropped_by_the_next_writer(tmp_path: Path) -> None:
     init_project(tmp_path)
-    stage = tmp_path / ".stato" / ".staging" / "dead"
+    stage = tmp_path / ".stato" / ".staging" / ("de" * 16)
     stage.mkdir(parents=True)
     (stage / "0.part").write_text("x")
     Store(tmp_path).save("skills/qc.py", GOOD.format(n=0))

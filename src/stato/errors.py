@@ -37,3 +37,7 @@ class RegistryError(StatoError):
 
 class ConflictError(StatoError):
     """Modules already exist with different text and the chosen policy is to ask."""
+
+
+class StatoWarning(UserWarning):
+    """State stato found in a project and ignored; the CLI shows it as one `warning:` line."""

@@ -9,6 +9,7 @@ from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
+from stato import confine
 from stato.adapters.fs import read_text, write_atomic
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
@@ -149,6 +150,7 @@ class Store:
                 return None
             text = target.read_bytes()
         folder, stem = self._history_base(rel)
+        self._confined(folder)
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         dest = folder / f"{stem}.{stamp}.py"
@@ -203,8 +205,18 @@ class Store:
         with self.lock():
             return self._replace(check_rel(rel), text)
 
+    def _confined(self, folder: Path) -> None:
+        """Refuse to write through a link that leads out of .stato/ (a cloned project may
+        hold `.history -> ~/somewhere`)."""
+        if not confine.inside(self.stato_dir, folder):
+            raise StatoError(
+                f"{folder} leads out of {self.stato_dir} (a link?); nothing was written "
+                "(replace the link with a real folder)"
+            )
+
     def _replace(self, rel: str, text: str) -> Path | None:
         target = self.stato_dir / rel
+        self._confined(target.parent)
         new = text.encode("utf-8")
         backup = None
         if target.is_file():

@@ -5,14 +5,22 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
+from stato import confine
 from stato.errors import StatoError
 
 JOURNAL = ".transaction.json"
 STAGING = ".staging"  # one folder that every walker of .stato/ already skips
+FORMAT = "stato-transaction/1"  # a journal without it is not one this stato wrote
+MAX_JOURNAL = 64 * 1024 * 1024  # a million moves; anything larger is not ours
+_STAGE = re.compile(r"[0-9a-f]{32}\Z")
+_PART = re.compile(r"[0-9]{1,9}\.part\Z")
+_CLEAR = "delete it if you did not start an import that was interrupted"
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -29,8 +37,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write(path: Path | str, data: bytes, durable: bool = True) -> None:
-    with open(path, "wb") as fh:
+def _write(path: Path | str, data: bytes, durable: bool = True, exclusive: bool = False) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    if exclusive:  # never through a link, never into a file that is already there
+        flags |= os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with open(os.open(path, flags, 0o644), "wb") as fh:
         fh.write(data)
         if durable:
             fh.flush()
@@ -47,8 +58,47 @@ def _flush_all(stage: Path, moves: list[list[str]]) -> None:
             os.fsync(fh.fileno())
 
 
-def _roll_forward(stato_dir: Path, journal: Path) -> list[str]:
-    plan = json.loads(journal.read_text(encoding="utf-8"))
+def _plan(stato_dir: Path, journal: Path) -> dict[str, Any] | None:
+    """The journal's plan when stato wrote it here: a plain file of this user, of our format,
+    whose every move stays inside .stato/ with no link on the way; else None."""
+    st = confine.plain_file(journal)
+    if st is None or st.st_size > MAX_JOURNAL or not confine.inside(stato_dir, journal):
+        return None
+    try:
+        plan = json.loads(journal.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(plan, dict) or plan.get("format") != FORMAT:
+        return None
+    stage, moves = plan.get("stage"), plan.get("moves")
+    if not isinstance(stage, str) or not _STAGE.match(stage) or not isinstance(moves, list):
+        return None
+    folder = stato_dir / STAGING / stage
+    # The staging folder may be gone: an earlier recovery moved every file, then was killed.
+    present = folder.exists() or folder.is_symlink()
+    if present and not (confine.plain_dir(stato_dir / STAGING) and confine.plain_dir(folder)):
+        return None
+    for move in moves:
+        if not (isinstance(move, list) and len(move) == 2):
+            return None
+        if not all(isinstance(m, str) for m in move):
+            return None
+        part, rel = move
+        if not _PART.match(part) or not confine.safe_rel(rel) or rel.split("/")[0] in _SKIP:
+            return None
+        if not confine.no_links_between(stato_dir, rel):
+            return None
+        staged = folder / part
+        if (staged.exists() or staged.is_symlink()) and confine.plain_file(staged) is None:
+            return None
+    return plan
+
+
+# Where a journal may never write: stato's own state beside the modules.
+_SKIP = frozenset({STAGING, ".history", ".cache", ".lock", JOURNAL, JOURNAL + ".tmp"})
+
+
+def _roll_forward(stato_dir: Path, journal: Path, plan: dict[str, Any]) -> list[str]:
     stage = stato_dir / STAGING / plan["stage"]
     done: list[str] = []
     made: set[str] = set()
@@ -73,22 +123,36 @@ def _roll_forward(stato_dir: Path, journal: Path) -> list[str]:
 def recover(stato_dir: Path) -> list[str]:
     """Finish a committed transaction a kill interrupted, and drop uncommitted staging folders.
 
-    Returns the paths a roll-forward wrote (empty when there was nothing to finish).
+    Returns the paths a roll-forward wrote (empty when there was nothing to finish). A journal
+    or staging folder that stato did not write here (a link, another user's file, another
+    format, a path leading out of .stato/) is left alone with one warning: it may come from a
+    cloned repository, and following it could move any file the user can reach.
     Call it under the store's lock, so it never rolls back another writer's staging folder.
     """
     done: list[str] = []
     journal = stato_dir / JOURNAL
-    if journal.exists():
-        try:
-            done = _roll_forward(stato_dir, journal)
-        except (ValueError, KeyError, TypeError):
-            # A torn journal cannot be renamed into place; stay safe all the same.
-            journal.unlink()
+    if journal.exists() or journal.is_symlink():
+        plan = _plan(stato_dir, journal)
+        if plan is None:
+            confine.ignored(f".stato/{JOURNAL}", _CLEAR)
+            return done  # its staging folder stays too: it may be all that is left of an import
+        done = _roll_forward(stato_dir, journal, plan)
     staging = stato_dir / STAGING
-    if staging.is_dir():
+    if staging.is_dir() or staging.is_symlink():
+        if not (confine.plain_dir(staging) and confine.inside(stato_dir, staging)):
+            confine.ignored(f".stato/{STAGING}/", "delete it; stato makes it again when needed")
+            return done
+        strange = False
         for leftover in staging.iterdir():
-            shutil.rmtree(leftover, ignore_errors=True)  # staged but never committed: roll back
-    (stato_dir / (JOURNAL + ".tmp")).unlink(missing_ok=True)
+            if _STAGE.match(leftover.name) and confine.plain_dir(leftover):
+                shutil.rmtree(leftover, ignore_errors=True)  # staged, never committed: roll back
+            else:
+                strange = True
+        if strange:
+            confine.ignored(f"files in .stato/{STAGING}/", "delete them")
+    tmp = stato_dir / (JOURNAL + ".tmp")
+    if confine.plain_file(tmp) is not None:
+        tmp.unlink(missing_ok=True)
     return done
 
 
@@ -101,6 +165,14 @@ def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
     a kill after it is finished by ``recover``. Call it under the store's lock.
     """
     recover(stato_dir)
+    staging = stato_dir / STAGING
+    if (staging.exists() or staging.is_symlink()) and not (
+        confine.plain_dir(staging) and confine.inside(stato_dir, staging)
+    ):
+        raise StatoError(
+            f"cannot write through {staging}: it is not a folder of yours inside .stato/ "
+            "(a link?); delete it and retry"
+        )
     checked: set[str] = set()
     base = str(stato_dir)
     for rel in files:
@@ -114,6 +186,11 @@ def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
             folder = folder.rpartition("/")[0]
         if os.path.isdir(os.path.join(base, rel)):
             raise StatoError(f"cannot write .stato/{rel}: a folder is in the way")
+        if not confine.no_links_between(stato_dir, rel):
+            raise StatoError(
+                f"cannot write .stato/{rel}: a folder on its way is a link (it could lead out of "
+                ".stato/); replace the link with a real folder and retry"
+            )
     stage = stato_dir / STAGING / uuid.uuid4().hex
     stage.mkdir(parents=True)
     moves: list[list[str]] = []
@@ -126,10 +203,12 @@ def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
         _flush_all(stage, moves)
         _fsync_dir(stage)
         tmp = stato_dir / (JOURNAL + ".tmp")
-        _write(tmp, json.dumps({"stage": stage.name, "moves": moves}).encode("utf-8"))
+        tmp.unlink(missing_ok=True)  # a link planted there must not be written through
+        plan = {"format": FORMAT, "stage": stage.name, "moves": moves}
+        _write(tmp, json.dumps(plan).encode("utf-8"), exclusive=True)
         os.replace(tmp, stato_dir / JOURNAL)  # the commit point
         _fsync_dir(stato_dir)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)  # before the commit point: roll back
         raise
-    return _roll_forward(stato_dir, stato_dir / JOURNAL)
+    return _roll_forward(stato_dir, stato_dir / JOURNAL, plan)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stato import __version__
+from stato import __version__, confine
 from stato.formats import taggedjson
 
 if TYPE_CHECKING:  # imported when a summary is rebuilt: `resume --brief` on a hit needs none
@@ -28,6 +28,7 @@ _SKIP = frozenset({".history", "prompts", ".staging", "__pycache__"})
 # A file written within this window of the cache may change again in the same mtime tick;
 # such a project is not cached (the "racy timestamp" problem).
 _RACY_NS = 2_000_000_000
+MAX_BYTES = 64 * 1024 * 1024  # far above any project's summary; a bigger file is not ours
 
 
 Stat = tuple[str, int, int, int, int]  # path, size, mtime_ns, ctime_ns, inode
@@ -96,6 +97,19 @@ def dumps(key: list[Any], summary: Summary, brief: str | None = None) -> str:
     return taggedjson.dumps({"key": key, "summary": summary, "brief": brief})
 
 
+def _readable(root: Path) -> Path | None:
+    """The cache file when stato could have written it: a plain file of this user inside
+    .stato/ (a link, a FIFO or another user's file is ignored, with one warning)."""
+    path = Path(root) / CACHE
+    if not (path.exists() or path.is_symlink()):
+        return None
+    st = confine.plain_file(path)
+    if st is None or not confine.inside(Path(root) / ".stato", path):
+        confine.ignored(f".stato/{CACHE.relative_to('.stato')}", "delete .stato/.cache/")
+        return None
+    return path if st.st_size <= MAX_BYTES else None
+
+
 def load_brief(root: Path) -> str | None:
     """The `resume --brief` paragraph stored with a summary that is still current, else None.
 
@@ -103,24 +117,30 @@ def load_brief(root: Path) -> str | None:
     """
     import json
 
+    path = _readable(root)
+    if path is None:
+        return None
     try:
-        data = json.loads((Path(root) / CACHE).read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8"))
         if data.get("key") != taggedjson.encode(fingerprint(root)):
             return None
         brief = data.get("brief")
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):
         return None
     return brief if isinstance(brief, str) else None
 
 
 def load(root: Path, key: list[Any]) -> Summary | None:
     """The cached summary when its key matches ``key``; None on a miss or any damage."""
+    path = _readable(root)
+    if path is None:
+        return None
     try:
-        data = taggedjson.loads((Path(root) / CACHE).read_text("utf-8"))
+        data = taggedjson.loads(path.read_text("utf-8"))
         if data.get("key") != key:
             return None
         return from_dict(data["summary"])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
 
 
@@ -138,7 +158,13 @@ def save(root: Path, key: list[Any], summary: Summary, brief: str | None = None)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, "utf-8")
+        # Only into a real folder of .stato/: a .cache planted as a link would lead out of it.
+        if not (confine.plain_dir(target.parent) and confine.inside(target.parent.parent, target)):
+            return False
+        tmp.unlink(missing_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with open(os.open(tmp, flags, 0o644), "w", encoding="utf-8") as fh:
+            fh.write(text)
         # Atomic for readers; no fsync: after a crash a torn or empty cache is only a miss.
         os.replace(tmp, target)
     except OSError:  # a read-only project still resumes, just without the cache

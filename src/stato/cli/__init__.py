@@ -75,6 +75,42 @@ def os_error_message(exc: OSError) -> str:
     return f"{what}{where} (check the path and its permissions)"
 
 
+_shown: set[str] = set()
+_original_showwarning: Any = None
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int,
+    file: Any = None, line: str | None = None,
+) -> None:  # fmt: skip
+    """A StatoWarning is one `warning:` line on stderr, once per run; others as usual."""
+    from stato.errors import StatoWarning
+
+    if not issubclass(category, StatoWarning):
+        _original_showwarning(message, category, filename, lineno, file, line)
+        return
+    text = str(message)
+    if text not in _shown:
+        _shown.add(text)
+        click.echo(f"warning: {text}", err=True)
+
+
+def show_warnings() -> None:
+    """Route stato's warnings (state found in the project and ignored) to stderr lines."""
+    import warnings
+
+    from stato.errors import StatoWarning
+
+    global _original_showwarning
+    _shown.clear()
+    if warnings.showwarning is not _show_warning:
+        _original_showwarning = warnings.showwarning
+        warnings.showwarning = _show_warning
+    # "always": our own set says once; Python's registry would hide it from a second run in
+    # the same process (the MCP server, tests).
+    warnings.filterwarnings("always", category=StatoWarning)
+
+
 class Failure(click.ClickException):
     """A StatoError on its way out: one line on stderr, its own exit code."""
 
@@ -135,6 +171,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    show_warnings()
 
 
 def main(argv: list[str] | None = None) -> None:

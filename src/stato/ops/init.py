@@ -19,10 +19,13 @@ STATOIGNORE = """\
 
 
 GITIGNORE = """\
-# Written by stato init: caches and the writers' lock are local to this machine.
+# Written by stato init: caches, the writers' lock and an import's journal and staged files
+# are local to this machine (and stato ignores them when another user's copy arrives).
 .cache/
 .lock
 .staging/
+.transaction.json
+.transaction.json.tmp
 """
 
 
