@@ -210,21 +210,35 @@ def _edit_entry(path: Path, **changes: object) -> None:
     path.write_text(json.dumps(data))
 
 
-def test_doctor_catches_a_hook_that_prints_text(project: Path) -> None:
-    invoke("hooks", "install", "--agent", "gemini")
-    path = project / ".gemini/settings.json"
-    _edit_entry(path, command="echo loading stato; stato hooks run --agent gemini")
-    code, out, _ = invoke("hooks", "doctor")
-    assert code == 1
-    assert "BROKEN" in out and "not one JSON object" in out
-
-
-def test_doctor_catches_a_slow_hook(project: Path) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        "touch pwned; stato hooks run --agent claude",
+        "stato hooks run --agent claude && touch pwned",
+        "stato hooks run --agent claude $(touch pwned)",
+        "touch pwned # stato hooks run --agent claude",
+        "sh -c 'touch pwned' stato hooks run",
+    ],
+)
+def test_doctor_never_runs_a_command_from_the_settings_file(project: Path, command: str) -> None:
+    # issue 10: a cloned repository's .claude/settings.json could hold any command that merely
+    # mentions `stato hooks run`; doctor ran it through a shell.
     invoke("hooks", "install", "--agent", "claude")
     path = project / ".claude/settings.json"
-    _edit_entry(path, command="sleep 5; stato hooks run --agent claude", timeout=1)
-    code, out, _ = invoke("hooks", "doctor", "--agent", "claude")
-    assert code == 1 and "did not finish within 1 s" in out
+    _edit_entry(path, command=command)
+    code, out, _ = invoke("hooks", "doctor", "--agent", "claude", "--json")
+    assert code == 1
+    (check,) = json.loads(out)
+    assert check["stato_entry"] is False and not check["ok"]
+    assert "not stato's own hook" in check["problems"][-1] or "not stato" in out
+    assert not (project / "pwned").exists()
+
+
+def test_doctor_runs_stato_own_hook_and_checks_it(project: Path) -> None:
+    invoke("hooks", "install", "--agent", "gemini")
+    code, out, _ = invoke("hooks", "doctor", "--json")
+    (check,) = json.loads(out)
+    assert code == 0 and check["ok"] and check["stato_entry"] and check["seconds"] is not None
 
 
 def test_doctor_catches_a_failing_command_and_wrong_units(project: Path) -> None:
@@ -247,6 +261,7 @@ def test_doctor_catches_the_wrong_shape_for_the_agent(project: Path) -> None:
     code, out, _ = invoke("hooks", "doctor", "--json")
     assert code == 1
     assert "additional_context" in json.loads(out)[0]["problems"][0]
+    assert json.loads(out)[0]["stato_entry"] is True
 
 
 def test_command_option_and_doctor_hint_when_stato_is_not_found(project: Path) -> None:

@@ -1,11 +1,21 @@
-"""`stato hooks doctor`: run each installed hook as its agent would and check what it prints."""
+"""`stato hooks doctor`: check each installed hook entry and run stato's own hook as the agent
+would (its stdin, its timeout), then check what it prints.
+
+The command string in a settings file is never executed: the file may come from a cloned
+repository, and an entry that merely mentions `stato hooks run` could run anything. Doctor
+checks that the entry is exactly the command `stato hooks install` writes, and runs stato's
+hook itself with a fixed argument list (this Python, ``-m stato hooks run --agent ID``).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
+import shutil
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +34,7 @@ class HookCheck:
     command: str
     problems: tuple[str, ...]
     seconds: float | None
+    ours: bool = True  # the entry is the command `stato hooks install` writes
 
     @property
     def ok(self) -> bool:
@@ -62,15 +73,45 @@ def _timeout_seconds(target: HookTarget, entry: dict[str, Any], problems: list[s
     return float(value) * target.unit
 
 
+def entry_problems(target: HookTarget, command: str) -> list[str]:
+    """Why ``command`` is not stato's own hook for ``target`` as `hooks install` writes it
+    (``PROGRAM hooks run --agent ID``, PROGRAM being stato on PATH or a path to it)."""
+    reinstall = f"reinstall with `stato hooks install --agent {target.id}`"
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = []
+    if len(words) != 5 or words[1:4] != ["hooks", "run", "--agent"]:
+        return [f"the command is not stato's own hook, so doctor did not run it: {reinstall}"]
+    program, agent = words[0], words[4]
+    name = os.path.basename(program).lower()
+    if name not in ("stato", "stato.exe"):
+        return [f"the command runs {program!r}, not stato, so doctor did not run it: {reinstall}"]
+    problems = []
+    if agent != target.id:
+        problems.append(
+            f"the command prints {agent!r}'s shape, not the {target.output!r} that "
+            f"{target.label} reads: {reinstall}"
+        )
+    found = shutil.which(program) if os.sep not in program and "/" not in program else program
+    if not found or not (os.path.isfile(found) and os.access(found, os.X_OK)):
+        problems.append(
+            f"no such command here ({program}): reinstall with --command /path/to/stato"
+        )
+    return problems
+
+
 def _run_hook(
-    command: str, root: Path, stdin: dict[str, Any], limit: float
+    target: HookTarget, root: Path, stdin: dict[str, Any], limit: float
 ) -> tuple[int | None, str, str, float]:
-    """Run ``command`` in a shell as the agents do: (exit code or None on timeout, out, err)."""
+    """Run stato's own hook for ``target`` (a fixed argv, no shell) with the agent's stdin and
+    timeout: (exit code or None on timeout, out, err, seconds)."""
     started = time.monotonic()
-    # A session of its own, so a timeout kills the shell's children too: they hold the pipes,
-    # and waiting for them would make doctor as slow as the broken hook it reports.
-    proc = subprocess.Popen(  # noqa: S602 - agents run hook commands through a shell too
-        command, shell=True, cwd=root, text=True, start_new_session=os.name == "posix",
+    argv = [sys.executable, "-m", "stato", "hooks", "run", "--agent", target.id]
+    # A session of its own, so a timeout kills whatever the hook started too: it holds the
+    # pipes, and waiting for it would make doctor as slow as the broken hook it reports.
+    proc = subprocess.Popen(
+        argv, cwd=root, text=True, start_new_session=os.name == "posix",
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
@@ -86,7 +127,8 @@ def _run_hook(
 
 
 def doctor(agent: str, root: Path, user: bool = False) -> list[HookCheck]:
-    """Run every installed stato hook with its agent's stdin; check output shape and time."""
+    """Check every installed stato hook entry; run stato's own hook with its agent's stdin and
+    timeout and check the output's shape and time. No command from a settings file is run."""
     checks: list[HookCheck] = []
     for target in targets(agent):
         path = settings_path(target, root, user)
@@ -98,10 +140,15 @@ def doctor(agent: str, root: Path, user: bool = False) -> list[HookCheck]:
                 problems.append(f"matcher is {matcher!r}; stato needs {target.matcher!r}")
             limit = _timeout_seconds(target, entry, problems)
             command = str(entry[next(k for k in target.command_keys if k in entry)])
+            own = entry_problems(target, command)
+            problems += own
+            if any("did not run it" in p for p in own):  # not stato's: never executed
+                checks.append(HookCheck(target.id, path, command, tuple(problems), None, False))
+                continue
             stdin = {**target.stdin}
             stdin.update({"cwd": str(root)} if "cwd" in stdin else {})
             stdin.update({"workspace_roots": [str(root)]} if "workspace_roots" in stdin else {})
-            returncode, stdout, stderr, seconds = _run_hook(command, root, stdin, limit)
+            returncode, stdout, stderr, seconds = _run_hook(target, root, stdin, limit)
             if returncode is None:
                 problems.append(f"did not finish within {limit:g} s, {target.label}'s timeout")
                 checks.append(HookCheck(target.id, path, command, tuple(problems), None))
@@ -109,8 +156,6 @@ def doctor(agent: str, root: Path, user: bool = False) -> list[HookCheck]:
             if returncode != 0:
                 why = (stderr.strip().splitlines() or ["no message"])[-1][:120]
                 problems.append(f"exited with {returncode}: {why}")
-                if returncode == 127:  # the shell found no such command
-                    problems.append("no such command here: reinstall with --command /path/to/stato")
             else:
                 problems += check_output(target, stdout)
             checks.append(HookCheck(target.id, path, command, tuple(problems), seconds))

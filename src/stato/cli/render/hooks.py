@@ -64,6 +64,7 @@ def doctor(checks: Sequence[HookCheck], as_json: bool) -> None:
                     "path": str(c.path),
                     "command": c.command,
                     "ok": c.ok,
+                    "stato_entry": c.ours,
                     "problems": list(c.problems),
                     "seconds": None if c.seconds is None else round(c.seconds, 3),
                 }
