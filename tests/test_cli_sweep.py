@@ -254,8 +254,6 @@ def tree(root: Path) -> dict[str, object]:
         for name in dirnames + filenames:
             p = base / name
             rel = str(p.relative_to(root))
-            if "/.stato/.cache" in f"/{rel}":
-                continue  # the recap's summary cache: derived, rebuilt at will (bridges/cache.py)
             st = p.lstat()
             if p.is_symlink():
                 out[rel] = ("link", os.readlink(p))

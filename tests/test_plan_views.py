@@ -197,7 +197,10 @@ def _outputs(name: str, tmp_path: Path) -> dict[str, str]:
     for attempt in ("cache written", "cache read"):
         again = _cli(root, "resume", "--json")
         assert again == out["resume --json"], attempt
-    assert (root / ".stato" / ".cache" / "summary.json").is_file()
+    from stato.adapters.cachedir import project_file
+
+    cached = project_file("summary", root)
+    assert cached is not None and cached.is_file() and not (root / ".stato" / ".cache").exists()
     out["bridge CLAUDE.md"] = _cli(root, "bridge", "--platform", "claude") + (
         root / "CLAUDE.md"
     ).read_text("utf-8")
@@ -325,14 +328,14 @@ def test_the_view_follows_the_plan_rules(steps: list[dict[str, Any]], name: str 
 
 @given(_steps)
 def test_the_resume_cache_rebuilds_the_view(steps: list[dict[str, Any]]) -> None:
-    from stato.bridges import cache
-    from stato.bridges.summary import Summary
+    from stato.adapters import summarycache as cache
+    from stato.bridges.summary import Summary, from_dict
     from stato.core.plan import plan_view
     from stato.formats import taggedjson
 
     view = plan_view({"name": "n", "objective": "o", "steps": steps}, "plan.py", ["W004: x"])
     summary = Summary((), view, None, None, (), ())
-    rebuilt = cache.from_dict(taggedjson.loads(cache.dumps(["k"], summary))["summary"])
+    rebuilt = from_dict(taggedjson.loads(cache.dumps(["k"], summary))["summary"])
     assert rebuilt == summary
     assert rebuilt.plan is not None and all(type(s.depends_on) is tuple for s in rebuilt.plan.steps)
 

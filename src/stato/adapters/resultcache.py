@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from stato import __version__
+from stato.adapters.cachedir import cache_home, project_file, read_own
 from stato.core.diagnostics import Diagnostic
 from stato.core.model import ValidationResult
 from stato.formats import taggedjson
@@ -41,18 +42,8 @@ STALE_SECONDS = 30 * 24 * 3600
 
 def cache_dir() -> Path | None:
     """The folder holding the result files, or None when caching is off."""
-    if os.environ.get("STATO_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no"):
-        return None
-    explicit = os.environ.get("STATO_CACHE_DIR")
-    if explicit:
-        return Path(explicit) / "results"
-    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
-    if base and os.path.isabs(base):  # the XDG spec: a relative value is to be ignored
-        return Path(base) / "stato" / "results"
-    home = os.path.expanduser("~")
-    if not os.path.isabs(home):  # no HOME and no password entry: no cache, never ./~/.cache
-        return None
-    return Path(home) / ".cache" / "stato" / "results"
+    home = cache_home()
+    return None if home is None else home / "results"
 
 
 @lru_cache(maxsize=1)
@@ -118,11 +109,7 @@ class ResultCache:
 
     @classmethod
     def for_project(cls, root: Path | str) -> ResultCache:
-        folder = cache_dir()
-        if folder is None:
-            return cls(None)
-        name = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:24]
-        return cls(folder / f"{name}.json")
+        return cls(project_file("results", root))
 
     @property
     def enabled(self) -> bool:
@@ -132,11 +119,11 @@ class ResultCache:
         self._loaded = True
         if self.file is None:
             return
+        raw = read_own(self.file)  # another user's file (a shared STATO_CACHE_DIR): untrusted
+        if raw is None:
+            return
         try:
-            with open(self.file, "rb") as fh:
-                if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
-                    return  # written by another user (a shared STATO_CACHE_DIR): not trusted
-                data = json.loads(fh.read())  # entries stay encoded until a hit
+            data = json.loads(raw)  # entries stay encoded until a hit
             if data.get("format") != FORMAT or data.get("fingerprint") != fingerprint():
                 return
             self._old = {"compile": dict(data["compile"]), "scan": dict(data["scan"])}

@@ -193,3 +193,30 @@ def summarize(modules: Iterable[ValidationResult]) -> Summary:
         elif result.module_type == "protocol":
             protocols.append(_str(result.fields.get("name")) or result.path)
     return Summary(tuple(skills), plan, memory, context, tuple(protocols), tuple(invalid))
+
+
+def from_dict(d: dict[str, Any]) -> Summary:
+    """A summary rebuilt from its plain dicts (``dataclasses.asdict`` of one, as cached).
+
+    Raises TypeError, KeyError or ValueError on data of another shape: a cache miss.
+    """
+    from stato.core.plan import PlanView, StepView
+
+    def step(s: dict[str, Any] | None) -> StepView | None:
+        return None if s is None else StepView(**s)
+
+    plan = None
+    if d["plan"] is not None:
+        p = d["plan"]
+        steps = tuple(StepView(**s) for s in p["steps"])
+        plan = PlanView(
+            **{**p, "current": step(p["current"]), "next": step(p["next"]), "steps": steps}
+        )
+    return Summary(
+        skills=tuple(SkillView(**s) for s in d["skills"]),
+        plan=plan,
+        memory=None if d["memory"] is None else MemoryView(**d["memory"]),
+        context=None if d["context"] is None else ContextView(**d["context"]),
+        protocols=d["protocols"],
+        invalid=tuple(InvalidView(**i) for i in d["invalid"]),
+    )

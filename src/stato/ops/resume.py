@@ -71,12 +71,16 @@ def project_summary(root: Path, *, save: bool = True) -> Summary:
     ``save`` False reads the cache but never writes it (for commands that promise to write
     nothing, like `stato bridge --check`).
     """
-    from stato.bridges import cache
+    from stato.adapters import summarycache as cache
+    from stato.bridges.summary import from_dict
 
     key = cache.fingerprint(root)
-    hit = cache.load(root, key)
-    if hit is not None:
-        return hit
+    data = cache.load(root, key)
+    if data is not None:
+        try:
+            return from_dict(data)
+        except (TypeError, KeyError, ValueError, AttributeError):
+            pass  # cached by another shape of the records: rebuild it
     from stato.ops.project import load_project
 
     summary = summarize(load_project(Path(root)).modules)

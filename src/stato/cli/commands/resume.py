@@ -29,7 +29,7 @@ def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
     mode = "json" if as_json else "brief" if brief else "raw" if raw else None
     root = find_root(path)
     if mode == "brief":  # the hook path: the paragraph as cached when no module changed
-        from stato.bridges.cache import load_brief
+        from stato.adapters.summarycache import load_brief
 
         cached = load_brief(root)
         if cached is not None:

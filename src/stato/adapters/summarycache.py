@@ -1,9 +1,11 @@
-"""A cache of the project summary for the hook path, keyed by every module file's size and mtime.
+"""A cache of the project summary for the hook path, keyed by every module file's stat.
 
 `stato resume --brief` runs at every agent session start; compiling every module each time
 costs ~0.3 ms per module. When no module changed since the last run, the summary is read from
-.stato/.cache/summary.json instead (plain JSON: reading it never runs anything). Any change to a
-module file, to the set of files, or to stato's own compiler invalidates the whole entry.
+the user's cache folder instead (adapters/cachedir.py: never inside the project, where a cloned
+repository could plant one; a file another user owns is ignored). Plain JSON: reading it never
+runs anything. Any change to a module file, to the set of files, or to stato's own compiler
+invalidates the whole entry.
 """
 
 from __future__ import annotations
@@ -14,21 +16,20 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stato import __version__, confine
+from stato import __version__
+from stato.adapters.cachedir import project_file, read_own
 from stato.formats import taggedjson
 
 if TYPE_CHECKING:  # imported when a summary is rebuilt: `resume --brief` on a hit needs none
     from stato.bridges.summary import Summary
-    from stato.core.plan import PlanView, StepView
 
-CACHE = Path(".stato") / ".cache" / "summary.json"
+KIND = "summary"  # the sub-folder of the cache folder
 # Same rule as stato.adapters.store (SKIP_DIRS and dot-folders hold no modules); not imported,
 # because importing the store loads the compiler, which is what a cache hit avoids.
 _SKIP = frozenset({".history", "prompts", ".staging", "__pycache__"})
 # A file written within this window of the cache may change again in the same mtime tick;
 # such a project is not cached (the "racy timestamp" problem).
 _RACY_NS = 2_000_000_000
-MAX_BYTES = 64 * 1024 * 1024  # far above any project's summary; a bigger file is not ours
 
 
 Stat = tuple[str, int, int, int, int]  # path, size, mtime_ns, ctime_ns, inode
@@ -61,53 +62,8 @@ def fingerprint(root: Path) -> list[Any]:
     return [__version__, max(code, default=0), sorted(files)]
 
 
-def _step(d: dict[str, Any] | None) -> StepView | None:
-    from stato.core.plan import StepView
-
-    return None if d is None else StepView(**d)
-
-
-def _plan(d: dict[str, Any] | None) -> PlanView | None:
-    from stato.core.plan import PlanView, StepView
-
-    if d is None:
-        return None
-    steps = tuple(StepView(**s) for s in d["steps"])
-    return PlanView(
-        **{**d, "current": _step(d["current"]), "next": _step(d["next"]), "steps": steps}
-    )
-
-
-def from_dict(d: dict[str, Any]) -> Summary:
-    """The summary ``taggedjson`` decoded: its records rebuilt from their plain dicts."""
-    from stato.bridges.summary import ContextView, InvalidView, MemoryView, SkillView, Summary
-
-    plan = _plan(d["plan"])
-    return Summary(
-        skills=tuple(SkillView(**s) for s in d["skills"]),
-        plan=plan,
-        memory=None if d["memory"] is None else MemoryView(**d["memory"]),
-        context=None if d["context"] is None else ContextView(**d["context"]),
-        protocols=d["protocols"],
-        invalid=tuple(InvalidView(**i) for i in d["invalid"]),
-    )
-
-
 def dumps(key: list[Any], summary: Summary, brief: str | None = None) -> str:
     return taggedjson.dumps({"key": key, "summary": summary, "brief": brief})
-
-
-def _readable(root: Path) -> Path | None:
-    """The cache file when stato could have written it: a plain file of this user inside
-    .stato/ (a link, a FIFO or another user's file is ignored, with one warning)."""
-    path = Path(root) / CACHE
-    if not (path.exists() or path.is_symlink()):
-        return None
-    st = confine.plain_file(path)
-    if st is None or not confine.inside(Path(root) / ".stato", path):
-        confine.ignored(f".stato/{CACHE.relative_to('.stato')}", "delete .stato/.cache/")
-        return None
-    return path if st.st_size <= MAX_BYTES else None
 
 
 def load_brief(root: Path) -> str | None:
@@ -117,11 +73,12 @@ def load_brief(root: Path) -> str | None:
     """
     import json
 
-    path = _readable(root)
-    if path is None:
+    file = project_file(KIND, root)
+    raw = None if file is None else read_own(file)
+    if raw is None:
         return None
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(raw)
         if data.get("key") != taggedjson.encode(fingerprint(root)):
             return None
         brief = data.get("brief")
@@ -130,18 +87,23 @@ def load_brief(root: Path) -> str | None:
     return brief if isinstance(brief, str) else None
 
 
-def load(root: Path, key: list[Any]) -> Summary | None:
-    """The cached summary when its key matches ``key``; None on a miss or any damage."""
-    path = _readable(root)
-    if path is None:
+def load(root: Path, key: list[Any]) -> dict[str, Any] | None:
+    """The cached summary's plain data when its key matches ``key``; None on a miss or damage.
+
+    ``bridges.summary.from_dict`` rebuilds the records (and refuses data that does not fit).
+    """
+    file = project_file(KIND, root)
+    raw = None if file is None else read_own(file)
+    if raw is None:
         return None
     try:
-        data = taggedjson.loads(path.read_text("utf-8"))
-        if data.get("key") != key:
+        data = taggedjson.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict) or data.get("key") != key:
             return None
-        return from_dict(data["summary"])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        found = data["summary"]
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
+    return found if isinstance(found, dict) else None
 
 
 def save(root: Path, key: list[Any], summary: Summary, brief: str | None = None) -> bool:
@@ -154,20 +116,19 @@ def save(root: Path, key: list[Any], summary: Summary, brief: str | None = None)
         text = dumps(key, summary, brief)
     except TypeError:
         return False
-    target = Path(root) / CACHE
+    target = project_file(KIND, root)
+    if target is None:
+        return False
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Only into a real folder of .stato/: a .cache planted as a link would lead out of it.
-        if not (confine.plain_dir(target.parent) and confine.inside(target.parent.parent, target)):
-            return False
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp.unlink(missing_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        with open(os.open(tmp, flags, 0o644), "w", encoding="utf-8") as fh:
+        with open(os.open(tmp, flags, 0o600), "w", encoding="utf-8") as fh:
             fh.write(text)
         # Atomic for readers; no fsync: after a crash a torn or empty cache is only a miss.
         os.replace(tmp, target)
-    except OSError:  # a read-only project still resumes, just without the cache
+    except OSError:  # a read-only cache folder still resumes, just without the cache
         with contextlib.suppress(OSError):
             tmp.unlink()
         return False

@@ -1,0 +1,59 @@
+"""Where stato keeps its caches: the user's cache folder, never inside a project.
+
+A project folder may come from a stranger (a cloned repository), so nothing cached there could
+be trusted; the user's own cache folder can, once a file is checked to be the user's own.
+``$STATO_CACHE_DIR``, else ``$XDG_CACHE_HOME/stato`` (``%LOCALAPPDATA%`` on Windows), else
+``~/.cache/stato``; ``STATO_NO_CACHE=1`` turns every cache off. Plain ``os``/``hashlib`` only:
+the session-start hook imports this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def cache_home() -> Path | None:
+    """stato's cache folder, or None when caching is off or there is no home to put it in."""
+    if os.environ.get("STATO_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no"):
+        return None
+    explicit = os.environ.get("STATO_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
+    if base and os.path.isabs(base):  # the XDG spec: a relative value is to be ignored
+        return Path(base) / "stato"
+    home = os.path.expanduser("~")
+    if not os.path.isabs(home):  # no HOME and no password entry: no cache, never ./~/.cache
+        return None
+    return Path(home) / ".cache" / "stato"
+
+
+def project_file(kind: str, root: Path | str) -> Path | None:
+    """The cache file of ``kind`` (a sub-folder) for the project at ``root``, or None."""
+    home = cache_home()
+    if home is None:
+        return None
+    name = hashlib.sha256(os.path.realpath(root).encode("utf-8", "surrogateescape")).hexdigest()
+    return home / kind / f"{name[:24]}.json"
+
+
+def read_own(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file this user owns; None otherwise.
+
+    A shared or planted cache folder may hold another user's file: it is never trusted.
+    """
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        if hasattr(os, "getuid") and st.st_uid != os.getuid():
+            return None
+        return fh.read()
