@@ -21,6 +21,10 @@ else:  # pragma: no cover - exercised only on Python 3.10
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.toml"
+# Who wrote an archive's manifest: this stato, or the earlier public stato (0.5-0.11), whose
+# manifests formats.manifest_v0 reads.
+ORIGIN = "stato"
+ORIGIN_V0 = "stato-0.x"
 
 # An archive name doubles as the default file name, so it stays file-name safe.
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -101,6 +105,8 @@ class Manifest:
     partial: bool = False
     modules: tuple[ModuleEntry, ...] = field(default_factory=tuple)
     format_version: int = FORMAT_VERSION
+    origin: str = ORIGIN  # ORIGIN_V0: read from an archive of the earlier stato
+    checksums: bool = True  # False: a 0.5 archive, which carries none; nothing could be verified
 
     def entry(self, path: str) -> ModuleEntry | None:
         return next((m for m in self.modules if m.path == path), None)
@@ -134,8 +140,20 @@ def dumps(manifest: Manifest) -> str:
     return dump_toml(manifest.to_toml())
 
 
-def _bad(why: str) -> ArchiveError:
+def bad_manifest(why: str) -> ArchiveError:
     return ArchiveError(f"invalid manifest: {why}; the archive is damaged or was not made by stato")
+
+
+_bad = bad_manifest
+
+
+def newer_format(version: object) -> ArchiveError:
+    """The refusal of a format this reader does not know: a newer stato made it, not damage."""
+    shown = f'"{version}"' if isinstance(version, str) else str(version)
+    return ArchiveError(
+        f"it was made by a newer stato (format {shown[:40]}), which this stato "
+        f"(format {FORMAT_VERSION}) cannot read; upgrade stato"
+    )
 
 
 def _want(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
@@ -195,12 +213,13 @@ def loads(text: str) -> Manifest:
         except ValueError:  # an integer past Python's digit limit
             raise _bad("not TOML (a number too long to read)") from None
     # The version first: a newer format may add keys this reader would call unknown.
+    from stato.formats.manifest_v0 import is_v0, parse_v0  # it builds on this module
+
+    if is_v0(data):
+        return parse_v0(data)
     version = _want(data, "format_version", int, "")
     if version > FORMAT_VERSION:
-        raise ArchiveError(
-            f"archive format_version {version} is newer than this stato reads "
-            f"({FORMAT_VERSION}); upgrade stato"
-        )
+        raise newer_format(version)
     if version < 1:
         raise _bad(f"format_version {version} is not a version")
     unknown = set(data) - _TOP_KEYS

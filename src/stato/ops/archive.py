@@ -14,7 +14,8 @@ from stato.adapters.store import Store, module_arg
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 from stato.errors import StatoError, UsageError
-from stato.formats.manifest import Manifest, check_module_path
+from stato.formats.manifest import ORIGIN, Manifest, check_module_path
+from stato.formats.manifest_v0 import notes as archive_notes
 from stato.ops.batch import compile_many
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
 from stato.ops.init import write_target
@@ -46,6 +47,8 @@ class ImportResult:
     invalid: tuple[ValidationResult, ...] = ()
     written: tuple[str, ...] = ()
     backups: tuple[str, ...] = ()
+    checksums: bool | None = True  # False: a 0.5 archive, none to verify; None: a .py file
+    notes: tuple[str, ...] = ()  # what the user must know (an archive's integrity unchecked)
 
     @property
     def conflicts(self) -> list[Planned]:
@@ -70,6 +73,8 @@ class ImportResult:
             "invalid": [r.to_dict() for r in self.invalid],
             "written": list(self.written),
             "backups": list(self.backups),
+            "checksums": self.checksums,
+            "notes": list(self.notes),
         }
 
 
@@ -115,6 +120,8 @@ def import_archive(
         root=str(project),
         on_conflict=on_conflict,
         dry_run=dry_run,
+        checksums=archive.manifest.checksums,
+        notes=archive_notes(archive.manifest, Path(archive_path).name),
     )
     invalid = tuple(r for r in results.values() if not r.valid)
     if invalid:
@@ -162,8 +169,8 @@ def _recheck(
     return tuple(out)
 
 
-def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | None]:
-    """(path in .stato/, text, expected type) of the one module a graft adds."""
+def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | None, Manifest | None]:
+    """(path in .stato/, text, expected type, the archive's manifest) of the module to add."""
     if source.suffix == ".py":
         try:
             if source.stat().st_size > MAX_PY_BYTES:
@@ -180,7 +187,7 @@ def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | Non
         if problem:
             how = "give a path inside .stato/" if module else "name it with --module skills/NAME"
             raise UsageError(f"cannot graft to {dest}: {problem}; {how}")
-        return dest, text, None
+        return dest, text, None, None
     archive = read_archive(source)
     if module is None:
         if len(archive.modules) != 1:
@@ -193,7 +200,7 @@ def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | Non
     if rel not in archive.modules:
         raise StatoError(f"{rel} is not in {source.name} (it holds: {', '.join(archive.modules)})")
     entry = archive.manifest.entry(rel)
-    return rel, archive.modules[rel], entry.type if entry else None
+    return rel, archive.modules[rel], entry.type if entry else None, archive.manifest
 
 
 def graft(
@@ -207,7 +214,7 @@ def graft(
     _check_policy(on_conflict)
     project = find_root(root)
     store = Store(project)
-    rel, text, kind = _graft_source(Path(source), module)
+    rel, text, kind, manifest = _graft_source(Path(source), module)
     store.recover()  # finish a killed import first, so it cannot overwrite this later
     result = compile_source(text, rel, kind)
     base = ImportResult(
@@ -216,6 +223,8 @@ def graft(
         root=str(project),
         on_conflict=on_conflict,
         dry_run=dry_run,
+        checksums=manifest.checksums if manifest else None,
+        notes=archive_notes(manifest, Path(source).name) if manifest else (),
     )
     if not result.valid:
         return replace(base, invalid=(result,))
@@ -247,6 +256,10 @@ class InspectResult:
     def ok(self) -> bool:
         return all(r.valid for r in self.modules)
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return archive_notes(self.manifest, Path(self.path).name)
+
     def to_dict(self) -> dict[str, Any]:
         data = self.manifest.to_dict()
         by_path = {r.path: r for r in self.modules}
@@ -254,7 +267,10 @@ class InspectResult:
             r = by_path[m["path"]]
             m["valid"] = r.valid
             m["diagnostics"] = [d.to_dict() for d in r.diagnostics]
-        return {"path": self.path, **data}
+        if self.manifest.origin != ORIGIN:  # 0.11 wrote the string "1"; 0.5 wrote none
+            data["format_version"] = "1" if self.manifest.checksums else None
+        extra = {"checksums": self.manifest.checksums, "notes": list(self.notes)}
+        return {"path": self.path, "origin": self.manifest.origin, **data, **extra}
 
 
 def inspect_archive(path: Path | str) -> InspectResult:

@@ -19,6 +19,7 @@ class DiffReport:
     old: str
     new: str
     diff: SetDiff
+    notes: tuple[str, ...] = ()  # what the user must know about an archive (0.5: no checksums)
 
     @property
     def same(self) -> bool:
@@ -28,7 +29,13 @@ class DiffReport:
         """The report as JSON data; ``brief`` leaves out the old and new values."""
         from stato.core.merge import plain
 
-        data = {"kind": self.kind, "old": self.old, "new": self.new, "same": self.same}
+        data = {
+            "kind": self.kind,
+            "old": self.old,
+            "new": self.new,
+            "same": self.same,
+            "notes": list(self.notes),
+        }
         body = self.diff.to_dict()
         for module in body["changed"]:
             for change in module["changes"]:
@@ -105,9 +112,12 @@ def diff_paths(a: Path, b: Path | None = None, project: Path | None = None) -> D
         raise UsageError("compare two module files or two .stato archives, not one of each")
     if is_archive(a):
         from stato.adapters.archive import read_archive
+        from stato.formats.manifest_v0 import notes
 
         old_arch, new_arch = read_archive(a), read_archive(b)
-        return DiffReport("archives", str(a), str(b), diff_sets(old_arch.modules, new_arch.modules))
+        said = notes(old_arch.manifest, a.name) + notes(new_arch.manifest, b.name)
+        changes = diff_sets(old_arch.modules, new_arch.modules)
+        return DiffReport("archives", str(a), str(b), changes, said)
     old = _module_text(a)
     diff = diff_modules(old, _module_text(b), str(b))
     return DiffReport("modules", str(a), str(b), _as_set(str(b), diff))

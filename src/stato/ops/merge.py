@@ -23,6 +23,7 @@ class MergeReport:
     written: bool
     manifest: Manifest
     result: MergeResult
+    notes: tuple[str, ...] = ()  # what the user must know about an input (0.5: no checksums)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +37,7 @@ class MergeReport:
             "template": self.manifest.template,
             "partial": self.manifest.partial,
             **self.result.to_dict(),
+            "notes": list(self.notes),
         }
 
 
@@ -79,6 +81,7 @@ def merge_archives(
 ) -> MergeReport:
     """Merge ``left`` and ``right`` into ``output``; nothing is written on any error or dry run."""
     from stato.adapters.archive import read_archive, write_archive
+    from stato.formats.manifest_v0 import notes
 
     strat = strategy(strategy_id)
     a, b = read_archive(left), read_archive(right)
@@ -88,4 +91,7 @@ def merge_archives(
     manifest = merged_manifest(output, a.manifest, b.manifest, result)
     if not dry_run:
         write_archive(output, manifest, result.modules)
-    return MergeReport(str(left), str(right), str(output), dry_run, not dry_run, manifest, result)
+    said = notes(a.manifest, left.name) + notes(b.manifest, right.name)
+    return MergeReport(
+        str(left), str(right), str(output), dry_run, not dry_run, manifest, result, said
+    )

@@ -80,6 +80,10 @@ def inspect(res: InspectResult) -> None:
     echo(f"Archive {res.path}")
     echo(f"  name: {m.name}\n  created: {m.created}\n  stato: {m.stato_version}")
     echo(f"  template: {str(m.template).lower()}\n  partial: {str(m.partial).lower()}")
+    if m.origin != "stato":
+        kind = 'format "1" (0.11)' if m.checksums else "legacy, no format_version (0.5)"
+        echo(f"  format: the earlier stato's, {kind}")
+        echo(f"  checksums: {'verified' if m.checksums else 'none, integrity cannot be checked'}")
     by_path = {r.path: r for r in res.modules}
     rows = []
     for e in m.modules:
@@ -93,6 +97,7 @@ def inspect(res: InspectResult) -> None:
         diagnostics(bad)
     else:
         echo(f"{len(res.modules)} module(s), all valid.")
+    notes(res.notes)
 
 
 _VERBS = {
@@ -105,7 +110,14 @@ _VERBS = {
 }
 
 
+def notes(lines: tuple[str, ...]) -> None:
+    """What the user must know about an archive read (0.5: no checksums), one line each."""
+    for line in lines:
+        echo(f"note: {line}.")
+
+
 def imported(res: ImportResult, verb: str = "import") -> None:
+    notes(res.notes)
     if res.invalid:
         echo(f"Refusing the {verb}: {len(res.invalid)} module(s) have errors; nothing was written:")
         diagnostics(res.invalid)

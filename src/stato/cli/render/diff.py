@@ -125,6 +125,9 @@ def _module(d: ModuleDiff, brief: bool, header: bool) -> None:
 
 
 def report(rep: DiffReport, brief: bool = False) -> None:
+    from stato.cli.render.archive import notes
+
+    notes(rep.notes)
     if rep.same:
         echo(f"No differences between {rep.old} and {rep.new}.")
         return

@@ -42,6 +42,9 @@ def _rows(rep: MergeReport) -> list[list[str]]:
 
 
 def report(rep: MergeReport) -> None:
+    from stato.cli.render.archive import notes
+
+    notes(rep.notes)
     strat = rep.result.strategy
     echo(f"Merge {rep.left} + {rep.right} (strategy {strat.id}: {strat.help}):")
     rows = _rows(rep)
