@@ -133,12 +133,26 @@ class LazyGroup(click.Group):
         except (StatoError, OSError) as exc:
             if (ctx.obj or {}).get("debug") or os.environ.get("STATO_DEBUG") == "1":
                 raise
+            if isinstance(exc, BrokenPipeError):
+                # stdout's reader left: main() ends quietly, as git does under `| head`
+                # (not an OSError on the way out, which click would turn into exit 1)
+                from stato.cli.boundary import PipeClosed
+
+                raise PipeClosed from exc
             if isinstance(exc, OSError):
                 raise Failure(os_error_message(exc), 1) from exc
             raise Failure(str(exc), exc.exit_code) from exc
         if isinstance(rv, int) and not isinstance(rv, bool) and rv:
             ctx.exit(rv)  # a command returns its exit code; make it the process's
         return rv
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from stato.cli.boundary import EXIT_USAGE, not_utf8
+
+        problem = not_utf8(args)  # the one check, before any command can store the text
+        if problem:
+            raise Failure(problem, EXIT_USAGE)
+        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in COMMANDS if _available(name))
@@ -175,37 +189,55 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI with one error boundary: a StatoError is one line on stderr, no traceback."""
+    """Run the CLI with one error boundary: a StatoError is one line on stderr, no traceback.
+
+    Exit codes are those of stato.cli.boundary: 0, 1 (findings, user error), 2 (usage),
+    3 (internal error, with a crash report), 130 (interrupted), 141 (stdout closed early).
+    """
+    from stato.cli import boundary
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("STATO_DEBUG") == "1"
     try:
         rv: Any = cli.main(args=args, prog_name="stato", standalone_mode=False)
+    except (BrokenPipeError, boundary.PipeClosed):  # stdout's reader left (`| head -1`)
+        boundary.silence_stdout()
+        sys.exit(boundary.EXIT_PIPE)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(130)
+        sys.exit(boundary.EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
-        sys.exit(130)
+        sys.exit(boundary.EXIT_INTERRUPTED)
     except click.ClickException as exc:
+        _flushed_or_exit()
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
+        _flushed_or_exit()
         sys.exit(exc.exit_code)
     except Exception as exc:  # the boundary: every failure ends here
         from stato.errors import StatoError
 
         if debug:
             raise
+        _flushed_or_exit()
         if isinstance(exc, StatoError):
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         if isinstance(exc, OSError):
             click.echo(f"error: {os_error_message(exc)}", err=True)
-            sys.exit(1)
-        click.echo(
-            f"error: internal error: {type(exc).__name__}: {exc} "
-            "(run with --debug for a traceback)",
-            err=True,
-        )
-        sys.exit(1)
+            sys.exit(boundary.EXIT_FAILED)
+        report = boundary.crash_report(exc, args)
+        click.echo(boundary.internal_error_line(exc, report), err=True)
+        sys.exit(boundary.EXIT_INTERNAL)
+    _flushed_or_exit()
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _flushed_or_exit() -> None:
+    """Flush stdout now, so a closed pipe ends the run quietly instead of at interpreter exit."""
+    from stato.cli import boundary
+
+    if not boundary.flush_stdout():
+        sys.exit(boundary.EXIT_PIPE)

@@ -22,16 +22,26 @@ def is_tty(err: bool = False) -> bool:
 
 def console(err: bool = False) -> Console:
     """A rich console for people: colour only on a terminal and never with NO_COLOR."""
-    from rich.console import Console
 
     tty = is_tty(err)
-    return Console(
+    return _console_class()(
         stderr=err,
         no_color=bool(os.environ.get("NO_COLOR")) or not tty,
         highlight=False,
         soft_wrap=not tty,
         width=None if tty else 120,
     )
+
+
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 here; the CLI's boundary ends a closed pipe its own way.
+            raise BrokenPipeError
+
+    return _Console
 
 
 def emit_json(data: Any) -> None:
