@@ -73,6 +73,7 @@ WRITERS = {
     ("bridge",), ("hooks", "install"), ("hooks", "uninstall"), ("mcp", "install"),
     ("mcp", "uninstall"), ("registry", "install"), ("registry", "add"), ("registry", "remove"),
     ("registry", "publish"), ("snapshot",), ("slice",), ("merge",), ("crystallize",),
+    ("merge-file",),
 }  # fmt: skip
 
 # A plausible call in the example project, by parameter name. "{x}" names a fixture file.
@@ -206,6 +207,12 @@ LEGIT: dict[tuple[tuple[str, ...], str], str] = {
     (("registry", "publish"), "stato-readonly"): "writes into the registry folder",
     (("snapshot",), "stato-readonly"): "writes the archive elsewhere",
     (("validate",), "stato-readonly"): "the module checked is outside .stato/",
+    (("merge-file",), "empty-folder"): "merge-file reads its three files, not a project",
+    (("merge-file",), "stato-file"): "merge-file reads its three files, not a project",
+    (("merge-file",), "all-invalid"): "merge-file reads its three files, not a project",
+    (("merge-file",), "stato-readonly"): "merge-file writes OURS, outside .stato/",
+    (("merge-file",), "skills-readonly"): "merge-file writes OURS, outside .stato/",
+    (("merge-file",), "file-empty"): "an empty side is a file added or deleted: merged as git does",
 }
 
 # Cases known to fail in files another engineer owns: (command, case) -> reason naming the file.

@@ -52,6 +52,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "slice": ("slice", "slice_", "Archive chosen modules (optionally with their dependencies)."),
     "graft": ("graft", "graft", "Add one module from an archive or a .py file."),
     "merge": ("merge", "merge", "Merge two archives field by field."),
+    "merge-file": (
+        "merge_file",
+        "merge_file",
+        "Three-way merge of one module (the git merge driver).",
+    ),
     "diff": ("diff", "diff", "Field-level diff of modules or archives."),
     "scan": ("scan", "scan", "Scan modules for secrets, personal data, addresses and home paths."),
     "registry": ("registry", "registry", "List, search, install and publish expertise packages."),

@@ -80,7 +80,11 @@ def compile_source(
     tree, err = _parse(source)
     if tree is None:
         assert err is not None
-        return ValidationResult(path, source, source, None, None, diagnostics=(err,))
+        from stato.core.conflict_markers import conflict_diagnostics
+
+        # Conflict markers are a syntax error; name the conflict instead (E012).
+        found = conflict_diagnostics(source) if "\n=======" in source else ()
+        return ValidationResult(path, source, source, None, None, diagnostics=found or (err,))
 
     # Pass 2: structure.
     diags: list[Diagnostic] = []

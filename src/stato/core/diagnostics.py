@@ -135,6 +135,15 @@ TABLE: tuple[Code, ...] = (
         "Two skills in one project share a name (project-level check).",
     ),
     _row(
+        "E012",
+        "error",
+        1,
+        "Merge conflict in {where}: ours {ours}, theirs {theirs}; keep one side's lines (or "
+        "combine them), delete the marker lines, then run `stato validate`",
+        "An unresolved merge conflict: git-style markers (left by `stato merge-file`, the git "
+        "merge driver, or git itself) around a field's assignment or a block of code.",
+    ),
+    _row(
         "W001",
         "warning",
         5,
@@ -247,7 +256,8 @@ def reference_markdown() -> str:
         "",
         "E-codes block a write, W-codes are auto-corrected (the fix is written back, the old text",
         "kept in `.stato/.history/`), I-codes are advice. I005 is unassigned; E011 (pass 8, the",
-        "project-level check), I007 and I008 are stato's additions after the spec's last codes.",
+        "project-level check), E012 (merge-conflict markers), I007 and I008 are stato's additions",
+        "after the spec's last codes.",
         "",
         "| Code | Severity | Pass | Message | Meaning |",
         "|---|---|---|---|---|",

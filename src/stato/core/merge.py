@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from stato.core.merge_module import ModuleMerge, merge_module, taken
+from stato.core.merge_module import STRATEGIES, ModuleMerge, Strategy, merge_module, strategy, taken
 from stato.core.merge_values import Conflict, plain, union, union_lines
-from stato.errors import ModuleInvalid, UsageError
+from stato.errors import ModuleInvalid
 
 __all__ = [
     "STRATEGIES",
@@ -23,35 +23,6 @@ __all__ = [
     "union",
     "union_lines",
 ]
-
-
-@dataclass(frozen=True)
-class Strategy:
-    """How a conflict (a scalar that differs on the two sides) is resolved."""
-
-    id: str
-    winner: str  # "left" | "right": whose value a conflict keeps, and whose text the merge edits
-    resolved: bool  # False: the conflict is kept for a person to settle (union reports it)
-    help: str
-
-
-STRATEGIES: dict[str, Strategy] = {
-    s.id: s
-    for s in (
-        Strategy("union", "left", False, "a conflict keeps the left value and stays reported"),
-        Strategy("prefer-left", "left", True, "a conflict takes the left value"),
-        Strategy("prefer-right", "right", True, "a conflict takes the right value"),
-    )
-}
-
-
-def strategy(name: str) -> Strategy:
-    try:
-        return STRATEGIES[name]
-    except KeyError:
-        raise UsageError(
-            f"unknown merge strategy {name!r}; use one of {', '.join(STRATEGIES)}"
-        ) from None
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,45 @@
-"""Merge two versions of one module: values merged, code compared, the winner's text edited."""
+"""Merge two versions of one module (no base): values merged, code compared, the winner's text
+edited. The strategies live here; three-way merges with a base are merge3.py."""
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stato.core.diff import Code, ModuleView, same, view
 from stato.core.merge_values import Conflict, Merger, cyclic
 from stato.core.model import ValidationResult
-from stato.errors import ModuleInvalid
+from stato.errors import ModuleInvalid, UsageError
 
-if TYPE_CHECKING:  # for annotations only: merge.py, home of the strategies, imports this module
-    from stato.core.merge import Strategy
+
+@dataclass(frozen=True)
+class Strategy:
+    """How a conflict (a scalar that differs on the two sides) is resolved."""
+
+    id: str
+    winner: str  # "left" | "right": whose value a conflict keeps, and whose text the merge edits
+    resolved: bool  # False: the conflict is kept for a person to settle (union reports it)
+    help: str
+
+
+STRATEGIES: dict[str, Strategy] = {
+    s.id: s
+    for s in (
+        Strategy("union", "left", False, "a conflict keeps the left value and stays reported"),
+        Strategy("prefer-left", "left", True, "a conflict takes the left value"),
+        Strategy("prefer-right", "right", True, "a conflict takes the right value"),
+    )
+}
+
+
+def strategy(name: str) -> Strategy:
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise UsageError(
+            f"unknown merge strategy {name!r}; use one of {', '.join(STRATEGIES)}"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""Merging values: lists unioned, dicts by key, lesson lines, plan steps by id; conflicts kept."""
+"""Merging values: lists as sequences, dicts by key, lesson lines, plan steps by id; conflicts kept.
+
+One engine for both merges: ``Merger.merge3`` merges a field's value on two sides against their
+common base (``stato merge-file``, the git driver); with no base (``ABSENT``) it is the two-way
+merge of two archives (``stato merge``), where nothing says which side changed what.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from stato.core.diff import Code, canon, same
+from stato.core.diff3 import chunks
+
+
+class _Absent:
+    """No value: a field or key missing on a side, or a base that does not exist."""
+
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+ABSENT: Any = _Absent()
+
+# A step whose status both sides changed, differently, takes the one later in this order: work
+# done elsewhere is not undone by a merge (a completed step stays complete).
+LIFECYCLE: tuple[str, ...] = ("pending", "running", "blocked", "failed", "complete")
+# Fields that are timestamps as ISO text: both sides changed them, the later one is kept.
+LATEST_FIELDS: frozenset[str] = frozenset({"last_updated"})
 
 # Text fields merged line by line (a union of bullets) instead of being a conflict when they differ.
 # Bullet-list prose, unioned line by line: the spec names lessons_learned; a decision log is
@@ -48,6 +70,7 @@ class Merger:
         self.first_is_left = first_is_left
         self.keep_first_deps = keep_first_deps
         self.conflicts: list[Conflict] = []
+        self.notes: list[str] = []  # what a clean merge did that a person may want to know
 
     def conflict(self, where: str, first: Any, second: Any, why: str = "") -> Any:
         left, right = (first, second) if self.first_is_left else (second, first)
@@ -94,6 +117,118 @@ class Merger:
             out.append(merged)
         ids = {s["id"] for s in a}
         return out + [s for s in b if s["id"] not in ids]
+
+    # ------------------------------------------------------------------ three-way (with a base)
+
+    def merge3(self, where: str, base: Any, a: Any, b: Any) -> Any:
+        """``a`` (the first side) and ``b`` merged against ``base``; ABSENT base: two-way."""
+        if base is ABSENT:
+            return self.value(where, a, b)
+        if same(a, b):
+            return a
+        if same(base, a):
+            return b
+        if same(base, b):
+            return a
+        if isinstance(a, dict) and isinstance(b, dict):
+            return self.dict3(where, base if isinstance(base, dict) else {}, a, b)
+        if isinstance(a, list) and isinstance(b, list):
+            old = base if isinstance(base, list) else []
+            if where == "steps" and by_id(a) and by_id(b) and by_id(old):
+                return self.steps3(old, a, b)
+            return seq3(old, a, b)
+        if isinstance(a, str) and isinstance(b, str):
+            if where in LINE_FIELDS:
+                return lines3(base if isinstance(base, str) else "", a, b)
+            if where in LATEST_FIELDS:
+                return max(a, b)
+        return self.conflict(where, a, b)
+
+    def dict3(
+        self,
+        where: str,
+        base: dict[Any, Any],
+        a: dict[Any, Any],
+        b: dict[Any, Any],
+        steps: bool = False,
+    ) -> dict[Any, Any]:
+        """Key by key: a key one side deleted (the other left it alone) is deleted."""
+        out: dict[Any, Any] = {}
+        for k in [*a, *(k for k in b if k not in a)]:
+            va, vb, vo = a.get(k, ABSENT), b.get(k, ABSENT), base.get(k, ABSENT)
+            here = _key(where, k)
+            if va is ABSENT or vb is ABSENT:
+                kept, other = (vb, va) if va is ABSENT else (va, vb)
+                if vo is ABSENT:
+                    out[k] = kept  # added on one side
+                elif not same(vo, kept):  # changed on one side, deleted on the other
+                    self.conflict(here, va, vb, "changed on one side, deleted on the other")
+                    if va is not ABSENT:
+                        out[k] = va
+                continue
+            if steps and k == "status" and _both_moved(vo, va, vb):
+                out[k] = max(va, vb, key=LIFECYCLE.index)
+            else:
+                out[k] = self.merge3(here, vo, va, vb)
+        return out
+
+    def steps3(
+        self, base: list[dict[str, Any]], a: list[dict[str, Any]], b: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Plan steps by id, in the merged order of their ids; new ids on both sides may clash."""
+        old = {s["id"]: s for s in base}
+        mine, theirs = {s["id"]: s for s in a}, {s["id"]: s for s in b}
+        renamed = self._renumber(old, mine, theirs, b)
+        theirs = {renamed.get(i, i): (dict(s, id=renamed[i]) if i in renamed else s)
+                  for i, s in theirs.items()}  # fmt: skip
+        order = seq3(list(old), list(mine), [renamed.get(s["id"], s["id"]) for s in b])
+        # An id one side dropped from the order may still be a step the other side changed.
+        order += [i for i in (*mine, *theirs) if i not in set(order)]
+        out: list[dict[str, Any]] = []
+        for sid in order:
+            where = f"steps[id={sid!r}]"
+            sa, sb, so = mine.get(sid, ABSENT), theirs.get(sid, ABSENT), old.get(sid, ABSENT)
+            if sa is ABSENT or sb is ABSENT:
+                kept = sb if sa is ABSENT else sa
+                if so is ABSENT:
+                    out.append(kept)
+                elif not same(so, kept):
+                    self.conflict(where, sa, sb, "changed on one side, deleted on the other")
+                    if sa is not ABSENT:
+                        out.append(sa)
+                continue
+            if so is ABSENT and not same(sa, sb):
+                self.conflict(where, sa, sb, "both sides added a different step with this id")
+                out.append(sa)
+                continue
+            out.append(self.dict3(where, so if so is not ABSENT else {}, sa, sb, steps=True))
+        if cyclic(out):
+            self.conflict("steps", a, b, "the merged depends_on would make a cycle")
+        return out
+
+    def _renumber(
+        self,
+        old: dict[Any, Any],
+        mine: dict[Any, Any],
+        theirs: dict[Any, Any],
+        b: list[dict[str, Any]],
+    ) -> dict[Any, Any]:
+        """New ids on both sides with different steps: their step gets the next free id, when
+        nothing on their side depends on it (so no reference can point at the wrong step)."""
+        clash = [i for i in theirs if i in mine and i not in old and not same(mine[i], theirs[i])]
+        ids = [i for i in (*old, *mine, *theirs) if isinstance(i, int) and not isinstance(i, bool)]
+        if not clash or len(ids) != len([*old, *mine, *theirs]):
+            return {}
+        refs = {d for s in b for d in _deps(s)}
+        out: dict[Any, Any] = {}
+        free = max(ids) + 1
+        for i in clash:
+            if i in refs:
+                continue
+            out[i] = free
+            self.notes.append(f"step {i} was added on both sides: theirs is now step {free}")
+            free += 1
+        return out
 
 
 def _key(where: str, k: Any) -> str:
@@ -160,3 +295,81 @@ def cyclic(steps: Any) -> bool:
         return False
 
     return any(node not in state and visit(node) for node in deps)
+
+
+def _deps(step: dict[str, Any]) -> list[Any]:
+    deps = step.get("depends_on", [])
+    return deps if isinstance(deps, list) else [deps]
+
+
+def _both_moved(base: Any, a: Any, b: Any) -> bool:
+    """Both sides set a known status, each different from the base and from each other."""
+    known = all(isinstance(x, str) and x in LIFECYCLE for x in (a, b))
+    return known and not same(a, b) and not same(base, a) and not same(base, b)
+
+
+def seq3(base: list[Any], a: list[Any], b: list[Any]) -> list[Any]:
+    """A list merged as a sequence: both sides' additions in order, one side's deletion honoured.
+
+    Where both sides changed the same stretch, the result keeps what each side kept or added
+    (an item either side deleted is gone), first side first; an item added by both is kept once.
+    """
+    keys = [canon(x) for x in base], [canon(x) for x in a], [canon(x) for x in b]
+    out: list[Any] = []
+    for c in chunks(*keys):
+        sa, sb, so = a[slice(*c.ours)], b[slice(*c.theirs)], keys[0][slice(*c.base)]
+        if c.kind == "theirs":
+            out.extend(sb)
+        elif c.kind != "conflict":
+            out.extend(sa)
+        else:
+            kb, ko = set(keys[2][slice(*c.theirs)]), set(so)
+            kept = [x for x in sa if canon(x) not in ko or canon(x) in kb]
+            out.extend(union(kept, [x for x in sb if canon(x) not in ko]))
+    gone = set(keys[0]) - (set(keys[1]) & set(keys[2]))  # deleted (or moved away) by a side
+    return _once([x for x in out if canon(x) not in gone], keys[1], keys[2])
+
+
+def _once(items: list[Any], a: list[str], b: list[str]) -> list[Any]:
+    """No item more often than one side has it (an item moved, or added, by both sides)."""
+    from collections import Counter
+
+    limit = Counter(a) | Counter(b)
+    seen: Counter[str] = Counter()
+    out = []
+    for x in items:
+        key = canon(x)
+        seen[key] += 1
+        if seen[key] <= limit[key]:
+            out.append(x)
+    return out
+
+
+def lines3(base: str, a: str, b: str) -> str:
+    """Bullet text merged line by line, as a sequence of lines compared without their indent:
+    both sides' new lines kept in order, a line one side deleted is gone, no line twice."""
+    split = [t.split("\n") for t in (base, a, b)]
+    keyed = [[line.strip() for line in t] for t in split]
+    out: list[str] = []
+    for c in chunks(*keyed):
+        sa, sb = split[1][slice(*c.ours)], split[2][slice(*c.theirs)]
+        if c.kind == "theirs":
+            out.extend(sb)
+        elif c.kind != "conflict":
+            out.extend(sa)
+        else:
+            ko, kb = set(keyed[0][slice(*c.base)]), set(keyed[2][slice(*c.theirs)])
+            kept = [x for x in sa if x.strip() not in ko or x.strip() in kb]
+            have = {x.strip() for x in kept}
+            out.extend(kept + [x for x in sb if x.strip() not in ko and x.strip() not in have])
+    seen: set[str] = set()
+    old = set(keyed[0])
+    gone = old - (set(keyed[1]) & set(keyed[2]))  # a bullet a side deleted stays deleted
+    result = []
+    for line in out:  # a bullet both sides added, at different places, is kept once
+        key = line.strip()
+        if key and (key in gone or key in seen and key not in old):
+            continue
+        seen.add(key)
+        result.append(line)
+    return "\n".join(result)

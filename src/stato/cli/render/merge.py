@@ -8,6 +8,7 @@ from stato.cli.console import echo, is_tty, rich_table
 
 if TYPE_CHECKING:
     from stato.ops.merge import MergeReport
+    from stato.ops.merge_file import MergeFileReport
 
 _ORIGIN = {
     "left": "only in left",
@@ -77,3 +78,30 @@ def report(rep: MergeReport) -> None:
         echo(f"Wrote {rep.output} as {rep.manifest.name!r} ({modules}{tail}).")
     if conflicts and not strat.resolved:
         echo("Review the conflicts, or merge again with --strategy prefer-left or prefer-right.")
+
+
+def merge_file_report(rep: MergeFileReport) -> None:
+    """One line when clean; each conflict on stderr (git shows both to the user)."""
+    m = rep.merge
+    for note in m.notes:
+        echo(f"stato: {rep.name}: {note}")
+    if rep.clean:
+        took = f" (from theirs or both: {', '.join(m.taken)})" if m.taken and not m.as_text else ""
+        echo(f"stato: merged {rep.name} cleanly{took}")
+        return
+    for c in m.conflicts:
+        if c.where in ("code", "text"):
+            echo(f"CONFLICT (stato): {rep.name}: {c.why}", err=True)
+        else:
+            echo(
+                f"CONFLICT (stato): {rep.name} field {c.where}: ours {short(c.left)} | "
+                f"theirs {short(c.right)} ({c.why})",
+                err=True,
+            )
+    for e in rep.errors:
+        echo(f"CONFLICT (stato): {rep.name} merged but does not validate: {e}", err=True)
+    echo(
+        f"stato: resolve {rep.name} (keep one side between the markers), check it with "
+        "`stato validate`, then `git add` it",
+        err=True,
+    )

@@ -1,0 +1,405 @@
+"""`stato merge-file`: the three-way, field-level merge of one module (the git merge driver)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stato.cli import cli
+from stato.core.compiler import compile_source
+from stato.core.diff import same, view
+from stato.core.diff3 import merge_lines
+from stato.core.merge3 import merge3_module, split_lines
+from stato.core.merge_values import lines3, seq3
+from stato.core.render import render_module, set_field
+
+SKILL = '''import math  # a helper import stays
+
+# A comment above the class stays too.
+class QualityControl:
+    """QC filtering."""
+
+    name = "qc_filtering"
+    version = "1.0.0"
+    default_params = {"min_genes": 200, "max_genes": 5000}  # tuned on cortex
+    lessons_learned = """
+    - Mouse uses lowercase mt- prefix
+    - FFPE samples need max_pct_mito=40
+    """
+    tags = ["qc", "scrna"]
+
+    def run(self, adata, params=None):
+        return adata
+
+    def helper(self):
+        return 1
+'''
+
+PLAN = '''class AnalysisPlan:
+    """The plan."""
+
+    name = "cortex"
+    objective = "Analyse the cortex"
+    steps = [
+        {"id": 1, "action": "load", "status": "complete", "depends_on": []},
+        {"id": 2, "action": "qc", "status": "pending", "depends_on": [1]},
+        {"id": 3, "action": "normalize", "status": "pending", "depends_on": [2]},
+    ]
+'''
+
+
+def edit(text: str, name: str, value: Any) -> str:
+    return set_field(text, name, value)
+
+
+def fields(text: str) -> dict[str, Any]:
+    return view(text).fields
+
+
+def test_trivial_cases_are_byte_for_byte() -> None:
+    ours = SKILL.replace("1.0.0", "1.1.0")
+    assert merge3_module(SKILL, ours, ours).text == ours
+    assert merge3_module(SKILL, SKILL, ours).text == ours
+    assert merge3_module(SKILL, ours, SKILL).text == ours
+
+
+def test_one_side_each_different_fields_keeps_both_and_every_untouched_byte() -> None:
+    ours = SKILL.replace('"1.0.0"', '"1.1.0"')
+    theirs = SKILL.replace('"min_genes": 200', '"min_genes": 300')
+    out = merge3_module(SKILL, ours, theirs)
+    assert out.clean
+    assert out.text == SKILL.replace('"1.0.0"', '"1.1.0"').replace(
+        '"min_genes": 200', '"min_genes": 300'
+    )
+    assert "# tuned on cortex" in out.text and "# A comment above" in out.text
+
+
+def test_dicts_merge_key_by_key_and_the_result_is_rendered_into_ours() -> None:
+    ours = SKILL.replace('"min_genes": 200', '"min_genes": 300')
+    theirs = SKILL.replace('"max_genes": 5000', '"max_genes": 6000, "mito": 20')
+    out = merge3_module(SKILL, ours, theirs)
+    assert out.clean
+    assert fields(out.text)["default_params"] == {"min_genes": 300, "max_genes": 6000, "mito": 20}
+
+
+def test_a_key_one_side_deleted_is_deleted_and_modify_delete_is_a_conflict() -> None:
+    ours = SKILL.replace('"min_genes": 200, ', "")
+    theirs = SKILL.replace('"version = "1.0.0"', 'version = "1.0.1"')
+    out = merge3_module(SKILL, ours, theirs)
+    assert fields(out.text)["default_params"] == {"max_genes": 5000}
+    theirs = SKILL.replace('"min_genes": 200', '"min_genes": 250')
+    out = merge3_module(SKILL, ours, theirs)
+    assert [c.where for c in out.conflicts] == ["default_params"]
+
+
+def test_lessons_from_both_sides_are_kept_once_in_order() -> None:
+    ours = SKILL.replace("max_pct_mito=40\n", "max_pct_mito=40\n    - ours: batch first\n")
+    theirs = SKILL.replace("max_pct_mito=40\n", "max_pct_mito=40\n    - theirs: chunk it\n")
+    out = merge3_module(SKILL, ours, theirs)
+    assert out.clean
+    lessons = fields(out.text)["lessons_learned"]
+    assert lessons.index("ours: batch") < lessons.index("theirs: chunk")
+    both = SKILL.replace("max_pct_mito=40\n", "max_pct_mito=40\n    - same lesson\n")
+    out = merge3_module(SKILL, both, both.replace("2", "2"))
+    assert fields(out.text)["lessons_learned"].count("same lesson") == 1
+    # The same new lesson on both sides, next to different other changes: still once.
+    ours2 = both.replace('"1.0.0"', '"1.0.1"')
+    theirs2 = both.replace('"qc", "scrna"', '"qc"')
+    out = merge3_module(SKILL, ours2, theirs2)
+    assert out.clean and fields(out.text)["lessons_learned"].count("same lesson") == 1
+
+
+def test_lines_and_lists_merge_as_sequences() -> None:
+    assert seq3([1, 2, 3], [0, 1, 2, 3], [1, 2, 3, 4]) == [0, 1, 2, 3, 4]
+    assert seq3([1, 2, 3], [1, 3], [1, 2, 3, 4]) == [1, 3, 4]  # a deletion on one side honoured
+    assert seq3([1], [1, 5], [1, 5]) == [1, 5]  # the same addition once
+    assert seq3(["a"], ["b"], ["c"]) == ["b", "c"]  # both replaced: each side's items, no a
+    assert lines3("- a\n- b", "- a\n- b\n- c", "- a\n- b\n- d") == "- a\n- b\n- c\n- d"
+    assert lines3("- a\n- b", "- b", "- a\n- b\n- d") == "- b\n- d"
+
+
+def test_plan_steps_merge_by_id() -> None:
+    ours = PLAN.replace('"qc", "status": "pending"', '"qc", "status": "complete"')
+    theirs = PLAN.replace('"normalize", "status": "pending"', '"normalize", "status": "running"')
+    out = merge3_module(PLAN, ours, theirs)
+    assert out.clean
+    steps = fields(out.text)["steps"]
+    assert [s["status"] for s in steps] == ["complete", "complete", "running"]
+
+
+def test_both_sides_adding_a_step_with_the_same_id_renumbers_theirs_when_safe() -> None:
+    new = '        {"id": 4, "action": "%s", "status": "pending", "depends_on": [3]},\n    ]'
+    ours = PLAN.replace("\n    ]", "\n" + new % "cluster")
+    theirs = PLAN.replace("\n    ]", "\n" + new % "umap")
+    out = merge3_module(PLAN, ours, theirs)
+    assert out.clean, out.conflicts
+    steps = fields(out.text)["steps"]
+    assert [(s["id"], s["action"]) for s in steps][-2:] == [(4, "cluster"), (5, "umap")]
+    assert out.notes and "step 4" in out.notes[0]
+    # A step on their side depends on the new id: renumbering would break it, so a conflict.
+    dep = '        {"id": 5, "action": "x", "status": "pending", "depends_on": [4]},\n    ]'
+    theirs = theirs.replace("\n    ]", "\n" + dep)
+    out = merge3_module(PLAN, ours, theirs)
+    assert [c.where for c in out.conflicts] == ["steps"]
+    assert compile_source(out.text).diagnostics[0].code == "E012"
+
+
+def test_status_changes_on_both_sides_follow_the_lifecycle() -> None:
+    ours = PLAN.replace('"qc", "status": "pending"', '"qc", "status": "running"')
+    theirs = PLAN.replace('"qc", "status": "pending"', '"qc", "status": "complete"')
+    for a, b in ((ours, theirs), (theirs, ours)):
+        out = merge3_module(PLAN, a, b)
+        assert out.clean and fields(out.text)["steps"][1]["status"] == "complete"
+
+
+def test_a_step_output_both_sides_wrote_differently_is_a_conflict_around_steps_only() -> None:
+    ours = PLAN.replace('"action": "qc",', '"action": "qc", "output": "kept 90%",')
+    theirs = PLAN.replace('"action": "qc",', '"action": "qc", "output": "kept 80%",')
+    theirs = theirs.replace('name = "cortex"', 'name = "cortex2"')
+    out = merge3_module(PLAN, ours, theirs)
+    assert [c.where for c in out.conflicts] == ["steps"]
+    assert 'name = "cortex2"' in out.text  # the other field merged cleanly, outside the markers
+    lines = out.text.splitlines()
+    start, end = lines.index("<<<<<<< ours"), lines.index(">>>>>>> theirs")
+    assert all(
+        "steps" in ln or "{" in ln or ln.strip() in ("]", "=======")
+        for ln in lines[start + 1 : end]
+    )
+
+
+def test_code_outside_the_fields_merges_as_text() -> None:
+    ours = SKILL.replace("return adata", "return adata  # ours")
+    theirs = SKILL.replace("return 1", "return 2").replace('"1.0.0"', '"1.1.0"')
+    out = merge3_module(SKILL, ours, theirs)
+    assert out.clean
+    assert "return adata  # ours" in out.text and "return 2" in out.text and '"1.1.0"' in out.text
+    theirs = SKILL.replace("return adata", "return None")
+    out = merge3_module(SKILL, ours, theirs)
+    assert [c.where for c in out.conflicts] == ["code"]
+    assert compile_source(out.text).diagnostics[0].code == "E012"
+
+
+def test_fields_added_on_both_sides_at_one_place_are_both_kept() -> None:
+    ours = SKILL.replace(
+        '    tags = ["qc", "scrna"]\n', '    tags = ["qc", "scrna"]\n    owner = "ana"\n'
+    )
+    theirs = SKILL.replace(
+        '    tags = ["qc", "scrna"]\n', '    tags = ["qc", "scrna"]\n    description = "d"\n'
+    )
+    out = merge3_module(SKILL, ours, theirs)
+    assert out.clean
+    assert fields(out.text)["owner"] == "ana" and fields(out.text)["description"] == "d"
+
+
+def test_a_side_that_is_not_a_module_merges_as_text() -> None:
+    out = merge3_module("a\nb\nc\nd\n", "a\nB\nc\nd\n", "a\nb\nc\nD\n")
+    assert out.clean and out.as_text and out.text == "a\nB\nc\nD\n"
+    out = merge3_module("a\n", "b\n", "c\n")
+    assert not out.clean and "<<<<<<< ours" in out.text
+
+
+def test_add_add_without_a_base_merges_what_both_share() -> None:
+    ours = SKILL.replace('"1.0.0"', '"1.1.0"')
+    out = merge3_module("", ours, SKILL.replace("return 1", "return 2"))
+    assert [c.where for c in out.conflicts] == ["version", "code"] or not out.clean
+
+
+def test_never_runs_module_code(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    evil = SKILL.replace('"1.0.0"', f"__import__('os').system('touch {marker}')")
+    merge3_module(SKILL, evil, SKILL.replace("return 1", "return 3"))
+    merge3_module(evil, SKILL, evil.replace("return 1", "return 3"))
+    assert not marker.exists()
+
+
+def test_crlf_stays_crlf() -> None:
+    base = SKILL.replace("\n", "\r\n")
+    ours = base.replace('"min_genes": 200', '"min_genes": 300')
+    theirs = base.replace('"max_genes": 5000', '"max_genes": 6000')
+    out = merge3_module(base, ours, theirs)
+    assert out.clean and "\n" not in out.text.replace("\r\n", "")
+
+
+def test_diff3_lines_fences_only_the_conflicting_stretch() -> None:
+    merged, n = merge_lines(
+        split_lines("a\nb\nc\n"), split_lines("a\nB\nc\n"), split_lines("a\nX\nc\n")
+    )
+    assert n == 1 and "".join(merged) == "a\n<<<<<<< ours\nB\n=======\nX\n>>>>>>> theirs\nc\n"
+
+
+# ---------------------------------------------------------------------------- laws
+
+SETTINGS = settings(
+    max_examples=int(os.environ.get("STATO_MERGE_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+NAMES = ["label", "owner", "limit", "mode", "ratio", "flag"]
+scalar = st.one_of(
+    st.integers(-3, 3), st.booleans(), st.none(), st.sampled_from(["a", "b", "x y", "1.0.0"])
+)
+
+
+@st.composite
+def triple(draw: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    base = {n: draw(scalar) for n in NAMES if draw(st.booleans())}
+
+    def side() -> dict[str, Any]:
+        out = dict(base)
+        for n in NAMES:
+            if draw(st.booleans()):
+                out[n] = draw(scalar)
+        return out
+
+    return base, side(), side()
+
+
+def module(values: dict[str, Any]) -> str:
+    run = "    def run(self, adata, params=None):\n        return adata\n"
+    return render_module("QualityControl", {"name": "qc", **values}, "QC.", run)
+
+
+@SETTINGS
+@given(triple())
+def test_laws_of_three_way_merge(t: tuple[dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
+    base, ours, theirs = t
+    b, o, x = module(base), module(ours), module(theirs)
+    assert merge3_module(b, x, x).text == x
+    assert merge3_module(b, b, x).text == x
+    assert merge3_module(b, x, b).text == x
+    out = merge3_module(b, o, x)
+    missing: Any = object()
+    expected_conflicts = set()
+    for n in NAMES:
+        vb, vo, vt = (d.get(n, missing) for d in (base, ours, theirs))
+        o_changed, t_changed = not same(vo, vb), not same(vt, vb)
+        if o_changed and t_changed and not same(vo, vt):
+            expected_conflicts.add(n)
+    assert {c.where for c in out.conflicts} == expected_conflicts
+    if expected_conflicts:
+        return
+    got = fields(out.text)
+    result = compile_source(out.text)
+    assert result.valid
+    for n in NAMES:
+        vb, vo, vt = (d.get(n, missing) for d in (base, ours, theirs))
+        want = vt if same(vo, vb) else vo
+        if want is missing:
+            assert n not in got
+        else:
+            assert same(got[n], want), (n, got.get(n), want)
+
+
+lists = st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), unique=True, max_size=5)
+
+
+@SETTINGS
+@given(lists, lists, lists)
+def test_a_list_keeps_every_addition_and_honours_one_sided_deletions(
+    base: list[str], ours: list[str], theirs: list[str]
+) -> None:
+    out = seq3(base, ours, theirs)
+    for item in (set(ours) | set(theirs)) - set(base):
+        assert item in out
+    for item in set(base):
+        if item not in ours and item in theirs or item not in theirs and item in ours:
+            assert item not in out
+    assert len(out) == len(set(out))
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+def run(*args: object, cwd: Path | None = None) -> tuple[int, str, str]:
+    r = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def three(tmp_path: Path, base: str, ours: str, theirs: str) -> tuple[Path, Path, Path]:
+    paths = tmp_path / "b.py", tmp_path / "o.py", tmp_path / "t.py"
+    for p, text in zip(paths, (base, ours, theirs), strict=True):
+        p.write_text(text, encoding="utf-8", newline="")
+    return paths
+
+
+def test_cli_writes_a_clean_merge_to_ours_and_exits_0(tmp_path: Path) -> None:
+    ours = SKILL.replace('"1.0.0"', '"1.1.0"')
+    theirs = SKILL.replace('"min_genes": 200', '"min_genes": 300')
+    b, o, t = three(tmp_path, SKILL, ours, theirs)
+    code, out, _ = run("merge-file", b, o, t, "--path", ".stato/skills/qc.py")
+    assert code == 0 and "merged .stato/skills/qc.py" in out
+    assert '"1.1.0"' in o.read_text() and '"min_genes": 300' in o.read_text()
+    assert t.read_text() == theirs and b.read_text() == SKILL
+
+
+def test_cli_conflict_exits_1_with_markers_and_validate_names_it(tmp_path: Path) -> None:
+    b, o, t = three(
+        tmp_path, SKILL, SKILL.replace("1.0.0", "1.1.0"), SKILL.replace("1.0.0", "2.0.0")
+    )
+    code, _, err = run("merge-file", b, o, t)
+    assert code == 1 and "version" in err
+    text = o.read_text()
+    assert text.count("<<<<<<< ours") == 1
+    code, out, _ = run("validate", o, "--json")
+    data = json.loads(out)
+    diag = data["modules"][0]["diagnostics"][0]
+    assert diag["code"] == "E012" and "1.1.0" in diag["message"] and "2.0.0" in diag["message"]
+
+
+def test_cli_json_is_one_document(tmp_path: Path) -> None:
+    b, o, t = three(tmp_path, SKILL, SKILL, SKILL.replace("1.0.0", "2.0.0"))
+    code, out, _ = run("merge-file", b, o, t, "--json")
+    assert code == 0 and json.loads(out)["clean"] is True
+
+
+def test_cli_refuses_what_is_not_text_and_leaves_ours(tmp_path: Path) -> None:
+    b, o, t = three(tmp_path, SKILL, SKILL, SKILL)
+    t.write_bytes(b"\x00\x01binary")
+    r = CliRunner().invoke(cli, ["merge-file", str(b), str(o), str(t)])
+    assert r.exit_code == 1 and r.stderr.startswith("error: ") and o.read_text() == SKILL
+
+
+def test_a_merge_that_does_not_validate_is_a_conflict(tmp_path: Path) -> None:
+    # Theirs drops step 3; ours adds a step that depends on it: clean field by field, E008 after.
+    ours = PLAN.replace(
+        "\n    ]",
+        '\n        {"id": 4, "action": "x", "status": "pending", "depends_on": [3]},\n    ]',
+    )
+    theirs = PLAN.replace(
+        '        {"id": 3, "action": "normalize", "status": "pending", "depends_on": [2]},\n', ""
+    )
+    b, o, t = three(tmp_path, PLAN, ours, theirs)
+    code, _, err = run("merge-file", b, o, t)
+    assert code == 1 and "E008" in err
+
+
+def test_real_subprocess_run(tmp_path: Path) -> None:
+    b, o, t = three(
+        tmp_path, SKILL, SKILL.replace("1.0.0", "1.1.0"), SKILL.replace("return 1", "return 2")
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "stato", "merge-file", str(b), str(o), str(t), "--path", "qc.py"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1.1.0" in o.read_text() and "return 2" in o.read_text()
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_a_bom_on_ours_stays(tmp_path: Path, bom: bool) -> None:
+    b, o, t = three(tmp_path, SKILL, SKILL, SKILL.replace("1.0.0", "2.0.0"))
+    if bom:
+        o.write_bytes(b"\xef\xbb\xbf" + SKILL.encode())
+    run("merge-file", b, o, t)
+    assert o.read_bytes().startswith(b"\xef\xbb\xbf") is bom
