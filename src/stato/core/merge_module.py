@@ -1,5 +1,4 @@
-"""Merge two versions of one module (no base): values merged, code compared, the winner's text
-edited. The strategies live here; three-way merges with a base are merge3.py."""
+"""Merge two versions of one module without a base, and the strategies that settle its conflicts."""
 
 from __future__ import annotations
 
