@@ -149,6 +149,7 @@ LEGIT: dict[tuple[tuple[str, ...], str], str] = {
     (("validate",), "file-nonutf8"): "a bad module is a diagnostic (exit 1), not an error",
     (("validate",), "file-huge"): "a bad module is a diagnostic (exit 1), not an error",
     (("status",), "all-invalid"): "status lists invalid modules",
+    (("verify",), "all-invalid"): "verify checks the lock, not whether modules compile",
     (("diff",), "file-huge"): "two different modules: the diff (exit 1 = they differ)",
     (("graft",), "file-huge"): "a module without a class is refused with its diagnostics",
     (("write",), "file-empty"): "a bad module is refused with its diagnostics (exit 1)",

@@ -41,3 +41,7 @@ class ConflictError(StatoError):
 
 class StatoWarning(UserWarning):
     """State stato found in a project and ignored; the CLI shows it as one `warning:` line."""
+
+
+class TrustError(StatoError):
+    """A signature, a signer, the lock file or an injection finding stops an inbound write."""

@@ -30,6 +30,9 @@ from stato.errors import ArchiveError
 from stato.formats import manifest as mf
 from stato.formats.manifest import Manifest
 from stato.formats.manifest_v0 import complete
+from stato.formats.sshsig import MAX_ARMOR_CHARS
+
+SIGNATURE_NAME = "manifest.toml.sig"  # the SSHSIG of manifest.toml, which lists every sha256
 
 # The limits live beside the checks that apply them; they are part of this module's API too.
 __all__ = [
@@ -40,6 +43,7 @@ __all__ = [
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
     "RATIO_FLOOR_BYTES",
+    "SIGNATURE_NAME",
     "Archive",
     "ArchiveError",
     "archive_bytes",
@@ -72,6 +76,8 @@ class Archive:
 
     manifest: Manifest
     modules: dict[str, str]
+    manifest_text: str = ""  # the manifest exactly as stored: what a signature covers
+    signature: str | None = None  # the armored SSHSIG of manifest_text, when signed
 
 
 def _read_member(
@@ -158,6 +164,10 @@ def _read(src: Path, raw: bytes, zf: zipfile.ZipFile) -> Archive:
         manifest = mf.loads(text)
     except ArchiveError as exc:
         raise refuse(src, str(exc)) from None
+    signature = None
+    if SIGNATURE_NAME in by_name:
+        limit = MAX_ARMOR_CHARS
+        signature = _read_member(src, zf, raw, by_name.pop(SIGNATURE_NAME), limit)
     listed = set(manifest.paths)
     for name in sorted(by_name):
         if name not in listed:
@@ -176,20 +186,27 @@ def _read(src: Path, raw: bytes, zf: zipfile.ZipFile) -> Archive:
         modules[entry.path] = body
     if manifest.origin == mf.ORIGIN_V0:  # its manifest names no types or classes: read them
         manifest = complete(manifest, modules)
-    return Archive(manifest, modules)
+    return Archive(manifest, modules, text, signature)
 
 
-def archive_bytes(manifest: Manifest, modules: dict[str, str]) -> bytes:
-    """The archive as bytes: manifest first, then modules sorted by path, fixed metadata."""
+def archive_bytes(
+    manifest: Manifest, modules: dict[str, str], signature: str | None = None
+) -> bytes:
+    """The archive as bytes: manifest first, its signature if any, then modules sorted by path,
+    fixed metadata. ``signature`` must sign ``mf.dumps(manifest)``."""
     if set(manifest.paths) != set(modules):
         raise ArchiveError("internal error: the manifest and the modules to archive disagree")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         members = [(mf.MANIFEST_NAME, mf.dumps(manifest))]
+        if signature is not None:
+            members.append((SIGNATURE_NAME, signature))
         members += [(p, modules[p]) for p in sorted(modules)]
         sums = {e.path: e.sha256 for e in manifest.modules}
         for name, text in members:
-            if name != mf.MANIFEST_NAME and sums[name] != mf.sha256_text(text):
+            if name not in (mf.MANIFEST_NAME, SIGNATURE_NAME) and sums[name] != mf.sha256_text(
+                text
+            ):
                 raise ArchiveError(f"internal error: checksum of {name!r} does not match")
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -199,10 +216,12 @@ def archive_bytes(manifest: Manifest, modules: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-def write_archive(path: Path | str, manifest: Manifest, modules: dict[str, str]) -> Path:
+def write_archive(
+    path: Path | str, manifest: Manifest, modules: dict[str, str], signature: str | None = None
+) -> Path:
     """Write the archive to a temp file beside ``path`` and rename it into place."""
     dest = Path(path)
-    data = archive_bytes(manifest, modules)
+    data = archive_bytes(manifest, modules, signature)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "write": ("write", "write", "Write a module through the compiler gate (validated, backed up)."),
     "status": ("status", "status", "Show every module and the plan's progress."),
+    "verify": ("verify", "verify", "Check installed modules and their sources against stato.lock."),
     "history": ("history", "history", "List the backups of a module."),
     "rollback": ("history", "rollback", "Restore a module from one of its backups."),
     "crystallize": (

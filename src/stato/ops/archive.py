@@ -12,14 +12,18 @@ from stato.adapters.archive import read_archive
 from stato.adapters.resultcache import ResultCache
 from stato.adapters.store import Store, module_arg
 from stato.core.compiler import compile_source
+from stato.core.diff import ModuleDiff
 from stato.core.model import ValidationResult
 from stato.errors import StatoError, UsageError
+from stato.formats.lockfile import LOCK_NAME, Package
 from stato.formats.manifest import ORIGIN, Manifest, check_module_path
 from stato.formats.manifest_v0 import notes as archive_notes
 from stato.ops.batch import compile_many
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
 from stato.ops.init import write_target
+from stato.ops.lock import file_sha256, relative_source, with_lock
 from stato.ops.project import ensure_writable, find_root
+from stato.ops.trust import SignatureCheck
 
 WRITES = ("add", "replace", "rename")
 MAX_PY_BYTES = 16 * 1024 * 1024
@@ -49,6 +53,10 @@ class ImportResult:
     backups: tuple[str, ...] = ()
     checksums: bool | None = True  # False: a 0.5 archive, none to verify; None: a .py file
     notes: tuple[str, ...] = ()  # what the user must know (an archive's integrity unchecked)
+    signature: SignatureCheck | None = None
+    warnings: tuple[str, ...] = ()  # an unreadable lock file, allowed-signers lines, ...
+    updates: tuple[ModuleDiff, ...] = ()  # field-level changes of modules an update replaces
+    declined: bool = False  # the update was shown and not accepted: nothing written
 
     @property
     def conflicts(self) -> list[Planned]:
@@ -57,7 +65,7 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         """True when something was (or would be) written and nothing stopped it."""
-        if self.invalid or self.conflicts:
+        if self.invalid or self.conflicts or self.declined:
             return False
         return any(a.action in WRITES for a in self.actions)
 
@@ -75,6 +83,10 @@ class ImportResult:
             "backups": list(self.backups),
             "checksums": self.checksums,
             "notes": list(self.notes),
+            "signature": self.signature.to_dict() if self.signature else None,
+            "warnings": list(self.warnings),
+            "updates": [d.to_dict() for d in self.updates],
+            "declined": self.declined,
         }
 
 
@@ -86,6 +98,30 @@ def _check_policy(on_conflict: str) -> None:
         raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
 
 
+def _installed(store: Store, package: Package) -> tuple[set[str], set[str]]:
+    """The modules an earlier install of ``package`` wrote: (unedited since, edited since)."""
+    from stato.ops.lock import file_sha256, read_lock
+
+    lock, _ = read_lock(store.stato_dir)
+    found = lock.find(package.kind, package.name, package.source)
+    if found is None:
+        return set(), set()
+    same = {p for p, sha in found.modules.items() if file_sha256(store.stato_dir / p) == sha}
+    return same, set(found.modules) - same
+
+
+def _update_diffs(
+    store: Store, actions: list[Planned], to_write: Mapping[str, str]
+) -> tuple[ModuleDiff, ...]:
+    from stato.core.diff import diff_modules
+
+    return tuple(
+        diff_modules(read_module(store, a.dest), to_write[a.dest], a.dest)
+        for a in actions
+        if a.reason == "update" and a.action == "replace"
+    )
+
+
 def import_archive(
     root: Path | str,
     archive_path: Path | str,
@@ -93,13 +129,39 @@ def import_archive(
     on_conflict: str = "ask",
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    registry: str | None = None,
+    package: Package | None = None,
+    confirm: Callable[[tuple[ModuleDiff, ...]], bool] | None = None,
 ) -> ImportResult:
-    """Check every module (checksum, then compiler), plan conflicts, then write all or nothing."""
+    """Check the signature, then every module (checksum, then compiler), plan conflicts, then
+    write all or nothing, the lock file with them.
+
+    ``registry`` picks that registry's signature policy; ``package`` is what the lock records
+    (default: this archive file). An earlier install of the same registry package, unedited
+    since, is updated in place: ``confirm`` sees each module's field-level changes first and
+    may decline (nothing is written).
+    """
+    from stato.adapters.signing import load_policy
+    from stato.ops.snapshot import created_now
+    from stato.ops.trust import check_signature
+
     _check_policy(on_conflict)
     target = write_target(root)
     project, fresh = target.root, target.fresh
     store = Store(project)
     archive = read_archive(archive_path)
+    shown = Path(archive_path).name if package is None else package.label
+    checked = check_signature(archive, load_policy(project, registry), shown)
+    if package is None:
+        package = Package(
+            "archive",
+            archive.manifest.name,
+            relative_source(project, archive_path),
+            created_now(),
+            sha256=file_sha256(archive_path),
+        )
+    package = replace(package, signer=checked.signer)
     texts = dict(archive.modules)
     if modules:
         wanted = [module_arg(m) for m in modules]
@@ -122,6 +184,8 @@ def import_archive(
         dry_run=dry_run,
         checksums=archive.manifest.checksums,
         notes=archive_notes(archive.manifest, Path(archive_path).name),
+        signature=checked,
+        warnings=checked.warnings,
     )
     invalid = tuple(r for r in results.values() if not r.valid)
     if invalid:
@@ -132,16 +196,25 @@ def import_archive(
             return replace(base, actions=tuple(actions))
         target.create()  # importing into a new folder makes it a project
     with store.lock():  # taking it finishes any import a kill interrupted
-        actions, to_write = plan_writes(store, texts, results, on_conflict)
+        same, edited = _installed(store, package) if package.kind == "registry" else (set(), set())
+        actions, to_write = plan_writes(store, texts, results, on_conflict, same, edited)
         bad = _recheck(actions, to_write, types)
         if bad:
             return replace(base, actions=tuple(actions), invalid=bad)
+        updates = _update_diffs(store, actions, to_write)
+        base = replace(base, updates=updates)
         if dry_run or any(a.action == "conflict" for a in actions) or not to_write:
             return replace(base, actions=tuple(actions))
-        ensure_writable(store.stato_dir, to_write)  # all or nothing: refuse before any write
+        if updates and confirm is not None and not confirm(updates):
+            return replace(base, actions=tuple(actions), declined=True)
+        unchanged = {a.dest: texts[a.path] for a in actions if a.action == "unchanged"}
+        files, lock_warnings = with_lock(store.stato_dir, package, {**unchanged, **to_write})
+        files = {k: v for k, v in files.items() if k not in unchanged}
+        base = replace(base, warnings=base.warnings + lock_warnings)
+        ensure_writable(store.stato_dir, files)  # all or nothing: refuse before any write
         backups = [store.backup(a.dest) for a in actions if a.action == "replace"]
         try:
-            written = transaction.commit(store.stato_dir, to_write)
+            written = transaction.commit(store.stato_dir, files)
         except BaseException:
             if not (store.stato_dir / transaction.JOURNAL).exists():  # nothing landed
                 for made in backups:
@@ -151,7 +224,7 @@ def import_archive(
     return replace(
         base,
         actions=tuple(actions),
-        written=tuple(sorted(written)),
+        written=tuple(sorted(w for w in written if w != LOCK_NAME)),
         backups=tuple(str(b) for b in backups if b is not None),
     )
 
@@ -169,8 +242,14 @@ def _recheck(
     return tuple(out)
 
 
-def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | None, Manifest | None]:
-    """(path in .stato/, text, expected type, the archive's manifest) of the module to add."""
+def _graft_source(
+    source: Path, module: str | None, project: Path
+) -> tuple[str, str, str | None, Manifest | None, Package, SignatureCheck | None]:
+    """(path in .stato/, text, expected type, the archive's manifest, lock entry, signature)
+    of the module a graft adds."""
+    from stato.ops.snapshot import created_now
+
+    where = relative_source(project, source)
     if source.suffix == ".py":
         try:
             if source.stat().st_size > MAX_PY_BYTES:
@@ -187,8 +266,13 @@ def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | Non
         if problem:
             how = "give a path inside .stato/" if module else "name it with --module skills/NAME"
             raise UsageError(f"cannot graft to {dest}: {problem}; {how}")
-        return dest, text, None, None
+        package = Package("file", source.name, where, created_now(), sha256=file_sha256(source))
+        return dest, text, None, None, package, None
+    from stato.adapters.signing import load_policy
+    from stato.ops.trust import check_signature
+
     archive = read_archive(source)
+    checked = check_signature(archive, load_policy(project), source.name)
     if module is None:
         if len(archive.modules) != 1:
             listing = ", ".join(archive.modules) or "none"
@@ -200,7 +284,16 @@ def _graft_source(source: Path, module: str | None) -> tuple[str, str, str | Non
     if rel not in archive.modules:
         raise StatoError(f"{rel} is not in {source.name} (it holds: {', '.join(archive.modules)})")
     entry = archive.manifest.entry(rel)
-    return rel, archive.modules[rel], entry.type if entry else None, archive.manifest
+    package = Package(
+        "archive",
+        archive.manifest.name,
+        where,
+        created_now(),
+        sha256=file_sha256(source),
+        signer=checked.signer,
+    )
+    kind = entry.type if entry else None
+    return rel, archive.modules[rel], kind, archive.manifest, package, checked
 
 
 def graft(
@@ -214,7 +307,7 @@ def graft(
     _check_policy(on_conflict)
     project = find_root(root)
     store = Store(project)
-    rel, text, kind, manifest = _graft_source(Path(source), module)
+    rel, text, kind, manifest, package, checked = _graft_source(Path(source), module, project)
     store.recover()  # finish a killed import first, so it cannot overwrite this later
     result = compile_source(text, rel, kind)
     base = ImportResult(
@@ -225,6 +318,8 @@ def graft(
         dry_run=dry_run,
         checksums=manifest.checksums if manifest else None,
         notes=archive_notes(manifest, Path(source).name) if manifest else (),
+        signature=checked,
+        warnings=checked.warnings if checked else (),
     )
     if not result.valid:
         return replace(base, invalid=(result,))
@@ -233,14 +328,26 @@ def graft(
     if bad or dry_run or not to_write or actions[0].action == "conflict":
         return replace(base, actions=tuple(actions), invalid=bad)
     ((dest, new_text),) = to_write.items()
-    before = len(store.history(dest))
-    store.save(dest, new_text, expected_type=kind)  # the gate: compile, back up, replace
-    backups = store.history(dest)[before:]
+    final = compile_source(new_text, dest, kind)  # the gate: compile, back up, replace
+    if not final.valid:
+        return replace(base, actions=tuple(actions), invalid=(final,))
+    with store.lock():
+        # The module and the lock entry that records where it came from land together.
+        files, warnings = with_lock(store.stato_dir, package, {dest: final.corrected_source})
+        ensure_writable(store.stato_dir, files)
+        backup = store.backup(dest) if store.exists(dest) else None
+        try:
+            transaction.commit(store.stato_dir, files)
+        except BaseException:
+            if backup is not None and not (store.stato_dir / transaction.JOURNAL).exists():
+                backup.unlink(missing_ok=True)
+            raise
     return replace(
         base,
         actions=tuple(actions),
         written=(dest,),
-        backups=tuple(str(b) for b in backups),
+        backups=(str(backup),) if backup is not None else (),
+        warnings=base.warnings + warnings,
     )
 
 

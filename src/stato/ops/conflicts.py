@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -79,8 +80,16 @@ def plan_writes(
     texts: dict[str, str],
     results: dict[str, ValidationResult],
     on_conflict: str,
+    updatable: Collection[str] = (),
+    edited: Collection[str] = (),
 ) -> tuple[list[Planned], dict[str, str]]:
-    """What each incoming module does under ``on_conflict``; the texts to write by destination."""
+    """What each incoming module does under ``on_conflict``; the texts to write by destination.
+
+    ``updatable`` paths hold an earlier install of the same package, unedited since: a newer
+    text replaces them (reason "update"). ``edited`` paths were installed and then edited
+    locally: they clash as usual, with reason "edited", so no policy but an explicit one
+    replaces them.
+    """
     from stato.core.render import set_field
 
     existing, names = _existing(store)
@@ -100,8 +109,13 @@ def plan_writes(
             if name is not None:
                 names[name] = path
             continue
+        if reason == "path" and path in edited:
+            reason = "edited"
         if existing.get(clash) == text.encode("utf-8"):
             actions.append(Planned(path, "unchanged", clash, clash, reason))
+        elif reason == "path" and path in updatable:
+            actions.append(Planned(path, "replace", clash, clash, "update"))
+            writes[clash] = text
         elif on_conflict in ("ask", "skip"):
             action = "conflict" if on_conflict == "ask" else "skip"
             actions.append(Planned(path, action, clash, clash, reason))

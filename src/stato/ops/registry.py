@@ -17,6 +17,7 @@ from stato.errors import RegistryError, UsageError
 from stato.formats.registry_index import NAME_RE, VERSION_RE, PackageEntry, RegistryIndex
 
 if TYPE_CHECKING:
+    from stato.core.diff import ModuleDiff
     from stato.ops.archive import ImportResult
 
 
@@ -266,10 +267,19 @@ def install(
     progress: Progress | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     deadline: float | None = None,
+    confirm: Callable[[tuple[ModuleDiff, ...]], bool] | None = None,
 ) -> InstallResult:
-    """Download a package, refuse it unless its sha256 matches the index, then import it."""
+    """Download a package, refuse it unless its sha256 matches the index, then import it.
+
+    The archive's signature is checked against this registry's policy, and the lock file
+    records the package. Installing a newer version over an unedited older one shows
+    ``confirm`` each module's field-level changes first (None: accept).
+    """
+    from stato.formats.lockfile import Package
     from stato.ops.archive import import_archive
     from stato.ops.conflicts import POLICIES
+    from stato.ops.lock import relative_source
+    from stato.ops.snapshot import created_now
 
     if on_conflict not in POLICIES:  # refuse before downloading anything
         raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
@@ -287,6 +297,25 @@ def install(
     with tempfile.TemporaryDirectory(prefix="stato-install-") as tmp:
         path = Path(tmp) / f"{entry.name}-{entry.version}.stato"
         path.write_bytes(data)
-        imported = import_archive(root, path, on_conflict=on_conflict, dry_run=dry_run)
+        where = client.location.label
+        if client.location.kind == "folder" and client.location.spec != "builtin":
+            where = relative_source(root, client.location.base)  # valid from any folder
+        package = Package(
+            "registry",
+            entry.name,
+            where,
+            created_now(),
+            version=entry.version,
+            sha256=digest,
+        )
+        imported = import_archive(
+            root,
+            path,
+            on_conflict=on_conflict,
+            dry_run=dry_run,
+            registry=client.location.spec,
+            package=package,
+            confirm=confirm,
+        )
     source = redact(client.archive_address(entry))
     return InstallResult(client.location.label, entry, digest, len(data), imported, dry_run, source)

@@ -108,14 +108,21 @@ def publish(
     tags: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     now: datetime | None = None,
+    sign: Path | str | None = None,
 ) -> PublishResult:
-    """Copy ``archive_path`` into the registry ``folder`` and add or update its index entry."""
+    """Copy ``archive_path`` into the registry ``folder`` and add or update its index entry.
+
+    ``sign`` (an Ed25519 private key file) signs the manifest: the archive is repacked with
+    its signature member, and the index's sha256 is of those bytes.
+    """
     from filelock import FileLock
 
-    from stato.adapters.archive import read_archive
-    from stato.formats.manifest import utc_iso
+    from stato.adapters.archive import archive_bytes, read_archive
+    from stato.formats.manifest import dumps, utc_iso
     from stato.ops.snapshot import created_now
+    from stato.ops.trust import load_signing_key, sign_manifest
 
+    key = load_signing_key(sign)  # a bad key fails before anything is read or written
     archive = read_archive(archive_path)  # hostile-safe: checks members and checksums
     name = (name or archive.manifest.name).lower()
     if not NAME_RE.match(name):
@@ -127,6 +134,9 @@ def publish(
         raise UsageError(f"{version!r} is not a semantic version; use e.g. --version 1.2.0")
     declared = _check_modules(archive_path, archive.modules, ignore)
     data = archive_path.read_bytes()
+    if key is not None:
+        signature, _ = sign_manifest(key, dumps(archive.manifest))
+        data = archive_bytes(archive.manifest, archive.modules, signature)
     if folder.exists() and not folder.is_dir():
         raise RegistryError(f"registry {folder}: not a folder; --to needs a folder")
     folder.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,7 @@ class SnapshotResult:
     warnings: tuple[str, ...] = ()
     scanned: bool = True
     edited: bool = False  # the invalid modules broke under --template or --sanitize edits
+    signer: str | None = None  # the signing key's fingerprint, with --sign
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class SnapshotResult:
             "warnings": list(self.warnings),
             "scanned": self.scanned,
             "edited": self.edited,
+            "signer": self.signer,
         }
 
 
@@ -182,10 +184,12 @@ def build_archive(
     force: bool = False,
     warnings: tuple[str, ...] = (),
     cache: ResultCache | None = None,
+    sign: object | None = None,
 ) -> SnapshotResult:
     """Check, reset, scan, then write the chosen modules as one archive (or refuse and say why).
 
-    The archive goes to ``output``, or to NAME.stato in the project folder.
+    The archive goes to ``output``, or to NAME.stato in the project folder; ``sign`` (a key from
+    ``load_signing_key``) signs its manifest.
     """
     if sanitize and force:
         raise UsageError(
@@ -230,9 +234,21 @@ def build_archive(
     if broken:
         return replace(refuse, invalid=tuple(broken), sanitized=tuple(changed), edited=True)
     manifest = Manifest(name, created_now(), __version__, template, partial, tuple(entries))
-    write_archive(dest, manifest, texts)
+    signature = signer = None
+    if sign is not None:
+        from stato.formats.manifest import dumps
+        from stato.ops.trust import sign_manifest
+
+        signature, signer = sign_manifest(sign, dumps(manifest))
+    write_archive(dest, manifest, texts, signature)
     return SnapshotResult(
-        dest, True, manifest, sanitized=tuple(changed), warnings=warnings, scanned=not force
+        dest,
+        True,
+        manifest,
+        sanitized=tuple(changed),
+        warnings=warnings,
+        scanned=not force,
+        signer=signer,
     )
 
 
@@ -256,10 +272,17 @@ def snapshot(
     force: bool = False,
     output: Path | str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    sign: Path | str | None = None,
 ) -> SnapshotResult:
-    """Archive a project's modules (filtered, optionally as a template), privacy-scanned first."""
+    """Archive a project's modules (filtered, optionally as a template), privacy-scanned first.
+
+    ``sign`` is an Ed25519 private key file (OpenSSH or PEM) that signs the manifest.
+    """
+    from stato.ops.trust import load_signing_key
+
     check_name(name)
     root = find_root(path)
+    key = load_signing_key(sign)
     cache = ResultCache.for_project(root)
     try:
         texts, results = load_modules(root, progress, cache)
@@ -276,6 +299,7 @@ def snapshot(
             sanitize=sanitize,
             force=force,
             cache=cache,
+            sign=key,
         )
     finally:
         cache.save()  # what was compiled and scanned serves the next run, refused or not

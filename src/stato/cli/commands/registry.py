@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
 from stato.cli.options import on_conflict_option
 from stato.errors import ProjectNotFound, StatoError
+
+if TYPE_CHECKING:
+    from stato.core.diff import ModuleDiff
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -128,6 +132,9 @@ def search(query: str, as_json: bool, registry_url: str | None, timeout: float, 
 @_path_option("Project to install into.")
 @on_conflict_option
 @click.option("--dry-run", is_flag=True, help="Download and verify, report what would change.")
+@click.option(
+    "--yes", "-y", is_flag=True, help="Accept an update's changes without asking (for scripts)."
+)
 @_registry_option
 @_timeout_option
 @_json_option
@@ -136,18 +143,41 @@ def install(
     path: Path,
     on_conflict: str,
     dry_run: bool,
+    yes: bool,
     registry_url: str | None,
     timeout: float,
     as_json: bool,
 ) -> None:
-    """Download a package, verify its sha256, and import its modules."""
+    """Download a package, verify its sha256 and signature, and import its modules.
+
+    A newer version of an installed package shows what it changes, field by field, and asks
+    first (--yes accepts; with no terminal to ask on, it refuses). The lock file records it.
+    """
     from stato.cli.render import registry as render
     from stato.ops.init import write_target
     from stato.ops.registry import install as run
 
     root = write_target(path).root  # a new folder becomes a project when the install writes
+
+    def confirm(diffs: tuple[ModuleDiff, ...]) -> bool:
+        from stato.cli.render.diff import updates
+
+        if yes:
+            return True
+        if not as_json:
+            updates(diffs, spec)
+        if not sys.stdin.isatty():
+            raise StatoError(
+                f"installing {spec} changes {len(diffs)} installed module(s) and there is no "
+                "terminal to ask on; nothing was written: review with --dry-run --json, then "
+                "rerun with --yes"
+            )
+        return click.confirm("Install these changes?", default=False, err=as_json)
+
     with render.download_progress(spec) as progress:
-        result = run(root, spec, registry_url, on_conflict, dry_run, progress, timeout)
+        result = run(
+            root, spec, registry_url, on_conflict, dry_run, progress, timeout, confirm=confirm
+        )
     if as_json:
         from stato.cli.console import emit_json
 
@@ -174,6 +204,13 @@ def install(
 @click.option("--description", help="One line about the package.")
 @click.option("--author", help="Who publishes it.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option(
+    "--sign",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="KEY",
+    help="Sign the manifest with this Ed25519 private key (e.g. ~/.ssh/id_ed25519).",
+)
 @_path_option("Project whose .statoignore the privacy scan honours.")
 @_json_option
 def publish(
@@ -184,6 +221,7 @@ def publish(
     description: str | None,
     author: str | None,
     tags: tuple[str, ...],
+    sign: Path | None,
     path: Path,
     as_json: bool,
 ) -> None:
@@ -204,6 +242,7 @@ def publish(
         author=author,
         tags=list(tags) if tags else None,
         ignore=load_ignore(root) if (root := _root(path)) else (),
+        sign=sign,
     )
     if as_json:
         from stato.cli.console import emit_json

@@ -50,6 +50,14 @@ from stato.cli.options import json_option, path_option
     default=None,
     help="Archive file (default: NAME.stato in the project folder).",
 )
+@click.option(
+    "--sign",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="KEY",
+    help="Sign the manifest with this Ed25519 private key (e.g. ~/.ssh/id_ed25519; "
+    "passphrase from STATO_SIGN_PASSPHRASE).",
+)
 @path_option
 @json_option
 def snapshot(
@@ -61,6 +69,7 @@ def snapshot(
     sanitize: bool,
     force: bool,
     output: Path | None,
+    sign: Path | None,
     path: Path,
     as_json: bool,
 ) -> int:
@@ -86,6 +95,7 @@ def snapshot(
             force=force,
             output=output,
             progress=progress,
+            sign=sign,
         )
     if as_json:
         from stato.cli.console import emit_json

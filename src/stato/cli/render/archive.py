@@ -69,6 +69,8 @@ def snapshot(res: SnapshotResult, verb: str = "snapshot") -> None:
     m = res.manifest
     flags = ", ".join(f for f, on in (("template", m.template), ("partial", m.partial)) if on)
     echo(f"Wrote {res.output} ({len(m.modules)} module(s){', ' + flags if flags else ''}).")
+    if res.signer:
+        echo(f"Signed by {res.signer} (namespace stato).")
     if res.sanitized:
         echo(f"Sanitized in the archive only: {', '.join(res.sanitized)}.")
     if not res.scanned:
@@ -118,6 +120,9 @@ def notes(lines: tuple[str, ...]) -> None:
 
 def imported(res: ImportResult, verb: str = "import") -> None:
     notes(res.notes)
+    from stato.cli.render.registry import trust
+
+    trust(res)
     if res.invalid:
         echo(f"Refusing the {verb}: {len(res.invalid)} module(s) have errors; nothing was written:")
         diagnostics(res.invalid)
@@ -128,6 +133,10 @@ def imported(res: ImportResult, verb: str = "import") -> None:
         if a.existing and a.action in ("conflict", "skip", "replace"):
             if a.reason == "name":
                 note = f"its skill name is taken by {a.existing}"
+            elif a.reason == "edited":
+                note = "edited locally since it was installed"
+            elif a.reason == "update":
+                note = "update of an unedited install"
             else:
                 note = "exists with different text"
             if a.action == "replace":

@@ -152,3 +152,10 @@ def report(rep: DiffReport, brief: bool = False) -> None:
     echo(f"--- {rep.old}\n+++ {rep.new}")
     for m in d.changed:
         _module(m, brief, False)
+
+
+def updates(diffs: tuple[ModuleDiff, ...], label: str) -> None:
+    """What installing ``label`` changes in modules an earlier version installed."""
+    echo(f"Updating {label} changes {len(diffs)} installed module(s):")
+    for d in diffs:
+        _module(d, False, True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from stato.cli.console import console, echo, is_tty
 
 if TYPE_CHECKING:
+    from stato.ops.archive import ImportResult
     from stato.ops.registry import InstallResult, Listing
     from stato.ops.registry_publish import PublishResult
 
@@ -98,6 +99,7 @@ def install(result: InstallResult) -> None:
         f"{verb} {e.spec} from {result.registry} ({result.size} bytes, "
         f"sha256 {result.sha256[:12]}… verified)"
     )
+    trust(imported)
     for action in imported.actions:
         dest = action.dest if action.dest == action.path else f"{action.path} -> {action.dest}"
         clash = action.existing and action.action in ("conflict", "replace", "rename")
@@ -106,7 +108,15 @@ def install(result: InstallResult) -> None:
     for invalid in imported.invalid:
         codes = ", ".join(d.code for d in invalid.errors)
         echo(f"  invalid   {invalid.path} ({codes})")
-    if imported.conflicts:
+    if imported.declined:
+        echo("Update not accepted; nothing was written.")
+    elif imported.conflicts:
+        edited = [a.dest for a in imported.conflicts if a.reason == "edited"]
+        if edited:
+            echo(
+                f"Edited locally since installed: {', '.join(edited)}; an install never "
+                "replaces them silently (stato diff, then --on-conflict replace or rename)."
+            )
         echo(
             "Modules already exist with other text; rerun with "
             "--on-conflict replace, rename or skip."
@@ -126,3 +136,20 @@ def publish(result: PublishResult) -> None:
 def sources(rows: list[tuple[str, str]]) -> None:
     for address, origin in rows:
         echo(f"{address}  ({origin})")
+
+
+def trust(imported: ImportResult) -> None:
+    """The archive's signature and any warnings about the lock or the allowed signers."""
+    for warning in imported.warnings:
+        echo(f"warning: {warning}", err=True)
+    check = imported.signature
+    if check is None:
+        return
+    if not check.signed:
+        echo("  unsigned archive")
+    elif check.trusted:
+        echo(f"  signed by {', '.join(check.principals)} ({check.fingerprint}), trusted")
+    else:
+        echo(
+            f"  signed by an unknown key {check.fingerprint} (no allowed signer names it)",
+        )
