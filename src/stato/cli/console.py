@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,8 +44,11 @@ def _console_class() -> type[Console]:
 
 
 def emit_json(data: Any) -> None:
-    """Print exactly one JSON document on stdout."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Print exactly one JSON document on stdout (RFC 8259: no NaN, string keys, valid
+    UTF-8, whatever a module held; see stato.formats.jsondoc)."""
+    from stato.formats import jsondoc
+
+    click.echo(jsondoc.dumps(data))
 
 
 def echo(text: str = "", err: bool = False) -> None:

@@ -258,17 +258,17 @@ def run(agent: str, stdin_text: str, recap: Callable[[Path], str]) -> dict[str, 
     Never raises for a problem in the project: a hook that fails would cost the agent its
     session start, so the problem becomes one line of context instead.
     """
-    from stato.errors import ProjectNotFound
+    from stato.errors import StatoError
     from stato.ops.project import find_root
 
     target = targets(agent)[0]
     try:
         payload = json.loads(stdin_text) if stdin_text.strip() else {}
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # torn, not JSON, or nested past the parser's depth
         payload = {}
     try:
         root = find_root(_start_dir(payload if isinstance(payload, dict) else {}))
-    except ProjectNotFound:
+    except (StatoError, OSError):  # no project here, a link loop, an unreadable folder
         return hook_output(target, "")
     try:
         context = recap(root)

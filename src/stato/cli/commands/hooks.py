@@ -113,14 +113,36 @@ def run(agent: str) -> None:
 
     Always exits 0 with valid JSON, so a problem never blocks the agent's session start.
     """
-    import json
-    import sys
-
+    from stato.formats import jsondoc
+    from stato.ops.hooks import hook_output, targets
     from stato.ops.hooks import run as answer
 
+    try:
+        output = answer(agent, _stdin_text(), _recap)
+    except Exception as exc:  # the hook's own boundary: the agent always gets its JSON
+        why = f"{type(exc).__name__}: {exc}"[:300]
+        output = hook_output(targets(agent)[0], f"stato could not build its recap ({why}).")
     # ASCII-only JSON: valid whatever encoding the agent's pipe has (Windows consoles, LANG=C).
-    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-    click.echo(json.dumps(answer(agent, raw.decode("utf-8", "replace"), _recap)))
+    click.echo(jsondoc.dumps(output, indent=None, ascii_only=True))
+
+
+# What an agent sends is a small JSON object; more than this is not read (bounded work).
+_MAX_STDIN = 1024 * 1024
+
+
+def _stdin_text() -> str:
+    """The agent's stdin as text: empty when stdin is closed, missing or unreadable."""
+    import sys
+
+    stream = sys.stdin
+    if stream is None:  # started with stdin closed (`<&-`)
+        return ""
+    try:
+        buffer = getattr(stream, "buffer", None)
+        raw = buffer.read(_MAX_STDIN) if buffer is not None else stream.read(_MAX_STDIN).encode()
+    except (OSError, ValueError, UnicodeError):  # closed, a folder, not text
+        return ""
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
 
 
 # Claude Code caps injected hook output at 10,000 characters; stay under it with a margin.

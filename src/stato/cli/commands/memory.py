@@ -28,9 +28,9 @@ def _report(change: MemoryChange, as_json: bool) -> None:
 
         emit_json(change.to_dict())
         return
-    import json
+    from stato.formats import jsondoc
 
-    click.echo(f"memory.{change.field} = {json.dumps(change.after, ensure_ascii=False)}")
+    click.echo(f"memory.{change.field} = {jsondoc.dumps(change.after, indent=None)}")
     if change.last_updated:
         click.echo(f"memory.last_updated = {change.last_updated}")
 
