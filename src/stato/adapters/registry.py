@@ -199,6 +199,10 @@ class RegistryClient:
                     if login
                     else "; it needs a login: https://USER:TOKEN@host/... (never printed)"
                 )
+            elif exc.code in (404, 410) and what == "index.toml":
+                hint = "; check the registry address"
+            elif exc.code in (404, 410):
+                hint = "; the index lists it but the registry does not publish it (yet)"
             elif exc.code == 429 or exc.code >= 500:
                 hint = "; the server is busy or failing, try again later"
             raise self._fail(

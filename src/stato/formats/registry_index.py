@@ -26,6 +26,13 @@ from stato.errors import RegistryError
 #   sha256 = "<64 hex digits>"      # of the archive file; a mismatch refuses the install
 #
 # Unknown keys are ignored so that newer indexes stay readable by older clients.
+#
+# The index of the earlier public stato (0.5-0.11, its community registry) is read too: an
+# optional [meta] table (version = 1, updated), then one [packages.NAME] table per package with
+# url and, optionally, description, author, version, tags, modules, updated and
+# sha256 = "sha256:<hex>". Without sha256 an install cannot check the download's integrity and
+# says so. An entry that cannot be used is left out with one line in ``problems``; the others
+# stay usable (formats.registry_v0).
 INDEX_FILE = "index.toml"
 FORMAT = 1
 
@@ -56,10 +63,10 @@ class PackageEntry:
     author: str
     version: str
     tags: tuple[str, ...]
-    modules: int
+    modules: int | None  # None: the earlier stato's index did not say
     updated: str
     url: str
-    sha256: str
+    sha256: str  # "": the earlier stato's index gave none, so the download cannot be checked
 
     @property
     def spec(self) -> str:
@@ -78,6 +85,8 @@ class RegistryIndex:
 
     packages: tuple[PackageEntry, ...] = ()
     title: str | None = None
+    style: str = "stato"  # "stato-0.x": the earlier stato's [packages.NAME] index
+    problems: tuple[str, ...] = ()  # one line per entry of a 0.x index that was left out
 
     def versions(self, name: str) -> list[PackageEntry]:
         """Every entry of a package, highest version first."""
@@ -170,6 +179,10 @@ def parse_index(data: str | bytes, registry: str) -> RegistryIndex:
         doc = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise _fail(registry, f"index.toml is not valid TOML ({exc}); fix the index") from None
+    if isinstance(doc.get("packages"), dict) or ("meta" in doc and "packages" not in doc):
+        from stato.formats.registry_v0 import parse_v0_index  # it builds on this module
+
+        return parse_v0_index(doc, registry)
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
         raise _fail(

@@ -83,10 +83,13 @@ def _indexes(
         labels.append(label)
         try:
             client = make()
-            loaded.append((client, client.index()))
+            index = client.index()
         except RegistryError as exc:
             failures.append(str(exc))
-    if not loaded and failures:
+            continue
+        loaded.append((client, index))
+        failures.extend(index.problems)  # entries of a 0.x index left out, one line each
+    if not loaded and failures:  # (problems only come with a loaded index)
         more = f" (and {len(failures) - 1} more registries failed)" if len(failures) > 1 else ""
         raise RegistryError(failures[0] + more)
     return loaded, failures, labels
@@ -211,16 +214,19 @@ def find_package(
     for _, make in sources:
         try:
             client = make()
-            versions = client.index().versions(name)
+            index = client.index()
         except RegistryError as exc:
             failures.append(str(exc))
             continue
+        versions = index.versions(name)
+        # A 0.x index entry of that name left out as unusable: say why, not "not found".
+        failures.extend(p for p in index.problems if f"package {name!r} " in p)
         for entry in versions:
             if version is None or entry.version == version:
                 return client, entry
         others.extend(v.version for v in versions)
-    if len(sources) == 1 and failures:
-        raise RegistryError(failures[0])
+    if (len(sources) == 1 and failures) or any(f"package {name!r} " in f for f in failures):
+        raise RegistryError(next((f for f in failures if f"package {name!r} " in f), failures[0]))
     where = ", ".join(label for label, _ in sources)
     hint = (
         f"; available versions: {', '.join(others)}"
@@ -242,6 +248,20 @@ class InstallResult:
     imported: ImportResult
     dry_run: bool
     source: str = ""  # where the archive was downloaded from
+    verified: bool = True  # False: the index gave no sha256, so the download was not checked
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the user must know: an integrity that could not be checked, at either level."""
+        unchecked = (
+            ()
+            if self.verified
+            else (
+                f"the index of {self.registry} gives no sha256 for {self.entry.spec}: the "
+                "download's integrity cannot be checked",
+            )
+        )
+        return unchecked + self.imported.notes
 
     def to_dict(self) -> dict[str, Any]:
         imported = self.imported.to_dict()
@@ -251,9 +271,11 @@ class InstallResult:
             "package": self.entry.to_dict(),
             "source": self.source,
             "sha256": self.sha256,
+            "verified": self.verified,
             "size": self.size,
             "dry_run": self.dry_run,
             "ok": self.imported.ok,
+            "notes": list(self.notes),
             "import": imported,
         }
 
@@ -286,7 +308,7 @@ def install(
     client, entry = find_package(root, spec, registry, timeout, deadline)
     data = client.download(entry, progress)
     digest = hashlib.sha256(data).hexdigest()
-    if digest != entry.sha256:
+    if entry.sha256 and digest != entry.sha256:  # no sha256 (a 0.x index): said, not checked
         page = data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
         raise RegistryError(
             f"registry {client.location.label}: checksum mismatch for {entry.spec} "
@@ -318,4 +340,13 @@ def install(
             confirm=confirm,
         )
     source = redact(client.archive_address(entry))
-    return InstallResult(client.location.label, entry, digest, len(data), imported, dry_run, source)
+    return InstallResult(
+        client.location.label,
+        entry,
+        digest,
+        len(data),
+        imported,
+        dry_run,
+        source,
+        verified=bool(entry.sha256),
+    )

@@ -92,9 +92,15 @@ def _check_modules(archive_path: Path, modules: dict[str, str], ignore: Sequence
 def _load_index(folder: Path) -> RegistryIndex:
     path = folder / INDEX_FILE
     try:
-        return parse_index(path.read_bytes(), str(folder))
+        index = parse_index(path.read_bytes(), str(folder))
     except FileNotFoundError:
         return RegistryIndex()
+    if index.style != RegistryIndex.style:  # rewriting it would drop what only it can say
+        raise RegistryError(
+            f"registry {folder}: index.toml is the earlier stato's [packages.NAME] index, "
+            "which stato reads but does not write; publish to another folder"
+        )
+    return index
 
 
 def publish(

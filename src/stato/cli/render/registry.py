@@ -30,7 +30,8 @@ def listing(result: Listing) -> None:
     rows = []
     for found in result.packages:
         e = found.entry
-        row = [e.name, e.version, str(e.modules), ", ".join(e.tags), e.description]
+        modules = "?" if e.modules is None else str(e.modules)
+        row = [e.name, e.version, modules, ", ".join(e.tags), e.description]
         rows.append(row + ([found.registry] if several else []))
     header = ["package", "version", "modules", "tags", "description"]
     header += ["registry"] if several else []
@@ -95,10 +96,13 @@ def install(result: InstallResult) -> None:
         verb = "Already installed:"
     else:
         verb = "Did not install"
+    checked = "verified" if result.verified else "not verified: the index gives none"
     echo(
         f"{verb} {e.spec} from {result.registry} ({result.size} bytes, "
-        f"sha256 {result.sha256[:12]}… verified)"
+        f"sha256 {result.sha256[:12]}… {checked})"
     )
+    for line in result.notes:
+        echo(f"note: {line}.")
     trust(imported)
     for action in imported.actions:
         dest = action.dest if action.dest == action.path else f"{action.path} -> {action.dest}"
