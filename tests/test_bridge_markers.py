@@ -36,7 +36,7 @@ def project(tmp_path: Path) -> Path:
 def test_handwritten_claude_md_keeps_every_line_across_two_runs(project: Path) -> None:
     claude = project / "CLAUDE.md"
     claude.write_text(HANDWRITTEN, "utf-8")
-    first = write_bridges(project, ["claude"])
+    first = write_bridges(project, ["claude-md"])
     assert [f.status for f in first.files] == ["updated"]
     after_one = claude.read_text("utf-8")
     assert after_one.startswith(HANDWRITTEN)
@@ -44,7 +44,7 @@ def test_handwritten_claude_md_keeps_every_line_across_two_runs(project: Path) -
         assert line in after_one.splitlines()
     assert "qc_filtering" in markers.block_body(after_one)
     mtime = claude.stat().st_mtime_ns
-    second = write_bridges(project, ["claude"])
+    second = write_bridges(project, ["claude-md"])
     assert [f.status for f in second.files] == ["unchanged"]
     assert second.written == ()
     assert claude.read_text("utf-8") == after_one
@@ -68,17 +68,18 @@ def test_text_after_the_block_survives_a_content_change(project: Path) -> None:
 def test_crlf_files_keep_their_line_endings(project: Path) -> None:
     gemini = project / "GEMINI.md"
     gemini.write_bytes(b"# Mine\r\nkeep me\r\n")
-    write_bridges(project, ["gemini"])
+    write_bridges(project, ["gemini-md"], link=False)
     raw = gemini.read_bytes()
     assert raw.startswith(b"# Mine\r\nkeep me\r\n")
     assert b"\n" not in raw.replace(b"\r\n", b"")
-    assert [f.status for f in write_bridges(project, ["gemini"]).files] == ["unchanged"]
+    again = write_bridges(project, ["gemini-md"], link=False).files
+    assert [f.status for f in again] == ["unchanged"]
 
 
 def test_damaged_markers_stop_the_whole_run_and_write_nothing(project: Path) -> None:
     (project / "CLAUDE.md").write_text(f"mine\n{markers.BEGIN}\nhalf a block\n", "utf-8")
     with pytest.raises(StatoError, match="CLAUDE.md"):
-        write_bridges(project, ["agents", "claude", "gemini"])
+        write_bridges(project, ["agents", "claude-md", "gemini-md"])
     assert not (project / "AGENTS.md").exists()
     assert not (project / "GEMINI.md").exists()
     assert (project / "CLAUDE.md").read_text("utf-8") == f"mine\n{markers.BEGIN}\nhalf a block\n"
@@ -93,19 +94,19 @@ def test_check_writes_nothing_and_reports_stale(project: Path) -> None:
 
 
 def test_claude_links_to_agents_md_only_when_it_carries_the_bridge(project: Path) -> None:
-    write_bridges(project, ["claude"])
+    write_bridges(project, ["claude-md"])
     assert "qc_filtering" in (project / "CLAUDE.md").read_text("utf-8")
     write_bridges(project, ["agents"])
-    write_bridges(project, ["claude"])
+    write_bridges(project, ["claude-md"])
     assert markers.block_body((project / "CLAUDE.md").read_text("utf-8")) == "@AGENTS.md"
-    write_bridges(project, ["claude"], link=False)
+    write_bridges(project, ["claude-md"], link=False)
     assert "qc_filtering" in (project / "CLAUDE.md").read_text("utf-8")
 
 
 def test_a_file_in_the_way_of_a_folder_is_a_clear_error(project: Path) -> None:
     (project / ".clinerules").write_text("legacy single-file rules\n", "utf-8")
     with pytest.raises(StatoError, match=r"\.clinerules is a file"):
-        write_bridges(project, ["cline"])
+        write_bridges(project, ["clinerules"])
     assert (project / ".clinerules").read_text("utf-8") == "legacy single-file rules\n"
 
 
@@ -152,12 +153,12 @@ def test_a_symlinked_claude_md_is_left_alone(project: Path) -> None:
 
 
 def test_a_linked_claude_md_keeps_the_file_it_imports_current(project: Path) -> None:
-    forced = write_bridges(project, ["claude"], link=True)
+    forced = write_bridges(project, ["claude-md"], link=True)
     assert {f.path for f in forced.files} == {"CLAUDE.md", "AGENTS.md"}
     assert "qc_filtering" in (project / "AGENTS.md").read_text("utf-8")
     plan = project / ".stato" / "plan.py"
     plan.write_text(plan.read_text("utf-8").replace('"running"', '"complete"', 1), "utf-8")
-    again = write_bridges(project, ["claude"])
+    again = write_bridges(project, ["claude-md"])
     assert [f.path for f in again.changed] == ["AGENTS.md"]
     assert "Progress: 4/7" in (project / "AGENTS.md").read_text("utf-8")
 
@@ -171,7 +172,7 @@ def test_a_symlinked_file_that_is_not_utf8_is_kept_untouched(tmp_path: Path) -> 
     theirs = tmp_path / "notes.md"
     theirs.write_bytes(b"caf\xe9 rules\n")
     (tmp_path / "CLAUDE.md").symlink_to("notes.md")
-    result = CliRunner().invoke(cli, ["bridge", "--platform", "claude", "--path", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["bridge", "--platform", "claude-md", "--path", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "symlink" in result.output
     assert theirs.read_bytes() == b"caf\xe9 rules\n"

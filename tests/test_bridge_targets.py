@@ -1,4 +1,4 @@
-"""The target table: every row is wired up, has a golden file, and writes what its agent reads."""
+"""The agent table: every row is wired up, every file has a golden, each agent loads stato once."""
 
 from __future__ import annotations
 
@@ -11,15 +11,81 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stato.bridges.agent_table import AGENTS, BY_ID, FILES, HOOKS, MCPS, SKILL_FOLDERS
+from stato.bridges.agents import FORMATS
+from stato.bridges.platforms import ids, select
 from stato.bridges.render import render_body
 from stato.bridges.summary import SkillView, Summary
-from stato.bridges.targets import BY_ID, FORMATS, TARGETS, ids, select
 from stato.formats import markers
 from stato.ops.bridge import write_bridges
+from stato.ops.bridge_plan import Tree
 from stato.ops.init import init_project
 
 GOLDEN = Path(__file__).parent / "data" / "bridge"
 UPDATE = os.environ.get("STATO_UPDATE_GOLDEN") == "1"
+
+# Each agent's documented load table, written out literally (not read back from the table) so a
+# wrong row fails: (pattern, files that hide it). Sources: each row's docs in agent_table.py.
+CLAUDE_FILES = ("CLAUDE.md", ".claude/CLAUDE.md", "CLAUDE.local.md")
+ZED = (
+    ".rules",
+    ".cursorrules",
+    ".windsurfrules",
+    ".clinerules",
+    ".github/copilot-instructions.md",
+    "AGENT.md",
+    "AGENTS.md",
+    "CLAUDE.md",
+    "GEMINI.md",
+)
+DOCUMENTED_READS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "claude": [
+        *((p, ()) for p in CLAUDE_FILES),
+        (".claude/rules/*.md", ()),
+        ("AGENTS.md", CLAUDE_FILES),  # claude-md-or-agents-md, the default since 2.1.277
+    ],
+    "codex": [("AGENTS.override.md", ()), ("AGENTS.md", ("AGENTS.override.md",))],
+    "cursor": [(".cursor/rules/*.mdc", ()), ("AGENTS.md", ()), (".cursorrules", ())],
+    "copilot": [
+        (".github/copilot-instructions.md", ()),
+        ("AGENTS.md", ()),
+        (".github/instructions/*.instructions.md", ()),
+    ],
+    "gemini": [("GEMINI.md", ())],
+    "windsurf": [(".windsurf/rules/*.md", ()), (".windsurfrules", ()), ("AGENTS.md", ())],
+    "devin": [("AGENTS.md", ()), (".devin/rules/*.md", ()), (".windsurf/rules/*.md", ())],
+    "cline": [
+        (".clinerules/*.md", ()),
+        (".clinerules", ()),
+        (".cursor/rules/*.mdc", (".clinerules", ".clinerules/")),
+        (".windsurf/rules/*.md", (".clinerules", ".clinerules/")),
+        (".cursorrules", (".clinerules", ".clinerules/")),
+        (".windsurfrules", (".clinerules", ".clinerules/")),
+        ("AGENTS.md", ()),
+    ],
+    "kiro": [(".kiro/steering/*.md", ()), ("AGENTS.md", ())],
+    "amazonq": [(".amazonq/rules/*.md", ())],
+    "junie": [
+        (".junie/AGENTS.md", ()),
+        ("AGENTS.md", (".junie/AGENTS.md",)),
+        (".junie/guidelines.md", (".junie/AGENTS.md", "AGENTS.md")),
+    ],
+    "qwen": [("QWEN.md", ()), (".qwen/QWEN.md", ()), ("AGENTS.md", ())],
+    "aider": [],
+    "continue": [(".continue/rules/*.md", ())],
+    "opencode": [("AGENTS.md", ()), ("CLAUDE.md", ("AGENTS.md",))],
+    "zed": [(p, ZED[:i]) for i, p in enumerate(ZED)],
+    "roo": [(".roo/rules/*.md", ()), (".roorules", ()), ("AGENTS.md", ())],
+    "antigravity": [("AGENTS.md", ()), (".agent/rules/*.md", ())],
+    "factory": [("AGENTS.md", ())],
+}
+# Where each agent finds stato's block after `bridge --platform all` on a fresh project.
+BLOCK_FROM = {a: ["AGENTS.md"] for a in DOCUMENTED_READS}
+BLOCK_FROM |= {
+    "amazonq": [".amazonq/rules/stato.md"],
+    "continue": [".continue/rules/stato.md"],
+    "aider": [],  # reads nothing by itself: the run says how to point it at AGENTS.md
+}
 
 
 @pytest.fixture
@@ -36,101 +102,160 @@ def _tree(base: Path) -> dict[str, str]:
     }
 
 
-def test_ids_are_unique_and_rows_complete() -> None:
-    assert len(BY_ID) == len(TARGETS)
-    for t in TARGETS:
-        assert t.id == t.id.lower() and " " not in t.id
-        assert t.format in FORMATS
-        assert t.kind in ("file", "skills")
-        assert t.paths and all(not p.startswith("/") and ".." not in p for p in t.paths)
-        assert t.source, f"{t.id} must say where its format is documented"
-        if t.kind == "file":
-            assert len(t.paths) == 1
+def test_every_row_is_complete_and_cites_its_docs() -> None:
+    assert len(BY_ID) == len(AGENTS)
+    for agent in AGENTS:
+        assert agent.id == agent.id.lower() and " " not in agent.id
+        assert agent.docs and all(d.startswith("https://") for d in agent.docs), agent.id
+        for own in agent.own:
+            assert own.format in FORMATS and not own.path.startswith("/")
+        assert agent.reads_agents_md or agent.carrier is not None or agent.silent, agent.id
+    assert set(FILES) & set(BY_ID) == set()  # a name is an agent or a file, never both
+    assert {h.id for h in HOOKS.values()} <= set(BY_ID)
+    assert all(m.docs.startswith("https://") for m in MCPS.values())
 
 
-def test_the_issue_targets_are_all_present() -> None:
-    wanted = {
-        "agents": "AGENTS.md",
-        "claude": "CLAUDE.md",
-        "codex": "AGENTS.md",
-        "cursor-rules": ".cursor/rules/stato.mdc",
-        "cursor-legacy": ".cursorrules",
-        "copilot": ".github/copilot-instructions.md",
-        "gemini": "GEMINI.md",
-        "generic": "README.stato.md",
+def test_the_issue_agents_are_all_covered() -> None:
+    assert set(DOCUMENTED_READS) == set(BY_ID)
+
+
+@pytest.mark.parametrize("agent", AGENTS, ids=lambda a: a.id)
+def test_each_row_encodes_its_documented_load_table(agent) -> None:
+    assert [(r.pattern, r.unless) for r in agent.reads] == DOCUMENTED_READS[agent.id]
+
+
+def test_all_writes_the_carrier_and_only_the_files_agents_without_it_need() -> None:
+    chosen = select(["all"])
+    assert {f.id for f in chosen.files} == {
+        "agents",
+        "generic",
+        "claude-md",
+        "gemini-md",
+        "amazonq-rules",
+        "continue-rules",
     }
-    for tid, path in wanted.items():
-        assert BY_ID[tid].path == path
-    for tid in ("windsurf", "cline", "kiro", "amazonq", "junie", "skills"):
-        assert tid in BY_ID
-
-
-def test_all_means_every_row_but_on_request_alternatives() -> None:
-    chosen = {t.id for t in select(["all"])}
-    assert chosen == {t.id for t in TARGETS if t.in_all}
-    assert "devin" not in chosen
-    # the on-request row is an alternative location of an agent that `all` already covers
-    assert {t.id for t in TARGETS if not t.in_all} == {"devin"}
-    assert {t.id for t in select(["cursor-legacy,agents"])} == {"cursor-legacy", "agents"}
-
-
-def test_cursor_is_both_of_cursors_files() -> None:
-    """The spec's bridge for Cursor is .cursorrules; Cursor's docs today say .cursor/rules."""
-    both = {t.path for t in select(["cursor"])}
-    assert both == {".cursorrules", ".cursor/rules/stato.mdc"}
-    assert {t.path for t in select(["cursor-rules"])} == {".cursor/rules/stato.mdc"}
-    assert {t.path for t in select(["all"])} >= both
-    assert "cursor" in ids()
+    assert chosen.skills and {a.id for a in chosen.agents} == set(BY_ID)
+    assert {a.id for a in chosen.unreachable} == {"aider"}
+    assert {f.id for f in select(["cursor"]).files} == {"agents"}
+    assert {f.id for f in select(["claude"]).files} == {"agents", "claude-md"}
+    assert {f.id for f in select(["cursor-legacy,agents"]).files} == {"cursor-legacy", "agents"}
+    assert "cursor" in ids() and "cursor-rules" in ids()
     with pytest.raises(KeyError):
         select(["agents", "nope"])
 
 
-@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
-def test_front_matter_is_valid_yaml_with_real_booleans(project: Path, target) -> None:
-    result = write_bridges(project, [target.id])
-    assert result.files, "every row writes at least one file"
-    for f in result.files:
-        text = (project / f.path).read_text("utf-8")
-        if not target.front_matter and target.kind == "file":
-            assert text.startswith(markers.BEGIN)
-            continue
-        assert text.startswith("---\n")
-        data = yaml.safe_load(text.split("---", 2)[1])
-        if target.kind == "file":
-            assert list(data) == [k for k, _ in target.front_matter]
-    if target.id == "cursor-rules":
-        data = yaml.safe_load((project / target.path).read_text("utf-8").split("---", 2)[1])
-        assert data["alwaysApply"] is True and isinstance(data["description"], str)
+def _resolved(root: Path, agent_id: str) -> list[str]:
+    """The files carrying the block an agent loads, through CLAUDE.md/GEMINI.md imports."""
+    return sorted(Tree(root).block_sources(BY_ID[agent_id]))
 
 
-@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
-def test_golden(project: Path, target) -> None:
-    """Each target alone, on the example project, writes exactly its golden files."""
-    write_bridges(project, [target.id])
+def test_all_loads_the_block_exactly_once_per_agent(project: Path) -> None:
+    result = write_bridges(project, ["all"])
+    assert {a: _resolved(project, a) for a in BY_ID} == BLOCK_FROM
+    # CLAUDE.md and GEMINI.md import AGENTS.md with one line instead of repeating it
+    for rel in ("CLAUDE.md", "GEMINI.md"):
+        assert markers.block_body((project / rel).read_text("utf-8")) == "@AGENTS.md"
+    assert [w for w in result.warnings if "times" in w or "does not load" in w] == []
+    assert any("Aider" in w and ".aider.conf.yml" in w for w in result.warnings)
+    assert not write_bridges(project, ["all"], check=True).stale
+
+
+PEOPLES_FILES = {
+    "AGENTS.md": "# Team rules\n\nRun make test.\n",
+    "CLAUDE.md": "# Claude notes\n",
+    "GEMINI.md": "# Gemini notes\n",
+    ".cursor/rules/team.mdc": "---\nalwaysApply: true\n---\nUse tabs.\n",
+    ".github/copilot-instructions.md": "Prefer small PRs.\n",
+    ".windsurf/rules/team.md": "---\ntrigger: always_on\n---\nNo emojis.\n",
+    ".clinerules/team.md": "Write tests first.\n",
+    ".kiro/steering/team.md": "---\ninclusion: always\n---\nBe brief.\n",
+    ".amazonq/rules/team.md": "Use boto3.\n",
+    ".continue/rules/team.md": "---\nname: team\n---\nDocument APIs.\n",
+    ".roo/rules/team.md": "Log everything.\n",
+}
+
+
+def test_with_peoples_own_files_each_agent_still_loads_the_block_once(project: Path) -> None:
+    for rel, text in PEOPLES_FILES.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text, "utf-8")
+    before = {a.id: {f.path for f in Tree(project).loads(a)} for a in AGENTS}
+    result = write_bridges(project, ["all"])
+    # Zed reads only the first of its list, here the person's copilot-instructions.md: writing
+    # the block there would make Copilot read it twice, so the run names the choice instead
+    assert {a: _resolved(project, a) for a in BY_ID} == BLOCK_FROM | {"zed": []}
+    zed = [w for w in result.warnings if w.startswith("Zed")]
+    assert len(zed) == 1 and ".github/copilot-instructions.md" in zed[0]
+    # every person's file each agent read before, it still reads (nothing is shadowed)
+    for agent in AGENTS:
+        after = {f.path for f in Tree(project).loads(agent)}
+        assert before[agent.id] <= after, agent.id
+    for rel, text in PEOPLES_FILES.items():
+        assert (project / rel).read_text("utf-8").startswith(text), rel
+    assert [w for w in result.warnings if "times" in w or "no longer" in w] == []
+
+
+def test_a_new_agents_md_that_hides_a_persons_file_is_named(project: Path) -> None:
+    # Junie reads only the first of .junie/AGENTS.md, AGENTS.md, .junie/guidelines.md, and
+    # OpenCode reads CLAUDE.md only while there is no AGENTS.md
+    (project / ".junie").mkdir()
+    (project / ".junie/guidelines.md").write_text("Junie rules\n", "utf-8")
+    (project / "CLAUDE.md").write_text("Claude rules\n", "utf-8")
+    warnings = write_bridges(project, ["all"]).warnings
+    assert any("Junie no longer reads .junie/guidelines.md" in w for w in warnings)
+    assert any("OpenCode no longer reads CLAUDE.md" in w for w in warnings)
+
+
+def test_naming_clinerules_warns_that_cline_stops_reading_other_rules(project: Path) -> None:
+    (project / ".cursor/rules").mkdir(parents=True)
+    (project / ".cursor/rules/team.mdc").write_text("x\n", "utf-8")
+    result = write_bridges(project, ["agents", "clinerules"])
+    assert any("Cline no longer reads .cursor/rules/team.mdc" in w for w in result.warnings)
+    assert any("Cline loads stato's block 2 times" in w for w in result.warnings)
+
+
+def test_codex_and_zed_name_the_file_that_hides_agents_md(project: Path) -> None:
+    (project / "AGENTS.override.md").write_text("# local override\n", "utf-8")
+    warnings = write_bridges(project, ["all"]).warnings
+    assert any("OpenAI Codex does not load" in w and "AGENTS.override.md" in w for w in warnings)
+
+
+def test_skills_name_the_agents_that_list_them_twice(project: Path) -> None:
+    result = write_bridges(project, ["skills"])
+    dup = [w for w in result.warnings if "twice" in w]
+    assert len(dup) == 1 and "Cursor" in dup[0] and "OpenCode" in dup[0]
+    assert "Claude Code," not in dup[0]
+    written = {f.path.split("/")[0] + "/" + f.path.split("/")[1] for f in result.files}
+    assert written == set(SKILL_FOLDERS)
+
+
+@pytest.mark.parametrize("file_id", sorted(FILES))
+def test_golden(project: Path, file_id: str) -> None:
+    """Each file alone, on the example project, writes exactly its golden file."""
+    write_bridges(project, [file_id], link=False)
     written = {k: v for k, v in _tree(project).items() if not k.startswith(".stato/")}
-    golden_dir = GOLDEN / target.id
+    golden_dir = GOLDEN / file_id
     if UPDATE:
         for rel, text in written.items():
             (golden_dir / rel).parent.mkdir(parents=True, exist_ok=True)
             (golden_dir / rel).write_text(text, "utf-8")
     assert written == _tree(golden_dir)
-    for rel in written:
-        assert rel == target.path or any(rel.startswith(p + "/") for p in target.paths)
+    assert set(written) == {FILES[file_id].path}
 
 
-def test_every_golden_folder_belongs_to_a_row() -> None:
-    assert {p.name for p in GOLDEN.iterdir() if p.is_dir()} == set(BY_ID)
+def test_every_golden_folder_belongs_to_a_file() -> None:
+    assert {p.name for p in GOLDEN.iterdir() if p.is_dir()} == set(FILES) | {"skills"}
 
 
-def test_all_parses_once_and_writes_one_file_per_path(project: Path) -> None:
-    result = write_bridges(project, ["all"])
-    paths = [f.path for f in result.files]
-    assert len(paths) == len(set(paths))
-    agents = next(f for f in result.files if f.path == "AGENTS.md")
-    assert set(agents.platforms) == {"agents", "codex"}
-    # AGENTS.md is written in the same run, so CLAUDE.md imports it instead of repeating it
-    claude = (project / "CLAUDE.md").read_text("utf-8")
-    assert markers.block_body(claude) == "@AGENTS.md"
+@pytest.mark.parametrize("file_id", sorted(f for f in FILES if FILES[f].front_matter))
+def test_front_matter_is_valid_yaml_with_real_booleans(project: Path, file_id: str) -> None:
+    own = FILES[file_id]
+    write_bridges(project, [file_id])
+    text = (project / own.path).read_text("utf-8")
+    data = yaml.safe_load(text.split("---", 2)[1])
+    assert list(data) == [k for k, _ in own.front_matter]
+    for key, value in own.front_matter:
+        assert data[key] == (None if value == "" else value)
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)

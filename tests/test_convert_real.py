@@ -395,15 +395,28 @@ def test_line_endings_and_a_bom_convert_the_same(case: Case) -> None:
 # -- stato's own output ------------------------------------------------------------------------
 
 
+# every file stato can write, each named by its id (`all` writes only the carriers)
+OWN_FILES = (
+    "cursor-rules",
+    "cursor-legacy",
+    "copilot-instructions",
+    "windsurf-rules",
+    "devin-rules",
+    "clinerules",
+    "kiro-steering",
+    "junie-guidelines",
+)
+
+
 def test_nothing_stato_bridge_wrote_comes_back_as_a_module(
     tmp_path: Path, run: Callable[..., Result]
 ) -> None:
     assert run("init", "--example").exit_code == 0
     assert run("bridge", "--platform", "all").exit_code == 0
-    assert run("bridge", "--platform", "cursor-legacy,devin").exit_code == 0
+    assert run("bridge", "--platform", ",".join(OWN_FILES)).exit_code == 0
     stato = tree(tmp_path / ".stato")
     generated = [p for p in tree(tmp_path) if not p.startswith(".stato/")]
-    assert len(generated) >= 15
+    assert len(generated) >= 20
     for rel in generated:
         kind = "skill" if rel.endswith("SKILL.md") else "agents"
         result = run("convert", rel, "--kind", kind)
@@ -798,7 +811,7 @@ def test_a_rule_added_under_the_bridge_block_is_converted_without_statos_front_m
     tmp_path: Path, run: Callable[..., Result]
 ) -> None:
     assert run("init", "--example").exit_code == 0
-    assert run("bridge", "--platform", "cursor").exit_code == 0
+    assert run("bridge", "--platform", "cursor-rules,cursor-legacy").exit_code == 0
     rule = tmp_path / ".cursor/rules/stato.mdc"
     rule.write_text(rule.read_text() + "\n## Team rules\n\n- Review every PR within a day\n")
     result = run("convert", ".cursor/rules/stato.mdc")

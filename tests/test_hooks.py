@@ -284,7 +284,7 @@ def test_command_option_and_doctor_hint_when_stato_is_not_found(project: Path) -
 
 def test_install_says_what_copilot_does_not_do_yet(project: Path) -> None:
     code, _, err = invoke("hooks", "install", "--agent", "copilot")
-    assert code == 0 and "does not inject" in err
+    assert code == 0 and "not processed yet" in err
     code, _, err = invoke("hooks", "install", "--agent", "claude")
     assert err == ""
 

@@ -52,7 +52,8 @@ DOCUMENTED = {
             "hooks": {
                 "SessionStart": [
                     {
-                        "matcher": "startup|resume|clear",
+                        # "compact" is a SessionStart source since openai/codex#21272
+                        "matcher": "startup|resume|clear|compact",
                         "hooks": [{"type": "command", "command": _cmd("codex"), "timeout": 30}],
                     }
                 ]
@@ -142,10 +143,16 @@ def test_run_prints_one_json_object_the_agent_injects(project: Path, agent: str)
         inner = data["hookSpecificOutput"]
         assert inner["hookEventName"] == "SessionStart"
         context = inner["additionalContext"]
+    elif agent == "copilot":
+        # VS Code reads hookSpecificOutput.additionalContext, the Copilot SDK a top-level
+        # additionalContext: each agent reads one of the two keys, never both
+        assert list(data) == ["hookSpecificOutput", "additionalContext"]
+        assert data["hookSpecificOutput"]["hookEventName"] == "SessionStart"
+        assert data["hookSpecificOutput"]["additionalContext"] == data["additionalContext"]
+        context = data["additionalContext"]
     else:
-        key = "additional_context" if agent == "cursor" else "additionalContext"
-        assert list(data) == [key]
-        context = data[key]
+        assert list(data) == ["additional_context"]
+        context = data["additional_context"]
     assert isinstance(context, str) and context.strip()
 
 

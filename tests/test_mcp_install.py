@@ -56,9 +56,10 @@ def test_every_target_is_wired() -> None:
     assert all(t.docs.startswith("https://") for t in TARGETS.values())
 
 
-@pytest.mark.parametrize("agent", sorted(TARGETS))
+@pytest.mark.parametrize("agent", sorted(a for a, t in TARGETS.items() if t.project_file))
 def test_install_is_idempotent_and_uninstall_restores(project: Path, agent: str) -> None:
     target = TARGETS[agent]
+    assert target.project_file is not None
     path = project / target.project_file
     path.parent.mkdir(parents=True, exist_ok=True)
     if target.toml:
@@ -176,7 +177,8 @@ DOCUMENTED = {
     "gemini": (".gemini/settings.json", "mcpServers", _PLAIN_ENTRY),
     "kiro": (".kiro/settings/mcp.json", "mcpServers", _PLAIN_ENTRY),
     "amazonq": (".amazonq/mcp.json", "mcpServers", _PLAIN_ENTRY),
-    "windsurf": (".windsurf/mcp_config.json", "mcpServers", _PLAIN_ENTRY),
+    # "Windsurf reads ~/.codeium/windsurf/mcp_config.json": no project file is documented
+    "windsurf": (None, "mcpServers", _PLAIN_ENTRY),
 }
 USER_FILES = {
     "claude": ".claude.json",
@@ -196,6 +198,10 @@ def test_documented_table_covers_every_agent() -> None:
 @pytest.mark.parametrize("agent", sorted(DOCUMENTED))
 def test_each_agent_gets_its_documented_file_key_and_entry(project: Path, agent: str) -> None:
     rel, key, entry = DOCUMENTED[agent]
+    if rel is None:  # only a user-level file: a project install would write a file no one reads
+        code, _, err = invoke("mcp", "install", "--agent", agent)
+        assert code == 2 and "--user" in err
+        return
     assert invoke("mcp", "install", "--agent", agent)[0] == 0
     data = _load(project / rel)
     assert data == {key: {"stato": entry}}
@@ -220,3 +226,13 @@ def test_vscode_user_file_is_in_the_user_settings_folder_of_this_os() -> None:
         "win32": "AppData/Roaming/Code/User/mcp.json",
     }.get(sys.platform, ".config/Code/User/mcp.json")
     assert TARGETS["vscode"].user_file == expected
+
+
+def test_all_writes_only_files_an_agent_reads(project: Path, tmp_path: Path) -> None:
+    assert invoke("mcp", "install", "--agent", "all")[0] == 0
+    assert not (project / ".windsurf").exists()
+    written = {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
+    documented = {rel for rel, _, _ in DOCUMENTED.values() if rel}
+    assert documented <= written
+    assert invoke("mcp", "install", "--agent", "all", "--user")[0] == 0
+    assert (tmp_path / "home" / ".codeium/windsurf/mcp_config.json").is_file()

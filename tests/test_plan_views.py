@@ -201,7 +201,7 @@ def _outputs(name: str, tmp_path: Path) -> dict[str, str]:
 
     cached = project_file("summary", root)
     assert cached is not None and cached.is_file() and not (root / ".stato" / ".cache").exists()
-    out["bridge CLAUDE.md"] = _cli(root, "bridge", "--platform", "claude") + (
+    out["bridge CLAUDE.md"] = _cli(root, "bridge", "--platform", "claude-md") + (
         root / "CLAUDE.md"
     ).read_text("utf-8")
     for args in EDITS.get(name, ()):

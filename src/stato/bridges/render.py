@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from stato.bridges.agents import OwnFile
 from stato.bridges.summary import Summary
-from stato.bridges.targets import Target
 from stato.core.plan import STATES, PlanView, StepView
 from stato.formats import markers
 
@@ -29,7 +29,7 @@ RULES = (
 )
 
 
-def front_matter(target: Target) -> str:
+def front_matter(target: OwnFile) -> str:
     """The target's front matter as text, or "" when it has none.
 
     Values are written the way each tool's docs show them: booleans bare (``alwaysApply: true``
@@ -125,13 +125,13 @@ def render_body(summary: Summary) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_block(target: Target, body: str, linked: bool) -> str:
+def render_block(target: OwnFile, body: str, linked: bool) -> str:
     """What goes between the markers: the body, or a one-line import of the linked file."""
     if linked and target.link:
         return f"@{target.link}"
     return body
 
 
-def render_file(target: Target, body: str, existing: str | None, linked: bool = False) -> str:
+def render_file(target: OwnFile, body: str, existing: str | None, linked: bool = False) -> str:
     """The target file's full new text, given its current text (None when absent)."""
     return markers.upsert(existing, render_block(target, body, linked), front_matter(target))

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from stato.bridges import render, targets
+from stato.bridges import platforms as platforms_mod
+from stato.bridges import render
 from stato.bridges.summary import Summary
 from stato.errors import UsageError
-from stato.ops.bridge_plan import plan_files, warning, with_linked
+from stato.ops.bridge_plan import plan_files, run_warnings, warning, with_linked
 
 CHANGED = ("created", "updated", "deleted")
 
@@ -41,6 +42,8 @@ class BridgeResult:
     body_chars: int
     skills: int
     invalid: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # run-level: an agent loading the block twice, a hidden file
+    moved: tuple[str, ...] = ()  # what the budget moved out of the always-on block
 
     @property
     def changed(self) -> tuple[BridgeFile, ...]:
@@ -90,16 +93,16 @@ def load_summary(root: Path, *, save: bool = True) -> Summary:
     return project_summary(root, save=save)
 
 
-def select(platforms: Iterable[str] | str) -> tuple[targets.Target, ...]:
+def select(platforms: Iterable[str] | str) -> platforms_mod.Selection:
     names = [platforms] if isinstance(platforms, str) else list(platforms)
     try:
-        chosen = targets.select(names)
+        chosen = platforms_mod.select(names)
     except KeyError as exc:
         raise UsageError(
-            f"unknown platform '{exc.args[0]}': choose from {', '.join(targets.ids())} or all"
+            f"unknown platform '{exc.args[0]}': choose from {', '.join(platforms_mod.ids())} or all"
         ) from None
-    if not chosen:
-        raise UsageError(f"no platform given: choose from {', '.join(targets.ids())} or all")
+    if not chosen.files and not chosen.skills and not chosen.unreachable:
+        raise UsageError(f"no platform given: choose from {', '.join(platforms_mod.ids())} or all")
     return chosen
 
 
@@ -121,17 +124,17 @@ def write_bridges(
     generated, recognised by their metadata).
     """
     root = Path(root)
-    names = [platforms] if isinstance(platforms, str) else list(platforms)
-    named = frozenset(n.strip().lower() for raw in names for n in str(raw).split(",")) - {"all"}
-    chosen = with_linked(root, select(names), link)
+    selection = with_linked(root, select(platforms), link)
     summary = summary if summary is not None else load_summary(root, save=not check)
     body = render.render_body(summary)
-    plan = plan_files(root, chosen, summary, body, link, named)
+    plan = plan_files(root, selection, summary, body, link)
     files: list[BridgeFile] = []
     changes: list[tuple[str, str | None, str | None]] = []
     for rel, (old, new, ids, note) in plan.items():
         if new is None:
             status = "deleted" if prune else "orphaned"
+        elif note.startswith("skipped"):
+            status = "skipped"
         elif note:
             status = "kept"
         elif old is None:
@@ -142,15 +145,25 @@ def write_bridges(
             changes.append((rel, old, new))
         size = len(new) if new is not None else 0
         note = "" if status == "deleted" else note
-        files.append(BridgeFile(rel, tuple(ids), status, size, note, warning(root, plan, rel)))
+        files.append(BridgeFile(rel, tuple(ids), status, size, note, warning(plan, rel)))
+    warnings = tuple(run_warnings(root, selection, plan))  # before writing: it compares
     if not check and changes:
         _write_all(root, changes)
     return BridgeResult(
         root,
-        tuple(t.id for t in chosen),
+        tuple(
+            dict.fromkeys(
+                [
+                    *(a.id for a in selection.agents),
+                    *(f.id for f in selection.files),
+                    *(["skills"] if selection.skills else []),
+                ]
+            )
+        ),
         tuple(files),
         check,
         len(body),
         len(summary.skills),
         tuple(i.path for i in summary.invalid),
+        warnings,
     )

@@ -89,7 +89,7 @@ def read_input(path: Path) -> tuple[Path, str, tuple[str, ...]]:
 
 def _bridge_front_matter(front: dict[str, Any]) -> bool:
     """True when ``front`` is exactly what `stato bridge` writes above its block."""
-    from stato.bridges.targets import TARGETS
+    from stato.bridges.agent_table import FILES
 
     def same(a: object, b: object) -> bool:
         return a == b or (a in (None, "") and b in (None, ""))
@@ -98,5 +98,5 @@ def _bridge_front_matter(front: dict[str, Any]) -> bool:
         t.front_matter
         and set(front) == {k for k, _ in t.front_matter}
         and all(same(front.get(k), v) for k, v in t.front_matter)
-        for t in TARGETS
+        for t in FILES.values()
     )

@@ -6,101 +6,20 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from stato.adapters.jsonconfig import ConfigChange, JsonObject, load_json, update_json
+from stato.bridges.agent_table import HOOKS
+from stato.bridges.agents import HookTarget
 from stato.errors import UsageError
 
 HOOK_COMMAND = "{stato} hooks run --agent {agent}"
 _OURS = re.compile(r"\bstato hooks run\b")
 
 
-@dataclass(frozen=True)
-class HookTarget:
-    """One agent's hook file, the entry stato adds to it, and the output the agent accepts."""
-
-    id: str
-    label: str
-    project_file: str  # relative to the project root
-    user_file: str  # relative to the home folder
-    event: str
-    matcher: str | None  # nested layout only: {"matcher": ..., "hooks": [entry]}
-    nested: bool  # event -> [{"matcher", "hooks": [...]}] (Claude style) or event -> [entry]
-    entry: dict[str, Any]  # the hook entry without its command
-    command_keys: tuple[str, ...]
-    timeout_key: str
-    timeout: int  # in the agent's unit
-    unit: float  # seconds per timeout unit (Gemini counts milliseconds)
-    output: str  # "hookSpecificOutput" | "additionalContext" | "additional_context"
-    stdin: dict[str, Any]  # what the agent sends for the restoring event (for doctor)
-    top: dict[str, Any] = field(default_factory=dict)  # keys the file itself needs
-    owned: bool = False  # the whole file is stato's: uninstall deletes it when nothing else is left
-    docs: str = ""
-    note: str = ""  # what a person should know after installing
-
-
-# Every row was checked against the agent's documentation (addresses in ``docs``).
-TARGETS: dict[str, HookTarget] = {
-    t.id: t
-    for t in (
-        HookTarget(
-            # SessionStart with source "compact" is the event whose output is injected after
-            # compaction; PreCompact output is not. https://docs.claude.com/en/docs/claude-code/hooks
-            "claude", "Claude Code", ".claude/settings.json", ".claude/settings.json",
-            "SessionStart", "compact|resume|clear", True, {"type": "command"}, ("command",),
-            "timeout", 30, 1.0, "hookSpecificOutput",
-            {"session_id": "doctor", "transcript_path": "", "cwd": "", "hook_event_name":
-             "SessionStart", "source": "compact"},
-            docs="https://docs.claude.com/en/docs/claude-code/hooks",
-        ),
-        HookTarget(
-            # The {"hooks": {...}} wrapper is required; output as Claude's hookSpecificOutput.
-            "codex", "Codex CLI", ".codex/hooks.json", ".codex/hooks.json",
-            "SessionStart", "startup|resume|clear", True, {"type": "command"}, ("command",),
-            "timeout", 30, 1.0, "hookSpecificOutput",
-            {"session_id": "doctor", "transcript_path": None, "cwd": "", "hook_event_name":
-             "SessionStart", "model": "doctor", "source": "resume"},
-            note="Codex runs a new hook only after you review and trust it (/hooks)",
-            docs="https://developers.openai.com/codex/hooks",
-        ),
-        HookTarget(
-            # Named hooks, timeouts in milliseconds, stdout must be JSON only. A lifecycle matcher
-            # is an exact string, so none: startup, resume and clear all get the recap.
-            "gemini", "Gemini CLI", ".gemini/settings.json", ".gemini/settings.json",
-            "SessionStart", None, True,
-            {"name": "stato-resume", "type": "command", "description": "Restore stato's recap"},
-            ("command",), "timeout", 30000, 0.001, "hookSpecificOutput",
-            {"session_id": "doctor", "transcript_path": "", "cwd": "", "hook_event_name":
-             "SessionStart", "timestamp": "2026-01-01T00:00:00Z", "source": "resume"},
-            note="with folder trust on, Gemini skips .gemini/settings.json in untrusted folders",
-            docs="https://github.com/google-gemini/gemini-cli/blob/main/docs/hooks/reference.md",
-        ),
-        HookTarget(
-            # .github/hooks/*.json, version 1, bash/powershell, timeoutSec. The CLI documents
-            # sessionStart output as not processed yet (github/copilot-cli#2142); the SDK's
-            # SessionStartHookOutput has additionalContext, which is what stato prints.
-            "copilot", "GitHub Copilot", ".github/hooks/stato.json", ".copilot/hooks/stato.json",
-            "sessionStart", None, False, {"type": "command"}, ("bash", "powershell"),
-            "timeoutSec", 30, 1.0, "additionalContext",
-            {"sessionId": "doctor", "timestamp": 0, "cwd": "", "source": "resume"},
-            top={"version": 1}, owned=True,
-            note="Copilot CLI runs sessionStart hooks but does not inject their output yet",
-            docs="https://docs.github.com/en/copilot/reference/copilot-cli-reference/cli-hooks-reference",
-        ),
-        HookTarget(
-            # .cursor/hooks.json, version 1, camelCase events; sessionStart may return
-            # {"additional_context": ...}. https://cursor.com/docs/agent/hooks
-            "cursor", "Cursor", ".cursor/hooks.json", ".cursor/hooks.json",
-            "sessionStart", None, False, {}, ("command",), "timeout", 30, 1.0,
-            "additional_context",
-            {"conversation_id": "doctor", "generation_id": "doctor", "hook_event_name":
-             "sessionStart", "workspace_roots": []},
-            top={"version": 1}, docs="https://cursor.com/docs/agent/hooks",
-        ),
-    )
-}  # fmt: skip
+# The rows are the agent table's hook columns (stato/bridges/agent_table.py), docs cited there.
+TARGETS: dict[str, HookTarget] = HOOKS
 
 
 def targets(agent: str) -> list[HookTarget]:
@@ -232,11 +151,20 @@ def uninstall_hooks(agent: str, root: Path, user: bool = False) -> list[ConfigCh
 # ---------------------------------------------------------------- the hook itself
 
 
+def event_name(target: HookTarget) -> str:
+    """The hookEventName in ``hookSpecificOutput``: PascalCase (VS Code maps sessionStart)."""
+    return target.event[:1].upper() + target.event[1:]
+
+
 def hook_output(target: HookTarget, context: str) -> dict[str, Any]:
-    """The JSON object ``target`` reads from a hook's stdout."""
-    if target.output == "hookSpecificOutput":
-        return {"hookSpecificOutput": {"hookEventName": target.event, "additionalContext": context}}
-    return {target.output: context}
+    """The JSON object ``target`` reads from a hook's stdout (every shape it documents)."""
+    out: dict[str, Any] = {}
+    for shape in target.outputs:
+        if shape == "hookSpecificOutput":
+            out[shape] = {"hookEventName": event_name(target), "additionalContext": context}
+        else:
+            out[shape] = context
+    return out
 
 
 def _start_dir(payload: dict[str, Any]) -> Path:

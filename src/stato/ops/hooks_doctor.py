@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from stato.adapters.jsonconfig import load_json
-from stato.ops.hooks import HookTarget, installed, settings_path, targets
+from stato.bridges.agents import HookTarget
+from stato.ops.hooks import event_name, installed, settings_path, targets
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ def check_output(target: HookTarget, stdout: str) -> list[str]:
         return ["stdout is JSON but not an object"]
     if target.output == "hookSpecificOutput":
         inner = data.get("hookSpecificOutput")
-        if not isinstance(inner, dict) or inner.get("hookEventName") != target.event:
-            return [f"stdout lacks hookSpecificOutput.hookEventName = {target.event!r}"]
+        if not isinstance(inner, dict) or inner.get("hookEventName") != event_name(target):
+            return [f"stdout lacks hookSpecificOutput.hookEventName = {event_name(target)!r}"]
         context = inner.get("additionalContext")
     else:
         context = data.get(target.output)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,88 +12,40 @@ from stato.adapters.jsonconfig import (
     update_json,
     update_toml_table,
 )
+from stato.bridges.agent_table import MCPS
+from stato.bridges.agents import McpTarget
 from stato.errors import UsageError
 
 NAME = "stato"
 
 
-@dataclass(frozen=True)
-class McpTarget:
-    """Where one agent reads MCP servers from, and the entry it expects for a stdio server."""
-
-    id: str
-    label: str
-    project_file: str
-    user_file: str  # relative to the home folder
-    key: str  # the object (JSON) or table (TOML) holding servers by name
-    entry: dict[str, Any]
-    docs: str
-
-    @property
-    def toml(self) -> bool:
-        return self.project_file.endswith(".toml")
+# The rows are the agent table's MCP columns (stato/bridges/agent_table.py), docs cited there.
+TARGETS: dict[str, McpTarget] = MCPS
 
 
-def _vscode_user_file() -> str:
-    """VS Code's user mcp.json sits in its User settings folder, which depends on the OS."""
-    import sys
+def targets(agent: str, user: bool = False) -> list[McpTarget]:
+    """The rows for ``--agent NAME``; without ``user`` only agents that read a project file.
 
-    if sys.platform == "darwin":
-        return "Library/Application Support/Code/User/mcp.json"
-    if sys.platform == "win32":
-        return "AppData/Roaming/Code/User/mcp.json"
-    return ".config/Code/User/mcp.json"
-
-
-_STDIO = {"command": "stato", "args": ["mcp"]}  # the server finds .stato/ from its working folder
-
-TARGETS: dict[str, McpTarget] = {
-    t.id: t
-    for t in (
-        McpTarget("claude", "Claude Code", ".mcp.json", ".claude.json", "mcpServers",
-                  {"type": "stdio", **_STDIO}, "https://docs.claude.com/en/docs/claude-code/mcp"),
-        # Cursor does not promise the server's working folder, but it expands ${workspaceFolder}
-        # in command/args/env ("Config interpolation"), in the user file too.
-        McpTarget("cursor", "Cursor", ".cursor/mcp.json", ".cursor/mcp.json", "mcpServers",
-                  {"command": "stato", "args": ["mcp", "--path", "${workspaceFolder}"]},
-                  "https://cursor.com/docs/context/mcp"),
-        # VS Code names the object "servers" and expands ${workspaceFolder} in args; the user file
-        # is in the User settings folder (code.visualstudio.com/docs/configure/settings).
-        McpTarget("vscode", "VS Code / Copilot", ".vscode/mcp.json", _vscode_user_file(),
-                  "servers", {"type": "stdio", "command": "stato",
-                              "args": ["mcp", "--path", "${workspaceFolder}"]},
-                  "https://code.visualstudio.com/docs/copilot/customization/mcp-servers"),
-        McpTarget("codex", "Codex CLI", ".codex/config.toml", ".codex/config.toml",
-                  "mcp_servers", dict(_STDIO),
-                  "https://developers.openai.com/codex/mcp"),
-        McpTarget("gemini", "Gemini CLI", ".gemini/settings.json", ".gemini/settings.json",
-                  "mcpServers", dict(_STDIO),
-                  "https://geminicli.com/docs/tools/mcp-server"),
-        McpTarget("kiro", "Kiro", ".kiro/settings/mcp.json", ".kiro/settings/mcp.json",
-                  "mcpServers", dict(_STDIO), "https://kiro.dev/docs/mcp/configuration"),
-        # Amazon Q Developer (IDE and CLI) still reads .amazonq/mcp.json and ~/.aws/amazonq/mcp.json
-        # (useLegacyMcpJson defaults to true); its GUI writes the agent file default.json instead.
-        McpTarget("amazonq", "Amazon Q Developer", ".amazonq/mcp.json", ".aws/amazonq/mcp.json",
-                  "mcpServers", dict(_STDIO),
-                  "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/mcp-ide.html"),
-        # Windsurf documents only the user file (~/.codeium/windsurf/mcp_config.json).
-        McpTarget("windsurf", "Windsurf", ".windsurf/mcp_config.json",
-                  ".codeium/windsurf/mcp_config.json", "mcpServers", dict(_STDIO),
-                  "https://docs.windsurf.com/windsurf/cascade/mcp"),
-    )
-}  # fmt: skip
-
-
-def targets(agent: str) -> list[McpTarget]:
+    ``all`` leaves out an agent that documents only a user-level file (Windsurf): a project
+    file would be read by no one. Naming such an agent without ``--user`` is refused.
+    """
     if agent == "all":
-        return list(TARGETS.values())
+        return [t for t in TARGETS.values() if user or t.project_file is not None]
     if agent not in TARGETS:
         raise UsageError(f"unknown agent '{agent}': choose one of {', '.join(TARGETS)} or all")
-    return [TARGETS[agent]]
+    target = TARGETS[agent]
+    if not user and target.project_file is None:
+        raise UsageError(
+            f"{target.label} reads MCP servers only from ~/{target.user_file}, not from a "
+            f"project file: rerun with --user"
+        )
+    return [target]
 
 
 def config_path(target: McpTarget, root: Path, user: bool) -> Path:
-    return Path.home() / target.user_file if user else root / target.project_file
+    if user or target.project_file is None:
+        return Path.home() / target.user_file
+    return root / target.project_file
 
 
 def _set(data: JsonObject, target: McpTarget, entry: dict[str, Any] | None) -> None:
@@ -139,7 +90,7 @@ def _apply(
 def _each(
     agent: str, root: Path, user: bool, install: bool, stato: str = "stato"
 ) -> list[ConfigChange]:
-    chosen = targets(agent)
+    chosen = targets(agent, user)
     for target in chosen:  # parse every file first: one that does not parse stops them all
         check_parses(config_path(target, root, user))
         server_entry(target, stato)

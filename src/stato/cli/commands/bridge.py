@@ -6,10 +6,15 @@ from pathlib import Path
 
 import click
 
-from stato.bridges.targets import TARGETS
 from stato.cli.options import path_option
 
-_HELP = ", ".join(t.id for t in TARGETS)
+_HELP = (
+    "an agent (claude, codex, cursor, copilot, gemini, windsurf, cline, kiro, amazonq, junie, "
+    "devin, qwen, aider, continue, opencode, zed, roo, antigravity, factory), a file (agents, "
+    "claude-md, gemini-md, cursor-rules, cursor-legacy, copilot-instructions, windsurf-rules, "
+    "devin-rules, clinerules, kiro-steering, amazonq-rules, junie-guidelines, continue-rules, "
+    "generic), skills"
+)
 
 
 @click.command("bridge")
@@ -48,16 +53,18 @@ def bridge(
     prune: bool,
     as_json: bool,
 ) -> None:
-    """Write the instruction files agents read by themselves (AGENTS.md, CLAUDE.md, Cursor,
-    Copilot, Gemini, Windsurf, Cline, Kiro, Amazon Q, Junie rules, README.stato.md) and, with
-    `skills`, export each skill as an Agent Skill in .claude/skills/ and .agents/skills/.
+    """Write what each coding agent reads by itself, so each loads stato's block exactly once.
 
-    The bridge is a small table of contents: skills with key parameters and lesson counts,
-    plan progress and the next step, the working rules. In a file that already exists, stato
-    replaces only its own marked block and keeps everything else; a run with nothing new
-    writes nothing. `cursor` writes both of Cursor's files (.cursor/rules/stato.mdc and the
-    .cursorrules the spec names; `cursor-rules` or `cursor-legacy` for one of them). `all` means
-    every target except devin (an alternative location), which is written only when named.
+    AGENTS.md is the shared carrier (Codex, Cursor, Copilot, Windsurf, Cline, Kiro, Junie, Devin,
+    Qwen Code, OpenCode, Zed, Roo Code, Antigravity, Factory read it); CLAUDE.md and GEMINI.md
+    hold the one line @AGENTS.md; Amazon Q and Continue get their own rule file. `skills`
+    exports each skill to .agents/skills/ and .claude/skills/. Naming a file's id (e.g.
+    cursor-rules) writes that file even when an agent then reads the block twice: the run says so.
+
+    The block is a small table of contents: skills, plan progress and the next step, the working
+    rules. In a file that already exists, stato replaces only its own marked block and keeps
+    everything else; a run with nothing new writes nothing. Warnings name any agent that loads
+    the block twice or not at all, and any person's file an agent stops reading.
     """
     from stato.ops.bridge import write_bridges
     from stato.ops.project import find_root

@@ -16,6 +16,7 @@ _CHECK_WORDS = {
     "kept": "kept",
     "deleted": "to delete",
     "orphaned": "orphaned",
+    "skipped": "skipped",
 }
 
 
@@ -28,6 +29,8 @@ def to_dict(result: BridgeResult) -> dict[str, Any]:
         "body_tokens": result.body_chars // 4,
         "skills": result.skills,
         "invalid": list(result.invalid),
+        "warnings": list(result.warnings),
+        "moved": list(result.moved),
         "files": [
             {
                 "path": f.path,
@@ -81,6 +84,10 @@ def show(result: BridgeResult) -> None:
     for f in result.files:
         if f.warning:
             echo(f"warning: {f.path}: {f.warning}", err=True)
+    for moved in result.moved:
+        echo(f"moved: {moved}", err=True)
+    for text in result.warnings:
+        echo(f"warning: {text}", err=True)
     if result.invalid:
         echo(
             f"note: {len(result.invalid)} invalid module(s) left out: {', '.join(result.invalid)}"

@@ -1,0 +1,136 @@
+"""The records of the one agent table: what a coding agent reads, where its hooks and MCP go.
+
+The rows live in ``stato.bridges.agent_table``; bridge, hooks, MCP install and ``stato context``
+all read them through the lookups at the end of this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+FrontMatter = tuple[tuple[str, "str | bool"], ...]
+FORMATS = ("markdown", "mdc", "text")
+
+# Load kinds of an instruction file.
+ALWAYS = "always"  # in every session, from its start
+ON_DEMAND = "on-demand"  # only when the agent works on matching files or decides to read it
+
+
+@dataclass(frozen=True)
+class Read:
+    """One instruction file (or glob) an agent loads by itself, relative to the project root.
+
+    ``unless``: the agent skips this file when any of these exists (precedence: Claude Code
+    reads AGENTS.md only without a CLAUDE.md; Zed reads only the first of its list; Cline reads
+    other tools' rule folders only without .clinerules). A name ending in "/" is a folder,
+    any other a file. ``limit_chars`` is the most the agent
+    reads of one such file (it drops the rest).
+    """
+
+    pattern: str
+    when: str = ALWAYS
+    unless: tuple[str, ...] = ()
+    limit_chars: int | None = None
+
+
+@dataclass(frozen=True)
+class OwnFile:
+    """A file stato can write for an agent: path, format and the front matter it creates.
+
+    ``link`` names a file the agent imports with a one-line ``@path`` (CLAUDE.md, GEMINI.md),
+    so the block is not repeated. ``max_chars`` / ``max_bytes``: most the agent reads.
+    """
+
+    id: str
+    path: str
+    format: str = "markdown"
+    front_matter: FrontMatter = ()
+    link: str | None = None
+    max_chars: int | None = None
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class HookTarget:
+    """One agent's hook file, the entry stato adds to it, and the output the agent accepts."""
+
+    id: str
+    label: str
+    project_file: str  # relative to the project root
+    user_file: str  # relative to the home folder
+    event: str
+    matcher: str | None  # nested layout only: {"matcher": ..., "hooks": [entry]}
+    nested: bool  # event -> [{"matcher", "hooks": [...]}] (Claude style) or event -> [entry]
+    entry: dict[str, Any]  # the hook entry without its command
+    command_keys: tuple[str, ...]
+    timeout_key: str
+    timeout: int  # in the agent's unit
+    unit: float  # seconds per timeout unit (Gemini counts milliseconds)
+    outputs: tuple[str, ...]  # "hookSpecificOutput" | "additionalContext" | "additional_context"
+    stdin: dict[str, Any]  # what the agent sends for the restoring event (for doctor)
+    top: dict[str, Any] = field(default_factory=dict)  # keys the file itself needs
+    owned: bool = False  # the whole file is stato's: uninstall deletes it when nothing else is left
+    docs: str = ""
+    note: str = ""  # what a person should know after installing
+    reaches: str = "yes"  # whether the output reaches the model: "yes", or why not / when not
+    stdin_keys: tuple[str, ...] = ()  # keys only this agent's stdin has (who is calling)
+    also_runs: tuple[str, ...] = ()  # other agents' hook files this agent runs too (by hook id)
+
+    @property
+    def output(self) -> str:
+        """The shape the agent itself reads (the first of ``outputs``)."""
+        return self.outputs[0]
+
+
+@dataclass(frozen=True)
+class McpTarget:
+    """Where one agent reads MCP servers from, and the entry it expects for a stdio server.
+
+    ``project_file`` is None when the agent documents no project-level file (Windsurf).
+    """
+
+    id: str
+    label: str
+    project_file: str | None
+    user_file: str  # relative to the home folder
+    key: str  # the object (JSON) or table (TOML) holding servers by name
+    entry: dict[str, Any]
+    docs: str
+
+    @property
+    def toml(self) -> bool:
+        return self.user_file.endswith(".toml")
+
+
+@dataclass(frozen=True)
+class Agent:
+    """One coding agent: what it loads by itself, where its skills, hooks and MCP servers go.
+
+    ``own`` is the agent's own instruction file: stato writes it for ``--platform all`` only when
+    the agent does not read AGENTS.md (``reads_agents_md`` False). ``skills`` are the project
+    folders it lists Agent Skills from. ``imports``: it expands ``@path`` lines. ``max_bytes``
+    is the most it reads of all its always-on files together (Codex's project_doc_max_bytes).
+    ``silent`` says what its documentation does not tell.
+    """
+
+    id: str
+    label: str
+    docs: tuple[str, ...]
+    reads: tuple[Read, ...]
+    reads_agents_md: bool
+    own: tuple[OwnFile, ...] = ()
+    skills: tuple[str, ...] = ()
+    imports: bool = False
+    hook: HookTarget | None = None
+    mcp: McpTarget | None = None
+    max_bytes: int | None = None
+    max_chars: int | None = None  # per always-on file (warning threshold or hard cut)
+    silent: str = ""
+
+    @property
+    def carrier(self) -> OwnFile | None:
+        """The file stato writes so this agent loads the block (None: AGENTS.md carries it)."""
+        if self.reads_agents_md or not self.own:
+            return None
+        return self.own[0]

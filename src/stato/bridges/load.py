@@ -1,0 +1,77 @@
+"""Which instruction files an agent loads, as its table row says, and how often stato's block.
+
+Pure over three callables (does a path exist, which files match a glob, a file's text), so the
+bridge can ask about the tree it is about to write and ``stato context`` about the one on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from stato.bridges.agents import Agent
+
+MAX_IMPORT_DEPTH = 5  # Claude Code follows @imports five hops deep; Gemini documents none
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+_IMPORT = re.compile(r"(?:^|(?<=\s))@([A-Za-z0-9_.][A-Za-z0-9_./-]*\.md)\b", re.MULTILINE)
+_BEGIN = re.compile(r"<!--[ \t]*stato:begin\b")
+_BLOCK = re.compile(r"<!--[ \t]*stato:begin\b[^\n]*\n(.*?)<!--[ \t]*stato:end\b", re.DOTALL)
+
+Exists = Callable[[str], bool]
+Listing = Callable[[str], list[str]]
+TextOf = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One file an agent loads: when, and through which file's ``@import`` (or directly)."""
+
+    path: str
+    when: str
+    via: str | None = None
+    limit_chars: int | None = None
+
+
+def imports_of(text: str) -> list[str]:
+    """The ``@path.md`` imports in ``text``, outside fenced code and code spans."""
+    text = _FENCE.sub("", text)
+    text = re.sub(r"`[^`\n]*`", "", text)
+    return list(dict.fromkeys(m.group(1).removeprefix("./") for m in _IMPORT.finditer(text)))
+
+
+def has_block(text: str | None) -> bool:
+    """True when ``text`` carries stato's whole block (not only a one-line ``@import`` of it)."""
+    if text is None or not _BEGIN.search(text):
+        return False
+    found = _BLOCK.search(text)
+    body = found.group(1).strip() if found else ""
+    return not (body.startswith("@") and "\n" not in body)
+
+
+def loads(agent: Agent, exists: Exists, listing: Listing, text_of: TextOf) -> list[Loaded]:
+    """Every project file ``agent`` loads, in its order, imports expanded (each file once)."""
+    out: dict[str, Loaded] = {}
+
+    def add(rel: str, when: str, via: str | None, depth: int, limit: int | None) -> None:
+        if rel in out:
+            return
+        out[rel] = Loaded(rel, when, via, limit)
+        if not agent.imports or depth >= MAX_IMPORT_DEPTH:
+            return
+        text = text_of(rel)
+        for target in imports_of(text) if text else []:
+            if exists(target):
+                add(target, when, rel, depth + 1, limit)
+
+    for read in agent.reads:
+        if any(exists(u) for u in read.unless):
+            continue
+        for rel in listing(read.pattern):
+            add(rel, read.when, None, 0, read.limit_chars)
+    return list(out.values())
+
+
+def block_sources(loaded: list[Loaded], text_of: TextOf) -> list[str]:
+    """The loaded files that carry stato's block: the agent reads it once per entry."""
+    return [f.path for f in loaded if has_block(text_of(f.path))]
