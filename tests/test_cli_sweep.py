@@ -73,7 +73,7 @@ WRITERS = {
     ("bridge",), ("hooks", "install"), ("hooks", "uninstall"), ("mcp", "install"),
     ("mcp", "uninstall"), ("registry", "install"), ("registry", "add"), ("registry", "remove"),
     ("registry", "publish"), ("snapshot",), ("slice",), ("merge",), ("crystallize",),
-    ("merge-file",),
+    ("merge-file",), ("git", "install"), ("git", "uninstall"),
 }  # fmt: skip
 
 # A plausible call in the example project, by parameter name. "{x}" names a fixture file.
@@ -208,6 +208,12 @@ LEGIT: dict[tuple[tuple[str, ...], str], str] = {
     (("registry", "publish"), "stato-readonly"): "writes into the registry folder",
     (("snapshot",), "stato-readonly"): "writes the archive elsewhere",
     (("validate",), "stato-readonly"): "the module checked is outside .stato/",
+    (("git", "install"), "all-invalid"): "registering the merge driver reads no module",
+    (("git", "uninstall"), "all-invalid"): "registering the merge driver reads no module",
+    (("git", "install"), "stato-readonly"): "writes .gitattributes and .git/config",
+    (("git", "uninstall"), "stato-readonly"): "writes .gitattributes and .git/config",
+    (("git", "install"), "skills-readonly"): "writes .gitattributes and .git/config",
+    (("git", "uninstall"), "skills-readonly"): "writes .gitattributes and .git/config",
     (("merge-file",), "empty-folder"): "merge-file reads its three files, not a project",
     (("merge-file",), "stato-file"): "merge-file reads its three files, not a project",
     (("merge-file",), "all-invalid"): "merge-file reads its three files, not a project",
@@ -314,6 +320,8 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ):
         r = CliRunner().invoke(cli, [*argv, "--path", str(project)])
         assert r.exit_code == 0, r.output
+    if shutil.which("git"):  # a repository, so `stato git install` has somewhere to go
+        subprocess.run(["git", "init", "-q", str(project)], check=True, capture_output=True)
     (fx / "qc.py").write_text(QC_MODULE, encoding="utf-8")
     (fx / "qc2.py").write_text(QC_MODULE.replace("1.0.0", "1.1.0"), encoding="utf-8")
     (fx / "CLAUDE.md").write_text("# Rules\n\n- Use scanpy.\n", encoding="utf-8")
@@ -1118,7 +1126,9 @@ def _colours(text: str) -> set[str]:
 
 
 # Samples that fail on purpose (the sweep's bad input is in the sample itself).
-FAILING_SAMPLES = {("registry", "install"), ("registry", "remove")}
+FAILING_SAMPLES = {("registry", "install"), ("registry", "remove")} | (
+    set() if shutil.which("git") else {("git", "install"), ("git", "uninstall")}
+)
 # Samples whose exit 1 is a report, not an error: two files that differ, no hooks installed.
 REPORTS = {("diff",), ("hooks", "doctor")}
 

@@ -65,6 +65,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "lesson": ("lesson", "lesson", "Add a lesson to a skill."),
     "memory": ("memory", "memory", "Update the working memory."),
     "hooks": ("hooks", "hooks", "Install agent hooks that restore stato's state after compaction."),
+    "git": ("git", "git", "Register the field-level merge driver with git."),
     "mcp": ("mcp", "mcp", "Serve stato to agents over MCP (stdio), or register the server."),
 }
 

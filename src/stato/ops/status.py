@@ -25,6 +25,7 @@ class StatusReport:
     root: Path
     modules: tuple[ModuleRow, ...]
     plan: PlanView | None
+    warnings: tuple[str, ...] = ()  # about the project's setup (the git merge driver)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +42,7 @@ class StatusReport:
                 for m in self.modules
             ],
             "plan": None if self.plan is None else self.plan.to_dict(),
+            "warnings": list(self.warnings),
         }
 
 
@@ -58,4 +60,8 @@ def status(root: Path) -> StatusReport:
         for m in project.modules
     )
     plan = project.plan
-    return StatusReport(root, rows, None if plan is None else view_of(plan))
+    from stato.ops.gitdriver import missing_driver
+
+    warning = missing_driver(root)
+    warnings = (warning,) if warning else ()
+    return StatusReport(root, rows, None if plan is None else view_of(plan), warnings)

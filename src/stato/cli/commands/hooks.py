@@ -102,6 +102,13 @@ def doctor(agent: str, user: bool, path: Path, as_json: bool) -> None:
     root = _root(path, user)
     checks = run_doctor(agent, root, user)
     render(checks, as_json)
+    if not as_json and not user:
+        from stato.cli.console import echo
+        from stato.ops.gitdriver import missing_driver
+
+        warning = missing_driver(root)
+        if warning:
+            echo(f"warning: {warning}", err=True)
     if not checks or not all(c.ok for c in checks):
         raise click.exceptions.Exit(1)
 

@@ -78,4 +78,9 @@ def init(path: Path, example: bool, mcp_agent: str | None, as_json: bool) -> int
     for change in changes:
         state = "created" if change.created else ("updated" if change.changed else "unchanged")
         echo(f"MCP server registered in {change.path} ({state})")
+    from stato.ops.gitdriver import install_hint
+
+    hint = install_hint(result.root)  # a hint only: init never touches git config itself
+    if hint:
+        echo(hint)
     return 0

@@ -19,6 +19,8 @@ def _step(step: StepView | None) -> str:
 
 
 def render(report: StatusReport) -> None:
+    for w in report.warnings:
+        echo(f"warning: {w}", err=True)
     if not report.modules:
         echo(
             f"No modules in {report.root / '.stato'} yet "
