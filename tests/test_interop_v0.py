@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stato.adapters.archive import read_archive
 from stato.errors import ArchiveError
@@ -285,8 +287,20 @@ HOSTILE_011 = {
 }
 
 
+def _signed(items: dict[str, bytes]) -> None:
+    items["manifest.toml.sig"] = b"-----BEGIN SSH SIGNATURE-----\n-----END SSH SIGNATURE-----\n"
+
+
+HOSTILE_011["signature"] = (_signed, "'manifest.toml.sig' is not listed in the manifest")
+
 # Refusals that name what is wrong without calling the archive damaged.
-NOT_DAMAGE = {"newer-format", "tampered-module", "unlisted-member", "listed-but-missing"}
+NOT_DAMAGE = {
+    "newer-format",
+    "tampered-module",
+    "unlisted-member",
+    "listed-but-missing",
+    "signature",
+}
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE_011))
@@ -376,3 +390,74 @@ def test_an_odd_legacy_name_is_made_plain_not_refused(tmp_path: Path) -> None:
     arc = tmp_path / "odd.stato"
     arc.write_bytes(rezip(LEGACY, rename))
     assert read_archive(arc).manifest.name == "PIASO-scRNA-skills"
+
+
+# -- the invariant: what a 0.x archive holds is what is read, and 0.11 binds every byte ------
+
+SKILL_TEXT = (
+    'class {cls}:\n    """{doc}"""\n    name = "{name}"\n    version = "1.0.0"\n'
+    "    @staticmethod\n    def run(**kwargs):\n        pass\n"
+)
+
+
+def v0_archive(skills: dict[str, str], checksums: bool) -> bytes:
+    paths = sorted(f"skills/{n}.py" for n in skills)
+    lines = [
+        'name = "prop"',
+        'description = ""',
+        'author = ""',
+        'created = "2026-02-15T22:25:17.621915+00:00"',
+        f'stato_version = "{"0.11.0" if checksums else "0.5.0"}"',
+    ]
+    if checksums:
+        lines.append('format_version = "1"')
+    lines += ["partial = false", "template = false", "included_modules = ["]
+    lines += [f'    "{p}",' for p in paths] + ["]"]
+    texts = {
+        f"skills/{n}.py": SKILL_TEXT.format(cls=n.title().replace("_", "") or "S", doc=d, name=n)
+        for n, d in skills.items()
+    }
+    if checksums:
+        lines += ["", "[checksums]"]
+        lines += [
+            f'"{p}" = "sha256:{hashlib.sha256(texts[p].encode()).hexdigest()}"' for p in paths
+        ]
+    return zip_of([("manifest.toml", "\n".join(lines) + "\n")] + sorted(texts.items()))
+
+
+names = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
+docs = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='"\\'),
+    min_size=1,
+    max_size=30,
+).filter(lambda d: d.strip() == d and d[-1:] != '"')
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(skills=st.dictionaries(names, docs, min_size=1, max_size=5), checksums=st.booleans())
+def test_every_0x_archive_reads_back_what_it_holds(
+    tmp_path: Path, skills: dict[str, str], checksums: bool
+) -> None:
+    arc = tmp_path / "p.stato"
+    data = v0_archive(skills, checksums)
+    arc.write_bytes(data)
+    archive = read_archive(arc)
+    assert archive.manifest.checksums is checksums
+    assert {p: t.encode() for p, t in archive.modules.items()} == {
+        p: b for p, b in members(arc).items() if p != "manifest.toml"
+    }
+    assert all(e.type == "skill" for e in archive.manifest.modules)
+    # One changed letter in one module: 0.11 refuses it, 0.5 cannot tell.
+    first = sorted(archive.modules)[0]
+
+    def flip(items: dict[str, bytes]) -> None:
+        items[first] = items[first].replace(b"version", b"versioN", 1)
+
+    arc.write_bytes(rezip(arc, flip))
+    if checksums:
+        with pytest.raises(ArchiveError, match="checksum mismatch"):
+            read_archive(arc)
+    else:
+        assert read_archive(arc).modules[first].count("versioN") == 1

@@ -165,7 +165,9 @@ def _read(src: Path, raw: bytes, zf: zipfile.ZipFile) -> Archive:
     except ArchiveError as exc:
         raise refuse(src, str(exc)) from None
     signature = None
-    if SIGNATURE_NAME in by_name:
+    # The earlier stato never signed, and a 0.5 manifest lists no checksums a signature could
+    # bind: there a signature is an unlisted member like any other, refused below.
+    if SIGNATURE_NAME in by_name and manifest.origin == mf.ORIGIN:
         limit = MAX_ARMOR_CHARS
         signature = _read_member(src, zf, raw, by_name.pop(SIGNATURE_NAME), limit)
     listed = set(manifest.paths)
