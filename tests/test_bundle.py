@@ -323,7 +323,7 @@ def test_outside_a_project_makes_one_and_a_missing_file_is_one_error(
     assert result.exit_code == 0 and (tmp_path / ".stato" / "plan.py").is_file()
     result = run("import-bundle", "missing.py")
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and "not a file" in result.stderr
+    assert result.stderr.startswith("error: no file at missing.py")
     assert "Traceback" not in result.output
 
 

@@ -112,7 +112,7 @@ def test_paths_files_and_backups(project: Path) -> None:
 
 
 def test_missing_path_is_an_error(project: Path) -> None:
-    with pytest.raises(StatoError, match="no such file or folder"):
+    with pytest.raises(StatoError, match="no file at"):
         scan_paths([project / "nope"], project)
     result = CliRunner().invoke(cli, ["scan", "nope"])
     assert result.exit_code != 0

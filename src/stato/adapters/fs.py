@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from pathlib import Path
 
 
@@ -32,4 +34,53 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 def read_text(path: Path) -> str:
     """UTF-8 text, a BOM dropped."""
-    return path.read_bytes().decode("utf-8-sig")
+    return read_file(path).decode("utf-8-sig")
+
+
+class NotAFile(OSError):
+    """A path that is there but is no regular file (a FIFO, a socket, a device, a folder)."""
+
+
+_KINDS = (
+    (stat.S_ISREG, "a file"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def kind_of(path: Path | str) -> str:
+    """What is at ``path``, in words: "a file", "a folder", "a FIFO (named pipe)", "a socket",
+    "a broken link", "a link loop", "nothing", ..."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "a broken link" if os.path.islink(path) else "nothing"
+    except OSError as exc:
+        return "a link loop" if exc.errno == errno.ELOOP else f"unreadable ({exc.strerror})"
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
+
+
+def not_a_file(path: Path | str, hint: str) -> str:
+    """The one-line message for a path that should be a file and is not (or is missing)."""
+    kind = kind_of(path)
+    if kind == "nothing":
+        return f"no file at {path}; {hint}"
+    return f"{path} is {kind}, not a file; {hint}"
+
+
+def read_file(path: Path | str) -> bytes:
+    """The bytes of a regular file. A FIFO, socket or device is refused (NotAFile) instead of
+    blocking or reading forever: opened without blocking, checked on the open descriptor."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
+            raise NotAFile(errno.EINVAL, f"{kind}, not a file", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from stato import confine
-from stato.adapters.fs import read_text, write_atomic
+from stato.adapters.fs import read_file, read_text, write_atomic
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 from stato.errors import ModuleInvalid, StatoError, UsageError
@@ -148,7 +148,7 @@ class Store:
             target = self.path(rel)
             if not target.is_file():
                 return None
-            text = target.read_bytes()
+            text = read_file(target)
         folder, stem = self._history_base(rel)
         self._confined(folder)
         folder.mkdir(parents=True, exist_ok=True)

@@ -99,7 +99,9 @@ def _show_warning(
     text = str(message)
     if text not in _shown:
         _shown.add(text)
-        click.echo(f"warning: {text}", err=True)
+        from stato.cli.console import display
+
+        click.echo(display(f"warning: {text}"), err=True)
 
 
 def show_warnings() -> None:
@@ -126,7 +128,9 @@ class Failure(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class; ours varies
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        from stato.cli.console import display
+
+        click.echo(display(f"error: {self.format_message()}"), err=True)
 
 
 class LazyGroup(click.Group):
@@ -229,14 +233,16 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         _flushed_or_exit()
+        from stato.cli.console import display
+
         if isinstance(exc, StatoError):
-            click.echo(f"error: {exc}", err=True)
+            click.echo(display(f"error: {exc}"), err=True)
             sys.exit(exc.exit_code)
         if isinstance(exc, OSError):
-            click.echo(f"error: {os_error_message(exc)}", err=True)
+            click.echo(display(f"error: {os_error_message(exc)}"), err=True)
             sys.exit(boundary.EXIT_FAILED)
         report = boundary.crash_report(exc, args)
-        click.echo(boundary.internal_error_line(exc, report), err=True)
+        click.echo(display(boundary.internal_error_line(exc, report)), err=True)
         sys.exit(boundary.EXIT_INTERNAL)
     _flushed_or_exit()
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -12,6 +13,23 @@ import click
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+# Terminal controls: C0 but tab and newline, DEL, C1 (8-bit CSI, OSC...), and the bidi
+# overrides that reorder what a reader sees. Text from projects, archives and registries may
+# hold any of them (a tag that clears the screen, sets the window title or forges a link).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def display(text: str) -> str:
+    """Untrusted text made safe to show on a terminal: every control character that a
+    terminal would act on is shown as its escape (ESC as \\x1b) instead."""
+    return _CONTROL.sub(_visible, text) if _CONTROL.search(text) else text
 
 
 def is_tty(err: bool = False) -> bool:
@@ -27,6 +45,8 @@ def console(err: bool = False) -> Console:
         stderr=err,
         no_color=bool(os.environ.get("NO_COLOR")) or not tty,
         highlight=False,
+        markup=False,  # text from modules is never read as rich markup ([link=...] etc.)
+        emoji=False,
         soft_wrap=not tty,
         width=None if tty else 120,
     )
@@ -36,6 +56,10 @@ def _console_class() -> type[Console]:
     from rich.console import Console
 
     class _Console(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            # Every string a renderer prints (table cells, titles, panels) passes here.
+            return super().render_str(display(text), **kwargs)
+
         def on_broken_pipe(self) -> None:
             # rich would exit 1 here; the CLI's boundary ends a closed pipe its own way.
             raise BrokenPipeError
@@ -51,8 +75,9 @@ def emit_json(data: Any) -> None:
     click.echo(jsondoc.dumps(data))
 
 
-def echo(text: str = "", err: bool = False) -> None:
-    click.echo(text, err=err)
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """Print text for people; control characters from untrusted text are shown, not sent."""
+    click.echo(display(text), err=err, nl=nl)
 
 
 def rich_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:

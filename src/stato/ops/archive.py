@@ -9,6 +9,7 @@ from typing import Any
 
 from stato.adapters import transaction
 from stato.adapters.archive import read_archive
+from stato.adapters.fs import NotAFile, not_a_file, read_file
 from stato.adapters.resultcache import ResultCache
 from stato.adapters.store import Store, module_arg
 from stato.core.compiler import compile_source
@@ -31,7 +32,7 @@ MAX_PY_BYTES = 16 * 1024 * 1024
 
 def read_module(store: Store, rel: str) -> str:
     """A module's exact text (line endings kept), so archives round-trip byte for byte."""
-    data = store.path(rel).read_bytes()
+    data = read_file(store.path(rel))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -254,9 +255,11 @@ def _graft_source(
         try:
             if source.stat().st_size > MAX_PY_BYTES:
                 raise StatoError(f"{source} is larger than any module should be; refusing it")
-            text = source.read_bytes().decode("utf-8")
+            text = read_file(source).decode("utf-8")
         except FileNotFoundError:
             raise StatoError(f"no file at {source}; check the path") from None
+        except NotAFile:
+            raise StatoError(not_a_file(source, "give a module file or a .stato archive")) from None
         except UnicodeDecodeError:
             raise StatoError(f"{source} is not UTF-8 text") from None
         kind = compile_source(text, source.name).module_type

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from stato.adapters.fs import not_a_file, read_file
 from stato.core.model import ValidationResult
 from stato.formats.bundle import MAX_BUNDLE_BYTES, BundleError, BundleProblem, parse_bundle
 
@@ -65,13 +66,13 @@ class BundleImport:
 
 def _read(path: Path) -> bytes:
     if not path.is_file():
-        raise BundleError(f"{path} is not a file; save the web AI's output as stato_bundle.py")
+        raise BundleError(not_a_file(path, "save the web AI's output as stato_bundle.py"))
     if path.stat().st_size > MAX_BUNDLE_BYTES:
         raise BundleError(
             f"{path} is larger than {MAX_BUNDLE_BYTES // 2**20} MiB; "
             "a bundle holds a few text modules"
         )
-    return path.read_bytes()
+    return read_file(path)
 
 
 def _bridges(root: Path, platforms: Sequence[str], check_only: bool) -> tuple[tuple[str, ...], str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from stato.adapters.fs import read_file
 from stato.adapters.store import Store
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
@@ -68,7 +69,7 @@ def _existing(store: Store) -> tuple[dict[str, bytes], dict[str, str]]:
     data: dict[str, bytes] = {}
     names: dict[str, str] = {}
     for rel in store.module_paths():
-        data[rel] = store.path(rel).read_bytes()
+        data[rel] = read_file(store.path(rel))
         name = skill_name(compile_source(data[rel], rel))
         if name is not None:
             names.setdefault(name, rel)

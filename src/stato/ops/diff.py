@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stato.adapters.fs import NotAFile, not_a_file, read_file
 from stato.core.diff import ModuleDiff, SetDiff, diff_modules, diff_sets
 from stato.errors import StatoError, UsageError
 
@@ -55,11 +56,11 @@ def _module_text(path: Path) -> str:
     from stato.core.compiler import decode
 
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except FileNotFoundError:
         raise StatoError(f"no file at {path}; check the path") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a folder; give a module file or a .stato archive") from None
+    except (IsADirectoryError, NotAFile):
+        raise UsageError(not_a_file(path, "give a module file or a .stato archive")) from None
     text, problem = decode(data)
     if text is None:
         raise StatoError(f"{path} is not a module: {problem}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stato.adapters.fs import read_file
 from stato.adapters.store import Store
 from stato.core.compiler import compile_source
 from stato.core.edits import Edit, Offsets, apply_edits
@@ -37,7 +38,7 @@ def find_skill(root: Path, skill: str) -> str:
             return rel
     for rel in rels:
         # Bytes: a module that is not UTF-8 is an invalid module (E001), not a crash.
-        result = compile_source(store.path(rel).read_bytes(), rel)
+        result = compile_source(read_file(store.path(rel)), rel)
         if result.fields.get("name") == skill:
             return rel
     names = ", ".join(Path(r).stem for r in rels) or "none"

@@ -93,6 +93,7 @@ def load_project(root: Path) -> Project:
 
     Texts compiled before come from the project's result cache (see adapters.resultcache).
     """
+    from stato.adapters.fs import read_file
     from stato.adapters.resultcache import ResultCache
     from stato.adapters.store import Store
     from stato.core.diagnostics import make
@@ -107,7 +108,7 @@ def load_project(root: Path) -> Project:
     paths = store.module_paths()
     for rel in paths:
         try:
-            jobs.append((rel, store.path(rel).read_bytes(), None))
+            jobs.append((rel, read_file(store.path(rel)), None))
         except OSError as exc:  # unreadable: that file's E001; the rest of the project still loads
             diag = make("E001", None, details=f"cannot read the file ({exc.strerror})")
             unreadable[rel] = ValidationResult(rel, "", "", None, None, diagnostics=(diag,))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stato.adapters.fs import not_a_file, read_file
 from stato.core.privacy import Finding, sanitize, scan_injection, scan_many, scan_text
 from stato.errors import StatoError
 
@@ -61,7 +62,7 @@ def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.is_dir():
-        raise StatoError(f"{path}: no such file or folder (pass files or folders to scan)")
+        raise StatoError(not_a_file(path, "pass files or folders to scan"))
     out = []
     for child in sorted(path.rglob("*")):
         rel_parts = child.relative_to(path).parts
@@ -72,7 +73,7 @@ def _files(path: Path) -> list[Path]:
 
 def _read_text(path: Path) -> str | None:
     """The text of a file, or None for binary files (a NUL byte or not UTF-8)."""
-    data = path.read_bytes()
+    data = read_file(path)
     if b"\0" in data[:8192]:
         return None
     try:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from stato.adapters.fs import not_a_file, read_file
 from stato.adapters.resultcache import ResultCache
 from stato.adapters.store import SKIP_DIRS, STATO_DIR
 from stato.core.diagnostics import BY_CODE, Diagnostic
@@ -62,9 +63,7 @@ def collect(paths: list[Path]) -> list[tuple[Path, str]]:
                     continue
                 out.append((f, (given / rel).as_posix()))
         else:
-            raise StatoError(
-                f"{given} does not exist (give a module file or a folder such as .stato/)"
-            )
+            raise StatoError(not_a_file(given, "give a module file or a folder such as .stato/"))
     return out
 
 
@@ -109,7 +108,7 @@ def validate_paths(
         )
     hidden = {c.upper() for c in suppress}
     files = collect(paths)
-    jobs = [(shown, f.read_bytes(), expected_type) for f, shown in files]
+    jobs = [(shown, read_file(f), expected_type) for f, shown in files]
     cache = _cache_for(paths)
     results = check_project(compile_jobs(jobs, counter(progress, len(jobs)), cache))
     if cache is not None:

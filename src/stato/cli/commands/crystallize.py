@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from stato.cli.console import echo
 from stato.cli.options import path_option
 
 
@@ -29,17 +30,17 @@ def crystallize(print_: bool, web: bool, path: Path) -> None:
 
     result = do_crystallize(find_root(path), web=web)
     if print_ or web:
-        click.echo(result.text, nl=False)
+        echo(result.text, nl=False)
     verbs = {"created": "Saved", "updated": "Updated", "unchanged": "Already current:"}
     verb = verbs[result.status]
-    click.echo(f"{verb} {result.rel}", err=print_ or web)
+    echo(f"{verb} {result.rel}", err=print_ or web)
     if result.backup:
-        click.echo(f"Your previous copy is kept in {result.backup}", err=print_ or web)
+        echo(f"Your previous copy is kept in {result.backup}", err=print_ or web)
     if web:
-        click.echo(
+        echo(
             "Paste it into the web AI conversation, save its answer as stato_bundle.py, then run "
             "`stato import-bundle stato_bundle.py`.",
             err=True,
         )
     else:
-        click.echo(f'Tell your agent: "Read and follow {result.rel}"', err=print_)
+        echo(f'Tell your agent: "Read and follow {result.rel}"', err=print_)

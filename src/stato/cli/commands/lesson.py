@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from stato.cli.console import echo
 from stato.cli.options import json_option, path_option
 
 
@@ -34,4 +35,4 @@ def add(skill: str, text: str, path: Path, as_json: bool) -> None:
 
         emit_json(added.to_dict())
     else:
-        click.echo(f"{added.path}: added lesson to {added.skill} ({added.count} lessons)")
+        echo(f"{added.path}: added lesson to {added.skill} ({added.count} lessons)")

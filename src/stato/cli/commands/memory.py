@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from stato.cli.console import echo
 from stato.cli.options import json_option, path_option
 
 if TYPE_CHECKING:
@@ -30,9 +31,9 @@ def _report(change: MemoryChange, as_json: bool) -> None:
         return
     from stato.formats import jsondoc
 
-    click.echo(f"memory.{change.field} = {jsondoc.dumps(change.after, indent=None)}")
+    echo(f"memory.{change.field} = {jsondoc.dumps(change.after, indent=None)}")
     if change.last_updated:
-        click.echo(f"memory.last_updated = {change.last_updated}")
+        echo(f"memory.last_updated = {change.last_updated}")
 
 
 @click.group("memory")

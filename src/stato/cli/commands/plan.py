@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from stato.cli.console import echo
 from stato.cli.options import json_option, path_option
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def plan(ctx: click.Context, as_json: bool, graph: bool, fmt: str, path: Path) -
     if graph:
         from stato.cli.render.plan import dot, mermaid
 
-        click.echo((mermaid if fmt == "mermaid" else dot)(view.steps), nl=False)
+        echo((mermaid if fmt == "mermaid" else dot)(view.steps), nl=False)
     elif as_json:
         from stato.cli.console import emit_json
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from stato.cli.console import echo
 from stato.cli.options import path_option
 
 
@@ -33,7 +34,7 @@ def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
 
         cached = load_brief(root)
         if cached is not None:
-            click.echo(cached)
+            echo(cached)
             return
     from stato.ops.resume import brief as paragraph
     from stato.ops.resume import resume as do_resume
@@ -44,11 +45,11 @@ def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
 
         emit_json(result.to_dict())
     elif mode == "brief":
-        click.echo(paragraph(result))
+        echo(paragraph(result))
     elif mode == "raw":
         from stato.formats.recap import raw as raw_text
 
-        click.echo(raw_text(result), nl=False)
+        echo(raw_text(result), nl=False)
     else:
         from stato.cli.render.resume import show
 

@@ -28,7 +28,8 @@ def write(target: str, source: str, module_type: str | None, path: Path, as_json
     The source is compiled first: on an E-code nothing is written and the diagnostics are
     shown; otherwise auto-fixes are applied, the old text is backed up and the file replaced.
     """
-    from stato.adapters.store import Store
+    from stato.adapters.fs import not_a_file, read_file
+    from stato.adapters.store import Store, module_arg
     from stato.cli.console import echo, emit_json
     from stato.errors import ModuleInvalid, StatoError
     from stato.ops.project import find_root
@@ -40,13 +41,16 @@ def write(target: str, source: str, module_type: str | None, path: Path, as_json
         )
     else:
         try:
-            with open(source, "rb") as handle:
-                data = handle.read()
+            data = read_file(source)
+        except FileNotFoundError:
+            raise StatoError(not_a_file(source, "give the module's source file")) from None
         except OSError as exc:
             raise StatoError(f"cannot read {source}: {exc.strerror}") from None
     store = Store(root)
     try:
-        result = store.save(target, data, expected_type=module_type)
+        # skills/x.py and .stato/skills/x.py name the same module, as in history and rollback
+        rel = module_arg(target) if target.strip() else target
+        result = store.save(rel, data, expected_type=module_type)
     except ModuleInvalid as exc:
         bad = exc.results[0] if isinstance(exc.results, list) and exc.results else None
         if as_json and bad is not None:

@@ -39,15 +39,14 @@ def changes(items: Sequence[ConfigChange], action: str, as_json: bool) -> None:
         )
         return
     if is_tty():
-        from rich.markup import escape
         from rich.table import Table
 
         table = Table(title=f"stato {action}")
         for col in ("File", "Result", "Backup"):
             table.add_column(col)
         for c in items:
-            backup = escape(str(c.backup)) if c.backup else "-"
-            table.add_row(escape(str(c.path)), _verb(c, action), backup)
+            backup = str(c.backup) if c.backup else "-"
+            table.add_row(str(c.path), _verb(c, action), backup)
         console().print(table)
         return
     for c in items:

@@ -65,16 +65,15 @@ def _line(step: StepView | None) -> str:
 def plan(view: PlanView) -> None:
     head = f"Plan: {view.name}  ({view.done}/{view.total} steps complete)"
     if is_tty():
-        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(title=escape(head), caption=escape(f"Objective: {view.objective}"))
+        table = Table(title=head, caption=f"Objective: {view.objective}")
         for col in ("", "Id", "Action", "Status", "Depends on", "Output"):
             table.add_column(col)
         for s in view.steps:
             table.add_row(
-                MARK[_status(s)], str(s.id), escape(s.action), _status(s),
-                ", ".join(map(str, s.depends_on)) or "-", escape(s.output or "") or "-",
+                MARK[_status(s)], str(s.id), s.action, _status(s),
+                ", ".join(map(str, s.depends_on)) or "-", s.output or "-",
             )  # fmt: skip
         console().print(table)
     else:

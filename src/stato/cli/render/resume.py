@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stato.cli.console import console, echo, is_tty
+from stato.cli.console import console, display, echo, is_tty
 from stato.formats.recap import context_lines, memory_lines, plan_lines, raw, skills_lines
 
 if TYPE_CHECKING:
@@ -28,10 +28,12 @@ def show(result: ResumeResult) -> None:
     for lines in (context_lines(s), plan_lines(s), skills_lines(s), memory_lines(s)):
         # Each line keeps its indentation when it wraps (a hanging indent per line).
         rows = [
-            Padding(Text(line.strip()), (0, 0, 0, max(0, len(line) - len(line.lstrip()) - 2)))
+            Padding(
+                Text(display(line.strip())), (0, 0, 0, max(0, len(line) - len(line.lstrip()) - 2))
+            )
             for line in lines[1:]
         ]
         body = Group(*rows) if rows else Text("-")
-        con.print(Panel(body, title=Text(lines[0], style="bold"), title_align="left"))
+        con.print(Panel(body, title=Text(display(lines[0]), style="bold"), title_align="left"))
     for note in result.notes:
-        con.print(Text(f"note: {note}", style="yellow"))
+        con.print(Text(display(f"note: {note}"), style="yellow"))

@@ -30,6 +30,7 @@ def render(report: StatusReport) -> None:
     if is_tty():
         from rich.panel import Panel
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=f"stato modules in {report.root}")
         for col in ("Module", "Type", "Class", "Version", "Valid"):
@@ -40,7 +41,7 @@ def render(report: StatusReport) -> None:
                 m.type or "-",
                 m.class_name or "-",
                 m.version or "-",
-                "[green]yes[/green]" if m.valid else "[red]no[/red]",
+                Text("yes", style="green") if m.valid else Text("no", style="red"),
             )
         con = console()
         con.print(table)
