@@ -5,8 +5,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
+import time
 from pathlib import Path
+
+# The names write_atomic's temp files get from mkstemp: ".NAME." + 8 random characters + ".tmp".
+TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -84,3 +89,43 @@ def read_file(path: Path | str) -> bytes:
             return fh.read()
     finally:
         os.close(fd)
+
+
+def sweep_temp_files(folder: Path, names: list[str] | None = None, min_age: float = 0.0) -> int:
+    """Remove the temp files a killed ``write_atomic`` left in ``folder``; the count removed.
+
+    Only regular files of our own name pattern and owner, at least ``min_age`` seconds old
+    (a writer that does not hold the store's lock may be using a newer one right now).
+    """
+    if names is None:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return 0
+    removed = 0
+    now = time.time()
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for name in names:
+        if not name.endswith(".tmp") or not TEMP_NAME.match(name):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or (uid is not None and info.st_uid != uid):
+                continue
+            if now - info.st_mtime < min_age:
+                continue
+            os.unlink(path)
+            removed += 1
+        except OSError:  # gone already, or a folder we may not write: leave it
+            continue
+    return removed
+
+
+def fresh_name(path: Path) -> Path:
+    """``path`` when nothing is there, else ``path.1``, ``path.2``, ...: never an existing file."""
+    candidate, n = path, 0
+    while os.path.lexists(candidate):
+        n += 1
+        candidate = path.with_name(f"{path.name}.{n}")
+    return candidate

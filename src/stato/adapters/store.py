@@ -6,17 +6,19 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from stato import confine
-from stato.adapters.fs import read_file, read_text, write_atomic
+from stato.adapters.fs import read_file, read_text, sweep_temp_files, write_atomic
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 from stato.errors import ModuleInvalid, StatoError, UsageError
 
 STATO_DIR = ".stato"
 SKIP_DIRS = frozenset({".history", "prompts", ".staging", "__pycache__"})
+STALE_TEMP_SECONDS = 3600.0
 _STAMP = re.compile(r"\.(\d{8}T\d{6}\d{6}Z)(?:-(\d+))?\.py$")
 
 
@@ -58,6 +60,7 @@ class Store:
         self.root = Path(root)
         self.stato_dir = self.root / STATO_DIR
         self.history_dir = self.stato_dir / ".history"
+        self._held = 0  # how deep this Store holds its lock
 
     # -- reading ------------------------------------------------------------------
     def module_paths(self) -> list[str]:
@@ -72,6 +75,9 @@ class Store:
             rel_dir = os.path.relpath(folder, base).replace(os.sep, "/")
             prefix = "" if rel_dir == "." else rel_dir + "/"
             out.extend(prefix + f for f in files if f.endswith(".py") and not f.startswith("."))
+            if any(f.endswith(".tmp") for f in files) and confine.inside(base, folder):
+                # A killed write's temp file; an hour old, so no live writer still needs it.
+                sweep_temp_files(Path(folder), files, min_age=STALE_TEMP_SECONDS)
         return sorted(out)
 
     def path(self, rel: str) -> Path:
@@ -104,6 +110,14 @@ class Store:
     # -- the lock -------------------------------------------------------------------
     @contextmanager
     def lock(self) -> Iterator[None]:
+        """The store's lock; taken again by the same Store (a plan, then its write) it nests."""
+        if self._held:
+            self._held += 1
+            try:
+                yield
+            finally:
+                self._held -= 1
+            return
         from filelock import FileLock, Timeout
 
         self.stato_dir.mkdir(parents=True, exist_ok=True)
@@ -117,7 +131,11 @@ class Store:
                     from stato.adapters import transaction
 
                     transaction.recover(self.stato_dir)
-                yield
+                self._held = 1
+                try:
+                    yield
+                finally:
+                    self._held = 0
         except Timeout:
             raise StatoError(
                 f"another stato process holds {self.stato_dir / '.lock'}; retry when it ends"
@@ -166,24 +184,12 @@ class Store:
         self, rel: str, source: str | bytes, *, expected_type: str | None = None
     ) -> ValidationResult:
         """The write gate: compile, refuse on E-codes, back up the old text, replace atomically."""
-        return self.save_many({rel: source}, expected_type=expected_type)[0]
-
-    def save_many(
-        self, sources: Mapping[str, str | bytes], *, expected_type: str | None = None
-    ) -> list[ValidationResult]:
-        """Compile every module first; write all of them only when none has an E-code."""
-        rels = [check_rel(r) for r in sources]
-        results = [
-            compile_source(src, rel, expected_type)
-            for rel, src in zip(rels, sources.values(), strict=False)
-        ]
-        bad = [r for r in results if not r.valid]
-        if bad:
-            raise ModuleInvalid("; ".join(format_errors(r) for r in bad), bad)
-        with self.lock():
-            for rel, result in zip(rels, results, strict=False):
-                self._replace(rel, result.corrected_source)
-        return results
+        rel = check_rel(rel)
+        result = compile_source(source, rel, expected_type)
+        if not result.valid:
+            raise ModuleInvalid(format_errors(result), [result])
+        self.commit({rel: result.corrected_source})
+        return result
 
     def update(
         self, rel: str, edit: Callable[[str], str], *, expected_type: str | None = None
@@ -196,14 +202,83 @@ class Store:
             result = compile_source(edit(self.read(rel)), rel, expected_type)
             if not result.valid:
                 raise ModuleInvalid(format_errors(result), [result])
-            self._replace(rel, result.corrected_source)
+            self.commit({rel: result.corrected_source})
         return result
 
-    def write_raw(self, rel: str, text: str) -> Path | None:
-        """Replace a module with trusted text (a rollback, an auto-fix), backing up the current
-        one; returns the backup, or None when there was nothing to replace."""
+    def commit(
+        self,
+        files: Mapping[str, str],
+        *,
+        expect: Mapping[str, bytes | None] | None = None,
+        state: Mapping[str, str] | None = None,
+    ) -> Committed:
+        """The one write path for modules: write ``files`` (trusted, already compiled text by
+        path) all or nothing, each replaced module backed up in .history/ first.
+
+        ``expect`` maps a path to the bytes the caller planned against (None: it must not
+        exist); when another writer changed one since, nothing is written. Under the lock, so
+        the check and the write are one step. Files whose bytes would not change are skipped.
+        ``state`` is stato's own files that land with the modules (the lock file): no backup.
+        """
+        rels = {check_rel(r): t for r, t in files.items()}
+        own = {_check_state(r): t for r, t in (state or {}).items()}
         with self.lock():
-            return self._replace(check_rel(rel), text)
+            olds: dict[str, bytes | None] = {}
+            for rel in [*rels, *own]:
+                target = self.stato_dir / rel
+                olds[rel] = target.read_bytes() if target.is_file() else None
+            if expect is not None:
+                for rel, planned in expect.items():
+                    if olds.get(rel, self.current_bytes(rel)) != planned:
+                        raise Conflict(rel)
+            todo = {
+                rel: text.encode("utf-8")
+                for rel, text in rels.items()
+                if olds[rel] != text.encode("utf-8")
+            }
+            if not todo:
+                return Committed((), {})
+            extra = {r: t.encode("utf-8") for r, t in own.items() if olds[r] != t.encode("utf-8")}
+            backups: dict[str, Path] = {}
+            folders: set[Path] = set()
+            landed = False
+            try:
+                for rel in todo:
+                    folders.update({(self.stato_dir / rel).parent, self._history_base(rel)[0]})
+                if len(todo) == 1 and not extra:  # (the transaction checks several files)
+                    self._confined((self.stato_dir / next(iter(todo))).parent)
+                for folder in folders:
+                    if confine.inside(self.stato_dir, folder):
+                        sweep_temp_files(folder)  # left by a killed write; we hold the lock
+                for rel in sorted(todo):
+                    old = olds[rel]
+                    made = None if old is None else self.backup(rel, old)
+                    if made is not None:
+                        backups[rel] = made
+                if len(todo) == 1 and not extra:  # one rename is atomic: no journal needed
+                    ((rel, data),) = todo.items()
+                    write_atomic(self.stato_dir / rel, data)
+                    landed = True
+                else:
+                    from stato.adapters import transaction
+
+                    transaction.commit(self.stato_dir, {**todo, **extra})
+                    landed = True
+            finally:
+                # Past the journal's commit point a kill's recovery finishes the write: the
+                # backups are needed. Before it (or after a clean undo) they back up nothing.
+                if not landed and not (self.stato_dir / ".transaction.json").exists():
+                    for made in backups.values():
+                        made.unlink(missing_ok=True)
+                        if made.parent != self.history_dir:
+                            with suppress(OSError):  # only when empty: made for this backup
+                                made.parent.rmdir()
+        return Committed(tuple(sorted(todo)), backups)
+
+    def current_bytes(self, rel: str) -> bytes | None:
+        """The module's bytes now, or None when there is no such file."""
+        target = self.stato_dir / check_rel(rel)
+        return target.read_bytes() if target.is_file() else None
 
     def _confined(self, folder: Path) -> None:
         """Refuse to write through a link that leads out of .stato/ (a cloned project may
@@ -214,42 +289,57 @@ class Store:
                 "(replace the link with a real folder)"
             )
 
-    def _replace(self, rel: str, text: str) -> Path | None:
-        target = self.stato_dir / rel
-        self._confined(target.parent)
-        new = text.encode("utf-8")
-        backup = None
-        if target.is_file():
-            old = target.read_bytes()
-            if old == new:
-                return None
-            backup = self.backup(rel, old)
-        try:
-            write_atomic(target, new)
-        except OSError:
-            if backup is not None:  # the write failed: the module is unchanged, so is its history
-                backup.unlink(missing_ok=True)
-                if backup.parent != self.history_dir:
-                    with suppress(OSError):  # only when empty: made for this backup
-                        backup.parent.rmdir()
-            raise
-        return backup
-
     def rollback(self, rel: str, to: int | None = None) -> Path:
-        versions = self.history(rel)
-        if not versions:
-            raise StatoError(f"no backups of {rel} in {self.history_dir}")
-        if to is None:
-            chosen = versions[-1]
-        elif 1 <= to <= len(versions):
-            chosen = versions[to - 1]
-        else:
-            raise UsageError(f"--to {to} is out of range: {rel} has backups 1..{len(versions)}")
-        self.write_raw(rel, read_text(chosen))
+        """Put a backup's exact bytes back (a BOM, CRLF, even non-UTF-8 bytes as they are)."""
+        rel = check_rel(rel)
+        with self.lock():
+            versions = self.history(rel)
+            if not versions:
+                raise StatoError(f"no backups of {rel} in {self.history_dir}")
+            if to is None:
+                chosen = versions[-1]
+            elif 1 <= to <= len(versions):
+                chosen = versions[to - 1]
+            else:
+                raise UsageError(f"--to {to} is out of range: {rel} has backups 1..{len(versions)}")
+            data = chosen.read_bytes()
+            target = self.stato_dir / rel
+            self._confined(target.parent)
+            old = target.read_bytes() if target.is_file() else None
+            if old != data:
+                if old is not None:
+                    self.backup(rel, old)
+                write_atomic(target, data)
         return chosen
 
     def write_text_atomic(self, path: Path, text: str) -> None:
         write_atomic(path, text)
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What a commit wrote (paths relative to .stato/) and each replaced module's backup."""
+
+    written: tuple[str, ...]
+    backups: Mapping[str, Path]
+
+
+class Conflict(StatoError):
+    """A module changed between the read a command planned from and its write."""
+
+    def __init__(self, rel: str) -> None:
+        super().__init__(
+            f".stato/{rel} changed while stato was working (another stato command or an "
+            "editor wrote it); nothing was written: run the command again"
+        )
+        self.rel = rel
+
+
+def _check_state(rel: str) -> str:
+    """A file of stato's own beside the modules (``stato.lock``): a plain name, never a module."""
+    if not confine.safe_rel(rel) or "/" in rel or rel.endswith(".py") or rel.startswith("."):
+        raise UsageError(f"internal: {rel!r} is not a name for stato's own state in .stato/")
+    return rel
 
 
 def _stamp_key(name: str) -> tuple[str, int]:

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ FORMAT = "stato-transaction/1"  # a journal without it is not one this stato wro
 MAX_JOURNAL = 64 * 1024 * 1024  # a million moves; anything larger is not ours
 _STAGE = re.compile(r"[0-9a-f]{32}\Z")
 _PART = re.compile(r"[0-9]{1,9}\.part\Z")
+_OLD = re.compile(r"[0-9]{1,9}\.old\Z")  # a destination's previous file, kept for an undo
 _CLEAR = "delete it if you did not start an import that was interrupted"
 
 
@@ -48,13 +50,13 @@ def _write(path: Path | str, data: bytes, durable: bool = True, exclusive: bool 
             os.fsync(fh.fileno())
 
 
-def _flush_all(stage: Path, moves: list[list[str]]) -> None:
+def _flush_all(stage: Path, moves: list[list[str | None]]) -> None:
     """Make staged files durable before the journal names them (a power cut, not only a kill)."""
     if hasattr(os, "sync"):
         os.sync()  # one call instead of one fsync per file: 50x faster for thousands of files
         return
-    for part, _ in moves:  # pragma: no cover - platforms without sync(2)
-        with open(stage / part, "rb+") as fh:
+    for part, *_ in moves:  # pragma: no cover - platforms without sync(2)
+        with open(stage / str(part), "rb+") as fh:
             os.fsync(fh.fileno())
 
 
@@ -79,11 +81,13 @@ def _plan(stato_dir: Path, journal: Path) -> dict[str, Any] | None:
     if present and not (confine.plain_dir(stato_dir / STAGING) and confine.plain_dir(folder)):
         return None
     for move in moves:
-        if not (isinstance(move, list) and len(move) == 2):
+        if not (isinstance(move, list) and len(move) in (2, 3)):
             return None
-        if not all(isinstance(m, str) for m in move):
+        part, rel, old = (*move, None)[:3]  # without a third: written before undo copies
+        if not (isinstance(part, str) and isinstance(rel, str)):
             return None
-        part, rel = move
+        if old is not None and not (isinstance(old, str) and _OLD.match(old)):
+            return None
         if not _PART.match(part) or not confine.safe_rel(rel) or rel.split("/")[0] in _SKIP:
             return None
         if not confine.no_links_between(stato_dir, rel):
@@ -100,24 +104,68 @@ _SKIP = frozenset({STAGING, ".history", ".cache", ".lock", JOURNAL, JOURNAL + ".
 
 def _roll_forward(stato_dir: Path, journal: Path, plan: dict[str, Any]) -> list[str]:
     stage = stato_dir / STAGING / plan["stage"]
-    done: list[str] = []
-    made: set[str] = set()
+    done: list[list[str | None]] = []
+    made: list[str] = []
     base, staged = str(stato_dir), str(stage)  # plain strings: thousands of moves
-    for part, rel in plan["moves"]:
-        dest = os.path.join(base, rel)
-        parent = os.path.dirname(dest)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
-        # Missing when an earlier attempt, interrupted by a kill, moved it already.
-        with contextlib.suppress(FileNotFoundError):
-            os.replace(os.path.join(staged, part), dest)
-        done.append(rel)
-    for folder in made:  # the renames are durable once their folders are
-        _fsync_dir(Path(folder))
+    try:
+        for move in plan["moves"]:
+            part, rel, old = (*move, None)[:3]
+            dest = os.path.join(base, rel)
+            parent = os.path.dirname(dest)
+            if not os.path.isdir(parent):
+                _makedirs(parent, made)
+            # Missing when an earlier attempt, interrupted by a kill, moved it already.
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(os.path.join(staged, part), dest)
+            done.append([rel, old])
+    except OSError as exc:
+        # A move the checks could not foresee failed (a full disk, an immutable file): put back
+        # what was moved, so the project is byte for byte as it was, and end the transaction.
+        _undo(base, staged, done, made)
+        journal.unlink()
+        _drop_stage(stage)
+        rel = plan["moves"][len(done)][1]
+        raise StatoError(
+            f"cannot write .stato/{rel} ({exc.strerror or exc}); nothing was changed "
+            "(check its permissions)"
+        ) from None
+    for folder in {os.path.dirname(os.path.join(base, str(r))) for r, _ in done}:
+        _fsync_dir(Path(folder))  # the renames are durable once their folders are
     journal.unlink()  # after this the transaction is finished for good
+    _drop_stage(stage)
+    return [str(r) for r, _ in done]
+
+
+def _drop_stage(stage: Path) -> None:
+    """Remove a staging folder, and .staging/ itself once it is empty (as before the write)."""
     shutil.rmtree(stage, ignore_errors=True)
-    return done
+    with contextlib.suppress(OSError):
+        stage.parent.rmdir()
+
+
+def _makedirs(folder: str, made: list[str]) -> None:
+    """``os.makedirs``, remembering each folder it made so an undo can remove it again."""
+    missing = []
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for path in reversed(missing):
+        os.mkdir(path)
+        made.append(path)
+
+
+def _undo(base: str, staged: str, done: list[list[str | None]], made: list[str]) -> None:
+    """Put back the previous file of every destination already moved, newest first."""
+    for rel, old in reversed(done):
+        dest = os.path.join(base, str(rel))
+        with contextlib.suppress(OSError):
+            if old is None:
+                os.unlink(dest)  # it did not exist before this transaction
+            else:
+                os.replace(os.path.join(staged, old), dest)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
 
 
 def recover(stato_dir: Path) -> list[str]:
@@ -156,7 +204,7 @@ def recover(stato_dir: Path) -> list[str]:
     return done
 
 
-def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
+def commit(stato_dir: Path, files: Mapping[str, str | bytes]) -> list[str]:
     """Write ``files`` (path relative to .stato/ -> text) so that all or none of them land.
 
     The texts are staged inside .stato/ (same file system, so renames are atomic), a journal
@@ -181,11 +229,16 @@ def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
         while folder and folder not in checked:
             path = os.path.join(base, folder)
             if os.path.lexists(path) and not os.path.isdir(path):
-                raise StatoError(f"cannot write .stato/{rel}: a file is in the way of its folder")
+                raise StatoError(
+                    f"cannot write .stato/{rel}: a file is in the way of its folder; "
+                    "nothing was changed"
+                )
             checked.add(folder)
             folder = folder.rpartition("/")[0]
         if os.path.isdir(os.path.join(base, rel)):
-            raise StatoError(f"cannot write .stato/{rel}: a folder is in the way")
+            raise StatoError(
+                f"cannot write .stato/{rel}: a folder is in the way; nothing was changed"
+            )
         if not confine.no_links_between(stato_dir, rel):
             raise StatoError(
                 f"cannot write .stato/{rel}: a folder on its way is a link (it could lead out of "
@@ -193,13 +246,15 @@ def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
             )
     stage = stato_dir / STAGING / uuid.uuid4().hex
     stage.mkdir(parents=True)
-    moves: list[list[str]] = []
+    moves: list[list[str | None]] = []
     try:
         staged = str(stage)
         for i, (rel, text) in enumerate(sorted(files.items())):
             part = f"{i}.part"  # not *.py, so a leftover is never taken for a module
-            _write(os.path.join(staged, part), text.encode("utf-8"), durable=False)
-            moves.append([part, rel])
+            data = text.encode("utf-8") if isinstance(text, str) else text
+            _write(os.path.join(staged, part), data, durable=False)
+            old = _keep_old(os.path.join(base, rel), os.path.join(staged, f"{i}.old"))
+            moves.append([part, rel, old])
         _flush_all(stage, moves)
         _fsync_dir(stage)
         tmp = stato_dir / (JOURNAL + ".tmp")
@@ -209,6 +264,17 @@ def commit(stato_dir: Path, files: dict[str, str]) -> list[str]:
         os.replace(tmp, stato_dir / JOURNAL)  # the commit point
         _fsync_dir(stato_dir)
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)  # before the commit point: roll back
+        _drop_stage(stage)  # before the commit point: roll back
         raise
     return _roll_forward(stato_dir, stato_dir / JOURNAL, plan)
+
+
+def _keep_old(dest: str, keep: str) -> str | None:
+    """A copy of ``dest`` as it is now, in the staging folder, for an undo; None if absent."""
+    if not os.path.lexists(dest):
+        return None
+    try:
+        os.link(dest, keep, follow_symlinks=False)  # the old inode survives the rename: no copy
+    except OSError:  # a file system without hard links, or an immutable file
+        shutil.copy2(dest, keep, follow_symlinks=False)
+    return os.path.basename(keep)

@@ -116,6 +116,25 @@ def field_assignments(cls: ast.ClassDef, name: str) -> list[ast.Assign | ast.Ann
     return found
 
 
+def _augmented(cls: ast.ClassDef, name: str) -> list[ast.AugAssign]:
+    return [
+        s
+        for s in cls.body
+        if isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name) and s.target.id == name
+    ]
+
+
+def _drop(source: str, off: Offsets, stmt: ast.stmt) -> Edit:
+    """An edit removing ``stmt``: its whole line when it stands alone there, else ``pass``."""
+    start, end = off.span(stmt)
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", end)
+    line_end = len(source) if line_end < 0 else line_end + 1
+    if not source[line_start:start].strip() and not source[end:line_end].strip():
+        return Edit(line_start, line_end, "")
+    return Edit(start, end, "pass")
+
+
 def _first_class(tree: ast.Module) -> ast.ClassDef:
     for stmt in tree.body:
         if isinstance(stmt, ast.ClassDef):
@@ -140,7 +159,10 @@ def set_field(source: str, name: str, value: Any) -> str:
         stmt_indent = source[line_start:start][
             : len(source[line_start:start]) - len(source[line_start:start].lstrip())
         ]
-        return apply_edits(source, [Edit(start, end, py_literal(value, stmt_indent))])
+        edits = [Edit(start, end, py_literal(value, stmt_indent))]
+        # `name += more` after it would add its part again to the whole value written here.
+        edits += [_drop(source, off, s) for s in _augmented(cls, name) if s.lineno > target.lineno]
+        return apply_edits(source, edits)
     assigns = [s for s in cls.body if isinstance(s, (ast.Assign, ast.AnnAssign))]
     docs = [
         s for s in cls.body[:1] if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)

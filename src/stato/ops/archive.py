@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from stato.adapters import transaction
 from stato.adapters.archive import read_archive
 from stato.adapters.fs import NotAFile, not_a_file, read_file
 from stato.adapters.resultcache import ResultCache
@@ -213,20 +212,13 @@ def import_archive(
         files = {k: v for k, v in files.items() if k not in unchanged}
         base = replace(base, warnings=base.warnings + lock_warnings)
         ensure_writable(store.stato_dir, files)  # all or nothing: refuse before any write
-        backups = [store.backup(a.dest) for a in actions if a.action == "replace"]
-        try:
-            written = transaction.commit(store.stato_dir, files)
-        except BaseException:
-            if not (store.stato_dir / transaction.JOURNAL).exists():  # nothing landed
-                for made in backups:
-                    if made is not None:
-                        made.unlink(missing_ok=True)
-            raise
+        state = {LOCK_NAME: files.pop(LOCK_NAME)} if LOCK_NAME in files else {}
+        done = store.commit(files, state=state)
     return replace(
         base,
         actions=tuple(actions),
-        written=tuple(sorted(w for w in written if w != LOCK_NAME)),
-        backups=tuple(str(b) for b in backups if b is not None),
+        written=done.written,
+        backups=tuple(str(done.backups[r]) for r in sorted(done.backups)),
     )
 
 
@@ -311,7 +303,6 @@ def graft(
     project = find_root(root)
     store = Store(project)
     rel, text, kind, manifest, package, checked = _graft_source(Path(source), module, project)
-    store.recover()  # finish a killed import first, so it cannot overwrite this later
     result = compile_source(text, rel, kind)
     base = ImportResult(
         archive=str(source),
@@ -326,30 +317,31 @@ def graft(
     )
     if not result.valid:
         return replace(base, invalid=(result,))
-    actions, to_write = plan_writes(store, {rel: text}, {rel: result}, on_conflict)
-    bad = _recheck(actions, to_write, {rel: kind})
-    if bad or dry_run or not to_write or actions[0].action == "conflict":
+    if dry_run:
+        actions, to_write = plan_writes(store, {rel: text}, {rel: result}, on_conflict)
+        bad = _recheck(actions, to_write, {rel: kind})
         return replace(base, actions=tuple(actions), invalid=bad)
-    ((dest, new_text),) = to_write.items()
-    final = compile_source(new_text, dest, kind)  # the gate: compile, back up, replace
-    if not final.valid:
-        return replace(base, actions=tuple(actions), invalid=(final,))
+    # Planned and written under one hold of the lock: a module another command writes
+    # meanwhile is seen by the plan (a conflict to ask about, never an "add" over it).
     with store.lock():
+        actions, to_write = plan_writes(store, {rel: text}, {rel: result}, on_conflict)
+        bad = _recheck(actions, to_write, {rel: kind})
+        if bad or not to_write or actions[0].action == "conflict":
+            return replace(base, actions=tuple(actions), invalid=bad)
+        ((dest, new_text),) = to_write.items()
+        final = compile_source(new_text, dest, kind)  # the gate: what lands is what compiled
+        if not final.valid:
+            return replace(base, actions=tuple(actions), invalid=(final,))
         # The module and the lock entry that records where it came from land together.
         files, warnings = with_lock(store.stato_dir, package, {dest: final.corrected_source})
         ensure_writable(store.stato_dir, files)
-        backup = store.backup(dest) if store.exists(dest) else None
-        try:
-            transaction.commit(store.stato_dir, files)
-        except BaseException:
-            if backup is not None and not (store.stato_dir / transaction.JOURNAL).exists():
-                backup.unlink(missing_ok=True)
-            raise
+        state = {LOCK_NAME: files.pop(LOCK_NAME)} if LOCK_NAME in files else {}
+        done = store.commit(files, state=state)
     return replace(
         base,
         actions=tuple(actions),
         written=(dest,),
-        backups=(str(backup),) if backup is not None else (),
+        backups=tuple(str(b) for b in done.backups.values()),
         warnings=base.warnings + warnings,
     )
 

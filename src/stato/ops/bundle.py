@@ -91,9 +91,10 @@ def _bridges(root: Path, platforms: Sequence[str], check_only: bool) -> tuple[tu
 def import_bundle(
     file: Path, path: Path, platforms: Sequence[str] = DEFAULT_PLATFORMS, dry_run: bool = False
 ) -> BundleImport:
-    """Parse ``file`` (never run it), write its valid modules one by one, then the bridges.
+    """Parse ``file`` (never run it), write its valid modules in one transaction, then the bridges.
 
-    A module with E-codes is refused and reported; the others are written through the store.
+    A module with E-codes is refused and reported; the others are written through the store,
+    all of them or (when a write fails) none.
     """
     from stato.adapters.store import Store
     from stato.core.compiler import compile_source
@@ -114,6 +115,8 @@ def import_bundle(
     owners: dict[str, str] = {}  # skill path -> the name this run writes there
     named: dict[str, str] = {}  # skill name -> the bundle key that brought it
     modules: list[BundleModule] = []
+    pending: dict[str, str] = {}  # path -> text this import writes
+    planned: dict[str, bytes | None] = {}  # path -> its bytes when read (None: absent)
     for entry in bundle.entries:
         result = compile_source(entry.source, entry.rel, entry.module_type)
         if not result.valid:
@@ -133,7 +136,8 @@ def import_bundle(
             rel = skills.get(name) or free_path(entry.rel, name, store, owners)
             owners[rel] = name
             entry = replace(entry, rel=rel)
-        old = store.read(entry.rel) if store.exists(entry.rel) else None
+        raw = store.current_bytes(entry.rel)
+        old = None if raw is None else store.read(entry.rel)
         status = (
             "created"
             if old is None
@@ -142,11 +146,14 @@ def import_bundle(
             else "updated"
         )
         if not dry_run and status != "unchanged":
-            target.create()
-            result = store.save(entry.rel, entry.source, expected_type=entry.module_type)
+            pending[entry.rel] = result.corrected_source
+            planned[entry.rel] = raw
         modules.append(
             BundleModule(entry.key, entry.rel, f"would be {status}" if dry_run else status, result)
         )
+    if pending:  # every taken module lands, or none does
+        target.create()
+        store.commit(pending, expect=planned)
     bridges: tuple[str, ...] = ()
     note = ""
     taken = [m for m in modules if m.status != "refused"]

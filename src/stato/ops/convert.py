@@ -209,8 +209,9 @@ def convert_files(
     Conversion only adds: an existing module keeps every value it has, and gains the
     conventions, tasks, issues, lessons and parameters it lacks.
     """
-    from stato.adapters.store import Store
+    from stato.adapters.store import Store, format_errors
     from stato.core.compiler import compile_source
+    from stato.errors import ModuleInvalid
     from stato.formats.convert import convert_text
     from stato.ops.init import write_target
 
@@ -224,6 +225,7 @@ def convert_files(
     kept: dict[str, set[str]] = {}
     owners: dict[str, str] = {}  # skill path -> the name of the skill this run puts there
     skipped: list[str] = []  # stato's own skill exports of skills the project has
+    seen: dict[str, bytes | None] = {}  # each existing module's bytes when it was read
     for given in expand(files):
         file, text, notes = read_input(given)
         file_kind = _kind(file, kind)
@@ -245,6 +247,7 @@ def convert_files(
                 owners[rel] = name
             new = _render(draft)
             if rel not in texts and store.exists(rel):
+                seen[rel] = store.current_bytes(rel)  # what the write checks is still there
                 texts[rel] = store.read(rel)
             if rel in texts:
                 texts[rel] = _merge(rel, texts[rel], new, kept.setdefault(rel, set()))
@@ -259,7 +262,8 @@ def convert_files(
     changes: list[ModuleChange] = []
     for rel, text in texts.items():
         result = compile_source(text, rel)
-        old = store.read(rel) if store.exists(rel) else None
+        raw = seen.get(rel)
+        old = None if raw is None else raw.decode("utf-8-sig")  # decoded once already
         source = result.corrected_source
         action = "create" if old is None else "unchanged" if old == source else "merge"
         before = compile_source(old, rel).fields if old is not None else {}
@@ -281,6 +285,9 @@ def convert_files(
         from stato.ops.project import ensure_writable
 
         target.create()
+        bad = [c.result for c in changes if c.rel in pending and not c.result.valid]
+        if bad:
+            raise ModuleInvalid("; ".join(format_errors(r) for r in bad), bad)
         ensure_writable(store.stato_dir, pending)  # all or nothing: refuse before any write
-        store.save_many(pending)
+        store.commit(pending, expect={rel: seen.get(rel) for rel in pending})
     return ConvertReport(str(root), tuple(inputs), tuple(changes), dry_run)

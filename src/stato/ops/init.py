@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from stato.adapters.store import STATO_DIR, Store
-from stato.errors import ProjectNotFound, StatoError
+from stato.adapters.store import STATO_DIR, Store, format_errors
+from stato.core.compiler import compile_source
+from stato.errors import ModuleInvalid, ProjectNotFound, StatoError
 from stato.ops.project import ensure_writable, find_root, not_a_folder, resolved
 
 STATOIGNORE = """\
@@ -85,7 +86,12 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
     if example:
         todo = {rel: src for rel, src in example_sources().items() if not store.exists(rel)}
         if todo:
-            store.save_many(todo)
+            for rel, src in todo.items():  # stato's own examples: they compile clean
+                result = compile_source(src, rel)
+                if not result.valid:  # pragma: no cover - a broken release
+                    raise ModuleInvalid(format_errors(result), [result])
+                todo[rel] = result.corrected_source
+            store.commit(todo)
             written = sorted(todo)
     return InitResult(root, tuple(created), tuple(written), already)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from stato.adapters.fs import not_a_file, read_file
 from stato.adapters.resultcache import ResultCache
 from stato.adapters.store import SKIP_DIRS, STATO_DIR
+from stato.core.compiler import compile_source
 from stato.core.diagnostics import BY_CODE, Diagnostic
 from stato.core.model import ValidationResult
 from stato.core.project_checks import check_project
@@ -113,20 +114,95 @@ def validate_paths(
     results = check_project(compile_jobs(jobs, counter(progress, len(jobs)), cache))
     if cache is not None:
         cache.save()
-    checked: list[Checked] = []
-    for (file, shown), result in zip(files, results, strict=False):
-        kept = result.diagnostics
-        if hidden:
-            kept = tuple(d for d in kept if d.code not in hidden)
-            result = replace(result, diagnostics=kept)
-        valid = not any(_fails(d, strict) for d in kept)
-        checked.append(Checked(file, shown, result, valid))
+    checked = [
+        _checked(file, shown, result, hidden, strict)
+        for (file, shown), result in zip(files, results, strict=False)
+    ]
     fixes = [i for i, c in enumerate(checked) if c.result.changed and c.result.valid and not check]
     _check_writable([checked[i].file for i in fixes])  # all fixes or none: refuse before the first
+    read = {checked[i].file: jobs[i][1] for i in fixes}
+    written = _write_fixes([checked[i] for i in fixes], read, expected_type, hidden, strict)
     for i in fixes:
-        c = checked[i]
-        checked[i] = replace(c, written=True, backup=_write_fix(c.file, c.result))
+        checked[i] = written[checked[i].file]
     return ValidateReport(tuple(checked))
+
+
+def _checked(
+    file: Path, shown: str, result: ValidationResult, hidden: set[str], strict: bool
+) -> Checked:
+    kept = result.diagnostics
+    if hidden:
+        kept = tuple(d for d in kept if d.code not in hidden)
+        result = replace(result, diagnostics=kept)
+    return Checked(file, shown, result, not any(_fails(d, strict) for d in kept))
+
+
+def _write_fixes(
+    fixes: list[Checked],
+    read: dict[Path, bytes],
+    expected_type: str | None,
+    hidden: set[str],
+    strict: bool,
+) -> dict[Path, Checked]:
+    """Write each fix; a project's fixes in one transaction, from text read under its lock.
+
+    A file that changed since it was compiled (a `lesson add` that finished meanwhile, an
+    interrupted import the lock finished) is compiled again from its new text: the fix written
+    is always computed from what the file holds at the moment of writing.
+    """
+    from stato.adapters.store import Store
+
+    out: dict[Path, Checked] = {}
+    by_project: dict[Path, list[tuple[Checked, str]]] = {}
+    for c in fixes:
+        located = _project_of(c.file)
+        if located is None:
+            out[c.file] = _write_loose_fix(c, read[c.file], expected_type, hidden, strict)
+        else:
+            by_project.setdefault(located[0], []).append((c, located[1]))
+    for root, items in by_project.items():
+        store = Store(root)
+        with store.lock():
+            files: dict[str, str] = {}
+            fresh: dict[str, Checked] = {}
+            for c, rel in items:
+                now = store.current_bytes(rel)
+                if now is not None and now != read[c.file]:  # changed since: compile again
+                    c = _checked(
+                        c.file,
+                        c.display,
+                        compile_source(now, c.display, expected_type),
+                        hidden,
+                        strict,
+                    )
+                fresh[rel] = c
+                if now is not None and c.result.changed and c.result.valid:
+                    files[rel] = c.result.corrected_source
+            done = store.commit(files)
+        for rel, c in fresh.items():
+            wrote = rel in done.written
+            out[c.file] = replace(c, written=wrote, backup=done.backups.get(rel) if wrote else None)
+    return out
+
+
+def _write_loose_fix(
+    c: Checked, read: bytes, expected_type: str | None, hidden: set[str], strict: bool
+) -> Checked:
+    """A fix to a file outside any project: its previous text goes to a fresh X.py.bak beside it."""
+    from stato.adapters.fs import fresh_name, write_atomic  # only when writing: --check stays light
+
+    now = c.file.read_bytes()
+    if now != read:  # changed since it was compiled: fix what it holds now
+        c = _checked(
+            c.file, c.display, compile_source(now, c.display, expected_type), hidden, strict
+        )
+        if not (c.result.changed and c.result.valid):
+            return c
+    # Never over an older backup: X.py.bak, else X.py.bak.1, X.py.bak.2, ...
+    backup = fresh_name(c.file.with_name(c.file.name + ".bak"))
+    write_atomic(backup, now)
+    write_atomic(c.file, c.result.corrected_source)
+    return replace(c, written=True, backup=backup)
 
 
 def _check_writable(files: list[Path]) -> None:
@@ -144,19 +220,3 @@ def _check_writable(files: list[Path]) -> None:
 
 def _fails(d: Diagnostic, strict: bool) -> bool:
     return d.severity == "error" or (strict and d.severity == "warning")
-
-
-def _write_fix(file: Path, result: ValidationResult) -> Path | None:
-    """Write the auto-corrected source, the previous text backed up first."""
-    from stato.adapters.fs import write_atomic  # only when writing: --check stays light
-    from stato.adapters.store import Store
-
-    located = _project_of(file)
-    if located is not None:
-        root, rel = located
-        return Store(root).write_raw(rel, result.corrected_source)
-    # Outside a project there is no .history/: keep the previous text beside the file.
-    backup = file.with_name(file.name + ".bak")
-    write_atomic(backup, file.read_bytes())
-    write_atomic(file, result.corrected_source)
-    return backup
