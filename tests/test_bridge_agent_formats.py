@@ -6,6 +6,7 @@ comments of stato/bridges/agent_table.py.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from stato.bridges.agent_table import CODEX_MAX_BYTES, FILES, WINDSURF_MAX_CHARS
+from stato.bridges.agents import OwnFile
 from stato.bridges.summary import SkillView, Summary
 from stato.cli import cli
 from stato.errors import StatoError
@@ -176,9 +178,11 @@ def test_over_limit_names_each_agents_limit() -> None:
     copilot = FILES["copilot-instructions"]
     assert over_limit(windsurf, "x" * WINDSURF_MAX_CHARS) == ""
     assert "12,000" in over_limit(windsurf, "x" * (WINDSURF_MAX_CHARS + 1))
-    assert over_limit(codex, "x" * CODEX_MAX_BYTES) == ""
-    # Codex counts bytes: 20,000 two-byte characters are 40,000 bytes
-    assert "32,768" in over_limit(codex, "é" * 20_000)
+    # AGENTS.md: Windsurf reads 12,000 characters of it, Codex 32 KiB
+    assert "12,000" in over_limit(codex, "x" * (WINDSURF_MAX_CHARS + 1))
+    # a file only Codex limits counts bytes: 33,000 bytes in 22,000 characters
+    override = OwnFile("override", "AGENTS.override.md")
+    assert "32,768" in over_limit(override, "é" * 11_000 + "x" * 11_000)
     assert over_limit(copilot, "x" * 100_000) == ""  # no documented limit
 
 
@@ -198,18 +202,35 @@ def _big_summary(n: int) -> Summary:
     return Summary(views, None, None, None, (), ())
 
 
-def test_a_file_longer_than_its_agent_reads_is_written_with_a_warning(project: Path) -> None:
+def _set_budget(project: Path, tokens: int) -> None:
+    (project / ".stato" / "config.toml").write_text(f"[bridge]\nbudget_tokens = {tokens}\n")
+
+
+def test_hard_limits_bound_the_block_whatever_the_budget(project: Path) -> None:
+    _set_budget(project, 100_000)
     result = write_bridges(
         project, ["windsurf-rules", "copilot-instructions"], summary=_big_summary(60)
     )
     by_path = {f.path: f for f in result.files}
     windsurf = by_path[".windsurf/rules/stato.md"]
-    assert windsurf.chars > WINDSURF_MAX_CHARS and "12,000" in windsurf.warning
-    assert windsurf.status == "created" and (project / windsurf.path).is_file()
-    assert by_path[".github/copilot-instructions.md"].warning == ""
+    assert windsurf.chars <= WINDSURF_MAX_CHARS and windsurf.warning == ""
+    assert result.moved  # the table did not fit in 12,000 characters: the run says so
+    # Codex reads 32 KiB of AGENTS.md, the person's text included
+    (project / "AGENTS.md").write_text("x" * 30_000 + "\n", "utf-8")
+    write_bridges(project, ["codex"], summary=_big_summary(60))
+    assert len((project / "AGENTS.md").read_bytes()) <= CODEX_MAX_BYTES
 
 
-def test_cli_prints_the_warning_and_json_carries_it(project: Path) -> None:
+def test_a_persons_text_over_the_limit_is_kept_with_a_warning(project: Path) -> None:
+    rel = project / ".windsurf/rules/stato.md"
+    rel.parent.mkdir(parents=True)
+    rel.write_text("y" * 12_500 + "\n", "utf-8")
+    result = write_bridges(project, ["windsurf-rules"])
+    assert "12,000" in result.files[0].warning
+    assert rel.read_text("utf-8").startswith("y" * 12_500)
+
+
+def test_over_budget_moves_detail_out_and_says_so(project: Path) -> None:
     source = (project / ".stato/skills/clustering.py").read_text("utf-8")
     for i in range(60):
         name = f"clustering_variant_{i:02d}_{'q' * 60}"
@@ -218,13 +239,20 @@ def test_cli_prints_the_warning_and_json_carries_it(project: Path) -> None:
         )
         text = text.replace("Clustering.default_params", f"C{i}.default_params")
         (project / ".stato/skills" / f"variant_{i:02d}.py").write_text(text, "utf-8")
-    stderr = _bridge(project, "windsurf-rules")
+    stderr = _bridge(project, "agents")
     assert "invalid" not in stderr
-    assert "warning: .windsurf/rules/stato.md:" in stderr
+    assert "moved: skills table -> one line per skill" in stderr
     result = CliRunner().invoke(
-        cli, ["bridge", "--path", str(project), "--platform", "windsurf-rules", "--json"]
+        cli, ["bridge", "--path", str(project), "--platform", "agents", "--json"]
     )
-    assert '"warning": "' in result.stdout and "12,000" in result.stdout
+    data = json.loads(result.stdout)
+    assert data["moved"] and data["body_tokens"] <= data["budget_tokens"] == 2000
+    _set_budget(project, 300)
+    stderr = _bridge(project, "agents")
+    assert re.search(r"moved: \d+ of 63 skills listed only on demand", stderr)
+    _set_budget(project, 10)
+    bad = CliRunner().invoke(cli, ["bridge", "--path", str(project), "--platform", "agents"])
+    assert bad.exit_code == 1 and "budget_tokens" in bad.stderr
 
 
 def test_a_legacy_clinerules_file_stays_and_cline_reads_agents_md(project: Path) -> None:

@@ -146,6 +146,22 @@ def registry_deadline(root: Path | None) -> float:
     return DEFAULT_DEADLINE
 
 
+def bridge_budget(root: Path, default: int, minimum: int) -> int:
+    """Tokens stato's always-on block may use: ``budget_tokens`` in the [bridge] table of the
+    project's config.toml, else ``default``; below ``minimum`` is refused with the fix."""
+    path = project_config(root)
+    table = read_config(path).get("bridge", {})
+    if not isinstance(table, dict) or "budget_tokens" not in table:
+        return default
+    value = table["budget_tokens"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise StatoError(
+            f"{path}: bridge.budget_tokens must be a whole number of tokens, at least {minimum} "
+            f"(default {default})"
+        )
+    return value
+
+
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -7,6 +7,8 @@ Bridge (``--platform``), ``hooks``, ``mcp install`` and ``stato context`` all re
 
 from __future__ import annotations
 
+import fnmatch
+
 from stato.bridges.agents import ON_DEMAND, Agent, HookTarget, McpTarget, OwnFile, Read
 
 # Codex stops reading AGENTS.md files at project_doc_max_bytes (32 KiB by default):
@@ -482,3 +484,19 @@ def skill_duplicates(folders: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         if len(read) > 1:
             out[agent.id] = read
     return out
+
+
+def limits_for(path: str) -> tuple[int | None, int | None]:
+    """(characters, bytes): the most any agent reading ``path`` takes of it, from the table."""
+    chars: list[int] = []
+    size: list[int] = []
+    for file in FILES.values():
+        if file.path == path:
+            chars += [file.max_chars] if file.max_chars else []
+            size += [file.max_bytes] if file.max_bytes else []
+    for agent in AGENTS:
+        for read in agent.reads:
+            if read.pattern == path or fnmatch.fnmatchcase(path, read.pattern):
+                chars += [read.limit_chars] if read.limit_chars else []
+                size += [agent.max_bytes] if agent.max_bytes else []
+    return (min(chars) if chars else None, min(size) if size else None)

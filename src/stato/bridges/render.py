@@ -11,9 +11,9 @@ from stato.core.plan import STATES, PlanView, StepView
 from stato.formats import markers
 
 STATO = ".stato"
-# The bridge is read at every session start and Codex stops reading AGENTS.md at 32 KiB
-# (project_doc_max_bytes), so the skills table is capped; the rest is one line away.
-MAX_TABLE_SKILLS = 60
+# How the skills are listed, from the most detail to the least (the budget picks one):
+TABLE = "table"  # one row per skill: version, key parameters, lesson count, file
+INDEX = "index"  # one line per skill: name and file; the detail stays in the skill's SKILL.md
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,._/*-]*")
 
 RULES = (
@@ -76,8 +76,40 @@ def _plan_lines(plan: PlanView | None) -> list[str]:
     return lines
 
 
-def render_body(summary: Summary) -> str:
-    """The Markdown every target carries inside its stato block."""
+def _skill_lines(summary: Summary, layout: str, shown: int | None) -> list[str]:
+    skills = summary.skills if shown is None else summary.skills[:shown]
+    out: list[str] = []
+    if layout == TABLE:
+        out += ["| Skill | Version | Key Parameters | Lessons | File |", "|---|---|---|---|---|"]
+        for s in skills:
+            n = len(s.lessons)
+            version = f"v{_cell(s.version)}" if s.version else "-"
+            out.append(
+                f"| {_cell(s.name)} | {version} | {_cell(s.key_params()) or '-'} | "
+                f"{n} lesson{'' if n == 1 else 's'} | {STATO}/{_cell(s.path)} |"
+            )
+    else:
+        out += [f"- {_cell(s.name)}: {STATO}/{_cell(s.path)}" for s in skills]
+    more = len(summary.skills) - len(skills)
+    if more > 0:
+        out += [
+            "",
+            f"...and {more} more skills in {STATO}/skills/ (each exported SKILL.md in "
+            ".agents/skills/ says when to use it; `stato resume --raw` lists them all).",
+        ]
+    detail = "" if layout == TABLE else " (parameters, lessons: its SKILL.md or module)"
+    return out + [
+        "",
+        f"Read the skill's file for its full parameters and lessons when needed{detail}.",
+    ]
+
+
+def render_body(summary: Summary, layout: str = TABLE, shown: int | None = None) -> str:
+    """The Markdown every file carries inside its stato block.
+
+    ``layout`` lists skills as a table or a one-line index; ``shown`` lists only the first so
+    many (the budget in stato.bridges.budget chooses both and says what moved).
+    """
     out = [
         "# Stato Project",
         "",
@@ -90,22 +122,7 @@ def render_body(summary: Summary) -> str:
         out += ["", f"Project: {_cell(ctx.project)}{desc}"]
     out += ["", "## Available Skills", ""]
     if summary.skills:
-        out += ["| Skill | Version | Key Parameters | Lessons | File |", "|---|---|---|---|---|"]
-        for s in summary.skills[:MAX_TABLE_SKILLS]:
-            n = len(s.lessons)
-            version = f"v{_cell(s.version)}" if s.version else "-"
-            out.append(
-                f"| {_cell(s.name)} | {version} | {_cell(s.key_params()) or '-'} | "
-                f"{n} lesson{'' if n == 1 else 's'} | {STATO}/{_cell(s.path)} |"
-            )
-        more = len(summary.skills) - MAX_TABLE_SKILLS
-        if more > 0:
-            out += [
-                "",
-                f"...and {more} more skills in {STATO}/skills/ "
-                "(`stato resume --raw` lists them all).",
-            ]
-        out += ["", "Read the skill's file for its full parameters and lessons when needed."]
+        out += _skill_lines(summary, layout, shown)
     else:
         out.append(f"No skills yet. Add them in {STATO}/skills/ (see `stato crystallize`).")
     out += [""] + _plan_lines(summary.plan)

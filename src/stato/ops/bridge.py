@@ -7,11 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from stato.bridges import budget, render
 from stato.bridges import platforms as platforms_mod
-from stato.bridges import render
+from stato.bridges.agent_table import limits_for
 from stato.bridges.summary import Summary
+from stato.core.tokens import estimate
 from stato.errors import UsageError
-from stato.ops.bridge_plan import plan_files, run_warnings, warning, with_linked
+from stato.formats import markers
+from stato.ops.bridge_plan import linked, plan_files, run_warnings, warning, with_linked
 
 CHANGED = ("created", "updated", "deleted")
 
@@ -26,11 +29,7 @@ class BridgeFile:
     chars: int
     note: str = ""
     warning: str = ""  # e.g. longer than the agent reads; the file is still written
-
-    @property
-    def tokens(self) -> int:
-        """Estimated size in tokens (characters / 4)."""
-        return self.chars // 4
+    tokens: int = 0  # estimated size (stato.core.tokens.estimate)
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,8 @@ class BridgeResult:
     invalid: tuple[str, ...]
     warnings: tuple[str, ...] = ()  # run-level: an agent loading the block twice, a hidden file
     moved: tuple[str, ...] = ()  # what the budget moved out of the always-on block
+    body_tokens: int = 0  # the block's size, by stato.core.tokens.estimate
+    budget: int = 0
 
     @property
     def changed(self) -> tuple[BridgeFile, ...]:
@@ -106,6 +107,44 @@ def select(platforms: Iterable[str] | str) -> platforms_mod.Selection:
     return chosen
 
 
+def _budget(root: Path) -> int:
+    from stato.adapters.config import bridge_budget
+
+    return bridge_budget(root, budget.DEFAULT_TOKENS, budget.MIN_TOKENS)
+
+
+def _hard_limits(
+    root: Path, selection: platforms_mod.Selection, link: bool | None
+) -> tuple[int | None, int | None]:
+    """The most characters and bytes the block may take in every file written in full.
+
+    Each file's documented limit (Codex 32 KiB, Windsurf 12,000 characters, Claude 40,000)
+    minus what is already in it besides stato's block: the person's text, front matter, markers.
+    """
+    chars: list[int] = []
+    size: list[int] = []
+    paths = {f.path for f in selection.files}
+    for file in selection.files:
+        if linked(file, paths, root, link):
+            continue  # holds the one line @AGENTS.md
+        max_chars, max_bytes = limits_for(file.path)
+        if max_chars is None and max_bytes is None:
+            continue
+        try:
+            old = (root / file.path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            old = ""
+        try:
+            rest = render.render_file(file, "", old or None)  # everything but the body
+        except markers.MarkerError:
+            rest = old  # the plan refuses the file with the full message
+        if max_chars is not None:
+            chars.append(max_chars - len(rest))
+        if max_bytes is not None:
+            size.append(max_bytes - len(rest.encode("utf-8")))
+    return (min(chars) if chars else None, min(size) if size else None)
+
+
 def write_bridges(
     root: Path,
     platforms: Iterable[str] | str,
@@ -126,7 +165,9 @@ def write_bridges(
     root = Path(root)
     selection = with_linked(root, select(platforms), link)
     summary = summary if summary is not None else load_summary(root, save=not check)
-    body = render.render_body(summary)
+    budget_tokens = _budget(root)
+    fitted = budget.fit(summary, budget_tokens, *_hard_limits(root, selection, link))
+    body = fitted.body
     plan = plan_files(root, selection, summary, body, link)
     files: list[BridgeFile] = []
     changes: list[tuple[str, str | None, str | None]] = []
@@ -145,7 +186,8 @@ def write_bridges(
             changes.append((rel, old, new))
         size = len(new) if new is not None else 0
         note = "" if status == "deleted" else note
-        files.append(BridgeFile(rel, tuple(ids), status, size, note, warning(plan, rel)))
+        tokens = estimate(new) if new and status != "kept" else 0
+        files.append(BridgeFile(rel, tuple(ids), status, size, note, warning(plan, rel), tokens))
     warnings = tuple(run_warnings(root, selection, plan))  # before writing: it compares
     if not check and changes:
         _write_all(root, changes)
@@ -166,4 +208,7 @@ def write_bridges(
         len(summary.skills),
         tuple(i.path for i in summary.invalid),
         warnings,
+        fitted.moved,
+        fitted.tokens,
+        budget_tokens,
     )

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from stato.bridges import load, render, skills
-from stato.bridges.agent_table import AGENTS, FILES, SKILL_FOLDERS, SKILLS
+from stato.bridges.agent_table import AGENTS, FILES, SKILL_FOLDERS, SKILLS, limits_for
 from stato.bridges.agents import Agent, OwnFile
 from stato.bridges.platforms import Selection
 from stato.bridges.summary import Summary
@@ -227,16 +227,17 @@ def plan_files(
 
 
 def over_limit(file: OwnFile, text: str) -> str:
-    """A warning when ``text`` is longer than the agents reading ``file`` take, else ""."""
-    if file.max_chars is not None and len(text) > file.max_chars:
+    """A warning when ``text`` is longer than an agent reading ``file`` takes, else ""."""
+    max_chars, max_bytes = limits_for(file.path)
+    if max_chars is not None and len(text) > max_chars:
         return (
-            f"{len(text):,} characters, over the {file.max_chars:,} its agents read: "
-            "lower [bridge] budget_tokens or use AGENTS.md"
+            f"{len(text):,} characters, over the {max_chars:,} an agent reading it takes "
+            "(the rest is dropped): shorten the text outside stato's block"
         )
     size = len(text.encode("utf-8"))
-    if file.max_bytes is not None and size > file.max_bytes:
+    if max_bytes is not None and size > max_bytes:
         return (
-            f"{size:,} bytes, over the {file.max_bytes:,} Codex reads "
+            f"{size:,} bytes, over the {max_bytes:,} Codex reads "
             "(project_doc_max_bytes): the rest is silently dropped"
         )
     return ""

@@ -26,7 +26,8 @@ def to_dict(result: BridgeResult) -> dict[str, Any]:
         "platforms": list(result.platforms),
         "check": result.check,
         "stale": result.stale,
-        "body_tokens": result.body_chars // 4,
+        "body_tokens": result.body_tokens,
+        "budget_tokens": result.budget,
         "skills": result.skills,
         "invalid": list(result.invalid),
         "warnings": list(result.warnings),
@@ -51,7 +52,10 @@ def _status(result: BridgeResult, status: str) -> str:
 
 def _summary(result: BridgeResult) -> str:
     n_changed, n_same = len(result.changed), len(result.unchanged)
-    size = f"bridge ~{result.body_chars // 4} tokens ({result.skills} skills)"
+    size = (
+        f"block ~{result.body_tokens} tokens of a {result.budget}-token budget "
+        f"({result.skills} skills)"
+    )
     if result.check:
         if result.stale:
             return f"{n_changed} file(s) out of date; run `stato bridge` to update them. {size}"
