@@ -1,6 +1,7 @@
-"""Merge and diff of two large archives against a floor of reading both and writing one.
+"""Merge and diff of two large archives, and three-way merges against `git merge-file`.
 
 Run: /work/venv/bin/python benchmarks/merge.py [--sizes 1000,5000] [--repeat 3]
+     [--case archive|three-way|all] [--steps 1000] [--modules 5000] [--both 200]
 
 For each size N two archives of N skills each are made: half the paths are shared, and of those
 half differ (a lesson added on the right, a version and a parameter changed: conflicts). Then:
@@ -8,6 +9,16 @@ half differ (a lesson added on the right, a version and a parameter changed: con
   merge, re-render, re-validate, manifest, atomic write); floor: `read_archive` of both and
   `write_archive` of the union of their modules taken as they are.
 - diff: `stato.ops.diff.diff_paths` of the two archives; floor: `read_archive` of both.
+Three-way (`--case three-way`, needs git):
+- a plan of --steps steps: ours completes every 7th step and logs a decision, theirs blocks
+  every 11th, adds a lesson line and 5 steps. stato: `stato.ops.merge_file.merge_file` in
+  process (read, merge, compile, auto-correct, write) and `python -m stato merge-file` as git
+  runs it (a new process); floor: `git merge-file -p` on the same three files (which conflicts
+  where the edits touch neighbouring lines: its conflict count is printed).
+- a repository of --modules skills in git, two branches each changing --both shared modules
+  (ours bumps the version, theirs adds a dependency on the line below) plus 10% of their own:
+  `git merge` with the stato driver against `git merge` with git's own line merge; and the
+  --both shared modules merged in process by stato against `git merge-file` per file.
 Best of --repeat wall times are printed with their ratio. Timings only: nothing here asserts.
 """
 
@@ -105,14 +116,182 @@ def run_size(n: int, repeat: int) -> None:
         print(f"{n:>6} {'diff':<6} {t:>9.3f} {f:>9.3f} {t / f:>6.1f}  {changed} changed")
 
 
+def plan_text(steps: list[str], log: str) -> str:
+    return (
+        'class BigPlan:\n    """A long plan."""\n\n    name = "big"\n    objective = "Do it all"\n'
+        "    steps = [\n" + "".join(steps) + f'    ]\n    decision_log = """\n{log}"""\n'
+    )
+
+
+def step(i: int, status: str) -> str:
+    dep = f"[{i - 1}]" if i > 1 else "[]"
+    return (
+        f'        {{"id": {i}, "action": "task_{i:04d}", "status": "{status}", '
+        f'"depends_on": {dep}}},\n'
+    )
+
+
+def plan_triple(n: int) -> tuple[str, str, str]:
+    base = [step(i, "pending") for i in range(1, n + 1)]
+    ours = [step(i, "complete" if i % 7 == 0 else "pending") for i in range(1, n + 1)]
+    theirs = [step(i, "blocked" if i % 11 == 0 else "pending") for i in range(1, n + 1)]
+    theirs += [step(i, "pending") for i in range(n + 1, n + 6)]
+    log = "- Started with the default settings\n"
+    return (
+        plan_text(base, log),
+        plan_text(ours, log + "- Ours: chunked the input\n"),
+        plan_text(theirs, log + "- Theirs: pinned the versions\n"),
+    )
+
+
+def git_merge_file(base: Path, ours: Path, theirs: Path) -> int:
+    """`git merge-file -p`: the number of conflicts (its exit status), nothing written."""
+    import subprocess
+
+    cmd = ["git", "merge-file", "-p", str(ours), str(base), str(theirs)]
+    return subprocess.run(cmd, capture_output=True, check=False).returncode
+
+
+def run_plan(n: int, repeat: int) -> None:
+    import subprocess
+    import sys
+
+    from stato.ops.merge_file import merge_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        texts = plan_triple(n)
+        b, o, t = (folder / f"{x}.py" for x in ("base", "ours", "theirs"))
+        for p, text in zip((b, o, t), texts, strict=True):
+            p.write_text(text, encoding="utf-8")
+        work = folder / "work.py"
+
+        def stato_once() -> object:
+            work.write_text(texts[1], encoding="utf-8")
+            return merge_file(b, work, t, "plan.py")
+
+        def driver_once() -> object:
+            work.write_text(texts[1], encoding="utf-8")
+            cmd = [sys.executable, "-m", "stato", "merge-file", str(b), str(work), str(t)]
+            return subprocess.run(cmd, capture_output=True, check=False)
+
+        report = stato_once()
+        clean = getattr(report, "clean", False)
+        conflicts = git_merge_file(b, o, t)
+        g = best(lambda: git_merge_file(b, o, t), repeat)
+        s = best(stato_once, repeat)
+        d = best(driver_once, repeat)
+        print(f"{n:>6} {'plan in process':<22} {s:>9.3f} {g:>9.3f} {s / g:>7.1f}  "
+              f"stato clean={clean}; git merge-file: {conflicts} conflict(s)")  # fmt: skip
+        print(f"{n:>6} {'plan, python -m stato':<22} {d:>9.3f} {g:>9.3f} {d / g:>7.1f}")
+
+
+def _git(repo: Path, *args: str) -> int:
+    import subprocess
+
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False).returncode
+
+
+def _commit_all(repo: Path, files: dict[str, str], message: str) -> None:
+    for rel, text in files.items():
+        (repo / rel).write_text(text, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", message)
+
+
+def run_repo(n: int, both: int, repeat: int) -> None:
+    import os
+    import re
+    import time
+
+    from stato.ops.gitdriver import install
+
+    os.environ.update({"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@x", "GIT_COMMITTER_NAME": "b",
+                       "GIT_COMMITTER_EMAIL": "b@x", "GIT_CONFIG_NOSYSTEM": "1"})  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        (repo / ".stato" / "skills").mkdir(parents=True)
+        _git(repo, "init", "-q", "-b", "main")
+        base = {f".stato/skills/s{i:05d}.py": skill(i, False) for i in range(n)}
+        _commit_all(repo, base, "base")
+        install(repo)
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-qm", "driver")
+        own = n // 10
+        shared = list(base)[:both]
+        # Neighbouring lines: ours bumps the version, theirs adds a dependency below it.
+        ours = {r: re.sub(r'(version = "1\.\d+)\.0"', r'\1.1"', base[r]) for r in shared}
+        ours.update({r: base[r].replace("robust", "fast") for r in list(base)[both : both + own]})
+        theirs = {r: base[r].replace('["pandas"]', '["pandas", "numpy"]') for r in shared}
+        theirs.update({r: base[r].replace("robust", "exact")
+                       for r in list(base)[both + own : both + 2 * own]})  # fmt: skip
+        _git(repo, "checkout", "-q", "-b", "theirs")
+        _commit_all(repo, theirs, "theirs")
+        _git(repo, "checkout", "-q", "main")
+        _commit_all(repo, ours, "ours")
+        driver = (repo / ".git" / "config").read_text()
+
+        def merge(with_driver: bool) -> tuple[float, int]:
+            (repo / ".git" / "config").write_text(
+                driver if with_driver else driver.split('[merge "stato"]')[0]
+            )
+            _git(repo, "checkout", "-q", "-B", "trial", "main")
+            start = time.perf_counter()
+            code = _git(repo, "merge", "-q", "--no-edit", "theirs")
+            took = time.perf_counter() - start
+            if code:
+                _git(repo, "merge", "--abort")
+            _git(repo, "checkout", "-q", "main")
+            return took, code
+
+        runs = [merge(True) for _ in range(repeat)]
+        plain = [merge(False) for _ in range(repeat)]
+        s, g = min(t for t, _ in runs), min(t for t, _ in plain)
+        print(f"{n:>6} {'git merge, driver':<22} {s:>9.3f} {g:>9.3f} {s / g:>7.1f}  "
+              f"{both} shared modules; stato exit {runs[0][1]}, git's line merge exit "
+              f"{plain[0][1]}")  # fmt: skip
+        _shared_in_process(Path(tmp), base, ours, theirs, shared, repeat)
+
+
+def _shared_in_process(
+    folder: Path, base: dict[str, str], ours: dict[str, str], theirs: dict[str, str],
+    shared: list[str], repeat: int,
+) -> None:  # fmt: skip
+    from stato.core.merge3 import merge3_module
+
+    files = []
+    for i, rel in enumerate(shared):
+        trio = []
+        for side, texts in (("b", base), ("o", ours), ("t", theirs)):
+            p = folder / f"{side}{i}.py"
+            p.write_text(texts[rel], encoding="utf-8")
+            trio.append(p)
+        files.append(trio)
+    s = best(lambda: [merge3_module(base[r], ours[r], theirs[r], r) for r in shared], repeat)
+    clean = sum(merge3_module(base[r], ours[r], theirs[r], r).clean for r in shared)
+    g = best(lambda: [git_merge_file(*f) for f in files], repeat)
+    conflicts = sum(git_merge_file(*f) > 0 for f in files)
+    print(f"{len(shared):>6} {'shared, in process':<22} {s:>9.3f} {g:>9.3f} {s / g:>7.1f}  "
+          f"stato clean {clean}/{len(shared)}; git merge-file conflicts {conflicts}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--case", choices=("archive", "three-way", "all"), default="all")
+    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--modules", type=int, default=5000)
+    parser.add_argument("--both", type=int, default=200)
     args = parser.parse_args()
-    print(f"{'N':>6} {'step':<6} {'stato s':>9} {'floor s':>9} {'ratio':>6}  notes")
-    for n in (int(s) for s in args.sizes.split(",")):
-        run_size(n, args.repeat)
+    if args.case in ("archive", "all"):
+        print(f"{'N':>6} {'step':<6} {'stato s':>9} {'floor s':>9} {'ratio':>6}  notes")
+        for n in (int(s) for s in args.sizes.split(",")):
+            run_size(n, args.repeat)
+    if args.case in ("three-way", "all"):
+        print(f"{'N':>6} {'three-way':<22} {'stato s':>9} {'git s':>9} {'ratio':>7}  notes")
+        run_plan(args.steps, args.repeat)
+        run_repo(args.modules, args.both, args.repeat)
 
 
 if __name__ == "__main__":

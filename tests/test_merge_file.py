@@ -403,3 +403,23 @@ def test_a_bom_on_ours_stays(tmp_path: Path, bom: bool) -> None:
         o.write_bytes(b"\xef\xbb\xbf" + SKILL.encode())
     run("merge-file", b, o, t)
     assert o.read_bytes().startswith(b"\xef\xbb\xbf") is bom
+
+
+def test_hostile_sizes_are_bounded_work() -> None:
+    # 20,000 identical lines on every side: past EXACT_ITEMS the matcher treats such lines as
+    # junk, so the work stays bounded; the price is a coarser (still safe) conflict.
+    same_lines = "x = 1\n" * 20_000
+    out = merge3_module(same_lines, same_lines + "a\n", "b\n" + same_lines)
+    assert out.as_text and "a\n" in out.text and "b\n" in out.text
+    big = "class Big:\n    name = 'b'\n    items = [" + "1, " * 20_000 + "]\n"
+    out = merge3_module(big, big.replace("name = 'b'", "name = 'c'"), big + "# theirs\n")
+    assert out.clean and "name = 'c'" in out.text and out.text.endswith("# theirs\n")
+
+
+def test_a_file_over_the_limit_is_refused_and_ours_stays(tmp_path: Path) -> None:
+    from stato.ops.merge_file import MAX_MERGE_BYTES
+
+    b, o, t = three(tmp_path, SKILL, SKILL, SKILL)
+    t.write_text("# " + "x" * MAX_MERGE_BYTES + "\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["merge-file", str(b), str(o), str(t)])
+    assert r.exit_code == 1 and "too big" in r.stderr and o.read_text() == SKILL

@@ -7,6 +7,7 @@ with git's default line merge, to count how many of the same scenarios conflict 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -313,6 +314,10 @@ def test_status_warns_when_the_clone_lacks_the_driver(tmp_path: Path) -> None:
     git(tmp_path, "clone", "-q", str(repo), str(clone))
     r = CliRunner().invoke(cli, ["status", "--path", str(clone)])
     assert r.exit_code == 0 and "stato git install" in r.stderr
+    r = CliRunner().invoke(cli, ["status", "--json", "--path", str(clone)])
+    assert "stato git install" in json.loads(r.stdout)["warnings"][0]
+    r = CliRunner().invoke(cli, ["hooks", "doctor", "--path", str(clone)])
+    assert "stato git install" in r.stderr
     r = CliRunner().invoke(cli, ["status", "--path", str(repo)])
     assert "stato git install" not in r.stderr
     stato(clone, "git", "install")

@@ -29,9 +29,15 @@ class Chunk(Generic[T]):
     theirs: tuple[int, int]
 
 
+# Up to this many items in all, every item matches item by item (a module's blank lines and
+# closing brackets included). Past it, items that fill over 1% of a side are junk to the
+# matcher, which bounds its work on hostile input (100,000 identical lines) at some precision.
+EXACT_ITEMS = 6000
+
+
 def _matches(base: Sequence[T], other: Sequence[T]) -> list[tuple[int, int, int]]:
-    # autojunk off: a long list of blank lines or closing brackets must still match item by item.
-    blocks = SequenceMatcher(None, base, other, autojunk=False).get_matching_blocks()
+    junk = len(base) + len(other) > EXACT_ITEMS
+    blocks = SequenceMatcher(None, base, other, autojunk=junk).get_matching_blocks()
     return [(b.a, b.b, b.size) for b in blocks]
 
 
