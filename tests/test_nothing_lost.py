@@ -318,3 +318,77 @@ def test_old_temp_files_are_removed_by_the_next_read(project: Path) -> None:
     Store(project).module_paths()
     assert not old.exists()
     assert fresh.exists()  # may belong to a writer at work right now
+
+
+# -- an archive whose paths cannot all be files ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [("skills/a.py", "skills/a.py/b.py"), ("skills/QC.py", "skills/qc.py")],
+    ids=["file-and-folder", "case-only"],
+)
+def test_an_archive_with_clashing_paths_is_refused_before_anything_is_written(
+    tmp_path: Path, run: Callable[..., Result], paths: tuple[str, ...]
+) -> None:
+    assert run("init").exit_code == 0
+    arc = pack(tmp_path / "clash.stato", {p: skill(f"s{i}") for i, p in enumerate(paths)})
+    before = tree(tmp_path)
+    for argv in (
+        ["inspect", str(arc)],
+        ["import", str(arc)],
+        ["graft", str(arc), "--module", paths[0]],
+    ):
+        result = run(*argv)
+        assert result.exit_code == 1, (argv, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: refusing archive clash.stato")
+        assert tree(tmp_path) == before
+
+
+# -- -o/--output never lands in .stato/; a replaced file is kept ------------------------------
+
+
+def _archives(tmp_path: Path, run: Callable[..., Result]) -> tuple[Path, Path]:
+    assert run("init", "--example").exit_code == 0
+    a, b = tmp_path / "a.stato", tmp_path / "b.stato"
+    assert run("snapshot", "--name", "a", "-o", str(a)).exit_code == 0
+    assert run("slice", "--module", "skills/qc", "-o", str(b)).exit_code == 0
+    return a, b
+
+
+@pytest.mark.parametrize("target", [".stato/skills/qc.py", ".stato/new.stato", "link/qc.py"])
+def test_output_never_replaces_a_module_or_anything_in_stato(
+    tmp_path: Path, run: Callable[..., Result], target: str
+) -> None:
+    a, b = _archives(tmp_path, run)
+    (tmp_path / "link").symlink_to(tmp_path / ".stato" / "skills")
+    before = tree(tmp_path / ".stato")
+    for argv in (
+        ["snapshot", "--name", "x", "-o", target],
+        ["slice", "--module", "skills/qc", "--output", target],
+        ["merge", str(a), str(b), "-o", target],
+    ):
+        result = run(*argv)
+        assert result.exit_code == 2, (argv, result.output)
+        assert "choose another path" in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert tree(tmp_path / ".stato") == before
+
+
+def test_an_existing_output_file_is_kept_as_a_backup_and_said(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    a, b = _archives(tmp_path, run)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    result = run("snapshot", "--name", "x", "-o", str(notes))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "notes.txt.bak").read_text() == "my notes\n"
+    assert "notes.txt.bak" in result.output
+    first = notes.read_bytes()
+    result = run("merge", str(a), str(b), "-o", str(notes), "--json")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "notes.txt.bak").read_text() == "my notes\n"  # never overwritten
+    assert (tmp_path / "notes.txt.bak.1").read_bytes() == first
+    assert '"backup"' in result.output and "notes.txt.bak.1" in result.output

@@ -171,6 +171,9 @@ def _read(src: Path, raw: bytes, zf: zipfile.ZipFile) -> Archive:
         limit = MAX_ARMOR_CHARS
         signature = _read_member(src, zf, raw, by_name.pop(SIGNATURE_NAME), limit)
     listed = set(manifest.paths)
+    clash = mf.path_clash(manifest.paths)
+    if clash:  # refused before anything is extracted: an import could write only half of it
+        raise refuse(src, clash)
     for name in sorted(by_name):
         if name not in listed:
             raise refuse(src, f"member {show(name)} is not listed in the manifest")
@@ -219,21 +222,50 @@ def archive_bytes(
 
 
 def write_archive(
-    path: Path | str, manifest: Manifest, modules: dict[str, str], signature: str | None = None
+    path: Path | str,
+    manifest: Manifest,
+    modules: dict[str, str],
+    signature: str | None = None,
+    keep_as: Path | None = None,
 ) -> Path:
-    """Write the archive to a temp file beside ``path`` and rename it into place."""
+    """Write the archive to a temp file beside ``path`` and rename it into place; the file it
+    replaces, if any, is kept as ``keep_as`` first (when given)."""
     dest = Path(path)
     data = archive_bytes(manifest, modules, signature)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    kept = False
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())  # the bytes are on disk before the name points at them
         os.chmod(tmp, 0o644)
+        if keep_as is not None and os.path.lexists(dest) and not _holds(dest, data):
+            _keep(dest, keep_as)
+            kept = True
         os.replace(tmp, dest)  # atomic: a killed snapshot leaves the previous archive intact
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        if kept and keep_as is not None:  # the old file is still in place: no backup needed
+            keep_as.unlink(missing_ok=True)
         raise
     return dest
+
+
+def _holds(dest: Path, data: bytes) -> bool:
+    """``dest`` is a file holding exactly ``data`` (replacing it loses nothing)."""
+    try:
+        return dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _keep(dest: Path, keep_as: Path) -> None:
+    """``dest``'s current file under the name ``keep_as`` (a hard link, else a copy)."""
+    try:
+        os.link(dest, keep_as, follow_symlinks=False)
+    except OSError:  # no hard links here (another file system, FAT, ...)
+        import shutil
+
+        shutil.copy2(dest, keep_as, follow_symlinks=False)

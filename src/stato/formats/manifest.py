@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -60,6 +61,27 @@ def check_module_path(path: str) -> str | None:
         return f"an unusual module path {path!r} (want plain names like skills/qc.py)"
     if parts[0] in {".history", "prompts"}:
         return f"a path in a reserved folder {path!r}"
+    return None
+
+
+def path_clash(paths: Iterable[str]) -> str | None:
+    """Why these module paths cannot all be files of one folder tree, or None when they can.
+
+    ``a.py`` beside ``a.py/b.py`` needs one name to be a file and a folder at once; ``QC.py``
+    beside ``qc.py`` is one file on macOS and Windows, where the second would replace the first.
+    """
+    files: dict[str, str] = {}
+    for path in paths:
+        key = path.casefold()
+        if key in files:
+            return f"{files[key]!r} and {path!r} differ only in case (one file on many systems)"
+        files[key] = path
+    for path in files.values():
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            folder = "/".join(parts[:i]).casefold()
+            if folder in files:
+                return f"{files[folder]!r} is a file, but {path!r} needs it to be a folder"
     return None
 
 

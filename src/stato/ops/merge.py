@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ class MergeReport:
     manifest: Manifest
     result: MergeResult
     notes: tuple[str, ...] = ()  # what the user must know about an input (0.5: no checksums)
+    backup: str | None = None  # where the file the merged archive replaced was kept
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +40,7 @@ class MergeReport:
             "partial": self.manifest.partial,
             **self.result.to_dict(),
             "notes": list(self.notes),
+            "backup": self.backup,
         }
 
 
@@ -82,16 +85,21 @@ def merge_archives(
     """Merge ``left`` and ``right`` into ``output``; nothing is written on any error or dry run."""
     from stato.adapters.archive import read_archive, write_archive
     from stato.formats.manifest_v0 import notes
+    from stato.ops.output import backup_path, output_path
 
+    output = output_path(output)  # never over a module or anything else in .stato/
     strat = strategy(strategy_id)
     a, b = read_archive(left), read_archive(right)
     result = merge_sets(a.modules, b.modules, strat)
     if not result.modules:
         raise StatoError(f"{left} and {right} hold no modules; there is nothing to merge")
     manifest = merged_manifest(output, a.manifest, b.manifest, result)
+    kept = None
     if not dry_run:
-        write_archive(output, manifest, result.modules)
+        keep = backup_path(output)
+        write_archive(output, manifest, result.modules, keep_as=keep)
+        kept = str(keep) if keep is not None and os.path.lexists(keep) else None
     said = notes(a.manifest, left.name) + notes(b.manifest, right.name)
     return MergeReport(
-        str(left), str(right), str(output), dry_run, not dry_run, manifest, result, said
+        str(left), str(right), str(output), dry_run, not dry_run, manifest, result, said, kept
     )

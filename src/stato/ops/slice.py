@@ -7,6 +7,7 @@ from pathlib import Path
 from stato.adapters.resultcache import ResultCache
 from stato.core.model import ValidationResult
 from stato.errors import UsageError
+from stato.ops.output import output_path
 from stato.ops.project import find_root
 from stato.ops.snapshot import SnapshotResult, build_archive, check_name, load_modules, select
 
@@ -64,6 +65,8 @@ def slice_project(
     """Archive chosen modules; depends_on on other project skills is followed or warned about."""
     if not modules:
         raise UsageError("slice needs at least one --module")
+    if output is not None:
+        output_path(output)  # refused before any module is read
     root = find_root(path)
     cache = ResultCache.for_project(root)
     try:

@@ -21,6 +21,7 @@ from stato.errors import StatoError, UsageError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
 from stato.ops.archive import read_module
 from stato.ops.batch import compile_many, scan_texts
+from stato.ops.output import backup_path, output_path
 from stato.ops.project import find_root
 
 
@@ -38,6 +39,7 @@ class SnapshotResult:
     scanned: bool = True
     edited: bool = False  # the invalid modules broke under --template or --sanitize edits
     signer: str | None = None  # the signing key's fingerprint, with --sign
+    backup: Path | None = None  # where the file the archive replaced was kept
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +53,7 @@ class SnapshotResult:
             "scanned": self.scanned,
             "edited": self.edited,
             "signer": self.signer,
+            "backup": None if self.backup is None else str(self.backup),
         }
 
 
@@ -196,7 +199,7 @@ def build_archive(
             "--sanitize and --force contradict each other (--force skips the scan that "
             "--sanitize cleans with); give one"
         )
-    dest = Path(output) if output else root / f"{name}.stato"
+    dest = output_path(output) if output else root / f"{name}.stato"
     texts = {p: texts[p] for p in chosen}
     results = {p: results[p] for p in chosen}
     refuse = SnapshotResult(dest, False, warnings=warnings, scanned=not force)
@@ -240,11 +243,13 @@ def build_archive(
         from stato.ops.trust import sign_manifest
 
         signature, signer = sign_manifest(sign, dumps(manifest))
-    write_archive(dest, manifest, texts, signature)
+    keep = backup_path(dest)
+    write_archive(dest, manifest, texts, signature, keep_as=keep)
     return SnapshotResult(
         dest,
         True,
         manifest,
+        backup=keep if keep is not None and os.path.lexists(keep) else None,
         sanitized=tuple(changed),
         warnings=warnings,
         scanned=not force,

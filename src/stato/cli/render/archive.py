@@ -69,6 +69,8 @@ def snapshot(res: SnapshotResult, verb: str = "snapshot") -> None:
     m = res.manifest
     flags = ", ".join(f for f, on in (("template", m.template), ("partial", m.partial)) if on)
     echo(f"Wrote {res.output} ({len(m.modules)} module(s){', ' + flags if flags else ''}).")
+    if res.backup is not None:
+        echo(f"The file it replaced is kept as {res.backup}.")
     if res.signer:
         echo(f"Signed by {res.signer} (namespace stato).")
     if res.sanitized:

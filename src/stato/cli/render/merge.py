@@ -76,6 +76,8 @@ def report(rep: MergeReport) -> None:
         echo(f"Dry run: would write {rep.output} ({modules}{tail}); nothing written.")
     else:
         echo(f"Wrote {rep.output} as {rep.manifest.name!r} ({modules}{tail}).")
+        if rep.backup is not None:
+            echo(f"The file it replaced is kept as {rep.backup}.")
     if conflicts and not strat.resolved:
         echo("Review the conflicts, or merge again with --strategy prefer-left or prefer-right.")
 
