@@ -392,3 +392,68 @@ def test_an_existing_output_file_is_kept_as_a_backup_and_said(
     assert (tmp_path / "notes.txt.bak").read_text() == "my notes\n"  # never overwritten
     assert (tmp_path / "notes.txt.bak.1").read_bytes() == first
     assert '"backup"' in result.output and "notes.txt.bak.1" in result.output
+
+
+# -- the user's config.toml: edited in place, comments, mode and a backup kept -------------------
+
+CONFIG = """\
+# my registries, with notes
+[registry]  # where packages come from
+urls = [
+  "https://team.example/reg",  # the team's
+]
+timeout = 30  # slow VPN
+
+[bridge]
+budget_tokens = 900  # keep it small
+"""
+
+
+def test_registry_add_and_remove_keep_comments_mode_and_a_backup(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    assert run("init").exit_code == 0
+    config = tmp_path / ".stato" / "config.toml"
+    config.write_text(CONFIG)
+    config.chmod(0o640)
+    result = run("registry", "add", "https://other.example/reg")
+    assert result.exit_code == 0, result.output
+    text = config.read_text()
+    for line in CONFIG.splitlines():
+        assert line.split("#")[-1] in text  # every comment is still there
+    assert '"https://other.example/reg"' in text
+    assert oct(config.stat().st_mode & 0o777) == oct(0o640)
+    assert (tmp_path / ".stato" / "config.toml.bak").read_text() == CONFIG
+    assert "config.toml.bak" in result.output
+    result = run("registry", "remove", "https://team.example/reg")
+    assert result.exit_code == 0, result.output
+    assert "# slow VPN" in config.read_text() and "team.example" not in config.read_text()
+    assert (tmp_path / ".stato" / "config.toml.bak").read_text() == CONFIG  # never overwritten
+    assert (tmp_path / ".stato" / "config.toml.bak.1").read_text() == text
+    assert oct(config.stat().st_mode & 0o777) == oct(0o640)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["[registry]\ntimeout = " + "1" * 5000 + "\n", "x = " + "[" * 5000 + "]" * 5000 + "\n"],
+    ids=["5000-digit-number", "deep-nesting"],
+)
+def test_a_hostile_config_or_index_is_one_clear_line(
+    tmp_path: Path, run: Callable[..., Result], bad: str
+) -> None:
+    assert run("init").exit_code == 0
+    config = tmp_path / ".stato" / "config.toml"
+    config.write_text(bad)
+    for argv in (["registry", "list"], ["registry", "add", "https://x.example/r"]):
+        result = run(*argv)
+        assert result.exit_code == 1, (argv, result.output)
+        assert result.output.count("\n") == 1 and "not valid TOML" in result.output
+    assert config.read_text() == bad
+    config.unlink()
+    registry = tmp_path / "reg"
+    registry.mkdir()
+    (registry / "index.toml").write_text(bad)
+    result = run("registry", "search", "qc", "--registry", str(registry))
+    assert result.exit_code == 1, result.output
+    assert "index.toml is not valid TOML" in result.output
+    assert len(result.output.strip().splitlines()) == 1

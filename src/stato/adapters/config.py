@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import os
 import re
-import sys
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from stato.errors import StatoError
+from stato.formats.tomltext import TomlProblem, loads
 
 ENV_VAR = "STATO_REGISTRY"
 TIMEOUT_ENV = "STATO_REGISTRY_TIMEOUT"
@@ -53,11 +54,6 @@ def split_env(value: str) -> list[str]:
 
 def read_config(path: Path) -> dict[str, Any]:
     """The config file's contents ({} when absent); one clear error when it is not valid TOML."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
-        import tomli as tomllib
-
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -65,8 +61,8 @@ def read_config(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise StatoError(f"{path} is not UTF-8 text, so not valid TOML; fix or delete it") from None
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return loads(text)
+    except TomlProblem as exc:
         raise StatoError(f"{path} is not valid TOML ({exc}); fix or delete it") from None
 
 
@@ -162,30 +158,56 @@ def bridge_budget(root: Path, default: int, minimum: int) -> int:
     return value
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str, mode: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())  # the rename must never expose a half-written file
+        os.chmod(tmp, mode)  # the file keeps the mode it had (mkstemp makes 0600)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def edit_registries(path: Path, add: str | None = None, remove: str | None = None) -> bool:
-    """Add or remove one address in a config file, keeping every other key; True when it changed.
+@dataclass(frozen=True)
+class ConfigEdit:
+    """What ``edit_registries`` did: whether the file changed, and where its old text went."""
 
-    Removing ``builtin`` sets ``builtin = false``; adding it back sets it to true.
+    changed: bool
+    path: Path
+    backup: Path | None = None
+
+    def __bool__(self) -> bool:
+        return self.changed
+
+
+def edit_registries(
+    path: Path, add: str | None = None, remove: str | None = None, *, follow_link: bool = False
+) -> ConfigEdit:
+    """Add or remove one address in a config file, in place: every comment, key, layout and the
+    file's mode stay; the previous text is kept beside it (config.toml.bak, never over another).
+
+    Removing ``builtin`` sets ``builtin = false``; adding it back removes that line. A config
+    that is a link is edited where it leads only with ``follow_link`` (the user's own config);
+    a project's config that is a link is refused, as it may lead anywhere.
     """
-    import tomli_w
+    import tomlkit
 
-    doc = read_config(path)
-    urls, builtin = _registry_table(doc, path)
-    table = dict(doc.get("registry", {}))
+    from stato.adapters.fs import fresh_name
+
+    if path.is_symlink():
+        if not follow_link:
+            raise StatoError(
+                f"{path} is a link (it could lead out of the project); nothing changed "
+                "(replace it with a real file)"
+            )
+        path = Path(os.path.realpath(path))
+    data = read_config(path)  # the checks and messages of every other reader
+    urls, builtin = _registry_table(data, path)
     before = (list(urls), builtin)
     if add == BUILTIN or remove == BUILTIN:
         builtin = add == BUILTIN
@@ -194,12 +216,31 @@ def edit_registries(path: Path, add: str | None = None, remove: str | None = Non
     elif remove is not None and remove in urls:
         urls.remove(remove)
     if (urls, builtin) == before:
-        return False
-    table["urls"] = urls
+        return ConfigEdit(False, path)
+    old = path.read_bytes() if path.exists() else None
+    try:
+        doc = tomlkit.parse(old.decode("utf-8") if old is not None else "")
+    except (tomlkit.exceptions.TOMLKitError, RecursionError, ValueError) as exc:
+        raise StatoError(f"{path} is not valid TOML ({str(exc)[:120]}); fix or delete it") from None
+    if "registry" not in doc:
+        doc.add("registry", tomlkit.table())
+    table = doc["registry"]
+    if "urls" not in table:
+        table["urls"] = tomlkit.array()
+    listed = table["urls"]
+    for url in [u for u in listed if u not in urls]:
+        listed.remove(url)
+    for url in [u for u in urls if u not in listed]:
+        listed.append(url)
     if builtin:
         table.pop("builtin", None)
     else:
         table["builtin"] = False
-    doc["registry"] = table
-    _write_atomic(path, tomli_w.dumps(doc))
-    return True
+    mode = 0o600  # a new config may hold a registry's credentials
+    backup = None
+    if old is not None:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        backup = fresh_name(path.with_name(path.name + ".bak"))
+        _write_atomic(backup, old.decode("utf-8"), mode)  # before the file changes
+    _write_atomic(path, tomlkit.dumps(doc), mode)
+    return ConfigEdit(True, path, backup)

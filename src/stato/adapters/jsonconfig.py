@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,14 +104,11 @@ _HEADER = re.compile(r"^\s*\[{1,2}\s*([^\[\]]+?)\s*\]{1,2}\s*(?:#.*)?$")
 
 
 def _load_toml(path: Path, text: str) -> JsonObject:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 has no tomllib
-        import tomli as tomllib
+    from stato.formats.tomltext import TomlProblem, loads
 
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return loads(text)
+    except TomlProblem as exc:  # a huge number or deep nesting too, not only bad syntax
         raise SettingsError(f"{path} is not valid TOML ({exc}); stato left it unchanged") from None
 
 

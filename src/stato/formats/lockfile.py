@@ -179,7 +179,7 @@ def loads(text: str) -> Lock:
         raise LockInvalid("it is larger than any lock file should be")
     try:
         doc = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: also a number past 4,300 digits
         raise LockInvalid(f"it is not valid TOML ({str(exc)[:120]})") from None
     version = doc.get("lock_version")
     if version != LOCK_VERSION:

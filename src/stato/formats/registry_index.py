@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,15 +168,12 @@ def _entry(raw: Any, position: int, registry: str) -> PackageEntry:
 
 def parse_index(data: str | bytes, registry: str) -> RegistryIndex:
     """Parse index.toml strictly; every problem is one RegistryError naming the registry."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
-        import tomli as tomllib
+    from stato.formats.tomltext import loads
 
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        doc = tomllib.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        doc = loads(text)
+    except ValueError as exc:  # not UTF-8 (UnicodeDecodeError), or not TOML (TomlProblem)
         raise _fail(registry, f"index.toml is not valid TOML ({exc}); fix the index") from None
     if isinstance(doc.get("packages"), dict) or ("meta" in doc and "packages" not in doc):
         from stato.formats.registry_v0 import parse_v0_index  # it builds on this module

@@ -276,9 +276,12 @@ def add(address: str, user: bool, path: Path) -> None:
 
     locate(address)  # refuse an unusable address before writing it down
     target = _config_file(path, user)
-    if not edit_registries(target, add=address):
+    done = edit_registries(target, add=address, follow_link=user)
+    if not done.changed:
         raise StatoError(f"{redact(address)} is already in {target}; nothing changed")
-    echo(f"Added {redact(address)} to {target}.")
+    echo(f"Added {redact(address)} to {done.path}.")
+    if done.backup is not None:
+        echo(f"The previous text is kept in {done.backup}.")
 
 
 @registry.command("remove")
@@ -295,9 +298,12 @@ def remove(address: str, user: bool, path: Path) -> None:
     from stato.cli.console import echo
 
     target = _config_file(path, user)
-    if not edit_registries(target, remove=address):
+    done = edit_registries(target, remove=address, follow_link=user)
+    if not done.changed:
         raise StatoError(
             f"{redact(address)} is not in {target}; nothing changed "
             "(`stato registry list` shows where packages come from)"
         )
-    echo(f"Removed {redact(address)} from {target}.")
+    echo(f"Removed {redact(address)} from {done.path}.")
+    if done.backup is not None:
+        echo(f"The previous text is kept in {done.backup}.")
