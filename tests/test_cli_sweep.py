@@ -190,6 +190,7 @@ LEGIT: dict[tuple[tuple[str, ...], str], str] = {
     (("diff",), "all-invalid"): "diff reads the two files",
     (("crystallize",), "all-invalid"): "the prompt does not read modules",
     (("hooks", "install"), "all-invalid"): "hooks do not read modules",
+    (("context",), "all-invalid"): "context reads the agents' instruction files, not modules",
     (("hooks", "uninstall"), "all-invalid"): "hooks do not read modules",
     (("mcp", "install"), "all-invalid"): "registering the server reads no module",
     (("mcp", "uninstall"), "all-invalid"): "registering the server reads no module",

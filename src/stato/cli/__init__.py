@@ -36,6 +36,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "bridge",
         "Write the instruction files each coding agent reads by itself.",
     ),
+    "context": (
+        "context",
+        "context",
+        "Show what each agent loads at session start and on demand, in tokens.",
+    ),
     "resume": ("resume", "resume", "Recap the project for an agent after compaction or a restart."),
     "import-bundle": (
         "import_bundle",

@@ -1,0 +1,118 @@
+"""`stato context`: what each agent loads, checked on real files in a project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stato.bridges.agent_table import BY_ID
+from stato.cli import cli
+from stato.core.tokens import estimate
+from stato.ops.bridge import write_bridges
+from stato.ops.context import explain
+from stato.ops.init import init_project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    init_project(tmp_path, example=True)
+    return tmp_path
+
+
+def _by_id(root: Path) -> dict[str, object]:
+    return {a.id: a for a in explain(root).agents}
+
+
+def test_after_all_every_agent_but_aider_loads_the_block_once(project: Path) -> None:
+    write_bridges(project, ["all"])
+    agents = explain(project).agents
+    assert {a.id for a in agents} == set(BY_ID)
+    for a in agents:
+        assert a.block_loads == (0 if a.id == "aider" else 1), a.id
+        assert not [d for d in a.duplicates if "block" in d], a.id
+        assert not a.over_budget
+    claude = next(a for a in agents if a.id == "claude")
+    assert [(f.path, f.via) for f in claude.files] == [
+        ("CLAUDE.md", None),
+        ("AGENTS.md", "CLAUDE.md"),
+    ]
+    assert claude.stato_start_tokens > 0 and claude.start_tokens >= claude.stato_start_tokens
+    assert claude.shadowed == ()  # AGENTS.md is loaded through the import, not skipped
+
+
+def test_a_persons_files_count_and_stato_is_told_apart(project: Path) -> None:
+    (project / "AGENTS.md").write_text("# Team\n\nRun the tests before pushing.\n" * 20, "utf-8")
+    write_bridges(project, ["codex"])
+    codex = _by_id(project)["codex"]
+    (agents_md,) = codex.files  # type: ignore[attr-defined]
+    text = (project / "AGENTS.md").read_text("utf-8")
+    assert agents_md.tokens == estimate(text)
+    assert 0 < agents_md.stato_tokens < agents_md.tokens
+
+
+def test_duplicates_twice_loaded_block_and_skills_listed_twice(project: Path) -> None:
+    write_bridges(project, ["agents", "cursor-rules", "skills"])
+    cursor = _by_id(project)["cursor"]
+    dup = cursor.duplicates  # type: ignore[attr-defined]
+    assert any("block loads 2 times" in d for d in dup)
+    assert any(d.startswith("skill qc-filtering listed from") for d in dup)
+    assert not [d for d in _by_id(project)["codex"].duplicates]  # type: ignore[attr-defined]
+
+
+def test_shadowed_files_are_named(project: Path) -> None:
+    (project / ".clinerules").mkdir()
+    (project / ".clinerules/team.md").write_text("x\n", "utf-8")
+    (project / ".cursor/rules").mkdir(parents=True)
+    (project / ".cursor/rules/team.mdc").write_text("y\n", "utf-8")
+    cline = _by_id(project)["cline"]
+    assert cline.shadowed == (".cursor/rules/team.mdc (skipped: .clinerules comes first)",)  # type: ignore[attr-defined]
+
+
+def test_over_the_budget_and_over_an_agents_limit(project: Path) -> None:
+    write_bridges(project, ["agents"])
+    (project / ".stato/config.toml").write_text("[bridge]\nbudget_tokens = 200\n", "utf-8")
+    codex = _by_id(project)["codex"]
+    assert codex.over_budget and "200 budget" in codex.over_budget[0]  # type: ignore[attr-defined]
+    rules = project / ".windsurf/rules"
+    rules.mkdir(parents=True)
+    (rules / "big.md").write_text("z" * 12_500, "utf-8")
+    windsurf = _by_id(project)["windsurf"]
+    big = next(f for f in windsurf.files if f.path.endswith("big.md"))  # type: ignore[attr-defined]
+    assert big.problems and "12,000" in big.problems[0]
+
+
+def test_skills_whose_description_does_not_say_when(project: Path) -> None:
+    for name, description in (
+        ("vague", "Does clustering."),
+        ("clear", "Use when clustering cells."),
+    ):
+        folder = project / ".agents/skills" / name
+        folder.mkdir(parents=True)
+        (folder / "SKILL.md").write_text(
+            f"---\nname: {name}\ndescription: {description}\n---\n\n# {name}\n", "utf-8"
+        )
+    report = explain(project)
+    assert "vague" in report.vague_skills and "clear" not in report.vague_skills
+    codex = next(a for a in report.agents if a.id == "codex")
+    assert {s.name for s in codex.skills} == {"vague", "clear"}
+    assert all(s.index_tokens < s.body_tokens for s in codex.skills)
+
+
+def test_cli_text_and_json(project: Path) -> None:
+    write_bridges(project, ["all"])
+    runner = CliRunner()
+    out = runner.invoke(cli, ["context", "--path", str(project)], catch_exceptions=False)
+    assert out.exit_code == 0
+    assert "Claude Code [claude]:" in out.stdout and "block loaded once" in out.stdout
+    data = json.loads(
+        runner.invoke(
+            cli, ["context", "--path", str(project), "--json", "--agent", "gemini"]
+        ).stdout
+    )
+    (gemini,) = data["agents"]
+    assert gemini["block_loads"] == 1 and gemini["files"][1]["via"] == "GEMINI.md"
+    bad = runner.invoke(cli, ["context", "--path", str(project), "--agent", "nope"])
+    assert bad.exit_code == 2 and "unknown agent" in bad.stderr
