@@ -423,3 +423,20 @@ def test_a_file_over_the_limit_is_refused_and_ours_stays(tmp_path: Path) -> None
     t.write_text("# " + "x" * MAX_MERGE_BYTES + "\n", encoding="utf-8")
     r = CliRunner().invoke(cli, ["merge-file", str(b), str(o), str(t)])
     assert r.exit_code == 1 and "too big" in r.stderr and o.read_text() == SKILL
+
+
+def test_changed_on_one_side_deleted_on_the_other_is_a_conflict_with_null_in_json(
+    tmp_path: Path,
+) -> None:
+    ours = SKILL.replace('tags = ["qc", "scrna"]', 'tags = ["qc", "scrna", "mouse"]')
+    theirs = SKILL.replace('    tags = ["qc", "scrna"]\n', "")
+    b, o, t = three(tmp_path, SKILL, ours, theirs)
+    code, out, _ = run("merge-file", b, o, t, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["clean"] is False
+    assert data["conflicts"][0]["field"] == "tags" and data["conflicts"][0]["right"] is None
+    text = o.read_text()
+    assert text.count("<<<<<<< ours") == 1 and '"mouse"' in text
+    # Deleted on one side and left alone on the other: deleted, cleanly.
+    out3 = merge3_module(SKILL, SKILL.replace('"1.0.0"', '"1.0.1"'), theirs)
+    assert out3.clean and "tags" not in fields(out3.text)

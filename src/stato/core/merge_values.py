@@ -58,7 +58,9 @@ class Conflict:
 
 
 def plain(value: Any) -> Any:
-    """A value ready for JSON: code as its source text."""
+    """A value ready for JSON: code as its source text, a missing value (deleted) as None."""
+    if value is ABSENT:
+        return None
     return value.text if isinstance(value, Code) else value
 
 

@@ -21,7 +21,10 @@ _ORIGIN = {
 def short(value: Any, width: int = 60) -> str:
     """A one-line preview of a value (code shows its first line)."""
     from stato.core.diff import Code
+    from stato.core.merge_values import ABSENT
 
+    if value is ABSENT:
+        return "(deleted)"
     text = value.text.split("\n")[0] + " ..." if isinstance(value, Code) else repr(value)
     text = text.replace("\n", "\\n")
     return text if len(text) <= width else text[: width - 3] + "..."
