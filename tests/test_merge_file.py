@@ -440,3 +440,11 @@ def test_changed_on_one_side_deleted_on_the_other_is_a_conflict_with_null_in_jso
     # Deleted on one side and left alone on the other: deleted, cleanly.
     out3 = merge3_module(SKILL, SKILL.replace('"1.0.0"', '"1.0.1"'), theirs)
     assert out3.clean and "tags" not in fields(out3.text)
+
+
+def test_a_text_merge_that_does_not_compile_is_a_conflict(tmp_path: Path) -> None:
+    broken = SKILL.replace("def helper(self):", "def helper(self:")
+    b, o, t = three(tmp_path, SKILL, broken, SKILL.replace('"1.0.0"', '"1.0.1"'))
+    code, _, err = run("merge-file", b, o, t)
+    assert code == 1 and "E001" in err
+    assert '"1.0.1"' in o.read_text()  # merged as text, and said not to validate

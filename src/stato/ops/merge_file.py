@@ -78,7 +78,8 @@ def merge_file(base: Path, ours: Path, theirs: Path, name: str | None = None) ->
     merged = merge3_module(b, o, t, label)
     text, errors = merged.text, tuple[str, ...]()
     # One side's text as it is (the other changed nothing) is that side's commit: not re-checked.
-    if merged.clean and not merged.as_text and text not in (o, t):
+    # Everything under .stato/ is a module, so a text merge (a side did not parse) is checked too.
+    if merged.clean and text not in (o, t):
         result = compile_source(text, label)
         if result.valid:
             text = result.corrected_source
