@@ -72,6 +72,8 @@ def registry() -> None:
 
     Registries are searched in order: STATO_REGISTRY, .stato/config.toml,
     ~/.config/stato/config.toml, then the built-in one (works offline).
+    Indexes of the earlier stato (0.5-0.11, [packages.NAME] tables) are read too; its
+    community registry is not in the default list: add it with `stato registry add URL`.
 
     Downloads: each one (index or archive) may take at most STATO_REGISTRY_TIMEOUT
     seconds, else `timeout` under [registry] in config.toml, else 120. Redirects are
