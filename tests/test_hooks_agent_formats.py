@@ -160,3 +160,67 @@ def test_install_notes_what_each_agent_needs_first(project: Path) -> None:
     _, _, err = invoke("hooks", "install", "--agent", "all")
     assert "Codex CLI:" in err and "trust" in err
     assert "Gemini CLI:" in err and "untrusted" in err
+
+
+OUTPUTS = json.loads((Path(__file__).parent / "data" / "hooks" / "outputs.json").read_text())
+
+
+def _at(data: object, dotted: str) -> object:
+    for key in dotted.split("."):
+        assert isinstance(data, dict) and key in data, dotted
+        data = data[key]
+    return data
+
+
+@pytest.mark.parametrize("agent", sorted(TARGETS))
+def test_output_matches_the_documented_schema(project: Path, agent: str) -> None:
+    documented = OUTPUTS[agent]
+    code, out, _ = invoke("hooks", "run", "--agent", agent)
+    assert code == 0
+    data = json.loads(out)
+    for dotted, kind in documented["paths"].items():
+        value = _at(data, dotted)
+        if kind == "string":
+            assert isinstance(value, str) and value.strip(), dotted
+        else:
+            assert value == kind, dotted
+    if "only" in documented:
+        assert list(data) == documented["only"]
+
+
+def test_the_documented_outputs_cover_every_hook_row() -> None:
+    assert set(OUTPUTS) - {"_about"} == set(TARGETS)
+
+
+STDIN = json.loads((Path(__file__).parent / "data" / "hooks" / "stdin.json").read_text())
+
+
+def _run_as(caller: str, hook: str, root: Path) -> str:
+    payload = json.dumps(STDIN[caller]).replace("@ROOT@", str(root))
+    code, out, _ = invoke_stdin(("hooks", "run", "--agent", hook), payload)
+    assert code == 0
+    data = json.loads(out)
+    inner = data.get("hookSpecificOutput")
+    return inner["additionalContext"] if inner else data.get("additional_context", "")
+
+
+def invoke_stdin(args: tuple[str, ...], payload: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=payload, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("caller", ["cursor", "copilot"])
+def test_no_agent_reads_the_recap_twice(project: Path, caller: str) -> None:
+    # Cursor (third-party configs on) and VS Code / Copilot CLI also run Claude Code's
+    # .claude/settings.json hooks: with their own stato hook installed, Claude's stays silent
+    assert invoke("hooks", "install", "--agent", "claude")[0] == 0
+    assert _run_as(caller, "claude", project).strip()  # their own is not installed: deliver
+    assert invoke("hooks", "install", "--agent", caller)[0] == 0
+    assert _run_as(caller, "claude", project) == ""
+    assert _run_as(caller, caller, project).strip()  # their own hook gives it, once
+    assert _run_as("claude", "claude", project).strip()  # Claude Code itself still gets it
+    code, out, _ = invoke("hooks", "doctor", "--json")
+    checks = {c["agent"]: c for c in json.loads(out)}
+    assert code == 0 and all(c["ok"] for c in checks.values())
+    assert checks["claude"]["reaches_model"] == "yes"
+    assert "Copilot CLI" in checks.get("copilot", {"reaches_model": "Copilot CLI"})["reaches_model"]

@@ -12,7 +12,7 @@ from typing import Any
 from stato.adapters.jsonconfig import ConfigChange, JsonObject, load_json, update_json
 from stato.bridges.agent_table import HOOKS
 from stato.bridges.agents import HookTarget
-from stato.errors import UsageError
+from stato.errors import StatoError, UsageError
 
 HOOK_COMMAND = "{stato} hooks run --agent {agent}"
 _OURS = re.compile(r"\bstato hooks run\b")
@@ -167,6 +167,27 @@ def hook_output(target: HookTarget, context: str) -> dict[str, Any]:
     return out
 
 
+def caller_of(target: HookTarget, payload: dict[str, Any]) -> HookTarget | None:
+    """Another agent running ``target``'s hook file, recognised by keys only its stdin has."""
+    for other in TARGETS.values():
+        runs_it = other.id != target.id and target.id in other.also_runs
+        if runs_it and any(key in payload for key in other.stdin_keys):
+            return other
+    return None
+
+
+def has_own_hook(target: HookTarget, root: Path) -> bool:
+    """True when stato's hook is installed in ``target``'s own project or user settings."""
+    for user in (False, True):
+        try:
+            path = settings_path(target, root, user)
+            if path.is_file() and installed(load_json(path), target):
+                return True
+        except (StatoError, OSError, RuntimeError):  # unreadable or unparsable: not ours
+            continue
+    return False
+
+
 def _start_dir(payload: dict[str, Any]) -> Path:
     roots = payload.get("workspace_roots")
     for candidate in (
@@ -186,7 +207,6 @@ def run(agent: str, stdin_text: str, recap: Callable[[Path], str]) -> dict[str, 
     Never raises for a problem in the project: a hook that fails would cost the agent its
     session start, so the problem becomes one line of context instead.
     """
-    from stato.errors import StatoError
     from stato.ops.project import find_root
 
     target = targets(agent)[0]
@@ -194,9 +214,16 @@ def run(agent: str, stdin_text: str, recap: Callable[[Path], str]) -> dict[str, 
         payload = json.loads(stdin_text) if stdin_text.strip() else {}
     except (ValueError, RecursionError):  # torn, not JSON, or nested past the parser's depth
         payload = {}
+    payload = payload if isinstance(payload, dict) else {}
     try:
-        root = find_root(_start_dir(payload if isinstance(payload, dict) else {}))
+        root = find_root(_start_dir(payload))
     except (StatoError, OSError):  # no project here, a link loop, an unreadable folder
+        return hook_output(target, "")
+    caller = caller_of(target, payload)
+    if caller is not None and has_own_hook(caller, root):
+        # e.g. Cursor or VS Code running Claude Code's .claude/settings.json hook while their
+        # own stato hook is installed too: that one gives the recap, so this one stays silent
+        # and the agent reads it once.
         return hook_output(target, "")
     try:
         context = recap(root)

@@ -36,6 +36,7 @@ class HookCheck:
     problems: tuple[str, ...]
     seconds: float | None
     ours: bool = True  # the entry is the command `stato hooks install` writes
+    reaches: str = ""  # whether the recap reaches the model, and when not
 
     @property
     def ok(self) -> bool:
@@ -159,5 +160,44 @@ def doctor(agent: str, root: Path, user: bool = False) -> list[HookCheck]:
                 problems.append(f"exited with {returncode}: {why}")
             else:
                 problems += check_output(target, stdout)
-            checks.append(HookCheck(target.id, path, command, tuple(problems), seconds))
+            problems += _twice(target, root, limit)
+            reaches = target.reaches if not problems else f"no: {problems[0]}"
+            checks.append(
+                HookCheck(target.id, path, command, tuple(problems), seconds, reaches=reaches)
+            )
     return checks
+
+
+def _twice(target: HookTarget, root: Path, limit: float) -> list[str]:
+    """Agents that also run ``target``'s file and have their own stato hook must get silence.
+
+    Cursor and VS Code run Claude Code's .claude/settings.json hooks too; with their own stato
+    hook installed they would read the recap twice unless this one recognises their stdin.
+    """
+    from stato.ops.hooks import TARGETS, has_own_hook
+
+    out = []
+    for other in TARGETS.values():
+        if target.id not in other.also_runs or not has_own_hook(other, root):
+            continue
+        stdin = {**other.stdin, "cwd": str(root)}
+        stdin.update({"workspace_roots": [str(root)]} if "workspace_roots" in stdin else {})
+        code, stdout, _, _ = _run_hook(target, root, stdin, limit)
+        if code == 0 and _context(target, stdout):
+            out.append(f"{other.label} runs this hook and its own: it would read the recap twice")
+    return out
+
+
+def _context(target: HookTarget, stdout: str) -> str:
+    try:
+        data = json.loads(stdout)
+    except json.JSONDecodeError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    inner = data.get("hookSpecificOutput")
+    if target.output == "hookSpecificOutput" and isinstance(inner, dict):
+        value = inner.get("additionalContext")
+    else:
+        value = data.get(target.output)
+    return value if isinstance(value, str) else ""

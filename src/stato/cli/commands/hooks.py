@@ -37,9 +37,13 @@ def hooks() -> None:
     """Install agent hooks that give stato's recap back after compaction or a restart.
 
     Claude Code gets a SessionStart hook for compact|resume|clear in .claude/settings.json,
-    Codex .codex/hooks.json, Gemini CLI .gemini/settings.json, Copilot .github/hooks/stato.json
-    and Cursor .cursor/hooks.json. Files are merged, never replaced: other hooks and keys stay,
-    the previous text is kept as FILE.stato-backup, and a file that does not parse is refused.
+    Codex one for startup|resume|clear|compact in .codex/hooks.json, Gemini CLI
+    .gemini/settings.json, Copilot (VS Code, Copilot CLI) .github/hooks/stato.json and Cursor
+    .cursor/hooks.json (the rows of the agent table). Cursor and VS Code also run Claude Code's
+    hooks: stato's Claude hook stays silent for them when their own is installed, so no agent
+    reads the recap twice; `hooks doctor` says per agent whether the recap reaches the model.
+    Files are merged, never replaced: other hooks and keys stay, the previous text is kept as
+    FILE.stato-backup, and a file that does not parse is refused.
     """
 
 

@@ -66,6 +66,7 @@ def doctor(checks: Sequence[HookCheck], as_json: bool) -> None:
                     "stato_entry": c.ours,
                     "problems": list(c.problems),
                     "seconds": None if c.seconds is None else round(c.seconds, 3),
+                    "reaches_model": c.reaches or ("no" if c.problems else ""),
                 }
                 for c in checks
             ]
@@ -80,3 +81,5 @@ def doctor(checks: Sequence[HookCheck], as_json: bool) -> None:
         echo(f"{mark}\t{c.agent}\t{c.path}\t{c.command}{took}")
         for problem in c.problems:
             echo(f"\t- {problem}")
+        if c.reaches:
+            echo(f"\trecap reaches the model: {c.reaches}")
