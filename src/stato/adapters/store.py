@@ -222,6 +222,11 @@ class Store:
         """
         rels = {check_rel(r): t for r, t in files.items()}
         own = {_check_state(r): t for r, t in (state or {}).items()}
+        # The inbound gate: a module with a high injection finding the user did not accept
+        # (--accept-risk) is never written, whichever command brought it.
+        from stato.adapters import gate  # here: the scanner's tables load only when writing
+
+        gate.check(rels)
         with self.lock():
             olds: dict[str, bytes | None] = {}
             for rel in [*rels, *own]:

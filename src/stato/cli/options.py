@@ -55,3 +55,28 @@ def on_conflict_option(func: F) -> F:
         "list it and stop (ask), back it up and replace it, write the new one beside it under a "
         "free name (rename), or keep yours (skip).",
     )(func)
+
+
+def accept_risk_option(func: F) -> F:
+    """--accept-risk RULE (repeatable): write a module despite a high injection finding of that
+    rule, after reading it. The command runs inside ``adapters.gate.accepting``, so the one gate
+    on the write path sees the acceptance."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, accept_risk: tuple[str, ...] = (), **kwargs: Any) -> Any:
+        if not accept_risk:
+            return func(*args, **kwargs)
+        from stato.adapters.gate import accepting
+
+        with accepting(accept_risk):
+            return func(*args, **kwargs)
+
+    return click.option(
+        "--accept-risk",
+        "accept_risk",
+        multiple=True,
+        metavar="RULE",
+        help="Write despite a high injection finding of this rule (repeatable); "
+        "the refusal names the rules after showing each finding.",
+    )(wrapper)  # type: ignore[return-value]

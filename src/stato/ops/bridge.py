@@ -45,6 +45,7 @@ class BridgeResult:
     moved: tuple[str, ...] = ()  # what the budget moved out of the always-on block
     body_tokens: int = 0  # the block's size, by stato.core.tokens.estimate
     budget: int = 0
+    withheld: tuple[str, ...] = ()  # left out: a high injection finding (status says which)
 
     @property
     def changed(self) -> tuple[BridgeFile, ...]:
@@ -206,9 +207,10 @@ def write_bridges(
         check,
         len(body),
         len(summary.skills),
-        tuple(i.path for i in summary.invalid),
+        tuple(i.path for i in summary.invalid if i.codes[:1] != ("withheld",)),
         warnings,
         fitted.moved,
         fitted.tokens,
         budget_tokens,
+        withheld=tuple(i.path for i in summary.invalid if i.codes[:1] == ("withheld",)),
     )

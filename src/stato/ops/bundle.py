@@ -151,9 +151,21 @@ def import_bundle(
         modules.append(
             BundleModule(entry.key, entry.rel, f"would be {status}" if dry_run else status, result)
         )
-    if pending:  # every taken module lands, or none does
+    if pending:  # every taken module lands, or none does, with the lock entry recording them
+        from stato.formats.lockfile import Package
+        from stato.ops.lock import file_sha256, lock_state, relative_source
+        from stato.ops.snapshot import created_now
+
+        package = Package(
+            "bundle",
+            file.name,
+            relative_source(root, file),
+            created_now(),
+            sha256=file_sha256(file),
+        )
         target.create()
-        store.commit(pending, expect=planned)
+        state, _ = lock_state(store.stato_dir, package, pending)
+        store.commit(pending, expect=planned, state=state)
     bridges: tuple[str, ...] = ()
     note = ""
     taken = [m for m in modules if m.status != "refused"]

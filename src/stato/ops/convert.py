@@ -289,5 +289,19 @@ def convert_files(
         if bad:
             raise ModuleInvalid("; ".join(format_errors(r) for r in bad), bad)
         ensure_writable(store.stato_dir, pending)  # all or nothing: refuse before any write
-        store.commit(pending, expect={rel: seen.get(rel) for rel in pending})
+        from stato.formats.lockfile import Package
+        from stato.ops.lock import file_sha256, lock_state
+        from stato.ops.snapshot import created_now
+
+        names = sorted({o for c in changes for o in c.origins})
+        single = root / names[0] if len(names) == 1 else None
+        package = Package(
+            "convert",
+            ", ".join(names)[:200],
+            ", ".join(names)[:1000],
+            created_now(),
+            sha256=file_sha256(single) if single is not None else None,
+        )
+        state, _ = lock_state(store.stato_dir, package, pending)  # lands with the modules
+        store.commit(pending, expect={rel: seen.get(rel) for rel in pending}, state=state)
     return ConvertReport(str(root), tuple(inputs), tuple(changes), dry_run)

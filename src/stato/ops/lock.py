@@ -238,3 +238,12 @@ def verify(path: Path | str, offline: bool = False) -> VerifyResult:
         sources_checked=not offline,
         details=tuple(p.to_dict() for p in lock.packages),
     )
+
+
+def lock_state(
+    stato_dir: Path, package: Package, files: Mapping[str, str]
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The lock file recording ``files`` as ``package``'s, as ``Store.commit``'s ``state``, so
+    it lands in the same all-or-nothing write as the modules; and any warning reading it."""
+    everything, warnings = with_lock(stato_dir, package, files)
+    return {LOCK_NAME: everything[LOCK_NAME]}, warnings

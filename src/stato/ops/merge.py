@@ -94,6 +94,9 @@ def merge_archives(
     if not result.modules:
         raise StatoError(f"{left} and {right} hold no modules; there is nothing to merge")
     manifest = merged_manifest(output, a.manifest, b.manifest, result)
+    from stato.adapters import gate
+
+    gate.check(result.modules, verb="merge")  # a poisoned side never travels on in the merge
     kept = None
     if not dry_run:
         keep = backup_path(output)

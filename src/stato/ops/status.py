@@ -18,6 +18,7 @@ class ModuleRow:
     version: str | None
     valid: bool
     errors: tuple[str, ...]
+    withheld: tuple[str, ...] = ()  # high injection findings (rule at line:col): kept from agents
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class StatusReport:
                     "version": m.version,
                     "valid": m.valid,
                     "errors": list(m.errors),
+                    "withheld": list(m.withheld),
                 }
                 for m in self.modules
             ],
@@ -47,7 +49,10 @@ class StatusReport:
 
 
 def status(root: Path) -> StatusReport:
+    from stato.core.gate import withheld
+
     project = load_project(root)
+    held = withheld((m.path, m.source) for m in project.modules if m.valid)
     rows = tuple(
         ModuleRow(
             m.path,
@@ -56,6 +61,7 @@ def status(root: Path) -> StatusReport:
             v if isinstance(v := m.fields.get("version"), str) else None,
             m.valid,
             tuple(f"{d.code}: {d.message}" for d in m.errors),
+            tuple(f"{f.pattern} at {f.line}:{f.column + 1}" for f in held.get(m.path, ())),
         )
         for m in project.modules
     )

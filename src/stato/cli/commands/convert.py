@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import accept_risk_option
+
 # The ids of stato.formats.convert.CONVERTERS, listed here so --help needs no import.
 KINDS = ("claude", "agents", "cursorrules", "cursor-mdc", "skill", "gemini", "copilot")
 
@@ -29,6 +31,7 @@ KINDS = ("claude", "agents", "cursorrules", "cursor-mdc", "skill", "gemini", "co
     help="Read FILES as this kind instead of guessing from the file name.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@accept_risk_option
 def convert(
     files: tuple[Path, ...], dry_run: bool, path: Path, kind: str | None, as_json: bool
 ) -> None:

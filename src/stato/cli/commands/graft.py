@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import json_option, on_conflict_option, path_option
+from stato.cli.options import accept_risk_option, json_option, on_conflict_option, path_option
 
 
 @click.command("graft")
@@ -22,6 +22,7 @@ from stato.cli.options import json_option, on_conflict_option, path_option
 @click.option("--dry-run", is_flag=True, help="Check and show what would happen; write nothing.")
 @path_option
 @json_option
+@accept_risk_option
 def graft(
     source: Path,
     module: str | None,

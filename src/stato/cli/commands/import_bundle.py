@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import accept_risk_option
+
 
 @click.command("import-bundle")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -27,6 +29,7 @@ import click
     help="Project folder (the one holding .stato/); a folder with none becomes a project.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@accept_risk_option
 def import_bundle(
     file: Path,
     platforms: tuple[str, ...],

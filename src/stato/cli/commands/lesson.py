@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from stato.cli.console import echo
-from stato.cli.options import json_option, path_option
+from stato.cli.options import accept_risk_option, json_option, path_option
 
 
 @click.group("lesson")
@@ -20,6 +20,7 @@ def lesson() -> None:
 @click.argument("text")
 @path_option
 @json_option
+@accept_risk_option
 def add(skill: str, text: str, path: Path, as_json: bool) -> None:
     """Append TEXT as a bullet to SKILL's lessons_learned (SKILL: file name or name field).
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from stato.cli.console import echo
-from stato.cli.options import json_option, path_option
+from stato.cli.options import accept_risk_option, json_option, path_option
 
 if TYPE_CHECKING:
     from stato.ops.memory import MemoryChange
@@ -46,6 +46,7 @@ def memory() -> None:
 @click.argument("value")
 @_path
 @_json
+@accept_risk_option
 def set_(field: str, value: str, path: Path, as_json: bool) -> None:
     """Set FIELD to VALUE: text for phase, reflection, ...; JSON for tasks, known_issues, ...
 
@@ -61,6 +62,7 @@ def set_(field: str, value: str, path: Path, as_json: bool) -> None:
 @click.argument("text")
 @_path
 @_json
+@accept_risk_option
 def add_issue(key: str, text: str, path: Path, as_json: bool) -> None:
     """Add (or replace) known_issues[KEY] = TEXT, keeping the other issues as written."""
     from stato.ops.memory import add_issue as add

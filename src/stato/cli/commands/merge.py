@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import accept_risk_option
+
 _STRATEGIES = ("union", "prefer-left", "prefer-right")  # the ids of stato.core.merge.STRATEGIES
 
 
@@ -28,6 +30,7 @@ _STRATEGIES = ("union", "prefer-left", "prefer-right")  # the ids of stato.core.
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be merged; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@accept_risk_option
 def merge(
     left: Path, right: Path, output: Path, strategy: str, dry_run: bool, as_json: bool
 ) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from stato.cli.console import echo
-from stato.cli.options import json_option, path_option
+from stato.cli.options import accept_risk_option, json_option, path_option
 
 if TYPE_CHECKING:
     from stato.ops.plan import StepChange
@@ -71,7 +71,7 @@ def _status_command(name: str, status: str, doc: str, with_output: bool) -> clic
 
     command.__doc__ = doc
     command = click.argument("step_id", metavar="ID", type=int)(command)
-    for option in (_path, _json, *((_output,) if with_output else ())):
+    for option in (_path, _json, *((_output, accept_risk_option) if with_output else ())):
         command = option(command)
     return plan.command(name)(command)
 
@@ -105,6 +105,7 @@ block = _status_command("block", "blocked", "Mark step ID blocked.", False)
 )
 @_path
 @_json
+@accept_risk_option
 def add(action: str, after: tuple[int, ...], path: Path, as_json: bool) -> None:
     """Append a pending step ACTION, depending on the --after steps."""
     from stato.ops.plan import add_step

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
-from stato.cli.options import on_conflict_option
+from stato.cli.options import accept_risk_option, on_conflict_option
 from stato.errors import ProjectNotFound, StatoError
 
 if TYPE_CHECKING:
@@ -140,6 +140,7 @@ def search(query: str, as_json: bool, registry_url: str | None, timeout: float, 
 @_registry_option
 @_timeout_option
 @_json_option
+@accept_risk_option
 def install(
     spec: str,
     path: Path,

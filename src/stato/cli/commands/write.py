@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import json_option, path_option, type_option
+from stato.cli.options import accept_risk_option, json_option, path_option, type_option
 
 
 @click.command()
@@ -22,6 +22,7 @@ from stato.cli.options import json_option, path_option, type_option
 @type_option
 @path_option
 @json_option
+@accept_risk_option
 def write(target: str, source: str, module_type: str | None, path: Path, as_json: bool) -> int:
     """Write TARGET (a path relative to .stato/, e.g. skills/qc.py) through the gate.
 

@@ -32,6 +32,7 @@ def to_dict(result: BridgeResult) -> dict[str, Any]:
         "invalid": list(result.invalid),
         "warnings": list(result.warnings),
         "moved": list(result.moved),
+        "withheld": list(result.withheld),
         "files": [
             {
                 "path": f.path,
@@ -92,6 +93,12 @@ def show(result: BridgeResult) -> None:
         echo(f"moved: {moved}", err=True)
     for text in result.warnings:
         echo(f"warning: {text}", err=True)
+    if result.withheld:
+        echo(
+            f"note: {len(result.withheld)} module(s) withheld from agents: "
+            f"{', '.join(result.withheld)} hold high injection findings (stato status shows where)",
+            err=True,
+        )
     if result.invalid:
         echo(
             f"note: {len(result.invalid)} invalid module(s) left out: {', '.join(result.invalid)}"

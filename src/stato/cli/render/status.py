@@ -41,7 +41,11 @@ def render(report: StatusReport) -> None:
                 m.type or "-",
                 m.class_name or "-",
                 m.version or "-",
-                Text("yes", style="green") if m.valid else Text("no", style="red"),
+                Text("withheld", style="red")
+                if m.withheld
+                else Text("yes", style="green")
+                if m.valid
+                else Text("no", style="red"),
             )
         con = console()
         con.print(table)
@@ -64,7 +68,7 @@ def render(report: StatusReport) -> None:
                         m.type or "-",
                         m.class_name or "-",
                         m.version or "-",
-                        "valid" if m.valid else "INVALID",
+                        "WITHHELD" if m.withheld else "valid" if m.valid else "INVALID",
                     ]
                 )
             )
@@ -80,3 +84,8 @@ def render(report: StatusReport) -> None:
     for m in report.modules:
         if not m.valid:
             echo(f"{m.path} is invalid: {'; '.join(m.errors)} (run stato validate)")
+        elif m.withheld:
+            echo(
+                f"{m.path} is withheld from agents (bridge, resume, hooks): high injection "
+                f"finding(s) {', '.join(m.withheld)}; read them with `stato scan .stato/{m.path}`"
+            )

@@ -1,0 +1,54 @@
+"""The inbound gate at the write path: every module text stato writes into .stato/ passes here.
+
+The store's save gate and the multi-file transaction call ``check``; a command the user runs
+accepts rules for its duration with ``accepting`` (``--accept-risk RULE``), so the acceptance
+reaches the one chokepoint without each step passing it along.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from stato.core.gate import Blocked, blocked, refusal
+from stato.errors import TrustError
+
+_ACCEPTED: ContextVar[frozenset[str]] = ContextVar("stato_accepted_risks", default=frozenset())
+
+
+class InjectionRefused(TrustError):
+    """A module holds a high injection finding the user did not accept; nothing was written."""
+
+    def __init__(self, items: list[Blocked], verb: str = "write") -> None:
+        super().__init__(refusal(items, verb))
+        self.blocked = items
+
+
+@contextmanager
+def accepting(rules: Collection[str]) -> Iterator[None]:
+    """Accept these injection rules (after the user read the findings) for a block of work."""
+    token = _ACCEPTED.set(_ACCEPTED.get() | frozenset(rules))
+    try:
+        yield
+    finally:
+        _ACCEPTED.reset(token)
+
+
+def accepted() -> frozenset[str]:
+    return _ACCEPTED.get()
+
+
+def check(texts: Mapping[str, str | bytes], verb: str = "write") -> None:
+    """Refuse (InjectionRefused) when any module text has a high finding not accepted."""
+    decoded: dict[str, str] = {}
+    for path, text in texts.items():
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError:
+                continue  # not a module the compiler would accept; it refuses it first
+        decoded[path] = text
+    items = blocked(decoded, _ACCEPTED.get())
+    if items:
+        raise InjectionRefused(items, verb)

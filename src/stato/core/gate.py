@@ -1,0 +1,85 @@
+"""The inbound gate's rule: a module text with a ``high`` injection finding is not written, and
+never reaches an agent, unless the user accepted that rule after reading the finding."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from stato.core.privacy import Finding, scan_injection
+
+MAX_SHOWN = 8  # findings listed in one refusal; the rest are counted
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """One text refused by the gate and the high findings that refused it."""
+
+    path: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.pattern for f in self.findings))
+
+
+def high_findings(text: str, path: str, accept: Collection[str] = ()) -> tuple[Finding, ...]:
+    """The ``high`` injection findings of ``text`` whose rule was not accepted."""
+    return tuple(
+        f for f in scan_injection(text, path) if f.severity == "high" and f.pattern not in accept
+    )
+
+
+def blocked(texts: Mapping[str, str], accept: Collection[str] = ()) -> list[Blocked]:
+    """Every module text (path -> text) the gate refuses; ``.py`` modules only."""
+    out = []
+    for path, text in sorted(texts.items()):
+        if not path.endswith(".py"):
+            continue
+        found = high_findings(text, path, accept)
+        if found:
+            out.append(Blocked(path, found))
+    return out
+
+
+def span(f: Finding) -> str:
+    """``path:line:col rule (label): preview``; the preview never holds the raw payload."""
+    return f"{f.path}:{f.line}:{f.column + 1} {f.pattern} ({f.label}): {f.preview}"
+
+
+def refusal(items: list[Blocked], verb: str = "write") -> str:
+    """The refusal message: what was found where, and how to accept it after reading."""
+    found = [f for b in items for f in b.findings]
+    rules = list(dict.fromkeys(f.pattern for f in found))
+    paths = ", ".join(b.path for b in items)
+    lines = [
+        f"refusing to {verb} {paths}: {len(found)} high-severity injection finding(s) "
+        "(text that tries to steer an agent); nothing was written:"
+    ]
+    lines += [f"  {span(f)}" for f in found[:MAX_SHOWN]]
+    if len(found) > MAX_SHOWN:
+        lines.append(f"  ... and {len(found) - MAX_SHOWN} more (stato scan shows them all)")
+    lines.append(
+        "Read them; if the text is meant, rerun with --accept-risk " + " --accept-risk ".join(rules)
+    )
+    return "\n".join(lines)
+
+
+WITHHELD = "withheld"  # the code a module left out of agents' context carries in a summary
+
+
+def withheld(
+    modules: Iterable[tuple[str, str]], accept: Collection[str] = ()
+) -> dict[str, tuple[Finding, ...]]:
+    """Of (path, text) pairs, those whose text must never reach an agent, with the findings."""
+    out: dict[str, tuple[Finding, ...]] = {}
+    for path, text in modules:
+        found = high_findings(text, path, accept)
+        if found:
+            out[path] = found
+    return out
+
+
+def where(findings: tuple[Finding, ...]) -> str:
+    """``rule at line:col, ...``: where the findings are, never what they say."""
+    return ", ".join(f"{f.pattern} at {f.line}:{f.column + 1}" for f in findings[:MAX_SHOWN])
