@@ -64,6 +64,12 @@ def project(tmp_path: Path, run: Callable[..., Result]) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test's own beside the project, for the files it brings in."""
+    return tmp_path_factory.mktemp("outside")
+
+
 def refused(result: Result, before: dict[str, bytes], root: Path, rule: str = RULE) -> None:
     assert result.exit_code == 1, result.output
     assert "high-severity injection finding" in result.output
@@ -79,8 +85,8 @@ def poisoned_archive(folder: Path, name: str = "kit") -> Path:
 # -- each inbound path -------------------------------------------------------------------------
 
 
-def test_import(project: Path, run: Callable[..., Result]) -> None:
-    archive = poisoned_archive(project.parent)
+def test_import(outside: Path, project: Path, run: Callable[..., Result]) -> None:
+    archive = poisoned_archive(outside)
     before = tree(project)
     refused(run("import", str(archive)), before, project)
     ok = run("import", str(archive), "--accept-risk", RULE, "--accept-risk", "conceal-from-user")
@@ -88,26 +94,28 @@ def test_import(project: Path, run: Callable[..., Result]) -> None:
     assert (project / ".stato/skills/evilqc.py").is_file()
 
 
-def test_graft_of_a_file_and_of_an_archive(project: Path, run: Callable[..., Result]) -> None:
-    src = project.parent / "evil.py"
+def test_graft_of_a_file_and_of_an_archive(
+    outside: Path, project: Path, run: Callable[..., Result]
+) -> None:
+    src = outside / "evil.py"
     src.write_text(POISONED)
     before = tree(project)
     refused(run("graft", str(src)), before, project)
-    refused(run("graft", str(poisoned_archive(project.parent))), before, project)
+    refused(run("graft", str(poisoned_archive(outside))), before, project)
 
 
-def test_merge_writes_no_archive(project: Path, run: Callable[..., Result]) -> None:
-    bad = poisoned_archive(project.parent, "bad")
-    good = make_archive(project.parent / "good.stato", "good", {"qc": skill("QC", "qc", ["x"])})
-    out = project.parent / "merged.stato"
+def test_merge_writes_no_archive(outside: Path, project: Path, run: Callable[..., Result]) -> None:
+    bad = poisoned_archive(outside, "bad")
+    good = make_archive(outside / "good.stato", "good", {"qc": skill("QC", "qc", ["x"])})
+    out = outside / "merged.stato"
     result = run("merge", str(good), str(bad), "-o", str(out))
     assert result.exit_code == 1 and RULE in result.output, result.output
     assert not out.exists()
 
 
-def test_registry_install(project: Path, run: Callable[..., Result]) -> None:
-    reg = project.parent / "reg"
-    archive = poisoned_archive(project.parent)
+def test_registry_install(outside: Path, project: Path, run: Callable[..., Result]) -> None:
+    reg = outside / "reg"
+    archive = poisoned_archive(outside)
     assert run("registry", "publish", str(archive), "--to", str(reg)).exit_code == 0
     before = tree(project)
     refused(run("registry", "install", "kit", "--registry", str(reg)), before, project)
@@ -130,8 +138,8 @@ def test_convert(project: Path, run: Callable[..., Result]) -> None:
     refused(run("convert", "CLAUDE.md"), before, project)
 
 
-def test_write(project: Path, run: Callable[..., Result]) -> None:
-    src = project.parent / "evil.py"
+def test_write(outside: Path, project: Path, run: Callable[..., Result]) -> None:
+    src = outside / "evil.py"
     src.write_text(POISONED)
     before = tree(project)
     refused(run("write", "skills/evilqc.py", "--from", str(src)), before, project)
@@ -254,10 +262,10 @@ def test_mcp_resume_leaves_it_out(planted: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_real_process_refuses_and_exits_1(project: Path) -> None:
+def test_a_real_process_refuses_and_exits_1(outside: Path, project: Path) -> None:
     import subprocess
 
-    src = project.parent / "evilqc.py"
+    src = outside / "evilqc.py"
     src.write_text(POISONED)
     done = subprocess.run(
         [sys.executable, "-m", "stato", "graft", str(src)],
