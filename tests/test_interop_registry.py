@@ -323,3 +323,14 @@ def test_publish_refuses_to_rewrite_an_index_of_the_earlier_stato(run: Run, tmp_
     assert result.exit_code == 1 and "reads but does not write" in result.stderr
     assert (folder / "index.toml").read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == [".index.lock", "index.toml"]
+
+
+def test_a_package_not_found_points_at_the_community_registry(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STATO_REGISTRY", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    result = run("registry", "install", "scrna-expert", "--path", str(tmp_path / "p"))
+    assert result.exit_code == 1
+    assert "stato registry add https://raw.githubusercontent.com/genecell/stato/" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "p").exists()

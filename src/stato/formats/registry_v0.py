@@ -22,6 +22,8 @@ from stato.formats.registry_index import (
 )
 
 STYLE = "stato-0.x"
+# Where the earlier stato's community registry was served (opt-in: see the README).
+COMMUNITY_INDEX = "https://raw.githubusercontent.com/genecell/stato/main/docs/registry/index.toml"
 _CHECKSUM = re.compile(r"^(?:sha256:)?([0-9a-fA-F]{64})$")
 _TEXT_LIMIT = 2000  # a description longer than this is no description
 

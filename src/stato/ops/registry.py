@@ -15,6 +15,7 @@ from stato.adapters.http import redact
 from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient, locate
 from stato.errors import RegistryError, UsageError
 from stato.formats.registry_index import NAME_RE, VERSION_RE, PackageEntry, RegistryIndex
+from stato.formats.registry_v0 import COMMUNITY_INDEX
 
 if TYPE_CHECKING:
     from stato.core.diff import ModuleDiff
@@ -234,6 +235,11 @@ def find_package(
         else f"; try: stato registry search {name}"
     )
     down = f" ({len(failures)} registries could not be read: {failures[0]})" if failures else ""
+    if not others and not any(COMMUNITY_INDEX.rpartition("/")[0] in label for label, _ in sources):
+        # The spec's packages (scrna-expert) lived there; it is opt-in, so say how to add it.
+        hint += (
+            f", or add the earlier stato's community registry: stato registry add {COMMUNITY_INDEX}"
+        )
     raise RegistryError(f"package {spec} not found in {where}{hint}{down}")
 
 
