@@ -116,7 +116,10 @@ def test_merge_writes_no_archive(outside: Path, project: Path, run: Callable[...
 def test_registry_install(outside: Path, project: Path, run: Callable[..., Result]) -> None:
     reg = outside / "reg"
     archive = poisoned_archive(outside)
-    assert run("registry", "publish", str(archive), "--to", str(reg)).exit_code == 0
+    publish = ("registry", "publish", str(archive), "--to", str(reg))
+    assert run(*publish).exit_code == 1 and not reg.exists()  # a registry never serves it
+    accept = ("--accept-risk", RULE, "--accept-risk", "conceal-from-user")
+    assert run(*publish, *accept).exit_code == 0
     before = tree(project)
     refused(run("registry", "install", "kit", "--registry", str(reg)), before, project)
 

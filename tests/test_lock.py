@@ -160,3 +160,36 @@ def test_update_shows_the_diff_and_asks(
     assert edited.exit_code == 1
     assert "Edited locally since installed: skills/qc.py" in edited.output
     assert qc.read_text().endswith("# mine\n")
+
+
+def test_bundle_and_convert_are_recorded(project: Path, run: Callable[..., Result]) -> None:
+    bundle = project / "stato_bundle.py"
+    bundle.write_text(f"SKILLS = {{'qc': '''{skill('QC', 'qc', ['x'])}'''}}\n")
+    out = run("import-bundle", str(bundle), "--path", str(project), "--no-bridge")
+    assert out.exit_code == 0, out.output
+    (project / "CLAUDE.md").write_text("# Rules\n\n## Conventions\n\n- Use scanpy for QC.\n")
+    out = run("convert", str(project / "CLAUDE.md"), "--path", str(project))
+    assert out.exit_code == 0, out.output
+    kinds = {p["kind"]: p for p in lock_of(project)["package"]}  # type: ignore[attr-defined]
+    assert set(kinds) == {"bundle", "convert"}
+    assert kinds["bundle"]["source"] == "stato_bundle.py"
+    assert kinds["convert"]["modules"] and "sha256" in kinds["convert"]
+    assert run("verify", "--path", str(project)).exit_code == 0
+
+
+def test_a_registry_that_serves_other_bytes_fails_verify(
+    tmp_path: Path, project: Path, run: Callable[..., Result]
+) -> None:
+    reg = tmp_path / "reg"
+    _publish(run, tmp_path, reg, "1.0.0", "one")
+    args = ("--path", str(project))
+    assert run("registry", "install", "kit", "--registry", str(reg), *args).exit_code == 0
+    _publish(run, tmp_path, reg, "1.0.0", "the same version, other text")  # republished
+    out = run("verify", *args)
+    assert out.exit_code == 1 and "now serves different bytes" in out.output
+    _publish(run, tmp_path, reg, "2.0.0", "two")
+    (reg / "kit-1.0.0.stato").unlink()
+    index = (reg / "index.toml").read_text()
+    start = index.index("[[packages]]")
+    (reg / "index.toml").write_text(index[:start] + index[index.index("[[packages]]", start + 1) :])
+    assert "no longer offers it" in run("verify", *args).output

@@ -79,6 +79,9 @@ def _check_modules(archive_path: Path, modules: dict[str, str], ignore: Sequence
         if result.module_type == "skill" and isinstance(declared, list):
             tags.extend(t for t in declared if isinstance(t, str))
         findings.extend(scan_text(text, rel, ignore))
+    from stato.adapters import gate
+
+    gate.check(modules, verb="publish")  # a registry never serves a poisoned module
     if findings:
         first = findings[0]  # named by pattern and place, never echoing the secret itself
         raise RegistryError(

@@ -216,6 +216,7 @@ def install(
 )
 @_path_option("Project whose .statoignore the privacy scan honours.")
 @_json_option
+@accept_risk_option
 def publish(
     archive: Path,
     folder: Path,
