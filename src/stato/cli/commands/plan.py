@@ -71,7 +71,7 @@ def _status_command(name: str, status: str, doc: str, with_output: bool) -> clic
 
     command.__doc__ = doc
     command = click.argument("step_id", metavar="ID", type=int)(command)
-    for option in (_path, _json, *((_output, accept_risk_option) if with_output else ())):
+    for option in (_path, _json, accept_risk_option, *((_output,) if with_output else ())):
         command = option(command)
     return plan.command(name)(command)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import json_option, type_option
+from stato.cli.options import accept_risk_option, json_option, type_option
 
 
 @click.command()
@@ -18,6 +18,7 @@ from stato.cli.options import json_option, type_option
     "--suppress", multiple=True, metavar="CODE", help="Hide a diagnostic code (repeatable)."
 )
 @json_option
+@accept_risk_option
 def validate(
     paths: tuple[Path, ...],
     module_type: str | None,

@@ -108,7 +108,15 @@ def install(result: InstallResult) -> None:
         dest = action.dest if action.dest == action.path else f"{action.path} -> {action.dest}"
         clash = action.existing and action.action in ("conflict", "replace", "rename")
         why = f" (clashes with {action.existing} by {action.reason})" if clash else ""
+        if action.reason == "update":
+            why = " (update of an unedited install)"
+        elif action.reason == "edited":
+            why = " (edited locally since installed)"
         echo(f"  {action.action:<9} {dest}{why}")
+    if result.dry_run and imported.updates:
+        from stato.cli.render.diff import updates
+
+        updates(imported.updates, e.spec)
     for invalid in imported.invalid:
         codes = ", ".join(d.code for d in invalid.errors)
         echo(f"  invalid   {invalid.path} ({codes})")
