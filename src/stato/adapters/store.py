@@ -312,9 +312,13 @@ class Store:
             self._confined(target.parent)
             old = target.read_bytes() if target.is_file() else None
             if old != data:
-                if old is not None:
-                    self.backup(rel, old)
-                write_atomic(target, data)
+                saved = None if old is None else self.backup(rel, old)
+                try:
+                    write_atomic(target, data)
+                except BaseException:
+                    if saved is not None:  # nothing changed: no backup of an unchanged module
+                        saved.unlink(missing_ok=True)
+                    raise
         return chosen
 
     def write_text_atomic(self, path: Path, text: str) -> None:
