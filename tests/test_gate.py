@@ -94,6 +94,20 @@ def test_import(outside: Path, project: Path, run: Callable[..., Result]) -> Non
     assert (project / ".stato/skills/evilqc.py").is_file()
 
 
+def test_inspect_says_import_would_refuse(outside: Path, run: Callable[..., Result]) -> None:
+    result = run("inspect", str(poisoned_archive(outside)))
+    assert result.exit_code == 1
+    assert f"skills/evilqc.py:11:3 {RULE}" in result.output and "import refuses" in result.output
+    data = json.loads(run("inspect", str(poisoned_archive(outside)), "--json").output)
+    assert data["injection"][0]["path"] == "skills/evilqc.py"
+    assert data["signature"] == {
+        "signed": False,
+        "trusted": False,
+        "fingerprint": None,
+        "principals": [],
+    }
+
+
 def test_graft_of_a_file_and_of_an_archive(
     outside: Path, project: Path, run: Callable[..., Result]
 ) -> None:

@@ -183,6 +183,15 @@ def test_tampered_archive_is_refused(
     assert not (project / ".stato" / "skills" / "normalize.py").exists()
 
 
+def test_inspect_shows_the_signature(signed: tuple[Path, Path], run: Callable[..., Result]) -> None:
+    archive, _ = signed
+    assert "signed by an unknown key SHA256:" in run("inspect", str(archive)).output
+    manifest = members(archive)["manifest.toml"].replace(b'name = "demo"', b'name = "evil"')
+    rezip(archive, {"manifest.toml": manifest})
+    out = run("inspect", str(archive))
+    assert out.exit_code == 1 and "Signature refused" in out.output
+
+
 def test_a_module_swapped_after_signing_is_refused(
     signed: tuple[Path, Path], project: Path, run: Callable[..., Result]
 ) -> None:

@@ -102,6 +102,19 @@ def inspect(res: InspectResult) -> None:
     else:
         echo(f"{len(res.modules)} module(s), all valid.")
     notes(res.notes)
+    if res.signature_error:
+        echo(f"Signature refused: {res.signature_error}")
+    elif res.signature is not None:
+        from stato.cli.render.registry import trust_line
+
+        echo(trust_line(res.signature).strip())
+    if res.blocked:
+        from stato.core.gate import span
+
+        echo(f"{len(res.blocked)} module(s) hold high injection findings; import refuses them:")
+        for b in res.blocked:
+            for f in b.findings:
+                echo(f"  {span(f)}")
 
 
 _VERBS = {

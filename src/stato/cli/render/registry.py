@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from stato.ops.archive import ImportResult
     from stato.ops.registry import InstallResult, Listing
     from stato.ops.registry_publish import PublishResult
+    from stato.ops.trust import SignatureCheck
 
 
 def failures(lines: tuple[str, ...]) -> None:
@@ -154,14 +155,13 @@ def trust(imported: ImportResult) -> None:
     """The archive's signature and any warnings about the lock or the allowed signers."""
     for warning in imported.warnings:
         echo(f"warning: {warning}", err=True)
-    check = imported.signature
-    if check is None:
-        return
+    if imported.signature is not None:
+        echo(trust_line(imported.signature))
+
+
+def trust_line(check: SignatureCheck) -> str:
     if not check.signed:
-        echo("  unsigned archive")
-    elif check.trusted:
-        echo(f"  signed by {', '.join(check.principals)} ({check.fingerprint}), trusted")
-    else:
-        echo(
-            f"  signed by an unknown key {check.fingerprint} (no allowed signer names it)",
-        )
+        return "  unsigned archive"
+    if check.trusted:
+        return f"  signed by {', '.join(check.principals)} ({check.fingerprint}), trusted"
+    return f"  signed by an unknown key {check.fingerprint} (no allowed signer names it)"
