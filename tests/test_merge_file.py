@@ -448,3 +448,78 @@ def test_a_text_merge_that_does_not_compile_is_a_conflict(tmp_path: Path) -> Non
     code, _, err = run("merge-file", b, o, t)
     assert code == 1 and "E001" in err
     assert '"1.0.1"' in o.read_text()  # merged as text, and said not to validate
+
+
+keys = st.sampled_from(["a", "b", "c", "d"])
+dicts = st.dictionaries(keys, st.integers(0, 3), max_size=4)
+
+
+@SETTINGS
+@given(dicts, dicts, dicts)
+def test_a_dict_merges_key_by_key(
+    base: dict[str, int], ours: dict[str, int], theirs: dict[str, int]
+) -> None:
+    """Per key: one side's change is taken; both changed differently (or changed and deleted)
+    is a conflict on that dict, and only then."""
+    b, o, t = (module({"params": d}) for d in (base, ours, theirs))
+    out = merge3_module(b, o, t)
+    missing: Any = object()
+    clash = False
+    want = {}
+    for k in sorted(set(base) | set(ours) | set(theirs)):
+        vb, vo, vt = (d.get(k, missing) for d in (base, ours, theirs))
+        if vo == vt or vt == vb:
+            got = vo
+        elif vo == vb:
+            got = vt
+        else:
+            clash = True
+            continue
+        if got is not missing:
+            want[k] = got
+    assert bool(out.conflicts) is clash
+    if not clash:
+        assert fields(out.text)["params"] == want
+
+
+statuses = st.sampled_from(["pending", "running", "blocked", "failed", "complete"])
+
+
+@SETTINGS
+@given(st.lists(st.tuples(statuses, statuses, statuses), min_size=1, max_size=6))
+def test_step_statuses_never_conflict_and_follow_the_lifecycle(
+    trios: list[tuple[str, str, str]],
+) -> None:
+    from stato.core.merge_values import LIFECYCLE
+
+    def plan(i: int) -> str:
+        steps = [{"id": n + 1, "action": f"a{n}", "status": t[i]} for n, t in enumerate(trios)]
+        return render_module("P", {"name": "p", "objective": "o", "steps": steps}, "Plan.")
+
+    out = merge3_module(plan(0), plan(1), plan(2))
+    assert out.clean
+    got = [s["status"] for s in fields(out.text)["steps"]]
+    for (vb, vo, vt), status in zip(trios, got, strict=True):
+        if vo == vt or vt == vb:
+            assert status == vo
+        elif vo == vb:
+            assert status == vt
+        else:
+            assert status == max(vo, vt, key=LIFECYCLE.index)
+
+
+bullets = st.lists(st.sampled_from([f"- lesson {i}" for i in range(8)]), unique=True, max_size=6)
+
+
+@SETTINGS
+@given(bullets, bullets, bullets)
+def test_bullets_keep_every_new_lesson_once_and_honour_deletions(
+    base: list[str], ours: list[str], theirs: list[str]
+) -> None:
+    out = lines3("\n".join(base), "\n".join(ours), "\n".join(theirs)).split("\n")
+    kept = [line for line in out if line]
+    assert len(kept) == len(set(kept))
+    for line in (set(ours) | set(theirs)) - set(base):
+        assert line in kept
+    for line in set(base) - (set(ours) & set(theirs)):
+        assert line not in kept

@@ -360,3 +360,26 @@ def test_the_driver_runs_from_outside_the_venv(tmp_path: Path) -> None:
     finally:
         os.environ["PATH"] = env_path
     assert_merged(repo, s)
+
+
+def test_parallel_agents_in_worktrees_merge_through_the_driver(tmp_path: Path) -> None:
+    """One worktree per agent: the driver registered once serves every worktree of the clone."""
+    repo = new_repo(tmp_path, driver=True)
+    other = tmp_path / "agent-b"
+    git(repo, "worktree", "add", "-q", "-b", "agent-b", str(other))
+    stato(other, "plan", "done", "4")
+    stato(other, "lesson", "add", "qc_filtering", "agent b: cap ribosomal genes")
+    git(other, "commit", "-qam", "agent b")
+    stato(repo, "plan", "block", "5")
+    stato(repo, "lesson", "add", "qc_filtering", "agent a: doublets inflate counts")
+    git(repo, "commit", "-qam", "agent a")
+    assert git(repo, "merge", "-q", "--no-edit", "agent-b", check=False).returncode == 0
+    s = Scenario(
+        "worktrees",
+        (),
+        (),
+        (("plan.py", '"find_hvg", "status": "complete"'),
+         ("plan.py", '"dim_reduction", "status": "blocked"'),
+         ("skills/qc.py", "agent a: doublets"), ("skills/qc.py", "agent b: cap")),
+    )  # fmt: skip
+    assert_merged(repo, s)

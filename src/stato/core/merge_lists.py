@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from stato.core.diff import canon
@@ -66,8 +67,6 @@ def seq3(base: list[Any], a: list[Any], b: list[Any]) -> list[Any]:
 
 def _once(items: list[Any], a: list[str], b: list[str]) -> list[Any]:
     """No item more often than one side has it (an item moved, or added, by both sides)."""
-    from collections import Counter
-
     limit = Counter(a) | Counter(b)
     seen: Counter[str] = Counter()
     out = []
@@ -96,14 +95,14 @@ def lines3(base: str, a: str, b: str) -> str:
             kept = [x for x in sa if x.strip() not in ko or x.strip() in kb]
             have = {x.strip() for x in kept}
             out.extend(kept + [x for x in sb if x.strip() not in ko and x.strip() not in have])
-    seen: set[str] = set()
-    old = set(keyed[0])
-    gone = old - (set(keyed[1]) & set(keyed[2]))  # a bullet a side deleted stays deleted
+    gone = set(keyed[0]) - (set(keyed[1]) & set(keyed[2]))  # deleted on a side: stays deleted
+    limit = Counter(keyed[1]) | Counter(keyed[2])  # added (or moved) by both: kept once
+    seen: Counter[str] = Counter()
     result = []
-    for line in out:  # a bullet both sides added, at different places, is kept once
+    for line in out:
         key = line.strip()
-        if key and (key in gone or key in seen and key not in old):
+        seen[key] += 1
+        if key and (key in gone or seen[key] > limit[key]):
             continue
-        seen.add(key)
         result.append(line)
     return "\n".join(result)
