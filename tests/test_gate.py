@@ -171,6 +171,11 @@ def test_lesson_add(project: Path, run: Callable[..., Result]) -> None:
     assert ok.exit_code == 0, ok.output
 
 
+def test_an_unknown_rule_is_a_usage_error(project: Path, run: Callable[..., Result]) -> None:
+    result = run("lesson", "add", "qc", "fine", "--accept-risk", "no-such-rule")
+    assert result.exit_code == 2 and "not an injection rule" in result.output
+
+
 def test_lesson_add_with_hidden_characters(project: Path, run: Callable[..., Result]) -> None:
     before = tree(project)
     result = run("lesson", "add", "qc", HIDDEN)

@@ -272,6 +272,9 @@ def test_passphrase_protected_key(
     assert out.exit_code == 1 and "STATO_SIGN_PASSPHRASE" in out.output
     monkeypatch.setenv("STATO_SIGN_PASSPHRASE", "s3cret")
     assert run("snapshot", "--name", "x", "--sign", "k").exit_code == 0
+    # The same variable set for another key does not stop a key without a passphrase.
+    plain = new_key(tmp_path / "plain")
+    assert run("snapshot", "--name", "y", "--sign", str(plain)).exit_code == 0
 
 
 # -- the registry: publish --sign, per-registry policy -------------------------------------------

@@ -68,6 +68,16 @@ def accept_risk_option(func: F) -> F:
         if not accept_risk:
             return func(*args, **kwargs)
         from stato.adapters.gate import accepting
+        from stato.core.privacy import INJECTION_RULES
+
+        known = {rule.id for rule in INJECTION_RULES}
+        unknown = [r for r in accept_risk if r not in known]
+        if unknown:
+            raise click.BadParameter(
+                f"{unknown[0]!r} is not an injection rule; the refusal names the rules to accept "
+                "(stato scan FILE lists a file's findings)",
+                param_hint="--accept-risk",
+            )
 
         with accepting(accept_risk):
             return func(*args, **kwargs)

@@ -106,12 +106,16 @@ def load_private_key(data: bytes, passphrase: bytes | None = None) -> object:
     key: object = None
     for loader in loaders:
         try:
-            key = loader(data, passphrase)
+            try:
+                key = loader(data, passphrase)
+            except TypeError:
+                if passphrase is None:
+                    raise
+                key = loader(data, None)  # a passphrase set for other keys; this one has none
             break
-        except TypeError as exc:  # the library's word for "encrypted, give a passphrase"
+        except TypeError:  # the library's word for "encrypted, give a passphrase"
             raise TrustError(
-                "the key is protected by a passphrase; set STATO_SIGN_PASSPHRASE "
-                f"({str(exc).split('.')[0].lower()})"
+                "the key is protected by a passphrase; set STATO_SIGN_PASSPHRASE"
             ) from None
         except (ValueError, IndexError, UnicodeDecodeError):
             continue
