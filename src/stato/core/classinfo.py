@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from stato.core.budget import MAX_DEPTH, Budget
 from stato.core.evalrules import EvalError, Unevaluable
 from stato.core.evaluator import Evaluator, FunctionValue
 
@@ -19,8 +22,9 @@ class Binding:
     kind: str  # "def" | "assign"
     node: ast.AST  # the FunctionDef, or the value expression of the assignment
     value: Any = None
-    error: str | None = None  # EvalError message (E005)
+    error: str | None = None  # EvalError message (E005), or why it cannot be written (E013)
     unknown: str | None = None  # Unevaluable reason (I007)
+    code: str = "E005"  # the code ``error`` is reported with
 
 
 @dataclass
@@ -30,6 +34,7 @@ class ClassInfo:
     node: ast.ClassDef
     bindings: dict[str, Binding] = field(default_factory=dict)
     stmt_errors: list[tuple[int, str]] = field(default_factory=list)  # E005 from bare statements
+    budget: Budget | None = None  # what evaluating the class body used
 
     @property
     def name(self) -> str:
@@ -47,34 +52,69 @@ class ClassInfo:
         return b is not None and b.kind == "assign"
 
 
-def _module_scope(tree: ast.Module, before: int) -> tuple[dict[str, ast.expr], set[str]]:
-    """Module-level names bound before the class: simple constants, and everything else."""
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def bound_names(stmt: ast.AST) -> Iterator[tuple[str, int]]:
+    """Every name a statement binds in the scope it runs in (nested scopes not entered)."""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.name, node.lineno
+            continue  # its body is its own scope (decorators and defaults are not bindings)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id, node.lineno
+        elif isinstance(node, ast.alias):
+            yield (node.asname or node.name).split(".")[0], getattr(node, "lineno", 0)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            yield node.name, node.lineno
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, _COMPREHENSIONS):
+            # Only a walrus inside binds outside the comprehension (at class scope it is an error).
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def _module_scope(
+    tree: ast.Module, before: int
+) -> tuple[dict[str, ast.expr], set[str], dict[str, FunctionValue]]:
+    """Module-level names bound before the class: constants, plain functions, everything else."""
     constants: dict[str, ast.expr] = {}
     unknown: set[str] = set()
+    functions: dict[str, FunctionValue] = {}
     for stmt in tree.body[:before]:
         if (
             isinstance(stmt, ast.Assign)
             and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], ast.Name)
         ):
-            constants[stmt.targets[0].id] = stmt.value
-            unknown.discard(stmt.targets[0].id)
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
+            name = stmt.targets[0].id
+            constants[name] = stmt.value
+            unknown.discard(name)
+            functions.pop(name, None)
+            continue
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
             constants[stmt.target.id] = stmt.value
-        else:
-            for node in (
-                ast.walk(stmt)
-                if not isinstance(stmt, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-                else [stmt]
-            ):
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    unknown.add(node.name)
-                elif isinstance(node, ast.alias):
-                    unknown.add((node.asname or node.name).split(".")[0])
-                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                    unknown.add(node.id)
-                    constants.pop(node.id, None)
-    return constants, unknown
+            unknown.discard(stmt.target.id)
+            functions.pop(stmt.target.id, None)
+            continue
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.decorator_list:
+            # A plain ``def`` at the top level is a function whatever its body does.
+            functions[stmt.name] = FunctionValue(stmt.name, _annotated(stmt), stmt)
+            constants.pop(stmt.name, None)
+            unknown.discard(stmt.name)
+            continue
+        if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+            unknown.add("*")  # any name may come from it: a missing name is unknown, not E005
+        for name, _ in bound_names(stmt):
+            if name != "*":
+                unknown.add(name)
+                constants.pop(name, None)
+                functions.pop(name, None)
+    return constants, unknown, functions
 
 
 def _targets(target: ast.expr) -> list[ast.Name]:
@@ -82,82 +122,192 @@ def _targets(target: ast.expr) -> list[ast.Name]:
         return [target]
     if isinstance(target, (ast.Tuple, ast.List)):
         return [n for elt in target.elts for n in _targets(elt)]
+    if isinstance(target, ast.Starred):
+        return _targets(target.value)
     return []
 
 
-def read_class(tree: ast.Module, index: int) -> ClassInfo:
-    """Evaluate the class body of ``tree.body[index]`` statically, statement by statement."""
-    cls = tree.body[index]
-    assert isinstance(cls, ast.ClassDef)
-    info = ClassInfo(cls)
-    ev = Evaluator(*_module_scope(tree, index))
+def _base_name(target: ast.expr) -> str | None:
+    """The name whose value ``x[0] = ...``, ``x.y = ...`` or ``del x[0]`` changes in place."""
+    node: ast.expr = target
+    for _ in range(MAX_DEPTH):
+        if isinstance(node, (ast.Subscript, ast.Attribute, ast.Starred)):
+            node = node.value
+        else:
+            break
+    return node.id if isinstance(node, ast.Name) and node is not target else None
+
+
+def _walrus_targets(node: ast.AST) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    todo = [node]
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+            out.append((sub.target.id, sub.lineno))
+        if not isinstance(sub, (*_SCOPES, *_COMPREHENSIONS)):
+            todo.extend(ast.iter_child_nodes(sub))
+    return out
+
+
+class _Reader:
+    """Walks the class body statement by statement, binding names as Python would."""
+
+    def __init__(self, tree: ast.Module, index: int, source_length: int) -> None:
+        cls = tree.body[index]
+        assert isinstance(cls, ast.ClassDef)
+        self.info = ClassInfo(cls)
+        self.info.budget = Budget(source_length)
+        self.ev = Evaluator(*_module_scope(tree, index), budget=self.info.budget)
 
     def bind_value(
-        name: str, line: int, node: ast.AST, value: Any, err: str | None, unk: str | None
+        self, name: str, line: int, node: ast.AST, value: Any, err: str | None, unk: str | None
     ) -> None:
-        info.bindings[name] = Binding(name, line, "assign", node, value, err, unk)
+        if not (err or unk):
+            try:  # everything that reads the fields walks each one: their sum is bounded too
+                self.ev.budget.spend(self.ev.budget.weigh(value))
+            except Unevaluable as exc:
+                value, unk = None, str(exc)
+        self.info.bindings[name] = Binding(name, line, "assign", node, value, err, unk)
         if err or unk:
-            ev.bind_unknown(name)
+            self.ev.bind_unknown(name)
         else:
-            ev.bind(name, value)
+            self.ev.bind(name, value)
 
-    for stmt in cls.body:
+    def mark_changed(self, target: ast.expr, line: int) -> None:
+        name = _base_name(target)
+        if name is None:
+            return
+        old = self.info.bindings.get(name)
+        if old is not None and old.kind == "def":
+            return  # an attribute set on a method leaves it a method
+        if name in self.ev.scope or old is not None:
+            self.bind_value(
+                name, line, target, None, None, f"changed in place by the statement on line {line}"
+            )
+
+    def evaluate(self, node: ast.expr) -> tuple[Any, str | None, str | None]:
+        self.ev.named.clear()
+        try:
+            return self.ev.eval(node), None, None
+        except EvalError as exc:
+            return None, str(exc), None
+        except Unevaluable as exc:
+            return None, None, str(exc)
+        finally:
+            self._walrus(node)
+
+    def _walrus(self, node: ast.AST) -> None:
+        """Bind the names ``(y := ...)`` set; those left unset by a failure become unknown."""
+        made = {name for name, _ in self.ev.named}
+        for name, sub in self.ev.named:
+            value = self.ev.scope.get(name)
+            self.info.bindings[name] = Binding(name, sub.lineno, "assign", sub.value, value)
+        for name, line in _walrus_targets(node):
+            if name not in made:
+                self.bind_value(
+                    name, line, node, None, None, "assigned inside an unevaluated expression"
+                )
+        self.ev.named.clear()
+
+    def statement(self, stmt: ast.stmt) -> None:
+        info, ev = self.info, self.ev
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            annotated = _annotated(stmt)
-            fn = FunctionValue(stmt.name, annotated, stmt)
+            fn = FunctionValue(stmt.name, _annotated(stmt), stmt)
             info.bindings[stmt.name] = Binding(stmt.name, stmt.lineno, "def", stmt, fn)
             ev.bind(stmt.name, fn)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            value_node = stmt.value
-            if value_node is None:  # a bare annotation binds nothing
-                continue
-            err = unk = None
-            value: Any = None
-            try:
-                value = ev.eval(value_node)
-                if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-                    from stato.core.evalrules import BINOPS
+            self.assignment(stmt)
+        elif isinstance(stmt, ast.Delete):
+            self.delete(stmt)
+        elif isinstance(stmt, ast.Expr):
+            if isinstance(stmt.value, ast.Constant):
+                return  # the docstring, or a stray literal
+            _, err, _ = self.evaluate(stmt.value)
+            if err:
+                info.stmt_errors.append((stmt.lineno, err))
+        else:
+            if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+                ev.star_import()  # compiling it fails, but names stay unknowable
+            imported = isinstance(stmt, (ast.Import, ast.ImportFrom))
+            reason = "bound by an import" if imported else "defined conditionally"
+            for name, line in bound_names(stmt):
+                if name == "*":
+                    continue
+                ev.bind_unknown(name)
+                info.bindings[name] = Binding(name, line, "assign", stmt, None, None, reason)
 
-                    current, op = ev.lookup(stmt.target.id), BINOPS[type(stmt.op)]
-                    value = Evaluator._safe(lambda c=current, v=value, f=op: f(c, v))  # type: ignore[misc]
+    def assignment(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        value_node = stmt.value
+        if value_node is None:  # a bare annotation binds nothing
+            return
+        value, err, unk = self.evaluate(value_node)
+        augmented = isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name)
+        if augmented and not (err or unk):
+            assert isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name)
+            try:
+                value = self.ev.binop(type(stmt.op), self.ev.lookup(stmt.target.id), value)
             except EvalError as exc:
                 err = str(exc)
             except Unevaluable as exc:
                 unk = str(exc)
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            for target in targets:
-                names = _targets(target)
-                if isinstance(target, ast.Name):
-                    bind_value(target.id, stmt.lineno, value_node, value, err, unk)
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                self.bind_value(target.id, stmt.lineno, value_node, value, err, unk)
+                continue
+            names = _targets(target)
+            for n in names:
+                reason = unk or "unpacking is not evaluated"
+                self.bind_value(n.id, stmt.lineno, value_node, None, err, reason)
+            if not names:
+                self.mark_changed(target, stmt.lineno)
+
+    def delete(self, stmt: ast.Delete) -> None:
+        for target in stmt.targets:
+            subs: list[ast.expr] = [*_targets(target)] or [target]
+            for sub in subs:
+                if not isinstance(sub, ast.Name):
+                    self.mark_changed(sub, stmt.lineno)
+                elif sub.id in self.ev.scope or sub.id in self.info.bindings:
+                    self.ev.unbind(sub.id)  # later uses fall back to module names, as in Python
+                    self.info.bindings.pop(sub.id, None)
                 else:
-                    for n in names:
-                        bind_value(
-                            n.id,
-                            stmt.lineno,
-                            value_node,
-                            None,
-                            err,
-                            unk or "unpacking is not evaluated",
-                        )
-        elif isinstance(stmt, ast.Expr):
-            if isinstance(stmt.value, ast.Constant):
-                continue  # the docstring, or a stray literal
-            try:
-                ev.eval(stmt.value)
-            except EvalError as exc:
-                info.stmt_errors.append((stmt.lineno, str(exc)))
-            except Unevaluable:
-                pass  # a call or the like in the class body: never run, nothing to check
-        else:
-            for node in ast.walk(stmt):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                    ev.bind_unknown(node.id)
-                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    ev.bind_unknown(node.name)
-                    info.bindings[node.name] = Binding(
-                        node.name, node.lineno, "assign", node, None, None, "defined conditionally"
-                    )
-    return info
+                    error = f"NameError: name '{sub.id}' is not defined"
+                    self.info.stmt_errors.append((stmt.lineno, error))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unwritable_text(value: Any, seen: dict[int, bool] | None = None) -> bool:
+    """True when a str anywhere in ``value`` holds a lone surrogate (it cannot be UTF-8).
+
+    ``seen`` remembers containers already answered, so values shared between fields are
+    walked once; values are at most ``MAX_DEPTH`` deep (the evaluator's budget).
+    """
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if not isinstance(value, (dict, list, tuple, set, frozenset)):
+        return False
+    seen = {} if seen is None else seen
+    known = seen.get(id(value))
+    if known is None:
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        known = seen[id(value)] = any(unwritable_text(item, seen) for item in items)
+    return known
+
+
+def read_class(tree: ast.Module, index: int, source_length: int = 0) -> ClassInfo:
+    """Evaluate the class body of ``tree.body[index]`` statically, statement by statement."""
+    reader = _Reader(tree, index, source_length)
+    for stmt in reader.info.node.body:
+        reader.statement(stmt)
+    seen: dict[int, bool] = {}
+    for b in reader.info.bindings.values():
+        if b.kind == "assign" and not (b.error or b.unknown) and unwritable_text(b.value, seen):
+            b.error, b.code = "holds text that cannot be written as UTF-8", "E013"
+    return reader.info
 
 
 def _annotated(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
-from stato.core.classinfo import ClassInfo, read_class
+from stato.core.classinfo import ClassInfo, read_class, unwritable_text
 from stato.core.diagnostics import BY_CODE, Diagnostic, make
 from stato.core.edits import Edit, Offsets, OverlappingEdits, apply_edits
 from stato.core.evaluator import FunctionValue
@@ -63,10 +65,33 @@ def infer_type(info: ClassInfo) -> tuple[str, int]:
     return "skill", 9
 
 
+FIX_CODES = frozenset({"W001", "W002", "W003", "W004"})
+
+
+@dataclass
+class _Checked:
+    """Passes 3-7 over one text: what the module is, its diagnostics and the fixes it needs."""
+
+    module_type: str
+    info: ClassInfo
+    docstring: str | None
+    diags: list[Diagnostic]
+    edits: list[Edit]
+
+
 def compile_source(
-    source: str | bytes, path: str = "<module>", expected_type: str | None = None
+    source: str | bytes,
+    path: str = "<module>",
+    expected_type: str | None = None,
+    *,
+    fix: bool = True,
 ) -> ValidationResult:
-    """Run the seven passes over one module's source; never raises on bad input."""
+    """Run the seven passes over one module's source; never raises on bad input.
+
+    With ``fix`` (the default) the auto-corrections are applied to ``corrected_source`` and the
+    later passes read the corrected text; a fix is applied (and its diagnostic says ``fixed``)
+    only when it changes the text and leaves no error the original did not have.
+    """
     if expected_type is not None and expected_type not in MODULE_TYPES:
         raise ValueError(f"unknown module type {expected_type!r}")
     text, problem = source_text(source)
@@ -89,18 +114,42 @@ def compile_source(
     # Pass 2: structure.
     diags: list[Diagnostic] = []
     classes = [(i, s) for i, s in enumerate(tree.body) if isinstance(s, ast.ClassDef)]
-    class_indexes = [i for i, _ in classes]
-    if not class_indexes:
+    if not classes:
         return ValidationResult(path, source, source, None, None, diagnostics=(make("E002", 1),))
     if len(classes) > 1:
         diags.append(make("W005", classes[1][1].lineno, name=classes[0][1].name))
-    index = class_indexes[0]
-    info = read_class(tree, index)
+    index = classes[0][0]
+
+    # Passes 3-7, then again over the corrected text when pass 5 found something to fix.
+    checked = _check(tree, index, source, expected_type)
+    corrected = source
+    if checked.edits:
+        corrected, checked = _fixed(source, checked, index, expected_type, fix)
+    diags.extend(checked.diags)
+    diags.sort(key=lambda d: (BY_CODE[d.code].pass_no, d.line or 0))
+    info = checked.info
+    fields, methods = _materialized(info)
+    return ValidationResult(
+        path=path,
+        source=source,
+        corrected_source=corrected,
+        module_type=checked.module_type,
+        class_name=info.name,
+        docstring=checked.docstring,
+        fields=fields,
+        field_lines={n: b.line for n, b in info.bindings.items() if b.kind == "assign"},
+        methods=methods,
+        diagnostics=tuple(diags),
+    )
+
+
+def _check(tree: ast.Module, index: int, source: str, expected_type: str | None) -> _Checked:
+    diags: list[Diagnostic] = []
+    info = read_class(tree, index, len(source))
 
     # Pass 3: type inference.
     if expected_type is not None:
         module_type = expected_type
-        rule = 0
     else:
         module_type, rule = infer_type(info)
         if rule == 9:
@@ -111,6 +160,9 @@ def compile_source(
     docstring = ast.get_docstring(info.node)
     if not docstring:
         diags.append(make("I002", info.node.lineno))
+    elif unwritable_text(docstring):
+        diags.append(make("E013", info.node.lineno, field="docstring"))
+        docstring = None
 
     # Pass 4: schema.
     for name in schema.required_fields:
@@ -120,56 +172,60 @@ def compile_source(
         if not info.has(method):
             diags.append(make("E004", info.node.lineno, method=method))
 
-    # Pass 5: type check, collecting auto-corrections as edits; they are applied once.
-    off = Offsets(source)
-    type_diags, edits = check_fields(info, module_type, off)
-    corrected = source
-    if edits:
-        corrected, info, type_diags = _apply(source, edits, index, info, type_diags)
+    # Pass 5: type check, collecting auto-corrections as edits (applied by the caller).
+    type_diags, edits = check_fields(info, module_type, Offsets(source))
     diags.extend(type_diags)
 
-    # Pass 6: "execute", statically, over the corrected source.
+    # Pass 6: "execute", statically.
     diags.extend(_execute_pass(info, module_type))
 
     # Pass 7: semantic rules.
     diags.extend(semantic_checks(info, module_type))
-
-    diags.sort(key=lambda d: (BY_CODE[d.code].pass_no, d.line or 0))
-    fields, methods = _materialized(info)
-    return ValidationResult(
-        path=path,
-        source=source,
-        corrected_source=corrected,
-        module_type=module_type,
-        class_name=info.name,
-        docstring=docstring,
-        fields=fields,
-        field_lines={n: b.line for n, b in info.bindings.items() if b.kind == "assign"},
-        methods=methods,
-        diagnostics=tuple(diags),
-    )
+    return _Checked(module_type, info, docstring, diags, edits)
 
 
-def _apply(
-    source: str, edits: list[Edit], index: int, info: ClassInfo, diags: list[Diagnostic]
-) -> tuple[str, ClassInfo, list[Diagnostic]]:
-    """Apply the fixes and re-read the class from the corrected text (it feeds passes 6 and 7)."""
+def _unfixed(checked: _Checked) -> _Checked:
+    diags = [replace(d, fixed=False) if d.fixed else d for d in checked.diags]
+    return replace(checked, diags=diags, edits=[])
+
+
+def _fixed(
+    source: str, checked: _Checked, index: int, expected_type: str | None, fix: bool
+) -> tuple[str, _Checked]:
+    """Apply the fixes and check the corrected text; keep them only if they did good."""
+    if not fix:
+        return source, _unfixed(checked)
     try:
-        corrected = apply_edits(source, edits)
+        corrected = apply_edits(source, checked.edits)
         tree = ast.parse(corrected)
-    except (OverlappingEdits, SyntaxError, ValueError):  # pragma: no cover - a bug in a fixer
-        unfixed = [Diagnostic(d.code, d.severity, d.message, d.line, False) for d in diags]
-        return source, info, unfixed
-    return corrected, read_class(tree, index), diags
+    except (OverlappingEdits, SyntaxError, ValueError, RecursionError, MemoryError):
+        return source, _unfixed(checked)
+    if corrected == source:
+        return source, _unfixed(checked)
+    after = _check(tree, index, corrected, expected_type)
+    before_errors = Counter((d.code, d.line) for d in checked.diags if d.severity == "error")
+    after_errors = Counter((d.code, d.line) for d in after.diags if d.severity == "error")
+    if after.module_type != checked.module_type or after_errors - before_errors:
+        return source, _unfixed(checked)  # a fix that breaks the module is not applied
+    remaining = {(d.code, d.line) for d in after.diags if d.code in FIX_CODES}
+    fixes = [
+        replace(d, fixed=d.fixed and (d.code, d.line) not in remaining)
+        for d in checked.diags
+        if d.code in FIX_CODES
+    ]
+    kept = [d for d in after.diags if d.code not in FIX_CODES]
+    return corrected, replace(after, diags=kept + fixes, edits=[])
 
 
 def _execute_pass(info: ClassInfo, module_type: str) -> list[Diagnostic]:
     diags = [make("E005", line, error=msg) for line, msg in info.stmt_errors]
     schema = SCHEMAS[module_type]
     for b in info.bindings.values():
-        if b.error:
+        if b.error and b.code == "E013":
+            diags.append(make("E013", b.line, field=b.name))
+        elif b.error:
             diags.append(make("E005", b.line, error=b.error))
-        elif b.unknown and (b.name in schema.field_types or b.name in schema.required_methods):
+        elif b.unknown:
             diags.append(make("I007", b.line, field=b.name, reason=b.unknown))
     for method in schema.required_methods:
         found = info.bindings.get(method)

@@ -144,6 +144,14 @@ TABLE: tuple[Code, ...] = (
         "merge driver, or git itself) around a field's assignment or a block of code.",
     ),
     _row(
+        "E013",
+        "error",
+        6,
+        "Field '{field}' holds text that cannot be written as UTF-8 (a lone surrogate)",
+        "A str in the field (or the docstring) holds a lone surrogate (written as a \\\\ud800 "
+        "escape); no file, terminal or JSON output can carry it.",
+    ),
+    _row(
         "W001",
         "warning",
         5,
@@ -242,7 +250,15 @@ BY_CODE: dict[str, Code] = {row.code: row for row in TABLE}
 def make(code: str, line: int | None = None, *, fixed: bool = False, **params: Any) -> Diagnostic:
     """Build a diagnostic from its table row."""
     row = BY_CODE[code]
-    return Diagnostic(code, row.severity, row.template.format(**params), line, fixed)
+    shown = {k: _short(v) if isinstance(v, str) else v for k, v in params.items()}
+    message = row.template.format(**shown)
+    if not message.isascii():  # a lone surrogate from the module must not reach an output
+        message = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return Diagnostic(code, row.severity, message, line, fixed)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def reference_markdown() -> str:
@@ -256,8 +272,8 @@ def reference_markdown() -> str:
         "",
         "E-codes block a write, W-codes are auto-corrected (the fix is written back, the old text",
         "kept in `.stato/.history/`), I-codes are advice. I005 is unassigned; E011 (pass 8, the",
-        "project-level check), E012 (merge-conflict markers), I007 and I008 are stato's additions",
-        "after the spec's last codes.",
+        "project-level check), E012 (merge-conflict markers), E013 (text that cannot be UTF-8),",
+        "I007 and I008 are stato's additions after the spec's last codes.",
         "",
         "| Code | Severity | Pass | Message | Meaning |",
         "|---|---|---|---|---|",

@@ -83,11 +83,15 @@ def method_sources(source: str, node: ast.ClassDef | None = None) -> dict[str, s
     return out
 
 
-def view(source: str, path: str = "<module>") -> ModuleView:
-    """Compile ``source`` (never run it) and collect its fields and methods."""
+def view(source: str, path: str = "<module>", *, fix: bool = True) -> ModuleView:
+    """Compile ``source`` (never run it) and collect its fields and methods.
+
+    With ``fix`` the fields are read after the compiler's auto-corrections (what a write would
+    store); without, as the text has them (what a diff of two texts must compare).
+    """
     from stato.core.edits import offsets
 
-    result = compile_source(source, path)
+    result = compile_source(source, path, fix=fix)
     text = result.corrected_source
     fields: dict[str, Any] = dict(result.fields)
     node = _class_node(text)
@@ -148,7 +152,8 @@ def diff_modules(old: str, new: str, path: str = "<module>") -> ModuleDiff:
     """Added, removed and changed fields between two module sources (old first)."""
     if old == new:
         return ModuleDiff(path)
-    a, b = view(old, path), view(new, path)
+    # As written: corrected, "1.0" and "1.0.0" would read the same and hide the fix's change.
+    a, b = view(old, path, fix=False), view(new, path, fix=False)
     if not (a.parsed and b.parsed):
         # Without a class on one side there are no fields to compare: report the text itself.
         return ModuleDiff(path, (FieldChange("source", "changed", old, new),))

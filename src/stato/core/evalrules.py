@@ -1,7 +1,8 @@
-"""What the static evaluator may do: the operators, builtins and methods it applies, and limits.
+"""What the static evaluator may do: the operators, builtins and methods it applies, each priced.
 
-The limits keep one field from exhausting memory or CPU (``'a' * 10**9``, ``2 ** 10**8``, a
-format width of a billion): such a value is *unevaluable* (advice), never computed.
+Every builtin and method comes with its *price*: an upper bound on the weight of what it returns
+(see ``core/budget.py``), computed from its arguments before it is called. Anything without a
+price is not applied at all.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-MAX_ITEMS = 1_000_000  # bound on the size of any built sequence or string (no memory bombs)
-MAX_EXPONENT = 10_000  # bound on ** and << so a field cannot burn the CPU
+if TYPE_CHECKING:
+    from stato.core.budget import Budget
 
 
 class Unevaluable(Exception):
@@ -55,77 +56,97 @@ CMP: dict[type, Callable[[Any, Any], Any]] = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
-PURE_BUILTINS: dict[str, Callable[..., Any]] = {
-    "dict": dict,
-    "list": list,
-    "tuple": tuple,
-    "set": set,
-    "frozenset": frozenset,
-    "str": str,
-    "int": int,
-    "float": float,
-    "bool": bool,
-    "len": len,
-    "sorted": sorted,
-    "min": min,
-    "max": max,
-    "sum": sum,
-    "abs": abs,
-    "round": round,
+Price = Callable[["Budget", list[Any], dict[str, Any]], int]
+HUGE = 1 << 62  # a price no budget admits
+REPR_FACTOR = 10  # a repr is at most 10 characters per unit of weight ("\U0001f600" for one)
+MAX_ROUND_DIGITS = 4_300  # round(x, -n) builds 10**n on the way
+
+
+def _weights(b: Budget, args: list[Any], kwargs: dict[str, Any]) -> int:
+    return sum(b.weigh(a) for a in [*args, *kwargs.values()]) + 8
+
+
+def _items(b: Budget, args: list[Any], kwargs: dict[str, Any]) -> int:
+    return sum(b.iterated(a) for a in args) + sum(b.weigh(v) for v in kwargs.values()) + 8
+
+
+def _text(b: Budget, args: list[Any], kwargs: dict[str, Any]) -> int:
+    return REPR_FACTOR * _weights(b, args, kwargs)
+
+
+def _round(b: Budget, args: list[Any], kwargs: dict[str, Any]) -> int:
+    digits = args[1] if len(args) > 1 else kwargs.get("ndigits")
+    if type(digits) is int and abs(digits) > MAX_ROUND_DIGITS:
+        return HUGE
+    return _weights(b, args, kwargs)
+
+
+def _sum(b: Budget, args: list[Any], kwargs: dict[str, Any]) -> int:
+    total = _items(b, args, kwargs)
+    items = args[0] if args else ()
+    if isinstance(items, (list, tuple)) and any(isinstance(x, (list, tuple)) for x in items):
+        total *= max(1, len(items) // 2)  # adding sequences copies the partial sum each time
+    return total
+
+
+PURE_BUILTINS: dict[str, tuple[Callable[..., Any], Price]] = {
+    "dict": (dict, _items),
+    "list": (list, _items),
+    "tuple": (tuple, _items),
+    "set": (set, _items),
+    "frozenset": (frozenset, _items),
+    "sorted": (sorted, _items),
+    "str": (str, _text),
+    "int": (int, _weights),
+    "float": (float, _weights),
+    "bool": (bool, _weights),
+    "len": (len, _weights),
+    "min": (min, _items),
+    "max": (max, _items),
+    "sum": (sum, _sum),
+    "abs": (abs, _weights),
+    "round": (round, _round),
 }
-STR_METHODS = frozenset(
-    {
-        "join",
-        "format",
-        "upper",
-        "lower",
-        "strip",
-        "lstrip",
-        "rstrip",
-        "replace",
-        "split",
-        "splitlines",
-        "title",
-        "capitalize",
-        "startswith",
-        "endswith",
-        "casefold",
-    }
-)
-DICT_METHODS = frozenset({"copy", "get", "keys", "values", "items"})
+
+
+def _scaled(factor: int) -> Callable[[str, list[Any]], int]:
+    return lambda owner, args: factor * len(owner) + 8
+
+
+def _join(owner: str, args: list[Any]) -> int:
+    parts = args[0] if args else ()
+    count = len(parts) if isinstance(parts, (str, list, tuple, dict, set, frozenset)) else 0
+    return sum(len(p) for p in parts if isinstance(p, str)) + len(owner) * count + 8 if count else 8
+
+
+def _replace(owner: str, args: list[Any]) -> int:
+    if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], str):
+        return len(owner) + 8  # the call raises TypeError
+    old, new = args[0], args[1]
+    hits = len(owner) + 1 if not old else owner.count(old)
+    if len(args) > 2 and type(args[2]) is int and args[2] >= 0:
+        hits = min(hits, args[2])
+    return len(owner) + hits * max(0, len(new) - len(old)) + 8
+
+
+# str methods, priced from the str and the positional arguments; "format" is priced field by
+# field as it is formatted (see the evaluator), so its entry only admits it.
+STR_METHODS: dict[str, Callable[[str, list[Any]], int]] = {
+    "join": _join,
+    "format": _scaled(0),
+    "upper": _scaled(3),  # "ß".upper() == "SS": case mappings grow a char to at most 3
+    "lower": _scaled(3),
+    "title": _scaled(3),
+    "capitalize": _scaled(3),
+    "casefold": _scaled(3),
+    "strip": _scaled(1),
+    "lstrip": _scaled(1),
+    "rstrip": _scaled(1),
+    "replace": _replace,
+    "split": _scaled(5),  # a list of pieces: at worst one 1-char str per char
+    "splitlines": _scaled(5),
+    "startswith": _scaled(0),
+    "endswith": _scaled(0),
+}
+DICT_METHODS = frozenset({"copy", "get", "keys", "values", "items"})  # priced at 3x the dict
 PLAIN = (str, bytes, int, float, complex, bool, type(None), list, tuple, dict, set, frozenset)
-
-
-def size(value: Any) -> int:
-    return len(value) if isinstance(value, (str, bytes, list, tuple, dict, set, frozenset)) else 0
-
-
-def check_size(value: Any) -> Any:
-    if size(value) > MAX_ITEMS:
-        raise Unevaluable("value too large to check")
-    return value
-
-
-def guard_spec(spec: Any) -> None:
-    import re
-
-    if isinstance(spec, str) and re.search(r"\d{7,}", spec):
-        raise Unevaluable("format width too large to check")
-
-
-def guard_str_call(owner: Any, attr: str, args: list[Any], kwargs: dict[str, Any]) -> None:
-    """Refuse str calls whose result could be absurdly large before making them."""
-    if not isinstance(owner, str):
-        return
-    if attr == "join" and args:
-        parts = args[0]
-        total = sum(size(p) for p in parts) if isinstance(parts, (list, tuple)) else 0
-        if total + len(owner) * size(parts) > MAX_ITEMS:
-            raise Unevaluable("value too large to check")
-    elif attr == "replace" and len(args) >= 2 and isinstance(args[1], str):
-        if len(owner) * (len(args[1]) + 1) > MAX_ITEMS:
-            raise Unevaluable("value too large to check")
-    elif attr == "format":
-        for value in [owner, *args, *kwargs.values()]:
-            if isinstance(value, str):
-                guard_spec(value)

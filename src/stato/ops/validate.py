@@ -41,6 +41,9 @@ class ValidateReport:
         mods = []
         for m in self.modules:
             d = m.result.to_dict()
+            if not m.written:  # "fixed" means the fix is on disk, not only possible
+                for diag in d["diagnostics"]:
+                    diag["fixed"] = False
             d["path"] = m.display
             d["valid"] = m.valid
             mods.append(d)

@@ -22,8 +22,12 @@ def render(report: ValidateReport, *, check: bool) -> None:
             if d.fixed:
                 note = (
                     " (auto-fixed)"
-                    if m.written or not r.changed
-                    else (" (fixable; not written: --check)" if check else " (auto-fixed)")
+                    if m.written
+                    else (
+                        " (fixable; not written: --check)"
+                        if check
+                        else " (fixable; not written: the module has errors)"
+                    )
                 )
             emit(f"  {d.code}{where}: {d.message}{note}")
         if m.written and m.backup is not None:
