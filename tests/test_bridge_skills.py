@@ -162,7 +162,8 @@ def test_clean_descriptions_fit_and_have_no_front_matter_fence(text: str) -> Non
 def test_export_problems_name_only_what_cannot_go_through_unchanged() -> None:
     assert export_problems("qc-filtering", "Filters cells.") == []
     assert export_problems("qc-filtering", None) == []
-    assert any("qc-filtering" in p for p in export_problems("qc_filtering", "x"))
+    assert export_problems("qc_filtering", "x") == []  # snake_case -> kebab-case loses nothing
+    assert any("qc-filtering" in p for p in export_problems("QC_Filtering", "x"))
     assert any("1024" in p for p in export_problems("ok", "y" * 1025))
     assert any("---" in p for p in export_problems("ok", "a --- b"))
     assert export_problems(None, "x") and export_problems("ok", 42)

@@ -29,6 +29,16 @@ def is_valid_name(name: object) -> bool:
     )
 
 
+def is_lossless(name: str) -> bool:
+    """True when exporting ``name`` only swaps "_" for "-": "qc_filtering" -> "qc-filtering".
+
+    Such a name goes back unchanged (one separator kind, nothing dropped, no case folded),
+    so it needs no advice; two skills whose exported names collide are found per project.
+    """
+    exported = skill_dir_name(name)
+    return "-" not in name and name.replace("_", "-") == exported
+
+
 def skill_dir_name(name: str) -> str:
     """The Agent Skill name and folder for a skill name: "qc_filtering" -> "qc-filtering".
 
@@ -68,12 +78,13 @@ def _export_problems_cached(name: str, description: str | None) -> tuple[str, ..
 def _export_problems(name: object, description: object) -> list[str]:
     """Why a skill's ``name``/``description`` cannot be exported unchanged (empty when they can).
 
-    Each entry is one short reason, fit for advice code I008.
+    Each entry is one short reason, fit for advice code I008. A name the export only changes
+    from snake_case to kebab-case ("qc_filtering" -> "qc-filtering") loses nothing: no entry.
     """
     problems: list[str] = []
     if not isinstance(name, str) or not name.strip():
         problems.append("it has no usable name")
-    elif not is_valid_name(name):
+    elif not is_valid_name(name) and not is_lossless(name):
         problems.append(
             f"name {name!r} is exported as {skill_dir_name(name)!r} "
             "(Agent Skill names are 1-64 lowercase letters, digits and single hyphens)"

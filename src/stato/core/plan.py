@@ -50,9 +50,13 @@ def progress(steps: Sequence[Step]) -> tuple[int, int]:
 
 
 def is_complete(steps: Sequence[Step]) -> bool:
-    """True only when there is at least one step and every step is complete."""
+    """True when no step is left to do: every step is complete.
+
+    A plan with no steps is complete (as ``all([])`` is): it has no current step, no next step
+    and nothing blocked, and a view that must tell "empty" from "done" reads ``total == 0``.
+    """
     done, total = progress(steps)
-    return total > 0 and done == total
+    return done == total
 
 
 def blocked_by(steps: Sequence[Step], step_id: Any) -> list[Any]:
