@@ -13,6 +13,7 @@ never computed. The budgets grow with the source, so a long but plain module is 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from stato.core.evalrules import HUGE, REPR_FACTOR, Unevaluable
@@ -20,10 +21,15 @@ from stato.core.evalrules import HUGE, REPR_FACTOR, Unevaluable
 MAX_STEPS = 1_000_000  # expression nodes evaluated per module (one per node: source-bounded)
 MAX_DEPTH = 100  # nesting of expressions evaluated and of values built (renderers recurse)
 VALUE_LIMIT = 1_000_000  # weight any computed value may reach, plus twice the source length
-WORK_LIMIT = 8_000_000  # weight all computed values of one module may reach together, + 8x source
+WORK_LIMIT = 2_000_000  # weight all values built and read in one module, + 24 x the source
+CONTAINER_COST = 256  # work charged per container weighed (Python time the weight does not show)
+FIELD_COST = 64  # work charged per replacement field of str.format (string.Formatter is Python)
 MAX_INT_DIGITS = 4_300  # Python's default int_max_str_digits: a bigger int cannot be str()'d
 MAX_INT_BITS = 14_284  # the largest int of this many bits has 4,300 digits: it prints
 FLOAT_WEIGHT = 40  # "%f" % 1e308 is 316 characters: 10 x 40 bounds it (see formatted())
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate: valid in a str, never in UTF-8
 
 
 class OverBudget(Unevaluable):
@@ -39,10 +45,13 @@ class Budget:
 
     def __init__(self, source_length: int = 0) -> None:
         self.value_limit = VALUE_LIMIT + 2 * source_length
-        self.work_limit = WORK_LIMIT + 8 * source_length
+        self.work_limit = WORK_LIMIT + 24 * source_length
         self.steps = 0
         self.work = 0
         self.depth = 0
+        # Whether any str seen or built holds a lone surrogate: only then are the fields searched
+        # for one (a str's code points come from the source, or from a "%c" / ":c" format).
+        self.surrogates = False
         # Container weights by id; the value is kept so its id is never reused. Values built by
         # the evaluator are never mutated afterwards, so a weight, once known, stays true.
         self._memo: dict[int, tuple[Any, int, int]] = {}
@@ -70,6 +79,8 @@ class Budget:
         """Charge a value just built against the budgets; an oversized int is refused."""
         if type(value) is int and value.bit_length() > MAX_INT_BITS:
             raise OverBudget(f"integer too large to check (over {MAX_INT_DIGITS:,} digits)")
+        if type(value) is str:
+            self.note_text(value)
         known = id(value) in self._memo
         weight = self.weigh(value)
         if not known:
@@ -77,8 +88,17 @@ class Budget:
             self.work += weight
         return value
 
+    def note_text(self, text: str) -> None:
+        if not text.isascii() and SURROGATE.search(text):  # isascii() reads a flag: O(1)
+            self.surrogates = True
+
     # -- weights ---------------------------------------------------------------------------
     def weigh(self, value: Any) -> int:
+        kind = type(value)
+        if kind is str:  # the common cases, without a call
+            return len(value) + 2
+        if kind is int:
+            return int(value.bit_length()) // 3 + 1
         return self._measure(value, 0)[0]
 
     def nesting(self, value: Any) -> int:
@@ -109,12 +129,32 @@ class Budget:
                 raise OverBudget("value too large to check")
             self._memo[id(value)] = (value, flat, 1)
             return flat, 1
+        # Each container measured costs Python time beyond its weight: charge it as work.
+        self.spend(CONTAINER_COST)
         total, nest = 2, 0
-        items = (x for kv in value.items() for x in kv) if kind is dict else value
+        items = [*value.keys(), *value.values()] if kind is dict else value
+        if len(items) >= 64:
+            # Many references to a few objects ([a] * n): weigh each distinct one once.
+            distinct = dict(zip(map(id, items), items, strict=True))
+            if 4 * len(distinct) <= len(items):
+                counts = Counter(map(id, items))
+                for key, item in distinct.items():
+                    weight, inner = self._measure(item, depth + 1)
+                    total += (weight + 2) * counts[key]
+                    nest = max(nest, inner)
+                    if total > self.value_limit:
+                        raise OverBudget("value too large to check")
+                items = ()
         for item in items:
-            weight, inner = self._measure(item, depth + 1)
-            total += weight + 2
-            nest = max(nest, inner)
+            kind = type(item)
+            if kind is str:
+                total += len(item) + 4
+            elif kind is int:
+                total += item.bit_length() // 3 + 3
+            else:
+                weight, inner = self._measure(item, depth + 1)
+                total += weight + 2
+                nest = max(nest, inner)
             if total > self.value_limit:
                 raise OverBudget("value too large to check")
         if nest + 1 > MAX_DEPTH:  # nested through names: [a] with a = [[...]] already deep

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from stato.core.budget import MAX_DEPTH, Budget
+from stato.core.budget import MAX_DEPTH, SURROGATE, Budget
 from stato.core.evalrules import EvalError, Unevaluable
 from stato.core.evaluator import Evaluator, FunctionValue
 
@@ -157,6 +156,7 @@ class _Reader:
         cls = tree.body[index]
         assert isinstance(cls, ast.ClassDef)
         self.info = ClassInfo(cls)
+        self.failed = False  # whether the statement being read failed to evaluate
         self.info.budget = Budget(source_length)
         self.ev = Evaluator(*_module_scope(tree, index), budget=self.info.budget)
 
@@ -188,27 +188,32 @@ class _Reader:
 
     def evaluate(self, node: ast.expr) -> tuple[Any, str | None, str | None]:
         self.ev.named.clear()
+        self.failed = False
         try:
             return self.ev.eval(node), None, None
         except EvalError as exc:
+            self.failed = True
             return None, str(exc), None
         except Unevaluable as exc:
+            self.failed = True
             return None, None, str(exc)
         finally:
             self._walrus(node)
 
     def _walrus(self, node: ast.AST) -> None:
-        """Bind the names ``(y := ...)`` set; those left unset by a failure become unknown."""
+        """Bind the names ``(y := ...)`` set; those a failure left unset become unknown."""
         made = {name for name, _ in self.ev.named}
         for name, sub in self.ev.named:
             value = self.ev.scope.get(name)
             self.info.bindings[name] = Binding(name, sub.lineno, "assign", sub.value, value)
+        self.ev.named.clear()
+        if not self.failed:
+            return  # what was not evaluated was skipped as Python skips it (``a or (y := 1)``)
         for name, line in _walrus_targets(node):
             if name not in made:
                 self.bind_value(
                     name, line, node, None, None, "assigned inside an unevaluated expression"
                 )
-        self.ev.named.clear()
 
     def statement(self, stmt: ast.stmt) -> None:
         info, ev = self.info, self.ev
@@ -277,9 +282,6 @@ class _Reader:
                     self.info.stmt_errors.append((stmt.lineno, error))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def unwritable_text(value: Any, seen: dict[int, bool] | None = None) -> bool:
     """True when a str anywhere in ``value`` holds a lone surrogate (it cannot be UTF-8).
 
@@ -287,14 +289,20 @@ def unwritable_text(value: Any, seen: dict[int, bool] | None = None) -> bool:
     walked once; values are at most ``MAX_DEPTH`` deep (the evaluator's budget).
     """
     if isinstance(value, str):
-        return not value.isascii() and _SURROGATE.search(value) is not None
+        return not value.isascii() and SURROGATE.search(value) is not None
     if not isinstance(value, (dict, list, tuple, set, frozenset)):
         return False
     seen = {} if seen is None else seen
     known = seen.get(id(value))
     if known is None:
-        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-        known = seen[id(value)] = any(unwritable_text(item, seen) for item in items)
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else list(value)
+        texts = [item for item in items if type(item) is str]
+        joined = "".join(texts)  # one scan at C speed for the strs of this container
+        known = not joined.isascii() and SURROGATE.search(joined) is not None
+        if not known and len(texts) < len(items):
+            distinct = dict(zip(map(id, items), items, strict=True)).values()  # [a] * n: a once
+            known = any(unwritable_text(item, seen) for item in distinct if type(item) is not str)
+        seen[id(value)] = known
     return known
 
 
@@ -304,7 +312,8 @@ def read_class(tree: ast.Module, index: int, source_length: int = 0) -> ClassInf
     for stmt in reader.info.node.body:
         reader.statement(stmt)
     seen: dict[int, bool] = {}
-    for b in reader.info.bindings.values():
+    searched = reader.ev.budget.surrogates  # else no str of any field can hold one
+    for b in reader.info.bindings.values() if searched else ():
         if b.kind == "assign" and not (b.error or b.unknown) and unwritable_text(b.value, seen):
             b.error, b.code = "holds text that cannot be written as UTF-8", "E013"
     return reader.info

@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from stato.core.budget import (
+    FIELD_COST,
     MAX_DEPTH,
     MAX_INT_BITS,
     MAX_INT_DIGITS,
+    MAX_STEPS,
     Budget,
     OverBudget,
     formatted,
     int_power_bits,
-    int_too_big,
     printf,
     repeated,
 )
@@ -142,12 +143,18 @@ class Evaluator:
 
     def _eval(self, node: ast.AST) -> Any:
         budget = self.budget
-        budget.step()
+        budget.steps += 1  # Budget.step(), inlined: this runs once per node
+        if budget.steps > MAX_STEPS:
+            raise OverBudget("the module takes too many steps to check")
         kind = type(node)
         if kind is ast.Constant:  # the common case, without a dispatch
             value = node.value  # type: ignore[attr-defined]
-            if int_too_big(value):  # a hex literal has no digit limit
-                raise OverBudget(_INT_TOO_BIG)
+            vkind = type(value)
+            if vkind is str:
+                if not value.isascii():
+                    budget.note_text(value)
+            elif vkind is int and value.bit_length() > MAX_INT_BITS:
+                raise OverBudget(_INT_TOO_BIG)  # a hex literal has no digit limit
             return value
         method = getattr(self, "_" + kind.__name__, None)
         if method is None:
@@ -181,10 +188,8 @@ class Evaluator:
                 budget.expect(total)  # before the items are laid out
                 out.extend(self._safe(lambda v=value: list(v)))  # type: ignore[misc]
             else:
-                value = self._eval(elt)
-                total += budget.weigh(value) + 2
-                budget.expect(total)
-                out.append(value)
+                # One pointer per element written in the source; the caller weighs the whole.
+                out.append(self._eval(elt))
         return out
 
     def _Dict(self, node: ast.Dict) -> Any:
@@ -200,9 +205,10 @@ class Evaluator:
                 continue
             k = self._eval(key)
             v = self._eval(value)
-            total += budget.weigh(k) + budget.weigh(v) + 4
-            budget.expect(total)
-            self._safe(lambda k=k, v=v: result.__setitem__(k, v))  # type: ignore[misc]
+            try:
+                result[k] = v  # one entry per entry in the source; admit() weighs the whole
+            except TypeError as exc:  # an unhashable key raises when the class body runs
+                raise EvalError(error_text(exc)) from None
         return budget.admit(result)
 
     def _Name(self, node: ast.Name) -> Any:
@@ -345,6 +351,8 @@ class Evaluator:
 
     def _str_method(self, owner: str, attr: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if attr == "format":
+            # string.Formatter is Python code: each replacement field costs far more than a char.
+            self.budget.spend(FIELD_COST * owner.count("{"))
             formatter = _Formatter(self.budget)
             return self.budget.admit(self._safe(lambda: formatter.vformat(owner, args, kwargs)))
         self.budget.expect(STR_METHODS[attr](owner, args))
