@@ -185,3 +185,42 @@ def test_exports_of_removed_skills_are_reported_then_pruned(project: Path) -> No
     assert not (project / ".claude" / "skills" / "clustering").exists()
     assert mine.is_file()  # a person's skill is never an orphan
     assert not write_bridges(project, ["skills"], check=True, prune=True).stale
+
+
+def _cached(root: Path) -> set[str]:
+    """The exports a run would take as unchanged without rendering or reading them."""
+    from stato.bridges.platforms import select
+    from stato.ops.bridge import load_summary
+    from stato.ops.bridge_plan import Exports, plan_files
+
+    exports = Exports()
+    plan = plan_files(root, select(["skills"]), load_summary(root), "", None, exports)
+    assert not set(plan) & set(exports.cached)
+    return set(exports.cached)
+
+
+def test_an_unchanged_rerun_reads_no_export_and_an_edit_is_still_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stato.ops.bridge import write_bridges
+    from stato.ops.init import init_project
+
+    init_project(tmp_path, example=True)
+    first = write_bridges(tmp_path, ["skills"])
+    assert {f.status for f in first.files} == {"created"}
+    assert _cached(tmp_path) == {f.path for f in first.files}
+    again = write_bridges(tmp_path, ["skills"])
+    assert {f.status for f in again.files} == {"unchanged"}
+    assert [f.tokens for f in again.files] == [f.tokens for f in first.files]
+    # a hand edit that keeps the size is still noticed (ctime, inode) and repaired
+    exported = tmp_path / ".agents/skills/normalize/SKILL.md"
+    text = exported.read_text("utf-8")
+    exported.write_text(text.replace("Lessons", "LESSONS", 1), "utf-8")
+    assert ".agents/skills/normalize/SKILL.md" not in _cached(tmp_path)
+    repaired = write_bridges(tmp_path, ["skills"])
+    assert [f.path for f in repaired.changed] == [".agents/skills/normalize/SKILL.md"]
+    assert exported.read_text("utf-8") == text
+    # without a cache every file is rendered and compared, with the same answer
+    monkeypatch.setenv("STATO_NO_CACHE", "1")
+    assert _cached(tmp_path) == set()
+    assert not write_bridges(tmp_path, ["skills"]).changed

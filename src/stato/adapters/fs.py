@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 # The names write_atomic's temp files get from mkstemp: ".NAME." + 8 random characters + ".tmp".
@@ -35,6 +36,46 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_many(
+    items: list[tuple[Path, str]], on_replaced: Callable[[Path], None] | None = None
+) -> None:
+    """Write several files, each atomically, with one flush to disk for all of them.
+
+    Every file is first written to a temp file beside it; then one ``os.sync()`` (where it
+    exists) puts them all on disk, and only then is each renamed over its target: a crash
+    leaves each file old or new, never half, as ``write_atomic`` does, without paying one
+    fsync per file (10,000 exported skills took a minute). A failure before the renames
+    replaces nothing; ``on_replaced`` is told each file replaced, for the caller's undo.
+    """
+    import tempfile
+
+    temps: list[tuple[str, Path]] = []
+    done = 0
+    try:
+        for path, data in items:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data.encode("utf-8"))
+                if not hasattr(os, "sync"):  # pragma: no cover - Windows: one fsync per file
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, 0o644)
+        if hasattr(os, "sync"):
+            os.sync()  # every temp file on disk before any rename (the crash window)
+        for tmp, path in temps:
+            os.replace(tmp, path)
+            done += 1
+            if on_replaced is not None:
+                on_replaced(path)
+    finally:
+        for tmp, _ in temps[done:]:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def read_text(path: Path) -> str:

@@ -92,12 +92,20 @@ def body(skill: SkillView) -> str:
     return "\n".join(out) + "\n"
 
 
+def folders(skills: Iterable[SkillView]) -> list[tuple[str, SkillView]]:
+    """Each skill with its folder name, derived by the Agent Skills rules and made unique."""
+    items = list(skills)
+    return list(zip(_unique(skill_dir_name(s.name) for s in items), items, strict=True))
+
+
+def render(folder: str, skill: SkillView) -> str:
+    """The SKILL.md stato writes for ``skill`` in ``folder``."""
+    return front_matter(folder, skill) + "\n" + body(skill)
+
+
 def export(skills: Iterable[SkillView]) -> list[SkillExport]:
     """One export per skill, folder names derived by the Agent Skills rules and made unique."""
-    items = list(skills)
-    folders = _unique(skill_dir_name(s.name) for s in items)
-    pairs = zip(folders, items, strict=True)
-    return [SkillExport(f, s, front_matter(f, s) + "\n" + body(s)) for f, s in pairs]
+    return [SkillExport(f, s, render(f, s)) for f, s in folders(skills)]
 
 
 def generated_by_stato(text: str) -> bool:

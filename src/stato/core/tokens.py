@@ -28,14 +28,13 @@ NON_ASCII_BYTES = 3  # UTF-8 bytes per token outside ASCII
 def estimate(text: str) -> int:
     """About how many tokens ``text`` is for a current BPE tokenizer (o200k_base-like)."""
     count = 0
-    for match in _PIECE.finditer(text):
-        piece = match.group(0)
+    for piece in _PIECE.findall(text):
         core = piece.strip()
         if not core:
             count += 1
-        elif core[0].isalpha() or core[-1].isalpha():
+        elif core[-1].isalpha():  # a word (the pre-tokenizer keeps one leading non-letter)
             if piece.isascii():
-                letters = sum(c.isalpha() for c in core)
+                letters = len(core) - (0 if core[0].isalpha() else 1)
                 count += 1 + max(0, letters - WORD_TOKEN) // MORE_LETTERS
             else:
                 count += max(1, len(piece.encode("utf-8")) // NON_ASCII_BYTES)

@@ -14,7 +14,14 @@ from stato.bridges.summary import Summary
 from stato.core.tokens import estimate
 from stato.errors import UsageError
 from stato.formats import markers
-from stato.ops.bridge_plan import linked, plan_files, run_warnings, warning, with_linked
+from stato.ops.bridge_plan import (
+    Exports,
+    linked,
+    plan_files,
+    run_warnings,
+    warning,
+    with_linked,
+)
 
 CHANGED = ("created", "updated", "deleted")
 
@@ -66,21 +73,28 @@ class BridgeResult:
 
 
 def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) -> None:
-    """Write (or, for new text None, delete) every change or none: a failure restores the rest."""
-    from stato.adapters.fs import write_atomic
+    """Write (or, for new text None, delete) every change or none: a failure restores the rest.
 
-    done: list[tuple[str, str | None]] = []
+    All new texts go to disk in one batch (one sync, then the renames); deletions follow.
+    """
+    from stato.adapters.fs import write_atomic, write_many
+
+    old_of = {rel: old for rel, old, _ in changes}
+    done: list[str] = []
     try:
-        for rel, old, new in changes:
+        write_many(
+            [(root / rel, new) for rel, _, new in changes if new is not None],
+            lambda path: done.append(path.relative_to(root).as_posix()),
+        )
+        for rel, _, new in changes:
             if new is None:
                 (root / rel).unlink()
                 with contextlib.suppress(OSError):  # the folder only held our SKILL.md
                     (root / rel).parent.rmdir()
-            else:
-                write_atomic(root / rel, new)
-            done.append((rel, old))
+                done.append(rel)
     except BaseException:
-        for rel, old in reversed(done):
+        for rel in reversed(done):
+            old = old_of[rel]
             with contextlib.suppress(OSError):
                 if old is None:
                     (root / rel).unlink()
@@ -106,6 +120,19 @@ def select(platforms: Iterable[str] | str) -> platforms_mod.Selection:
     if not chosen.files and not chosen.skills and not chosen.unreachable:
         raise UsageError(f"no platform given: choose from {', '.join(platforms_mod.ids())} or all")
     return chosen
+
+
+def _save_exports(root: Path, exports: Exports, files: list[BridgeFile]) -> None:
+    """Remember each exported SKILL.md now on disk, so an unchanged rerun skips it."""
+    from stato.adapters import exportcache
+
+    written = {
+        f.path: (exports.digests[f.path], f.chars, f.tokens)
+        for f in files
+        if f.path in exports.digests and f.status in ("created", "updated", "unchanged")
+    }
+    written.update(exports.cached)
+    exportcache.save(root, written)
 
 
 def _budget(root: Path) -> int:
@@ -169,7 +196,8 @@ def write_bridges(
     budget_tokens = _budget(root)
     fitted = budget.fit(summary, budget_tokens, *_hard_limits(root, selection, link))
     body = fitted.body
-    plan = plan_files(root, selection, summary, body, link)
+    exports = Exports()
+    plan = plan_files(root, selection, summary, body, link, exports)
     files: list[BridgeFile] = []
     changes: list[tuple[str, str | None, str | None]] = []
     for rel, (old, new, ids, note) in plan.items():
@@ -189,9 +217,13 @@ def write_bridges(
         note = "" if status == "deleted" else note
         tokens = estimate(new) if new and status != "kept" else 0
         files.append(BridgeFile(rel, tuple(ids), status, size, note, warning(plan, rel), tokens))
+    for rel, (_, chars, tokens) in exports.cached.items():  # not rendered, not read: as last run
+        files.append(BridgeFile(rel, ("skills",), "unchanged", chars, "", "", tokens))
     warnings = tuple(run_warnings(root, selection, plan))  # before writing: it compares
     if not check and changes:
         _write_all(root, changes)
+    if not check and selection.skills:
+        _save_exports(root, exports, files)
     return BridgeResult(
         root,
         tuple(

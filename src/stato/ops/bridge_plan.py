@@ -8,8 +8,9 @@ hide (longer than it reads, another file read first, the block loaded twice or n
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from stato.bridges import load, render, skills
@@ -100,19 +101,49 @@ def _orphans(root: Path, base: str, keep: set[str], out: Planned) -> None:
             out[rel] = (old, None, [SKILLS], ORPHAN)
 
 
-def _plan_skills(root: Path, summary: Summary, out: Planned) -> None:
-    exports = skills.export(summary.skills)
-    for base in SKILL_FOLDERS:
-        for item in exports:
-            rel = f"{base}/{item.folder}/{skills.SKILL_FILE}"
+@dataclass
+class Exports:
+    """The skills export of a run: files unchanged since the last run (not rendered, not read),
+    and the input digest of every exported file, for the export cache."""
+
+    cached: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # digest, chars, tokens
+    digests: dict[str, str] = field(default_factory=dict)
+
+
+def _renderer() -> str:
+    """A digest of what renders a SKILL.md: stato's version and the export module's code."""
+    import stato
+
+    code = Path(skills.__file__).read_bytes()
+    return hashlib.sha256(stato.__version__.encode() + code).hexdigest()
+
+
+def _plan_skills(root: Path, summary: Summary, out: Planned, exports: Exports) -> None:
+    from stato.adapters import exportcache
+
+    cache = exportcache.load(root)
+    salt = _renderer()
+    pairs = skills.folders(summary.skills)
+    for folder, skill in pairs:
+        digest = hashlib.sha256(f"{salt}\0{folder}\0{skill!r}".encode()).hexdigest()
+        rels = [f"{base}/{folder}/{skills.SKILL_FILE}" for base in SKILL_FOLDERS]
+        if all(exportcache.still(root, rel, cache.get(rel), digest) for rel in rels):
+            for rel in rels:  # what the last run wrote, untouched since: nothing to render
+                entry = cache[rel]
+                exports.cached[rel] = (digest, entry[5], entry[6])
+            continue
+        text = skills.render(folder, skill)
+        for rel in rels:
+            exports.digests[rel] = digest
             _check_parents(root, rel)
             old = read_file(root / rel, rel)
             # only a differing file needs the (YAML) ownership check
-            if old is not None and old != item.text and not skills.generated_by_stato(old):
+            if old is not None and old != text and not skills.generated_by_stato(old):
                 out[rel] = (old, old, [SKILLS], "kept: not written by stato")
             else:
-                out[rel] = (old, item.text, [SKILLS], "")
-        _orphans(root, base, {e.folder for e in exports}, out)
+                out[rel] = (old, text, [SKILLS], "")
+    for base in SKILL_FOLDERS:
+        _orphans(root, base, {f for f, _ in pairs}, out)
 
 
 def _plan_file(
@@ -200,7 +231,12 @@ def _shadows(root: Path, rel: str, entry: tuple[str | None, str | None, list[str
 
 
 def plan_files(
-    root: Path, selection: Selection, summary: Summary, body: str, link: bool | None
+    root: Path,
+    selection: Selection,
+    summary: Summary,
+    body: str,
+    link: bool | None,
+    exports: Exports | None = None,
 ) -> Planned:
     """rel path -> (old text, new text, platform ids, note); nothing is written here.
 
@@ -222,7 +258,7 @@ def plan_files(
                 entry = (None, "", ids, f"skipped: {why}; name `{file.id}` to write it anyway")
         out[file.path] = entry
     if selection.skills:
-        _plan_skills(root, summary, out)
+        _plan_skills(root, summary, out, exports if exports is not None else Exports())
     return out
 
 
@@ -253,7 +289,8 @@ def warning(plan: Planned, rel: str) -> str:
 
 def run_warnings(root: Path, selection: Selection, plan: Planned) -> list[str]:
     """Per agent served: the block loaded not exactly once; per agent: a person's file hidden."""
-    before, after = Tree(root), Tree(root, plan)
+    instructions = {rel: v for rel, v in plan.items() if SKILLS not in v[2]}
+    before, after = Tree(root), Tree(root, instructions)
     out: list[str] = []
     touched = {rel for rel, v in plan.items() if v[1] is not None and not v[3]}
     served = {a.id for a in selection.agents}

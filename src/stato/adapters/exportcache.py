@@ -1,0 +1,75 @@
+"""What the last bridge run wrote for each exported skill, so an unchanged rerun reads nothing.
+
+One JSON file per project in the user's cache folder (adapters/cachedir.py, never inside the
+project): rel path -> [input digest, size, mtime_ns, ctime_ns, inode, characters, tokens]. A
+file whose skill (input digest) and whose size, times and inode are what the last run left is
+unchanged without being rendered or read again; anything else is rendered and compared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from stato.adapters.cachedir import project_file, read_own
+
+VERSION = 1
+Entry = tuple[str, int, int, int, int, int, int]
+
+
+def load(root: Path) -> dict[str, Entry]:
+    path = project_file("exports", root)
+    raw = read_own(path) if path is not None else None
+    if raw is None:
+        return {}
+    try:
+        data: Any = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return {}
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return {}
+    out: dict[str, Entry] = {}
+    for rel, entry in files.items():
+        if isinstance(entry, list) and len(entry) == 7:
+            digest, *numbers = entry
+            if isinstance(digest, str) and all(type(v) is int for v in numbers):
+                size, mtime, ctime, inode, chars, tokens = numbers
+                out[rel] = (digest, size, mtime, ctime, inode, chars, tokens)
+    return out
+
+
+def still(root: Path, rel: str, entry: Entry | None, digest: str) -> bool:
+    """True when ``rel`` is the file the last run wrote for the same input."""
+    if entry is None or entry[0] != digest:
+        return False
+    try:
+        st = os.stat(root / rel, follow_symlinks=False)
+    except OSError:
+        return False
+    # ctime and inode too: a copy or an edit that restores the old size and mtime still differs
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) == entry[1:5]
+
+
+def save(root: Path, written: dict[str, tuple[str, int, int]]) -> None:
+    """Record rel -> (input digest, characters, tokens) of each file now on disk; best effort."""
+    path = project_file("exports", root)
+    if path is None:
+        return
+    files: dict[str, list[Any]] = {}
+    for rel, (digest, chars, tokens) in written.items():
+        try:
+            st = os.stat(root / rel, follow_symlinks=False)
+        except OSError:
+            continue
+        files[rel] = [digest, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, chars, tokens]
+    try:
+        from stato.adapters.fs import write_atomic
+
+        write_atomic(path, json.dumps({"version": VERSION, "files": files}))
+    except OSError:  # a cache is never worth failing the command for
+        return
