@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from stato.core.privacy.inbound import has_high, scan_injection
 from stato.core.privacy.injection_rules import INJECTION_RULES
 from stato.core.privacy.rule import CATEGORIES, INJECTION, SEVERITIES, Rule
 from stato.core.privacy.scanner import (
@@ -13,7 +14,6 @@ from stato.core.privacy.scanner import (
     placeholder_for,
     redact,
     sanitize,
-    scan_injection,
     scan_many,
     scan_text,
 )
@@ -27,6 +27,7 @@ __all__ = [
     "RULES_BY_ID",
     "Finding",
     "findings_at",
+    "has_high",
     "Rule",
     "placeholder_for",
     "redact",

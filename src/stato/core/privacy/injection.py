@@ -24,7 +24,11 @@ def inj(
     validator: Validator | None = None,
     anchored: bool | None = None,
 ) -> Rule:
-    """One row: case-insensitive by default, anchored at its keywords when it has any."""
+    """One row: case-insensitive by default, anchored at its keywords when it has any (an
+    anchored phrase starts a word: ``nc`` inside ``sync`` is no netcat)."""
+    anchored = bool(keywords) if anchored is None else anchored
+    if anchored:
+        pattern = r"(?<![A-Za-z])(?:" + pattern + ")"
     return Rule(
         id=rule_id,
         category=INJECTION,
@@ -34,7 +38,7 @@ def inj(
         keywords=keywords,
         validator=validator,
         reject_placeholders=False,
-        anchored=bool(keywords) if anchored is None else anchored,
+        anchored=anchored,
         severity=severity,
     )
 
@@ -45,6 +49,28 @@ def alt(*words: str) -> str:
 
 _S = r"[\s\"'`*_,:;.!-]{1,4}"  # between two words of a phrase (markdown emphasis included)
 _SP = r"[\s,]{1,3}"
+
+_COMMENT = r"<!--[\s\S]{0,2000}?-->|<!--"
+_MD_COMMENT = (
+    r"^[ \t]{0,3}(?:[-*+][ \t]{1,4})?\[[^\]\n]{0,40}\]:\s{0,4}(?:#|<>)\s{0,4}[(\"'][^\n]{0,2000}"
+)
+_LINK_TITLE = r"\]\([^()\s]{1,500}\s{1,4}\"[^\"\n]{12,500}\"\)"
+# Hidden text that speaks to the agent: "AI agents: ...", "note for the assistant", "SYSTEM:"
+_AGENT_NOTE = re.compile(
+    r"(?<![\w-])(?:ai|assistants?|agents?|models?|llms?|claude|chatgpt|gpt|copilot|cursor|gemini|"
+    r"codex|bots?)(?:\s{1,3}(?:agents?|assistants?|models?))?\s{0,2}[:,]"
+    r"|\b(?:note|message|instructions?|reminder)\s{1,3}(?:to|for)\s{1,3}(?:the\s{1,3}|any\s{1,3}|all"
+    r"\s{1,3})?(?:ai|assistants?|agents?|models?|llms?|bots?)\b"
+    r"|\b(?:if|when)\s{1,3}you\s{1,3}are\s{1,3}(?:an?\s{1,3})?(?:ai|assistant|agent|model|llm)\b"
+    r"|\b(?:ai|assistants?|agents?|models?|llms?)\s{1,3}(?:must|should|shall|will\s{1,3}now|reading"
+    r"\s{1,3}this)\b|(?<![\w-])(?:system|instructions?)\s{0,2}:",
+    re.IGNORECASE,
+)
+
+
+def _addresses_agent(span: str, m: re.Match[str], text: str) -> bool:
+    return bool(_AGENT_NOTE.search(span))
+
 
 # -- hidden text ------------------------------------------------------------------------------
 HIDDEN: tuple[Rule, ...] = (
@@ -78,10 +104,19 @@ HIDDEN: tuple[Rule, ...] = (
     inj(
         "html-comment",
         "HTML comment (hidden when rendered)",
-        r"<!--[^\n]{0,2000}?-->|<!--",
+        _COMMENT,
         severity="warn",
         keywords=("<!--",),
         flags=0,
+    ),
+    inj(
+        "hidden-agent-note",
+        "hidden comment or title addressed to an AI agent",
+        _COMMENT + "|" + _MD_COMMENT + "|" + _LINK_TITLE,
+        keywords=("<!--", "]:", '"'),
+        flags=re.MULTILINE,
+        anchored=False,
+        validator=_addresses_agent,
     ),
     inj(
         "hidden-html",
@@ -96,7 +131,7 @@ HIDDEN: tuple[Rule, ...] = (
     inj(
         "markdown-comment",
         "Markdown comment link (hidden when rendered)",
-        r"^\[[^\]\n]{0,40}\]:\s{0,4}(?:#|<>)\s{0,4}[(\"'][^\n]{0,2000}",
+        _MD_COMMENT,
         severity="warn",
         keywords=("]:",),
         flags=re.MULTILINE,
@@ -105,7 +140,7 @@ HIDDEN: tuple[Rule, ...] = (
     inj(
         "link-title",
         "link title (shown only on hover)",
-        r"\]\([^()\s]{1,500}\s{1,4}\"[^\"\n]{12,500}\"\)",
+        _LINK_TITLE,
         severity="warn",
         keywords=('"',),
         flags=0,
@@ -256,9 +291,22 @@ _WEAK_VERBS = (
 )
 
 
-def _scoped(pattern: re.Pattern[str]) -> Validator:
+# "ignore the instructions you received before": the scope may follow the noun
+_TAIL_SCOPE = re.compile(
+    r"\s{1,3}(?:that\s{1,3})?(?:(?:you|i|we)(?:'ve|\s{1,3}(?:were|have\s{1,3}been|have|had|"
+    r"got))?\s{1,3}(?:been\s{1,3})?(?:given|received|told|got|read)|(?:given|received|provided|"
+    r"stated|written)\s{1,3}(?:to\s{1,3}you\s{1,3})?(?:before|earlier|above|previously)|above|"
+    r"before|earlier|so\s{1,3}far|until\s{1,3}now|previously|from\s{1,3}before|in\s{1,3}"
+    r"(?:the|your)\s{1,3}system)",
+    re.IGNORECASE,
+)
+
+
+def _scoped(pattern: re.Pattern[str], tail: bool = True) -> Validator:
     def ok(span: str, m: re.Match[str], text: str) -> bool:
-        return bool(pattern.search(m.group("mid") or ""))
+        return bool(pattern.search(m.group("mid") or "")) or (
+            tail and bool(_TAIL_SCOPE.match(text, m.end(), m.end() + 60))
+        )
 
     return ok
 
@@ -274,7 +322,7 @@ def _override(verbs: tuple[str, ...]) -> str:
 
 
 _HELD = (
-    r"(?:everything|anything|all|whatever)(?:\s{1,3}(?:that\s{1,3})?(?:you(?:'ve|\s{1,3}have|"
+    r"(?:everything|anything|all|whatever|what)(?:\s{1,3}(?:that\s{1,3})?(?:you(?:'ve|\s{1,3}have|"
     r"\s{1,3}were|\s{1,3}are)?|i|we)\s{1,3}(?:been\s{1,3})?(?:told|said|given|instructed|"
     r"know|learned|wrote)|\s{1,3}(?:above|before|prior|previously|earlier|said|written))"
 )
@@ -291,7 +339,7 @@ OVERRIDE: tuple[Rule, ...] = (
         "instruction override (override the system prompt)",
         _override(_WEAK_VERBS),
         keywords=_WEAK_VERBS,
-        validator=_scoped(_WEAK_SCOPE),
+        validator=_scoped(_WEAK_SCOPE, tail=False),
     ),
     inj(
         "override-everything",
@@ -300,12 +348,62 @@ OVERRIDE: tuple[Rule, ...] = (
         keywords=("ignore", "disregard", "forget", "discard"),
     ),
     inj(
+        "override-void",
+        "instruction override (previous instructions are void)",
+        r"(?:previous|prior|earlier|above|preceding|original|old|system|developer'?s?|"
+        r"your)\s{1,3}(?:\w{1,12}\s{1,3}){0,2}(?:instructions?|prompts?|rules|directives?|"
+        r"guidelines?|guidance|system\s{1,3}prompt)\s{1,3}(?:\w{1,12}\s{1,3}){0,2}(?:(?:is|are|were|"
+        r"was|have\s{1,3}been|has\s{1,3}been)\s{1,3}(?:now\s{1,3}|hereby\s{1,3})?(?:void|cancell?ed|"
+        r"revoked|null|overridden|superseded|(?:just\s{1,3})?a\s{1,3}test|fake|suspended|lifted|"
+        r"disabled|no\s{1,3}longer\s{1,3}(?:valid|in\s{1,3}effect|relevant|binding))|no\s{1,3}longer"
+        r"\s{1,3}(?:apply|applies|matter|count|bind))\b"
+        r"|(?:instructions?|prompts?|rules|directives?|guidelines?)\s{1,3}(?:above|before|so\s{1,3}far|"
+        r"until\s{1,3}now|you\s{1,3}(?:were\s{1,3}given|received|got))\s{1,3}(?:were|are|was|is)"
+        r"\s{1,3}(?:(?:just|only|all)\s{1,3})?(?:a\s{1,3}test|fake|void|cancell?ed|revoked|wrong|"
+        r"invalid|a\s{1,3}decoy|not\s{1,3}real|outdated\s{1,3}and\s{1,3}must\s{1,3}be\s{1,3}ignored)\b",
+        keywords=(
+            "previous",
+            "prior",
+            "earlier",
+            "above",
+            "preceding",
+            "original",
+            "old",
+            "system",
+            "developer",
+            "your",
+            "instruction",
+            "prompt",
+            "rules",
+            "directive",
+            "guideline",
+        ),
+    ),
+    inj(
         "override-new-role",
         "new instructions or role for the agent",
-        r"(?:your|the|my)\s{1,3}(?:new|real|actual|true|updated|revised|only)\s{1,3}"
-        r"(?:instructions?|task|goal|objective|purpose|role|mission|directive|system\s{1,3}prompt)"
-        r"\s{0,3}(?:is|are|:|will\s{1,3}be|now)",
-        keywords=("your", "the", "my"),
+        r"(?:(?:your|my)\s{1,3}(?:new|real|actual|true|updated|revised|only)|the\s{1,3}(?:real|"
+        r"actual|true))\s{1,3}(?:instructions?|task|goal|objective|purpose|role|mission|directive|"
+        r"system\s{1,3}prompt)\s{0,3}(?:is|are|:|will\s{1,3}be|now)"
+        r"|(?:treat|use|take|consider)\s{1,3}(?:this|these|it|the\s{1,3}following)(?:\s{1,3}\w{1,15})?"
+        r"\s{1,3}as\s{1,3}(?:your|its|the|a)\s{1,3}(?:new\s{1,3})?(?:system\s{1,3}prompt|"
+        r"instructions|directives?|orders)"
+        r"|(?:new|updated|revised|real)\s{1,3}(?:system\s{1,3})?instructions\s{0,3}:"
+        r"|the\s{1,3}(?:new|updated|revised)\s{1,3}(?:system\s{1,3}prompt|instructions)\s{0,3}"
+        r"(?:is|are)\s{0,3}:",
+        keywords=(
+            "your",
+            "my",
+            "the",
+            "treat",
+            "use",
+            "take",
+            "consider",
+            "new",
+            "updated",
+            "revised",
+            "real",
+        ),
     ),
     inj(
         "role-hijack",
@@ -347,6 +445,15 @@ OVERRIDE: tuple[Rule, ...] = (
             "allowed",
             "able\\s{1,3}to\\s{1,3}do\\s{1,3}anything",
             "obligated",
+            "(?:the\\s{1,3})?system\\s{1,3}administrator",
+            "administrator",
+            "superuser",
+            "(?:the\\s{1,3})?(?:repository|repo|project)\\s{1,3}owner",
+            "owner",
+            "god",
+            "in\\s{1,3}charge",
+            "authorized",
+            "permitted",
         )
         + r"\b",
         keywords=("you",),
@@ -404,7 +511,15 @@ CONCEAL: tuple[Rule, ...] = (
         r"avoid)\s{1,3}(?:ever\s{1,3})?(?:tell|telling|inform|informing|notify|notifying|alert|"
         r"alerting|warn|warning|mention|mentioning|reveal|revealing|disclose|disclosing|report|"
         r"reporting|explain|explaining|admit|admitting)\s{1,3}(?:(?:this|it|that|anything|these|"
-        r"about|of|any|to|them|the\s{1,3}change)\s{1,3}){0,3}" + _PERSON,
+        r"about|of|any|to|them|the\s{1,3}change)\s{1,3}){0,3}"
+        + _PERSON
+        + r"|(?:do\s{1,3}not|don'?t|never|must\s{1,3}not|mustn'?t|should\s{1,3}not|shouldn'?t)"
+        r"\s{1,3}(?:ever\s{1,3})?(?:mention|reveal|disclose|explain|report|describe|show|admit)"
+        r"\s{1,3}(?:\w{1,20}\s{1,3}){1,4}to\s{1,3}"
+        + _PERSON
+        + r"|(?:do\s{1,3}not|don'?t|never|must\s{1,3}not|mustn'?t|should\s{1,3}not)\s{1,3}"
+        r"(?:let|allow)\s{1,3}" + _PERSON + r"\s{1,3}(?:to\s{1,3})?(?:see|know|notice|find\s{1,3}"
+        r"out|learn|discover|realize|realise|read|hear)",
         keywords=("do", "don", "never", "must", "should", "avoid"),
     ),
     inj(
@@ -448,7 +563,7 @@ CONCEAL: tuple[Rule, ...] = (
         "conceal-secretly",
         "covert action (secretly send ...)",
         r"(?:secretly|covertly|stealthily|surreptitiously|quietly|silently|discreetly|"
-        r"invisibly)\s{1,3}(?:also\s{1,3})?(?:send|sending|upload|uploading|post|posting|exfiltrate|"
+        r"invisibly)(?:\s{1,3}|\s{0,2},\s{0,2})(?:(?:and|then|also)\s{1,3}){0,2}(?:send|sending|upload|uploading|post|posting|exfiltrate|"
         r"transmit|forward|email|e-mail|curl|beacon|leak|copy|add|insert|append|inject|install|"
         r"run|execute|download|fetch|modify|replace|include|embed|commit|push)\b",
         keywords=(

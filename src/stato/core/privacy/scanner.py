@@ -82,16 +82,31 @@ def _lower(text: str) -> str:
     return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
 
 
-def _anchored(rule: Rule, text: str, lowered: str) -> list[re.Match[str]]:
-    """Matches of a rule that starts at a keyword, tried only where a keyword occurs."""
+def _positions(lowered: str, keyword: str) -> list[int]:
+    out = []
+    at = lowered.find(keyword)
+    while at >= 0:
+        out.append(at)
+        at = lowered.find(keyword, at + 1)
+    return out
+
+
+def _anchored(
+    rule: Rule, text: str, lowered: str, seen: dict[str, list[int]] | None = None
+) -> list[re.Match[str]]:
+    """Matches of a rule that starts at a keyword, tried only where a keyword occurs.
+
+    ``seen`` keeps each keyword's positions for the other rules that look for it."""
     starts: set[int] = set()
     if rule.anchor is not None:
         starts.update(m.start() for m in rule.anchor.finditer(text))
     for keyword in () if rule.anchor is not None else rule.keywords:
-        at = lowered.find(keyword)
-        while at >= 0:
-            starts.add(at)
-            at = lowered.find(keyword, at + 1)
+        if seen is None:
+            starts.update(_positions(lowered, keyword))
+            continue
+        if keyword not in seen:
+            seen[keyword] = _positions(lowered, keyword)
+        starts.update(seen[keyword])
     out: list[re.Match[str]] = []
     reach = previous = 0
     for at in sorted(starts):
@@ -119,6 +134,7 @@ def _candidates(
     found: list[tuple[int, int, int, Rule]] = []
     matches: dict[int, list[re.Match[str]]] = {}  # rules sharing one regex run it once
     present: dict[str, bool] = {}  # each keyword is looked for once per text
+    seen: dict[str, list[int]] = {}  # and its positions found once, for every anchored rule
 
     def has(keyword: str) -> bool:
         if keyword not in present:
@@ -142,7 +158,7 @@ def _candidates(
                 continue
         key = id(rule.regex)
         if rule.anchored:
-            matches[key] = _anchored(rule, text, lowered)
+            matches[key] = _anchored(rule, text, lowered, seen)
         elif key not in matches:
             matches[key] = list(rule.regex.finditer(text))
         for m in matches[key]:
@@ -239,32 +255,6 @@ def findings_at(text: str, path: str, spans: Iterable[tuple[int, int, str]]) -> 
 def scan_text(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Finding]:
     """Every sensitive span in ``text``, in order; ``ignore`` holds ``.statoignore`` globs."""
     return _findings(text, path, _resolve(_candidates(text, ignore)))
-
-
-def _resolve_injection(found: list[tuple[int, int, int, Rule]]) -> list[tuple[int, int, int, Rule]]:
-    """Injection findings may overlap (a phrase inside a hidden comment: both are news); one
-    span reported by two rules is reported once, by the more severe."""
-    found.sort(key=lambda c: (c[0], -c[1], c[3].severity != "high", c[2]))
-    out: list[tuple[int, int, int, Rule]] = []
-    for cand in found:
-        if out and (out[-1][0], out[-1][1]) == (cand[0], cand[1]):
-            continue
-        out.append(cand)
-    return out
-
-
-def injection_candidates(text: str, ignore: Sequence[str] = ()) -> list[tuple[int, int, int, Rule]]:
-    return _resolve_injection(_candidates(text, ignore, INJECTION_RULES))
-
-
-def scan_injection(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Finding]:
-    """Every span of ``text`` that tries to steer an agent (category ``injection``), in order.
-
-    Works on any text: a module's source, a lesson, a SKILL.md or CLAUDE.md body. Each finding
-    has ``severity`` ``high`` (refuse) or ``warn`` (show); its ``preview`` escapes invisible
-    characters as ``<U+E0041>``. ``ignore`` holds ``.statoignore`` globs.
-    """
-    return _findings(text, path, injection_candidates(text, ignore))
 
 
 # Between texts scanned together: no rule's character class crosses a NUL, and 16 of them keep

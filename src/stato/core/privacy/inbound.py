@@ -1,0 +1,119 @@
+"""Scan inbound text for injection: the privacy engine run over the injection table, plus the
+string values of a Python module (where a writer's escapes hide invisible characters)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+
+from stato.core.privacy.hidden import escape
+from stato.core.privacy.injection_rules import (
+    ASCII_PLAIN_RULES,
+    ASCII_RULES,
+    INJECTION_RULES,
+    PLAIN_RULES,
+)
+from stato.core.privacy.rule import Rule
+from stato.core.privacy.scanner import RULES_BY_ID, Finding, _candidates, _findings
+
+Candidate = tuple[int, int, int, Rule]
+
+
+def _resolve(found: list[Candidate]) -> list[Candidate]:
+    """Injection findings may overlap (a phrase inside a hidden comment: both are news); one
+    span reported by two rules is reported once, by the more severe."""
+    found.sort(key=lambda c: (c[0], -c[1], c[3].severity != "high", c[2]))
+    out: list[Candidate] = []
+    for cand in found:
+        if out and (out[-1][0], out[-1][1]) == (cand[0], cand[1]):
+            continue
+        out.append(cand)
+    return out
+
+
+def _injection(text: str, ignore: Sequence[str]) -> list[Candidate]:
+    rules = ASCII_RULES if text.isascii() else INJECTION_RULES
+    return _resolve(_candidates(text, ignore, rules))
+
+
+def decoded_high(text: str) -> bool:
+    """Whether decoded text holds a ``high`` injection (decoders are not run again)."""
+    rules = ASCII_PLAIN_RULES if text.isascii() else PLAIN_RULES
+    return any(c[3].severity == "high" for c in _candidates(text, (), rules))
+
+
+def _offsets(text: str) -> list[int]:
+    starts, at = [0], text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
+
+
+def _literals(text: str, path: str, ignore: Sequence[str]) -> list[Finding]:
+    """Findings inside string values whose source spells them differently (escapes such as
+    ``\\U000e0041`` or ``\\u200b``, implicit concatenation): the span is the whole literal, the
+    preview what was found in its value."""
+    if "\\" not in text and not path.endswith(".py"):
+        return []
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    lines, starts = text.splitlines(keepends=True), _offsets(text)
+
+    def offset(line: int, col: int) -> int:  # ast columns count UTF-8 bytes
+        return starts[line - 1] + len(lines[line - 1].encode()[:col].decode(errors="ignore"))
+
+    out: list[Finding] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        if node.end_lineno is None or node.end_col_offset is None:
+            continue
+        start = offset(node.lineno, node.col_offset)
+        end = offset(node.end_lineno, node.end_col_offset)
+        value = node.value
+        if value in text[start:end]:
+            continue  # the raw scan saw this value as it is
+        for f in _findings(value, path, _injection(value, ignore)):
+            whole = _findings(text, path, [(start, end, 0, RULES_BY_ID[f.pattern])])[0]
+            out.append(_with_preview(whole, escape(f.text)))
+    return out
+
+
+def _with_preview(f: Finding, preview: str) -> Finding:
+    return Finding(f.path, f.line, f.column, f.end_line, f.end_column, f.category, f.pattern,
+                   f.label, preview, f.start, f.end, f.text, f.severity)  # fmt: skip
+
+
+def scan_injection(
+    text: str, path: str = "", ignore: Sequence[str] = (), python: bool | None = None
+) -> list[Finding]:
+    """Every span of ``text`` that tries to steer an agent (category ``injection``), in order.
+
+    Works on any text: a module's source, a lesson, a SKILL.md or CLAUDE.md body. Each finding
+    has ``severity`` ``high`` (refuse) or ``warn`` (show); its ``preview`` escapes invisible
+    characters as ``<U+E0041>``. ``ignore`` holds ``.statoignore`` globs. A Python module
+    (``python``, by default a ``path`` ending in ``.py``) has its string values scanned too.
+    """
+    found = _findings(text, path, _injection(text, ignore))
+    if python if python is not None else path.endswith(".py"):
+        seen = {(f.start, f.end, f.pattern) for f in found}
+        extra = [
+            f for f in _literals(text, path, ignore) if (f.start, f.end, f.pattern) not in seen
+        ]
+        found = sorted(found + _unique(extra), key=lambda f: (f.start, f.end))
+    return found
+
+
+def _unique(found: Iterable[Finding]) -> list[Finding]:
+    out: dict[tuple[int, int, str], Finding] = {}
+    for f in found:
+        out.setdefault((f.start, f.end, f.pattern), f)
+    return list(out.values())
+
+
+def has_high(findings: Iterable[Finding]) -> bool:
+    """Whether any finding must stop an inbound module (severity ``high``)."""
+    return any(f.severity == "high" for f in findings)
