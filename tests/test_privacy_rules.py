@@ -323,6 +323,25 @@ EXAMPLES["xai-api-key"] = (
     ["xai-grok"],
 )
 
+# issue 12, item 6: secrets that snapshot --sanitize used to leave behind
+EXAMPLES["password-bare"] = ("Log in with pw:«Tq8#mZ2!vL» then run", ["pw=$PW", "pass: true"])
+EXAMPLES["password-prose"] = (
+    "the password «Kx4_9vTr2Qw» is on the wiki",
+    ["password reset uses bcrypt2", "the password is stored hashed with argon2id"],
+)
+EXAMPLES["secret-quoted-prose"] = (
+    "- Rotated the secret key '«Qz8Lm3Np5Rt7Vw9Yz1Bc4D»' after the leak",
+    ['the secret key "is rotated monthly"', 'token "Bearer"'],
+)
+EXAMPLES["secret-assignment-quotes"] = (
+    "{'db_password': '«Tq8#mZ\"2!vL»'}",
+    ["{'password': 'say \"hi\"'}"],
+)
+EXAMPLES["cloud-key-assignment"] = (
+    'os.environ["AZURE_STORAGE_KEY"] = "«' + "Qz8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2Pq4Rs6T" + '»"',
+    ['CACHE_KEY = "user:profile:v2:with:more"', 'SORT_KEY = "created_at_descending_order"'],
+)
+
 
 def _unmark(text: str) -> tuple[str, int, int]:
     start = text.index("«")

@@ -75,6 +75,7 @@ _CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _WORDS = re.compile(r"[a-z]+(?:[-_. ][a-z]+)*|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*")
 _TYPE_NAME = re.compile(r"(?:[A-Z][a-z0-9]*)*[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
+_PATH_SHAPE = re.compile(r"[~.]?/[\w./+-]*")
 
 
 def entropy(text: str) -> float:
@@ -131,8 +132,10 @@ def looks_secret(value: str, quoted: bool, min_len: int = 6, min_entropy: float 
         and ("." in value or not any(c.isdigit() for c in value) or _TYPE_NAME.fullmatch(value))
     ):
         return False  # a bare variable, attribute or type name (Ed25519PrivateKey) in code
-    if value.startswith(("/", "./", "~/", "http://", "https://", "file:")):
-        return False
+    if value.startswith(("http://", "https://", "file:")) or (
+        value.startswith(("/", "./", "~/")) and _PATH_SHAPE.fullmatch(value)
+    ):
+        return False  # a URL or a path (a password has punctuation no path holds)
     if value.isdigit() and len(value) < 8:
         return False
     return entropy(value) >= min_entropy

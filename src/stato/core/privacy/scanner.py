@@ -13,10 +13,11 @@ from stato.core.privacy.hidden import escape
 from stato.core.privacy.injection_rules import INJECTION_RULES
 from stato.core.privacy.personal import PERSONAL_RULES
 from stato.core.privacy.places import PLACE_RULES
+from stato.core.privacy.prose import PROSE_SECRETS
 from stato.core.privacy.rule import CATEGORIES, INJECTION, Rule
 from stato.core.privacy.secrets import SECRET_RULES
 
-RULES: tuple[Rule, ...] = SECRET_RULES + PERSONAL_RULES + PLACE_RULES
+RULES: tuple[Rule, ...] = SECRET_RULES + PROSE_SECRETS + PERSONAL_RULES + PLACE_RULES
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES + INJECTION_RULES}
 _RANK = {category: rank for rank, category in enumerate((*CATEGORIES, INJECTION))}
 
@@ -65,8 +66,28 @@ def redact(secret: str) -> str:
     return flat[:keep] + "*" * max(3, min(8, len(flat) - keep))
 
 
-def is_ignored(span: str, context: str, ignore: Sequence[str]) -> bool:
-    return any(glob_match(p, span) or glob_match(p, context) for p in ignore)
+def is_ignored(span: str, context: str, ignore: Sequence[str], *around: str) -> bool:
+    """Whether a glob covers the span, its match, or the text around it (``around``)."""
+    texts = (span, context, *around)
+    return any(glob_match(p, t) for p in ignore for t in texts if t)
+
+
+_TOKEN_END = frozenset(" \t\r\n\"'`()<>[]{},;|")
+_TOKEN_START = frozenset(":=@")
+
+
+def _around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The word holding a span (up to quotes, spaces, brackets), and its part after the last
+    ``:``, ``=`` or ``@`` before the span: ``/home/svc/runs/x.csv`` in ``ssh:/home/svc/...``,
+    so a glob written for a path (``/home/svc/*``) covers what lies inside it."""
+    lo, hi = start, end
+    while lo > max(0, start - 300) and text[lo - 1] not in _TOKEN_END:
+        lo -= 1
+    while hi < min(len(text), end + 300) and text[hi] not in _TOKEN_END:
+        hi += 1
+    word = text[lo:hi]
+    cut = max((word.rfind(c, 0, start - lo) for c in _TOKEN_START), default=-1)
+    return word, word[cut + 1 :] if cut >= 0 else ""
 
 
 # 16 token characters in a row, found at the start of a run only (the lookbehind after the
@@ -174,7 +195,7 @@ def _candidates(
                 continue
             if rule.validator is not None and not rule.validator(span, m, text):
                 continue
-            if ignore and is_ignored(span, m.group(0), ignore):
+            if ignore and is_ignored(span, m.group(0), ignore, *_around(text, start, end)):
                 continue
             found.append((start, end, order, rule))
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.checks import basic_auth_ok, looks_secret
+from stato.core.privacy.checks import basic_auth_ok, is_placeholder, looks_secret
 from stato.core.privacy.rule import Rule
 from stato.core.privacy.tokens import TOKENS
 
@@ -52,6 +52,7 @@ _VALUE_CHARS = frozenset(" \t\r\n\"'`,;&<>(){}[]")
 _ANCHORS = (
     "pass",
     "pwd",
+    "pw",
     "secret",
     "token",
     "api",
@@ -104,6 +105,16 @@ def _quoted_name(m: re.Match[str], text: str) -> bool:
 # Key=Value;Key=Value: a connection string, whose own rules (AccountKey=, Password=) take the
 # exact span of its secret; flagging the whole value would hide it.
 _CONN_PAIR = re.compile(r"[A-Z][A-Za-z ]{2,40}=[^;=]")
+_CONN_KEYS = re.compile(r"(?:^|;)[ \t]*[A-Za-z][A-Za-z ]{1,40}=")
+
+
+def _connection_string(span: str, key: str) -> bool:
+    """``Server=db;Password=x`` or ``UseDevelopmentStorage=true`` under a connection-string key;
+    a single ``MWN=H9da;x`` under a password key is a password holding an ``=``."""
+    if not _CONN_PAIR.match(span):
+        return False
+    value = span.partition("=")[2]
+    return "conn" in key.lower() or len(_CONN_KEYS.findall(span)) >= 2 or is_placeholder(value)
 
 
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
@@ -111,7 +122,7 @@ _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 def _assignment(span: str, m: re.Match[str], text: str) -> bool:
     quoted = bool(m.group("q"))
-    if not _closed(m, text) or _CONN_PAIR.match(span):
+    if not _closed(m, text) or _connection_string(span, m.group("key")):
         return False
     if m.group("verb"):  # "the password is X": prose, or Python's `token is Name.Function`
         bare = m.group("s2") is not None
@@ -126,7 +137,7 @@ def _assignment(span: str, m: re.Match[str], text: str) -> bool:
     if not quoted and text.startswith(("(", "["), m.end("s2")):
         return False  # a call or a subscript: code, not a literal
     key = m.group("key").lower()
-    if "pass" in key or "pwd" in key:
+    if "pass" in key or "pwd" in key or key == "pw":
         return looks_secret(span, quoted, min_len=5, min_entropy=2.0)
     if key == "key":  # a bare `key` names anything: only a long random token is a credential
         token_like = re.fullmatch(r"[\w+/=~-]+", span) and any(c.isdigit() for c in span)
@@ -137,7 +148,8 @@ def _assignment(span: str, m: re.Match[str], text: str) -> bool:
 _KEY = (
     r"(?P<key>(?i:passw(?:or)?d|passphrase|\bpwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
     r"private[_-]?key|auth[_-]?key|credentials?|signing[_-]?key|encryption[_-]?key|"
-    r"client[_-]?secret|conn(?:ection)?[_-]?string|(?<![A-Za-z0-9_.-])key))"
+    r"client[_-]?secret|conn(?:ection)?[_-]?string|(?<![A-Za-z0-9_.-])key|"
+    r"(?<![A-Za-z0-9])(?:pw|pass)))"
     r"(?i:[_-]?(?:key|value|token|secret|str|string|access[_-]?key|plain|b64))?(?![A-Za-z0-9_])"
 )
 # "the password is X" / "token set to X" in prose: the validator still refuses plain words
