@@ -207,7 +207,7 @@ class Store:
 
     def commit(
         self,
-        files: Mapping[str, str],
+        files: Mapping[str, str | bytes],
         *,
         expect: Mapping[str, bytes | None] | None = None,
         state: Mapping[str, str] | None = None,
@@ -236,11 +236,8 @@ class Store:
                 for rel, planned in expect.items():
                     if olds.get(rel, self.current_bytes(rel)) != planned:
                         raise Conflict(rel)
-            todo = {
-                rel: text.encode("utf-8")
-                for rel, text in rels.items()
-                if olds[rel] != text.encode("utf-8")
-            }
+            wanted = {r: t.encode("utf-8") if isinstance(t, str) else t for r, t in rels.items()}
+            todo = {rel: new for rel, new in wanted.items() if olds[rel] != new}
             if not todo:
                 return Committed((), {})
             extra = {r: t.encode("utf-8") for r, t in own.items() if olds[r] != t.encode("utf-8")}
@@ -307,18 +304,7 @@ class Store:
                 chosen = versions[to - 1]
             else:
                 raise UsageError(f"--to {to} is out of range: {rel} has backups 1..{len(versions)}")
-            data = chosen.read_bytes()
-            target = self.stato_dir / rel
-            self._confined(target.parent)
-            old = target.read_bytes() if target.is_file() else None
-            if old != data:
-                saved = None if old is None else self.backup(rel, old)
-                try:
-                    write_atomic(target, data)
-                except BaseException:
-                    if saved is not None:  # nothing changed: no backup of an unchanged module
-                        saved.unlink(missing_ok=True)
-                    raise
+            self.commit({rel: chosen.read_bytes()})  # bytes as they are: no decoding
         return chosen
 
     def write_text_atomic(self, path: Path, text: str) -> None:
