@@ -59,6 +59,8 @@ def fingerprint(root: Path) -> list[Any]:
     code = [p.stat().st_mtime_ns for p in sorted((pkg / "core").glob("*.py"))]
     code.append((pkg / "bridges" / "summary.py").stat().st_mtime_ns)
     code.append((pkg / "ops" / "resume.py").stat().st_mtime_ns)  # writes the cached paragraph
+    # The scanner's rules decide which modules a summary withholds from agents (trust gate).
+    code += [p.stat().st_mtime_ns for p in (pkg / "core" / "privacy").glob("*.py")]
     return [__version__, max(code, default=0), sorted(files)]
 
 
