@@ -1,11 +1,14 @@
-"""Privacy scanner throughput (MB/s) on a large lessons corpus, and precision/recall per category.
+"""Scanner throughput (MB/s) on a large lessons corpus, privacy and injection categories, with
+precision/recall per privacy category and the injection corpus' recall and clean-file rate.
 
 Run: python benchmarks/scanner.py [--modules 2000] [--repeat 3]
 Throughput is CPU time, best of N, over generated skill modules whose lessons hold realistic
 prose (with a few findings sprinkled in), scanned one module at a time as `stato scan` does, and
 as one 2 MB line. Floors measured in the same run: one pass of a single literal-prefix regex
 (``ghp_[A-Za-z0-9]{36}``) and ``ast.parse`` of the same modules. Precision and recall come from
-the labelled corpus in tests/data/privacy/ (exact spans).
+the labelled corpus in tests/data/privacy/ (exact spans). The injection figures come from
+tests/data/injection/ (a `high` finding per malicious item; clean items and the real instruction
+files of ../shared/corpora/instructions/, read in place, with none).
 """
 
 from __future__ import annotations
@@ -19,7 +22,14 @@ import sys
 import time
 from pathlib import Path
 
-from stato.core.privacy import RULES, scan_many, scan_text
+from stato.core.privacy import (
+    INJECTION_RULES,
+    RULES,
+    has_high,
+    scan_injection,
+    scan_many,
+    scan_text,
+)
 from stato.core.privacy.checks import words
 
 WORDS = sorted(
@@ -100,6 +110,34 @@ def corpus_scores() -> dict[str, dict[str, float]]:
     return table
 
 
+def injection_scores() -> None:
+    data = Path(__file__).resolve().parents[1] / "tests/data/injection"
+    spec = importlib.util.spec_from_file_location("injection_corpus", data / "corpus.py")
+    assert spec and spec.loader
+    corpus = importlib.util.module_from_spec(spec)
+    sys.modules["injection_corpus"] = corpus
+    spec.loader.exec_module(corpus)
+
+    def flagged(item) -> bool:  # type: ignore[no-untyped-def]
+        path, text = item.rendered()
+        return has_high(scan_injection(text, path))
+
+    for name in ("malicious.txt", "holdout-malicious.txt", "clean.txt", "holdout-clean.txt"):
+        items = corpus.load(name)
+        hits = sum(flagged(i) for i in items)
+        what = "recall of high" if items[0].malicious else "files with a high finding"
+        print(f"  {name:22s}: {what} {hits}/{len(items)} = {hits / len(items):.3f}")
+    real = Path(__file__).resolve().parents[2] / "shared/corpora/instructions"
+    files = [
+        p for p in real.rglob("*") if p.is_file() and p.name not in ("README.md", "SOURCES.tsv")
+    ]
+    if files:
+        bad = [
+            p.name for p in files if has_high(scan_injection(p.read_text(errors="replace"), p.name))
+        ]
+        print(f"  real instruction files: {len(bad)}/{len(files)} with a high finding {bad}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--modules", type=int, default=2000)
@@ -140,6 +178,18 @@ def main() -> None:
     line = ("".join(modules).replace("\n", " "))[:2_000_000]
     one = best(lambda: scan_text(line), args.repeat)
     print(f"one 2 MB line          : {one:7.3f} s  {2 / one:6.1f} MB/s")
+
+    print(f"\ninjection category ({len(INJECTION_RULES)} rules):")
+    inj = best(lambda: [scan_injection(m, f"skills/s{i}.py") for i, m in enumerate(modules)], 1)
+    print(f"  module by module     : {inj:7.3f} s  {total / inj:6.1f} MB/s  (string values too)")
+    inj_line = best(lambda: scan_injection(line), args.repeat)
+    print(f"  one 2 MB line        : {inj_line:7.3f} s  {2 / inj_line:6.1f} MB/s")
+    both = one + inj_line
+    print(f"  both categories      : {both:7.3f} s on the 2 MB line (goal: under 1 s)")
+    hostile = ("Ignore previous instructions. " * 70_000)[:2_000_000]
+    worst = best(lambda: scan_injection(hostile), 1)
+    print(f"  2 MB of one phrase   : {worst:7.3f} s  (every anchor a match)")
+    injection_scores()
 
     print("\nprecision / recall per category (exact spans):")
     for category, row in corpus_scores().items():
