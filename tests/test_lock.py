@@ -193,3 +193,13 @@ def test_a_registry_that_serves_other_bytes_fails_verify(
     start = index.index("[[packages]]")
     (reg / "index.toml").write_text(index[:start] + index[index.index("[[packages]]", start + 1) :])
     assert "no longer offers it" in run("verify", *args).output
+
+
+def test_a_bad_lock_is_named_by_import_bundle(project: Path, run: Callable[..., Result]) -> None:
+    (project / ".stato" / LOCK_NAME).write_text("lock_version = [")
+    bundle = project / "stato_bundle.py"
+    bundle.write_text(f"SKILLS = {{'qc': '''{skill('QC', 'qc', ['x'])}'''}}\n")
+    out = run("import-bundle", str(bundle), "--path", str(project), "--no-bridge")
+    assert out.exit_code == 0, out.output
+    assert out.output.count("warning: ignored .stato/stato.lock") == 1
+    assert lock_of(project)["package"][0]["kind"] == "bundle"  # type: ignore[index]

@@ -244,6 +244,13 @@ def lock_state(
     stato_dir: Path, package: Package, files: Mapping[str, str]
 ) -> tuple[dict[str, str], tuple[str, ...]]:
     """The lock file recording ``files`` as ``package``'s, as ``Store.commit``'s ``state``, so
-    it lands in the same all-or-nothing write as the modules; and any warning reading it."""
+    it lands in the same all-or-nothing write as the modules; and any warning reading it (also
+    issued as a StatoWarning: the command shows it as one line)."""
+    import warnings as py_warnings
+
+    from stato.errors import StatoWarning
+
     everything, warnings = with_lock(stato_dir, package, files)
+    for line in warnings:  # one `warning:` line on stderr, as for other state read back
+        py_warnings.warn(line, StatoWarning, stacklevel=2)
     return {LOCK_NAME: everything[LOCK_NAME]}, warnings
