@@ -44,6 +44,11 @@ def test_names_after_a_star_import_are_advice_not_errors() -> None:
     assert r.codes().count("I007") == 2
 
 
+def test_a_star_import_inside_a_try_counts_too() -> None:
+    before = "try:\n    from settings import *\nexcept ImportError:\n    pass\n"
+    assert "E005" not in codes(skill("name = NAME", before=before))
+
+
 def test_an_undefined_name_without_a_star_import_is_still_e005() -> None:
     assert "E005" in codes(skill("name = NAME"))
 

@@ -106,13 +106,12 @@ def _module_scope(
             constants.pop(stmt.name, None)
             unknown.discard(stmt.name)
             continue
-        if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
-            unknown.add("*")  # any name may come from it: a missing name is unknown, not E005
         for name, _ in bound_names(stmt):
-            if name != "*":
-                unknown.add(name)
-                constants.pop(name, None)
-                functions.pop(name, None)
+            # "*" is a star import (in a try: too): any name may come from it, so a name
+            # found nowhere is unknown (I007), not undefined (E005).
+            unknown.add(name)
+            constants.pop(name, None)
+            functions.pop(name, None)
     return constants, unknown, functions
 
 
@@ -170,7 +169,7 @@ class _Reader:
                 value, unk = None, str(exc)
         self.info.bindings[name] = Binding(name, line, "assign", node, value, err, unk)
         if err or unk:
-            self.ev.bind_unknown(name)
+            self.ev.bind_unknown(name, unk or "its value raises an error")
         else:
             self.ev.bind(name, value)
 
@@ -239,7 +238,7 @@ class _Reader:
             for name, line in bound_names(stmt):
                 if name == "*":
                     continue
-                ev.bind_unknown(name)
+                ev.bind_unknown(name, reason)
                 info.bindings[name] = Binding(name, line, "assign", stmt, None, None, reason)
 
     def assignment(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:

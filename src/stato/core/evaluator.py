@@ -52,7 +52,14 @@ class FunctionValue:
     node: ast.AST | None = None
 
 
-_UNKNOWN = object()
+@dataclass(frozen=True)
+class _Unknown:
+    """A class-scope name whose value could not be checked, and the first reason why."""
+
+    reason: str
+
+
+_PREFIX = re.compile(r"'[^']*' could not be checked: ")
 _BUILTIN_NAMES = frozenset(vars(builtins))
 _INT_TOO_BIG = f"integer too large to check (over {MAX_INT_DIGITS:,} digits)"
 _CONVERSIONS: dict[int, Callable[[Any], Any]] = {-1: lambda v: v, 115: str, 114: repr, 97: ascii}
@@ -91,8 +98,8 @@ class Evaluator:
     def lookup(self, name: str) -> Any:
         if name in self.scope:
             value = self.scope[name]
-            if value is _UNKNOWN:
-                raise Unevaluable(f"'{name}' is not a constant")
+            if isinstance(value, _Unknown):
+                raise Unevaluable(f"'{name}' could not be checked: {value.reason}")
             return value
         if name in self._module_cache:
             cached = self._module_cache[name]
@@ -125,8 +132,9 @@ class Evaluator:
     def bind(self, name: str, value: Any) -> None:
         self.scope[name] = value
 
-    def bind_unknown(self, name: str) -> None:
-        self.scope[name] = _UNKNOWN
+    def bind_unknown(self, name: str, reason: str = "not a constant") -> None:
+        # Keep the first reason of a chain (c = b, b = a, a = 'x' * 10**9): "value too large".
+        self.scope[name] = _Unknown(_PREFIX.sub("", reason, count=1))
 
     def star_import(self) -> None:
         self._module_unknown.add("*")
