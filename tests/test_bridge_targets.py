@@ -272,3 +272,50 @@ def test_each_skill_is_exactly_one_table_row(rows: list[tuple[str, str | None, s
     assert len(table) == len(views)
     for line in table:
         assert len(re.findall(r"(?<!\\)\|", line)) == 6  # five cells, no stray separators
+
+
+def _v01_layout(root: Path) -> None:
+    """stato 0.1's `bridge --platform all`: the whole block in every agent's own file."""
+    for file_id in (
+        "cursor-rules",
+        "cursor-legacy",
+        "copilot-instructions",
+        "windsurf-rules",
+        "clinerules",
+        "kiro-steering",
+        "junie-guidelines",
+    ):
+        write_bridges(root, [file_id], link=False)
+
+
+def test_an_upgrade_from_stato_01_names_the_copies_and_prune_removes_them(project: Path) -> None:
+    _v01_layout(project)
+    cursorrules = project / ".cursorrules"
+    cursorrules.write_text("Team rule kept.\n\n" + cursorrules.read_text("utf-8"), "utf-8")
+    result = write_bridges(project, ["all"])
+    stale = {f.path for f in result.files if f.status == "stale"}
+    assert {".cursor/rules/stato.mdc", ".windsurf/rules/stato.md"} <= stale
+    assert any("Cursor loads stato's block 3 times" in w for w in result.warnings)
+    assert write_bridges(project, ["all"], check=True).stale  # CI sees the duplicates
+    pruned = write_bridges(project, ["all"], prune=True)
+    assert {f.path for f in pruned.files if f.status == "deleted"} >= {".cursor/rules/stato.mdc"}
+    # Zed reads only the first of its files, the person's .cursorrules: its copy of the block
+    # stays, and Cursor reads that one and AGENTS.md (named, for the person to decide)
+    assert cursorrules.read_text("utf-8").startswith("Team rule kept.\n")
+    # (and Cline would read it once .clinerules/ is gone, so that copy stays too)
+    assert {a: _resolved(project, a) for a in BY_ID} == BLOCK_FROM | {
+        "zed": [".cursorrules"],
+        "cursor": [".cursorrules", "AGENTS.md"],
+        "cline": [".clinerules/stato.md", "AGENTS.md"],
+    }
+    assert any(w.startswith("Cursor loads stato's block 2 times") for w in pruned.warnings)
+    assert not pruned.warnings or not write_bridges(project, ["all"], check=True).changed
+
+
+def test_prune_takes_every_copy_no_agent_needs(project: Path) -> None:
+    _v01_layout(project)
+    write_bridges(project, ["all"], prune=True)
+    assert {a: _resolved(project, a) for a in BY_ID} == BLOCK_FROM
+    for rel in (".cursorrules", ".windsurf/rules/stato.md", ".clinerules/stato.md"):
+        assert not (project / rel).exists(), rel
+    assert not write_bridges(project, ["all"], check=True).stale

@@ -15,10 +15,12 @@ from stato.core.tokens import estimate
 from stato.errors import UsageError
 from stato.formats import markers
 from stato.ops.bridge_plan import (
+    STALE,
     Exports,
     linked,
     plan_files,
     run_warnings,
+    stale_blocks,
     warning,
     with_linked,
 )
@@ -69,7 +71,8 @@ class BridgeResult:
 
     @property
     def stale(self) -> bool:
-        return bool(self.changed)
+        """Files to write, or a copy of stato's block an agent loads twice (``--prune``)."""
+        return bool(self.changed) or any(f.status == "stale" for f in self.files)
 
 
 def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) -> None:
@@ -198,10 +201,15 @@ def write_bridges(
     body = fitted.body
     exports = Exports()
     plan = plan_files(root, selection, summary, body, link, exports)
+    for rel, (old, new, ids, note) in stale_blocks(root, selection, plan).items():
+        plan[rel] = (old, new if prune else old, ids, note)
     files: list[BridgeFile] = []
     changes: list[tuple[str, str | None, str | None]] = []
     for rel, (old, new, ids, note) in plan.items():
-        if new is None:
+        if note.startswith(STALE):
+            status = "stale" if not prune else ("deleted" if new is None else "updated")
+            note = note if not prune else "stato's block removed: " + note.split(": ", 1)[1]
+        elif new is None:
             status = "deleted" if prune else "orphaned"
         elif note.startswith("skipped"):
             status = "skipped"
@@ -214,7 +222,7 @@ def write_bridges(
         if status in CHANGED:
             changes.append((rel, old, new))
         size = len(new) if new is not None else 0
-        note = "" if status == "deleted" else note
+        note = "" if status == "deleted" and not note.startswith("stato's block") else note
         tokens = estimate(new) if new and status != "kept" else 0
         files.append(BridgeFile(rel, tuple(ids), status, size, note, warning(plan, rel), tokens))
     for rel, (_, chars, tokens) in exports.cached.items():  # not rendered, not read: as last run

@@ -195,12 +195,28 @@ class Tree:
             planned = any(
                 p.startswith(rel + "/") and v[1] is not None for p, v in self.plan.items()
             )
-            return planned or (self.root / rel).is_dir()
+            return planned or self._keeps_folder(rel)
         entry = self.plan.get(rel)
         if entry is not None and not entry[3].startswith("skipped"):
             return entry[1] is not None
         path = self.root / rel
         return path.is_file() or (path.is_symlink() and not path.is_dir())
+
+    def _keeps_folder(self, rel: str) -> bool:
+        """The folder is on disk and keeps a file this run does not delete (an emptied folder
+        of stato's is removed with its last file)."""
+        folder = self.root / rel
+        if not folder.is_dir():
+            return False
+        for base, dirs, names in os.walk(folder):
+            for name in names:
+                child = Path(base, name).relative_to(self.root).as_posix()
+                entry = self.plan.get(child)
+                if entry is None or entry[1] is not None:
+                    return True
+            if not names and not dirs and base == str(folder):
+                return True  # an empty folder a person made still counts
+        return False
 
     def listing(self, pattern: str) -> list[str]:
         if not any(c in pattern for c in "*?["):
@@ -301,7 +317,7 @@ def run_warnings(root: Path, selection: Selection, plan: Planned) -> list[str]:
         if len(sources) > 1:
             out.append(
                 f"{agent.label} loads stato's block {len(sources)} times "
-                f"({', '.join(sources)}): remove the block from all but one"
+                f"({', '.join(sources)}): `stato bridge --prune` removes stato's extra copies"
             )
         elif not sources and agent not in selection.unreachable:
             out.append(f"{agent.label} does not load stato's block: {_why_not(agent, after)}")
@@ -322,6 +338,65 @@ def run_warnings(root: Path, selection: Selection, plan: Planned) -> list[str]:
                 f"({' and '.join(SKILL_FOLDERS)}): unavoidable while Claude Code reads only "
                 ".claude/skills and Codex, Gemini CLI, Zed and others only .agents/skills"
             )
+    return out
+
+
+STALE = "stale"  # the note of a file whose stato block another file already gives its agents
+
+
+def _without_block(file: OwnFile, text: str) -> str | None:
+    """``text`` without stato's block; None when nothing of the person's is left."""
+    span = markers.find_block(text)
+    if span is None:
+        return text
+    rest = text[: span[0]] + text[span[1] :]
+    header = render.front_matter(file)
+    if not rest.strip() or (header and rest.strip() == header.strip()):
+        return None
+    return rest.rstrip("\n") + "\n"
+
+
+def _worse(agent: Agent, before: Tree, after: Tree) -> bool:
+    """True when ``agent`` loads the block no more, or more often, in ``after``."""
+    was, now = len(before.block_sources(agent)), len(after.block_sources(agent))
+    return (was > 0 and now == 0) or now > max(1, was)
+
+
+def stale_blocks(root: Path, selection: Selection, plan: Planned) -> Planned:
+    """stato's files outside this run whose block an agent would load a second time (e.g. the
+    .cursorrules and .windsurf/rules of stato 0.1): rel -> (old, text without the block).
+
+    A copy is taken only while every agent reading it still loads the block from another file
+    (Zed reads only the first of its files: the copy it reads stays).
+    """
+    instructions = {rel: v for rel, v in plan.items() if SKILLS not in v[2]}
+    out: Planned = {}
+    for file in FILES.values():
+        if file.path in plan or file in selection.files:
+            continue
+        after = Tree(root, {**instructions, **out})
+        text = after.text_of(file.path)
+        if text is None or not load.has_block(text):
+            continue
+        twice = [
+            a.label
+            for a in AGENTS
+            if len(sources := after.block_sources(a)) > 1 and file.path in sources
+        ]
+        if not twice:
+            continue
+        try:
+            new = _without_block(file, text)
+        except markers.MarkerError:
+            continue
+        entry = (text, new, [file.id], "")
+        without = Tree(root, {**instructions, **out, file.path: entry})
+        if any(_worse(a, after, without) for a in AGENTS) or not any(
+            len(without.block_sources(a)) < len(after.block_sources(a)) for a in AGENTS
+        ):
+            continue  # an agent would lose the block or read another copy; or no one gains
+        note = f"{STALE}: {', '.join(twice)} also load stato's block from another file"
+        out[file.path] = (text, new, [file.id], note)
     return out
 
 

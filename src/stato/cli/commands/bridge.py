@@ -40,7 +40,8 @@ _HELP = (
 @click.option(
     "--prune",
     is_flag=True,
-    help="Delete exported SKILL.md files stato generated for skills that no longer exist.",
+    help="Delete exported SKILL.md files of skills that no longer exist, and remove stato's "
+    "block from its files an agent would load twice (e.g. stato 0.1's .cursorrules).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.pass_context

@@ -17,6 +17,7 @@ _CHECK_WORDS = {
     "deleted": "to delete",
     "orphaned": "orphaned",
     "skipped": "skipped",
+    "stale": "duplicate",
 }
 
 
