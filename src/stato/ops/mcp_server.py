@@ -75,13 +75,33 @@ def build_server(root: Path) -> MCPServer:
 
     registered: set[str] = set()
 
+    def agent_read(rel: str) -> str:
+        """A module's text for the agent, unless it holds a high injection finding (then one
+        error naming the rules and places, never the text)."""
+        from stato.core.gate import high_findings, where
+
+        text = store.read(rel)
+        found = high_findings(text, rel)
+        if found:
+            raise StatoError(
+                f".stato/{rel} is withheld from agents: high injection finding(s) "
+                f"{where(found)}; a person can read them with `stato scan .stato/{rel}`"
+            )
+        return text
+
+    def resource_text(rel: str) -> str:
+        try:
+            return agent_read(rel)
+        except StatoError as exc:  # a resource answers with text; the reason is that text
+            return f"# {exc}\n"
+
     def add_resource(rel: str) -> None:
         if rel in registered:
             return
         registered.add(rel)
         server.add_resource(
             FunctionResource.from_function(
-                lambda: store.read(rel), uri=URI + rel, name=rel,
+                lambda: resource_text(rel), uri=URI + rel, name=rel,
                 description=f"stato module .stato/{rel}", mime_type="text/x-python",
             )
         )  # fmt: skip
@@ -127,7 +147,7 @@ def build_server(root: Path) -> MCPServer:
             raise StatoError(
                 f"no module .stato/{path} (modules: {', '.join(store.module_paths())})"
             )
-        return store.read(path)
+        return agent_read(path)
 
     @tool("Write a module through the compiler gate; refused on errors.")
     def write_module(path: str, source: str) -> dict[str, Any]:
@@ -137,6 +157,9 @@ def build_server(root: Path) -> MCPServer:
 
     @tool("Current step, next ready step and progress of the plan.", reads=True)
     def plan_next() -> dict[str, Any]:
+        summary = resume.resume(root).summary  # a withheld plan is not shown to the agent
+        if any(i.path == "plan.py" and i.codes[:1] == ("withheld",) for i in summary.invalid):
+            raise StatoError(".stato/plan.py is withheld from agents (see `stato status`)")
         view = plan.show(root).to_dict()
         keys = ("objective", "state", "headline", "done", "total", "current", "next", "blocked")
         return {k: view[k] for k in keys}
