@@ -383,3 +383,12 @@ def test_parallel_agents_in_worktrees_merge_through_the_driver(tmp_path: Path) -
          ("skills/qc.py", "agent a: doublets"), ("skills/qc.py", "agent b: cap")),
     )  # fmt: skip
     assert_merged(repo, s)
+
+
+def test_install_before_init_goes_to_the_top_of_the_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "r"
+    (repo / "sub").mkdir(parents=True)
+    git(repo, "init", "-q")
+    r = CliRunner().invoke(cli, ["git", "install", "--path", str(repo / "sub")])
+    assert r.exit_code == 0, r.output
+    assert (repo / ".gitattributes").read_text() == ".stato/**/*.py merge=stato\n"

@@ -50,6 +50,18 @@ def _names_driver(line: str) -> bool:
     return bool(parts) and not parts[0].startswith("#") and "merge=stato" in parts[1:]
 
 
+def project_or_repo(path: Path) -> Path:
+    """Where the driver goes: the stato project holding ``path``, else (no project yet, as
+    before `stato init`) the top folder of the git repository holding it."""
+    from stato.errors import ProjectNotFound
+    from stato.ops.project import find_root
+
+    try:
+        return find_root(path)
+    except ProjectNotFound:
+        return git.toplevel(path)
+
+
 def install(root: Path) -> DriverChange:
     """Add the attribute line (once) next to .stato/ and set merge.stato.* in the local config."""
     from stato.adapters.fs import write_atomic

@@ -41,11 +41,15 @@ def _report(change: DriverChange, as_json: bool, verb: str) -> None:
 @path_option
 @json_option
 def install(path: Path, as_json: bool) -> None:
-    """Register the merge driver (idempotent); needs git and a git repository."""
-    from stato.ops.gitdriver import install as run
-    from stato.ops.project import find_root
+    """Register the merge driver (idempotent); needs git and a git repository.
 
-    change = run(find_root(path))
+    The .gitattributes line goes next to .stato/ (or, before `stato init`, at the top of the
+    repository).
+    """
+    from stato.ops.gitdriver import install as run
+    from stato.ops.gitdriver import project_or_repo
+
+    change = run(project_or_repo(path))
     _report(change, as_json, "installed")
     if not as_json and change.changed:
         from stato.cli.console import echo
@@ -59,7 +63,7 @@ def install(path: Path, as_json: bool) -> None:
 @json_option
 def uninstall(path: Path, as_json: bool) -> None:
     """Remove the driver's .gitattributes line and its git config keys."""
+    from stato.ops.gitdriver import project_or_repo
     from stato.ops.gitdriver import uninstall as run
-    from stato.ops.project import find_root
 
-    _report(run(find_root(path)), as_json, "removed")
+    _report(run(project_or_repo(path)), as_json, "removed")
