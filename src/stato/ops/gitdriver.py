@@ -104,6 +104,18 @@ def uninstall(root: Path) -> DriverChange:
     return DriverChange(repo, path, driver_command(), tuple(changed))
 
 
+def _attribute_files(root: Path) -> list[Path]:
+    """The .gitattributes files from the project up to the repository's top (the folder with
+    .git), without running git."""
+    out = []
+    for folder in (root, *root.parents):
+        if (folder / ATTRIBUTES).is_file():
+            out.append(folder / ATTRIBUTES)
+        if (folder / ".git").exists():
+            break
+    return out
+
+
 def missing_driver(root: Path) -> str | None:
     """A warning when .gitattributes names the stato driver but this clone's config lacks it.
 
@@ -111,9 +123,10 @@ def missing_driver(root: Path) -> str | None:
     Costs one file read when no .gitattributes names the driver (the usual case).
     """
     try:
-        if not any(_names_driver(ln) for ln in _lines(root / ATTRIBUTES)):
-            return None
+        named = [f for f in _attribute_files(root) if any(_names_driver(ln) for ln in _lines(f))]
     except (OSError, UnicodeDecodeError):
+        return None
+    if not named:
         return None
     if not git.available():
         return None
@@ -124,7 +137,7 @@ def missing_driver(root: Path) -> str | None:
     except git.GitError:
         return None
     return (
-        f"{root / ATTRIBUTES} names the stato merge driver, but this clone's git config lacks "
+        f"{named[0]} names the stato merge driver, but this clone's git config lacks "
         "it, so git merges modules line by line: run `stato git install`"
     )
 
@@ -135,7 +148,7 @@ def install_hint(root: Path) -> str | None:
     here = root.resolve()
     if not any((p / ".git").exists() for p in (here, *here.parents)):
         return None
-    if any(_names_driver(ln) for ln in _lines(root / ATTRIBUTES)):
+    if any(_names_driver(ln) for f in _attribute_files(here) for ln in _lines(f)):
         return None
     return (
         "This is a git repository: run `stato git install` so git merges .stato/ modules "
