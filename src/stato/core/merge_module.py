@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stato.core.diff import Code, ModuleView, same, view
-from stato.core.merge_values import Conflict, Merger, cyclic
+from stato.core.merge_values import ABSENT, Conflict, Merger, cyclic
 from stato.core.model import ValidationResult
 from stato.errors import ModuleInvalid, UsageError
 
@@ -76,7 +76,7 @@ def _fields(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]:
             if not same(fv, sv):  # code is not merged: it stays as the winner wrote it
                 m.conflict(name, fv, sv, "code is compared, never merged")
             continue
-        merged = m.value(name, fv, sv)
+        merged = m.merge3(name, ABSENT, fv, sv)  # the engine's two-way case: no base
         if not same(merged, fv):
             out[name] = merged
     for name, sv in second.fields.items():
