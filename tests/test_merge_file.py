@@ -523,3 +523,11 @@ def test_bullets_keep_every_new_lesson_once_and_honour_deletions(
         assert line in kept
     for line in set(base) - (set(ours) & set(theirs)):
         assert line not in kept
+
+
+def test_a_last_field_without_a_line_end_still_ends_its_line() -> None:
+    base = 'class S:\n    """d"""\n\n    def run(self):\n        return 1\n    name = "s"'
+    theirs = base + "\n    def helper(self):\n        return 2\n"
+    out = merge3_module(base, base.replace('"s"', '"t"'), theirs)
+    assert out.clean and compile_source(out.text).valid
+    assert 'name = "t"\n    def helper' in out.text

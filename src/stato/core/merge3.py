@@ -238,6 +238,9 @@ class _Fields:
         if missing:
             at = last if last is not None else min(1, len(out))
             out[at:at] = missing
+        # A side's last line may lack its line end; anywhere but last it needs one.
+        out = [x if x.endswith(("\n", "\r")) or i == len(out) - 1 else x + "\n"
+               for i, x in enumerate(out) if x]  # fmt: skip
         notes = tuple(self.merger.notes)
         return Merge3(self.path, "".join(out), tuple(self.conflicts), tuple(self.taken), notes)
 
