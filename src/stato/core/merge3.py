@@ -264,10 +264,9 @@ class _Fields:
         merged = self.merger.merge3(name, vb, vo, vt)
         found = self.merger.conflicts[before:]
         if found:
-            why = "; ".join(
-                f"{c.where}: {c.why or 'both sides changed it differently'}" for c in found
-            )
-            return self._conflict(name, vo, vt, ro, rt, why)
+            return self._conflict(name, vo, vt, ro, rt, "; ".join(_why(c, name) for c in found))
+        if same(merged, vo):
+            return ro
         self.taken.append(name)
         if same(merged, vt):
             return rt
