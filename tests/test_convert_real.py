@@ -598,7 +598,7 @@ def test_old_mac_line_endings_and_unicode_line_separators_keep_sections_apart() 
     for variant in (text, text.replace("\n", "\r")):
         (draft,) = convert_text(variant, "S", "skill", "x").drafts
         assert draft.fields["name"] == "a-b"
-        assert draft.fields["lessons_learned"] == "- G1\n"
+        assert draft.fields["lessons_learned"] == "## Gotchas\n\n- G1\n"  # its heading too
         assert "## Steps\n\n- S1" in draft.docstring and "one\u2028still one" in draft.docstring
         assert "G1" not in draft.docstring and "name: a-b" not in draft.docstring
 
@@ -679,7 +679,7 @@ def test_memory_sections_keep_what_is_not_a_task_issue_or_phase() -> None:
     context, memory = (d.fields for d in convert_text(text, "F", "claude", "p").drafts)
     assert memory["phase"] == "Shipping v2 this week."
     assert memory["tasks"] == ["Migrate CI"]
-    assert memory["known_issues"] == {"timeouts": "the PDF worker times out"}
+    assert memory["known_issues"] == {"timeouts": "**Timeouts**: the PDF worker times out"}
     for kept in (
         "- Auth done",
         "We track the rest in Linear.",
@@ -745,7 +745,7 @@ def test_emoji_and_numbers_before_memory_headings_are_looked_past() -> None:
     assert memory == {
         "phase": "Beta since May.",
         "tasks": ["Ship v2"],
-        "known_issues": {"storage": "localStorage holds ~5MB"},
+        "known_issues": {"storage": "**Storage**: localStorage holds ~5MB"},
     }
     assert context["conventions"] == ["1️⃣ Setup: npm i"]
 
@@ -858,6 +858,6 @@ def test_two_known_issues_with_one_label_are_both_kept() -> None:
     text = "## Known issues\n\n- **Windows**: long paths fail\n- **Windows**: CRLF in fixtures\n"
     memory = convert_text(text, "F", "claude", "p").drafts[-1].fields
     assert memory["known_issues"] == {
-        "windows": "long paths fail",
-        "windows_2": "CRLF in fixtures",
+        "windows": "**Windows**: long paths fail",
+        "windows_2": "**Windows**: CRLF in fixtures",
     }

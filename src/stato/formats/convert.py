@@ -5,65 +5,34 @@ from __future__ import annotations
 import fnmatch
 import re
 from pathlib import PurePath
+from typing import Any
 
 from stato.formats.drafts import Conversion, Converter, Source
-from stato.formats.instructions import (
-    ABOUT_FILE,
-    EVERYWHERE,
-    GENERIC_TITLE,
-    ISSUE_WORDS,
-    OVERVIEW_WORDS,
-    PHASE_WORDS,
-    PLACEHOLDER,
-    READ_KEYS,
-    RULE_LABEL,
-    TASK_WORDS,
-    build_instructions,
-    is_placeholder,
-)
+from stato.formats.instructions import build_instructions
 from stato.formats.markdown import parse_markdown
 from stato.formats.skillmd import build_skill
 
-# Reading one instruction file lives in instructions; its names stay importable from here.
-__all__ = [
-    "ABOUT_FILE",
-    "BY_KIND",
-    "CONVERTERS",
-    "EVERYWHERE",
-    "GENERIC_TITLE",
-    "ISSUE_WORDS",
-    "OVERVIEW_WORDS",
-    "PHASE_WORDS",
-    "PLACEHOLDER",
-    "READ_KEYS",
-    "RULE_FOLDERS",
-    "RULE_LABEL",
-    "TASK_WORDS",
-    "build_instructions",
-    "convert_text",
-    "converter_for",
-    "is_placeholder",
-    "strip_stato_block",
-]
+
+def _rules(kind: str, label: str, *patterns: str) -> Converter:
+    return Converter(kind, label, patterns, build_instructions)
 
 
+# Sources: each agent's documentation, as gathered in ../shared/agent-targets.md (2026).
 CONVERTERS: tuple[Converter, ...] = (
-    Converter(
-        "claude", "Claude Code CLAUDE.md", ("claude.md", "claude.local.md"), build_instructions
-    ),
-    Converter(
-        "agents", "AGENTS.md", ("agents.md", "agents.override.md", "agent.md"), build_instructions
-    ),
-    Converter("cursorrules", "Cursor legacy .cursorrules", (".cursorrules",), build_instructions),
-    Converter("cursor-mdc", "Cursor rule (.cursor/rules/*.mdc)", ("*.mdc",), build_instructions),
+    _rules("claude", "Claude Code CLAUDE.md, .claude/rules/*.md", "claude.md", "claude.local.md"),
+    _rules("agents", "AGENTS.md", "agents.md", "agents.override.md", "agent.md"),
+    _rules("cursorrules", "Cursor legacy .cursorrules (Markdown or JSON)", ".cursorrules"),
+    _rules("cursor-mdc", "Cursor rule (.cursor/rules/*.mdc)", "*.mdc"),
     Converter("skill", "Agent Skill SKILL.md", ("skill.md",), build_skill),
-    Converter("gemini", "Gemini CLI GEMINI.md", ("gemini.md",), build_instructions),
-    Converter(
-        "copilot",
-        "GitHub Copilot instructions",
-        ("copilot-instructions.md", "*.instructions.md"),
-        build_instructions,
+    _rules("gemini", "Gemini CLI GEMINI.md", "gemini.md"),
+    _rules(
+        "copilot", "GitHub Copilot instructions", "copilot-instructions.md", "*.instructions.md"
     ),
+    _rules("windsurf", "Windsurf .windsurfrules, .windsurf/rules/*.md", ".windsurfrules"),
+    _rules("cline", "Cline .clinerules (file or folder)", ".clinerules"),
+    _rules("kiro", "Kiro steering (.kiro/steering/*.md)"),
+    _rules("qwen", "Qwen Code QWEN.md", "qwen.md"),
+    _rules("conventions", "Aider CONVENTIONS.md", "conventions.md"),
 )
 BY_KIND: dict[str, Converter] = {c.kind: c for c in CONVERTERS}
 
@@ -73,10 +42,10 @@ RULE_FOLDERS = {
     ".cursor/rules": "cursor-mdc",
     ".claude/rules": "claude",
     ".github/instructions": "copilot",
-    ".windsurf/rules": "agents",
-    ".devin/rules": "agents",
-    ".clinerules": "agents",
-    ".kiro/steering": "agents",
+    ".windsurf/rules": "windsurf",
+    ".devin/rules": "windsurf",
+    ".clinerules": "cline",
+    ".kiro/steering": "kiro",
     ".amazonq/rules": "agents",
     ".continue/rules": "agents",
 }
@@ -124,12 +93,49 @@ def strip_stato_block(text: str) -> tuple[str, list[str]]:
     return text[: span[0]] + text[span[1] :], [""]
 
 
+def _json_markdown(value: Any, level: int, key: str = "") -> list[str]:
+    """A JSON value as Markdown: keys become headings, lists items, strings paragraphs."""
+    if isinstance(value, dict):
+        out = []
+        for k, v in value.items():
+            if isinstance(v, (dict, list)):
+                out += [f"{'#' * min(level, 6)} {k}", *_json_markdown(v, level + 1, str(k))]
+            else:
+                out.append(f"- {k}: {v}")
+        return out
+    if isinstance(value, list):
+        items = [v for v in value if not isinstance(v, (dict, list))]
+        nested = [v for v in value if isinstance(v, (dict, list))]
+        out = [f"- {v}" for v in items]
+        for v in nested:
+            out += _json_markdown(v, level, key)
+        return out
+    return [str(value)]
+
+
+def json_rules(text: str) -> str:
+    """A .cursorrules written as JSON ({"rules": [...]}) read as the Markdown it stands for; any
+    other text as it is."""
+    import json
+
+    if not text.lstrip().startswith("{"):
+        return text
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    lines = _json_markdown(data, 2) if isinstance(data, dict) else []
+    # Blank lines between blocks, so a heading never swallows the item after it.
+    return "\n\n".join(lines) + "\n" if lines else text
+
+
 def convert_text(text: str, origin: str, kind: str, project_hint: str = "") -> Conversion:
     """Drafts of the modules a file of ``kind`` holds (``kind`` is a row of CONVERTERS)."""
     converter = BY_KIND[kind]
     # Line breaks as Markdown counts them (CRLF, or a lone CR from an old Mac editor), so the
     # line numbers of sections match the text a skill's body is cut from.
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = json_rules(text)
     doc = parse_markdown(text)
-    drafts = converter.build(doc, Source(text, origin, project_hint, kind))
-    return Conversion(kind, origin, tuple(drafts), doc.problems)
+    drafts, routes = converter.build(doc, Source(text, origin, project_hint, kind))
+    return Conversion(kind, origin, tuple(drafts), doc.problems, tuple(routes))

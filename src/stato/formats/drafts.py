@@ -40,11 +40,32 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class Route:
+    """Where one section of an input went: its heading, its line, the module and the field."""
+
+    heading: str  # the headings from the top, " / "-joined ("" for text before any heading)
+    line: int
+    module: str  # the draft's rel ("context.py", "skills/deploy.py")
+    field: str  # "conventions", "docstring", "tasks", ...
+    why: tuple[str, ...] = ()  # the ids of the signals that decided it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "heading": self.heading,
+            "line": self.line,
+            "module": self.module,
+            "field": self.field,
+            "signals": list(self.why),
+        }
+
+
+@dataclass(frozen=True)
 class Conversion:
     kind: str
     origin: str
     drafts: tuple[Draft, ...]
     problems: tuple[str, ...] = ()
+    routes: tuple[Route, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,7 +75,7 @@ class Converter:
     kind: str
     label: str
     patterns: tuple[str, ...]  # case-insensitive file name patterns
-    build: Callable[[Document, Source], list[Draft]] = field(repr=False)
+    build: Callable[[Document, Source], tuple[list[Draft], list[Route]]] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -120,12 +141,15 @@ def split_section(section: Section) -> tuple[list[str], list[str]]:
                 prose.append(block.text)
         elif block.kind == "bullet" and IMPORT_LINE.fullmatch(block.text):
             continue  # "- @docs/git.md" imports that file, converted on its own
-        elif block.kind == "bullet" and block.checked is None:
+        elif block.kind == "bullet":
+            # A checklist item outside a to-do list is a rule to check, kept with its box.
+            box = "" if block.checked is None else "[x] " if block.checked else "[ ] "
+            text = box + block.text
             if (block.depth or gather) and top >= 0:
                 joint = " \u2014 " if " \u2014 " not in out[top] else "; "
-                out[top] += joint + block.text
+                out[top] += joint + text
                 continue
-            out.append(f"{lead}: {block.text}" if lead else block.text)
+            out.append(f"{lead}: {text}" if lead else text)
             top = len(out) - 1
         elif block.kind == "table":
             gather = False
@@ -211,6 +235,26 @@ def as_markdown(blocks: list[Block]) -> str:
         joined = index and block.kind == "bullet" and blocks[index - 1].kind == "bullet"
         out.append(("\n" if joined else "\n\n") + text if index else text)
     return "".join(out)
+
+
+_SENTENCE = re.compile(r".+?(?:[.!?](?=\s|\Z)\s*|[\u3002\uff01\uff1f]\s*|\Z)", re.S)
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut after each sentence, its spacing kept (joined with "" they give it back):
+    "。", "！" and "？" end a sentence with no space after them."""
+    return [s for s in _SENTENCE.findall(text) if s]
+
+
+def raw_sections(doc: Document, text: str) -> dict[int, str]:
+    """Section start line -> that section's Markdown exactly as written (heading included)."""
+    lines = text.split("\n")  # not splitlines(): U+2028 or a form feed is no line break here
+    starts = [s.line for s in doc.sections]
+    ends = [*starts[1:], len(lines) + 1] if starts else []
+    return {
+        start: "\n".join(lines[start - 1 : end - 1]).strip()
+        for start, end in zip(starts, ends, strict=True)
+    }
 
 
 def yaml_text(value: Any) -> str:

@@ -1,40 +1,42 @@
-"""Instruction files (CLAUDE.md, AGENTS.md, rules) -> context and memory drafts."""
+"""Instruction files (CLAUDE.md, AGENTS.md, rules) -> context, memory and skill drafts.
+
+Each section is classified by the signal table in ``formats.signals`` and handed to the one
+function for its kind: rules become context conventions and notes, procedures skills with their
+steps in the body, open work memory tasks, known issues memory issues, lessons a skill's
+lessons_learned. Every heading, item and code block lands in some field.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from stato.formats.deps import dependencies
 from stato.formats.drafts import (
+    IMPORT_LINE,
     Draft,
+    Route,
     Source,
     as_markdown,
     dedupe,
-    is_under,
     label_of,
+    raw_sections,
     safe_docstring,
+    sentences,
     split_section,
     yaml_text,
 )
-from stato.formats.markdown import Block, Document
+from stato.formats.markdown import Block, Document, Section
+from stato.formats.signals import Kind, classify
 from stato.formats.stems import safe_stem
 
-# Memory sections are recognised by how their heading starts, so "Running tasks with Celery" or
-# "HTTP status codes" stay conventions.
-TASK_WORDS = re.compile(
-    r"^(current |open |pending |remaining )?(todos?|to-?dos?|tasks?|"
-    r"next steps?|roadmap|in progress|work in progress|backlog|wip)\b",
-    re.I,
-)
-ISSUE_WORDS = re.compile(
-    r"^(known (issues?|bugs?|problems?|limitations)|open (issues?|bugs?|"
-    r"questions?)|bugs|limitations)\b",
-    re.I,
-)
-PHASE_WORDS = re.compile(r"^(current |project )?(status|phase|focus|state)\W*$", re.I)
 GENERIC_TITLE = re.compile(
-    r"(claude|agents?|gemini|copilot|cursor|rules|instructions|guidelines|memory)(\.md)?\b", re.I
+    r"(claude|agents?|gemini|qwen|copilot|cursor|windsurf|cline|kiro|rules|instructions|"
+    r"guidelines|conventions|memory)(\.md)?\b",
+    re.I,
 )
 # "This file provides guidance to Claude Code ..." in the languages these files are written in.
 ABOUT_FILE = re.compile(
@@ -48,10 +50,11 @@ OVERVIEW_WORDS = re.compile(
     "概要|概述|简介|개요",
     re.I,
 )
-_BOLD_LEAD = re.compile(r"\A\*\*(.+?)\*\*\s*[:\-\u2014]?\s*(.*)\Z")
-
-
-READ_KEYS = {"description", "globs", "alwaysApply", "applyTo", "paths"}  # front matter used
+_TODO_ITEM = re.compile(r"\A(?:\*\*)?(TODO|FIXME|Next)\b\s*(?:\*\*)?[:\-]", re.I)
+KINDS: tuple[Kind, ...] = ("rule", "procedure", "task", "issue", "phase", "lesson")
+# Front matter that says where a rule applies: Cursor, Copilot, Claude/Cline, Kiro, Windsurf.
+SCOPE_KEYS = ("globs", "applyTo", "paths", "fileMatchPattern")
+READ_KEYS = {"description", "alwaysApply", *SCOPE_KEYS}  # front matter used
 EVERYWHERE = {"*", "**", "**/*", "/**", "./**"}  # globs that scope nothing
 RULE_LABEL = {
     "cursor-mdc": "Cursor rule",
@@ -66,28 +69,21 @@ def is_placeholder(field: str, value: object) -> bool:
     return field == "description" and isinstance(value, str) and value.startswith(PLACEHOLDER)
 
 
-def _issue(text: str) -> tuple[str, str]:
-    bold = _BOLD_LEAD.match(text)
-    if bold and bold.group(2):
-        return safe_stem(bold.group(1), "issue"), bold.group(2)
-    return safe_stem(" ".join(text.split()[:5]), "issue"), text
+def _globs(value: Any) -> list[str]:
+    parts = [str(v) for v in value] if isinstance(value, list) else str(value).split(",")
+    return [g.strip() for g in parts if g.strip()]
 
 
 def _scope(front: dict[str, Any], kind: str) -> tuple[bool, str]:
     """(whether the file is one scoped rule rather than the project's instructions, the
-    "[globs] " prefix its conventions get): Cursor ``globs``, Copilot ``applyTo``, Claude
-    ``paths``; none when the rule applies everywhere."""
-    keys = [k for k in ("globs", "applyTo", "paths") if k in front]
-    rule = kind == "cursor-mdc" or bool(keys)
+    "[globs] " prefix its conventions get); none when the rule applies everywhere."""
+    keys = [k for k in SCOPE_KEYS if k in front]
+    rule = kind == "cursor-mdc" or bool(keys) or "trigger" in front or "inclusion" in front
     found = [front[k] for k in keys if front[k]]
-    if not found or front.get("alwaysApply") is True:
+    globs = _globs(found[0]) if found else []
+    if front.get("alwaysApply") is True or all(g in EVERYWHERE for g in globs):
         return rule, ""
-    value = found[0]
-    parts = [str(v) for v in value] if isinstance(value, list) else str(value).split(",")
-    globs = [g.strip() for g in parts if g.strip()]
-    if not globs or all(g in EVERYWHERE for g in globs):
-        return rule, ""
-    shown = ", ".join(globs) if isinstance(value, list) else str(value).strip()
+    shown = ", ".join(globs) if isinstance(found[0], list) else str(found[0]).strip()
     return rule, f"[{shown}] "
 
 
@@ -96,8 +92,7 @@ def _about_project(text: str) -> str:
     Claude Code ..."), which describe the file, not the project."""
     if not ABOUT_FILE.search(text):
         return text
-    sentences = re.split(r"(?<=[.!?\u3002])\s+", text)
-    return " ".join(s for s in sentences if not ABOUT_FILE.search(s))
+    return "".join(s for s in sentences(text) if not ABOUT_FILE.search(s)).strip()
 
 
 def _describes(text: str) -> bool:
@@ -108,112 +103,284 @@ def _describes(text: str) -> bool:
     return not ABOUT_FILE.search(text)
 
 
-def build_instructions(doc: Document, src: Source) -> list[Draft]:
-    """Context conventions and notes, and memory tasks and known issues, of an instruction file."""
-    origin, project_hint, kind = src.origin, src.project_hint, src.kind
+@dataclass
+class _Skill:
+    """A procedure (or a lesson section) of the file, becoming a skill."""
+
+    name: str
+    title: str
+    description: str
+    body: list[str] = field(default_factory=list)
+    lessons: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class _Out:
+    """What the sections of one file add up to."""
+
+    src: Source
+    scope: str
+    raw: dict[int, str]
+    conventions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    tasks: list[str] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+    issues: dict[str, str] = field(default_factory=dict)
+    phase: str = ""
+    rule: bool = False  # one scoped rule, whose text describes the rule, not the project
+    description: str = ""
+    # by the heading path that opened it
+    skills: dict[tuple[str, ...], _Skill] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+
+    def route(self, section: Section, module: str, name: str, why: tuple[str, ...] = ()) -> None:
+        self.routes.append(Route(label_of(section), section.line, module, name, why))
+
+
+def _labelled(label: str, text: str) -> str:
+    return (f"## {label}\n\n" if label else "") + text
+
+
+def _rule(section: Section, out: _Out, why: tuple[str, ...]) -> None:
+    """Items, table rows and commands -> conventions ("Heading: item"); prose and code -> notes.
+    An item that opens with "TODO:" or "Next:" is open work, wherever it is."""
+    todo = [b for b in section.blocks if b.kind == "bullet" and _TODO_ITEM.match(b.text)]
+    if todo:
+        out.tasks += [b.text for b in todo]
+        out.route(section, "memory.py", "tasks", ("todo-items",))
+        section = _without(section, todo)
+    label = label_of(section)
+    found, prose = split_section(section)
+    out.conventions += [f"{out.scope}{label}: {t}" if label else f"{out.scope}{t}" for t in found]
+    if not section.path:
+        # "This file provides guidance to Claude Code..." is about the file, not the project
+        prose = [q for q in map(_about_project, prose) if q]
+    first = next((p for p in prose if _describes(p)), "")
+    overview = not section.path or OVERVIEW_WORDS.search(section.title) or section.level == 1
+    if first and overview and not out.description and not out.rule:
+        out.description = first
+        prose.remove(first)
+        out.route(section, "context.py", "description", why)
+    if prose or not found:
+        out.notes.append(_labelled(label, "\n\n".join(prose)))
+    if found:
+        out.route(section, "context.py", "conventions", why)
+    if prose or not found:
+        out.route(section, "context.py", "notes", why)
+
+
+def _without(section: Section, gone: list[Block]) -> Section:
+    kept = tuple(b for b in section.blocks if all(b is not g for g in gone))
+    return Section(section.title, section.level, section.path, section.line, kept)
+
+
+def _rest(section: Section, used: list[Block], out: _Out) -> None:
+    """What a memory section holds besides its items, kept as notes under its heading."""
+    rest = [b for b in section.blocks if all(b is not u for u in used)]
+    # The heading stays too, so the notes say where the items came from.
+    out.notes.append(_labelled(label_of(section), as_markdown(rest)).strip())
+    if rest:
+        out.route(section, "context.py", "notes")
+
+
+def _task(section: Section, out: _Out, why: tuple[str, ...]) -> None:
+    items = section.of("bullet")
+    out.tasks += [b.text for b in items if not b.checked]
+    out.done += [b.text for b in items if b.checked]
+    if items:
+        out.route(section, "memory.py", "tasks", why)
+    _rest(section, items, out)
+
+
+def _issue(section: Section, out: _Out, why: tuple[str, ...]) -> None:
+    items = [b for b in section.blocks if b.kind in ("bullet", "paragraph") and b.info != "html"]
+    for block in items:
+        key = base = safe_stem(re.sub(r"[*`_]", "", block.text).split(":")[0][:48], "issue")
+        n = 1
+        while key in out.issues and out.issues[key] != block.text:  # one label, two issues
+            n += 1
+            key = f"{base}_{n}"
+        out.issues[key] = block.text
+    if items:
+        out.route(section, "memory.py", "known_issues", why)
+    _rest(section, items, out)
+
+
+def _phase(section: Section, out: _Out, why: tuple[str, ...]) -> None:
+    first = next((b for b in section.blocks if b.kind in ("paragraph", "bullet")), None)
+    if first is None or out.phase:
+        _rule(section, out, why)
+        return
+    out.phase = first.text
+    out.route(section, "memory.py", "phase", why)
+    _rest(section, [first], out)
+
+
+def _skill_name(title: str, out: _Out) -> str:
+    base = safe_stem(title, "procedure").replace("_", "-")[:60].strip("-")
+    name, n = base, 1
+    while any(s.name == name for s in out.skills.values()):
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def _owner(section: Section, out: _Out) -> _Skill | None:
+    """The procedure a section belongs to: one whose heading is above it."""
+    for depth in range(len(section.path) - 1, 0, -1):
+        found = out.skills.get(section.path[:depth])
+        if found is not None:
+            return found
+    return None
+
+
+def _procedure(section: Section, out: _Out, why: tuple[str, ...]) -> None:
+    skill = _owner(section, out)
+    if skill is None:
+        paragraphs = [b.text for b in section.blocks if b.kind == "paragraph" and b.info != "html"]
+        first = sentences(paragraphs[0])[0].strip() if paragraphs else ""
+        title = section.title or out.src.origin
+        skill = _Skill(_skill_name(title, out), title, first or title)
+        out.skills[section.path] = skill
+    skill.body.append(out.raw.get(section.line, ""))
+    skill.sections.append(section)
+    out.route(section, f"skills/{safe_stem(skill.name)}.py", "docstring", why)
+
+
+def _lesson(section: Section, out: _Out, why: tuple[str, ...]) -> None:
+    skill = _owner(section, out)
+    if skill is None:  # lessons of their own: a skill that holds only them
+        title = section.title or out.src.origin
+        skill = _Skill(_skill_name(title, out), title, f"Lessons from {out.src.origin}: {title}")
+        out.skills[section.path] = skill
+    skill.lessons.append(out.raw.get(section.line, ""))
+    skill.sections.append(section)
+    out.route(section, f"skills/{safe_stem(skill.name)}.py", "lessons_learned", why)
+
+
+HANDLERS: dict[Kind, Callable[[Section, _Out, tuple[str, ...]], None]] = {
+    "rule": _rule,
+    "procedure": _procedure,
+    "task": _task,
+    "issue": _issue,
+    "phase": _phase,
+    "lesson": _lesson,
+}
+
+
+def _kind_of(section: Section, out: _Out) -> tuple[Kind, tuple[str, ...]]:
+    kind, why = classify(section, KINDS)
+    if kind == "rule" and _owner(section, out) is not None:
+        return "procedure", ("under-procedure",)  # a step's own heading stays with its procedure
+    return kind, why
+
+
+def _skill_draft(skill: _Skill, doc: Document, origin: str) -> Draft:
+    from stato.core.render import default_run
+    from stato.formats.skillmd import class_name_for
+
+    fields: dict[str, Any] = {
+        "name": skill.name,
+        "description": " ".join(skill.description.split()),
+        "version": "1.0.0",
+    }
+    if deps := dependencies(doc, skill.sections):
+        fields["depends_on"] = deps
+    if skill.lessons:
+        fields["lessons_learned"] = "\n\n".join(skill.lessons) + "\n"
+    fields["tags"] = ["procedure" if skill.body else "lessons"]
+    doc_text = "\n\n".join([*skill.body, f"Converted from {origin}."])
+    cls = class_name_for(skill.name)
+    return Draft(
+        f"skills/{safe_stem(skill.name)}.py",
+        "skill",
+        cls,
+        fields,
+        safe_docstring(doc_text),
+        origin,
+        default_run(cls, None),
+    )
+
+
+def _front_notes(doc: Document, src: Source, rule: bool, title: str) -> list[str]:
+    """A rule's heading line, and the front matter no field holds, as notes."""
     front = doc.front_matter
-    conventions: list[str] = []
-    notes: list[str] = []
-    tasks: list[str] = []
-    done: list[str] = []
-    issues: dict[str, str] = {}
-    phase = ""
-    description = ""
-    rule, scope = _scope(front, kind)
-    title = ""  # the document's title: its one H1, else the first H1 that gave the description
-    for section in doc.sections:
-        checks = [b for b in section.blocks if b.kind == "bullet" and b.checked is not None]
-        tasks += [b.text for b in checks if not b.checked]
-        done += [b.text for b in checks if b.checked]
-        label = label_of(section)
-        firsts = [b for b in section.blocks if b.kind in ("paragraph", "bullet")]
-        rest: list[Block] = []  # what a memory section holds besides its items: kept as notes
-        if is_under(ISSUE_WORDS, section):
-            items = [b for b in firsts if b.checked is None]
-            for key, text in map(_issue, (b.text for b in items)):
-                n, base = 1, key
-                while key in issues and issues[key] != text:  # two issues, one label: keep both
-                    n += 1
-                    key = f"{base}_{n}"
-                issues[key] = text
-            rest = [b for b in section.blocks if all(b is not i for i in items)]
-            rest = [b for b in rest if b.checked is None]
-        elif is_under(TASK_WORDS, section):
-            tasks += [b.text for b in section.of("bullet") if b.checked is None]
-            rest = [b for b in section.blocks if b.kind != "bullet"]
-        elif is_under(PHASE_WORDS, section) and firsts and not phase:
-            phase = firsts[0].text
-            rest = [b for b in section.blocks if b is not firsts[0] and b.checked is None]
-        else:
-            found, prose = split_section(section)
-            conventions += [f"{scope}{label}: {t}" if label else f"{scope}{t}" for t in found]
-            if not section.path:
-                # "This file provides guidance to Claude Code..." is about the file, not the project
-                prose = [q for q in map(_about_project, prose) if q]
-            first = next((p for p in prose if _describes(p)), None)
-            # The intro before any heading, an Overview section, or the text under the
-            # first of several top headings ("# Rules for X" then "You are an expert in ...").
-            first_h1 = section is doc.sections[0] and section.level <= 1
-            overview = not section.path or first_h1 or is_under(OVERVIEW_WORDS, section)
-            if first and overview and not description and not rule:
-                description = first
-                prose.remove(first)
-                if first_h1 and section.path:
-                    title = title or section.title  # "# Rules for X": the first of several H1s
-            if prose:
-                notes.append((f"## {label}\n\n" if label else "") + "\n\n".join(prose))
-        if rest:
-            notes.append((f"## {label}\n\n" if label else "") + as_markdown(rest))
-    title = doc.title or title
-    generic = not title or GENERIC_TITLE.search(title) or rule
-    project = project_hint if generic else title
-    if not rule:  # a rule's description describes the rule, not the project
-        description = description or str(front.get("description") or "")
-    kept = [n for n in notes if n]
+    out = []
     if rule and (front.get("description") or title):
         # "Cursor rule react.mdc (React components): Conventions for ..."
-        head = f"{RULE_LABEL.get(kind, 'Rule')} {PurePath(origin).name}"
+        head = f"{RULE_LABEL.get(src.kind, 'Rule')} {PurePath(src.origin).name}"
         wants = front.get("description")
         head += f" ({title})" if title and title != str(wants or "").strip() else ""
-        kept.insert(0, f"{head}: {wants}" if wants else head)
-    # Other front matter (a docs site's title, Continue's name, Kiro's inclusion) is kept too.
+        out.append(f"{head}: {wants}" if wants else head)
+    elif title:
+        out.append(f"# {title}")
+    # Other front matter (Windsurf's trigger, Kiro's inclusion, a docs site's title) is kept too.
     extra = [(k, v) for k, v in front.items() if k not in READ_KEYS and v not in (None, "", [])]
     if extra:
-        kept.append("Front matter: " + "; ".join(f"{k}: {yaml_text(v)}" for k, v in extra))
-    if not (description or conventions or kept or done or tasks or issues or phase):
-        return []  # nothing a person wrote: only imports, or stato's own block
-    description = description or f"{PLACEHOLDER}{origin}"
-    context: dict[str, Any] = {"project": project or "project", "description": description}
-    if conventions:
-        context["conventions"] = dedupe(conventions)
-    if done:
-        context["completed_tasks"] = dedupe(done)
-    if kept:
-        context["notes"] = "\n\n".join(kept)
-    drafts = [
-        Draft(
-            "context.py",
-            "context",
-            "ProjectContext",
-            context,
-            safe_docstring(f"Project context converted from {origin}."),
-            origin,
-        )
+        out.append("Front matter: " + "; ".join(f"{k}: {yaml_text(v)}" for k, v in extra))
+    return out
+
+
+def _said(section: Section) -> bool:
+    """True when a section holds text a person wrote, not only "@file" imports."""
+    return any(
+        b.rows or not (IMPORT_LINE.fullmatch(b.text) or not _about_project(b.text))
+        for b in section.blocks
+    )
+
+
+def _leaves(notes: list[str], conventions: list[str]) -> list[str]:
+    """Notes without the bare "## A" of a heading whose subsections say "A / B: ..." anyway."""
+    text = "\n".join([*notes, *conventions])
+    return [
+        n for n in notes if not (n.startswith("## ") and "\n" not in n and f"{n[3:]} / " in text)
     ]
-    if tasks or issues or phase:
-        memory: dict[str, Any] = {"phase": phase or "ongoing"}
-        if tasks:
-            memory["tasks"] = dedupe(tasks)
-        if issues:
-            memory["known_issues"] = issues
+
+
+def build_instructions(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:
+    """Context, memory and skill drafts of an instruction file."""
+    if not doc.front_matter and not any(map(_said, doc.sections)):
+        return [], []  # headings alone (a template), imports, or only stato's own block
+    rule, scope = _scope(doc.front_matter, src.kind)
+    out = _Out(src, scope, raw_sections(doc, src.text), rule=rule)
+    for section in doc.sections:
+        kind, why = _kind_of(section, out)
+        HANDLERS[kind](section, out, why)
+    title = doc.title or ""
+    project = src.project_hint if not title or GENERIC_TITLE.search(title) or rule else title
+    notes = _front_notes(doc, src, rule, "" if project == title else title)
+    notes += _leaves([n for n in out.notes if n], out.conventions)
+    described = out.description or ("" if rule else str(doc.front_matter.get("description") or ""))
+    drafts = [_skill_draft(s, doc, src.origin) for s in out.skills.values()]
+    said = out.conventions or notes or out.done or out.tasks or out.issues or out.phase
+    if not (said or drafts or described or doc.front_matter):
+        return [], []  # nothing a person wrote: only imports, or stato's own block
+    context: dict[str, Any] = {
+        "project": project or "project",
+        "description": described or f"{PLACEHOLDER}{src.origin}",
+    }
+    if out.conventions:
+        context["conventions"] = dedupe(out.conventions)
+    if out.done:
+        context["completed_tasks"] = dedupe(out.done)
+    if notes:
+        context["notes"] = "\n\n".join(notes)
+    about = f"Project context converted from {src.origin}."
+    drafts.insert(
+        0,
+        Draft(
+            "context.py", "context", "ProjectContext", context, safe_docstring(about), src.origin
+        ),
+    )
+    if out.tasks or out.issues or out.phase:
+        memory: dict[str, Any] = {"phase": out.phase or "ongoing"}
+        if out.tasks:
+            memory["tasks"] = dedupe(out.tasks)
+        if out.issues:
+            memory["known_issues"] = out.issues
+        about = f"Working memory converted from {src.origin}."
         drafts.append(
-            Draft(
-                "memory.py",
-                "memory",
-                "ProjectState",
-                memory,
-                safe_docstring(f"Working memory converted from {origin}."),
-                origin,
-            )
+            Draft("memory.py", "memory", "ProjectState", memory, safe_docstring(about), src.origin)
         )
-    return drafts
+    return drafts, out.routes

@@ -11,6 +11,7 @@ BlockKind = Literal["bullet", "paragraph", "code", "table"]
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _TASK = re.compile(r"\A\[([ xX])\]\s+")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_LEAD_COMMENT = re.compile(r"\A(?:\s*<!--.*?-->)+[ \t]*\n\s*", re.S)
 _LENIENT = re.compile(r"\A([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)\Z")
 
 
@@ -24,6 +25,7 @@ class Block:
     depth: int = 0  # list nesting, 0 for a top-level item
     parent: str = ""  # the text of the enclosing list item
     checked: bool | None = None  # "- [x]" True, "- [ ]" False, else None
+    ordered: bool = False  # an item of a numbered list ("1. Run the tests")
     info: str = ""  # a code fence's info string ("bash")
     rows: tuple[tuple[str, ...], ...] = ()  # a table's rows, header first
 
@@ -119,6 +121,12 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     """
     text = text.lstrip("\ufeff")
     match = _FRONT.match(text)
+    lead = _LEAD_COMMENT.match(text)
+    if not match and lead and _FRONT.match(text[lead.end() :]):
+        # A licence or generator comment above the front matter: the front matter is still read
+        # (the comment itself is markup no reader sees, as elsewhere).
+        front, body, lines, problems = split_front_matter(text[lead.end() :])
+        return front, body, lines + text[: lead.end()].count("\n"), problems
     if not match:
         return {}, text, 0, []
     first, problems = _read_front(match.group(1))
@@ -161,6 +169,7 @@ class _Item:
     depth: int
     parent: str
     line: int
+    ordered: bool = False
     parts: list[str] = field(default_factory=list)
 
 
@@ -182,6 +191,7 @@ def parse_markdown(text: str) -> Document:
     stacks: list[tuple[tuple[int, str], ...]] = []  # each section's stack, for its path
     blocks: list[tuple[int, Block | _Item]] = []
     items: list[_Item] = []  # open list items, innermost last
+    lists: list[bool] = []  # open lists, innermost last: True for a numbered one
     table: list[list[str]] | None = None
     row: list[str] = []
     order = 0
@@ -221,9 +231,13 @@ def parse_markdown(text: str) -> Document:
                 title = name
             i += 3
             continue
-        if kind == "list_item_open":
+        if kind in ("ordered_list_open", "bullet_list_open"):
+            lists.append(kind == "ordered_list_open")
+        elif kind in ("ordered_list_close", "bullet_list_close") and lists:
+            lists.pop()
+        elif kind == "list_item_open":
             parent = _TASK.sub("", _joined(items[-1])) if items else ""
-            item = _Item(len(items), parent, line_of(tok))
+            item = _Item(len(items), parent, line_of(tok), bool(lists and lists[-1]))
             items.append(item)
             blocks.append((order, item))
         elif kind == "list_item_close":
@@ -279,4 +293,4 @@ def _freeze(item: _Item) -> Block:
     if task:
         checked = task.group(1) != " "
         text = text[task.end() :]
-    return Block("bullet", text, item.line, item.depth, item.parent, checked)
+    return Block("bullet", text, item.line, item.depth, item.parent, checked, item.ordered)

@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from stato.formats.drafts import Draft, Source, dedupe, is_under, safe_docstring, yaml_text
+from stato.formats.deps import dependencies
+from stato.formats.drafts import (
+    Draft,
+    Route,
+    Source,
+    label_of,
+    raw_sections,
+    safe_docstring,
+    sentences,
+    yaml_text,
+)
 from stato.formats.markdown import Document, Section
+from stato.formats.signals import Kind, classify
 from stato.formats.stems import safe_stem
 
-LESSON_WORDS = re.compile(
-    r"\b(lessons?|gotchas?|pitfalls?|caveats?|tips?|troubleshooting|"
-    r"known issues?|common (mistakes|errors)|best practices|warnings?|"
-    r"important|notes?)\b",
-    re.I,
-)
-PARAM_WORDS = re.compile(r"\b(param(eter)?s?|defaults?|configuration|settings)\b", re.I)
-DEP_WORDS = re.compile(r"\b(requirements|dependencies|prerequisites|depends on)\b", re.I)
+SKILL_KINDS: tuple[Kind, ...] = ("rule", "lesson", "params")
+
 _PARAM = re.compile(
     r"\A`?([A-Za-z_][\w.-]*)`?\s*(?::|=|\u2014|-)\s*`?([^`]+?)`?"
     r"(\s+[\(\u2014-].*)?\Z"
 )
 _DEFAULT = re.compile(r"\bdefault(?:s| is| value)?\s*[:=]?\s*(`[^`]+`|[^\s),;]+)", re.I)
 _WORD = re.compile(r"[\w.+/-]{1,40}")
-_DEP = re.compile(r"`([^`]+)`|\A([A-Za-z][\w.-]*)")
-_BARE_DEP = re.compile(r"`?([A-Za-z][\w.+-]*)`?")
 # What `stato bridge --platform skills` adds around a skill: not part of the skill itself.
 _EXPORT_KEYS = ("generated-by", "source", "stato-name", "version")
 _EXPORT_SECTIONS = ("After using this skill",)
@@ -79,12 +83,11 @@ def _params(section: Section) -> tuple[dict[str, Any], bool]:
     return params, rest
 
 
-def build_skill(doc: Document, src: Source) -> list[Draft]:
-    """A skill from an Agent Skills SKILL.md: name and description from the front matter."""
-    fm, origin = doc.front_matter, src.origin
+def _identity(doc: Document, src: Source) -> tuple[dict[str, Any], bool]:
+    """(name, description and version from the front matter, whether stato exported it)."""
     from stato.core.agentskills import is_valid_name
-    from stato.core.render import default_run
 
+    fm = doc.front_matter
     meta = fm["metadata"] if isinstance(fm.get("metadata"), dict) else {}
     exported = meta.get("generated-by") == "stato"
     # A skill stato exported goes back under the name it has in stato ("qc_filtering").
@@ -94,43 +97,20 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
     # A name with no ASCII in it ("日本語文章作成") falls back on the skill's folder name.
     fallback = safe_stem(src.project_hint or "skill")
     name = raw_name if is_valid_name(raw_name) else safe_stem(raw_name, fallback)
-    paragraphs = [b.text for s in doc.sections for b in s.of("paragraph")]
-    fallback = paragraphs[0] if paragraphs else f"Skill converted from {origin}"
-    description = " ".join(str(fm.get("description") or fallback).split())
-    fields: dict[str, Any] = {"name": name, "description": description}
+    paragraphs = [b.text for s in doc.sections for b in s.of("paragraph") if b.info != "html"]
+    first = sentences(paragraphs[0])[0].strip() if paragraphs else ""
+    description = str(fm.get("description") or first or doc.title or f"Skill {name}")
     version = str(meta.get("version") or fm.get("version") or "1.0.0")
     parts = version.split(".") if re.fullmatch(r"\d+(\.\d+){0,2}", version) else ["1"]
-    fields["version"] = ".".join(parts + ["0"] * (3 - len(parts)))
-    lessons: list[str] = []
-    params: dict[str, Any] = {}
-    deps: list[str] = []
-    body: list[str] = []
-    lines = _raw_sections(doc, src.text)
-    for section in doc.sections:
-        if is_under(PARAM_WORDS, section):
-            found, rest = _params(section)
-            params.update(found)
-            if found and not rest:
-                continue  # all of it is in default_params; otherwise the text stays in the body
-        if exported and (section.level == 1 or section.title in _EXPORT_SECTIONS):
-            continue  # the export's title, source line and closing advice
-        if is_under(LESSON_WORDS, section):
-            lessons += [b.text for b in section.blocks if b.kind in ("bullet", "paragraph")]
-            if not [b for b in section.blocks if b.kind in ("code", "table")]:
-                continue  # all of it is in lessons_learned; code or a table stays in the body
-        elif is_under(DEP_WORDS, section):
-            names, rest = _deps(section)
-            deps += names
-            if names and not rest:
-                continue
-        body.append(lines.get(section.line, ""))
-    if deps:
-        fields["depends_on"] = dedupe(deps)
-    if params:
-        fields["default_params"] = params
-    if lessons:
-        fields["lessons_learned"] = "\n".join(f"- {t}" for t in dedupe(lessons)) + "\n"
-    fields["tags"] = ["agent-skill"]
+    return {
+        "name": name,
+        "description": " ".join(description.split()),
+        "version": ".".join(parts + ["0"] * (3 - len(parts))),
+    }, exported
+
+
+def _footer(fm: dict[str, Any], name: str, exported: bool) -> str:
+    """The front matter no field holds ("license: MIT; allowed-tools: Read"), kept in the body."""
     extra = [
         (f"{k}.{mk}" if isinstance(v, dict) else k, mv)
         for k, v in fm.items()
@@ -138,54 +118,66 @@ def build_skill(doc: Document, src: Source) -> list[Draft]:
         for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])
         if not (exported and k == "metadata" and mk in _EXPORT_KEYS)
     ]
-    footer = "; ".join(f"{k}: {yaml_text(v)}" for k, v in extra)
+    return "; ".join(f"{k}: {yaml_text(v)}" for k, v in extra)
+
+
+@dataclass
+class _Parts:
+    body: list[str] = field(default_factory=list)
+    lessons: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+
+
+def _place(section: Section, raw: str, parts: _Parts, rel: str, exported: bool) -> None:
+    """One section of a SKILL.md into the body, lessons_learned or default_params."""
+    kind, why = classify(section, SKILL_KINDS)
+    where = "docstring"
+    if kind == "params":
+        found, rest = _params(section)
+        parts.params.update(found)
+        where = "default_params" if found and not rest else where
+    elif kind == "lesson":
+        # The heading `stato bridge` writes around a skill's lessons is not part of them.
+        own = exported and section.title == "Lessons learned"
+        parts.lessons.append(raw.split("\n", 1)[1].strip() if own and "\n" in raw else raw)
+        where = "lessons_learned"
+    if where == "docstring":
+        parts.body.append(raw)
+    parts.routes.append(Route(label_of(section), section.line, rel, where, why))
+
+
+def build_skill(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:
+    """A skill from an Agent Skills SKILL.md: name and description from the front matter, the
+    sections as its body, lessons_learned or default_params (the signal table decides)."""
+    from stato.core.render import default_run
+
+    fields, exported = _identity(doc, src)
+    rel = f"skills/{safe_stem(fields['name'])}.py"
+    parts = _Parts()
+    raw = raw_sections(doc, src.text)
+    for section in doc.sections:
+        if exported and (section.level == 1 or section.title in _EXPORT_SECTIONS):
+            continue  # the export's title, source line and closing advice
+        _place(section, raw.get(section.line, ""), parts, rel, exported)
+    if deps := dependencies(doc):
+        fields["depends_on"] = deps
+    if parts.params:
+        fields["default_params"] = parts.params
+    if parts.lessons:
+        fields["lessons_learned"] = "\n\n".join(parts.lessons) + "\n"
+    fields["tags"] = ["agent-skill"]
+    footer = _footer(doc.front_matter, fields["name"], exported)
     docstring = "\n\n".join(
         p
         for p in (
-            description,
-            "\n\n".join(b for b in body if b),
+            fields["description"],
+            "\n\n".join(b for b in parts.body if b),
             f"Agent Skill front matter: {footer}" if footer else "",
         )
         if p
     )
-    cls = class_name_for(name)
-    run = default_run(cls, "default_params" if params else None)
-    return [
-        Draft(
-            f"skills/{safe_stem(name)}.py",
-            "skill",
-            cls,
-            fields,
-            safe_docstring(docstring),
-            origin,
-            run,
-        )
-    ]
-
-
-def _deps(section: Section) -> tuple[list[str], bool]:
-    """(dependency names, whether the section also says more than the names): bullets that
-    start with a name, or a line of names separated by commas."""
-    names: list[str] = []
-    rest = False
-    for block in section.blocks:
-        parts = [p.strip() for p in block.text.split(",")]
-        if block.kind == "paragraph" and all(_BARE_DEP.fullmatch(p) for p in parts):
-            names += [p.strip("`") for p in parts]
-        elif block.kind == "bullet" and (m := _DEP.search(block.text)):
-            names.append(m.group(1) or m.group(2))
-            rest = rest or block.text.strip("`") != names[-1]
-        else:
-            rest = True
-    return names, rest
-
-
-def _raw_sections(doc: Document, text: str) -> dict[int, str]:
-    """Section start line -> that section's Markdown exactly as written (heading included)."""
-    lines = text.split("\n")  # not splitlines(): U+2028 or a form feed is no line break here
-    starts = [s.line for s in doc.sections]
-    ends = [*starts[1:], len(lines) + 1] if starts else []
-    return {
-        start: "\n".join(lines[start - 1 : end - 1]).strip()
-        for start, end in zip(starts, ends, strict=True)
-    }
+    cls = class_name_for(fields["name"])
+    run = default_run(cls, "default_params" if parts.params else None)
+    draft = Draft(rel, "skill", cls, fields, safe_docstring(docstring), src.origin, run)
+    return [draft], parts.routes

@@ -9,7 +9,7 @@ from typing import Any
 
 from stato.core.model import ValidationResult
 from stato.errors import UsageError
-from stato.ops.convert_input import ConvertError, expand, read_input
+from stato.ops.convert_input import ConvertError, NothingToConvert, expand, read_input
 
 # Module text the merge may differ in without it being worth a line in the report.
 _QUIET = frozenset({"class", "docstring", "run()"})
@@ -18,10 +18,31 @@ _APPEND_TEXT = ("notes",)
 
 
 @dataclass(frozen=True)
+class Placed:
+    """Where one section of an input went (``module`` the final path, after renames)."""
+
+    heading: str
+    line: int
+    module: str
+    field: str
+    signals: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "heading": self.heading,
+            "line": self.line,
+            "module": self.module,
+            "field": self.field,
+            "signals": list(self.signals),
+        }
+
+
+@dataclass(frozen=True)
 class InputFile:
     path: str
     kind: str
     problems: tuple[str, ...]
+    sections: tuple[Placed, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +91,13 @@ class ConvertReport:
             "root": self.root,
             "dry_run": self.dry_run,
             "inputs": [
-                {"path": i.path, "kind": i.kind, "problems": list(i.problems)} for i in self.inputs
+                {
+                    "path": i.path,
+                    "kind": i.kind,
+                    "problems": list(i.problems),
+                    "sections": [p.to_dict() for p in i.sections],
+                }
+                for i in self.inputs
             ],
             "modules": [m.to_dict(with_source=self.dry_run) for m in self.modules],
             "written": list(self.written),
@@ -151,12 +178,12 @@ def skill_paths(root: Path) -> dict[str, str]:
     return out
 
 
-def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
+def _merge(rel: str, old: str, new: str, kept: set[str], origin: str = "") -> str:
     """``new`` folded into ``old``: lists and dicts gain entries, every value ``old`` has stays."""
     from stato.core.compiler import compile_source
     from stato.core.merge import merge_module, strategy
     from stato.core.render import set_field
-    from stato.formats.convert import is_placeholder
+    from stato.formats.instructions import is_placeholder
 
     before = compile_source(old, rel)
     if not before.valid:
@@ -175,7 +202,10 @@ def _merge(rel: str, old: str, new: str, kept: set[str]) -> str:
                 b.strip() for b in theirs.split("\n\n") if b.strip() and b.strip() not in mine
             ]
             if blocks:
-                text = set_field(text, name, "\n\n".join([mine.rstrip(), *blocks]))
+                # Under a heading of its own, so another file's text never reads as part of the
+                # last section of the one before it.
+                head = [f"# From {origin}"] if origin and f"# From {origin}" not in mine else []
+                text = set_field(text, name, "\n\n".join([mine.rstrip(), *head, *blocks]))
     replaced = set()
     for name, value in after.fields.items():
         mine = before.fields.get(name)
@@ -199,6 +229,37 @@ def free_path(rel: str, name: str, store: Any, owners: dict[str, str]) -> str:
         n += 1
         rel = f"{stem}_{n}.py"
     return rel
+
+
+def _own_name(draft: Any, origin: str, names: dict[str, str]) -> tuple[Any, str]:
+    """``draft``, renamed when another input of this run already gave a skill its name: both
+    are kept ("deploy" and "deploy-2"), and the note says so."""
+    from dataclasses import replace
+
+    from stato.formats.skillmd import class_name_for
+    from stato.formats.stems import safe_stem
+
+    name = str(draft.fields.get("name"))
+    first = names.setdefault(name, origin)
+    if first == origin:
+        return draft, ""
+    sep = "_" if "_" in name and "-" not in name else "-"
+    n = 2
+    while f"{name}{sep}{n}" in names and names[f"{name}{sep}{n}"] != origin:
+        n += 1
+    new = f"{name}{sep}{n}"
+    names[new] = origin
+    cls = class_name_for(new)
+    run = (draft.methods_source or "").replace(f"{draft.class_name}.", f"{cls}.")
+    fields = {**draft.fields, "name": new}
+    renamed = replace(
+        draft,
+        rel=f"skills/{safe_stem(new)}.py",
+        class_name=cls,
+        fields=fields,
+        methods_source=run or None,
+    )
+    return renamed, f"skill {name!r} is also in {first}: this one is kept as {new!r}"
 
 
 def convert_files(
@@ -226,8 +287,15 @@ def convert_files(
     owners: dict[str, str] = {}  # skill path -> the name of the skill this run puts there
     skipped: list[str] = []  # stato's own skill exports of skills the project has
     seen: dict[str, bytes | None] = {}  # each existing module's bytes when it was read
+    given_names: dict[str, str] = {}  # skill name -> the input that gave it, in this run
+    nothing: list[str] = []  # why an input gave no module
     for given in expand(files):
-        file, text, notes = read_input(given)
+        try:
+            file, text, notes = read_input(given)
+        except NothingToConvert as exc:
+            nothing.append(str(exc))  # one empty file does not stop the batch
+            inputs.append(InputFile(given.as_posix(), "?", (f"skipped: {exc}",)))
+            continue
         file_kind = _kind(file, kind)
         origin = _label(file, root)
         if file_kind == "skill" and (own := _own_export(text, skills, store)):
@@ -236,24 +304,36 @@ def convert_files(
             continue
         hint = file.parent.name if file_kind == "skill" else root.name
         conversion = convert_text(text, origin, file_kind, hint)
-        inputs.append(InputFile(origin, file_kind, notes + conversion.problems))
+        problems = list(notes + conversion.problems)
         if not conversion.drafts:
-            raise ConvertError(_nothing(origin, text))
+            nothing.append(_nothing(origin, text))
+            problems.append(f"skipped: {nothing[-1]}")
+        moved: dict[str, str] = {}  # a draft's path -> where it went
         for draft in conversion.drafts:
-            rel = draft.rel
+            first_rel = rel = draft.rel
             if draft.module_type == "skill":
+                draft, note = _own_name(draft, origin, given_names)
+                problems += [note] if note else []
                 name = str(draft.fields.get("name"))
-                rel = skills.get(name) or free_path(rel, name, store, owners)
+                rel = skills.get(name) or free_path(draft.rel, name, store, owners)
                 owners[rel] = name
+            moved[first_rel] = rel
             new = _render(draft)
             if rel not in texts and store.exists(rel):
                 seen[rel] = store.current_bytes(rel)  # what the write checks is still there
                 texts[rel] = store.read(rel)
             if rel in texts:
-                texts[rel] = _merge(rel, texts[rel], new, kept.setdefault(rel, set()))
+                texts[rel] = _merge(rel, texts[rel], new, kept.setdefault(rel, set()), origin)
             else:
                 texts[rel] = new
             origins.setdefault(rel, []).append(origin)
+        placed = tuple(
+            Placed(r.heading, r.line, moved.get(r.module, r.module), r.field, r.why)
+            for r in conversion.routes
+        )
+        inputs.append(InputFile(origin, file_kind, tuple(problems), placed))
+    if nothing and not texts and not skipped:
+        raise ConvertError(nothing[0] if len(nothing) == 1 else "; ".join(nothing))
     if skipped and not texts:
         what = (
             skipped[0] if len(skipped) == 1 else f"all {len(skipped)} files are stato's own exports"

@@ -15,6 +15,11 @@ class ConvertError(StatoError):
     """An input file cannot be converted."""
 
 
+class NothingToConvert(ConvertError):
+    """An input holds nothing a person wrote (empty, or only stato's own block): in a batch,
+    said and skipped."""
+
+
 def expand(paths: list[Path]) -> list[Path]:
     """Files to convert: a skill folder stands for its SKILL.md, a folder of skills
     (.claude/skills) for each one, a rules folder (.cursor/rules) for its .mdc files."""
@@ -74,12 +79,12 @@ def read_input(path: Path) -> tuple[Path, str, tuple[str, ...]]:
         raise ConvertError(f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB")
     text = _decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip("\ufeff \t\r\n"):
-        raise ConvertError(f"{path} is empty; there is nothing to convert")
+        raise NothingToConvert(f"{path} is empty; there is nothing to convert")
     text, notes = strip_stato_block(text)
     front, body = split_front_matter(text)[:2]
     # Front matter alone is what `stato bridge` puts around its block in .mdc and rule files.
     if notes and not body.strip():
-        raise ConvertError(
+        raise NothingToConvert(
             f"{path} holds only the block `stato bridge` wrote; its content is already in .stato/"
         )
     if notes and _bridge_front_matter(front):

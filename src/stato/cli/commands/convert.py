@@ -9,7 +9,20 @@ import click
 from stato.cli.options import accept_risk_option
 
 # The ids of stato.formats.convert.CONVERTERS, listed here so --help needs no import.
-KINDS = ("claude", "agents", "cursorrules", "cursor-mdc", "skill", "gemini", "copilot")
+KINDS = (
+    "claude",
+    "agents",
+    "cursorrules",
+    "cursor-mdc",
+    "skill",
+    "gemini",
+    "copilot",
+    "windsurf",
+    "cline",
+    "kiro",
+    "qwen",
+    "conventions",
+)
 
 
 @click.command("convert")

@@ -1,0 +1,218 @@
+"""What a section of an instruction file is, decided by a table of signals, not by a function.
+
+Each row names one thing a reader notices (a heading word, a numbered list, an unchecked box
+under a to-do heading, a phrase such as "we found"), the kind of section it points to and how
+strongly. A section is the kind with the highest total at or above ``THRESHOLD``, else a rule.
+Add a row to teach the converter something; a test walks every row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from stato.formats.markdown import Section
+
+Kind = Literal["rule", "procedure", "task", "issue", "phase", "lesson", "params"]
+Where = Literal["heading", "title", "shape", "fence", "text"]
+THRESHOLD = 5
+_DECOR = re.compile(r"\A[\W\d_]+")  # "🐛 ", "3. ", "-- " before a heading's words
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the signals look at in one section."""
+
+    title: str  # the section's own heading, decoration stripped
+    path: tuple[str, ...]  # the headings from the top down to it, decoration stripped
+    items: int  # list items
+    numbered: int  # items of numbered lists
+    unchecked: int  # "- [ ]" items
+    todo_items: int  # items that open with "TODO" or "Next:"
+    fences: tuple[str, ...]  # code fence languages ("" for none)
+    text: str  # the section's prose and items, for phrases
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One thing a reader notices, the kind of section it points to, and how strongly."""
+
+    id: str
+    kind: Kind
+    weight: int
+    where: Where
+    pattern: re.Pattern[str] | None = None  # heading words, fence languages or a phrase
+    shape: Callable[[Features], bool] | None = None  # for where == "shape"
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"^(?:" + "|".join(alternatives) + r")\b", re.I)
+
+
+SIGNALS: tuple[Signal, ...] = (
+    # Open work: only where the text says so.
+    Signal(
+        "todo-heading",
+        "task",
+        6,
+        "heading",
+        re.compile(
+            r"^(current |open |pending |remaining |upcoming )?(todos?|to-?dos?|tasks?|next steps?|"
+            r"roadmap|in progress|work in progress|backlog|wip|future (work|enhancements?|"
+            r"improvements?|features?)|planned( work| features)?|wishlist)"
+            # only the heading's own words: "Task Status Updates" is a rule about tasks
+            r"(\s+(list|items?))?(\s+v?[\d.]+)?\s*(\(.*\)|[-:\u2013\u2014].*)?$",
+            re.I,
+        ),
+    ),
+    Signal("todo-items", "task", 3, "shape", shape=lambda f: f.todo_items > 0),
+    Signal("unchecked-boxes", "task", 1, "shape", shape=lambda f: f.unchecked > 0),
+    Signal(
+        "issue-heading",
+        "issue",
+        6,
+        "heading",
+        _words(
+            r"known (issues?|bugs?|problems?|limitations)",
+            r"open (issues?|bugs?|questions?)",
+            r"bugs",
+            r"limitations",
+        ),
+    ),
+    Signal(
+        "phase-heading",
+        "phase",
+        6,
+        "title",
+        re.compile(r"^(current |project )?(status|phase|focus|state)\W*$", re.I),
+    ),
+    # A lesson: a learned fact with its evidence.
+    Signal(
+        "lesson-heading",
+        "lesson",
+        6,
+        "heading",
+        re.compile(
+            r"\b(lessons?( learned)?|learnings?|gotchas?|pitfalls?|caveats?|troubleshooting|"
+            r"common (mistakes|errors|pitfalls)|what we learned|war stories|post-?mortems?)\b",
+            re.I,
+        ),
+    ),
+    Signal(
+        "lesson-phrase",
+        "lesson",
+        2,
+        "text",
+        re.compile(
+            r"\b(we found|we learned|learned that|lesson learned|turns out|it turned out|"
+            r"root cause|the hard way|caused by|because of this)\b",
+            re.I,
+        ),
+    ),
+    # A procedure: steps to follow under a task-like heading.
+    Signal(
+        "howto-heading",
+        "procedure",
+        5,
+        "title",
+        _words(r"how to", r"how-to", r"steps? (to|for)", r"runbook", r"procedure", r"playbook"),
+    ),
+    Signal(
+        "task-heading",
+        "procedure",
+        3,
+        "title",
+        _words(
+            r"(add|adding|create|creating|fix|fixing|deploy|deploying|release|releasing|publish|"
+            r"publishing|migrate|migrating|upgrade|upgrading|set ?up|setting up|install|installing|"
+            r"bootstrap|debug|debugging|implement|implementing|write|writing|update|updating|"
+            r"run|running|build|building|make|making)\b.{0,60}$",
+            r"(release|deployment|migration|installation|setup|onboarding) "
+            r"(process|steps|workflow|guide)",
+            r"workflow",
+            r"quick ?start",
+            r"getting started",
+        ),
+    ),
+    Signal(
+        "numbered-steps",
+        "procedure",
+        3,
+        "shape",
+        shape=lambda f: f.numbered >= 2 and f.numbered * 2 >= f.items,
+    ),
+    Signal(
+        "rule-heading",
+        "rule",
+        4,
+        "title",
+        re.compile(
+            r"\b(rules?|conventions?|guidelines?|style|standards?|principles?|policy|policies|"
+            r"do'?s|don'?ts?|never|always|must|requirements|constraints|best practices|overview)\b",
+            re.I,
+        ),
+    ),
+    # A skill's parameters: defaults written as a list or a table.
+    Signal(
+        "params-heading",
+        "params",
+        6,
+        "heading",
+        re.compile(r"\b(param(eter)?s?|defaults?|configuration|settings)\b", re.I),
+    ),
+)
+
+
+def _plain(title: str) -> str:
+    return _DECOR.sub("", title).strip()
+
+
+def features(section: Section) -> Features:
+    bullets = [b for b in section.blocks if b.kind == "bullet"]
+    todo = re.compile(r"\A(?:\*\*)?(TODO|FIXME|Next)\b\s*(?:\*\*)?[:\-]", re.I)
+    return Features(
+        _plain(section.title),
+        tuple(_plain(t) for t in section.path),
+        len(bullets),
+        sum(1 for b in bullets if b.ordered),
+        sum(1 for b in bullets if b.checked is False),
+        sum(1 for b in bullets if todo.match(b.text)),
+        tuple(b.info.lower() for b in section.blocks if b.kind == "code"),
+        "\n".join(b.text for b in section.blocks if b.kind in ("bullet", "paragraph")),
+    )
+
+
+def _matches(signal: Signal, f: Features) -> bool:
+    if signal.where == "shape":
+        return signal.shape is not None and signal.shape(f)
+    assert signal.pattern is not None  # every other row has one (a test walks the table)
+    if signal.where == "heading":
+        return any(signal.pattern.search(t) for t in f.path)
+    if signal.where == "title":
+        return bool(signal.pattern.search(f.title))
+    if signal.where == "fence":
+        return any(signal.pattern.fullmatch(lang) for lang in f.fences)
+    return bool(signal.pattern.search(f.text))
+
+
+def scores(section: Section, kinds: tuple[Kind, ...]) -> dict[Kind, int]:
+    """The total weight of the signals that fire, for each of ``kinds``."""
+    f = features(section)
+    out: dict[Kind, int] = dict.fromkeys(kinds, 0)
+    for signal in SIGNALS:
+        if signal.kind in out and _matches(signal, f):
+            out[signal.kind] += signal.weight
+    return out
+
+
+def classify(section: Section, kinds: tuple[Kind, ...]) -> tuple[Kind, tuple[str, ...]]:
+    """(what ``section`` is among ``kinds`` — "rule" when no kind reaches the threshold —, the
+    ids of the signals that decided it)."""
+    total = scores(section, kinds)
+    best = max(total, key=lambda k: (total[k], k == "rule"))
+    kind: Kind = best if total[best] >= THRESHOLD and best != "rule" else "rule"
+    f = features(section)
+    why = tuple(s.id for s in SIGNALS if s.kind == kind and _matches(s, f))
+    return kind, why
