@@ -243,7 +243,6 @@ class Store:
             extra = {r: t.encode("utf-8") for r, t in own.items() if olds[r] != t.encode("utf-8")}
             backups: dict[str, Path] = {}
             folders: set[Path] = set()
-            landed = False
             try:
                 for rel in todo:
                     folders.update({(self.stato_dir / rel).parent, self._history_base(rel)[0]})
@@ -260,21 +259,22 @@ class Store:
                 if len(todo) == 1 and not extra:  # one rename is atomic: no journal needed
                     ((rel, data),) = todo.items()
                     write_atomic(self.stato_dir / rel, data)
-                    landed = True
                 else:
                     from stato.adapters import transaction
 
                     transaction.commit(self.stato_dir, {**todo, **extra})
-                    landed = True
-            finally:
-                # Past the journal's commit point a kill's recovery finishes the write: the
-                # backups are needed. Before it (or after a clean undo) they back up nothing.
-                if not landed and not (self.stato_dir / ".transaction.json").exists():
+            except BaseException as exc:
+                # An error (StatoError, OSError) means nothing landed: before the commit point,
+                # or undone after it. Only an interrupt during the moves leaves a journal the
+                # next command finishes, and then the backups are needed.
+                interrupted = not isinstance(exc, Exception)
+                if not (interrupted and (self.stato_dir / ".transaction.json").exists()):
                     for made in backups.values():
                         made.unlink(missing_ok=True)
                         if made.parent != self.history_dir:
                             with suppress(OSError):  # only when empty: made for this backup
                                 made.parent.rmdir()
+                raise
         return Committed(tuple(sorted(todo)), backups)
 
     def current_bytes(self, rel: str) -> bytes | None:
