@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,10 +12,36 @@ from stato.core.edits import Edit, Offsets, apply_edits
 WIDTH = 88
 
 
+LONG = 160  # a one-line string past this is written as several lines, joined by Python
+
+
+def _triple(value: str) -> str | None:
+    """``value`` as a triple-quoted literal, backslashes and quote runs escaped so that it
+    evaluates to exactly ``value``; None when it holds characters that need other escapes."""
+    if not all(c in "\n\t" or c.isprintable() for c in value):
+        return None
+    body = value.replace("\\", "\\\\")
+    body = re.sub(r'"(?="")', r'\\"', body)  # no three quotes in a row close it early
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    literal = '"""' + body + '"""'
+    return literal if ast.literal_eval(literal) == value else None
+
+
+def _wrapped(value: str, indent: str) -> str:
+    """A long one-line string as adjacent literals, a line each, in parentheses: Python joins
+    them into the one string (the AST holds a single constant)."""
+    inner = indent + "    "
+    width = max(40, WIDTH - len(inner) - 4)
+    chunks = re.findall(r".{1," + str(width) + r"}(?:\s+|$)|\S+\s*", value)
+    if "".join(chunks) != value:
+        return repr(value)
+    return "(\n" + "".join(f"{inner}{_str_literal(c)}\n" for c in chunks) + indent + ")"
+
+
 def _str_literal(value: str) -> str:
-    multiline = "\n" in value and '"""' not in value and "\\" not in value
-    if multiline and not value.endswith('"') and all(c in "\n\t" or c.isprintable() for c in value):
-        return '"""' + value + '"""'  # exact: evaluating it gives back ``value``
+    if "\n" in value and (literal := _triple(value)) is not None:
+        return literal  # exact: evaluating it gives back ``value``
     r = repr(value)
     if r.startswith("'") and '"' not in value:
         r = '"' + r[1:-1].replace("\\'", "'") + '"'
@@ -24,7 +51,10 @@ def _str_literal(value: str) -> str:
 def py_literal(value: Any, indent: str = "") -> str:
     """A Python literal for ``value`` (plain data only), wrapped one item a line when long."""
     if isinstance(value, str):
-        return _str_literal(value)
+        literal = _str_literal(value)
+        if "\n" not in literal and len(literal) + len(indent) > LONG:
+            return _wrapped(value, indent)
+        return literal
     if isinstance(value, (bool, int, float, complex, bytes)) or value is None:
         return repr(value)
     if value is Ellipsis:
@@ -62,10 +92,8 @@ def class_name_for(name: str, suffix: str = "") -> str:
 
 def _docstring_literal(doc: str) -> str:
     """A triple-quoted docstring when the text allows it, else an exact escaped literal."""
-    plain = all(c in "\n\t" or c.isprintable() for c in doc)
-    if plain and '"""' not in doc and "\\" not in doc and not doc.endswith('"'):
-        return '"""' + doc + '"""'
-    return repr(doc)
+    literal = _triple(doc)
+    return literal if literal is not None else repr(doc)
 
 
 def render_module(

@@ -138,7 +138,7 @@ def split_section(section: Section) -> tuple[list[str], list[str]]:
                     top, lead = len(out) - 1, ""
             else:
                 lead, gather = "", False
-                prose.append(block.text)
+                prose.append(block.lines or block.text)  # its lines kept: no giant line
         elif block.kind == "bullet" and IMPORT_LINE.fullmatch(block.text):
             continue  # "- @docs/git.md" imports that file, converted on its own
         elif block.kind == "bullet":

@@ -135,7 +135,9 @@ class _Out:
     routes: list[Route] = field(default_factory=list)
 
     def route(self, section: Section, module: str, name: str, why: tuple[str, ...] = ()) -> None:
-        self.routes.append(Route(label_of(section), section.line, module, name, why))
+        self.routes.append(
+            Route(label_of(section) or section.title, section.line, module, name, why)
+        )
 
 
 def _labelled(label: str, text: str) -> str:
@@ -159,7 +161,7 @@ def _rule(section: Section, out: _Out, why: tuple[str, ...]) -> None:
     first = next((p for p in prose if _describes(p)), "")
     overview = not section.path or OVERVIEW_WORDS.search(section.title) or section.level == 1
     if first and overview and not out.description and not out.rule:
-        out.description = first
+        out.description = " ".join(first.split())
         prose.remove(first)
         out.route(section, "context.py", "description", why)
     if prose or not found:

@@ -28,6 +28,7 @@ class Block:
     ordered: bool = False  # an item of a numbered list ("1. Run the tests")
     info: str = ""  # a code fence's info string ("bash")
     rows: tuple[tuple[str, ...], ...] = ()  # a table's rows, header first
+    lines: str = ""  # a paragraph with its line breaks as written (text joins them)
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,9 @@ def parse_markdown(text: str) -> Document:
         elif kind == "inline" and items:
             items[-1].parts.append(_inline(tok.content))
         elif kind == "inline":
-            blocks.append((order, Block("paragraph", _inline(tok.content), line_of(tok))))
+            written = "\n".join(p.strip() for p in tok.content.splitlines() if p.strip())
+            block = Block("paragraph", _inline(tok.content), line_of(tok), lines=written)
+            blocks.append((order, block))
         elif kind in ("fence", "code_block") and not items:
             info = tok.info.strip().split(" ")[0] if kind == "fence" else ""
             blocks.append((order, Block("code", tok.content.rstrip("\n"), line_of(tok), info=info)))

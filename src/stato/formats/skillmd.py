@@ -144,7 +144,7 @@ def _place(section: Section, raw: str, parts: _Parts, rel: str, exported: bool) 
         where = "lessons_learned"
     if where == "docstring":
         parts.body.append(raw)
-    parts.routes.append(Route(label_of(section), section.line, rel, where, why))
+    parts.routes.append(Route(label_of(section) or section.title, section.line, rel, where, why))
 
 
 def build_skill(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:

@@ -33,13 +33,23 @@ def expand(paths: list[Path]) -> list[Path]:
             # Cursor reads rules from subfolders too (.cursor/rules/frontend/*.mdc).
             found = sorted(path.glob("*/SKILL.md")) + sorted(path.glob("*.mdc"))
             found += sorted(path.glob("*/*.mdc"))
+            # A rule folder (.claude/rules, .windsurf/rules, .clinerules, .kiro/steering,
+            # .github/instructions): the Markdown files its folder names the kind of.
+            found += [p for p in sorted(path.glob("**/*.md")) if _rule_file(p)]
             if not found:
                 raise ConvertError(
-                    f"{path} is a folder with no SKILL.md or .mdc file in it; "
-                    "name the files to convert"
+                    f"{path} is a folder with no SKILL.md or .mdc file (nor agent rule "
+                    "file) in it; name the files to convert"
                 )
             out.extend(found)
     return out
+
+
+def _rule_file(path: Path) -> bool:
+    from stato.formats.convert import converter_for
+
+    found = converter_for(path.absolute())
+    return found is not None and found.kind != "skill"
 
 
 def _decode(path: Path, data: bytes) -> str:

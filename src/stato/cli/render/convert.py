@@ -30,6 +30,9 @@ def report(rep: ConvertReport) -> None:
         echo(f"Read {source.path} as {source.kind}")
         for problem in source.problems:
             echo(f"  note: {problem}")
+        for placed in source.sections:  # where each section went, to check in a minute
+            heading = placed.heading or "(before any heading)"
+            echo(f"  line {placed.line}: {heading} -> .stato/{placed.module} {placed.field}")
     if rep.dry_run:
         for change in rep.modules:
             echo(f"\n# --- .stato/{change.rel} ({_VERB[change.action]}) ---")
