@@ -124,6 +124,11 @@ ATTACKS: dict[str, tuple[list[str], str]] = {
         ["a = [1] * 300_000", *[f"c{i} = a == a" for i in range(60)]],
         "I007",
     ),
+    "python-codec": (["x = str(b'a' * 100000, 'punycode')"], "I007"),
+    "surrogate-from-decoding": (
+        ["description = str(b'\\xff', 'utf-8', 'surrogateescape')"],
+        "E013",
+    ),
     "division-by-zero": (["x = 1 / 0"], "E005"),
     "unhashable-key": (["x = {[]: 1}"], "E005"),
     "mixed-types": (["x = [1] + 'a'"], "E005"),

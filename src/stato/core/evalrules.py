@@ -70,7 +70,15 @@ def _items(b: Budget, args: list[Any], kwargs: dict[str, Any]) -> int:
     return sum(b.iterated(a) for a in args) + sum(b.weigh(v) for v in kwargs.values()) + 8
 
 
+_C_CODECS = frozenset({"utf-8", "utf8", "ascii", "latin-1", "latin1", "iso-8859-1"})
+
+
 def _text(b: Budget, args: list[Any], kwargs: dict[str, Any]) -> int:
+    encoding = args[1] if len(args) > 1 else kwargs.get("encoding")
+    if isinstance(encoding, str) and encoding.lower().replace("_", "-") not in _C_CODECS:
+        # str(b, "punycode") runs a codec written in Python, some of them slow on purpose-built
+        # input: only the codecs implemented in C are applied.
+        raise Unevaluable(f"decoding with {encoding[:20]!r} is not evaluated")
     return REPR_FACTOR * _weights(b, args, kwargs)
 
 
