@@ -531,3 +531,89 @@ def test_a_last_field_without_a_line_end_still_ends_its_line() -> None:
     out = merge3_module(base, base.replace('"s"', '"t"'), theirs)
     assert out.clean and compile_source(out.text).valid
     assert 'name = "t"\n    def helper' in out.text
+
+
+def test_a_merged_plan_keeps_its_layout_and_comments() -> None:
+    base = PLAN.replace('        {"id": 3,', '        # the second half\n        {"id": 3,')
+    base = base.replace('"id": 2, "action": "qc",', '"id": 2,\n         "action": "qc",')
+    ours = base.replace('"qc", "status": "pending"', '"qc", "status": "complete"')
+    new = '        {"id": 4, "action": "umap", "status": "pending", "depends_on": [3]},\n    ]'
+    theirs = base.replace('"normalize", "status": "pending"', '"normalize", "status": "running"')
+    theirs = theirs.replace("\n    ]", "\n" + new)
+    out = merge3_module(base, ours, theirs)
+    assert out.clean
+    want = base.replace('"qc", "status": "pending"', '"qc", "status": "complete"')
+    want = want.replace('"normalize", "status": "pending"', '"normalize", "status": "running"')
+    assert out.text == want.replace("\n    ]", "\n" + new)
+
+
+def test_patching_a_literal_falls_back_when_the_shape_is_not_kept() -> None:
+    import ast
+
+    from stato.core.literal_patch import patch_literal
+
+    src = 'x = {"a": 1, "b": 2}\n'
+    node = ast.parse(src).body[0].value  # type: ignore[attr-defined]
+    assert patch_literal(src, node, {"a": 1, "b": 2}, {"a": 1, "b": 3}) == '{"a": 1, "b": 3}'
+    assert patch_literal(src, node, {"a": 1, "b": 2}, {"a": 1, "b": 2, "c": [1]}) == (
+        '{"a": 1, "b": 2, "c": [1]}'
+    )
+    assert patch_literal(src, node, {"a": 1, "b": 2}, {"a": 1}) == '{"a": 1}'  # written afresh
+
+
+leaf = st.one_of(st.integers(-2, 2), st.sampled_from(["a", "b", "c d"]), st.none())
+nested = st.recursive(
+    leaf,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(["id", "k", "v"]), inner)
+    ),
+    max_leaves=8,
+)
+
+
+@SETTINGS
+@given(nested, nested)
+def test_a_patched_literal_always_reads_back_as_the_new_value(old: Any, new: Any) -> None:
+    import ast
+
+    from stato.core.literal_patch import patch_literal
+    from stato.core.render import py_literal
+
+    src = "class C:\n    x = " + py_literal(old, "    ") + "\n"
+    node = ast.parse(src).body[0].body[0].value  # type: ignore[attr-defined]
+    patched = patch_literal(src, node, old, new)
+    assert patched is not None and same(ast.literal_eval(patched), new)
+
+
+step_lists = st.lists(
+    st.fixed_dictionaries(
+        {"id": st.integers(1, 8), "status": st.sampled_from(["pending", "complete"])},
+        optional={"output": st.sampled_from(["x", "y"])},
+    ),
+    max_size=5,
+    unique_by=lambda s: s["id"],
+)
+
+
+@SETTINGS
+@given(step_lists, step_lists, st.booleans())
+def test_patching_steps_one_a_line_reads_back_and_keeps_comments(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], comment: bool
+) -> None:
+    import ast
+
+    from stato.core.literal_patch import patch_literal
+    from stato.core.render import py_literal
+
+    items = "".join(
+        ("        # note\n" if comment and i == 0 else "") + f"        {py_literal(s)},\n"
+        for i, s in enumerate(old)
+    )
+    src = f"class C:\n    steps = [\n{items}    ]\n"
+    node = ast.parse(src).body[0].body[0].value  # type: ignore[attr-defined]
+    patched = patch_literal(src, node, old, new)
+    assert patched is not None and same(ast.literal_eval(patched), new)
+    ids_old, ids_new = [s["id"] for s in old], [s["id"] for s in new]
+    in_order = [i for i in ids_new if i in ids_old] == [i for i in ids_old if i in ids_new]
+    if comment and in_order and old and new and ids_old[0] == ids_new[0]:
+        assert "# note" in patched  # kept unless the items were reordered

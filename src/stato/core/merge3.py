@@ -63,6 +63,7 @@ class _Side:
     values: dict[str, Any] = field(default_factory=dict)
     regions: dict[str, tuple[int, int]] = field(default_factory=dict)  # field -> line range
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # value offsets in region
+    nodes: dict[str, ast.expr] = field(default_factory=dict)  # each field's value node
     bound: set[str] = field(default_factory=set)  # names bound in the class that are not fields
 
     def region(self, name: str) -> str | None:
@@ -111,6 +112,7 @@ def _side(text: str, path: str) -> _Side:
             side.regions[name] = span
             assert stmt.value is not None
             side.spans[name] = _value_span(stmt.value, lines, starts, span[0])
+            side.nodes[name] = stmt.value
             side.values[name] = value
     side.bound = set(count) - set(side.regions)
     return side
@@ -277,11 +279,14 @@ class _Fields:
             return self._conflict(name, vo, vt, ro, rt, why)
 
     def _render(self, name: str, region: str, value: Any) -> str:
+        from stato.core.literal_patch import patch_literal
         from stato.core.render import py_literal
 
         start, end = self.o.spans[name]
         indent = region[: len(region) - len(region.lstrip(" \t"))]
-        literal = py_literal(value, indent)
+        # Ours' literal edited where it changed (its layout and comments kept), else afresh.
+        patched = patch_literal(self.o.text, self.o.nodes[name], self.o.values[name], value)
+        literal = patched if patched is not None else py_literal(value, indent)
         if "\r\n" in region:
             literal = literal.replace("\r\n", "\n").replace("\n", "\r\n")
         text = region[:start] + literal + region[end:]
