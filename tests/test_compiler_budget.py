@@ -239,7 +239,7 @@ def hostile_modules(draw: st.DrawFn) -> str:
     try:
         ast.parse(src)
     except (SyntaxError, ValueError):
-        return module(f"a = {draw(atoms)}")
+        return module(f"a = {draw(atoms)}")  # may not parse either (4,301 digits): E001
     return src
 
 
@@ -254,9 +254,10 @@ def test_generated_modules_never_raise_and_stay_within_budget(src: str) -> None:
     assert peak < PEAK_BYTES
     assert calls < MAX_CALLS
     assert_renderable(result)
-    info = read_class(ast.parse(src), 0, len(src))
-    assert info.budget is not None and info.budget.steps <= MAX_STEPS
-    assert info.budget.work <= info.budget.work_limit
+    if result.class_name is not None:  # it parsed: look at what evaluating it used
+        info = read_class(ast.parse(src), 0, len(src))
+        assert info.budget is not None and info.budget.steps <= MAX_STEPS
+        assert info.budget.work <= info.budget.work_limit
     # Fixing is honest: what the compiler calls fixed is gone when the fixed text is compiled.
     again = compile_source(result.corrected_source)
     fixed = {(d.code, d.line) for d in result.diagnostics if d.fixed}
