@@ -141,3 +141,15 @@ def test_the_hook_prints_its_json_whatever_stdin_is(stdin: bytes | None, project
     out = _hook(None if stdin == b"closed" else stdin, project, closed=stdin == b"closed")
     doc = strict_loads(out)
     assert "PLAN" in doc["hookSpecificOutput"]["additionalContext"]  # the recap, from the cwd
+
+
+def test_a_lone_surrogate_in_a_module_never_breaks_a_cache(project: Path) -> None:
+    # Found by tests/test_hostile_folders.py: the result cache could not write it (UTF-8).
+    (project / ".stato" / "skills" / "odd.py").write_text(
+        "class A:\n    '\\ud800'\n    name = 'odd'\n", encoding="utf-8"
+    )
+    for argv in (["status"], ["status"], ["resume", "--json"], ["resume", "--brief"]):
+        result = CliRunner().invoke(cli, argv)
+        assert result.exception is None or isinstance(result.exception, SystemExit), argv
+        assert result.exit_code in (0, 1), result.output
+    strict_loads(CliRunner().invoke(cli, ["status", "--json"]).stdout)

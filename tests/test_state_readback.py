@@ -222,3 +222,32 @@ def test_init_ignores_the_journal_in_git() -> None:
     lines = GITIGNORE.splitlines()
     for name in (".transaction.json", ".transaction.json.tmp", ".staging/", ".cache/", ".lock"):
         assert name in lines
+
+
+@pytest.mark.parametrize(
+    ("link", "argv"),
+    [
+        (".claude", ["bridge", "--platform", "all"]),
+        (".claude", ["hooks", "install", "--agent", "claude"]),
+        (".cursor", ["hooks", "install", "--agent", "cursor"]),
+        (".stato/prompts", ["crystallize"]),
+        (".cursor", ["mcp", "install", "--agent", "cursor"]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else " ".join(v),
+)
+def test_project_files_are_never_written_through_a_link_out_of_the_project(
+    link: str, argv: list[str], world: tuple[Path, Path]
+) -> None:
+    project, outside = world
+    planted = project / link
+    if planted.is_dir():
+        import shutil
+
+        shutil.rmtree(planted)
+    os.symlink(outside / "notes", planted)
+    before = snapshot(outside)
+    result = invoke(*argv)
+    assert "internal error" not in result.output
+    assert snapshot(outside) == before
+    if result.exit_code:
+        assert "leads out of" in result.stderr, result.output

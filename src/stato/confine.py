@@ -13,7 +13,7 @@ import stat
 import warnings
 from pathlib import Path, PurePosixPath
 
-from stato.errors import StatoWarning
+from stato.errors import StatoError, StatoWarning
 
 
 def stato_home(stato_dir: Path | str) -> str:
@@ -30,6 +30,19 @@ def inside(stato_dir: Path | str, path: Path | str) -> bool:
     home = stato_home(stato_dir)
     real = os.path.realpath(path)
     return real == home or real.startswith(home + os.sep)
+
+
+def check_within(root: Path | str, path: Path | str, shown: str | None = None) -> None:
+    """Refuse (StatoError) to write ``path`` when its folder, links followed, is outside the
+    project ``root``: a cloned project may hold `.claude -> ~/.ssh`. The file itself may be
+    a link: stato replaces links, never writes through them."""
+    base = os.path.realpath(root)
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    if folder != base and not folder.startswith(base.rstrip(os.sep) + os.sep):
+        raise StatoError(
+            f"{shown or path} leads out of {root} (through a link); nothing was written "
+            "(replace the link with a real folder, or remove it)"
+        )
 
 
 def owned(st: os.stat_result) -> bool:

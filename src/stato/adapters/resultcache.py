@@ -227,7 +227,13 @@ class ResultCache:
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)  # mode 0600
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 # dumps, not dump: only dumps takes json's C encoder (20x faster here)
-                fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+                text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+                try:
+                    fh.write(text)
+                except UnicodeEncodeError:  # a lone surrogate from a module: escape it instead
+                    fh.seek(0)
+                    fh.truncate()
+                    fh.write(json.dumps(doc, ensure_ascii=True, separators=(",", ":")))
             os.replace(tmp, self.file)  # no fsync: a torn cache after a crash is only a miss
         except OSError:
             with contextlib.suppress(OSError, UnboundLocalError):

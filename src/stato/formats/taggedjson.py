@@ -69,7 +69,12 @@ def decode(data: Any) -> Any:
 
 def dumps(value: Any) -> str:
     """One JSON document for ``value`` (TypeError when part of it cannot be written exactly)."""
-    return json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a module: \ud800 escapes read back exactly
+        text = json.dumps(encode(value), ensure_ascii=True, separators=(",", ":"))
+    return text
 
 
 def loads(text: str | bytes) -> Any:

@@ -80,8 +80,11 @@ def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) ->
 
     All new texts go to disk in one batch (one sync, then the renames); deletions follow.
     """
+    from stato import confine
     from stato.adapters.fs import write_atomic, write_many
 
+    for rel, _, _ in changes:  # all checked first: a link out of the project writes nothing
+        confine.check_within(root, root / rel, rel)
     old_of = {rel: old for rel, old, _ in changes}
     done: list[str] = []
     try:

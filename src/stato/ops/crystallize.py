@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from stato.adapters.fs import write_atomic
+from stato import confine
+from stato.adapters.fs import read_file, write_atomic
 
 PROMPTS = {False: "crystallize.md", True: "crystallize_web.md"}
 
@@ -36,7 +37,8 @@ def crystallize(root: Path, *, web: bool = False) -> CrystallizeResult:
     rel = f".stato/prompts/{name}"
     target = root / rel
     text = prompt_text(web)
-    data = target.read_bytes() if target.is_file() else None
+    confine.check_within(root, target, rel)  # .stato/prompts may be a link in a cloned project
+    data = read_file(target) if target.is_file() else None
     # Decoded only to compare: a copy that is not UTF-8 differs, and is kept byte for byte.
     old = None if data is None else data.decode("utf-8-sig", errors="replace")
     if old == text:
@@ -47,6 +49,7 @@ def crystallize(root: Path, *, web: bool = False) -> CrystallizeResult:
         # A person may have adapted the prompt: keep their copy before replacing it.
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         kept = root / ".stato" / ".history" / "prompts" / f"{name}.{stamp}"
+        confine.check_within(root, kept, ".stato/.history/prompts")
         write_atomic(kept, data)
         backup = kept.relative_to(root).as_posix()
     try:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from stato import confine
 from stato.adapters.jsonconfig import ConfigChange, JsonObject, load_json, update_json
 from stato.bridges.agent_table import HOOKS
 from stato.bridges.agents import HookTarget
@@ -117,6 +118,8 @@ def _only_scaffolding(target: HookTarget) -> Callable[[JsonObject], bool]:
 def install(
     target: HookTarget, root: Path, user: bool = False, stato: str = "stato"
 ) -> ConfigChange:
+    if not user:  # the project's own settings file: never through a link out of the project
+        confine.check_within(root, settings_path(target, root, user), target.project_file)
     return update_json(settings_path(target, root, user), lambda d: _install(d, target, stato))
 
 
@@ -124,6 +127,8 @@ def uninstall(target: HookTarget, root: Path, user: bool = False) -> ConfigChang
     path = settings_path(target, root, user)
     if not path.is_file():
         return ConfigChange(path, False)
+    if not user:
+        confine.check_within(root, path, target.project_file)
     return update_json(path, lambda d: _remove(d, target), delete_if=_only_scaffolding(target))
 
 

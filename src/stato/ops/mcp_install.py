@@ -82,6 +82,10 @@ def _apply(
     entry = server_entry(target, stato) if install else None
     if not install and not path.is_file():
         return ConfigChange(path, False)
+    if not user:  # the project's own config file: never through a link out of the project
+        from stato import confine
+
+        confine.check_within(root, path)
     if target.toml:
         return update_toml_table(path, (target.key, NAME), entry)
     return update_json(path, lambda d: _set(d, target, entry))
