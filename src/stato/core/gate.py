@@ -48,21 +48,20 @@ def span(f: Finding) -> str:
 
 
 def refusal(items: list[Blocked], verb: str = "write") -> str:
-    """The refusal message: what was found where, and how to accept it after reading."""
+    """The refusal, one line (stato's error convention): what was found where, and how to
+    accept it after reading."""
     found = [f for b in items for f in b.findings]
     rules = list(dict.fromkeys(f.pattern for f in found))
     paths = ", ".join(b.path for b in items)
-    lines = [
-        f"refusing to {verb} {paths}: {len(found)} high-severity injection finding(s) "
-        "(text that tries to steer an agent); nothing was written:"
-    ]
-    lines += [f"  {span(f)}" for f in found[:MAX_SHOWN]]
+    shown = "; ".join(span(f) for f in found[:MAX_SHOWN])
     if len(found) > MAX_SHOWN:
-        lines.append(f"  ... and {len(found) - MAX_SHOWN} more (stato scan shows them all)")
-    lines.append(
-        "Read them; if the text is meant, rerun with --accept-risk " + " --accept-risk ".join(rules)
+        shown += f"; and {len(found) - MAX_SHOWN} more (stato scan shows them all)"
+    accept = " ".join(f"--accept-risk {rule}" for rule in rules)
+    return (
+        f"refusing to {verb} {paths}: {len(found)} high-severity injection finding(s) (text "
+        f"that tries to steer an agent), nothing was written: {shown}; read them, and if the "
+        f"text is meant, rerun with {accept}"
     )
-    return "\n".join(lines)
 
 
 WITHHELD = "withheld"  # the code a module left out of agents' context carries in a summary
