@@ -65,6 +65,7 @@ def test_every_heading_bullet_and_fence_lands_in_a_module(
         return
     assert not {k: v for k, v in outcome.missing.items() if v}, outcome.missing
     assert not outcome.errors, outcome.errors
+    assert not outcome.lines_over, outcome.lines_over  # no line longer than the source's
 
 
 @corpus
@@ -184,8 +185,12 @@ def test_same_name_skills_are_both_kept_and_inputs_stay_apart(
         (folder / "SKILL.md").write_text(
             f"---\nname: deploy\ndescription: Deploy, variant {n}.\n---\nBody {n}.\n", "utf-8"
         )
-    (tmp_path / "CLAUDE.md").write_text("# A\n\nIntro of A.\n\n## Last of A\n\nText A.\n", "utf-8")
-    (tmp_path / "GEMINI.md").write_text("- Rule of B, with no heading\n", "utf-8")
+    (tmp_path / "CLAUDE.md").write_text(
+        "# A\n\nA is a billing service for shops.\n\n## Last of A\n\nText A.\n", "utf-8"
+    )
+    (tmp_path / "GEMINI.md").write_text(
+        "B is the mobile app of the same project.\n\n- Rule of B, with no heading\n", "utf-8"
+    )
     args = ("convert", "s1/deploy", "s2/deploy", "CLAUDE.md", "GEMINI.md")
     result = run(*args)
     assert result.exit_code == 0, result.output
@@ -193,7 +198,10 @@ def test_same_name_skills_are_both_kept_and_inputs_stay_apart(
     fields = _fields(tmp_path)
     assert fields["skills/deploy.py"]["description"] == "Deploy, variant 1."
     assert fields["skills/deploy_2.py"]["description"] == "Deploy, variant 2."
+    # B's intro is kept (the project keeps A's description) under a heading of its own, and
     # B's rule is not filed under A's last heading.
+    notes = fields["context.py"]["notes"]
+    assert notes.index("Text A.") < notes.index("# From GEMINI.md") < notes.index("B is the mobile")
     assert "Rule of B, with no heading" in fields["context.py"]["conventions"]
     assert not any("Last of A: Rule of B" in c for c in fields["context.py"]["conventions"])
     before = {p: p.read_bytes() for p in (tmp_path / ".stato").rglob("*.py")}

@@ -15,7 +15,9 @@ from click.testing import Result
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from stato.adapters.gate import accepting
 from stato.core.compiler import compile_source
+from stato.core.privacy import INJECTION_RULES
 from stato.core.render import render_module
 from stato.formats.convert import convert_text, converter_for
 
@@ -31,6 +33,7 @@ class Case:
     absent: tuple[str, ...] = ()  # text that must not be (stato's own output, front matter)
     fields: dict[str, Any] = field(default_factory=dict)  # "module.py:field" -> exact value
     refuse: str = ""  # when set: exit 1 with this in the one error line
+    accept: tuple[str, ...] = ()  # trust gate rules the text trips and a user would accept
 
 
 CASES = [
@@ -114,6 +117,7 @@ CASES = [
             "**Requirement:** any change that affects user-visible UI",
         ),
         fields={"context.py:project": "Rust/codex-rs"},
+        accept=("auto-approve",),  # "do not ask for approval" in its sandbox notes
     ),
     Case(
         "cursorrules-no-headings/.cursorrules",
@@ -368,7 +372,8 @@ def test_real_file_converts_to_valid_modules_or_is_refused_in_one_line(
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(REAL / rel, target)
     before = tree(project / ".stato")
-    result = run("convert", rel.as_posix())
+    accepted = [arg for rule in case.accept for arg in ("--accept-risk", rule)]
+    result = run("convert", rel.as_posix(), *accepted)
     assert "Traceback" not in result.output
     if case.refuse:
         assert result.exit_code == 1, result.output
@@ -810,15 +815,17 @@ def test_converting_again_changes_nothing(
         path.write_bytes("".join(parts).encode("utf-8", "surrogatepass"))
         files.append(path)
     try:
-        for path in files:
-            convert_files([path], root)
+        with accepting(tuple(r.id for r in INJECTION_RULES)):  # the gate is tested elsewhere
+            for path in files:
+                convert_files([path], root)
     except StatoError as exc:
         assert "\n" not in str(exc)  # one line, and the project is as it was
         return
     before = tree(root / ".stato")
-    for path in files:
-        report = convert_files([path], root)
-        assert all(m.action == "unchanged" for m in report.modules), report.to_dict()
+    with accepting(tuple(r.id for r in INJECTION_RULES)):
+        for path in files:
+            report = convert_files([path], root)
+            assert all(m.action == "unchanged" for m in report.modules), report.to_dict()
     assert tree(root / ".stato") == before
 
 

@@ -144,31 +144,43 @@ def _labelled(label: str, text: str) -> str:
     return (f"## {label}\n\n" if label else "") + text
 
 
-def _rule(section: Section, out: _Out, why: tuple[str, ...]) -> None:
-    """Items, table rows and commands -> conventions ("Heading: item"); prose and code -> notes.
-    An item that opens with "TODO:" or "Next:" is open work, wherever it is."""
+def _open_items(section: Section, out: _Out) -> Section:
+    """Items that open with "TODO:" or "Next:" go to memory tasks, wherever they are; the
+    section without them."""
     todo = [b for b in section.blocks if b.kind == "bullet" and _TODO_ITEM.match(b.text)]
-    if todo:
-        out.tasks += [b.text for b in todo]
-        out.route(section, "memory.py", "tasks", ("todo-items",))
-        section = _without(section, todo)
-    label = label_of(section)
-    found, prose = split_section(section)
-    out.conventions += [f"{out.scope}{label}: {t}" if label else f"{out.scope}{t}" for t in found]
-    if not section.path:
-        # "This file provides guidance to Claude Code..." is about the file, not the project
-        prose = [q for q in map(_about_project, prose) if q]
+    if not todo:
+        return section
+    out.tasks += [b.text for b in todo]
+    out.route(section, "memory.py", "tasks", ("todo-items",))
+    return _without(section, todo)
+
+
+def _take_description(section: Section, prose: list[str], out: _Out, why: tuple[str, ...]) -> None:
+    """The intro's (or an Overview's, or the first H1's) first paragraph that says what the
+    project is becomes the description, once; a rule file's text describes only the rule."""
     first = next((p for p in prose if _describes(p)), "")
     overview = not section.path or OVERVIEW_WORDS.search(section.title) or section.level == 1
     if first and overview and not out.description and not out.rule:
         out.description = " ".join(first.split())
         prose.remove(first)
         out.route(section, "context.py", "description", why)
-    if prose or not found:
-        out.notes.append(_labelled(label, "\n\n".join(prose)))
+
+
+def _rule(section: Section, out: _Out, why: tuple[str, ...]) -> None:
+    """Items, table rows and commands -> conventions ("Heading: item"); prose and code -> notes
+    under the heading (a heading with nothing else is kept there too)."""
+    section = _open_items(section, out)
+    label = label_of(section)
+    found, prose = split_section(section)
+    out.conventions += [f"{out.scope}{label}: {t}" if label else f"{out.scope}{t}" for t in found]
+    if not section.path:
+        # "This file provides guidance to Claude Code..." is about the file, not the project
+        prose = [q for q in map(_about_project, prose) if q]
+    _take_description(section, prose, out, why)
     if found:
         out.route(section, "context.py", "conventions", why)
     if prose or not found:
+        out.notes.append(_labelled(label, "\n\n".join(prose)))
         out.route(section, "context.py", "notes", why)
 
 
@@ -340,8 +352,47 @@ def _leaves(notes: list[str], conventions: list[str]) -> list[str]:
     ]
 
 
+def _context(doc: Document, src: Source, out: _Out) -> Draft | None:
+    """The context draft: project, description, conventions, notes; None when the file gave
+    nothing for it."""
+    title = doc.title or ""
+    generic = not title or GENERIC_TITLE.search(title) or out.rule
+    project = src.project_hint if generic else title
+    notes = _front_notes(doc, src, out.rule, "" if project == title else title)
+    notes += _leaves([n for n in out.notes if n], out.conventions)
+    front = "" if out.rule else str(doc.front_matter.get("description") or "")
+    description = out.description or front
+    if not (out.conventions or notes or out.done or description):
+        return None
+    fields: dict[str, Any] = {
+        "project": project or "project",
+        "description": description or f"{PLACEHOLDER}{src.origin}",
+        "conventions": dedupe(out.conventions),
+        "completed_tasks": dedupe(out.done),
+        "notes": "\n\n".join(notes),
+    }
+    about = safe_docstring(f"Project context converted from {src.origin}.")
+    kept = {k: v for k, v in fields.items() if v}
+    return Draft("context.py", "context", "ProjectContext", kept, about, src.origin)
+
+
+def _memory(src: Source, out: _Out) -> Draft | None:
+    """The memory draft, only when the file names open work, known issues or a phase."""
+    if not (out.tasks or out.issues or out.phase):
+        return None
+    fields: dict[str, Any] = {
+        "phase": out.phase or "ongoing",
+        "tasks": dedupe(out.tasks),
+        "known_issues": out.issues,
+    }
+    about = safe_docstring(f"Working memory converted from {src.origin}.")
+    kept = {k: v for k, v in fields.items() if v}
+    return Draft("memory.py", "memory", "ProjectState", kept, about, src.origin)
+
+
 def build_instructions(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:
-    """Context, memory and skill drafts of an instruction file."""
+    """Context, memory and skill drafts of an instruction file: each section classified by
+    the signal table, then handed to the one function for its kind."""
     if not doc.front_matter and not any(map(_said, doc.sections)):
         return [], []  # headings alone (a template), imports, or only stato's own block
     rule, scope = _scope(doc.front_matter, src.kind)
@@ -349,40 +400,6 @@ def build_instructions(doc: Document, src: Source) -> tuple[list[Draft], list[Ro
     for section in doc.sections:
         kind, why = _kind_of(section, out)
         HANDLERS[kind](section, out, why)
-    title = doc.title or ""
-    project = src.project_hint if not title or GENERIC_TITLE.search(title) or rule else title
-    notes = _front_notes(doc, src, rule, "" if project == title else title)
-    notes += _leaves([n for n in out.notes if n], out.conventions)
-    described = out.description or ("" if rule else str(doc.front_matter.get("description") or ""))
-    drafts = [_skill_draft(s, doc, src.origin) for s in out.skills.values()]
-    said = out.conventions or notes or out.done or out.tasks or out.issues or out.phase
-    if not (said or drafts or described or doc.front_matter):
-        return [], []  # nothing a person wrote: only imports, or stato's own block
-    context: dict[str, Any] = {
-        "project": project or "project",
-        "description": described or f"{PLACEHOLDER}{src.origin}",
-    }
-    if out.conventions:
-        context["conventions"] = dedupe(out.conventions)
-    if out.done:
-        context["completed_tasks"] = dedupe(out.done)
-    if notes:
-        context["notes"] = "\n\n".join(notes)
-    about = f"Project context converted from {src.origin}."
-    drafts.insert(
-        0,
-        Draft(
-            "context.py", "context", "ProjectContext", context, safe_docstring(about), src.origin
-        ),
-    )
-    if out.tasks or out.issues or out.phase:
-        memory: dict[str, Any] = {"phase": out.phase or "ongoing"}
-        if out.tasks:
-            memory["tasks"] = dedupe(out.tasks)
-        if out.issues:
-            memory["known_issues"] = out.issues
-        about = f"Working memory converted from {src.origin}."
-        drafts.append(
-            Draft("memory.py", "memory", "ProjectState", memory, safe_docstring(about), src.origin)
-        )
-    return drafts, out.routes
+    skills = [_skill_draft(s, doc, src.origin) for s in out.skills.values()]
+    found = [_context(doc, src, out), *skills, _memory(src, out)]
+    return [d for d in found if d is not None], out.routes

@@ -118,7 +118,7 @@ def _footer(fm: dict[str, Any], name: str, exported: bool) -> str:
         for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])
         if not (exported and k == "metadata" and mk in _EXPORT_KEYS)
     ]
-    return "; ".join(f"{k}: {yaml_text(v)}" for k, v in extra)
+    return "\n".join(f"- {k}: {yaml_text(v)}" for k, v in extra)  # a line each: no giant line
 
 
 @dataclass
@@ -173,7 +173,7 @@ def build_skill(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:
         for p in (
             fields["description"],
             "\n\n".join(b for b in parts.body if b),
-            f"Agent Skill front matter: {footer}" if footer else "",
+            f"Agent Skill front matter:\n{footer}" if footer else "",
         )
         if p
     )

@@ -197,7 +197,10 @@ def _merge(rel: str, old: str, new: str, kept: set[str], origin: str = "") -> st
     after = compile_source(new, rel)
     for name in _APPEND_TEXT:
         mine, theirs = before.fields.get(name), after.fields.get(name)
-        if isinstance(mine, str) and isinstance(theirs, str):
+        if after.module_type == "context":
+            theirs = _set_aside(before.fields, after.fields, theirs)
+        if isinstance(theirs, str) and (mine is None or isinstance(mine, str)):
+            mine = mine or ""
             blocks = [
                 b.strip() for b in theirs.split("\n\n") if b.strip() and b.strip() not in mine
             ]
@@ -205,7 +208,8 @@ def _merge(rel: str, old: str, new: str, kept: set[str], origin: str = "") -> st
                 # Under a heading of its own, so another file's text never reads as part of the
                 # last section of the one before it.
                 head = [f"# From {origin}"] if origin and f"# From {origin}" not in mine else []
-                text = set_field(text, name, "\n\n".join([mine.rstrip(), *head, *blocks]))
+                joined = "\n\n".join([*([mine.rstrip()] if mine.strip() else []), *head, *blocks])
+                text = set_field(text, name, joined)
     replaced = set()
     for name, value in after.fields.items():
         mine = before.fields.get(name)
@@ -220,6 +224,19 @@ def _merge(rel: str, old: str, new: str, kept: set[str], origin: str = "") -> st
         if c.where not in _QUIET and c.where not in _APPEND_TEXT and c.where not in replaced
     )
     return text
+
+
+def _set_aside(mine: dict[str, Any], theirs: dict[str, Any], notes: Any) -> Any:
+    """Their notes, opened by their description when the project keeps its own: the second
+    file's intro is not lost to the first one's."""
+    from stato.formats.instructions import is_placeholder
+
+    said, kept = theirs.get("description"), mine.get("description")
+    if not isinstance(said, str) or is_placeholder("description", said) or said == kept:
+        return notes
+    if is_placeholder("description", kept) or said in str(mine.get("notes") or ""):
+        return notes
+    return "\n\n".join(n for n in (said, notes if isinstance(notes, str) else "") if n)
 
 
 def free_path(rel: str, name: str, store: Any, owners: dict[str, str]) -> str:
