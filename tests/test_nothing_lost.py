@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stato.adapters.archive import write_archive
 from stato.adapters.store import Store
 from stato.core.compiler import compile_source
+from stato.errors import StatoError
 from stato.formats.manifest import Manifest, ModuleEntry
 from stato.ops.init import init_project
 from stato.ops.lesson import add_lesson
@@ -457,3 +460,81 @@ def test_a_hostile_config_or_index_is_one_clear_line(
     assert result.exit_code == 1, result.output
     assert "index.toml is not valid TOML" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+# -- the one write path, as a property: all written, or the project byte for byte as it was ------
+
+_NAMES = st.sampled_from(["a", "b", "c", "d"])
+_RELS = st.builds(
+    lambda folder, name: f"{folder}{name}.py", st.sampled_from(["", "skills/", "skills/x/"]), _NAMES
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    existing=st.sets(_RELS, max_size=4),
+    incoming=st.sets(_RELS, min_size=1, max_size=5),
+    obstacle=st.sampled_from(["none", "folder-in-the-way", "file-in-the-way", "immutable"]),
+    pick=st.integers(min_value=0, max_value=10),
+)
+def test_commit_writes_everything_or_changes_nothing(
+    tmp_path_factory: pytest.TempPathFactory,
+    existing: set[str],
+    incoming: set[str],
+    obstacle: str,
+    pick: int,
+) -> None:
+    root = tmp_path_factory.mktemp("p")
+    init_project(root)
+    stato = root / ".stato"
+    for rel in sorted(existing):
+        target = stato / rel
+        if not target.parent.is_dir() or target.exists():
+            continue  # a.py and a/ never both: keep the starting project a real one
+        target.write_text(skill(Path(rel).stem, "old"))
+    targets = sorted(incoming)
+    victim = targets[pick % len(targets)]
+    frozen = None
+    if obstacle == "folder-in-the-way" and not (stato / victim).exists():
+        (stato / victim).mkdir(parents=True)
+    elif obstacle == "file-in-the-way" and "/" in victim:
+        folder = stato / victim.rpartition("/")[0]
+        if not folder.exists():
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            folder.write_text("a file where a folder should be\n")
+    elif obstacle == "immutable" and (stato / victim).is_file() and _immutable(stato / victim):
+        frozen = stato / victim
+    before = tree(root)
+    new = {rel: skill(Path(rel).stem, "new") for rel in targets}
+    try:
+        try:
+            done = Store(root).commit(new)
+        except StatoError:
+            assert tree(root) == before  # refused or undone: nothing changed, no backup left
+            return
+        for rel, text in new.items():
+            assert (stato / rel).read_text() == text
+        for rel, backup in done.backups.items():
+            assert backup.read_bytes() == before[f".stato/{rel}"]
+        assert set(done.backups) == {r for r in targets if f".stato/{r}" in before}
+    finally:
+        if frozen is not None:
+            subprocess.run(["chattr", "-i", str(frozen)], check=True)
+
+
+def test_commit_refuses_when_a_module_changed_since_it_was_read(project: Path) -> None:
+    from stato.adapters.store import Conflict
+
+    qc = project / ".stato" / "skills" / "qc.py"
+    qc.write_text(skill("qc", "read"))
+    read = qc.read_bytes()
+    qc.write_text(skill("qc", "someone else's"))
+    before = tree(project)
+    with pytest.raises(Conflict, match="changed while stato was working"):
+        Store(project).commit(
+            {"skills/qc.py": skill("qc", "mine"), "skills/new.py": skill("new")},
+            expect={"skills/qc.py": read, "skills/new.py": None},
+        )
+    assert tree(project) == before

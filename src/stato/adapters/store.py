@@ -247,6 +247,9 @@ class Store:
                 for rel in todo:
                     folders.update({(self.stato_dir / rel).parent, self._history_base(rel)[0]})
                 if len(todo) == 1 and not extra:  # (the transaction checks several files)
+                    from stato.adapters.transaction import check_paths
+
+                    check_paths(self.stato_dir, todo)  # a folder in the way: one clear line
                     self._confined((self.stato_dir / next(iter(todo))).parent)
                 for folder in folders:
                     if confine.inside(self.stato_dir, folder):
@@ -258,7 +261,13 @@ class Store:
                         backups[rel] = made
                 if len(todo) == 1 and not extra:  # one rename is atomic: no journal needed
                     ((rel, data),) = todo.items()
-                    write_atomic(self.stato_dir / rel, data)
+                    try:
+                        write_atomic(self.stato_dir / rel, data)
+                    except OSError as exc:  # an immutable file, a full disk, ...
+                        raise StatoError(
+                            f"cannot write .stato/{rel} ({exc.strerror or exc}); nothing was "
+                            "changed (check its permissions)"
+                        ) from None
                 else:
                     from stato.adapters import transaction
 

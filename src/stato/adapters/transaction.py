@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -221,29 +221,8 @@ def commit(stato_dir: Path, files: Mapping[str, str | bytes]) -> list[str]:
             f"cannot write through {staging}: it is not a folder of yours inside .stato/ "
             "(a link?); delete it and retry"
         )
-    checked: set[str] = set()
+    check_paths(stato_dir, files)
     base = str(stato_dir)
-    for rel in files:
-        # Checked before the commit point: a roll-forward that cannot finish must never start.
-        folder = rel.rpartition("/")[0]
-        while folder and folder not in checked:
-            path = os.path.join(base, folder)
-            if os.path.lexists(path) and not os.path.isdir(path):
-                raise StatoError(
-                    f"cannot write .stato/{rel}: a file is in the way of its folder; "
-                    "nothing was changed"
-                )
-            checked.add(folder)
-            folder = folder.rpartition("/")[0]
-        if os.path.isdir(os.path.join(base, rel)):
-            raise StatoError(
-                f"cannot write .stato/{rel}: a folder is in the way; nothing was changed"
-            )
-        if not confine.no_links_between(stato_dir, rel):
-            raise StatoError(
-                f"cannot write .stato/{rel}: a folder on its way is a link (it could lead out of "
-                ".stato/); replace the link with a real folder and retry"
-            )
     stage = stato_dir / STAGING / uuid.uuid4().hex
     stage.mkdir(parents=True)
     moves: list[list[str | None]] = []
@@ -278,3 +257,31 @@ def _keep_old(dest: str, keep: str) -> str | None:
     except OSError:  # a file system without hard links, or an immutable file
         shutil.copy2(dest, keep, follow_symlinks=False)
     return os.path.basename(keep)
+
+
+def check_paths(stato_dir: Path, files: Iterable[str]) -> None:
+    """Refuse, before anything is written, a destination a move could not reach: a file in the
+    way of its folder, a folder in its place, a link on its way. (A roll-forward that cannot
+    finish must never start; a single-file write checks the same.)"""
+    checked: set[str] = set()
+    base = str(stato_dir)
+    for rel in files:
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in checked:
+            path = os.path.join(base, folder)
+            if os.path.lexists(path) and not os.path.isdir(path):
+                raise StatoError(
+                    f"cannot write .stato/{rel}: a file is in the way of its folder; "
+                    "nothing was changed"
+                )
+            checked.add(folder)
+            folder = folder.rpartition("/")[0]
+        if os.path.isdir(os.path.join(base, rel)):
+            raise StatoError(
+                f"cannot write .stato/{rel}: a folder is in the way; nothing was changed"
+            )
+        if not confine.no_links_between(stato_dir, rel):
+            raise StatoError(
+                f"cannot write .stato/{rel}: a folder on its way is a link (it could lead out of "
+                ".stato/); replace the link with a real folder and retry"
+            )
