@@ -123,14 +123,16 @@ class Budget:
             return hit[1], hit[2]
         if depth >= MAX_DEPTH:
             raise OverBudget("value nested too deeply to check")
-        flat = None if kind is dict else _flat_weight(value)
+        flat = None if kind is dict or len(value) < 64 else _flat_weight(value)
         if flat is not None:  # a long list of strs or numbers, weighed at C speed
             if flat > self.value_limit:
                 raise OverBudget("value too large to check")
             self._memo[id(value)] = (value, flat, 1)
             return flat, 1
         # Each container measured costs Python time beyond its weight: charge it as work.
-        self.spend(CONTAINER_COST)
+        if self.work + CONTAINER_COST > self.work_limit:
+            raise OverBudget("the module takes too much work to check")
+        self.work += CONTAINER_COST
         total, nest = 2, 0
         items = [*value.keys(), *value.values()] if kind is dict else value
         if len(items) >= 64:
@@ -171,8 +173,6 @@ class Budget:
 
 def _flat_weight(items: Any) -> int | None:
     """The weight of a container of only strs, or only ints, or only floats; else None."""
-    if len(items) < 64:
-        return None
     kinds = set(map(type, items))
     if kinds == {str}:
         return 2 + sum(map(len, items)) + 4 * len(items)

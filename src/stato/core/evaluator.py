@@ -164,14 +164,14 @@ class Evaluator:
             elif vkind is int and value.bit_length() > MAX_INT_BITS:
                 raise OverBudget(_INT_TOO_BIG)  # a hex literal has no digit limit
             return value
-        method = getattr(self, "_" + kind.__name__, None)
+        method = _DISPATCH.get(kind)
         if method is None:
             raise Unevaluable(f"{kind.__name__.lower()} expressions are not evaluated")
         budget.depth += 1
         try:
             if budget.depth > MAX_DEPTH:
                 raise OverBudget("expression too deeply nested")
-            return method(node)
+            return method(self, node)
         finally:
             budget.depth -= 1
 
@@ -382,6 +382,14 @@ class Evaluator:
             raise OverBudget("value too large to check") from None
         except Exception as exc:  # noqa: BLE001 - a builtin's error is the module's error (E005)
             raise EvalError(error_text(exc)) from None
+
+
+# One method per node type the evaluator understands (``_List`` for ast.List, ...).
+_DISPATCH: dict[type, Callable[[Evaluator, Any], Any]] = {
+    getattr(ast, name[1:]): method
+    for name, method in vars(Evaluator).items()
+    if name[:2] != "__" and name[0] == "_" and name[1].isupper() and hasattr(ast, name[1:])
+}
 
 
 def error_text(exc: BaseException) -> str:
