@@ -33,7 +33,6 @@ class Case:
     absent: tuple[str, ...] = ()  # text that must not be (stato's own output, front matter)
     fields: dict[str, Any] = field(default_factory=dict)  # "module.py:field" -> exact value
     refuse: str = ""  # when set: exit 1 with this in the one error line
-    accept: tuple[str, ...] = ()  # trust gate rules the text trips and a user would accept
 
 
 CASES = [
@@ -117,7 +116,6 @@ CASES = [
             "**Requirement:** any change that affects user-visible UI",
         ),
         fields={"context.py:project": "Rust/codex-rs"},
-        accept=("auto-approve",),  # "do not ask for approval" in its sandbox notes
     ),
     Case(
         "cursorrules-no-headings/.cursorrules",
@@ -372,8 +370,7 @@ def test_real_file_converts_to_valid_modules_or_is_refused_in_one_line(
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(REAL / rel, target)
     before = tree(project / ".stato")
-    accepted = [arg for rule in case.accept for arg in ("--accept-risk", rule)]
-    result = run("convert", rel.as_posix(), *accepted)
+    result = run("convert", rel.as_posix())
     assert "Traceback" not in result.output
     if case.refuse:
         assert result.exit_code == 1, result.output

@@ -19,6 +19,7 @@ class Installer:
 
     id: str
     command: re.Pattern[str]
+    example: str = ""  # a command line naming "pkg" (a test walks the table with them)
 
 
 def _cmd(words: str) -> re.Pattern[str]:
@@ -26,19 +27,21 @@ def _cmd(words: str) -> re.Pattern[str]:
 
 
 INSTALLERS: tuple[Installer, ...] = (
-    Installer("pip", _cmd(r"(?:python3? -m )?pip3? install")),
-    Installer("uv", _cmd(r"uv (?:add|pip install)")),
-    Installer("pipx", _cmd(r"pipx install")),
-    Installer("poetry", _cmd(r"poetry add")),
-    Installer("conda", _cmd(r"(?:conda|mamba|micromamba) install")),
-    Installer("npm", _cmd(r"npm (?:install|i|add)")),
-    Installer("yarn", _cmd(r"yarn (?:global )?add")),
-    Installer("pnpm", _cmd(r"pnpm (?:add|install|i)")),
-    Installer("bun", _cmd(r"bun (?:add|install|i)")),
-    Installer("cargo", _cmd(r"cargo (?:add|install)")),
-    Installer("go", _cmd(r"go (?:get|install)")),
-    Installer("gem", _cmd(r"gem install")),
-    Installer("brew", _cmd(r"brew install")),
+    Installer("pip", _cmd(r"(?:python3? -m )?pip3? install"), "pip install pkg"),
+    Installer("uv", _cmd(r"uv (?:add|pip install)"), "uv add pkg"),
+    Installer("pipx", _cmd(r"pipx install"), "pipx install pkg"),
+    Installer("poetry", _cmd(r"poetry add"), "poetry add pkg"),
+    Installer(
+        "conda", _cmd(r"(?:conda|mamba|micromamba) install"), "conda install -c conda-forge pkg"
+    ),
+    Installer("npm", _cmd(r"npm (?:install|i|add)"), "npm install --save-dev pkg"),
+    Installer("yarn", _cmd(r"yarn (?:global )?add"), "yarn add pkg"),
+    Installer("pnpm", _cmd(r"pnpm (?:add|install|i)"), "pnpm add -D pkg"),
+    Installer("bun", _cmd(r"bun (?:add|install|i)"), "bun add pkg"),
+    Installer("cargo", _cmd(r"cargo (?:add|install)"), "cargo add pkg"),
+    Installer("go", _cmd(r"go (?:get|install)"), "go get pkg"),
+    Installer("gem", _cmd(r"gem install"), "gem install pkg"),
+    Installer("brew", _cmd(r"brew install"), "brew install pkg"),
 )
 # A package name as registries spell them: "numpy", "@scope/pkg", "github.com/x/y", "torch[cuda]".
 PACKAGE = re.compile(r"@?[A-Za-z0-9][\w.-]*(/[\w.-]+)*(\[[\w,-]+\])?")

@@ -37,7 +37,10 @@ class Features:
 
 @dataclass(frozen=True)
 class Signal:
-    """One thing a reader notices, the kind of section it points to, and how strongly."""
+    """One thing a reader notices, the kind of section it points to, and how strongly.
+
+    ``example`` is a Markdown section the signal fires on: a test walks the table with them.
+    """
 
     id: str
     kind: Kind
@@ -45,11 +48,16 @@ class Signal:
     where: Where
     pattern: re.Pattern[str] | None = None  # heading words, fence languages or a phrase
     shape: Callable[[Features], bool] | None = None  # for where == "shape"
+    example: str = ""
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"^(?:" + "|".join(alternatives) + r")\b", re.I)
 
+
+# Only the heading's own words, so "Task Status Updates" stays a rule about tasks; a version,
+# a bracket or a dash may follow ("TODO (v2)", "Roadmap 2.0", "Next steps - API").
+_ONLY = r"(\s+(list|items?))?(\s+v?[\d.]+)?\s*(\(.*\)|[-:\u2013\u2014].*)?$"
 
 SIGNALS: tuple[Signal, ...] = (
     # Open work: only where the text says so.
@@ -59,16 +67,37 @@ SIGNALS: tuple[Signal, ...] = (
         6,
         "heading",
         re.compile(
-            r"^(current |open |pending |remaining |upcoming )?(todos?|to-?dos?|tasks?|next steps?|"
+            r"^((current|open|pending|remaining|upcoming) tasks?|todos?|to-?dos?|next steps?|"
             r"roadmap|in progress|work in progress|backlog|wip|future (work|enhancements?|"
-            r"improvements?|features?)|planned( work| features)?|wishlist)"
-            # only the heading's own words: "Task Status Updates" is a rule about tasks
-            r"(\s+(list|items?))?(\s+v?[\d.]+)?\s*(\(.*\)|[-:\u2013\u2014].*)?$",
+            r"improvements?|features?)|planned( work| features)?|wishlist)" + _ONLY,
             re.I,
         ),
+        example="## TODO\n\n- Move PDF rendering to a worker\n",
     ),
-    Signal("todo-items", "task", 3, "shape", shape=lambda f: f.todo_items > 0),
-    Signal("unchecked-boxes", "task", 1, "shape", shape=lambda f: f.unchecked > 0),
+    Signal(
+        "tasks-heading",  # a bare "Tasks" is open work only with unchecked boxes under it
+        "task",
+        3,
+        "heading",
+        re.compile(r"^tasks?" + _ONLY, re.I),
+        example="## Tasks\n\n- [ ] Ship v2\n",
+    ),
+    Signal(
+        "todo-items",
+        "task",
+        3,
+        "shape",
+        shape=lambda f: f.todo_items > 0,
+        example="## Notes\n\n- TODO: drop Python 3.9\n",
+    ),
+    Signal(
+        "unchecked-boxes",
+        "task",
+        2,
+        "shape",
+        shape=lambda f: f.unchecked > 0,
+        example="## Release checklist\n\n- [ ] Tag the release\n",
+    ),
     Signal(
         "issue-heading",
         "issue",
@@ -80,6 +109,7 @@ SIGNALS: tuple[Signal, ...] = (
             r"bugs",
             r"limitations",
         ),
+        example="## Known issues\n\n- The CSV export drops emoji\n",
     ),
     Signal(
         "phase-heading",
@@ -87,6 +117,7 @@ SIGNALS: tuple[Signal, ...] = (
         6,
         "title",
         re.compile(r"^(current |project )?(status|phase|focus|state)\W*$", re.I),
+        example="## Current status\n\nShipping v2 this week.\n",
     ),
     # A lesson: a learned fact with its evidence.
     Signal(
@@ -99,6 +130,7 @@ SIGNALS: tuple[Signal, ...] = (
             r"common (mistakes|errors|pitfalls)|what we learned|war stories|post-?mortems?)\b",
             re.I,
         ),
+        example="## Gotchas\n\n- Webhooks arrive out of order\n",
     ),
     Signal(
         "lesson-phrase",
@@ -110,6 +142,7 @@ SIGNALS: tuple[Signal, ...] = (
             r"root cause|the hard way|caused by|because of this)\b",
             re.I,
         ),
+        example="## Caching\n\nWe found that the cache doubles memory use.\n",
     ),
     # A procedure: steps to follow under a task-like heading.
     Signal(
@@ -118,6 +151,7 @@ SIGNALS: tuple[Signal, ...] = (
         5,
         "title",
         _words(r"how to", r"how-to", r"steps? (to|for)", r"runbook", r"procedure", r"playbook"),
+        example="## How to add a widget\n\nCopy an existing one.\n",
     ),
     Signal(
         "task-heading",
@@ -135,6 +169,7 @@ SIGNALS: tuple[Signal, ...] = (
             r"quick ?start",
             r"getting started",
         ),
+        example="## Release process\n\nTag, then push.\n",
     ),
     Signal(
         "numbered-steps",
@@ -142,6 +177,15 @@ SIGNALS: tuple[Signal, ...] = (
         3,
         "shape",
         shape=lambda f: f.numbered >= 2 and f.numbered * 2 >= f.items,
+        example="## Deploy\n\n1. Build\n2. Push\n",
+    ),
+    Signal(
+        "shell-steps",  # commands to type: a nudge, never enough alone
+        "procedure",
+        1,
+        "fence",
+        re.compile(r"bash|sh|shell|console|zsh|powershell|ps1"),
+        example="## Build\n\n```bash\nmake\n```\n",
     ),
     Signal(
         "rule-heading",
@@ -153,6 +197,7 @@ SIGNALS: tuple[Signal, ...] = (
             r"do'?s|don'?ts?|never|always|must|requirements|constraints|best practices|overview)\b",
             re.I,
         ),
+        example="## Code style\n\n- Tabs\n",
     ),
     # A skill's parameters: defaults written as a list or a table.
     Signal(
@@ -161,6 +206,7 @@ SIGNALS: tuple[Signal, ...] = (
         6,
         "heading",
         re.compile(r"\b(param(eter)?s?|defaults?|configuration|settings)\b", re.I),
+        example="## Parameters\n\n- `dpi`: 300\n",
     ),
 )
 

@@ -99,7 +99,8 @@ def import_bundle(
     from stato.adapters.store import Store
     from stato.core.compiler import compile_source
     from stato.core.diagnostics import make
-    from stato.ops.convert import free_path, skill_paths
+    from stato.ops.convert import skill_paths
+    from stato.ops.convert_merge import free_path
     from stato.ops.init import write_target
     from stato.ops.project import ensure_writable
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from stato.core.model import ValidationResult
 from stato.errors import UsageError
 from stato.ops.convert_input import ConvertError, NothingToConvert, expand, read_input
-
-# Module text the merge may differ in without it being worth a line in the report.
-_QUIET = frozenset({"class", "docstring", "run()"})
-# Free text where a second file's prose is appended line by line instead of kept out.
-_APPEND_TEXT = ("notes",)
+from stato.ops.convert_merge import free_path, merge_into, own_name
 
 
 @dataclass(frozen=True)
@@ -178,105 +174,132 @@ def skill_paths(root: Path) -> dict[str, str]:
     return out
 
 
-def _merge(rel: str, old: str, new: str, kept: set[str], origin: str = "") -> str:
-    """``new`` folded into ``old``: lists and dicts gain entries, every value ``old`` has stays."""
-    from stato.core.compiler import compile_source
-    from stato.core.merge import merge_module, strategy
-    from stato.core.render import set_field
-    from stato.formats.instructions import is_placeholder
+@dataclass
+class _Batch:
+    """One run: each input's drafts folded into the project's modules, in memory."""
 
-    before = compile_source(old, rel)
-    if not before.valid:
-        codes = ", ".join(d.code for d in before.errors)
-        raise ConvertError(
-            f".stato/{rel} has errors ({codes}); fix it with `stato validate` "
-            "before converting into it"
+    root: Path
+    store: Any
+    kind: str | None
+    skills: dict[str, str]  # the project's skill names -> their paths
+    inputs: list[InputFile] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # rel -> text so far
+    origins: dict[str, list[str]] = field(default_factory=dict)
+    kept: dict[str, set[str]] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)  # skill path -> its skill this run
+    skipped: list[str] = field(default_factory=list)  # stato's own exports of our skills
+    seen: dict[str, bytes | None] = field(default_factory=dict)  # bytes when read
+    names: dict[str, str] = field(default_factory=dict)  # skill name -> input that gave it
+    nothing: list[str] = field(default_factory=list)  # why an input gave no module
+
+    def add(self, given: Path) -> None:
+        """Read and convert one input; one with nothing to convert is said, not fatal."""
+        from stato.formats.convert import convert_text
+
+        try:
+            file, text, notes = read_input(given)
+        except NothingToConvert as exc:
+            self.nothing.append(str(exc))
+            self.inputs.append(InputFile(given.as_posix(), "?", (f"skipped: {exc}",)))
+            return
+        kind = _kind(file, self.kind)
+        origin = _label(file, self.root)
+        if kind == "skill" and (own := _own_export(text, self.skills, self.store)):
+            self.skipped.append(f"{origin} is stato's own export of {own}")
+            self.inputs.append(InputFile(origin, kind, (f"stato's own export of {own}; skipped",)))
+            return
+        hint = file.parent.name if kind == "skill" else self.root.name
+        conversion = convert_text(text, origin, kind, hint)
+        problems = list(notes + conversion.problems)
+        if not conversion.drafts:
+            self.nothing.append(_nothing(origin, text))
+            problems.append(f"skipped: {self.nothing[-1]}")
+        moved = {draft.rel: self.fold(draft, origin, problems) for draft in conversion.drafts}
+        placed = tuple(
+            Placed(r.heading, r.line, moved.get(r.module, r.module), r.field, r.why)
+            for r in conversion.routes
         )
-    merged = merge_module(rel, old, new, strategy("union"))
-    text = merged.text
-    after = compile_source(new, rel)
-    for name in _APPEND_TEXT:
-        mine, theirs = before.fields.get(name), after.fields.get(name)
-        if after.module_type == "context":
-            theirs = _set_aside(before.fields, after.fields, theirs)
-        if isinstance(theirs, str) and (mine is None or isinstance(mine, str)):
-            mine = mine or ""
-            blocks = [
-                b.strip() for b in theirs.split("\n\n") if b.strip() and b.strip() not in mine
-            ]
-            if blocks:
-                # Under a heading of its own, so another file's text never reads as part of the
-                # last section of the one before it.
-                head = [f"# From {origin}"] if origin and f"# From {origin}" not in mine else []
-                joined = "\n\n".join([*([mine.rstrip()] if mine.strip() else []), *head, *blocks])
-                text = set_field(text, name, joined)
-    replaced = set()
-    for name, value in after.fields.items():
-        mine = before.fields.get(name)
-        if is_placeholder(name, mine) and not is_placeholder(name, value):
-            text = set_field(text, name, value)  # stato's own stand-in gives way to real text
-            replaced.add(name)
-        elif is_placeholder(name, mine) or is_placeholder(name, value):
-            replaced.add(name)  # a stand-in lost to nothing a person wrote: not worth a line
-    kept.update(
-        c.where.split(".")[0].split("[")[0]
-        for c in merged.conflicts
-        if c.where not in _QUIET and c.where not in _APPEND_TEXT and c.where not in replaced
+        self.inputs.append(InputFile(origin, kind, tuple(problems), placed))
+
+    def fold(self, draft: Any, origin: str, problems: list[str]) -> str:
+        """Fold one draft into the module it belongs in; that module's path."""
+        rel = draft.rel
+        if draft.module_type == "skill":
+            draft, note = own_name(draft, origin, self.names)
+            problems += [note] if note else []
+            name = str(draft.fields.get("name"))
+            rel = self.skills.get(name) or free_path(draft.rel, name, self.store, self.owners)
+            self.owners[rel] = name
+        new = _render(draft)
+        if rel not in self.texts and self.store.exists(rel):
+            self.seen[rel] = self.store.current_bytes(rel)  # what the write checks is still there
+            self.texts[rel] = self.store.read(rel)
+        if rel in self.texts:
+            kept = self.kept.setdefault(rel, set())
+            self.texts[rel] = merge_into(rel, self.texts[rel], new, kept, origin)
+        else:
+            self.texts[rel] = new
+        self.origins.setdefault(rel, []).append(origin)
+        return str(rel)
+
+    def refuse_empty(self) -> None:
+        """One line when no input gave anything to write."""
+        if self.texts:
+            return
+        if self.nothing and not self.skipped:
+            raise ConvertError("; ".join(self.nothing))
+        if self.skipped:
+            many = f"all {len(self.skipped)} files are stato's own exports"
+            what = self.skipped[0] if len(self.skipped) == 1 else many
+            raise ConvertError(f"{what}, already in .stato/; there is nothing to convert")
+
+    def change(self, rel: str, text: str) -> ModuleChange:
+        from stato.core.compiler import compile_source
+
+        result = compile_source(text, rel)
+        raw = self.seen.get(rel)
+        old = None if raw is None else raw.decode("utf-8-sig")  # decoded once already
+        source = result.corrected_source
+        action = "create" if old is None else "unchanged" if old == source else "merge"
+        before = compile_source(old, rel).fields if old is not None else {}
+        added = tuple(k for k, v in result.fields.items() if before.get(k) != v)
+        kept = tuple(sorted(self.kept.get(rel, ())))
+        origins = tuple(self.origins[rel])
+        return ModuleChange(
+            rel, result.module_type or "?", action, origins, added, kept, source, result
+        )
+
+
+def _write(batch: _Batch, target: Any, changes: list[ModuleChange]) -> None:
+    """Every changed module in one journalled commit, with its lock entry; none when one is
+    invalid or a file is not writable."""
+    from stato.adapters.store import format_errors
+    from stato.errors import ModuleInvalid
+    from stato.formats.lockfile import Package
+    from stato.ops.lock import file_sha256, lock_state
+    from stato.ops.project import ensure_writable
+    from stato.ops.snapshot import created_now
+
+    pending = {c.rel: c.source for c in changes if c.action != "unchanged"}
+    if not pending:
+        return
+    target.create()
+    bad = [c.result for c in changes if c.rel in pending and not c.result.valid]
+    if bad:
+        raise ModuleInvalid("; ".join(format_errors(r) for r in bad), bad)
+    store = batch.store
+    ensure_writable(store.stato_dir, pending)  # all or nothing: refuse before any write
+    names = sorted({o for c in changes for o in c.origins})
+    single = batch.root / names[0] if len(names) == 1 else None
+    package = Package(
+        "convert",
+        ", ".join(names)[:200],
+        ", ".join(names)[:1000],
+        created_now(),
+        sha256=file_sha256(single) if single is not None else None,
     )
-    return text
-
-
-def _set_aside(mine: dict[str, Any], theirs: dict[str, Any], notes: Any) -> Any:
-    """Their notes, opened by their description when the project keeps its own: the second
-    file's intro is not lost to the first one's."""
-    from stato.formats.instructions import is_placeholder
-
-    said, kept = theirs.get("description"), mine.get("description")
-    if not isinstance(said, str) or is_placeholder("description", said) or said == kept:
-        return notes
-    if is_placeholder("description", kept) or said in str(mine.get("notes") or ""):
-        return notes
-    return "\n\n".join(n for n in (said, notes if isinstance(notes, str) else "") if n)
-
-
-def free_path(rel: str, name: str, store: Any, owners: dict[str, str]) -> str:
-    """``rel``, or ``rel`` with a number, so a skill never lands in another skill's file."""
-    stem, n = rel[: -len(".py")], 1
-    while (owners.get(rel, name) != name) or (rel not in owners and store.exists(rel)):
-        n += 1
-        rel = f"{stem}_{n}.py"
-    return rel
-
-
-def _own_name(draft: Any, origin: str, names: dict[str, str]) -> tuple[Any, str]:
-    """``draft``, renamed when another input of this run already gave a skill its name: both
-    are kept ("deploy" and "deploy-2"), and the note says so."""
-    from dataclasses import replace
-
-    from stato.formats.skillmd import class_name_for
-    from stato.formats.stems import safe_stem
-
-    name = str(draft.fields.get("name"))
-    first = names.setdefault(name, origin)
-    if first == origin:
-        return draft, ""
-    sep = "_" if "_" in name and "-" not in name else "-"
-    n = 2
-    while f"{name}{sep}{n}" in names and names[f"{name}{sep}{n}"] != origin:
-        n += 1
-    new = f"{name}{sep}{n}"
-    names[new] = origin
-    cls = class_name_for(new)
-    run = (draft.methods_source or "").replace(f"{draft.class_name}.", f"{cls}.")
-    fields = {**draft.fields, "name": new}
-    renamed = replace(
-        draft,
-        rel=f"skills/{safe_stem(new)}.py",
-        class_name=cls,
-        fields=fields,
-        methods_source=run or None,
-    )
-    return renamed, f"skill {name!r} is also in {first}: this one is kept as {new!r}"
+    state, _ = lock_state(store.stato_dir, package, pending)  # lands with the modules
+    store.commit(pending, expect={rel: batch.seen.get(rel) for rel in pending}, state=state)
 
 
 def convert_files(
@@ -287,118 +310,16 @@ def convert_files(
     Conversion only adds: an existing module keeps every value it has, and gains the
     conventions, tasks, issues, lessons and parameters it lacks.
     """
-    from stato.adapters.store import Store, format_errors
-    from stato.core.compiler import compile_source
-    from stato.errors import ModuleInvalid
-    from stato.formats.convert import convert_text
+    from stato.adapters.store import Store
     from stato.ops.init import write_target
 
     target = write_target(path)  # no project yet: made on the first write, as import does
-    root = target.root
-    store = Store(root)
-    skills = skill_paths(root)
-    inputs: list[InputFile] = []
-    texts: dict[str, str] = {}  # rel -> text so far (existing, then each draft folded in)
-    origins: dict[str, list[str]] = {}
-    kept: dict[str, set[str]] = {}
-    owners: dict[str, str] = {}  # skill path -> the name of the skill this run puts there
-    skipped: list[str] = []  # stato's own skill exports of skills the project has
-    seen: dict[str, bytes | None] = {}  # each existing module's bytes when it was read
-    given_names: dict[str, str] = {}  # skill name -> the input that gave it, in this run
-    nothing: list[str] = []  # why an input gave no module
+    store = Store(target.root)
+    batch = _Batch(target.root, store, kind, skill_paths(target.root))
     for given in expand(files):
-        try:
-            file, text, notes = read_input(given)
-        except NothingToConvert as exc:
-            nothing.append(str(exc))  # one empty file does not stop the batch
-            inputs.append(InputFile(given.as_posix(), "?", (f"skipped: {exc}",)))
-            continue
-        file_kind = _kind(file, kind)
-        origin = _label(file, root)
-        if file_kind == "skill" and (own := _own_export(text, skills, store)):
-            skipped.append(f"{origin} is stato's own export of {own}")
-            inputs.append(InputFile(origin, file_kind, (f"stato's own export of {own}; skipped",)))
-            continue
-        hint = file.parent.name if file_kind == "skill" else root.name
-        conversion = convert_text(text, origin, file_kind, hint)
-        problems = list(notes + conversion.problems)
-        if not conversion.drafts:
-            nothing.append(_nothing(origin, text))
-            problems.append(f"skipped: {nothing[-1]}")
-        moved: dict[str, str] = {}  # a draft's path -> where it went
-        for draft in conversion.drafts:
-            first_rel = rel = draft.rel
-            if draft.module_type == "skill":
-                draft, note = _own_name(draft, origin, given_names)
-                problems += [note] if note else []
-                name = str(draft.fields.get("name"))
-                rel = skills.get(name) or free_path(draft.rel, name, store, owners)
-                owners[rel] = name
-            moved[first_rel] = rel
-            new = _render(draft)
-            if rel not in texts and store.exists(rel):
-                seen[rel] = store.current_bytes(rel)  # what the write checks is still there
-                texts[rel] = store.read(rel)
-            if rel in texts:
-                texts[rel] = _merge(rel, texts[rel], new, kept.setdefault(rel, set()), origin)
-            else:
-                texts[rel] = new
-            origins.setdefault(rel, []).append(origin)
-        placed = tuple(
-            Placed(r.heading, r.line, moved.get(r.module, r.module), r.field, r.why)
-            for r in conversion.routes
-        )
-        inputs.append(InputFile(origin, file_kind, tuple(problems), placed))
-    if nothing and not texts and not skipped:
-        raise ConvertError(nothing[0] if len(nothing) == 1 else "; ".join(nothing))
-    if skipped and not texts:
-        what = (
-            skipped[0] if len(skipped) == 1 else f"all {len(skipped)} files are stato's own exports"
-        )
-        raise ConvertError(f"{what}, already in .stato/; there is nothing to convert")
-    changes: list[ModuleChange] = []
-    for rel, text in texts.items():
-        result = compile_source(text, rel)
-        raw = seen.get(rel)
-        old = None if raw is None else raw.decode("utf-8-sig")  # decoded once already
-        source = result.corrected_source
-        action = "create" if old is None else "unchanged" if old == source else "merge"
-        before = compile_source(old, rel).fields if old is not None else {}
-        added = tuple(k for k, v in result.fields.items() if before.get(k) != v)
-        changes.append(
-            ModuleChange(
-                rel,
-                result.module_type or "?",
-                action,
-                tuple(origins[rel]),
-                added,
-                tuple(sorted(kept.get(rel, ()))),
-                source,
-                result,
-            )
-        )
-    pending = {c.rel: c.source for c in changes if c.action != "unchanged"}
-    if pending and not dry_run:
-        from stato.ops.project import ensure_writable
-
-        target.create()
-        bad = [c.result for c in changes if c.rel in pending and not c.result.valid]
-        if bad:
-            raise ModuleInvalid("; ".join(format_errors(r) for r in bad), bad)
-        ensure_writable(store.stato_dir, pending)  # all or nothing: refuse before any write
-        from stato.formats.lockfile import Package
-        from stato.ops.lock import file_sha256, lock_state
-        from stato.ops.snapshot import created_now
-
-        names = sorted({o for c in changes for o in c.origins})
-        single = root / names[0] if len(names) == 1 else None
-        package = Package(
-            "convert",
-            ", ".join(names)[:200],
-            ", ".join(names)[:1000],
-            created_now(),
-            sha256=file_sha256(single) if single is not None else None,
-        )
-        state, _ = lock_state(store.stato_dir, package, pending)  # lands with the modules
-        store.commit(pending, expect={rel: seen.get(rel) for rel in pending}, state=state)
-    return ConvertReport(str(root), tuple(inputs), tuple(changes), dry_run)
+        batch.add(given)
+    batch.refuse_empty()
+    changes = [batch.change(rel, text) for rel, text in batch.texts.items()]
+    if not dry_run:
+        _write(batch, target, changes)
+    return ConvertReport(str(target.root), tuple(batch.inputs), tuple(changes), dry_run)

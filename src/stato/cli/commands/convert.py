@@ -51,30 +51,36 @@ def convert(
     """Convert agent instruction files into stato modules.
 
     \b
-    FILES may be CLAUDE.md, AGENTS.md, .cursorrules, .cursor/rules/*.mdc, GEMINI.md,
-    .github/copilot-instructions.md, or SKILL.md; a Markdown rule in an agent's rule
-    folder (.claude/rules, .windsurf/rules, .clinerules, .kiro/steering, ...) is read
-    by its folder. A folder stands for its SKILL.md, or for every */SKILL.md and
-    .mdc file in it (.claude/skills, .cursor/rules and its subfolders).
-    Instruction files become .stato/context.py: each heading's bullets, table rows
-    and shell commands become conventions ("Code Style: ..."), prose goes to notes,
-    and "[x]" items to completed_tasks. TODO / Next steps sections and "[ ]" items
-    become memory tasks, Known issues sections memory known_issues, a Current status
-    section the memory phase. The block `stato bridge` wrote is skipped, and so is a
-    SKILL.md stato exported from a skill the project has. A SKILL.md
-    becomes .stato/skills/<name_in_snake_case>.py: front matter name and description,
-    a Parameters/Defaults list or table as default_params, Gotchas/Lessons sections
-    as lessons_learned, Requirements as depends_on, the rest of the body as the class
-    docstring.
+    FILES may be CLAUDE.md, AGENTS.md, GEMINI.md, QWEN.md, Aider's CONVENTIONS.md,
+    .cursorrules (Markdown or JSON), .windsurfrules, .clinerules, .cursor/rules/*.mdc,
+    .github/copilot-instructions.md, .github/instructions/*.instructions.md, or SKILL.md.
+    A folder stands for its SKILL.md, for every */SKILL.md and .mdc file in it, or for
+    the rule files of an agent's rule folder (.claude/rules, .windsurf/rules,
+    .clinerules, .kiro/steering, .github/instructions).
+
+    \b
+    Each section is classified by a table of signals (heading words, numbered steps,
+    checkboxes, phrases): rules become .stato/context.py conventions ("Heading: item")
+    and notes; procedures ("How to ...", a task heading over numbered steps) become a
+    skill with the steps in its docstring; gotchas, pitfalls and lessons a skill's
+    lessons_learned; open work memory tasks, but only under a to-do heading (TODO, Next
+    steps, Roadmap, Backlog) or an item opening with "TODO:" or "Next:"; Known issues
+    memory known_issues; a Current status section the memory phase. A checklist
+    elsewhere stays a rule. depends_on only takes package names from install commands
+    (pip/uv/npm/... install) and lists of bare package names under Requirements.
+    Scoping front matter (globs, applyTo, paths, fileMatchPattern) prefixes the
+    conventions ("[src/api/**] ..."); other front matter is kept in the notes. The
+    output says where each section went (--json too).
 
     \b
     Existing modules are never overwritten: conversion only adds. context.py,
     memory.py or a skill with the same name keep every value they already have and
     gain the conventions, tasks, issues, lessons and parameters they lack; a value
-    that differs (say description) is kept and listed as "kept". A skill never goes
-    into another skill's file (it gets a numbered file name). Running it twice
-    changes nothing. Every module is validated first and all are written or none
-    (the previous text goes to .stato/.history/).
+    that differs (say description) is kept and listed as "kept". Two inputs giving a
+    skill the same name are both kept ("deploy", "deploy-2"). An input with nothing to
+    convert is said and skipped. Running it twice changes nothing. Every module is
+    validated first and all are written or none (the previous text goes to
+    .stato/.history/).
     """
     from stato.ops.convert import convert_files
 
