@@ -167,3 +167,35 @@ def test_errors_are_one_line_and_results_plain_json(project: Path) -> None:
     assert error.is_error
     assert "no skill 'nosuch'" in _text(error) and "Traceback" not in _text(error)
     assert json.loads(_text(result)) == result.structured_content
+
+
+def test_outside_a_project_it_serves_and_says_so(tmp_path: Path) -> None:
+    """A user-level registration starts in every folder: no failed server, and nothing written."""
+    seen: dict[str, Any] = {}
+
+    async def script(s: Any) -> None:
+        seen["tools"] = {t.name for t in (await s.list_tools()).tools}
+        seen["status"] = await s.call_tool("status", {})
+        seen["write"] = await s.call_tool("write_module", {"path": "x.py", "source": GOOD_SKILL})
+
+    anyio.run(_session, tmp_path, script)
+    assert seen["tools"] == TOOLS
+    for name in ("status", "write"):
+        assert seen[name].is_error and "no .stato/ project" in _text(seen[name])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plan_done_refuses_what_plan_done_refuses(project: Path) -> None:
+    """Completing a step whose dependencies are open is refused by the CLI and MCP alike."""
+    plan_path = project / ".stato/plan.py"
+    before = plan_path.read_bytes()
+    cli_result = CliRunner().invoke(cli, ["plan", "done", "6", "--path", str(project)])
+    assert cli_result.exit_code == 1 and "depends on step(s) 5" in cli_result.output
+    seen: dict[str, Any] = {}
+
+    async def script(s: Any) -> None:
+        seen["done"] = await s.call_tool("plan_done", {"step_id": 6})
+
+    anyio.run(_session, project, script)
+    assert seen["done"].is_error and "depends on step(s) 5" in _text(seen["done"])
+    assert plan_path.read_bytes() == before

@@ -169,7 +169,7 @@ def build_server(root: Path) -> MCPServer:
         change = plan.set_status(root, step_id, "running").to_dict()
         return {k: v for k, v in change.items() if k != "plan"}
 
-    @tool("Mark a plan step complete, with what it produced.")
+    @tool("Mark a plan step complete, with its output; refused while deps are open.")
     def plan_done(step_id: int, output: str | None = None) -> dict[str, Any]:
         change = plan.set_status(root, step_id, "complete", output).to_dict()
         view = change.pop("plan")
@@ -184,7 +184,42 @@ def build_server(root: Path) -> MCPServer:
     return server
 
 
-def serve(root: Path) -> None:
-    """Serve ``root`` over stdio until the client closes the connection."""
+# The tools of build_server, offered by the no-project server too, so an agent asking for one
+# hears why there is nothing rather than "unknown tool".
+TOOL_NAMES = (
+    "status", "resume", "validate", "read_module", "write_module",
+    "plan_next", "plan_start", "plan_done", "lesson_add",
+)  # fmt: skip
+
+
+def build_no_project_server(message: str) -> MCPServer:
+    """A server for a folder without .stato/: it starts (a user-level registration is not a
+    failed server in every other project), and every tool answers ``message``. Writes nothing."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from stato import __version__
+
+    server: MCPServer = MCPServer(
+        "stato", version=__version__, log_level="WARNING",
+        instructions=f"No stato project here: {message}",
+    )  # fmt: skip
+
+    def answer(name: str) -> Callable[..., Any]:
+        def no_project() -> str:
+            raise ToolError(message)
+
+        no_project.__name__ = name
+        return no_project
+
+    for name in TOOL_NAMES:
+        server.add_tool(answer(name), name=name, description=f"No stato project: {message}")
+    return server
+
+
+def serve(root: Path | None, message: str = "") -> None:
+    """Serve ``root`` over stdio until the client closes the connection; with no project
+    (``root`` None), a server whose tools say ``message``."""
     require_mcp()
-    build_server(root).run("stdio")
+    server = build_server(root) if root is not None else build_no_project_server(message)
+    server.run("stdio")

@@ -87,7 +87,8 @@ def _step(steps: Sequence[dict[str, Any]], step_id: int) -> dict[str, Any]:
 
 
 def set_status(root: Path, step_id: int, status: str, output: str | None = None) -> StepChange:
-    """Move one step to ``status`` (and record ``output``); refuses a start whose deps are open."""
+    """Move one step to ``status`` (and record ``output``); refuses to start or complete a step
+    whose dependencies are not complete yet."""
     if status not in rules.STATUSES:
         raise StatoError(f"unknown status '{status}' (one of {', '.join(rules.STATUSES)})")
     seen: dict[str, Any] = {}
@@ -96,7 +97,7 @@ def set_status(root: Path, step_id: int, status: str, output: str | None = None)
         steps = [s for s in before.fields.get("steps", []) if isinstance(s, dict)]
         step = _step(steps, step_id)
         seen.update(step)
-        if status == "running":
+        if status in ("running", "complete"):  # the same rule for the CLI and MCP tools
             waiting = rules.blocked_by(steps, step_id)
             if waiting:
                 states = {s.get("id"): s.get("status", "pending") for s in steps}

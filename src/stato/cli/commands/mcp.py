@@ -25,11 +25,18 @@ def mcp(ctx: click.Context, path: Path) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from stato.errors import ProjectNotFound
     from stato.ops.mcp_server import require_mcp, serve
     from stato.ops.project import find_root
 
     require_mcp()
-    serve(find_root(path))
+    try:
+        root = find_root(path)
+    except ProjectNotFound as exc:  # serve anyway: the agent is told, no failed server shows
+        click.echo(f"stato mcp: {exc}; serving without a project", err=True)
+        serve(None, str(exc))
+        return
+    serve(root)
 
 
 def _change(install: bool) -> click.Command:
