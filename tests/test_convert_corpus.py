@@ -257,3 +257,40 @@ def test_procedures_become_skills_and_checklists_stay_rules(tmp_path: Path) -> N
     conventions = out["context.py"].fields["conventions"]
     assert "Review checklist: [ ] Tests pass" in conventions
     assert "Task Status Updates: Set to doing before starting" in conventions
+
+
+@pytest.mark.parametrize(
+    ("text", "description"),
+    [
+        (
+            "# X\n\n## What is this project?\n\nOpen Island is a macOS app.\n",
+            "Open Island is a macOS app.",
+        ),
+        (
+            "# Blog\n\n## Project overview\n\nMy Blog is a monorepo containing:\n\n- a web app\n",
+            "My Blog is a monorepo containing:",
+        ),
+        (
+            "# 天气\n\n这是一个每天早上发布天气预报的电报机器人。\n",
+            "这是一个每天早上发布天气预报的电报机器人。",
+        ),
+    ],
+)
+def test_the_text_under_the_title_is_the_description(text: str, description: str) -> None:
+    from stato.formats.convert import convert_text
+
+    context = convert_text(text, "AGENTS.md", "agents", "p").drafts[0].fields
+    assert context["description"] == description
+    if "containing" in text:
+        assert "a web app" in repr(context["conventions"])  # the lead's list stays a rule
+
+
+def test_lessons_of_two_files_converted_apart_are_both_kept(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    (tmp_path / "CLAUDE.md").write_text("## Gotchas\n\n- Webhooks arrive late\n", "utf-8")
+    (tmp_path / "AGENTS.md").write_text("## Gotchas\n\n- The cache lies on Mondays\n", "utf-8")
+    assert run("convert", "CLAUDE.md").exit_code == 0
+    assert run("convert", "AGENTS.md").exit_code == 0
+    lessons = _fields(tmp_path)["skills/gotchas.py"]["lessons_learned"]
+    assert "Webhooks arrive late" in lessons and "The cache lies on Mondays" in lessons

@@ -47,6 +47,7 @@ ABOUT_FILE = re.compile(
 # A section whose first paragraph says what the project is, when the file has no intro.
 OVERVIEW_WORDS = re.compile(
     r"^(project |repository |repo )?(overview|summary|about|purpose|introduction|description)\b|"
+    r"^what is this\b|"
     "概要|概述|简介|개요",
     re.I,
 )
@@ -95,10 +96,12 @@ def _about_project(text: str) -> str:
     return "".join(s for s in sentences(text) if not ABOUT_FILE.search(s)).strip()
 
 
-def _describes(text: str) -> bool:
-    """A paragraph that can say what the project is (not markup, code or a bare link)."""
+def _describes(text: str, lead: bool = False) -> bool:
+    """A paragraph that can say what the project is (not markup, code or a bare link); one
+    that leads into a list ("...containing:") only when ``lead``."""
     rest = " ".join(w for w in text.split() if "://" not in w)  # "Docs: https://..." says nothing
-    if len(rest) < 12 or rest.endswith((":", "\uff1a")) or text.startswith(("<", "```")):
+    opens = not lead and rest.endswith((":", "\uff1a"))
+    if len(rest) < (24 if lead else 12) or opens or text.startswith(("<", "```")):
         return False
     return not ABOUT_FILE.search(text)
 
@@ -158,11 +161,18 @@ def _open_items(section: Section, out: _Out) -> Section:
 def _take_description(section: Section, prose: list[str], out: _Out, why: tuple[str, ...]) -> None:
     """The intro's (or an Overview's, or the first H1's) first paragraph that says what the
     project is becomes the description, once; a rule file's text describes only the rule."""
-    first = next((p for p in prose if _describes(p)), "")
     overview = not section.path or OVERVIEW_WORDS.search(section.title) or section.level == 1
-    if first and overview and not out.description and not out.rule:
-        out.description = " ".join(first.split())
+    if not overview or out.description or out.rule:
+        return
+    first = next((p for p in prose if _describes(p)), "")
+    if first:
         prose.remove(first)
+    else:  # "My Blog is a monorepo containing:" above its list: the list stays a convention
+        lead = section.blocks[0] if section.blocks else None
+        said = lead is not None and lead.kind == "paragraph" and _describes(lead.text, True)
+        first = lead.text if said and lead is not None else ""
+    if first:
+        out.description = " ".join(first.split())
         out.route(section, "context.py", "description", why)
 
 
@@ -180,7 +190,7 @@ def _rule(section: Section, out: _Out, why: tuple[str, ...]) -> None:
     if found:
         out.route(section, "context.py", "conventions", why)
     if prose or not found:
-        out.notes.append(_labelled(label, "\n\n".join(prose)))
+        out.notes.append(_labelled(label, "\n\n".join(prose)).strip())
         out.route(section, "context.py", "notes", why)
 
 

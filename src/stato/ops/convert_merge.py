@@ -9,8 +9,9 @@ from stato.ops.convert_input import ConvertError
 
 # Module text the merge may differ in without it being worth a line in the report.
 _QUIET = frozenset({"class", "docstring", "run()"})
-# Free text where a second file's prose is appended line by line instead of kept out.
-_APPEND_TEXT = ("notes",)
+# Free text where a second file's blocks are appended instead of kept out (lessons of two
+# files with a "Gotchas" section each are both kept).
+_APPEND_TEXT = ("notes", "lessons_learned")
 
 
 def merge_into(rel: str, old: str, new: str, kept: set[str], origin: str = "") -> str:
