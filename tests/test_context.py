@@ -116,3 +116,15 @@ def test_cli_text_and_json(project: Path) -> None:
     assert gemini["block_loads"] == 1 and gemini["files"][1]["via"] == "GEMINI.md"
     bad = runner.invoke(cli, ["context", "--path", str(project), "--agent", "nope"])
     assert bad.exit_code == 2 and "unknown agent" in bad.stderr
+
+
+def test_the_persons_home_files_count_too(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    (home / ".claude").mkdir()
+    (home / ".claude/CLAUDE.md").write_text("Always answer in French.\n" * 10, "utf-8")
+    claude = _by_id(project)["claude"]
+    mine = [f for f in claude.files if f.path == "~/.claude/CLAUDE.md"]  # type: ignore[attr-defined]
+    assert len(mine) == 1 and mine[0].tokens > 0 and mine[0].stato_tokens == 0

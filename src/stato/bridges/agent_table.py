@@ -76,6 +76,7 @@ AGENTS: tuple[Agent, ...] = (
         # Not counted as reading AGENTS.md: with a CLAUDE.md (any person's) it does not, so stato
         # writes CLAUDE.md holding the one line @AGENTS.md, which loads it exactly once.
         reads_agents_md=False,
+        user_files=(".claude/CLAUDE.md",),
         own=(OwnFile("claude-md", "CLAUDE.md", link=AGENTS_MD, max_chars=CLAUDE_MAX_CHARS),),
         skills=(".claude/skills",),
         imports=True,
@@ -105,6 +106,7 @@ AGENTS: tuple[Agent, ...] = (
         # to the working folder are concatenated up to project_doc_max_bytes.
         reads=(Read("AGENTS.override.md"), Read(AGENTS_MD, unless=("AGENTS.override.md",))),
         reads_agents_md=True,
+        user_files=(".codex/AGENTS.md",),
         skills=(".agents/skills",),
         max_bytes=CODEX_MAX_BYTES,
         hook=HookTarget(
@@ -229,6 +231,7 @@ AGENTS: tuple[Agent, ...] = (
         # GEMINI.md by default (context.fileName in .gemini/settings.json can add AGENTS.md).
         reads=(Read("GEMINI.md"),),
         reads_agents_md=False,
+        user_files=(".gemini/GEMINI.md",),
         own=(OwnFile("gemini-md", "GEMINI.md", link=AGENTS_MD),),  # @file imports are expanded
         skills=(".gemini/skills", ".agents/skills"),
         imports=True,
@@ -263,6 +266,7 @@ AGENTS: tuple[Agent, ...] = (
             Read(AGENTS_MD, limit_chars=WINDSURF_MAX_CHARS),  # root: always on; nested: scoped
         ),
         reads_agents_md=True,
+        user_files=(".codeium/windsurf/memories/global_rules.md",),
         own=(
             OwnFile(
                 "windsurf-rules",
@@ -376,6 +380,7 @@ AGENTS: tuple[Agent, ...] = (
         # QWEN.md and .qwen/QWEN.md, plus AGENTS.md (AGENT_CONTEXT_FILENAME), root to cwd.
         reads=(Read("QWEN.md"), Read(".qwen/QWEN.md"), Read(AGENTS_MD)),
         reads_agents_md=True,
+        user_files=(".qwen/QWEN.md", ".qwen/AGENTS.md"),
         skills=(".qwen/skills",),
         imports=True,
         silent="hooks and MCP settings are not written by stato",
@@ -410,6 +415,7 @@ AGENTS: tuple[Agent, ...] = (
         # AGENTS.md; CLAUDE.md only as a fallback when there is no AGENTS.md.
         reads=(Read(AGENTS_MD), Read("CLAUDE.md", unless=(AGENTS_MD,))),
         reads_agents_md=True,
+        user_files=(".config/opencode/AGENTS.md",),
         skills=(".opencode/skills", ".claude/skills", ".agents/skills"),
         silent="MCP servers live in opencode.json with its own schema: not written",
     ),

@@ -127,6 +127,7 @@ class Agent:
     max_bytes: int | None = None
     max_chars: int | None = None  # per always-on file (warning threshold or hard cut)
     silent: str = ""
+    user_files: tuple[str, ...] = ()  # always-on files in the home folder (relative to it)
 
     @property
     def carrier(self) -> OwnFile | None:

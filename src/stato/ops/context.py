@@ -185,6 +185,14 @@ def _agent(root: Path, agent: Agent, tree: Tree, budget: int, seen: dict[str, st
                 load.path, load.when, estimate(text), estimate(stato), load.via, tuple(problems)
             )
         )
+    for rel in agent.user_files:  # the person's own, in the home folder: always paid for too
+        home_file = Path.home() / rel
+        try:
+            mine = home_file.read_text("utf-8", errors="replace") if home_file.is_file() else None
+        except OSError:
+            mine = None
+        if mine is not None:
+            files.append(FileLoad(f"~/{rel}", ALWAYS, estimate(mine), estimate(_stato_part(mine))))
     if len(stato_paths) > 1:
         duplicates.append(f"stato's block loads {len(stato_paths)} times: {', '.join(stato_paths)}")
     skills = _skills(root, agent, seen)
