@@ -319,3 +319,10 @@ def test_prune_takes_every_copy_no_agent_needs(project: Path) -> None:
     for rel in (".cursorrules", ".windsurf/rules/stato.md", ".clinerules/stato.md"):
         assert not (project / rel).exists(), rel
     assert not write_bridges(project, ["all"], check=True).stale
+
+
+def test_bridge_help_names_every_platform() -> None:
+    from stato.cli.commands.bridge import _HELP
+
+    named = set(re.findall(r"[a-z][a-z0-9-]*", _HELP))
+    assert set(ids()) <= named
