@@ -169,22 +169,23 @@ def test_export_problems_name_only_what_cannot_go_through_unchanged() -> None:
     assert export_problems(None, "x") and export_problems("ok", 42)
 
 
-def test_exports_of_removed_skills_are_reported_then_pruned(project: Path) -> None:
+def test_exports_of_removed_skills_are_stale_then_deleted(project: Path) -> None:
+    """An exported SKILL.md of a deleted skill would still be offered to agents: --check fails
+    on it and a run deletes it; a person's own skill folder is never touched."""
     write_bridges(project, ["skills"])
     (project / ".stato" / "skills" / "clustering.py").unlink()
     mine = project / ".claude" / "skills" / "handmade" / "SKILL.md"
     mine.parent.mkdir(parents=True)
     mine.write_text("---\nname: handmade\ndescription: mine\n---\n", "utf-8")
+    gone = [".agents/skills/clustering/SKILL.md", ".claude/skills/clustering/SKILL.md"]
+    checked = write_bridges(project, ["skills"], check=True)
+    assert checked.stale and sorted(f.path for f in checked.changed) == gone
+    assert (project / gone[0]).is_file()  # --check writes nothing
     report = write_bridges(project, ["skills"])
-    orphans = sorted(f.path for f in report.files if f.status == "orphaned")
-    assert orphans == [".agents/skills/clustering/SKILL.md", ".claude/skills/clustering/SKILL.md"]
-    assert not report.stale and (project / orphans[0]).is_file()
-    assert write_bridges(project, ["skills"], check=True, prune=True).stale
-    pruned = write_bridges(project, ["skills"], prune=True)
-    assert sorted(f.path for f in pruned.files if f.status == "deleted") == orphans
+    assert sorted(f.path for f in report.files if f.status == "deleted") == gone
     assert not (project / ".claude" / "skills" / "clustering").exists()
-    assert mine.is_file()  # a person's skill is never an orphan
-    assert not write_bridges(project, ["skills"], check=True, prune=True).stale
+    assert mine.is_file()  # a person's skill is never stato's to delete
+    assert not write_bridges(project, ["skills"], check=True).stale
 
 
 def _cached(root: Path) -> set[str]:

@@ -193,8 +193,9 @@ def write_bridges(
     ``check`` writes nothing and reports which files are stale. ``link`` forces (True) or
     forbids (False) CLAUDE.md's one-line ``@AGENTS.md`` form; by default it is used when
     AGENTS.md is written in the same run or already carries stato's block. Exported skills
-    whose skill is gone are reported as orphaned; ``prune`` deletes them (only files stato
-    generated, recognised by their metadata).
+    whose skill is gone are deleted (only files stato generated, recognised by their
+    metadata; ``check`` reports them as stale). ``prune`` removes stato's extra copies of its
+    block.
     """
     root = Path(root)
     selection = with_linked(root, select(platforms), link)
@@ -212,8 +213,8 @@ def write_bridges(
         if note.startswith(STALE):
             status = "stale" if not prune else ("deleted" if new is None else "updated")
             note = note if not prune else "stato's block removed: " + note.split(": ", 1)[1]
-        elif new is None:
-            status = "deleted" if prune else "orphaned"
+        elif new is None:  # a SKILL.md stato wrote for a skill that is gone: agents would use it
+            status = "deleted"
         elif note.startswith("skipped"):
             status = "skipped"
         elif note:
