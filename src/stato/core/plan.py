@@ -53,7 +53,8 @@ def is_complete(steps: Sequence[Step]) -> bool:
     """True when no step is left to do: every step is complete.
 
     A plan with no steps is complete (as ``all([])`` is): it has no current step, no next step
-    and nothing blocked, and a view that must tell "empty" from "done" reads ``total == 0``.
+    and nothing blocked, so nothing is left to do; ``PlanView.state`` still tells it apart as
+    "empty" (``total == 0``), and the JSON carries both (``"state": "empty", "complete": true``).
     """
     done, total = progress(steps)
     return done == total
