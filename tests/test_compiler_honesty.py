@@ -76,6 +76,18 @@ def test_a_field_changed_in_place_is_not_reported_with_its_old_value() -> None:
     assert "default_params" not in r.fields and "I007" in r.codes()
 
 
+def test_a_module_value_changed_from_the_class_body_is_not_read_stale() -> None:
+    r = compile_source(
+        skill(
+            'name = "qc"',
+            'PARAMS["b"] = 2',
+            "default_params = PARAMS",
+            before='PARAMS = {"a": 1}\n',
+        )
+    )
+    assert "default_params" not in r.fields and "I007" in r.codes()
+
+
 def test_fields_outside_the_schema_that_need_a_call_get_i007() -> None:
     r = compile_source(skill('name = "qc"', "y = os.getcwd()", before="import os\n"))
     i007 = [d for d in r.diagnostics if d.code == "I007"]

@@ -180,10 +180,11 @@ class _Reader:
         old = self.info.bindings.get(name)
         if old is not None and old.kind == "def":
             return  # an attribute set on a method leaves it a method
+        reason = f"changed in place by the statement on line {line}"
         if name in self.ev.scope or old is not None:
-            self.bind_value(
-                name, line, target, None, None, f"changed in place by the statement on line {line}"
-            )
+            self.bind_value(name, line, target, None, None, reason)
+        else:  # a module-level value changed from the class body: later uses see it unknown
+            self.ev.bind_unknown(name, reason)
 
     def evaluate(self, node: ast.expr) -> tuple[Any, str | None, str | None]:
         self.ev.named.clear()
