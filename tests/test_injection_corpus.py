@@ -13,7 +13,7 @@ import pytest
 from stato.core.privacy import has_high, scan_injection
 
 DATA = Path(__file__).resolve().parent / "data" / "injection"
-MALICIOUS = ("malicious.txt", "holdout-malicious.txt")
+MALICIOUS = ("malicious.txt", "holdout-malicious.txt", "probe-malicious.txt")
 CLEAN = ("clean.txt", "holdout-clean.txt")
 
 

@@ -503,6 +503,8 @@ _PERSON = (
     r"(?:the\s{1,3}|your\s{1,3}|any\s{1,3})?"
     r"(?:user|human|developer|operator|owner|reviewer|maintainer)s?\b"
 )
+# "do not tell the user to run sudo" instructs the user; it hides nothing
+_PERSON_END = _PERSON + r"(?!\s{1,3}(?:to|how|which|what|where|when|that\s{1,3}they)\b)"
 CONCEAL: tuple[Rule, ...] = (
     inj(
         "conceal-from-user",
@@ -512,7 +514,7 @@ CONCEAL: tuple[Rule, ...] = (
         r"alerting|warn|warning|mention|mentioning|reveal|revealing|disclose|disclosing|report|"
         r"reporting|explain|explaining|admit|admitting)\s{1,3}(?:(?:this|it|that|anything|these|"
         r"about|of|any|to|them|the\s{1,3}change)\s{1,3}){0,3}"
-        + _PERSON
+        + _PERSON_END
         + r"|(?:do\s{1,3}not|don'?t|never|must\s{1,3}not|mustn'?t|should\s{1,3}not|shouldn'?t)"
         r"\s{1,3}(?:ever\s{1,3})?(?:mention|reveal|disclose|explain|report|describe|show|admit)"
         r"\s{1,3}(?:\w{1,20}\s{1,3}){1,4}to\s{1,3}"
@@ -555,7 +557,7 @@ CONCEAL: tuple[Rule, ...] = (
     inj(
         "conceal-user-must-not",
         "concealment (the user must not know)",
-        r"(?:the\s{1,3})?(?:user|human)s?\s{1,3}(?:must|should|will|may|can)\s{1,3}(?:never|not)"
+        r"(?:the\s{1,3})?(?:user|human)s?\s{1,3}(?:must|should)\s{1,3}(?:never|not)"
         r"\s{1,3}(?:know|see|notice|find\s{1,3}out|learn|be\s{1,3}(?:told|informed|aware))",
         keywords=("the user", "the human", "user", "human"),
     ),

@@ -26,6 +26,9 @@ KNOWN_INSTALLERS = (
     "rye-up.com", "install.julialang.org", "pkg.go.dev", "go.dev/dl", "getcomposer.org",
     "sdk.cloud.google.com", "aka.ms/install-azd", "aka.ms/installazurecli", "fly.io/install.sh",
     "deb.nodesource.com", "rpm.nodesource.com", "get.pimoroni.com", "bootstrap.pypa.io",
+    "chocolatey.org/install", "community.chocolatey.org/install", "get.scoop.sh",
+    "sh.brew.sh", "install.meteor.com", "get.rvm.io", "cli.doppler.com", "get.jetify.com",
+    "raw.githubusercontent.com/pyenv/", "raw.githubusercontent.com/creationix/nvm/",
 )  # fmt: skip
 _URL = re.compile(r"""https?://[^\s"'`|;)<>]{1,500}""", re.IGNORECASE)
 
@@ -64,7 +67,8 @@ def _pipe_warn(span: str, m: re.Match[str], text: str) -> bool:
 
 
 _EVAL_RX = (
-    r"(?:eval|exec|source|\.|(?:ba|z|k)?sh(?:\s{1,3}-c)?)\s{0,3}[(\"'\s]{0,4}[$<]?\(\s{0,3}"
+    r"(?:eval|exec|source|\.|(?:ba|z|k)?sh(?:\s{1,3}-c)?|python[0-9.]{0,4}\s{1,3}-c|"
+    r"(?:perl|ruby|node)\s{1,3}-e)\s{0,3}[(\"'\s]{0,4}[$<]?\(\s{0,3}"
     r"(?:curl|wget)\b"
 )
 
@@ -78,7 +82,7 @@ _FETCH = ("curl", "wget", "iwr", "irm", "invoke-webrequest", "invoke-restmethod"
           "aria2c", "http")  # fmt: skip
 _PIPE = (
     r"(?P<mid>[^\n|;&]{0,400})(?<!\\)\|\s{0,4}(?:sudo\s{1,3}(?:-\S{1,10}\s{1,3}){0,3})?"
-    r"(?:env\s{1,3})?(?:(?:ba|z|k|da|fi|a)?sh|python[0-9.]{0,4}|perl|ruby|node|iex|pwsh|"
+    r"(?:env\s{1,3})?(?:xargs\b[^|\n]{0,40}?\b)?(?:(?:ba|z|k|da|fi|a)?sh|python[0-9.]{0,4}|perl|ruby|node|iex|pwsh|"
     r"powershell|invoke-expression|source)\b"
 )
 _FETCH_RX = r"(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|fetch|aria2c|https?)\b"
@@ -128,6 +132,10 @@ REMOTE_EXEC: tuple[Rule, ...] = (
             "iex",
             "invoke-expression",
             "downloadstring",
+            "python",
+            "perl",
+            "ruby",
+            "node",
         ),
         validator=lambda span, m, text: not _known_installer(_line_after(span, m, text)),
     ),
@@ -187,7 +195,7 @@ _SECRET_VAR = (
 )
 _ENV_DUMP = (
     r"\$\(\s{0,2}(?:env|printenv|set|cat\s[^)\n]{1,100})\s{0,2}\)|\bprintenv\b|"
-    r"\benv\s{0,3}\||os\.environ\b|process\.env\b"
+    r"\benv\s{0,3}\||os\.environ\b(?![.\[])|process\.env\b(?![.\[])"
 )
 _SENSITIVE = f"(?:{_KEY_FILES}|{_ENV_DUMP})"
 
@@ -283,7 +291,9 @@ _SENSITIVE_WORDS = (
     r"credentials?|secrets?|passwords?|private\s{1,3}keys?|ssh\s{1,3}keys?|cookies?|"
     r"(?:conversation|chat|command|shell)\s{1,3}history|system\s{1,3}prompt|source\s{1,3}code|"
     r"(?:the\s{1,3})?(?:whole\s{1,3}|entire\s{1,3})?(?:codebase|repository|repo)\b|"
-    r"(?:the\s{1,3})?user'?s?\s{1,3}(?:data|files|messages|code|email|address|conversation))"
+    r"(?:the\s{1,3})?user'?s?\s{1,3}(?:data|files|messages|code|email|address|conversation)|"
+    r"\bprintenv\b|\benv\b\s{0,2}`|(?:the\s{1,3}|this\s{1,3}|whole\s{1,3}|entire\s{1,3}){1,2}"
+    r"(?:project|workspace|working\s{1,3}directory|home\s{1,3}(?:directory|folder)|source\s{1,3}tree))"
 )  # fmt: skip
 _DESTINATION = re.compile(
     r"(?:to|into|at|via|using|through|on|with)\s{1,3}(?:the\s{1,3}|this\s{1,3}|our\s{1,3}|"
@@ -330,8 +340,11 @@ _CAPTURE_HOSTS = (
     r"ix\.io|sprunge\.us|paste\.rs|rentry\.(?:co|org)|controlc\.com|privatebin\.net|"
     r"discord(?:app)?\.com/api/webhooks/\d{5,30}|api\.telegram\.org/bot|hooks\.zapier\.com|"
     r"ipinfo\.io|ifconfig\.me|webhook\.cool|smee\.io|postb\.in|ptsv[23]\.com|httpbin\.org/(?:post|"
-    r"anything)"
+    r"anything)|file\.io|filebin\.net|gofile\.io|catbox\.moe|tmpfiles\.org|bashupload\.com|"
+    r"oshi\.at|temp\.sh|keep\.sh|uguu\.se|pixeldrain\.com|ufile\.io|anonfiles\.com"
 )  # fmt: skip
+_DROP_SITES = ("file.io", "filebin", "gofile", "catbox", "tmpfiles", "bashupload", "oshi.at",
+               "temp.sh", "keep.sh", "uguu", "pixeldrain", "ufile.io", "anonfiles")  # fmt: skip
 _TUNNEL_HOSTS = (
     r"ngrok(?:-free)?\.(?:io|app|dev)|trycloudflare\.com|loca\.lt|serveo\.net|localhost\.run|"
     r"localtunnel\.me|bore\.pub|lhr\.life|tunnelmole\.net"
@@ -449,6 +462,7 @@ EXFIL_URLS: tuple[Rule, ...] = (
             "postb.in",
             "ptsv",
             "httpbin.org",
+            *_DROP_SITES,
         ),
         anchored=False,
     ),
@@ -538,9 +552,7 @@ ESCALATE: tuple[Rule, ...] = (
             "break out",
             "override",
         ),
-        validator=lambda span, m, text: (
-            not _NEGATED.search(text[max(0, m.start() - 30) : m.start()]) and _determined(span)
-        ),
+        validator=lambda span, m, text: _ordered(text, m.start()) and _determined(span),
     ),
     inj(
         "auto-approve",
@@ -572,7 +584,20 @@ ESCALATE: tuple[Rule, ...] = (
 )
 
 
+# "it is possible to bypass the permission model": a description, not an order
+_DESCRIBED = re.compile(
+    r"(?:possible|able|attempts?|tries|trying|used|allowed|cannot|can't|could|might|may|"
+    r"attackers?|malicious|prevents?|prevented|from|impossible|whether|if)\W{1,3}"
+    r"(?:\w{1,15}\W{1,3}){0,5}$",
+    re.IGNORECASE,
+)
 _BARE = re.compile(r"(?:approvals|permissions)$", re.IGNORECASE)
+
+
+def _ordered(text: str, at: int) -> bool:
+    """An order, neither negated ("never disable ...") nor described ("possible to bypass")."""
+    before = text[max(0, at - 40) : at]
+    return not _NEGATED.search(before) and not _DESCRIBED.search(before)
 
 
 def _determined(span: str) -> bool:

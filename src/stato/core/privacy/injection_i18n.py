@@ -36,7 +36,10 @@ SPANISH: tuple[Rule, ...] = (
         r"(?:(?:todas?|todos|las|los|tus|sus|mis|estas|esas|de|cualquier|cada)\s{1,3}){0,4}"
         r"(?:instrucciones|indicaciones|[oó]rdenes|reglas|directrices|pautas|normas|instrucci[oó]n|"
         r"mensajes|restricciones)(?:\s{1,3}(?:anteriores|previas|de\s{1,3}arriba|del\s{1,3}sistema|"
-        r"originales|iniciales|recibidas))?",
+        r"originales|iniciales|recibidas))?"
+        r"|(?:olvida|olvide|olvidad|ignora|ignore|descarta)\s{1,3}(?:todo|todas?\s{1,3}las?\s{1,3}\w{1,15})"
+        r"\s{1,3}(?:lo\s{1,3})?(?:anterior|previo|de\s{1,3}antes|lo\s{1,3}que\s{1,3}te\s{1,3}(?:dijeron|"
+        r"han\s{1,3}dicho|dije))",
         keywords=("ignor", "olvid", "descart", "omit", "desobedece", "haz caso"),
         validator=_scope(
             r"anterior|previa|arriba|sistema|original|inicial|recibid|\btodas?\b|"
@@ -98,7 +101,9 @@ GERMAN: tuple[Rule, ...] = (
         r"vorangegangenen|früheren|vorigen|ursprünglichen|gegebenen|erhaltenen|"
         r"einfach)\s{1,3}){0,4}"
         r"(?:anweisungen|instruktionen|regeln|befehle|vorgaben|richtlinien|anordnungen|"
-        r"systemanweisungen|systemprompts?|prompts?|einschränkungen|beschränkungen)",
+        r"systemanweisungen|systemprompts?|prompts?|einschränkungen|beschränkungen)"
+        r"|(?:vergiss|vergessen\s{1,3}sie|ignoriere|ignorieren\s{1,3}sie)\s{1,3}alles[\s,]{1,3}"
+        r"(?:was|davor|vorher|bisher|zuvor|oben|obige)",
         keywords=("ignorier", "vergiss", "vergessen", "missacht", "verwirf", "übergeh", "setze"),
         validator=_scope(
             r"alle|sämtlich|jeglich|vorherig|bisherig|obig|vorangegangen|früher|"
@@ -178,11 +183,13 @@ FRENCH: tuple[Rule, ...] = (
         r"d['’])"
         r"\s{0,3}){0,4}(?:instructions?|consignes?|règles|directives?|ordres|commandes|prompts?|"
         r"restrictions)(?:\s{1,3}(?:précédentes|antérieures|ci-dessus|du\s{1,3}système|initiales|"
-        r"originales|reçues))?",
+        r"originales|reçues))?"
+        r"|(?:oublie|oubliez|ignore|ignorez)\s{1,3}tout\s{1,3}(?:ce\s{1,3}qu['’]\s{0,2}(?:on|il|elle|"
+        r"je|vous)|ce\s{1,3}qui\s{1,3}(?:précède|a\s{1,3}été\s{1,3}dit)|ce\s{1,3}que)",
         keywords=("ignor", "oubli", "néglig", "fais", "faites", "ne tien", "ne ten", "passe"),
         validator=_scope(
             r"toutes|tous|précédent|antérieur|\btes\b|\bvos\b|ci-dessus|système|"
-            r"initial|originel|original|reçue"
+            r"initial|originel|original|reçue|tout\s+ce"
         ),
     ),
     inj(
@@ -202,7 +209,9 @@ FRENCH: tuple[Rule, ...] = (
         r"\w{1,20})\s{1,3}"
         + _FR_USER
         + r"|(?:secrètement|en\s{1,3}secret|discrètement|à\s{1,3}son\s{1,3}insu)[\s,]{1,3}"
-        r"(?:envoie|envoyez|télécharge|exécute|exécutez|installe|copie|transmets)",
+        r"(?:envoie|envoyez|télécharge|exécute|exécutez|installe|copie|transmets)"
+        r"|n['’]\s{0,2}(?:informe|informez|avertis|avertissez|alerte|alertez)\s{1,3}(?:pas|jamais)"
+        r"\s{1,3}(?:l['’]\s{0,2}utilisat|les\s{1,3}utilisat|personne)",
         keywords=(
             "ne ",
             "ne\t",
@@ -212,6 +221,8 @@ FRENCH: tuple[Rule, ...] = (
             "cache",
             "dissimule",
             "secrètement",
+            "n'",
+            "n’",
             "en secret",
             "discrètement",
             "à son insu",
@@ -288,7 +299,9 @@ CHINESE: tuple[Rule, ...] = (
         r"|(?:对|對|向)" + _ZH_USER + r"(?:保密|隐瞒|隱瞞|隐藏|隱藏)"
         r"|(?:在)?" + _ZH_USER + r"(?:不知情|不知道|不察觉|不察覺)的?(?:情况|情況)下"
         r"|(?:悄悄|偷偷|秘密|暗中|私下)(?:地)?(?:把|将|將)?[^\n。]{0,20}?(?:发送|發送|上传|上傳|"
-        r"执行|執行|运行|運行|安装|安裝|发到|發到|传到|傳到)",
+        r"执行|執行|运行|運行|安装|安裝|发到|發到|传到|傳到)"
+        r"|(?:不要|不能|别|別|切勿|请勿|請勿|千万别|千萬別)\s{0,2}把[^\n。]{0,16}?(?:告诉|告訴|透露给|透露給|"
+        r"告知|说给|說給|汇报给|匯報給)\s{0,2}" + _ZH_USER + r"",
         keywords=(
             "不要",
             "不能",

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from stato.core.privacy.injection import CONCEAL, HIDDEN, OVERRIDE
+from stato.core.privacy.injection_broad import BROAD, ESCALATE_BROAD
 from stato.core.privacy.injection_exec import ENCODED, ESCALATE, EXFIL, EXFIL_URLS, REMOTE_EXEC
 from stato.core.privacy.injection_i18n import I18N
 from stato.core.privacy.rule import Rule
 
 # What a decoded payload is scanned with: every rule but the decoders (one level, bounded)
 PLAIN_RULES: tuple[Rule, ...] = (
-    HIDDEN + OVERRIDE + CONCEAL + I18N + REMOTE_EXEC + EXFIL + EXFIL_URLS + ESCALATE
+    HIDDEN
+    + OVERRIDE
+    + CONCEAL
+    + BROAD
+    + I18N
+    + REMOTE_EXEC
+    + EXFIL
+    + EXFIL_URLS
+    + ESCALATE
+    + ESCALATE_BROAD
 )
 INJECTION_RULES: tuple[Rule, ...] = PLAIN_RULES + ENCODED
 
