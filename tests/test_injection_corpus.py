@@ -13,8 +13,13 @@ import pytest
 from stato.core.privacy import has_high, scan_injection
 
 DATA = Path(__file__).resolve().parent / "data" / "injection"
-MALICIOUS = ("malicious.txt", "holdout-malicious.txt", "probe-malicious.txt")
-CLEAN = ("clean.txt", "holdout-clean.txt")
+MALICIOUS = (
+    "malicious.txt",
+    "holdout-malicious.txt",
+    "probe-malicious.txt",
+    "probe3-malicious.txt",
+)
+CLEAN = ("clean.txt", "holdout-clean.txt", "probe3-clean.txt")
 
 
 def _corpus():  # type: ignore[no-untyped-def]

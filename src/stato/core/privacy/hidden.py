@@ -42,20 +42,55 @@ def _is_confusable(ch: str) -> bool:
     return "\u0370" <= ch <= "\u04ff"
 
 
-def format_run_ok(span: str, m: re.Match[str], text: str) -> bool:
-    """A run of zero-width or format characters counts when it hides something.
-
-    A byte-order mark at the very start, and joiners inside emoji or scripts that need them
-    (Devanagari, Arabic, Persian), are ordinary text.
-    """
+def _ordinary_format(span: str, m: re.Match[str], text: str) -> bool:
+    """A byte-order mark at the very start, and joiners inside emoji or scripts that need them
+    (Devanagari, Arabic, Persian), are ordinary text."""
     start, end = m.span()
     if span == "\ufeff" and start == 0:
-        return False
+        return True
     if set(span) <= {"\u200c", "\u200d"}:
         around = text[max(0, start - 1) : start] + text[end : end + 1]
-        if _EMOJI_OR_SCRIPT.search(around):
-            return False
-    return True
+        return bool(_EMOJI_OR_SCRIPT.search(around))
+    return False
+
+
+def _hides(span: str, m: re.Match[str], text: str) -> bool:
+    """Whether format characters hide something: a run of them (room for a payload), one
+    splitting a word (``ig\u200bnore``; a soft hyphen there is a hyphenation hint), or a
+    sentence that, without them, holds a high injection."""
+    if len(span) >= 2:
+        return True
+    start, end = m.span()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if span != "\u00ad" and before.isalnum() and after.isalnum():
+        return True
+    from stato.core.privacy.inbound import decoded_high
+
+    lo = max(text.rfind("\n", 0, start) + 1, start - 400)
+    hi = text.find("\n", end)
+    hi = min(hi if hi >= 0 else len(text), end + 400)
+    plain = re.sub("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\u034f\u061c]", "", text[lo:hi])
+    return decoded_high(plain)
+
+
+def format_run_ok(span: str, m: re.Match[str], text: str) -> bool:
+    """Format characters that hide something (``high``)."""
+    return not _ordinary_format(span, m, text) and _hides(span, m, text)
+
+
+def format_char_warn(span: str, m: re.Match[str], text: str) -> bool:
+    """Any other format character inside text (``warn``): worth a look, hides nothing."""
+    return not _ordinary_format(span, m, text) and not _hides(span, m, text)
+
+
+def tag_ok(span: str, m: re.Match[str], text: str) -> bool:
+    """Tag characters, except the subdivision flags that emoji spell with them (a black flag
+    U+1F3F4, lowercase tag letters, a cancel tag: England, Scotland, Wales)."""
+    start = m.start()
+    return not (
+        start and text[start - 1] == "\U0001f3f4" and span.endswith("\U000e007f") and len(span) <= 8
+    )
 
 
 def lookalike_ok(span: str, m: re.Match[str], text: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.hidden import format_run_ok, lookalike_ok
+from stato.core.privacy.hidden import format_char_warn, format_run_ok, lookalike_ok, tag_ok
 from stato.core.privacy.rule import INJECTION, Rule, Validator
 
 
@@ -72,6 +72,10 @@ def _addresses_agent(span: str, m: re.Match[str], text: str) -> bool:
     return bool(_AGENT_NOTE.search(span))
 
 
+_FORMAT = (
+    "[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\u034f\u061c\u115f\u1160\u3164\uffa0]{1,4000}"
+)
+
 # -- hidden text ------------------------------------------------------------------------------
 HIDDEN: tuple[Rule, ...] = (
     inj(
@@ -79,6 +83,7 @@ HIDDEN: tuple[Rule, ...] = (
         "invisible Unicode tag characters",
         "[\U000e0000-\U000e007f]{1,4000}",
         flags=0,
+        validator=tag_ok,
     ),
     inj(
         "bidi-control",
@@ -89,10 +94,17 @@ HIDDEN: tuple[Rule, ...] = (
     inj(
         "zero-width",
         "zero-width or format characters inside text",
-        "[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\u034f\u061c\u115f\u1160\u3164\uffa0]"
-        "{1,4000}",
+        _FORMAT,
         flags=0,
         validator=format_run_ok,
+    ),
+    inj(
+        "format-char",
+        "a zero-width or format character",
+        _FORMAT,
+        severity="warn",
+        flags=0,
+        validator=format_char_warn,
     ),
     inj(
         "lookalike-letters",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.injection import inj
+from stato.core.privacy.injection_exec import _SENSITIVE_WORDS, _sent_somewhere
 from stato.core.privacy.rule import Rule
 
 _GAP = r"[^.!?\n]{0,60}?"  # the rest of one sentence, bounded
@@ -46,14 +47,15 @@ _OVERRIDE_VERBS = (
     "don't pay attention to", "do not pay attention to", "don't pay any attention to",
     "stop following", "stop obeying", "stop listening to", "no longer follow", "no longer obey",
     "do not follow", "don't follow", "do not obey", "don't obey", "never mind", "unlearn",
+    "disobey", "disobeying", "ignoring", "disregarding", "forgetting",
 )  # fmt: skip
 # verbs with everyday objects ("drop all constraints", "override the default rules"): these
 # need a scope that points at the agent's own instructions
 _WEAK_VERBS = ("override", "overrule", "bypass", "erase", "wipe", "scrap", "dismiss", "drop",
-               "replace", "supersede", "nullify", "cancel", "void")  # fmt: skip
+               "replace", "supersede", "nullify", "cancel", "void", "reset")  # fmt: skip
 _STRONG = re.compile(
     r"previous|prior|earlier|above|preceding|foregoing|original|initial|system|developer|"
-    r"\byour\b|were\s+given|you\s+(?:were|have\s+been)\s+told",
+    r"\byour\b|were\s+given|you\s+(?:were|have\s+been)\s+told|operator",
     re.IGNORECASE,
 )
 
@@ -77,10 +79,30 @@ _NEGATION = (
     r"under\s{1,3}no\s{1,3}circumstances(?:\s{1,3}should\s{1,3}you)?|at\s{1,3}no\s{1,3}point|"
     r"without|refrain\s{1,3}from|not\s{1,3}to)"
 )
-_DEICTIC = r"(?:this|these|that|those|it|them|anything|any\s{1,3}of\s{1,3}this|the\s{1,3}above)\b"
+_DEICTIC = (
+    r"(?:this|these|that|those|it|them|anything|any\s{1,3}of\s{1,3}this|the\s{1,3}above|"
+    r"(?:the|any|these|those|this|that|your)\s{1,3}(?:uploads?|changes?|edits?|requests?|actions?|"
+    r"steps?|modifications?|network\s{1,3}(?:calls?|requests?)|commits?|transfers?|downloads?|"
+    r"instructions?|commands?))\b"
+)
 _AUDIENCE = (
     r"(?:user|users|anyone|anybody|human|developer|operator|owner|reviewer|maintainer|reply|"
     r"response|answer|summary|output|chat|conversation|final\s{1,3}message|commit\s{1,3}message)\b"
+)
+
+_ORDERS = r"(?:instructions?|rules|guidance|prompts?|directives?|guidelines?|constraints|orders)"
+
+
+def _refers_to_orders(span: str, m: re.Match[str], text: str) -> bool:
+    """ "ignore them" where the sentence before names the agent's instructions."""
+    start = max(max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1, m.start() - 160)
+    before = text[start : m.start()]
+    return bool(re.search(_ORDERS, before, re.IGNORECASE)) and bool(_STRONG.search(before))
+
+
+# addressed to the agent: "the guidance YOU got", "YOUR rules", the system prompt
+_SCOPE_WORDS = (
+    r"your|you\s+(?:got|were\s+given|received|were\s+told|have\s+been\s+given)|system|operator"
 )
 
 BROAD: tuple[Rule, ...] = (
@@ -118,6 +140,66 @@ BROAD: tuple[Rule, ...] = (
             )
         ),
     ),
+    inj(
+        "override-pronoun",
+        "instruction override (... instructions were wrong, ignore them)",
+        r"(?:ignore|disregard|forget|disobey|discard|skip|drop)\s{1,3}(?:them|it|those|these|that|"
+        r"all\s{1,3}of\s{1,3}(?:them|it))\b",
+        keywords=("ignore", "disregard", "forget", "disobey", "discard", "skip", "drop"),
+        validator=_refers_to_orders,
+    ),
+    inj(
+        "override-passive-broad",
+        "instruction override (the guidance you got no longer counts)",
+        r"(?:instructions?|rules|guidance|prompts?|directives?|guidelines?|constraints|orders|"
+        r"system\s{1,3}prompt)\s" + _GAP + r"(?:no\s{1,3}longer\s{1,3}(?:counts?|appl(?:y|ies)|"
+        r"matters?|holds?|valid|in\s{1,3}effect|binding|relevant)|(?:is|are|was|were|has\s{1,3}been|"
+        r"have\s{1,3}been)\s{1,3}(?:now\s{1,3})?(?:void|replaced|obsolete|cancell?ed|revoked|invalid|"
+        r"superseded|outdated|wrong|mistaken|fake|suspended|withdrawn|lifted)|contain(?:ed|s)?\s{1,3}"
+        r"(?:an?\s{1,3})?(?:errors?|mistakes?|bugs?))\b",
+        keywords=(
+            "instruction",
+            "rules",
+            "guidance",
+            "prompt",
+            "directive",
+            "guideline",
+            "constraints",
+            "orders",
+            "system",
+        ),
+        validator=lambda span, m, text: bool(
+            re.search(
+                r"\b(?:" + _SCOPE_WORDS + r")\b",
+                text[max(0, m.start() - 30) : m.end()],
+                re.IGNORECASE,
+            )
+        ),
+    ),  # fmt: skip
+    inj(
+        "override-priority",
+        "instruction override (these rules come before the user's)",
+        r"(?:prioriti[sz]e|put|place|rank|treat|consider|follow)\s"
+        + _GAP
+        + r"(?:over|above|ahead\s{1,3}of|before|(?:as\s{1,3})?(?:a\s{1,3})?higher"
+        r"(?:\s{1,3}priority)?\s{1,3}than|more\s{1,3}important\s{1,3}than|instead\s{1,3}of)\s{1,3}(?:anything|everything|"
+        r"whatever|all|any|your|the)\s{1,3}(?:\w{1,15}\s{1,3}){0,2}?(?:user|system|developer|"
+        r"operator|prompt|instructions|rules|guidelines|policies)\b"
+        r"|takes?\s{1,3}precedence\s{1,3}over\s{1,3}(?:(?:your|any|all)\s{1,3}(?:\w{1,15}\s{1,3})?"
+        r"(?:instructions|rules|prompts?|guidelines)|the\s{1,3}(?:system|user|developer)\b|"
+        r"anything\s{1,3}the\s{1,3}user)",
+        keywords=("prioriti", "put", "place", "rank", "treat", "consider", "follow", "take"),
+    ),  # fmt: skip
+    inj(
+        "role-persona",
+        "role hijack (your persona is now ...)",
+        r"your\s{1,3}(?:new\s{1,3})?(?:persona|identity|character|role|name|personality)\s{1,3}"
+        r"(?:is|will\s{1,3}be|has\s{1,3}(?:been\s{1,3})?changed\s{1,3}to)\s{1,3}(?:now\s{1,3})?"
+        r"(?:an?\s{1,3})?(?:\w{1,20}\s{1,3}){0,3}?(?:unrestricted|unfiltered|uncensored|jailbroken|"
+        r"dan|evil|malicious|hacker|root|admin|god|free|no\s{1,3}(?:limits|rules|restrictions))\b"
+        r"|your\s{1,3}new\s{1,3}(?:persona|identity|character|personality)\b",
+        keywords=("your",),
+    ),  # fmt: skip
     inj(
         "role-broad",
         "role hijack (an AI without rules)",
@@ -173,6 +255,23 @@ BROAD: tuple[Rule, ...] = (
             "without",
             "refrain",
             "not to",
+        ),
+    ),  # fmt: skip
+    inj(
+        "conceal-evidence",
+        "concealment (hide the evidence from the reviewer)",
+        r"(?:hide|conceal|mask|cover\s{1,3}up|obscure|disguise|erase)\s{1,3}"
+        + _GAP
+        + r"(?:from|to)\s{1,3}(?:the\s{1,3}|your\s{1,3}|any\s{1,3})?(?:user|users|human|developer|"
+        r"operator|owner|reviewer|maintainer|auditor|anyone|anybody|team|security)s?\b",
+        keywords=("hide", "conceal", "mask", "cover", "obscure", "disguise", "erase"),
+        validator=lambda span, m, text: bool(
+            re.search(
+                r"\b(?:this|these|those|that|it|them|evidence|traces?|edits?|changes?|actions?|steps?|"
+                r"activity|modifications?|uploads?|requests?|commits?|instructions?)\b",
+                span,
+                re.IGNORECASE,
+            )
         ),
     ),  # fmt: skip
     inj(
@@ -251,6 +350,10 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
         r"(?:permission|approval|authori[sz]ation|clearance)\s{1,3}to\s{1,3}(?:run|execute|do|"
         r"delete|install|change|modify|access|push|deploy)\s{1,3}(?:anything|everything|any|all|"
         r"whatever)"
+        r"|without\s{1,3}(?:waiting\s{1,3}for|asking)\s{1,3}(?:the\s{1,3})?(?:user|human|anyone|me|"
+        r"a\s{1,3}human)\s{1,3}to\s{1,3}(?:approve|confirm|review|agree|check|allow)"
+        r"|without\s{1,3}waiting\s{1,3}for\s{1,3}(?:(?:the\s{1,3}user'?s?|human|their|any)\s{1,3})?"
+        r"(?:approval|confirmation|review|permission|consent)"
         r"|(?:turn|switch|shut|toggle)\s{1,3}(?:(?:the|all|any|your|its)\s{1,3}){0,2}(?:sandbox|"
         r"sandboxing|safety\s{1,3}(?:checks?|filters?|features?|guardrails?)|guardrails?|"
         r"permission\s{1,3}(?:checks?|prompts?)|approvals?|security\s{1,3}checks?)\s{1,3}off\b"
@@ -289,7 +392,83 @@ def _escalates(span: str, m: re.Match[str], text: str) -> bool:
     """ "Proceed without asking." picks a template; "run every command with sudo and don't ask"
     gives the agent a blank cheque: a bare "don't ask" needs a dangerous act in its sentence."""
     low = span.lower()
+    if re.search(r"approv|confirm|permission|consent|review", low):
+        return not _NOT_ORDER.search(text[max(0, m.start() - 40) : m.start()])
     if low.startswith(("do", "don", "never", "without")):
         start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
         return bool(_DANGER.search(text[start : m.end()]))
     return not _NOT_ORDER.search(text[max(0, m.start() - 40) : m.start()])
+
+
+_PUBLIC_SINK = re.compile(
+    r"(?:in|into|to)\s{1,3}(?:the\s{1,3}|every\s{1,3}|each\s{1,3}|your\s{1,3}|a\s{1,3}|all\s{1,3})?"
+    r"(?:next\s{1,3})?(?:pr|pull\s{1,3}request|commit|issue|comment|readme|changelog|release\s{1,3}"
+    r"notes?|gist|public\s{1,3}\w{1,15})s?\b",
+    re.IGNORECASE,
+)
+
+
+def _to_public(span: str, m: re.Match[str], text: str) -> bool:
+    after = re.split(r"[.!?\n]", text[m.end() : m.end() + 120], maxsplit=1)[0]
+    before = text[max(0, m.start() - 40) : m.start()]
+    return bool(_PUBLIC_SINK.search(after)) and not _NOT_ORDER.search(before)
+
+
+EXFIL_BROAD: tuple[Rule, ...] = (
+    inj(
+        "exfil-publish",
+        "instruction to publish secrets (in a PR, commit, issue or comment)",
+        r"(?:include|paste|put|embed|insert|append|write|print|echo|attach|add|copy|post|dump)"
+        r"\s{1,3}[^\n]{0,80}?(?:" + _SENSITIVE_WORDS + r"|(?<![\w.-])\.env\b)",
+        keywords=(
+            "include",
+            "paste",
+            "put",
+            "embed",
+            "insert",
+            "append",
+            "write",
+            "print",
+            "echo",
+            "attach",
+            "add",
+            "copy",
+            "post",
+            "dump",
+        ),
+        validator=_to_public,
+    ),  # fmt: skip
+    inj(
+        "exfil-after",
+        "secrets gathered, then sent somewhere",
+        r"(?:" + _SENSITIVE_WORDS + r")[^.!?\n]{0,80}?\b(?:send|post|upload|forward|mail|email|"
+        r"e-mail|transmit|exfiltrate|submit|beacon|leak)\s{1,3}(?:them|it|those|these|that|"
+        r"everything|all)?",
+        keywords=(
+            "ssh",
+            "key",
+            "token",
+            "credential",
+            "secret",
+            "password",
+            "cookie",
+            "env",
+            "history",
+            ".aws",
+            ".netrc",
+            "private",
+            "api",
+            "access",
+            "session",
+            "id_",
+            "~/.",
+            ".git-credentials",
+            "the",
+            "your",
+            "whole",
+            "entire",
+            "system",
+        ),
+        validator=_sent_somewhere,
+    ),  # fmt: skip
+)

@@ -89,7 +89,8 @@ _FETCH_RX = r"(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|fetch|ari
 
 _SAVE_RUN = (
     _FETCH_RX + r"[^\n]{0,300}?\s(?:-o|-O|--output|>)\s{0,3}(?P<file>[\w./~-]{1,100})[^\n]{0,60}?"
-    r"(?:&&|;)\s{0,3}(?:sudo\s{1,3})?(?:(?:ba|z)?sh\s{1,3}|python[0-9.]{0,4}\s{1,3}|\./)"
+    r"(?:&&|;)\s{0,3}(?:chmod\s{1,3}[+0-7a-z]{1,5}\s{1,3}\S{1,100}\s{0,3}(?:&&|;)\s{0,3})?"
+    r"(?:sudo\s{1,3})?(?:(?:ba|z)?sh\s{1,3}|python[0-9.]{0,4}\s{1,3}|\./|/(?:tmp|var/tmp|dev/shm)/|~/)"
 )
 
 REMOTE_EXEC: tuple[Rule, ...] = (
@@ -118,6 +119,7 @@ REMOTE_EXEC: tuple[Rule, ...] = (
         r"urlopen)\s{0,3}\("
         r"|(?:iex|invoke-expression)\s{0,3}\(?\s{0,3}(?:iwr|irm|invoke-webrequest|"
         r"invoke-restmethod)\b"
+        r"|\.then\(\s{0,3}eval\s{0,3}\)|eval\(\s{0,3}await\s|new\s{1,3}Function\(\s{0,3}await\s"
         r"|downloadstring\s{0,3}\([^)\n]{0,300}\)\s{0,3}\|\s{0,3}(?:iex|invoke-expression)",
         keywords=(
             "eval",
@@ -132,6 +134,8 @@ REMOTE_EXEC: tuple[Rule, ...] = (
             "iex",
             "invoke-expression",
             "downloadstring",
+            ".then",
+            "new function",
             "python",
             "perl",
             "ruby",
@@ -224,9 +228,23 @@ def _to_vendor_api(span: str) -> bool:
 
 _SEND_TOOL = (
     r"(?:curl|wget|nc|ncat|netcat|scp|rsync|sftp|iwr|invoke-webrequest|invoke-restmethod|"
-    r"http|requests\.(?:post|put|get)|fetch|httpx\.(?:post|put))\b"
+    r"http|requests\.(?:post|put|get)|fetch|httpx\.(?:post|put|get)|urlopen|urllib\.request|"
+    r"aiohttp|http\.client)\b"
+)
+_ENV_SECRET = (
+    r"(?:os\.environ\[\s{0,2}|os\.getenv\(\s{0,2}|os\.environ\.get\(\s{0,2})[\"'][A-Z_0-9]{0,40}"
+    r"(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIALS?)[A-Z_0-9]{0,40}[\"']"
+    r"|process\.env\.[A-Z_0-9]{0,40}(?:TOKEN|SECRET|KEY|PASSWORD)[A-Z_0-9]{0,40}"
 )
 EXFIL: tuple[Rule, ...] = (
+    inj(
+        "secret-into-url",
+        "secret from the environment put into a URL",
+        r"https?://[^\s\"'`]{1,300}[?&=/][\"']\s{0,3}\+\s{0,3}(?:" + _ENV_SECRET + r")"
+        r"|https?://[^\s\"'`{]{1,300}\{\s{0,3}(?:" + _ENV_SECRET + r")",
+        keywords=("http",),
+        validator=lambda span, m, text: not _to_vendor_api(span),
+    ),
     inj(
         "exfil-file-upload",
         "key file or environment sent over the network",
@@ -240,6 +258,10 @@ EXFIL: tuple[Rule, ...] = (
         + _SECRET_VAR
         + ")",
         keywords=(
+            "urlopen",
+            "urllib.request",
+            "aiohttp",
+            "http.client",
             "curl",
             "wget",
             "nc",
@@ -301,7 +323,11 @@ _DESTINATION = re.compile(
     r"(?:url\s{1,3}|endpoint\s{1,3}|server\s{1,3}|webhook\s{1,3}|address\s{1,3})?[`\"'(<]{0,2}"
     r"(?:https?://|ftp://|[\w-]{2,63}(?:\.[\w-]{2,63}){0,3}\.(?:com|net|org|io|xyz|ru|cn|site|app|"
     r"dev|sh|me|co|info|biz|top|tk|cc|ws|link|click|online|live)\b|\d{1,3}(?:\.\d{1,3}){3}|"
-    r"[\w.+-]{1,64}@[\w-]{1,63}\.\w{2,10}|webhook|pastebin|discord|telegram|gist)",
+    r"[\w.+-]{1,64}@[\w-]{1,63}\.\w{2,10}|webhook|pastebin|discord|telegram|gist)"
+    # public places an agent writes to: a secret put there is published
+    r"|(?:in|into|to)\s{1,3}(?:the\s{1,3}|every\s{1,3}|each\s{1,3}|your\s{1,3}|a\s{1,3}|all\s{1,3})?"
+    r"(?:next\s{1,3})?(?:pr|pull\s{1,3}request|commit|issue|comment|readme|changelog|release\s{1,3}"
+    r"notes?|public\s{1,3}\w{1,15})s?(?:\s{1,3}(?:descriptions?|messages?|titles?|bodies|body))?\b",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"(?:never|not|n't|no|avoid|without|don'?t)\W{1,3}(?:\w{1,15}\W{1,3}){0,2}$",
@@ -494,11 +520,13 @@ ESCALATE: tuple[Rule, ...] = (
         r"--dangerously-skip-permissions|--dangerously-bypass-approvals-and-sandbox|"
         r"--allow-dangerously-skip-permissions|--yolo(?![\w-])|"
         r"--permission-mode[=\s]{1,3}\"?bypassPermissions|"
-        r"\bbypassPermissions\b|--trust-all-tools|--allow-all-tools|"
+        r"\bbypassPermissions\b|--trust-all-tools|--allow-all-tools|\bBash\(\s{0,2}\*(?:\s{0,2}:\s{0,2}\*)?"
+        r"\s{0,2}\)|"
         r"--ask-for-approval[=\s]{1,3}never|"
         r"\bdanger-full-access\b|--approval-mode[=\s]{1,3}yolo|--disable-safety|--no-safety|"
         r"[\"']?autoApprove[\"']?\s{0,2}:\s{0,2}true|--allow-all(?:-paths|-urls)?\b",
         keywords=(
+            "bash(",
             "--dangerously",
             "--allow-dangerously",
             "--yolo",

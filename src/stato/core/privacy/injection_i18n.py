@@ -18,7 +18,8 @@ def _scope(words: str) -> Validator:
     pattern = re.compile(words, re.IGNORECASE)
 
     def ok(span: str, m: re.Match[str], text: str) -> bool:
-        return bool(pattern.search(span))
+        tail = re.split(r"[.!?\n。！？]", text[m.end() : m.end() + 60], maxsplit=1)[0]
+        return bool(pattern.search(span) or pattern.search(tail))
 
     return ok
 
@@ -31,7 +32,7 @@ SPANISH: tuple[Rule, ...] = (
     inj(
         "override-es",
         "instruction override (Spanish)",
-        r"(?:ignora|ignore|ignorad|ignoren|olvida|olvide|olvidad|olviden|descarta|descarte|omite|"
+        r"(?:olv[ií]date\s{1,3}de|olv[ií]dese\s{1,3}de|olvidaos\s{1,3}de|ignora|ignore|ignorad|ignoren|olvida|olvide|olvidad|olviden|descarta|descarte|omite|"
         r"omita|desobedece|haz\s{1,3}caso\s{1,3}omiso\s{1,3}(?:a|de))\s{1,3}"
         r"(?:(?:todas?|todos|las|los|tus|sus|mis|estas|esas|de|cualquier|cada)\s{1,3}){0,4}"
         r"(?:instrucciones|indicaciones|[oó]rdenes|reglas|directrices|pautas|normas|instrucci[oó]n|"
@@ -40,7 +41,7 @@ SPANISH: tuple[Rule, ...] = (
         r"|(?:olvida|olvide|olvidad|ignora|ignore|descarta)\s{1,3}(?:todo|todas?\s{1,3}las?\s{1,3}\w{1,15})"
         r"\s{1,3}(?:lo\s{1,3})?(?:anterior|previo|de\s{1,3}antes|lo\s{1,3}que\s{1,3}te\s{1,3}(?:dijeron|"
         r"han\s{1,3}dicho|dije))",
-        keywords=("ignor", "olvid", "descart", "omit", "desobedece", "haz caso"),
+        keywords=("ignor", "olvid", "olvíd", "descart", "omit", "desobedece", "haz caso"),
         validator=_scope(
             r"anterior|previa|arriba|sistema|original|inicial|recibid|\btodas?\b|"
             r"\btodos\b|\btus\b|\bsus\b|cualquier"
@@ -128,7 +129,12 @@ GERMAN: tuple[Rule, ...] = (
         r"|(?:heimlich|unbemerkt|verdeckt)\s{1,3}(?:\w{1,20}\s{1,3}){0,3}(?:senden|schicken|"
         r"hochladen|ausführen|installieren|übertragen|kopieren)"
         r"|(?:lade|sende|schicke|kopiere|übertrage|führe|installiere|schreibe)\s{1,3}"
-        r"(?:\S{1,20}\s{1,3}){0,3}?(?:heimlich|unbemerkt)",
+        r"(?:\S{1,20}\s{1,3}){0,3}?(?:heimlich|unbemerkt)"
+        r"|"
+        + _DE_USER
+        + r"\s{1,3}(?:\w{1,15}\s{1,3}){0,2}?(?:nichts|nicht|niemals|nie|kein\w{0,3})"
+        r"\s{1,3}(?:\w{1,15}\s{1,3}){0,1}?(?:sagen|erzählen|mitteilen|verraten|zeigen|melden|erwähnen|"
+        r"wissen\s{1,3}lassen)",
         keywords=(
             "sag",
             "erzähl",
@@ -142,6 +148,8 @@ GERMAN: tuple[Rule, ...] = (
             "der ",
             "die ",
             "heimlich",
+            "dem ",
+            "den ",
             "unbemerkt",
             "verdeckt",
             "lade",
@@ -189,7 +197,7 @@ FRENCH: tuple[Rule, ...] = (
         keywords=("ignor", "oubli", "néglig", "fais", "faites", "ne tien", "ne ten", "passe"),
         validator=_scope(
             r"toutes|tous|précédent|antérieur|\btes\b|\bvos\b|ci-dessus|système|"
-            r"initial|originel|original|reçue|tout\s+ce"
+            r"initial|originel|original|reçue|tout\s+ce|précédemment|auparavant|avant"
         ),
     ),
     inj(
@@ -301,7 +309,11 @@ CHINESE: tuple[Rule, ...] = (
         r"|(?:悄悄|偷偷|秘密|暗中|私下)(?:地)?(?:把|将|將)?[^\n。]{0,20}?(?:发送|發送|上传|上傳|"
         r"执行|執行|运行|運行|安装|安裝|发到|發到|传到|傳到)"
         r"|(?:不要|不能|别|別|切勿|请勿|請勿|千万别|千萬別)\s{0,2}把[^\n。]{0,16}?(?:告诉|告訴|透露给|透露給|"
-        r"告知|说给|說給|汇报给|匯報給)\s{0,2}" + _ZH_USER + r"",
+        r"告知|说给|說給|汇报给|匯報給)\s{0,2}" + _ZH_USER + r""
+        r"|(?:不要|不能|别|別|切勿|请勿|請勿|不准|不得|禁止|绝不|絕不)\s{0,2}(?:向|跟|对|對|给|給)\s{0,2}"
+        + _ZH_USER
+        + r"\s{0,2}(?:透露|提及|提起|说|說|告知|汇报|匯報|报告|報告|解释|解釋|展示|显示|顯示|"
+        r"泄露|洩露)",
         keywords=(
             "不要",
             "不能",

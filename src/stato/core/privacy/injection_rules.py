@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stato.core.privacy.injection import CONCEAL, HIDDEN, OVERRIDE
-from stato.core.privacy.injection_broad import BROAD, ESCALATE_BROAD
+from stato.core.privacy.injection_broad import BROAD, ESCALATE_BROAD, EXFIL_BROAD
 from stato.core.privacy.injection_exec import ENCODED, ESCALATE, EXFIL, EXFIL_URLS, REMOTE_EXEC
 from stato.core.privacy.injection_i18n import I18N
 from stato.core.privacy.rule import Rule
@@ -18,6 +18,7 @@ PLAIN_RULES: tuple[Rule, ...] = (
     + REMOTE_EXEC
     + EXFIL
     + EXFIL_URLS
+    + EXFIL_BROAD
     + ESCALATE
     + ESCALATE_BROAD
 )
