@@ -23,6 +23,7 @@ def inj(
     flags: int = re.IGNORECASE,
     validator: Validator | None = None,
     anchored: bool | None = None,
+    back: frozenset[str] = frozenset(),
 ) -> Rule:
     """One row: case-insensitive by default, anchored at its keywords when it has any (an
     anchored phrase starts a word: ``nc`` inside ``sync`` is no netcat)."""
@@ -39,6 +40,7 @@ def inj(
         validator=validator,
         reject_placeholders=False,
         anchored=anchored,
+        back=back,
         severity=severity,
     )
 

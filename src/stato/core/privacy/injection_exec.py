@@ -371,6 +371,7 @@ _CAPTURE_HOSTS = (
 )  # fmt: skip
 _DROP_SITES = ("file.io", "filebin", "gofile", "catbox", "tmpfiles", "bashupload", "oshi.at",
                "temp.sh", "keep.sh", "uguu", "pixeldrain", "ufile.io", "anonfiles")  # fmt: skip
+_URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-./:")
 _TUNNEL_HOSTS = (
     r"ngrok(?:-free)?\.(?:io|app|dev)|trycloudflare\.com|loca\.lt|serveo\.net|localhost\.run|"
     r"localtunnel\.me|bore\.pub|lhr\.life|tunnelmole\.net"
@@ -490,7 +491,8 @@ EXFIL_URLS: tuple[Rule, ...] = (
             "httpbin.org",
             *_DROP_SITES,
         ),
-        anchored=False,
+        anchored=True,
+        back=_URL_CHARS,
     ),
     inj(
         "tunnel-url",
