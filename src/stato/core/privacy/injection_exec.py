@@ -33,6 +33,15 @@ KNOWN_INSTALLERS = (
 _URL = re.compile(r"""https?://[^\s"'`|;)<>]{1,500}""", re.IGNORECASE)
 
 
+# "do not ask for approval to run it" (of `just fmt`): one named, harmless thing, not a blank
+# cheque for every command
+_ONE_THING = re.compile(
+    r"\s{1,3}(?:to|for|before)\s{1,3}(?:(?:run|running|use|using|do|doing|apply|applying|execute|"
+    r"executing)\s{1,3})?(?:it|this|that|them|these)\b",
+    re.IGNORECASE,
+)
+
+
 def _known_installer(span: str) -> bool:
     urls = _URL.findall(span)
     if not urls:
@@ -608,7 +617,8 @@ ESCALATE: tuple[Rule, ...] = (
             "always",
         ),
         validator=lambda span, m, text: (
-            span[:7].lower() != "without" or _sentence_start(text, m.start())
+            (span[:7].lower() != "without" or _sentence_start(text, m.start()))
+            and not _ONE_THING.match(text, m.end())
         ),
     ),
 )
