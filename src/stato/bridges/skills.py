@@ -75,6 +75,10 @@ def body(skill: SkillView) -> str:
         "`stato bridge --platform skills` regenerates it.",
         "",
     ]
+    procedure = (skill.procedure or "").strip()
+    if procedure and " ".join(procedure.split()) != " ".join((skill.description or "").split()):
+        # The skill's whole procedure, as written: the part an agent needs to do the work.
+        out += ["## Procedure", "", procedure, ""]
     if skill.params:
         out += ["## Parameters", "", "| Parameter | Default |", "|---|---|"]
         out += [f"| {k} | `{short_value(v, 60)}` |" for k, v in skill.params]

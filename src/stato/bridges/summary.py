@@ -51,6 +51,7 @@ class SkillView:
     params: tuple[tuple[str, Any], ...]
     lessons: tuple[str, ...]
     depends_on: tuple[str, ...]
+    procedure: str | None = None  # the class docstring: the skill's steps, exported whole
 
     def key_params(self, limit: int = KEY_PARAMS) -> str:
         return ", ".join(f"{k}={short_value(v)}" for k, v in self.params[:limit])
@@ -133,6 +134,7 @@ def _skill(result: ValidationResult) -> SkillView:
         params=tuple(params.items()) if isinstance(params, Mapping) else (),
         lessons=lesson_items(f.get("lessons_learned")),
         depends_on=_strs(f.get("depends_on")),
+        procedure=result.docstring if result.docstring and result.docstring.strip() else None,
     )
 
 
