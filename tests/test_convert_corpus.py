@@ -10,12 +10,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stato.adapters.gate import accepting
 from stato.core.compiler import compile_source
 from stato.core.privacy import INJECTION_RULES
 from stato.formats.deps import PACKAGE
-from tests.convert_corpus import Entry, Outcome, convert_one, corpus_dir, entries
+from tests.convert_corpus import (
+    Entry,
+    Outcome,
+    convert_one,
+    corpus_dir,
+    entries,
+    found,
+    norm,
+    pieces,
+    strings,
+)
 
 ALL_RULES = tuple(r.id for r in INJECTION_RULES)
 ROOT = corpus_dir()
@@ -294,3 +306,51 @@ def test_lessons_of_two_files_converted_apart_are_both_kept(
     assert run("convert", "AGENTS.md").exit_code == 0
     lessons = _fields(tmp_path)["skills/gotchas.py"]["lessons_learned"]
     assert "Webhooks arrive late" in lessons and "The cache lies on Mondays" in lessons
+
+
+_WORDS = (
+    "alpha beta TODO Next: install pip How to Add Known issues Status Tasks Requirements "
+    "Parameters Gotchas lessons we found because 日本語 。 ！ `code` **bold** @AGENTS.md "
+    "This file provides guidance עברית 🚀"
+)
+_WORD = st.sampled_from([*_WORDS.split(), "\\", '"""'])
+_TEXT = st.lists(_WORD, min_size=1, max_size=8).map(" ".join)
+_BLOCK = st.one_of(
+    st.tuples(st.integers(1, 4), _TEXT).map(lambda t: "#" * t[0] + " " + t[1]),
+    st.lists(
+        st.tuples(st.sampled_from(["- ", "1. ", "- [ ] ", "- [x] ", "  - "]), _TEXT).map("".join),
+        min_size=1,
+        max_size=4,
+    ).map(
+        lambda items: "- x\n" + "\n".join(items) if items[0].startswith("  ") else "\n".join(items)
+    ),
+    st.tuples(st.sampled_from(["", "bash", "python"]), st.lists(_TEXT, min_size=1, max_size=3)).map(
+        lambda t: f"```{t[0]}\n" + "\n".join(t[1]) + "\n```"
+    ),
+    _TEXT,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    blocks=st.lists(_BLOCK, min_size=1, max_size=10),
+    kind=st.sampled_from(["claude", "agents", "skill", "cursor-mdc", "copilot"]),
+)
+def test_generated_markdown_loses_no_heading_bullet_or_fence(blocks: list[str], kind: str) -> None:
+    from stato.core.render import render_module
+    from stato.formats.convert import convert_text
+
+    text = "\n\n".join(blocks) + "\n"
+    conversion = convert_text(text, "F.md", kind, "p")
+    texts = []
+    for draft in conversion.drafts:
+        source = render_module(
+            draft.class_name, draft.fields, draft.docstring, draft.methods_source
+        )
+        result = compile_source(source, draft.rel)
+        assert result.valid, result.errors
+        texts += [result.docstring or "", *strings(result.fields)]
+    hay = norm("\n".join(texts))
+    if conversion.drafts:
+        missing = {k: [p for p in v if not found(p, k, hay)] for k, v in pieces(text).items()}
+        assert not any(missing.values()), missing

@@ -123,7 +123,10 @@ def split_section(section: Section) -> tuple[list[str], list[str]]:
             # .cursorrules often label a list with a short line instead of a heading.
             short = len(block.text) <= 60 and not block.text.endswith((".", "!", "?"))
             if IMPORT_LINE.fullmatch(block.text):
-                continue  # Claude Code's "@AGENTS.md" import: that file is converted on its own
+                # Claude Code's "@AGENTS.md" import: that file is converted on its own; the
+                # line stays in the notes, which say what this file pulled in.
+                prose.append(block.lines or block.text)
+                continue
             html = block.info == "html"
             if (
                 following
@@ -140,7 +143,7 @@ def split_section(section: Section) -> tuple[list[str], list[str]]:
                 lead, gather = "", False
                 prose.append(block.lines or block.text)  # its lines kept: no giant line
         elif block.kind == "bullet" and IMPORT_LINE.fullmatch(block.text):
-            continue  # "- @docs/git.md" imports that file, converted on its own
+            prose.append(block.text)  # "- @docs/git.md" imports that file: not a rule
         elif block.kind == "bullet":
             # A checklist item outside a to-do list is a rule to check, kept with its box.
             box = "" if block.checked is None else "[x] " if block.checked else "[ ] "

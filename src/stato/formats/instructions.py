@@ -101,7 +101,8 @@ def _describes(text: str, lead: bool = False) -> bool:
     that leads into a list ("...containing:") only when ``lead``."""
     rest = " ".join(w for w in text.split() if "://" not in w)  # "Docs: https://..." says nothing
     opens = not lead and rest.endswith((":", "\uff1a"))
-    if len(rest) < (24 if lead else 12) or opens or text.startswith(("<", "```")):
+    markup = text.startswith(("<", "```")) or IMPORT_LINE.fullmatch(text)
+    if len(rest) < (24 if lead else 12) or opens or markup:
         return False
     return not ABOUT_FILE.search(text)
 
@@ -185,7 +186,8 @@ def _rule(section: Section, out: _Out, why: tuple[str, ...]) -> None:
     out.conventions += [f"{out.scope}{label}: {t}" if label else f"{out.scope}{t}" for t in found]
     if not section.path:
         # "This file provides guidance to Claude Code..." is about the file, not the project
-        prose = [q for q in map(_about_project, prose) if q]
+        prose = [q if q.startswith("`") else _about_project(q) for q in prose]
+        prose = [q for q in prose if q]
     _take_description(section, prose, out, why)
     if found:
         out.route(section, "context.py", "conventions", why)
@@ -260,7 +262,7 @@ def _owner(section: Section, out: _Out) -> _Skill | None:
 
 
 def _procedure(section: Section, out: _Out, why: tuple[str, ...]) -> None:
-    skill = _owner(section, out)
+    skill = _owner(section, out) or out.skills.get(section.path)  # a heading written twice
     if skill is None:
         paragraphs = [b.text for b in section.blocks if b.kind == "paragraph" and b.info != "html"]
         first = sentences(paragraphs[0])[0].strip() if paragraphs else ""
@@ -273,7 +275,7 @@ def _procedure(section: Section, out: _Out, why: tuple[str, ...]) -> None:
 
 
 def _lesson(section: Section, out: _Out, why: tuple[str, ...]) -> None:
-    skill = _owner(section, out)
+    skill = _owner(section, out) or out.skills.get(section.path)  # a heading written twice
     if skill is None:  # lessons of their own: a skill that holds only them
         title = section.title or out.src.origin
         skill = _Skill(_skill_name(title, out), title, f"Lessons from {out.src.origin}: {title}")
@@ -372,8 +374,8 @@ def _context(doc: Document, src: Source, out: _Out) -> Draft | None:
     notes += _leaves([n for n in out.notes if n], out.conventions)
     front = "" if out.rule else str(doc.front_matter.get("description") or "")
     description = out.description or front
-    if not (out.conventions or notes or out.done or description):
-        return None
+    if not (out.conventions or notes or out.done or description or project == title != ""):
+        return None  # (a title names the project: kept even when all else went elsewhere)
     fields: dict[str, Any] = {
         "project": project or "project",
         "description": description or f"{PLACEHOLDER}{src.origin}",

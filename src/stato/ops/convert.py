@@ -128,8 +128,8 @@ def _nothing(origin: str, text: str) -> str:
             "convert those files instead"
         )
     return (
-        f"{origin} has nothing stato can convert (no headings, lists, "
-        "tables or prose outside imports and stato's own block)"
+        f"{origin} has nothing stato can convert (headings with no text under them, "
+        "comments, imports or stato's own block only)"
     )
 
 
