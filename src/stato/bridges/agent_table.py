@@ -209,7 +209,8 @@ AGENTS: tuple[Agent, ...] = (
             reaches="yes in VS Code; not yet in Copilot CLI (output not processed, "
             "github/copilot-cli#2142)",
             docs="https://docs.github.com/en/copilot/reference/copilot-cli-reference/cli-hooks-reference",
-            stdin_keys=("sessionId", "hookEventName"),
+            # camelCase keys and a timestamp: Claude Code's own stdin has none of them
+            stdin_keys=("sessionId", "hookEventName", "timestamp", "initialPrompt"),
             # VS Code and Copilot CLI also run Claude Code's .claude/settings.json hooks.
             also_runs=("claude",),
         ),
