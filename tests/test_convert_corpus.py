@@ -354,3 +354,29 @@ def test_generated_markdown_loses_no_heading_bullet_or_fence(blocks: list[str], 
     if conversion.drafts:
         missing = {k: [p for p in v if not found(p, k, hay)] for k, v in pieces(text).items()}
         assert not any(missing.values()), missing
+
+
+def test_the_report_says_where_each_section_went(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    import json
+
+    (tmp_path / "CLAUDE.md").write_text(
+        "# Shop\n\nA shop that sells tea online.\n\n## Style\n\n- Tabs\n\n## How to deploy\n\n1. Build\n2. Push\n\n"
+        "## TODO\n\n- [ ] Ship\n- [x] Plan\n",
+        "utf-8",
+    )
+    result = run("convert", "CLAUDE.md", "--dry-run")
+    assert result.exit_code == 0, result.output
+    for line in (
+        "  line 1: Shop -> .stato/context.py description",
+        "  line 5: Style -> .stato/context.py conventions",
+        "  line 9: How to deploy -> .stato/skills/how_to_deploy.py docstring",
+        "  line 14: TODO -> .stato/memory.py tasks; .stato/context.py completed_tasks",
+    ):
+        assert line in result.output.splitlines(), (line, result.output)
+    data = json.loads(run("convert", "CLAUDE.md", "--json").output)
+    (source,) = data["inputs"]
+    placed = {(s["heading"], s["module"], s["field"]) for s in source["sections"]}
+    assert ("How to deploy", "skills/how_to_deploy.py", "docstring") in placed
+    assert all(s["signals"] for s in source["sections"] if s["field"] == "docstring")

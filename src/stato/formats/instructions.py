@@ -191,8 +191,9 @@ def _rule(section: Section, out: _Out, why: tuple[str, ...]) -> None:
     _take_description(section, prose, out, why)
     if found:
         out.route(section, "context.py", "conventions", why)
-    if prose or not found:
-        out.notes.append(_labelled(label, "\n\n".join(prose)).strip())
+    note = _labelled(label, "\n\n".join(prose)).strip() if prose or not found else ""
+    if note:
+        out.notes.append(note)
         out.route(section, "context.py", "notes", why)
 
 
@@ -214,8 +215,10 @@ def _task(section: Section, out: _Out, why: tuple[str, ...]) -> None:
     items = section.of("bullet")
     out.tasks += [b.text for b in items if not b.checked]
     out.done += [b.text for b in items if b.checked]
-    if items:
+    if any(not b.checked for b in items):
         out.route(section, "memory.py", "tasks", why)
+    if any(b.checked for b in items):
+        out.route(section, "context.py", "completed_tasks", why)
     _rest(section, items, out)
 
 

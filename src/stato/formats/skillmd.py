@@ -129,13 +129,19 @@ class _Parts:
     routes: list[Route] = field(default_factory=list)
 
 
-def _place(section: Section, raw: str, parts: _Parts, rel: str, exported: bool) -> None:
+def _place(
+    doc: Document, section: Section, raw: str, parts: _Parts, rel: str, exported: bool
+) -> None:
     """One section of a SKILL.md into the body, lessons_learned or default_params."""
     kind, why = classify(section, SKILL_KINDS)
     where = "docstring"
     if kind == "params":
         found, rest = _params(section)
         parts.params.update(found)
+        if found:  # the values; the text stays in the body when it says more
+            parts.routes.append(
+                Route(label_of(section) or section.title, section.line, rel, "default_params", why)
+            )
         where = "default_params" if found and not rest else where
     elif kind == "lesson":
         # The heading `stato bridge` writes around a skill's lessons is not part of them.
@@ -144,7 +150,14 @@ def _place(section: Section, raw: str, parts: _Parts, rel: str, exported: bool) 
         where = "lessons_learned"
     if where == "docstring":
         parts.body.append(raw)
-    parts.routes.append(Route(label_of(section) or section.title, section.line, rel, where, why))
+    if where != "default_params":
+        parts.routes.append(
+            Route(label_of(section) or section.title, section.line, rel, where, why)
+        )
+    if dependencies(doc, [section]):
+        parts.routes.append(
+            Route(label_of(section) or section.title, section.line, rel, "depends_on")
+        )
 
 
 def build_skill(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:
@@ -159,7 +172,7 @@ def build_skill(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:
     for section in doc.sections:
         if exported and (section.level == 1 or section.title in _EXPORT_SECTIONS):
             continue  # the export's title, source line and closing advice
-        _place(section, raw.get(section.line, ""), parts, rel, exported)
+        _place(doc, section, raw.get(section.line, ""), parts, rel, exported)
     if deps := dependencies(doc):
         fields["depends_on"] = deps
     if parts.params:

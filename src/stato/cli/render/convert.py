@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from stato.cli.console import echo, is_tty, rich_table
 
 if TYPE_CHECKING:
-    from stato.ops.convert import ConvertReport, ModuleChange
+    from stato.ops.convert import ConvertReport, ModuleChange, Placed
 
 _VERB = {"create": "create", "merge": "merge into", "unchanged": "up to date"}
 
@@ -25,14 +25,26 @@ def _note(change: ModuleChange) -> str:
     return "; ".join(parts)
 
 
+def _places(sections: tuple[Placed, ...]) -> list[tuple[int, str, str]]:
+    """Where each section went, one line a section: its modules and fields together."""
+    out: dict[tuple[int, str], dict[str, list[str]]] = {}
+    for p in sections:
+        fields = out.setdefault((p.line, p.heading), {}).setdefault(p.module, [])
+        if p.field not in fields:
+            fields.append(p.field)
+    return [
+        (line, heading, "; ".join(f".stato/{m} {', '.join(f)}" for m, f in where.items()))
+        for (line, heading), where in out.items()
+    ]
+
+
 def report(rep: ConvertReport) -> None:
     for source in rep.inputs:
         echo(f"Read {source.path} as {source.kind}")
         for problem in source.problems:
             echo(f"  note: {problem}")
-        for placed in source.sections:  # where each section went, to check in a minute
-            heading = placed.heading or "(before any heading)"
-            echo(f"  line {placed.line}: {heading} -> .stato/{placed.module} {placed.field}")
+        for line, heading, where in _places(source.sections):
+            echo(f"  line {line}: {heading or '(before any heading)'} -> {where}")
     if rep.dry_run:
         for change in rep.modules:
             echo(f"\n# --- .stato/{change.rel} ({_VERB[change.action]}) ---")
