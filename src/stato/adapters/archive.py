@@ -265,7 +265,7 @@ def _keep(dest: Path, keep_as: Path) -> None:
     """``dest``'s current file under the name ``keep_as`` (a hard link, else a copy)."""
     try:
         os.link(dest, keep_as, follow_symlinks=False)
-    except OSError:  # no hard links here (another file system, FAT, ...)
+    except (OSError, NotImplementedError):  # no hard links here (FAT, Windows, ...)
         import shutil
 
         shutil.copy2(dest, keep_as, follow_symlinks=False)

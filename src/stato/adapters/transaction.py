@@ -254,7 +254,7 @@ def _keep_old(dest: str, keep: str) -> str | None:
         return None
     try:
         os.link(dest, keep, follow_symlinks=False)  # the old inode survives the rename: no copy
-    except OSError:  # a file system without hard links, or an immutable file
+    except (OSError, NotImplementedError):  # no hard links here, an immutable file, Windows
         shutil.copy2(dest, keep, follow_symlinks=False)
     return os.path.basename(keep)
 
