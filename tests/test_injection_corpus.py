@@ -18,6 +18,7 @@ MALICIOUS = (
     "holdout-malicious.txt",
     "probe-malicious.txt",
     "probe3-malicious.txt",
+    "probe4-malicious.txt",
 )
 CLEAN = ("clean.txt", "holdout-clean.txt", "probe3-clean.txt")
 

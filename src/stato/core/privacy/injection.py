@@ -137,9 +137,18 @@ HIDDEN: tuple[Rule, ...] = (
         "HTML styled or marked to be invisible",
         r"<[a-z]{1,10}\b[^<>]{0,300}?(?:display\s*:\s*none|visibility\s*:\s*hidden|"
         r"font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])|\shidden(?=[\s>/=])|"
-        r"color\s*:\s*(?:white|#fff(?:fff)?\b|transparent))"
+        r"color\s*:\s*(?:white|#fff(?:fff)?\b|transparent)|\s(?:width|height)\s*=\s*[\"']?0[\"'\s/>])"
         r"[^<>]{0,300}>[^<]{0,4000}(?:</[a-z]{1,10}>)?",
-        keywords=("display", "visibility", "font-size", "opacity", "hidden", "color"),
+        keywords=(
+            "width",
+            "height",
+            "display",
+            "visibility",
+            "font-size",
+            "opacity",
+            "hidden",
+            "color",
+        ),
         anchored=False,
     ),
     inj(
@@ -402,7 +411,8 @@ OVERRIDE: tuple[Rule, ...] = (
         r"|(?:treat|use|take|consider)\s{1,3}(?:this|these|it|the\s{1,3}following)(?:\s{1,3}\w{1,15})?"
         r"\s{1,3}as\s{1,3}(?:your|its|the|a)\s{1,3}(?:new\s{1,3})?(?:system\s{1,3}prompt|"
         r"instructions|directives?|orders)"
-        r"|(?:new|updated|revised|real)\s{1,3}(?:system\s{1,3})?instructions\s{0,3}:"
+        r"|(?:new|updated|revised|real)\s{1,3}(?:system\s{1,3})?(?:instructions|orders|directives?|"
+        r"objective|mission)\s{0,3}:"
         r"|the\s{1,3}(?:new|updated|revised)\s{1,3}(?:system\s{1,3}prompt|instructions)\s{0,3}"
         r"(?:is|are)\s{0,3}:",
         keywords=(

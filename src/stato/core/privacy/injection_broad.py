@@ -25,7 +25,8 @@ _SCOPE = re.compile(
 )
 _NOT_ORDER = re.compile(
     r"(?:possible|able|attempts?|tries|trying|used|cannot|can't|could|might|may|attackers?|"
-    r"malicious|prevents?|from|impossible|whether|if|never|not|n't|no)\W{1,3}(?:\w{1,15}\W{1,3})"
+    r"malicious|prevents?|from|impossible|whether|if|never|not|n't|(?<![\w-])no(?![\w-]))\W{1,3}"
+    r"(?:\w{1,15}\W{1,3})"
     r"{0,3}$",
     re.IGNORECASE,
 )
@@ -52,7 +53,8 @@ _OVERRIDE_VERBS = (
 # verbs with everyday objects ("drop all constraints", "override the default rules"): these
 # need a scope that points at the agent's own instructions
 _WEAK_VERBS = ("override", "overrule", "bypass", "erase", "wipe", "scrap", "dismiss", "drop",
-               "replace", "supersede", "nullify", "cancel", "void", "reset")  # fmt: skip
+               "replace", "supersede", "nullify", "cancel", "void", "reset", "overwrite",
+               "rewrite")  # fmt: skip
 _STRONG = re.compile(
     r"previous|prior|earlier|above|preceding|foregoing|original|initial|system|developer|"
     r"\byour\b|were\s+given|you\s+(?:were|have\s+been)\s+told|operator",
@@ -123,14 +125,33 @@ BROAD: tuple[Rule, ...] = (
     inj(
         "override-obsolete",
         "instruction override (everything above is obsolete)",
-        r"(?:everything|anything|all|the\s{1,3}(?:text|content|instructions|rules|prompt))"
+        r"(?:everything|anything|whatever|all|the\s{1,3}(?:text|content|instructions|rules|prompt))"
         r"\s{1,3}(?:\w{1,12}\s{1,3}){0,3}?(?:above|before|earlier|previously|so\s{1,3}far)"
         r"(?:\s{1,3}\w{1,12}){0,3}?\s{1,3}(?:is|are|was|were|has\s{1,3}been|have\s{1,3}been)"
         r"\s{1,3}(?:now\s{1,3})?(?:obsolete|void|invalid|cancell?ed|revoked|irrelevant|fake|"
         r"superseded|overridden|null|not\s{1,3}(?:valid|binding|real))\b"
+        r"|(?:whatever|everything|anything|all)\s{1,3}(?:that\s{1,3})?you(?:'ve|\s{1,3}were|\s{1,3}have"
+        r"\s{1,3}been)?\s{1,3}(?:told|given|taught|instructed)(?:\s{1,3}\w{1,12}){0,3}?\s{1,3}"
+        r"(?:does\s{1,3}not|doesn'?t|do\s{1,3}not|don'?t|no\s{1,3}longer)\s{1,3}(?:apply|applies|count|"
+        r"matter)\b"
+        r"|(?:ignore|disregard|forget)\s{1,3}(?:the\s{1,3}rest|everything\s{1,3}else|anything\s{1,3}"
+        r"else|all\s{1,3}else|all\s{1,3}other\s{1,3}(?:instructions|rules|guidance))\b"
         r"|(?:do\s{1,3}not|don'?t|never|stop)\s{1,3}(?:obey|obeying)\s{1,3}(?:it|them|that|those|"
         r"the\s{1,3}(?:above|previous|earlier|original|system|developer))\b",
-        keywords=("everything", "anything", "all", "the", "do", "don", "never", "stop"),
+        keywords=(
+            "everything",
+            "anything",
+            "whatever",
+            "all",
+            "the",
+            "do",
+            "don",
+            "never",
+            "stop",
+            "ignore",
+            "disregard",
+            "forget",
+        ),
         validator=lambda span, m, text: bool(
             re.search(
                 r"written|said|stated|told|given|text|instruction|content|prompt|message|"
@@ -185,10 +206,28 @@ BROAD: tuple[Rule, ...] = (
         r"(?:\s{1,3}priority)?\s{1,3}than|more\s{1,3}important\s{1,3}than|instead\s{1,3}of)\s{1,3}(?:anything|everything|"
         r"whatever|all|any|your|the)\s{1,3}(?:\w{1,15}\s{1,3}){0,2}?(?:user|system|developer|"
         r"operator|prompt|instructions|rules|guidelines|policies)\b"
+        r"|(?:supersedes?|overrides?|outranks?|trumps?|replaces?)\s{1,3}(?:any|all|every|your|the)"
+        r"\s{1,3}(?:\w{1,15}\s{1,3}){0,2}?(?:rules|instructions|guidelines|polic(?:y|ies)|prompts?)"
+        r"\s{1,3}(?:from|of|given\s{1,3}by|set\s{1,3}by)\s{1,3}(?:the\s{1,3})?(?:anthropic|openai|google|"
+        r"user|developer|system|operator|your)"
         r"|takes?\s{1,3}precedence\s{1,3}over\s{1,3}(?:(?:your|any|all)\s{1,3}(?:\w{1,15}\s{1,3})?"
         r"(?:instructions|rules|prompts?|guidelines)|the\s{1,3}(?:system|user|developer)\b|"
         r"anything\s{1,3}the\s{1,3}user)",
-        keywords=("prioriti", "put", "place", "rank", "treat", "consider", "follow", "take"),
+        keywords=(
+            "prioriti",
+            "put",
+            "place",
+            "rank",
+            "treat",
+            "consider",
+            "follow",
+            "take",
+            "supersede",
+            "override",
+            "outrank",
+            "trump",
+            "replace",
+        ),
     ),  # fmt: skip
     inj(
         "role-persona",
@@ -214,7 +253,11 @@ BROAD: tuple[Rule, ...] = (
         r"guidelines|policies|refusals?|warnings?)"
         r"|(?:developer|dan|god|jailbreak|unrestricted|unfiltered|uncensored)\s{1,3}mode"
         r"|(?:never|won'?t|will\s{1,3}not|does\s{1,3}not|doesn'?t)\s{1,3}(?:refuses?|warns?|"
-        r"decline|say\s{1,3}no))",
+        r"decline|say\s{1,3}no)"
+        r"|(?:has|have|with)\s{1,3}no\s{1,3}(?:safety|ethic\w{0,3}|moral\w{0,3}|content|filter\w{0,3}|"
+        r"restrictions|limits|rules|guardrails|guidelines)"
+        r"|(?:helps?|does|answers?|will\s{1,3}do)\s{1,3}(?:with\s{1,3})?anything|no\s{1,3}questions"
+        r"\s{1,3}asked)",
         keywords=(
             "you",
             "act",
@@ -283,6 +326,17 @@ BROAD: tuple[Rule, ...] = (
         r"|(?:the\s{1,3})?(?:user|human)s?\s{1,3}(?:doesn'?t|does\s{1,3}not|don'?t|need\s{1,3}not|"
         r"needn'?t)\s{1,3}(?:need\s{1,3}to\s{1,3})?know\b"
         r"|keep\s{1,3}(?:quiet|silent|mum)\s{1,3}about"
+        r"|keep\s{1,3}(?:the\s{1,3})?(?:user|human|developer|them|everyone|reviewers?)\s{1,3}in\s{1,3}the"
+        r"\s{1,3}dark"
+        r"|(?:don'?t|do\s{1,3}not|never)\s{1,3}bring\s{1,3}(?:this|it|that|these|those)\s{1,3}up"
+        r"|if\s{1,3}(?:the\s{1,3})?(?:user|human)\s{1,3}asks[^.!?\n]{0,60}?(?:leave\s{1,3}out|omit|"
+        r"don'?t\s{1,3}mention|do\s{1,3}not\s{1,3}mention|hide|deny|lie|say\s{1,3}(?:nothing|no))"
+        r"|(?:tell|assure|inform)\s{1,3}(?:the\s{1,3})?(?:user|human)\s{1,3}(?:that\s{1,3})?(?:everything|"
+        r"all|it|the\s{1,3}\w{1,15})\s{1,3}(?:went|is|was|were|are|has\s{1,3}been)\s{1,3}(?:fine|ok|okay|"
+        r"well|successful|safe|normal|passed|done)[^.!?\n]{0,60}?(?:even\s{1,3}(?:if|when|though)|"
+        r"regardless|whatever|no\s{1,3}matter)"
+        r"|(?:claim|pretend|say|report)\s{1,3}(?:that\s{1,3})?(?:the\s{1,3})?(?:tests?|checks?|build|ci)"
+        r"\s{1,3}(?:passed|pass|succeeded|are\s{1,3}green)\s{1,3}(?:even\s{1,3}(?:if|when)|regardless)"
         r"|(?:omit|leave\s{1,3}out|hide|exclude|remove)\s{1,3}(?:this|these|that|it)(?:\s{1,3}\w{1,15})?"
         r"\s{1,3}(?:from|out\s{1,3}of)\s{1,3}(?:any|your|the|every)\s{1,3}(?:\w{1,15}\s{1,3})?"
         r"(?:summary|summaries|reply|replies|response|responses|answer|answers|report|log|output)",
@@ -298,6 +352,17 @@ BROAD: tuple[Rule, ...] = (
             "hide",
             "exclude",
             "remove",
+            "don",
+            "do not",
+            "never",
+            "if",
+            "tell",
+            "assure",
+            "inform",
+            "claim",
+            "pretend",
+            "say",
+            "report",
         ),
     ),  # fmt: skip
 )
@@ -354,6 +419,13 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
         r"a\s{1,3}human)\s{1,3}to\s{1,3}(?:approve|confirm|review|agree|check|allow)"
         r"|without\s{1,3}waiting\s{1,3}for\s{1,3}(?:(?:the\s{1,3}user'?s?|human|their|any)\s{1,3})?"
         r"(?:approval|confirmation|review|permission|consent)"
+        r"|you\s{1,3}(?:don'?t|do\s{1,3}not)\s{1,3}need\s{1,3}(?:the\s{1,3}user'?s?\s{1,3}|anyone'?s?"
+        r"\s{1,3}|any\s{1,3}|my\s{1,3}|their\s{1,3}|a\s{1,3}human'?s?\s{1,3})?(?:ok|okay|approval|"
+        r"permission|consent|confirmation|sign-?off|go-?ahead)\b"
+        r"|approve\s{1,3}(?:your|its)\s{1,3}own\s{1,3}(?:pull\s{1,3}requests?|prs?|changes|code|merge"
+        r"\s{1,3}requests?|commits?)"
+        r"|(?:skip|bypass|disable|circumvent)\s{1,3}(?:every|all|any)\s{1,3}(?:\w{1,15}\s{1,3})?"
+        r"(?:checks?|hooks?|verifications?|gates?|reviews?)\b"
         r"|(?:turn|switch|shut|toggle)\s{1,3}(?:(?:the|all|any|your|its)\s{1,3}){0,2}(?:sandbox|"
         r"sandboxing|safety\s{1,3}(?:checks?|filters?|features?|guardrails?)|guardrails?|"
         r"permission\s{1,3}(?:checks?|prompts?)|approvals?|security\s{1,3}checks?)\s{1,3}off\b"
@@ -367,6 +439,11 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
             "never",
             "without",
             "you",
+            "approve",
+            "skip",
+            "bypass",
+            "disable",
+            "circumvent",
             "turn",
             "switch",
             "shut",

@@ -97,12 +97,58 @@ _PIPE = (
 _FETCH_RX = r"(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|fetch|aria2c|https?)\b"
 
 _SAVE_RUN = (
-    _FETCH_RX + r"[^\n]{0,300}?\s(?:-o|-O|--output|>)\s{0,3}(?P<file>[\w./~-]{1,100})[^\n]{0,60}?"
+    _FETCH_RX + r"[^\n]{0,300}?\s(?:-[a-zA-Z]{0,4}[oO]|--output(?:-document)?|>)\s{0,3}"
+    r"(?P<file>[\w./~-]{1,100})[^\n]{0,60}?"
     r"(?:&&|;)\s{0,3}(?:chmod\s{1,3}[+0-7a-z]{1,5}\s{1,3}\S{1,100}\s{0,3}(?:&&|;)\s{0,3})?"
     r"(?:sudo\s{1,3})?(?:(?:ba|z)?sh\s{1,3}|python[0-9.]{0,4}\s{1,3}|\./|/(?:tmp|var/tmp|dev/shm)/|~/)"
 )
 
+# package hosts whose URLs a README legitimately installs from
+_PACKAGE_HOSTS = (
+    "github.com", "gitlab.com", "bitbucket.org", "pypi.org", "files.pythonhosted.org",
+    "registry.npmjs.org", "npmjs.com", "crates.io", "download.pytorch.org", "githubusercontent.com",
+    "codeload.github.com", "huggingface.co", "conda.anaconda.org", "anaconda.org",
+)  # fmt: skip
+
+
+def _unknown_package_host(span: str, m: re.Match[str], text: str) -> bool:
+    hosts = [urlsplit(u).hostname or "" for u in _URL.findall(span)]
+    return bool(hosts) and not all(
+        any(h == k or h.endswith("." + k) for k in _PACKAGE_HOSTS) for h in hosts
+    )
+
+
 REMOTE_EXEC: tuple[Rule, ...] = (
+    inj(
+        "install-from-url",
+        "package installed straight from an unknown host",
+        r"(?:pip3?|uv\s{1,3}pip|pipx|npm|pnpm|yarn|bun|gem|cargo)\s{1,3}(?:install|add|i)\s{1,3}"
+        r"(?:-{1,2}[\w-]{1,30}\s{1,3}){0,4}(?:git\+)?https?://[^\s\"'`)]{1,300}"
+        r"|(?:npx|bunx|uvx|pnpm\s{1,3}dlx)\s{1,3}(?:-{1,2}[\w-]{1,30}\s{1,3}){0,4}(?:git\+)?https?://"
+        r"[^\s\"'`)]{1,300}",
+        keywords=(
+            "pip",
+            "uv pip",
+            "pipx",
+            "uvx",
+            "npm",
+            "npx",
+            "pnpm",
+            "yarn",
+            "bun",
+            "gem",
+            "cargo",
+        ),
+        validator=_unknown_package_host,
+    ),
+    inj(
+        "push-to-new-remote",
+        "repository pushed whole to a newly added remote",
+        r"git\s{1,3}remote\s{1,3}add\s{1,3}\S{1,60}\s{1,3}(?:https?://|git@|ssh://)\S{1,300}"
+        r"[^\n]{0,200}?git\s{1,3}push\b[^\n]{0,80}?--(?:all|mirror|tags)\b",
+        keywords=("git remote",),
+        validator=_unknown_package_host,
+    ),
     inj(
         "pipe-to-shell",
         "download piped into a shell",
@@ -339,6 +385,7 @@ _DESTINATION = re.compile(
     r"notes?|public\s{1,3}\w{1,15})s?(?:\s{1,3}(?:descriptions?|messages?|titles?|bodies|body))?\b",
     re.IGNORECASE,
 )
+_ANY_URL = re.compile(r"https?://[\w.-]{3,}|ftp://|[\w.+-]{1,64}@[\w-]{1,63}\.[a-z]{2,10}\b")
 _NEGATED = re.compile(r"(?:never|not|n't|no|avoid|without|don'?t)\W{1,3}(?:\w{1,15}\W{1,3}){0,2}$",
                       re.IGNORECASE)  # fmt: skip
 
@@ -349,19 +396,38 @@ def _sent_somewhere(span: str, m: re.Match[str], text: str) -> bool:
     if _NEGATED.search(text[max(0, m.start() - 40) : m.start()]):
         return False
     after = text[m.end() : m.end() + 200].split("\n", 1)[0]
-    return bool(_DESTINATION.search(span) or _DESTINATION.search(after))
+    return bool(_DESTINATION.search(span) or _DESTINATION.search(after) or _ANY_URL.search(after))
 
 
 _TEMPLATE_IN_QUERY = re.compile(
-    r"\?[^\s)\"'>]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\s]{1,40}>|\[[A-Z_ ]{3,40}\]|"
-    r"[?&](?:data|d|q|c|secret|token|key|pw|pass|password|content|conv|conversation|chat|history|"
+    r"\?[^\s)\"'>]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\n]{1,60}>|\[[A-Z_ ]{3,40}\])|"
+    r"(?:[?&](?:data|d|q|c|secret|token|key|pw|pass|password|content|conv|conversation|chat|history|"
     r"msg|message|info|payload|env|leak|exfil|session|cookie|log|text|prompt|summary|memo)=)",
     re.IGNORECASE,
 )  # fmt: skip
 
 
+# badge and CI image hosts whose URLs carry a fixed token or branch, never the agent's data
+_BADGE_HOSTS = (
+    "shields.io", "codecov.io", "github.com", "githubusercontent.com", "badge.fury.io",
+    "travis-ci.com", "travis-ci.org", "circleci.com", "readthedocs.org", "readthedocs.io",
+    "coveralls.io", "gitlab.com", "sonarcloud.io", "app.codacy.com", "pepy.tech", "deepwiki.com",
+    "bestpractices.dev", "securityscorecards.dev", "snyk.io", "dependabot.com", "img.badgesize.io",
+)  # fmt: skip
+_TEMPLATE_ONLY = re.compile(
+    r"\?[^\s)\"'>]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\n]{1,60}>|\[[A-Z_ ]{3,40}\])", re.IGNORECASE
+)
+
+
 def _query_data(span: str, m: re.Match[str], text: str) -> bool:
-    return bool(_TEMPLATE_IN_QUERY.search(span))
+    """A template in the query (the agent fills in data), or a data-like parameter on a host
+    that is no badge or CI service (``?token=`` on codecov.io is the badge's own)."""
+    if _TEMPLATE_ONLY.search(span):
+        return True
+    if not _TEMPLATE_IN_QUERY.search(span):
+        return False
+    hosts = [urlsplit(u).hostname or "" for u in _URL.findall(span)]
+    return not any(h == b or h.endswith("." + b) for h in hosts for b in _BADGE_HOSTS)
 
 
 _LINK_TEMPLATE = re.compile(r"\?[^\s)]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\s]{1,40}>|"
@@ -391,7 +457,7 @@ EXFIL_URLS: tuple[Rule, ...] = (
         "exfil-instruction",
         "instruction to send secrets or data somewhere",
         r"(?:send|sends|sending|upload|uploading|post|posting|transmit|exfiltrate|forward|leak|"
-        r"beacon|submit|email|e-mail|mail|dump|push|sync|pipe|copy|share|"
+        r"beacon|submit|email|e-mail|mail|dump|pipe|share|"
         r"report)\s{1,3}[^\n]{0,120}?" + _SENSITIVE_WORDS,
         keywords=(
             "send",
@@ -407,10 +473,7 @@ EXFIL_URLS: tuple[Rule, ...] = (
             "e-mail",
             "mail",
             "dump",
-            "push",
-            "sync",
             "pipe",
-            "copy",
             "share",
             "report",
         ),
@@ -419,7 +482,8 @@ EXFIL_URLS: tuple[Rule, ...] = (
     inj(
         "data-in-image-url",
         "image URL carrying data in its query",
-        r"!\[[^\]\n]{0,200}\]\(\s{0,2}https?://[^\s)]{1,500}\?[^\s)]{1,500}\)"
+        r"!\[[^\]\n]{0,200}\]\(\s{0,2}https?://[^\s)]{1,500}\?(?:[^\s)<{]|<[^>\n]{0,60}>|"
+        r"\{[^}\n]{0,60}\}){1,500}\)"
         r"|<img\b[^>]{0,300}?src\s{0,2}=\s{0,2}[\"']?https?://[^\"'\s>]{1,500}\?[^\"'\s>]{1,500}",
         keywords=("![", "<img"),
         anchored=False,
@@ -531,12 +595,14 @@ ESCALATE: tuple[Rule, ...] = (
         r"--dangerously-skip-permissions|--dangerously-bypass-approvals-and-sandbox|"
         r"--allow-dangerously-skip-permissions|--yolo(?![\w-])|"
         r"--permission-mode[=\s]{1,3}\"?bypassPermissions|"
+        r"[\"']allow[\"']\s{0,3}:\s{0,3}\[[^\]]{0,200}?[\"']Bash[\"']|"
         r"\bbypassPermissions\b|--trust-all-tools|--allow-all-tools|\bBash\(\s{0,2}\*(?:\s{0,2}:\s{0,2}\*)?"
         r"\s{0,2}\)|"
         r"--ask-for-approval[=\s]{1,3}never|"
         r"\bdanger-full-access\b|--approval-mode[=\s]{1,3}yolo|--disable-safety|--no-safety|"
         r"[\"']?autoApprove[\"']?\s{0,2}:\s{0,2}true|--allow-all(?:-paths|-urls)?\b",
         keywords=(
+            "allow",
             "bash(",
             "--dangerously",
             "--allow-dangerously",
@@ -556,8 +622,14 @@ ESCALATE: tuple[Rule, ...] = (
     inj(
         "auto-approve-flag",
         "flag that approves actions automatically",
-        r"--full-auto\b|--auto-approve\b|--approval-mode[=\s]{1,3}auto[_-]?edit|--always-approve",
-        keywords=("--full-auto", "--auto-approve", "--approval-mode", "--always-approve"),
+        r"--no-verify\b|--full-auto\b|--auto-approve\b|--approval-mode[=\s]{1,3}auto[_-]?edit|--always-approve",
+        keywords=(
+            "--no-verify",
+            "--full-auto",
+            "--auto-approve",
+            "--approval-mode",
+            "--always-approve",
+        ),
         anchored=False,
         severity="warn",
     ),

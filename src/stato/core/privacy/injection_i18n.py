@@ -104,11 +104,13 @@ GERMAN: tuple[Rule, ...] = (
         r"(?:anweisungen|instruktionen|regeln|befehle|vorgaben|richtlinien|anordnungen|"
         r"systemanweisungen|systemprompts?|prompts?|einschränkungen|beschränkungen)"
         r"|(?:vergiss|vergessen\s{1,3}sie|ignoriere|ignorieren\s{1,3}sie)\s{1,3}alles[\s,]{1,3}"
-        r"(?:was|davor|vorher|bisher|zuvor|oben|obige)",
+        r"(?:was|davor|vorher|bisher|zuvor|oben|obige)"
+        r"|(?:ignoriere|ignorieren\s{1,3}sie|vergiss)\s{1,3}(?:den\s{1,3}rest|alles\s{1,3}andere|alle\s{1,3}"
+        r"anderen\s{1,3}(?:anweisungen|regeln))",
         keywords=("ignorier", "vergiss", "vergessen", "missacht", "verwirf", "übergeh", "setze"),
         validator=_scope(
             r"alle|sämtlich|jeglich|vorherig|bisherig|obig|vorangegangen|früher|"
-            r"vorig|ursprünglich|deine|ihre|system|erhalten"
+            r"vorig|ursprünglich|deine|ihre|system|erhalten|\brest\b|andere"
         ),
     ),
     inj(
@@ -178,7 +180,8 @@ GERMAN: tuple[Rule, ...] = (
 
 # -- French -----------------------------------------------------------------------------------
 _FR_USER = (
-    r"(?:à\s{1,3}l['’]\s{0,2}|aux?\s{1,3})(?:utilisat(?:eur|rice)s?|usagers?|humains?|développeur)"
+    r"(?:(?:à\s{1,3})?l['’]\s{0,2}|aux?\s{1,3}|les\s{1,3})(?:utilisat(?:eur|rice)s?|usagers?|"
+    r"humains?|développeur)"
 )
 FRENCH: tuple[Rule, ...] = (
     inj(
@@ -258,7 +261,7 @@ CHINESE: tuple[Rule, ...] = (
         r"(?:忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉|放弃|放棄|不要理会|不要理會|别管|別管|不用管|"
         r"不要遵守|不再遵守|不必遵守|跳过|跳過|绕过|繞過|抛开|拋開|丢弃|丟棄)(?:掉)?\s{0,2}"
         r"(?:(?:你|您|之前|以前|先前|此前|上面|上述|前面|前述|以上|原来|原來|原有|原始|所有|全部|一切|"
-        r"任何|系统|系統|的|和|与|與|给|給|收到|被|设定|設定|过|過|中|里|裡)\s{0,2}){0,8}"
+        r"任何|系统|系統|的|和|与|與|给|給|收到|被|设定|設定|过|過|中|里|裡|用户|用戶|使用者)\s{0,2}){0,8}"
         r"(?:指令|指示|说明|說明|规则|規則|提示词|提示詞|提示|命令|要求|约束|約束|限制|规定|規定|设定|設定)",
         keywords=(
             "忽略",
@@ -444,4 +447,50 @@ JAPANESE: tuple[Rule, ...] = (
     ),
 )
 
-I18N: tuple[Rule, ...] = SPANISH + GERMAN + FRENCH + CHINESE + JAPANESE
+_CJK_SECRET = (
+    r"(?:\.env|密钥|密鑰|秘钥|令牌|凭证|憑證|凭据|憑據|密码|密碼|私钥|私鑰|环境变量|環境變量|token|api\s{0,2}key|"
+    r"ssh|秘密鍵|鍵ファイル|トークン|パスワード|認証情報|環境変数|クレデンシャル)"
+)
+CJK_EXFIL: tuple[Rule, ...] = (
+    inj(
+        "exfil-cjk",
+        "secrets sent somewhere (Chinese, Japanese)",
+        r"(?:把|将|將)?[^\n。]{0,30}?"
+        + _CJK_SECRET
+        + r"[^\n。]{0,30}?(?:发送|發送|上传|上傳|发到|發到|"
+        r"传到|傳到|提交到|转发|轉發|送信|アップロード|送って|送る|転送)",
+        keywords=(
+            ".env",
+            "密钥",
+            "密鑰",
+            "秘钥",
+            "令牌",
+            "凭证",
+            "憑證",
+            "凭据",
+            "憑據",
+            "密码",
+            "密碼",
+            "私钥",
+            "私鑰",
+            "环境变量",
+            "環境變量",
+            "token",
+            "api",
+            "ssh",
+            "秘密鍵",
+            "鍵ファイル",
+            "トークン",
+            "パスワード",
+            "認証情報",
+            "環境変数",
+            "クレデンシャル",
+            "把",
+            "将",
+            "將",
+        ),
+        validator=lambda span, m, text: not span.isascii(),
+    ),  # fmt: skip
+)
+
+I18N: tuple[Rule, ...] = CJK_EXFIL + SPANISH + GERMAN + FRENCH + CHINESE + JAPANESE
