@@ -6,8 +6,10 @@ Run: /work/venv/bin/python benchmarks/merge.py [--sizes 1000,5000] [--repeat 3]
 For each size N two archives of N skills each are made: half the paths are shared, and of those
 half differ (a lesson added on the right, a version and a parameter changed: conflicts). Then:
 - merge: `stato.ops.merge.merge_archives` (hostile checks, compile of every module, field
-  merge, re-render, re-validate, manifest, atomic write); floor: `read_archive` of both and
-  `write_archive` of the union of their modules taken as they are.
+  merge, re-render, re-validate, inbound gate, manifest, atomic write), with a cold result cache
+  (a fresh STATO_CACHE_DIR each round) and a warm one (the same merge ran before), interleaved
+  round by round with the floor: `read_archive` of both and `write_archive` of the union of
+  their modules taken as they are. Best of --repeat, and the range.
 - diff: `stato.ops.diff.diff_paths` of the two archives; floor: `read_archive` of both.
 Three-way (`--case three-way`, needs git):
 - a plan of --steps steps: ours completes every 7th step and logs a decision, theirs blocks
@@ -25,9 +27,11 @@ Best of --repeat wall times are printed with their ratio. Timings only: nothing 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SKILL = '''class Skill{n}:
@@ -105,15 +109,48 @@ def run_size(n: int, repeat: int) -> None:
         folder = Path(tmp)
         a, b = make_pair(folder, n)
         out = folder / "merged.stato"
-        result = merge_archives(a, b, out).result
+        warm = str(folder / "warm-cache")
+        with cache_dir(warm):
+            result = merge_archives(a, b, out).result  # fills the warm cache
         note = f"{len(result.outcomes)} modules, {len(result.conflicts)} conflicts"
-        t = best(lambda: merge_archives(a, b, out), repeat)
-        f = best(lambda: floor_merge(a, b, folder / "floor.stato"), repeat)
-        print(f"{n:>6} {'merge':<6} {t:>9.3f} {f:>9.3f} {t / f:>6.1f}  {note}")
+        times: dict[str, list[float]] = {"floor": [], "cold": [], "warm": []}
+        for i in range(repeat):  # interleaved: stato and its floor see the same disk weather
+            times["floor"].append(timed(lambda: floor_merge(a, b, folder / "floor.stato")))
+            with cache_dir(str(folder / f"cold-cache-{i}")):
+                times["cold"].append(timed(lambda: merge_archives(a, b, out)))
+            with cache_dir(warm):
+                times["warm"].append(timed(lambda: merge_archives(a, b, out)))
+        f = min(times["floor"])
+        for case in ("cold", "warm"):
+            t = min(times[case])
+            spread = f"{min(times[case]):.2f}-{max(times[case]):.2f} s"
+            print(
+                f"{n:>6} {'merge ' + case:<11} {t:>9.3f} {f:>9.3f} {t / f:>6.2f}  {note}; {spread}"
+            )
         changed = len(diff_paths(a, b).diff.changed)
         t = best(lambda: diff_paths(a, b), repeat)
         f = best(lambda: (read_archive(a), read_archive(b)), repeat)
-        print(f"{n:>6} {'diff':<6} {t:>9.3f} {f:>9.3f} {t / f:>6.1f}  {changed} changed")
+        print(f"{n:>6} {'diff':<11} {t:>9.3f} {f:>9.3f} {t / f:>6.2f}  {changed} changed")
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+@contextmanager
+def cache_dir(folder: str) -> Iterator[None]:
+    """Run with the result cache in ``folder`` (a fresh folder: a cold cache)."""
+    before = os.environ.get("STATO_CACHE_DIR")
+    os.environ["STATO_CACHE_DIR"] = folder
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["STATO_CACHE_DIR"]
+        else:
+            os.environ["STATO_CACHE_DIR"] = before
 
 
 def plan_text(steps: list[str], log: str) -> str:
@@ -285,7 +322,7 @@ def main() -> None:
     parser.add_argument("--both", type=int, default=200)
     args = parser.parse_args()
     if args.case in ("archive", "all"):
-        print(f"{'N':>6} {'step':<6} {'stato s':>9} {'floor s':>9} {'ratio':>6}  notes")
+        print(f"{'N':>6} {'step':<11} {'stato s':>9} {'floor s':>9} {'ratio':>6}  notes")
         for n in (int(s) for s in args.sizes.split(",")):
             run_size(n, args.repeat)
     if args.case in ("three-way", "all"):

@@ -83,15 +83,19 @@ def method_sources(source: str, node: ast.ClassDef | None = None) -> dict[str, s
     return out
 
 
-def view(source: str, path: str = "<module>", *, fix: bool = True) -> ModuleView:
+def view(
+    source: str, path: str = "<module>", *, fix: bool = True, result: ValidationResult | None = None
+) -> ModuleView:
     """Compile ``source`` (never run it) and collect its fields and methods.
 
     With ``fix`` the fields are read after the compiler's auto-corrections (what a write would
-    store); without, as the text has them (what a diff of two texts must compare).
+    store); without, as the text has them (what a diff of two texts must compare). ``result``:
+    the text's compile result when the caller has it already (compiled with ``fix``).
     """
     from stato.core.edits import offsets
 
-    result = compile_source(source, path, fix=fix)
+    if result is None:
+        result = compile_source(source, path, fix=fix)
     text = result.corrected_source
     fields: dict[str, Any] = dict(result.fields)
     node = _class_node(text)

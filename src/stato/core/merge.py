@@ -6,12 +6,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from stato.core.merge_module import STRATEGIES, ModuleMerge, Strategy, merge_module, strategy, taken
+from stato.core.merge_module import (
+    STRATEGIES,
+    Compile,
+    ModuleMerge,
+    Strategy,
+    compile_text,
+    merge_module,
+    strategy,
+    taken,
+)
 from stato.core.merge_values import Conflict, plain, union, union_lines
 from stato.errors import ModuleInvalid
 
 __all__ = [
     "STRATEGIES",
+    "Compile",
     "Conflict",
     "MergeResult",
     "ModuleMerge",
@@ -60,19 +70,27 @@ def _pair_by_name(
     return pairs
 
 
-def merge_sets(left: Mapping[str, str], right: Mapping[str, str], strat: Strategy) -> MergeResult:
+def merge_sets(
+    left: Mapping[str, str],
+    right: Mapping[str, str],
+    strat: Strategy,
+    compiled: Compile = compile_text,
+) -> MergeResult:
     """Merge two module sets {path: text}: one-sided modules are taken, shared ones merged.
 
     A skill found under different paths on the two sides (same ``name``) is merged too, at the
-    winner's path, and the path is reported as a conflict.
+    winner's path, and the path is reported as a conflict. ``compiled`` answers (text, path)
+    with its compile result (by default it compiles).
     """
-    left_only = {p: taken(p, "left", t) for p, t in sorted(left.items()) if p not in right}
-    right_only = {p: taken(p, "right", t) for p, t in sorted(right.items()) if p not in left}
-    outcomes = [merge_module(p, left[p], right[p], strat) for p in sorted(set(left) & set(right))]
+    c = compiled
+    left_only = {p: taken(p, "left", t, c) for p, t in sorted(left.items()) if p not in right}
+    right_only = {p: taken(p, "right", t, c) for p, t in sorted(right.items()) if p not in left}
+    shared = sorted(set(left) & set(right))
+    outcomes = [merge_module(p, left[p], right[p], strat, c) for p in shared]
     for lp, rp in _pair_by_name(left_only, right_only):
         del left_only[lp], right_only[rp]
         path = lp if strat.winner == "left" else rp
-        out = merge_module(path, left[lp], right[rp], strat)
+        out = merge_module(path, left[lp], right[rp], strat, c)
         moved = Conflict(path, "path", lp, rp, strat.winner, "the same skill at two paths")
         outcomes.append(replace(out, origin="merged", conflicts=(moved, *out.conflicts)))
     outcomes += [*left_only.values(), *right_only.values()]

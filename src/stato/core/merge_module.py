@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,16 @@ from stato.core.diff import Code, ModuleView, same, view
 from stato.core.merge_values import ABSENT, Conflict, Merger, cyclic
 from stato.core.model import ValidationResult
 from stato.errors import ModuleInvalid, UsageError
+
+# (text, path, expected type) -> its compile result: compile_source, or a caller's answer for
+# texts it compiled beforehand (the archive merge compiles both sides in one batch, and caches).
+Compile = Callable[[str, str, "str | None"], ValidationResult]
+
+
+def compile_text(text: str, path: str, expected: str | None = None) -> ValidationResult:
+    from stato.core.compiler import compile_source
+
+    return compile_source(text, path, expected)
 
 
 @dataclass(frozen=True)
@@ -120,14 +131,16 @@ def _compare(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]
     return _fields(first, second, m)
 
 
-def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMerge:
+def merge_module(
+    path: str, left: str, right: str, strat: Strategy, compiled: Compile = compile_text
+) -> ModuleMerge:
     """Merge two versions of one module; raises ModuleInvalid if a side or the result is invalid."""
-    from stato.core.compiler import compile_source
     from stato.core.render import set_field
 
     if left == right:
-        return taken(path, "both", left)
-    lv, rv = view(left, path), view(right, path)
+        return taken(path, "both", left, compiled)
+    lv = view(left, path, result=compiled(left, path, None))
+    rv = view(right, path, result=compiled(right, path, None))
     _require_valid(lv.result, "left")
     _require_valid(rv.result, "right")
     first, second = (lv, rv) if strat.winner == "left" else (rv, lv)
@@ -164,7 +177,7 @@ def merge_module(path: str, left: str, right: str, strat: Strategy) -> ModuleMer
     if "\r\n" in first.result.corrected_source:
         # Edits write "\n"; a CRLF file stays CRLF throughout (Python reads both the same).
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = compile_source(text, path, expected_type=first.result.module_type)
+    result = compiled(text, path, first.result.module_type)
     if not result.valid:
         codes = ", ".join(f"{d.code} {d.message}" for d in result.errors)
         raise ModuleInvalid(
@@ -208,10 +221,8 @@ def _outcome(
     )
 
 
-def taken(path: str, origin: str, text: str) -> ModuleMerge:
+def taken(path: str, origin: str, text: str, compiled: Compile = compile_text) -> ModuleMerge:
     """A module taken as it is from one side (or both, identical); it must validate."""
-    from stato.core.compiler import compile_source
-
-    result = compile_source(text, path)
+    result = compiled(text, path, None)
     _require_valid(result, "right" if origin == "right" else "left")
     return _outcome(path, origin, text, result)

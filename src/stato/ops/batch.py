@@ -192,3 +192,31 @@ def _scan_all(texts: Mapping[str, str], ignore: Sequence[str]) -> list[Any]:
         return scan_many(texts, ignore)
     items = list(texts.items())
     return [f for _, part in _forked_map(_scan_range, items, workers, ignore) for f in part]
+
+
+# The result cache's scan section holds, under this pseudo-glob, the texts the inbound gate
+# found free of any high injection finding; only that verdict is kept (an empty span list).
+_GATE_CLEAN = ("\0inbound-gate: no high finding",)
+
+
+def gate_texts(
+    texts: Mapping[str, str | bytes], verb: str = "write", cache: ResultCache | None = None
+) -> None:
+    """The inbound gate (adapters/gate.check) over many texts; a text the gate passed before
+    with no high finding at all is answered from ``cache``, and such texts are remembered."""
+    from stato.adapters import gate
+
+    if cache is None or not cache.enabled:
+        gate.check(texts, verb=verb)
+        return
+    unknown = {
+        path: text
+        for path, text in texts.items()
+        if not isinstance(text, str) or cache.get_findings(path, text, _GATE_CLEAN) != []
+    }
+    gate.check(unknown, verb=verb)  # raises InjectionRefused, as without the cache
+    if gate.accepted():
+        return  # a text may have passed on an accepted rule: not a clean verdict
+    for text in unknown.values():
+        if isinstance(text, str):
+            cache.put_findings(text, _GATE_CLEAN, [])

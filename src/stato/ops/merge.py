@@ -8,9 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from stato.core.merge import MergeResult, merge_sets, strategy
+from stato.adapters.resultcache import ResultCache
+from stato.core.merge import Compile, MergeResult, merge_sets, strategy
+from stato.core.model import ValidationResult
 from stato.errors import StatoError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
+from stato.ops.batch import Job, compile_jobs, gate_texts
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,27 @@ def merged_manifest(output: Path, left: Manifest, right: Manifest, result: Merge
     )
 
 
+def _compiled_both(left: dict[str, str], right: dict[str, str], cache: ResultCache) -> Compile:
+    """Compile every module text of both sides once, in one batch (the result cache answers
+    texts seen before); the merge asks for them by (text, path) instead of compiling again, and
+    a text it makes (a merged module) is compiled once and cached too."""
+    jobs: list[Job] = list(
+        dict.fromkeys((p, t, None) for side in (left, right) for p, t in side.items())
+    )
+    done = {
+        (j[0], j[1], j[2]): r for j, r in zip(jobs, compile_jobs(jobs, cache=cache), strict=True)
+    }
+
+    def compiled(text: str, path: str, expected: str | None) -> ValidationResult:
+        found = done.get((path, text, expected))
+        if found is None:
+            found = compile_jobs([(path, text, expected)], cache=cache)[0]
+            done[(path, text, expected)] = found
+        return found
+
+    return compiled
+
+
 def merge_archives(
     left: Path, right: Path, output: Path, strategy_id: str = "union", dry_run: bool = False
 ) -> MergeReport:
@@ -90,13 +114,16 @@ def merge_archives(
     output = output_path(output)  # never over a module or anything else in .stato/
     strat = strategy(strategy_id)
     a, b = read_archive(left), read_archive(right)
-    result = merge_sets(a.modules, b.modules, strat)
+    cache = ResultCache.for_project(output.resolve().parent)
+    compiled = _compiled_both(a.modules, b.modules, cache)
+    result = merge_sets(a.modules, b.modules, strat, compiled)
     if not result.modules:
         raise StatoError(f"{left} and {right} hold no modules; there is nothing to merge")
     manifest = merged_manifest(output, a.manifest, b.manifest, result)
-    from stato.adapters import gate
-
-    gate.check(result.modules, verb="merge")  # a poisoned side never travels on in the merge
+    try:  # a poisoned side never travels on in the merge
+        gate_texts(result.modules, verb="merge", cache=cache)
+    finally:
+        cache.save()
     kept = None
     if not dry_run:
         keep = backup_path(output)
