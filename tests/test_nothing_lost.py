@@ -538,3 +538,18 @@ def test_commit_refuses_when_a_module_changed_since_it_was_read(project: Path) -
             expect={"skills/qc.py": read, "skills/new.py": None},
         )
     assert tree(project) == before
+
+
+def test_snapshotting_again_rolls_one_backup_of_stato_s_own_archive(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    assert run("init", "--example").exit_code == 0
+    out = tmp_path / "x.stato"
+    versions = []
+    for n in range(3):
+        assert run("lesson", "add", "qc_filtering", f"lesson {n}").exit_code == 0
+        result = run("snapshot", "--name", "x")
+        assert result.exit_code == 0, result.output
+        versions.append(out.read_bytes())
+    assert (tmp_path / "x.stato.bak").read_bytes() == versions[1]  # the one before the last
+    assert not (tmp_path / "x.stato.bak.1").exists()  # stato's own archives do not pile up

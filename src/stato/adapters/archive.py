@@ -242,8 +242,8 @@ def write_archive(
             os.fsync(fh.fileno())  # the bytes are on disk before the name points at them
         os.chmod(tmp, 0o644)
         if keep_as is not None and os.path.lexists(dest) and not _holds(dest, data):
+            kept = not os.path.lexists(keep_as)  # made here, so removed if the write fails
             _keep(dest, keep_as)
-            kept = True
         os.replace(tmp, dest)  # atomic: a killed snapshot leaves the previous archive intact
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -262,10 +262,19 @@ def _holds(dest: Path, data: bytes) -> bool:
 
 
 def _keep(dest: Path, keep_as: Path) -> None:
-    """``dest``'s current file under the name ``keep_as`` (a hard link, else a copy)."""
-    try:
-        os.link(dest, keep_as, follow_symlinks=False)
-    except (OSError, NotImplementedError):  # no hard links here (FAT, Windows, ...)
-        import shutil
+    """``dest``'s current file under the name ``keep_as`` (a hard link, else a copy), replacing
+    what is there (the caller chose ``keep_as``: a free name, or stato's own older backup)."""
+    import shutil
 
-        shutil.copy2(dest, keep_as, follow_symlinks=False)
+    fd, tmp = tempfile.mkstemp(prefix=f".{keep_as.name}.", suffix=".tmp", dir=keep_as.parent)
+    os.close(fd)
+    os.unlink(tmp)  # only the name is wanted: a link cannot be made over a file
+    try:
+        try:
+            os.link(dest, tmp, follow_symlinks=False)
+        except (OSError, NotImplementedError):  # no hard links here (FAT, Windows, ...)
+            shutil.copy2(dest, tmp, follow_symlinks=False)
+        os.replace(tmp, keep_as)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

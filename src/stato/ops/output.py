@@ -25,8 +25,28 @@ def output_path(given: Path | str) -> Path:
 
 
 def backup_path(dest: Path) -> Path | None:
-    """Where the file an archive replaces is kept: DEST.bak, else DEST.bak.1, ... (never over
-    an existing file); None when there is nothing at ``dest`` to keep."""
+    """Where the file an archive replaces is kept; None when there is nothing at ``dest``.
+
+    DEST.bak, else DEST.bak.1, ... never over a file of the user's. One exception keeps
+    re-snapshotting from piling up copies: when DEST and DEST.bak are both .stato archives
+    (stato's own output), the previous archive replaces the older one in DEST.bak.
+    """
     if not os.path.lexists(dest) or os.path.isdir(dest):
         return None
-    return fresh_name(dest.with_name(dest.name + ".bak"))
+    plain = dest.with_name(dest.name + ".bak")
+    if _is_archive(dest) and _is_archive(plain):
+        return plain
+    return fresh_name(plain)
+
+
+def _is_archive(path: Path) -> bool:
+    """A regular file that is a zip with a manifest.toml at its top (what stato writes)."""
+    import zipfile
+
+    if os.path.islink(path) or not os.path.isfile(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "manifest.toml" in zf.namelist()
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, RuntimeError):
+        return False
