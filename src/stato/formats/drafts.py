@@ -108,61 +108,71 @@ def _lead(text: str) -> bool:
     return text.endswith(tuple(_COLONS))
 
 
+@dataclass
+class _Split:
+    """The state of one pass over a section's blocks (see ``split_section``)."""
+
+    out: list[str] = field(default_factory=list)  # conventions
+    prose: list[str] = field(default_factory=list)
+    lead: str = ""  # the short line that labels the list below it
+    top: int = -1  # index in ``out`` of the last top-level bullet, which nested ones extend
+    gather: bool = False  # a long sentence introduced the list: its items extend that sentence
+
+    def paragraph(self, block: Block, following: Block | None) -> None:
+        if IMPORT_LINE.fullmatch(block.text):
+            # Claude Code's "@AGENTS.md" import: that file is converted on its own; the line
+            # stays in the notes, which say what this file pulled in.
+            self.prose.append(block.lines or block.text)
+            return
+        # .cursorrules often label a list with a short line instead of a heading.
+        short = len(block.text) <= 60 and not block.text.endswith((".", "!", "?"))
+        labels = short or _lead(block.text)
+        if following and following.kind == "bullet" and block.info != "html" and labels:
+            self.lead = block.text.rstrip(_COLONS)
+            self.gather = len(self.lead) > LONG_LEAD
+            if self.gather:  # not repeated before each item: one convention holds them all
+                self.out.append(block.text)
+                self.top, self.lead = len(self.out) - 1, ""
+            return
+        self.lead, self.gather = "", False
+        self.prose.append(block.lines or block.text)  # its lines kept: no giant line
+
+    def bullet(self, block: Block, following: Block | None) -> None:
+        if IMPORT_LINE.fullmatch(block.text):
+            self.prose.append(block.text)  # "- @docs/git.md" imports that file: not a rule
+            return
+        # A checklist item outside a to-do list is a rule to check, kept with its box.
+        box = "" if block.checked is None else "[x] " if block.checked else "[ ] "
+        text = box + block.text
+        if (block.depth or self.gather) and self.top >= 0:
+            joint = " \u2014 " if " \u2014 " not in self.out[self.top] else "; "
+            self.out[self.top] += joint + text
+            return
+        self.out.append(f"{self.lead}: {text}" if self.lead else text)
+        self.top = len(self.out) - 1
+
+    def table(self, block: Block, following: Block | None) -> None:
+        self.gather = False
+        self.out.extend(" \u2014 ".join(c for c in row if c) for row in block.rows[1:])
+
+    def code(self, block: Block, following: Block | None) -> None:
+        if _is_shell(block.info, block.text):
+            self.gather = False
+            self.out.extend(_commands(block.text))
+        else:
+            self.prose.append(fenced(block.info, block.text))
+
+
 def split_section(section: Section) -> tuple[list[str], list[str]]:
     """(conventions, prose) of a section: bullets, table rows and shell commands are conventions,
     each self-contained; paragraphs and non-shell code are prose."""
-    out: list[str] = []
-    prose: list[str] = []
+    state = _Split()
+    steps = {"paragraph": state.paragraph, "bullet": state.bullet, "table": state.table}
     blocks = section.blocks
-    lead = ""
-    top = -1  # index in ``out`` of the last top-level bullet, which nested ones extend
-    gather = False  # a long sentence introduced the list: its items extend that sentence
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if block.kind == "paragraph":
-            # .cursorrules often label a list with a short line instead of a heading.
-            short = len(block.text) <= 60 and not block.text.endswith((".", "!", "?"))
-            if IMPORT_LINE.fullmatch(block.text):
-                # Claude Code's "@AGENTS.md" import: that file is converted on its own; the
-                # line stays in the notes, which say what this file pulled in.
-                prose.append(block.lines or block.text)
-                continue
-            html = block.info == "html"
-            if (
-                following
-                and following.kind == "bullet"
-                and not html
-                and (short or _lead(block.text))
-            ):
-                lead = block.text.rstrip(_COLONS)
-                gather = len(lead) > LONG_LEAD
-                if gather:  # not repeated before each item: one convention holds them all
-                    out.append(block.text)
-                    top, lead = len(out) - 1, ""
-            else:
-                lead, gather = "", False
-                prose.append(block.lines or block.text)  # its lines kept: no giant line
-        elif block.kind == "bullet" and IMPORT_LINE.fullmatch(block.text):
-            prose.append(block.text)  # "- @docs/git.md" imports that file: not a rule
-        elif block.kind == "bullet":
-            # A checklist item outside a to-do list is a rule to check, kept with its box.
-            box = "" if block.checked is None else "[x] " if block.checked else "[ ] "
-            text = box + block.text
-            if (block.depth or gather) and top >= 0:
-                joint = " \u2014 " if " \u2014 " not in out[top] else "; "
-                out[top] += joint + text
-                continue
-            out.append(f"{lead}: {text}" if lead else text)
-            top = len(out) - 1
-        elif block.kind == "table":
-            gather = False
-            out.extend(" \u2014 ".join(c for c in row if c) for row in block.rows[1:])
-        elif block.kind == "code" and _is_shell(block.info, block.text):
-            gather = False
-            out.extend(_commands(block.text))
-        elif block.kind == "code":
-            prose.append(fenced(block.info, block.text))
-    return out, prose
+        steps.get(block.kind, state.code)(block, following)
+    return state.out, state.prose
 
 
 def _lines(code: str) -> list[str]:
