@@ -123,3 +123,24 @@ def test_an_interrupt_is_exit_130(project: Path) -> None:
     assert proc.returncode == 130
     # click ends the ^C line with a newline first, as a terminal shows "^C"
     assert [line for line in proc.stderr.splitlines() if line] in (["Interrupted."], ["Aborted."])
+
+
+@pytest.mark.parametrize("name", ["my qc.py", "qc_é.py", "qc-ü x.py"])
+@pytest.mark.parametrize("command", ["snapshot", "slice"])
+def test_snapshot_refuses_a_module_path_import_would_refuse(
+    name: str, command: str, project: Path, tmp_path: Path
+) -> None:
+    # issue 10: snapshot said "Wrote ..." (exit 0) and import then called the archive damaged
+    skills = project / ".stato" / "skills"
+    (skills / name).write_text((skills / "qc.py").read_text().replace("qc_filtering", "other"))
+    out = tmp_path / "out.stato"
+    argv = (
+        ["snapshot", "--name", "x", "--force"]
+        if command == "snapshot"
+        else ["slice", "--module", f"skills/{name}", "--force"]
+    )
+    os.chdir(project)
+    result = CliRunner().invoke(cli, [*argv, "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"error: cannot archive .stato/skills/{name}: an unusual")
+    assert not out.exists()

@@ -18,7 +18,7 @@ from stato.core.model import MODULE_TYPES, ValidationResult
 from stato.core.project_checks import check_project
 from stato.core.template import TemplateError, template_source
 from stato.errors import StatoError, UsageError
-from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
+from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, check_module_path, utc_iso
 from stato.ops.archive import read_module
 from stato.ops.batch import compile_many, scan_texts
 from stato.ops.output import backup_path, output_path
@@ -199,6 +199,13 @@ def build_archive(
             "--sanitize and --force contradict each other (--force skips the scan that "
             "--sanitize cleans with); give one"
         )
+    for rel in chosen:  # the reader's own rule: an archive import would refuse is never written
+        problem = check_module_path(rel)
+        if problem:
+            raise StatoError(
+                f"cannot archive .stato/{rel}: {problem}; rename it (letters, digits, _ and -) "
+                "or leave it out with --exclude; nothing was written"
+            )
     dest = output_path(output) if output else root / f"{name}.stato"
     texts = {p: texts[p] for p in chosen}
     results = {p: results[p] for p in chosen}
