@@ -163,3 +163,30 @@ def test_write_takes_both_path_forms_and_writes_the_module(
     assert again.exit_code == 0
     history = CliRunner().invoke(cli, ["history", target])
     assert history.exit_code == 0, history.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize(
+    ("spot", "argv"),
+    [
+        ("CLAUDE.md", ["bridge", "--platform", "all"]),
+        ("AGENTS.md", ["bridge", "--platform", "all"]),
+        (".claude/skills/qc-filtering/SKILL.md", ["bridge", "--platform", "claude"]),
+        (".stato/config.toml", ["registry", "list"]),
+        (".claude/settings.json", ["hooks", "install", "--agent", "claude"]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else " ".join(v),
+)
+def test_a_fifo_where_a_project_file_goes_never_blocks(
+    spot: str, argv: list[str], project: Path
+) -> None:
+    # Found by tests/test_hostile_folders.py: the bridge budget read CLAUDE.md and waited forever.
+    path = project / spot
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", *argv],
+        capture_output=True, text=True, cwd=project, check=False, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stato.adapters.fs import read_file
 from stato.errors import StatoError
 from stato.formats.tomltext import TomlProblem, loads
 
@@ -55,7 +56,7 @@ def split_env(value: str) -> list[str]:
 def read_config(path: Path) -> dict[str, Any]:
     """The config file's contents ({} when absent); one clear error when it is not valid TOML."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_file(path).decode("utf-8")  # a FIFO is refused (NotAFile), not waited on
     except FileNotFoundError:
         return {}
     except UnicodeDecodeError:

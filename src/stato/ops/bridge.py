@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from stato.adapters.fs import read_file
 from stato.bridges import budget, render
 from stato.bridges import platforms as platforms_mod
 from stato.bridges.agent_table import limits_for
@@ -165,7 +166,7 @@ def _hard_limits(
         if max_chars is None and max_bytes is None:
             continue
         try:
-            old = (root / file.path).read_text("utf-8")
+            old = read_file(root / file.path).decode("utf-8")  # a FIFO is refused, not waited on
         except (OSError, UnicodeDecodeError):
             old = ""
         try:

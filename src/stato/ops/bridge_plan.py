@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from stato.adapters.fs import read_file as read_bytes
 from stato.bridges import load, render, skills
 from stato.bridges.agent_table import AGENTS, FILES, SKILL_FOLDERS, SKILLS, limits_for
 from stato.bridges.agents import Agent, OwnFile
@@ -33,7 +34,7 @@ def read_file(path: Path, rel: str) -> str | None:
     if not path.is_file():
         raise StatoError(f"{rel} exists but is not a file; move it away and rerun `stato bridge`")
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
         raise StatoError(f"{rel} is not UTF-8 text; stato will not rewrite it") from None
 
@@ -94,7 +95,7 @@ def _orphans(root: Path, base: str, keep: set[str], out: Planned) -> None:
         if path.parent.name in keep or not path.is_file():
             continue
         try:
-            old = path.read_text("utf-8")
+            old = read_bytes(path).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         if skills.generated_by_stato(old):
@@ -159,7 +160,7 @@ def _plan_file(
         # and writing through it could leave the project; the file it points to is theirs.
         dest = os.readlink(root / rel)
         try:  # only its size is reported; an unreadable or non-UTF-8 target is still kept
-            text = (root / rel).read_text("utf-8", errors="replace")
+            text = read_bytes(root / rel).decode("utf-8", errors="replace")
         except OSError:
             text = ""
         return text, text, f"kept: a symlink to {dest}"

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from stato.adapters.fs import read_file
 from stato.bridges.agent_table import AGENTS, BY_ID, limits_for
 from stato.bridges.agents import ALWAYS, Agent
 from stato.bridges.load import has_block
@@ -125,7 +126,7 @@ def _skills(root: Path, agent: Agent, seen: dict[str, str]) -> list[SkillLoad]:
             text = seen.get(rel)
             if text is None:
                 try:
-                    text = seen[rel] = path.read_text("utf-8", errors="replace")
+                    text = seen[rel] = read_file(path).decode("utf-8", errors="replace")
                 except OSError:
                     continue
             name, description = _description(text)
