@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from stato.adapters.fs import not_a_file, read_file
-from stato.core.privacy import Finding, sanitize, scan_injection, scan_many, scan_text
+from stato.adapters.resultcache import ResultCache
+from stato.core.privacy import Finding, sanitize, scan_injection, scan_text
 from stato.errors import StatoError
 
 IGNORE_FILES = (".stato/.statoignore", ".statoignore")
@@ -52,8 +53,9 @@ def load_ignore(root: Path) -> list[str]:
 
 
 def _display(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` (already resolved), else as given."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -82,17 +84,36 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
+# The result cache's scan section holds, under this pseudo-glob (with the real globs after it),
+# the texts the injection scanner found nothing in; only that verdict is kept (no spans).
+_NO_INJECTION = "\0injection: none"
+
+
 def scan_sources(
-    sources: Mapping[str, str], ignore: Sequence[str] = (), injection: bool = True
+    sources: Mapping[str, str],
+    ignore: Sequence[str] = (),
+    injection: bool = True,
+    cache: ResultCache | None = None,
 ) -> ScanReport:
     """Scan texts keyed by the path to report for each: privacy, then (unless ``injection`` is
-    false) instructions aimed at an agent; findings in path then position order."""
-    found = scan_many(sources, ignore)
+    false) instructions aimed at an agent; findings in path then position order. A text
+    scanned before is answered from ``cache`` (the one snapshot's scan uses)."""
+    from stato.ops.batch import scan_texts
+
+    found = scan_texts(sources, ignore, cache)
     if injection:
         order = {path: i for i, path in enumerate(sources)}
+        quiet = (_NO_INJECTION, *ignore)
         for path, text in sources.items():
-            found.extend(scan_injection(text, path, ignore))
+            if cache is not None and cache.get_findings(path, text, quiet) == []:
+                continue
+            more = scan_injection(text, path, ignore)
+            if not more and cache is not None:
+                cache.put_findings(text, quiet, [])
+            found.extend(more)
         found.sort(key=lambda f: (order[f.path], f.start, f.end))
+    if cache is not None:
+        cache.save()
     return ScanReport(tuple(found), tuple(sources), tuple(ignore))
 
 
@@ -100,13 +121,14 @@ def scan_paths(paths: Sequence[Path], root: Path) -> ScanReport:
     """Scan every text file of ``paths`` (folders recursively, backups skipped)."""
     root = Path(root)
     ignore = load_ignore(root)
+    resolved = root.resolve()  # once, not once per file
     sources: dict[str, str] = {}
     for path in paths:
         for file in _files(Path(path)):
             text = _read_text(file)
             if text is not None:
-                sources.setdefault(_display(file, root), text)
-    return scan_sources(sources, ignore)
+                sources.setdefault(_display(file, resolved), text)
+    return scan_sources(sources, ignore, cache=ResultCache.for_project(root))
 
 
 def sanitize_sources(sources: Mapping[str, str], ignore: Sequence[str] = ()) -> dict[str, str]:
