@@ -35,8 +35,7 @@ ENTRIES = entries(ROOT) if ROOT is not None else []
 corpus = pytest.mark.skipif(ROOT is None, reason="../shared/corpora/instructions is absent")
 # Open work as the text says it: a to-do heading, an unchecked box, "TODO", "next:".
 OPEN_WORK = re.compile(
-    r"\[ \]|\bTODO\b|\bFIXME\b|\bnext\b\s*[:\-]|^#+\s.*\b(to-?do|tasks?|next steps?|roadmap|"
-    r"backlog|in progress|wip|future|planned|wishlist)\b",
+    r"\[ \]|\bTODO\b|\bFIXME\b|\bnext\b\s*[:\-]|^#+\s.*\b(to-?do|next steps?|next up)\b",
     re.I | re.M,
 )
 # Words that were the "dependencies" of stato 0.1's first-word rule.

@@ -35,9 +35,11 @@ INSTRUCTION: tuple[Kind, ...] = ("rule", "procedure", "task", "issue", "phase", 
     [
         ("## TODO\n\n- Ship it\n", "task"),
         ("## Next steps\n\n- Ship it\n", "task"),
-        ("## Remaining tasks\n\n- Ship it\n", "task"),
+        ("## Remaining tasks\n\n- [ ] Ship it\n", "task"),
         ("## Tasks\n\n- [ ] Ship it\n", "task"),
-        ("## Tasks\n\n- Agents may refactor freely\n", "rule"),  # a bare "Tasks": no boxes
+        ("## Roadmap\n\n- [ ] v2\n- [x] v1\n", "task"),
+        ("## Tasks\n\n- Agents may refactor freely\n", "rule"),  # no boxes: not open work
+        ("## Roadmap\n\n- Plugins in v2\n", "rule"),
         ("## Task Status Updates\n\n- Set to doing first\n", "rule"),
         ("## Running tasks with Celery\n\n- Tasks must be idempotent\n", "rule"),
         ("## Review checklist\n\n- [ ] Tests pass\n- [ ] Docs\n", "rule"),
@@ -61,6 +63,9 @@ def test_sections_are_filed_where_a_reader_would(markdown: str, kind: str) -> No
     [
         ("pandas>=2", "pandas"),
         ("'torch[cuda]==2.1'", "torch"),
+        ('"fastapi[all]"', "fastapi"),
+        ("ANTHROPIC_API_KEY", ""),
+        ("src/config.py", ""),
         ("@scope/pkg@1.2.3", "@scope/pkg"),
         ("github.com/spf13/cobra@latest", "github.com/spf13/cobra"),
         ("-r", ""),

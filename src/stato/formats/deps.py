@@ -46,6 +46,21 @@ INSTALLERS: tuple[Installer, ...] = (
 # A package name as registries spell them: "numpy", "@scope/pkg", "github.com/x/y", "torch[cuda]".
 PACKAGE = re.compile(r"@?[A-Za-z0-9][\w.-]*(/[\w.-]+)*(\[[\w,-]+\])?")
 _VERSION = re.compile(r"(\[[\w,-]+\])?\s*(==|>=|<=|~=|!=|>|<|@[\w.^~*-]+$).*\Z")
+# What a file name ends with, so a path is never taken for a package.
+_FILES = (
+    ".txt",
+    ".toml",
+    ".whl",
+    ".gz",
+    ".py",
+    ".js",
+    ".ts",
+    ".md",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".sh",
+)
 _NOT_NAMES = {"install", "add", "sudo", "upgrade", "update", "latest"}
 _DEP_HEADING = re.compile(r"\b(requirements|dependencies|prerequisites|depends on)\b", re.I)
 _ALONE = re.compile(r"\A`?([^`\s]+)`?\s*(?:[\u2014:(-].*)?\Z")
@@ -56,11 +71,12 @@ def package_name(token: str) -> str:
     token = token.strip().strip("'\"`")
     if not token or token.startswith(("-", ".", "/", "~", "$")) or "://" in token:
         return ""
-    name = _VERSION.sub("", token)
+    name = re.sub(r"\[[\w,-]*\]", "", _VERSION.sub("", token))  # "fastapi[all]": fastapi
     if token.startswith("@") and token.count("@") > 1:
         name = "@" + token[1:].split("@")[0]
-    plausible = PACKAGE.fullmatch(name) and not name.endswith((".txt", ".toml", ".whl", ".gz"))
-    return name if plausible and name.lower() not in _NOT_NAMES else ""
+    plausible = PACKAGE.fullmatch(name) and not name.lower().endswith(_FILES)
+    env = re.fullmatch(r"[A-Z0-9_]+", name) and "_" in name  # ANTHROPIC_API_KEY
+    return name if plausible and not env and name.lower() not in _NOT_NAMES else ""
 
 
 def installed(code: str) -> list[str]:

@@ -62,25 +62,25 @@ _ONLY = r"(\s+(list|items?))?(\s+v?[\d.]+)?\s*(\(.*\)|[-:\u2013\u2014].*)?$"
 SIGNALS: tuple[Signal, ...] = (
     # Open work: only where the text says so.
     Signal(
-        "todo-heading",
+        "todo-heading",  # the words that say "open work": TODO, Next steps
         "task",
         6,
         "heading",
-        re.compile(
-            r"^((current|open|pending|remaining|upcoming) tasks?|todos?|to-?dos?|next steps?|"
-            r"roadmap|in progress|work in progress|backlog|wip|future (work|enhancements?|"
-            r"improvements?|features?)|planned( work| features)?|wishlist)" + _ONLY,
-            re.I,
-        ),
+        re.compile(r"^(todos?|to-?dos?|next steps?|next up|up next)" + _ONLY, re.I),
         example="## TODO\n\n- Move PDF rendering to a worker\n",
     ),
     Signal(
-        "tasks-heading",  # a bare "Tasks" is open work only with unchecked boxes under it
+        "plan-heading",  # planned work is open work only with unchecked boxes under it
         "task",
         3,
         "heading",
-        re.compile(r"^tasks?" + _ONLY, re.I),
-        example="## Tasks\n\n- [ ] Ship v2\n",
+        re.compile(
+            r"^((current|open|pending|remaining|upcoming) )?(tasks?|roadmap|in progress|"
+            r"work in progress|backlog|wip|future (work|enhancements?|improvements?|features?)|"
+            r"planned( work| features)?|wishlist)" + _ONLY,
+            re.I,
+        ),
+        example="## Roadmap\n\n- [ ] Ship v2\n",
     ),
     Signal(
         "todo-items",

@@ -63,11 +63,12 @@ def convert(
     checkboxes, phrases): rules become .stato/context.py conventions ("Heading: item")
     and notes; procedures ("How to ...", a task heading over numbered steps) become a
     skill with the steps in its docstring; gotchas, pitfalls and lessons a skill's
-    lessons_learned; open work memory tasks, but only under a to-do heading (TODO, Next
-    steps, Roadmap, Backlog) or an item opening with "TODO:" or "Next:"; Known issues
-    memory known_issues; a Current status section the memory phase. A checklist
-    elsewhere stays a rule. depends_on only takes package names from install commands
-    (pip/uv/npm/... install) and lists of bare package names under Requirements.
+    lessons_learned; open work memory tasks, but only under a TODO or Next steps
+    heading, unchecked boxes under Tasks, Roadmap or Backlog, or an item opening with
+    "TODO:" or "Next:"; Known issues memory known_issues; a Current status section the
+    memory phase. A checklist elsewhere stays a rule. depends_on only takes package
+    names from install commands (pip/uv/npm/... install) and lists of bare package
+    names under Requirements.
     Scoping front matter (globs, applyTo, paths, fileMatchPattern) prefixes the
     conventions ("[src/api/**] ..."); other front matter is kept in the notes. The
     output says where each section went (--json too).
