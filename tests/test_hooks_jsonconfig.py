@@ -61,7 +61,7 @@ def test_delete_if(tmp_path: Path) -> None:
 
 def test_bad_json_names_file_and_position(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
-    path.write_text('{\n  "a": 1,\n}')
+    path.write_text('{\n  "a": 1,,\n}')  # one trailing comma is JSONC; two are not
     # The position wording differs between Python versions (3.13 names the trailing comma).
     with pytest.raises(SettingsError, match=r"bad\.json is not valid JSON .* line \d+ column \d+"):
         update_json(path, lambda d: d.update(b=1))

@@ -117,7 +117,7 @@ def test_all_creates_each_file_with_its_shape(project: Path) -> None:
     ("file", "text", "message"),
     [
         (".codex/config.toml", 'model = "x\n', "is not valid TOML"),
-        (".vscode/mcp.json", '{"servers": {// a comment\n}}', "is not valid JSON"),
+        (".vscode/mcp.json", '{"servers": {/* never closed\n}}', "is not valid JSON"),
     ],
 )
 def test_unparsable_files_are_refused_and_nothing_is_written(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,13 +43,18 @@ def _read(path: Path) -> str | None:
 
 
 def load_json(path: Path, text: str | None = None) -> JsonObject:
-    """The object in a JSON settings file ({} when missing or blank); refuses anything else."""
+    """The object in a JSON settings file ({} when missing or blank); refuses anything else.
+
+    Comments and trailing commas are accepted (JSONC: VS Code's files, Gemini CLI's settings).
+    """
+    from stato.formats.jsonc import JsoncError, loads
+
     text = _read(path) if text is None else text
     if text is None or not text.strip():
         return {}
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = loads(text)
+    except JsoncError as exc:
         raise SettingsError(
             f"{path} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
             "stato left it unchanged: fix it and run the command again"
@@ -66,14 +74,24 @@ def _indent(text: str | None) -> str | int:
 def _commit(path: Path, old: str | None, new: str | None) -> ConfigChange:
     """Write ``new`` (or delete the file when None), keeping the old text as a backup first."""
     backup = None
+    mode = stat.S_IMODE(path.stat().st_mode) if old is not None else None
     if old is not None:
         backup = backup_path(path)
         write_atomic(backup, old)  # the backup lands before the file changes: a crash loses nothing
+        _keep_mode(backup, mode)
     if new is None:
         path.unlink()
         return ConfigChange(path, True, deleted=True, backup=backup)
     write_atomic(path, new)
+    _keep_mode(path, mode)
     return ConfigChange(path, True, created=old is None, backup=backup)
+
+
+def _keep_mode(path: Path, mode: int | None) -> None:
+    """A settings file the user made private (0600: it may hold tokens) stays private."""
+    if mode is not None:
+        with contextlib.suppress(OSError):
+            os.chmod(path, mode)
 
 
 def update_json(
@@ -95,7 +113,31 @@ def update_json(
         return ConfigChange(path, False)
     if old is not None and delete_if is not None and delete_if(new):
         return _commit(path, old, None)
-    return _commit(path, old, json.dumps(new, indent=_indent(old), ensure_ascii=False) + "\n")
+    return _commit(path, old, _edited(path, old, new))
+
+
+def _edited(path: Path, old: str | None, new: JsonObject) -> str:
+    """The new text: ``old`` edited in place (comments and layout kept), or written afresh when
+    there is nothing to keep but layout: no file, a blank one, plain JSON on one line, or plain
+    JSON too large to edit in place (~/.claude.json grows to megabytes)."""
+    from stato.formats.jsonc import MAX_EDIT_CHARS, strip
+    from stato.formats.jsonc_edit import EditRefused, patch
+
+    unit = _indent(old)
+    plain = old is None or strip(old) == old  # no comment, no trailing comma
+    if (
+        old is None
+        or not old.strip()
+        or (plain and ("\n" not in old.strip() or len(old) > MAX_EDIT_CHARS))
+    ):
+        return json.dumps(new, indent=unit, ensure_ascii=False) + "\n"
+    try:
+        return patch(old, new, unit if isinstance(unit, str) else " " * unit)
+    except EditRefused as exc:
+        raise SettingsError(
+            f"{path}: stato cannot change it in place: {exc}; stato left it unchanged: "
+            "make the change by hand (or move that comment) and run the command again"
+        ) from None
 
 
 # ---------------------------------------------------------------- TOML: one table, edited as text
