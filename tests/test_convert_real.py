@@ -346,20 +346,9 @@ def project(tmp_path: Path, run: Callable[..., Result]) -> Path:
     return tmp_path
 
 
-# The injection scanner takes "do not ask for approval to run it" (said of `just fmt`) for an
-# instruction to act without approval, a false positive the inbound gate turns into a refusal.
-# Left to the scanner's rules (issue 12); not strict, so the fix shows as XPASS, not a failure.
-_SCANNER_FALSE_POSITIVE = pytest.mark.xfail(
-    reason="injection scanner false positive (auto-approve) on a real AGENTS.md", strict=False
-)
-
-
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(c, marks=_SCANNER_FALSE_POSITIVE) if c.path == "agents-codex/AGENTS.md" else c
-        for c in CASES
-    ],
+    CASES,
     ids=IDS,
 )
 def test_real_file_converts_to_valid_modules_or_is_refused_in_one_line(

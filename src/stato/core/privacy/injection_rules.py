@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from stato.core.privacy.injection import CONCEAL, HIDDEN, OVERRIDE
-from stato.core.privacy.injection_broad import BROAD, ESCALATE_BROAD, EXFIL_BROAD
-from stato.core.privacy.injection_exec import ENCODED, ESCALATE, EXFIL, EXFIL_URLS, REMOTE_EXEC
+from stato.core.privacy.injection import HIDDEN
+from stato.core.privacy.injection_acts import ESCALATE_BROAD, EXFIL_BROAD
+from stato.core.privacy.injection_broad import BROAD
+from stato.core.privacy.injection_cjk import CJK
+from stato.core.privacy.injection_escalate import ENCODED, ESCALATE
+from stato.core.privacy.injection_exec import REMOTE_EXEC
+from stato.core.privacy.injection_exfil import EXFIL, EXFIL_URLS
 from stato.core.privacy.injection_i18n import I18N
+from stato.core.privacy.injection_phrases import CONCEAL, OVERRIDE
 from stato.core.privacy.rule import Rule
 
 # What a decoded payload is scanned with: every rule but the decoders (one level, bounded)
@@ -15,6 +20,7 @@ PLAIN_RULES: tuple[Rule, ...] = (
     + CONCEAL
     + BROAD
     + I18N
+    + CJK
     + REMOTE_EXEC
     + EXFIL
     + EXFIL_URLS
