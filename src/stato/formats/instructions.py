@@ -30,7 +30,7 @@ from stato.formats.drafts import (
     yaml_text,
 )
 from stato.formats.markdown import Block, Document, Section
-from stato.formats.signals import Kind, classify
+from stato.formats.signals import TODO_ITEM, Kind, classify
 from stato.formats.stems import safe_stem
 
 GENERIC_TITLE = re.compile(
@@ -51,7 +51,6 @@ OVERVIEW_WORDS = re.compile(
     "概要|概述|简介|개요",
     re.I,
 )
-_TODO_ITEM = re.compile(r"\A(?:\*\*)?(TODO|FIXME|Next)\b\s*(?:\*\*)?[:\-]", re.I)
 KINDS: tuple[Kind, ...] = ("rule", "procedure", "task", "issue", "phase", "lesson")
 # Front matter that says where a rule applies: Cursor, Copilot, Claude/Cline, Kiro, Windsurf.
 SCOPE_KEYS = ("globs", "applyTo", "paths", "fileMatchPattern")
@@ -151,7 +150,7 @@ def _labelled(label: str, text: str) -> str:
 def _open_items(section: Section, out: _Out) -> Section:
     """Items that open with "TODO:" or "Next:" go to memory tasks, wherever they are; the
     section without them."""
-    todo = [b for b in section.blocks if b.kind == "bullet" and _TODO_ITEM.match(b.text)]
+    todo = [b for b in section.blocks if b.kind == "bullet" and TODO_ITEM.match(b.text)]
     if not todo:
         return section
     out.tasks += [b.text for b in todo]

@@ -18,6 +18,8 @@ from stato.formats.markdown import Section
 Kind = Literal["rule", "procedure", "task", "issue", "phase", "lesson", "params"]
 Where = Literal["heading", "title", "shape", "fence", "text"]
 THRESHOLD = 5
+# An item that is open work wherever it is: "TODO: ...", "**Next:** ...", "FIXME - ...".
+TODO_ITEM = re.compile(r"\A(?:\*\*)?(TODO|FIXME|Next)\b\s*(?:\*\*)?[:\-]", re.I)
 _DECOR = re.compile(r"\A[\W\d_]+")  # "🐛 ", "3. ", "-- " before a heading's words
 
 
@@ -217,14 +219,13 @@ def _plain(title: str) -> str:
 
 def features(section: Section) -> Features:
     bullets = [b for b in section.blocks if b.kind == "bullet"]
-    todo = re.compile(r"\A(?:\*\*)?(TODO|FIXME|Next)\b\s*(?:\*\*)?[:\-]", re.I)
     return Features(
         _plain(section.title),
         tuple(_plain(t) for t in section.path),
         len(bullets),
         sum(1 for b in bullets if b.ordered),
         sum(1 for b in bullets if b.checked is False),
-        sum(1 for b in bullets if todo.match(b.text)),
+        sum(1 for b in bullets if TODO_ITEM.match(b.text)),
         tuple(b.info.lower() for b in section.blocks if b.kind == "code"),
         "\n".join(b.text for b in section.blocks if b.kind in ("bullet", "paragraph")),
     )
@@ -243,22 +244,14 @@ def _matches(signal: Signal, f: Features) -> bool:
     return bool(signal.pattern.search(f.text))
 
 
-def scores(section: Section, kinds: tuple[Kind, ...]) -> dict[Kind, int]:
-    """The total weight of the signals that fire, for each of ``kinds``."""
-    f = features(section)
-    out: dict[Kind, int] = dict.fromkeys(kinds, 0)
-    for signal in SIGNALS:
-        if signal.kind in out and _matches(signal, f):
-            out[signal.kind] += signal.weight
-    return out
-
-
 def classify(section: Section, kinds: tuple[Kind, ...]) -> tuple[Kind, tuple[str, ...]]:
     """(what ``section`` is among ``kinds`` — "rule" when no kind reaches the threshold —, the
     ids of the signals that decided it)."""
-    total = scores(section, kinds)
+    f = features(section)
+    fired = [s for s in SIGNALS if s.kind in kinds and _matches(s, f)]
+    total: dict[Kind, int] = dict.fromkeys(kinds, 0)
+    for signal in fired:
+        total[signal.kind] += signal.weight
     best = max(total, key=lambda k: (total[k], k == "rule"))
     kind: Kind = best if total[best] >= THRESHOLD and best != "rule" else "rule"
-    f = features(section)
-    why = tuple(s.id for s in SIGNALS if s.kind == kind and _matches(s, f))
-    return kind, why
+    return kind, tuple(s.id for s in fired if s.kind == kind)
