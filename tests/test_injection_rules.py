@@ -354,3 +354,15 @@ def test_scan_cli_warn_only_exits_zero(tmp_path: Path, monkeypatch: pytest.Monke
     (tmp_path / "AGENTS.md").write_text("<!-- generated: do not edit by hand -->\n# Rules\n")
     res = CliRunner().invoke(cli, ["scan", "AGENTS.md"], catch_exceptions=False)
     assert res.exit_code == 0 and "html-comment" in res.output
+
+
+def test_word_index_on_long_texts_finds_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past _INDEX_FROM the scanner skips keywords that begin no word: same findings."""
+    import stato.core.privacy.scanner as scanner
+
+    text = "\n".join(_unmark(example)[0] for example, _ in EXAMPLES.values())
+    text = (text + "\n") * (scanner._INDEX_FROM // len(text) + 2)
+    with_index = [(f.start, f.end, f.pattern) for f in scan_injection(text)]
+    monkeypatch.setattr(scanner, "_INDEX_FROM", 10**12)
+    assert [(f.start, f.end, f.pattern) for f in scan_injection(text)] == with_index
+    assert len(with_index) > len(EXAMPLES)

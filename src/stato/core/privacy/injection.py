@@ -44,6 +44,7 @@ def inj(
         reject_placeholders=False,
         anchored=anchored,
         back=back,
+        word_start=anchored,
         severity=severity,
     )
 

@@ -36,6 +36,8 @@ class Rule:
     of a plain search for the keywords.
     ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
     the span, drop a match; ``placeholder`` replaces the span when sanitizing.
+    ``word_start`` says the regex never matches right after an ASCII letter, so on a long text a
+    keyword that begins no word is skipped without a search.
     ``severity`` is ``high`` (stop: a secret leaving, an instruction hijacking an agent) or
     ``warn`` (show it, let it pass: a well-known installer piped to a shell).
     """
@@ -56,6 +58,7 @@ class Rule:
     anchor: re.Pattern[str] | None = None
     shapes: tuple[str, ...] = ()
     long_run: bool = False
+    word_start: bool = False
     severity: str = "high"
 
     @cached_property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,16 +112,44 @@ def _positions(lowered: str, keyword: str) -> list[int]:
     return out
 
 
+# Below this size one search per keyword is cheaper than listing the words of the text
+_INDEX_FROM = 100_000
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+class _WordStarts:
+    """The distinct ASCII words of a long text, sorted: whether a keyword can begin a word is one
+    bisection, so a keyword that begins none costs no pass over the text."""
+
+    def __init__(self, lowered: str) -> None:
+        self.words = sorted(set(_ASCII_WORD.findall(lowered)))
+
+    def may_start(self, keyword: str) -> bool:
+        lead = _ASCII_WORD.match(keyword)
+        if lead is None or lead.start():
+            return True  # begins with no letter: only a search can tell
+        prefix = lead.group()
+        at = bisect_left(self.words, prefix)
+        return at < len(self.words) and self.words[at].startswith(prefix)
+
+
 def _anchored(
-    rule: Rule, text: str, lowered: str, seen: dict[str, list[int]] | None = None
+    rule: Rule,
+    text: str,
+    lowered: str,
+    seen: dict[str, list[int]] | None = None,
+    words: _WordStarts | None = None,
 ) -> list[re.Match[str]]:
     """Matches of a rule that starts at a keyword, tried only where a keyword occurs.
 
-    ``seen`` keeps each keyword's positions for the other rules that look for it."""
+    ``seen`` keeps each keyword's positions for the other rules that look for it; ``words``
+    skips, for a rule that only matches at a word start, keywords that begin no word."""
     starts: set[int] = set()
     if rule.anchor is not None:
         starts.update(m.start() for m in rule.anchor.finditer(text))
     for keyword in () if rule.anchor is not None else rule.keywords:
+        if words is not None and rule.word_start and not words.may_start(keyword):
+            continue
         if seen is None:
             starts.update(_positions(lowered, keyword))
             continue
@@ -156,6 +184,7 @@ def _candidates(
     matches: dict[int, list[re.Match[str]]] = {}  # rules sharing one regex run it once
     present: dict[str, bool] = {}  # each keyword is looked for once per text
     seen: dict[str, list[int]] = {}  # and its positions found once, for every anchored rule
+    words: _WordStarts | None = None
 
     def has(keyword: str) -> bool:
         if keyword not in present:
@@ -179,7 +208,9 @@ def _candidates(
                 continue
         key = id(rule.regex)
         if rule.anchored:
-            matches[key] = _anchored(rule, text, lowered, seen)
+            if rule.word_start and words is None and len(text) >= _INDEX_FROM:
+                words = _WordStarts(lowered)
+            matches[key] = _anchored(rule, text, lowered, seen, words)
         elif key not in matches:
             matches[key] = list(rule.regex.finditer(text))
         for m in matches[key]:
