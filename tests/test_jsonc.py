@@ -233,3 +233,44 @@ def test_any_commented_object_takes_a_new_member_and_gives_it_back(
     assert loads(back) == value and sorted(comments(back)) == sorted(comments(text))
     if "stato-server" not in value and value:  # whitespace alone inside {} becomes {}
         assert back == text
+
+
+_blank_gaps = st.lists(st.sampled_from(["", " ", "\n", "\n    ", "\t"]), max_size=2).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    old=st.dictionaries(st.text(max_size=4), _values, max_size=4),
+    new=st.dictionaries(st.text(max_size=4), _values, max_size=4),
+    trailing=st.booleans(),
+    commented=st.booleans(),
+    data=st.data(),
+)
+def test_any_change_is_made_or_refused_never_a_lost_comment(
+    old: dict[str, Any], new: dict[str, Any], trailing: bool, commented: bool, data: st.DataObject
+) -> None:
+    toks = _tokens(old, trailing)
+    gaps = data.draw(st.lists(_gaps if commented else _blank_gaps, min_size=len(toks) + 1))
+    text = gaps[0] + "".join(t + g for t, g in zip(toks, gaps[1:], strict=False)) + "\n"
+    new = {**data.draw(st.sampled_from([{}, old])), **new}  # often a change of a few keys
+    try:
+        out = patch(text, new)
+    except EditRefused:
+        assert comments(text)  # only a comment in the way is a reason to refuse
+        return
+    assert loads(out) == new and sorted(comments(out)) == sorted(comments(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "new", "out"),
+    [
+        ('{"stato": 1, "x": 1}', {"x": 1}, '{"x": 1}'),
+        ('{"x": 1, "stato": 1, "y": 2}', {"x": 1, "y": 2}, '{"x": 1, "y": 2}'),
+        ('{"x": 1, "stato": 1}', {"x": 1}, '{"x": 1}'),
+        ('{"x": 1, "stato": 1,}', {"x": 1}, '{"x": 1,}'),
+        ("[1, 2 /* two */, 3]", [1, 3], "[1, /* two */ 3]"),
+        ('{"a": 1, "a": 2}', {"a": 3}, '{"a": 1, "a": 3}'),  # the repeated key JSON reads
+    ],
+)
+def test_removing_leaves_no_stray_space_or_comma(text: str, new: Any, out: str) -> None:
+    assert patch(text, new) == out

@@ -133,6 +133,10 @@ def _remove(text: str, node: Node, n: int) -> list[Edit]:
     """Remove item ``n``: its key, value and one comma; the whitespace before it goes too."""
     item = node.items[n]
     lead = _lead(text, item.start)
+    if n + 1 < len(node.items) and not text[item.value.end : node.items[n + 1].start].strip(
+        " \t\r\n,"
+    ):
+        return [(item.start, node.items[n + 1].start, "")]  # the next item takes its place
     edits: list[Edit] = [(lead, item.value.end, "")]
     if item.comma is not None:
         edits.append((item.comma, item.comma + 1, ""))
