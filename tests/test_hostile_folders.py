@@ -82,7 +82,7 @@ SPOTS = [
     ".stato/.history", ".stato/.cache", ".stato/.lock", ".stato/skills/planted.py",
     ".stato/skills", ".stato/memory.py", ".stato/plan.py", ".stato/prompts",
     ".stato/config.toml", ".stato/.statoignore", "CLAUDE.md", "AGENTS.md", ".claude",
-    ".claude/settings.json", ".cursor",
+    ".claude/settings.json", ".cursor", ".stato", ".github", ".claude/skills",
 ]  # fmt: skip
 TARGETS = ["home/.ssh/id_rsa", "home/.ssh", "notes", "notes/a.py", "home", "link-to-b", ""]
 
