@@ -379,3 +379,35 @@ def test_the_report_says_where_each_section_went(
     placed = {(s["heading"], s["module"], s["field"]) for s in source["sections"]}
     assert ("How to deploy", "skills/how_to_deploy.py", "docstring") in placed
     assert all(s["signals"] for s in source["sections"] if s["field"] == "docstring")
+
+
+@corpus
+def test_the_whole_corpus_in_one_run_keeps_every_file_apart_and_whole(tmp_path: Path) -> None:
+    """All 84 files converted together (one project, shared context.py and memory.py): every
+    file's headings, items and fences are still there, and a second run changes nothing."""
+    import shutil
+
+    from stato.ops.convert import convert_files
+
+    given = []
+    for entry in ENTRIES:
+        owner_repo = "/".join(entry.file.name.split("__")[:2])  # two repos' AGENTS.md apart
+        target = tmp_path / "repos" / owner_repo / entry.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entry.file, target)
+        given.append(target)
+    with accepting(ALL_RULES):
+        report = convert_files(given, tmp_path / "proj")
+        assert all(m.result.valid for m in report.modules)
+        texts = []
+        for path in (tmp_path / "proj/.stato").rglob("*.py"):
+            if ".history" not in path.parts:
+                result = compile_source(path.read_text("utf-8"), path.name)
+                texts += [result.docstring or "", *strings(result.fields)]
+        hay = norm("\n".join(texts))
+        for entry in ENTRIES:
+            want = pieces(entry.file.read_text("utf-8-sig", errors="replace"))
+            missing = {k: [p for p in v if not found(p, k, hay)] for k, v in want.items()}
+            assert not any(missing.values()), (entry.file.name, missing)
+        again = convert_files(given, tmp_path / "proj")
+    assert {m.action for m in again.modules} == {"unchanged"}

@@ -68,16 +68,21 @@ def _appended(mine: Any, theirs: Any, origin: str) -> str | None:
 
 
 def _set_aside(mine: dict[str, Any], theirs: dict[str, Any], notes: Any) -> Any:
-    """Their notes, opened by their description when the project keeps its own: the second
-    file's intro is not lost to the first one's."""
+    """Their notes, opened by their title and description when the project keeps its own: the
+    second file's title and intro are not lost to the first one's."""
     from stato.formats.instructions import is_placeholder
 
-    said, kept = theirs.get("description"), mine.get("description")
-    if not isinstance(said, str) or is_placeholder("description", said) or said == kept:
+    kept_text = f"{mine.get('project')}\n{mine.get('description')}\n{mine.get('notes') or ''}"
+    title, said = theirs.get("project"), theirs.get("description")
+    extra = []
+    if isinstance(title, str) and title not in kept_text:
+        extra.append(f"# {title}")
+    placeholder = is_placeholder("description", mine.get("description"))
+    if isinstance(said, str) and not is_placeholder("description", said) and not placeholder:
+        extra += [said] if said not in kept_text else []
+    if not extra:
         return notes
-    if is_placeholder("description", kept) or said in str(mine.get("notes") or ""):
-        return notes
-    return "\n\n".join(n for n in (said, notes if isinstance(notes, str) else "") if n)
+    return "\n\n".join([*extra, *([notes] if isinstance(notes, str) and notes else [])])
 
 
 def free_path(rel: str, name: str, store: Any, owners: dict[str, str]) -> str:
