@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from stato.formats.jsonc import MAX_EDIT_CHARS, JsoncError, Node, comments, loads, tree
+from stato.formats.jsonc import MAX_EDIT_CHARS, JsoncError, Node, comments, loads, tokens, tree
 
 Edit = tuple[int, int, str]
 MAX_EDITS = 500  # each edit fixes one difference; a settings change needs a handful
@@ -34,7 +34,10 @@ def patch(text: str, new: Any, unit: str = "  ") -> str:
         )
     current = text
     for _ in range(MAX_EDITS):
-        old = loads(current)
+        try:
+            old = loads(current)
+        except JsoncError:  # pragma: no cover - a bug in the editor: refuse, never write
+            raise EditRefused("stato's edit would not parse") from None
         if _same(old, new):
             break
         edits = _first_edit(current, tree(current), old, new, unit, multiline=True)
@@ -82,6 +85,20 @@ def _lead(text: str, pos: int) -> int:
     while pos > 0 and text[pos - 1] in " \t\r\n":
         pos -= 1
     return pos
+
+
+def _swallowed(text: str, lead: int, edits: list[Edit]) -> bool:
+    """True when a ``//`` comment ends at ``lead`` and, once ``edits`` remove the newline
+    after it, no newline follows: the comment would swallow the text after it."""
+    if "//" not in text[text.rfind("\n", 0, lead) + 1 : lead]:
+        return False  # the cheap test first: no // on the line
+    following = _apply(text, [e for e in edits if e[0] >= lead])[lead:]
+    if "\n" in following[: len(following) - len(following.lstrip(" \t\r\n"))]:
+        return False
+    return any(
+        t.kind == "comment" and t.end == lead and text.startswith("//", t.start)
+        for t in tokens(text)
+    )
 
 
 def _dump(value: Any, indent: str, unit: str, multiline: bool) -> str:
@@ -137,6 +154,18 @@ def _remove(text: str, node: Node, n: int) -> list[Edit]:
         " \t\r\n,"
     ):
         return [(item.start, node.items[n + 1].start, "")]  # the next item takes its place
+    edits = _removal(text, node, n, lead)
+    if lead < item.start and _swallowed(text, lead, edits):
+        edits = _removal(text, node, n, text.index("\n", lead) + 1)  # keep the newline
+    if len(node.items) == 1:
+        after = item.value.end if item.comma is None else item.comma + 1
+        if not (text[node.start + 1 : lead] + text[after : node.end - 1]).strip():
+            return [(node.start + 1, node.end - 1, "")]  # nothing else inside: {} again
+    return edits
+
+
+def _removal(text: str, node: Node, n: int, lead: int) -> list[Edit]:
+    item = node.items[n]
     edits: list[Edit] = [(lead, item.value.end, "")]
     if item.comma is not None:
         edits.append((item.comma, item.comma + 1, ""))
@@ -144,10 +173,6 @@ def _remove(text: str, node: Node, n: int) -> list[Edit]:
         comma = node.items[n - 1].comma
         assert comma is not None
         edits.append((comma, comma + 1, ""))
-    if len(node.items) == 1:
-        after = item.value.end if item.comma is None else item.comma + 1
-        if not (text[node.start + 1 : lead] + text[after : node.end - 1]).strip():
-            return [(node.start + 1, node.end - 1, "")]  # nothing else inside: {} again
     return edits
 
 
