@@ -251,3 +251,24 @@ def test_project_files_are_never_written_through_a_link_out_of_the_project(
     assert snapshot(outside) == before
     if result.exit_code:
         assert "leads out of" in result.stderr, result.output
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo", "folder"])
+def test_a_planted_lock_is_one_line_that_says_what_to_do(
+    kind: str, world: tuple[Path, Path]
+) -> None:
+    project, outside = world
+    lock = project / ".stato" / ".lock"
+    lock.unlink(missing_ok=True)
+    if kind == "link":
+        os.symlink(outside / "id_rsa", lock)
+    elif kind == "fifo":
+        os.mkfifo(lock)
+    else:
+        lock.mkdir()
+    before = snapshot(outside)
+    result = CliRunner().invoke(cli, ["lesson", "add", "qc_filtering", "a lesson"])
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {lock} is ") and line.endswith("delete it and retry")
+    assert snapshot(outside) == before

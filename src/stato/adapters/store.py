@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from stato import confine
-from stato.adapters.fs import read_file, read_text, sweep_temp_files, write_atomic
+from stato.adapters.fs import kind_of, read_file, read_text, sweep_temp_files, write_atomic
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 from stato.errors import ModuleInvalid, StatoError, UsageError
@@ -121,6 +121,14 @@ class Store:
         from filelock import FileLock, Timeout
 
         self.stato_dir.mkdir(parents=True, exist_ok=True)
+        lock = self.stato_dir / ".lock"
+        if lock.is_symlink() or (lock.exists() and not lock.is_file()):
+            # A cloned project may ship one; filelock refuses links, but say what to do.
+            what = "a link" if lock.is_symlink() else kind_of(lock)
+            raise StatoError(
+                f"{lock} is {what}, not stato's lock file (not written by stato here); "
+                "delete it and retry"
+            )
         try:
             # One lock for the whole store: a backup name and the write it precedes must not
             # interleave with another writer's, or a version could be lost between them.
