@@ -59,7 +59,11 @@ class MergeResult:
 def _pair_by_name(
     left_only: dict[str, ModuleMerge], right_only: dict[str, ModuleMerge]
 ) -> list[tuple[str, str]]:
-    """One-sided skills at different paths with the same ``name``: the same skill, moved."""
+    """One-sided skills at different paths with the same ``name``: the same skill, moved.
+
+    Its own rule, not core.skillindex's lookup: a pair needs a unique ``name`` match on the
+    left, and a file stem never pairs two skills.
+    """
     pairs: list[tuple[str, str]] = []
     for r_path, r in right_only.items():
         if r.skill_name is None:

@@ -7,16 +7,15 @@ from collections.abc import Sequence
 from stato.core.agentskills import skill_dir_name
 from stato.core.diagnostics import make
 from stato.core.model import ValidationResult
+from stato.core.skillindex import SkillIndex
 
 
 def check_project(results: Sequence[ValidationResult]) -> list[ValidationResult]:
     """The results with E011 added to every skill whose ``name`` another skill also uses, and
     I008 to every skill whose exported Agent Skill name another skill's export also takes."""
-    by_name: dict[str, list[int]] = {}
-    for i, r in enumerate(results):
-        name = r.fields.get("name")
-        if r.module_type == "skill" and isinstance(name, str):
-            by_name.setdefault(name, []).append(i)
+    index = SkillIndex.build((r.path, r) for r in results)  # one project: distinct paths
+    at = {r.path: i for i, r in enumerate(results)}
+    by_name = {name: [at[p] for p in index.paths_named(name)] for name in index.names()}
     out = list(results)
     for name, idxs in by_name.items():
         if len(idxs) < 2:

@@ -11,6 +11,7 @@ from stato.adapters.fs import read_file
 from stato.adapters.store import Store
 from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
+from stato.core.skillindex import SkillIndex, skill_name
 
 POLICIES = ("ask", "replace", "rename", "skip")
 
@@ -41,11 +42,6 @@ class Planned:
         }
 
 
-def skill_name(result: ValidationResult) -> str | None:
-    name = result.fields.get("name")
-    return name if result.module_type == "skill" and isinstance(name, str) else None
-
-
 def free_path(rel: str, taken: set[str]) -> str:
     """skills/qc.py -> skills/qc_2.py (or _3, ...), the first not in ``taken``."""
     p = PurePosixPath(rel)
@@ -66,14 +62,9 @@ def free_name(name: str, taken: dict[str, str]) -> str:
 
 def _existing(store: Store) -> tuple[dict[str, bytes], dict[str, str]]:
     """Each module's bytes, and skill name -> path (compiled statically, never run)."""
-    data: dict[str, bytes] = {}
-    names: dict[str, str] = {}
-    for rel in store.module_paths():
-        data[rel] = read_file(store.path(rel))
-        name = skill_name(compile_source(data[rel], rel))
-        if name is not None:
-            names.setdefault(name, rel)
-    return data, names
+    data = {rel: read_file(store.path(rel)) for rel in store.module_paths()}
+    index = SkillIndex.build((rel, compile_source(raw, rel)) for rel, raw in data.items())
+    return data, {name: index.paths_named(name)[0] for name in index.names()}
 
 
 def plan_writes(

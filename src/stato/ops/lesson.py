@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stato.adapters.fs import read_file
 from stato.adapters.store import Store
-from stato.core.compiler import compile_source
 from stato.core.edits import Edit, Offsets, apply_edits
 from stato.core.model import ValidationResult
 from stato.core.render import set_field
+from stato.core.skillindex import SkillIndex
 from stato.errors import StatoError
 from stato.ops.plan import update_module
+from stato.ops.project import load_project
 
 
 @dataclass(frozen=True)
@@ -30,19 +30,14 @@ class LessonAdded:
 
 
 def find_skill(root: Path, skill: str) -> str:
-    """The module path of a skill named by its file stem or its ``name`` field."""
-    store = Store(root)
-    rels = [r for r in store.module_paths() if r.startswith("skills/")]
-    for rel in rels:
-        if Path(rel).stem == skill:
-            return rel
-    for rel in rels:
-        # Bytes: a module that is not UTF-8 is an invalid module (E001), not a crash.
-        result = compile_source(read_file(store.path(rel)), rel)
-        if result.fields.get("name") == skill:
-            return rel
-    names = ", ".join(Path(r).stem for r in rels) or "none"
-    raise StatoError(f"no skill '{skill}' in {store.stato_dir}/skills (skills: {names})")
+    """The module path of the skill under skills/ that ``skill`` names (core.skillindex's rule)."""
+    # Results of unchanged texts come from the result cache; nothing is run.
+    skills = [m for m in load_project(root).modules if m.path.startswith("skills/")]
+    rel = SkillIndex.build((m.path, m) for m in skills).find(skill)
+    if rel is not None:
+        return rel
+    names = ", ".join(Path(m.path).stem for m in skills) or "none"
+    raise StatoError(f"no skill '{skill}' in {Store(root).stato_dir}/skills (skills: {names})")
 
 
 def appended(value: str, bullet: str) -> str:

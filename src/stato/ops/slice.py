@@ -6,6 +6,7 @@ from pathlib import Path
 
 from stato.adapters.resultcache import ResultCache
 from stato.core.model import ValidationResult
+from stato.core.skillindex import SkillIndex
 from stato.errors import UsageError
 from stato.ops.output import output_path
 from stato.ops.project import find_root
@@ -17,23 +18,17 @@ def dependencies(
 ) -> tuple[list[str], list[str]]:
     """Project modules the chosen skills depend on, transitively; and warnings for those left out.
 
-    A ``depends_on`` entry names another skill by its ``name`` or its file stem; entries naming
-    nothing in the project (packages such as "scanpy") are ignored.
+    A ``depends_on`` entry names another skill as core.skillindex says (``name``, then file
+    stem); entries naming nothing in the project (packages such as "scanpy") are ignored.
     """
-    by_name: dict[str, str] = {}
-    for p, r in sorted(results.items()):
-        if r.module_type == "skill":
-            name = r.fields.get("name")
-            by_name.setdefault(Path(p).stem, p)
-            if isinstance(name, str):
-                by_name[name] = p
+    index = SkillIndex.build((p, r) for p, r in sorted(results.items()) if r.module_type == "skill")
 
     def deps_of(path: str) -> list[tuple[str, str]]:
         deps = results[path].fields.get("depends_on")
         found = [
-            (d, by_name[d])
+            (d, target)
             for d in (deps if isinstance(deps, list) else [])
-            if isinstance(d, str) and d in by_name
+            if isinstance(d, str) and (target := index.find(d)) is not None
         ]
         return [(d, target) for d, target in found if target != path]
 
