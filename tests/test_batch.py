@@ -1,12 +1,10 @@
-"""Compiling and scanning many modules on several cores gives exactly the serial results."""
+"""Compiling and scanning many modules at once gives exactly the one-by-one results."""
 
 from __future__ import annotations
 
 import random
 import string
 from pathlib import Path
-
-import pytest
 
 from stato.ops import batch
 
@@ -29,25 +27,18 @@ def sources(n: int) -> dict[str, str]:
     return {f"skills/s{i}.py": SKILL.format(i=i, tok=tokens[i]) for i in range(n)}
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_parallel_equals_serial(jobs: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    texts = sources(batch.PARALLEL_FROM + 50)
-    monkeypatch.setenv("STATO_JOBS", "1")
-    serial = batch.compile_many(texts)
-    serial_findings = batch.scan_texts(texts)
-    monkeypatch.setenv("STATO_JOBS", jobs)
-    assert batch._workers(len(texts)) == int(jobs)
-    parallel = batch.compile_many(texts)
-    assert list(parallel) == list(serial)
-    assert all(parallel[p] == serial[p] for p in serial)
-    assert all(r.changed and "W001" in r.codes() for r in parallel.values())
-    assert len(serial_findings) == len(texts)  # one GitHub token in every module
-    assert batch.scan_texts(texts) == serial_findings
+def test_batches_equal_one_by_one() -> None:
+    from stato.core.compiler import compile_source
+    from stato.core.privacy import scan_text
 
-
-def test_small_batches_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("STATO_JOBS", raising=False)
-    assert batch._workers(10) == 1
+    texts = sources(450)
+    compiled = batch.compile_many(texts)
+    assert list(compiled) == list(texts)
+    assert all(compiled[p] == compile_source(t, p) for p, t in texts.items())
+    assert all(r.changed and "W001" in r.codes() for r in compiled.values())
+    found = batch.scan_texts(texts)
+    assert len(found) == len(texts)  # one GitHub token in every module
+    assert found == [f for p, t in texts.items() for f in scan_text(t, p)]
 
 
 def test_validate_reports_progress_up_to_the_total(tmp_path: Path) -> None:
@@ -75,38 +66,3 @@ def test_snapshot_and_import_report_progress(tmp_path: Path) -> None:
     seen.clear()
     out = import_archive(tmp_path / "b", res.output, progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (6, 6) and len(out.written) == 6
-
-
-def test_a_threaded_process_never_forks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    monkeypatch.setenv("STATO_JOBS", "2")
-    stop = threading.Event()
-    worker = threading.Thread(target=stop.wait)
-    worker.start()
-    try:
-        assert batch._workers(batch.PARALLEL_FROM + 1) == 1
-    finally:
-        stop.set()
-        worker.join()
-    assert batch._workers(batch.PARALLEL_FROM + 1) == 2
-
-
-def test_forked_results_carry_the_texts_they_were_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    clean = 'class CleanSkill:\n    """Doc."""\n    name = "c{i}"\n\n    def run(self) -> None:\n        pass\n'
-    jobs: list[batch.Job] = []
-    for i in range(batch.PARALLEL_FROM + 20):
-        kind = i % 4
-        if kind == 0:
-            jobs.append((f"s{i}.py", clean.format(i=i), None))  # unchanged
-        elif kind == 1:
-            jobs.append((f"s{i}.py", ("\ufeff" + clean.format(i=i)).encode(), None))  # BOM
-        elif kind == 2:
-            jobs.append((f"s{i}.py", b"class A:\n    x = '\xff'\n", None))  # not UTF-8
-        else:
-            jobs.append((f"s{i}.py", SKILL.format(i=i, tok="x" * 36), "skill"))  # auto-fixed
-    monkeypatch.setenv("STATO_JOBS", "1")
-    serial = batch.compile_jobs(jobs)
-    monkeypatch.setenv("STATO_JOBS", "2")
-    assert batch.compile_jobs(jobs) == serial
-    assert {r.changed for r in serial} == {True, False}

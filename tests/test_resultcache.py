@@ -252,7 +252,6 @@ def test_renamed_modules_leave_a_bounded_number_of_spare_entries(
 ) -> None:
     from stato.adapters.resultcache import SPARE_ENTRIES
 
-    monkeypatch.setenv("STATO_JOBS", "1")
     per_run = SPARE_ENTRIES // 2 + 100
     for run_number in range(3):  # every run renames every module: nothing is reused
         cache = ResultCache.for_project(tmp_path)

@@ -1,85 +1,21 @@
-"""Compiling many modules at once: on every core for large projects, in order for small ones."""
+"""Compiling and scanning many modules at once, answering texts seen before from the result cache.
+
+In one process: a fork pool was measured here (benchmarks/validate.py, STATO_JOBS=1 against the
+pool in alternating rounds on the 2-core CI-like VM) and was slower at 1,000 and 5,000 modules,
+so it was removed (docs/performance.md has the figures).
+"""
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from stato.adapters.resultcache import ResultCache
-from stato.core.compiler import compile_source, source_text
+from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 
-# Below this many modules a worker process costs more than it saves.
-PARALLEL_FROM = 800
-
 Job = tuple[str, "str | bytes", "str | None"]
-
-# The work of a forked pool: set just before the fork, so workers read it from their copy of
-# memory and only (start, end) bounds travel to them, never the texts.
-_FORKED: Sequence[Any] = ()
-_IGNORE: Sequence[str] = ()
-
-
-def _compile_chunk(jobs: Sequence[Job]) -> list[ValidationResult]:
-    return [compile_source(source, path, expected) for path, source, expected in jobs]
-
-
-def _compile_range(bounds: tuple[int, int]) -> list[tuple[ValidationResult, bool]]:
-    """Compile a slice of the forked jobs; the texts are left out of what goes back."""
-    out = []
-    for result in _compile_chunk(_FORKED[bounds[0] : bounds[1]]):
-        changed = result.changed
-        kept = result.corrected_source if changed else ""
-        out.append((replace(result, source="", corrected_source=kept), changed))
-    return out
-
-
-def _scan_range(bounds: tuple[int, int]) -> list[Any]:
-    from stato.core.privacy import scan_many
-
-    return scan_many(dict(_FORKED[bounds[0] : bounds[1]]), _IGNORE)
-
-
-def _forked_map(
-    fn: Callable[[tuple[int, int]], list[Any]],
-    work: Sequence[Any],
-    workers: int,
-    ignore: Sequence[str] = (),
-) -> Iterator[tuple[int, list[Any]]]:
-    """(start, fn's answer) for slices of ``work``, in order, from ``workers`` forked processes.
-
-    A few slices per worker even out the load, and give a progress bar something to count.
-    """
-    import multiprocessing
-
-    global _FORKED, _IGNORE
-    size = max(1, -(-len(work) // (workers * 4)))
-    bounds = [(i, min(i + size, len(work))) for i in range(0, len(work), size)]
-    _FORKED, _IGNORE = work, ignore
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for (start, _), part in zip(bounds, pool.imap(fn, bounds), strict=True):
-                yield start, part
-    finally:
-        _FORKED, _IGNORE = (), ()
-
-
-def _workers(count: int) -> int:
-    """How many processes to compile ``count`` modules with: 1 unless it clearly pays."""
-    if count < PARALLEL_FROM or os.environ.get("STATO_JOBS") == "1":
-        return 1
-    if not sys.platform.startswith("linux"):  # fork is the cheap start; elsewhere stay serial
-        return 1
-    import threading
-
-    if threading.active_count() > 1:  # forking a threaded process (an MCP server) can deadlock
-        return 1
-    wanted = os.environ.get("STATO_JOBS")
-    cores = len(os.sched_getaffinity(0))
-    return max(1, min(int(wanted) if wanted and wanted.isdigit() else cores, 8))
+CHUNK = 200  # modules compiled between two progress ticks
 
 
 def compile_jobs(
@@ -89,9 +25,8 @@ def compile_jobs(
 ) -> list[ValidationResult]:
     """Compile (path, source, expected type) jobs; results in the same order as the jobs.
 
-    The compiler is pure and never runs module code, so the work splits cleanly across
-    processes, and a text compiled before is answered from ``cache``; results are identical
-    to compiling one by one (tests hold them equal).
+    The compiler is pure, so a text compiled before is answered from ``cache``; results are
+    identical to compiling each text (tests hold them equal).
     """
     if cache is None or not cache.enabled:
         return _compile_all(jobs, progress)
@@ -114,21 +49,12 @@ def compile_jobs(
 def _compile_all(
     jobs: Sequence[Job], progress: Callable[[int], None] | None
 ) -> list[ValidationResult]:
-    workers = _workers(len(jobs))
     results: list[ValidationResult] = []
-    if workers == 1:
-        for i in range(0, len(jobs), 200):
-            results.extend(_compile_chunk(jobs[i : i + 200]))
-            if progress:
-                progress(len(jobs[i : i + 200]))
-        return results
-    for start, part in _forked_map(_compile_range, jobs, workers):
-        for offset, (result, changed) in enumerate(part):  # the parent still has the texts
-            text = source_text(jobs[start + offset][1])[0] or ""
-            corrected = result.corrected_source if changed else text
-            results.append(replace(result, source=text, corrected_source=corrected))
+    for i in range(0, len(jobs), CHUNK):
+        chunk = jobs[i : i + CHUNK]
+        results.extend(compile_source(source, path, expected) for path, source, expected in chunk)
         if progress:
-            progress(len(part))
+            progress(len(chunk))
     return results
 
 
@@ -163,10 +89,10 @@ def counter(
 def scan_texts(
     texts: Mapping[str, str], ignore: Sequence[str] = (), cache: ResultCache | None = None
 ) -> list[Any]:
-    """The privacy scanner over many texts (path -> text), split across cores when large.
+    """The privacy scanner over many texts (path -> text), in one pass of each rule.
 
-    Findings are per text, so chunks scan independently, and a text scanned before (with the
-    same ignore globs) is answered from ``cache``; the order is the texts' order.
+    Findings are per text, so a text scanned before (with the same ignore globs) is answered
+    from ``cache``; the order is the texts' order.
     """
     if cache is None or not cache.enabled:
         return _scan_all(texts, ignore)
@@ -185,13 +111,9 @@ def scan_texts(
 
 
 def _scan_all(texts: Mapping[str, str], ignore: Sequence[str]) -> list[Any]:
-    workers = _workers(len(texts))
-    if workers == 1:
-        from stato.core.privacy import scan_many
+    from stato.core.privacy import scan_many
 
-        return scan_many(texts, ignore)
-    items = list(texts.items())
-    return [f for _, part in _forked_map(_scan_range, items, workers, ignore) for f in part]
+    return scan_many(texts, ignore)
 
 
 # The result cache's scan section holds, under this pseudo-glob, the texts the inbound gate
