@@ -6,10 +6,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stato.bridges.summary import InvalidView, Summary, summarize
-from stato.core.plan import STATES
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: `resume --brief` on a cache hit loads none of them
+    from stato.bridges.summary import Summary
     from stato.core.model import ValidationResult
 
 BRIEF_SKILLS = 12
@@ -83,6 +81,8 @@ def withhold(modules: list[ValidationResult]) -> Summary:
     from stato.core.gate import WITHHELD, where, withheld
 
     held = withheld((m.path, m.source) for m in modules if m.valid)
+    from stato.bridges.summary import InvalidView, summarize
+
     summary = summarize(m for m in modules if m.path not in held)
     views = tuple(
         InvalidView(
@@ -126,6 +126,29 @@ def resume(root: Path) -> ResumeResult:
     return ResumeResult(Path(root), summary, _notes(summary))
 
 
+def brief_recap(root: Path) -> str:
+    """The `resume --brief` paragraph: as cached when no module changed, else built (and cached)."""
+    from stato.adapters.summarycache import load_brief
+
+    cached = load_brief(root)
+    return cached if cached is not None else brief(resume(root))
+
+
+# Claude Code caps injected hook output at 10,000 characters; stay under it with a margin.
+MAX_HOOK_CONTEXT = 9000
+
+
+def hook_recap(root: Path) -> str:
+    """What `stato hooks run` gives the agent: the raw recap, or the paragraph when too long."""
+    from stato.formats.recap import raw
+
+    result = resume(root)
+    text = raw(result)
+    if len(text) > MAX_HOOK_CONTEXT:
+        return brief(result) + "\nThe full recap is longer: run `stato resume --raw` to read it."
+    return text
+
+
 def brief(result: ResumeResult) -> str:
     """One paragraph of plain text: what the project is, where the plan stands, what to read."""
     return paragraph(result.summary)
@@ -148,6 +171,8 @@ def paragraph(s: Summary) -> str:
             text += f"; next step {p.next.id} {p.next.action}"
         parts.append(text + ".")
         if p.current is None and p.next is None:
+            from stato.core.plan import STATES
+
             parts.append(STATES[p.state])
     else:
         parts.append("No plan module.")

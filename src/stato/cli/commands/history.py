@@ -15,33 +15,18 @@ from stato.cli.options import json_option, path_option
 @json_option
 def history(module: str, path: Path, as_json: bool) -> int:
     """List the backups of MODULE (e.g. skills/qc.py), oldest first, numbered for rollback --to."""
-    from stato.adapters.store import Store, module_arg
     from stato.cli.console import echo, emit_json
-    from stato.ops.project import find_root
+    from stato.ops.history import module_history
 
-    store = Store(find_root(path))
-    rel = module_arg(module)
-    versions = store.history(rel)
-    if not versions and not store.exists(rel):
-        from stato.errors import StatoError
-
-        raise StatoError(
-            f"no module {rel} in {store.root / '.stato'} and no backups of it; "
-            "check the name (`stato status` lists the modules)"
-        )
+    found = module_history(path, module)
     if as_json:
-        emit_json(
-            {
-                "module": rel,
-                "backups": [{"number": i, "path": str(p)} for i, p in enumerate(versions, 1)],
-            }
-        )
+        emit_json(found.to_dict())
         return 0
-    if not versions:
-        echo(f"No backups of {rel} yet.")
+    if not found.backups:
+        echo(f"No backups of {found.module} yet.")
         return 0
-    for i, p in enumerate(versions, 1):
-        echo(f"{i:>3}  {p.relative_to(store.root)}")
+    for i, p in enumerate(found.backups, 1):
+        echo(f"{i:>3}  {p.relative_to(found.root)}")
     return 0
 
 
@@ -58,17 +43,15 @@ def history(module: str, path: Path, as_json: bool) -> int:
 @json_option
 def rollback(module: str, to: int | None, path: Path, as_json: bool) -> int:
     """Restore MODULE from a backup; its current text is backed up first."""
-    from stato.adapters.store import Store, module_arg
-    from stato.cli.console import echo
-    from stato.ops.project import find_root
+    from stato.cli.console import echo, emit_json
+    from stato.ops.history import rollback as restore
 
-    store = Store(find_root(path))
-    rel = module_arg(module)
-    chosen = store.rollback(rel, to)
+    done = restore(path, module, to)
     if as_json:
-        from stato.cli.console import emit_json
-
-        emit_json({"module": rel, "restored_from": str(chosen)})
+        emit_json(done.to_dict())
         return 0
-    echo(f"Restored .stato/{rel} from {chosen.name} (the replaced text is in .stato/.history/)")
+    echo(
+        f"Restored .stato/{done.module} from {done.restored_from.name} "
+        "(the replaced text is in .stato/.history/)"
+    )
     return 0

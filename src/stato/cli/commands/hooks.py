@@ -127,9 +127,10 @@ def run(agent: str) -> None:
     from stato.formats import jsondoc
     from stato.ops.hooks import hook_output, targets
     from stato.ops.hooks import run as answer
+    from stato.ops.resume import hook_recap
 
     try:
-        output = answer(agent, _stdin_text(), _recap)
+        output = answer(agent, _stdin_text(), hook_recap)
     except Exception as exc:  # the hook's own boundary: the agent always gets its JSON
         why = f"{type(exc).__name__}: {exc}"[:300]
         output = hook_output(targets(agent)[0], f"stato could not build its recap ({why}).")
@@ -154,18 +155,3 @@ def _stdin_text() -> str:
     except (OSError, ValueError, UnicodeError):  # closed, a folder, not text
         return ""
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
-
-
-# Claude Code caps injected hook output at 10,000 characters; stay under it with a margin.
-_MAX_CONTEXT = 9000
-
-
-def _recap(root: Path) -> str:
-    from stato.formats.recap import raw
-    from stato.ops.resume import brief, resume
-
-    result = resume(root)
-    text = raw(result)
-    if len(text) > _MAX_CONTEXT:
-        return brief(result) + "\nThe full recap is longer: run `stato resume --raw` to read it."
-    return text

@@ -258,31 +258,17 @@ def publish(
         render.publish(result)
 
 
-def _config_file(path: Path, user: bool) -> Path:
-    from stato.adapters import config
-
-    if not user and not path.is_dir():
-        raise ProjectNotFound(f"no folder {path}; give --path a project folder (or use --user)")
-    root = None if user else _root(path)
-    return config.project_config(root) if root is not None else config.user_config()
-
-
 @registry.command("add")
 @click.argument("address", metavar="URL")
 @click.option("--user", is_flag=True, help="Edit ~/.config/stato/config.toml, not the project's.")
 @_path_option("Project whose .stato/config.toml to edit.")
 def add(address: str, user: bool, path: Path) -> None:
     """Add a registry (folder, file:// or http(s):// URL) to the config."""
-    from stato.adapters.config import edit_registries
     from stato.adapters.http import redact
-    from stato.adapters.registry import locate
     from stato.cli.console import echo
+    from stato.ops.registry_config import add_registry
 
-    locate(address)  # refuse an unusable address before writing it down
-    target = _config_file(path, user)
-    done = edit_registries(target, add=address, follow_link=user)
-    if not done.changed:
-        raise StatoError(f"{redact(address)} is already in {target}; nothing changed")
+    done = add_registry(address, path, user)
     echo(f"Added {redact(address)} to {done.path}.")
     if done.backup is not None:
         echo(f"The previous text is kept in {done.backup}.")
@@ -297,17 +283,11 @@ def remove(address: str, user: bool, path: Path) -> None:
 
     Removing "builtin" turns the built-in registry off; "add builtin" turns it back on.
     """
-    from stato.adapters.config import edit_registries
     from stato.adapters.http import redact
     from stato.cli.console import echo
+    from stato.ops.registry_config import remove_registry
 
-    target = _config_file(path, user)
-    done = edit_registries(target, remove=address, follow_link=user)
-    if not done.changed:
-        raise StatoError(
-            f"{redact(address)} is not in {target}; nothing changed "
-            "(`stato registry list` shows where packages come from)"
-        )
+    done = remove_registry(address, path, user)
     echo(f"Removed {redact(address)} from {done.path}.")
     if done.backup is not None:
         echo(f"The previous text is kept in {done.backup}.")

@@ -29,14 +29,11 @@ def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
         raise UsageError("--brief, --raw and --json are three forms of the recap; give one")
     mode = "json" if as_json else "brief" if brief else "raw" if raw else None
     root = find_root(path)
-    if mode == "brief":  # the hook path: the paragraph as cached when no module changed
-        from stato.adapters.summarycache import load_brief
+    if mode == "brief":  # the hook path: from the summary cache when no module changed
+        from stato.ops.resume import brief_recap
 
-        cached = load_brief(root)
-        if cached is not None:
-            echo(cached)
-            return
-    from stato.ops.resume import brief as paragraph
+        echo(brief_recap(root))
+        return
     from stato.ops.resume import resume as do_resume
 
     result = do_resume(root)
@@ -44,8 +41,6 @@ def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
         from stato.cli.console import emit_json
 
         emit_json(result.to_dict())
-    elif mode == "brief":
-        echo(paragraph(result))
     elif mode == "raw":
         from stato.formats.recap import raw as raw_text
 

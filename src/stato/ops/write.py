@@ -1,0 +1,56 @@
+"""`stato write`: save one module through the compiler gate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stato.core.model import ValidationResult
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """The module as compiled; ``written`` False when an E-code refused it (nothing changed)."""
+
+    written: bool
+    result: ValidationResult
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"written": self.written, **self.result.to_dict()}
+
+
+def read_source(source: str, stdin: Callable[[], bytes]) -> bytes:
+    """The module's source: the file ``source``, or ``stdin()`` for "-"."""
+    from stato.adapters.fs import not_a_file, read_file
+    from stato.errors import StatoError
+
+    if source == "-":
+        return stdin()
+    try:
+        return read_file(source)
+    except FileNotFoundError:
+        raise StatoError(not_a_file(source, "give the module's source file")) from None
+    except OSError as exc:
+        raise StatoError(f"cannot read {source}: {exc.strerror}") from None
+
+
+def write_module(
+    path: Path, target: str, source: str, module_type: str | None, stdin: Callable[[], bytes]
+) -> WriteOutcome:
+    """Compile the source of ``target`` (relative to .stato/) and save it through the gate."""
+    from stato.adapters.store import Store, module_arg
+    from stato.errors import ModuleInvalid
+    from stato.ops.project import find_root
+
+    root = find_root(path)
+    data = read_source(source, stdin)
+    try:
+        # skills/x.py and .stato/skills/x.py name the same module, as in history and rollback
+        rel = module_arg(target) if target.strip() else target
+        return WriteOutcome(True, Store(root).save(rel, data, expected_type=module_type))
+    except ModuleInvalid as exc:
+        if isinstance(exc.results, list) and exc.results:
+            return WriteOutcome(False, exc.results[0])
+        raise
