@@ -271,8 +271,9 @@ def test_any_change_is_made_or_refused_never_a_lost_comment(
         ("[1, 2 /* two */, 3]", [1, 3], "[1, /* two */ 3]"),
         ('{"a": 1, "a": 2}', {"a": 3}, '{"a": 1, "a": 3}'),  # the repeated key JSON reads
         ('{"": [],//\n"0": null}', {}, "{//\n}"),  # found by hypothesis: // needs its newline
+        ("{// \n}", {"k": 1}, '{// \n  "k": 1\n}'),  # found by hypothesis: the comment's space
         ('{"a": 1,//c\n"b": 2 /*x*/, "c": 3}', {"a": 1, "c": 3}, '{"a": 1,//c\n /*x*/ "c": 3}'),
     ],
 )
-def test_removing_leaves_no_stray_space_or_comma(text: str, new: Any, out: str) -> None:
+def test_removing_or_adding_gives_exactly(text: str, new: Any, out: str) -> None:
     assert patch(text, new) == out

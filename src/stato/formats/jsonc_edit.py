@@ -81,10 +81,13 @@ def _line_indent(text: str, pos: int) -> str:
 
 
 def _lead(text: str, pos: int) -> int:
-    """Where the whitespace right before ``pos`` starts (stops at a comment or a token)."""
-    while pos > 0 and text[pos - 1] in " \t\r\n":
-        pos -= 1
-    return pos
+    """Where the whitespace before ``pos`` starts; from its first newline on when it has one, so
+    that the line before keeps its trailing spaces (a ``// comment``'s own, for one)."""
+    start = pos
+    while start > 0 and text[start - 1] in " \t\r\n":
+        start -= 1
+    newline = text.find("\n", start, pos)
+    return start if newline < 0 else newline
 
 
 def _swallowed(text: str, lead: int, edits: list[Edit]) -> bool:
