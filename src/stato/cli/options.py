@@ -25,6 +25,40 @@ def path_option(func: F) -> F:
     )(func)
 
 
+def new_project_path_option(func: F) -> F:
+    """--path for the commands that make a project where there is none (convert, import-bundle)."""
+    return click.option(
+        "--path",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Project folder (the one holding .stato/); a folder with none becomes a project.",
+    )(func)
+
+
+def archive_output_option(func: F) -> F:
+    """-o/--output of the commands that write an archive (snapshot, slice)."""
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Archive file (default: NAME.stato in the project folder).",
+    )(func)
+
+
+def sanitize_option(func: F) -> F:
+    return click.option(
+        "--sanitize",
+        is_flag=True,
+        help="Replace privacy findings with placeholders in the archive only.",
+    )(func)
+
+
+def force_option(func: F) -> F:
+    return click.option("--force", is_flag=True, help="Skip the privacy scan.")(func)
+
+
 def json_option(func: F) -> F:
     return click.option(
         "--json", "as_json", is_flag=True, help="Print one JSON document instead of text."

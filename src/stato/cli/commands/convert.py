@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import accept_risk_option
+from stato.cli.options import accept_risk_option, new_project_path_option
 
 # The ids of stato.formats.convert.CONVERTERS, listed here so --help needs no import.
 KINDS = (
@@ -30,13 +30,7 @@ KINDS = (
 @click.option(
     "--dry-run", is_flag=True, help="Print the modules that would be written; write nothing."
 )
-@click.option(
-    "--path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder (the one holding .stato/); a folder with none becomes a project.",
-)
+@new_project_path_option
 @click.option(
     "--kind",
     type=click.Choice(KINDS),

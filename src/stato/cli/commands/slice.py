@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import json_option, path_option
+from stato.cli.options import (
+    archive_output_option,
+    force_option,
+    json_option,
+    path_option,
+    sanitize_option,
+)
 
 
 @click.command("slice")
@@ -26,19 +32,9 @@ from stato.cli.options import json_option, path_option
 @click.option(
     "--name", default=None, help="Archive name (default: the output's stem, or MODULE-slice)."
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Archive file (default: NAME.stato in the project folder).",
-)
-@click.option(
-    "--sanitize",
-    is_flag=True,
-    help="Replace privacy findings with placeholders in the archive only.",
-)
-@click.option("--force", is_flag=True, help="Skip the privacy scan.")
+@archive_output_option
+@sanitize_option
+@force_option
 @path_option
 @json_option
 def slice_(
@@ -67,12 +63,6 @@ def slice_(
         sanitize=sanitize,
         force=force,
     )
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.render.archive import show
 
-        emit_json(res.to_dict())
-    else:
-        from stato.cli.render.archive import snapshot as render
-
-        render(res, verb="slice")
-    return 0 if res.written else 1
+    return show(res, as_json, verb="slice")

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import json_option, path_option
+from stato.cli.options import (
+    archive_output_option,
+    force_option,
+    json_option,
+    path_option,
+    sanitize_option,
+)
 
 
 @click.command("snapshot")
@@ -37,19 +43,9 @@ from stato.cli.options import json_option, path_option
     metavar="TYPE|PATH",
     help="Leave out a type or a module (repeatable).",
 )
-@click.option(
-    "--sanitize",
-    is_flag=True,
-    help="Replace privacy findings with placeholders in the archive only.",
-)
-@click.option("--force", is_flag=True, help="Skip the privacy scan.")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Archive file (default: NAME.stato in the project folder).",
-)
+@sanitize_option
+@force_option
+@archive_output_option
 @click.option(
     "--sign",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -97,12 +93,6 @@ def snapshot(
             progress=progress,
             sign=sign,
         )
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.render.archive import show
 
-        emit_json(res.to_dict())
-    else:
-        from stato.cli.render.archive import snapshot as render
-
-        render(res)
-    return 0 if res.written else 1
+    return show(res, as_json)

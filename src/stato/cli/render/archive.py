@@ -41,6 +41,17 @@ def findings(found: Sequence[Any]) -> None:
         echo(f"  {path}:{line}:{col}: {category} ({pattern}): {getattr(f, 'preview', '')}")
 
 
+def show(res: SnapshotResult, as_json: bool, verb: str = "snapshot") -> int:
+    """Render an archive snapshot or slice wrote; the exit code (1 when nothing was written)."""
+    if as_json:
+        from stato.cli.console import emit_json
+
+        emit_json(res.to_dict())
+    else:
+        snapshot(res, verb)
+    return 0 if res.written else 1
+
+
 def snapshot(res: SnapshotResult, verb: str = "snapshot") -> None:
     for w in res.warnings:
         echo(f"warning: {w}", err=True)
