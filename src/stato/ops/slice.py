@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stato.adapters.resultcache import ResultCache
 from stato.core.model import ValidationResult
 from stato.core.skillindex import SkillIndex
 from stato.errors import UsageError
 from stato.ops.output import output_path
 from stato.ops.project import find_root
-from stato.ops.snapshot import SnapshotResult, build_archive, check_name, load_modules, select
+from stato.ops.snapshot import SnapshotResult, archive_project, select
 
 
 def dependencies(
@@ -63,44 +62,15 @@ def slice_project(
     if output is not None:
         output_path(output)  # refused before any module is read
     root = find_root(path)
-    cache = ResultCache.for_project(root)
-    try:
-        return _slice(root, modules, cache, with_deps, name, output, sanitize, force)
-    finally:
-        cache.save()
 
+    def choose(results: dict[str, ValidationResult]) -> tuple[list[str], str, tuple[str, ...]]:
+        chosen = select(results, modules)
+        closure, missing = dependencies(results, chosen)
+        if with_deps:
+            chosen = closure
+        default = Path(output).stem if output else f"{Path(chosen[0]).stem}-slice"
+        return chosen, default if name is None else name, () if with_deps else tuple(missing)
 
-def _slice(
-    root: Path,
-    modules: tuple[str, ...],
-    cache: ResultCache,
-    with_deps: bool,
-    name: str | None,
-    output: Path | str | None,
-    sanitize: bool,
-    force: bool,
-) -> SnapshotResult:
-    texts, results = load_modules(root, cache=cache)
-    chosen = select(results, modules)
-    closure, missing = dependencies(results, chosen)
-    warnings: tuple[str, ...] = ()
-    if with_deps:
-        chosen = closure
-    else:
-        warnings = tuple(missing)
-    if name is None:
-        name = Path(output).stem if output else f"{Path(chosen[0]).stem}-slice"
-    check_name(name)
-    return build_archive(
-        root,
-        texts,
-        results,
-        chosen,
-        name=name,
-        output=output,
-        partial=True,
-        sanitize=sanitize,
-        force=force,
-        warnings=warnings,
-        cache=cache,
+    return archive_project(
+        root, choose, output=output, partial=True, sanitize=sanitize, force=force
     )

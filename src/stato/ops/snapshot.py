@@ -264,6 +264,30 @@ def build_archive(
     )
 
 
+# What to archive, from every module's result: the chosen paths, the name, warnings.
+Choice = Callable[[dict[str, ValidationResult]], tuple[list[str], str, tuple[str, ...]]]
+
+
+def archive_project(
+    root: Path,
+    choose: Choice,
+    progress: Callable[[int, int], None] | None = None,
+    **options: Any,
+) -> SnapshotResult:
+    """Compile every module, let ``choose`` pick, then ``build_archive`` with ``options``
+    (snapshot and slice differ only in how they choose)."""
+    cache = ResultCache.for_project(root)
+    try:
+        texts, results = load_modules(root, progress, cache)
+        chosen, name, warnings = choose(results)
+        check_name(name)
+        return build_archive(
+            root, texts, results, chosen, name=name, warnings=warnings, cache=cache, **options
+        )
+    finally:
+        cache.save()  # what was compiled and scanned serves the next run, refused or not
+
+
 def check_name(name: str) -> None:
     if not NAME_RE.match(name):
         raise UsageError(
@@ -295,23 +319,14 @@ def snapshot(
     check_name(name)
     root = find_root(path)
     key = load_signing_key(sign)
-    cache = ResultCache.for_project(root)
-    try:
-        texts, results = load_modules(root, progress, cache)
-        chosen = select(results, modules, types, excludes)
-        return build_archive(
-            root,
-            texts,
-            results,
-            chosen,
-            name=name,
-            output=output,
-            template=template,
-            partial=bool(modules or types or excludes),
-            sanitize=sanitize,
-            force=force,
-            cache=cache,
-            sign=key,
-        )
-    finally:
-        cache.save()  # what was compiled and scanned serves the next run, refused or not
+    return archive_project(
+        root,
+        lambda results: (select(results, modules, types, excludes), name, ()),
+        progress,
+        output=output,
+        template=template,
+        partial=bool(modules or types or excludes),
+        sanitize=sanitize,
+        force=force,
+        sign=key,
+    )
