@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from stato.core.model import ValidationResult
 from stato.errors import UsageError
+from stato.formats.drafts import Route
 from stato.ops.convert_input import ConvertError, NothingToConvert, expand, read_input
 from stato.ops.convert_merge import free_path, merge_into, own_name
-
-
-@dataclass(frozen=True)
-class Placed:
-    """Where one section of an input went (``module`` the final path, after renames)."""
-
-    heading: str
-    line: int
-    module: str
-    field: str
-    signals: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "heading": self.heading,
-            "line": self.line,
-            "module": self.module,
-            "field": self.field,
-            "signals": list(self.signals),
-        }
 
 
 @dataclass(frozen=True)
@@ -38,7 +19,7 @@ class InputFile:
     path: str
     kind: str
     problems: tuple[str, ...]
-    sections: tuple[Placed, ...] = ()
+    sections: tuple[Route, ...] = ()  # each ``module`` the final path, after renames
 
 
 @dataclass(frozen=True)
@@ -215,10 +196,7 @@ class _Batch:
             self.nothing.append(_nothing(origin, text))
             problems.append(f"skipped: {self.nothing[-1]}")
         moved = {draft.rel: self.fold(draft, origin, problems) for draft in conversion.drafts}
-        placed = tuple(
-            Placed(r.heading, r.line, moved.get(r.module, r.module), r.field, r.why)
-            for r in conversion.routes
-        )
+        placed = tuple(replace(r, module=moved.get(r.module, r.module)) for r in conversion.routes)
         self.inputs.append(InputFile(origin, kind, tuple(problems), placed))
 
     def fold(self, draft: Any, origin: str, problems: list[str]) -> str:

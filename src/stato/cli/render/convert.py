@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from stato.cli.console import echo, is_tty, rich_table
 
 if TYPE_CHECKING:
-    from stato.ops.convert import ConvertReport, ModuleChange, Placed
+    from stato.formats.drafts import Route
+    from stato.ops.convert import ConvertReport, ModuleChange
 
 _VERB = {"create": "create", "merge": "merge into", "unchanged": "up to date"}
 
@@ -25,7 +26,7 @@ def _note(change: ModuleChange) -> str:
     return "; ".join(parts)
 
 
-def _places(sections: tuple[Placed, ...]) -> list[tuple[int, str, str]]:
+def _places(sections: tuple[Route, ...]) -> list[tuple[int, str, str]]:
     """Where each section went, one line a section: its modules and fields together."""
     out: dict[tuple[int, str], dict[str, list[str]]] = {}
     for p in sections:
