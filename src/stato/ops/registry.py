@@ -73,23 +73,34 @@ def _clients(
     return [(redact(s.address), maker(s)) for s in sources]
 
 
+def _open(
+    make: Callable[[], RegistryClient], failures: list[str]
+) -> tuple[RegistryClient, RegistryIndex] | None:
+    """A registry's client and index; None (and its one line in ``failures``) when it fails."""
+    try:
+        client = make()
+        return client, client.index()
+    except RegistryError as exc:
+        failures.append(str(exc))
+        return None
+
+
 def _indexes(
     root: Path | None,
     registry: str | None,
     timeout: float,
     deadline: float | None,
 ) -> tuple[list[tuple[RegistryClient, RegistryIndex]], list[str], list[str]]:
-    loaded, failures, labels = [], [], []
+    loaded: list[tuple[RegistryClient, RegistryIndex]] = []
+    failures: list[str] = []
+    labels: list[str] = []
     for label, make in _clients(root, registry, timeout, deadline):
         labels.append(label)
-        try:
-            client = make()
-            index = client.index()
-        except RegistryError as exc:
-            failures.append(str(exc))
+        opened = _open(make, failures)
+        if opened is None:
             continue
-        loaded.append((client, index))
-        failures.extend(index.problems)  # entries of a 0.x index left out, one line each
+        loaded.append(opened)
+        failures.extend(opened[1].problems)  # entries of a 0.x index left out, one line each
     if not loaded and failures:  # (problems only come with a loaded index)
         more = f" (and {len(failures) - 1} more registries failed)" if len(failures) > 1 else ""
         raise RegistryError(failures[0] + more)
@@ -213,12 +224,10 @@ def find_package(
     others: list[str] = []
     sources = _clients(root, registry, timeout, deadline)
     for _, make in sources:
-        try:
-            client = make()
-            index = client.index()
-        except RegistryError as exc:
-            failures.append(str(exc))
+        opened = _open(make, failures)
+        if opened is None:
             continue
+        client, index = opened
         versions = index.versions(name)
         # A 0.x index entry of that name left out as unusable: say why, not "not found".
         failures.extend(p for p in index.problems if f"package {name!r} " in p)
