@@ -19,6 +19,7 @@ MALICIOUS = (
     "probe-malicious.txt",
     "probe3-malicious.txt",
     "probe4-malicious.txt",
+    "probe5-malicious.txt",
 )
 CLEAN = ("clean.txt", "holdout-clean.txt", "probe3-clean.txt")
 

@@ -21,9 +21,16 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
         "read-secret-file",
         "instruction to read a private key or credentials file",
         r"(?:read|cat|print|show|output|echo|display|include|paste|dump|copy|open|"
-        r"get-content|base64|xxd|load|collect|grab|attach)\b"
+        r"get-content|base64|xxd|load|collect|grab|attach|write|save|store|put|move|contents?\s{1,3}"
+        r"of)\b"
         r"[^\n]{0,60}?(?:" + _SECRET_FILES + ")",
         keywords=(
+            "write",
+            "save",
+            "store",
+            "put",
+            "move",
+            "contents",
             "read",
             "cat",
             "print",
@@ -69,6 +76,10 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
         r"\s{1,3}requests?|commits?)"
         r"|(?:skip|bypass|disable|circumvent)\s{1,3}(?:every|all|any)\s{1,3}(?:\w{1,15}\s{1,3})?"
         r"(?:checks?|hooks?|verifications?|gates?|reviews?)\b"
+        r"|(?:grant|give)\s{1,3}(?:yourself|itself|the\s{1,3}agent)\s{1,3}(?:full|all|admin|root|"
+        r"unrestricted|elevated|unlimited)\s{1,3}(?:permissions?|access|rights|privileges)"
+        r"|no\s{1,3}need\s{1,3}to\s{1,3}(?:confirm|check|ask|verify|get\s{1,3}(?:approval|permission|"
+        r"sign-?off))\b"
         r"|(?:turn|switch|shut|toggle)\s{1,3}(?:(?:the|all|any|your|its)\s{1,3}){0,2}(?:sandbox|"
         r"sandboxing|safety\s{1,3}(?:checks?|filters?|features?|guardrails?)|guardrails?|"
         r"permission\s{1,3}(?:checks?|prompts?)|approvals?|security\s{1,3}checks?)\s{1,3}off\b"
@@ -77,6 +88,9 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
         r"\s{1,3}(?:without\s{1,3}(?:confirmation|approval|asking|prompting|review|checks?)|"
         r"automatically|by\s{1,3}default|unconditionally)",
         keywords=(
+            "grant",
+            "give",
+            "no need",
             "do",
             "don",
             "never",
@@ -102,7 +116,8 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
 )
 
 _DANGER = re.compile(
-    r"sudo|rm\s+-rf|delet|destroy|drop\s|force|push|deploy|production|prod\b|install|every\s+"
+    r"sudo|rm\s+-rf|delet|destroy|drop\s|force|push|deploy|production|prod\b|install|every\s+|"
+    r"destructive|"
     r"command|any\s+command|all\s+commands|anything|everything|credentials?|secrets?|keys?\b",
     re.IGNORECASE,
 )
@@ -114,7 +129,7 @@ def _escalates(span: str, m: re.Match[str], text: str) -> bool:
     low = span.lower()
     if re.search(r"approv|confirm|permission|consent|review", low):
         return not _NOT_ORDER.search(text[max(0, m.start() - 40) : m.start()])
-    if low.startswith(("do", "don", "never", "without")):
+    if low.startswith(("do", "don", "never", "without", "no need")):
         start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
         return bool(_DANGER.search(text[start : m.end()]))
     return not _NOT_ORDER.search(text[max(0, m.start() - 40) : m.start()])

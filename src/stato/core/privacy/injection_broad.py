@@ -106,6 +106,23 @@ _SCOPE_WORDS = (
     r"your|you\s+(?:got|were\s+given|received|were\s+told|have\s+been\s+given)|system|operator"
 )
 
+_STRONG_PASSIVE = re.compile(
+    r"rescind|repeal|retract|annul|abolish|revoked|void|cancell?ed|in\s+force|no\s+longer\s+appl",
+    re.IGNORECASE,
+)
+
+
+def _passive_scoped(span: str, m: re.Match[str], text: str) -> bool:
+    """Addressed to the agent ("your", "you got", "system"); with a strong verb (rescinded, void,
+    no longer in force) an "earlier" or "previous" suffices too."""
+    around = text[max(0, m.start() - 30) : m.end()]
+    if re.search(r"\b(?:" + _SCOPE_WORDS + r")\b", around, re.IGNORECASE):
+        return True
+    return bool(_STRONG_PASSIVE.search(span)) and bool(
+        re.search(r"\b(?:earlier|previous|prior|above|original|preceding)\b", around, re.IGNORECASE)
+    )
+
+
 BROAD: tuple[Rule, ...] = (
     inj(
         "override-broad",
@@ -172,10 +189,13 @@ BROAD: tuple[Rule, ...] = (
         "override-passive-broad",
         "instruction override (the guidance you got no longer counts)",
         r"(?:instructions?|rules|guidance|prompts?|directives?|guidelines?|constraints|orders|"
-        r"system\s{1,3}prompt)\s" + _GAP + r"(?:no\s{1,3}longer\s{1,3}(?:counts?|appl(?:y|ies)|"
+        r"system\s{1,3}prompt)\s"
+        + _GAP
+        + r"(?:no\s{1,3}longer\s{1,3}(?:counts?|appl(?:y|ies)|in\s{1,3}force|"
         r"matters?|holds?|valid|in\s{1,3}effect|binding|relevant)|(?:is|are|was|were|has\s{1,3}been|"
         r"have\s{1,3}been)\s{1,3}(?:now\s{1,3})?(?:void|replaced|obsolete|cancell?ed|revoked|invalid|"
-        r"superseded|outdated|wrong|mistaken|fake|suspended|withdrawn|lifted)|contain(?:ed|s)?\s{1,3}"
+        r"superseded|outdated|wrong|mistaken|fake|suspended|withdrawn|lifted|rescinded|repealed|"
+        r"retracted|annulled|abolished)|contain(?:ed|s)?\s{1,3}"
         r"(?:an?\s{1,3})?(?:errors?|mistakes?|bugs?))\b",
         keywords=(
             "instruction",
@@ -188,13 +208,7 @@ BROAD: tuple[Rule, ...] = (
             "orders",
             "system",
         ),
-        validator=lambda span, m, text: bool(
-            re.search(
-                r"\b(?:" + _SCOPE_WORDS + r")\b",
-                text[max(0, m.start() - 30) : m.end()],
-                re.IGNORECASE,
-            )
-        ),
+        validator=_passive_scoped,
     ),  # fmt: skip
     inj(
         "override-priority",
@@ -209,6 +223,10 @@ BROAD: tuple[Rule, ...] = (
         r"\s{1,3}(?:\w{1,15}\s{1,3}){0,2}?(?:rules|instructions|guidelines|polic(?:y|ies)|prompts?)"
         r"\s{1,3}(?:from|of|given\s{1,3}by|set\s{1,3}by)\s{1,3}(?:the\s{1,3})?(?:anthropic|openai|google|"
         r"user|developer|system|operator|your)"
+        r"|(?:replaces?|supersedes?|overrides?|cancels?|voids?)\s{1,3}(?:all|any|every|your)\s{1,3}"
+        r"(?:\w{1,15}\s{1,3}){0,2}?(?:guidance|instructions|rules|guidelines|directives)\s{1,3}(?:you"
+        r"(?:'ve|\s{1,3}have)?\s{1,3}(?:received|been\s{1,3}given|got)|given\s{1,3}to\s{1,3}you|above|"
+        r"before|so\s{1,3}far)"
         r"|takes?\s{1,3}precedence\s{1,3}over\s{1,3}(?:(?:your|any|all)\s{1,3}(?:\w{1,15}\s{1,3})?"
         r"(?:instructions|rules|prompts?|guidelines)|the\s{1,3}(?:system|user|developer)\b|"
         r"anything\s{1,3}the\s{1,3}user)",
@@ -244,13 +262,16 @@ BROAD: tuple[Rule, ...] = (
         r"(?:you\s{1,3}(?:are|will|shall|must)(?:\s{1,3}now)?(?:\s{1,3}(?:be|become|play(?:\s{1,3}the"
         r"\s{1,3}role\s{1,3}of)?|act\s{1,3}as|pretend\s{1,3}to\s{1,3}be))?|act\s{1,3}as|play\s{1,3}the\s{1,3}role\s{1,3}of|(?:take\s{1,3}on|assume)"
         r"\s{1,3}the\s{1,3}(?:role|persona)\s{1,3}of|simulate|emulate|pretend\s{1,3}to\s{1,3}be|"
-        r"respond|answer|reply|operate|behave)\s{1,3}"
+        r"respond|answer|reply|operate|behave|adopt\s{1,3}(?:the\s{1,3})?(?:persona|role|identity)"
+        r"\s{1,3}of)\s{1,3}"
         + _GAP
         + r"(?:(?:without|with\s{1,3}no|free\s{1,3}(?:of|from)|not\s{1,3}bound\s{1,3}by|ignoring)"
         r"\s{1,3}(?:any\s{1,3}|all\s{1,3}|your\s{1,3})?(?:ethics|ethical|morals?|moral|content|"
         r"safety|censorship|filter(?:s|ing)?|restrictions|guardrails|limits|limitations|"
         r"guidelines|policies|refusals?|warnings?)"
         r"|(?:developer|dan|god|jailbreak|unrestricted|unfiltered|uncensored)\s{1,3}mode"
+        r"|(?:an?\s{1,3})?(?:unbounded|unrestricted|unlimited|unconstrained|unchained|limitless|lawless|"
+        r"amoral|unaligned)\s{1,3}(?:agent|ai|assistant|model|bot|system)"
         r"|(?:never|won'?t|will\s{1,3}not|does\s{1,3}not|doesn'?t)\s{1,3}(?:refuses?|warns?|"
         r"decline|say\s{1,3}no)"
         r"|(?:has|have|with)\s{1,3}no\s{1,3}(?:safety|ethic\w{0,3}|moral\w{0,3}|content|filter\w{0,3}|"
@@ -258,6 +279,7 @@ BROAD: tuple[Rule, ...] = (
         r"|(?:helps?|does|answers?|will\s{1,3}do)\s{1,3}(?:with\s{1,3})?anything|no\s{1,3}questions"
         r"\s{1,3}asked)",
         keywords=(
+            "adopt",
             "you",
             "act",
             "play",
@@ -325,6 +347,14 @@ BROAD: tuple[Rule, ...] = (
         r"|(?:the\s{1,3})?(?:user|human)s?\s{1,3}(?:doesn'?t|does\s{1,3}not|don'?t|need\s{1,3}not|"
         r"needn'?t)\s{1,3}(?:need\s{1,3}to\s{1,3})?know\b"
         r"|keep\s{1,3}(?:quiet|silent|mum)\s{1,3}about"
+        r"|say\s{1,3}(?:nothing|not\s{1,3}a\s{1,3}word)\s{1,3}(?:to|with)\s{1,3}(?:the\s{1,3})?(?:user|"
+        r"human|developer|anyone|reviewer)"
+        r"|leave\s{1,3}(?:this|these|that|it|the\s{1,3}(?:upload|network\s{1,3}calls?|requests?|changes?|"
+        r"edits?|commits?|downloads?|transfers?|steps?|commands?))\s{1,3}out\s{1,3}of\s{1,3}(?:your|the|"
+        r"any|every)\s{1,3}(?:\w{1,15}\s{1,3})?(?:summary|reply|response|answer|report|log|output|message)"
+        r"|(?:user|human|developer)s?\s{1,3}(?:should|must|will|needs?\s{1,3}to)\s{1,3}(?:remain|stay|be"
+        r"\s{1,3}kept)\s{1,3}(?:unaware|uninformed|in\s{1,3}the\s{1,3}dark|ignorant)"
+        r"|(?:don'?t|do\s{1,3}not|never)\s{1,3}let\s{1,3}on\b"
         r"|keep\s{1,3}(?:the\s{1,3})?(?:user|human|developer|them|everyone|reviewers?)\s{1,3}in\s{1,3}the"
         r"\s{1,3}dark"
         r"|(?:don'?t|do\s{1,3}not|never)\s{1,3}bring\s{1,3}(?:this|it|that|these|those)\s{1,3}up"
