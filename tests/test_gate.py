@@ -40,14 +40,8 @@ class EvilQC:
 '''
 
 
-@pytest.fixture(autouse=True)
-def _no_user_trust(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+# No user config and no git config of the machine decide a test's policy.
+pytestmark = pytest.mark.usefixtures("no_user_trust")
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -24,16 +24,8 @@ SSH_KEYGEN = shutil.which("ssh-keygen")
 needs_ssh_keygen = pytest.mark.skipif(SSH_KEYGEN is None, reason="ssh-keygen is not installed")
 
 
-@pytest.fixture(autouse=True)
-def _no_user_trust(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No user config and no git config of the machine's decide a test's policy."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.delenv("STATO_SIGN_PASSPHRASE", raising=False)
+# No user config and no git config of the machine decide a test's policy.
+pytestmark = pytest.mark.usefixtures("no_user_trust")
 
 
 def new_key(folder: Path, name: str = "id_ed25519", comment: str = "ana@lab.org") -> Path:
