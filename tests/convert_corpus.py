@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.shared_dir import shared_dir
+
 # The corpus's kind column -> the converter's kind.
 KINDS = {
     "claude": "claude",
@@ -37,11 +39,7 @@ TODO_MARK = re.compile(
 
 def corpus_dir() -> Path | None:
     """../shared/corpora/instructions from the repository root (or any folder above it)."""
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "corpora" / "instructions"
-        if (candidate / "SOURCES.tsv").is_file():
-            return candidate
-    return None
+    return shared_dir("corpora", "instructions", marker="SOURCES.tsv")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from stato.core.privacy import has_high, scan_injection
+from tests.shared_dir import shared_dir
 
 DATA = Path(__file__).resolve().parent / "data" / "injection"
 MALICIOUS = (
@@ -38,15 +39,12 @@ corpus = _corpus()
 
 def real_world() -> list[Path]:
     """The shared real-world instruction files, found from the repository root's parent."""
-    for base in Path(__file__).resolve().parents:
-        root = base / "shared" / "corpora" / "instructions"
-        if root.is_dir():
-            return sorted(
-                p
-                for p in root.rglob("*")
-                if p.is_file() and p.name not in ("README.md", "SOURCES.tsv")
-            )
-    return []
+    root = shared_dir("corpora", "instructions")
+    if root is None:
+        return []
+    return sorted(
+        p for p in root.rglob("*") if p.is_file() and p.name not in ("README.md", "SOURCES.tsv")
+    )
 
 
 def _flagged(item) -> bool:  # type: ignore[no-untyped-def]

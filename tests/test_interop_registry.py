@@ -27,19 +27,12 @@ from click.testing import Result
 from stato.adapters.config import registry_sources
 from stato.errors import RegistryError
 from stato.formats.registry_index import parse_index
+from tests.shared_dir import shared_dir
 
 Run = Callable[..., Result]
 
 
-def _shared() -> Path | None:
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "interop" / "stato-0.x"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-SHARED = _shared()
+SHARED = shared_dir("interop", "stato-0.x")
 pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared/interop/stato-0.x is absent")
 FOLDER = "genecell/stato/main/docs/registry"  # where the community index lived on GitHub
 

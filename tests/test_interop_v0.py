@@ -22,20 +22,12 @@ from hypothesis import strategies as st
 from stato.adapters.archive import read_archive
 from stato.errors import ArchiveError
 from stato.formats.manifest import ORIGIN, ORIGIN_V0
+from tests.shared_dir import shared_dir
 
 Run = Callable[..., Result]
 
 
-def _shared() -> Path | None:
-    """../shared/interop/stato-0.x from the repository (a worktree or the main checkout)."""
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "interop" / "stato-0.x"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-SHARED = _shared()
+SHARED = shared_dir("interop", "stato-0.x")
 pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared/interop/stato-0.x is absent")
 V011 = (SHARED or Path()) / "v011-scrna-expert.stato"
 V011_TEMPLATE = (SHARED or Path()) / "v011-scrna-template.stato"
