@@ -57,3 +57,28 @@ def read_own(path: Path) -> bytes | None:
         if hasattr(os, "getuid") and st.st_uid != os.getuid():
             return None
         return fh.read()
+
+
+def write_own(path: Path, data: bytes) -> bool:
+    """Replace the cache file ``path`` with ``data``, readable by this user only; False when the
+    cache folder refuses (a cache is never worth failing a command for).
+
+    The folder is made 0700 and the temp file 0600 beside the target, then renamed over it.
+    No fsync: after a crash a torn or empty cache file is only a miss.
+    """
+    import contextlib
+    import tempfile
+
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)  # mode 0600
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+    return True

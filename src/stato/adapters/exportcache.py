@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from stato.adapters.cachedir import project_file, read_own
+from stato.adapters.cachedir import project_file, read_own, write_own
 
 VERSION = 1
 Entry = tuple[str, int, int, int, int, int, int]
@@ -67,9 +67,4 @@ def save(root: Path, written: dict[str, tuple[str, int, int]]) -> None:
         except OSError:
             continue
         files[rel] = [digest, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, chars, tokens]
-    try:
-        from stato.adapters.fs import write_atomic
-
-        write_atomic(path, json.dumps({"version": VERSION, "files": files}))
-    except OSError:  # a cache is never worth failing the command for
-        return
+    write_own(path, json.dumps({"version": VERSION, "files": files}).encode("utf-8"))

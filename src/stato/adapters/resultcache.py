@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from stato import __version__
-from stato.adapters.cachedir import cache_home, project_file, read_own
+from stato.adapters.cachedir import cache_home, project_file, read_own, write_own
 from stato.core.diagnostics import Diagnostic
 from stato.core.model import ValidationResult
 from stato.formats import taggedjson
@@ -219,28 +219,16 @@ class ResultCache:
             spare = [(k, v) for k, v in self._old[section].items() if k not in used]
             sections[section] = dict(spare[-SPARE_ENTRIES:]) | used
         doc = {"format": FORMAT, "fingerprint": fingerprint(), **sections}
-        import tempfile
-
-        folder = self.file.parent
+        # dumps, not dump: only dumps takes json's C encoder (20x faster here)
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)  # mode 0600
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                # dumps, not dump: only dumps takes json's C encoder (20x faster here)
-                text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-                try:
-                    fh.write(text)
-                except UnicodeEncodeError:  # a lone surrogate from a module: escape it instead
-                    fh.seek(0)
-                    fh.truncate()
-                    fh.write(json.dumps(doc, ensure_ascii=True, separators=(",", ":")))
-            os.replace(tmp, self.file)  # no fsync: a torn cache after a crash is only a miss
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a module: escape it instead
+            data = json.dumps(doc, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        if not write_own(self.file, data):
             return  # a read-only home still works, without the cache
         self._added = False
-        _drop_stale(folder)
+        _drop_stale(self.file.parent)
 
 
 def _drop_stale(folder: Path) -> None:

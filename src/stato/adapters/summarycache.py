@@ -10,14 +10,13 @@ invalidates the whole entry.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stato import __version__
-from stato.adapters.cachedir import project_file, read_own
+from stato.adapters.cachedir import project_file, read_own, write_own
 from stato.formats import taggedjson
 
 if TYPE_CHECKING:  # imported when a summary is rebuilt: `resume --brief` on a hit needs none
@@ -119,19 +118,9 @@ def save(root: Path, key: list[Any], summary: Summary, brief: str | None = None)
     except TypeError:
         return False
     target = project_file(KIND, root)
-    if target is None:
-        return False
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp.unlink(missing_ok=True)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        with open(os.open(tmp, flags, 0o600), "w", encoding="utf-8") as fh:
-            fh.write(text)
-        # Atomic for readers; no fsync: after a crash a torn or empty cache is only a miss.
-        os.replace(tmp, target)
-    except OSError:  # a read-only cache folder still resumes, just without the cache
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
         return False
-    return True
+    # A read-only cache folder still resumes, just without the cache.
+    return target is not None and write_own(target, data)
