@@ -34,6 +34,15 @@ def source_text(source: str | bytes) -> tuple[str | None, str | None]:
     return (source[1:] if source.startswith("\ufeff") else source), None
 
 
+def _conflicts(source: str) -> tuple[Diagnostic, ...]:
+    """One E012 per block of git's conflict markers at the start of a line (free when none)."""
+    if not (source.startswith("<<<<<<<") or "\n<<<<<<<" in source):
+        return ()
+    from stato.core.conflict_markers import conflict_diagnostics
+
+    return conflict_diagnostics(source)
+
+
 def _parse(source: str) -> tuple[ast.Module | None, Diagnostic | None]:
     try:
         return ast.parse(source), None
@@ -101,15 +110,14 @@ def compile_source(
         )
     source = text
 
-    # Pass 1: syntax.
+    # Pass 1: syntax. Conflict markers are a syntax error, or hide inside a multi-line string
+    # (a docstring, a lesson) where Python parses them as text: either way, name the conflict
+    # (E012) instead of compiling a half-merged module.
     tree, err = _parse(source)
-    if tree is None:
-        assert err is not None
-        from stato.core.conflict_markers import conflict_diagnostics
-
-        # Conflict markers are a syntax error; name the conflict instead (E012).
-        found = conflict_diagnostics(source) if "\n=======" in source else ()
-        return ValidationResult(path, source, source, None, None, diagnostics=found or (err,))
+    found = _conflicts(source)
+    if tree is None or found:
+        shown = found or tuple(d for d in (err,) if d is not None)
+        return ValidationResult(path, source, source, None, None, diagnostics=shown)
 
     # Pass 2: structure.
     diags: list[Diagnostic] = []

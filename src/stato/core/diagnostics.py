@@ -141,7 +141,8 @@ TABLE: tuple[Code, ...] = (
         "Merge conflict in {where}: ours {ours}, theirs {theirs}; keep one side's lines (or "
         "combine them), delete the marker lines, then run `stato validate`",
         "An unresolved merge conflict: git-style markers (left by `stato merge-file`, the git "
-        "merge driver, or git itself) around a field's assignment or a block of code.",
+        "merge driver, or git itself) around a field's assignment or a block of code, or inside a "
+        "multi-line string (a docstring, a lesson), where Python would read them as text.",
     ),
     _row(
         "E013",
