@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from stato.adapters.archive import archive_bytes, read_archive, write_archive
 from stato.errors import ArchiveError
 from stato.formats import manifest as mf
-from stato.formats.manifest import Manifest, ModuleEntry
+from stato.formats.manifest import Manifest, ModuleEntry, windows_device
 
 QC = 'class QualityControl:\n    """QC."""\n    name = "qc"\n\n    def run(self):\n        pass\n'
 PLAN = 'class AnalysisPlan:\n    name = "p"\n    objective = "o"\n    steps = []\n'
@@ -151,7 +151,9 @@ def test_manifest_rejects(mutate) -> None:  # type: ignore[no-untyped-def]
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("path", ["skills/qc.py", "plan.py", "skills/a_b-c.1.py"])
+@pytest.mark.parametrize(
+    "path", ["skills/qc.py", "plan.py", "skills/a_b-c.1.py", "skills/console.py", "skills/com10.py"]
+)
 def test_module_path_ok(path: str) -> None:
     assert mf.check_module_path(path) is None
 
@@ -171,13 +173,20 @@ def test_module_path_ok(path: str) -> None:
         "prompts/x.py",
         ".history/x.py",
         ".x.py",
+        "skills/con.py",
+        "skills/NUL.py",
+        "skills/Com1.py",
+        "aux/x.py",
+        "skills/lpt9.backup.py",
     ],
 )
 def test_module_path_refused(path: str) -> None:
     assert mf.check_module_path(path) is not None
 
 
-_seg = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)
+_seg = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(
+    lambda s: not windows_device(s)
+)
 
 
 @settings(max_examples=40, deadline=None)

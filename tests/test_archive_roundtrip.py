@@ -11,11 +11,14 @@ from hypothesis import strategies as st
 from stato.adapters.gate import accepting
 from stato.core.privacy import INJECTION_RULES
 from stato.core.render import render_module
+from stato.formats.manifest import windows_device
 from stato.ops.archive import import_archive
 from stato.ops.init import init_project
 from stato.ops.snapshot import snapshot
 
-_name = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)
+_name = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
+    lambda s: not windows_device(s)
+)
 _text = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=80
 )

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from stato.adapters.archive import read_archive
 from stato.errors import ArchiveError
-from stato.formats.manifest import ORIGIN, ORIGIN_V0
+from stato.formats.manifest import ORIGIN, ORIGIN_V0, windows_device
 from tests.shared_dir import shared_dir
 
 Run = Callable[..., Result]
@@ -417,7 +417,9 @@ def v0_archive(skills: dict[str, str], checksums: bool) -> bytes:
     return zip_of([("manifest.toml", "\n".join(lines) + "\n")] + sorted(texts.items()))
 
 
-names = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
+names = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True).filter(
+    lambda s: not windows_device(s)
+)
 docs = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='"\\'),
     min_size=1,

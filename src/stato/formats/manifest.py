@@ -34,6 +34,8 @@ _SEGMENT_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 # Room for the project's own folder under Windows' 260-character limit.
 MAX_PATH_CHARS = 200
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+# Names Windows keeps for devices, with any extension (con.py opens the console there).
+_DEVICE_RE = re.compile(r"^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$")
 _TOP_KEYS = {"format_version", "name", "created", "stato_version", "template", "partial", "modules"}
 _ENTRY_KEYS = {"path", "type", "class", "version", "sha256"}
 
@@ -41,6 +43,11 @@ _ENTRY_KEYS = {"path", "type", "class", "version", "sha256"}
 def sha256_text(text: str) -> str:
     """The checksum recorded for a module: sha256 of its UTF-8 text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def windows_device(segment: str) -> bool:
+    """Whether Windows keeps this path segment's name for a device (``con.py``, ``Com1``)."""
+    return _DEVICE_RE.match(segment.split(".")[0].casefold()) is not None
 
 
 def check_module_path(path: str) -> str | None:
@@ -59,6 +66,8 @@ def check_module_path(path: str) -> str | None:
     # Windows drops a trailing dot, so skills./qc.py and skills/qc.py would be one file there.
     if any(not _SEGMENT_RE.match(p) or p.endswith(".") for p in parts) or not path.endswith(".py"):
         return f"an unusual module path {path!r} (want plain names like skills/qc.py)"
+    if any(windows_device(p) for p in parts):
+        return f"a name Windows keeps for a device in {path!r} (CON, NUL, COM1, ...)"
     if parts[0] in {".history", "prompts"}:
         return f"a path in a reserved folder {path!r}"
     return None
