@@ -16,6 +16,14 @@ from stato.ops.context import explain
 from stato.ops.init import init_project
 
 
+@pytest.fixture(autouse=True)
+def empty_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The person's own files and skills in the home folder count: each test starts with none."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     init_project(tmp_path, example=True)
@@ -118,11 +126,28 @@ def test_cli_text_and_json(project: Path) -> None:
     assert bad.exit_code == 2 and "unknown agent" in bad.stderr
 
 
-def test_the_persons_home_files_count_too(
-    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+def test_the_persons_home_skills_are_listed_for_the_agents_that_read_them(
+    project: Path, empty_home: Path
 ) -> None:
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
+    skill = "---\nname: {0}\ndescription: Review a PR. Use when asked for a review.\n---\nBody.\n"
+    for folder, name in ((".claude/skills", "review"), (".agents/skills", "release")):
+        (empty_home / folder / name).mkdir(parents=True)
+        (empty_home / folder / name / "SKILL.md").write_text(skill.format(name), "utf-8")
+    agents = _by_id(project)
+    listed = {
+        agent_id: {(s.folder, s.name) for s in agents[agent_id].skills if s.folder.startswith("~")}  # type: ignore[attr-defined]
+        for agent_id in ("claude", "codex", "gemini", "opencode", "cursor")
+    }
+    assert listed["claude"] == {("~/.claude/skills", "review")}
+    assert listed["codex"] == listed["gemini"] == {("~/.agents/skills", "release")}
+    assert listed["opencode"] == {("~/.claude/skills", "review"), ("~/.agents/skills", "release")}
+    assert listed["cursor"] == set()  # its docs name no folder in the home folder
+    claude = agents["claude"]
+    assert claude.start_tokens > sum(s.index_tokens for s in claude.skills if s.folder[0] != "~")  # type: ignore[attr-defined]
+
+
+def test_the_persons_home_files_count_too(project: Path, empty_home: Path) -> None:
+    home = empty_home
     (home / ".claude").mkdir()
     (home / ".claude/CLAUDE.md").write_text("Always answer in French.\n" * 10, "utf-8")
     claude = _by_id(project)["claude"]

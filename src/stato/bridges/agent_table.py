@@ -79,6 +79,7 @@ AGENTS: tuple[Agent, ...] = (
         user_files=(".claude/CLAUDE.md",),
         own=(OwnFile("claude-md", "CLAUDE.md", link=AGENTS_MD, max_chars=CLAUDE_MAX_CHARS),),
         skills=(".claude/skills",),
+        user_skills=(".claude/skills",),
         imports=True,
         max_chars=CLAUDE_MAX_CHARS,
         hook=HookTarget(
@@ -108,6 +109,7 @@ AGENTS: tuple[Agent, ...] = (
         reads_agents_md=True,
         user_files=(".codex/AGENTS.md",),
         skills=(".agents/skills",),
+        user_skills=(".agents/skills",),  # the USER scope of the skills page
         max_bytes=CODEX_MAX_BYTES,
         hook=HookTarget(
             # The {"hooks": {...}} wrapper is required; output as Claude's hookSpecificOutput.
@@ -235,6 +237,7 @@ AGENTS: tuple[Agent, ...] = (
         user_files=(".gemini/GEMINI.md",),
         own=(OwnFile("gemini-md", "GEMINI.md", link=AGENTS_MD),),  # @file imports are expanded
         skills=(".gemini/skills", ".agents/skills"),
+        user_skills=(".gemini/skills", ".agents/skills"),  # the user tier of skill discovery
         imports=True,
         hook=HookTarget(
             # Named hooks, timeouts in milliseconds, stdout must be JSON only. A lifecycle matcher
@@ -418,6 +421,7 @@ AGENTS: tuple[Agent, ...] = (
         reads_agents_md=True,
         user_files=(".config/opencode/AGENTS.md",),
         skills=(".opencode/skills", ".claude/skills", ".agents/skills"),
+        user_skills=(".config/opencode/skills", ".claude/skills", ".agents/skills"),
         silent="MCP servers live in opencode.json with its own schema: not written",
     ),
     Agent(

@@ -128,6 +128,7 @@ class Agent:
     max_chars: int | None = None  # per always-on file (warning threshold or hard cut)
     silent: str = ""
     user_files: tuple[str, ...] = ()  # always-on files in the home folder (relative to it)
+    user_skills: tuple[str, ...] = ()  # skill folders in the home folder, listed in every project
 
     @property
     def carrier(self) -> OwnFile | None:

@@ -116,23 +116,27 @@ def _description(text: str) -> tuple[str, str]:
 
 
 def _skills(root: Path, agent: Agent, seen: dict[str, str]) -> list[SkillLoad]:
+    """The skills the agent lists: the project's folders, then the person's own in the home
+    folder (``~/.claude/skills``), which every project pays for at session start too."""
+    home = Path.home()
+    places = [(folder, root / folder) for folder in agent.skills]
+    places += [(f"~/{folder}", home / folder) for folder in agent.user_skills]
     out: list[SkillLoad] = []
-    for folder in agent.skills:
-        base = root / folder
+    for label, base in places:
         if not base.is_dir():
             continue
         for path in sorted(base.glob(f"*/{SKILL_FILE}")):
-            rel = path.relative_to(root).as_posix()
-            text = seen.get(rel)
+            key = str(path)
+            text = seen.get(key)
             if text is None:
                 try:
-                    text = seen[rel] = read_file(path).decode("utf-8", errors="replace")
+                    text = seen[key] = read_file(path).decode("utf-8", errors="replace")
                 except OSError:
                     continue
             name, description = _description(text)
             out.append(
                 SkillLoad(
-                    folder,
+                    label,
                     name or path.parent.name,
                     estimate(f"{name}: {description}"),
                     estimate(text),
