@@ -45,6 +45,11 @@ def test_publish_then_republish_updates_the_entry(tmp_path: Path) -> None:
     second = make_archive(tmp_path / "b.stato", "kit", {"a": skill("A", "a-skill", ["t1"], "new")})
     again = publish(second, folder, now=NOW)  # same version by default: the entry is updated
     assert again.replaced
+    # The archive it replaced (other bytes under the same name) is kept beside it.
+    assert again.backup == folder / "kit-1.0.0.stato.bak"
+    assert again.backup.read_bytes() == first.read_bytes()
+    assert publish(second, folder, now=NOW).backup is None  # the same bytes again: no copy
+    (folder / "kit-1.0.0.stato.bak").unlink()
     assert (again.entry.description, again.entry.author) == ("A kit", "me")  # kept
     index = parse_index((folder / "index.toml").read_bytes(), "reg")
     (only,) = index.packages

@@ -29,18 +29,21 @@ MAX_TAGS = 12
 
 @dataclass(frozen=True)
 class PublishResult:
-    """The entry now in the index, where the archive went, and whether it replaced an entry."""
+    """The entry now in the index, where the archive went, whether it replaced an entry, and
+    where the archive it replaced (other bytes under the same name) is kept."""
 
     folder: Path
     entry: PackageEntry
     archive: Path
     replaced: bool
+    backup: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "folder": str(self.folder),
             "archive": str(self.archive),
             "replaced": self.replaced,
+            "backup": str(self.backup) if self.backup else None,
             "package": self.entry.to_dict(),
         }
 
@@ -185,8 +188,31 @@ def publish(
         except BaseException:
             tmp_archive.unlink(missing_ok=True)
             raise
+        try:
+            backup = _keep_previous(target, data)
+        except BaseException:
+            tmp_archive.unlink(missing_ok=True)
+            tmp_index.unlink(missing_ok=True)
+            raise
         # Archive first, index second: an index never names an archive that is not there yet.
         # A crash between the two leaves the old index, whose checksum then refuses the new bytes.
         os.replace(tmp_archive, target)
         os.replace(tmp_index, folder / INDEX_FILE)
-    return PublishResult(folder, entry, target, replaced)
+    return PublishResult(folder, entry, target, replaced, backup)
+
+
+def _keep_previous(target: Path, data: bytes) -> Path | None:
+    """Copy the archive a republish replaces (other bytes, same name) to a backup beside it.
+
+    A copy, not a move, so the index never names a missing file; the same bytes need none.
+    """
+    import shutil
+
+    from stato.ops.output import backup_path
+
+    if not target.is_file() or target.is_symlink() or target.read_bytes() == data:
+        return None
+    backup = backup_path(target)
+    if backup is not None:
+        shutil.copy2(target, backup)
+    return backup

@@ -143,6 +143,8 @@ def publish(result: PublishResult) -> None:
     verb = "Updated" if result.replaced else "Published"
     echo(f"{verb} {e.spec} in {result.folder} ({e.modules} modules, sha256 {e.sha256[:12]}…)")
     echo(f"  archive: {result.archive}")
+    if result.backup is not None:
+        echo(f"  the archive it replaced is kept as {result.backup}")
     echo("  Serve the folder from any static host; users add it with: stato registry add URL")
 
 
