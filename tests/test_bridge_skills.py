@@ -225,3 +225,21 @@ def test_an_unchanged_rerun_reads_no_export_and_an_edit_is_still_seen(
     monkeypatch.setenv("STATO_NO_CACHE", "1")
     assert _cached(tmp_path) == set()
     assert not write_bridges(tmp_path, ["skills"]).changed
+
+
+def test_an_unchanged_rerun_leaves_the_export_cache_file_alone(tmp_path: Path) -> None:
+    """Nothing changed: the cache file is not rewritten; a new skill or a deleted one is recorded."""
+    from stato.adapters.cachedir import project_file
+
+    init_project(tmp_path, example=True)
+    write_bridges(tmp_path, ["skills"])
+    cache = project_file("exports", tmp_path)
+    assert cache is not None and cache.is_file()
+    stamp = cache.stat()
+    assert not write_bridges(tmp_path, ["skills"]).changed
+    again = cache.stat()
+    assert (again.st_ino, again.st_mtime_ns) == (stamp.st_ino, stamp.st_mtime_ns)
+    (tmp_path / ".stato" / "skills" / "clustering.py").unlink()
+    assert {f.status for f in write_bridges(tmp_path, ["skills"]).changed} == {"deleted"}
+    assert not any("clustering" in rel for rel in _cached(tmp_path))
+    assert not write_bridges(tmp_path, ["skills"]).changed

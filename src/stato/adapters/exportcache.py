@@ -3,7 +3,8 @@
 One JSON file per project in the user's cache folder (adapters/cachedir.py, never inside the
 project): rel path -> [input digest, size, mtime_ns, ctime_ns, inode, characters, tokens]. A
 file whose skill (input digest) and whose size, times and inode are what the last run left is
-unchanged without being rendered or read again; anything else is rendered and compared.
+unchanged without being rendered or read again; anything else is rendered and compared. A run
+that changed nothing leaves the cache file as it is.
 """
 
 from __future__ import annotations
@@ -43,28 +44,42 @@ def load(root: Path) -> dict[str, Entry]:
     return out
 
 
-def still(root: Path, rel: str, entry: Entry | None, digest: str) -> bool:
-    """True when ``rel`` is the file the last run wrote for the same input."""
+def still(path: str, entry: Entry | None, digest: str) -> bool:
+    """True when the file at ``path`` is the one the last run wrote for the same input."""
     if entry is None or entry[0] != digest:
         return False
     try:
-        st = os.stat(root / rel, follow_symlinks=False)
+        st = os.stat(path, follow_symlinks=False)
     except OSError:
         return False
     # ctime and inode too: a copy or an edit that restores the old size and mtime still differs
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) == entry[1:5]
 
 
-def save(root: Path, written: dict[str, tuple[str, int, int]]) -> None:
-    """Record rel -> (input digest, characters, tokens) of each file now on disk; best effort."""
+def save(
+    root: Path,
+    written: dict[str, tuple[str, int, int]],
+    kept: dict[str, Entry],
+    before: dict[str, Entry],
+) -> None:
+    """Record each exported file now on disk; best effort.
+
+    ``written``: rel -> (input digest, characters, tokens) of files rendered this run (stat'ed
+    here); ``kept``: entries ``still`` confirmed this run, recorded as they are. Nothing is
+    written when the result equals ``before``, what ``load`` gave at the start of the run.
+    """
+    files: dict[str, Entry] = dict(kept)
+    base = os.fspath(root)
+    for rel, (digest, chars, tokens) in written.items():
+        try:
+            st = os.stat(os.path.join(base, rel), follow_symlinks=False)
+        except OSError:
+            continue
+        files[rel] = (digest, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, chars, tokens)
+    if files == before:
+        return
     path = project_file("exports", root)
     if path is None:
         return
-    files: dict[str, list[Any]] = {}
-    for rel, (digest, chars, tokens) in written.items():
-        try:
-            st = os.stat(root / rel, follow_symlinks=False)
-        except OSError:
-            continue
-        files[rel] = [digest, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, chars, tokens]
-    write_own(path, json.dumps({"version": VERSION, "files": files}).encode("utf-8"))
+    data = {"version": VERSION, "files": {rel: list(e) for rel, e in files.items()}}
+    write_own(path, json.dumps(data).encode("utf-8"))

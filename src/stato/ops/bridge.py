@@ -138,8 +138,7 @@ def _save_exports(root: Path, exports: Exports, files: list[BridgeFile]) -> None
         for f in files
         if f.path in exports.digests and f.status in ("created", "updated", "unchanged")
     }
-    written.update(exports.cached)
-    exportcache.save(root, written)
+    exportcache.save(root, written, exports.cached, exports.before)
 
 
 def _budget(root: Path) -> int:
@@ -210,6 +209,7 @@ def write_bridges(
         plan[rel] = (old, new if prune else old, ids, note)
     files: list[BridgeFile] = []
     changes: list[tuple[str, str | None, str | None]] = []
+    sizes: dict[str, int] = {}  # each skill's two copies (.agents/, .claude/) are one text
     for rel, (old, new, ids, note) in plan.items():
         if note.startswith(STALE):
             status = "stale" if not prune else ("deleted" if new is None else "updated")
@@ -228,10 +228,12 @@ def write_bridges(
             changes.append((rel, old, new))
         size = len(new) if new is not None else 0
         note = "" if status == "deleted" and not note.startswith("stato's block") else note
-        tokens = estimate(new) if new and status != "kept" else 0
+        tokens = 0
+        if new and status != "kept":
+            tokens = sizes[new] if new in sizes else sizes.setdefault(new, estimate(new))
         files.append(BridgeFile(rel, tuple(ids), status, size, note, warning(plan, rel), tokens))
-    for rel, (_, chars, tokens) in exports.cached.items():  # not rendered, not read: as last run
-        files.append(BridgeFile(rel, ("skills",), "unchanged", chars, "", "", tokens))
+    for rel, entry in exports.cached.items():  # not rendered, not read: as the last run left it
+        files.append(BridgeFile(rel, ("skills",), "unchanged", entry[5], "", "", entry[6]))
     warnings = tuple(run_warnings(root, selection, plan))  # before writing: it compares
     if not check and changes:
         _write_all(root, changes)

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from stato.adapters.exportcache import Entry
 from stato.adapters.fs import read_file as read_bytes
 from stato.bridges import load, render, skills
 from stato.bridges.agent_table import AGENTS, FILES, SKILL_FOLDERS, SKILLS, limits_for
@@ -86,29 +87,37 @@ def with_linked(root: Path, selection: Selection, link: bool | None) -> Selectio
 
 
 def _orphans(root: Path, base: str, keep: set[str], out: Planned) -> None:
-    """SKILL.md files stato generated for skills that are gone (new text None = delete)."""
-    folder = root / base
-    if not folder.is_dir():
+    """SKILL.md files stato generated for skills that are gone (new text None = delete).
+
+    Only the folders of no current skill are looked at: one listing, no per-skill stat.
+    """
+    folder = os.path.join(root, base)
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:  # no folder (or not a folder): nothing exported there
         return
-    for path in sorted(folder.glob(f"*/{skills.SKILL_FILE}")):
-        rel = f"{base}/{path.parent.name}/{skills.SKILL_FILE}"
-        if path.parent.name in keep or not path.is_file():
+    for name in names:
+        if name in keep:
+            continue
+        path = os.path.join(folder, name, skills.SKILL_FILE)
+        if not os.path.isfile(path):
             continue
         try:
             old = read_bytes(path).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         if skills.generated_by_stato(old):
-            out[rel] = (old, None, [SKILLS], ORPHAN)
+            out[f"{base}/{name}/{skills.SKILL_FILE}"] = (old, None, [SKILLS], ORPHAN)
 
 
 @dataclass
 class Exports:
     """The skills export of a run: files unchanged since the last run (not rendered, not read),
-    and the input digest of every exported file, for the export cache."""
+    the input digest of every file rendered, and the export cache as the run found it."""
 
-    cached: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # digest, chars, tokens
+    cached: dict[str, Entry] = field(default_factory=dict)  # confirmed by exportcache.still
     digests: dict[str, str] = field(default_factory=dict)
+    before: dict[str, Entry] = field(default_factory=dict)
 
 
 def _renderer() -> str:
@@ -122,16 +131,21 @@ def _renderer() -> str:
 def _plan_skills(root: Path, summary: Summary, out: Planned, exports: Exports) -> None:
     from stato.adapters import exportcache
 
-    cache = exportcache.load(root)
+    cache = exports.before = exportcache.load(root)
     salt = _renderer()
+    base = os.fspath(root)
     pairs = skills.folders(summary.skills)
     for folder, skill in pairs:
         digest = hashlib.sha256(f"{salt}\0{folder}\0{skill!r}".encode()).hexdigest()
-        rels = [f"{base}/{folder}/{skills.SKILL_FILE}" for base in SKILL_FOLDERS]
-        if all(exportcache.still(root, rel, cache.get(rel), digest) for rel in rels):
-            for rel in rels:  # what the last run wrote, untouched since: nothing to render
-                entry = cache[rel]
-                exports.cached[rel] = (digest, entry[5], entry[6])
+        rels = [f"{top}/{folder}/{skills.SKILL_FILE}" for top in SKILL_FOLDERS]
+        entries = [cache.get(rel) for rel in rels]
+        if all(
+            exportcache.still(os.path.join(base, rel), entry, digest)
+            for rel, entry in zip(rels, entries, strict=True)
+        ):
+            for rel, entry in zip(rels, entries, strict=True):
+                assert entry is not None  # still() holds only for an entry
+                exports.cached[rel] = entry  # the last run's file, untouched: nothing to render
             continue
         text = skills.render(folder, skill)
         for rel in rels:
@@ -143,8 +157,8 @@ def _plan_skills(root: Path, summary: Summary, out: Planned, exports: Exports) -
                 out[rel] = (old, old, [SKILLS], "kept: not written by stato")
             else:
                 out[rel] = (old, text, [SKILLS], "")
-    for base in SKILL_FOLDERS:
-        _orphans(root, base, {f for f, _ in pairs}, out)
+    for top in SKILL_FOLDERS:
+        _orphans(root, top, {f for f, _ in pairs}, out)
 
 
 def _plan_file(
