@@ -30,7 +30,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
     import tomli as tomllib
 
-from stato.adapters.registry import RegistryClient, locate
+from stato.adapters.registry import RegistryClient
+from stato.adapters.registry_location import locate
 from stato.formats.registry_index import PackageEntry, RegistryIndex, dump_index, parse_index
 from stato.ops.registry import Found, rank
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from stato.adapters.archive import read_archive
-from stato.adapters.registry import builtin_folder, locate
+from stato.adapters.registry_location import builtin_folder, locate
 from stato.core.compiler import compile_source
 from stato.core.privacy import scan_text
 from stato.formats.registry_index import parse_index

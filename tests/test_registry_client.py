@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stato.adapters.registry import RegistryClient, locate
+from stato.adapters.registry import RegistryClient
+from stato.adapters.registry_location import locate
 from stato.cli import cli
 from stato.errors import RegistryError
 from stato.formats.registry_index import PackageEntry

@@ -23,7 +23,7 @@ from stato.adapters.config import (
     split_env,
     user_config,
 )
-from stato.adapters.registry import locate
+from stato.adapters.registry_location import locate
 from stato.cli import cli
 from stato.errors import RegistryError, StatoError
 

@@ -35,10 +35,6 @@ class RegistryError(StatoError):
     """A registry could not be reached or answered with something unusable."""
 
 
-class ConflictError(StatoError):
-    """Modules already exist with different text and the chosen policy is to ask."""
-
-
 class StatoWarning(UserWarning):
     """State stato found in a project and ignored; the CLI shows it as one `warning:` line."""
 

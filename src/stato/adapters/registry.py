@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from stato import __version__
 from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
 from stato.adapters.http import Inflater, Refused, Watchdog, clean, opener, origin, redact, status
-from stato.adapters.registry_location import BUILTIN, Location, builtin_folder, locate
+from stato.adapters.registry_location import Location
 from stato.errors import RegistryError
 from stato.formats.registry_index import INDEX_FILE, PackageEntry, RegistryIndex, parse_index
 
@@ -19,18 +19,6 @@ if TYPE_CHECKING:
     import urllib.request
     from http.client import HTTPResponse
 
-# Locating a registry lives in registry_location; its names stay importable from here.
-__all__ = [
-    "BUILTIN",
-    "DEFAULT_TIMEOUT",
-    "MAX_ARCHIVE_BYTES",
-    "MAX_INDEX_BYTES",
-    "Location",
-    "Progress",
-    "RegistryClient",
-    "builtin_folder",
-    "locate",
-]
 
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each read
 MAX_INDEX_BYTES = 4 * 1024 * 1024

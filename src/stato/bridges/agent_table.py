@@ -482,11 +482,6 @@ SKILLS = "skills"  # the --platform name of the Agent Skills export
 SKILL_FOLDERS = (".agents/skills", ".claude/skills")
 
 
-def agents_reading(path: str) -> tuple[Agent, ...]:
-    """The agents whose table row lists ``path`` (exactly, not through a glob)."""
-    return tuple(a for a in AGENTS if any(r.pattern == path for r in a.reads))
-
-
 def skill_duplicates(folders: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """agent id -> the written skill folders it reads, for agents that read more than one."""
     out = {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stato.bridges.render import INDEX, TABLE, render_body
+from stato.bridges.render import INDEX, render_body
 from stato.bridges.summary import Summary
 from stato.core.tokens import estimate
 
@@ -71,6 +71,3 @@ def fit(
         "`stato resume --raw`), not in the always-on block"
     )
     return Fitted(body, estimate(body), tuple(moved))
-
-
-__all__ = ["DEFAULT_TOKENS", "MIN_TOKENS", "TABLE", "Fitted", "fit"]

@@ -36,10 +36,6 @@ class OverBudget(Unevaluable):
     """Evaluating the value would cost more than the module's budget allows."""
 
 
-def int_too_big(value: object) -> bool:
-    return type(value) is int and value.bit_length() > MAX_INT_BITS
-
-
 class Budget:
     """The steps, depth and work one module's evaluation may use, and the weights of its values."""
 
@@ -100,9 +96,6 @@ class Budget:
         if kind is int:
             return int(value.bit_length()) // 3 + 1
         return self._measure(value, 0)[0]
-
-    def nesting(self, value: Any) -> int:
-        return self._measure(value, 0)[1]
 
     def _measure(self, value: Any, depth: int) -> tuple[int, int]:
         kind = type(value)

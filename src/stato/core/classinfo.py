@@ -46,10 +46,6 @@ class ClassInfo:
         b = self.bindings.get(name)
         return None if b is None else b.value
 
-    def is_field(self, name: str) -> bool:
-        b = self.bindings.get(name)
-        return b is not None and b.kind == "assign"
-
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)

@@ -92,7 +92,7 @@ def view(
     store); without, as the text has them (what a diff of two texts must compare). ``result``:
     the text's compile result when the caller has it already (compiled with ``fix``).
     """
-    from stato.core.edits import offsets
+    from stato.core.edits import Offsets
 
     if result is None:
         result = compile_source(source, path, fix=fix)
@@ -100,7 +100,7 @@ def view(
     fields: dict[str, Any] = dict(result.fields)
     node = _class_node(text)
     if node is not None:
-        where = offsets(text)
+        where = Offsets(text)
         for item in node.body:
             targets: list[ast.expr] = []
             value: ast.expr | None = None

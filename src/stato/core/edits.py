@@ -74,7 +74,3 @@ class Offsets:
     def text(self, node: ast.AST) -> str:
         start, end = self.span(node)
         return self.source[start:end]
-
-
-def offsets(source: str) -> Offsets:
-    return Offsets(source)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from stato.core.merge_lists import union, union_lines
 from stato.core.merge_module import (
     STRATEGIES,
     Compile,
@@ -16,7 +17,7 @@ from stato.core.merge_module import (
     strategy,
     taken,
 )
-from stato.core.merge_values import Conflict, plain, union, union_lines
+from stato.core.merge_values import Conflict, plain
 from stato.errors import ModuleInvalid
 
 __all__ = [

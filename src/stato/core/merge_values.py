@@ -13,16 +13,6 @@ from typing import Any
 from stato.core.diff import Code, same
 from stato.core.merge_lists import lines3, seq3, union, union_lines
 
-__all__ = [
-    "ABSENT",
-    "Conflict",
-    "Merger",
-    "lines3",
-    "seq3",
-    "union",
-    "union_lines",
-]  # re-exported: one import for the engine
-
 
 class _Absent:
     """No value: a field or key missing on a side, or a base that does not exist."""

@@ -129,10 +129,6 @@ def _set_key(source: str, off: Offsets, node: ast.Dict, key: str, value: Any) ->
     return _append_item(source, off, node, node.values, f"{py_literal(key)}: {py_literal(value)}")
 
 
-def step_ids(source: str) -> list[int]:
-    return sorted(locate_steps(source).by_id)
-
-
 def set_step(source: str, step_id: int, **values: Any) -> str:
     """Set keys (``status=``, ``output=``, ...) of one step; every byte outside that step stays."""
     found = locate_steps(source)

@@ -6,7 +6,7 @@ import ast
 import re
 from typing import Any
 
-from stato.core.edits import Edit, apply_edits, offsets
+from stato.core.edits import Edit, Offsets, apply_edits
 from stato.core.render import field_assignments
 
 PENDING = '"pending"'
@@ -24,7 +24,7 @@ def _step_edits(source: str, steps: ast.expr) -> list[Edit] | None:
     """Edits setting each step's status to pending and dropping its output; None if not literal."""
     if not isinstance(steps, (ast.List, ast.Tuple)):
         return None
-    pos = offsets(source)
+    pos = Offsets(source)
     edits: list[Edit] = []
     for step in steps.elts:
         if not isinstance(step, ast.Dict) or any(
@@ -117,7 +117,7 @@ def reset_memory(source: str, fields: dict[str, Any]) -> str:
     if refl and _renamable(cls, refl):
         stmt = refl[0]
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
-        start, end = offsets(source).span(target)
+        start, end = Offsets(source).span(target)
         out = apply_edits(source, [Edit(start, end, "prior_reflection")])
     elif refl:
         if "reflection" not in fields:

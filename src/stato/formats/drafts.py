@@ -88,14 +88,6 @@ class Source:
     kind: str
 
 
-_DECOR = re.compile(r"\A[\W\d_]+")  # "🐛 ", "3. ", "-- " before a heading's words
-
-
-def is_under(pattern: re.Pattern[str], section: Section) -> bool:
-    """True when a heading above the section ("## 🐛 Known issues", "### 2. TODO") matches."""
-    return any(pattern.search(_DECOR.sub("", title)) for title in section.path)
-
-
 def dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(i.strip() for i in items if i.strip()))
 

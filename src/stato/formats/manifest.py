@@ -12,8 +12,7 @@ from typing import Any
 
 from stato.core.model import MODULE_TYPES
 from stato.errors import ArchiveError
-from stato.formats.manifest_toml import dump_toml
-from stato.formats.manifest_toml import fast_parse as _fast_parse  # its name before the split
+from stato.formats.manifest_toml import dump_toml, fast_parse
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -233,7 +232,7 @@ def _entry(i: int, raw: Any) -> ModuleEntry:
 
 def loads(text: str) -> Manifest:
     """Parse and validate manifest text; any problem is one ArchiveError line."""
-    data = _fast_parse(text) if text.endswith("\n") else None
+    data = fast_parse(text) if text.endswith("\n") else None
     if data is None:
         try:
             data = tomllib.loads(text)

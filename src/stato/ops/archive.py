@@ -91,9 +91,6 @@ class ImportResult:
         }
 
 
-GraftResult = ImportResult
-
-
 def _check_policy(on_conflict: str) -> None:
     if on_conflict not in POLICIES:
         raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")

@@ -17,7 +17,7 @@ _APPEND_TEXT = ("notes", "lessons_learned")
 def merge_into(rel: str, old: str, new: str, kept: set[str], origin: str = "") -> str:
     """``new`` folded into ``old``: lists and dicts gain entries, every value ``old`` has stays."""
     from stato.core.compiler import compile_source
-    from stato.core.merge import merge_module, strategy
+    from stato.core.merge_module import merge_module, strategy
     from stato.core.render import set_field
     from stato.formats.instructions import is_placeholder
 

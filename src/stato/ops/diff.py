@@ -28,7 +28,7 @@ class DiffReport:
 
     def to_dict(self, brief: bool = False) -> dict[str, Any]:
         """The report as JSON data; ``brief`` leaves out the old and new values."""
-        from stato.core.merge import plain
+        from stato.core.merge_values import plain
 
         data = {
             "kind": self.kind,

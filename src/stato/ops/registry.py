@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from stato.adapters.config import RegistrySource, registry_deadline, registry_sources
 from stato.adapters.http import redact
-from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient, locate
+from stato.adapters.registry import DEFAULT_TIMEOUT, Progress, RegistryClient
+from stato.adapters.registry_location import locate
 from stato.errors import RegistryError, UsageError
 from stato.formats.registry_index import NAME_RE, VERSION_RE, PackageEntry, RegistryIndex
 from stato.formats.registry_v0 import COMMUNITY_INDEX

@@ -27,7 +27,7 @@ def config_file(path: Path, user: bool) -> Path:
 
 def add_registry(address: str, path: Path, user: bool) -> ConfigEdit:
     """Add ``address`` to the config; refused when it is unusable or already there."""
-    from stato.adapters.registry import locate
+    from stato.adapters.registry_location import locate
 
     locate(address)  # refuse an unusable address before writing it down
     target = config_file(path, user)

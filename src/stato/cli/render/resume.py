@@ -10,8 +10,6 @@ from stato.formats.recap import context_lines, memory_lines, plan_lines, raw, sk
 if TYPE_CHECKING:
     from stato.ops.resume import ResumeResult
 
-__all__ = ["raw", "show"]
-
 
 def show(result: ResumeResult) -> None:
     """Rich panels on a terminal, the plain recap otherwise."""
