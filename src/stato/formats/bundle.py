@@ -153,7 +153,7 @@ class _Reader:
             return
         name = target.id
         if name in SINGLE:
-            self.single(name, value)
+            self.module(name, value, *SINGLE[name])
         elif name in KEYED:
             self.keyed(name, value)
         elif name.upper() in KNOWN or name.upper() + "S" in KNOWN:
@@ -168,17 +168,17 @@ class _Reader:
                 "warning", f"ignored {name} (a bundle holds only {', '.join(KNOWN)})", node.lineno
             )
 
-    def single(self, name: str, value: ast.expr) -> None:
-        module_type, rel = SINGLE[name]
+    def module(self, label: str, value: ast.expr, module_type: str, rel: str) -> None:
+        """Add the module ``value`` holds, or say why not: it must be a plain string literal."""
         text = _literal(value)
         if text is None:
             self.problem(
                 "error",
-                f"{name} is {_describe(value)}, not a plain string literal; not imported",
+                f"{label} is {_describe(value)}, not a plain string literal; not imported",
                 value.lineno,
             )
-            return
-        self.add(BundleEntry(name, module_type, rel, _clean(text), value.lineno))
+        else:
+            self.add(BundleEntry(label, module_type, rel, _clean(text), value.lineno))
 
     def keyed(self, name: str, value: ast.expr) -> None:
         module_type, folder = KEYED[name]
@@ -199,17 +199,8 @@ class _Reader:
                     item.lineno,
                 )
                 continue
-            label = f"{name}[{key!r}]"
-            text = _literal(item)
-            if text is None:
-                self.problem(
-                    "error",
-                    f"{label} is {_describe(item)}, not a plain string literal; not imported",
-                    item.lineno,
-                )
-                continue
             rel = f"{folder}/{safe_stem(key, module_type)}.py"
-            self.add(BundleEntry(label, module_type, rel, _clean(text), item.lineno))
+            self.module(f"{name}[{key!r}]", item, module_type, rel)
 
 
 # Chat output copied with its Markdown fence: ```python ... ```

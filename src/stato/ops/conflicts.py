@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -32,14 +32,7 @@ class Planned:
     new_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "action": self.action,
-            "dest": self.dest,
-            "existing": self.existing,
-            "reason": self.reason,
-            "new_name": self.new_name,
-        }
+        return asdict(self)
 
 
 def free_path(rel: str, taken: set[str]) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import path_option
+from stato.cli.options import json_option, path_option
 
 _HELP = (
     "an agent (claude, codex, cursor, copilot, gemini, windsurf, cline, kiro, amazonq, junie, "
@@ -43,7 +43,7 @@ _HELP = (
     help="Delete exported SKILL.md files of skills that no longer exist, and remove stato's "
     "block from its files an agent would load twice (e.g. stato 0.1's .cursorrules).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_option
 @click.pass_context
 def bridge(
     ctx: click.Context,

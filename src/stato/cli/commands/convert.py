@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import accept_risk_option, new_project_path_option
+from stato.cli.options import accept_risk_option, json_option, new_project_path_option
 
 # The ids of stato.formats.convert.CONVERTERS, listed here so --help needs no import.
 KINDS = (
@@ -37,7 +37,7 @@ KINDS = (
     default=None,
     help="Read FILES as this kind instead of guessing from the file name.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_option
 @accept_risk_option
 def convert(
     files: tuple[Path, ...], dry_run: bool, path: Path, kind: str | None, as_json: bool

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import json_option
+
 
 @click.command("diff")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", required=False, type=click.Path(path_type=Path))
 @click.option("--brief", is_flag=True, help="Name the changed fields and modules only.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_option
 @click.option(
     "--path",
     "project",

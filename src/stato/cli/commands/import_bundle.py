@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import accept_risk_option, new_project_path_option
+from stato.cli.options import accept_risk_option, json_option, new_project_path_option
 
 
 @click.command("import-bundle")
@@ -22,7 +22,7 @@ from stato.cli.options import accept_risk_option, new_project_path_option
 @click.option("--no-bridge", is_flag=True, help="Import the modules only; write no bridge file.")
 @click.option("--dry-run", is_flag=True, help="Parse and validate; show what would be written.")
 @new_project_path_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_option
 @accept_risk_option
 def import_bundle(
     file: Path,

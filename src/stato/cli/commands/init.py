@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from stato.cli.options import json_option
+
 
 @click.command()
 @click.option(
@@ -28,7 +30,7 @@ import click
     metavar="AGENT",
     help="Also register stato's MCP server for AGENT (default claude; or all).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
+@json_option
 def init(path: Path, example: bool, mcp_agent: str | None, as_json: bool) -> int:
     """Create .stato/ with skills/, .history/, prompts/ and a .statoignore. Safe to run twice."""
     from stato.cli.console import echo

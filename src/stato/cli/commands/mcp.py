@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import path_option
+from stato.cli.options import json_option, path_option
 
 # The ids of stato.ops.mcp_install.TARGETS (literal so --help does not import the ops).
 AGENTS = ("claude", "cursor", "vscode", "codex", "gemini", "kiro", "amazonq", "windsurf")
@@ -50,7 +50,7 @@ def _change(install: bool) -> click.Command:
     )
     @click.option("--user", is_flag=True, help="Change the user-level file in your home folder.")
     @_path
-    @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+    @json_option
     def command(agent: str, user: bool, path: Path, as_json: bool, stato: str = "stato") -> None:
         from stato.cli.render.hooks import changes
         from stato.ops import mcp_install

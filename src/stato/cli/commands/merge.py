@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stato.cli.options import accept_risk_option
+from stato.cli.options import accept_risk_option, json_option
 
 _STRATEGIES = ("union", "prefer-left", "prefer-right")  # the ids of stato.core.merge.STRATEGIES
 
@@ -29,7 +29,7 @@ _STRATEGIES = ("union", "prefer-left", "prefer-right")  # the ids of stato.core.
     help="How a value that differs on both sides is settled: union keeps left and reports it.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be merged; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_option
 @accept_risk_option
 def merge(
     left: Path, right: Path, output: Path, strategy: str, dry_run: bool, as_json: bool

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from stato.cli.options import json_option
+
 
 @click.command("merge-file")
 @click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
@@ -18,7 +20,7 @@ import click
     metavar="NAME",
     help="The file's path in the repository (git's %P), used in messages.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@json_option
 def merge_file(base: Path, ours: Path, theirs: Path, name: str | None, as_json: bool) -> int:
     """Merge THEIRS into OURS against BASE, field by field, and write the result to OURS.
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
-from stato.cli.options import accept_risk_option, on_conflict_option
+from stato.cli.options import accept_risk_option, json_option, on_conflict_option
 from stato.errors import ProjectNotFound, StatoError
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ _timeout_option = click.option(
         f"under [registry] in config.toml (default {DEFAULT_DEADLINE:g})."
     ),
 )
-_json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 
 
 def _path_option(help_text: str) -> Callable[[F], F]:
@@ -84,7 +83,7 @@ def registry() -> None:
 
 
 @registry.command("list")
-@_json_option
+@json_option
 @_registry_option
 @_timeout_option
 @_path_option("Project whose .stato/config.toml names registries.")
@@ -105,7 +104,7 @@ def list_(as_json: bool, registry_url: str | None, timeout: float, path: Path) -
 
 @registry.command("search")
 @click.argument("query")
-@_json_option
+@json_option
 @_registry_option
 @_timeout_option
 @_path_option("Project whose .stato/config.toml names registries.")
@@ -139,7 +138,7 @@ def search(query: str, as_json: bool, registry_url: str | None, timeout: float, 
 )
 @_registry_option
 @_timeout_option
-@_json_option
+@json_option
 @accept_risk_option
 def install(
     spec: str,
@@ -215,7 +214,7 @@ def install(
     help="Sign the manifest with this Ed25519 private key (e.g. ~/.ssh/id_ed25519).",
 )
 @_path_option("Project whose .statoignore the privacy scan honours.")
-@_json_option
+@json_option
 @accept_risk_option
 def publish(
     archive: Path,
