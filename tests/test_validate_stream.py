@@ -1,0 +1,126 @@
+"""`stato validate` streams its modules (memory flat in their number) and still prints exactly
+what it printed when it kept every result: text and --json, with errors, warnings, fixes
+written and not written, suppressions, --strict, and the cross-module checks (E011, I008).
+
+The outputs were recorded from the implementation that kept every module's full result;
+``STATO_WRITE_GOLDEN=1`` re-records them after an intended change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stato.cli import cli
+
+CASES = Path(__file__).parent / "cases"
+GOLDEN = Path(__file__).parent / "data" / "validate" / "outputs.json"
+
+FIXABLE_DUPLICATE = '''class Qc:
+    """A fixable skill whose name another skill also uses: E011 keeps its fix unwritten."""
+    name = "qc"
+    depends_on = "scanpy"
+    lessons_learned = "-"
+
+    def run(self) -> None:
+        pass
+'''
+
+FIXABLE = '''class Norm:
+    """A fixable skill: depends_on as a string."""
+    name = "norm"
+    depends_on = "scanpy"
+    lessons_learned = "-"
+
+    def run(self) -> None:
+        pass
+'''
+
+EXPORT_CLASH = '''class Clash{n}:
+    """Two names that export to one Agent Skill name."""
+    name = "{name}"
+    description = "Filter cells."
+    lessons_learned = "-"
+
+    def run(self) -> None:
+        pass
+'''
+
+
+def make_project(root: Path) -> Path:
+    """Every compiler case file, a clash of names, an export clash and fixable modules."""
+    stato = root / ".stato"
+    for case in sorted(CASES.glob("*.py")):
+        folder = "skills" if case.name[0] in "EW" else "notes"
+        (stato / folder).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(case, stato / folder / case.name)
+    shutil.copytree(CASES / "E011_duplicate_skill_names", stato / "skills" / "dup")
+    (stato / "skills" / "dup" / "c.py").write_text(FIXABLE_DUPLICATE, encoding="utf-8")
+    (stato / "skills" / "norm.py").write_text(FIXABLE, encoding="utf-8")
+    for n, name in enumerate(("qc_filter", "qc-filter")):
+        text = EXPORT_CLASH.format(n=n, name=name)
+        (stato / "skills" / f"clash{n}.py").write_text(text, encoding="utf-8")
+    (stato / ".history").mkdir()
+    return root
+
+
+RUNS = {
+    "check": ["validate", "--check"],
+    "check json": ["validate", "--check", "--json"],
+    "strict suppress": ["validate", "--check", "--strict", "--suppress", "I002", "--suppress", "e011"],
+    "strict suppress json": ["validate", "--check", "--json", "--strict", "--suppress", "I002"],
+    "files": ["validate", "--check", ".stato/skills/norm.py", ".stato/skills/dup", ".stato/skills/norm.py"],
+    "type": ["validate", "--check", "--type", "plan", ".stato/skills/dup"],
+}
+WRITING = {
+    "fix": ["validate"],
+    "fix json": ["validate", "--json"],
+    "fix suppress json": ["validate", "--json", "--suppress", "E011"],
+}
+
+
+def _run(root: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    # Backups are named by time: the one part of the output that differs between runs.
+    out = re.sub(r"\.history/\S+", ".history/BACKUP", result.stdout)
+    return f"exit {result.exit_code}\n{out}"
+
+
+def _outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    out: dict[str, str] = {}
+    root = make_project(tmp_path / "p")
+    for label, args in RUNS.items():
+        out[label] = _run(root, args, monkeypatch)
+        again = _run(root, args, monkeypatch)  # answered from the result cache
+        assert again == out[label], label
+    monkeypatch.setenv("STATO_NO_CACHE", "1")
+    for label, args in RUNS.items():
+        assert _run(root, args, monkeypatch) == out[label], label
+    monkeypatch.delenv("STATO_NO_CACHE")
+    for n, (label, args) in enumerate(WRITING.items()):
+        root = make_project(tmp_path / f"w{n}")
+        out[label] = _run(root, args, monkeypatch)
+        out[label + " | after"] = _run(root, ["validate", "--check"], monkeypatch)
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / "norm.py").write_text(FIXABLE, encoding="utf-8")
+    out["loose"] = _run(loose, ["validate", "norm.py"], monkeypatch)
+    return out
+
+
+def test_outputs_match_the_recorded_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    got = _outputs(tmp_path, monkeypatch)
+    if os.environ.get("STATO_WRITE_GOLDEN"):  # re-recording after an intended change
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    expected = json.loads(GOLDEN.read_text("utf-8"))
+    assert list(got) == list(expected)
+    for label, text in expected.items():
+        assert got[label] == text, label
