@@ -36,7 +36,7 @@ def declared_type(case: Path) -> str | None:
 @pytest.mark.parametrize("case", ALL_CASES, ids=[p.name for p in ALL_CASES])
 def test_case(case: Path) -> None:
     report = validate_paths([case], expected_type=declared_type(case), check=True)
-    found = {d.code for m in report.modules for d in m.result.diagnostics}
+    found = {d.code for m in report.modules for d in m.diagnostics}
     expected = expected_codes(case)
     assert expected <= found, f"{case.name}: expected {sorted(expected)}, found {sorted(found)}"
     unexpected_errors = {c for c in found if c.startswith("E")} - expected

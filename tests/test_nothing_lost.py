@@ -87,7 +87,7 @@ def test_validate_keeps_a_lesson_added_while_it_compiled(project: Path) -> None:
     fields = compile_source(text, "skills/qc.py").fields
     assert "added while validate ran" in fields["lessons_learned"]  # the lesson survived
     assert fields["depends_on"] == ["scanpy"]  # and the fix is in place, on the new text
-    assert report.modules[0].result.valid
+    assert report.modules[0].valid
 
 
 KILL_AFTER_COMMIT = r"""

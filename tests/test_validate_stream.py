@@ -73,9 +73,23 @@ def make_project(root: Path) -> Path:
 RUNS = {
     "check": ["validate", "--check"],
     "check json": ["validate", "--check", "--json"],
-    "strict suppress": ["validate", "--check", "--strict", "--suppress", "I002", "--suppress", "e011"],
+    "strict suppress": [
+        "validate",
+        "--check",
+        "--strict",
+        "--suppress",
+        "I002",
+        "--suppress",
+        "e011",
+    ],
     "strict suppress json": ["validate", "--check", "--json", "--strict", "--suppress", "I002"],
-    "files": ["validate", "--check", ".stato/skills/norm.py", ".stato/skills/dup", ".stato/skills/norm.py"],
+    "files": [
+        "validate",
+        "--check",
+        ".stato/skills/norm.py",
+        ".stato/skills/dup",
+        ".stato/skills/norm.py",
+    ],
     "type": ["validate", "--check", "--type", "plan", ".stato/skills/dup"],
 }
 WRITING = {
@@ -89,7 +103,7 @@ def _run(root: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(root)
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     # Backups are named by time: the one part of the output that differs between runs.
-    out = re.sub(r"\.history/\S+", ".history/BACKUP", result.stdout)
+    out = re.sub(r"\S*\.history/\S+", ".history/BACKUP", result.stdout)
     return f"exit {result.exit_code}\n{out}"
 
 
@@ -124,3 +138,33 @@ def test_outputs_match_the_recorded_ones(tmp_path: Path, monkeypatch: pytest.Mon
     assert list(got) == list(expected)
     for label, text in expected.items():
         assert got[label] == text, label
+
+
+@pytest.mark.parametrize("n", [0, 1, 499, 500, 1201])
+def test_json_and_text_written_in_batches_equal_the_whole_document(
+    n: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stato.cli.console import emit_json
+    from stato.cli.render.validate import render, render_json
+    from stato.core.diagnostics import make
+    from stato.ops.validate import Checked, ValidateReport
+
+    mods = tuple(
+        Checked(
+            f".stato/skills/s{i}.py",
+            "skill",
+            f"S{i}",
+            (make("W001", 3, fixed=True),) if i % 3 else (make("E002", None),),
+            valid=bool(i % 3),
+            written=i % 2 == 0,
+        )
+        for i in range(n)
+    )
+    report = ValidateReport(mods)
+    render_json(report)
+    streamed = capsys.readouterr().out
+    emit_json(report.to_dict())
+    assert streamed == capsys.readouterr().out
+    render(report, check=False)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == n + sum(len(m.diagnostics) for m in mods) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,21 +13,36 @@ from stato.adapters.store import SKIP_DIRS, STATO_DIR
 from stato.core.compiler import compile_source
 from stato.core.diagnostics import BY_CODE, Diagnostic
 from stato.core.model import ValidationResult
-from stato.core.project_checks import check_project
+from stato.core.project_checks import Named, clashes, named
 from stato.errors import StatoError, UsageError
-from stato.ops.batch import compile_jobs, counter
+from stato.ops.batch import CHUNK, compile_jobs, counter
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checked:
-    """One validated file: its result, where it is, and whether its fixes were written."""
+    """One validated file as the report shows it. Small on purpose: validate keeps one per
+    module until it reports (the cross-module checks need them all), never a text or a tree."""
 
-    file: Path
     display: str
-    result: ValidationResult
+    module_type: str | None
+    class_name: str | None
+    diagnostics: tuple[Diagnostic, ...]
     valid: bool
     written: bool = False
     backup: Path | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        diags = [d.to_dict() for d in self.diagnostics]
+        if not self.written:  # "fixed" means the fix is on disk, not only possible
+            for diag in diags:
+                diag["fixed"] = False
+        return {
+            "path": self.display,
+            "type": self.module_type,
+            "class_name": self.class_name,
+            "valid": self.valid,
+            "diagnostics": diags,
+        }
 
 
 @dataclass(frozen=True)
@@ -38,34 +54,31 @@ class ValidateReport:
         return all(m.valid for m in self.modules)
 
     def to_dict(self) -> dict[str, object]:
-        mods = []
-        for m in self.modules:
-            d = m.result.to_dict()
-            if not m.written:  # "fixed" means the fix is on disk, not only possible
-                for diag in d["diagnostics"]:
-                    diag["fixed"] = False
-            d["path"] = m.display
-            d["valid"] = m.valid
-            mods.append(d)
-        return {"valid": self.valid, "modules": mods}
+        return {"valid": self.valid, "modules": [m.to_dict() for m in self.modules]}
 
 
-def collect(paths: list[Path]) -> list[tuple[Path, str]]:
-    """Module files under the given files/folders, with the name to show for each."""
-    out: list[tuple[Path, str]] = []
+def collect(paths: list[Path]) -> list[tuple[str, str]]:
+    """Module files under the given files/folders, with the name to show for each.
+
+    Plain strings, not Path objects: validate keeps this list for every module it checks.
+    """
+    out: list[tuple[str, str]] = []
     for given in paths:
         if given.is_dir() and (given / STATO_DIR).is_dir():
             given = given / STATO_DIR  # a project folder: its modules, not its other Python files
         if given.is_file():
-            out.append((given, given.as_posix()))
+            out.append((str(given), given.as_posix()))
         elif given.is_dir():
-            for f in sorted(given.rglob("*.py"), key=str):
+            found: list[tuple[str, str]] = []
+            for f in given.rglob("*.py"):
                 rel = f.relative_to(given)
                 if any(
                     p in SKIP_DIRS or (p.startswith(".") and p != STATO_DIR) for p in rel.parts[:-1]
                 ):
                     continue
-                out.append((f, (given / rel).as_posix()))
+                file, shown = str(f), (given / rel).as_posix()
+                found.append((shown if shown == file else file, shown))  # one string when equal
+            out.extend(sorted(found, key=lambda pair: pair[0]))
         else:
             raise StatoError(not_a_file(given, "give a module file or a folder such as .stato/"))
     return out
@@ -95,6 +108,17 @@ def _cache_for(paths: list[Path]) -> ResultCache | None:
     return ResultCache.for_project(roots.pop()) if len(roots) == 1 else None
 
 
+@dataclass(frozen=True)
+class _Fix:
+    """A module whose auto-fixes validate may write: the digest of the bytes it compiled (the
+    write compiles again if the file holds other bytes by then) and the corrected text."""
+
+    at: int  # its place in the report
+    file: Path
+    digest: bytes
+    corrected: str
+
+
 def validate_paths(
     paths: list[Path],
     *,
@@ -104,6 +128,12 @@ def validate_paths(
     suppress: tuple[str, ...] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> ValidateReport:
+    """Compile every module, then the project checks across them, then write the fixes.
+
+    Modules are read and compiled a chunk at a time, and each result is reduced at once to
+    what the report and the cross-module checks need: memory stays flat in the number of
+    modules, with no text kept but the corrected text of a module that has fixes to write.
+    """
     unknown = [c for c in suppress if c.upper() not in BY_CODE]
     if unknown:
         raise UsageError(
@@ -112,37 +142,77 @@ def validate_paths(
         )
     hidden = {c.upper() for c in suppress}
     files = collect(paths)
-    jobs = [(shown, read_file(f), expected_type) for f, shown in files]
     cache = _cache_for(paths)
-    results = check_project(compile_jobs(jobs, counter(progress, len(jobs)), cache))
+    tick = counter(progress, len(files))
+    names: list[Named] = []
+    seen: list[tuple[str | None, str | None, tuple[Diagnostic, ...]]] = []
+    pending: list[_Fix] = []
+    for start in range(0, len(files), CHUNK):
+        part = files[start : start + CHUNK]
+        jobs = [(shown, read_file(file), expected_type) for file, shown in part]
+        for at, (file, _), (_, raw, _), result in zip(
+            range(start, start + len(part)),
+            part,
+            jobs,
+            compile_jobs(jobs, tick, cache),
+            strict=True,
+        ):
+            names.append(named(result))
+            seen.append((result.module_type, result.class_name, result.diagnostics))
+            if not check and _fixable(result, hidden):
+                digest = hashlib.sha256(raw).digest()
+                pending.append(_Fix(at, Path(file), digest, result.corrected_source))
     if cache is not None:
         cache.save()
-    checked = [
-        _checked(file, shown, result, hidden, strict)
-        for (file, shown), result in zip(files, results, strict=False)
-    ]
-    fixes = [i for i, c in enumerate(checked) if c.result.changed and c.result.valid and not check]
-    _check_writable([checked[i].file for i in fixes])  # all fixes or none: refuse before the first
-    read = {checked[i].file: jobs[i][1] for i in fixes}
-    written = _write_fixes([checked[i] for i in fixes], read, expected_type, hidden, strict)
-    for i in fixes:
-        checked[i] = written[checked[i].file]
+    checked: list[Checked] = []
+    for (shown, _, _), (mtype, cls, diags), extra in zip(names, seen, clashes(names), strict=True):
+        kept = diags + tuple(extra) if extra else diags
+        checked.append(_checked(shown, mtype, cls, kept, hidden, strict))
+    del names, seen
+    fixes = [f for f in pending if not _has_error(checked[f.at])]  # E011 keeps a fix unwritten
+    _check_writable([f.file for f in fixes])  # all fixes or none: refuse before the first
+    written = _write_fixes(fixes, checked, expected_type, hidden, strict)
+    for f in fixes:
+        checked[f.at] = written[f.file]
     return ValidateReport(tuple(checked))
 
 
+def _has_error(c: Checked) -> bool:
+    return any(d.severity == "error" for d in c.diagnostics)
+
+
+def _fixable(result: ValidationResult, hidden: set[str]) -> bool:
+    """Auto-fixes apply and no error is left once the hidden codes are taken out."""
+    return result.changed and not any(
+        d.severity == "error" and d.code not in hidden for d in result.diagnostics
+    )
+
+
 def _checked(
-    file: Path, shown: str, result: ValidationResult, hidden: set[str], strict: bool
+    shown: str,
+    module_type: str | None,
+    class_name: str | None,
+    diagnostics: tuple[Diagnostic, ...],
+    hidden: set[str],
+    strict: bool,
 ) -> Checked:
-    kept = result.diagnostics
-    if hidden:
-        kept = tuple(d for d in kept if d.code not in hidden)
-        result = replace(result, diagnostics=kept)
-    return Checked(file, shown, result, not any(_fails(d, strict) for d in kept))
+    kept = tuple(d for d in diagnostics if d.code not in hidden) if hidden else diagnostics
+    return Checked(shown, module_type, class_name, kept, not any(_fails(d, strict) for d in kept))
+
+
+def _recompiled(
+    c: Checked, now: bytes, expected_type: str | None, hidden: set[str], strict: bool
+) -> tuple[Checked, str | None]:
+    """A file that changed since it was compiled, compiled again: its report, and its
+    corrected text when that is still a fix to write."""
+    r = compile_source(now, c.display, expected_type)
+    fresh = _checked(c.display, r.module_type, r.class_name, r.diagnostics, hidden, strict)
+    return fresh, (r.corrected_source if _fixable(r, hidden) else None)
 
 
 def _write_fixes(
-    fixes: list[Checked],
-    read: dict[Path, bytes],
+    fixes: list[_Fix],
+    checked: list[Checked],
     expected_type: str | None,
     hidden: set[str],
     strict: bool,
@@ -156,55 +226,50 @@ def _write_fixes(
     from stato.adapters.store import Store
 
     out: dict[Path, Checked] = {}
-    by_project: dict[Path, list[tuple[Checked, str]]] = {}
-    for c in fixes:
-        located = _project_of(c.file)
+    by_project: dict[Path, list[tuple[_Fix, str]]] = {}
+    for f in fixes:
+        located = _project_of(f.file)
         if located is None:
-            out[c.file] = _write_loose_fix(c, read[c.file], expected_type, hidden, strict)
+            out[f.file] = _write_loose_fix(f, checked[f.at], expected_type, hidden, strict)
         else:
-            by_project.setdefault(located[0], []).append((c, located[1]))
+            by_project.setdefault(located[0], []).append((f, located[1]))
     for root, items in by_project.items():
         store = Store(root)
         with store.lock():
             files: dict[str, str] = {}
-            fresh: dict[str, Checked] = {}
-            for c, rel in items:
+            fresh: dict[str, tuple[Path, Checked]] = {}
+            for f, rel in items:
+                c = checked[f.at]
+                corrected: str | None = f.corrected
                 now = store.current_bytes(rel)
-                if now is not None and now != read[c.file]:  # changed since: compile again
-                    c = _checked(
-                        c.file,
-                        c.display,
-                        compile_source(now, c.display, expected_type),
-                        hidden,
-                        strict,
-                    )
-                fresh[rel] = c
-                if now is not None and c.result.changed and c.result.valid:
-                    files[rel] = c.result.corrected_source
+                if now is not None and hashlib.sha256(now).digest() != f.digest:
+                    c, corrected = _recompiled(c, now, expected_type, hidden, strict)
+                fresh[rel] = (f.file, c)
+                if now is not None and corrected is not None:
+                    files[rel] = corrected
             done = store.commit(files)
-        for rel, c in fresh.items():
+        for rel, (file, c) in fresh.items():
             wrote = rel in done.written
-            out[c.file] = replace(c, written=wrote, backup=done.backups.get(rel) if wrote else None)
+            out[file] = replace(c, written=wrote, backup=done.backups.get(rel) if wrote else None)
     return out
 
 
 def _write_loose_fix(
-    c: Checked, read: bytes, expected_type: str | None, hidden: set[str], strict: bool
+    f: _Fix, c: Checked, expected_type: str | None, hidden: set[str], strict: bool
 ) -> Checked:
     """A fix to a file outside any project: its previous text goes to a fresh X.py.bak beside it."""
     from stato.adapters.fs import fresh_name, write_atomic  # only when writing: --check stays light
 
-    now = c.file.read_bytes()
-    if now != read:  # changed since it was compiled: fix what it holds now
-        c = _checked(
-            c.file, c.display, compile_source(now, c.display, expected_type), hidden, strict
-        )
-        if not (c.result.changed and c.result.valid):
-            return c
+    now = f.file.read_bytes()
+    corrected: str | None = f.corrected
+    if hashlib.sha256(now).digest() != f.digest:  # changed since it was compiled: fix what it holds
+        c, corrected = _recompiled(c, now, expected_type, hidden, strict)
+    if corrected is None:
+        return c
     # Never over an older backup: X.py.bak, else X.py.bak.1, X.py.bak.2, ...
-    backup = fresh_name(c.file.with_name(c.file.name + ".bak"))
+    backup = fresh_name(f.file.with_name(f.file.name + ".bak"))
     write_atomic(backup, now)
-    write_atomic(c.file, c.result.corrected_source)
+    write_atomic(f.file, corrected)
     return replace(c, written=True, backup=backup)
 
 

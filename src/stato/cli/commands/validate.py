@@ -49,12 +49,10 @@ def validate(
             suppress=suppress,
             progress=progress,
         )
+    from stato.cli.render.validate import render, render_json
+
     if as_json:
-        from stato.cli.console import emit_json
-
-        emit_json(report.to_dict())
+        render_json(report)
     else:
-        from stato.cli.render.validate import render
-
         render(report, check=check)
     return 0 if report.valid else 1
