@@ -1,9 +1,12 @@
-"""Agent Skills export: one NAME/SKILL.md per skill, front matter written by a YAML serializer."""
+"""Agent Skills export: one NAME/SKILL.md per skill, front matter exactly as PyYAML writes it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from stato.bridges.summary import SkillView, short_value
 from stato.core.agentskills import MAX_NAME, clean_description, skill_dir_name
@@ -45,24 +48,93 @@ def description_for(skill: SkillView) -> str:
 
 
 def front_matter(folder: str, skill: SkillView) -> str:
-    import yaml  # type: ignore[import-untyped]  # heavy: only the skills export needs it
-
     meta = {"generated-by": GENERATOR, "source": f".stato/{skill.path}", "stato-name": skill.name}
     if skill.version:
         meta["version"] = skill.version
     data = {"name": folder, "description": description_for(skill), "metadata": meta}
+    text = _fast_yaml(data)
+    if text is None:
+        text = _pyyaml(data)
+    return f"---\n{text}---\n"
+
+
+def _pyyaml(data: dict[str, Any]) -> str:
+    import yaml  # type: ignore[import-untyped]  # heavy: only the skills export needs it
+
     # width: keep each value on one line; quoting is the serializer's job (a ": " in a
     # description must never reach a strict YAML parser bare).
     # safe_dump is the pure-Python SafeDumper, on purpose: libyaml's CSafeDumper escapes some
     # characters differently, and the output must be byte-identical everywhere for `--check`.
-    text = yaml.safe_dump(
-        data,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100_000,
+    text: str = yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100_000
     )
-    return f"---\n{text}---\n"
+    return text
+
+
+# One line of characters PyYAML writes as they are with allow_unicode (printable, no line
+# break: U+0085, U+2028 and U+2029 break lines; U+FEFF and the last code point are escaped).
+_PRINTABLE = re.compile(
+    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]+"
+)
+_INDICATOR = set("#,[]{}&*!|>'\"%@`")  # a value starting with one is quoted
+_MAX_FAST = 10_000  # PyYAML folds a line past its width (100,000): longer values go to it
+
+
+def _fast_yaml(data: dict[str, Any]) -> str | None:
+    """``_pyyaml(data)`` for the front matter's shape (keys of plain words, string values, one
+    nested mapping), without PyYAML's emitter; None when a value is not one line of printable
+    text. tests/test_bridge_skills.py holds it byte-equal to PyYAML."""
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            for sub, item in value.items():
+                scalar = _scalar(item)
+                if scalar is None:
+                    return None
+                lines.append(f"  {sub}: {scalar}")
+        else:
+            scalar = _scalar(value)
+            if scalar is None:
+                return None
+            lines.append(f"{key}: {scalar}")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: object) -> str | None:
+    """``value`` as PyYAML's SafeDumper writes a block mapping value (Emitter.analyze_scalar and
+    choose_scalar_style): plain when YAML reads it back unquoted as this string, else single-
+    quoted; None (ask PyYAML) for anything but one line of printable text."""
+    if type(value) is not str or len(value) > _MAX_FAST or not _PRINTABLE.fullmatch(value):
+        return None
+    first = value[0]
+    quoted = (
+        first == " "
+        or value[-1] == " "
+        or first in _INDICATOR
+        or (first in "?:-" and value[1:2] in ("", " "))
+        or value.startswith(("---", "..."))
+        or ": " in value
+        or value.endswith(":")
+        or " #" in value
+        or not _resolves_to_str(value)
+    )
+    return "'" + value.replace("'", "''") + "'" if quoted else value
+
+
+@lru_cache(maxsize=1)
+def _resolver() -> Any:
+    import yaml
+
+    return yaml.SafeDumper(None)
+
+
+def _resolves_to_str(value: str) -> bool:
+    """True when YAML reads ``value`` unquoted back as a string (not a bool, number, date, null)."""
+    import yaml
+
+    tag: str = _resolver().resolve(yaml.ScalarNode, value, (True, False))
+    return tag == "tag:yaml.org,2002:str"
 
 
 def body(skill: SkillView) -> str:
