@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,16 +41,30 @@ def read_file(path: Path, rel: str) -> str | None:
         raise StatoError(f"{rel} is not UTF-8 text; stato will not rewrite it") from None
 
 
-def _blocked_by(root: Path, rel: str) -> str | None:
-    """The folder on the way to ``rel`` that exists as a file (None when the way is clear)."""
-    for parent in Path(rel).parents:
-        if str(parent) != "." and (root / parent).exists() and not (root / parent).is_dir():
-            return parent.as_posix()
+def _blocked_by(root: Path, rel: str, clear: set[str] | None = None) -> str | None:
+    """The folder on the way to ``rel`` that exists as a file (None when the way is clear).
+
+    ``clear`` remembers the folders found clear (a folder, or nothing yet), so 10,000 exports
+    under the same two folders look at those once.
+    """
+    clear = set() if clear is None else clear
+    parts = rel.split("/")[:-1]
+    for end in range(len(parts), 0, -1):  # the deepest first, as the message names it
+        parent = "/".join(parts[:end])
+        if parent in clear:
+            continue
+        try:
+            mode = os.stat(os.path.join(root, parent)).st_mode
+        except (OSError, ValueError):
+            mode = None  # nothing there (or a broken link): the way is clear
+        if mode is not None and not stat.S_ISDIR(mode):
+            return parent
+        clear.add(parent)
     return None
 
 
-def _check_parents(root: Path, rel: str) -> None:
-    parent = _blocked_by(root, rel)
+def _check_parents(root: Path, rel: str, clear: set[str] | None = None) -> None:
+    parent = _blocked_by(root, rel, clear)
     if parent is not None:
         raise StatoError(
             f"{parent} is a file, so {rel} cannot be written; "
@@ -135,6 +150,7 @@ def _plan_skills(root: Path, summary: Summary, out: Planned, exports: Exports) -
     salt = _renderer()
     base = os.fspath(root)
     pairs = skills.folders(summary.skills)
+    clear: set[str] = set()  # folders on the way to the exports, found clear
     for folder, skill in pairs:
         digest = hashlib.sha256(f"{salt}\0{folder}\0{skill!r}".encode()).hexdigest()
         rels = [f"{top}/{folder}/{skills.SKILL_FILE}" for top in SKILL_FOLDERS]
@@ -150,7 +166,7 @@ def _plan_skills(root: Path, summary: Summary, out: Planned, exports: Exports) -
         text = skills.render(folder, skill)
         for rel in rels:
             exports.digests[rel] = digest
-            _check_parents(root, rel)
+            _check_parents(root, rel, clear)
             old = read_file(root / rel, rel)
             # only a differing file needs the (YAML) ownership check
             if old is not None and old != text and not skills.generated_by_stato(old):
