@@ -25,21 +25,36 @@ PUNCT = 3  # punctuation characters per token
 NON_ASCII_BYTES = 3  # UTF-8 bytes per token outside ASCII
 
 
+def cost(piece: str) -> int:
+    """The tokens of one pre-tokenizer piece."""
+    core = piece.strip()
+    if not core:
+        return 1
+    if core[-1].isalpha():  # a word (the pre-tokenizer keeps one leading non-letter)
+        if piece.isascii():
+            letters = len(core) - (0 if core[0].isalpha() else 1)
+            return 1 + max(0, letters - WORD_TOKEN) // MORE_LETTERS
+        return max(1, len(piece.encode("utf-8")) // NON_ASCII_BYTES)
+    if core.isdigit():
+        return 1
+    return max(1, (len(core) + PUNCT - 1) // PUNCT)
+
+
+class _Costs(dict[str, int]):
+    """piece -> cost, filled on first sight: text repeats its words, so summing costs is mostly
+    dictionary look-ups in C (the bridge estimates 5,000 exported skills)."""
+
+    def __missing__(self, piece: str) -> int:
+        if len(self) >= MAX_REMEMBERED:
+            self.clear()
+        value = self[piece] = cost(piece)
+        return value
+
+
+MAX_REMEMBERED = 100_000  # distinct pieces kept (a few MB at most)
+_COSTS = _Costs()
+
+
 def estimate(text: str) -> int:
     """About how many tokens ``text`` is for a current BPE tokenizer (o200k_base-like)."""
-    count = 0
-    for piece in _PIECE.findall(text):
-        core = piece.strip()
-        if not core:
-            count += 1
-        elif core[-1].isalpha():  # a word (the pre-tokenizer keeps one leading non-letter)
-            if piece.isascii():
-                letters = len(core) - (0 if core[0].isalpha() else 1)
-                count += 1 + max(0, letters - WORD_TOKEN) // MORE_LETTERS
-            else:
-                count += max(1, len(piece.encode("utf-8")) // NON_ASCII_BYTES)
-        elif core.isdigit():
-            count += 1
-        else:
-            count += max(1, (len(core) + PUNCT - 1) // PUNCT)
-    return count
+    return sum(map(_COSTS.__getitem__, _PIECE.findall(text)))
