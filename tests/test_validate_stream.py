@@ -54,11 +54,33 @@ EXPORT_CLASH = '''class Clash{n}:
 
 
 # Case files of every tier (a fixed list: a case added later leaves these outputs alone).
-PICKED = """E001_binary E001_not_utf8 E001_syntax E002_no_class E003_missing_field
-E004_missing_method E005_runtime_error E007_depends_on_int E008_missing_dep E009_cycle
-E010_bad_status E013_lone_surrogate I001_naming I002_no_docstring I003_no_lessons
-I004_no_decision_log I006_no_type_hints I007_unevaluable I008_agent_skill_name W001_depends_on_str
-W002_step_depends_int W003_version W004_missing_status W005_multiple_classes valid_skill""".split()
+PICKED = [
+    "E001_binary",
+    "E001_not_utf8",
+    "E001_syntax",
+    "E002_no_class",
+    "E003_missing_field",
+    "E004_missing_method",
+    "E005_runtime_error",
+    "E007_depends_on_int",
+    "E008_missing_dep",
+    "E009_cycle",
+    "E010_bad_status",
+    "E013_lone_surrogate",
+    "I001_naming",
+    "I002_no_docstring",
+    "I003_no_lessons",
+    "I004_no_decision_log",
+    "I006_no_type_hints",
+    "I007_unevaluable",
+    "I008_agent_skill_name",
+    "W001_depends_on_str",
+    "W002_step_depends_int",
+    "W003_version",
+    "W004_missing_status",
+    "W005_multiple_classes",
+    "valid_skill",
+]
 
 
 def make_project(root: Path) -> Path:
