@@ -266,6 +266,51 @@ def test_hook_output_leaves_it_out(planted: Path) -> None:
     assert "cortex" in result.stdout and "evilqc" in result.stdout  # named as withheld
 
 
+def test_the_result_cache_never_lets_a_withheld_module_through(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    """Only a "no high finding" verdict is cached: a poisoned text is scanned on every run, and
+    a clean module edited into a poisoned one has a new text, so it is scanned again."""
+    from stato.adapters.resultcache import ResultCache
+
+    qc = project / ".stato/skills/qc.py"
+    clean = qc.read_text()
+    (project / ".stato/skills/evilqc.py").write_text(POISONED)
+    for _ in range(3):  # cold, then answered from the cache
+        result = run("resume", "--brief")
+        _clean(result.output)
+        assert "Withheld (1): skills/evilqc.py" in result.output
+        assert "WITHHELD" in run("status").output
+    cache = ResultCache.for_project(project)
+    assert cache.no_high(clean) and not cache.no_high(POISONED)
+    qc.write_text(clean.replace('"""', f'"""{PAYLOAD}. ', 1))
+    result = run("resume", "--brief")
+    _clean(result.output)
+    assert "Withheld (2): skills/evilqc.py, skills/qc.py" in result.output
+
+
+def test_an_unchanged_project_is_read_without_loading_the_scanner(project: Path) -> None:
+    import subprocess
+
+    (project / ".stato/skills/evilqc.py").write_text(POISONED)
+    probe = (
+        "import sys; from pathlib import Path; from stato.ops.status import status\n"
+        f"held = [m.path for m in status(Path({str(project)!r})).modules if m.withheld]\n"
+        "print(held, 'stato.core.privacy' in sys.modules, 'stato.core.compiler' in sys.modules)"
+    )
+
+    def loaded() -> str:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    held = "['skills/evilqc.py']"
+    assert loaded() == f"{held} True True"  # the first run compiles and scans
+    assert loaded() == f"{held} True False"  # the poisoned text is scanned again
+    (project / ".stato/skills/evilqc.py").unlink()
+    assert loaded() == "[] False False"  # every text known clean and compiled: neither loads
+
+
 def test_mcp_resume_leaves_it_out(planted: Path) -> None:
     pytest.importorskip("mcp")
     import anyio

@@ -31,11 +31,14 @@ from stato import __version__
 from stato.adapters.cachedir import cache_home, project_file, read_own, write_own
 from stato.core.diagnostics import Diagnostic
 from stato.core.model import ValidationResult
+from stato.core.source import source_text
 from stato.formats import taggedjson
 
 FORMAT = 1
 # Entries kept per project besides the ones the last run used (renamed or deleted modules).
 SPARE_ENTRIES = 2_000
+# The pseudo-glob under which the scan section holds the texts with no high injection finding.
+_NO_HIGH = ("\0withheld rule: no high injection finding as a .py module",)
 # Files of projects not touched for this long are deleted when another project's file is saved.
 STALE_SECONDS = 30 * 24 * 3600
 
@@ -155,8 +158,6 @@ class ResultCache:
         self, path: str, source: str | bytes, expected: str | None
     ) -> ValidationResult | None:
         """The cached compile result of ``source`` (labelled ``path``), or None."""
-        from stato.core.compiler import source_text
-
         key = self._compile_key(source, expected) if self.enabled else None
         entry = self._get("compile", key) if key else None
         if entry is None:
@@ -207,6 +208,24 @@ class ResultCache:
         key = self._scan_key(text, ignore) if self.enabled else None
         if key is not None:
             self._put("scan", key, [[f.start, f.end, f.pattern] for f in findings])
+
+    # The withheld rule's verdict ---------------------------------------------------------------
+
+    def no_high(self, text: str) -> bool:
+        """Whether ``text``, scanned before as a module (``core.gate.high_findings`` of a ``.py``
+        path, no rule accepted), had no high injection finding: it is not withheld from agents.
+
+        Only that verdict is kept (an empty span list under a pseudo-glob of its own); a text
+        with any high finding is never recorded, so it is scanned again every time.
+        """
+        key = self._scan_key(text, _NO_HIGH) if self.enabled else None
+        return key is not None and self._get("scan", key) == []
+
+    def put_no_high(self, text: str) -> None:
+        """Record that ``text`` has no high injection finding as a module (see ``no_high``)."""
+        key = self._scan_key(text, _NO_HIGH) if self.enabled else None
+        if key is not None:
+            self._put("scan", key, [])
 
     # Writing ----------------------------------------------------------------------------------
 

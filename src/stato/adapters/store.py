@@ -9,12 +9,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from stato import confine
 from stato.adapters.fs import kind_of, read_file, read_text, sweep_temp_files, write_atomic
-from stato.core.compiler import compile_source
-from stato.core.model import ValidationResult
 from stato.errors import ModuleInvalid, StatoError, UsageError
+
+if TYPE_CHECKING:  # the compiler is imported where a write compiles: reads answered from the
+    # result cache never load it (ops.project.load_project)
+    from stato.core.model import ValidationResult
 
 STATO_DIR = ".stato"
 SKIP_DIRS = frozenset({".history", "prompts", ".staging", "__pycache__"})
@@ -192,6 +195,8 @@ class Store:
         self, rel: str, source: str | bytes, *, expected_type: str | None = None
     ) -> ValidationResult:
         """The write gate: compile, refuse on E-codes, back up the old text, replace atomically."""
+        from stato.core.compiler import compile_source
+
         rel = check_rel(rel)
         result = compile_source(source, rel, expected_type)
         if not result.valid:
@@ -203,6 +208,8 @@ class Store:
         self, rel: str, edit: Callable[[str], str], *, expected_type: str | None = None
     ) -> ValidationResult:
         """Read-modify-write under the lock, so no other writer's version is lost in between."""
+        from stato.core.compiler import compile_source
+
         rel = check_rel(rel)
         with self.lock():
             if not self.path(rel).is_file():

@@ -14,24 +14,8 @@ from stato.core.evaluator import FunctionValue
 from stato.core.model import MODULE_TYPES, ValidationResult
 from stato.core.schemas import SCHEMAS
 from stato.core.semantic import semantic_checks
+from stato.core.source import source_text
 from stato.core.typecheck import check_fields
-
-
-def decode(data: bytes) -> tuple[str | None, str | None]:
-    """Text of a module file, or the reason it is not text (binary, not UTF-8)."""
-    if b"\x00" in data:
-        return None, "binary file (contains NUL bytes), not Python source"
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        return None, f"file is not UTF-8 text (invalid byte at offset {exc.start})"
-
-
-def source_text(source: str | bytes) -> tuple[str | None, str | None]:
-    """The text the compiler reads (bytes decoded, a BOM dropped), or why there is none."""
-    if isinstance(source, bytes):
-        return decode(source)
-    return (source[1:] if source.startswith("\ufeff") else source), None
 
 
 def _conflicts(source: str) -> tuple[Diagnostic, ...]:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from stato.adapters.resultcache import ResultCache
-from stato.core.compiler import compile_source
 from stato.core.model import ValidationResult
 
 Job = tuple[str, "str | bytes", "str | None"]
@@ -49,6 +48,10 @@ def compile_jobs(
 def _compile_all(
     jobs: Sequence[Job], progress: Callable[[int], None] | None
 ) -> list[ValidationResult]:
+    if not jobs:
+        return []  # the cache answered all: the compiler is not even loaded
+    from stato.core.compiler import compile_source
+
     results: list[ValidationResult] = []
     for i in range(0, len(jobs), CHUNK):
         chunk = jobs[i : i + CHUNK]

@@ -53,7 +53,7 @@ def is_archive(path: Path) -> bool:
 
 
 def _module_text(path: Path) -> str:
-    from stato.core.compiler import decode
+    from stato.core.source import decode
 
     try:
         data = read_file(path)

@@ -42,7 +42,7 @@ class MergeFileReport:
 
 def _read(path: Path, role: str) -> tuple[str, bool]:
     """The text of one input, and whether it starts with a BOM; refuses what is not a module."""
-    from stato.core.compiler import decode
+    from stato.core.source import decode
 
     try:
         with path.open("rb") as handle:

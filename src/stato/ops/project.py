@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 from stato.errors import ProjectNotFound
 
 if TYPE_CHECKING:
+    from stato.adapters.resultcache import ResultCache
     from stato.core.model import ValidationResult
+    from stato.core.privacy import Finding
 
 # Equal to stato.adapters.store.STATO_DIR; not imported from there because the store loads the
 # compiler, and finding a project must stay cheap for the hook path (`stato resume --brief`).
@@ -88,10 +90,11 @@ class Project:
         return [m for m in self.modules if not m.valid]
 
 
-def load_project(root: Path) -> Project:
+def load_project(root: Path, cache: ResultCache | None = None) -> Project:
     """Compile every module under .stato/ (nothing is run), then the project-level checks.
 
-    Texts compiled before come from the project's result cache (see adapters.resultcache).
+    Texts compiled before come from the project's result cache (see adapters.resultcache); a
+    ``cache`` the caller gives is left for the caller to save, after its own entries.
     """
     from stato.adapters.fs import read_file
     from stato.adapters.resultcache import ResultCache
@@ -112,11 +115,34 @@ def load_project(root: Path) -> Project:
         except OSError as exc:  # unreadable: that file's E001; the rest of the project still loads
             diag = make("E001", None, details=f"cannot read the file ({exc.strerror})")
             unreadable[rel] = ValidationResult(rel, "", "", None, None, diagnostics=(diag,))
-    cache = ResultCache.for_project(root)
+    own = cache is None
+    cache = ResultCache.for_project(root) if cache is None else cache
     compiled = {r.path: r for r in compile_jobs(jobs, cache=cache)}
-    cache.save()
+    if own:
+        cache.save()
     results = [compiled.get(rel) or unreadable[rel] for rel in paths]
     return Project(root, check_project(results))
+
+
+def withheld(
+    modules: Iterable[ValidationResult], cache: ResultCache | None = None
+) -> dict[str, tuple[Finding, ...]]:
+    """The valid modules no agent may read (``core.gate.withheld``: a high injection finding),
+    with their findings. A text the scanner found free of high findings before is answered from
+    ``cache`` (a verdict only; a text with a finding is scanned every time), so an unchanged
+    project does not load the scanner; the caller saves ``cache``."""
+    texts = [(m.path, m.source) for m in modules if m.valid]
+    unknown = [(path, text) for path, text in texts if cache is None or not cache.no_high(text)]
+    if not unknown:
+        return {}
+    from stato.core.gate import withheld as scan
+
+    held = scan(unknown)
+    if cache is not None:
+        for path, text in unknown:
+            if path not in held and path.endswith(".py"):
+                cache.put_no_high(text)
+    return held
 
 
 def ensure_writable(stato_dir: Path, rels: Iterable[str]) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used: `resume --brief` on a cache hit loads none of them
+    from stato.adapters.resultcache import ResultCache
     from stato.bridges.summary import Summary
     from stato.core.model import ValidationResult
 
@@ -73,17 +74,21 @@ def _notes(s: Summary) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def withhold(modules: list[ValidationResult]) -> Summary:
+def withhold(modules: list[ValidationResult], cache: ResultCache | None = None) -> Summary:
     """The summary of ``modules`` without any whose text has a high injection finding: those
-    are listed as withheld (rule and place only), so no agent's context ever holds them."""
+    are listed as withheld (rule and place only), so no agent's context ever holds them.
+    ``cache`` answers the texts found clean before (``ops.project.withheld``)."""
+    from stato.bridges.summary import InvalidView, summarize
+    from stato.ops.project import withheld
+
+    held = withheld(modules, cache)
+    summary = summarize(m for m in modules if m.path not in held)
+    if not held:
+        return summary
     from dataclasses import replace
 
-    from stato.core.gate import WITHHELD, where, withheld
+    from stato.core.gate import WITHHELD, where
 
-    held = withheld((m.path, m.source) for m in modules if m.valid)
-    from stato.bridges.summary import InvalidView, summarize
-
-    summary = summarize(m for m in modules if m.path not in held)
     views = tuple(
         InvalidView(
             path,
@@ -93,7 +98,7 @@ def withhold(modules: list[ValidationResult]) -> Summary:
         )
         for path, found in held.items()
     )
-    return replace(summary, invalid=summary.invalid + views) if views else summary
+    return replace(summary, invalid=summary.invalid + views)
 
 
 def project_summary(root: Path, *, save: bool = True) -> Summary:
@@ -112,9 +117,12 @@ def project_summary(root: Path, *, save: bool = True) -> Summary:
             return from_dict(data)
         except (TypeError, KeyError, ValueError, AttributeError):
             pass  # cached by another shape of the records: rebuild it
+    from stato.adapters.resultcache import ResultCache
     from stato.ops.project import load_project
 
-    summary = withhold(load_project(Path(root)).modules)
+    results = ResultCache.for_project(root)
+    summary = withhold(load_project(Path(root), results).modules, results)
+    results.save()
     if save:  # the paragraph too, so the next `resume --brief` builds nothing
         cache.save(root, key, summary, paragraph(summary))
     return summary

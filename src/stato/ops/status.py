@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from stato.core.plan import PlanView, view_of
-from stato.ops.project import load_project
+from stato.ops.project import load_project, withheld
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,12 @@ class StatusReport:
 
 
 def status(root: Path) -> StatusReport:
-    from stato.core.gate import withheld
+    from stato.adapters.resultcache import ResultCache
 
-    project = load_project(root)
-    held = withheld((m.path, m.source) for m in project.modules if m.valid)
+    cache = ResultCache.for_project(root)
+    project = load_project(root, cache)
+    held = withheld(project.modules, cache)
+    cache.save()
     rows = tuple(
         ModuleRow(
             m.path,
