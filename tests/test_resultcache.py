@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -29,6 +30,28 @@ def cache_files() -> list[Path]:
     folder = cache_dir()
     assert folder is not None
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+SECTIONS = {"c": "compile", "s": "scan"}
+
+
+def read_doc(file: Path) -> dict[str, Any]:
+    """The cache file as one document: its header, and each section's entries by key."""
+    head, *lines = file.read_bytes().splitlines()
+    doc: dict[str, Any] = {**json.loads(head), "compile": {}, "scan": {}}
+    for line in lines:
+        section, key, entry = line.decode("utf-8").split("\t", 2)
+        doc[SECTIONS[section]][key] = json.loads(entry)
+    return doc
+
+
+def write_doc(file: Path, doc: dict[str, Any]) -> None:
+    """Write a document as read_doc gives it back in the file's own layout."""
+    head = {"format": doc["format"], "fingerprint": doc["fingerprint"]}
+    lines = [json.dumps(head)]
+    for short, section in SECTIONS.items():
+        lines += [f"{short}\t{k}\t{json.dumps(v)}" for k, v in doc[section].items()]
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def jobs_of_cases() -> list[tuple[str, str | bytes, str | None]]:
@@ -130,12 +153,12 @@ def cached_e003(root: Path) -> tuple[str, Path]:
 
 def test_another_stato_or_a_damaged_file_is_an_empty_cache(tmp_path: Path) -> None:
     text, file = cached_e003(tmp_path)
-    doc = json.loads(file.read_text())
+    doc = read_doc(file)
     # Forge the entry to claim the module is clean, under another stato's fingerprint.
     for entry in doc["compile"].values():
         entry[6] = []
     doc["fingerprint"] = "0" * 32
-    file.write_text(json.dumps(doc))
+    write_doc(file, doc)
     (result,) = compile_jobs([("m.py", text, None)], cache=ResultCache.for_project(tmp_path))
     assert "E003" in result.codes()
     for damage in ("{not json", '{"format": 1}', "[]", '{"format":1,"fingerprint":"x"}'):
@@ -146,11 +169,11 @@ def test_another_stato_or_a_damaged_file_is_an_empty_cache(tmp_path: Path) -> No
 
 def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
     text, file = cached_e003(tmp_path)
-    doc = json.loads(file.read_text())
+    doc = read_doc(file)
     assert doc["fingerprint"] == fingerprint()
     for key in doc["compile"]:
         doc["compile"][key] = ["skill", None]  # wrong shape
-    file.write_text(json.dumps(doc))
+    write_doc(file, doc)
     (result,) = compile_jobs([("m.py", text, None)], cache=ResultCache.for_project(tmp_path))
     assert result == compile_source(text, "m.py")
 
@@ -258,7 +281,7 @@ def test_renamed_modules_leave_a_bounded_number_of_spare_entries(
         jobs = [(f"m{i}.py", f"class M{run_number}x{i}:\n    pass\n", None) for i in range(per_run)]
         compile_jobs(jobs, cache=cache)
         cache.save()
-    doc = json.loads(cache_files()[0].read_text())
+    doc = read_doc(cache_files()[0])
     assert len(doc["compile"]) == per_run + SPARE_ENTRIES
     newest = ResultCache.for_project(tmp_path)
     assert newest.get_result("m0.py", "class M2x0:\n    pass\n", None) is not None
@@ -269,10 +292,10 @@ def test_renamed_modules_leave_a_bounded_number_of_spare_entries(
 )
 def test_a_file_another_user_wrote_is_not_trusted(tmp_path: Path) -> None:
     text, file = cached_e003(tmp_path)
-    doc = json.loads(file.read_text())
+    doc = read_doc(file)
     for entry in doc["compile"].values():
         entry[6] = []  # forged: "no diagnostics"
-    file.write_text(json.dumps(doc))
+    write_doc(file, doc)
     os.chown(file, 12345, 12345)
     (result,) = compile_jobs([("m.py", text, None)], cache=ResultCache.for_project(tmp_path))
     assert "E003" in result.codes()
@@ -286,7 +309,7 @@ def test_status_and_bridge_read_through_the_cache_and_see_edits(
 ) -> None:
     assert run("status", "--json").exit_code == 0
     (file,) = cache_files()
-    doc = json.loads(file.read_text())
+    doc = read_doc(file)
     assert len(doc["compile"]) == 6  # every module of the example
     qc = example / ".stato" / "skills" / "qc.py"
     qc.write_text(qc.read_text() + "\ndef broken(:\n")
@@ -317,11 +340,11 @@ def test_any_damaged_entry_is_never_an_error(tmp_path: Path, junk: object) -> No
     cache.save()
     file = ResultCache.for_project(root).file
     assert file is not None
-    doc = json.loads(file.read_text())
+    doc = read_doc(file)
     for section in ("compile", "scan"):
         for key in doc[section]:
             doc[section][key] = junk
-    file.write_text(json.dumps(doc))
+    write_doc(file, doc)
     again = ResultCache.for_project(root)
     compile_jobs([("a.py", text, None)], cache=again)  # never raises
     found = scan_texts({"a.py": text}, (), again)
@@ -344,3 +367,33 @@ def test_where_the_cache_lives(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert cache_dir() == tmp_path / "mine" / "results"
     monkeypatch.setenv("STATO_NO_CACHE", "yes")
     assert cache_dir() is None
+
+
+def test_a_torn_or_damaged_line_is_a_miss_for_that_entry_only(tmp_path: Path) -> None:
+    texts = [(CASES / name).read_text() for name in ("W001_depends_on_str.py", "valid_skill.py")]
+    jobs: list[tuple[str, str | bytes, str | None]] = [("a.py", texts[0], None)]
+    jobs.append(("b.py", texts[1], None))
+    cache = ResultCache.for_project(tmp_path)
+    compile_jobs(jobs, cache=cache)
+    cache.save()
+    (file,) = cache_files()
+    head, first, second = file.read_bytes().splitlines(keepends=True)
+    for damaged in (head + first + second[:-9], head + first[:40] + b"}{\n" + second):
+        file.write_bytes(damaged)
+        again = ResultCache.for_project(tmp_path)
+        hits = [again.get_result(path, text, kind) for path, text, kind in jobs]
+        assert sum(hit is not None for hit in hits) == 1
+        assert compile_jobs(jobs, cache=again) == [compile_source(t, p) for p, t, _ in jobs]
+        again.save()  # the damaged entry is compiled again and written whole
+        assert len(read_doc(file)["compile"]) == 2
+
+
+def test_a_run_keeps_offsets_not_entries(tmp_path: Path) -> None:
+    jobs = jobs_of_cases()
+    cache = ResultCache.for_project(tmp_path)
+    compile_jobs(jobs, cache=cache)
+    cache.save()
+    warm = ResultCache.for_project(tmp_path)
+    assert warm.get_result(*jobs[-1]) is not None  # loads the index
+    assert all(isinstance(where, int) for where in warm._index.values())
+    assert len(warm._index) == len(read_doc(cache_files()[0])["compile"])

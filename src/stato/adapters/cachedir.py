@@ -13,6 +13,11 @@ import hashlib
 import os
 from pathlib import Path
 
+TYPE_CHECKING = False  # not typing's: the hook path imports no more than it needs
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import BinaryIO
+
 
 def cache_home() -> Path | None:
     """stato's cache folder, or None when caching is off or there is no home to put it in."""
@@ -39,29 +44,40 @@ def project_file(kind: str, root: Path | str) -> Path | None:
     return home / kind / f"{name[:24]}.json"
 
 
-def read_own(path: Path) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file this user owns; None otherwise.
+def open_own(path: Path) -> BinaryIO | None:
+    """``path`` opened for reading if it is a regular file this user owns; None otherwise.
 
-    A shared or planted cache folder may hold another user's file: it is never trusted.
+    A shared or planted cache folder may hold another user's file: it is never trusted. The
+    checks are made on the open descriptor, so the file read is the file checked.
     """
     import stat
 
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        if hasattr(os, "getuid") and st.st_uid != os.getuid():
-            return None
+    fh = os.fdopen(fd, "rb")
+    st = os.fstat(fh.fileno())
+    if not stat.S_ISREG(st.st_mode) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+        fh.close()
+        return None
+    return fh
+
+
+def read_own(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file this user owns (see open_own); None
+    otherwise."""
+    fh = open_own(path)
+    if fh is None:
+        return None
+    with fh:
         return fh.read()
 
 
-def write_own(path: Path, data: bytes) -> bool:
-    """Replace the cache file ``path`` with ``data``, readable by this user only; False when the
-    cache folder refuses (a cache is never worth failing a command for).
+def write_own(path: Path, data: bytes | Iterable[bytes]) -> bool:
+    """Replace the cache file ``path`` with ``data`` (bytes, or pieces of it written as they
+    come), readable by this user only; False when the cache folder refuses (a cache is never
+    worth failing a command for).
 
     The folder is made 0700 and the temp file 0600 beside the target, then renamed over it.
     No fsync: after a crash a torn or empty cache file is only a miss.
@@ -74,7 +90,11 @@ def write_own(path: Path, data: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)  # mode 0600
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
         os.replace(tmp, path)
     except OSError:
         if tmp is not None:

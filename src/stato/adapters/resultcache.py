@@ -5,14 +5,20 @@ globs), so a text seen before needs neither again: snapshot, import and validate
 project whose modules mostly did not change cost little more than reading them.
 
 Where: the user's cache folder (``$STATO_CACHE_DIR``, else ``$XDG_CACHE_HOME/stato``, else
-``~/.cache/stato``), one JSON file per project; never inside the project, so a cloned repository
+``~/.cache/stato``), one file per project; never inside the project, so a cloned repository
 cannot ship forged results, and a file another user owns is ignored. ``STATO_NO_CACHE=1`` turns
 it off. Each file is stamped with a fingerprint of this stato (its version and the size and
 mtime of every compiler and scanner source file): another stato, or an edited one, sees an empty
-cache. Reading is plain JSON, never pickle: a damaged file is an empty cache, never an error.
+cache. Reading is plain JSON, never pickle: a damaged file or entry is a miss, never an error.
 Findings are kept as (start, end, rule) only, so the cache never holds a secret. Results whose
 values JSON cannot give back exactly are not cached. Writes are atomic (temp file + rename);
 two processes racing only lose entries.
+
+Layout: JSON Lines, so that memory stays flat in the number of modules. The first line is
+``{"format":2,"fingerprint":...}``; each other line is ``SECTION<tab>KEY<tab>ENTRY`` (section
+``c`` compile, ``s`` scan; ENTRY one JSON value), the entries used last first. A run keeps only
+the offset of each line, reads an entry when it is asked for, sends the entries it adds to an
+unnamed temporary file, and writes the new file a line at a time.
 """
 
 from __future__ import annotations
@@ -22,19 +28,21 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Sequence
+import weakref
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from stato import __version__
-from stato.adapters.cachedir import cache_home, project_file, read_own, write_own
+from stato.adapters.cachedir import cache_home, open_own, project_file, write_own
 from stato.core.diagnostics import Diagnostic
 from stato.core.model import ValidationResult
 from stato.core.source import source_text
 from stato.formats import taggedjson
 
-FORMAT = 1
+FORMAT = 2
+_LONG = 1 << 24  # a line this long or longer (16 MB) is not cached
 # Entries kept per project besides the ones the last run used (renamed or deleted modules).
 SPARE_ENTRIES = 2_000
 # The pseudo-glob under which the scan section holds the texts with no high injection finding.
@@ -101,13 +109,17 @@ def _decode_result(entry: list[Any], path: str, source: str) -> ValidationResult
 
 
 class ResultCache:
-    """The results cached for one project; ``save`` writes back what this run added."""
+    """The results cached for one project; ``save`` writes back what this run used and added."""
 
     def __init__(self, file: Path | None) -> None:
         self.file = file
         self._loaded = False
-        self._old: dict[str, dict[str, Any]] = {"compile": {}, "scan": {}}
-        self._used: dict[str, dict[str, Any]] = {"compile": {}, "scan": {}}
+        self._old: BinaryIO | None = None  # the file as this run found it, open
+        # section + key -> where its line is in the old file, (offset << 24) | length;
+        # ~that once this run used it
+        self._index: dict[str, int] = {}
+        self._new: BinaryIO | None = None  # the lines this run added
+        self._new_at: dict[str, int] = {}  # section + key -> where in self._new, as above
         self._added = False
 
     @classmethod
@@ -122,30 +134,88 @@ class ResultCache:
         self._loaded = True
         if self.file is None:
             return
-        raw = read_own(self.file)  # another user's file (a shared STATO_CACHE_DIR): untrusted
-        if raw is None:
+        fh = open_own(self.file)  # another user's file (a shared STATO_CACHE_DIR): untrusted
+        if fh is None:
             return
         try:
-            data = json.loads(raw)  # entries stay encoded until a hit
-            if data.get("format") != FORMAT or data.get("fingerprint") != fingerprint():
+            head = json.loads(fh.readline(4096))
+            if head.get("format") != FORMAT or head.get("fingerprint") != fingerprint():
+                fh.close()
                 return
-            self._old = {"compile": dict(data["compile"]), "scan": dict(data["scan"])}
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return  # missing or damaged: an empty cache
+            offset = fh.tell()
+            for line in fh:
+                tab = line.find(b"\t", 2)
+                if line[1:2] == b"\t" and tab > 0 and line.endswith(b"\n") and len(line) < _LONG:
+                    key = (line[:1] + line[2:tab]).decode("utf-8", "replace")
+                    self._index.setdefault(key, offset << 24 | len(line))
+                offset += len(line)
+        except (OSError, ValueError, AttributeError):
+            fh.close()
+            self._index.clear()
+            return  # damaged: an empty cache
+        self._old = fh
+        weakref.finalize(self, fh.close)
+
+    def _read(self, fh: BinaryIO, where: int) -> Any:
+        line = self._line(fh, where)
+        return json.loads(line[line.index(b"\t", 2) + 1 :])
 
     def _get(self, section: str, key: str) -> Any:
         if not self._loaded:
             self._load()
-        entry = self._used[section].get(key)
-        if entry is None:
-            entry = self._old[section].get(key)
-            if entry is not None:
-                self._used[section][key] = entry
+        k = section[:1] + key  # "c" compile, "s" scan
+        try:
+            if k in self._new_at and self._new is not None:
+                return self._read(self._new, self._new_at[k])
+            where = self._index.get(k)
+            if where is None or self._old is None:
+                return None
+            entry = self._read(self._old, ~where if where < 0 else where)
+        except (OSError, ValueError):  # a damaged line: a miss, and not written again
+            self._index.pop(k, None)
+            return None
+        if where >= 0:
+            self._index[k] = ~where
         return entry
 
+    def _drop(self, section: str, key: str) -> None:
+        """Forget an entry that was found damaged: it is not written again."""
+        self._index.pop(section[:1] + key, None)
+        self._new_at.pop(section[:1] + key, None)
+
     def _put(self, section: str, key: str, entry: Any) -> None:
-        self._used[section][key] = entry
+        if "\t" in key or "\n" in key:
+            return
+        section = section[:1]
+        body = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        line = f"{section}\t{key}\t{body}\n"
+        try:
+            data = line.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a module: escape it instead
+            body = json.dumps(entry, ensure_ascii=True, separators=(",", ":"))
+            data = f"{section}\t{key}\t{body}\n".encode()
+        if len(data) >= _LONG or not self._spill(section + key, data):
+            return
+        self._index.pop(section + key, None)  # the new line replaces an old one
         self._added = True
+
+    def _spill(self, k: str, data: bytes) -> bool:
+        """Append a new line to the unnamed file of this run's additions."""
+        import tempfile
+
+        try:
+            if self._new is None:
+                assert self.file is not None
+                self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                # mode 0600, no name; open until save (or the finalizer) closes it
+                self._new = tempfile.TemporaryFile(dir=self.file.parent)  # noqa: SIM115
+                weakref.finalize(self, self._new.close)
+            end = self._new.seek(0, os.SEEK_END)
+            self._new.write(data)
+        except OSError:
+            return False  # a cache folder that takes no file: nothing is kept, as save would fail
+        self._new_at[k] = end << 24 | len(data)
+        return True
 
     # Compile results --------------------------------------------------------------------------
 
@@ -166,7 +236,7 @@ class ResultCache:
         try:
             return None if text is None else _decode_result(entry, path, text)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):  # a damaged entry
-            self._used["compile"].pop(key or "", None)
+            self._drop("compile", key or "")
             return None
 
     def put_result(self, source: str | bytes, expected: str | None, r: ValidationResult) -> None:
@@ -233,21 +303,45 @@ class ResultCache:
         """Write this run's entries, and a few spare older ones, if anything was added."""
         if self.file is None or not self._added:
             return
-        sections = {}
-        for section, used in self._used.items():
-            spare = [(k, v) for k, v in self._old[section].items() if k not in used]
-            sections[section] = dict(spare[-SPARE_ENTRIES:]) | used
-        doc = {"format": FORMAT, "fingerprint": fingerprint(), **sections}
-        # dumps, not dump: only dumps takes json's C encoder (20x faster here)
-        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-        try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate from a module: escape it instead
-            data = json.dumps(doc, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-        if not write_own(self.file, data):
+        ok = write_own(self.file, self._lines())
+        self._close()
+        if not ok:
             return  # a read-only home still works, without the cache
         self._added = False
         _drop_stale(self.file.parent)
+
+    def _lines(self) -> Iterator[bytes]:
+        """The new file, a line at a time: what this run added, what it used, then up to
+        SPARE_ENTRIES other entries of each section (renamed or deleted modules)."""
+        yield json.dumps({"format": FORMAT, "fingerprint": fingerprint()}).encode() + b"\n"
+        if self._new is not None:
+            for where in self._new_at.values():
+                yield self._line(self._new, where)
+        if self._old is None:
+            return
+        spare = {"c": SPARE_ENTRIES, "s": SPARE_ENTRIES}
+        for where in self._index.values():
+            if where < 0:
+                yield self._line(self._old, ~where)
+        for k, where in self._index.items():
+            if where >= 0 and spare.get(k[:1], 0) > 0 and k not in self._new_at:
+                spare[k[:1]] -= 1
+                yield self._line(self._old, where)
+        self._old.close()  # before the rename: Windows replaces no file that is open
+
+    @staticmethod
+    def _line(fh: BinaryIO, where: int) -> bytes:
+        fh.seek(where >> 24)
+        return fh.read(where & (_LONG - 1))
+
+    def _close(self) -> None:
+        for fh in (self._old, self._new):
+            if fh is not None:
+                fh.close()
+        self._old = self._new = None
+        self._index.clear()
+        self._new_at.clear()
+        self._loaded = False
 
 
 def _drop_stale(folder: Path) -> None:
