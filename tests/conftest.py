@@ -32,6 +32,23 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result
     return invoke
 
 
+def invoke(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    """Run stato in-process: (exit code, stdout, stderr); an exception fails the test."""
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def home_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new project at tmp_path/proj, the current folder, with HOME at tmp_path/home."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    assert invoke("init", "--path", str(root))[0] == 0
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return root
+
+
 @pytest.fixture
 def example(tmp_path: Path, run: Callable[..., Result]) -> Path:
     """A project made by `stato init --example` in ``tmp_path``."""

@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from stato.cli import cli
 from stato.cli.commands.hooks import AGENTS
 from stato.ops.hooks import TARGETS, hook_entry, installed
 from stato.ops.hooks_doctor import check_output
+from tests.conftest import invoke
 
 DATA = Path(__file__).parent / "data" / "hooks"
 FIXTURE = {
@@ -25,11 +24,6 @@ FIXTURE = {
     "copilot": "copilot.hooks.json",
     "cursor": "cursor.hooks.json",
 }
-
-
-def invoke(*args: str, input: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

@@ -6,25 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from stato.cli import cli
 from stato.ops.hooks import TARGETS
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "proj"
-    root.mkdir()
-    assert invoke("init", "--path", str(root))[0] == 0
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return root
+from tests.conftest import invoke
 
 
 def _cmd(agent: str) -> str:
@@ -115,10 +99,10 @@ def test_documented_table_covers_every_agent() -> None:
 
 
 @pytest.mark.parametrize("agent", sorted(DOCUMENTED))
-def test_each_agent_gets_exactly_its_documented_hook(project: Path, agent: str) -> None:
+def test_each_agent_gets_exactly_its_documented_hook(home_project: Path, agent: str) -> None:
     rel, expected = DOCUMENTED[agent]
     assert invoke("hooks", "install", "--agent", agent)[0] == 0
-    path = project / rel
+    path = home_project / rel
     assert json.loads(path.read_text("utf-8")) == expected
     text = path.read_text("utf-8")
     assert invoke("hooks", "install", "--agent", agent)[0] == 0
@@ -126,15 +110,15 @@ def test_each_agent_gets_exactly_its_documented_hook(project: Path, agent: str) 
 
 
 @pytest.mark.parametrize("agent", sorted(USER_FILES))
-def test_user_scope_files(project: Path, tmp_path: Path, agent: str) -> None:
+def test_user_scope_files(home_project: Path, tmp_path: Path, agent: str) -> None:
     assert invoke("hooks", "install", "--agent", agent, "--user")[0] == 0
     data = json.loads((tmp_path / "home" / USER_FILES[agent]).read_text("utf-8"))
     assert data == DOCUMENTED[agent][1]
-    assert not (project / DOCUMENTED[agent][0]).exists()
+    assert not (home_project / DOCUMENTED[agent][0]).exists()
 
 
 @pytest.mark.parametrize("agent", sorted(DOCUMENTED))
-def test_run_prints_one_json_object_the_agent_injects(project: Path, agent: str) -> None:
+def test_run_prints_one_json_object_the_agent_injects(home_project: Path, agent: str) -> None:
     code, out, _ = invoke("hooks", "run", "--agent", agent)
     assert code == 0
     data = json.loads(out)  # stdout is JSON only (Gemini requires it; the others accept it)
@@ -156,7 +140,7 @@ def test_run_prints_one_json_object_the_agent_injects(project: Path, agent: str)
     assert isinstance(context, str) and context.strip()
 
 
-def test_install_notes_what_each_agent_needs_first(project: Path) -> None:
+def test_install_notes_what_each_agent_needs_first(home_project: Path) -> None:
     _, _, err = invoke("hooks", "install", "--agent", "all")
     assert "Codex CLI:" in err and "trust" in err
     assert "Gemini CLI:" in err and "untrusted" in err
@@ -173,7 +157,7 @@ def _at(data: object, dotted: str) -> object:
 
 
 @pytest.mark.parametrize("agent", sorted(TARGETS))
-def test_output_matches_the_documented_schema(project: Path, agent: str) -> None:
+def test_output_matches_the_documented_schema(home_project: Path, agent: str) -> None:
     documented = OUTPUTS[agent]
     code, out, _ = invoke("hooks", "run", "--agent", agent)
     assert code == 0
@@ -197,28 +181,23 @@ STDIN = json.loads((Path(__file__).parent / "data" / "hooks" / "stdin.json").rea
 
 def _run_as(caller: str, hook: str, root: Path) -> str:
     payload = json.dumps(STDIN[caller]).replace("@ROOT@", str(root))
-    code, out, _ = invoke_stdin(("hooks", "run", "--agent", hook), payload)
+    code, out, _ = invoke("hooks", "run", "--agent", hook, input=payload)
     assert code == 0
     data = json.loads(out)
     inner = data.get("hookSpecificOutput")
     return inner["additionalContext"] if inner else data.get("additional_context", "")
 
 
-def invoke_stdin(args: tuple[str, ...], payload: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), input=payload, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.mark.parametrize("caller", ["cursor", "copilot"])
-def test_no_agent_reads_the_recap_twice(project: Path, caller: str) -> None:
+def test_no_agent_reads_the_recap_twice(home_project: Path, caller: str) -> None:
     # Cursor (third-party configs on) and VS Code / Copilot CLI also run Claude Code's
     # .claude/settings.json hooks: with their own stato hook installed, Claude's stays silent
     assert invoke("hooks", "install", "--agent", "claude")[0] == 0
-    assert _run_as(caller, "claude", project).strip()  # their own is not installed: deliver
+    assert _run_as(caller, "claude", home_project).strip()  # their own is not installed: deliver
     assert invoke("hooks", "install", "--agent", caller)[0] == 0
-    assert _run_as(caller, "claude", project) == ""
-    assert _run_as(caller, caller, project).strip()  # their own hook gives it, once
-    assert _run_as("claude", "claude", project).strip()  # Claude Code itself still gets it
+    assert _run_as(caller, "claude", home_project) == ""
+    assert _run_as(caller, caller, home_project).strip()  # their own hook gives it, once
+    assert _run_as("claude", "claude", home_project).strip()  # Claude Code itself still gets it
     code, out, _ = invoke("hooks", "doctor", "--json")
     checks = {c["agent"]: c for c in json.loads(out)}
     assert code == 0 and all(c["ok"] for c in checks.values())

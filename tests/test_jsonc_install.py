@@ -11,26 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from stato.cli import cli
 from stato.formats.jsonc import comments, loads
 from stato.ops import hooks, mcp_install
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "proj"
-    root.mkdir()
-    assert invoke("init", "--path", str(root))[0] == 0
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return root
+from tests.conftest import invoke
 
 
 def only_inserted(before: str, after: str) -> bool:
@@ -75,8 +59,8 @@ CLAUDE = """{
 """
 
 
-def test_vscode_mcp_json_with_comments_everywhere(project: Path) -> None:
-    path = project / ".vscode/mcp.json"
+def test_vscode_mcp_json_with_comments_everywhere(home_project: Path) -> None:
+    path = home_project / ".vscode/mcp.json"
     path.parent.mkdir()
     path.write_text(VSCODE)
     code, out, err = invoke("mcp", "install", "--agent", "vscode")
@@ -95,8 +79,8 @@ def test_vscode_mcp_json_with_comments_everywhere(project: Path) -> None:
     assert path.read_text() == VSCODE  # exactly the user's file again
 
 
-def test_gemini_settings_take_both_the_server_and_the_hook(project: Path) -> None:
-    path = project / ".gemini/settings.json"
+def test_gemini_settings_take_both_the_server_and_the_hook(home_project: Path) -> None:
+    path = home_project / ".gemini/settings.json"
     path.parent.mkdir()
     path.write_text(GEMINI)
     assert invoke("mcp", "install", "--agent", "gemini")[0] == 0
@@ -114,8 +98,8 @@ def test_gemini_settings_take_both_the_server_and_the_hook(project: Path) -> Non
     assert after == GEMINI
 
 
-def test_claude_hooks_keep_the_users_hook_and_comments(project: Path) -> None:
-    path = project / ".claude/settings.json"
+def test_claude_hooks_keep_the_users_hook_and_comments(home_project: Path) -> None:
+    path = home_project / ".claude/settings.json"
     path.parent.mkdir()
     path.write_text(CLAUDE)
     code, _, err = invoke("hooks", "install", "--agent", "claude")
@@ -131,8 +115,8 @@ def test_claude_hooks_keep_the_users_hook_and_comments(project: Path) -> None:
     assert path.read_text() == CLAUDE
 
 
-def test_a_changed_command_edits_only_the_command(project: Path) -> None:
-    path = project / ".vscode/mcp.json"
+def test_a_changed_command_edits_only_the_command(home_project: Path) -> None:
+    path = home_project / ".vscode/mcp.json"
     path.parent.mkdir()
     path.write_text(VSCODE)
     invoke("mcp", "install", "--agent", "vscode")
@@ -143,8 +127,8 @@ def test_a_changed_command_edits_only_the_command(project: Path) -> None:
     assert second == first.replace('"command": "stato"', '"command": "/opt/bin/stato"')
 
 
-def test_a_comment_inside_statos_entry_is_refused_in_one_line(project: Path) -> None:
-    path = project / ".vscode/mcp.json"
+def test_a_comment_inside_statos_entry_is_refused_in_one_line(home_project: Path) -> None:
+    path = home_project / ".vscode/mcp.json"
     path.parent.mkdir()
     text = '{\n  "servers": {\n    "stato": {"command": "stato", "args": [/* pinned */]}\n  }\n}\n'
     path.write_text(text)
@@ -153,8 +137,8 @@ def test_a_comment_inside_statos_entry_is_refused_in_one_line(project: Path) -> 
     assert len(err.strip().splitlines()) == 1 and path.read_text() == text
 
 
-def test_the_files_mode_and_backup_mode_are_kept(project: Path) -> None:
-    path = project / ".cursor/mcp.json"
+def test_the_files_mode_and_backup_mode_are_kept(home_project: Path) -> None:
+    path = home_project / ".cursor/mcp.json"
     path.parent.mkdir()
     path.write_text('{\n  // holds a token\n  "mcpServers": {"x": {"env": {"T": "s3cret"}}}\n}\n')
     path.chmod(0o600)
@@ -165,8 +149,8 @@ def test_the_files_mode_and_backup_mode_are_kept(project: Path) -> None:
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX file paths in the fixture text")
-def test_install_as_a_real_process(project: Path) -> None:
-    path = project / ".vscode/mcp.json"
+def test_install_as_a_real_process(home_project: Path) -> None:
+    path = home_project / ".vscode/mcp.json"
     path.parent.mkdir()
     path.write_text(VSCODE)
     done = subprocess.run(
@@ -174,7 +158,7 @@ def test_install_as_a_real_process(project: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=project,
+        cwd=home_project,
     )
     assert done.returncode == 0, done.stderr
     assert json.dumps(loads(path.read_text())["servers"]["stato"]) == json.dumps(

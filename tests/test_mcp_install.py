@@ -7,31 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from stato.cli import cli
 from stato.cli.commands.mcp import AGENTS
 from stato.ops.mcp_install import TARGETS
+from tests.conftest import invoke
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "proj"
-    root.mkdir()
-    assert invoke("init", "--path", str(root))[0] == 0
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return root
 
 
 CODEX = """# my Codex settings
@@ -57,10 +41,10 @@ def test_every_target_is_wired() -> None:
 
 
 @pytest.mark.parametrize("agent", sorted(a for a, t in TARGETS.items() if t.project_file))
-def test_install_is_idempotent_and_uninstall_restores(project: Path, agent: str) -> None:
+def test_install_is_idempotent_and_uninstall_restores(home_project: Path, agent: str) -> None:
     target = TARGETS[agent]
     assert target.project_file is not None
-    path = project / target.project_file
+    path = home_project / target.project_file
     path.parent.mkdir(parents=True, exist_ok=True)
     if target.toml:
         path.write_text(CODEX)
@@ -90,8 +74,8 @@ def test_install_is_idempotent_and_uninstall_restores(project: Path, agent: str)
     assert _load(path) == before
 
 
-def test_codex_toml_keeps_comments_and_layout(project: Path) -> None:
-    path = project / ".codex/config.toml"
+def test_codex_toml_keeps_comments_and_layout(home_project: Path) -> None:
+    path = home_project / ".codex/config.toml"
     path.parent.mkdir()
     path.write_text(CODEX)
     invoke("mcp", "install", "--agent", "codex")
@@ -102,13 +86,13 @@ def test_codex_toml_keeps_comments_and_layout(project: Path) -> None:
     assert path.read_text() == CODEX
 
 
-def test_all_creates_each_file_with_its_shape(project: Path) -> None:
+def test_all_creates_each_file_with_its_shape(home_project: Path) -> None:
     code, _, _ = invoke("mcp", "install", "--agent", "all")
     assert code == 0
-    assert _load(project / ".mcp.json") == {"mcpServers": {"stato": TARGETS["claude"].entry}}
-    vscode = _load(project / ".vscode/mcp.json")
+    assert _load(home_project / ".mcp.json") == {"mcpServers": {"stato": TARGETS["claude"].entry}}
+    vscode = _load(home_project / ".vscode/mcp.json")
     assert vscode == {"servers": {"stato": TARGETS["vscode"].entry}}
-    assert _load(project / ".codex/config.toml") == {
+    assert _load(home_project / ".codex/config.toml") == {
         "mcp_servers": {"stato": {"command": "stato", "args": ["mcp"]}}
     }
 
@@ -121,19 +105,19 @@ def test_all_creates_each_file_with_its_shape(project: Path) -> None:
     ],
 )
 def test_unparsable_files_are_refused_and_nothing_is_written(
-    project: Path, file: str, text: str, message: str
+    home_project: Path, file: str, text: str, message: str
 ) -> None:
-    path = project / file
+    path = home_project / file
     path.parent.mkdir(parents=True)
     path.write_text(text)
     code, _, err = invoke("mcp", "install", "--agent", "all")
     assert code == 1 and str(path) in err and message in err
     assert path.read_text() == text
-    assert not (project / ".mcp.json").exists()  # all or nothing
+    assert not (home_project / ".mcp.json").exists()  # all or nothing
 
 
-def test_inline_toml_table_is_refused_not_mangled(project: Path) -> None:
-    path = project / ".codex/config.toml"
+def test_inline_toml_table_is_refused_not_mangled(home_project: Path) -> None:
+    path = home_project / ".codex/config.toml"
     path.parent.mkdir()
     text = 'mcp_servers = { stato = { command = "old" } }\n'
     path.write_text(text)
@@ -142,17 +126,17 @@ def test_inline_toml_table_is_refused_not_mangled(project: Path) -> None:
     assert path.read_text() == text
 
 
-def test_user_install_goes_to_home(project: Path, tmp_path: Path) -> None:
+def test_user_install_goes_to_home(home_project: Path, tmp_path: Path) -> None:
     code, _, _ = invoke("mcp", "install", "--agent", "cursor", "--user", "--json")
     assert code == 0
     assert (tmp_path / "home/.cursor/mcp.json").is_file()
-    assert not (project / ".cursor").exists()
+    assert not (home_project / ".cursor").exists()
 
 
-def test_command_option_splits_into_command_and_args(project: Path) -> None:
+def test_command_option_splits_into_command_and_args(home_project: Path) -> None:
     code, _, _ = invoke("mcp", "install", "--agent", "claude", "--command", "uvx stato")
     assert code == 0
-    entry = _load(project / ".mcp.json")["mcpServers"]["stato"]  # type: ignore[index]
+    entry = _load(home_project / ".mcp.json")["mcpServers"]["stato"]  # type: ignore[index]
     assert entry == {"type": "stdio", "command": "uvx", "args": ["stato", "mcp"]}
     code, _, err = invoke("mcp", "install", "--agent", "claude", "--command", " ")
     assert code == 2 and "--command" in err
@@ -196,25 +180,25 @@ def test_documented_table_covers_every_agent() -> None:
 
 
 @pytest.mark.parametrize("agent", sorted(DOCUMENTED))
-def test_each_agent_gets_its_documented_file_key_and_entry(project: Path, agent: str) -> None:
+def test_each_agent_gets_its_documented_file_key_and_entry(home_project: Path, agent: str) -> None:
     rel, key, entry = DOCUMENTED[agent]
     if rel is None:  # only a user-level file: a project install would write a file no one reads
         code, _, err = invoke("mcp", "install", "--agent", agent)
         assert code == 2 and "--user" in err
         return
     assert invoke("mcp", "install", "--agent", agent)[0] == 0
-    data = _load(project / rel)
+    data = _load(home_project / rel)
     assert data == {key: {"stato": entry}}
     if rel.endswith(".toml"):
-        assert "[mcp_servers.stato]" in (project / rel).read_text()
+        assert "[mcp_servers.stato]" in (home_project / rel).read_text()
     # a second install changes nothing, byte for byte
-    text = (project / rel).read_text()
+    text = (home_project / rel).read_text()
     assert invoke("mcp", "install", "--agent", agent)[0] == 0
-    assert (project / rel).read_text() == text
+    assert (home_project / rel).read_text() == text
 
 
 @pytest.mark.parametrize("agent", sorted(USER_FILES))
-def test_user_scope_files(project: Path, tmp_path: Path, agent: str) -> None:
+def test_user_scope_files(home_project: Path, tmp_path: Path, agent: str) -> None:
     assert invoke("mcp", "install", "--agent", agent, "--user")[0] == 0
     data = _load(tmp_path / "home" / USER_FILES[agent])
     assert data[DOCUMENTED[agent][1]]["stato"]["command"] == "stato"  # type: ignore[index]
@@ -228,10 +212,10 @@ def test_vscode_user_file_is_in_the_user_settings_folder_of_this_os() -> None:
     assert TARGETS["vscode"].user_file == expected
 
 
-def test_all_writes_only_files_an_agent_reads(project: Path, tmp_path: Path) -> None:
+def test_all_writes_only_files_an_agent_reads(home_project: Path, tmp_path: Path) -> None:
     assert invoke("mcp", "install", "--agent", "all")[0] == 0
-    assert not (project / ".windsurf").exists()
-    written = {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
+    assert not (home_project / ".windsurf").exists()
+    written = {str(p.relative_to(home_project)) for p in home_project.rglob("*") if p.is_file()}
     documented = {rel for rel, _, _ in DOCUMENTED.values() if rel}
     assert documented <= written
     assert invoke("mcp", "install", "--agent", "all", "--user")[0] == 0
