@@ -190,15 +190,14 @@ def parse_markdown(text: str) -> Document:
     heading: tuple[str, int, tuple[tuple[int, str], ...], int] = ("", 0, (), offset + 1)
     stack: list[tuple[int, str]] = []  # (level, title) of the headings above
     stacks: list[tuple[tuple[int, str], ...]] = []  # each section's stack, for its path
-    blocks: list[tuple[int, Block | _Item]] = []
+    blocks: list[Block | _Item] = []
     items: list[_Item] = []  # open list items, innermost last
     lists: list[bool] = []  # open lists, innermost last: True for a numbered one
     table: list[list[str]] | None = None
     row: list[str] = []
-    order = 0
 
     def close_section() -> None:
-        done = [b if isinstance(b, Block) else _freeze(b) for _, b in blocks]
+        done = [b if isinstance(b, Block) else _freeze(b) for b in blocks]
         kept = tuple(b for b in done if b.text or b.rows)
         if kept or heading[1]:
             names = tuple(t for _, t in heading[2])
@@ -216,8 +215,7 @@ def parse_markdown(text: str) -> Document:
         if kind == "heading_open" and tok.tag == "h1" and _is_prose(_inline(tokens[i + 1].content)):
             # "# This file helps Copilot ..." written as if # began a comment: a sentence.
             text = _inline(tokens[i + 1].content)
-            blocks.append((order, Block("paragraph", text, line_of(tok))))
-            order += 1
+            blocks.append(Block("paragraph", text, line_of(tok)))
             i += 3
             continue
         if kind == "heading_open":
@@ -240,7 +238,7 @@ def parse_markdown(text: str) -> Document:
             parent = _TASK.sub("", _joined(items[-1])) if items else ""
             item = _Item(len(items), parent, line_of(tok), bool(lists and lists[-1]))
             items.append(item)
-            blocks.append((order, item))
+            blocks.append(item)
         elif kind == "list_item_close":
             items.pop()
         elif kind == "inline" and table is not None:
@@ -250,16 +248,16 @@ def parse_markdown(text: str) -> Document:
         elif kind == "inline":
             written = "\n".join(p.strip() for p in tok.content.splitlines() if p.strip())
             block = Block("paragraph", _inline(tok.content), line_of(tok), lines=written)
-            blocks.append((order, block))
+            blocks.append(block)
         elif kind in ("fence", "code_block") and not items:
             info = tok.info.strip().split(" ")[0] if kind == "fence" else ""
-            blocks.append((order, Block("code", tok.content.rstrip("\n"), line_of(tok), info=info)))
+            blocks.append(Block("code", tok.content.rstrip("\n"), line_of(tok), info=info))
         elif kind in ("fence", "code_block"):
             items[-1].parts.append(f"`{tok.content.strip()}`")
         elif kind == "html_block" and (html := _COMMENT.sub("", tok.content).strip()):
             # Markup such as <rule>...</rule> or <Purpose>: its lines are kept as written;
             # comments (a template's "<!-- Add commands here -->") are not the person's text.
-            blocks.append((order, Block("paragraph", html, line_of(tok), info="html")))
+            blocks.append(Block("paragraph", html, line_of(tok), info="html"))
         elif kind == "table_open":
             table, table_line = [], line_of(tok)
         elif kind == "tr_close" and table is not None:
@@ -267,9 +265,8 @@ def parse_markdown(text: str) -> Document:
             row = []
         elif kind == "table_close" and table is not None:
             rows = tuple(tuple(r) for r in table)
-            blocks.append((order, Block("table", "", table_line, rows=rows)))
+            blocks.append(Block("table", "", table_line, rows=rows))
             table = None
-        order += 1
         i += 1
     close_section()
     # One H1 is the document's title; several H1s ("# Commands", "# Code style") are sections.

@@ -16,13 +16,13 @@ from stato.core.diff import ModuleDiff
 from stato.core.gate import Blocked
 from stato.core.model import ValidationResult
 from stato.errors import StatoError, UsageError
-from stato.formats.lockfile import LOCK_NAME, Package
+from stato.formats.lockfile import Package
 from stato.formats.manifest import ORIGIN, Manifest, check_module_path
 from stato.formats.manifest_v0 import notes as archive_notes
 from stato.ops.batch import compile_many
 from stato.ops.conflicts import POLICIES, Planned, plan_writes
 from stato.ops.init import write_target
-from stato.ops.lock import file_sha256, relative_source, with_lock
+from stato.ops.lock import file_sha256, new_lock, relative_source
 from stato.ops.project import ensure_writable, find_root
 from stato.ops.trust import SignatureCheck
 
@@ -206,11 +206,10 @@ def import_archive(
         if updates and confirm is not None and not confirm(updates):
             return replace(base, actions=tuple(actions), declined=True)
         unchanged = {a.dest: texts[a.path] for a in actions if a.action == "unchanged"}
-        files, lock_warnings = with_lock(store.stato_dir, package, {**unchanged, **to_write})
-        files = {k: v for k, v in files.items() if k not in unchanged}
+        state, lock_warnings = new_lock(store.stato_dir, package, {**unchanged, **to_write})
         base = replace(base, warnings=base.warnings + lock_warnings)
-        ensure_writable(store.stato_dir, files)  # all or nothing: refuse before any write
-        state = {LOCK_NAME: files.pop(LOCK_NAME)} if LOCK_NAME in files else {}
+        files = {k: v for k, v in to_write.items() if k not in unchanged}
+        ensure_writable(store.stato_dir, [*files, *state])  # all or nothing: refuse first
         done = store.commit(files, state=state)
     return replace(
         base,
@@ -331,9 +330,9 @@ def graft(
         if not final.valid:
             return replace(base, actions=tuple(actions), invalid=(final,))
         # The module and the lock entry that records where it came from land together.
-        files, warnings = with_lock(store.stato_dir, package, {dest: final.corrected_source})
-        ensure_writable(store.stato_dir, files)
-        state = {LOCK_NAME: files.pop(LOCK_NAME)} if LOCK_NAME in files else {}
+        files = {dest: final.corrected_source}
+        state, warnings = new_lock(store.stato_dir, package, files)
+        ensure_writable(store.stato_dir, [*files, *state])
         done = store.commit(files, state=state)
     return replace(
         base,

@@ -165,7 +165,7 @@ def import_bundle(
             sha256=file_sha256(file),
         )
         target.create()
-        state, _ = lock_state(store.stato_dir, package, pending)
+        state = lock_state(store.stato_dir, package, pending)
         store.commit(pending, expect=planned, state=state)
     bridges: tuple[str, ...] = ()
     note = ""

@@ -276,7 +276,7 @@ def _write(batch: _Batch, target: Any, changes: list[ModuleChange]) -> None:
         created_now(),
         sha256=file_sha256(single) if single is not None else None,
     )
-    state, _ = lock_state(store.stato_dir, package, pending)  # lands with the modules
+    state = lock_state(store.stato_dir, package, pending)  # lands with the modules
     store.commit(pending, expect={rel: batch.seen.get(rel) for rel in pending}, state=state)
 
 

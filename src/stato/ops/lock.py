@@ -6,7 +6,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,26 +78,16 @@ def file_sha256(path: Path | str) -> str | None:
         return None
 
 
-def with_lock(
+def new_lock(
     stato_dir: Path, package: Package, written: Mapping[str, str]
 ) -> tuple[dict[str, str], tuple[str, ...]]:
-    """``written`` plus the lock file that records ``package`` as their source, for one commit.
-
-    ``package.modules`` is filled from ``written``'s texts (their sha256 as installed).
-    """
+    """The lock file recording ``package`` as the source of ``written``, as ``Store.commit``'s
+    ``state`` (it lands in the same all-or-nothing write as the modules), and any warning
+    reading the old one. ``package.modules`` is filled from ``written``'s texts (their sha256
+    as installed)."""
     lock, warnings = read_lock(stato_dir)
     modules = {**package.modules, **{p: sha256_text(t) for p, t in written.items()}}
-    new = Package(
-        package.kind,
-        package.name,
-        package.source,
-        package.installed,
-        modules,
-        package.version,
-        package.sha256,
-        package.signer,
-    )
-    return {**written, LOCK_NAME: dumps(lock.record(new))}, warnings
+    return {LOCK_NAME: dumps(lock.record(replace(package, modules=modules)))}, warnings
 
 
 @dataclass(frozen=True)
@@ -235,17 +225,13 @@ def verify(path: Path | str, offline: bool = False) -> VerifyResult:
     )
 
 
-def lock_state(
-    stato_dir: Path, package: Package, files: Mapping[str, str]
-) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The lock file recording ``files`` as ``package``'s, as ``Store.commit``'s ``state``, so
-    it lands in the same all-or-nothing write as the modules; and any warning reading it (also
-    issued as a StatoWarning: the command shows it as one line)."""
+def lock_state(stato_dir: Path, package: Package, files: Mapping[str, str]) -> dict[str, str]:
+    """``new_lock``, its warnings issued as StatoWarnings (the command shows each as one line)."""
     import warnings as py_warnings
 
     from stato.errors import StatoWarning
 
-    everything, warnings = with_lock(stato_dir, package, files)
+    state, warnings = new_lock(stato_dir, package, files)
     for line in warnings:  # one `warning:` line on stderr, as for other state read back
         py_warnings.warn(line, StatoWarning, stacklevel=2)
-    return {LOCK_NAME: everything[LOCK_NAME]}, warnings
+    return state
