@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from stato.cli import cli
+from stato.core.privacy import scan_text
 from stato.errors import StatoError
-from stato.ops.scan import load_ignore, sanitize_sources, scan_paths, scan_sources
+from stato.ops.scan import load_ignore, sanitize_text, scan_paths, scan_sources
 
 TOKEN = "ghp_Zq8rT2mW9xL4kP7vB3nY6cH1jF5sD0aE8gUu"
 SKILL = '''"""QC."""
@@ -129,14 +130,20 @@ def test_no_project_without_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 1
 
 
-def test_sanitize_sources_fails_closed() -> None:
+def test_sanitize_text_leaves_nothing_it_would_report() -> None:
     sources = {"skills/qc.py": SKILL.replace("{token}", TOKEN), "notes.md": "mail olu@sanger.ac.uk"}
-    out = sanitize_sources(sources)
+    out = {}
+    for rel, text in sources.items():
+        out[rel], left = sanitize_text(text, rel, scan_text(text, rel))
+        assert left == []
     assert "{GITHUB_TOKEN}" in out["skills/qc.py"] and "{EMAIL}" in out["skills/qc.py"]
     assert out["notes.md"] == "mail {EMAIL}"
     assert scan_sources(out).clean
-    kept = sanitize_sources(sources, ignore=["*@sanger.ac.uk"])
-    assert kept["notes.md"] == sources["notes.md"]
+    note, ignore = sources["notes.md"], ["*@sanger.ac.uk"]
+    assert sanitize_text(note, "notes.md", scan_text(note, "notes.md", ignore), ignore) == (
+        note,
+        [],
+    )
 
 
 def test_subprocess_scan(project: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import shutil
@@ -122,7 +123,7 @@ def test_malformed_signatures_are_one_trust_error(text: str) -> None:
 def test_allowed_signers_lines() -> None:
     key = Ed25519PrivateKey.generate()
     sig = sshsig.parse(sshsig.sign(key, b"x"))
-    line = sshsig.public_line(sig.key)
+    line = f"ssh-ed25519 {base64.b64encode(sig.key).decode()}"
     text = "\n".join(
         [
             "# comment",

@@ -53,11 +53,6 @@ class Budget:
         self._memo: dict[int, tuple[Any, int, int]] = {}
 
     # -- accounting ------------------------------------------------------------------------
-    def step(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise OverBudget("the module takes too many steps to check")
-
     def expect(self, weight: int) -> None:
         """Refuse, before building it, a value that would weigh ``weight``."""
         if weight > self.value_limit:

@@ -151,7 +151,7 @@ class Evaluator:
 
     def _eval(self, node: ast.AST) -> Any:
         budget = self.budget
-        budget.steps += 1  # Budget.step(), inlined: this runs once per node
+        budget.steps += 1  # one step per node evaluated
         if budget.steps > MAX_STEPS:
             raise OverBudget("the module takes too many steps to check")
         kind = type(node)

@@ -18,10 +18,6 @@ class Blocked:
     path: str
     findings: tuple[Finding, ...]
 
-    @property
-    def rules(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(f.pattern for f in self.findings))
-
 
 def high_findings(text: str, path: str, accept: Collection[str] = ()) -> tuple[Finding, ...]:
     """The ``high`` injection findings of ``text`` whose rule was not accepted."""

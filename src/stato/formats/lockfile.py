@@ -83,9 +83,6 @@ class Lock:
 
     packages: tuple[Package, ...] = ()
 
-    def owner(self, path: str) -> Package | None:
-        return next((p for p in self.packages if path in p.modules), None)
-
     def find(self, kind: str, name: str, source: str) -> Package | None:
         probe = Package(kind, name, source, "")
         return next((p for p in self.packages if p.key == probe.key), None)

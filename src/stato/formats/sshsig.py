@@ -74,12 +74,6 @@ def fingerprint(blob: bytes) -> str:
     return f"SHA256:{digest}"
 
 
-def public_line(blob: bytes, comment: str = "") -> str:
-    """The key as an OpenSSH public-key line (``ssh-ed25519 AAAA… comment``)."""
-    text = f"{KEY_TYPE} {base64.b64encode(blob).decode('ascii')}"
-    return f"{text} {comment}".rstrip()
-
-
 def _signed_data(namespace: str, hash_name: str, message: bytes) -> bytes:
     digest = _HASHES[hash_name](message).digest()
     return (

@@ -169,11 +169,6 @@ def _score(entry: PackageEntry, terms: list[tuple[str, re.Pattern[str]]]) -> int
     return total
 
 
-def score(entry: PackageEntry, query: str) -> int:
-    """Relevance of ``entry`` to ``query`` (0 = no match); every term must match somewhere."""
-    return _score(entry, _terms(query))
-
-
 def rank(found: list[Found], query: str) -> list[Found]:
     """The packages matching ``query``, best first (ties by name, then registry order)."""
     terms = _terms(query)

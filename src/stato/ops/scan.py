@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,30 +130,15 @@ def scan_paths(paths: Sequence[Path], root: Path) -> ScanReport:
     return scan_sources(sources, ignore, cache=ResultCache.for_project(root))
 
 
-def sanitize_sources(sources: Mapping[str, str], ignore: Sequence[str] = ()) -> dict[str, str]:
-    """Each text with its findings replaced by placeholders; fail closed.
-
-    Raises StatoError when a finding survives or a ``.py`` text that parsed no longer does.
-    """
-    out: dict[str, str] = {}
-    for rel, text in sources.items():
-        clean = text
-        for _ in range(3):  # a replacement can expose a neighbour that a boundary hid
-            found = scan_text(clean, rel, ignore)
-            if not found:
-                break
-            clean = sanitize(clean, found)
-        if scan_text(clean, rel, ignore):
-            raise StatoError(f"{rel}: sanitizing left a finding; fix the module by hand")
-        if rel.endswith(".py") and _parses(text) and not _parses(clean):
-            raise StatoError(f"{rel}: sanitizing broke the module's syntax; fix the module by hand")
-        out[rel] = clean
-    return out
-
-
-def _parses(text: str) -> bool:
-    try:
-        ast.parse(text)
-    except (SyntaxError, ValueError):
-        return False
-    return True
+def sanitize_text(
+    text: str, path: str, found: list[Finding], ignore: Sequence[str] = ()
+) -> tuple[str, list[Finding]]:
+    """``text`` with ``found`` replaced by placeholders, rescanned; and the findings left (the
+    caller fails closed on them). A replacement can expose a neighbour an overlap had hidden,
+    so up to three rounds."""
+    for _ in range(3):
+        text = sanitize(text, found)
+        found = scan_text(text, path, ignore)
+        if not found:
+            break
+    return text, found

@@ -137,9 +137,7 @@ def _scan(
 
     Returns the texts to archive, the findings left, and the paths that were sanitized.
     """
-    from stato.core.privacy import sanitize as redact
-    from stato.core.privacy import scan_text
-    from stato.ops.scan import load_ignore
+    from stato.ops.scan import load_ignore, sanitize_text
 
     ignore = load_ignore(root)
     out = dict(texts)
@@ -155,11 +153,7 @@ def _scan(
         found = first[shown]
         if found and sanitize:
             changed.append(rel)
-            for _ in range(3):  # a replacement can expose a neighbour an overlap had hidden
-                out[rel] = redact(out[rel], found)
-                found = scan_text(out[rel], shown, ignore)
-                if not found:
-                    break
+            out[rel], found = sanitize_text(out[rel], shown, found, ignore)
         findings.extend(found)  # fail closed: anything left refuses the snapshot
     return out, findings, changed
 

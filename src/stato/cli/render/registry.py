@@ -148,11 +148,6 @@ def publish(result: PublishResult) -> None:
     echo("  Serve the folder from any static host; users add it with: stato registry add URL")
 
 
-def sources(rows: list[tuple[str, str]]) -> None:
-    for address, origin in rows:
-        echo(f"{address}  ({origin})")
-
-
 def trust(imported: ImportResult) -> None:
     """The archive's signature and any warnings about the lock or the allowed signers."""
     for warning in imported.warnings:
