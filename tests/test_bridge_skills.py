@@ -269,3 +269,28 @@ def test_everyday_front_matter_takes_the_fast_writer() -> None:
     for value in ("Filters cells: use when QC metrics arrive.", "1.0", "yes", "café — x", "a #b"):
         data = {"name": "qc", "description": value, "metadata": {"stato-name": "qc_filtering"}}
         assert skills._fast_yaml(data) == skills._pyyaml(data)
+
+
+@pytest.mark.parametrize("link", [".agents", ".agents/skills", ".agents/skills/normalize"])
+def test_no_export_is_written_through_a_link_out_of_the_project(tmp_path: Path, link: str) -> None:
+    """Every depth of an export's folder is checked, though the common ones are resolved once."""
+    from stato.errors import StatoError
+
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    init_project(project, example=True)
+    outside.mkdir()
+    planted = project / link
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.symlink_to(outside, target_is_directory=True)
+    with pytest.raises(StatoError, match="leads out of"):
+        write_bridges(project, ["skills"])
+    assert list(outside.iterdir()) == []
+
+
+def test_an_export_folder_linked_inside_the_project_is_written(tmp_path: Path) -> None:
+    init_project(tmp_path, example=True)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / ".agents" / "skills").mkdir(parents=True)
+    (tmp_path / ".agents" / "skills" / "normalize").symlink_to(tmp_path / "shared")
+    write_bridges(tmp_path, ["skills"])
+    assert (tmp_path / "shared" / "SKILL.md").is_file()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,8 +85,20 @@ def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) ->
     from stato import confine
     from stato.adapters.fs import write_atomic, write_many
 
+    inside: set[str] = set()  # folders whose real path is in the project
     for rel, _, _ in changes:  # all checked first: a link out of the project writes nothing
+        folder = os.path.dirname(rel)
+        up = os.path.dirname(folder)
+        if folder in inside:
+            continue
+        if up in inside and not os.path.islink(os.path.join(root, folder)):
+            inside.add(folder)  # in a folder found inside, and no link: inside too
+            continue
         confine.check_within(root, root / rel, rel)
+        inside.add(folder)
+        if up and up not in inside:  # the exports' common folder: resolved once, not per file
+            confine.check_within(root, root / up / "-", rel)
+            inside.add(up)
     old_of = {rel: old for rel, old, _ in changes}
     done: list[str] = []
     try:
