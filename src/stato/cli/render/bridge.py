@@ -84,9 +84,11 @@ def show(result: BridgeResult) -> None:
         con.print(table)
         con.print(_summary(result))
     else:
-        for path, platforms, status, tokens, note in lines:
-            echo(f"{status:9} {path}  [{platforms}] ~{tokens} tokens{'  ' + note if note else ''}")
-        echo(_summary(result))
+        rows = [  # one write for 10,000 exported skills, not one per line
+            f"{status:9} {path}  [{platforms}] ~{tokens} tokens{'  ' + note if note else ''}"
+            for path, platforms, status, tokens, note in lines
+        ]
+        echo("\n".join([*rows, _summary(result)]))
     for f in result.files:
         if f.warning:
             echo(f"warning: {f.path}: {f.warning}", err=True)
