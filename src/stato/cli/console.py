@@ -75,6 +75,14 @@ def emit_json(data: Any) -> None:
     click.echo(jsondoc.dumps(data))
 
 
+def emit(result: Any, as_json: bool, render: Callable[[Any], object]) -> None:
+    """A command's result: under --json its ``to_dict()`` as one JSON document, else rendered."""
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        render(result)
+
+
 def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     """Print text for people; control characters from untrusted text are shown, not sent."""
     click.echo(display(text), err=err, nl=nl)

@@ -80,11 +80,7 @@ def convert(
     from stato.ops.convert import convert_files
 
     report = convert_files(list(files), path, kind, dry_run)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.convert import report as render
 
-        emit_json(report.to_dict())
-    else:
-        from stato.cli.render.convert import report as render
-
-        render(report)
+    emit(report, as_json, render)

@@ -39,12 +39,8 @@ def graft(
     from stato.ops.archive import graft as run
 
     res = run(path or ".", source, module, on_conflict, dry_run)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.archive import imported
 
-        emit_json(res.to_dict())
-    else:
-        from stato.cli.render.archive import imported
-
-        imported(res, verb="graft")
+    emit(res, as_json, lambda r: imported(r, verb="graft"))
     return 0 if res.ok else 1

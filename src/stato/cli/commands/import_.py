@@ -43,12 +43,8 @@ def import_(
         res = import_archive(
             path or ".", archive, modules or None, on_conflict, dry_run, progress=progress
         )
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.archive import imported
 
-        emit_json(res.to_dict())
-    else:
-        from stato.cli.render.archive import imported
-
-        imported(res)
+    emit(res, as_json, imported)
     return 0 if res.ok else 1

@@ -49,13 +49,9 @@ def import_bundle(
 
     chosen: tuple[str, ...] = () if no_bridge else (platforms or DEFAULT_PLATFORMS)
     report = run(file, path, chosen, dry_run)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.bundle import report as render
 
-        emit_json(report.to_dict())
-    else:
-        from stato.cli.render.bundle import report as render
-
-        render(report)
+    emit(report, as_json, render)
     if not report.ok:
         click.get_current_context().exit(1)

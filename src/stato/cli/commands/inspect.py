@@ -22,12 +22,8 @@ def inspect(archive: Path, as_json: bool) -> int:
     from stato.ops.archive import inspect_archive
 
     res = inspect_archive(archive)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.archive import inspect as render
 
-        emit_json(res.to_dict())
-    else:
-        from stato.cli.render.archive import inspect as render
-
-        render(res)
+    emit(res, as_json, render)
     return 0 if res.ok else 1

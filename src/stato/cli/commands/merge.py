@@ -47,11 +47,7 @@ def merge(
     from stato.ops.merge import merge_archives
 
     report = merge_archives(left, right, output, strategy, dry_run)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.merge import report as render
 
-        emit_json(report.to_dict())
-    else:
-        from stato.cli.render.merge import report as render
-
-        render(report)
+    emit(report, as_json, render)

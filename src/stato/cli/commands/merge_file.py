@@ -36,12 +36,8 @@ def merge_file(base: Path, ours: Path, theirs: Path, name: str | None, as_json: 
     from stato.ops.merge_file import merge_file as run
 
     report = run(base, ours, theirs, name)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.merge import merge_file_report
 
-        emit_json(report.to_dict())
-    else:
-        from stato.cli.render.merge import merge_file_report
-
-        merge_file_report(report)
+    emit(report, as_json, merge_file_report)
     return 0 if report.clean else 1

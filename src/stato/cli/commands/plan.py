@@ -53,14 +53,11 @@ def plan(ctx: click.Context, as_json: bool, graph: bool, fmt: str, path: Path) -
         from stato.cli.render.plan import dot, mermaid
 
         echo((mermaid if fmt == "mermaid" else dot)(view.steps), nl=False)
-    elif as_json:
-        from stato.cli.console import emit_json
-
-        emit_json(view.to_dict())
     else:
+        from stato.cli.console import emit
         from stato.cli.render.plan import plan as render
 
-        render(view)
+        emit(view, as_json, render)
 
 
 def _status_command(name: str, status: str, doc: str, with_output: bool) -> click.Command:
@@ -77,14 +74,10 @@ def _status_command(name: str, status: str, doc: str, with_output: bool) -> clic
 
 
 def _report(change: StepChange, as_json: bool) -> None:
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.plan import change as render
 
-        emit_json(change.to_dict())
-    else:
-        from stato.cli.render.plan import change as render
-
-        render(change)
+    emit(change, as_json, render)
 
 
 start = _status_command(

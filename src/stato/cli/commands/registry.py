@@ -92,14 +92,10 @@ def list_(as_json: bool, registry_url: str | None, timeout: float, path: Path) -
     from stato.ops.registry import list_packages
 
     result = list_packages(_root(path), registry_url, timeout)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render import registry as render
 
-        emit_json(result.to_dict())
-    else:
-        from stato.cli.render import registry as render
-
-        render.listing(result)
+    emit(result, as_json, render.listing)
 
 
 @registry.command("search")
@@ -116,14 +112,10 @@ def search(query: str, as_json: bool, registry_url: str | None, timeout: float, 
     from stato.ops.registry import search as run
 
     result = run(_root(path), query, registry_url, timeout)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render import registry as render
 
-        emit_json(result.to_dict())
-    else:
-        from stato.cli.render import registry as render
-
-        render.listing(result)
+    emit(result, as_json, render.listing)
     if not result.packages:
         _fail_quietly()
 
@@ -180,12 +172,9 @@ def install(
         result = run(
             root, spec, registry_url, on_conflict, dry_run, progress, timeout, confirm=confirm
         )
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
 
-        emit_json(result.to_dict())
-    else:
-        render.install(result)
+    emit(result, as_json, render.install)
     if not result.imported.ok:
         _fail_quietly()
 
@@ -247,14 +236,10 @@ def publish(
         ignore=load_ignore(root) if (root := _root(path)) else (),
         sign=sign,
     )
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render import registry as render
 
-        emit_json(result.to_dict())
-    else:
-        from stato.cli.render import registry as render
-
-        render.publish(result)
+    emit(result, as_json, render.publish)
 
 
 @registry.command("add")

@@ -36,12 +36,8 @@ def scan(paths: tuple[Path, ...], as_json: bool) -> int:
         root = find_root(Path.cwd())
         targets = [root / ".stato"]
     report = scan_paths(targets, root)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.scan import render
 
-        emit_json(report.to_dict())
-    else:
-        from stato.cli.render.scan import render
-
-        render(report)
+    emit(report, as_json, render)
     return 1 if report.failed else 0

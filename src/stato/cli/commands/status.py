@@ -18,12 +18,8 @@ def status(path: Path, as_json: bool) -> int:
     from stato.ops.status import status as get_status
 
     report = get_status(find_root(path))
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.status import render
 
-        emit_json(report.to_dict())
-    else:
-        from stato.cli.render.status import render
-
-        render(report)
+    emit(report, as_json, render)
     return 0

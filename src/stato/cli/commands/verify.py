@@ -19,12 +19,8 @@ def verify(offline: bool, path: Path, as_json: bool) -> int:
     from stato.ops.lock import verify as run
 
     result = run(path or ".", offline=offline)
-    if as_json:
-        from stato.cli.console import emit_json
+    from stato.cli.console import emit
+    from stato.cli.render.verify import render
 
-        emit_json(result.to_dict())
-    else:
-        from stato.cli.render.verify import render
-
-        render(result)
+    emit(result, as_json, render)
     return 0 if result.ok else 1
