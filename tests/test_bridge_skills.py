@@ -294,3 +294,13 @@ def test_an_export_folder_linked_inside_the_project_is_written(tmp_path: Path) -
     (tmp_path / ".agents" / "skills" / "normalize").symlink_to(tmp_path / "shared")
     write_bridges(tmp_path, ["skills"])
     assert (tmp_path / "shared" / "SKILL.md").is_file()
+
+
+def test_a_relative_project_path_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    init_project(tmp_path, example=True)
+    monkeypatch.chdir(tmp_path)
+    first = write_bridges(Path("."), "all")
+    assert first.changed and (tmp_path / "AGENTS.md").is_file()
+    assert not write_bridges(Path("."), "all", check=True).stale

@@ -65,3 +65,12 @@ def test_a_taken_temp_name_falls_back_to_a_fresh_one(
     write_many([(tmp_path / "SKILL.md", "mine\n")])
     assert (tmp_path / "SKILL.md").read_text("utf-8") == "mine\n"
     assert taken.read_text("utf-8") == "someone else's"
+
+
+def test_relative_paths_are_written_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_many([(Path("AGENTS.md"), "a\n"), (Path("sub") / "SKILL.md", "b\n")])
+    assert (tmp_path / "AGENTS.md").read_text("utf-8") == "a\n"
+    assert (tmp_path / "sub" / "SKILL.md").read_text("utf-8") == "b\n"

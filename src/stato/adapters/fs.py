@@ -63,6 +63,7 @@ def write_many(
     try:
         for path, data in items:
             folder, name = os.path.split(path)
+            folder = folder or os.curdir  # a bare name: the working folder
             if folder not in made:
                 os.makedirs(folder, exist_ok=True)
                 made.add(folder)
