@@ -198,3 +198,38 @@ def test_json_and_text_written_in_batches_equal_the_whole_document(
     render(report, check=False)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == n + sum(len(m.diagnostics) for m in mods) + 1
+
+
+def _rglob_collect(given: Path) -> list[tuple[str, str]]:
+    """What validate listed when it used Path.rglob (the reference for its own walk)."""
+    from stato.adapters.store import SKIP_DIRS, STATO_DIR
+
+    out = []
+    for f in sorted(given.rglob("*.py"), key=str):
+        rel = f.relative_to(given)
+        if any(p in SKIP_DIRS or (p.startswith(".") and p != STATO_DIR) for p in rel.parts[:-1]):
+            continue
+        out.append((str(f), (given / rel).as_posix()))
+    return out
+
+
+def test_the_files_found_are_the_ones_rglob_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stato.ops.validate import collect
+
+    for folder in ("a/b", "a/.hid", "a/.history/x", "a/prompts", "a/__pycache__", "a/dir.py", "r"):
+        (tmp_path / folder).mkdir(parents=True)
+    for file in ("a/x.py", "a/.h.py", "a/.py", "a/b/y.py", "a/b/n.txt", "a/.hid/z.py", "r/r.py"):
+        (tmp_path / file).write_text("x = 1\n")
+    for file in ("a/.history/x/q.py", "a/prompts/p.py", "a/__pycache__/c.py", "a/dir.py/in.py"):
+        (tmp_path / file).write_text("x = 1\n")
+    if hasattr(os, "symlink"):
+        os.symlink(tmp_path / "r", tmp_path / "a" / "link")  # a link to a folder: not entered
+        os.symlink(tmp_path / "r" / "r.py", tmp_path / "a" / "linked.py")
+        os.symlink(tmp_path / "gone", tmp_path / "a" / "broken.py")
+    monkeypatch.chdir(tmp_path)
+    for given in (Path("a"), Path("a/b"), tmp_path / "a"):
+        assert collect([given]) == _rglob_collect(given), given
+    monkeypatch.chdir(tmp_path / "a")
+    assert collect([Path(".")]) == _rglob_collect(Path("."))
