@@ -83,12 +83,11 @@ def write_own(path: Path, data: bytes | Iterable[bytes]) -> bool:
     No fsync: after a crash a torn or empty cache file is only a miss.
     """
     import contextlib
-    import tempfile
 
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)  # mode 0600
+        fd, tmp = _new_temp(path.parent)
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, bytes):
                 fh.write(data)
@@ -102,3 +101,20 @@ def write_own(path: Path, data: bytes | Iterable[bytes]) -> bool:
                 os.unlink(tmp)
         return False
     return True
+
+
+_NEW = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+def _new_temp(folder: Path) -> tuple[int, str]:
+    """A new file of this user only (0600) in ``folder``, as tempfile.mkstemp makes it; not
+    tempfile itself, whose import (shutil, random, bz2, lzma) costs the hook ~3 ms."""
+    for _ in range(100):
+        name = os.path.join(folder, f".{os.urandom(8).hex()}.tmp")
+        try:
+            return os.open(name, _NEW, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")
