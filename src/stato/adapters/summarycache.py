@@ -1,11 +1,12 @@
 """A cache of the project summary for the hook path, keyed by every module file's stat.
 
-`stato resume --brief` runs at every agent session start; compiling every module each time
-costs ~0.3 ms per module. When no module changed since the last run, the summary is read from
-the user's cache folder instead (adapters/cachedir.py: never inside the project, where a cloned
-repository could plant one; a file another user owns is ignored). Plain JSON: reading it never
-runs anything. Any change to a module file, to the set of files, or to stato's own compiler
-invalidates the whole entry.
+`stato resume --brief` and the agents' session-start hooks run at every session start. When
+no module changed since the last run, the summary and the recap texts made from it (the
+`--brief` paragraph, the `--raw` recap) are read from the user's cache folder instead of reading
+and checking every module (docs/performance.md has what it saves). The cache folder is never
+inside the project, where a cloned repository could plant one, and a file another user owns is
+ignored (adapters/cachedir.py). Plain JSON: reading it never runs anything. Any change to a
+module file, to the set of files, or to stato's own compiler invalidates the whole entry.
 """
 
 from __future__ import annotations
@@ -58,34 +59,40 @@ def fingerprint(root: Path) -> list[Any]:
     code = [p.stat().st_mtime_ns for p in sorted((pkg / "core").glob("*.py"))]
     code.append((pkg / "bridges" / "summary.py").stat().st_mtime_ns)
     code.append((pkg / "ops" / "resume.py").stat().st_mtime_ns)  # writes the cached paragraph
+    code.append((pkg / "formats" / "recap.py").stat().st_mtime_ns)  # writes the cached raw recap
     # The scanner's rules decide which modules a summary withholds from agents (trust gate).
     code += [p.stat().st_mtime_ns for p in (pkg / "core" / "privacy").glob("*.py")]
     return [__version__, max(code, default=0), sorted(files)]
 
 
-def dumps(key: list[Any], summary: Summary, brief: str | None = None) -> str:
-    return taggedjson.dumps({"key": key, "summary": summary, "brief": brief})
+def dumps(key: list[Any], summary: Summary, texts: dict[str, str] | None = None) -> str:
+    """The cache file: the key, the summary, and the recap texts made from it (``texts``: the
+    `resume --brief` paragraph and the raw recap, so the hook path builds neither)."""
+    return taggedjson.dumps({"key": key, "summary": summary, "texts": texts or {}})
 
 
-def load_brief(root: Path) -> str | None:
-    """The `resume --brief` paragraph stored with a summary that is still current, else None.
+def load_texts(root: Path, key: list[Any] | None = None) -> dict[str, str]:
+    """The recap texts stored with a summary that is still current (``{}`` on a miss).
 
     The hook path: plain JSON and a walk of .stato/, none of the summary's records built.
+    ``key``: the project's fingerprint, when the caller has it.
     """
     import json
 
     file = project_file(KIND, root)
     raw = None if file is None else read_own(file)
     if raw is None:
-        return None
+        return {}
     try:
         data = json.loads(raw)
-        if data.get("key") != taggedjson.encode(fingerprint(root)):
-            return None
-        brief = data.get("brief")
+        if data.get("key") != taggedjson.encode(fingerprint(root) if key is None else key):
+            return {}
+        texts = data.get("texts")
     except (OSError, ValueError, TypeError, AttributeError, RecursionError):
-        return None
-    return brief if isinstance(brief, str) else None
+        return {}
+    if not isinstance(texts, dict):
+        return {}
+    return {k: v for k, v in texts.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def load(root: Path, key: list[Any]) -> dict[str, Any] | None:
@@ -107,14 +114,14 @@ def load(root: Path, key: list[Any]) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
-def save(root: Path, key: list[Any], summary: Summary, brief: str | None = None) -> bool:
-    """Store the summary (and the `resume --brief` paragraph made from it) unless a module
-    changed too recently to trust its mtime."""
+def save(root: Path, key: list[Any], summary: Summary, texts: dict[str, str] | None = None) -> bool:
+    """Store the summary (and the recap ``texts`` made from it) unless a module changed too
+    recently to trust its mtime."""
     newest = max((entry[2] for entry in key[2]), default=0)
     if time.time_ns() - newest < _RACY_NS:
         return False
     try:
-        text = dumps(key, summary, brief)
+        text = dumps(key, summary, texts)
     except TypeError:
         return False
     target = project_file(KIND, root)

@@ -117,15 +117,27 @@ def project_summary(root: Path, *, save: bool = True) -> Summary:
             return from_dict(data)
         except (TypeError, KeyError, ValueError, AttributeError):
             pass  # cached by another shape of the records: rebuild it
+    return _built(Path(root), key, save)[0]
+
+
+def _built(root: Path, key: list[Any], save: bool) -> tuple[Summary, dict[str, str]]:
+    """The summary compiled from the modules (texts seen before answered from the result
+    cache) and its recap texts, stored in the summary cache under ``key`` when ``save``."""
+    from stato.adapters import summarycache as cache
     from stato.adapters.resultcache import ResultCache
+    from stato.formats.recap import raw
     from stato.ops.project import load_project
 
     results = ResultCache.for_project(root)
-    summary = withhold(load_project(Path(root), results).modules, results)
+    summary = withhold(load_project(root, results).modules, results)
     results.save()
-    if save:  # the paragraph too, so the next `resume --brief` builds nothing
-        cache.save(root, key, summary, paragraph(summary))
-    return summary
+    texts = {
+        "brief": paragraph(summary),
+        "raw": raw(ResumeResult(root, summary, _notes(summary))),
+    }
+    if save:  # the texts too, so the next `resume --brief`/`--raw` or hook builds nothing
+        cache.save(root, key, summary, texts)
+    return summary, texts
 
 
 def resume(root: Path) -> ResumeResult:
@@ -134,12 +146,16 @@ def resume(root: Path) -> ResumeResult:
     return ResumeResult(Path(root), summary, _notes(summary))
 
 
-def brief_recap(root: Path) -> str:
-    """The `resume --brief` paragraph: as cached when no module changed, else built (and cached)."""
-    from stato.adapters.summarycache import load_brief
+def recap_texts(root: Path) -> dict[str, str]:
+    """The `resume --brief` paragraph and the raw recap (``brief``, ``raw``): as cached when no
+    module changed, else built (and cached). Neither builds a summary record on a hit."""
+    from stato.adapters import summarycache as cache
 
-    cached = load_brief(root)
-    return cached if cached is not None else brief(resume(root))
+    key = cache.fingerprint(root)
+    texts = cache.load_texts(root, key)
+    if "brief" in texts and "raw" in texts:
+        return texts
+    return _built(Path(root), key, save=True)[1]
 
 
 # Claude Code caps injected hook output at 10,000 characters; stay under it with a margin.
@@ -148,13 +164,10 @@ MAX_HOOK_CONTEXT = 9000
 
 def hook_recap(root: Path) -> str:
     """What `stato hooks run` gives the agent: the raw recap, or the paragraph when too long."""
-    from stato.formats.recap import raw
-
-    result = resume(root)
-    text = raw(result)
-    if len(text) > MAX_HOOK_CONTEXT:
-        return brief(result) + "\nThe full recap is longer: run `stato resume --raw` to read it."
-    return text
+    texts = recap_texts(root)
+    if len(texts["raw"]) > MAX_HOOK_CONTEXT:
+        return texts["brief"] + "\nThe full recap is longer: run `stato resume --raw` to read it."
+    return texts["raw"]
 
 
 def brief(result: ResumeResult) -> str:

@@ -29,10 +29,11 @@ def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
         raise UsageError("--brief, --raw and --json are three forms of the recap; give one")
     mode = "json" if as_json else "brief" if brief else "raw" if raw else None
     root = find_root(path)
-    if mode == "brief":  # the hook path: from the summary cache when no module changed
-        from stato.ops.resume import brief_recap
+    if mode in ("brief", "raw"):  # the hook path: from the summary cache when nothing changed
+        from stato.ops.resume import recap_texts
 
-        echo(brief_recap(root))
+        text = recap_texts(root)[mode]
+        echo(text, nl=mode == "brief")
         return
     from stato.ops.resume import resume as do_resume
 
@@ -41,10 +42,6 @@ def resume(brief: bool, raw: bool, as_json: bool, path: Path) -> None:
         from stato.cli.console import emit_json
 
         emit_json(result.to_dict())
-    elif mode == "raw":
-        from stato.formats.recap import raw as raw_text
-
-        echo(raw_text(result), nl=False)
     else:
         from stato.cli.render.resume import show
 
