@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from stato.core.privacy import Finding, scan_injection
+from stato.core.privacy import Finding, scan_injection, scan_injection_many
 
 MAX_SHOWN = 8  # findings listed in one refusal; the rest are counted
 
@@ -28,11 +28,10 @@ def high_findings(text: str, path: str, accept: Collection[str] = ()) -> tuple[F
 
 def blocked(texts: Mapping[str, str], accept: Collection[str] = ()) -> list[Blocked]:
     """Every module text (path -> text) the gate refuses; ``.py`` modules only."""
+    modules = {path: text for path, text in sorted(texts.items()) if path.endswith(".py")}
     out = []
-    for path, text in sorted(texts.items()):
-        if not path.endswith(".py"):
-            continue
-        found = high_findings(text, path, accept)
+    for path, findings in scan_injection_many(modules).items():  # one keyword search for all
+        found = tuple(f for f in findings if f.severity == "high" and f.pattern not in accept)
         if found:
             out.append(Blocked(path, found))
     return out

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from stato.core.privacy.inbound import has_high, scan_injection
+from stato.core.privacy.inbound import has_high, scan_injection, scan_injection_many
 from stato.core.privacy.injection_rules import INJECTION_RULES
 from stato.core.privacy.rule import CATEGORIES, INJECTION, SEVERITIES, Rule
 from stato.core.privacy.scanner import (
@@ -33,6 +33,7 @@ __all__ = [
     "redact",
     "sanitize",
     "scan_injection",
+    "scan_injection_many",
     "scan_many",
     "scan_text",
 ]

@@ -139,10 +139,12 @@ def _anchored(
     lowered: str,
     seen: dict[str, list[int]] | None = None,
     words: _WordStarts | None = None,
+    complete: bool = False,
 ) -> list[re.Match[str]]:
     """Matches of a rule that starts at a keyword, tried only where a keyword occurs.
 
-    ``seen`` keeps each keyword's positions for the other rules that look for it; ``words``
+    ``seen`` keeps each keyword's positions for the other rules that look for it (``complete``:
+    it holds every keyword the text has, so one missing from it is not searched); ``words``
     skips, for a rule that only matches at a word start, keywords that begin no word."""
     starts: set[int] = set()
     if rule.anchor is not None:
@@ -154,6 +156,8 @@ def _anchored(
             starts.update(_positions(lowered, keyword))
             continue
         if keyword not in seen:
+            if complete:
+                continue
             seen[keyword] = _positions(lowered, keyword)
         starts.update(seen[keyword])
     out: list[re.Match[str]] = []
@@ -177,23 +181,37 @@ def _anchored(
 
 
 def _candidates(
-    text: str, ignore: Sequence[str], rules: Sequence[Rule] = RULES
+    text: str,
+    ignore: Sequence[str],
+    rules: Sequence[Rule] = RULES,
+    hits: dict[str, list[int]] | None = None,
+    only: Sequence[int] | None = None,
 ) -> list[tuple[int, int, int, Rule]]:
+    """Every rule's matches in ``text``, before overlaps are settled.
+
+    ``hits`` (core/privacy/keywords.py), when given, holds every keyword of the table that
+    occurs in the text with its positions, and ``only`` the rules worth trying: found for many
+    texts at once, so no keyword is searched here.
+    """
     lowered = _lower(text)
     found: list[tuple[int, int, int, Rule]] = []
     matches: dict[int, list[re.Match[str]]] = {}  # rules sharing one regex run it once
     present: dict[str, bool] = {}  # each keyword is looked for once per text
-    seen: dict[str, list[int]] = {}  # and its positions found once, for every anchored rule
+    seen: dict[str, list[int]] = {} if hits is None else hits  # and its positions found once
     words: _WordStarts | None = None
 
     def has(keyword: str) -> bool:
+        if hits is not None:
+            return keyword in hits
         if keyword not in present:
             present[keyword] = keyword in lowered
         return present[keyword]
 
     shaped = ""
     long_run: bool | None = None
-    for order, rule in enumerate(rules):
+    orders = range(len(rules)) if only is None else only
+    for order in orders:
+        rule = rules[order]
         if rule.long_run:
             if long_run is None:
                 long_run = _LONG_RUN.search(text) is not None
@@ -208,9 +226,9 @@ def _candidates(
                 continue
         key = id(rule.regex)
         if rule.anchored:
-            if rule.word_start and words is None and len(text) >= _INDEX_FROM:
+            if rule.word_start and words is None and hits is None and len(text) >= _INDEX_FROM:
                 words = _WordStarts(lowered)
-            matches[key] = _anchored(rule, text, lowered, seen, words)
+            matches[key] = _anchored(rule, text, lowered, seen, words, hits is not None)
         elif key not in matches:
             matches[key] = list(rule.regex.finditer(text))
         for m in matches[key]:
