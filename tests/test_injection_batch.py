@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from stato.core.gate import blocked, high_findings
 from stato.core.privacy import INJECTION_RULES, scan_injection, scan_injection_many
-from stato.core.privacy.inbound import _strings
+from stato.core.privacy.inbound import _strings, literal_findings, spelled_as_is
 from stato.core.privacy.keywords import keyword_hits, plan
 from stato.core.privacy.scanner import _lower, _positions
 from stato.core.render import py_literal
@@ -130,3 +130,54 @@ def test_string_constants_come_in_ast_walk_order(texts: list[str]) -> None:
     tree = ast.parse(source)
     walked = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     assert _strings(tree) == [(n, n.value) for n in walked]
+
+
+# Python sources: literals of every spelling (prefixes, quotes, escapes), next to each other or
+# apart, comments holding quotes, odd line breaks
+QUOTE = st.sampled_from(['"', "'", '"""', "'''"])
+PREFIX = st.sampled_from(["", "", "", "r", "u", "f", "F", "rb", "b", "Rf"])
+BODY = st.lists(st.one_of(st.sampled_from(TRIGGERS), st.sampled_from(HIDDEN),
+                          st.sampled_from(["#", "'", '"', "{x}", "{{", "\\n", "\\u200b", "\n"]),
+                          st.text(max_size=6)), max_size=4).map("".join)  # fmt: skip
+
+
+def _literal(prefix: str, quote: str, body: str) -> str:
+    body = body.replace(quote[0], "").replace("\\", "" if "\\" in prefix else "\\")
+    return prefix + quote + (body if len(quote) == 3 else body.replace("\n", "")) + quote
+
+
+LITERAL = st.builds(_literal, PREFIX, QUOTE, BODY)
+BETWEEN = st.sampled_from([" ", ", ", " + ", "\n    ", "  # it's\n    ", "", "\\\n    "])
+EXPRESSION = st.builds(
+    lambda first, rest: "(" + first + "".join(b + lit for b, lit in rest) + ")",
+    LITERAL,
+    st.lists(st.tuples(BETWEEN, LITERAL), max_size=3),
+)
+LINE = st.one_of(
+    st.builds("x{} = {}".format, st.integers(0, 9), EXPRESSION),
+    st.sampled_from(["# a comment with a quote ' in it", "y = {'k': 1}", "", "\x0c", "z = 1\r"]),
+)
+SOURCE = st.lists(LINE, max_size=6).map(lambda lines: "class A:\n    " + "\n    ".join(lines))
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SOURCE)
+def test_a_source_spelled_as_is_has_nothing_for_the_literal_pass(source: str) -> None:
+    if not spelled_as_is(source):
+        return
+    assert literal_findings(source, "m.py", ()) == []
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return
+    lines = source.splitlines(keepends=True)
+    starts = [sum(len(line) for line in lines[:i]) for i in range(len(lines))]
+    for node, value in _strings(tree):
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        start = starts[node.lineno - 1] + len(
+            lines[node.lineno - 1].encode()[: node.col_offset].decode()
+        )
+        end = starts[node.end_lineno - 1] + len(
+            lines[node.end_lineno - 1].encode()[: node.end_col_offset].decode()
+        )
+        assert value in source[start:end]

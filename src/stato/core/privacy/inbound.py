@@ -4,6 +4,7 @@ string values of a Python module (where a writer's escapes hide invisible charac
 from __future__ import annotations
 
 import ast
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -59,12 +60,58 @@ def _offsets(text: str) -> list[int]:
     return starts
 
 
+# Escapes and line continuations, and the line breaks other than "\n" (str.splitlines, which
+# the offsets below use, sees more of them than the parser)
+_RESPELLED = re.compile(r"[\\\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LEXEME = re.compile(
+    r"#[^\n]*"  # a comment
+    r'|("""[\s\S]*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"[^"\n]*"'
+    r"|'[^'\n]*')"  # a literal
+    r"|[^#\"']+"  # the code between them
+    r"|[\"']"  # a quote that opens no literal: not valid Python
+)
+
+
+def spelled_as_is(text: str) -> bool:
+    """Whether every string value of ``text``, if it parses, is spelled as it is inside its own
+    literal, so the literal pass below has nothing to add and needs no parse.
+
+    True only without escapes, odd line breaks, f-strings (``f`` among the two characters
+    before a quote) and two literals with only spaces and comments between them (implicit
+    concatenation). Without backslashes Python's strings and comments are regular: this lexer
+    finds the literals the tokenizer finds.
+    """
+    if _RESPELLED.search(text):
+        return False
+    after_literal = False
+    for m in _LEXEME.finditer(text):
+        if m.group(1) is not None:
+            before = text[max(0, m.start() - 2) : m.start()]
+            if after_literal or "f" in before or "F" in before:
+                return False
+            after_literal = True
+        elif m.group() in ('"', "'"):
+            return False
+        elif m.group()[0] != "#" and m.group().rstrip("rRbBuUfF").strip():
+            after_literal = False  # code between two literals (not the next one's prefix)
+    return True
+
+
 def _literals(text: str, path: str, ignore: Sequence[str]) -> list[Finding]:
     """Findings inside string values whose source spells them differently (escapes such as
     ``\\U000e0041`` or ``\\u200b``, implicit concatenation): the span is the whole literal, the
     preview what was found in its value."""
     if "\\" not in text and not path.endswith(".py"):
         return []
+    if spelled_as_is(text):
+        return []
+    return literal_findings(text, path, ignore)
+
+
+def literal_findings(text: str, path: str, ignore: Sequence[str]) -> list[Finding]:
+    """``_literals`` without its shortcut: parse, and scan each value its source respells."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
