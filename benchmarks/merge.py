@@ -8,8 +8,10 @@ half differ (a lesson added on the right, a version and a parameter changed: con
 - merge: `stato.ops.merge.merge_archives` (hostile checks, compile of every module, field
   merge, re-render, re-validate, inbound gate, manifest, atomic write), with a cold result cache
   (a fresh STATO_CACHE_DIR each round) and a warm one (the same merge ran before), interleaved
-  round by round with the floor: `read_archive` of both and `write_archive` of the union of
-  their modules taken as they are. Best of --repeat, and the range.
+  round by round with two floors: `read_archive` of both and `write_archive` of the union of
+  their modules taken as they are (the issue's floor), and the same with an `ast.parse` of every
+  module text of both sides (validate's kind of floor: inbound modules must be compiled, never
+  run). Best of --repeat, and the range; a ratio to each floor.
 - diff: `stato.ops.diff.diff_paths` of the two archives; floor: `read_archive` of both.
 Three-way (`--case three-way`, needs git):
 - a plan of --steps steps: ours completes every 7th step and logs a decision, theirs blocks
@@ -89,12 +91,17 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def floor_merge(a: Path, b: Path, out: Path) -> None:
+def floor_merge(a: Path, b: Path, out: Path, parse: bool = False) -> None:
+    """Read both archives and write the union of their modules (``parse``: and parse each)."""
+    import ast
     from dataclasses import replace
 
     from stato.adapters.archive import read_archive, write_archive
 
     left, right = read_archive(a), read_archive(b)
+    if parse:
+        for text in (*left.modules.values(), *right.modules.values()):
+            ast.parse(text)
     modules = {**right.modules, **left.modules}
     entries = {e.path: e for e in (*right.manifest.modules, *left.manifest.modules)}
     write_archive(out, replace(left.manifest, modules=tuple(entries.values())), modules)
@@ -113,20 +120,20 @@ def run_size(n: int, repeat: int) -> None:
         with cache_dir(warm):
             result = merge_archives(a, b, out).result  # fills the warm cache
         note = f"{len(result.outcomes)} modules, {len(result.conflicts)} conflicts"
-        times: dict[str, list[float]] = {"floor": [], "cold": [], "warm": []}
-        for i in range(repeat):  # interleaved: stato and its floor see the same disk weather
+        times: dict[str, list[float]] = {"floor": [], "parse": [], "cold": [], "warm": []}
+        for i in range(repeat):  # interleaved: stato and its floors see the same disk weather
             times["floor"].append(timed(lambda: floor_merge(a, b, folder / "floor.stato")))
+            times["parse"].append(timed(lambda: floor_merge(a, b, folder / "floor.stato", True)))
             with cache_dir(str(folder / f"cold-cache-{i}")):
                 times["cold"].append(timed(lambda: merge_archives(a, b, out)))
             with cache_dir(warm):
                 times["warm"].append(timed(lambda: merge_archives(a, b, out)))
-        f = min(times["floor"])
+        f, p = min(times["floor"]), min(times["parse"])
         for case in ("cold", "warm"):
             t = min(times[case])
             spread = f"{min(times[case]):.2f}-{max(times[case]):.2f} s"
-            print(
-                f"{n:>6} {'merge ' + case:<11} {t:>9.3f} {f:>9.3f} {t / f:>6.2f}  {note}; {spread}"
-            )
+            print(f"{n:>6} {'merge ' + case:<11} {t:>9.3f} {f:>9.3f} {t / f:>6.2f} {p:>9.3f} "
+                  f"{t / p:>6.2f}  {note}; {spread}")  # fmt: skip
         changed = len(diff_paths(a, b).diff.changed)
         t = best(lambda: diff_paths(a, b), repeat)
         f = best(lambda: (read_archive(a), read_archive(b)), repeat)
@@ -322,7 +329,8 @@ def main() -> None:
     parser.add_argument("--both", type=int, default=200)
     args = parser.parse_args()
     if args.case in ("archive", "all"):
-        print(f"{'N':>6} {'step':<11} {'stato s':>9} {'floor s':>9} {'ratio':>6}  notes")
+        print(f"{'N':>6} {'step':<11} {'stato s':>9} {'floor s':>9} {'ratio':>6} "
+              f"{'+parse s':>9} {'ratio':>6}  notes")  # fmt: skip
         for n in (int(s) for s in args.sizes.split(",")):
             run_size(n, args.repeat)
     if args.case in ("three-way", "all"):
