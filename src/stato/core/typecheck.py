@@ -104,61 +104,37 @@ def check_steps(
             if key not in step:
                 continue
             value = step[key]
-            value_node = _dict_value(step_node, key)
-            if key == "id":
-                if not is_step_id(value):
-                    diags.append(
-                        make(
-                            "E007",
-                            sline,
-                            field=f"{label}.id",
-                            expected="int",
-                            actual=type_name(value),
-                        )
-                    )
-            elif key == "action":
-                if not isinstance(value, str) or not value.strip():
-                    actual = "an empty str" if isinstance(value, str) else type_name(value)
-                    diags.append(
-                        make(
-                            "E007",
-                            sline,
-                            field=f"{label}.action",
-                            expected="a non-empty str",
-                            actual=actual,
-                        )
-                    )
-            elif key == "depends_on":
-                if is_step_id(value):
-                    if value_node is not None:
-                        edits.append(_wrap(value_node, off))
-                    diags.append(make("W002", sline, fixed=value_node is not None))
-                elif not isinstance(value, (list, tuple)) or not all(is_step_id(v) for v in value):
-                    diags.append(
-                        make(
-                            "E007",
-                            sline,
-                            field=f"{label}.depends_on",
-                            expected="a list of step ids (int)",
-                            actual=_describe_ids(value),
-                        )
-                    )
-            elif not isinstance(value, _PY_TYPES[expected]):
-                diags.append(
-                    make(
-                        "E007",
-                        sline,
-                        field=f"{label}.{key}",
-                        expected=expected,
-                        actual=type_name(value),
-                    )
-                )
+            if key == "depends_on" and is_step_id(value):  # one id, not a list: wrapped (W002)
+                value_node = _dict_value(step_node, key)
+                if value_node is not None:
+                    edits.append(_wrap(value_node, off))
+                diags.append(make("W002", sline, fixed=value_node is not None))
+                continue
+            wrong = _wrong_type(key, expected, value)
+            if wrong is not None:
+                field = f"{label}.{key}"
+                diags.append(make("E007", sline, field=field, expected=wrong[0], actual=wrong[1]))
         if "status" not in step:
             edit = _insert_status(step_node, off) if isinstance(step_node, ast.Dict) else None
             if edit is not None:
                 edits.append(edit)
             diags.append(make("W004", sline, fixed=edit is not None, step=step.get("id", f"#{i}")))
     return diags, edits
+
+
+def _wrong_type(key: str, expected: str, value: Any) -> tuple[str, str] | None:
+    """(expected, actual) when a step's ``key`` holds a value of the wrong type, else None."""
+    if key == "id":
+        return None if is_step_id(value) else ("int", type_name(value))
+    if key == "action":
+        if isinstance(value, str) and value.strip():
+            return None
+        return "a non-empty str", "an empty str" if isinstance(value, str) else type_name(value)
+    if key == "depends_on":
+        if isinstance(value, (list, tuple)) and all(is_step_id(v) for v in value):
+            return None
+        return "a list of step ids (int)", _describe_ids(value)
+    return None if isinstance(value, _PY_TYPES[expected]) else (expected, type_name(value))
 
 
 def _describe_ids(value: Any) -> str:
