@@ -155,6 +155,9 @@ def _source_problem(root: Path, package: Package) -> tuple[Problem | None, str |
     """A source that no longer matches the lock (a problem), or could not be checked (a note)."""
     from stato.errors import StatoError
 
+    def moved(detail: str) -> tuple[Problem, None]:
+        return Problem("source", package.label, "", detail), None
+
     if package.kind == "registry":
         from stato.ops.registry import find_package
 
@@ -165,18 +168,13 @@ def _source_problem(root: Path, package: Package) -> tuple[Problem | None, str |
             _, entry = find_package(root, f"{package.name}@{package.version}", where)
         except StatoError as exc:
             if "not found" in str(exc):
-                return Problem(
-                    "source", package.label, "", f"{package.source} no longer offers it"
-                ), None
+                return moved(f"{package.source} no longer offers it")
             return None, f"{package.label}: could not check {package.source} ({exc})"
         if package.sha256 and entry.sha256 != package.sha256:
-            return Problem(
-                "source",
-                package.label,
-                "",
+            return moved(
                 f"{package.source} now serves different bytes for it (sha256 "
-                f"{entry.sha256[:12]}…, locked {package.sha256[:12]}…)",
-            ), None
+                f"{entry.sha256[:12]}…, locked {package.sha256[:12]}…)"
+            )
         return None, None
     path = Path(package.source)
     path = path if path.is_absolute() else root / path
@@ -184,12 +182,7 @@ def _source_problem(root: Path, package: Package) -> tuple[Problem | None, str |
         return None, f"{package.label}: {package.source} is not there to check (fine if removed)"
     digest = file_sha256(path)
     if package.sha256 and digest != package.sha256:
-        return Problem(
-            "source",
-            package.label,
-            "",
-            f"{package.source} is not the file that was installed (sha256 differs)",
-        ), None
+        return moved(f"{package.source} is not the file that was installed (sha256 differs)")
     return None, None
 
 
