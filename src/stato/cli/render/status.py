@@ -27,6 +27,19 @@ def render(report: StatusReport) -> None:
             "(stato crystallize, or stato init --example)."
         )
         return
+    cells = [(m.path, m.type or "-", m.class_name or "-", m.version or "-") for m in report.modules]
+    p = report.plan
+    plan = (
+        []
+        if p is None
+        else [
+            f"Objective: {p.objective}",
+            f"Progress: {p.done}/{p.total} steps complete",
+            f"Current step: {_step(p.current)}",
+            f"Next step: {_step(p.next)}",
+            *([] if p.current or p.next else [STATES[p.state]]),
+        ]
+    )
     if is_tty():
         from rich.panel import Panel
         from rich.table import Table
@@ -35,52 +48,19 @@ def render(report: StatusReport) -> None:
         table = Table(title=f"stato modules in {report.root}")
         for col in ("Module", "Type", "Class", "Version", "Valid"):
             table.add_column(col)
-        for m in report.modules:
-            table.add_row(
-                m.path,
-                m.type or "-",
-                m.class_name or "-",
-                m.version or "-",
-                Text("withheld", style="red")
-                if m.withheld
-                else Text("yes", style="green")
-                if m.valid
-                else Text("no", style="red"),
-            )
+        for m, row in zip(report.modules, cells, strict=True):
+            valid = "withheld" if m.withheld else "yes" if m.valid else "no"
+            table.add_row(*row, Text(valid, style="green" if valid == "yes" else "red"))
         con = console()
         con.print(table)
-        if report.plan:
-            p = report.plan
-            con.print(
-                Panel(
-                    f"Objective: {p.objective}\nProgress: {p.done}/{p.total} steps complete\n"
-                    f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}"
-                    + ("" if p.current or p.next else f"\n{STATES[p.state]}"),
-                    title=f"Plan: {p.name}",
-                )
-            )
+        if p is not None:
+            con.print(Panel("\n".join(plan), title=f"Plan: {p.name}"))
     else:
-        for m in report.modules:
-            echo(
-                "\t".join(
-                    [
-                        m.path,
-                        m.type or "-",
-                        m.class_name or "-",
-                        m.version or "-",
-                        "WITHHELD" if m.withheld else "valid" if m.valid else "INVALID",
-                    ]
-                )
-            )
-        if report.plan:
-            p = report.plan
-            echo(
-                f"Plan: {p.name}\nObjective: {p.objective}\n"
-                f"Progress: {p.done}/{p.total} steps complete"
-            )
-            echo(f"Current step: {_step(p.current)}\nNext step: {_step(p.next)}")
-            if p.current is None and p.next is None:
-                echo(STATES[p.state])
+        for m, row in zip(report.modules, cells, strict=True):
+            valid = "WITHHELD" if m.withheld else "valid" if m.valid else "INVALID"
+            echo("\t".join([*row, valid]))
+        if p is not None:
+            echo("\n".join([f"Plan: {p.name}", *plan]))
     for m in report.modules:
         if not m.valid:
             echo(f"{m.path} is invalid: {'; '.join(m.errors)} (run stato validate)")
