@@ -13,26 +13,34 @@ F = TypeVar("F", bound=Callable[..., Any])
 MODULE_TYPES = ("skill", "plan", "memory", "context", "protocol")
 
 
-def path_option(func: F) -> F:
-    """--path: the project folder, or any folder inside it (the nearest .stato/ from there up)."""
+def path_option_with(help_text: str) -> Callable[[F], F]:
+    """--path FOLDER (default: the current folder), with the command's own help line."""
     return click.option(
         "--path",
         "path",
         type=click.Path(file_okay=False, path_type=Path),
         default=Path("."),
         show_default=True,
-        help="Project folder (or any folder inside it).",
-    )(func)
+        help=help_text,
+    )
 
 
-def new_project_path_option(func: F) -> F:
-    """--path for the commands that make a project where there is none (convert, import-bundle)."""
+# --path: the project folder, or any folder inside it (the nearest .stato/ from there up).
+path_option = path_option_with("Project folder (or any folder inside it).")
+# --path for the commands that make a project where there is none (convert, import-bundle).
+new_project_path_option = path_option_with(
+    "Project folder (the one holding .stato/); a folder with none becomes a project."
+)
+
+
+def sign_option(func: F) -> F:
     return click.option(
-        "--path",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("."),
-        show_default=True,
-        help="Project folder (the one holding .stato/); a folder with none becomes a project.",
+        "--sign",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="KEY",
+        help="Sign the manifest with this Ed25519 private key (e.g. ~/.ssh/id_ed25519; "
+        "passphrase from STATO_SIGN_PASSPHRASE).",
     )(func)
 
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from stato.adapters.config import DEFAULT_DEADLINE, TIMEOUT_ENV
-from stato.cli.options import accept_risk_option, json_option, on_conflict_option
+from stato.cli.options import (
+    accept_risk_option,
+    json_option,
+    on_conflict_option,
+    path_option_with,
+    sign_option,
+)
 from stato.errors import ProjectNotFound, StatoError
 
 if TYPE_CHECKING:
     from stato.core.diff import ModuleDiff
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 TIMEOUT = 10.0
 
@@ -37,16 +40,6 @@ _timeout_option = click.option(
         f"under [registry] in config.toml (default {DEFAULT_DEADLINE:g})."
     ),
 )
-
-
-def _path_option(help_text: str) -> Callable[[F], F]:
-    return click.option(
-        "--path",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("."),
-        show_default=True,
-        help=help_text,
-    )
 
 
 def _fail_quietly() -> NoReturn:
@@ -86,7 +79,7 @@ def registry() -> None:
 @json_option
 @_registry_option
 @_timeout_option
-@_path_option("Project whose .stato/config.toml names registries.")
+@path_option_with("Project whose .stato/config.toml names registries.")
 def list_(as_json: bool, registry_url: str | None, timeout: float, path: Path) -> None:
     """List the packages every registry offers (newest version of each)."""
     from stato.ops.registry import list_packages
@@ -103,7 +96,7 @@ def list_(as_json: bool, registry_url: str | None, timeout: float, path: Path) -
 @json_option
 @_registry_option
 @_timeout_option
-@_path_option("Project whose .stato/config.toml names registries.")
+@path_option_with("Project whose .stato/config.toml names registries.")
 def search(query: str, as_json: bool, registry_url: str | None, timeout: float, path: Path) -> None:
     """Find packages by keyword (ranked: name, tags, description).
 
@@ -122,7 +115,7 @@ def search(query: str, as_json: bool, registry_url: str | None, timeout: float, 
 
 @registry.command("install")
 @click.argument("spec", metavar="NAME[@VERSION]")
-@_path_option("Project to install into.")
+@path_option_with("Project to install into.")
 @on_conflict_option
 @click.option("--dry-run", is_flag=True, help="Download and verify, report what would change.")
 @click.option(
@@ -195,14 +188,8 @@ def install(
 @click.option("--description", help="One line about the package.")
 @click.option("--author", help="Who publishes it.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
-@click.option(
-    "--sign",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="KEY",
-    help="Sign the manifest with this Ed25519 private key (e.g. ~/.ssh/id_ed25519).",
-)
-@_path_option("Project whose .statoignore the privacy scan honours.")
+@sign_option
+@path_option_with("Project whose .statoignore the privacy scan honours.")
 @json_option
 @accept_risk_option
 def publish(
@@ -245,7 +232,7 @@ def publish(
 @registry.command("add")
 @click.argument("address", metavar="URL")
 @click.option("--user", is_flag=True, help="Edit ~/.config/stato/config.toml, not the project's.")
-@_path_option("Project whose .stato/config.toml to edit.")
+@path_option_with("Project whose .stato/config.toml to edit.")
 def add(address: str, user: bool, path: Path) -> None:
     """Add a registry (folder, file:// or http(s):// URL) to the config."""
     from stato.adapters.http import redact
@@ -261,7 +248,7 @@ def add(address: str, user: bool, path: Path) -> None:
 @registry.command("remove")
 @click.argument("address", metavar="URL")
 @click.option("--user", is_flag=True, help="Edit ~/.config/stato/config.toml, not the project's.")
-@_path_option("Project whose .stato/config.toml to edit.")
+@path_option_with("Project whose .stato/config.toml to edit.")
 def remove(address: str, user: bool, path: Path) -> None:
     """Remove a registry from the config.
 

@@ -12,6 +12,7 @@ from stato.cli.options import (
     json_option,
     path_option,
     sanitize_option,
+    sign_option,
 )
 
 
@@ -46,14 +47,7 @@ from stato.cli.options import (
 @sanitize_option
 @force_option
 @archive_output_option
-@click.option(
-    "--sign",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="KEY",
-    help="Sign the manifest with this Ed25519 private key (e.g. ~/.ssh/id_ed25519; "
-    "passphrase from STATO_SIGN_PASSPHRASE).",
-)
+@sign_option
 @path_option
 @json_option
 def snapshot(
