@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,32 +96,42 @@ def load_project(root: Path, cache: ResultCache | None = None) -> Project:
     Texts compiled before come from the project's result cache (see adapters.resultcache); a
     ``cache`` the caller gives is left for the caller to save, after its own entries.
     """
-    from stato.adapters.fs import read_file
     from stato.adapters.resultcache import ResultCache
+    from stato.core.project_checks import check_project
+
+    own = cache is None
+    cache = ResultCache.for_project(root) if cache is None else cache
+    results = [r for chunk in compiled_chunks(root, cache) for r in chunk]
+    if own:
+        cache.save()
+    return Project(root, check_project(results))
+
+
+def compiled_chunks(root: Path, cache: ResultCache) -> Iterator[list[ValidationResult]]:
+    """Every module under .stato/ compiled, a chunk at a time in path order, without the
+    project-level checks (which need them all): a caller that keeps only a little of each
+    result stays flat in memory. An unreadable file is that file's E001."""
+    from stato.adapters.fs import read_file
     from stato.adapters.store import Store
     from stato.core.diagnostics import make
     from stato.core.model import ValidationResult
-    from stato.core.project_checks import check_project
-    from stato.ops.batch import Job, compile_jobs
+    from stato.ops.batch import CHUNK, Job, compile_jobs
 
     store = Store(root)
     store.recover()  # one stat when nothing is pending
-    jobs: list[Job] = []
-    unreadable: dict[str, ValidationResult] = {}
     paths = store.module_paths()
-    for rel in paths:
-        try:
-            jobs.append((rel, read_file(store.path(rel)), None))
-        except OSError as exc:  # unreadable: that file's E001; the rest of the project still loads
-            diag = make("E001", None, details=f"cannot read the file ({exc.strerror})")
-            unreadable[rel] = ValidationResult(rel, "", "", None, None, diagnostics=(diag,))
-    own = cache is None
-    cache = ResultCache.for_project(root) if cache is None else cache
-    compiled = {r.path: r for r in compile_jobs(jobs, cache=cache)}
-    if own:
-        cache.save()
-    results = [compiled.get(rel) or unreadable[rel] for rel in paths]
-    return Project(root, check_project(results))
+    for start in range(0, len(paths), CHUNK):
+        part = paths[start : start + CHUNK]
+        jobs: list[Job] = []
+        unreadable: dict[str, ValidationResult] = {}
+        for rel in part:
+            try:
+                jobs.append((rel, read_file(store.path(rel)), None))
+            except OSError as exc:  # unreadable: its E001; the rest of the project still loads
+                diag = make("E001", None, details=f"cannot read the file ({exc.strerror})")
+                unreadable[rel] = ValidationResult(rel, "", "", None, None, diagnostics=(diag,))
+        compiled = {r.path: r for r in compile_jobs(jobs, cache=cache)}
+        yield [compiled.get(rel) or unreadable[rel] for rel in part]
 
 
 def withheld(

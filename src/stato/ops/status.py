@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stato.core.plan import PlanView, view_of
-from stato.ops.project import load_project, withheld
+from stato.ops.project import withheld
+
+if TYPE_CHECKING:
+    from stato.core.model import ValidationResult
+    from stato.core.privacy import Finding
 
 
 @dataclass(frozen=True)
@@ -49,27 +53,44 @@ class StatusReport:
 
 
 def status(root: Path) -> StatusReport:
+    """Every module's row, a chunk of modules at a time: only the rows, the skill names the
+    project checks need and the valid plans are kept, so memory stays flat in their number."""
     from stato.adapters.resultcache import ResultCache
+    from stato.core.project_checks import Named, clashes, named
+    from stato.ops.project import compiled_chunks
 
     cache = ResultCache.for_project(root)
-    project = load_project(root, cache)
-    held = withheld(project.modules, cache)
+    rows: list[ModuleRow] = []
+    names: list[Named] = []
+    plans: list[ValidationResult] = []
+    for chunk in compiled_chunks(root, cache):
+        held = withheld(chunk, cache)
+        for m in chunk:
+            names.append(named(m))
+            rows.append(_row(m, held.get(m.path, ())))
+            if m.module_type == "plan" and m.valid:
+                plans.append(m)
     cache.save()
-    rows = tuple(
-        ModuleRow(
-            m.path,
-            m.module_type,
-            m.class_name,
-            v if isinstance(v := m.fields.get("version"), str) else None,
-            m.valid,
-            tuple(f"{d.code}: {d.message}" for d in m.errors),
-            tuple(f"{f.pattern} at {f.line}:{f.column + 1}" for f in held.get(m.path, ())),
-        )
-        for m in project.modules
-    )
-    plan = project.plan
+    for i, extra in enumerate(clashes(names)):  # E011 (an error) and I008 (advice)
+        errors = tuple(f"{d.code}: {d.message}" for d in extra if d.severity == "error")
+        if errors:  # now invalid: no agent reads it, so it was never withheld either
+            rows[i] = replace(rows[i], valid=False, errors=rows[i].errors + errors, withheld=())
+    plan = next((m for m in plans if m.path == "plan.py"), plans[0] if plans else None)
     from stato.ops.gitdriver import missing_driver
 
     warning = missing_driver(root)
     warnings = (warning,) if warning else ()
-    return StatusReport(root, rows, None if plan is None else view_of(plan), warnings)
+    return StatusReport(root, tuple(rows), None if plan is None else view_of(plan), warnings)
+
+
+def _row(m: ValidationResult, held: tuple[Finding, ...]) -> ModuleRow:
+    version = m.fields.get("version")
+    return ModuleRow(
+        m.path,
+        m.module_type,
+        m.class_name,
+        version if isinstance(version, str) else None,
+        m.valid,
+        tuple(f"{d.code}: {d.message}" for d in m.errors),
+        tuple(f"{f.pattern} at {f.line}:{f.column + 1}" for f in held),
+    )
