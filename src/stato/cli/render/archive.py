@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from stato.cli.console import echo, is_tty, rich_table
+from stato.cli.console import echo, emit, is_tty, rich_table
 
 if TYPE_CHECKING:
     from stato.core.model import ValidationResult
@@ -43,12 +43,7 @@ def findings(found: Sequence[Any]) -> None:
 
 def show(res: SnapshotResult, as_json: bool, verb: str = "snapshot") -> int:
     """Render an archive snapshot or slice wrote; the exit code (1 when nothing was written)."""
-    if as_json:
-        from stato.cli.console import emit_json
-
-        emit_json(res.to_dict())
-    else:
-        snapshot(res, verb)
+    emit(res, as_json, lambda r: snapshot(r, verb))
     return 0 if res.written else 1
 
 
@@ -128,16 +123,6 @@ def inspect(res: InspectResult) -> None:
                 echo(f"  {span(f)}")
 
 
-_VERBS = {
-    "add": "add",
-    "replace": "replace",
-    "rename": "rename",
-    "skip": "skip",
-    "unchanged": "unchanged",
-    "conflict": "CONFLICT",
-}
-
-
 def notes(lines: tuple[str, ...]) -> None:
     """What the user must know about an archive read (0.5: no checksums), one line each."""
     for line in lines:
@@ -171,7 +156,7 @@ def imported(res: ImportResult, verb: str = "import") -> None:
                 )
         if a.action == "rename":
             note = f"as {a.dest}" + (f", name {a.new_name!r}" if a.new_name else "")
-        rows.append([a.path, _VERBS[a.action], note])
+        rows.append([a.path, "CONFLICT" if a.action == "conflict" else a.action, note])
     table(["module", "action", "notes"], rows)
     conflicts = res.conflicts
     written = sum(a.action in ("add", "replace", "rename") for a in res.actions)
