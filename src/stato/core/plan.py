@@ -86,6 +86,11 @@ class StepView:
         """The step as written (extra keys included), with its status and open dependencies."""
         return {**self.fields, "status": self.status, "blocked_by": list(self.blocked_by)}
 
+    @property
+    def label(self) -> str:
+        """How every text view names the step: ``Step 4 -- find_hvg (running)``."""
+        return f"Step {self.id} -- {self.action} ({self.status})"
+
 
 # Where a plan stands, in one word, and the one sentence every view says about it.
 STATES: dict[str, str] = {

@@ -13,9 +13,7 @@ if TYPE_CHECKING:
 
 
 def _step(step: StepView | None) -> str:
-    if step is None:
-        return "none"
-    return f"Step {step.id} -- {step.action} ({step.status})"
+    return "none" if step is None else step.label
 
 
 def render(report: StatusReport) -> None:
