@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from stato.cli import cli
+from tests.conftest import on_a_terminal
 
 # ---------------------------------------------------------------------------- the commands
 
@@ -1083,35 +1084,11 @@ def test_piped_output_is_plain_text(argv: list[str], no_color: str | None, world
     assert "Traceback" not in proc.stderr
 
 
-def _on_a_terminal(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
-    """Run stato with a pseudo-terminal as stdout/stderr and return what it wrote."""
-    import pty
-
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "stato", *argv],
-        stdout=follower, stderr=follower, stdin=subprocess.DEVNULL, cwd=cwd, env=env,
-    )  # fmt: skip
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
-def test_no_color_is_respected_on_a_terminal(world: World) -> None:
+def test_no_color_is_respectedon_a_terminal(world: World) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(TERM="xterm-256color", COLUMNS="120")
-    coloured = _on_a_terminal(["status"], world.project, env)
-    plain = _on_a_terminal(["status"], world.project, {**env, "NO_COLOR": "1"})
+    coloured = on_a_terminal(["status"], world.project, env)
+    plain = on_a_terminal(["status"], world.project, {**env, "NO_COLOR": "1"})
     assert "qc" in plain and not _colours(plain)  # bold or italic may stay (no-color.org)
     assert _colours(coloured)  # the check can fail: a terminal without NO_COLOR gets colour
 

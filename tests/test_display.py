@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from stato.cli import cli
 from stato.cli.console import display
+from tests.conftest import on_a_terminal
 
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202egnp.exe\x08\r"
 
@@ -39,29 +40,9 @@ sha256 = "{sha}"
 
 
 def _terminal(argv: list[str], cwd: Path) -> str:
-    """Run stato with a pseudo-terminal as stdout/stderr and return what it wrote."""
-    import pty
-
-    leader, follower = pty.openpty()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"}
     env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "stato", *argv],
-        stdout=follower, stderr=follower, stdin=subprocess.DEVNULL, cwd=cwd, env=env,
-    )  # fmt: skip
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return on_a_terminal(argv, cwd, env)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
