@@ -28,6 +28,7 @@ from stato.adapters.config import registry_sources
 from stato.errors import RegistryError
 from stato.formats.registry_index import parse_index
 from tests.shared_dir import shared_dir
+from tests.test_interop_v0 import modules_of
 
 Run = Callable[..., Result]
 
@@ -83,15 +84,6 @@ def members(archive: Path) -> dict[str, bytes]:
 
     with zipfile.ZipFile(archive) as zf:
         return {i.filename: zf.read(i) for i in zf.infolist() if i.filename != "manifest.toml"}
-
-
-def modules_of(root: Path) -> dict[str, bytes]:
-    stato = root / ".stato"
-    return {
-        p.relative_to(stato).as_posix(): p.read_bytes()
-        for p in sorted(stato.rglob("*.py"))
-        if ".history" not in p.parts
-    }
 
 
 # -- the index -------------------------------------------------------------------------------
