@@ -6,7 +6,6 @@ import math
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,6 +159,8 @@ def bridge_budget(root: Path, default: int, minimum: int) -> int:
 
 
 def _write_atomic(path: Path, text: str, mode: int) -> None:
+    import tempfile  # here: reading the config (every bridge run) never needs it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

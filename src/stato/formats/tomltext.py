@@ -5,11 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
-    import tomli as tomllib
-
 
 class TomlProblem(ValueError):
     """Why a text is not TOML stato can use; its message is one short clause."""
@@ -17,6 +12,12 @@ class TomlProblem(ValueError):
 
 def loads(text: str) -> dict[str, Any]:
     """``tomllib.loads``, with its other failures (a huge number, deep nesting) as TomlProblem."""
+    # here, not at the top: a command whose project has no config.toml never loads the parser
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
+        import tomli as tomllib
+
     try:
         return tomllib.loads(text)
     except RecursionError:
