@@ -118,12 +118,12 @@ def _list(source: str, off: Offsets, node: ast.List, old: list[Any], new: list[A
     for k, item in zip(new_keys, new, strict=True):
         if k in where:
             i = where[k]
-            edits += _flush(source, off, node, lines, ends, anchor, pending)
+            edits += _flush(source, lines, ends, anchor, pending)
             pending, anchor = [], i
             edits += _edits(source, off, node.elts[i], old[i], item)
         else:
             pending.append(item)
-    edits += _flush(source, off, node, lines, ends, anchor, pending)
+    edits += _flush(source, lines, ends, anchor, pending)
     return edits
 
 
@@ -137,13 +137,7 @@ def _close_line(source: str, off: Offsets, node: ast.List, last_end: int) -> int
 
 
 def _flush(
-    source: str,
-    off: Offsets,
-    node: ast.List,
-    lines: list[tuple[int, int]],
-    ends: list[int],
-    anchor: int | None,
-    items: list[Any],
+    source: str, lines: list[tuple[int, int]], ends: list[int], anchor: int | None, items: list[Any]
 ) -> list[Edit]:
     """New items, one a line, after the anchor item's lines (before the first item if none)."""
     if not items:

@@ -107,7 +107,7 @@ def _side(text: str, path: str) -> _Side:
             count[name] = count.get(name, 0) + 1
     for name, stmt in stmts.items():
         value = v.fields.get(name, ABSENT)
-        span = _whole_lines(stmt, lines, starts)
+        span = _whole_lines(stmt, lines)
         if count[name] == 1 and span and value is not ABSENT and not isinstance(value, Code):
             side.regions[name] = span
             assert stmt.value is not None
@@ -122,7 +122,7 @@ def _col(line: str, col_byte: int) -> int:
     return len(line.encode("utf-8")[:col_byte].decode("utf-8", "replace"))
 
 
-def _whole_lines(stmt: ast.stmt, lines: list[str], starts: list[int]) -> tuple[int, int] | None:
+def _whole_lines(stmt: ast.stmt, lines: list[str]) -> tuple[int, int] | None:
     """The statement's line range, when it has its lines to itself (a comment may follow it)."""
     first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno) - 1
     if last >= len(lines):

@@ -157,9 +157,9 @@ def _remove(text: str, node: Node, n: int) -> list[Edit]:
         " \t\r\n,"
     ):
         return [(item.start, node.items[n + 1].start, "")]  # the next item takes its place
-    edits = _removal(text, node, n, lead)
+    edits = _removal(node, n, lead)
     if lead < item.start and _swallowed(text, lead, edits):
-        edits = _removal(text, node, n, text.index("\n", lead) + 1)  # keep the newline
+        edits = _removal(node, n, text.index("\n", lead) + 1)  # keep the newline
     if len(node.items) == 1:
         after = item.value.end if item.comma is None else item.comma + 1
         if not (text[node.start + 1 : lead] + text[after : node.end - 1]).strip():
@@ -167,7 +167,7 @@ def _remove(text: str, node: Node, n: int) -> list[Edit]:
     return edits
 
 
-def _removal(text: str, node: Node, n: int, lead: int) -> list[Edit]:
+def _removal(node: Node, n: int, lead: int) -> list[Edit]:
     item = node.items[n]
     edits: list[Edit] = [(lead, item.value.end, "")]
     if item.comma is not None:
