@@ -102,10 +102,9 @@ def rich_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
 
 
 @contextmanager
-def progress_bar(
-    label: str, *, threshold: int = 200
-) -> Iterator[Callable[[int, int], None] | None]:
-    """A transient progress bar on stderr for long work (``report(done, total)``).
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr for long work (``report(done, total)``), shown from
+    200 items.
 
     Yields None when stderr is not a terminal: pipes, CI logs and --json stay clean.
     """
@@ -124,6 +123,6 @@ def progress_bar(
         task = bar.add_task(label, total=None, visible=False)
 
         def report(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, visible=total >= threshold)
+            bar.update(task, completed=done, total=total, visible=total >= 200)
 
         yield report

@@ -98,7 +98,6 @@ def merge_lines(
     base: Sequence[str],
     ours: Sequence[str],
     theirs: Sequence[str],
-    labels: tuple[str, str] = ("ours", "theirs"),
     resolve: Callable[[list[str], list[str], list[str]], list[str] | None] | None = None,
 ) -> tuple[list[str], int]:
     """Lines (each with its line end) merged; a conflict is fenced by git-style markers.
@@ -120,11 +119,11 @@ def merge_lines(
                 out.extend(settled)
                 continue
             conflicts += 1
-            out.extend(fence(mine, other, labels))
+            out.extend(fence(mine, other))
     return out, conflicts
 
 
-def fence(ours: Sequence[str], theirs: Sequence[str], labels: tuple[str, str]) -> list[str]:
+def fence(ours: Sequence[str], theirs: Sequence[str]) -> list[str]:
     """Both sides between conflict markers, each side's lines as they are."""
     nl = next((ln[len(ln.rstrip("\r\n")) :] for ln in (*ours, *theirs) if ln.endswith("\n")), "\n")
 
@@ -135,9 +134,9 @@ def fence(ours: Sequence[str], theirs: Sequence[str], labels: tuple[str, str]) -
         return fixed
 
     return [
-        f"{'<' * MARK} {labels[0]}{nl}",
+        f"{'<' * MARK} ours{nl}",
         *ended(ours),
         f"{'=' * MARK}{nl}",
         *ended(theirs),
-        f"{'>' * MARK} {labels[1]}{nl}",
+        f"{'>' * MARK} theirs{nl}",
     ]

@@ -162,7 +162,6 @@ def merge3_module(
     ours: str,
     theirs: str,
     path: str = "<module>",
-    labels: tuple[str, str] = ("ours", "theirs"),
 ) -> Merge3:
     """Merge ``theirs`` into ``ours`` against ``base`` (``""`` when there is none)."""
     if ours == theirs or base == theirs:
@@ -172,13 +171,13 @@ def merge3_module(
     o, t = _side(ours, path), _side(theirs, path)
     b = _side(base, path) if base.strip() else _Side(base, [], False)
     if not (o.module and t.module):
-        return _as_text(b, o, t, path, labels)
-    return _Fields(b, o, t, path, labels).merge()
+        return _as_text(b, o, t, path)
+    return _Fields(b, o, t, path).merge()
 
 
-def _as_text(b: _Side, o: _Side, t: _Side, path: str, labels: tuple[str, str]) -> Merge3:
+def _as_text(b: _Side, o: _Side, t: _Side, path: str) -> Merge3:
     old = b.lines if b.text.strip() else common(o.lines, t.lines)
-    lines, n = merge_lines(old, o.lines, t.lines, labels)
+    lines, n = merge_lines(old, o.lines, t.lines)
     why = "both sides changed these lines differently (a side is not a module)"
     conflicts = tuple(Conflict(path, "text", None, None, "markers", why) for _ in range(n))
     return Merge3(path, "".join(lines), conflicts, ("source",), as_text=True)
@@ -201,8 +200,8 @@ def _fields_only(base: list[str], ours: list[str], theirs: list[str]) -> list[st
 class _Fields:
     """The field-level part of a three-way merge, for three sides of which ours and theirs parse."""
 
-    def __init__(self, b: _Side, o: _Side, t: _Side, path: str, labels: tuple[str, str]) -> None:
-        self.b, self.o, self.t, self.path, self.labels = b, o, t, path, labels
+    def __init__(self, b: _Side, o: _Side, t: _Side, path: str) -> None:
+        self.b, self.o, self.t, self.path = b, o, t, path
         self.merger = Merger(path, first_is_left=True)
         self.conflicts: list[Conflict] = []
         self.taken: list[str] = []
@@ -216,7 +215,7 @@ class _Fields:
     def merge(self) -> Merge3:
         sk = [_skeleton(s) for s in (self.b, self.o, self.t)]
         old = sk[0] if self.b.module else common(sk[1], sk[2])
-        lines, n = merge_lines(old, sk[1], sk[2], self.labels, _fields_only)
+        lines, n = merge_lines(old, sk[1], sk[2], _fields_only)
         why = "both sides changed this code differently"
         self.conflicts += [Conflict(self.path, "code", None, None, "markers", why)] * n
         names = [*self.o.regions, *(k for k in self.t.regions if k not in self.o.regions)]
@@ -297,4 +296,4 @@ class _Fields:
         self, name: str, vo: Any, vt: Any, ro: str | None, rt: str | None, why: str
     ) -> str:
         self.conflicts.append(Conflict(self.path, name, vo, vt, "markers", why))
-        return "".join(fence(split_lines(ro or ""), split_lines(rt or ""), self.labels))
+        return "".join(fence(split_lines(ro or ""), split_lines(rt or "")))

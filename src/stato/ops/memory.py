@@ -56,8 +56,8 @@ def _stamp(source: str, before: ValidationResult, field: str, today: str) -> str
     return set_field(source, "last_updated", today)
 
 
-def _change(root: Path, field: str, compute: Any, today: str | None) -> MemoryChange:
-    day = today or date.today().isoformat()
+def _change(root: Path, field: str, compute: Any) -> MemoryChange:
+    day = date.today().isoformat()
     seen: dict[str, Any] = {}
 
     def edit(before: ValidationResult) -> str:
@@ -73,13 +73,13 @@ def _change(root: Path, field: str, compute: Any, today: str | None) -> MemoryCh
     return MemoryChange(field, seen["before"], seen["after"], stamped)
 
 
-def set_memory(root: Path, field: str, value: str, today: str | None = None) -> MemoryChange:
+def set_memory(root: Path, field: str, value: str) -> MemoryChange:
     """Replace one memory field's value (the rest of memory.py stays byte for byte)."""
     new = parse_value(field, value)
-    return _change(root, field, lambda b, _old: (set_field(b.source, field, new), new), today)
+    return _change(root, field, lambda b, _old: (set_field(b.source, field, new), new))
 
 
-def add_issue(root: Path, key: str, text: str, today: str | None = None) -> MemoryChange:
+def add_issue(root: Path, key: str, text: str) -> MemoryChange:
     """Add or replace one entry of ``known_issues``, keeping the other entries as written."""
     if not key.strip() or not text.strip():
         raise UsageError('an issue needs a key and a text: stato memory add-issue KEY "TEXT"')
@@ -91,4 +91,4 @@ def add_issue(root: Path, key: str, text: str, today: str | None = None) -> Memo
         in_place = plan_edit.set_dict_key(before.source, "known_issues", key, text)
         return (in_place or set_field(before.source, "known_issues", new)), new
 
-    return _change(root, "known_issues", compute, today)
+    return _change(root, "known_issues", compute)

@@ -91,26 +91,24 @@ _NO_INJECTION = "\0injection: none"
 def scan_sources(
     sources: Mapping[str, str],
     ignore: Sequence[str] = (),
-    injection: bool = True,
     cache: ResultCache | None = None,
 ) -> ScanReport:
-    """Scan texts keyed by the path to report for each: privacy, then (unless ``injection`` is
-    false) instructions aimed at an agent; findings in path then position order. A text
-    scanned before is answered from ``cache`` (the one snapshot's scan uses)."""
+    """Scan texts keyed by the path to report for each: privacy, then instructions aimed at an
+    agent; findings in path then position order. A text scanned before is answered from
+    ``cache`` (the one snapshot's scan uses)."""
     from stato.ops.batch import scan_texts
 
     found = scan_texts(sources, ignore, cache)
-    if injection:
-        order = {path: i for i, path in enumerate(sources)}
-        quiet = (_NO_INJECTION, *ignore)
-        for path, text in sources.items():
-            if cache is not None and cache.get_findings(path, text, quiet) == []:
-                continue
-            more = scan_injection(text, path, ignore)
-            if not more and cache is not None:
-                cache.put_findings(text, quiet, [])
-            found.extend(more)
-        found.sort(key=lambda f: (order[f.path], f.start, f.end))
+    order = {path: i for i, path in enumerate(sources)}
+    quiet = (_NO_INJECTION, *ignore)
+    for path, text in sources.items():
+        if cache is not None and cache.get_findings(path, text, quiet) == []:
+            continue
+        more = scan_injection(text, path, ignore)
+        if not more and cache is not None:
+            cache.put_findings(text, quiet, [])
+        found.extend(more)
+    found.sort(key=lambda f: (order[f.path], f.start, f.end))
     if cache is not None:
         cache.save()
     return ScanReport(tuple(found), tuple(sources), tuple(ignore))

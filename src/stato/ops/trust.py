@@ -45,9 +45,7 @@ class SignatureCheck:
         }
 
 
-def check_signature(
-    archive: Archive, policy: Policy, name: str, now: datetime | None = None
-) -> SignatureCheck:
+def check_signature(archive: Archive, policy: Policy, name: str) -> SignatureCheck:
     """Verify ``archive``'s signature; refuse a bad one always, and an unsigned or unknown one
     when the policy requires a signature. ``name`` names the archive in messages."""
     warnings = policy.warnings
@@ -72,7 +70,7 @@ def check_signature(
             f"{name}: the signature does not match its manifest (the archive was altered after "
             "it was signed); nothing was written"
         )
-    moment = now or datetime.now(timezone.utc)
+    moment = datetime.now(timezone.utc)
     principals = allowed_signers.principals_for(
         list(policy.signers), sig.key, sshsig.NAMESPACE, moment
     )

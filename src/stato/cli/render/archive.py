@@ -25,13 +25,13 @@ def table(headers: Sequence[str], rows: list[list[str]]) -> None:
         echo("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
 
 
-def diagnostics(results: Sequence[ValidationResult], err: bool = False) -> None:
+def diagnostics(results: Sequence[ValidationResult]) -> None:
     for r in results:
-        echo(f"  {r.path} ({r.module_type or 'unknown type'}):", err=err)
+        echo(f"  {r.path} ({r.module_type or 'unknown type'}):")
         for d in r.diagnostics:
             if d.severity == "error":
                 where = f" line {d.line}" if d.line else ""
-                echo(f"    {d.code}{where}: {d.message}", err=err)
+                echo(f"    {d.code}{where}: {d.message}")
 
 
 def findings(found: Sequence[Any]) -> None:
