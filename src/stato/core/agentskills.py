@@ -69,7 +69,7 @@ def export_problems(name: object, description: object) -> list[str]:
     return _export_problems(name, description)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _export_problems_cached(name: str, description: str | None) -> tuple[str, ...]:
     # The compiler asks for every skill on every validation; the answer depends on two strings.
     return tuple(_export_problems(name, description))
