@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stato.cli import cli
 
@@ -279,7 +281,63 @@ def test_the_files_found_are_the_ones_rglob_found(
         os.symlink(tmp_path / "r" / "r.py", tmp_path / "a" / "linked.py")
         os.symlink(tmp_path / "gone", tmp_path / "a" / "broken.py")
     monkeypatch.chdir(tmp_path)
-    for given in (Path("a"), Path("a/b"), tmp_path / "a"):
-        assert collect([given]) == _rglob_collect(given), given
+    for folder in (Path("a"), Path("a/b"), tmp_path / "a"):
+        assert collect([folder]) == _rglob_collect(folder), folder
     monkeypatch.chdir(tmp_path / "a")
     assert collect([Path(".")]) == _rglob_collect(Path("."))
+
+
+def _clashes_as_before(modules: list[tuple[str, str | None, int | None]]) -> dict[int, list[str]]:
+    """The project checks as check_project wrote them before (SkillIndex, one list per module)."""
+    from stato.core.agentskills import skill_dir_name
+    from stato.core.diagnostics import make
+
+    by_path: dict[str, list[str]] = {}
+    for path, name, _ in modules:
+        if name is not None:
+            by_path.setdefault(name, []).append(path)
+    at = {path: i for i, (path, _, _) in enumerate(modules)}
+    by_name = {name: [at[p] for p in paths] for name, paths in by_path.items()}
+    out: dict[int, list[str]] = {}
+    for name, idxs in by_name.items():
+        if len(idxs) < 2:
+            continue
+        for i in idxs:
+            others = ", ".join(modules[j][0] for j in idxs if j != i)
+            out.setdefault(i, []).append(
+                make("E011", modules[i][2], name=name, other=others).message
+            )
+    by_export: dict[str, list[str]] = {}
+    for name in by_name:
+        by_export.setdefault(skill_dir_name(name), []).append(name)
+    for exported, names in by_export.items():
+        if len(names) < 2:
+            continue
+        for name in names:
+            others = ", ".join(repr(n) for n in names if n != name)
+            reason = f"name {name!r} is exported as {exported!r}, as {others} also is"
+            for i in by_name[name]:
+                out.setdefault(i, []).append(make("I008", modules[i][2], reason=reason).message)
+    return out
+
+
+NAMES = st.sampled_from(["qc", "QC", "q-c", "q_c", "norm", "Norm!", "x"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    files=st.lists(st.tuples(st.integers(0, 12), st.none() | NAMES), min_size=0, max_size=14),
+    order=st.lists(st.integers(0, 13), max_size=18),
+)
+def test_the_lean_project_checks_equal_the_previous_ones(
+    files: list[tuple[int, str | None]], order: list[int]
+) -> None:
+    from stato.core.project_checks import clashes
+
+    named = {f"skills/m{n}.py": name for n, name in files}  # one name per file
+    paths = sorted(named)
+    # A file may be given twice (validate a.py a.py), in any order.
+    chosen = [paths[i % len(paths)] for i in order] if paths else []
+    modules = [(p, named[p], i + 1) for i, p in enumerate(chosen or paths)]
+    got = {i: [d.message for d in found] for i, found in clashes(modules).items()}
+    assert got == _clashes_as_before(modules)

@@ -20,33 +20,47 @@ def named(result: ValidationResult) -> Named:
     return result.path, skill_name(result), result.field_lines.get("name")
 
 
-def clashes(modules: Sequence[Named]) -> list[list[Diagnostic]]:
-    """For each module, in order: E011 when another skill uses its ``name``, then I008 when
-    another skill's export takes its exported Agent Skill name (empty lists elsewhere)."""
-    by_path: dict[str, list[str]] = {}  # name -> paths, in the order first seen (SkillIndex)
-    for path, name, _ in modules:
-        if name is not None:
-            by_path.setdefault(name, []).append(path)
-    at = {path: i for i, (path, _, _) in enumerate(modules)}
-    by_name = {name: [at[p] for p in paths] for name, paths in by_path.items()}
-    out: list[list[Diagnostic]] = [[] for _ in modules]
-    for name, idxs in by_name.items():
-        if len(idxs) < 2:
+def clashes(modules: Sequence[Named]) -> dict[int, list[Diagnostic]]:
+    """By position in ``modules``, the modules that clash: E011 when another skill uses its
+    ``name``, then I008 when another skill's export takes its exported Agent Skill name.
+    Modules with no skill name may be left out of ``modules``: they never clash.
+
+    Lean on purpose (a list or string per clash, not per module): validate and status call it
+    once with every module of a large project.
+    """
+    first: dict[str, int] = {}  # name -> position of the first module using it
+    shared: dict[str, list[int]] = {}  # name -> positions, for names two modules use
+    for i, (_, name, _) in enumerate(modules):
+        if name is None:
             continue
+        if name in first:
+            shared.setdefault(name, [first[name]]).append(i)
+        else:
+            first[name] = i
+    by_name: dict[str, list[int]] = {}
+    for name in sorted(shared, key=first.__getitem__):  # in the order names are first seen
+        last = {modules[j][0]: j for j in shared[name]}  # a file given twice: its last place
+        by_name[name] = [last[modules[j][0]] for j in shared[name]]
+    out: dict[int, list[Diagnostic]] = {}
+    for name, idxs in by_name.items():
         for i in idxs:
             others = ", ".join(modules[j][0] for j in idxs if j != i)
-            out[i].append(make("E011", modules[i][2], name=name, other=others))
-    by_export: dict[str, list[str]] = {}
-    for name in by_name:
-        by_export.setdefault(skill_dir_name(name), []).append(name)
-    for exported, names in by_export.items():
-        if len(names) < 2:
-            continue
+            out.setdefault(i, []).append(make("E011", modules[i][2], name=name, other=others))
+    exported: dict[str, str] = {}  # export name -> the first name exported as it
+    collide: dict[str, list[str]] = {}
+    for name in first:
+        as_dir = skill_dir_name(name)
+        if as_dir in exported:
+            collide.setdefault(as_dir, [exported[as_dir]]).append(name)
+        else:
+            exported[as_dir] = name
+    for as_dir in sorted(collide, key=lambda e: first[exported[e]]):
+        names = collide[as_dir]
         for name in names:
             others = ", ".join(repr(n) for n in names if n != name)
-            reason = f"name {name!r} is exported as {exported!r}, as {others} also is"
-            for i in by_name[name]:
-                out[i].append(make("I008", modules[i][2], reason=reason))
+            reason = f"name {name!r} is exported as {as_dir!r}, as {others} also is"
+            for i in by_name.get(name) or [first[name]]:
+                out.setdefault(i, []).append(make("I008", modules[i][2], reason=reason))
     return out
 
 
@@ -54,7 +68,4 @@ def check_project(results: Sequence[ValidationResult]) -> list[ValidationResult]
     """The results with E011 added to every skill whose ``name`` another skill also uses, and
     I008 to every skill whose exported Agent Skill name another skill's export also takes."""
     extra = clashes([named(r) for r in results])
-    return [
-        r.with_diagnostics(tuple(more)) if more else r
-        for r, more in zip(results, extra, strict=True)
-    ]
+    return [r.with_diagnostics(tuple(extra[i])) if i in extra else r for i, r in enumerate(results)]

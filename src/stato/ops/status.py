@@ -71,7 +71,7 @@ def status(root: Path) -> StatusReport:
             if m.module_type == "plan" and m.valid:
                 plans.append(m)
     cache.save()
-    for i, extra in enumerate(clashes(names)):  # E011 (an error) and I008 (advice)
+    for i, extra in clashes(names).items():  # E011 (an error) and I008 (advice)
         errors = tuple(f"{d.code}: {d.message}" for d in extra if d.severity == "error")
         if errors:  # now invalid: no agent reads it, so it was never withheld either
             rows[i] = replace(rows[i], valid=False, errors=rows[i].errors + errors, withheld=())

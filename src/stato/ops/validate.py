@@ -150,31 +150,34 @@ def validate_paths(
     files = collect(paths)
     cache = _cache_for(paths)
     tick = counter(progress, len(files))
-    names: list[Named] = []
-    seen: list[tuple[str | None, str | None, tuple[Diagnostic, ...]]] = []
+    checked: list[Checked] = []
+    skills: list[Named] = []  # only modules with a skill name can clash
+    skill_at: list[int] = []
     pending: list[_Fix] = []
-    for start in range(0, len(files), CHUNK):
-        part = files[start : start + CHUNK]
+    while files:
+        part = files[:CHUNK]
+        del files[:CHUNK]  # what was compiled is not kept twice
         jobs = [(shown, read_file(file), expected_type) for file, shown in part]
-        for at, (file, _), (_, raw, _), result in zip(
-            range(start, start + len(part)),
-            part,
-            jobs,
-            compile_jobs(jobs, tick, cache),
-            strict=True,
+        for (file, shown), (_, raw, _), result in zip(
+            part, jobs, compile_jobs(jobs, tick, cache), strict=True
         ):
-            names.append(named(result))
-            seen.append((result.module_type, result.class_name, result.diagnostics))
+            mine = named(result)
+            if mine[1] is not None:
+                skills.append(mine)
+                skill_at.append(len(checked))
             if not check and _fixable(result, hidden):
                 digest = hashlib.sha256(raw).digest()
-                pending.append(_Fix(at, Path(file), digest, result.corrected_source))
+                pending.append(_Fix(len(checked), Path(file), digest, result.corrected_source))
+            found = Checked(shown, result.module_type, result.class_name, result.diagnostics, True)
+            checked.append(_checked(found, hidden, strict))
     if cache is not None:
         cache.save()
-    checked: list[Checked] = []
-    for (shown, _, _), (mtype, cls, diags), extra in zip(names, seen, clashes(names), strict=True):
-        kept = diags + tuple(extra) if extra else diags
-        checked.append(_checked(shown, mtype, cls, kept, hidden, strict))
-    del names, seen
+    for k, extra in clashes(skills).items():
+        c = checked[skill_at[k]]
+        checked[skill_at[k]] = _checked(
+            replace(c, diagnostics=c.diagnostics + tuple(extra)), hidden, strict
+        )
+    del skills, skill_at
     fixes = [f for f in pending if not _has_error(checked[f.at])]  # E011 keeps a fix unwritten
     _check_writable([f.file for f in fixes])  # all fixes or none: refuse before the first
     written = _write_fixes(fixes, checked, expected_type, hidden, strict)
@@ -194,16 +197,11 @@ def _fixable(result: ValidationResult, hidden: set[str]) -> bool:
     )
 
 
-def _checked(
-    shown: str,
-    module_type: str | None,
-    class_name: str | None,
-    diagnostics: tuple[Diagnostic, ...],
-    hidden: set[str],
-    strict: bool,
-) -> Checked:
-    kept = tuple(d for d in diagnostics if d.code not in hidden) if hidden else diagnostics
-    return Checked(shown, module_type, class_name, kept, not any(_fails(d, strict) for d in kept))
+def _checked(c: Checked, hidden: set[str], strict: bool) -> Checked:
+    """``c`` without the hidden codes, valid unless an error (or, with --strict, a warning) is
+    left."""
+    kept = tuple(d for d in c.diagnostics if d.code not in hidden) if hidden else c.diagnostics
+    return replace(c, diagnostics=kept, valid=not any(_fails(d, strict) for d in kept))
 
 
 def _recompiled(
@@ -212,7 +210,9 @@ def _recompiled(
     """A file that changed since it was compiled, compiled again: its report, and its
     corrected text when that is still a fix to write."""
     r = compile_source(now, c.display, expected_type)
-    fresh = _checked(c.display, r.module_type, r.class_name, r.diagnostics, hidden, strict)
+    fresh = _checked(
+        Checked(c.display, r.module_type, r.class_name, r.diagnostics, True), hidden, strict
+    )
     return fresh, (r.corrected_source if _fixable(r, hidden) else None)
 
 
