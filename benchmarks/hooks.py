@@ -1,22 +1,36 @@
-"""Hook-path timings on a 200-skill project: resume --brief and bridge --platform all vs a floor.
+"""What agents run at every session start, on a 200-skill project, against `import click`.
 
-The floor is `python -c "import click"` measured in the same run (stato cannot start faster
-than its CLI library). Target: `stato resume --brief` within 3x of the floor, because agent
-hooks run it at every session start. Also prints the bridge size in tokens (chars / 4) for the
-bundled example project and for 50 skills.
+The floor is `python -c "import click"` (stato cannot start faster than its CLI library). Each
+run is a fresh process; the rows run in alternating rounds (floor, then every row, then again),
+so a shared VM's load moves them together. Rows:
 
-Run: /work/venv/bin/python benchmarks/hooks.py [--skills 200] [--repeat 7]
+- `stato --version` (target <= 1.5x the floor);
+- `resume --brief` from the summary cache (nothing changed since the last run); cold (no summary
+  cache: a first run, or any module changed) with the result cache warm, and with it cold too;
+- `resume --raw` and the SessionStart hook (`hooks run --agent claude`, stdin JSON in, recap
+  out), each from the summary cache and cold;
+- `status` (result cache warm) and an unchanged `bridge --platform all`.
+
+Prints the median wall time (min in brackets) and its ratio to the floor's median. ``--before
+SRC`` runs another checkout's stato (its ``src/`` on PYTHONPATH, its own cache folder) in the
+same rounds, for before/after figures. ``--callgrind`` also counts each row's instructions once
+under valgrind (deterministic: what a noisy VM hides). Also prints the bridge size in tokens.
+
+Run: python benchmarks/hooks.py [--skills 200] [--repeat 9] [--before /path/to/src] [--callgrind]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SKILL = '''\
@@ -62,26 +76,105 @@ def hook_env(cache: Path) -> dict[str, str]:
     return env
 
 
-Row = tuple[str, list[str], bool]
+def _drop(env: dict[str, str], *kinds: str) -> None:
+    for kind in kinds:
+        shutil.rmtree(Path(env["STATO_CACHE_DIR"]) / kind, ignore_errors=True)
 
 
-def timed(rows: list[Row], cwd: Path, repeat: int, env: dict[str, str]) -> dict[str, list[float]]:
-    """Wall times in milliseconds, the rows interleaved so each sees the same machine load.
+# What a row needs before its timed run: nothing, no summary cache, or no cache at all.
+PREP: dict[str, Callable[[dict[str, str]], None]] = {
+    "": lambda env: None,
+    "cold": lambda env: _drop(env, "summary"),
+    "cold-all": lambda env: _drop(env, "summary", "results"),
+}
 
-    A row marked cold deletes the summary cache first, so every module is compiled.
-    """
-    for _, cmd, _ in rows:  # warm-up: bytecode caches, file system caches
-        subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
-    times: dict[str, list[float]] = {label: [] for label, _, _ in rows}
+Row = tuple[str, list[str], str]  # label, stato's arguments, prep
+
+
+HOOK = ["hooks", "run", "--agent", "claude"]  # the hook reads the agent's JSON on stdin
+ROWS: list[Row] = [
+    ("stato --version", ["--version"], ""),
+    ("resume --brief (summary cache)", ["resume", "--brief"], ""),
+    ("resume --brief (cold, result cache warm)", ["resume", "--brief"], "cold"),
+    ("resume --brief (cold, no cache)", ["resume", "--brief"], "cold-all"),
+    ("resume --raw (summary cache)", ["resume", "--raw"], ""),
+    ("resume --raw (cold, result cache warm)", ["resume", "--raw"], "cold"),
+    ("hooks run --agent claude (summary cache)", HOOK, ""),
+    ("hooks run (cold, result cache warm)", HOOK, "cold"),
+    ("status (result cache warm)", ["status"], ""),
+    ("bridge --platform all (no change)", ["bridge", "--platform", "all"], ""),
+]
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], stdin: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env, input=stdin, text=True)
+    return (time.perf_counter() - start) * 1000
+
+
+def fill(stato: list[str], cwd: Path, env: dict[str, str]) -> None:
+    """Leave the summary and result caches warm (an untimed `resume --brief`)."""
+    run([*stato, "resume", "--brief"], cwd, env, "")
+
+
+def timed(
+    tools: dict[str, dict[str, str]], cwd: Path, repeat: int, stdin: str
+) -> dict[tuple[str, str], list[float]]:
+    """Wall times in ms per (tool, row), every row of every tool in each round."""
+    py = sys.executable
+    stato = [py, "-m", "stato"]
+    floor_env = next(iter(tools.values()))
+    times: dict[tuple[str, str], list[float]] = {}
+    for env in tools.values():  # warm-up: bytecode, file system and stato's caches
+        for _, args, _ in ROWS:
+            run([*stato, *args], cwd, env, stdin)
+    run([py, "-c", "import click"], cwd, floor_env, "")
     for _ in range(repeat):
-        for label, cmd, cold in rows:
-            if cold:  # the summary cache only: the result cache stays warm
-                for old in (Path(env["STATO_CACHE_DIR"]) / "summary").glob("*.json"):
-                    old.unlink()
-            start = time.perf_counter()
-            subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
-            times[label].append((time.perf_counter() - start) * 1000)
+        times.setdefault(("floor", "floor"), []).append(
+            run([py, "-c", "import click"], cwd, floor_env, "")
+        )
+        for label, args, prep in ROWS:
+            for tool, env in tools.items():
+                fill(stato, cwd, env)
+                PREP[prep](env)
+                times.setdefault((tool, label), []).append(run([*stato, *args], cwd, env, stdin))
     return times
+
+
+def instructions(cmd: list[str], cwd: Path, env: dict[str, str], stdin: str) -> float | None:
+    """Instructions executed by ``cmd`` (millions), counted by callgrind; None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "cg.out"
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd],
+            cwd=cwd,
+            env=env,
+            input=stdin,
+            text=True,
+            capture_output=True,
+            check=True,
+        )
+        for line in out.read_text().splitlines():
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1]) / 1e6
+    return None
+
+
+def counted(
+    tools: dict[str, dict[str, str]], cwd: Path, stdin: str
+) -> dict[tuple[str, str], float | None]:
+    py = sys.executable
+    stato = [py, "-m", "stato"]
+    floor_env = next(iter(tools.values()))
+    out = {("floor", "floor"): instructions([py, "-c", "import click"], cwd, floor_env, "")}
+    for label, args, prep in ROWS:
+        for tool, env in tools.items():
+            fill(stato, cwd, env)
+            PREP[prep](env)
+            out[(tool, label)] = instructions([*stato, *args], cwd, env, stdin)
+    return out
 
 
 def bridge_tokens(root: Path) -> int:
@@ -93,10 +186,10 @@ def bridge_tokens(root: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skills", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--before", help="the src/ folder of another stato checkout")
+    parser.add_argument("--callgrind", action="store_true", help="count instructions too")
     args = parser.parse_args()
-    py = sys.executable
-    stato = [py, "-m", "stato"]
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         example = make_project(base / "example", 3)
@@ -107,44 +200,34 @@ def main() -> None:
         print(f"bridge size, 50 skills:                  ~{bridge_tokens(fifty)} tokens")
         print(f"bridge size, {args.skills} skills:                 ~{bridge_tokens(big)} tokens")
 
-        env = hook_env(base / "pycache")
-        start = time.perf_counter()
-        subprocess.run(
-            [*stato, "bridge", "--platform", "all"],
-            cwd=big,
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        first = (time.perf_counter() - start) * 1000
-
+        tools = {"after": hook_env(base / "pycache-after")}
+        if args.before:
+            env = hook_env(base / "pycache-before")
+            env["PYTHONPATH"] = os.path.abspath(args.before)
+            tools = {"before": env, **tools}
+        event = {"session_id": "b", "cwd": str(big), "hook_event_name": "SessionStart"}
+        stdin = json.dumps({**event, "source": "compact"})
+        bridge = [sys.executable, "-m", "stato", "bridge", "--platform", "all"]
+        first = run(bridge, big, tools["after"], "")
         # Modules written less than 2 s ago are not cached (racy mtimes): age them.
         past = time.time() - 60
         for module in (big / ".stato").rglob("*.py"):
             os.utime(module, (past, past))
-        rows = [
-            ("python -c 'import click' (floor)", [py, "-c", "import click"], False),
-            ("stato --version", [*stato, "--version"], False),
-            ("stato resume --brief (cache hit)", [*stato, "resume", "--brief"], False),
-            ("stato resume --brief (no cache)", [*stato, "resume", "--brief"], True),
-            ("stato resume --raw (cache hit)", [*stato, "resume", "--raw"], False),
-            (
-                "stato bridge --platform all (no change)",
-                [*stato, "bridge", "--platform", "all"],
-                False,
-            ),
-        ]
-        times = timed(rows, big, args.repeat, env)
-    results = {label: (statistics.median(t), min(t)) for label, t in times.items()}
-    floor = results[rows[0][0]][0]
-    print(f"\n{args.skills}-skill project, median of {args.repeat} runs (min in brackets):")
-    for label, (median, best) in results.items():
-        print(f"  {label:42} {median:7.1f} ms [{best:6.1f}]  {median / floor:5.2f}x floor")
-    print(f"  {'stato bridge --platform all (first write)':42} {first:7.1f} ms (one run)")
-    for case in ("cache hit", "no cache"):
-        ratio = results[f"stato resume --brief ({case})"][0] / floor
-        verdict = "meets" if ratio <= 3 else "misses"
-        print(f"resume --brief ({case}) is {ratio:.2f}x the floor: {verdict} the 3x target.")
+        times = timed(tools, big, args.repeat, stdin)
+        counts = counted(tools, big, stdin) if args.callgrind else {}
+    floor = statistics.median(times[("floor", "floor")])
+    floor_ir = counts.get(("floor", "floor"))
+    print(f"\n{args.skills}-skill project, median of {args.repeat} rounds (min in brackets):")
+    head = "M instr  x floor" if counts else ""
+    print(f"  {'':44} {'tool':6} {'ms':>7} {'(min)':>8} {'x floor':>8}  {head}")
+    for (tool, label), got in times.items():
+        median = statistics.median(got)
+        line = f"  {label:44} {tool:6} {median:7.1f} [{min(got):6.1f}] {median / floor:7.2f}x"
+        ir = counts.get((tool, label))
+        if ir is not None and floor_ir:
+            line += f"  {ir:7.1f} {ir / floor_ir:6.2f}x"
+        print(line)
+    print(f"  {'bridge --platform all (first write)':44} {'after':6} {first:7.1f} (one run)")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stato.adapters import git
-
 ATTRIBUTES = ".gitattributes"
 PATTERN = ".stato/**/*.py"
 LINE = f"{PATTERN} merge=stato"
@@ -53,6 +51,7 @@ def _names_driver(line: str) -> bool:
 def project_or_repo(path: Path) -> Path:
     """Where the driver goes: the stato project holding ``path``, else (no project yet, as
     before `stato init`) the top folder of the git repository holding it."""
+    from stato.adapters import git
     from stato.errors import ProjectNotFound
     from stato.ops.project import find_root
 
@@ -64,6 +63,7 @@ def project_or_repo(path: Path) -> Path:
 
 def install(root: Path) -> DriverChange:
     """Add the attribute line (once) next to .stato/ and set merge.stato.* in the local config."""
+    from stato.adapters import git
     from stato.adapters.fs import write_atomic
 
     repo = git.toplevel(root)
@@ -85,6 +85,7 @@ def install(root: Path) -> DriverChange:
 
 def uninstall(root: Path) -> DriverChange:
     """Remove the attribute line stato added and the merge.stato.* keys; other lines stay."""
+    from stato.adapters import git
     from stato.adapters.fs import write_atomic
 
     repo = git.toplevel(root)
@@ -128,6 +129,8 @@ def missing_driver(root: Path) -> str | None:
         return None
     if not named:
         return None
+    from stato.adapters import git  # (subprocess, shutil) only when the driver is named
+
     if not git.available():
         return None
     try:
