@@ -7,13 +7,15 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stato import confine
-from stato.adapters.jsonconfig import ConfigChange, JsonObject, load_json, update_json
 from stato.bridges.agent_table import HOOKS
 from stato.bridges.agents import HookTarget
 from stato.errors import StatoError, UsageError
+
+if TYPE_CHECKING:  # the settings files are read where needed: `hooks run` mostly reads none
+    from stato.adapters.jsonconfig import ConfigChange, JsonObject
 
 HOOK_COMMAND = "{stato} hooks run --agent {agent}"
 _OURS = re.compile(r"\bstato hooks run\b")
@@ -118,12 +120,16 @@ def _only_scaffolding(target: HookTarget) -> Callable[[JsonObject], bool]:
 def install(
     target: HookTarget, root: Path, user: bool = False, stato: str = "stato"
 ) -> ConfigChange:
+    from stato.adapters.jsonconfig import update_json
+
     if not user:  # the project's own settings file: never through a link out of the project
         confine.check_within(root, settings_path(target, root, user), target.project_file)
     return update_json(settings_path(target, root, user), lambda d: _install(d, target, stato))
 
 
 def uninstall(target: HookTarget, root: Path, user: bool = False) -> ConfigChange:
+    from stato.adapters.jsonconfig import ConfigChange, update_json
+
     path = settings_path(target, root, user)
     if not path.is_file():
         return ConfigChange(path, False)
@@ -133,6 +139,8 @@ def uninstall(target: HookTarget, root: Path, user: bool = False) -> ConfigChang
 
 
 def _chosen(agent: str, root: Path, user: bool) -> list[HookTarget]:
+    from stato.adapters.jsonconfig import load_json
+
     chosen = targets(agent)
     for target in chosen:  # parse every file first: one that does not parse stops them all
         load_json(settings_path(target, root, user))
@@ -183,6 +191,8 @@ def caller_of(target: HookTarget, payload: dict[str, Any]) -> HookTarget | None:
 
 def has_own_hook(target: HookTarget, root: Path) -> bool:
     """True when stato's hook is installed in ``target``'s own project or user settings."""
+    from stato.adapters.jsonconfig import load_json
+
     for user in (False, True):
         try:
             path = settings_path(target, root, user)
