@@ -49,10 +49,7 @@ def module_arg(arg: str) -> str:
 
 
 def format_errors(result: ValidationResult) -> str:
-    errs = "; ".join(
-        f"{d.code} line {d.line}: {d.message}" if d.line else f"{d.code}: {d.message}"
-        for d in result.errors
-    )
+    errs = "; ".join(map(str, result.errors))
     return f"{result.path} is invalid ({errs}); nothing was written"
 
 

@@ -39,6 +39,11 @@ class Diagnostic:
             "fixed": self.fixed,
         }
 
+    def __str__(self) -> str:
+        """``E001 line 3: message``, without the line part when none applies."""
+        where = f" line {self.line}" if self.line else ""
+        return f"{self.code}{where}: {self.message}"
+
 
 PASSES = {
     1: "Syntax",

@@ -45,10 +45,7 @@ def _as_tool_error(fn: Callable[P, R]) -> Callable[P, R]:
             bad = exc.results[0] if isinstance(exc.results, list) and exc.results else None
             if bad is None:
                 raise ToolError(str(exc)) from None
-            lines = [f"refused: .stato/{bad.path} was not written"] + [
-                f"{d.code} line {d.line}: {d.message}" if d.line else f"{d.code}: {d.message}"
-                for d in bad.errors
-            ]
+            lines = [f"refused: .stato/{bad.path} was not written", *map(str, bad.errors)]
             raise ToolError("\n".join(lines)) from None
         except StatoError as exc:
             raise ToolError(str(exc)) from None

@@ -43,12 +43,9 @@ def write(target: str, source: str, module_type: str | None, path: Path, as_json
     elif not outcome.written:
         echo(f"FAIL {result.path} ({result.module_type or 'unknown'}): nothing written", err=True)
         for d in result.diagnostics:
-            echo(f"  {d.code}{f' line {d.line}' if d.line else ''}: {d.message}", err=True)
+            echo(f"  {d}", err=True)
     else:
         echo(f"Wrote .stato/{result.path} ({result.module_type})")
         for d in result.diagnostics:
-            echo(
-                f"  {d.code}{f' line {d.line}' if d.line else ''}: {d.message}"
-                f"{' (auto-fixed)' if d.fixed else ''}"
-            )
+            echo(f"  {d}{' (auto-fixed)' if d.fixed else ''}")
     return 0 if outcome.written else 1

@@ -30,8 +30,7 @@ def diagnostics(results: Sequence[ValidationResult]) -> None:
         echo(f"  {r.path} ({r.module_type or 'unknown type'}):")
         for d in r.diagnostics:
             if d.severity == "error":
-                where = f" line {d.line}" if d.line else ""
-                echo(f"    {d.code}{where}: {d.message}")
+                echo(f"    {d}")
 
 
 def findings(found: Sequence[Any]) -> None:
