@@ -397,3 +397,19 @@ def test_a_run_keeps_offsets_not_entries(tmp_path: Path) -> None:
     assert warm.get_result(*jobs[-1]) is not None  # loads the index
     assert all(isinstance(where, int) for where in warm._index.values())
     assert len(warm._index) == len(read_doc(cache_files()[0])["compile"])
+
+
+def test_a_line_that_holds_another_key_is_a_miss(tmp_path: Path) -> None:
+    # The index keeps hashes of the keys: a line found under a hash must hold the key asked for.
+    texts = [(CASES / name).read_text() for name in ("W001_depends_on_str.py", "valid_skill.py")]
+    cache = ResultCache.for_project(tmp_path)
+    compile_jobs([("a.py", texts[0], None), ("b.py", texts[1], None)], cache=cache)
+    cache.save()
+    warm = ResultCache.for_project(tmp_path)
+    assert warm.get_result("b.py", texts[1], None) is not None
+    wheres = list(warm._index.values())
+    for h in warm._index:  # every hash now points at the other entry's line
+        warm._index[h] = next(w for w in wheres if w != warm._index[h])
+    assert warm.get_result("a.py", texts[0], None) is None
+    (again,) = compile_jobs([("a.py", texts[0], None)], cache=warm)
+    assert again == compile_source(texts[0], "a.py")

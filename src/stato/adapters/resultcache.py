@@ -108,6 +108,11 @@ def _decode_result(entry: list[Any], path: str, source: str) -> ValidationResult
     )
 
 
+def _where(offset: int, length: int, section: bytes) -> int:
+    """Where a line is, in one int: offset, section (bit 24: scan), length (24 bits)."""
+    return offset << 25 | (section == b"s") << 24 | length
+
+
 class ResultCache:
     """The results cached for one project; ``save`` writes back what this run used and added."""
 
@@ -115,11 +120,12 @@ class ResultCache:
         self.file = file
         self._loaded = False
         self._old: BinaryIO | None = None  # the file as this run found it, open
-        # section + key -> where its line is in the old file, (offset << 24) | length;
-        # ~that once this run used it
-        self._index: dict[str, int] = {}
+        # hash(section + key) -> where its line is in the old file (see _where), ~that once
+        # this run used it. Hashes, not the keys: two ints per entry; a line read is checked to
+        # hold the very key asked for, so two keys with one hash are only a miss.
+        self._index: dict[int, int] = {}
         self._new: BinaryIO | None = None  # the lines this run added
-        self._new_at: dict[str, int] = {}  # section + key -> where in self._new, as above
+        self._new_at: dict[int, int] = {}  # hash(section + key) -> where in self._new
         self._added = False
 
     @classmethod
@@ -146,8 +152,8 @@ class ResultCache:
             for line in fh:
                 tab = line.find(b"\t", 2)
                 if line[1:2] == b"\t" and tab > 0 and line.endswith(b"\n") and len(line) < _LONG:
-                    key = (line[:1] + line[2:tab]).decode("utf-8", "replace")
-                    self._index.setdefault(key, offset << 24 | len(line))
+                    where = _where(offset, len(line), line[:1])
+                    self._index.setdefault(hash(line[:1] + line[2:tab]), where)
                 offset += len(line)
         except (OSError, ValueError, AttributeError):
             fh.close()
@@ -156,50 +162,64 @@ class ResultCache:
         self._old = fh
         weakref.finalize(self, fh.close)
 
-    def _read(self, fh: BinaryIO, where: int) -> Any:
+    @staticmethod
+    def _key(section: str, key: str) -> bytes | None:
+        """The key as its line spells it ("c" compile, "s" scan); None: not cached."""
+        if not key.isascii() or "\t" in key or "\n" in key:
+            return None
+        return (section[:1] + key).encode("ascii")
+
+    def _read(self, fh: BinaryIO, where: int, k: bytes) -> Any:
         line = self._line(fh, where)
-        return json.loads(line[line.index(b"\t", 2) + 1 :])
+        tab = line.index(b"\t", 2)
+        if line[:1] + line[2:tab] != k:
+            raise ValueError("another key")  # two keys with one hash
+        return json.loads(line[tab + 1 :])
 
     def _get(self, section: str, key: str) -> Any:
         if not self._loaded:
             self._load()
-        k = section[:1] + key  # "c" compile, "s" scan
+        k = self._key(section, key)
+        if k is None:
+            return None
+        h = hash(k)
         try:
-            if k in self._new_at and self._new is not None:
-                return self._read(self._new, self._new_at[k])
-            where = self._index.get(k)
+            if h in self._new_at and self._new is not None:
+                return self._read(self._new, self._new_at[h], k)
+            where = self._index.get(h)
             if where is None or self._old is None:
                 return None
-            entry = self._read(self._old, ~where if where < 0 else where)
+            entry = self._read(self._old, ~where if where < 0 else where, k)
         except (OSError, ValueError):  # a damaged line: a miss, and not written again
-            self._index.pop(k, None)
+            self._index.pop(h, None)
             return None
         if where >= 0:
-            self._index[k] = ~where
+            self._index[h] = ~where
         return entry
 
     def _drop(self, section: str, key: str) -> None:
         """Forget an entry that was found damaged: it is not written again."""
-        self._index.pop(section[:1] + key, None)
-        self._new_at.pop(section[:1] + key, None)
+        k = self._key(section, key)
+        if k is not None:
+            self._index.pop(hash(k), None)
+            self._new_at.pop(hash(k), None)
 
     def _put(self, section: str, key: str, entry: Any) -> None:
-        if "\t" in key or "\n" in key:
+        k = self._key(section, key)
+        if k is None:
             return
-        section = section[:1]
         body = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
-        line = f"{section}\t{key}\t{body}\n"
         try:
-            data = line.encode("utf-8")
+            data = k[:1] + b"\t" + k[1:] + b"\t" + body.encode("utf-8") + b"\n"
         except UnicodeEncodeError:  # a lone surrogate from a module: escape it instead
             body = json.dumps(entry, ensure_ascii=True, separators=(",", ":"))
-            data = f"{section}\t{key}\t{body}\n".encode()
-        if len(data) >= _LONG or not self._spill(section + key, data):
+            data = k[:1] + b"\t" + k[1:] + b"\t" + body.encode("ascii") + b"\n"
+        if len(data) >= _LONG or not self._spill(hash(k), data):
             return
-        self._index.pop(section + key, None)  # the new line replaces an old one
+        self._index.pop(hash(k), None)  # the new line replaces an old one
         self._added = True
 
-    def _spill(self, k: str, data: bytes) -> bool:
+    def _spill(self, h: int, data: bytes) -> bool:
         """Append a new line to the unnamed file of this run's additions."""
         import tempfile
 
@@ -214,7 +234,7 @@ class ResultCache:
             self._new.write(data)
         except OSError:
             return False  # a cache folder that takes no file: nothing is kept, as save would fail
-        self._new_at[k] = end << 24 | len(data)
+        self._new_at[h] = _where(end, len(data), data[:1])
         return True
 
     # Compile results --------------------------------------------------------------------------
@@ -319,19 +339,19 @@ class ResultCache:
                 yield self._line(self._new, where)
         if self._old is None:
             return
-        spare = {"c": SPARE_ENTRIES, "s": SPARE_ENTRIES}
         for where in self._index.values():
             if where < 0:
                 yield self._line(self._old, ~where)
-        for k, where in self._index.items():
-            if where >= 0 and spare.get(k[:1], 0) > 0 and k not in self._new_at:
-                spare[k[:1]] -= 1
+        spare = [SPARE_ENTRIES, SPARE_ENTRIES]  # compile, scan
+        for where in self._index.values():
+            if where >= 0 and spare[where >> 24 & 1] > 0:
+                spare[where >> 24 & 1] -= 1
                 yield self._line(self._old, where)
         self._old.close()  # before the rename: Windows replaces no file that is open
 
     @staticmethod
     def _line(fh: BinaryIO, where: int) -> bytes:
-        fh.seek(where >> 24)
+        fh.seek(where >> 25)
         return fh.read(where & (_LONG - 1))
 
     def _close(self) -> None:
