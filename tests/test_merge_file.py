@@ -18,7 +18,8 @@ from stato.cli import cli
 from stato.core.compiler import compile_source
 from stato.core.diff import same, view
 from stato.core.diff3 import merge_lines
-from stato.core.merge3 import merge3_module, split_lines
+from stato.core.edits import split_lines
+from stato.core.merge3 import merge3_module
 from stato.core.merge_lists import lines3, seq3
 from stato.core.render import render_module, set_field
 

@@ -8,6 +8,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+# Python ends a line only at \r\n, \r or \n; str.splitlines() also splits at \x0c, \x85,
+# U+2028 ... which may sit inside a string literal and would shift every later offset.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their line ends, split only where Python ends a line."""
+    return _LINE.findall(text)
+
 
 @dataclass(frozen=True, order=True)
 class Edit:
@@ -43,9 +52,7 @@ class Offsets:
 
     @cached_property
     def lines(self) -> list[str]:
-        # Python ends a line only at \r\n, \r or \n; str.splitlines() also splits at \x0c, \x85,
-        # U+2028 ... which may sit inside a string literal and would shift every later offset.
-        return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", self.source)
+        return split_lines(self.source)
 
     @cached_property
     def starts(self) -> list[int]:

@@ -12,21 +12,15 @@ assignments. Nothing here runs module code; it is all ``ast`` and text.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from stato.core.diff import Code, same, view
 from stato.core.diff3 import common, fence, merge_lines
+from stato.core.edits import split_lines
 from stato.core.merge_values import ABSENT, Conflict, Merger
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _HOLE = "\x00"  # starts a placeholder line; never in a module (the decoder refuses NUL bytes)
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with their line ends, split only where Python ends a line."""
-    return _LINE.findall(text)
 
 
 @dataclass(frozen=True)
