@@ -174,9 +174,6 @@ def bad_manifest(why: str) -> ArchiveError:
     return ArchiveError(f"invalid manifest: {why}; the archive is damaged or was not made by stato")
 
 
-_bad = bad_manifest
-
-
 def newer_format(version: object) -> ArchiveError:
     """The refusal of a format this reader does not know: a newer stato made it, not damage."""
     shown = f'"{version}"' if isinstance(version, str) else str(version)
@@ -190,7 +187,7 @@ def _want(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
     value = data.get(key)
     # bool is an int subclass; a format_version of `true` is still wrong.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _bad(f"{where}{key} must be {'an' if kind is int else 'a'} {kind.__name__}")
+        raise bad_manifest(f"{where}{key} must be {'an' if kind is int else 'a'} {kind.__name__}")
     if isinstance(value, str):
         _plain(value, where + key)
     return value
@@ -199,32 +196,32 @@ def _want(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
 def _plain(value: str, what: str) -> None:
     # Manifest text reaches terminals (inspect): no escape sequences, no absurd lengths.
     if len(value) > 200 or not value.isprintable():
-        raise _bad(f"{what} holds control characters or is too long")
+        raise bad_manifest(f"{what} holds control characters or is too long")
 
 
 def _entry(i: int, raw: Any) -> ModuleEntry:
     where = f"modules[{i}]."
     if not isinstance(raw, dict):
-        raise _bad(f"modules[{i}] must be a table")
+        raise bad_manifest(f"modules[{i}] must be a table")
     unknown = set(raw) - _ENTRY_KEYS
     if unknown:
-        raise _bad(f"{where} has unknown key {sorted(unknown)[0]!r}")
+        raise bad_manifest(f"{where} has unknown key {sorted(unknown)[0]!r}")
     path = _want(raw, "path", str, where)
     problem = check_module_path(path)
     if problem:
-        raise _bad(f"{where}path is {problem}")
+        raise bad_manifest(f"{where}path is {problem}")
     mtype = _want(raw, "type", str, where)
     if mtype not in MODULE_TYPES:
-        raise _bad(f"{where}type {mtype!r} is not one of {', '.join(MODULE_TYPES)}")
+        raise bad_manifest(f"{where}type {mtype!r} is not one of {', '.join(MODULE_TYPES)}")
     class_name = _want(raw, "class", str, where)
     if not class_name.isidentifier():
-        raise _bad(f"{where}class {class_name!r} is not a Python class name")
+        raise bad_manifest(f"{where}class {class_name!r} is not a Python class name")
     sha = _want(raw, "sha256", str, where)
     if not _SHA_RE.match(sha):
-        raise _bad(f"{where}sha256 must be 64 lowercase hex digits")
+        raise bad_manifest(f"{where}sha256 must be 64 lowercase hex digits")
     version = raw.get("version")
     if version is not None and not isinstance(version, str):
-        raise _bad(f"{where}version must be a str")
+        raise bad_manifest(f"{where}version must be a str")
     if version is not None:
         _plain(version, where + "version")
     return ModuleEntry(path, mtype, class_name, sha, version)
@@ -237,11 +234,11 @@ def loads(text: str) -> Manifest:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise _bad(f"not TOML ({exc})") from None
+            raise bad_manifest(f"not TOML ({exc})") from None
         except RecursionError:
-            raise _bad("not TOML (nested too deeply)") from None
+            raise bad_manifest("not TOML (nested too deeply)") from None
         except ValueError:  # an integer past Python's digit limit
-            raise _bad("not TOML (a number too long to read)") from None
+            raise bad_manifest("not TOML (a number too long to read)") from None
     # The version first: a newer format may add keys this reader would call unknown.
     from stato.formats.manifest_v0 import is_v0, parse_v0  # it builds on this module
 
@@ -251,30 +248,30 @@ def loads(text: str) -> Manifest:
     if version > FORMAT_VERSION:
         raise newer_format(version)
     if version < 1:
-        raise _bad(f"format_version {version} is not a version")
+        raise bad_manifest(f"format_version {version} is not a version")
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise _bad(f"unknown key {sorted(unknown)[0]!r}")
+        raise bad_manifest(f"unknown key {sorted(unknown)[0]!r}")
     name = _want(data, "name", str, "")
     if not NAME_RE.match(name):
-        raise _bad(f"name {name[:40]!r} is not a plain archive name")
+        raise bad_manifest(f"name {name[:40]!r} is not a plain archive name")
     created = _want(data, "created", str, "")
     try:
         datetime.fromisoformat(created.replace("Z", "+00:00"))
     except ValueError:
-        raise _bad(f"created {created[:40]!r} is not an ISO-8601 time") from None
+        raise bad_manifest(f"created {created[:40]!r} is not an ISO-8601 time") from None
     stato_version = _want(data, "stato_version", str, "")
     template = _want(data, "template", bool, "")
     partial = _want(data, "partial", bool, "")
     raw_modules = data.get("modules", [])
     if not isinstance(raw_modules, list):
-        raise _bad("modules must be an array of tables")
+        raise bad_manifest("modules must be an array of tables")
     entries = [_entry(i, raw) for i, raw in enumerate(raw_modules)]
     seen: set[str] = set()
     for e in entries:
         # Compared without case: on macOS and Windows skills/QC.py and skills/qc.py are one file.
         if e.path.lower() in seen:
-            raise _bad(f"module {e.path!r} is listed twice (ignoring case)")
+            raise bad_manifest(f"module {e.path!r} is listed twice (ignoring case)")
         seen.add(e.path.lower())
     entries.sort(key=lambda e: e.path)
     return Manifest(name, created, stato_version, template, partial, tuple(entries), version)

@@ -20,8 +20,6 @@ _agent_all = click.option(
 _user = click.option(
     "--user", is_flag=True, help="Change the user-level file in your home folder instead."
 )
-_path = path_option
-_json = json_option
 
 
 def _root(path: Path, user: bool) -> Path:
@@ -50,7 +48,7 @@ def hooks() -> None:
 @hooks.command("install")
 @_agent_all
 @_user
-@_path
+@path_option
 @click.option(
     "--command",
     "stato",
@@ -58,7 +56,7 @@ def hooks() -> None:
     show_default=True,
     help="How the agent's shell runs stato, when it is not on PATH (e.g. /venv/bin/stato).",
 )
-@_json
+@json_option
 def install(agent: str, user: bool, path: Path, stato: str, as_json: bool) -> None:
     """Add stato's hook to each agent's settings (a second install changes nothing)."""
     from stato.cli.render.hooks import changes
@@ -73,8 +71,8 @@ def install(agent: str, user: bool, path: Path, stato: str, as_json: bool) -> No
 @hooks.command("uninstall")
 @_agent_all
 @_user
-@_path
-@_json
+@path_option
+@json_option
 def uninstall(agent: str, user: bool, path: Path, as_json: bool) -> None:
     """Remove stato's hook entries, and only those."""
     from stato.cli.render.hooks import changes
@@ -92,8 +90,8 @@ def uninstall(agent: str, user: bool, path: Path, as_json: bool) -> None:
     help="Which agent's hooks to check.",
 )
 @_user
-@_path
-@_json
+@path_option
+@json_option
 def doctor(agent: str, user: bool, path: Path, as_json: bool) -> None:
     """Run each installed stato hook as its agent would: same stdin, same timeout.
 

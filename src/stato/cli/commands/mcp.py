@@ -11,11 +11,9 @@ from stato.cli.options import json_option, path_option
 # The ids of stato.ops.mcp_install.TARGETS (literal so --help does not import the ops).
 AGENTS = ("claude", "cursor", "vscode", "codex", "gemini", "kiro", "amazonq", "windsurf")
 
-_path = path_option
-
 
 @click.group("mcp", invoke_without_command=True)
-@_path
+@path_option
 @click.pass_context
 def mcp(ctx: click.Context, path: Path) -> None:
     """Serve the project over MCP on stdio: status, resume, validate, read/write modules
@@ -49,7 +47,7 @@ def _change(install: bool) -> click.Command:
         help="Whose MCP config file to change (all: every one).",
     )
     @click.option("--user", is_flag=True, help="Change the user-level file in your home folder.")
-    @_path
+    @path_option
     @json_option
     def command(agent: str, user: bool, path: Path, as_json: bool, stato: str = "stato") -> None:
         from stato.cli.render.hooks import changes

@@ -13,9 +13,6 @@ from stato.cli.options import accept_risk_option, json_option, path_option
 if TYPE_CHECKING:
     from stato.ops.memory import MemoryChange
 
-_path = path_option
-_json = json_option
-
 
 def _root(path: Path) -> Path:
     from stato.ops.project import find_root
@@ -44,8 +41,8 @@ def memory() -> None:
 @memory.command("set")
 @click.argument("field")
 @click.argument("value")
-@_path
-@_json
+@path_option
+@json_option
 @accept_risk_option
 def set_(field: str, value: str, path: Path, as_json: bool) -> None:
     """Set FIELD to VALUE: text for phase, reflection, ...; JSON for tasks, known_issues, ...
@@ -60,8 +57,8 @@ def set_(field: str, value: str, path: Path, as_json: bool) -> None:
 @memory.command("add-issue")
 @click.argument("key")
 @click.argument("text")
-@_path
-@_json
+@path_option
+@json_option
 @accept_risk_option
 def add_issue(key: str, text: str, path: Path, as_json: bool) -> None:
     """Add (or replace) known_issues[KEY] = TEXT, keeping the other issues as written."""

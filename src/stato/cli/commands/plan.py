@@ -13,8 +13,6 @@ from stato.cli.options import accept_risk_option, json_option, path_option
 if TYPE_CHECKING:
     from stato.ops.plan import StepChange
 
-_path = path_option
-_json = json_option
 _output = click.option("--output", "-o", default=None, help="What the step produced (recorded).")
 
 
@@ -25,7 +23,7 @@ def _root(path: Path) -> Path:
 
 
 @click.group("plan", invoke_without_command=True)
-@_json
+@json_option
 @click.option("--graph", is_flag=True, help="Print the step graph with statuses instead.")
 @click.option(
     "--format",
@@ -35,7 +33,7 @@ def _root(path: Path) -> Path:
     show_default=True,
     help="Graph format (with --graph): mermaid renders on GitHub, dot in Graphviz.",
 )
-@_path
+@path_option
 @click.pass_context
 def plan(ctx: click.Context, as_json: bool, graph: bool, fmt: str, path: Path) -> None:
     """Show the plan: steps with status, dependencies and outputs; current and next step.
@@ -68,7 +66,8 @@ def _status_command(name: str, status: str, doc: str, with_output: bool) -> clic
 
     command.__doc__ = doc
     command = click.argument("step_id", metavar="ID", type=int)(command)
-    for option in (_path, _json, accept_risk_option, *((_output,) if with_output else ())):
+    extra = (_output,) if with_output else ()
+    for option in (path_option, json_option, accept_risk_option, *extra):
         command = option(command)
     return plan.command(name)(command)
 
@@ -96,8 +95,8 @@ block = _status_command("block", "blocked", "Mark step ID blocked.", False)
 @click.option(
     "--after", "after", type=int, multiple=True, metavar="ID", help="A step it depends on (repeat)."
 )
-@_path
-@_json
+@path_option
+@json_option
 @accept_risk_option
 def add(action: str, after: tuple[int, ...], path: Path, as_json: bool) -> None:
     """Append a pending step ACTION, depending on the --after steps."""
