@@ -68,6 +68,9 @@ def save(
     here); ``kept``: entries ``still`` confirmed this run, recorded as they are. Nothing is
     written when the result equals ``before``, what ``load`` gave at the start of the run.
     """
+    path = project_file("exports", root)
+    if path is None:  # caching is off: nothing to stat or write
+        return
     files: dict[str, Entry] = dict(kept)
     base = os.fspath(root)
     for rel, (digest, chars, tokens) in written.items():
@@ -77,9 +80,6 @@ def save(
             continue
         files[rel] = (digest, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, chars, tokens)
     if files == before:
-        return
-    path = project_file("exports", root)
-    if path is None:
         return
     data = {"version": VERSION, "files": {rel: list(e) for rel, e in files.items()}}
     write_own(path, json.dumps(data).encode("utf-8"))
