@@ -256,3 +256,14 @@ def test_a_cache_file_another_user_owns_is_ignored(project: Path) -> None:
     assert cache.load_texts(project).get("brief") == "the real paragraph"
     os.chown(_file(project), 65534, 65534)
     assert cache.load_texts(project).get("brief") is None and cache.load(project, key) is None
+
+
+def test_the_cache_file_is_named_by_the_sha256_of_the_real_path(tmp_path: Path) -> None:
+    """cachedir hashes the name with CPython's own SHA-256 (no OpenSSL on the hook path): the
+    same name hashlib gives, so every stato names a project's cache files alike."""
+    import hashlib
+
+    for root in (tmp_path, tmp_path / "é ü", tmp_path / ("x" * 200)):
+        digest = hashlib.sha256(os.path.realpath(root).encode("utf-8")).hexdigest()
+        found = project_file(cache.KIND, root)
+        assert found is not None and found.name == f"{digest[:24]}.json"

@@ -3,20 +3,37 @@
 A project folder may come from a stranger (a cloned repository), so nothing cached there could
 be trusted; the user's own cache folder can, once a file is checked to be the user's own.
 ``$STATO_CACHE_DIR``, else ``$XDG_CACHE_HOME/stato`` (``%LOCALAPPDATA%`` on Windows), else
-``~/.cache/stato``; ``STATO_NO_CACHE=1`` turns every cache off. Plain ``os``/``hashlib`` only:
+``~/.cache/stato``; ``STATO_NO_CACHE=1`` turns every cache off. Plain ``os`` and SHA-256 only:
 the session-start hook imports this module.
 """
 
 from __future__ import annotations
 
-import hashlib
+import importlib
 import os
 from pathlib import Path
 
 TYPE_CHECKING = False  # not typing's: the hook path imports no more than it needs
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import BinaryIO
+    from typing import Any, BinaryIO
+
+
+def _builtin_sha256() -> Any:
+    """CPython's own SHA-256 (``_sha256``, ``_sha2`` from 3.12), else hashlib's: the same digest,
+    without loading OpenSSL (about 2 ms, 11 M instructions) to name one file on the session-start
+    path, where nothing else hashes."""
+    for name in ("_sha256", "_sha2"):
+        try:
+            return importlib.import_module(name).sha256
+        except (ImportError, AttributeError):
+            continue
+    import hashlib
+
+    return hashlib.sha256
+
+
+_sha256 = _builtin_sha256()
 
 
 def cache_home() -> Path | None:
@@ -40,7 +57,7 @@ def project_file(kind: str, root: Path | str) -> Path | None:
     home = cache_home()
     if home is None:
         return None
-    name = hashlib.sha256(os.path.realpath(root).encode("utf-8", "surrogateescape")).hexdigest()
+    name = _sha256(os.path.realpath(root).encode("utf-8", "surrogateescape")).hexdigest()
     return home / kind / f"{name[:24]}.json"
 
 
