@@ -24,10 +24,12 @@ def encode(value: Any) -> Any:
         return value  # the common cases first, by exact type: this runs for every cached field
     if kind is list:
         return [encode(v) for v in value]
+    if kind is tuple:
+        return {_TUPLE: [encode(v) for v in value]}
     if isinstance(value, (str, int, float)):  # subclasses (bool is an int; inf/nan too)
         return value
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in fields(value)}
+        return {name: encode(getattr(value, name)) for name in _names(kind)}
     if isinstance(value, tuple):
         return {_TUPLE: [encode(v) for v in value]}
     if isinstance(value, list):
@@ -41,6 +43,17 @@ def encode(value: Any) -> Any:
             return {k: encode(v) for k, v in value.items()}
         return {_DICT: [[encode(k), encode(v)] for k, v in value.items()]}
     raise TypeError(type(value).__name__)
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order (``fields`` builds them anew on every call)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def _hook(obj: dict[str, Any]) -> Any:
