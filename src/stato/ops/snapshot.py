@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +20,7 @@ from stato.core.template import TemplateError, template_source
 from stato.errors import StatoError, UsageError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, check_module_path, utc_iso
 from stato.ops.archive import read_module
-from stato.ops.batch import compile_many, scan_texts
+from stato.ops.batch import CHUNK, Job, compile_jobs, compile_many, counter, scan_texts
 from stato.ops.output import backup_path, output_path
 from stato.ops.project import find_root
 
@@ -120,14 +120,34 @@ def load_modules(
     root: Path,
     progress: Callable[[int, int], None] | None = None,
     cache: ResultCache | None = None,
+    keep: Collection[str] | None = None,
 ) -> tuple[dict[str, str], dict[str, ValidationResult]]:
-    """Every module's exact text and its compile result (nothing is run)."""
+    """Every module's exact text and its compile result (nothing is run).
+
+    With ``keep``, each result holds only those fields, and no text (the texts are returned
+    beside them): compiled a chunk at a time, a large project never has every full result in
+    memory at once.
+    """
     store = Store(root)
     store.recover()  # an import killed after its commit point is finished first
     texts = {rel: read_module(store, rel) for rel in store.module_paths()}
     if not texts:
         raise StatoError(f"no modules in {store.stato_dir}; nothing to archive")
-    return texts, compile_many(texts, progress=progress, cache=cache)
+    if keep is None:
+        return texts, compile_many(texts, progress=progress, cache=cache)
+    jobs: list[Job] = [(rel, text, None) for rel, text in texts.items()]
+    tick = counter(progress, len(jobs))
+    results: dict[str, ValidationResult] = {}
+    for start in range(0, len(jobs), CHUNK):
+        for r in compile_jobs(jobs[start : start + CHUNK], tick, cache):
+            results[r.path] = replace(
+                r,
+                source="",
+                corrected_source="",
+                fields={k: v for k, v in r.fields.items() if k in keep},
+                field_lines={k: v for k, v in r.field_lines.items() if k in keep},
+            )
+    return texts, results
 
 
 def _scan(
@@ -266,13 +286,15 @@ def archive_project(
     root: Path,
     choose: Choice,
     progress: Callable[[int, int], None] | None = None,
+    keep: Collection[str] | None = None,
     **options: Any,
 ) -> SnapshotResult:
     """Compile every module, let ``choose`` pick, then ``build_archive`` with ``options``
-    (snapshot and slice differ only in how they choose)."""
+    (snapshot and slice differ only in how they choose). ``keep``: the only fields ``choose``
+    and the archive read (see load_modules); None keeps them all."""
     cache = ResultCache.for_project(root)
     try:
-        texts, results = load_modules(root, progress, cache)
+        texts, results = load_modules(root, progress, cache, keep)
         chosen, name, warnings = choose(results)
         check_name(name)
         return build_archive(
@@ -317,6 +339,9 @@ def snapshot(
         root,
         lambda results: (select(results, modules, types, excludes), name, ()),
         progress,
+        # select reads types and paths, the archive each skill's name (E011) and version; a
+        # template resets from every field
+        keep=None if template else ("name", "version"),
         output=output,
         template=template,
         partial=bool(modules or types or excludes),
