@@ -10,6 +10,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from stato.adapters.zipcheck import (
     FILE_MODE,
@@ -181,10 +182,18 @@ def archive_bytes(
 ) -> bytes:
     """The archive as bytes: manifest first, its signature if any, then modules sorted by path,
     fixed metadata. ``signature`` must sign ``mf.dumps(manifest)``."""
+    buf = io.BytesIO()
+    _write_zip(buf, manifest, modules, signature)
+    return buf.getvalue()
+
+
+def _write_zip(
+    fh: IO[bytes], manifest: Manifest, modules: dict[str, str], signature: str | None
+) -> None:
+    """The archive (see archive_bytes) written into ``fh``, a member at a time."""
     if set(manifest.paths) != set(modules):
         raise ArchiveError("internal error: the manifest and the modules to archive disagree")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
+    with zipfile.ZipFile(fh, "w") as zf:
         members = [(mf.MANIFEST_NAME, mf.dumps(manifest))]
         if signature is not None:
             members.append((SIGNATURE_NAME, signature))
@@ -200,7 +209,6 @@ def archive_bytes(
             info.create_system = 3  # unix, so the permission bits below mean what they say
             info.external_attr = FILE_MODE << 16
             zf.writestr(info, text.encode("utf-8"), compresslevel=_LEVEL)
-    return buf.getvalue()
 
 
 def write_archive(
@@ -211,19 +219,19 @@ def write_archive(
     keep_as: Path | None = None,
 ) -> Path:
     """Write the archive to a temp file beside ``path`` and rename it into place; the file it
-    replaces, if any, is kept as ``keep_as`` first (when given)."""
+    replaces, if any, is kept as ``keep_as`` first (when given). Written straight into the temp
+    file, never whole in memory."""
     dest = Path(path)
-    data = archive_bytes(manifest, modules, signature)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     kept = False
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "w+b") as fh:
+            _write_zip(fh, manifest, modules, signature)
             fh.flush()
             os.fsync(fh.fileno())  # the bytes are on disk before the name points at them
         os.chmod(tmp, 0o644)
-        if keep_as is not None and os.path.lexists(dest) and not _holds(dest, data):
+        if keep_as is not None and os.path.lexists(dest) and not _same_file_bytes(dest, tmp):
             kept = not os.path.lexists(keep_as)  # made here, so removed if the write fails
             _keep(dest, keep_as)
         os.replace(tmp, dest)  # atomic: a killed snapshot leaves the previous archive intact
@@ -235,10 +243,19 @@ def write_archive(
     return dest
 
 
-def _holds(dest: Path, data: bytes) -> bool:
-    """``dest`` is a file holding exactly ``data`` (replacing it loses nothing)."""
+def _same_file_bytes(dest: Path, new: str) -> bool:
+    """``dest`` is a file holding exactly the bytes of ``new`` (replacing it loses nothing);
+    compared a block at a time."""
     try:
-        return dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data
+        if not dest.is_file() or dest.stat().st_size != os.path.getsize(new):
+            return False
+        with dest.open("rb") as a, open(new, "rb") as b:
+            while True:
+                block = a.read(1 << 16)
+                if block != b.read(1 << 16):
+                    return False
+                if not block:
+                    return True
     except OSError:
         return False
 
