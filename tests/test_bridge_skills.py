@@ -304,3 +304,14 @@ def test_a_relative_project_path_is_written(
     first = write_bridges(Path("."), "all")
     assert first.changed and (tmp_path / "AGENTS.md").is_file()
     assert not write_bridges(Path("."), "all", check=True).stale
+
+
+def test_one_changed_skill_renders_only_its_own_two_exports(tmp_path: Path) -> None:
+    init_project(tmp_path, example=True)
+    first = write_bridges(tmp_path, ["skills"])
+    module = tmp_path / ".stato" / "skills" / "normalize.py"
+    module.write_text(module.read_text("utf-8").replace("unstable", "unstable!", 1), "utf-8")
+    ours = {".agents/skills/normalize/SKILL.md", ".claude/skills/normalize/SKILL.md"}
+    assert _cached(tmp_path) == {f.path for f in first.files} - ours
+    again = write_bridges(tmp_path, ["skills"])
+    assert {f.path for f in again.changed} == ours
