@@ -288,3 +288,36 @@ def test_union_loses_nothing(a: dict[str, str], b: dict[str, str]) -> None:
                 assert {canon(x) for x in value} == {canon(x) for v in sides for x in v}
             elif isinstance(value, dict) and all(isinstance(v, dict) for v in sides):
                 assert set(value) == set().union(*(set(v) for v in sides))
+
+
+def _pairs_by_scan(left: dict[str, Any], right: dict[str, Any]) -> list[tuple[str, str]]:
+    """The pairing rule as first written: a pass over the left side for each right module."""
+    pairs: list[tuple[str, str]] = []
+    for r_path, r in right.items():
+        if r.skill_name is None:
+            continue
+        same = [p for p, o in left.items() if o.skill_name == r.skill_name]
+        if len(same) == 1 and all(same[0] != lp for lp, _ in pairs):
+            pairs.append((same[0], r_path))
+    return pairs
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(["qc", "load", "norm", None]), max_size=6),
+    st.lists(st.sampled_from(["qc", "load", "norm", None]), max_size=6),
+)
+def test_moved_skills_pair_by_name_as_the_rule_says(
+    left: list[str | None], right: list[str | None]
+) -> None:
+    from stato.core.merge import _pair_by_name
+    from stato.core.merge_module import ModuleMerge
+
+    def side(prefix: str, names: list[str | None]) -> dict[str, ModuleMerge]:
+        return {
+            f"{prefix}{i}.py": ModuleMerge(f"{prefix}{i}.py", prefix, "", skill_name=n)
+            for i, n in enumerate(names)
+        }
+
+    a, b = side("l", left), side("r", right)
+    assert _pair_by_name(a, b) == _pairs_by_scan(a, b)

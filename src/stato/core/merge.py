@@ -65,13 +65,17 @@ def _pair_by_name(
     Its own rule, not core.skillindex's lookup: a pair needs a unique ``name`` match on the
     left, and a file stem never pairs two skills.
     """
+    by_name: dict[str, list[str]] = {}  # one look-up per skill, not a pass over the left
+    for path, o in left_only.items():
+        if o.skill_name is not None:
+            by_name.setdefault(o.skill_name, []).append(path)
     pairs: list[tuple[str, str]] = []
+    paired: set[str] = set()
     for r_path, r in right_only.items():
-        if r.skill_name is None:
-            continue
-        same_name = [p for p, o in left_only.items() if o.skill_name == r.skill_name]
-        if len(same_name) == 1 and all(same_name[0] != lp for lp, _ in pairs):
+        same_name = by_name.get(r.skill_name, []) if r.skill_name is not None else []
+        if len(same_name) == 1 and same_name[0] not in paired:
             pairs.append((same_name[0], r_path))
+            paired.add(same_name[0])
     return pairs
 
 
