@@ -8,6 +8,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,7 +136,7 @@ def test_string_constants_come_in_ast_walk_order(texts: list[str]) -> None:
 # Python sources: literals of every spelling (prefixes, quotes, escapes), next to each other or
 # apart, comments holding quotes, odd line breaks
 QUOTE = st.sampled_from(['"', "'", '"""', "'''"])
-PREFIX = st.sampled_from(["", "", "", "r", "u", "f", "F", "rb", "b", "Rf"])
+PREFIX = st.sampled_from(["", "", "", "r", "u", "f", "F", "rb", "b", "Rf", "fr", "Br"])
 BODY = st.lists(st.one_of(st.sampled_from(TRIGGERS), st.sampled_from(HIDDEN),
                           st.sampled_from(["#", "'", '"', "{x}", "{{", "\\n", "\\u200b", "\n"]),
                           st.text(max_size=6)), max_size=4).map("".join)  # fmt: skip
@@ -181,3 +182,29 @@ def test_a_source_spelled_as_is_has_nothing_for_the_literal_pass(source: str) ->
             lines[node.end_lineno - 1].encode()[: node.end_col_offset].decode()
         )
         assert value in source[start:end]
+
+
+RESPELLED = [
+    'x = "ig" "nore"',
+    'x = ("ig"\n     "nore")',
+    'x = ("ig"  # a comment\n     r"nore")',
+    "x = 'ig''nore'",
+    'x = """ig""" "nore"',
+    'x = f"a{{b"',
+    'x = fr"a{{b"',
+    'x = rF"a{{b"',
+    'x = Rf"a{{b"',
+    'x = "a\\u200bb"',
+    'x = "a\\\nb"',
+    'x = """a\r\nb"""',
+    'x = """a\x0cb"""',
+    'x = """a\u2028b"""',
+]
+
+
+@pytest.mark.parametrize("source", RESPELLED)
+def test_respelled_literals_are_seen(source: str) -> None:
+    """Each a module that parses, whose literal the source spells differently (or whose line
+    breaks the literal pass counts differently)."""
+    ast.parse(source)
+    assert not spelled_as_is(source)

@@ -63,40 +63,32 @@ def _offsets(text: str) -> list[int]:
 # Escapes and line continuations, and the line breaks other than "\n" (str.splitlines, which
 # the offsets below use, sees more of them than the parser)
 _RESPELLED = re.compile(r"[\\\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# A comment, or a literal without escapes (each of which collapses to its closing quote)
 _LEXEME = re.compile(
-    r"#[^\n]*"  # a comment
-    r'|("""[\s\S]*?"""'
-    r"|'''[\s\S]*?'''"
-    r'|"[^"\n]*"'
-    r"|'[^'\n]*')"  # a literal
-    r"|[^#\"']+"  # the code between them
-    r"|[\"']"  # a quote that opens no literal: not valid Python
+    r"#[^\n]*"
+    r'|"""[^"]*(?:"(?!"")[^"]*)*""(")'  # up to the first closing triple quote
+    r"|'''[^']*(?:'(?!'')[^']*)*''(')"
+    r'|"[^"\n]*(")'
+    r"|'[^'\n]*(')"
 )
+# In the collapsed text, where each quote is a literal: two literals with only spaces between
+# them (the second one's prefix aside), or an f-string
+_RESPELLING = re.compile(r"[\"'][ \t\n]*[rRbBuUfF]{0,2}[\"']|[fF][A-Za-z]?[\"']")
 
 
 def spelled_as_is(text: str) -> bool:
     """Whether every string value of ``text``, if it parses, is spelled as it is inside its own
     literal, so the literal pass below has nothing to add and needs no parse.
 
-    True only without escapes, odd line breaks, f-strings (``f`` among the two characters
-    before a quote) and two literals with only spaces and comments between them (implicit
-    concatenation). Without backslashes Python's strings and comments are regular: this lexer
-    finds the literals the tokenizer finds.
+    True only without escapes, odd line breaks, f-strings and two literals with only spaces and
+    comments between them (implicit concatenation). Without backslashes Python's literals and
+    comments are regular: read from left to right, a quote or a ``#`` outside them starts one,
+    as in the tokenizer (a quote that starts neither is not valid Python, which has no literal
+    to scan). Comments are dropped and each literal becomes its closing quote, in C.
     """
     if _RESPELLED.search(text):
         return False
-    after_literal = False
-    for m in _LEXEME.finditer(text):
-        if m.group(1) is not None:
-            before = text[max(0, m.start() - 2) : m.start()]
-            if after_literal or "f" in before or "F" in before:
-                return False
-            after_literal = True
-        elif m.group() in ('"', "'"):
-            return False
-        elif m.group()[0] != "#" and m.group().rstrip("rRbBuUfF").strip():
-            after_literal = False  # code between two literals (not the next one's prefix)
-    return True
+    return _RESPELLING.search(_LEXEME.sub(r"\1\2\3\4", text)) is None
 
 
 def _literals(text: str, path: str, ignore: Sequence[str]) -> list[Finding]:

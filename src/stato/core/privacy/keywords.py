@@ -2,11 +2,11 @@
 
 Scanning a thousand small modules one by one costs a search per keyword per text (about 600
 keywords for the injection table), most of which find nothing. Here the lowercased texts are
-joined, a keyword no word of any text can hold is dropped after one look at the texts' distinct
-words, and each remaining keyword is searched once in the joined text; its positions are mapped
-back to their text. The scanner then runs, on each text, only the rules a keyword of which
-occurs there (and the rules without keywords), from these positions: the findings are the ones
-a scan of each text alone gives (a property test holds them equal).
+joined, a keyword no text can hold is dropped after one look at the texts' distinct words and
+characters, and each remaining keyword is searched once in the joined text; its positions are
+mapped back to their text. The scanner then runs, on each text, only the rules a keyword of
+which occurs there (and the rules without keywords), from these positions: the findings are the
+ones a scan of each text alone gives (a property test holds them equal).
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ Hits = dict[str, list[int]]  # keyword -> its positions in one text (absent: it 
 # Between two joined texts: a keyword holds neither NUL nor two line breaks around them
 _SEPARATOR = "\n" + "\0" * 16 + "\n"
 _LETTERS = re.compile(r"[a-z]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Cut a text into words at every ASCII character but a-z (faster than a regex of the runs; a
+# word may keep other letters, so each run of a-z still lies inside one)
+_SPACE_FOR_NON_LETTERS = {c: " " for c in range(128) if not "a" <= chr(c) <= "z"}
 
 
 def keyword_hits(
@@ -40,13 +44,16 @@ def keyword_hits(
     for text in lowered:
         bases.append(cursor)
         cursor += len(text) + len(_SEPARATOR)
-    # the letters a keyword starts with lie inside one run of letters of a text, so a keyword
-    # whose first letters are in no distinct run is in no text (a cheap search of few words)
-    words = "\n".join(set(_LETTERS.findall(joined)))
+    # each run of letters of a keyword found in a text lies inside a run of letters of that
+    # text, and each other character of it is in the text: a keyword failing either test is in
+    # no text, told by a search of the few distinct words instead of the whole of them
+    words = "\n".join(set(joined.translate(_SPACE_FOR_NON_LETTERS).split()))
+    others = frozenset() if joined.isascii() else frozenset(_NON_ASCII.findall(joined))
     out: list[Hits] = [{} for _ in lowered]
     for keyword in keywords:
-        lead = _LETTERS.match(keyword)
-        if lead is not None and lead.group() not in words:
+        if any(run not in words for run in _LETTERS.findall(keyword)):
+            continue
+        if not keyword.isascii() and not others.issuperset(_NON_ASCII.findall(keyword)):
             continue
         all_of_them = keyword in every
         at = joined.find(keyword)
