@@ -4,6 +4,7 @@ string values of a Python module (where a writer's escapes hide invisible charac
 from __future__ import annotations
 
 import ast
+import operator
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
@@ -63,14 +64,18 @@ def _offsets(text: str) -> list[int]:
 # Escapes and line continuations, and the line breaks other than "\n" (str.splitlines, which
 # the offsets below use, sees more of them than the parser)
 _RESPELLED = re.compile(r"[\\\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-# A comment, or a literal without escapes (each of which collapses to its closing quote)
+# A comment, or a literal without escapes; group 1 holds a literal's closing quote ("" for a
+# comment), so a substitution by it (through a C callable, no template) collapses each literal
+# to its quote and drops comments
 _LEXEME = re.compile(
-    r"#[^\n]*"
-    r'|"""[^"]*(?:"(?!"")[^"]*)*""(")'  # up to the first closing triple quote
-    r"|'''[^']*(?:'(?!'')[^']*)*''(')"
-    r'|"[^"\n]*(")'
-    r"|'[^'\n]*(')"
+    r"(?:#[^\n]*"
+    r'|"""[^"]*(?:"(?!"")[^"]*)*""'  # up to the first closing triple quote
+    r"|'''[^']*(?:'(?!'')[^']*)*''"
+    r'|"[^"\n]*'
+    r"|'[^'\n]*"
+    r")([\"']?)"
 )
+_CLOSING_QUOTE = operator.methodcaller("group", 1)
 # In the collapsed text, where each quote is a literal: two literals with only spaces between
 # them (the second one's prefix aside), or an f-string
 _RESPELLING = re.compile(r"[\"'][ \t\n]*[rRbBuUfF]{0,2}[\"']|[fF][A-Za-z]?[\"']")
@@ -88,7 +93,7 @@ def spelled_as_is(text: str) -> bool:
     """
     if _RESPELLED.search(text):
         return False
-    return _RESPELLING.search(_LEXEME.sub(r"\1\2\3\4", text)) is None
+    return _RESPELLING.search(_LEXEME.sub(_CLOSING_QUOTE, text)) is None
 
 
 def _literals(text: str, path: str, ignore: Sequence[str]) -> list[Finding]:

@@ -82,12 +82,14 @@ class Plan:
     by_keyword: dict[str, tuple[int, ...]]
     every: frozenset[str]  # keywords whose every position a rule starts from
 
-    def select(self, hits: Hits) -> list[int]:
-        """The positions in the table of the rules to try on a text with these hits."""
-        chosen = set(self.always)
+    def select(self, hits: Hits) -> dict[int, list[str]]:
+        """The rules to try on a text with these hits (by their place in the table, in order),
+        each with its keywords among the hits."""
+        chosen: dict[int, list[str]] = {order: [] for order in self.always}
         for keyword in hits:
-            chosen.update(self.by_keyword.get(keyword, ()))
-        return sorted(chosen)
+            for order in self.by_keyword.get(keyword, ()):
+                chosen.setdefault(order, []).append(keyword)
+        return {order: chosen[order] for order in sorted(chosen)}
 
 
 def plan(rules: tuple[Rule, ...]) -> Plan:

@@ -139,25 +139,24 @@ def _anchored(
     lowered: str,
     seen: dict[str, list[int]] | None = None,
     words: _WordStarts | None = None,
-    complete: bool = False,
+    present: Sequence[str] | None = None,
 ) -> list[re.Match[str]]:
     """Matches of a rule that starts at a keyword, tried only where a keyword occurs.
 
-    ``seen`` keeps each keyword's positions for the other rules that look for it (``complete``:
-    it holds every keyword the text has, so one missing from it is not searched); ``words``
+    ``seen`` keeps each keyword's positions for the other rules that look for it; ``present``,
+    when known, are the rule's keywords the text holds (all of them in ``seen``); ``words``
     skips, for a rule that only matches at a word start, keywords that begin no word."""
     starts: set[int] = set()
     if rule.anchor is not None:
         starts.update(m.start() for m in rule.anchor.finditer(text))
-    for keyword in () if rule.anchor is not None else rule.keywords:
+    keywords = rule.keywords if present is None else present
+    for keyword in () if rule.anchor is not None else keywords:
         if words is not None and rule.word_start and not words.may_start(keyword):
             continue
         if seen is None:
             starts.update(_positions(lowered, keyword))
             continue
         if keyword not in seen:
-            if complete:
-                continue
             seen[keyword] = _positions(lowered, keyword)
         starts.update(seen[keyword])
     out: list[re.Match[str]] = []
@@ -185,13 +184,14 @@ def _candidates(
     ignore: Sequence[str],
     rules: Sequence[Rule] = RULES,
     hits: dict[str, list[int]] | None = None,
-    only: Sequence[int] | None = None,
+    only: Mapping[int, Sequence[str]] | None = None,
 ) -> list[tuple[int, int, int, Rule]]:
     """Every rule's matches in ``text``, before overlaps are settled.
 
     ``hits`` (core/privacy/keywords.py), when given, holds every keyword of the table that
-    occurs in the text with its positions, and ``only`` the rules worth trying: found for many
-    texts at once, so no keyword is searched here.
+    occurs in the text with its positions, and ``only`` the rules worth trying (by their place
+    in the table, in order) with their keywords among them: found for many texts at once, so no
+    keyword is searched here.
     """
     lowered = _lower(text)
     found: list[tuple[int, int, int, Rule]] = []
@@ -209,16 +209,16 @@ def _candidates(
 
     shaped = ""
     long_run: bool | None = None
-    orders = range(len(rules)) if only is None else only
-    for order in orders:
+    for order in range(len(rules)) if only is None else only:
         rule = rules[order]
+        known = None if only is None else only[order]  # its keywords the text holds
         if rule.long_run:
             if long_run is None:
                 long_run = _LONG_RUN.search(text) is not None
             if not long_run:
                 continue
         # an anchored rule looks for its keywords anyway: a separate presence test is wasted work
-        if rule.keywords and not rule.anchored and not any(has(k) for k in rule.keywords):
+        if rule.keywords and not rule.anchored and not (known or any(map(has, rule.keywords))):
             continue
         if rule.shapes:
             shaped = shaped or lowered.translate(_DIGITS_AS_ZERO)
@@ -228,7 +228,7 @@ def _candidates(
         if rule.anchored:
             if rule.word_start and words is None and hits is None and len(text) >= _INDEX_FROM:
                 words = _WordStarts(lowered)
-            matches[key] = _anchored(rule, text, lowered, seen, words, hits is not None)
+            matches[key] = _anchored(rule, text, lowered, seen, words, known)
         elif key not in matches:
             matches[key] = list(rule.regex.finditer(text))
         for m in matches[key]:
