@@ -321,3 +321,45 @@ def test_moved_skills_pair_by_name_as_the_rule_says(
 
     a, b = side("l", left), side("r", right)
     assert _pair_by_name(a, b) == _pairs_by_scan(a, b)
+
+
+# Class bodies laid out every way a field can be bound: own line, shared line, annotated,
+# several targets, an augmented assignment after it, a comment after it, a continuation line,
+# a multi-line value, tabs
+BINDINGS = st.sampled_from(
+    [
+        "a = 1\n",
+        "a = [1,\n        2]  # two\n",
+        "a: int = 1\n",
+        "a = b = 1\n",
+        "a = 1; b = 2\n",
+        "a = [1,\n        2]; b = 3\n",
+        "b = 2\n",
+        "b += [3]\n",
+        "a += 1\n",
+        "c = (\n        'x'\n    )\n",
+        "c = \\\n        'y'\n",
+        "c: dict[\n        str, int] = {}\n",
+        "def m(self):\n        return 1\n",
+        "'''doc'''\n",
+    ]
+)
+
+
+@SETTINGS
+@given(
+    st.lists(BINDINGS, min_size=1, max_size=6),
+    st.sampled_from(["    ", "\t"]),
+    st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), value, min_size=1, max_size=3),
+)
+def test_fields_written_at_once_as_one_by_one(body: list[str], indent: str, values: Any) -> None:
+    from stato.core.render import set_fields
+
+    source = "class A:\n" + "".join(indent + line.replace("    ", indent) for line in body)
+    together = set_fields(source, values)
+    if together is None:
+        return
+    one_by_one = source
+    for name, v in values.items():
+        one_by_one = set_field(one_by_one, name, v)
+    assert together == one_by_one

@@ -135,8 +135,6 @@ def merge_module(
     path: str, left: str, right: str, strat: Strategy, compiled: Compile = compile_text
 ) -> ModuleMerge:
     """Merge two versions of one module; raises ModuleInvalid if a side or the result is invalid."""
-    from stato.core.render import set_field
-
     if left == right:
         return taken(path, "both", left, compiled)
     lv = view(left, path, result=compiled(left, path, None))
@@ -156,20 +154,7 @@ def merge_module(
         # Unioned depends_on made a cycle: the winner's dependencies keep the plan a DAG.
         m = Merger(path, strat.winner == "left", keep_first_deps=True)
         changes = _compare(first, second, m)
-    text = first.result.corrected_source
-    written = []
-    for name, value in changes.items():
-        try:
-            candidate = set_field(text, name, value)
-            ast.parse(candidate)
-        except (TypeError, SyntaxError, ValueError):
-            # No literal form (bytes, complex), or the edit would break the file's layout (a
-            # tab-indented class): the winner's value stays, and the difference is reported.
-            why = "the merged value cannot be written into this file"
-            m.conflict(name, first.fields.get(name), second.fields.get(name), why)
-            continue
-        text = candidate
-        written.append(name)
+    text, written = _write(first.result.corrected_source, changes, first, second, m)
     known = set(first.methods) | set(first.fields)
     extra = [src for name, src in second.methods.items() if name not in known]
     if extra:
@@ -187,6 +172,40 @@ def merge_module(
     return _outcome(
         path, "merged", result.corrected_source, result, tuple(m.conflicts), tuple(written)
     )
+
+
+def _write(
+    text: str, changes: dict[str, Any], first: ModuleView, second: ModuleView, m: Merger
+) -> tuple[str, list[str]]:
+    """The winner's text with the merged values written in, and the fields written.
+
+    All at once from one parse when no edit can change another (render.set_fields) and the
+    result parses; else field by field, each edit kept only if the file still parses.
+    """
+    from stato.core.render import set_field, set_fields
+
+    together = set_fields(text, changes) if changes else None
+    if together is not None:
+        try:
+            ast.parse(together)
+        except (SyntaxError, ValueError):
+            together = None
+        else:
+            return together, list(changes)
+    written = []
+    for name, value in changes.items():
+        try:
+            candidate = set_field(text, name, value)
+            ast.parse(candidate)
+        except (TypeError, SyntaxError, ValueError):
+            # No literal form (bytes, complex), or the edit would break the file's layout (a
+            # tab-indented class): the winner's value stays, and the difference is reported.
+            why = "the merged value cannot be written into this file"
+            m.conflict(name, first.fields.get(name), second.fields.get(name), why)
+            continue
+        text = candidate
+        written.append(name)
+    return text, written
 
 
 def _require_valid(result: ValidationResult, side: str) -> None:

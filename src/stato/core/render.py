@@ -152,6 +152,47 @@ def _augmented(cls: ast.ClassDef, name: str) -> list[ast.AugAssign]:
     ]
 
 
+def set_fields(source: str, values: Mapping[str, Any]) -> str | None:
+    """``set_field`` of each (name, value) in turn, from one parse of ``source``; None when an
+    edit could change what a later one sees, or a value has no literal form (then call
+    ``set_field`` per field).
+
+    Each field must be bound already, by a statement standing on lines of its own with no
+    augmented assignment after it: then each edit replaces only its own value, and the indent
+    it is written at is the same before and after the other edits.
+    """
+    if "\r" in source:
+        return None
+    try:
+        cls = _first_class(ast.parse(source))
+    except (SyntaxError, ValueError):
+        return None
+    off = Offsets(source)
+    edits: list[Edit] = []
+    for name, value in values.items():
+        bound = [stmt for stmt in field_assignments(cls, name) if stmt.value is not None]
+        target = bound[-1].value if bound else None
+        if target is None or any(s.lineno > target.lineno for s in _augmented(cls, name)):
+            return None
+        stmt_start, stmt_end = off.span(bound[-1])
+        line_start = source.rfind("\n", 0, stmt_start) + 1
+        line_end = source.find("\n", stmt_end)
+        after = source[stmt_end : len(source) if line_end < 0 else line_end].strip()
+        if source[line_start:stmt_start].strip() or (after and not after.startswith("#")):
+            return None
+        start, end = off.span(target)
+        before = source[source.rfind("\n", 0, start) + 1 : start]
+        stmt_indent = before[: len(before) - len(before.lstrip())]  # as set_field finds it
+        try:
+            edits.append(Edit(start, end, py_literal(value, stmt_indent)))
+        except TypeError:
+            return None
+    try:
+        return apply_edits(source, edits)
+    except ValueError:
+        return None
+
+
 def _drop(source: str, off: Offsets, stmt: ast.stmt) -> Edit:
     """An edit removing ``stmt``: its whole line when it stands alone there, else ``pass``."""
     start, end = off.span(stmt)
