@@ -51,35 +51,24 @@ def _match_list(value: str, patterns: tuple[str, ...]) -> bool:
     return matched
 
 
-def _tokens(line: str) -> list[str]:
-    """Split on blanks outside double quotes (quotes stay in the token)."""
-    out, current, quoted = [], "", False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        if ch in " \t" and not quoted:
-            if current:
-                out.append(current)
-            current = ""
-        else:
-            current += ch
-    if current:
-        out.append(current)
-    return out
-
-
-def _split_commas(text: str) -> list[str]:
+def _split(text: str, separators: str) -> list[str]:
+    """``text`` split at ``separators`` outside double quotes (quotes stay in the parts)."""
     out, current, quoted = [], "", False
     for ch in text:
         if ch == '"':
             quoted = not quoted
-        if ch == "," and not quoted:
+        if ch in separators and not quoted:
             out.append(current)
             current = ""
         else:
             current += ch
     out.append(current)
     return out
+
+
+def _tokens(line: str) -> list[str]:
+    """The blank-separated tokens of a line (a quoted token may hold blanks)."""
+    return [token for token in _split(line, " \t") if token]
 
 
 def _time(value: str) -> datetime | None:
@@ -111,11 +100,11 @@ def parse(text: str) -> tuple[list[AllowedSigner], list[str]]:
         if len(tokens) < 3:
             warnings.append(f"line {n}: want principals, key type and key")
             continue
-        principals = tuple(p.strip('"') for p in _split_commas(tokens[0].strip('"')) if p)
+        principals = tuple(p.strip('"') for p in _split(tokens[0].strip('"'), ",") if p)
         options: dict[str, str] = {}
         rest = tokens[1:]
         if not _is_key_type(rest[0]):
-            for option in _split_commas(rest[0]):
+            for option in _split(rest[0], ","):
                 name, _, value = option.partition("=")
                 options[name.strip().lower()] = value.strip().strip('"')
             rest = rest[1:]
