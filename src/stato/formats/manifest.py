@@ -49,6 +49,15 @@ def windows_device(segment: str) -> bool:
     return _DEVICE_RE.match(segment.split(".")[0].casefold()) is not None
 
 
+def check_created(created: str) -> str:
+    """``created`` when it is an ISO-8601 time (``Z`` for UTC allowed); else the archive is bad."""
+    try:
+        datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError:
+        raise bad_manifest(f"created {created[:40]!r} is not an ISO-8601 time") from None
+    return created
+
+
 def check_module_path(path: str) -> str | None:
     """Why ``path`` is not an acceptable module path inside an archive, or None when it is."""
     if not path:
@@ -255,11 +264,7 @@ def loads(text: str) -> Manifest:
     name = _want(data, "name", str, "")
     if not NAME_RE.match(name):
         raise bad_manifest(f"name {name[:40]!r} is not a plain archive name")
-    created = _want(data, "created", str, "")
-    try:
-        datetime.fromisoformat(created.replace("Z", "+00:00"))
-    except ValueError:
-        raise bad_manifest(f"created {created[:40]!r} is not an ISO-8601 time") from None
+    created = check_created(_want(data, "created", str, ""))
     stato_version = _want(data, "stato_version", str, "")
     template = _want(data, "template", bool, "")
     partial = _want(data, "partial", bool, "")

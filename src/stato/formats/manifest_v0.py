@@ -14,7 +14,6 @@ import ast
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from stato.errors import ArchiveError
@@ -24,6 +23,7 @@ from stato.formats.manifest import (
     Manifest,
     ModuleEntry,
     bad_manifest,
+    check_created,
     check_module_path,
     newer_format,
 )
@@ -135,11 +135,7 @@ def parse_v0(data: Mapping[str, Any]) -> Manifest:
     name = _name(_text(data, "name"))
     for key in ("description", "author"):
         _text(data, key, "")  # shown nowhere; checked so a manifest is what it claims to be
-    created = _text(data, "created")
-    try:
-        datetime.fromisoformat(created.replace("Z", "+00:00"))
-    except ValueError:
-        raise bad_manifest(f"created {created[:40]!r} is not an ISO-8601 time") from None
+    created = check_created(_text(data, "created"))
     stato_version = _text(data, "stato_version")
     if len(stato_version) > 200 or not stato_version.isprintable():
         raise bad_manifest("stato_version holds control characters or is too long")
