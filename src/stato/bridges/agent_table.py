@@ -238,6 +238,7 @@ AGENTS: tuple[Agent, ...] = (
         own=(OwnFile("gemini-md", "GEMINI.md", link=AGENTS_MD),),  # @file imports are expanded
         skills=(".gemini/skills", ".agents/skills"),
         user_skills=(".gemini/skills", ".agents/skills"),  # the user tier of skill discovery
+        names_setting=".gemini/settings.json",  # context.fileName, e.g. ["AGENTS.md", "GEMINI.md"]
         imports=True,
         hook=HookTarget(
             # Named hooks, timeouts in milliseconds, stdout must be JSON only. A lifecycle matcher

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from stato.bridges.agents import Agent
+from stato.bridges.agents import Agent, Read
 
 MAX_IMPORT_DEPTH = 5  # Claude Code follows @imports five hops deep; Gemini documents none
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
@@ -49,8 +49,51 @@ def has_block(text: str | None) -> bool:
     return not (body.startswith("@") and "\n" not in body)
 
 
+_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+MAX_NAMES = 20
+AGENTS_MD = "AGENTS.md"
+
+
+def configured_names(text: str | None) -> tuple[str, ...] | None:
+    """The context file names a settings file's ``context.fileName`` sets (a name or a list of
+    them), or None when it sets none we can use: no file, not JSON(C), or anything but plain
+    file names. The file is the project's, so it is read as untrusted text and never followed
+    out of the project (a name with a "/" is refused)."""
+    from stato.formats.jsonc import JsoncError, loads
+
+    if not text:
+        return None
+    try:
+        data = loads(text)
+    except JsoncError:
+        return None
+    context = data.get("context") if isinstance(data, dict) else None
+    names = context.get("fileName") if isinstance(context, dict) else None
+    names = [names] if isinstance(names, str) else names
+    if not isinstance(names, list) or not 0 < len(names) <= MAX_NAMES:
+        return None
+    if not all(isinstance(n, str) and _FILE_NAME.fullmatch(n) for n in names):
+        return None
+    return tuple(dict.fromkeys(names))
+
+
+def as_configured(agent: Agent, text_of: TextOf) -> Agent:
+    """``agent`` as this project's settings make it read: Gemini CLI reads the files its
+    ``context.fileName`` names instead of GEMINI.md (many projects set ["AGENTS.md",
+    "GEMINI.md"]). Reading AGENTS.md itself, it needs no GEMINI.md importing it."""
+    if agent.names_setting is None:
+        return agent
+    names = configured_names(text_of(agent.names_setting))
+    if names is None:
+        return agent
+    return replace(
+        agent, reads=tuple(Read(name) for name in names), reads_agents_md=AGENTS_MD in names
+    )
+
+
 def loads(agent: Agent, exists: Exists, listing: Listing, text_of: TextOf) -> list[Loaded]:
     """Every project file ``agent`` loads, in its order, imports expanded (each file once)."""
+    agent = as_configured(agent, text_of)
     out: dict[str, Loaded] = {}
 
     def add(rel: str, when: str, via: str | None, depth: int, limit: int | None) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from stato.bridges.agent_table import AGENTS, BY_ID, FILES, SKILLS
 from stato.bridges.agents import Agent, OwnFile
+from stato.bridges.load import TextOf, as_configured
 
 ALL = "all"
 
@@ -35,8 +36,12 @@ def _names(names: object) -> list[str]:
     return [n.strip().lower() for item in raw for n in str(item).split(",") if n.strip()]
 
 
-def select(names: object) -> Selection:
-    """The files and agents ``names`` stand for. Raises KeyError naming the first unknown one."""
+def select(names: object, text_of: TextOf | None = None) -> Selection:
+    """The files and agents ``names`` stand for. Raises KeyError naming the first unknown one.
+
+    ``text_of`` reads the project's files: an agent's settings there can change what it reads
+    (Gemini CLI's ``context.fileName``), and so which file carries the block to it.
+    """
     files: set[str] = set()
     agents: list[Agent] = []
     named: set[str] = set()
@@ -56,6 +61,8 @@ def select(names: object) -> Selection:
         else:
             raise KeyError(name)
     chosen = tuple({a.id: a for a in agents}.values())
+    if text_of is not None:
+        chosen = tuple(as_configured(a, text_of) for a in chosen)
     for agent in chosen:
         carrier = agent.carrier
         if agent.reads_agents_md:

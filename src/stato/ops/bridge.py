@@ -19,6 +19,7 @@ from stato.formats import markers
 from stato.ops.bridge_plan import (
     STALE,
     Exports,
+    Tree,
     linked,
     plan_files,
     run_warnings,
@@ -129,10 +130,12 @@ def load_summary(root: Path, *, save: bool = True) -> Summary:
     return project_summary(root, save=save)
 
 
-def select(platforms: Iterable[str] | str) -> platforms_mod.Selection:
+def select(platforms: Iterable[str] | str, root: Path | None = None) -> platforms_mod.Selection:
+    """What ``platforms`` stand for; with ``root``, as that project's agent settings say."""
     names = [platforms] if isinstance(platforms, str) else list(platforms)
+    text_of = Tree(root).text_of if root is not None else None
     try:
-        chosen = platforms_mod.select(names)
+        chosen = platforms_mod.select(names, text_of)
     except KeyError as exc:
         raise UsageError(
             f"unknown platform '{exc.args[0]}': choose from {', '.join(platforms_mod.ids())} or all"
@@ -211,7 +214,7 @@ def write_bridges(
     block.
     """
     root = Path(root)
-    selection = with_linked(root, select(platforms), link)
+    selection = with_linked(root, select(platforms, root), link)
     summary = summary if summary is not None else load_summary(root, save=not check)
     budget_tokens = _budget(root)
     fitted = budget.fit(summary, budget_tokens, *_hard_limits(root, selection, link))

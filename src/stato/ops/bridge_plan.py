@@ -354,8 +354,10 @@ def run_warnings(root: Path, selection: Selection, plan: Planned) -> list[str]:
             out.append(f"{agent.label} does not load stato's block: {_why_not(agent, after)}")
     for agent in selection.unreachable:
         out.append(f"{agent.label} {agent.silent}")
+    deleted = {rel for rel, v in plan.items() if v[0] is not None and v[1] is None}
     for agent in AGENTS:
         lost = {f.path for f in before.loads(agent)} - {f.path for f in after.loads(agent)}
+        lost -= deleted  # stato's own files it removes (a stale copy, a gone skill's export)
         if lost:
             out.append(
                 f"{agent.label} no longer reads {', '.join(sorted(lost))} after this run "
@@ -428,6 +430,40 @@ def stale_blocks(root: Path, selection: Selection, plan: Planned) -> Planned:
             continue  # an agent would lose the block or read another copy; or no one gains
         note = f"{STALE}: {', '.join(twice)} also load stato's block from another file"
         out[file.path] = (text, new, [file.id], note)
+    for file, readers in _needless_links(Tree(root, {**instructions, **out})):
+        if file.path in plan or file.path in out or file in selection.files:
+            continue
+        text = Tree(root).text_of(file.path) or ""
+        try:
+            new = _without_block(file, text)
+        except markers.MarkerError:
+            continue
+        verb = "reads" if len(readers) == 1 else "read"
+        note = (
+            f"{STALE}: {', '.join(readers)} {verb} {file.link} by itself (as the project's "
+            "settings say); this import of it would load it twice"
+        )
+        out[file.path] = (text, new, [file.id], note)
+    return out
+
+
+def _needless_links(tree: Tree) -> list[tuple[OwnFile, list[str]]]:
+    """stato's one-line ``@AGENTS.md`` files (GEMINI.md) whose every agent now reads AGENTS.md
+    itself: a project's settings changed what it reads (Gemini CLI's context.fileName)."""
+    out = []
+    for file in FILES.values():
+        if not file.link:
+            continue
+        text = tree.text_of(file.path)
+        try:
+            if text is None or load.has_block(text) or not markers.find_block(text):
+                continue  # no file, the whole block (handled above), or no block of stato's
+        except markers.MarkerError:
+            continue  # the plan names a damaged block where it writes the file
+        owners = [a for a in AGENTS if file in a.own]
+        configured = [load.as_configured(a, tree.text_of) for a in owners]
+        if configured and all(a.reads_agents_md for a in configured):
+            out.append((file, [a.label for a in configured]))
     return out
 
 
