@@ -1,7 +1,8 @@
-"""Gemini CLI reads the files its project settings name (`context.fileName`), not GEMINI.md.
+"""Agents read what their project settings name: Gemini CLI `context.fileName`, Aider `read`.
 
 Many projects set ``["AGENTS.md", "GEMINI.md"]`` in .gemini/settings.json. Gemini then reads
-AGENTS.md itself, and a GEMINI.md importing it would load stato's block twice.
+AGENTS.md itself, and a GEMINI.md importing it would load stato's block twice. Aider reads no
+file by itself; ``read: [AGENTS.md]`` in .aider.conf.yml makes it load the block.
 """
 
 from __future__ import annotations
@@ -78,43 +79,74 @@ def test_without_the_setting_gemini_md_carries_the_block(tmp_path: Path) -> None
     assert _gemini(tmp_path).block_loads == 1  # type: ignore[attr-defined]
 
 
+GEMINI = (".gemini/settings.json", "context.fileName")
+AIDER = (".aider.conf.yml", "read")
+
+
 @pytest.mark.parametrize(
-    ("text", "names"),
+    ("where", "text", "names"),
     [
-        ('{"context": {"fileName": "AGENTS.md"}}', ("AGENTS.md",)),
-        (BOTH, ("AGENTS.md", "GEMINI.md")),
-        ('{"context": {"fileName": ["A.md", "A.md"]}}', ("A.md",)),
-        ('{"context": {"fileName": ["../../etc/passwd"]}}', None),  # never out of the project
-        ('{"context": {"fileName": ["docs/AGENTS.md"]}}', None),
-        ('{"context": {"fileName": []}}', None),
-        ('{"context": {"fileName": 3}}', None),
-        ('{"context": {"other": 1}}', None),
-        ("[1, 2]", None),
-        ("{not json", None),
-        ("", None),
-        (None, None),
+        (GEMINI, '{"context": {"fileName": "AGENTS.md"}}', ("AGENTS.md",)),
+        (GEMINI, BOTH, ("AGENTS.md", "GEMINI.md")),
+        (GEMINI, '{"context": {"fileName": ["A.md", "./A.md"]}}', ("A.md",)),
+        (GEMINI, '{"context": {"fileName": ["../../etc/passwd"]}}', None),  # never out of it
+        (GEMINI, '{"context": {"fileName": ["docs/../../x.md"]}}', None),
+        (GEMINI, '{"context": {"fileName": ["/etc/passwd"]}}', None),
+        (GEMINI, '{"context": {"fileName": []}}', None),
+        (GEMINI, '{"context": {"fileName": 3}}', None),
+        (GEMINI, '{"context": {"other": 1}}', None),
+        (GEMINI, "[1, 2]", None),
+        (GEMINI, "{not json", None),
+        (GEMINI, "", None),
+        (GEMINI, None, None),
+        (AIDER, "model: gpt\nread: AGENTS.md\n", ("AGENTS.md",)),
+        (AIDER, "read: [CONVENTIONS.md, docs/style.md]\n", ("CONVENTIONS.md", "docs/style.md")),
+        (AIDER, "read:\n  - AGENTS.md\n  - CONVENTIONS.md\n", ("AGENTS.md", "CONVENTIONS.md")),
+        (AIDER, "read: !!python/object/apply:os.system ['true']\n", None),  # safe_load refuses
+        (AIDER, "read: [AGENTS.md\n", None),
+        (AIDER, "auto-commits: false\n", None),
     ],
 )
-def test_configured_names(text: str | None, names: tuple[str, ...] | None) -> None:
-    assert configured_names(text) == names
+def test_configured_names(
+    where: tuple[str, str], text: str | None, names: tuple[str, ...] | None
+) -> None:
+    assert configured_names(*where, text) == names
+
+
+def test_aider_with_read_agents_md_loads_the_block(tmp_path: Path) -> None:
+    init_project(tmp_path, example=True)
+    write_bridges(tmp_path, ["all"])
+    (aider,) = explain(tmp_path, "aider").agents
+    assert aider.block_loads == 0 and aider.notes
+    (tmp_path / ".aider.conf.yml").write_text("read: [AGENTS.md]\n", "utf-8")
+    (aider,) = explain(tmp_path, "aider").agents
+    assert aider.block_loads == 1 and not aider.notes
+    runner = CliRunner()
+    result = runner.invoke(cli, ["bridge", "--platform", "aider", "--path", str(tmp_path)])
+    assert result.exit_code == 0 and "Aider" not in result.stderr  # nothing left to tell
 
 
 @settings(max_examples=200, deadline=None)
 @given(
+    st.sampled_from([GEMINI, AIDER]),
     st.one_of(
         st.text(max_size=200),
         st.recursive(
             st.none() | st.booleans() | st.integers() | st.text(max_size=12),
             lambda inner: (
                 st.lists(inner, max_size=4)
-                | st.dictionaries(st.sampled_from(["context", "fileName", "x"]), inner, max_size=3)
+                | st.dictionaries(
+                    st.sampled_from(["context", "fileName", "read", "x"]), inner, max_size=3
+                )
             ),
             max_leaves=12,
         ).map(json.dumps),
-    )
+    ),
 )
-def test_any_settings_text_gives_plain_names_or_none(text: str) -> None:
-    names = configured_names(text)
+def test_any_settings_text_gives_relative_names_or_none(where: tuple[str, str], text: str) -> None:
+    names = configured_names(*where, text)
     assert names is None or (names and all(_FILE_NAME.fullmatch(n) for n in names))
-    agent = as_configured(BY_ID["gemini"], lambda _rel: text)
+    assert names is None or not any(".." in n.split("/") or n.startswith("/") for n in names)
+    agent_id = "gemini" if where == GEMINI else "aider"
+    agent = as_configured(BY_ID[agent_id], lambda rel: text if rel == where[0] else None)
     assert agent.reads_agents_md == bool(names and "AGENTS.md" in names)

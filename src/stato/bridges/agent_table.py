@@ -238,7 +238,7 @@ AGENTS: tuple[Agent, ...] = (
         own=(OwnFile("gemini-md", "GEMINI.md", link=AGENTS_MD),),  # @file imports are expanded
         skills=(".gemini/skills", ".agents/skills"),
         user_skills=(".gemini/skills", ".agents/skills"),  # the user tier of skill discovery
-        names_setting=".gemini/settings.json",  # context.fileName, e.g. ["AGENTS.md", "GEMINI.md"]
+        names_setting=(".gemini/settings.json", "context.fileName"),  # ["AGENTS.md", "GEMINI.md"]
         imports=True,
         hook=HookTarget(
             # Named hooks, timeouts in milliseconds, stdout must be JSON only. A lifecycle matcher
@@ -396,6 +396,7 @@ AGENTS: tuple[Agent, ...] = (
         ("https://aider.chat/docs/usage/conventions.html",),
         reads=(),  # nothing by itself: `read: [AGENTS.md]` in .aider.conf.yml loads it
         reads_agents_md=False,
+        names_setting=(".aider.conf.yml", "read"),
         silent="reads no instruction file by itself: add `read: [AGENTS.md]` to .aider.conf.yml",
     ),
     Agent(

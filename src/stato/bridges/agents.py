@@ -129,9 +129,9 @@ class Agent:
     silent: str = ""
     user_files: tuple[str, ...] = ()  # always-on files in the home folder (relative to it)
     user_skills: tuple[str, ...] = ()  # skill folders in the home folder, listed in every project
-    # A project settings file whose ``context.fileName`` (a name or a list) replaces ``reads``
-    # (Gemini CLI's .gemini/settings.json): see stato.bridges.load.as_configured.
-    names_setting: str | None = None
+    # A project settings file and the dotted key whose files (a name or a list) replace
+    # ``reads`` (Gemini CLI's context.fileName, Aider's read): stato.bridges.load.as_configured.
+    names_setting: tuple[str, str] | None = None
 
     @property
     def carrier(self) -> OwnFile | None:

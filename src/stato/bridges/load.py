@@ -49,45 +49,66 @@ def has_block(text: str | None) -> bool:
     return not (body.startswith("@") and "\n" not in body)
 
 
-_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+# A file an agent's settings name: relative, plain segments, never ".." (never out of the project).
+_FILE_NAME = re.compile(r"(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}")
 MAX_NAMES = 20
+MAX_SETTINGS_BYTES = 256 * 1024
 AGENTS_MD = "AGENTS.md"
 
 
-def configured_names(text: str | None) -> tuple[str, ...] | None:
-    """The context file names a settings file's ``context.fileName`` sets (a name or a list of
-    them), or None when it sets none we can use: no file, not JSON(C), or anything but plain
-    file names. The file is the project's, so it is read as untrusted text and never followed
-    out of the project (a name with a "/" is refused)."""
-    from stato.formats.jsonc import JsoncError, loads
+def _settings_value(rel: str, key: str, text: str) -> object:
+    """The value at the dotted ``key`` of a settings file (JSON with comments, or YAML)."""
+    if rel.endswith((".yml", ".yaml")):
+        import yaml  # type: ignore[import-untyped]
 
-    if not text:
+        data = yaml.safe_load(text)  # never a tag that builds an object
+    else:
+        from stato.formats.jsonc import loads
+
+        data = loads(text)
+    for part in key.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def configured_names(rel: str, key: str, text: str | None) -> tuple[str, ...] | None:
+    """The files a settings file's ``key`` names (a name or a list of them: Gemini CLI's
+    ``context.fileName``, Aider's ``read``), or None when it names none we can use: no file,
+    not parseable, or anything but relative paths inside the project. The file is the
+    project's, so it is read as untrusted text, bounded, and never followed out of it."""
+    if not text or len(text) > MAX_SETTINGS_BYTES:
         return None
     try:
-        data = loads(text)
-    except JsoncError:
+        names = _settings_value(rel, key, text)
+    except Exception:  # a damaged settings file is the agent's to report, not ours
         return None
-    context = data.get("context") if isinstance(data, dict) else None
-    names = context.get("fileName") if isinstance(context, dict) else None
     names = [names] if isinstance(names, str) else names
     if not isinstance(names, list) or not 0 < len(names) <= MAX_NAMES:
         return None
-    if not all(isinstance(n, str) and _FILE_NAME.fullmatch(n) for n in names):
+    if not all(isinstance(n, str) for n in names):
         return None
-    return tuple(dict.fromkeys(names))
+    plain = [n.removeprefix("./") for n in names]
+    if not all(_FILE_NAME.fullmatch(n) for n in plain):
+        return None
+    return tuple(dict.fromkeys(plain))
 
 
 def as_configured(agent: Agent, text_of: TextOf) -> Agent:
     """``agent`` as this project's settings make it read: Gemini CLI reads the files its
     ``context.fileName`` names instead of GEMINI.md (many projects set ["AGENTS.md",
-    "GEMINI.md"]). Reading AGENTS.md itself, it needs no GEMINI.md importing it."""
+    "GEMINI.md"]); Aider reads the files under ``read:`` in .aider.conf.yml, and nothing
+    without it. Reading AGENTS.md itself, an agent needs no file of its own importing it."""
     if agent.names_setting is None:
         return agent
-    names = configured_names(text_of(agent.names_setting))
+    rel, key = agent.names_setting
+    names = configured_names(rel, key, text_of(rel))
     if names is None:
         return agent
     return replace(
-        agent, reads=tuple(Read(name) for name in names), reads_agents_md=AGENTS_MD in names
+        agent,
+        reads=tuple(Read(name) for name in names),
+        reads_agents_md=AGENTS_MD in names,
+        silent="" if not agent.reads else agent.silent,  # its note told how to make it read
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from stato.adapters.fs import read_file
 from stato.bridges.agent_table import AGENTS, BY_ID, limits_for
 from stato.bridges.agents import ALWAYS, Agent
-from stato.bridges.load import has_block
+from stato.bridges.load import as_configured, has_block
 from stato.core.tokens import estimate
 from stato.errors import UsageError
 from stato.ops.bridge_plan import Tree
@@ -162,6 +162,7 @@ def _shadowed(agent: Agent, tree: Tree, loaded: set[str]) -> list[str]:
 
 
 def _agent(root: Path, agent: Agent, tree: Tree, budget: int, seen: dict[str, str]) -> AgentContext:
+    agent = as_configured(agent, tree.text_of)  # what the project's settings make it read
     files: list[FileLoad] = []
     hashes: dict[str, str] = {}
     duplicates: list[str] = []
