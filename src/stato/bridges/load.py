@@ -6,6 +6,7 @@ bridge can ask about the tree it is about to write and ``stato context`` about t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -71,6 +72,7 @@ def _settings_value(rel: str, key: str, text: str) -> object:
     return data
 
 
+@functools.lru_cache(maxsize=16)  # a bridge run asks per agent, per file it plans: parse once
 def configured_names(rel: str, key: str, text: str | None) -> tuple[str, ...] | None:
     """The files a settings file's ``key`` names (a name or a list of them: Gemini CLI's
     ``context.fileName``, Aider's ``read``), or None when it names none we can use: no file,
