@@ -6,9 +6,11 @@ Throughput is CPU time, best of N, over generated skill modules whose lessons ho
 prose (with a few findings sprinkled in), scanned one module at a time as `stato scan` does, and
 as one 2 MB line. Floors measured in the same run: one pass of a single literal-prefix regex
 (``ghp_[A-Za-z0-9]{36}``) and ``ast.parse`` of the same modules. Precision and recall come from
-the labelled corpus in tests/data/privacy/ (exact spans). The injection figures come from
-tests/data/injection/ (a `high` finding per malicious item; clean items and the real instruction
-files of ../shared/corpora/instructions/, read in place, with none).
+the labelled corpus in tests/data/privacy/ (exact spans). The injection scan runs module by
+module, and over all modules at once as the inbound gate does (`scan_injection_many`). The
+injection figures come from tests/data/injection/ (a `high` finding per malicious item; clean
+items and the real instruction files of ../shared/corpora/instructions/, read in place, with
+none).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from stato.core.privacy import (
     RULES,
     has_high,
     scan_injection,
+    scan_injection_many,
     scan_many,
     scan_text,
 )
@@ -182,6 +185,9 @@ def main() -> None:
     print(f"\ninjection category ({len(INJECTION_RULES)} rules):")
     inj = best(lambda: [scan_injection(m, f"skills/s{i}.py") for i, m in enumerate(modules)], 1)
     print(f"  module by module     : {inj:7.3f} s  {total / inj:6.1f} MB/s  (string values too)")
+    named = {f"skills/s{i}.py": m for i, m in enumerate(modules)}
+    inj_many = best(lambda: scan_injection_many(named), args.repeat)
+    print(f"  scan_injection_many  : {inj_many:7.3f} s  {total / inj_many:6.1f} MB/s  (the gate's)")
     inj_line = best(lambda: scan_injection(line), args.repeat)
     print(f"  one 2 MB line        : {inj_line:7.3f} s  {2 / inj_line:6.1f} MB/s")
     both = one + inj_line
