@@ -269,3 +269,28 @@ def test_nothing_outside_a_hostile_project_changes(
             after = tree(outside)
             changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
             assert not changed, f"{what}: changed outside the project: {changed}"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs links")
+@pytest.mark.parametrize("target", ["home/.ssh", "notes", "home/new"])
+@pytest.mark.parametrize("argv", [*COMMANDS, ["init"], ["init", "--example"]], ids=" ".join)
+def test_a_stato_folder_linked_out_is_never_written_through(
+    tmp_path: Path, argv: list[str], target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clone holding `.stato -> ~/.ssh` (or a dangling link out): no command writes there,
+    not even the writers' lock, which every write takes first."""
+    outside, project, named = tmp_path / "outside", tmp_path / "project", tmp_path / "named"
+    outside.mkdir()
+    project.mkdir()
+    named.mkdir()
+    (named / "new.py").write_text(NEW_SKILL)
+    make_outside(outside)
+    os.symlink(outside / target, project / ".stato")
+    monkeypatch.setenv("HOME", str(outside / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(outside / "home" / ".config"))
+    monkeypatch.setenv("STATO_CACHE_DIR", str(tmp_path / "cache"))
+    before = tree(outside)
+    result = run(argv, project, named)
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert tree(outside) == before, f"stato {' '.join(argv)} wrote through .stato -> {target}"

@@ -120,6 +120,9 @@ class Store:
             return
         from filelock import FileLock, Timeout
 
+        # A cloned project may hold `.stato -> ~/.ssh`: the lock (and every write after it)
+        # would land there. Refused before anything is made, even a dangling link's folder.
+        confine.check_within(self.root, self.stato_dir / ".lock", f"{STATO_DIR}/")
         self.stato_dir.mkdir(parents=True, exist_ok=True)
         lock = self.stato_dir / ".lock"
         if lock.is_symlink() or (lock.exists() and not lock.is_file()):

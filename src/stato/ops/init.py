@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from stato.adapters.store import STATO_DIR, Store, format_errors
+from stato.confine import check_within
 from stato.core.compiler import compile_source
 from stato.errors import ModuleInvalid, ProjectNotFound, StatoError
 from stato.ops.project import ensure_writable, find_root, not_a_folder, resolved
@@ -62,6 +63,7 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
         raise StatoError(f"{root} is a file, not a folder; give --path a folder")
     if (stato.exists() or stato.is_symlink()) and not stato.is_dir():
         raise StatoError(not_a_folder(root.absolute() / STATO_DIR))
+    check_within(root.absolute(), stato / ".gitignore", f"{STATO_DIR}/")  # `.stato -> ~/.ssh`
     already = stato.is_dir()
     if already:  # all or nothing: a folder that refuses files fails before anything is made
         wanted = [*(example_sources() if example else ()), ".statoignore", ".gitignore"]
