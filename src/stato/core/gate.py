@@ -66,9 +66,16 @@ def withheld(
     modules: Iterable[tuple[str, str]], accept: Collection[str] = ()
 ) -> dict[str, tuple[Finding, ...]]:
     """Of (path, text) pairs, those whose text must never reach an agent, with the findings."""
+    pairs = list(modules)
+    texts = dict(pairs)
+    scanned: list[tuple[str, list[Finding]]]
+    if len(texts) == len(pairs):  # one keyword search for all of them
+        scanned = list(scan_injection_many(texts).items())
+    else:  # a path twice: each text on its own, as pairs
+        scanned = [(path, scan_injection(text, path)) for path, text in pairs]
     out: dict[str, tuple[Finding, ...]] = {}
-    for path, text in modules:
-        found = high_findings(text, path, accept)
+    for path, findings in scanned:
+        found = tuple(f for f in findings if f.severity == "high" and f.pattern not in accept)
         if found:
             out[path] = found
     return out
