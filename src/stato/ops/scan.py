@@ -9,7 +9,7 @@ from typing import Any
 
 from stato.adapters.fs import not_a_file, read_file
 from stato.adapters.resultcache import ResultCache
-from stato.core.privacy import Finding, sanitize, scan_injection, scan_text
+from stato.core.privacy import Finding, sanitize, scan_injection_many, scan_text
 from stato.errors import StatoError
 
 IGNORE_FILES = (".stato/.statoignore", ".statoignore")
@@ -101,12 +101,14 @@ def scan_sources(
     found = scan_texts(sources, ignore, cache)
     order = {path: i for i, path in enumerate(sources)}
     quiet = (_NO_INJECTION, *ignore)
-    for path, text in sources.items():
-        if cache is not None and cache.get_findings(path, text, quiet) == []:
-            continue
-        more = scan_injection(text, path, ignore)
+    unknown = {
+        path: text
+        for path, text in sources.items()
+        if cache is None or cache.get_findings(path, text, quiet) != []
+    }
+    for path, more in scan_injection_many(unknown, ignore).items():  # one keyword search
         if not more and cache is not None:
-            cache.put_findings(text, quiet, [])
+            cache.put_findings(unknown[path], quiet, [])
         found.extend(more)
     found.sort(key=lambda f: (order[f.path], f.start, f.end))
     if cache is not None:
