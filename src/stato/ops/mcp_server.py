@@ -122,11 +122,9 @@ def build_server(root: Path) -> MCPServer:
 
     @tool("Recap of the project (context, plan, skills, memory) to resume work.", "resume", True)
     def resume_tool(brief: bool = False) -> str:
-        # The same plain text as `stato resume --raw`.
-        from stato.formats.recap import raw
-
-        result = resume.resume(root)
-        return resume.brief(result) if brief else raw(result)
+        # The same plain text as `stato resume --raw` (or --brief), from the summary cache when
+        # no module changed since the last recap, as the CLI and the hook answer.
+        return resume.recap_texts(root)["brief" if brief else "raw"]
 
     @tool("Compile module source; return its diagnostics. Writes nothing.", reads=True)
     def validate(source: str, type: str | None = None) -> dict[str, Any]:
