@@ -198,6 +198,8 @@ class _Reader:
 
     def _walrus(self, node: ast.AST) -> None:
         """Bind the names ``(y := ...)`` set; those a failure left unset become unknown."""
+        if not (self.ev.named or self.failed):
+            return  # the common case: no walrus, nothing to bind
         made = {name for name, _ in self.ev.named}
         for name, sub in self.ev.named:
             value = self.ev.scope.get(name)
