@@ -90,6 +90,9 @@ class Budget:
             return len(value) + 2
         if kind is int:
             return int(value.bit_length()) // 3 + 1
+        hit = self._memo.get(id(value))  # a container weighed before (the memo keeps it alive)
+        if hit is not None:
+            return hit[1]
         return self._measure(value, 0)[0]
 
     def _measure(self, value: Any, depth: int) -> tuple[int, int]:
