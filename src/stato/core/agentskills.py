@@ -16,6 +16,7 @@ MAX_DESCRIPTION = 1024
 
 _VALID_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT_ALLOWED = re.compile(r"[^a-z0-9]+")
+_SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 # skills-ref splits the file on "---" before parsing YAML, so the text must never contain it.
 _DASHES = re.compile(r"-{3,}")
 
@@ -35,6 +36,8 @@ def is_lossless(name: str) -> bool:
     Such a name goes back unchanged (one separator kind, nothing dropped, no case folded),
     so it needs no advice; two skills whose exported names collide are found per project.
     """
+    if len(name) <= MAX_NAME and _SNAKE.fullmatch(name):
+        return True  # the common case, without folding: skill_dir_name only swaps the "_"
     exported = skill_dir_name(name)
     return "-" not in name and name.replace("_", "-") == exported
 
