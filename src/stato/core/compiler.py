@@ -40,21 +40,25 @@ def _parse(source: str) -> tuple[ast.Module | None, Diagnostic | None]:
 def infer_type(info: ClassInfo) -> tuple[str, int]:
     """The nine inference rules in order; returns (type, rule number)."""
     name = info.name
-    has = info.has
+    has = info.bindings.__contains__
+    # Tried in order, each only when the ones before did not match (most modules match early).
+    if name.endswith("Context"):
+        return "context", 1
+    if name.endswith("State"):
+        return "memory", 2
+    if name.endswith("Protocol"):
+        return "protocol", 3
+    if has("steps") and has("objective"):
+        return "plan", 4
+    if has("handoff_schema"):
+        return "protocol", 5
     has_run = has("run")
-    rules: list[tuple[bool, str]] = [
-        (name.endswith("Context"), "context"),
-        (name.endswith("State"), "memory"),
-        (name.endswith("Protocol"), "protocol"),
-        (has("steps") and has("objective"), "plan"),
-        (has("handoff_schema"), "protocol"),
-        (has("phase") and not has_run, "memory"),
-        (has("project") and has("description") and not has_run, "context"),
-        (has_run, "skill"),
-    ]
-    for number, (matches, module_type) in enumerate(rules, start=1):
-        if matches:
-            return module_type, number
+    if has("phase") and not has_run:
+        return "memory", 6
+    if has("project") and has("description") and not has_run:
+        return "context", 7
+    if has_run:
+        return "skill", 8
     return "skill", 9
 
 
