@@ -194,12 +194,11 @@ class _Reader:
             self.failed = True
             return None, None, str(exc)
         finally:
-            self._walrus(node)
+            if self.ev.named or self.failed:  # else no walrus bound a name: nothing to do
+                self._walrus(node)
 
     def _walrus(self, node: ast.AST) -> None:
         """Bind the names ``(y := ...)`` set; those a failure left unset become unknown."""
-        if not (self.ev.named or self.failed):
-            return  # the common case: no walrus, nothing to bind
         made = {name for name, _ in self.ev.named}
         for name, sub in self.ev.named:
             value = self.ev.scope.get(name)
