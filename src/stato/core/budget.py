@@ -138,6 +138,7 @@ class Budget:
                     if total > self.value_limit:
                         raise OverBudget("value too large to check")
                 items = ()
+        memo = self._memo
         for item in items:
             kind = type(item)
             if kind is str:
@@ -145,7 +146,10 @@ class Budget:
             elif kind is int:
                 total += item.bit_length() // 3 + 3
             else:
-                weight, inner = self._measure(item, depth + 1)
+                # A container built before this one (a step's dict in the steps list) is in
+                # the memo: its weight without a call. Only containers are memoized.
+                hit = memo.get(id(item))
+                weight, inner = (hit[1], hit[2]) if hit else self._measure(item, depth + 1)
                 total += weight + 2
                 nest = max(nest, inner)
             if total > self.value_limit:
