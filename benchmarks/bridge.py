@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from hooks import hook_env, make_project
+from installed import as_installed
 
 FLOOR = """\
 import ast, os, sys
@@ -141,6 +142,7 @@ def report(size: int, times: dict[tuple[str, str], list[tuple[float, float]]]) -
 
 
 def main() -> None:
+    as_installed()  # the bytecode an installed stato has (benchmarks/installed.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--rounds", type=int, default=3)

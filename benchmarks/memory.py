@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from installed import as_installed
 from validate import FLOOR, make_project  # noqa: E402  (a sibling script, not a package)
 
 
@@ -39,6 +40,7 @@ COMMANDS = {
 
 
 def main() -> None:
+    as_installed()  # the bytecode an installed stato has (benchmarks/installed.py)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,5000,10000")
     parser.add_argument("--commands", default="validate,status,snapshot")

@@ -36,6 +36,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from installed import as_installed
+
 SKILL = '''class Skill{n}:
     """Procedure number {n} of a large project."""
 
@@ -320,6 +322,7 @@ def _shared_in_process(
 
 
 def main() -> None:
+    as_installed()  # the bytecode an installed stato has (benchmarks/installed.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--repeat", type=int, default=3)

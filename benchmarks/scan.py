@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from installed import as_installed
 from validate import FLOOR, make_project  # noqa: E402
 
 
@@ -30,6 +31,7 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
 
 
 def main() -> None:
+    as_installed()  # the bytecode an installed stato has (benchmarks/installed.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--repeat", type=int, default=3)

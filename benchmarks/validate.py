@@ -19,6 +19,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from installed import as_installed
+
 SKILL = '''class Skill{i}:
     """Generated skill {i} for the benchmark."""
 
@@ -71,6 +73,7 @@ def make_project(root: Path, n: int) -> Path:
 
 
 def main() -> None:
+    as_installed()  # the bytecode an installed stato has (benchmarks/installed.py)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10,100,1000,5000")
     parser.add_argument("--repeat", type=int, default=3)
