@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from stato.adapters.archive import read_archive, write_archive
 from stato.cli import cli
 from stato.core.compiler import compile_source
-from stato.core.merge import STRATEGIES, merge_module, merge_sets, union, union_lines
+from stato.core.merge import merge_sets
+from stato.core.merge_lists import union, union_lines
+from stato.core.merge_module import STRATEGIES, merge_module
 from stato.errors import ArchiveError, ModuleInvalid
 from stato.formats.manifest import Manifest, ModuleEntry
 

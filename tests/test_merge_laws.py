@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 import stato
 from stato.core.compiler import compile_source
 from stato.core.diff import canon, diff_sets
-from stato.core.merge import STRATEGIES, MergeResult, merge_sets
+from stato.core.merge import MergeResult, merge_sets
+from stato.core.merge_module import STRATEGIES
 from stato.core.render import render_module, set_field
 
 UNION = STRATEGIES["union"]

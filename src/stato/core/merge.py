@@ -6,34 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from stato.core.merge_lists import union, union_lines
-from stato.core.merge_module import (
-    STRATEGIES,
-    Compile,
-    ModuleMerge,
-    Strategy,
-    compile_text,
-    merge_module,
-    strategy,
-    taken,
-)
-from stato.core.merge_values import Conflict, plain
+from stato.core.compiler import compile_source
+from stato.core.merge_module import Compile, ModuleMerge, Strategy, merge_module, taken
+from stato.core.merge_values import Conflict
 from stato.errors import ModuleInvalid
-
-__all__ = [
-    "STRATEGIES",
-    "Compile",
-    "Conflict",
-    "MergeResult",
-    "ModuleMerge",
-    "Strategy",
-    "merge_module",
-    "merge_sets",
-    "plain",
-    "strategy",
-    "union",
-    "union_lines",
-]
 
 
 @dataclass(frozen=True)
@@ -83,7 +59,7 @@ def merge_sets(
     left: Mapping[str, str],
     right: Mapping[str, str],
     strat: Strategy,
-    compiled: Compile = compile_text,
+    compiled: Compile = compile_source,
 ) -> MergeResult:
     """Merge two module sets {path: text}: one-sided modules are taken, shared ones merged.
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from stato.core.compiler import compile_source
 from stato.core.diff import Code, ModuleView, same, view
 from stato.core.merge_values import ABSENT, Conflict, Merger, cyclic
 from stato.core.model import ValidationResult
@@ -15,12 +16,6 @@ from stato.errors import ModuleInvalid, UsageError
 # (text, path, expected type) -> its compile result: compile_source, or a caller's answer for
 # texts it compiled beforehand (the archive merge compiles both sides in one batch, and caches).
 Compile = Callable[[str, str, "str | None"], ValidationResult]
-
-
-def compile_text(text: str, path: str, expected: str | None = None) -> ValidationResult:
-    from stato.core.compiler import compile_source
-
-    return compile_source(text, path, expected)
 
 
 @dataclass(frozen=True)
@@ -132,7 +127,7 @@ def _compare(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]
 
 
 def merge_module(
-    path: str, left: str, right: str, strat: Strategy, compiled: Compile = compile_text
+    path: str, left: str, right: str, strat: Strategy, compiled: Compile = compile_source
 ) -> ModuleMerge:
     """Merge two versions of one module; raises ModuleInvalid if a side or the result is invalid."""
     if left == right:
@@ -240,7 +235,7 @@ def _outcome(
     )
 
 
-def taken(path: str, origin: str, text: str, compiled: Compile = compile_text) -> ModuleMerge:
+def taken(path: str, origin: str, text: str, compiled: Compile = compile_source) -> ModuleMerge:
     """A module taken as it is from one side (or both, identical); it must validate."""
     result = compiled(text, path, None)
     _require_valid(result, "right" if origin == "right" else "left")

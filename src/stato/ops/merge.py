@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from stato.adapters.resultcache import ResultCache
-from stato.core.merge import Compile, MergeResult, merge_sets, strategy
+from stato.core.merge import MergeResult, merge_sets
+from stato.core.merge_module import Compile, strategy
 from stato.core.model import ValidationResult
 from stato.errors import StatoError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
