@@ -74,7 +74,6 @@ _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}")
 _CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _WORDS = re.compile(r"[a-z]+(?:[-_. ][a-z]+)*|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*")
 _TYPE_NAME = re.compile(r"(?:[A-Z][a-z0-9]*)*[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
-_HEX = re.compile(r"[0-9a-fA-F]+")
 _PATH_SHAPE = re.compile(r"[~.]?/[\w./+-]*")
 
 
@@ -269,10 +268,6 @@ def basic_auth_ok(value: str) -> bool:
         return False
     user, sep, password = raw.partition(":")
     return bool(sep and user and password) and not is_placeholder(password)
-
-
-def is_hex(text: str) -> bool:
-    return bool(_HEX.fullmatch(text))
 
 
 def glob_match(pattern: str, text: str) -> bool:

@@ -130,8 +130,3 @@ def decode(kind: str, span: str) -> str | None:
         return None
     printable = sum(c.isprintable() or c in "\n\r\t" for c in out)
     return out if out and printable >= 0.9 * len(out) else None
-
-
-def untag(span: str) -> str:
-    """The ASCII that Unicode tag characters spell (U+E0041 is ``A``)."""
-    return "".join(chr(ord(c) - 0xE0000) for c in span if 0xE0020 <= ord(c) <= 0xE007E)

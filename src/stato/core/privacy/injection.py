@@ -54,7 +54,6 @@ def alt(*words: str) -> str:
 
 
 _S = r"[\s\"'`*_,:;.!-]{1,4}"  # between two words of a phrase (markdown emphasis included)
-_SP = r"[\s,]{1,3}"
 
 _COMMENT = r"<!--[\s\S]{0,2000}?-->|<!--"
 _MD_COMMENT = (

@@ -12,8 +12,6 @@ import re
 from stato.core.privacy.injection import inj
 from stato.core.privacy.rule import Rule, Validator
 
-_S = r"[\s,]{1,3}"
-
 
 def _scope(words: str) -> Validator:
     pattern = re.compile(words, re.IGNORECASE)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from stato.core.privacy.rule import Rule, allow, token
 
 B64 = r"[A-Za-z0-9+/]"
-URL = r"[\w-]"
 
 TOKENS: tuple[Rule, ...] = (
     token(
