@@ -58,32 +58,9 @@ class Project:
     root: Path
     modules: list[ValidationResult] = field(default_factory=list)
 
-    def by_type(self, module_type: str) -> list[ValidationResult]:
-        return [m for m in self.modules if m.module_type == module_type and m.valid]
-
-    def _one(self, module_type: str, preferred: str) -> ValidationResult | None:
-        found = self.by_type(module_type)
-        return next((m for m in found if m.path == preferred), found[0] if found else None)
-
     @property
     def skills(self) -> list[ValidationResult]:
-        return self.by_type("skill")
-
-    @property
-    def plan(self) -> ValidationResult | None:
-        return self._one("plan", "plan.py")
-
-    @property
-    def memory(self) -> ValidationResult | None:
-        return self._one("memory", "memory.py")
-
-    @property
-    def context(self) -> ValidationResult | None:
-        return self._one("context", "context.py")
-
-    @property
-    def protocols(self) -> list[ValidationResult]:
-        return self.by_type("protocol")
+        return [m for m in self.modules if m.module_type == "skill" and m.valid]
 
     @property
     def invalid(self) -> list[ValidationResult]:
