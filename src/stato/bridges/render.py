@@ -57,7 +57,7 @@ def _cell(text: str) -> str:
 
 
 def _step(step: StepView) -> str:
-    return " ".join(f"Step {step.id} -- {step.action} ({step.status})".split())
+    return " ".join(step.label.split())
 
 
 def _plan_lines(plan: PlanView | None) -> list[str]:

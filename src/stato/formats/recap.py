@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from stato.core.plan import STATES
 
 if TYPE_CHECKING:
     from stato.bridges.summary import Summary
-    from stato.core.plan import StepView
     from stato.ops.resume import ResumeResult
 
 _MARK = {"complete": "[x]", "running": "[>]", "failed": "[!]", "blocked": "[-]", "pending": "[ ]"}
 STATO = ".stato"
 
 
-def _step(step: StepView) -> str:
-    return f"Step {step.id} -- {step.action} ({step.status})"
+def _bullets(title: str, items: Iterable[str], pad: str) -> list[str]:
+    """``title:`` then a ``- item`` line each, indented under ``pad``; nothing for no items."""
+    lines = [f"{pad}  - {item}" for item in items]
+    return [f"{pad}{title}:", *lines] if lines else []
 
 
 def _indent(text: str, pad: str) -> list[str]:
@@ -34,10 +36,7 @@ def context_lines(s: Summary) -> list[str]:
         out.append(f"  Datasets: {', '.join(c.datasets)}")
     if c.environment:
         out.append("  Environment: " + ", ".join(f"{k} {v}" for k, v in c.environment))
-    if c.conventions:
-        out.append("  Conventions:")
-        out += [f"    - {item}" for item in c.conventions]
-    return out
+    return out + _bullets("Conventions", c.conventions, "  ")
 
 
 def plan_lines(s: Summary) -> list[str]:
@@ -47,9 +46,9 @@ def plan_lines(s: Summary) -> list[str]:
     out = [f"PLAN: {p.name or '?'} -- {p.done}/{p.total} steps complete ({STATO}/{p.path})"]
     out.append(f"  Objective: {p.objective or '(none)'}")
     if p.current is not None:
-        out.append(f"  Current step: {_step(p.current)}")
+        out.append(f"  Current step: {p.current.label}")
     if p.next is not None:
-        out.append(f"  Next step: {_step(p.next)}")
+        out.append(f"  Next step: {p.next.label}")
     elif p.current is None:
         out.append(f"  {STATES[p.state]}")
     for st in p.steps:
@@ -70,9 +69,7 @@ def skills_lines(s: Summary) -> list[str]:
             out.append("    Params: " + k.key_params(len(k.params)))
         if k.depends_on:
             out.append("    Depends on: " + ", ".join(k.depends_on))
-        if k.lessons:
-            out.append("    Lessons:")
-            out += [f"      - {lesson}" for lesson in k.lessons]
+        out += _bullets("Lessons", k.lessons, "    ")
     return out
 
 
@@ -83,12 +80,8 @@ def memory_lines(s: Summary) -> list[str]:
     out = [f"MEMORY: phase {m.phase or '?'} ({STATO}/{m.path})"]
     if m.last_updated:
         out.append(f"  Last updated: {m.last_updated}")
-    if m.tasks:
-        out.append("  Tasks:")
-        out += [f"    - {t}" for t in m.tasks]
-    if m.known_issues:
-        out.append("  Known issues:")
-        out += [f"    - {k}: {v}" for k, v in m.known_issues]
+    out += _bullets("Tasks", m.tasks, "  ")
+    out += _bullets("Known issues", (f"{k}: {v}" for k, v in m.known_issues), "  ")
     if m.reflection:
         out.append("  Reflection:")
         out += _indent(m.reflection, "    ")
