@@ -36,7 +36,6 @@ def _lines(m: Checked, check: bool) -> Iterator[str]:
     mark = "PASS" if m.valid else "FAIL"
     yield f"{mark} {m.display} ({m.module_type or 'unknown'})"
     for d in m.diagnostics:
-        where = f" line {d.line}" if d.line else ""
         note = ""
         if d.fixed:
             note = (
@@ -48,7 +47,7 @@ def _lines(m: Checked, check: bool) -> Iterator[str]:
                     else " (fixable; not written: the module has errors)"
                 )
             )
-        yield f"  {d.code}{where}: {d.message}{note}"
+        yield f"  {d}{note}"
     if m.written and m.backup is not None:
         yield f"  fixes written; previous text kept in {m.backup}"
 
