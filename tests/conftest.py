@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -87,6 +89,14 @@ def on_a_terminal(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
         stdout=follower, stderr=follower, stdin=subprocess.DEVNULL, cwd=cwd, env=env,
     )  # fmt: skip
     os.close(follower)
+    screen = read_terminal(leader)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return screen.decode("utf-8", "replace")
+
+
+def read_terminal(leader: int) -> bytes:
+    """Everything a child wrote to the pseudo-terminal ``leader`` until it closed its end."""
     chunks = []
     while True:
         try:
@@ -96,9 +106,21 @@ def on_a_terminal(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
         if not data:
             break
         chunks.append(data)
-    proc.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return b"".join(chunks)
+
+
+def matches_golden(golden: Path, got: dict[str, Any]) -> None:
+    """``got`` (label -> text) equals the recorded ``golden`` JSON, label by label.
+
+    ``STATO_WRITE_GOLDEN=1`` records it again, after an intended change.
+    """
+    if os.environ.get("STATO_WRITE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    expected = json.loads(golden.read_text("utf-8"))
+    assert list(got) == list(expected)
+    for label, text in expected.items():
+        assert got[label] == text, label
 
 
 os.environ.setdefault("STATO_TEST", "1")

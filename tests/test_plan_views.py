@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from stato.cli import cli
 from stato.core.plan import STATUSES
+from tests.conftest import matches_golden
 
 GOLDEN = Path(__file__).parent / "data" / "plan_views"
 
@@ -216,15 +217,7 @@ def _outputs(name: str, tmp_path: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", CASES)
 def test_outputs_match_the_recorded_ones(name: str, tmp_path: Path) -> None:
-    got = _outputs(name, tmp_path)
-    golden = GOLDEN / f"{name}.json"
-    if os.environ.get("STATO_WRITE_GOLDEN"):  # re-recording after an intended change
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    expected = json.loads(golden.read_text("utf-8"))
-    assert list(got) == list(expected)
-    for label, text in expected.items():
-        assert got[label] == text, label
+    matches_golden(GOLDEN / f"{name}.json", _outputs(name, tmp_path))
 
 
 def _json_of(text: str) -> Any:

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from stato.ops.init import init_project
 from stato.ops.registry_publish import publish
+from tests.conftest import read_terminal
 from tests.test_registry_http import make_archive, run_main, skill, tree
 
 DEADLINE = "0.5"
@@ -741,15 +742,7 @@ def run_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str, s
         text=True,
     )
     os.close(follower)
-    screen = b""
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not data:
-            break
-        screen += data
+    screen = read_terminal(leader)
     out, _ = proc.communicate(timeout=60)
     os.close(leader)
     return proc.returncode, out, screen.decode("utf-8", "replace")

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stato.cli import cli
+from tests.conftest import matches_golden
 
 CASES = Path(__file__).parent / "cases"
 GOLDEN = Path(__file__).parent / "data" / "validate" / "outputs.json"
@@ -212,14 +213,7 @@ def test_status_matches_the_recorded_outputs(
 
 
 def test_outputs_match_the_recorded_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    got = _outputs(tmp_path, monkeypatch)
-    if os.environ.get("STATO_WRITE_GOLDEN"):  # re-recording after an intended change
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    expected = json.loads(GOLDEN.read_text("utf-8"))
-    assert list(got) == list(expected)
-    for label, text in expected.items():
-        assert got[label] == text, label
+    matches_golden(GOLDEN, _outputs(tmp_path, monkeypatch))
 
 
 @pytest.mark.parametrize("n", [0, 1, 499, 500, 1201])
