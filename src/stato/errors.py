@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class StatoError(Exception):
     """A failure the user can act on; its message says what happened and what to do."""
@@ -13,6 +15,16 @@ class UsageError(StatoError):
     """The command line asked for something impossible (exit 2)."""
 
     exit_code = 2
+
+    @classmethod
+    def unknown_agent(cls, agent: str, known: Iterable[str]) -> UsageError:
+        """``--agent NAME`` names no row of the agent table (context, hooks, mcp install)."""
+        return cls(f"unknown agent '{agent}': choose one of {', '.join(known)} or all")
+
+    @classmethod
+    def empty_command(cls) -> UsageError:
+        """``--command ""``: the hooks and the MCP entry need the command that runs stato."""
+        return cls("--command needs the command that runs stato, e.g. /path/to/bin/stato")
 
 
 class ProjectNotFound(StatoError):

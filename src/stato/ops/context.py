@@ -232,7 +232,7 @@ def explain(root: Path, agent: str = "all") -> ContextReport:
     from stato.bridges.budget import DEFAULT_TOKENS, MIN_TOKENS
 
     if agent != "all" and agent not in BY_ID:
-        raise UsageError(f"unknown agent '{agent}': choose one of {', '.join(BY_ID)} or all")
+        raise UsageError.unknown_agent(agent, BY_ID)
     chosen = AGENTS if agent == "all" else (BY_ID[agent],)
     budget = bridge_budget(root, DEFAULT_TOKENS, MIN_TOKENS)
     tree = Tree(root)

@@ -30,7 +30,7 @@ def targets(agent: str) -> list[HookTarget]:
     if agent == "all":
         return list(TARGETS.values())
     if agent not in TARGETS:
-        raise UsageError(f"unknown agent '{agent}': choose one of {', '.join(TARGETS)} or all")
+        raise UsageError.unknown_agent(agent, TARGETS)
     return [TARGETS[agent]]
 
 
@@ -152,7 +152,7 @@ def install_hooks(
 ) -> list[ConfigChange]:
     """Merge stato's hook into each chosen agent's settings (all files parse, or none changes)."""
     if not stato.strip():
-        raise UsageError("--command needs the command that runs stato, e.g. /path/to/bin/stato")
+        raise UsageError.empty_command()
     return [install(t, root, user, stato.strip()) for t in _chosen(agent, root, user)]
 
 

@@ -32,7 +32,7 @@ def targets(agent: str, user: bool = False) -> list[McpTarget]:
     if agent == "all":
         return [t for t in TARGETS.values() if user or t.project_file is not None]
     if agent not in TARGETS:
-        raise UsageError(f"unknown agent '{agent}': choose one of {', '.join(TARGETS)} or all")
+        raise UsageError.unknown_agent(agent, TARGETS)
     target = TARGETS[agent]
     if not user and target.project_file is None:
         raise UsageError(
@@ -69,7 +69,7 @@ def server_entry(target: McpTarget, stato: str = "stato") -> dict[str, Any]:
 
     words = shlex.split(stato)
     if not words:
-        raise UsageError("--command needs the command that runs stato, e.g. /path/to/bin/stato")
+        raise UsageError.empty_command()
     entry = dict(target.entry)
     entry["command"], entry["args"] = words[0], [*words[1:], *target.entry["args"]]
     return entry
