@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -77,6 +78,26 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def entries(root: Path) -> dict[str, object]:
+    """Every entry under ``root``, to compare before and after a command: bytes and mode of
+    files, link targets, folders' modes, and the mode of anything else (a FIFO is never read)."""
+    out: dict[str, object] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            st = p.lstat()
+            rel = str(p.relative_to(root))
+            if stat.S_ISLNK(st.st_mode):
+                out[rel] = ("link", os.readlink(p))
+            elif stat.S_ISDIR(st.st_mode):
+                out[rel] = ("dir", st.st_mode)
+            elif stat.S_ISREG(st.st_mode):
+                out[rel] = (st.st_mode, p.read_bytes())
+            else:
+                out[rel] = ("special", st.st_mode)
+    return out
 
 
 def on_a_terminal(argv: list[str], cwd: Path, env: dict[str, str]) -> str:

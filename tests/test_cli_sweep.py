@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from stato.cli import cli
-from tests.conftest import on_a_terminal
+from tests.conftest import entries, on_a_terminal
 
 # ---------------------------------------------------------------------------- the commands
 
@@ -262,24 +262,6 @@ def _chattr(folder: Path, flag: str) -> bool:
     return done.returncode == 0
 
 
-def tree(root: Path) -> dict[str, object]:
-    """Every entry under ``root``: file bytes, link targets, folders and their modes."""
-    out: dict[str, object] = {}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        base = Path(dirpath)
-        for name in dirnames + filenames:
-            p = base / name
-            rel = str(p.relative_to(root))
-            st = p.lstat()
-            if p.is_symlink():
-                out[rel] = ("link", os.readlink(p))
-            elif p.is_dir():
-                out[rel] = ("dir", st.st_mode)
-            else:
-                out[rel] = (st.st_mode, p.read_bytes())
-    return out
-
-
 @dataclass
 class World:
     tmp: Path
@@ -515,7 +497,7 @@ def _run_case(
             pytest.skip("permissions are not enforced (running as root)")
         locked = world.tmp / "locked"
         locked.mkdir()
-        before = tree(world.tmp)
+        before = entries(world.tmp)
         locked.chmod(0)
         values["path"] = str(locked)
     elif case.name == "stato-file":
@@ -552,7 +534,7 @@ def _run_case(
         # skills-readonly: .stato/ takes new files but skills/ does not, so a multi-file
         # write fails part-way unless it checks first: all or nothing.
         stato = project / ".stato" / ("skills" if case.name == "skills-readonly" else "")
-        before = tree(world.tmp)
+        before = entries(world.tmp)
         if _perms_enforced(world.tmp):
             for d in [stato, *(p for p in stato.rglob("*") if p.is_dir())]:
                 d.chmod(0o555)
@@ -567,7 +549,7 @@ def _run_case(
     if "path" not in values and _has(case.words, "path") and case.name != "empty-folder":
         values["path"] = str(project)
     if before is None:
-        before = tree(world.tmp)
+        before = entries(world.tmp)
     return _invoke(_argv(case.words, values, world), cwd, monkeypatch), before
 
 
@@ -594,7 +576,7 @@ def test_bad_input_is_a_clean_error_and_loses_nothing(
             assert result.exit_code in (0, 1), f"{what}: {result.output}"
         else:
             assert result.exit_code == 0, f"{what}: {result.output}"
-        assert tree(world.tmp) == before, what
+        assert entries(world.tmp) == before, what
         return
     if case.name == "skills-readonly" and result.exit_code == 0:
         return  # the command had nothing to write in skills/; failing there is what is checked
@@ -605,7 +587,7 @@ def test_bad_input_is_a_clean_error_and_loses_nothing(
         assert "Traceback" not in result.output and "internal error" not in result.output, what
         assert result.exit_code in (0, 1, 2), f"{what}: exit {result.exit_code}"
         if result.exit_code != 0 and case.words in WRITERS:
-            after = tree(world.tmp)
+            after = entries(world.tmp)
             changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
             assert not changed, f"{what}: failed but changed {changed}"
         return
@@ -621,13 +603,13 @@ def test_bad_input_is_a_clean_error_and_loses_nothing(
         if result.exit_code != 0 and case.words in WRITERS:
             changed = sorted(
                 k
-                for k in set(before) | set(tree(world.tmp))
-                if before.get(k) != tree(world.tmp).get(k)
+                for k in set(before) | set(entries(world.tmp))
+                if before.get(k) != entries(world.tmp).get(k)
             )
             assert not changed, f"{what}: failed but changed {changed}"
         return
     assert_clean_failure(result, what)
-    after = tree(world.tmp)
+    after = entries(world.tmp)
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     assert not changed, f"{what}: changed {changed}"
 
@@ -720,11 +702,11 @@ def test_a_bad_value_is_a_clean_error(
     key = (words, " ".join(argv))
     if key in XFAIL:
         request.applymarker(pytest.mark.xfail(reason=XFAIL[key], strict=True))
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     result = _invoke([*words, *_fill(argv, world)], world.project, monkeypatch)
     what = f"stato {' '.join(words)} {' '.join(argv)}"
     assert_clean_failure(result, what)
-    after = tree(world.tmp)
+    after = entries(world.tmp)
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     assert not changed, f"{what}: changed {changed}"
     assert not Path("/tmp/stato-sweep-outside.py").exists()
@@ -757,24 +739,24 @@ def test_an_unknown_choice_or_a_word_for_a_number_is_a_usage_error(
     argv = _argv(words, values, world)
     split = argv.index("--") if "--" in argv else len(argv)
     argv[split:split] = [opt, value]
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     result = _invoke(argv, world.project, monkeypatch)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.stderr.strip().splitlines()[-1].startswith("Error: Invalid value for")
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
 
 
 @pytest.mark.parametrize("words", EVERY, ids=lambda w: " ".join(w) or "stato")
 def test_every_command_has_help(
     words: tuple[str, ...], world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     result = _invoke([*words, "--help"], world.project, monkeypatch)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Usage: ") and "--help" in result.stdout
     assert "\x1b[" not in result.stdout
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
 
 
 JSON_LEAVES = [w for w in LEAVES if _has(w, "as_json")]
@@ -822,7 +804,7 @@ SUBPROCESS = [
 
 @pytest.mark.parametrize("argv", SUBPROCESS, ids=" ".join)
 def test_a_real_process_fails_in_one_plain_line(argv: list[str], world: World) -> None:
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "stato", *_fill(argv, world)],
@@ -836,7 +818,7 @@ def test_a_real_process_fails_in_one_plain_line(argv: list[str], world: World) -
         assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
     else:
         assert lines[-1].startswith("Error: "), proc.stderr
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
 
 
 # ---------------------------------------------------------------------------- focused tests
@@ -866,34 +848,34 @@ def test_a_stato_file_is_named_in_one_line(
     folder = world.tmp / "broken"
     folder.mkdir()
     (folder / ".stato").write_text("x\n", encoding="utf-8")
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     args = [str(world.files["archive"]) if a == "{archive}" else a for a in argv]
     result = _invoke(args, folder, monkeypatch)
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines() == [
         f"error: {folder / '.stato'} is not a folder; move it away, then run `stato init` there"
     ]
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
 
 
 def test_registry_remove_of_an_unknown_address_is_one_error_line(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     result = _invoke(
         ["registry", "remove", "https://nowhere.example/reg"], world.project, monkeypatch
     )
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("error: https://nowhere.example/reg is not in ")
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
 
 
 @pytest.mark.parametrize("verb", ["add", "remove"])
 def test_registry_config_edit_with_a_missing_path_touches_no_config(
     verb: str, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     missing = world.tmp / "no" / "such"
     argv = ["registry", verb, str(world.files["registry"]), "--path", str(missing)]
     result = _invoke(argv, world.project, monkeypatch)
@@ -901,7 +883,7 @@ def test_registry_config_edit_with_a_missing_path_touches_no_config(
     assert result.stderr.splitlines() == [
         f"error: no folder {missing}; give --path a project folder (or use --user)"
     ]
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
 
 
 def test_history_of_a_module_that_never_existed_is_an_error(
@@ -921,13 +903,13 @@ def test_history_of_a_module_that_never_existed_is_an_error(
 def test_sanitize_with_force_is_refused_not_silently_unsanitized(
     words: list[str], world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     out = world.files["out"]
     result = _invoke([*words, "--sanitize", "--force", "-o", str(out)], world.project, monkeypatch)
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
     assert line.startswith("error: --sanitize and --force contradict each other")
-    assert not out.exists() and tree(world.tmp) == before
+    assert not out.exists() and entries(world.tmp) == before
 
 
 @pytest.mark.parametrize(
@@ -972,14 +954,14 @@ def test_a_refused_module_write_leaves_no_backup(
     argv: list[str], world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     skills = world.project / ".stato" / "skills"
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     _make_readonly(skills, world.tmp)
     try:
         result = _invoke(_fill(argv, world), world.project, monkeypatch)
     finally:
         _undo_readonly(skills)
     assert_clean_failure(result, " ".join(argv))
-    assert tree(world.tmp) == before  # no stray backup in .history/skills/
+    assert entries(world.tmp) == before  # no stray backup in .history/skills/
 
 
 def test_an_import_that_cannot_write_everything_writes_nothing(
@@ -987,7 +969,7 @@ def test_an_import_that_cannot_write_everything_writes_nothing(
 ) -> None:
     # The archive changes memory.py (its folder takes files) and skills/qc.py (it does not).
     skills = world.project / ".stato" / "skills"
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     _make_readonly(skills, world.tmp)
     try:
         argv = ["import", str(world.files["archive"]), "--on-conflict", "replace"]
@@ -996,7 +978,7 @@ def test_an_import_that_cannot_write_everything_writes_nothing(
         _undo_readonly(skills)
     assert_clean_failure(result, "import")
     assert result.stderr.startswith(f"error: cannot write in {skills} (")
-    assert tree(world.tmp) == before  # memory.py, .history/, .staging/ and the journal included
+    assert entries(world.tmp) == before  # memory.py, .history/, .staging/ and the journal included
     again = _invoke(argv, world.project, monkeypatch)  # writable again: the same import works
     assert again.exit_code == 0, again.output
     assert 'phase = "v2"' in (world.project / ".stato" / "memory.py").read_text()
@@ -1013,7 +995,7 @@ def test_a_bundle_that_cannot_write_everything_writes_nothing(
     bundle = world.tmp / "two_bundle.py"
     bundle.write_text(BUNDLE_TWO, encoding="utf-8")
     skills = world.project / ".stato" / "skills"
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     _make_readonly(skills, world.tmp)
     try:
         argv = ["import-bundle", str(bundle), "--no-bridge"]
@@ -1021,7 +1003,7 @@ def test_a_bundle_that_cannot_write_everything_writes_nothing(
     finally:
         _undo_readonly(skills)
     assert_clean_failure(result, "import-bundle")
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
     again = _invoke(argv, world.project, monkeypatch)
     assert again.exit_code == 0, again.output
     assert 'phase = "bundled"' in (world.project / ".stato" / "memory.py").read_text()
@@ -1037,7 +1019,7 @@ def test_a_convert_that_cannot_write_everything_writes_nothing(
         encoding="utf-8",
     )
     skills = world.project / ".stato" / "skills"
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     _make_readonly(skills, world.tmp)
     try:
         argv = ["convert", str(world.files["md"]), str(skill_md)]
@@ -1045,7 +1027,7 @@ def test_a_convert_that_cannot_write_everything_writes_nothing(
     finally:
         _undo_readonly(skills)
     assert_clean_failure(result, "convert")
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
     again = _invoke(argv, world.project, monkeypatch)
     assert again.exit_code == 0, again.output
     assert any("pdf" in p.name for p in skills.iterdir()), again.output
@@ -1141,11 +1123,11 @@ def test_a_broken_config_is_one_error_line(
     content: bytes, argv: list[str], world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (world.project / ".stato" / "config.toml").write_bytes(content)
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     result = _invoke(_fill(argv, world), world.project, monkeypatch)
     assert_clean_failure(result, " ".join(argv))
     assert "config.toml" in result.stderr
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
 
 
 @pytest.mark.parametrize(
@@ -1157,11 +1139,11 @@ def test_a_module_that_is_not_utf8_is_named_in_one_line(
     rel = "plan.py" if argv[0] == "plan" else "memory.py"
     path = world.project / ".stato" / rel
     path.write_bytes(path.read_bytes().replace(b'"""', b'"""\xe9', 1))
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     result = _invoke(argv, world.project, monkeypatch)
     assert_clean_failure(result, " ".join(argv))
     assert result.stderr.startswith(f"error: .stato/{rel} is not UTF-8 text (invalid byte at")
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
 
 
 @pytest.mark.parametrize(
@@ -1170,14 +1152,14 @@ def test_a_module_that_is_not_utf8_is_named_in_one_line(
     ids=["empty", "torn", "list", "cwd-number", "cwd-missing", "binary"],
 )
 def test_a_hook_never_fails_the_agent(stdin: bytes, world: World) -> None:
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     proc = subprocess.run(
         [sys.executable, "-m", "stato", "hooks", "run", "--agent", "claude"],
         input=stdin, capture_output=True, check=False, cwd=world.project,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert b"Traceback" not in proc.stderr
-    assert tree(world.tmp) == before
+    assert entries(world.tmp) == before
 
 
 def test_debug_shows_the_traceback_and_only_then(world: World) -> None:
@@ -1203,14 +1185,14 @@ def test_init_example_that_cannot_write_its_skills_writes_nothing(
     folder = world.tmp / "fresh"
     skills = folder / ".stato" / "skills"
     skills.mkdir(parents=True)
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     _make_readonly(skills, world.tmp)
     try:
         result = _invoke(["init", "--example"], folder, monkeypatch)
     finally:
         _undo_readonly(skills)
     assert_clean_failure(result, "init --example")
-    assert tree(world.tmp) == before  # not plan.py and memory.py without the skills
+    assert entries(world.tmp) == before  # not plan.py and memory.py without the skills
     again = _invoke(["init", "--example"], folder, monkeypatch)
     assert again.exit_code == 0 and (skills / "qc.py").is_file()
     # A complete project that cannot be written is still fine to init again: nothing to make.
@@ -1233,14 +1215,14 @@ def test_validate_writes_all_its_fixes_or_none(
         text = (stato / rel).read_text(encoding="utf-8")
         assert old in text
         (stato / rel).write_text(text.replace(old, new), encoding="utf-8")
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     _make_readonly(stato / "skills", world.tmp)
     try:
         result = _invoke(["validate"], world.project, monkeypatch)
     finally:
         _undo_readonly(stato / "skills")
     assert_clean_failure(result, "validate")
-    assert tree(world.tmp) == before  # plan.py not fixed alone
+    assert entries(world.tmp) == before  # plan.py not fixed alone
     again = _invoke(["validate"], world.project, monkeypatch)
     assert again.exit_code == 0, again.output
     assert 'version = "1.0.0"' in (stato / "plan.py").read_text(encoding="utf-8")
@@ -1254,14 +1236,14 @@ def test_crystallize_keeps_a_prompt_it_cannot_read_and_leaves_no_stray_backup(
     prompts.mkdir(exist_ok=True)
     mine = prompts / "crystallize.md"
     mine.write_bytes(b"my own prompt, in latin-1: caf\xe9\n")
-    before = tree(world.tmp)
+    before = entries(world.tmp)
     _make_readonly(prompts, world.tmp)
     try:
         refused = _invoke(["crystallize"], world.project, monkeypatch)
     finally:
         _undo_readonly(prompts)
     assert_clean_failure(refused, "crystallize")
-    assert tree(world.tmp) == before  # no backup of a prompt that was not replaced
+    assert entries(world.tmp) == before  # no backup of a prompt that was not replaced
     done = _invoke(["crystallize"], world.project, monkeypatch)
     assert done.exit_code == 0, done.output
     kept = list((world.project / ".stato" / ".history" / "prompts").iterdir())

@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,28 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stato.cli import cli
+from tests.conftest import entries
 
 FORMAT = "stato-transaction/1"
 STAGE = "cd" * 16
-
-
-def tree(root: Path) -> dict[str, object]:
-    """Every entry under ``root``: bytes and mode of files, link targets, folders' modes."""
-    out: dict[str, object] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            p = Path(dirpath) / name
-            st_ = p.lstat()
-            rel = str(p.relative_to(root))
-            if stat.S_ISLNK(st_.st_mode):
-                out[rel] = ("link", os.readlink(p))
-            elif stat.S_ISDIR(st_.st_mode):
-                out[rel] = ("dir", st_.st_mode)
-            elif stat.S_ISREG(st_.st_mode):
-                out[rel] = (st_.st_mode, p.read_bytes())
-            else:
-                out[rel] = ("special", st_.st_mode)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +235,7 @@ def test_nothing_outside_a_hostile_project_changes(
         monkeypatch.setenv("HOME", str(outside / "home"))
         monkeypatch.setenv("XDG_CONFIG_HOME", str(outside / "home" / ".config"))
         monkeypatch.setenv("STATO_CACHE_DIR", str(work / "cache"))
-        before = tree(outside)
+        before = entries(outside)
         for argv in commands:
             result = run(argv, project, named)
             what = f"stato {' '.join(argv)} after {planted!r}"
@@ -266,7 +247,7 @@ def test_nothing_outside_a_hostile_project_changes(
             assert "internal error" not in result.output, f"{what}: {result.output}"
             if argv[:2] == ["hooks", "run"]:
                 assert "hookSpecificOutput" in json.loads(result.stdout), what
-            after = tree(outside)
+            after = entries(outside)
             changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
             assert not changed, f"{what}: changed outside the project: {changed}"
 
@@ -289,8 +270,8 @@ def test_a_stato_folder_linked_out_is_never_written_through(
     monkeypatch.setenv("HOME", str(outside / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(outside / "home" / ".config"))
     monkeypatch.setenv("STATO_CACHE_DIR", str(tmp_path / "cache"))
-    before = tree(outside)
+    before = entries(outside)
     result = run(argv, project, named)
     assert result.exit_code in (0, 1, 2), result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
-    assert tree(outside) == before, f"stato {' '.join(argv)} wrote through .stato -> {target}"
+    assert entries(outside) == before, f"stato {' '.join(argv)} wrote through .stato -> {target}"

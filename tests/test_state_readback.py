@@ -18,25 +18,10 @@ from click.testing import CliRunner, Result
 
 from stato.cli import cli
 from stato.ops.init import GITIGNORE
+from tests.conftest import entries
 
 FORMAT = "stato-transaction/1"
 STAGE = "ab" * 16
-
-
-def snapshot(root: Path) -> dict[str, object]:
-    """Every entry under ``root``: bytes, link targets, folders, with their modes."""
-    out: dict[str, object] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            p = Path(dirpath) / name
-            st = p.lstat()
-            if p.is_symlink():
-                out[str(p.relative_to(root))] = ("link", os.readlink(p))
-            elif p.is_dir():
-                out[str(p.relative_to(root))] = ("dir", st.st_mode)
-            else:
-                out[str(p.relative_to(root))] = (st.st_mode, p.read_bytes())
-    return out
 
 
 @pytest.fixture
@@ -93,7 +78,7 @@ def test_a_planted_journal_changes_nothing_outside_and_says_how_to_clear_it(
     plan = json.loads(json.dumps(ESCAPES[case]).replace("{outside}", str(outside)))
     journal = plant(project, plan)
     (project / ".stato" / ".staging" / STAGE / "0.part").write_text("x = 1\n")
-    before = snapshot(outside)
+    before = entries(outside)
     if command == "hook":
         proc = hook(project)
         assert proc.returncode == 0 and json.loads(proc.stdout)["hookSpecificOutput"]
@@ -104,7 +89,7 @@ def test_a_planted_journal_changes_nothing_outside_and_says_how_to_clear_it(
         assert result.exit_code in (0, 1), result.output
         assert "internal error" not in result.output
         stderr = result.stderr
-    assert snapshot(outside) == before
+    assert entries(outside) == before
     warnings = [line for line in stderr.splitlines() if line.startswith("warning:")]
     expected = [
         "warning: ignored .stato/.transaction.json (not written by stato here): "
@@ -120,11 +105,11 @@ def test_a_journal_that_is_a_link_is_not_followed(world: tuple[Path, Path]) -> N
     real = outside / "plan.json"
     real.write_text(json.dumps({"format": FORMAT, "stage": STAGE, "moves": []}))
     os.symlink(real, project / ".stato" / ".transaction.json")
-    before = snapshot(outside)
+    before = entries(outside)
     result = invoke("status")
     assert result.exit_code == 0
     assert "warning: ignored .stato/.transaction.json" in result.stderr
-    assert snapshot(outside) == before
+    assert entries(outside) == before
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs chown (root)")
@@ -144,11 +129,11 @@ def test_a_journal_of_another_user_is_not_followed(world: tuple[Path, Path]) -> 
 def test_a_staging_folder_that_links_out_is_never_emptied(world: tuple[Path, Path]) -> None:
     project, outside = world
     os.symlink(outside, project / ".stato" / ".staging")
-    before = snapshot(outside)
+    before = entries(outside)
     for argv in (["status"], ["lesson", "add", "qc_filtering", "a lesson"], ["status"]):
         result = invoke(*argv)
         assert "internal error" not in result.output
-    assert snapshot(outside) == before
+    assert entries(outside) == before
     assert "warning: ignored .stato/.staging/ (" in result.stderr
 
 
@@ -173,11 +158,11 @@ def test_an_import_never_writes_through_a_planted_journal_tmp_link(
     memory = project / ".stato" / "memory.py"
     memory.write_text(memory.read_text().replace("phase = ", "phase = 'x' + "))
     os.symlink(outside / "id_rsa", project / ".stato" / ".transaction.json.tmp")
-    before = snapshot(outside)
+    before = entries(outside)
     result = invoke("import", str(archive), "--on-conflict", "replace")
     assert result.exit_code == 0, result.output
     assert "phase = 'x'" not in memory.read_text()  # the import did write
-    assert snapshot(outside) == before
+    assert entries(outside) == before
 
 
 @pytest.mark.parametrize("kind", ["cache-link", "summary-link", "summary-fifo", "history-link"])
@@ -204,7 +189,7 @@ def test_caches_and_backups_never_lead_out_of_the_project(
 
         shutil.rmtree(stato / ".history")
         os.symlink(outside / "notes", stato / ".history")
-    before = snapshot(outside)
+    before = entries(outside)
     proc = subprocess.run(
         [sys.executable, "-m", "stato", "resume", "--brief"],
         capture_output=True, text=True, check=False, cwd=project, timeout=60,
@@ -215,7 +200,7 @@ def test_caches_and_backups_never_lead_out_of_the_project(
     assert "internal error" not in result.output
     if kind == "history-link":
         assert result.exit_code == 1 and "leads out of" in result.stderr
-    assert snapshot(outside) == before
+    assert entries(outside) == before
 
 
 def test_init_ignores_the_journal_in_git() -> None:
@@ -245,10 +230,10 @@ def test_project_files_are_never_written_through_a_link_out_of_the_project(
 
         shutil.rmtree(planted)
     os.symlink(outside / "notes", planted)
-    before = snapshot(outside)
+    before = entries(outside)
     result = invoke(*argv)
     assert "internal error" not in result.output
-    assert snapshot(outside) == before
+    assert entries(outside) == before
     if result.exit_code:
         assert "leads out of" in result.stderr, result.output
 
@@ -266,9 +251,9 @@ def test_a_planted_lock_is_one_line_that_says_what_to_do(
         os.mkfifo(lock)
     else:
         lock.mkdir()
-    before = snapshot(outside)
+    before = entries(outside)
     result = CliRunner().invoke(cli, ["lesson", "add", "qc_filtering", "a lesson"])
     assert result.exit_code == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: {lock} is ") and line.endswith("delete it and retry")
-    assert snapshot(outside) == before
+    assert entries(outside) == before
