@@ -430,10 +430,9 @@ def stale_blocks(root: Path, selection: Selection, plan: Planned) -> Planned:
             continue  # an agent would lose the block or read another copy; or no one gains
         note = f"{STALE}: {', '.join(twice)} also load stato's block from another file"
         out[file.path] = (text, new, [file.id], note)
-    for file, readers in _needless_links(Tree(root, {**instructions, **out})):
+    for file, text, readers in _needless_links(Tree(root, {**instructions, **out})):
         if file.path in plan or file.path in out or file in selection.files:
             continue
-        text = Tree(root).text_of(file.path) or ""
         try:
             new = _without_block(file, text)
         except markers.MarkerError:
@@ -447,9 +446,10 @@ def stale_blocks(root: Path, selection: Selection, plan: Planned) -> Planned:
     return out
 
 
-def _needless_links(tree: Tree) -> list[tuple[OwnFile, list[str]]]:
-    """stato's one-line ``@AGENTS.md`` files (GEMINI.md) whose every agent now reads AGENTS.md
-    itself: a project's settings changed what it reads (Gemini CLI's context.fileName)."""
+def _needless_links(tree: Tree) -> list[tuple[OwnFile, str, list[str]]]:
+    """stato's one-line ``@AGENTS.md`` files (GEMINI.md), with their text and readers, whose
+    every agent now reads AGENTS.md itself: a project's settings changed what it reads
+    (Gemini CLI's context.fileName)."""
     out = []
     for file in FILES.values():
         if not file.link:
@@ -463,7 +463,7 @@ def _needless_links(tree: Tree) -> list[tuple[OwnFile, list[str]]]:
         owners = [a for a in AGENTS if file in a.own]
         configured = [load.as_configured(a, tree.text_of) for a in owners]
         if configured and all(a.reads_agents_md for a in configured):
-            out.append((file, [a.label for a in configured]))
+            out.append((file, text, [a.label for a in configured]))
     return out
 
 
