@@ -103,9 +103,11 @@ def compile_source(
     # (E012) instead of compiling a half-merged module.
     tree, err = _parse(source)
     found = _conflicts(source)
-    if tree is None or found:
-        shown = found or tuple(d for d in (err,) if d is not None)
-        return ValidationResult(path, source, source, None, None, diagnostics=shown)
+    if found:
+        return ValidationResult(path, source, source, None, None, diagnostics=found)
+    if tree is None:
+        assert err is not None
+        return ValidationResult(path, source, source, None, None, diagnostics=(err,))
 
     # Pass 2: structure.
     diags: list[Diagnostic] = []
