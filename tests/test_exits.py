@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from stato.cli import cli
-from tests.test_state_readback import snapshot
+from tests.conftest import entries
 
 
 @pytest.fixture
@@ -44,12 +44,12 @@ NOT_UTF8 = [
 def test_an_argument_that_is_not_utf8_is_a_usage_error_and_writes_nothing(
     argv: list[str | bytes], project: Path
 ) -> None:
-    before = snapshot(project)
+    before = entries(project)
     proc = stato(*argv, cwd=project)
     assert proc.returncode == 2, proc.stderr
     err = proc.stderr.decode().splitlines()
     assert len(err) == 1 and err[0].startswith("error: argument ") and "not valid UTF-8" in err[0]
-    assert snapshot(project) == before
+    assert entries(project) == before
     assert stato("status", cwd=project).returncode == 0  # and every later command still works
 
 
@@ -93,7 +93,7 @@ def test_an_internal_error_is_exit_3_with_a_crash_report_outside_the_project(
 ) -> None:
     cache = tmp_path / "user-cache"
     env = {**os.environ, "STATO_CACHE_DIR": str(cache)}
-    before = snapshot(project)
+    before = entries(project)
     code = INJECT.format(exc="ZeroDivisionError")
     proc = subprocess.run(
         [sys.executable, "-c", code, "status"],
@@ -107,7 +107,7 @@ def test_an_internal_error_is_exit_3_with_a_crash_report_outside_the_project(
     assert str(report) in line
     text = report.read_text()
     assert "Traceback" in text and "a planted ZeroDivisionError" in text and "stato status" in text
-    assert snapshot(project) == before  # never inside the project
+    assert entries(project) == before  # never inside the project
     debug = subprocess.run(
         [sys.executable, "-c", code, "--debug", "status"],
         capture_output=True, text=True, cwd=project, env=env, check=False, timeout=120,
