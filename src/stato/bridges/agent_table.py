@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from stato.bridges.agents import ON_DEMAND, Agent, HookTarget, McpTarget, OwnFile, Read
+from stato.bridges.agents import ON_DEMAND, STDIO, Agent, HookTarget, McpTarget, OwnFile, Read
 
 # Codex stops reading AGENTS.md files at project_doc_max_bytes (32 KiB by default):
 # https://developers.openai.com/codex/guides/agents-md
@@ -40,9 +40,6 @@ def _zed_reads() -> tuple[Read, ...]:
     return tuple(Read(p, unless=ZED_ORDER[:i]) for i, p in enumerate(ZED_ORDER))
 
 
-_STDIO = {"command": "stato", "args": ["mcp"]}  # the server finds .stato/ from its working folder
-
-
 def _vscode_user_file() -> str:
     """VS Code's user mcp.json sits in its User settings folder, which depends on the OS."""
     import sys
@@ -54,7 +51,12 @@ def _vscode_user_file() -> str:
     return ".config/Code/User/mcp.json"
 
 
-_SESSION_START = {"session_id": "doctor", "transcript_path": "", "cwd": ""}
+_SESSION_START = {
+    "session_id": "doctor",
+    "transcript_path": "",
+    "cwd": "",
+    "hook_event_name": "SessionStart",
+}
 
 AGENTS: tuple[Agent, ...] = (
     Agent(
@@ -83,16 +85,23 @@ AGENTS: tuple[Agent, ...] = (
         imports=True,
         max_chars=CLAUDE_MAX_CHARS,
         hook=HookTarget(
+            "claude",
+            "Claude Code",
+            ".claude/settings.json",
+            {**_SESSION_START, "source": "compact"},
             # SessionStart with source "compact" is the event whose output is injected after
             # compaction; PreCompact output is not.
-            "claude", "Claude Code", ".claude/settings.json", ".claude/settings.json",
-            "SessionStart", "compact|resume|clear", True, {"type": "command"}, ("command",),
-            "timeout", 30, 1.0, ("hookSpecificOutput",),
-            {**_SESSION_START, "hook_event_name": "SessionStart", "source": "compact"},
+            matcher="compact|resume|clear",
             docs="https://code.claude.com/docs/en/hooks",
         ),
-        mcp=McpTarget("claude", "Claude Code", ".mcp.json", ".claude.json", "mcpServers",
-                      {"type": "stdio", **_STDIO}, "https://code.claude.com/docs/en/mcp"),
+        mcp=McpTarget(
+            "claude",
+            "Claude Code",
+            ".mcp.json",
+            "https://code.claude.com/docs/en/mcp",
+            user_file=".claude.json",
+            entry={"type": "stdio", **STDIO},
+        ),
     ),
     Agent(
         "codex",
@@ -112,20 +121,25 @@ AGENTS: tuple[Agent, ...] = (
         user_skills=(".agents/skills",),  # the USER scope of the skills page
         max_bytes=CODEX_MAX_BYTES,
         hook=HookTarget(
+            "codex",
+            "Codex CLI",
+            ".codex/hooks.json",
+            {**_SESSION_START, "transcript_path": None, "model": "doctor", "source": "compact"},
             # The {"hooks": {...}} wrapper is required; output as Claude's hookSpecificOutput.
             # "compact" is a SessionStart source since openai/codex#21272: without it the hook
             # never fires after compaction, the one event it exists for.
-            "codex", "Codex CLI", ".codex/hooks.json", ".codex/hooks.json",
-            "SessionStart", "startup|resume|clear|compact", True, {"type": "command"},
-            ("command",), "timeout", 30, 1.0, ("hookSpecificOutput",),
-            {**_SESSION_START, "transcript_path": None, "hook_event_name": "SessionStart",
-             "model": "doctor", "source": "compact"},
+            matcher="startup|resume|clear|compact",
             note="Codex runs a new hook only after you review and trust it (/hooks)",
             reaches="yes, once you trust the hook in Codex (/hooks)",
             docs="https://developers.openai.com/codex/hooks",
         ),
-        mcp=McpTarget("codex", "Codex CLI", ".codex/config.toml", ".codex/config.toml",
-                      "mcp_servers", dict(_STDIO), "https://developers.openai.com/codex/mcp"),
+        mcp=McpTarget(
+            "codex",
+            "Codex CLI",
+            ".codex/config.toml",
+            "https://developers.openai.com/codex/mcp",
+            key="mcp_servers",
+        ),
     ),
     Agent(
         "cursor",
@@ -160,22 +174,35 @@ AGENTS: tuple[Agent, ...] = (
         # .claude/skills and .codex/skills are read for compatibility (third-party configs on)
         skills=(".cursor/skills", ".agents/skills", ".claude/skills"),
         hook=HookTarget(
+            "cursor",
+            "Cursor",
+            ".cursor/hooks.json",
+            {
+                "conversation_id": "doctor",
+                "generation_id": "doctor",
+                "hook_event_name": "sessionStart",
+                "workspace_roots": [],
+            },
             # .cursor/hooks.json, version 1, camelCase events; sessionStart may return
             # {"additional_context": ...}.
-            "cursor", "Cursor", ".cursor/hooks.json", ".cursor/hooks.json",
-            "sessionStart", None, False, {}, ("command",), "timeout", 30, 1.0,
-            ("additional_context",),
-            {"conversation_id": "doctor", "generation_id": "doctor", "hook_event_name":
-             "sessionStart", "workspace_roots": []},
-            top={"version": 1}, docs="https://cursor.com/docs/agent/hooks",
+            event="sessionStart",
+            nested=False,
+            entry={},
+            outputs=("additional_context",),
+            top={"version": 1},
+            docs="https://cursor.com/docs/agent/hooks",
             stdin_keys=("conversation_id", "cursor_version", "workspace_roots"),
             # With third-party configs on, Cursor also runs .claude/settings.json hooks.
             also_runs=("claude",),
         ),
         # Cursor does not promise the server's working folder, but it expands ${workspaceFolder}.
-        mcp=McpTarget("cursor", "Cursor", ".cursor/mcp.json", ".cursor/mcp.json", "mcpServers",
-                      {"command": "stato", "args": ["mcp", "--path", "${workspaceFolder}"]},
-                      "https://cursor.com/docs/context/mcp"),
+        mcp=McpTarget(
+            "cursor",
+            "Cursor",
+            ".cursor/mcp.json",
+            "https://cursor.com/docs/context/mcp",
+            entry={"command": "stato", "args": ["mcp", "--path", "${workspaceFolder}"]},
+        ),
     ),
     Agent(
         "copilot",
@@ -197,15 +224,22 @@ AGENTS: tuple[Agent, ...] = (
         own=(OwnFile("copilot-instructions", ".github/copilot-instructions.md"),),
         skills=(".github/skills", ".claude/skills", ".agents/skills"),
         hook=HookTarget(
+            "copilot",
+            "GitHub Copilot",
+            ".github/hooks/stato.json",
+            {"sessionId": "doctor", "timestamp": 0, "cwd": "", "source": "resume"},
+            user_file=".copilot/hooks/stato.json",
             # .github/hooks/*.json, version 1, bash/powershell, timeoutSec. VS Code injects
             # hookSpecificOutput.additionalContext and drops a top-level one; the Copilot SDK's
             # SessionStartHookOutput has a top-level additionalContext. Each reads only its own
             # key, so stato prints both and neither agent gets the recap twice.
-            "copilot", "GitHub Copilot", ".github/hooks/stato.json", ".copilot/hooks/stato.json",
-            "sessionStart", None, False, {"type": "command"}, ("bash", "powershell"),
-            "timeoutSec", 30, 1.0, ("hookSpecificOutput", "additionalContext"),
-            {"sessionId": "doctor", "timestamp": 0, "cwd": "", "source": "resume"},
-            top={"version": 1}, owned=True,
+            event="sessionStart",
+            nested=False,
+            command_keys=("bash", "powershell"),
+            timeout_key="timeoutSec",
+            outputs=("hookSpecificOutput", "additionalContext"),
+            top={"version": 1},
+            owned=True,
             note="VS Code injects the recap; Copilot CLI runs sessionStart hooks but documents "
             "their output as not processed yet (github/copilot-cli#2142)",
             reaches="yes in VS Code; not yet in Copilot CLI (output not processed, "
@@ -217,10 +251,19 @@ AGENTS: tuple[Agent, ...] = (
             also_runs=("claude",),
         ),
         # VS Code names the object "servers" and expands ${workspaceFolder} in args.
-        mcp=McpTarget("vscode", "VS Code / Copilot", ".vscode/mcp.json", _vscode_user_file(),
-                      "servers", {"type": "stdio", "command": "stato",
-                                  "args": ["mcp", "--path", "${workspaceFolder}"]},
-                      "https://code.visualstudio.com/docs/copilot/customization/mcp-servers"),
+        mcp=McpTarget(
+            "vscode",
+            "VS Code / Copilot",
+            ".vscode/mcp.json",
+            "https://code.visualstudio.com/docs/copilot/customization/mcp-servers",
+            user_file=_vscode_user_file(),
+            key="servers",
+            entry={
+                "type": "stdio",
+                "command": "stato",
+                "args": ["mcp", "--path", "${workspaceFolder}"],
+            },
+        ),
     ),
     Agent(
         "gemini",
@@ -241,20 +284,29 @@ AGENTS: tuple[Agent, ...] = (
         names_setting=(".gemini/settings.json", "context.fileName"),  # ["AGENTS.md", "GEMINI.md"]
         imports=True,
         hook=HookTarget(
+            "gemini",
+            "Gemini CLI",
+            ".gemini/settings.json",
+            {**_SESSION_START, "timestamp": "2026-01-01T00:00:00Z", "source": "resume"},
             # Named hooks, timeouts in milliseconds, stdout must be JSON only. A lifecycle matcher
             # is an exact string, so none: startup, resume and clear all get the recap.
-            "gemini", "Gemini CLI", ".gemini/settings.json", ".gemini/settings.json",
-            "SessionStart", None, True,
-            {"name": "stato-resume", "type": "command", "description": "Restore stato's recap"},
-            ("command",), "timeout", 30000, 0.001, ("hookSpecificOutput",),
-            {**_SESSION_START, "hook_event_name": "SessionStart",
-             "timestamp": "2026-01-01T00:00:00Z", "source": "resume"},
+            entry={
+                "name": "stato-resume",
+                "type": "command",
+                "description": "Restore stato's recap",
+            },
+            timeout=30000,
+            unit=0.001,
             note="with folder trust on, Gemini skips .gemini/settings.json in untrusted folders",
             reaches="yes at startup, resume and clear (Gemini has no event after compression)",
             docs="https://github.com/google-gemini/gemini-cli/blob/main/docs/hooks/reference.md",
         ),
-        mcp=McpTarget("gemini", "Gemini CLI", ".gemini/settings.json", ".gemini/settings.json",
-                      "mcpServers", dict(_STDIO), "https://geminicli.com/docs/tools/mcp-server"),
+        mcp=McpTarget(
+            "gemini",
+            "Gemini CLI",
+            ".gemini/settings.json",
+            "https://geminicli.com/docs/tools/mcp-server",
+        ),
     ),
     Agent(
         "windsurf",
@@ -284,8 +336,13 @@ AGENTS: tuple[Agent, ...] = (
         skills=(".windsurf/skills", ".agents/skills", ".claude/skills"),
         max_chars=WINDSURF_MAX_CHARS,
         # Only the user-level file is documented.
-        mcp=McpTarget("windsurf", "Windsurf", None, ".codeium/windsurf/mcp_config.json",
-                      "mcpServers", dict(_STDIO), "https://docs.windsurf.com/windsurf/cascade/mcp"),
+        mcp=McpTarget(
+            "windsurf",
+            "Windsurf",
+            None,
+            "https://docs.windsurf.com/windsurf/cascade/mcp",
+            user_file=".codeium/windsurf/mcp_config.json",
+        ),
         silent="Cascade hooks document no session-start event whose output reaches the model",
     ),
     Agent(
@@ -344,8 +401,9 @@ AGENTS: tuple[Agent, ...] = (
             ),
         ),
         skills=(".kiro/skills",),
-        mcp=McpTarget("kiro", "Kiro", ".kiro/settings/mcp.json", ".kiro/settings/mcp.json",
-                      "mcpServers", dict(_STDIO), "https://kiro.dev/docs/mcp/configuration"),
+        mcp=McpTarget(
+            "kiro", "Kiro", ".kiro/settings/mcp.json", "https://kiro.dev/docs/mcp/configuration"
+        ),
         silent="Kiro hooks document no session-start output that reaches the model",
     ),
     Agent(
@@ -359,9 +417,13 @@ AGENTS: tuple[Agent, ...] = (
         reads_agents_md=False,
         own=(OwnFile("amazonq-rules", ".amazonq/rules/stato.md"),),
         # Amazon Q (IDE and CLI) still reads .amazonq/mcp.json and ~/.aws/amazonq/mcp.json.
-        mcp=McpTarget("amazonq", "Amazon Q Developer", ".amazonq/mcp.json",
-                      ".aws/amazonq/mcp.json", "mcpServers", dict(_STDIO),
-                      "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/mcp-ide.html"),
+        mcp=McpTarget(
+            "amazonq",
+            "Amazon Q Developer",
+            ".amazonq/mcp.json",
+            "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/mcp-ide.html",
+            user_file=".aws/amazonq/mcp.json",
+        ),
         silent="no AGENTS.md and no Agent Skills folder documented",
     ),
     Agent(
@@ -462,7 +524,7 @@ AGENTS: tuple[Agent, ...] = (
         skills=(".factory/skills", ".agents/skills"),
         silent="hooks and MCP files are not written by stato",
     ),
-)  # fmt: skip
+)
 
 # Files stato writes that belong to no single agent.
 SHARED_FILES: tuple[OwnFile, ...] = (

@@ -51,24 +51,32 @@ class OwnFile:
     max_bytes: int | None = None
 
 
+STDIO = {"command": "stato", "args": ["mcp"]}  # the server finds .stato/ from its working folder
+
+
 @dataclass(frozen=True)
 class HookTarget:
-    """One agent's hook file, the entry stato adds to it, and the output the agent accepts."""
+    """One agent's hook file, the entry stato adds to it, and the output the agent accepts.
+
+    The defaults are Claude Code's layout, which most agents copy; ``user_file`` (relative to
+    the home folder) defaults to ``project_file`` (relative to the project root).
+    """
 
     id: str
     label: str
-    project_file: str  # relative to the project root
-    user_file: str  # relative to the home folder
-    event: str
-    matcher: str | None  # nested layout only: {"matcher": ..., "hooks": [entry]}
-    nested: bool  # event -> [{"matcher", "hooks": [...]}] (Claude style) or event -> [entry]
-    entry: dict[str, Any]  # the hook entry without its command
-    command_keys: tuple[str, ...]
-    timeout_key: str
-    timeout: int  # in the agent's unit
-    unit: float  # seconds per timeout unit (Gemini counts milliseconds)
-    outputs: tuple[str, ...]  # "hookSpecificOutput" | "additionalContext" | "additional_context"
+    project_file: str
     stdin: dict[str, Any]  # what the agent sends for the restoring event (for doctor)
+    user_file: str = ""
+    event: str = "SessionStart"
+    matcher: str | None = None  # nested layout only: {"matcher": ..., "hooks": [entry]}
+    nested: bool = True  # event -> [{"matcher", "hooks": [...]}] (Claude style) or event -> [entry]
+    entry: dict[str, Any] = field(default_factory=lambda: {"type": "command"})  # without command
+    command_keys: tuple[str, ...] = ("command",)
+    timeout_key: str = "timeout"
+    timeout: int = 30  # in the agent's unit
+    unit: float = 1.0  # seconds per timeout unit (Gemini counts milliseconds)
+    # "hookSpecificOutput" | "additionalContext" | "additional_context"
+    outputs: tuple[str, ...] = ("hookSpecificOutput",)
     top: dict[str, Any] = field(default_factory=dict)  # keys the file itself needs
     owned: bool = False  # the whole file is stato's: uninstall deletes it when nothing else is left
     docs: str = ""
@@ -76,6 +84,9 @@ class HookTarget:
     reaches: str = "yes"  # whether the output reaches the model: "yes", or why not / when not
     stdin_keys: tuple[str, ...] = ()  # keys only this agent's stdin has (who is calling)
     also_runs: tuple[str, ...] = ()  # other agents' hook files this agent runs too (by hook id)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "user_file", self.user_file or self.project_file)
 
     @property
     def output(self) -> str:
@@ -87,16 +98,20 @@ class HookTarget:
 class McpTarget:
     """Where one agent reads MCP servers from, and the entry it expects for a stdio server.
 
-    ``project_file`` is None when the agent documents no project-level file (Windsurf).
+    ``project_file`` is None when the agent documents no project-level file (Windsurf);
+    ``user_file`` (relative to the home folder) defaults to ``project_file``.
     """
 
     id: str
     label: str
     project_file: str | None
-    user_file: str  # relative to the home folder
-    key: str  # the object (JSON) or table (TOML) holding servers by name
-    entry: dict[str, Any]
     docs: str
+    user_file: str = ""
+    key: str = "mcpServers"  # the object (JSON) or table (TOML) holding servers by name
+    entry: dict[str, Any] = field(default_factory=lambda: dict(STDIO))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "user_file", self.user_file or self.project_file)
 
     @property
     def toml(self) -> bool:
