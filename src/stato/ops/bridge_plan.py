@@ -17,7 +17,15 @@ from pathlib import Path
 from stato.adapters.exportcache import Entry
 from stato.adapters.fs import read_file as read_bytes
 from stato.bridges import load, render, skills
-from stato.bridges.agent_table import AGENTS, FILES, SKILL_FOLDERS, SKILLS, limits_for
+from stato.bridges.agent_table import (
+    AGENTS,
+    BY_ID,
+    FILES,
+    SKILL_FOLDERS,
+    SKILLS,
+    limits_for,
+    skill_duplicates,
+)
 from stato.bridges.agents import Agent, OwnFile
 from stato.bridges.platforms import Selection
 from stato.bridges.summary import Summary
@@ -364,10 +372,10 @@ def run_warnings(root: Path, selection: Selection, plan: Planned) -> list[str]:
                 f"(it reads only the first of its files): merge them, or remove what stato wrote"
             )
     if selection.skills:
-        dups = _skill_dups()
+        dups = skill_duplicates(SKILL_FOLDERS)
         if dups:
             out.append(
-                f"{', '.join(_label(a) for a in dups)} list each exported skill twice "
+                f"{', '.join(BY_ID[a].label for a in dups)} list each exported skill twice "
                 f"({' and '.join(SKILL_FOLDERS)}): unavoidable while Claude Code reads only "
                 ".claude/skills and Codex, Gemini CLI, Zed and others only .agents/skills"
             )
@@ -465,18 +473,6 @@ def _needless_links(tree: Tree) -> list[tuple[OwnFile, str, list[str]]]:
         if configured and all(a.reads_agents_md for a in configured):
             out.append((file, text, [a.label for a in configured]))
     return out
-
-
-def _skill_dups() -> dict[str, tuple[str, ...]]:
-    from stato.bridges.agent_table import skill_duplicates
-
-    return skill_duplicates(SKILL_FOLDERS)
-
-
-def _label(agent_id: str) -> str:
-    from stato.bridges.agent_table import BY_ID
-
-    return BY_ID[agent_id].label
 
 
 def _why_not(agent: Agent, tree: Tree) -> str:
