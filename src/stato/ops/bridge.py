@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from stato.adapters.fs import read_file
 from stato.bridges import budget, render
@@ -76,6 +77,32 @@ class BridgeResult:
     def stale(self) -> bool:
         """Files to write, or a copy of stato's block an agent loads twice (``--prune``)."""
         return bool(self.changed) or any(f.status == "stale" for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "root": str(self.root),
+            "platforms": list(self.platforms),
+            "check": self.check,
+            "stale": self.stale,
+            "body_tokens": self.body_tokens,
+            "budget_tokens": self.budget,
+            "skills": self.skills,
+            "invalid": list(self.invalid),
+            "warnings": list(self.warnings),
+            "moved": list(self.moved),
+            "withheld": list(self.withheld),
+            "files": [
+                {
+                    "path": f.path,
+                    "platforms": list(f.platforms),
+                    "status": f.status,
+                    "tokens": f.tokens,
+                    "note": f.note,
+                    "warning": f.warning,
+                }
+                for f in self.files
+            ],
+        }
 
 
 def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) -> None:

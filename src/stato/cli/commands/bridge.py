@@ -44,16 +44,14 @@ _HELP = (
     "block from its files an agent would load twice (e.g. stato 0.1's .cursorrules).",
 )
 @json_option
-@click.pass_context
 def bridge(
-    ctx: click.Context,
     platforms: tuple[str, ...],
     path: Path,
     check: bool,
     link: bool | None,
     prune: bool,
     as_json: bool,
-) -> None:
+) -> int:
     """Write what each coding agent reads by itself, so each loads stato's block exactly once.
 
     AGENTS.md is the shared carrier (Codex, Cursor, Copilot, Windsurf, Cline, Kiro, Junie, Devin,
@@ -71,14 +69,8 @@ def bridge(
     from stato.ops.project import find_root
 
     result = write_bridges(find_root(path), platforms, check=check, link=link, prune=prune)
-    if as_json:
-        from stato.cli.console import emit_json
-        from stato.cli.render.bridge import to_dict
+    from stato.cli.console import emit
+    from stato.cli.render.bridge import show
 
-        emit_json(to_dict(result))
-    else:
-        from stato.cli.render.bridge import show
-
-        show(result)
-    if check and result.stale:
-        ctx.exit(1)
+    emit(result, as_json, show)
+    return 1 if check and result.stale else 0

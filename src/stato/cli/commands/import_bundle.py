@@ -31,7 +31,7 @@ def import_bundle(
     dry_run: bool,
     path: Path,
     as_json: bool,
-) -> None:
+) -> int:
     """Import a stato_bundle.py written by a web AI (Claude.ai, ChatGPT, Gemini).
 
     \b
@@ -53,5 +53,4 @@ def import_bundle(
     from stato.cli.render.bundle import report as render
 
     emit(report, as_json, render)
-    if not report.ok:
-        click.get_current_context().exit(1)
+    return 0 if report.ok else 1

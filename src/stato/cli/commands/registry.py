@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
@@ -40,12 +40,6 @@ _timeout_option = click.option(
         f"under [registry] in config.toml (default {DEFAULT_DEADLINE:g})."
     ),
 )
-
-
-def _fail_quietly() -> NoReturn:
-    """Exit 1 after a message already printed ("nothing happened" is a failure)."""
-    click.get_current_context().exit(1)
-    raise AssertionError("unreachable")  # ctx.exit raises; this keeps mypy sure of it
 
 
 def _root(path: Path) -> Path | None:
@@ -97,7 +91,7 @@ def list_(as_json: bool, registry_url: str | None, timeout: float, path: Path) -
 @_registry_option
 @_timeout_option
 @path_option_with("Project whose .stato/config.toml names registries.")
-def search(query: str, as_json: bool, registry_url: str | None, timeout: float, path: Path) -> None:
+def search(query: str, as_json: bool, registry_url: str | None, timeout: float, path: Path) -> int:
     """Find packages by keyword (ranked: name, tags, description).
 
     Every word of QUERY must match. Exits 1 when nothing matches.
@@ -109,8 +103,7 @@ def search(query: str, as_json: bool, registry_url: str | None, timeout: float, 
     from stato.cli.render import registry as render
 
     emit(result, as_json, render.listing)
-    if not result.packages:
-        _fail_quietly()
+    return 0 if result.packages else 1
 
 
 @registry.command("install")
@@ -134,7 +127,7 @@ def install(
     registry_url: str | None,
     timeout: float,
     as_json: bool,
-) -> None:
+) -> int:
     """Download a package, verify its sha256 and signature, and import its modules.
 
     A newer version of an installed package shows what it changes, field by field, and asks
@@ -168,8 +161,7 @@ def install(
     from stato.cli.console import emit
 
     emit(result, as_json, render.install)
-    if not result.imported.ok:
-        _fail_quietly()
+    return 0 if result.imported.ok else 1
 
 
 @registry.command("publish")

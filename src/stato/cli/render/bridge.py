@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stato.cli.console import console, echo, is_tty
 
@@ -19,33 +19,6 @@ _CHECK_WORDS = {
     "skipped": "skipped",
     "stale": "duplicate",
 }
-
-
-def to_dict(result: BridgeResult) -> dict[str, Any]:
-    return {
-        "root": str(result.root),
-        "platforms": list(result.platforms),
-        "check": result.check,
-        "stale": result.stale,
-        "body_tokens": result.body_tokens,
-        "budget_tokens": result.budget,
-        "skills": result.skills,
-        "invalid": list(result.invalid),
-        "warnings": list(result.warnings),
-        "moved": list(result.moved),
-        "withheld": list(result.withheld),
-        "files": [
-            {
-                "path": f.path,
-                "platforms": list(f.platforms),
-                "status": f.status,
-                "tokens": f.tokens,
-                "note": f.note,
-                "warning": f.warning,
-            }
-            for f in result.files
-        ],
-    }
 
 
 def _status(result: BridgeResult, status: str) -> str:
