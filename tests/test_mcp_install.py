@@ -86,6 +86,25 @@ def test_codex_toml_keeps_comments_and_layout(home_project: Path) -> None:
     assert path.read_text() == CODEX
 
 
+def test_codex_toml_keeps_the_comment_of_the_table_after_stato(home_project: Path) -> None:
+    """A comment over the next table, right after an older stato table, is the person's: a
+    reinstall and an uninstall keep it (they used to drop it with stato's old table)."""
+    path = home_project / ".codex/config.toml"
+    path.parent.mkdir()
+    mine = '# Codex\nmodel = "gpt-5"\n\n# the docs server: keep me\n[mcp_servers.docs]\ncommand = "d"\n'
+    old = '\n[mcp_servers.stato]\ncommand = "old-stato"\nargs = ["mcp"]\n'
+    head, tail = mine.split("\n\n", 1)
+    path.write_text(head + "\n" + old + "\n" + tail)
+    invoke("mcp", "install", "--agent", "codex")
+    text = path.read_text()
+    assert text.startswith(mine) and _load(path)["mcp_servers"] == {
+        "docs": {"command": "d"},
+        "stato": TARGETS["codex"].entry,
+    }
+    invoke("mcp", "uninstall", "--agent", "codex")
+    assert path.read_text() == mine
+
+
 def test_all_creates_each_file_with_its_shape(home_project: Path) -> None:
     code, _, _ = invoke("mcp", "install", "--agent", "all")
     assert code == 0

@@ -159,17 +159,29 @@ def _name(header: str) -> tuple[str, ...]:
 
 
 def _without_table(text: str, dotted: tuple[str, ...]) -> str:
-    """``text`` minus the ``[a.b]`` blocks and sub-tables, each with the blank line before it."""
+    """``text`` minus the ``[a.b]`` blocks and sub-tables, each with the blank line before it.
+
+    Comment and blank lines that end a removed block and lead into the next table's header
+    stay: they are the person's notes on that next table, not part of the removed one.
+    """
     out: list[str] = []
     skipping = False
+    tail: list[str] = []  # the comment/blank lines seen since the removed block's last key
     for line in text.splitlines(keepends=True):
         header = _HEADER.match(line)
         if header:
+            was_skipping = skipping
             skipping = _name(header.group(1))[: len(dotted)] == dotted
-            if skipping and out and not out[-1].strip():
+            if was_skipping and not skipping:
+                out.extend(tail)
+            elif skipping and not was_skipping and out and not out[-1].strip():
                 out.pop()
+            tail = []
         if not skipping:
             out.append(line)
+        elif not header:
+            stripped = line.strip()
+            tail = [*tail, line] if not stripped or stripped.startswith("#") else []
     return "".join(out)
 
 
