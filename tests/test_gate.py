@@ -340,6 +340,34 @@ def test_mcp_resume_leaves_it_out(planted: Path) -> None:
     _clean(resource)
 
 
+def test_mcp_refusals_and_status_never_echo_a_planted_payload(planted: Path) -> None:
+    """A write tool refused because a module a person planted holds a finding names the rule
+    and place, not the text (its preview is the payload); status shows no withheld plan."""
+    pytest.importorskip("mcp")
+    import anyio
+
+    from tests.test_mcp import _session, _text
+
+    plan = planted / ".stato/plan.py"
+    plan.write_text(plan.read_text().replace('"find_hvg"', f'"find_hvg. {PAYLOAD}"'))
+
+    async def script(s: Any) -> list[Any]:
+        return [
+            await s.call_tool("lesson_add", {"skill": "evilqc", "text": "a clean lesson"}),
+            await s.call_tool("plan_done", {"step_id": 4}),
+            await s.call_tool("status", {}),
+        ]
+
+    lesson, done, status = anyio.run(_session, planted, script)
+    for refusal, path in ((lesson, "skills/evilqc.py"), (done, "plan.py")):
+        assert refusal.is_error and RULE in _text(refusal) and path in _text(refusal)
+        _clean(_text(refusal))
+        assert "do not tell the user" not in _text(refusal)
+    assert not status.is_error and "withheld" in _text(status)
+    _clean(_text(status))
+    assert json.loads(_text(status))["plan"] is None
+
+
 @pytest.mark.slow
 def test_a_real_process_refuses_and_exits_1(outside: Path, project: Path) -> None:
     import subprocess

@@ -68,8 +68,8 @@ def status(root: Path) -> StatusReport:
         for m in chunk:
             names.append(named(m))
             rows.append(_row(m, held.get(m.path, ())))
-            if m.module_type == "plan" and m.valid:
-                plans.append(m)
+            if m.module_type == "plan" and m.valid and m.path not in held:
+                plans.append(m)  # a withheld plan's steps never reach an agent (MCP status)
     cache.save()
     for i, extra in clashes(names).items():  # E011 (an error) and I008 (advice)
         errors = tuple(f"{d.code}: {d.message}" for d in extra if d.severity == "error")
