@@ -10,6 +10,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from stato.core.privacy.rule import any_of
+
 
 def words(text: str) -> frozenset[str]:
     """A set of words written as one space-separated string (long tables read better so)."""
@@ -24,46 +26,10 @@ _PLACEHOLDER_WORDS = words(
     "username user login mysecret mytoken mypassword yourpassword yourtoken s3cr3t env required "
     "optional unset missing todo tbd postgres mysql guest rabbitmq redis mongo sa foo bar baz qux"
 )
-_PLACEHOLDER_PARTS = (
-    "your",
-    "xxxx",
-    "****",
-    "...",
-    "\u2026",
-    "<",
-    ">",
-    "{",
-    "}",
-    "${",
-    "$(",
-    "%(",
-    "example",
-    "placeholder",
-    "changeme",
-    "change_me",
-    "change-me",
-    "redacted",
-    "dummy",
-    "insert",
-    "replace",
-    "secret_here",
-    "token_here",
-    "key_here",
-    "here",
-    "123456",
-    "abcdef",
-    "qwerty",
-    "lorem",
-    "not-a-",
-    "not_a_",
-    "fake",
-    "sample",
-    "getenv",
-    "environ",
-    "secrets.",
-    "vault:",
-    "env:",
-    "os.",
+_PLACEHOLDER_PARTS = any_of(
+    "your|xxxx|****|...|\u2026|<|>|{|}|${|$(|%(|example|placeholder|changeme|change_me|change-me"
+    "|redacted|dummy|insert|replace|secret_here|token_here|key_here|here|123456|abcdef|qwerty|lorem"
+    "|not-a-|not_a_|fake|sample|getenv|environ|secrets.|vault:|env:|os."
 )
 _PLACEHOLDER_PART = re.compile("|".join(re.escape(part) for part in _PLACEHOLDER_PARTS))
 _WEAK = re.compile(
@@ -225,19 +191,13 @@ _V6_GLOBAL, _V6_UNIQUE_LOCAL, _V6_LINK_LOCAL = _V6("2000::/3"), _V6("fc00::/7"),
 # endpoints, as for IPv4
 _V6_SKIP = (_V6("2001:db8::/32"), _V6("3fff::/20"), _V6("2001::/23"), _V6("3ffe::/16"))
 _V6_RESOLVERS = frozenset(
-    ipaddress.IPv6Address(a)
-    for a in (
-        "2001:4860:4860::8888",
-        "2001:4860:4860::8844",
-        "2606:4700:4700::1111",
-        "2606:4700:4700::1001",
-        "2620:fe::fe",
-        "2620:fe::9",
-        "2620:119:35::35",
-        "2620:119:53::53",
-        "fd00:ec2::254",
-        "fd00:ec2::253",
-        "fd00:ec2::123",
+    map(
+        ipaddress.IPv6Address,
+        words(
+            "2001:4860:4860::8888 2001:4860:4860::8844 2606:4700:4700::1111 2606:4700:4700::1001 "
+            "2620:fe::fe 2620:fe::9 2620:119:35::35 2620:119:53::53 fd00:ec2::254 fd00:ec2::253 "
+            "fd00:ec2::123"
+        ),
     )
 )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.hidden import format_char_warn, format_run_ok, lookalike_ok, tag_ok
-from stato.core.privacy.rule import INJECTION, Rule, Validator
+from stato.core.privacy.rule import INJECTION, Rule, Validator, any_of
 
 
 def inj(
@@ -49,8 +49,9 @@ def inj(
     )
 
 
-def alt(*words: str) -> str:
-    return "(?:" + "|".join(words) + ")"
+def phrases(words: tuple[str, ...]) -> str:
+    """Literal phrases as one alternation, a space in them standing for one to three spaces."""
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s{1,3}") for w in words) + ")"
 
 
 _S = r"[\s\"'`*_,:;.!-]{1,4}"  # between two words of a phrase (markdown emphasis included)
@@ -142,16 +143,7 @@ HIDDEN: tuple[Rule, ...] = (
         r"font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])|\shidden(?=[\s>/=])|"
         r"color\s*:\s*(?:white|#fff(?:fff)?\b|transparent)|\s(?:width|height)\s*=\s*[\"']?0[\"'\s/>])"
         r"[^<>]{0,300}>[^<]{0,4000}(?:</[a-z]{1,10}>)?",
-        keywords=(
-            "width",
-            "height",
-            "display",
-            "visibility",
-            "font-size",
-            "opacity",
-            "hidden",
-            "color",
-        ),
+        keywords=any_of("width|height|display|visibility|font-size|opacity|hidden|color"),
         anchored=False,
     ),
     inj(

@@ -8,7 +8,7 @@ import re
 from stato.core.privacy.injection import inj
 from stato.core.privacy.injection_broad import _NOT_ORDER
 from stato.core.privacy.injection_exfil import _SENSITIVE_WORDS, _sent_somewhere
-from stato.core.privacy.rule import Rule
+from stato.core.privacy.rule import Rule, any_of
 
 _SECRET_FILES = (
     r"(?:~|\$HOME|%USERPROFILE%|\$env:USERPROFILE)?[/\\]?\.ssh[/\\]id_(?:rsa|ed25519|ecdsa|dsa)\b"
@@ -24,32 +24,9 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
         r"get-content|base64|xxd|load|collect|grab|attach|write|save|store|put|move|contents?\s{1,3}"
         r"of)\b"
         r"[^\n]{0,60}?(?:" + _SECRET_FILES + ")",
-        keywords=(
-            "write",
-            "save",
-            "store",
-            "put",
-            "move",
-            "contents",
-            "read",
-            "cat",
-            "print",
-            "show",
-            "output",
-            "echo",
-            "display",
-            "include",
-            "paste",
-            "dump",
-            "copy",
-            "open",
-            "get-content",
-            "base64",
-            "xxd",
-            "load",
-            "collect",
-            "grab",
-            "attach",
+        keywords=any_of(
+            "write|save|store|put|move|contents|read|cat|print|show|output|echo|display|include"
+            "|paste|dump|copy|open|get-content|base64|xxd|load|collect|grab|attach"
         ),
         validator=lambda span, m, text: (
             not _NOT_ORDER.search(text[max(0, m.start() - 40) : m.start()])
@@ -87,29 +64,9 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
         r"(?:tools?|commands?|tool\s{1,3}calls?|actions?|requests?|operations?|scripts?)"
         r"\s{1,3}(?:without\s{1,3}(?:confirmation|approval|asking|prompting|review|checks?)|"
         r"automatically|by\s{1,3}default|unconditionally)",
-        keywords=(
-            "grant",
-            "give",
-            "no need",
-            "do",
-            "don",
-            "never",
-            "without",
-            "you",
-            "approve",
-            "skip",
-            "bypass",
-            "disable",
-            "circumvent",
-            "turn",
-            "switch",
-            "shut",
-            "toggle",
-            "allow",
-            "approve",
-            "permit",
-            "accept",
-            "trust",
+        keywords=any_of(
+            "grant|give|no need|do|don|never|without|you|approve|skip|bypass|disable|circumvent"
+            "|turn|switch|shut|toggle|allow|approve|permit|accept|trust"
         ),
         validator=lambda span, m, text: _escalates(span, m, text),
     ),  # fmt: skip
@@ -155,21 +112,8 @@ EXFIL_BROAD: tuple[Rule, ...] = (
         "instruction to publish secrets (in a PR, commit, issue or comment)",
         r"(?:include|paste|put|embed|insert|append|write|print|echo|attach|add|copy|post|dump)"
         r"\s{1,3}[^\n]{0,80}?(?:" + _SENSITIVE_WORDS + r"|(?<![\w.-])\.env\b)",
-        keywords=(
-            "include",
-            "paste",
-            "put",
-            "embed",
-            "insert",
-            "append",
-            "write",
-            "print",
-            "echo",
-            "attach",
-            "add",
-            "copy",
-            "post",
-            "dump",
+        keywords=any_of(
+            "include|paste|put|embed|insert|append|write|print|echo|attach|add|copy|post|dump"
         ),
         validator=_to_public,
     ),  # fmt: skip
@@ -179,31 +123,10 @@ EXFIL_BROAD: tuple[Rule, ...] = (
         r"(?:" + _SENSITIVE_WORDS + r")[^.!?\n]{0,80}?\b(?:send|post|upload|forward|mail|email|"
         r"e-mail|transmit|exfiltrate|submit|beacon|leak)\s{1,3}(?:them|it|those|these|that|"
         r"everything|all)?",
-        keywords=(
-            "ssh",
-            "key",
-            "token",
-            "credential",
-            "secret",
-            "password",
-            "cookie",
-            "env",
-            "history",
-            ".aws",
-            ".netrc",
-            "private",
-            "api",
-            "access",
-            "session",
-            "id_",
-            "~/.",
-            ".git-credentials",
-            "codebase",
-            "repository",
-            "repo",
-            "source",
-            "conversation",
-            "chat",
+        keywords=any_of(
+            "ssh|key|token|credential|secret|password|cookie|env|history|.aws|.netrc|private|api"
+            "|access|session|id_|~/.|.git-credentials|codebase|repository|repo|source|conversation"
+            "|chat"
         ),
         validator=_sent_somewhere,
     ),  # fmt: skip

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import inj
-from stato.core.privacy.rule import Rule
+from stato.core.privacy.injection import inj, phrases
+from stato.core.privacy.rule import Rule, any_of
 
 _GAP = r"[^.!?\n]{0,60}?"  # the rest of one sentence, bounded
 _NOUNS = (
@@ -67,10 +67,6 @@ def _strong_order(span: str, m: re.Match[str], text: str) -> bool:
     return bool(_STRONG.search(span) or _STRONG.search(tail)) and not _NOT_ORDER.search(before)
 
 
-def _alt(words: tuple[str, ...]) -> str:
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s{1,3}") for w in words) + ")"
-
-
 _CONCEAL_VERBS = (
     r"(?:tell|inform|notify|alert|warn|mention|reveal|disclose|report|explain|acknowledge|admit|"
     r"discuss|bring\s{1,3}up|let\s{1,3}(?:\w{1,12}\s{1,3})?know\s{1,3}about)"
@@ -127,14 +123,14 @@ BROAD: tuple[Rule, ...] = (
     inj(
         "override-broad",
         "instruction override (set aside the rules you were given)",
-        _alt(_OVERRIDE_VERBS) + r"\s{1,3}" + _GAP + _NOUNS,
+        phrases(_OVERRIDE_VERBS) + r"\s{1,3}" + _GAP + _NOUNS,
         keywords=tuple(sorted({w.split()[0] for w in _OVERRIDE_VERBS})),
         validator=_scoped_order,
     ),
     inj(
         "override-broad-weak",
         "instruction override (bypass your system rules)",
-        _alt(_WEAK_VERBS) + r"\s{1,3}" + _GAP + _NOUNS,
+        phrases(_WEAK_VERBS) + r"\s{1,3}" + _GAP + _NOUNS,
         keywords=_WEAK_VERBS,
         validator=_strong_order,
     ),
@@ -154,19 +150,8 @@ BROAD: tuple[Rule, ...] = (
         r"else|all\s{1,3}else|all\s{1,3}other\s{1,3}(?:instructions|rules|guidance))\b"
         r"|(?:do\s{1,3}not|don'?t|never|stop)\s{1,3}(?:obey|obeying)\s{1,3}(?:it|them|that|those|"
         r"the\s{1,3}(?:above|previous|earlier|original|system|developer))\b",
-        keywords=(
-            "everything",
-            "anything",
-            "whatever",
-            "all",
-            "the",
-            "do",
-            "don",
-            "never",
-            "stop",
-            "ignore",
-            "disregard",
-            "forget",
+        keywords=any_of(
+            "everything|anything|whatever|all|the|do|don|never|stop|ignore|disregard|forget"
         ),
         validator=lambda span, m, text: bool(
             re.search(
@@ -197,16 +182,8 @@ BROAD: tuple[Rule, ...] = (
         r"superseded|outdated|wrong|mistaken|fake|suspended|withdrawn|lifted|rescinded|repealed|"
         r"retracted|annulled|abolished)|contain(?:ed|s)?\s{1,3}"
         r"(?:an?\s{1,3})?(?:errors?|mistakes?|bugs?))\b",
-        keywords=(
-            "instruction",
-            "rules",
-            "guidance",
-            "prompt",
-            "directive",
-            "guideline",
-            "constraints",
-            "orders",
-            "system",
+        keywords=any_of(
+            "instruction|rules|guidance|prompt|directive|guideline|constraints|orders|system"
         ),
         validator=_passive_scoped,
     ),  # fmt: skip
@@ -230,20 +207,9 @@ BROAD: tuple[Rule, ...] = (
         r"|takes?\s{1,3}precedence\s{1,3}over\s{1,3}(?:(?:your|any|all)\s{1,3}(?:\w{1,15}\s{1,3})?"
         r"(?:instructions|rules|prompts?|guidelines)|the\s{1,3}(?:system|user|developer)\b|"
         r"anything\s{1,3}the\s{1,3}user)",
-        keywords=(
-            "prioriti",
-            "put",
-            "place",
-            "rank",
-            "treat",
-            "consider",
-            "follow",
-            "take",
-            "supersede",
-            "override",
-            "outrank",
-            "trump",
-            "replace",
+        keywords=any_of(
+            "prioriti|put|place|rank|treat|consider|follow|take|supersede|override|outrank|trump"
+            "|replace"
         ),
     ),  # fmt: skip
     inj(
@@ -278,21 +244,9 @@ BROAD: tuple[Rule, ...] = (
         r"restrictions|limits|rules|guardrails|guidelines)"
         r"|(?:helps?|does|answers?|will\s{1,3}do)\s{1,3}(?:with\s{1,3})?anything|no\s{1,3}questions"
         r"\s{1,3}asked)",
-        keywords=(
-            "adopt",
-            "you",
-            "act",
-            "play",
-            "take",
-            "assume",
-            "simulate",
-            "emulate",
-            "pretend",
-            "respond",
-            "answer",
-            "reply",
-            "operate",
-            "behave",
+        keywords=any_of(
+            "adopt|you|act|play|take|assume|simulate|emulate|pretend|respond|answer|reply|operate"
+            "|behave"
         ),
     ),  # fmt: skip
     inj(
@@ -307,19 +261,7 @@ BROAD: tuple[Rule, ...] = (
         + _AUDIENCE
         + r"|(?:the\s{1,3}|your\s{1,3})?(?:anyone|anybody|user|users|human)\b"
         r"(?!\s{1,3}(?:to|how|that\s{1,3}they|your|their)\b))",
-        keywords=(
-            "do",
-            "don",
-            "never",
-            "must",
-            "should",
-            "avoid",
-            "under",
-            "at no",
-            "without",
-            "refrain",
-            "not to",
-        ),
+        keywords=any_of("do|don|never|must|should|avoid|under|at no|without|refrain|not to"),
     ),  # fmt: skip
     inj(
         "conceal-evidence",
@@ -369,29 +311,9 @@ BROAD: tuple[Rule, ...] = (
         r"|(?:omit|leave\s{1,3}out|hide|exclude|remove)\s{1,3}(?:this|these|that|it)(?:\s{1,3}\w{1,15})?"
         r"\s{1,3}(?:from|out\s{1,3}of)\s{1,3}(?:any|your|the|every)\s{1,3}(?:\w{1,15}\s{1,3})?"
         r"(?:summary|summaries|reply|replies|response|responses|answer|answers|report|log|output)",
-        keywords=(
-            "make",
-            "ensure",
-            "the",
-            "user",
-            "human",
-            "keep",
-            "omit",
-            "leave",
-            "hide",
-            "exclude",
-            "remove",
-            "don",
-            "do not",
-            "never",
-            "if",
-            "tell",
-            "assure",
-            "inform",
-            "claim",
-            "pretend",
-            "say",
-            "report",
+        keywords=any_of(
+            "make|ensure|the|user|human|keep|omit|leave|hide|exclude|remove|don|do not|never|if"
+            "|tell|assure|inform|claim|pretend|say|report"
         ),
     ),  # fmt: skip
 )

@@ -9,7 +9,7 @@ from stato.core.privacy.hidden import decode
 from stato.core.privacy.injection import inj
 from stato.core.privacy.injection_exec import _ONE_THING
 from stato.core.privacy.injection_exfil import _NEGATED
-from stato.core.privacy.rule import Rule, Validator
+from stato.core.privacy.rule import Rule, Validator, any_of
 
 # -- permission escalation --------------------------------------------------------------------
 ESCALATE: tuple[Rule, ...] = (
@@ -25,21 +25,10 @@ ESCALATE: tuple[Rule, ...] = (
         r"--ask-for-approval[=\s]{1,3}never|"
         r"\bdanger-full-access\b|--approval-mode[=\s]{1,3}yolo|--disable-safety|--no-safety|"
         r"[\"']?autoApprove[\"']?\s{0,2}:\s{0,2}true|--allow-all(?:-paths|-urls)?\b",
-        keywords=(
-            "allow",
-            "bash(",
-            "--dangerously",
-            "--allow-dangerously",
-            "--yolo",
-            "bypasspermissions",
-            "--trust-all-tools",
-            "--allow-all",
-            "--ask-for-approval",
-            "danger-full-access",
-            "--approval-mode",
-            "--disable-safety",
-            "--no-safety",
-            "autoapprove",
+        keywords=any_of(
+            "allow|bash(|--dangerously|--allow-dangerously|--yolo|bypasspermissions"
+            "|--trust-all-tools|--allow-all|--ask-for-approval|danger-full-access|--approval-mode"
+            "|--disable-safety|--no-safety|autoapprove"
         ),
         anchored=False,
     ),
@@ -47,13 +36,7 @@ ESCALATE: tuple[Rule, ...] = (
         "auto-approve-flag",
         "flag that approves actions automatically",
         r"--no-verify\b|--full-auto\b|--auto-approve\b|--approval-mode[=\s]{1,3}auto[_-]?edit|--always-approve",
-        keywords=(
-            "--no-verify",
-            "--full-auto",
-            "--auto-approve",
-            "--approval-mode",
-            "--always-approve",
-        ),
+        keywords=any_of("--no-verify|--full-auto|--auto-approve|--approval-mode|--always-approve"),
         anchored=False,
         severity="warn",
     ),
@@ -72,20 +55,9 @@ ESCALATE: tuple[Rule, ...] = (
         r"prompts?|steps?|gates?|requirements?|process)|approvals|human\s{1,3}(?:review|approval)|"
         r"security\s{1,3}(?:checks?|controls?|restrictions?|scans?|warnings?|polic(?:y|ies)|"
         r"measures|features)|ethical\s{1,3}guidelines|safeguards|(?:usage\s{1,3})?restrictions)\b",
-        keywords=(
-            "disabl",
-            "bypass",
-            "turn",
-            "deactivate",
-            "circumvent",
-            "ignor",
-            "skip",
-            "switch",
-            "get around",
-            "evade",
-            "escape",
-            "break out",
-            "override",
+        keywords=any_of(
+            "disabl|bypass|turn|deactivate|circumvent|ignor|skip|switch|get around|evade|escape"
+            "|break out|override"
         ),
         validator=lambda span, m, text: _ordered(text, m.start()) and _determined(span),
     ),
@@ -102,16 +74,7 @@ ESCALATE: tuple[Rule, ...] = (
         r"\s{1,3}(?:all|any|every|each)\s{1,3}(?:\w{1,15}\s{1,3})?(?:commands?|tools?|"
         r"tool\s{1,3}calls?|"
         r"actions?|requests?|operations?|changes?|edits?))",
-        keywords=(
-            "never",
-            "don",
-            "do not",
-            "no need",
-            "without",
-            "auto",
-            "automatically",
-            "always",
-        ),
+        keywords=any_of("never|don|do not|no need|without|auto|automatically|always"),
         validator=lambda span, m, text: (
             (span[:7].lower() != "without" or _sentence_start(text, m.start()))
             and not _ONE_THING.match(text, m.end())

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from stato.core.privacy.injection import inj
-from stato.core.privacy.rule import Rule
+from stato.core.privacy.rule import Rule, any_of
 
 # Installers that real instruction files legitimately pipe into a shell: `warn`, not `high`
 KNOWN_INSTALLERS = (
@@ -125,19 +125,7 @@ REMOTE_EXEC: tuple[Rule, ...] = (
         r"(?:-{1,2}[\w-]{1,30}\s{1,3}){0,4}(?:git\+)?https?://[^\s\"'`)]{1,300}"
         r"|(?:npx|bunx|uvx|pnpm\s{1,3}dlx)\s{1,3}(?:-{1,2}[\w-]{1,30}\s{1,3}){0,4}(?:git\+)?https?://"
         r"[^\s\"'`)]{1,300}",
-        keywords=(
-            "pip",
-            "uv pip",
-            "pipx",
-            "uvx",
-            "npm",
-            "npx",
-            "pnpm",
-            "yarn",
-            "bun",
-            "gem",
-            "cargo",
-        ),
+        keywords=any_of("pip|uv pip|pipx|uvx|npm|npx|pnpm|yarn|bun|gem|cargo"),
         validator=_unknown_package_host,
     ),
     inj(
@@ -175,25 +163,9 @@ REMOTE_EXEC: tuple[Rule, ...] = (
         r"invoke-restmethod)\b"
         r"|\.then\(\s{0,3}eval\s{0,3}\)|eval\(\s{0,3}await\s|new\s{1,3}Function\(\s{0,3}await\s"
         r"|downloadstring\s{0,3}\([^)\n]{0,300}\)\s{0,3}\|\s{0,3}(?:iex|invoke-expression)",
-        keywords=(
-            "eval",
-            "exec",
-            "source",
-            ". ",
-            ".(",
-            "sh",
-            "bash",
-            "zsh",
-            "ksh",
-            "iex",
-            "invoke-expression",
-            "downloadstring",
-            ".then",
-            "new function",
-            "python",
-            "perl",
-            "ruby",
-            "node",
+        keywords=any_of(
+            "eval|exec|source|. |.(|sh|bash|zsh|ksh|iex|invoke-expression|downloadstring|.then"
+            "|new function|python|perl|ruby|node"
         ),
         validator=lambda span, m, text: not _known_installer(_line_after(span, m, text)),
     ),

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from stato.core.privacy.injection import inj
 from stato.core.privacy.injection_exec import _URL
-from stato.core.privacy.rule import Rule
+from stato.core.privacy.rule import Rule, any_of
 
 # -- exfiltration -----------------------------------------------------------------------------
 _KEY_FILES = (
@@ -84,25 +84,9 @@ EXFIL: tuple[Rule, ...] = (
         + r"|[?&][\w-]{1,30}="
         + _SECRET_VAR
         + ")",
-        keywords=(
-            "urlopen",
-            "urllib.request",
-            "aiohttp",
-            "http.client",
-            "curl",
-            "wget",
-            "nc",
-            "ncat",
-            "netcat",
-            "scp",
-            "rsync",
-            "sftp",
-            "iwr",
-            "invoke-",
-            "http",
-            "requests.",
-            "fetch",
-            "httpx.",
+        keywords=any_of(
+            "urlopen|urllib.request|aiohttp|http.client|curl|wget|nc|ncat|netcat|scp|rsync|sftp|iwr"
+            "|invoke-|http|requests.|fetch|httpx."
         ),
         validator=lambda span, m, text: not _to_vendor_api(span),
     ),
@@ -118,18 +102,7 @@ EXFIL: tuple[Rule, ...] = (
         + r"|\benv\b|\bprintenv\b)[^\n|]{0,100}\|\s{0,3}(?:[\w-]{1,20}\s{0,3}[^\n|"
         r"]{0,60}\|\s{0,3})?"
         r"(?:curl|wget|nc|ncat|netcat|http|iwr|invoke-webrequest|telnet|openssl\s{1,3}s_client)\b",
-        keywords=(
-            "cat",
-            "type",
-            "get-content",
-            "tar",
-            "zip",
-            "base64",
-            "printenv",
-            "env",
-            "set",
-            "history",
-        ),
+        keywords=any_of("cat|type|get-content|tar|zip|base64|printenv|env|set|history"),
     ),
 )
 
@@ -231,23 +204,9 @@ EXFIL_URLS: tuple[Rule, ...] = (
         r"(?:send|sends|sending|upload|uploading|post|posting|transmit|exfiltrate|forward|leak|"
         r"beacon|submit|email|e-mail|mail|dump|pipe|share|"
         r"report)\s{1,3}[^\n]{0,120}?" + _SENSITIVE_WORDS,
-        keywords=(
-            "send",
-            "upload",
-            "post",
-            "transmit",
-            "exfiltrate",
-            "forward",
-            "leak",
-            "beacon",
-            "submit",
-            "email",
-            "e-mail",
-            "mail",
-            "dump",
-            "pipe",
-            "share",
-            "report",
+        keywords=any_of(
+            "send|upload|post|transmit|exfiltrate|forward|leak|beacon|submit|email|e-mail|mail|dump"
+            "|pipe|share|report"
         ),
         validator=_sent_somewhere,
     ),
@@ -276,17 +235,7 @@ EXFIL_URLS: tuple[Rule, ...] = (
         r"\s(?:to|in|into|as)\s{1,3}(?:the\s{1,3}|this\s{1,3}|a\s{1,3}|an\s{1,3})?(?:url|link|"
         r"query(?:\s{1,3}string)?|image(?:\s{1,3}(?:url|link|src))?|(?:get\s{1,3})?parameters?|"
         r"query\s{1,3}parameters?)\b",
-        keywords=(
-            "append",
-            "add",
-            "include",
-            "encode",
-            "embed",
-            "put",
-            "insert",
-            "attach",
-            "place",
-        ),
+        keywords=any_of("append|add|include|encode|embed|put|insert|attach|place"),
         validator=lambda span, m, text: bool(
             re.search(
                 r"conversation|chat|history|secret|token|\bkeys?\b|password|\benv|credential|"
@@ -344,16 +293,9 @@ EXFIL_URLS: tuple[Rule, ...] = (
         "public tunnel URL",
         r"(?:https?://)?(?:[\w-]{1,63}\.){1,4}(?:" + _TUNNEL_HOSTS + r")(?![\w-])",
         severity="warn",
-        keywords=(
-            "ngrok",
-            "trycloudflare",
-            "loca.lt",
-            "serveo",
-            "localhost.run",
-            "localtunnel",
-            "bore.pub",
-            "lhr.life",
-            "tunnelmole",
+        keywords=any_of(
+            "ngrok|trycloudflare|loca.lt|serveo|localhost.run|localtunnel|bore.pub|lhr.life"
+            "|tunnelmole"
         ),
         anchored=False,
     ),

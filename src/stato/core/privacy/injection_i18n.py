@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.injection import inj
-from stato.core.privacy.rule import Rule, Validator
+from stato.core.privacy.rule import Rule, Validator, any_of
 
 
 def _scope(words: str) -> Validator:
@@ -64,16 +64,7 @@ SPANISH: tuple[Rule, ...] = (
         r"estas\s{1,3}\w{1,20})\s{1,3}(?:al|del|a\s{1,3}los)\s{1,3}usuarios?"
         r"|(?:secretamente|en\s{1,3}secreto|a\s{1,3}escondidas|sin\s{1,3}que\s{1,3}nadie\s{1,3}lo"
         r"\s{1,3}sepa)[\s,]{1,3}(?:env[ií]a|sube|ejecuta|instala|copia|manda)",
-        keywords=(
-            "no ",
-            "sin ",
-            "el usuario",
-            "oculta",
-            "esconde",
-            "secretamente",
-            "en secreto",
-            "a escondidas",
-        ),
+        keywords=any_of("no |sin |el usuario|oculta|esconde|secretamente|en secreto|a escondidas"),
     ),
     inj(
         "role-es",
@@ -136,31 +127,9 @@ GERMAN: tuple[Rule, ...] = (
         + r"\s{1,3}(?:\w{1,15}\s{1,3}){0,2}?(?:nichts|nicht|niemals|nie|kein\w{0,3})"
         r"\s{1,3}(?:\w{1,15}\s{1,3}){0,1}?(?:sagen|erzählen|mitteilen|verraten|zeigen|melden|erwähnen|"
         r"wissen\s{1,3}lassen)",
-        keywords=(
-            "sag",
-            "erzähl",
-            "verrat",
-            "teile",
-            "informier",
-            "erwähn",
-            "zeige",
-            "melde",
-            "ohne",
-            "der ",
-            "die ",
-            "heimlich",
-            "dem ",
-            "den ",
-            "unbemerkt",
-            "verdeckt",
-            "lade",
-            "sende",
-            "schicke",
-            "kopiere",
-            "übertrage",
-            "führe",
-            "installiere",
-            "schreibe",
+        keywords=any_of(
+            "sag|erzähl|verrat|teile|informier|erwähn|zeige|melde|ohne|der |die |heimlich|dem |den "
+            "|unbemerkt|verdeckt|lade|sende|schicke|kopiere|übertrage|führe|installiere|schreibe"
         ),
     ),
     inj(
@@ -222,20 +191,9 @@ FRENCH: tuple[Rule, ...] = (
         r"(?:envoie|envoyez|télécharge|exécute|exécutez|installe|copie|transmets)"
         r"|n['’]\s{0,2}(?:informe|informez|avertis|avertissez|alerte|alertez)\s{1,3}(?:pas|jamais)"
         r"\s{1,3}(?:l['’]\s{0,2}utilisat|les\s{1,3}utilisat|personne)",
-        keywords=(
-            "ne ",
-            "ne\t",
-            "sans",
-            "l'util",
-            "l’util",
-            "cache",
-            "dissimule",
-            "secrètement",
-            "n'",
-            "n’",
-            "en secret",
-            "discrètement",
-            "à son insu",
+        keywords=any_of(
+            "ne |ne\t|sans|l'util|l’util|cache|dissimule|secrètement|n'|n’|en secret|discrètement"
+            "|à son insu"
         ),
     ),
     inj(

@@ -8,83 +8,21 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import _S, alt, inj
-from stato.core.privacy.rule import Rule, Validator
+from stato.core.privacy.injection import _S, inj, phrases
+from stato.core.privacy.rule import Rule, Validator, any_of
 
 # -- instruction override ---------------------------------------------------------------------
-_NOUN = alt(
-    r"instructions?",
-    r"prompts?",
-    "rules",
-    r"directives?",
-    r"guidelines?",
-    "guidance",
-    "context",
-    r"messages?",
-    "commands",
-    "orders",
-    r"constraints?",
-    r"restrictions?",
-    r"guardrails?",
-    r"polic(?:y|ies)",
-    "programming",
-    "training",
-    r"directions?",
-    r"limitations?",
-    r"filters?",
-    "safeguards",
-    "system prompt",
-    "conversation",
-    r"tasks?",
-    "(?:everything|all) else",
+_NOUN = (
+    r"(?:instructions?|prompts?|rules|directives?|guidelines?|guidance|context|messages?"
+    r"|commands|orders|constraints?|restrictions?|guardrails?|polic(?:y|ies)|programming"
+    r"|training|directions?|limitations?|filters?|safeguards|system prompt|conversation|tasks?"
+    r"|(?:everything|all) else)"
 )
-_FILL = alt(
-    "all",
-    "any",
-    "every",
-    "each",
-    "of",
-    "the",
-    "your",
-    "my",
-    "our",
-    "these",
-    "those",
-    "its",
-    "their",
-    "previous",
-    "previously",
-    "prior",
-    "above",
-    "earlier",
-    "preceding",
-    "foregoing",
-    "former",
-    "original",
-    "initial",
-    "existing",
-    "old",
-    "system",
-    "developer",
-    "developer's",
-    "safety",
-    "other",
-    "given",
-    "current",
-    "default",
-    "provided",
-    "stated",
-    "mentioned",
-    "above-mentioned",
-    "and",
-    "or",
-    "that",
-    "you",
-    "were",
-    "have",
-    "been",
-    "received",
-    "told",
+_FILL = (
+    r"(?:all|any|every|each|of|the|your|my|our|these|those|its|their|previous|previously|prior"
+    r"|above|earlier|preceding|foregoing|former|original|initial|existing|old|system|developer"
+    r"|developer's|safety|other|given|current|default|provided|stated|mentioned|above-mentioned"
+    r"|and|or|that|you|were|have|been|received|told)"
 )
 _STRONG_SCOPE = re.compile(
     r"previous|prior|above|earlier|preceding|foregoing|former|original|initial|system|"
@@ -96,39 +34,13 @@ _WEAK_SCOPE = re.compile(
     r"developer|safety|\byour\b",
     re.IGNORECASE,
 )
-_STRONG_VERBS = (
-    "ignore",
-    "disregard",
-    "forget",
-    "discard",
-    "neglect",
-    "abandon",
-    "set aside",
-    "throw out",
-    "pay no",
-    "do not follow",
-    "don't follow",
-    "dont follow",
-    "stop following",
-    "no longer follow",
-    "do not obey",
-    "don't obey",
-    "ignoring",
-    "disregarding",
-    "forgetting",
+_STRONG_VERBS = any_of(
+    "ignore|disregard|forget|discard|neglect|abandon|set aside|throw out|pay no|do not follow"
+    "|don't follow|dont follow|stop following|no longer follow|do not obey|don't obey|ignoring"
+    "|disregarding|forgetting"
 )
-_WEAK_VERBS = (
-    "override",
-    "overrule",
-    "bypass",
-    "skip",
-    "drop",
-    "circumvent",
-    "nullify",
-    "cancel",
-    "void",
-    "replace",
-    "supersede",
+_WEAK_VERBS = any_of(
+    "override|overrule|bypass|skip|drop|circumvent|nullify|cancel|void|replace|supersede"
 )
 
 
@@ -153,9 +65,8 @@ def _scoped(pattern: re.Pattern[str], tail: bool = True) -> Validator:
 
 
 def _override(verbs: tuple[str, ...]) -> str:
-    verb = alt(*(re.escape(v).replace(r"\ ", r"\s{1,3}") for v in verbs))
     return (
-        verb
+        phrases(verbs)
         + r"(?:\s{1,3}(?:attention|heed)\s{1,3}to)?"
         + _S
         + rf"(?P<mid>(?:{_FILL}{_S}){{0,6}}){_NOUN}\b"
@@ -185,7 +96,7 @@ OVERRIDE: tuple[Rule, ...] = (
     inj(
         "override-everything",
         "instruction override (forget everything above)",
-        alt("ignore", "disregard", "forget", "discard") + _S + _HELD,
+        r"(?:ignore|disregard|forget|discard)" + _S + _HELD,
         keywords=("ignore", "disregard", "forget", "discard"),
     ),
     inj(
@@ -202,22 +113,9 @@ OVERRIDE: tuple[Rule, ...] = (
         r"until\s{1,3}now|you\s{1,3}(?:were\s{1,3}given|received|got))\s{1,3}(?:were|are|was|is)"
         r"\s{1,3}(?:(?:just|only|all)\s{1,3})?(?:a\s{1,3}test|fake|void|cancell?ed|revoked|wrong|"
         r"invalid|a\s{1,3}decoy|not\s{1,3}real|outdated\s{1,3}and\s{1,3}must\s{1,3}be\s{1,3}ignored)\b",
-        keywords=(
-            "previous",
-            "prior",
-            "earlier",
-            "above",
-            "preceding",
-            "original",
-            "old",
-            "system",
-            "developer",
-            "your",
-            "instruction",
-            "prompt",
-            "rules",
-            "directive",
-            "guideline",
+        keywords=any_of(
+            "previous|prior|earlier|above|preceding|original|old|system|developer|your|instruction"
+            "|prompt|rules|directive|guideline"
         ),
     ),
     inj(
@@ -233,69 +131,21 @@ OVERRIDE: tuple[Rule, ...] = (
         r"objective|mission)\s{0,3}:"
         r"|the\s{1,3}(?:new|updated|revised)\s{1,3}(?:system\s{1,3}prompt|instructions)\s{0,3}"
         r"(?:is|are)\s{0,3}:",
-        keywords=(
-            "your",
-            "my",
-            "the",
-            "treat",
-            "use",
-            "take",
-            "consider",
-            "new",
-            "updated",
-            "revised",
-            "real",
-        ),
+        keywords=any_of("your|my|the|treat|use|take|consider|new|updated|revised|real"),
     ),
     inj(
         "role-hijack",
         "role hijack (you are now ...)",
         r"you(?:'re|\s{1,3}are)\s{1,3}(?:now|no\s{1,3}longer)\s{1,3}(?:an?\s{1,3}|the\s{1,3})?"
-        + alt(
-            "dan",
-            "free",
-            "unrestricted",
-            "unfiltered",
-            "uncensored",
-            "jailbroken",
-            "evil",
-            "malicious",
-            "bound",
-            "restricted",
-            "limited",
-            "required",
-            "claude",
-            "chatgpt",
-            "gpt",
-            "an? ai",
-            "assistant",
-            "following",
-            "subject",
-            "in\\s{1,3}\\w{1,12}\\s{1,3}mode",
-            "operating",
-            "acting",
-            "going\\s{1,3}to",
-            "to\\s{1,3}act",
-            "my",
-            "hacker",
-            "root",
-            "admin",
-            "different",
-            "new",
-            "playing",
-            "developer\\s{1,3}mode",
-            "allowed",
-            "able\\s{1,3}to\\s{1,3}do\\s{1,3}anything",
-            "obligated",
-            "(?:the\\s{1,3})?system\\s{1,3}administrator",
-            "administrator",
-            "superuser",
-            "(?:the\\s{1,3})?(?:repository|repo|project)\\s{1,3}owner",
-            "owner",
-            "god",
-            "in\\s{1,3}charge",
-            "authorized",
-            "permitted",
+        + (
+            r"(?:dan|free|unrestricted|unfiltered|uncensored|jailbroken|evil|malicious|bound|restricted"
+            r"|limited|required|claude|chatgpt|gpt|an? ai|assistant|following|subject"
+            r"|in\s{1,3}\w{1,12}\s{1,3}mode|operating|acting|going\s{1,3}to|to\s{1,3}act|my|hacker|root"
+            r"|admin|different|new|playing|developer\s{1,3}mode|allowed"
+            r"|able\s{1,3}to\s{1,3}do\s{1,3}anything|obligated"
+            r"|(?:the\s{1,3})?system\s{1,3}administrator|administrator|superuser"
+            r"|(?:the\s{1,3})?(?:repository|repo|project)\s{1,3}owner|owner|god|in\s{1,3}charge"
+            r"|authorized|permitted)"
         )
         + r"\b",
         keywords=("you",),
@@ -314,18 +164,9 @@ OVERRIDE: tuple[Rule, ...] = (
         r"(?:act|behave|respond|roleplay|role-play|pretend|pose)\s{1,3}(?:as|like|to\s{1,3}be|"
         r"(?:that\s{1,3})?you(?:'re|\s{1,3}are))\s{1,3}(?:if\s{1,3}you\s{1,3}(?:are|were)\s{1,3})?"
         r"(?:an?\s{1,3})?"
-        + alt(
-            "unrestricted",
-            "unfiltered",
-            "uncensored",
-            "jailbroken",
-            "dan",
-            "evil",
-            "malicious",
-            "ai\\s{1,3}without",
-            "not\\s{1,3}an?\\s{1,3}ai",
-            "no\\s{1,3}longer",
-            "an?\\s{1,3}ai\\s{1,3}with\\s{1,3}no",
+        + (
+            r"(?:unrestricted|unfiltered|uncensored|jailbroken|dan|evil|malicious|ai\s{1,3}without"
+            r"|not\s{1,3}an?\s{1,3}ai|no\s{1,3}longer|an?\s{1,3}ai\s{1,3}with\s{1,3}no)"
         )
         + r"\b",
         keywords=("act", "behave", "respond", "roleplay", "role-play", "pretend", "pose"),
@@ -410,15 +251,8 @@ CONCEAL: tuple[Rule, ...] = (
         r"invisibly)(?:\s{1,3}|\s{0,2},\s{0,2})(?:(?:and|then|also)\s{1,3}){0,2}(?:send|sending|upload|uploading|post|posting|exfiltrate|"
         r"transmit|forward|email|e-mail|curl|beacon|leak|copy|add|insert|append|inject|install|"
         r"run|execute|download|fetch|modify|replace|include|embed|commit|push)\b",
-        keywords=(
-            "secretly",
-            "covertly",
-            "stealthily",
-            "surreptitiously",
-            "quietly",
-            "silently",
-            "discreetly",
-            "invisibly",
+        keywords=any_of(
+            "secretly|covertly|stealthily|surreptitiously|quietly|silently|discreetly|invisibly"
         ),
         validator=lambda span, m, text: (
             not span.lower().startswith(("quietly", "silently"))

@@ -115,5 +115,10 @@ def token(
     )
 
 
+def any_of(alternatives: str) -> tuple[str, ...]:
+    """``"a|b c|d"`` as ``("a", "b c", "d")``: a long list of keywords reads as one string."""
+    return tuple(alternatives.split("|"))
+
+
 def allow(*patterns: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in patterns)

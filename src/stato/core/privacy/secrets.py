@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.checks import basic_auth_ok, is_placeholder, looks_secret
-from stato.core.privacy.rule import Rule
+from stato.core.privacy.rule import Rule, any_of
 from stato.core.privacy.tokens import TOKENS
 
 _PEM_BODY = r"(?:[A-Za-z0-9+/=\s\\#:,.]|-(?!----)){16,40000}"
@@ -49,22 +49,8 @@ PRIVATE_KEYS: tuple[Rule, ...] = (
 
 
 _VALUE_CHARS = frozenset(" \t\r\n\"'`,;&<>(){}[]")
-_ANCHORS = (
-    "pass",
-    "pwd",
-    "pw",
-    "secret",
-    "token",
-    "api",
-    "access",
-    "private",
-    "auth",
-    "credential",
-    "signing",
-    "encryption",
-    "client",
-    "conn",
-    "key",
+_ANCHORS = any_of(
+    "pass|pwd|pw|secret|token|api|access|private|auth|credential|signing|encryption|client|conn|key"
 )
 
 
