@@ -12,71 +12,56 @@ import click
 
 from stato import __version__
 
-# name -> (module under stato.cli.commands, attribute, one-line help shown by `stato --help`).
-# Commands are imported only when run, so `stato --version` and hooks start fast.
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("init", "init", "Create a .stato/ project (optionally with the bundled example)."),
-    "validate": (
-        "validate",
-        "validate",
-        "Compile modules: report E/W/I diagnostics, apply auto-fixes.",
-    ),
-    "write": ("write", "write", "Write a module through the compiler gate (validated, backed up)."),
-    "status": ("status", "status", "Show every module and the plan's progress."),
-    "verify": ("verify", "verify", "Check installed modules and their sources against stato.lock."),
-    "history": ("history", "history", "List the backups of a module."),
-    "rollback": ("history", "rollback", "Restore a module from one of its backups."),
-    "crystallize": (
-        "crystallize",
-        "crystallize",
-        "Save the prompt that makes an agent capture its expertise.",
-    ),
-    "bridge": (
-        "bridge",
-        "bridge",
-        "Write the instruction files each coding agent reads by itself.",
-    ),
-    "context": (
-        "context",
-        "context",
-        "Show what each agent loads at session start and on demand, in tokens.",
-    ),
-    "resume": ("resume", "resume", "Recap the project for an agent after compaction or a restart."),
-    "import-bundle": (
-        "import_bundle",
-        "import_bundle",
-        "Import a stato_bundle.py written by a web AI.",
-    ),
-    "convert": (
-        "convert",
-        "convert",
-        "Convert CLAUDE.md, AGENTS.md, .cursorrules, SKILL.md into modules.",
-    ),
-    "snapshot": ("snapshot", "snapshot", "Export modules as a .stato archive (privacy-scanned)."),
-    "inspect": ("inspect", "inspect", "Show an archive's metadata and modules without extracting."),
-    "import": ("import_", "import_", "Import modules from a .stato archive, all or nothing."),
-    "slice": ("slice", "slice_", "Archive chosen modules (optionally with their dependencies)."),
-    "graft": ("graft", "graft", "Add one module from an archive or a .py file."),
-    "merge": ("merge", "merge", "Merge two archives field by field."),
-    "merge-file": (
-        "merge_file",
-        "merge_file",
-        "Three-way merge of one module (the git merge driver).",
-    ),
-    "diff": ("diff", "diff", "Field-level diff of modules or archives."),
-    "scan": ("scan", "scan", "Scan modules for secrets, personal data, addresses and home paths."),
-    "registry": ("registry", "registry", "List, search, install and publish expertise packages."),
-    "plan": ("plan", "plan", "Show the plan or update a step's status."),
-    "lesson": ("lesson", "lesson", "Add a lesson to a skill."),
-    "memory": ("memory", "memory", "Update the working memory."),
-    "hooks": ("hooks", "hooks", "Install agent hooks that restore stato's state after compaction."),
-    "git": ("git", "git", "Register the field-level merge driver with git."),
-    "mcp": ("mcp", "mcp", "Serve stato to agents over MCP (stdio), or register the server."),
+# name -> one-line help shown by `stato --help`. Commands are imported only when run, so
+# `stato --version` and hooks start fast; each is the function NAME in stato.cli.commands.NAME
+# (dashes as underscores), except where _WHERE says otherwise.
+COMMANDS: dict[str, str] = {
+    "init": "Create a .stato/ project (optionally with the bundled example).",
+    "validate": "Compile modules: report E/W/I diagnostics, apply auto-fixes.",
+    "write": "Write a module through the compiler gate (validated, backed up).",
+    "status": "Show every module and the plan's progress.",
+    "verify": "Check installed modules and their sources against stato.lock.",
+    "history": "List the backups of a module.",
+    "rollback": "Restore a module from one of its backups.",
+    "crystallize": "Save the prompt that makes an agent capture its expertise.",
+    "bridge": "Write the instruction files each coding agent reads by itself.",
+    "context": "Show what each agent loads at session start and on demand, in tokens.",
+    "resume": "Recap the project for an agent after compaction or a restart.",
+    "import-bundle": "Import a stato_bundle.py written by a web AI.",
+    "convert": "Convert CLAUDE.md, AGENTS.md, .cursorrules, SKILL.md into modules.",
+    "snapshot": "Export modules as a .stato archive (privacy-scanned).",
+    "inspect": "Show an archive's metadata and modules without extracting.",
+    "import": "Import modules from a .stato archive, all or nothing.",
+    "slice": "Archive chosen modules (optionally with their dependencies).",
+    "graft": "Add one module from an archive or a .py file.",
+    "merge": "Merge two archives field by field.",
+    "merge-file": "Three-way merge of one module (the git merge driver).",
+    "diff": "Field-level diff of modules or archives.",
+    "scan": "Scan modules for secrets, personal data, addresses and home paths.",
+    "registry": "List, search, install and publish expertise packages.",
+    "plan": "Show the plan or update a step's status.",
+    "lesson": "Add a lesson to a skill.",
+    "memory": "Update the working memory.",
+    "hooks": "Install agent hooks that restore stato's state after compaction.",
+    "git": "Register the field-level merge driver with git.",
+    "mcp": "Serve stato to agents over MCP (stdio), or register the server.",
+}
+# name -> (module, function) where the name is taken (a builtin) or shares a module.
+_WHERE = {
+    "rollback": ("history", "rollback"),
+    "import": ("import_", "import_"),
+    "slice": ("slice", "slice_"),
 }
 
 
+def _where(name: str) -> tuple[str, str]:
+    """The module under stato.cli.commands and the function of command ``name``."""
+    module = name.replace("-", "_")
+    return _WHERE.get(name, (module, module))
+
+
 def _available(name: str) -> bool:
-    module = COMMANDS[name][0]
+    module = _where(name)[0]
     return importlib.util.find_spec(f"stato.cli.commands.{module}") is not None
 
 
@@ -176,14 +161,14 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS or not _available(cmd_name):
             return None
-        module, attr, _ = COMMANDS[cmd_name]
+        module, attr = _where(cmd_name)
         command = getattr(importlib.import_module(f"stato.cli.commands.{module}"), attr)
         assert isinstance(command, click.Command)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Use the table's short help so `stato --help` does not import every command.
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        rows = [(name, COMMANDS[name]) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
