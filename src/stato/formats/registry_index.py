@@ -111,22 +111,23 @@ def _split_version(version: str) -> tuple[str, str, str]:
     return match.group(1), match.group(2), match.group(3)
 
 
-def _fail(registry: str, message: str) -> RegistryError:
+def fail(registry: str, message: str) -> RegistryError:
+    """The one shape of an unusable index: ``registry NAME: what is wrong``."""
     return RegistryError(f"registry {registry}: {message}")
 
 
 def _entry(raw: Any, position: int, registry: str) -> PackageEntry:
     label = f"package #{position}"
     if not isinstance(raw, dict):
-        raise _fail(registry, f"index.toml {label} is not a table; fix the index")
+        raise fail(registry, f"index.toml {label} is not a table; fix the index")
     if isinstance(raw.get("name"), str) and raw["name"]:
         label = f"package {raw['name']!r}"
     missing = [f for f in FIELDS if f not in raw]
     if missing:
-        raise _fail(registry, f"index.toml {label} is missing {', '.join(missing)}; fix the index")
+        raise fail(registry, f"index.toml {label} is missing {', '.join(missing)}; fix the index")
 
     def bad(field: str, expected: str) -> RegistryError:
-        return _fail(
+        return fail(
             registry,
             f"index.toml {label} has an invalid {field} ({raw[field]!r}); expected {expected}",
         )
@@ -174,25 +175,25 @@ def parse_index(data: str | bytes, registry: str) -> RegistryIndex:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         doc = loads(text)
     except ValueError as exc:  # not UTF-8 (UnicodeDecodeError), or not TOML (TomlProblem)
-        raise _fail(registry, f"index.toml is not valid TOML ({exc}); fix the index") from None
+        raise fail(registry, f"index.toml is not valid TOML ({exc}); fix the index") from None
     if isinstance(doc.get("packages"), dict) or ("meta" in doc and "packages" not in doc):
         from stato.formats.registry_v0 import parse_v0_index  # it builds on this module
 
         return parse_v0_index(doc, registry)
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
-        raise _fail(
+        raise fail(
             registry,
             f"index.toml has format {fmt!r}, this stato reads format {FORMAT}; upgrade stato",
         )
     raw_packages = doc.get("packages", [])
     if not isinstance(raw_packages, list):
-        raise _fail(registry, "index.toml 'packages' must be an array of tables ([[packages]])")
+        raise fail(registry, "index.toml 'packages' must be an array of tables ([[packages]])")
     packages = tuple(_entry(raw, i, registry) for i, raw in enumerate(raw_packages, 1))
     seen: set[tuple[str, str]] = set()
     for p in packages:
         if (p.name, p.version) in seen:
-            raise _fail(registry, f"index.toml lists {p.spec} twice; keep one entry")
+            raise fail(registry, f"index.toml lists {p.spec} twice; keep one entry")
         seen.add((p.name, p.version))
     title = doc.get("title")
     return RegistryIndex(packages, title if isinstance(title, str) else None)

@@ -11,7 +11,6 @@ import datetime as _dt
 import re
 from typing import Any
 
-from stato.errors import RegistryError
 from stato.formats.registry_index import (
     FORMAT,
     NAME_RE,
@@ -19,6 +18,7 @@ from stato.formats.registry_index import (
     VERSION_RE,
     PackageEntry,
     RegistryIndex,
+    fail,
 )
 
 STYLE = "stato-0.x"
@@ -26,10 +26,6 @@ STYLE = "stato-0.x"
 COMMUNITY_INDEX = "https://raw.githubusercontent.com/genecell/stato/main/docs/registry/index.toml"
 _CHECKSUM = re.compile(r"^(?:sha256:)?([0-9a-fA-F]{64})$")
 _TEXT_LIMIT = 2000  # a description longer than this is no description
-
-
-def _fail(registry: str, message: str) -> RegistryError:
-    return RegistryError(f"registry {registry}: {message}")
 
 
 def _clean(value: str) -> str:
@@ -93,19 +89,19 @@ def parse_v0_index(doc: dict[str, Any], registry: str) -> RegistryIndex:
     """An index in the earlier stato's format; an unusable entry is one line of ``problems``."""
     meta = doc.get("meta", {})
     if not isinstance(meta, dict):
-        raise _fail(registry, "index.toml [meta] must be a table; fix the index")
+        raise fail(registry, "index.toml [meta] must be a table; fix the index")
     version = meta.get("version", FORMAT)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise _fail(registry, f"index.toml [meta] version {str(version)[:40]!r} is not a version")
+        raise fail(registry, f"index.toml [meta] version {str(version)[:40]!r} is not a version")
     if version > FORMAT:
-        raise _fail(
+        raise fail(
             registry,
             f"index.toml was made by a newer stato (meta version {version}), "
             f"this stato reads version {FORMAT}; upgrade stato",
         )
     raw_packages = doc.get("packages", {})
     if not isinstance(raw_packages, dict):
-        raise _fail(registry, "index.toml 'packages' must be [packages.NAME] tables")
+        raise fail(registry, "index.toml 'packages' must be [packages.NAME] tables")
     packages: list[PackageEntry] = []
     problems: list[str] = []
     for name, raw in raw_packages.items():
