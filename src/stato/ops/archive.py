@@ -91,14 +91,15 @@ class ImportResult:
         }
 
 
-def _check_policy(on_conflict: str) -> None:
+def check_policy(on_conflict: str) -> None:
+    """Refuse an --on-conflict value no plan knows (before anything is read or downloaded)."""
     if on_conflict not in POLICIES:
         raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
 
 
 def _installed(store: Store, package: Package) -> tuple[set[str], set[str]]:
     """The modules an earlier install of ``package`` wrote: (unedited since, edited since)."""
-    from stato.ops.lock import file_sha256, read_lock
+    from stato.ops.lock import read_lock
 
     lock, _ = read_lock(store.stato_dir)
     found = lock.find(package.kind, package.name, package.source)
@@ -144,7 +145,7 @@ def import_archive(
     from stato.ops.snapshot import created_now
     from stato.ops.trust import check_signature
 
-    _check_policy(on_conflict)
+    check_policy(on_conflict)
     target = write_target(root)
     project, fresh = target.root, target.fresh
     store = Store(project)
@@ -296,7 +297,7 @@ def graft(
     dry_run: bool = False,
 ) -> ImportResult:
     """Add one module from an archive or a .py file, through the compiler and the store's gate."""
-    _check_policy(on_conflict)
+    check_policy(on_conflict)
     project = find_root(root)
     store = Store(project)
     rel, text, kind, manifest, package, checked = _graft_source(Path(source), module, project)

@@ -264,15 +264,13 @@ class InstallResult:
     @property
     def notes(self) -> tuple[str, ...]:
         """What the user must know: an integrity that could not be checked, at either level."""
-        unchecked = (
-            ()
-            if self.verified
-            else (
-                f"the index of {self.registry} gives no sha256 for {self.entry.spec}: the "
-                "download's integrity cannot be checked",
-            )
+        if self.verified:
+            return self.imported.notes
+        return (
+            f"the index of {self.registry} gives no sha256 for {self.entry.spec}: the "
+            "download's integrity cannot be checked",
+            *self.imported.notes,
         )
-        return unchecked + self.imported.notes
 
     def to_dict(self) -> dict[str, Any]:
         imported = self.imported.to_dict()
@@ -309,13 +307,11 @@ def install(
     ``confirm`` each module's field-level changes first (None: accept).
     """
     from stato.formats.lockfile import Package
-    from stato.ops.archive import import_archive
-    from stato.ops.conflicts import POLICIES
+    from stato.ops.archive import check_policy, import_archive
     from stato.ops.lock import relative_source
     from stato.ops.snapshot import created_now
 
-    if on_conflict not in POLICIES:  # refuse before downloading anything
-        raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
+    check_policy(on_conflict)
     client, entry = find_package(root, spec, registry, timeout, deadline)
     data = client.download(entry, progress)
     digest = hashlib.sha256(data).hexdigest()
