@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stato import __version__
 from stato.adapters.archive import write_archive
@@ -24,6 +24,9 @@ from stato.ops.batch import CHUNK, Job, compile_jobs, compile_many, counter, sca
 from stato.ops.output import backup_path, output_path
 from stato.ops.project import find_root
 
+if TYPE_CHECKING:
+    from stato.core.privacy.scanner import Finding
+
 SCAN_CHUNK = 1000  # modules the privacy scanner reads in one pass
 
 
@@ -35,7 +38,7 @@ class SnapshotResult:
     written: bool
     manifest: Manifest | None = None
     invalid: tuple[ValidationResult, ...] = ()
-    findings: tuple[Any, ...] = ()  # privacy findings that stopped it (or survived --sanitize)
+    findings: tuple[Finding, ...] = ()  # privacy findings that stopped it (or survived --sanitize)
     sanitized: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     scanned: bool = True
@@ -49,7 +52,7 @@ class SnapshotResult:
             "written": self.written,
             "manifest": self.manifest.to_dict() if self.manifest else None,
             "invalid": [r.to_dict() for r in self.invalid],
-            "findings": [_as_dict(f) for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings],
             "sanitized": list(self.sanitized),
             "warnings": list(self.warnings),
             "scanned": self.scanned,
@@ -57,11 +60,6 @@ class SnapshotResult:
             "signer": self.signer,
             "backup": None if self.backup is None else str(self.backup),
         }
-
-
-def _as_dict(obj: Any) -> Any:
-    to_dict = getattr(obj, "to_dict", None)
-    return to_dict() if callable(to_dict) else str(obj)
 
 
 def created_now() -> str:
@@ -154,7 +152,7 @@ def load_modules(
 
 def _scan(
     root: Path, texts: dict[str, str], sanitize: bool, cache: ResultCache | None = None
-) -> tuple[dict[str, str], list[Any], list[str]]:
+) -> tuple[dict[str, str], list[Finding], list[str]]:
     """Scan each text; with ``sanitize`` replace the findings' spans.
 
     Returns the texts to archive, the findings left, and the paths that were sanitized.
@@ -163,11 +161,11 @@ def _scan(
 
     ignore = load_ignore(root)
     out = dict(texts)
-    findings: list[Any] = []
+    findings: list[Finding] = []
     changed: list[str] = []
     # One pass of each rule over a thousand modules at a time (same findings as one scan per
     # module, faster; a pass over every module at once held ~2 MB per 1,000 modules more).
-    first: dict[str, list[Any]] = {f".stato/{rel}": [] for rel in texts}
+    first: dict[str, list[Finding]] = {f".stato/{rel}": [] for rel in texts}
     labelled = list(first)
     for start in range(0, len(labelled), SCAN_CHUNK):
         part = {shown: texts[shown[7:]] for shown in labelled[start : start + SCAN_CHUNK]}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stato.cli.console import echo, emit, is_tty, rich_table
 
 if TYPE_CHECKING:
     from stato.core.model import ValidationResult
+    from stato.core.privacy.scanner import Finding
     from stato.ops.archive import ImportResult, InspectResult
     from stato.ops.snapshot import SnapshotResult
 
@@ -33,11 +34,9 @@ def diagnostics(results: Sequence[ValidationResult]) -> None:
                 echo(f"    {d}")
 
 
-def findings(found: Sequence[Any]) -> None:
+def findings(found: Sequence[Finding]) -> None:
     for f in found:
-        path, line, col = getattr(f, "path", "?"), getattr(f, "line", 0), getattr(f, "column", 0)
-        category, pattern = getattr(f, "category", "?"), getattr(f, "pattern", "?")
-        echo(f"  {path}:{line}:{col}: {category} ({pattern}): {getattr(f, 'preview', '')}")
+        echo(f"  {f.path}:{f.line}:{f.column}: {f.category} ({f.pattern}): {f.preview}")
 
 
 def show(res: SnapshotResult, as_json: bool, verb: str = "snapshot") -> int:
