@@ -76,6 +76,21 @@ def test_crlf_files_keep_their_line_endings(project: Path) -> None:
     assert [f.status for f in again] == ["unchanged"]
 
 
+def test_a_byte_order_mark_before_the_block_stays_and_the_block_is_found(project: Path) -> None:
+    """An editor that saves with a BOM (Windows Notepad) puts it before stato's begin marker
+    at the top of the file: the block is still stato's (it used to be "0 stato:begin")."""
+    agents = project / "AGENTS.md"
+    write_bridges(project, ["agents"])
+    agents.write_bytes(b"\xef\xbb\xbf" + agents.read_bytes() + b"\nMine.\n")
+    before = agents.read_bytes()
+    assert [f.status for f in write_bridges(project, ["agents"]).files] == ["unchanged"]
+    (project / ".stato" / "plan.py").unlink()
+    assert [f.status for f in write_bridges(project, ["agents"]).files] == ["updated"]
+    after = agents.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf<!-- stato:begin") and after.endswith(b"\nMine.\n")
+    assert after.count(b"stato:begin") == 1 and after != before
+
+
 def test_damaged_markers_stop_the_whole_run_and_write_nothing(project: Path) -> None:
     (project / "CLAUDE.md").write_text(f"mine\n{markers.BEGIN}\nhalf a block\n", "utf-8")
     with pytest.raises(StatoError, match="CLAUDE.md"):
