@@ -61,6 +61,18 @@ def test_web_prints_only_the_prompt_on_stdout(project: Path) -> None:
     assert not (project / ".stato" / "prompts" / "crystallize.md").exists()
 
 
+def test_json_is_one_document_with_the_prompt(project: Path, run: Callable[..., Result]) -> None:
+    import json
+
+    for web in (False, True):
+        out = run("crystallize", "--json", *(["--web"] if web else []))
+        assert out.exit_code == 0
+        doc = json.loads(out.stdout)  # one document: the notes for people are not printed
+        name = "crystallize_web.md" if web else "crystallize.md"
+        assert doc["path"] == f".stato/prompts/{name}" and doc["web"] is web
+        assert doc["status"] == "created" and doc["prompt"] == prompt_text(web)
+
+
 def test_print_shows_the_prompt(project: Path, run: Callable[..., Result]) -> None:
     out = run("crystallize", "--print")
     assert out.stdout == prompt_text(False)

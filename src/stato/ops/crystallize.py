@@ -23,6 +23,15 @@ class CrystallizeResult:
     status: str  # "created" | "updated" | "unchanged"
     backup: str | None = None  # where a differing previous copy was kept
 
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.rel,
+            "status": self.status,
+            "web": self.web,
+            "backup": self.backup,
+            "prompt": self.text,
+        }
+
 
 def prompt_text(web: bool = False) -> str:
     """The prompt as shipped in the package (stato/data/prompts/)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from stato.cli.console import echo
-from stato.cli.options import path_option
+from stato.cli.options import json_option, path_option
 
 
 @click.command("crystallize")
@@ -18,7 +18,8 @@ from stato.cli.options import path_option
     help="The prompt for web AIs (one stato_bundle.py); printed, and saved as crystallize_web.md.",
 )
 @path_option
-def crystallize(print_: bool, web: bool, path: Path) -> None:
+@json_option
+def crystallize(print_: bool, web: bool, path: Path, as_json: bool) -> None:
     """Save .stato/prompts/crystallize.md, instructions that make your coding agent write its
     expertise as skill, plan, memory and context modules, validate them and run `stato bridge`.
 
@@ -29,6 +30,11 @@ def crystallize(print_: bool, web: bool, path: Path) -> None:
     from stato.ops.project import find_root
 
     result = do_crystallize(find_root(path), web=web)
+    if as_json:  # the prompt is in the document: --print and --web add nothing to it
+        from stato.cli.console import emit_json
+
+        emit_json(result.to_dict())
+        return
     if print_ or web:
         echo(result.text, nl=False)
     verbs = {"created": "Saved", "updated": "Updated", "unchanged": "Already current:"}
