@@ -310,6 +310,11 @@ def test_an_upgrade_from_stato_01_names_the_copies_and_prune_removes_them(projec
     }
     assert any(w.startswith("Cursor loads stato's block 2 times") for w in pruned.warnings)
     assert not pruned.warnings or not write_bridges(project, ["all"], check=True).changed
+    # what is left, --prune keeps: the warning says so instead of sending the person to it
+    first = next(w for w in result.warnings if w.startswith("Cursor loads"))
+    assert "`stato bridge --prune` removes" in first
+    again = next(w for w in write_bridges(project, ["all"]).warnings if "Cursor loads" in w)
+    assert "--prune removes" not in again and "--prune keeps them" in again
 
 
 def test_prune_takes_every_copy_no_agent_needs(project: Path) -> None:

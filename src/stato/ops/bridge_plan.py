@@ -349,14 +349,22 @@ def run_warnings(root: Path, selection: Selection, plan: Planned) -> list[str]:
     out: list[str] = []
     touched = {rel for rel, v in plan.items() if v[1] is not None and not v[3]}
     served = {a.id for a in selection.agents}
+    prunable = {rel for rel, v in plan.items() if v[3].startswith(STALE)}
     for agent in AGENTS:
         if agent.id not in served and not touched & {f.path for f in after.loads(agent)}:
             continue
         sources = after.block_sources(agent)
         if len(sources) > 1:
+            # --prune takes only the copies stale_blocks found removable: say so, not more
+            fix = (
+                "`stato bridge --prune` removes stato's extra copies"
+                if prunable & set(sources)
+                else "--prune keeps them: without either, an agent that reads only the first "
+                "of its files would lose the block or read another copy"
+            )
             out.append(
                 f"{agent.label} loads stato's block {len(sources)} times "
-                f"({', '.join(sources)}): `stato bridge --prune` removes stato's extra copies"
+                f"({', '.join(sources)}): {fix}"
             )
         elif not sources and agent not in selection.unreachable:
             out.append(f"{agent.label} does not load stato's block: {_why_not(agent, after)}")
