@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -97,6 +98,29 @@ def check_policy(on_conflict: str) -> None:
         raise UsageError(f"--on-conflict {on_conflict!r} is not one of {', '.join(POLICIES)}")
 
 
+def _started(
+    source: Path | str,
+    name: str,
+    project: Path,
+    on_conflict: str,
+    dry_run: bool,
+    manifest: Manifest | None,
+    checked: SignatureCheck | None,
+) -> ImportResult:
+    """An import or graft of ``source`` before anything is planned: what its archive says."""
+    return ImportResult(
+        archive=str(source),
+        name=name,
+        root=str(project),
+        on_conflict=on_conflict,
+        dry_run=dry_run,
+        checksums=manifest.checksums if manifest else None,
+        notes=archive_notes(manifest, Path(source).name) if manifest else (),
+        signature=checked,
+        warnings=checked.warnings if checked else (),
+    )
+
+
 def _installed(store: Store, package: Package) -> tuple[set[str], set[str]]:
     """The modules an earlier install of ``package`` wrote: (unedited since, edited since)."""
     from stato.ops.lock import read_lock
@@ -175,17 +199,8 @@ def import_archive(
     cache = ResultCache.for_project(project)  # the modules it keeps are the project's now
     results = compile_many(texts, types, progress, cache)
     cache.save()
-    base = ImportResult(
-        archive=str(archive_path),
-        name=archive.manifest.name,
-        root=str(project),
-        on_conflict=on_conflict,
-        dry_run=dry_run,
-        checksums=archive.manifest.checksums,
-        notes=archive_notes(archive.manifest, Path(archive_path).name),
-        signature=checked,
-        warnings=checked.warnings,
-    )
+    manifest = archive.manifest
+    base = _started(archive_path, manifest.name, project, on_conflict, dry_run, manifest, checked)
     invalid = tuple(r for r in results.values() if not r.valid)
     if invalid:
         return replace(base, invalid=invalid)
@@ -302,29 +317,16 @@ def graft(
     store = Store(project)
     rel, text, kind, manifest, package, checked = _graft_source(Path(source), module, project)
     result = compile_source(text, rel, kind)
-    base = ImportResult(
-        archive=str(source),
-        name=Path(source).stem,
-        root=str(project),
-        on_conflict=on_conflict,
-        dry_run=dry_run,
-        checksums=manifest.checksums if manifest else None,
-        notes=archive_notes(manifest, Path(source).name) if manifest else (),
-        signature=checked,
-        warnings=checked.warnings if checked else (),
-    )
+    base = _started(source, Path(source).stem, project, on_conflict, dry_run, manifest, checked)
     if not result.valid:
         return replace(base, invalid=(result,))
-    if dry_run:
-        actions, to_write = plan_writes(store, {rel: text}, {rel: result}, on_conflict)
-        bad = _recheck(actions, to_write, {rel: kind})
-        return replace(base, actions=tuple(actions), invalid=bad)
     # Planned and written under one hold of the lock: a module another command writes
     # meanwhile is seen by the plan (a conflict to ask about, never an "add" over it).
-    with store.lock():
+    # A dry run takes no lock (taking it would finish an interrupted import: a write).
+    with contextlib.nullcontext() if dry_run else store.lock():
         actions, to_write = plan_writes(store, {rel: text}, {rel: result}, on_conflict)
         bad = _recheck(actions, to_write, {rel: kind})
-        if bad or not to_write or actions[0].action == "conflict":
+        if dry_run or bad or not to_write or actions[0].action == "conflict":
             return replace(base, actions=tuple(actions), invalid=bad)
         ((dest, new_text),) = to_write.items()
         final = compile_source(new_text, dest, kind)  # the gate: what lands is what compiled
