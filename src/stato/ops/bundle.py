@@ -77,10 +77,8 @@ def _read(path: Path) -> bytes:
 
 def _bridges(root: Path, platforms: Sequence[str], check_only: bool) -> tuple[tuple[str, ...], str]:
     """Write the bridge files (or, with ``check_only``, only check the platform names)."""
-    try:  # the bridge engine is its own package; import-bundle works without it
-        from stato.ops.bridge import select, write_bridges
-    except ImportError:  # pragma: no cover - only while stato.ops.bridge is missing
-        return (), "bridges are not available in this build; run `stato bridge` later"
+    from stato.ops.bridge import select, write_bridges
+
     if check_only:
         select(list(platforms))  # a typo fails before any module is written
         return (), ""
@@ -139,13 +137,9 @@ def import_bundle(
             entry = replace(entry, rel=rel)
         raw = store.current_bytes(entry.rel)
         old = None if raw is None else store.read(entry.rel)
-        status = (
-            "created"
-            if old is None
-            else "unchanged"
-            if old == result.corrected_source
-            else "updated"
-        )
+        status = "created" if old is None else "updated"
+        if old == result.corrected_source:
+            status = "unchanged"
         if not dry_run and status != "unchanged":
             pending[entry.rel] = result.corrected_source
             planned[entry.rel] = raw
