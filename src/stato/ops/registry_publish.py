@@ -158,23 +158,22 @@ def publish(
         previous = index.versions(name)
         version = version or (previous[0].version if previous else "1.0.0")
         same = next((p for p in previous if p.version == version), None)
-        base = same or (previous[0] if previous else None)
+        base = same or (previous[0] if previous else None)  # what a flag left out comes from
         skills = sorted(m.class_name for m in archive.manifest.modules if m.type == "skill")
+        listed = f": {', '.join(skills)}" if skills else ""
+        if description is None:
+            made = f"{len(archive.modules)} stato module(s){listed}"
+            description = base.description if base else made
+        if author is None:
+            author = base.author if base else "anonymous"
+        if tags is None:
+            tags = base.tags if base else tuple(dict.fromkeys(declared))[:MAX_TAGS]
         entry = PackageEntry(
             name=name,
-            description=description
-            if description is not None
-            else (
-                base.description
-                if base
-                else f"{len(archive.modules)} stato module(s)"
-                + (f": {', '.join(skills)}" if skills else "")
-            ),
-            author=author if author is not None else (base.author if base else "anonymous"),
+            description=description,
+            author=author,
             version=version,
-            tags=tuple(tags)
-            if tags is not None
-            else (base.tags if base else tuple(dict.fromkeys(declared))[:MAX_TAGS]),
+            tags=tuple(tags),
             modules=len(archive.modules),
             updated=utc_iso(now) if now else created_now(),  # SOURCE_DATE_EPOCH honoured
             url=f"{name}-{version}.stato",
