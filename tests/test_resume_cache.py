@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -96,8 +98,15 @@ def test_a_damaged_or_foreign_cache_is_a_miss(project: Path) -> None:
         assert project_summary(project, save=False) == expected
     key = cache.fingerprint(project)
     target.write_text(cache.dumps(key, expected).replace('"qc_filtering"', '"forged"'), "utf-8")
+    assert cache.load_texts(project, key) == {}  # the same key: the file is believed
     key[0] = "0.0.0-other-version"
     assert cache.load(project, key) is None
+    assert cache.load_texts(project, key) == {}
+    # Only the first line is read on a miss, and a file of the previous layout is a miss.
+    old = taggedjson.dumps({"key": cache.fingerprint(project), "summary": expected, "texts": {}})
+    target.write_text(old, "utf-8")
+    assert cache.load(project, cache.fingerprint(project)) is None
+    assert cache.load_texts(project) == {}
 
 
 def test_fingerprint_lists_exactly_the_store_modules(project: Path) -> None:
@@ -137,9 +146,14 @@ def test_any_literal_params_survive_the_cache(params: list[tuple[str, object]]) 
     skill = SkillView("s", "skills/s.py", None, None, tuple(params), ("a lesson",), ())
     summary = Summary((skill,), None, None, None, (), ())
     key = ["v", 1, [("skills/s.py", 1, 2, 3, 4)]]
-    data = taggedjson.loads(cache.dumps(key, summary))
-    assert data["key"] == key
-    assert from_dict(data["summary"]) == summary
+    # Three lines: only "\n" ends one (not splitlines: a U+0085 in a value is no line end).
+    head, _, body, end = cache.dumps(key, summary).split("\n")
+    assert (
+        json.loads(head)["key"]
+        == hashlib.sha256(json.dumps(key, separators=(",", ":")).encode()).hexdigest()
+    )
+    assert from_dict(taggedjson.loads(body)) == summary
+    assert end == ""
 
 
 def test_a_copy_with_the_old_mtime_and_size_still_invalidates(project: Path) -> None:

@@ -36,6 +36,11 @@ def _builtin_sha256() -> Any:
 _sha256 = _builtin_sha256()
 
 
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of ``data`` in hex, without loading OpenSSL (see _builtin_sha256)."""
+    return str(_sha256(data).hexdigest())
+
+
 def cache_home() -> Path | None:
     """stato's cache folder, or None when caching is off or there is no home to put it in."""
     if os.environ.get("STATO_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no"):

@@ -91,6 +91,9 @@ def _encode_result(r: ValidationResult) -> list[Any]:
 
 
 def _decode_result(entry: list[Any], path: str, source: str) -> ValidationResult:
+    """The result an entry holds; the entry was read with ``taggedjson.loads``, so its fields
+    are decoded already (the other parts hold no tagged value: field names start no key with
+    NUL)."""
     mtype, cls, doc, fields, lines, methods, diags, corrected = entry
     if not (isinstance(fields, dict) and isinstance(lines, dict) and isinstance(methods, list)):
         raise TypeError("damaged entry")
@@ -101,7 +104,7 @@ def _decode_result(entry: list[Any], path: str, source: str) -> ValidationResult
         mtype,
         cls,
         doc,
-        taggedjson.decode(fields),
+        fields,
         lines,
         tuple(methods),
         tuple(Diagnostic(c, s, m, ln, fx) for c, s, m, ln, fx in diags),
@@ -169,14 +172,15 @@ class ResultCache:
             return None
         return (section[:1] + key).encode("ascii")
 
-    def _read(self, fh: BinaryIO, where: int, k: bytes) -> Any:
+    def _read(self, fh: BinaryIO, where: int, k: bytes) -> bytes:
         line = self._line(fh, where)
         tab = line.index(b"\t", 2)
         if line[:1] + line[2:tab] != k:
             raise ValueError("another key")  # two keys with one hash
-        return json.loads(line[tab + 1 :])
+        return line[tab + 1 :]
 
-    def _get(self, section: str, key: str) -> Any:
+    def _get(self, section: str, key: str, loads: Any = json.loads) -> Any:
+        """The entry of ``key``, read with ``loads`` (given the entry's JSON bytes), or None."""
         if not self._loaded:
             self._load()
         k = self._key(section, key)
@@ -185,12 +189,12 @@ class ResultCache:
         h = hash(k)
         try:
             if h in self._new_at and self._new is not None:
-                return self._read(self._new, self._new_at[h], k)
+                return loads(self._read(self._new, self._new_at[h], k))
             where = self._index.get(h)
             if where is None or self._old is None:
                 return None
-            entry = self._read(self._old, ~where if where < 0 else where, k)
-        except (OSError, ValueError):  # a damaged line: a miss, and not written again
+            entry = loads(self._read(self._old, ~where if where < 0 else where, k))
+        except (OSError, ValueError, TypeError, RecursionError):  # damaged: a miss, never kept
             self._index.pop(h, None)
             return None
         if where >= 0:
@@ -249,7 +253,7 @@ class ResultCache:
     ) -> ValidationResult | None:
         """The cached compile result of ``source`` (labelled ``path``), or None."""
         key = self._compile_key(source, expected) if self.enabled else None
-        entry = self._get("compile", key) if key else None
+        entry = self._get("compile", key, taggedjson.loads) if key else None
         if entry is None:
             return None
         text, _ = source_text(source)
@@ -309,7 +313,7 @@ class ResultCache:
         with any high finding is never recorded, so it is scanned again every time.
         """
         key = self._scan_key(text, _NO_HIGH) if self.enabled else None
-        return key is not None and self._get("scan", key) == []
+        return key is not None and self._get("scan", key, _is_empty_list) is True
 
     def put_no_high(self, text: str) -> None:
         """Record that ``text`` has no high injection finding as a module (see ``no_high``)."""
@@ -362,6 +366,12 @@ class ResultCache:
         self._index.clear()
         self._new_at.clear()
         self._loaded = False
+
+
+def _is_empty_list(entry: bytes) -> bool:
+    """Whether an entry's JSON is ``[]`` (what ``put_no_high`` writes), without parsing it; any
+    other bytes, damaged or not, are no verdict."""
+    return entry == b"[]\n"
 
 
 def _drop_stale(folder: Path) -> None:

@@ -14,16 +14,17 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from stato import __version__
-from stato.adapters.cachedir import project_file, read_own, write_own
+from stato.adapters.cachedir import open_own, project_file, sha256_hex, write_own
 from stato.formats import taggedjson
 
 if TYPE_CHECKING:  # imported when a summary is rebuilt: `resume --brief` on a hit needs none
     from stato.bridges.summary import Summary
 
 KIND = "summary"  # the sub-folder of the cache folder
+FORMAT = 2  # the file's layout (format 1: one JSON document holding the whole key)
 # Same rule as stato.adapters.store (SKIP_DIRS and dot-folders hold no modules); not imported,
 # because importing the store loads the compiler, which is what a cache hit avoids.
 _SKIP = frozenset({".history", "prompts", ".staging", "__pycache__"})
@@ -65,30 +66,73 @@ def fingerprint(root: Path) -> list[Any]:
     return [__version__, max(code, default=0), sorted(files)]
 
 
+def _digest(key: list[Any]) -> str:
+    """The key as the file's first line holds it: the SHA-256 of its JSON (a 5,000-module key
+    is about 400 KB of JSON; its digest is compared without reading the rest of the file)."""
+    import json
+
+    return sha256_hex(json.dumps(key, separators=(",", ":")).encode("ascii"))
+
+
+def _json(value: Any, dump: Any) -> str:
+    """``dump(value)`` as UTF-8-safe JSON: a lone surrogate from a module is written escaped."""
+    text: str = dump(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = dump(value, ensure_ascii=True)
+    return text
+
+
 def dumps(key: list[Any], summary: Summary, texts: dict[str, str] | None = None) -> str:
-    """The cache file: the key, the summary, and the recap texts made from it (``texts``: the
-    `resume --brief` paragraph and the raw recap, so the hook path builds neither)."""
-    return taggedjson.dumps({"key": key, "summary": summary, "texts": texts or {}})
+    """The cache file, three lines: the key's digest; the recap texts made from the summary
+    (``texts``: the `resume --brief` paragraph and the raw recap, so the hook path builds
+    neither, and reads neither the summary nor more than the first line on a miss); the summary.
+    JSON escapes every line break inside a value, so each part is one line."""
+    import json
+    from functools import partial
+
+    head = json.dumps({"format": FORMAT, "key": _digest(key)})
+    body = _json(texts or {}, partial(json.dumps, ensure_ascii=False, separators=(",", ":")))
+    return f"{head}\n{body}\n{taggedjson.dumps(summary)}\n"
+
+
+def _open(root: Path, key: list[Any] | None) -> BinaryIO | None:
+    """The cache file of ``root``, open after its first line, when that line holds the digest
+    of ``key`` (the project's fingerprint when None); None on a miss or damage."""
+    import json
+
+    file = project_file(KIND, root)
+    fh = None if file is None else open_own(file)
+    if fh is None:
+        return None
+    try:
+        head = json.loads(fh.readline(4096))
+        if head.get("format") == FORMAT and head.get("key") == _digest(
+            fingerprint(root) if key is None else key
+        ):
+            return fh
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):
+        pass
+    fh.close()
+    return None
 
 
 def load_texts(root: Path, key: list[Any] | None = None) -> dict[str, str]:
     """The recap texts stored with a summary that is still current (``{}`` on a miss).
 
-    The hook path: plain JSON and a walk of .stato/, none of the summary's records built.
-    ``key``: the project's fingerprint, when the caller has it.
+    The hook path: plain JSON, a walk of .stato/ and two lines of the file, none of the
+    summary's records built. ``key``: the project's fingerprint, when the caller has it.
     """
     import json
 
-    file = project_file(KIND, root)
-    raw = None if file is None else read_own(file)
-    if raw is None:
+    fh = _open(root, key)
+    if fh is None:
         return {}
     try:
-        data = json.loads(raw)
-        if data.get("key") != taggedjson.encode(fingerprint(root) if key is None else key):
-            return {}
-        texts = data.get("texts")
-    except (OSError, ValueError, TypeError, AttributeError, RecursionError):
+        with fh:
+            texts = json.loads(fh.readline())
+    except (OSError, ValueError, TypeError, RecursionError):
         return {}
     if not isinstance(texts, dict):
         return {}
@@ -100,16 +144,14 @@ def load(root: Path, key: list[Any]) -> dict[str, Any] | None:
 
     ``bridges.summary.from_dict`` rebuilds the records (and refuses data that does not fit).
     """
-    file = project_file(KIND, root)
-    raw = None if file is None else read_own(file)
-    if raw is None:
+    fh = _open(root, key)
+    if fh is None:
         return None
     try:
-        data = taggedjson.loads(raw.decode("utf-8"))
-        if not isinstance(data, dict) or data.get("key") != key:
-            return None
-        found = data["summary"]
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        with fh:
+            fh.readline()  # the recap texts
+            found = taggedjson.loads(fh.read())
+    except (OSError, ValueError, TypeError, RecursionError):
         return None
     return found if isinstance(found, dict) else None
 

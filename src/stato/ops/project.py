@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,13 +98,15 @@ def compiled_chunks(root: Path, cache: ResultCache) -> Iterator[list[ValidationR
     store = Store(root)
     store.recover()  # one stat when nothing is pending
     paths = store.module_paths()
+    # The store's own listing, each path relative and inside .stato/ (no check_rel per file)
+    base = str(store.stato_dir) + os.sep
     for start in range(0, len(paths), CHUNK):
         part = paths[start : start + CHUNK]
         jobs: list[Job] = []
         unreadable: dict[str, ValidationResult] = {}
         for rel in part:
             try:
-                jobs.append((rel, read_file(store.path(rel)), None))
+                jobs.append((rel, read_file(base + rel), None))
             except OSError as exc:  # unreadable: its E001; the rest of the project still loads
                 diag = make("E001", None, details=f"cannot read the file ({exc.strerror})")
                 unreadable[rel] = ValidationResult(rel, "", "", None, None, diagnostics=(diag,))
@@ -135,7 +138,6 @@ def withheld(
 def ensure_writable(stato_dir: Path, rels: Iterable[str]) -> None:
     """Refuse before anything is written when a folder these files (or their backups) go to
     does not take new files, so a write of several files fails whole, not half-way."""
-    import os
     import tempfile
 
     from stato.errors import StatoError
