@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.hidden import format_char_warn, format_run_ok, lookalike_ok, tag_ok
-from stato.core.privacy.rule import INJECTION, Rule, Validator, any_of
+from stato.core.privacy.rule import INJECTION, Lazy, Rule, Validator, any_of
 
 
 def inj(
@@ -37,7 +37,7 @@ def inj(
         id=rule_id,
         category=INJECTION,
         label=label,
-        regex=re.compile(pattern, flags),
+        regex=Lazy(pattern, flags),  # compiled when a text needs it
         placeholder="",
         keywords=keywords,
         validator=validator,
