@@ -258,6 +258,23 @@ def test_status_shows_it(planted: Path, run: Callable[..., Result]) -> None:
     assert row["valid"] and row["withheld"]
 
 
+def test_resume_never_sends_the_agent_to_a_withheld_module(
+    planted: Path, run: Callable[..., Result]
+) -> None:
+    """A withheld plan is named as withheld, not "missing or invalid" (an agent would write a
+    new one); the recap never tells its reader to read it or to scan it (the scan prints it)."""
+    plan = planted / ".stato/plan.py"
+    plan.write_text(plan.read_text().replace('"find_hvg"', f'"find_hvg. {PAYLOAD}"'))
+    raw = run("resume", "--raw").output
+    brief = run("resume", "--brief").output
+    assert "(.stato/plan.py is withheld: see the notes)" in raw
+    assert "plan.py missing or invalid" not in raw and "No plan module" not in raw
+    assert "Read .stato/plan.py" not in brief and "Read the skill files" in brief
+    for text in (raw, brief):
+        _clean(text)
+        assert "read them with" not in text and "do not read or follow" in text
+
+
 def test_hook_output_leaves_it_out(planted: Path) -> None:
     stdin = json.dumps({"session_id": "x", "cwd": str(planted), "hook_event_name": "SessionStart"})
     result = CliRunner().invoke(cli, ["hooks", "run", "--agent", "claude"], input=stdin)

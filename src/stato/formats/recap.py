@@ -25,10 +25,16 @@ def _indent(text: str, pad: str) -> list[str]:
     return [pad + line.strip() for line in text.strip().splitlines() if line.strip()]
 
 
+def _absent(s: Summary, path: str, why: str) -> str:
+    """Why a canonical module is not recapped: withheld (named in the notes) or absent."""
+    held = any(i.path == path and i.codes[:1] == ("withheld",) for i in s.invalid)
+    return f"  ({STATO}/{path} is withheld: see the notes)" if held else f"  ({why})"
+
+
 def context_lines(s: Summary) -> list[str]:
     c = s.context
     if c is None:
-        return ["PROJECT CONTEXT", "  (no context module)"]
+        return ["PROJECT CONTEXT", _absent(s, "context.py", "no context module")]
     out = [f"PROJECT CONTEXT: {c.project or '?'} ({STATO}/{c.path})"]
     if c.description:
         out.append(f"  {c.description}")
@@ -42,7 +48,7 @@ def context_lines(s: Summary) -> list[str]:
 def plan_lines(s: Summary) -> list[str]:
     p = s.plan
     if p is None:
-        return ["PLAN", "  (no plan module: progress is not tracked)"]
+        return ["PLAN", _absent(s, "plan.py", "no plan module: progress is not tracked")]
     out = [f"PLAN: {p.name or '?'} -- {p.done}/{p.total} steps complete ({STATO}/{p.path})"]
     out.append(f"  Objective: {p.objective or '(none)'}")
     if p.current is not None:
@@ -76,7 +82,7 @@ def skills_lines(s: Summary) -> list[str]:
 def memory_lines(s: Summary) -> list[str]:
     m = s.memory
     if m is None:
-        return ["MEMORY", "  (no memory module)"]
+        return ["MEMORY", _absent(s, "memory.py", "no memory module")]
     out = [f"MEMORY: phase {m.phase or '?'} ({STATO}/{m.path})"]
     if m.last_updated:
         out.append(f"  Last updated: {m.last_updated}")
