@@ -158,23 +158,6 @@ def bridge_budget(root: Path, default: int, minimum: int) -> int:
     return value
 
 
-def _write_atomic(path: Path, text: str, mode: int) -> None:
-    import tempfile  # here: reading the config (every bridge run) never needs it
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())  # the rename must never expose a half-written file
-        os.chmod(tmp, mode)  # the file keeps the mode it had (mkstemp makes 0600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @dataclass(frozen=True)
 class ConfigEdit:
     """What ``edit_registries`` did: whether the file changed, and where its old text went."""
@@ -199,7 +182,7 @@ def edit_registries(
     """
     import tomlkit
 
-    from stato.adapters.fs import fresh_name
+    from stato.adapters.fs import fresh_name, write_atomic
 
     if path.is_symlink():
         if not follow_link:
@@ -243,6 +226,6 @@ def edit_registries(
     if old is not None:
         mode = stat.S_IMODE(path.stat().st_mode)
         backup = fresh_name(path.with_name(path.name + ".bak"))
-        _write_atomic(backup, old.decode("utf-8"), mode)  # before the file changes
-    _write_atomic(path, tomlkit.dumps(doc), mode)
+        write_atomic(backup, old, mode)  # before the file changes; with the file's mode
+    write_atomic(path, tomlkit.dumps(doc), mode)
     return ConfigEdit(True, path, backup)

@@ -15,8 +15,8 @@ from pathlib import Path
 TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` so a reader sees the old file or the new one, never half."""
+def staged(path: Path, data: str | bytes, mode: int = 0o644) -> Path:
+    """A temp file beside ``path`` holding ``data``, on disk: the caller renames it into place."""
     import tempfile  # here, not at the top: read-only commands never pay for it
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,7 +30,18 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             # Without fsync a crash after the rename can leave an empty file on some filesystems.
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, mode)  # mkstemp makes 0600
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: str | bytes, mode: int = 0o644) -> None:
+    """Replace ``path`` with ``data`` so a reader sees the old file or the new one, never half."""
+    tmp = staged(path, data, mode)
+    try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

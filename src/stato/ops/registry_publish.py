@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from stato.adapters.fs import staged
 from stato.errors import RegistryError, UsageError
 from stato.formats.registry_index import (
     INDEX_FILE,
@@ -46,21 +46,6 @@ class PublishResult:
             "backup": str(self.backup) if self.backup else None,
             "package": self.entry.to_dict(),
         }
-
-
-def _write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temp file beside ``path``; the caller renames it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())  # the bytes are on disk before a name points at them
-        os.chmod(tmp, 0o644)  # a static host must be able to serve it
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
 
 
 def _check_modules(archive_path: Path, modules: dict[str, str], ignore: Sequence[str]) -> list[str]:
@@ -181,9 +166,9 @@ def publish(
         )
         new_index, replaced = upsert(index, entry)
         target = folder / entry.url
-        tmp_archive = _write_atomic(target, data)
+        tmp_archive = staged(target, data)  # 0644: a static host must be able to serve it
         try:
-            tmp_index = _write_atomic(folder / INDEX_FILE, dump_index(new_index).encode("utf-8"))
+            tmp_index = staged(folder / INDEX_FILE, dump_index(new_index))
         except BaseException:
             tmp_archive.unlink(missing_ok=True)
             raise
