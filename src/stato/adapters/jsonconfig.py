@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
-import os
 import re
 import stat
 from collections.abc import Callable
@@ -74,24 +72,17 @@ def _indent(text: str | None) -> str | int:
 def _commit(path: Path, old: str | None, new: str | None) -> ConfigChange:
     """Write ``new`` (or delete the file when None), keeping the old text as a backup first."""
     backup = None
-    mode = stat.S_IMODE(path.stat().st_mode) if old is not None else None
+    # A settings file the user made private (0600: it may hold tokens) stays private.
+    mode = stat.S_IMODE(path.stat().st_mode) if old is not None else 0o644
     if old is not None:
         backup = backup_path(path)
-        write_atomic(backup, old)  # the backup lands before the file changes: a crash loses nothing
-        _keep_mode(backup, mode)
+        # the backup lands before the file changes: a crash loses nothing
+        write_atomic(backup, old, mode)
     if new is None:
         path.unlink()
         return ConfigChange(path, True, deleted=True, backup=backup)
-    write_atomic(path, new)
-    _keep_mode(path, mode)
+    write_atomic(path, new, mode)
     return ConfigChange(path, True, created=old is None, backup=backup)
-
-
-def _keep_mode(path: Path, mode: int | None) -> None:
-    """A settings file the user made private (0600: it may hold tokens) stays private."""
-    if mode is not None:
-        with contextlib.suppress(OSError):
-            os.chmod(path, mode)
 
 
 def update_json(
