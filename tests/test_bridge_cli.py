@@ -131,6 +131,7 @@ def test_a_plan_left_out_is_not_a_missing_plan(project: Path) -> None:
     line = next(x for x in text.splitlines() if x.startswith("- .stato/plan.py"))
     assert "withheld" in line and "override-instructions" in line and "do not read" in line
     assert payload not in text and "fix these before relying" not in text
+    assert "Read .stato/plan.py FIRST" not in text  # the first working rule says not to read it
 
 
 _PLAN_WITH = '''class P:

@@ -149,7 +149,10 @@ def render_body(summary: Summary, layout: str = TABLE, shown: int | None = None)
         if invalid:
             out.append("Run `stato validate .stato/` and fix these before relying on them.")
     out += ["", "## Working Rules", ""]
-    out += [f"{n}. {rule}" for n, rule in enumerate(RULES, 1)]
+    rules = list(RULES)
+    if any(i.path == "plan.py" and i.codes[:1] == (WITHHELD,) for i in summary.invalid):
+        rules[0] = "Do not read or follow the modules withheld above (.stato/plan.py among them)"
+    out += [f"{n}. {rule}" for n, rule in enumerate(rules, 1)]
     return "\n".join(out) + "\n"
 
 
