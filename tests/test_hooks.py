@@ -125,6 +125,25 @@ def test_owned_copilot_file_is_deleted_on_uninstall(project: Path) -> None:
     assert not list((project / ".github/hooks").glob("*.json"))
 
 
+def test_install_then_uninstall_leaves_no_settings_file_it_created(project: Path) -> None:
+    """Where there was no settings file, an uninstall leaves none (not `{}` or Cursor's
+    `{"version": 1}`); a file with a person's key or comment stays."""
+    files = {a: project / TARGETS[a].project_file for a in AGENTS if a != "all"}
+    assert not any(f.exists() for f in files.values())
+    invoke("hooks", "install", "--agent", "all")
+    assert all(f.is_file() for f in files.values())
+    invoke("hooks", "uninstall", "--agent", "all")
+    assert [a for a, f in files.items() if f.exists()] == []
+    kept = files["claude"]
+    for text in ('{"env": {"A": "1"}}\n', "{\n  // mine\n}\n"):
+        kept.write_text(text)
+        invoke("hooks", "install", "--agent", "claude")
+        invoke("hooks", "uninstall", "--agent", "claude")
+        assert kept.is_file() and json.loads(kept.read_text().replace("// mine", "")) == (
+            {"env": {"A": "1"}} if "env" in text else {}
+        )
+
+
 def test_unparsable_settings_are_refused_and_nothing_changes(project: Path) -> None:
     bad = project / ".claude/settings.json"
     bad.parent.mkdir()

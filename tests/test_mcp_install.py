@@ -105,6 +105,15 @@ def test_codex_toml_keeps_the_comment_of_the_table_after_stato(home_project: Pat
     assert path.read_text() == mine
 
 
+def test_install_then_uninstall_leaves_no_config_file_it_created(home_project: Path) -> None:
+    """A file that held only stato's server goes on uninstall (not `{}` or an empty TOML)."""
+    files = [home_project / t.project_file for t in TARGETS.values() if t.project_file]
+    assert invoke("mcp", "install", "--agent", "all")[0] == 0
+    assert all(f.is_file() for f in files)
+    assert invoke("mcp", "uninstall", "--agent", "all")[0] == 0
+    assert [f for f in files if f.exists()] == []
+
+
 def test_all_creates_each_file_with_its_shape(home_project: Path) -> None:
     code, _, _ = invoke("mcp", "install", "--agent", "all")
     assert code == 0

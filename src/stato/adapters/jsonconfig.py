@@ -102,9 +102,15 @@ def update_json(
     change(new)
     if new == data:
         return ConfigChange(path, False)
-    if old is not None and delete_if is not None and delete_if(new):
-        return _commit(path, old, None)
+    if old is not None and delete_if is not None and delete_if(new) and not _has_comments(old):
+        return _commit(path, old, None)  # a comment is the person's: such a file stays
     return _commit(path, old, _edited(path, old, new))
+
+
+def _has_comments(text: str) -> bool:
+    from stato.formats.jsonc import strip
+
+    return strip(text) != text
 
 
 def _edited(path: Path, old: str | None, new: JsonObject) -> str:
@@ -224,4 +230,6 @@ def update_toml_table(
             f"{path} defines {where} inline or with dotted keys, which stato cannot "
             f"change in place; edit {where} by hand"
         )
+    if table is None and not new.strip():  # nothing but stato's table was there: no file
+        return _commit(path, old, None)
     return _commit(path, old, new)

@@ -109,10 +109,12 @@ def _install(data: JsonObject, target: HookTarget, stato: str = "stato") -> None
 
 
 def _only_scaffolding(target: HookTarget) -> Callable[[JsonObject], bool]:
-    """For a file stato owns: true when only the keys stato itself put there are left."""
+    """True when only the keys stato itself put there are left (``{}``, Cursor's
+    ``{"version": 1}``): the file then goes, so an install and an uninstall leave no file
+    behind where there was none (its last text stays in the backup)."""
 
     def check(data: JsonObject) -> bool:
-        return target.owned and all(target.top.get(k, object()) == v for k, v in data.items())
+        return all(target.top.get(k, object()) == v for k, v in data.items())
 
     return check
 

@@ -88,7 +88,8 @@ def _apply(
         confine.check_within(root, path)
     if target.toml:
         return update_toml_table(path, (target.key, NAME), entry)
-    return update_json(path, lambda d: _set(d, target, entry))
+    # an uninstall that leaves an empty object removes the file: it held only stato's entry
+    return update_json(path, lambda d: _set(d, target, entry), delete_if=lambda d: not d)
 
 
 def _each(
