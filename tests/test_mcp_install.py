@@ -114,6 +114,28 @@ def test_install_then_uninstall_leaves_no_config_file_it_created(home_project: P
     assert [f for f in files if f.exists()] == []
 
 
+@pytest.mark.parametrize("agent", sorted(a for a, t in TARGETS.items() if t.project_file))
+def test_keys_a_person_added_to_statos_entry_stay(home_project: Path, agent: str) -> None:
+    """A reinstall (a new --command, an upgrade) updates stato's keys and keeps the ones the
+    person added to its entry, such as env; it used to replace the whole entry."""
+    target = TARGETS[agent]
+    assert target.project_file is not None
+    path = home_project / target.project_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mine = {**target.entry, "command": "old-stato", "env": {"STATO_REGISTRY": "https://r"}}
+    if target.toml:
+        import tomli_w
+
+        path.write_text(tomli_w.dumps({target.key: {"stato": mine}}))
+    else:
+        path.write_text(json.dumps({target.key: {"stato": mine}}))
+    assert invoke("mcp", "install", "--agent", agent)[0] == 0
+    entry = _load(path)[target.key]["stato"]  # type: ignore[index]
+    assert entry == {**target.entry, "env": {"STATO_REGISTRY": "https://r"}}
+    text = path.read_text()
+    assert invoke("mcp", "install", "--agent", agent)[0] == 0 and path.read_text() == text
+
+
 def test_all_creates_each_file_with_its_shape(home_project: Path) -> None:
     code, _, _ = invoke("mcp", "install", "--agent", "all")
     assert code == 0

@@ -197,9 +197,13 @@ def _prune(data: Any) -> Any:
 
 
 def update_toml_table(
-    path: Path, dotted: tuple[str, ...], table: JsonObject | None
+    path: Path,
+    dotted: tuple[str, ...],
+    table: JsonObject | None,
+    merge: Callable[[Any, JsonObject], JsonObject] | None = None,
 ) -> ConfigChange:
-    """Set (None: remove) one ``[a.b]`` table; comments and every other line stay as written."""
+    """Set (None: remove) one ``[a.b]`` table; comments and every other line stay as written.
+    ``merge(current, table)`` gives the table to set from the one already there."""
     import tomli_w
 
     old = _read(path)
@@ -209,6 +213,8 @@ def update_toml_table(
     parent = expected
     for key in dotted[:-1]:
         parent = parent.setdefault(key, {})
+    if table is not None and merge is not None:
+        table = merge(parent.get(dotted[-1]), table)
     if parent.get(dotted[-1]) == table or (table is None and dotted[-1] not in parent):
         return ConfigChange(path, False)
     parent.pop(dotted[-1], None)

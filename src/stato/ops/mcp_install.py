@@ -60,7 +60,13 @@ def _set(data: JsonObject, target: McpTarget, entry: dict[str, Any] | None) -> N
         servers = data[target.key] = {}
     if not isinstance(servers, dict):
         raise UsageError(f"'{target.key}' in the {target.label} config is not an object")
-    servers[NAME] = entry
+    servers[NAME] = merged(servers.get(NAME), entry)
+
+
+def merged(old: Any, entry: dict[str, Any]) -> dict[str, Any]:
+    """stato's entry over the one installed: keys a person added to it (env, cwd, timeout)
+    stay; the keys stato writes take stato's values."""
+    return {**old, **entry} if isinstance(old, dict) else entry
 
 
 def server_entry(target: McpTarget, stato: str = "stato") -> dict[str, Any]:
@@ -87,7 +93,7 @@ def _apply(
 
         confine.check_within(root, path)
     if target.toml:
-        return update_toml_table(path, (target.key, NAME), entry)
+        return update_toml_table(path, (target.key, NAME), entry, merge=merged)
     # an uninstall that leaves an empty object removes the file: it held only stato's entry
     return update_json(path, lambda d: _set(d, target, entry), delete_if=lambda d: not d)
 
