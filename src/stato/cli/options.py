@@ -32,71 +32,57 @@ new_project_path_option = path_option_with(
     "Project folder (the one holding .stato/); a folder with none becomes a project."
 )
 
+sign_option = click.option(
+    "--sign",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="KEY",
+    help="Sign the manifest with this Ed25519 private key (e.g. ~/.ssh/id_ed25519; "
+    "passphrase from STATO_SIGN_PASSPHRASE).",
+)
 
-def sign_option(func: F) -> F:
-    return click.option(
-        "--sign",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        metavar="KEY",
-        help="Sign the manifest with this Ed25519 private key (e.g. ~/.ssh/id_ed25519; "
-        "passphrase from STATO_SIGN_PASSPHRASE).",
-    )(func)
+# -o/--output of the commands that write an archive (snapshot, slice).
+archive_output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Archive file (default: NAME.stato in the project folder).",
+)
 
+sanitize_option = click.option(
+    "--sanitize",
+    is_flag=True,
+    help="Replace privacy findings with placeholders in the archive only.",
+)
 
-def archive_output_option(func: F) -> F:
-    """-o/--output of the commands that write an archive (snapshot, slice)."""
-    return click.option(
-        "--output",
-        "-o",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Archive file (default: NAME.stato in the project folder).",
-    )(func)
+force_option = click.option("--force", is_flag=True, help="Skip the privacy scan.")
 
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON document instead of text."
+)
 
-def sanitize_option(func: F) -> F:
-    return click.option(
-        "--sanitize",
-        is_flag=True,
-        help="Replace privacy findings with placeholders in the archive only.",
-    )(func)
-
-
-def force_option(func: F) -> F:
-    return click.option("--force", is_flag=True, help="Skip the privacy scan.")(func)
-
-
-def json_option(func: F) -> F:
-    return click.option(
-        "--json", "as_json", is_flag=True, help="Print one JSON document instead of text."
-    )(func)
-
-
-def type_option(func: F) -> F:
-    return click.option(
-        "--type",
-        "module_type",
-        type=click.Choice(MODULE_TYPES),
-        default=None,
-        help="Override type inference for every module checked.",
-    )(func)
+type_option = click.option(
+    "--type",
+    "module_type",
+    type=click.Choice(MODULE_TYPES),
+    default=None,
+    help="Override type inference for every module checked.",
+)
 
 
 # The policies of stato.ops.conflicts.POLICIES, literal here so --help imports no ops.
 CONFLICT_POLICIES = ("ask", "replace", "rename", "skip")
 
-
-def on_conflict_option(func: F) -> F:
-    return click.option(
-        "--on-conflict",
-        type=click.Choice(CONFLICT_POLICIES),
-        default="ask",
-        show_default=True,
-        help="A module that exists with other text (same path, or a skill of the same name): "
-        "list it and stop (ask), back it up and replace it, write the new one beside it under a "
-        "free name (rename), or keep yours (skip).",
-    )(func)
+on_conflict_option = click.option(
+    "--on-conflict",
+    type=click.Choice(CONFLICT_POLICIES),
+    default="ask",
+    show_default=True,
+    help="A module that exists with other text (same path, or a skill of the same name): "
+    "list it and stop (ask), back it up and replace it, write the new one beside it under a "
+    "free name (rename), or keep yours (skip).",
+)
 
 
 def accept_risk_option(func: F) -> F:
