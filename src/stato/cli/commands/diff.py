@@ -21,15 +21,13 @@ from stato.cli.options import json_option
     default=None,
     help="Project folder, for a module given by its path inside .stato/.",
 )
-@click.pass_context
 def diff(
-    ctx: click.Context,
     old: Path,
     new: Path | None,
     brief: bool,
     as_json: bool,
     project: Path | None,
-) -> None:
+) -> int:
     """Compare modules field by field.
 
     \b
@@ -52,4 +50,4 @@ def diff(
         from stato.cli.render.diff import report as render
 
         render(report, brief)
-    ctx.exit(0 if report.same else 1)
+    return 0 if report.same else 1

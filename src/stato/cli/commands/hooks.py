@@ -92,7 +92,7 @@ def uninstall(agent: str, user: bool, path: Path, as_json: bool) -> None:
 @_user
 @path_option
 @json_option
-def doctor(agent: str, user: bool, path: Path, as_json: bool) -> None:
+def doctor(agent: str, user: bool, path: Path, as_json: bool) -> int:
     """Run each installed stato hook as its agent would: same stdin, same timeout.
 
     Checks that the command finishes in time, exits 0, and prints the JSON shape the agent
@@ -111,8 +111,7 @@ def doctor(agent: str, user: bool, path: Path, as_json: bool) -> None:
         warning = missing_driver(root)
         if warning:
             echo(f"warning: {warning}", err=True)
-    if not checks or not all(c.ok for c in checks):
-        raise click.exceptions.Exit(1)
+    return 0 if checks and all(c.ok for c in checks) else 1
 
 
 @hooks.command("run")
