@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from stato.bridges.agent_table import HOOKS as TARGETS
 from stato.cli.commands.hooks import AGENTS
-from stato.ops.hooks import TARGETS, hook_entry, installed
+from stato.ops.hooks import hook_entry, installed
 from stato.ops.hooks_doctor import check_output
 from tests.conftest import invoke
 

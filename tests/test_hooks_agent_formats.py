@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stato.ops.hooks import TARGETS
+from stato.bridges.agent_table import HOOKS as TARGETS
 from tests.conftest import invoke
 
 

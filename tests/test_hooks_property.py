@@ -9,7 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stato.ops.hooks import TARGETS, HookTarget, _install, _remove, hook_entry, installed
+from stato.bridges.agent_table import HOOKS as TARGETS
+from stato.ops.hooks import HookTarget, _install, _remove, hook_entry, installed
 
 _scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8))
 _json = st.recursive(

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from stato.bridges.agent_table import HOOKS, MCPS
 from stato.formats.jsonc import comments, loads
-from stato.ops import hooks, mcp_install
+from stato.ops import hooks
 from tests.conftest import invoke
 
 
@@ -68,7 +69,7 @@ def test_vscode_mcp_json_with_comments_everywhere(home_project: Path) -> None:
     text = path.read_text()
     assert only_inserted(VSCODE, text) and comments(text) == comments(VSCODE)
     data = loads(text)
-    assert data["servers"]["stato"] == mcp_install.TARGETS["vscode"].entry
+    assert data["servers"]["stato"] == MCPS["vscode"].entry
     assert list(data["servers"]) == ["github", "notes", "stato"]
     assert data["servers"]["github"]["url"] == "https://api.githubcopilot.com/mcp/"
     assert path.with_name("mcp.json.stato-backup").read_text() == VSCODE
@@ -88,8 +89,8 @@ def test_gemini_settings_take_both_the_server_and_the_hook(home_project: Path) -
     text = path.read_text()
     assert only_inserted(GEMINI, text) and comments(text) == comments(GEMINI)
     data = loads(text)
-    assert data["mcpServers"] == {"stato": mcp_install.TARGETS["gemini"].entry}
-    assert hooks.installed(data, hooks.TARGETS["gemini"])
+    assert data["mcpServers"] == {"stato": MCPS["gemini"].entry}
+    assert hooks.installed(data, HOOKS["gemini"])
     assert data["tools"] == {"exclude": ["run_shell_command"]}
     assert invoke("hooks", "uninstall", "--agent", "gemini")[0] == 0
     assert invoke("mcp", "uninstall", "--agent", "gemini")[0] == 0
@@ -108,7 +109,7 @@ def test_claude_hooks_keep_the_users_hook_and_comments(home_project: Path) -> No
     assert only_inserted(CLAUDE, text) and comments(text) == comments(CLAUDE)
     groups = loads(text)["hooks"]["SessionStart"]
     assert groups[0]["hooks"][0]["command"] == "echo hi" and len(groups) == 2
-    assert hooks.installed(loads(text), hooks.TARGETS["claude"])
+    assert hooks.installed(loads(text), HOOKS["claude"])
     assert invoke("hooks", "install", "--agent", "claude")[0] == 0
     assert path.read_text() == text
     assert invoke("hooks", "uninstall", "--agent", "claude")[0] == 0
@@ -162,7 +163,7 @@ def test_install_as_a_real_process(home_project: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.dumps(loads(path.read_text())["servers"]["stato"]) == json.dumps(
-        mcp_install.TARGETS["vscode"].entry
+        MCPS["vscode"].entry
     )
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from stato.bridges.agent_table import MCPS as TARGETS
 from stato.cli.commands.mcp import AGENTS
-from stato.ops.mcp_install import TARGETS
 from tests.conftest import invoke
 
 if sys.version_info >= (3, 11):

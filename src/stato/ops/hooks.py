@@ -21,17 +21,13 @@ HOOK_COMMAND = "{stato} hooks run --agent {agent}"
 _OURS = re.compile(r"\bstato hooks run\b")
 
 
-# The rows are the agent table's hook columns (stato/bridges/agent_table.py), docs cited there.
-TARGETS: dict[str, HookTarget] = HOOKS
-
-
 def targets(agent: str) -> list[HookTarget]:
     """The rows for ``--agent NAME`` (``all`` is every row)."""
     if agent == "all":
-        return list(TARGETS.values())
-    if agent not in TARGETS:
-        raise UsageError.unknown_agent(agent, TARGETS)
-    return [TARGETS[agent]]
+        return list(HOOKS.values())
+    if agent not in HOOKS:
+        raise UsageError.unknown_agent(agent, HOOKS)
+    return [HOOKS[agent]]
 
 
 def settings_path(target: HookTarget, root: Path, user: bool) -> Path:
@@ -184,7 +180,7 @@ def hook_output(target: HookTarget, context: str) -> dict[str, Any]:
 
 def caller_of(target: HookTarget, payload: dict[str, Any]) -> HookTarget | None:
     """Another agent running ``target``'s hook file, recognised by keys only its stdin has."""
-    for other in TARGETS.values():
+    for other in HOOKS.values():
         runs_it = other.id != target.id and target.id in other.also_runs
         if runs_it and any(key in payload for key in other.stdin_keys):
             return other

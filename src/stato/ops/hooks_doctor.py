@@ -174,10 +174,11 @@ def _twice(target: HookTarget, root: Path, limit: float) -> list[str]:
     Cursor and VS Code run Claude Code's .claude/settings.json hooks too; with their own stato
     hook installed they would read the recap twice unless this one recognises their stdin.
     """
-    from stato.ops.hooks import TARGETS, has_own_hook
+    from stato.bridges.agent_table import HOOKS
+    from stato.ops.hooks import has_own_hook
 
     out = []
-    for other in TARGETS.values():
+    for other in HOOKS.values():
         if target.id not in other.also_runs or not has_own_hook(other, root):
             continue
         stdin = {**other.stdin, "cwd": str(root)}

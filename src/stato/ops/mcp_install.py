@@ -19,10 +19,6 @@ from stato.errors import UsageError
 NAME = "stato"
 
 
-# The rows are the agent table's MCP columns (stato/bridges/agent_table.py), docs cited there.
-TARGETS: dict[str, McpTarget] = MCPS
-
-
 def targets(agent: str, user: bool = False) -> list[McpTarget]:
     """The rows for ``--agent NAME``; without ``user`` only agents that read a project file.
 
@@ -30,10 +26,10 @@ def targets(agent: str, user: bool = False) -> list[McpTarget]:
     file would be read by no one. Naming such an agent without ``--user`` is refused.
     """
     if agent == "all":
-        return [t for t in TARGETS.values() if user or t.project_file is not None]
-    if agent not in TARGETS:
-        raise UsageError.unknown_agent(agent, TARGETS)
-    target = TARGETS[agent]
+        return [t for t in MCPS.values() if user or t.project_file is not None]
+    if agent not in MCPS:
+        raise UsageError.unknown_agent(agent, MCPS)
+    target = MCPS[agent]
     if not user and target.project_file is None:
         raise UsageError(
             f"{target.label} reads MCP servers only from ~/{target.user_file}, not from a "

@@ -8,7 +8,7 @@ import click
 
 from stato.cli.options import json_option, path_option
 
-# The ids of stato.ops.hooks.TARGETS (kept literal so --help does not import the ops).
+# The ids of stato.bridges.agent_table.HOOKS (kept literal so --help does not import the ops).
 AGENTS = ("claude", "codex", "gemini", "copilot", "cursor")
 
 _agent_all = click.option(

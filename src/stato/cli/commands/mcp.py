@@ -8,7 +8,7 @@ import click
 
 from stato.cli.options import json_option, path_option
 
-# The ids of stato.ops.mcp_install.TARGETS (literal so --help does not import the ops).
+# The ids of stato.bridges.agent_table.MCPS (literal so --help does not import the ops).
 AGENTS = ("claude", "cursor", "vscode", "codex", "gemini", "kiro", "amazonq", "windsurf")
 
 
@@ -50,6 +50,7 @@ def _change(install: bool) -> click.Command:
     @path_option
     @json_option
     def command(agent: str, user: bool, path: Path, as_json: bool, stato: str = "stato") -> None:
+        from stato.bridges.agent_table import MCPS
         from stato.cli.render.hooks import changes
         from stato.ops import mcp_install
         from stato.ops.project import find_root, resolved
@@ -60,7 +61,7 @@ def _change(install: bool) -> click.Command:
         else:
             changes(mcp_install.uninstall_servers(agent, root, user), verb, as_json)
         if agent == "all" and not user:
-            for target in mcp_install.TARGETS.values():
+            for target in MCPS.values():
                 if target.project_file is None:  # a project file would be read by no one
                     click.echo(
                         f"note: {target.label} reads MCP servers only from ~/{target.user_file}:"
