@@ -16,12 +16,10 @@ def config_file(path: Path, user: bool) -> Path:
     (the user's outside a project)."""
     if not user and not path.is_dir():
         raise ProjectNotFound(f"no folder {path}; give --path a project folder (or use --user)")
-    root = None
-    if not user:
-        try:
-            root = find_root(path)
-        except ProjectNotFound:
-            root = None
+    try:
+        root = None if user else find_root(path)
+    except ProjectNotFound:
+        root = None
     return config.project_config(root) if root is not None else config.user_config()
 
 
