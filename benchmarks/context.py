@@ -55,9 +55,9 @@ def write_v01(root: Path) -> None:
         own = FILES[file_id]
         text = render.render_file(own, body, None, linked=file_id == "claude-md")
         write_atomic(root / own.path, text)
-    for item in skills.export(summary.skills):
+    for folder, skill in skills.folders(summary.skills):
         for base in SKILL_FOLDERS:
-            write_atomic(root / base / item.folder / skills.SKILL_FILE, item.text)
+            write_atomic(root / base / folder / skills.SKILL_FILE, skills.render(folder, skill))
 
 
 def measure(root: Path) -> dict[str, tuple[int, int, int]]:

@@ -139,10 +139,11 @@ def test_body_carries_parameters_and_lessons() -> None:
         ("Cortex: 85% retained",),
         ("scanpy",),
     )
-    (item,) = skills.export([view])
-    assert "| min_genes | `200` |" in item.text
-    assert "- Cortex: 85% retained" in item.text
-    assert skills.generated_by_stato(item.text)
+    ((folder, _),) = skills.folders([view])
+    text = skills.render(folder, view)
+    assert "| min_genes | `200` |" in text
+    assert "- Cortex: 85% retained" in text
+    assert skills.generated_by_stato(text)
     assert not skills.generated_by_stato("---\nname: qc\ndescription: x\n---\n")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -13,13 +12,6 @@ from stato.core.agentskills import MAX_NAME, clean_description, skill_dir_name
 
 GENERATOR = "stato"
 SKILL_FILE = "SKILL.md"
-
-
-@dataclass(frozen=True)
-class SkillExport:
-    folder: str  # the Agent Skill name, equal to the folder name
-    skill: SkillView
-    text: str
 
 
 def _unique(names: Iterable[str]) -> list[str]:
@@ -177,11 +169,6 @@ def folders(skills: Iterable[SkillView]) -> list[tuple[str, SkillView]]:
 def render(folder: str, skill: SkillView) -> str:
     """The SKILL.md stato writes for ``skill`` in ``folder``."""
     return front_matter(folder, skill) + "\n" + body(skill)
-
-
-def export(skills: Iterable[SkillView]) -> list[SkillExport]:
-    """One export per skill, folder names derived by the Agent Skills rules and made unique."""
-    return [SkillExport(f, s, render(f, s)) for f, s in folders(skills)]
 
 
 def generated_by_stato(text: str) -> bool:
