@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.injection import inj
-from stato.core.privacy.injection_broad import _NOT_ORDER
+from stato.core.privacy.injection_broad import is_order, sentence_after
 from stato.core.privacy.injection_exfil import _SENSITIVE_WORDS, _sent_somewhere
 from stato.core.privacy.rule import Rule, any_of
 
@@ -16,6 +16,25 @@ _SECRET_FILES = (
     r"\.docker[/\\]config\.json|\.kube[/\\]config\b|/etc/shadow\b|\.config/gh/hosts\.yml|"
     r"\.codex/auth\.json|\.claude\.json|\.gnupg[/\\]|login\.keychain|\.pgpass\b"
 )
+_DANGER = re.compile(
+    r"sudo|rm\s+-rf|delet|destroy|drop\s|force|push|deploy|production|prod\b|install|every\s+|"
+    r"destructive|"
+    r"command|any\s+command|all\s+commands|anything|everything|credentials?|secrets?|keys?\b",
+    re.IGNORECASE,
+)
+
+
+def _escalates(span: str, m: re.Match[str], text: str) -> bool:
+    """ "Proceed without asking." picks a template; "run every command with sudo and don't ask"
+    gives the agent a blank cheque: a bare "don't ask" needs a dangerous act in its sentence."""
+    low = span.lower()
+    asks_approval = re.search(r"approv|confirm|permission|consent|review", low)
+    if not asks_approval and low.startswith(("do", "don", "never", "without", "no need")):
+        start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        return bool(_DANGER.search(text[start : m.end()]))
+    return is_order(text, m.start())
+
+
 ESCALATE_BROAD: tuple[Rule, ...] = (
     inj(
         "read-secret-file",
@@ -28,9 +47,7 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
             "write|save|store|put|move|contents|read|cat|print|show|output|echo|display|include"
             "|paste|dump|copy|open|get-content|base64|xxd|load|collect|grab|attach"
         ),
-        validator=lambda span, m, text: (
-            not _NOT_ORDER.search(text[max(0, m.start() - 40) : m.start()])
-        ),
+        validator=lambda span, m, text: is_order(text, m.start()),
     ),  # fmt: skip
     inj(
         "escalate-broad",
@@ -68,29 +85,9 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
             "grant|give|no need|do|don|never|without|you|approve|skip|bypass|disable|circumvent"
             "|turn|switch|shut|toggle|allow|approve|permit|accept|trust"
         ),
-        validator=lambda span, m, text: _escalates(span, m, text),
+        validator=_escalates,
     ),  # fmt: skip
 )
-
-_DANGER = re.compile(
-    r"sudo|rm\s+-rf|delet|destroy|drop\s|force|push|deploy|production|prod\b|install|every\s+|"
-    r"destructive|"
-    r"command|any\s+command|all\s+commands|anything|everything|credentials?|secrets?|keys?\b",
-    re.IGNORECASE,
-)
-
-
-def _escalates(span: str, m: re.Match[str], text: str) -> bool:
-    """ "Proceed without asking." picks a template; "run every command with sudo and don't ask"
-    gives the agent a blank cheque: a bare "don't ask" needs a dangerous act in its sentence."""
-    low = span.lower()
-    if re.search(r"approv|confirm|permission|consent|review", low):
-        return not _NOT_ORDER.search(text[max(0, m.start() - 40) : m.start()])
-    if low.startswith(("do", "don", "never", "without", "no need")):
-        start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
-        return bool(_DANGER.search(text[start : m.end()]))
-    return not _NOT_ORDER.search(text[max(0, m.start() - 40) : m.start()])
-
 
 _PUBLIC_SINK = re.compile(
     r"(?:in|into|to)\s{1,3}(?:the\s{1,3}|every\s{1,3}|each\s{1,3}|your\s{1,3}|a\s{1,3}|all\s{1,3})?"
@@ -101,9 +98,8 @@ _PUBLIC_SINK = re.compile(
 
 
 def _to_public(span: str, m: re.Match[str], text: str) -> bool:
-    after = re.split(r"[.!?\n]", text[m.end() : m.end() + 120], maxsplit=1)[0]
-    before = text[max(0, m.start() - 40) : m.start()]
-    return bool(_PUBLIC_SINK.search(after)) and not _NOT_ORDER.search(before)
+    after = sentence_after(text, m.end(), 120)
+    return bool(_PUBLIC_SINK.search(after)) and is_order(text, m.start())
 
 
 EXFIL_BROAD: tuple[Rule, ...] = (

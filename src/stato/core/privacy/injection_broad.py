@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.injection import inj, phrases
-from stato.core.privacy.rule import Rule, any_of
+from stato.core.privacy.rule import Rule, Validator, any_of
 
 _GAP = r"[^.!?\n]{0,60}?"  # the rest of one sentence, bounded
 _NOUNS = (
@@ -31,40 +31,45 @@ _NOT_ORDER = re.compile(
 )
 
 
-def _sentence_tail(text: str, at: int) -> str:
-    return re.split(r"[.!?\n]", text[at : at + 50], maxsplit=1)[0]
+def sentence_after(text: str, at: int, reach: int) -> str:
+    """The rest of the sentence from ``at``, at most ``reach`` characters."""
+    return re.split(r"[.!?\n]", text[at : at + reach], maxsplit=1)[0]
 
 
-def _scoped_order(span: str, m: re.Match[str], text: str) -> bool:
-    tail = _sentence_tail(text, m.end())
-    before = text[max(0, m.start() - 40) : m.start()]
-    return bool(_SCOPE.search(span) or _SCOPE.search(tail)) and not _NOT_ORDER.search(before)
+def is_order(text: str, at: int) -> bool:
+    """The words before ``at`` neither negate nor describe what follows ("never ignore ...",
+    "attackers may ignore ...")."""
+    return not _NOT_ORDER.search(text[max(0, at - 40) : at])
 
 
-_OVERRIDE_VERBS = (
-    "ignore", "disregard", "forget", "throw away", "throw out", "discard", "abandon", "set aside",
-    "pay no attention to", "pay no heed to", "pay no mind to",
-    "don't pay attention to", "do not pay attention to", "don't pay any attention to",
-    "stop following", "stop obeying", "stop listening to", "no longer follow", "no longer obey",
-    "do not follow", "don't follow", "do not obey", "don't obey", "never mind", "unlearn",
-    "disobey", "disobeying", "ignoring", "disregarding", "forgetting",
-)  # fmt: skip
+def _scoped_order(scope: re.Pattern[str]) -> Validator:
+    """An order whose object or the rest of its sentence has a word of ``scope``."""
+
+    def ok(span: str, m: re.Match[str], text: str) -> bool:
+        tail = sentence_after(text, m.end(), 50)
+        return bool(scope.search(span) or scope.search(tail)) and is_order(text, m.start())
+
+    return ok
+
+
+_OVERRIDE_VERBS = any_of(
+    "ignore|disregard|forget|throw away|throw out|discard|abandon|set aside|pay no attention to"
+    "|pay no heed to|pay no mind to|don't pay attention to|do not pay attention to"
+    "|don't pay any attention to|stop following|stop obeying|stop listening to|no longer follow"
+    "|no longer obey|do not follow|don't follow|do not obey|don't obey|never mind|unlearn|disobey"
+    "|disobeying|ignoring|disregarding|forgetting"
+)
 # verbs with everyday objects ("drop all constraints", "override the default rules"): these
 # need a scope that points at the agent's own instructions
-_WEAK_VERBS = ("override", "overrule", "bypass", "erase", "wipe", "scrap", "dismiss", "drop",
-               "replace", "supersede", "nullify", "cancel", "void", "reset", "overwrite",
-               "rewrite")  # fmt: skip
+_WEAK_VERBS = any_of(
+    "override|overrule|bypass|erase|wipe|scrap|dismiss|drop|replace|supersede|nullify|cancel|void"
+    "|reset|overwrite|rewrite"
+)
 _STRONG = re.compile(
     r"previous|prior|earlier|above|preceding|foregoing|original|initial|system|developer|"
     r"\byour\b|were\s+given|you\s+(?:were|have\s+been)\s+told|operator",
     re.IGNORECASE,
 )
-
-
-def _strong_order(span: str, m: re.Match[str], text: str) -> bool:
-    tail = _sentence_tail(text, m.end())
-    before = text[max(0, m.start() - 40) : m.start()]
-    return bool(_STRONG.search(span) or _STRONG.search(tail)) and not _NOT_ORDER.search(before)
 
 
 _CONCEAL_VERBS = (
@@ -125,14 +130,14 @@ BROAD: tuple[Rule, ...] = (
         "instruction override (set aside the rules you were given)",
         phrases(_OVERRIDE_VERBS) + r"\s{1,3}" + _GAP + _NOUNS,
         keywords=tuple(sorted({w.split()[0] for w in _OVERRIDE_VERBS})),
-        validator=_scoped_order,
+        validator=_scoped_order(_SCOPE),
     ),
     inj(
         "override-broad-weak",
         "instruction override (bypass your system rules)",
         phrases(_WEAK_VERBS) + r"\s{1,3}" + _GAP + _NOUNS,
         keywords=_WEAK_VERBS,
-        validator=_strong_order,
+        validator=_scoped_order(_STRONG),
     ),
     inj(
         "override-obsolete",

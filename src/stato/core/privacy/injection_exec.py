@@ -4,6 +4,7 @@ run, installed from unknown hosts; well-known installers are ``warn``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from stato.core.privacy.injection import inj
@@ -30,6 +31,16 @@ KNOWN_INSTALLERS = (
     "raw.githubusercontent.com/pyenv/", "raw.githubusercontent.com/creationix/nvm/",
 )  # fmt: skip
 _URL = re.compile(r"""https?://[^\s"'`|;)<>]{1,500}""", re.IGNORECASE)
+
+
+def url_hosts(span: str) -> list[str]:
+    """The host of each http(s) URL in ``span``."""
+    return [urlsplit(u).hostname or "" for u in _URL.findall(span)]
+
+
+def on_domain(host: str, domains: Iterable[str]) -> bool:
+    """Whether ``host`` is one of ``domains`` or inside one."""
+    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 # "do not ask for approval to run it" (of `just fmt`): one named, harmless thing, not a blank
@@ -111,10 +122,8 @@ _PACKAGE_HOSTS = (
 
 
 def _unknown_package_host(span: str, m: re.Match[str], text: str) -> bool:
-    hosts = [urlsplit(u).hostname or "" for u in _URL.findall(span)]
-    return bool(hosts) and not all(
-        any(h == k or h.endswith("." + k) for k in _PACKAGE_HOSTS) for h in hosts
-    )
+    hosts = url_hosts(span)
+    return bool(hosts) and not all(on_domain(h, _PACKAGE_HOSTS) for h in hosts)
 
 
 REMOTE_EXEC: tuple[Rule, ...] = (

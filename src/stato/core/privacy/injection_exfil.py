@@ -4,10 +4,9 @@ put into URLs or public places, capture, paste and file-drop sites."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from stato.core.privacy.injection import inj
-from stato.core.privacy.injection_exec import _URL
+from stato.core.privacy.injection_exec import on_domain, url_hosts
 from stato.core.privacy.rule import Rule, any_of
 
 # -- exfiltration -----------------------------------------------------------------------------
@@ -41,16 +40,12 @@ _VENDOR_APIS = (
 )  # fmt: skip
 
 
-def _vendor_host(host: str) -> bool:
-    return any(host == v or host.endswith("." + v) for v in _VENDOR_APIS)
-
-
 def _to_vendor_api(span: str) -> bool:
     """A secret named in a $VAR (never a key file) goes only to a known vendor API's host."""
     if re.search(_SENSITIVE, span, re.IGNORECASE):
         return False
-    hosts = [urlsplit(u).hostname or "" for u in _URL.findall(span)]
-    return bool(hosts) and all(_vendor_host(h) for h in hosts)
+    hosts = url_hosts(span)
+    return bool(hosts) and all(on_domain(h, _VENDOR_APIS) for h in hosts)
 
 
 _SEND_TOOL = (
@@ -144,14 +139,6 @@ def _sent_somewhere(span: str, m: re.Match[str], text: str) -> bool:
     return bool(_DESTINATION.search(span) or _DESTINATION.search(after) or _ANY_URL.search(after))
 
 
-_TEMPLATE_IN_QUERY = re.compile(
-    r"\?[^\s)\"'>]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\n]{1,60}>|\[[A-Z_ ]{3,40}\])|"
-    r"(?:[?&](?:data|d|q|c|secret|token|key|pw|pass|password|content|conv|conversation|chat|history|"
-    r"msg|message|info|payload|env|leak|exfil|session|cookie|log|text|prompt|summary|memo)=)",
-    re.IGNORECASE,
-)  # fmt: skip
-
-
 # badge and CI image hosts whose URLs carry a fixed token or branch, never the agent's data
 _BADGE_HOSTS = (
     "shields.io", "codecov.io", "github.com", "githubusercontent.com", "badge.fury.io",
@@ -159,20 +146,24 @@ _BADGE_HOSTS = (
     "coveralls.io", "gitlab.com", "sonarcloud.io", "app.codacy.com", "pepy.tech", "deepwiki.com",
     "bestpractices.dev", "securityscorecards.dev", "snyk.io", "dependabot.com", "img.badgesize.io",
 )  # fmt: skip
-_TEMPLATE_ONLY = re.compile(
+_TEMPLATE_IN_QUERY = re.compile(
     r"\?[^\s)\"'>]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\n]{1,60}>|\[[A-Z_ ]{3,40}\])", re.IGNORECASE
+)
+_DATA_PARAM = re.compile(
+    r"[?&](?:data|d|q|c|secret|token|key|pw|pass|password|content|conv|conversation|chat|history|"
+    r"msg|message|info|payload|env|leak|exfil|session|cookie|log|text|prompt|summary|memo)=",
+    re.IGNORECASE,
 )
 
 
 def _query_data(span: str, m: re.Match[str], text: str) -> bool:
     """A template in the query (the agent fills in data), or a data-like parameter on a host
     that is no badge or CI service (``?token=`` on codecov.io is the badge's own)."""
-    if _TEMPLATE_ONLY.search(span):
+    if _TEMPLATE_IN_QUERY.search(span):
         return True
-    if not _TEMPLATE_IN_QUERY.search(span):
+    if not _DATA_PARAM.search(span):
         return False
-    hosts = [urlsplit(u).hostname or "" for u in _URL.findall(span)]
-    return not any(h == b or h.endswith("." + b) for h in hosts for b in _BADGE_HOSTS)
+    return not any(on_domain(h, _BADGE_HOSTS) for h in url_hosts(span))
 
 
 _LINK_TEMPLATE = re.compile(r"\?[^\s)]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\s]{1,40}>|"
