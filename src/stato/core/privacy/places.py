@@ -76,26 +76,11 @@ def _ip_validator(kind: str) -> Validator:
     return check
 
 
-IP_PRIVATE = Rule(
-    "ipv4-private",
-    "network",
-    "private IPv4 address",
-    _IPV4,
-    "{IP}",
-    keywords=(".",),
-    validator=_ip_validator("private"),
-    reject_placeholders=False,
-)
-IP_PUBLIC = Rule(
-    "ipv4-public",
-    "network",
-    "public IPv4 address",
-    _IPV4,
-    "{IP}",
-    keywords=(".",),
-    validator=_ip_validator("public"),
-    reject_placeholders=False,
-)
+def _address(rule_id: str, label: str, regex: re.Pattern[str], key: str, kind: Validator) -> Rule:
+    return Rule(
+        rule_id, "network", label, regex, "{IP}", (key,), validator=kind, reject_placeholders=False
+    )
+
 
 # Only addresses whose first group has four hex digits can be global (2000::/3), unique local
 # (fc00::/7) or link local (fe80::/10), so a match starts at such a group: slices (a[1::2]),
@@ -123,27 +108,6 @@ def _ipv6_validator(kind: str) -> Validator:
 
     return check
 
-
-IP6_PRIVATE = Rule(
-    "ipv6-private",
-    "network",
-    "unique-local or link-local IPv6 address",
-    _IPV6,
-    "{IP}",
-    keywords=(":",),
-    validator=_ipv6_validator("private"),
-    reject_placeholders=False,
-)
-IP6_PUBLIC = Rule(
-    "ipv6-public",
-    "network",
-    "public IPv6 address",
-    _IPV6,
-    "{IP}",
-    keywords=(":",),
-    validator=_ipv6_validator("public"),
-    reject_placeholders=False,
-)
 
 _GENERIC_USERS = words(
     "user users username user_name you your yourname your_name your-name yourusername me name "
@@ -178,45 +142,35 @@ def _home_ok(span: str, m: re.Match[str], text: str) -> bool:
     return "://" not in before or before.startswith("file:")
 
 
-HOME_UNIX = Rule(
-    "home-path-unix",
-    "path",
-    "home folder naming a person",
-    re.compile(r"/home/" + _NAME),
-    "{user}",
-    validator=_home_ok,
-    reject_placeholders=False,
-)
-HOME_MAC = Rule(
-    "home-path-macos",
-    "path",
-    "home folder naming a person",
-    # C:/Users/ and /mnt/c/Users/ are Windows folders: the Windows rule takes them
-    re.compile(r"/(?<![A-Za-z]:/)(?<!/mnt/[a-z]/)Users/" + _NAME),
-    "{user}",
-    validator=_home_ok,
-    reject_placeholders=False,
-)
-HOME_WINDOWS = Rule(
-    "home-path-windows",
-    "path",
-    "home folder naming a person",
-    re.compile(
-        r"(?:\\(?<=[A-Za-z]:\\)Users\\{1,2}|\\\\(?<=[A-Za-z]:\\\\)Users\\{1,2}"
-        r"|/(?<=[A-Za-z]:/)Users/|/(?<=/mnt/[a-z]/)Users/)" + _WIN_NAME
-    ),
-    "{user}",
-    validator=_home_ok,
-    reject_placeholders=False,
-)
+def _home(rule_id: str, regex: str) -> Rule:
+    return Rule(
+        rule_id,
+        "path",
+        "home folder naming a person",
+        re.compile(regex),
+        "{user}",
+        validator=_home_ok,
+        reject_placeholders=False,
+    )
 
 
 PLACE_RULES: tuple[Rule, ...] = (
-    IP_PRIVATE,
-    IP_PUBLIC,
-    IP6_PRIVATE,
-    IP6_PUBLIC,
-    HOME_UNIX,
-    HOME_MAC,
-    HOME_WINDOWS,
+    _address("ipv4-private", "private IPv4 address", _IPV4, ".", _ip_validator("private")),
+    _address("ipv4-public", "public IPv4 address", _IPV4, ".", _ip_validator("public")),
+    _address(
+        "ipv6-private",
+        "unique-local or link-local IPv6 address",
+        _IPV6,
+        ":",
+        _ipv6_validator("private"),
+    ),
+    _address("ipv6-public", "public IPv6 address", _IPV6, ":", _ipv6_validator("public")),
+    _home("home-path-unix", r"/home/" + _NAME),
+    # C:/Users/ and /mnt/c/Users/ are Windows folders: the Windows rule takes them
+    _home("home-path-macos", r"/(?<![A-Za-z]:/)(?<!/mnt/[a-z]/)Users/" + _NAME),
+    _home(
+        "home-path-windows",
+        r"(?:\\(?<=[A-Za-z]:\\)Users\\{1,2}|\\\\(?<=[A-Za-z]:\\\\)Users\\{1,2}"
+        r"|/(?<=[A-Za-z]:/)Users/|/(?<=/mnt/[a-z]/)Users/)" + _WIN_NAME,
+    ),
 )
