@@ -54,6 +54,12 @@ def phrases(words: tuple[str, ...]) -> str:
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s{1,3}") for w in words) + ")"
 
 
+def mentions(pattern: str, group: str | None = None) -> Validator:
+    """Keep a match whose span (or named ``group``) holds ``pattern``, in any case."""
+    wanted = re.compile(pattern, re.IGNORECASE)
+    return lambda span, m, text: bool(wanted.search(m.group(group) if group else span))
+
+
 _S = r"[\s\"'`*_,:;.!-]{1,4}"  # between two words of a phrase (markdown emphasis included)
 
 _COMMENT = r"<!--[\s\S]{0,2000}?-->|<!--"
@@ -62,20 +68,15 @@ _MD_COMMENT = (
 )
 _LINK_TITLE = r"\]\([^()\s]{1,500}\s{1,4}\"[^\"\n]{12,500}\"\)"
 # Hidden text that speaks to the agent: "AI agents: ...", "note for the assistant", "SYSTEM:"
-_AGENT_NOTE = re.compile(
+_AGENT_NOTE = (
     r"(?<![\w-])(?:ai|assistants?|agents?|models?|llms?|claude|chatgpt|gpt|copilot|cursor|gemini|"
     r"codex|bots?)(?:\s{1,3}(?:agents?|assistants?|models?))?\s{0,2}[:,]"
     r"|\b(?:note|message|instructions?|reminder)\s{1,3}(?:to|for)\s{1,3}(?:the\s{1,3}|any\s{1,3}|all"
     r"\s{1,3})?(?:ai|assistants?|agents?|models?|llms?|bots?)\b"
     r"|\b(?:if|when)\s{1,3}you\s{1,3}are\s{1,3}(?:an?\s{1,3})?(?:ai|assistant|agent|model|llm)\b"
     r"|\b(?:ai|assistants?|agents?|models?|llms?)\s{1,3}(?:must|should|shall|will\s{1,3}now|reading"
-    r"\s{1,3}this)\b|(?<![\w-])(?:system|instructions?)\s{0,2}:",
-    re.IGNORECASE,
+    r"\s{1,3}this)\b|(?<![\w-])(?:system|instructions?)\s{0,2}:"
 )
-
-
-def _addresses_agent(span: str, m: re.Match[str], text: str) -> bool:
-    return bool(_AGENT_NOTE.search(span))
 
 
 _FORMAT = (
@@ -134,7 +135,7 @@ HIDDEN: tuple[Rule, ...] = (
         keywords=("<!--", "]:", '"'),
         flags=re.MULTILINE,
         anchored=False,
-        validator=_addresses_agent,
+        validator=mentions(_AGENT_NOTE),
     ),
     inj(
         "hidden-html",

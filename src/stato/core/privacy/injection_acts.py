@@ -48,7 +48,7 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
             "|paste|dump|copy|open|get-content|base64|xxd|load|collect|grab|attach"
         ),
         validator=lambda span, m, text: is_order(text, m.start()),
-    ),  # fmt: skip
+    ),
     inj(
         "escalate-broad",
         "instruction to act without the user's approval",
@@ -86,7 +86,7 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
             "|turn|switch|shut|toggle|allow|approve|permit|accept|trust"
         ),
         validator=_escalates,
-    ),  # fmt: skip
+    ),
 )
 
 _PUBLIC_SINK = re.compile(
@@ -112,7 +112,7 @@ EXFIL_BROAD: tuple[Rule, ...] = (
             "include|paste|put|embed|insert|append|write|print|echo|attach|add|copy|post|dump"
         ),
         validator=_to_public,
-    ),  # fmt: skip
+    ),
     inj(
         "exfil-after",
         "secrets gathered, then sent somewhere",
@@ -125,5 +125,5 @@ EXFIL_BROAD: tuple[Rule, ...] = (
             "|chat"
         ),
         validator=_sent_somewhere,
-    ),  # fmt: skip
+    ),
 )

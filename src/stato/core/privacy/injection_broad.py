@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import inj, phrases
+from stato.core.privacy.injection import inj, mentions, phrases
 from stato.core.privacy.rule import Rule, Validator, any_of
 
 _GAP = r"[^.!?\n]{0,60}?"  # the rest of one sentence, bounded
@@ -158,13 +158,9 @@ BROAD: tuple[Rule, ...] = (
         keywords=any_of(
             "everything|anything|whatever|all|the|do|don|never|stop|ignore|disregard|forget"
         ),
-        validator=lambda span, m, text: bool(
-            re.search(
-                r"written|said|stated|told|given|text|instruction|content|prompt|message|"
-                r"rule|obey",
-                span,
-                re.IGNORECASE,
-            )
+        validator=mentions(
+            r"written|said|stated|told|given|text|instruction|content|prompt|message|"
+            r"rule|obey",
         ),
     ),
     inj(
@@ -191,7 +187,7 @@ BROAD: tuple[Rule, ...] = (
             "instruction|rules|guidance|prompt|directive|guideline|constraints|orders|system"
         ),
         validator=_passive_scoped,
-    ),  # fmt: skip
+    ),
     inj(
         "override-priority",
         "instruction override (these rules come before the user's)",
@@ -216,7 +212,7 @@ BROAD: tuple[Rule, ...] = (
             "prioriti|put|place|rank|treat|consider|follow|take|supersede|override|outrank|trump"
             "|replace"
         ),
-    ),  # fmt: skip
+    ),
     inj(
         "role-persona",
         "role hijack (your persona is now ...)",
@@ -226,7 +222,7 @@ BROAD: tuple[Rule, ...] = (
         r"dan|evil|malicious|hacker|root|admin|god|free|no\s{1,3}(?:limits|rules|restrictions))\b"
         r"|your\s{1,3}new\s{1,3}(?:persona|identity|character|personality)\b",
         keywords=("your",),
-    ),  # fmt: skip
+    ),
     inj(
         "role-broad",
         "role hijack (an AI without rules)",
@@ -253,7 +249,7 @@ BROAD: tuple[Rule, ...] = (
             "adopt|you|act|play|take|assume|simulate|emulate|pretend|respond|answer|reply|operate"
             "|behave"
         ),
-    ),  # fmt: skip
+    ),
     inj(
         "conceal-broad",
         "concealment (never reveal this to the user)",
@@ -267,7 +263,7 @@ BROAD: tuple[Rule, ...] = (
         + r"|(?:the\s{1,3}|your\s{1,3})?(?:anyone|anybody|user|users|human)\b"
         r"(?!\s{1,3}(?:to|how|that\s{1,3}they|your|their)\b))",
         keywords=any_of("do|don|never|must|should|avoid|under|at no|without|refrain|not to"),
-    ),  # fmt: skip
+    ),
     inj(
         "conceal-evidence",
         "concealment (hide the evidence from the reviewer)",
@@ -276,15 +272,11 @@ BROAD: tuple[Rule, ...] = (
         + r"(?:from|to)\s{1,3}(?:the\s{1,3}|your\s{1,3}|any\s{1,3})?(?:user|users|human|developer|"
         r"operator|owner|reviewer|maintainer|auditor|anyone|anybody|team|security)s?\b",
         keywords=("hide", "conceal", "mask", "cover", "obscure", "disguise", "erase"),
-        validator=lambda span, m, text: bool(
-            re.search(
-                r"\b(?:this|these|those|that|it|them|evidence|traces?|edits?|changes?|actions?|steps?|"
-                r"activity|modifications?|uploads?|requests?|commits?|instructions?)\b",
-                span,
-                re.IGNORECASE,
-            )
+        validator=mentions(
+            r"\b(?:this|these|those|that|it|them|evidence|traces?|edits?|changes?|actions?|steps?|"
+            r"activity|modifications?|uploads?|requests?|commits?|instructions?)\b",
         ),
-    ),  # fmt: skip
+    ),
     inj(
         "conceal-keep-quiet",
         "concealment (the user doesn't need to know)",
@@ -320,5 +312,5 @@ BROAD: tuple[Rule, ...] = (
             "make|ensure|the|user|human|keep|omit|leave|hide|exclude|remove|don|do not|never|if"
             "|tell|assure|inform|claim|pretend|say|report"
         ),
-    ),  # fmt: skip
+    ),
 )

@@ -122,7 +122,7 @@ CJK_EXFIL: tuple[Rule, ...] = (
             "|認証情報|環境変数|クレデンシャル|把|将|將"
         ),
         validator=lambda span, m, text: not span.isascii(),
-    ),  # fmt: skip
+    ),
 )
 
 CJK: tuple[Rule, ...] = CJK_EXFIL + CHINESE + JAPANESE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import inj
+from stato.core.privacy.injection import inj, mentions
 from stato.core.privacy.injection_exec import on_domain, url_hosts
 from stato.core.privacy.rule import Rule, any_of
 
@@ -166,9 +166,7 @@ def _query_data(span: str, m: re.Match[str], text: str) -> bool:
     return not any(on_domain(h, _BADGE_HOSTS) for h in url_hosts(span))
 
 
-_LINK_TEMPLATE = re.compile(r"\?[^\s)]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\s]{1,40}>|"
-    r"\[[A-Z_ ]{3,40}\])",
-                            re.IGNORECASE)  # fmt: skip
+_LINK_TEMPLATE = r"\?[^\s)]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\s]{1,40}>|\[[A-Z_ ]{3,40}\])"
 _CAPTURE_HOSTS = (
     r"webhook\.site|requestbin\.(?:com|net)|pipedream\.net|hookbin\.com|requestcatcher\.com|"
     r"beeceptor\.com|burpcollaborator\.net|oastify\.com|interact\.sh|interactsh\.com|"
@@ -217,7 +215,7 @@ EXFIL_URLS: tuple[Rule, ...] = (
         r"\[[^\]\n]{0,200}\]\(\s{0,2}https?://[^\s)]{1,500}\?[^\s)]{1,500}\)",
         keywords=("](",),
         anchored=False,
-        validator=lambda span, m, text: bool(_LINK_TEMPLATE.search(span)),
+        validator=mentions(_LINK_TEMPLATE),
     ),
     inj(
         "data-url-instruction",
@@ -227,13 +225,10 @@ EXFIL_URLS: tuple[Rule, ...] = (
         r"query(?:\s{1,3}string)?|image(?:\s{1,3}(?:url|link|src))?|(?:get\s{1,3})?parameters?|"
         r"query\s{1,3}parameters?)\b",
         keywords=any_of("append|add|include|encode|embed|put|insert|attach|place"),
-        validator=lambda span, m, text: bool(
-            re.search(
-                r"conversation|chat|history|secret|token|\bkeys?\b|password|\benv|credential|"
-                r"user'?s|\bdata\b|summary|message|prompt|contents?\b|answer|response|\bcode\b",
-                m.group("mid"),
-                re.IGNORECASE,
-            )
+        validator=mentions(
+            r"conversation|chat|history|secret|token|\bkeys?\b|password|\benv|credential|"
+            r"user'?s|\bdata\b|summary|message|prompt|contents?\b|answer|response|\bcode\b",
+            "mid",
         ),
     ),
     inj(

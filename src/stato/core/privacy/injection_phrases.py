@@ -24,16 +24,13 @@ _FILL = (
     r"|developer's|safety|other|given|current|default|provided|stated|mentioned|above-mentioned"
     r"|and|or|that|you|were|have|been|received|told)"
 )
-_STRONG_SCOPE = re.compile(
+# a word that points a weak verb ("override") at the agent's own instructions
+_SCOPE = (
     r"previous|prior|above|earlier|preceding|foregoing|former|original|initial|system|"
-    r"developer|safety|\byour\b|\ball\b|\bany\b|\bevery\b",
-    re.IGNORECASE,
+    r"developer|safety|\byour\b"
 )
-_WEAK_SCOPE = re.compile(
-    r"previous|prior|above|earlier|preceding|foregoing|former|original|initial|system|"
-    r"developer|safety|\byour\b",
-    re.IGNORECASE,
-)
+_WEAK_SCOPE = re.compile(_SCOPE, re.IGNORECASE)
+_STRONG_SCOPE = re.compile(_SCOPE + r"|\ball\b|\bany\b|\bevery\b", re.IGNORECASE)
 _STRONG_VERBS = any_of(
     "ignore|disregard|forget|discard|neglect|abandon|set aside|throw out|pay no|do not follow"
     "|don't follow|dont follow|stop following|no longer follow|do not obey|don't obey|ignoring"
@@ -97,7 +94,7 @@ OVERRIDE: tuple[Rule, ...] = (
         "override-everything",
         "instruction override (forget everything above)",
         r"(?:ignore|disregard|forget|discard)" + _S + _HELD,
-        keywords=("ignore", "disregard", "forget", "discard"),
+        keywords=any_of("ignore|disregard|forget|discard"),
     ),
     inj(
         "override-void",
@@ -137,17 +134,14 @@ OVERRIDE: tuple[Rule, ...] = (
         "role-hijack",
         "role hijack (you are now ...)",
         r"you(?:'re|\s{1,3}are)\s{1,3}(?:now|no\s{1,3}longer)\s{1,3}(?:an?\s{1,3}|the\s{1,3})?"
-        + (
-            r"(?:dan|free|unrestricted|unfiltered|uncensored|jailbroken|evil|malicious|bound|restricted"
-            r"|limited|required|claude|chatgpt|gpt|an? ai|assistant|following|subject"
-            r"|in\s{1,3}\w{1,12}\s{1,3}mode|operating|acting|going\s{1,3}to|to\s{1,3}act|my|hacker|root"
-            r"|admin|different|new|playing|developer\s{1,3}mode|allowed"
-            r"|able\s{1,3}to\s{1,3}do\s{1,3}anything|obligated"
-            r"|(?:the\s{1,3})?system\s{1,3}administrator|administrator|superuser"
-            r"|(?:the\s{1,3})?(?:repository|repo|project)\s{1,3}owner|owner|god|in\s{1,3}charge"
-            r"|authorized|permitted)"
-        )
-        + r"\b",
+        r"(?:dan|free|unrestricted|unfiltered|uncensored|jailbroken|evil|malicious|bound|restricted"
+        r"|limited|required|claude|chatgpt|gpt|an? ai|assistant|following|subject"
+        r"|in\s{1,3}\w{1,12}\s{1,3}mode|operating|acting|going\s{1,3}to|to\s{1,3}act|my|hacker|root"
+        r"|admin|different|new|playing|developer\s{1,3}mode|allowed"
+        r"|able\s{1,3}to\s{1,3}do\s{1,3}anything|obligated"
+        r"|(?:the\s{1,3})?system\s{1,3}administrator|administrator|superuser"
+        r"|(?:the\s{1,3})?(?:repository|repo|project)\s{1,3}owner|owner|god|in\s{1,3}charge"
+        r"|authorized|permitted)\b",
         keywords=("you",),
     ),
     inj(
@@ -164,11 +158,8 @@ OVERRIDE: tuple[Rule, ...] = (
         r"(?:act|behave|respond|roleplay|role-play|pretend|pose)\s{1,3}(?:as|like|to\s{1,3}be|"
         r"(?:that\s{1,3})?you(?:'re|\s{1,3}are))\s{1,3}(?:if\s{1,3}you\s{1,3}(?:are|were)\s{1,3})?"
         r"(?:an?\s{1,3})?"
-        + (
-            r"(?:unrestricted|unfiltered|uncensored|jailbroken|dan|evil|malicious|ai\s{1,3}without"
-            r"|not\s{1,3}an?\s{1,3}ai|no\s{1,3}longer|an?\s{1,3}ai\s{1,3}with\s{1,3}no)"
-        )
-        + r"\b",
+        r"(?:unrestricted|unfiltered|uncensored|jailbroken|dan|evil|malicious|ai\s{1,3}without"
+        r"|not\s{1,3}an?\s{1,3}ai|no\s{1,3}longer|an?\s{1,3}ai\s{1,3}with\s{1,3}no)\b",
         keywords=("act", "behave", "respond", "roleplay", "role-play", "pretend", "pose"),
     ),
     inj(
@@ -188,6 +179,8 @@ _PERSON = (
 )
 # "do not tell the user to run sudo" instructs the user; it hides nothing
 _PERSON_END = _PERSON + r"(?!\s{1,3}(?:to|how|which|what|where|when|that\s{1,3}they)\b)"
+# "quietly" and "silently" are how a tool runs; said of sending, they hide it
+_SENDS = re.compile(r"send|upload|post|exfil|transmit|forward|mail|curl|beacon|leak", re.IGNORECASE)
 CONCEAL: tuple[Rule, ...] = (
     inj(
         "conceal-from-user",
@@ -255,14 +248,7 @@ CONCEAL: tuple[Rule, ...] = (
             "secretly|covertly|stealthily|surreptitiously|quietly|silently|discreetly|invisibly"
         ),
         validator=lambda span, m, text: (
-            not span.lower().startswith(("quietly", "silently"))
-            or bool(
-                re.search(
-                    r"send|upload|post|exfil|transmit|forward|mail|curl|beacon|leak",
-                    span,
-                    re.IGNORECASE,
-                )
-            )
+            not span.lower().startswith(("quietly", "silently")) or bool(_SENDS.search(span))
         ),
     ),
 )
