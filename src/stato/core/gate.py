@@ -19,22 +19,19 @@ class Blocked:
     findings: tuple[Finding, ...]
 
 
+def _refused(findings: Iterable[Finding], accept: Collection[str]) -> tuple[Finding, ...]:
+    return tuple(f for f in findings if f.severity == "high" and f.pattern not in accept)
+
+
 def high_findings(text: str, path: str, accept: Collection[str] = ()) -> tuple[Finding, ...]:
     """The ``high`` injection findings of ``text`` whose rule was not accepted."""
-    return tuple(
-        f for f in scan_injection(text, path) if f.severity == "high" and f.pattern not in accept
-    )
+    return _refused(scan_injection(text, path), accept)
 
 
 def blocked(texts: Mapping[str, str], accept: Collection[str] = ()) -> list[Blocked]:
     """Every module text (path -> text) the gate refuses; ``.py`` modules only."""
     modules = {path: text for path, text in sorted(texts.items()) if path.endswith(".py")}
-    out = []
-    for path, findings in scan_injection_many(modules).items():  # one keyword search for all
-        found = tuple(f for f in findings if f.severity == "high" and f.pattern not in accept)
-        if found:
-            out.append(Blocked(path, found))
-    return out
+    return [Blocked(path, found) for path, found in withheld(modules.items(), accept).items()]
 
 
 def span(f: Finding) -> str:
@@ -73,12 +70,8 @@ def withheld(
         scanned = list(scan_injection_many(texts).items())
     else:  # a path twice: each text on its own, as pairs
         scanned = [(path, scan_injection(text, path)) for path, text in pairs]
-    out: dict[str, tuple[Finding, ...]] = {}
-    for path, findings in scanned:
-        found = tuple(f for f in findings if f.severity == "high" and f.pattern not in accept)
-        if found:
-            out[path] = found
-    return out
+    refused = ((path, _refused(findings, accept)) for path, findings in scanned)
+    return {path: found for path, found in refused if found}
 
 
 def where(findings: tuple[Finding, ...]) -> str:

@@ -61,9 +61,7 @@ def _hides(span: str, m: re.Match[str], text: str) -> bool:
     if len(span) >= 2:
         return True
     start, end = m.span()
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    if span != "\u00ad" and before.isalnum() and after.isalnum():
+    if span != "\u00ad" and text[start - 1 : start].isalnum() and text[end : end + 1].isalnum():
         return True
     from stato.core.privacy.inbound import decoded_high
 
@@ -97,15 +95,12 @@ def lookalike_ok(span: str, m: re.Match[str], text: str) -> bool:
     """Cyrillic letters next to an ASCII letter, or Greek ones with ASCII letters on both sides
     (``TNFα`` and ``μg`` are ordinary science; ``pаssword`` with a Cyrillic ``а`` is not)."""
     start, end = m.span()
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-
-    def ascii_letter(c: str) -> bool:
-        return c.isascii() and c.isalpha()
-
+    before, after = text[start - 1 : start], text[end : end + 1]
+    before_ok = before.isascii() and before.isalpha()
+    after_ok = after.isascii() and after.isalpha()
     if any("\u0400" <= c <= "\u04ff" for c in span):
-        return ascii_letter(before) or ascii_letter(after)
-    return ascii_letter(before) and ascii_letter(after)
+        return before_ok or after_ok
+    return before_ok and after_ok
 
 
 def decode(kind: str, span: str) -> str | None:

@@ -8,6 +8,7 @@ import operator
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from stato.core.privacy.hidden import escape
 from stato.core.privacy.injection_rules import (
@@ -51,14 +52,6 @@ def decoded_high(text: str) -> bool:
     """Whether decoded text holds a ``high`` injection (decoders are not run again)."""
     rules = ASCII_PLAIN_RULES if text.isascii() else PLAIN_RULES
     return any(c[3].severity == "high" for c in _candidates(text, (), rules))
-
-
-def _offsets(text: str) -> list[int]:
-    starts, at = [0], text.find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = text.find("\n", at + 1)
-    return starts
 
 
 # Escapes and line continuations, and the line breaks other than "\n" (str.splitlines, which
@@ -113,7 +106,8 @@ def literal_findings(text: str, path: str, ignore: Sequence[str]) -> list[Findin
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return []
-    lines, starts = text.splitlines(keepends=True), _offsets(text)
+    lines = text.splitlines(keepends=True)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def offset(line: int, col: int) -> int:  # ast columns count UTF-8 bytes
         return starts[line - 1] + len(lines[line - 1].encode()[:col].decode(errors="ignore"))
@@ -128,7 +122,7 @@ def literal_findings(text: str, path: str, ignore: Sequence[str]) -> list[Findin
             continue  # the raw scan saw this value as it is
         for f in _findings(value, path, _injection(value, ignore)):
             whole = _findings(text, path, [(start, end, 0, RULES_BY_ID[f.pattern])])[0]
-            out.append(_with_preview(whole, escape(f.text)))
+            out.append(replace(whole, preview=escape(f.text)))
     return out
 
 
@@ -150,11 +144,6 @@ def _strings(tree: ast.AST) -> list[tuple[ast.Constant, str]]:
             elif isinstance(value, list):
                 todo.extend(item for item in value if isinstance(item, ast.AST))
     return out
-
-
-def _with_preview(f: Finding, preview: str) -> Finding:
-    return Finding(f.path, f.line, f.column, f.end_line, f.end_column, f.category, f.pattern,
-                   f.label, preview, f.start, f.end, f.text, f.severity)  # fmt: skip
 
 
 def scan_injection(
@@ -200,18 +189,12 @@ def _with_literals(
     found = _findings(text, path, cands)
     if python if python is not None else path.endswith(".py"):
         seen = {(f.start, f.end, f.pattern) for f in found}
-        extra = [
-            f for f in _literals(text, path, ignore) if (f.start, f.end, f.pattern) not in seen
-        ]
-        found = sorted(found + _unique(extra), key=lambda f: (f.start, f.end))
+        for f in _literals(text, path, ignore):  # each span and rule once, the raw scan's first
+            if (f.start, f.end, f.pattern) not in seen:
+                seen.add((f.start, f.end, f.pattern))
+                found.append(f)
+        found.sort(key=lambda f: (f.start, f.end))
     return found
-
-
-def _unique(found: Iterable[Finding]) -> list[Finding]:
-    out: dict[tuple[int, int, str], Finding] = {}
-    for f in found:
-        out.setdefault((f.start, f.end, f.pattern), f)
-    return list(out.values())
 
 
 def has_high(findings: Iterable[Finding]) -> bool:
