@@ -741,6 +741,22 @@ def test_only_the_sentence_about_the_file_is_left_out_of_the_intro() -> None:
     )
 
 
+def test_a_sentence_that_only_mentions_the_file_is_kept() -> None:
+    # Only a sentence whose subject is the file is left out; one that names the file on its way
+    # to an instruction is the person's text (the real InvoiceShelf and beads AGENTS.md lost it).
+    text = (
+        "# AGENTS.md\n\nGuide for agents in this repository. The tool files (CLAUDE.md) are "
+        "symlinks to this file; run `make ai-docs` to recreate them.\n\nThis file exists for "
+        "tools that look for AGENTS.md. The marker above says a divergence between this file "
+        "and CLAUDE.md is expected.\n\n- Use pnpm\n"
+    )
+    (draft,) = convert_text(text, "AGENTS.md", "agents", "p").drafts
+    kept = repr(draft.fields)
+    for said in ("run `make ai-docs` to recreate them", "divergence between this file"):
+        assert said in kept, said
+    assert "This file exists" not in kept
+
+
 def test_emoji_and_numbers_before_memory_headings_are_looked_past() -> None:
     text = (
         "# App\n\n## 🐛 Known Issues & Limitations\n\n- **Storage**: localStorage holds ~5MB\n\n"

@@ -89,10 +89,11 @@ def _scope(front: dict[str, Any], kind: str) -> tuple[bool, str]:
 
 def _about_project(text: str) -> str:
     """A paragraph without its sentences about the file itself ("This file provides guidance to
-    Claude Code ..."), which describe the file, not the project."""
+    Claude Code ..."), which describe the file, not the project. Only a sentence whose subject
+    is the file goes: "... are symlinks to this file; run `make docs` to recreate them" stays."""
     if not ABOUT_FILE.search(text):
         return text
-    return "".join(s for s in sentences(text) if not ABOUT_FILE.search(s)).strip()
+    return "".join(s for s in sentences(text) if not ABOUT_FILE.match(s.lstrip())).strip()
 
 
 def _describes(text: str, lead: bool = False) -> bool:
@@ -103,7 +104,7 @@ def _describes(text: str, lead: bool = False) -> bool:
     markup = text.startswith(("<", "```")) or IMPORT_LINE.fullmatch(text)
     if len(rest) < (24 if lead else 12) or opens or markup:
         return False
-    return not ABOUT_FILE.search(text)
+    return not ABOUT_FILE.match(text)
 
 
 @dataclass
