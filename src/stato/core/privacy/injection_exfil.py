@@ -48,10 +48,16 @@ def _to_vendor_api(span: str) -> bool:
     return bool(hosts) and all(on_domain(h, _VENDOR_APIS) for h in hosts)
 
 
+# ``http`` is HTTPie (``http POST host``) or an http:// address, never the word in prose ("the
+# REST API over HTTP needs a server ... loads .env.test" is a real instruction file)
+_HTTPIE = (
+    r"http(?=://|[ \t]{1,3}(?:-{1,2}[a-z]|(?:GET|POST|PUT|PATCH|DELETE|HEAD)\b|:\d|"
+    r"[\w-]+\.[\w.-]+))"
+)
 _SEND_TOOL = (
-    r"(?:curl|wget|nc|ncat|netcat|scp|rsync|sftp|iwr|invoke-webrequest|invoke-restmethod|"
-    r"http|requests\.(?:post|put|get)|fetch|httpx\.(?:post|put|get)|urlopen|urllib\.request|"
-    r"aiohttp|http\.client)\b"
+    r"(?:(?:curl|wget|nc|ncat|netcat|scp|rsync|sftp|iwr|invoke-webrequest|invoke-restmethod|"
+    r"requests\.(?:post|put|get)|fetch|httpx\.(?:post|put|get)|urlopen|urllib\.request|"
+    r"aiohttp|http\.client)\b|" + _HTTPIE + ")"
 )
 _ENV_SECRET = (
     r"(?:os\.environ\[\s{0,2}|os\.getenv\(\s{0,2}|os\.environ\.get\(\s{0,2})[\"'][A-Z_0-9]{0,40}"
