@@ -165,6 +165,21 @@ def test_url_password_only_and_quotes_kept() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "clean"),
+    [
+        # JSON inside a Python string: the secret was not found at all
+        (r'body = "{\"password\": \"Hx7#kq2Lmz9\"}"', r'body = "{\"password\": \"{REDACTED}\"}"'),
+        (r'cfg = "api_key=\"Zx81kqLmPw02Tr5v\" eu"', r'cfg = "api_key=\"{REDACTED}\" eu"'),
+        # the span ended in the backslash of \", and the sanitized module no longer parsed
+        (r'token = "password = \"Wq9#zX2!mK7p\""', r'token = "{REDACTED}"'),
+    ],
+)
+def test_escaped_quotes_are_found_and_sanitized_whole(line: str, clean: str) -> None:
+    assert sanitize(line, scan_text(line)) == clean
+    ast.parse(clean)
+
+
 def test_sanitize_refuses_findings_of_another_text() -> None:
     text = 'k = "ghp_Zq8rT2mW9xL4kP7vB3nY6cH1jF5sD0aE8gUu"'
     findings = scan_text(text)

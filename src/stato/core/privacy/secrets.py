@@ -65,7 +65,7 @@ def _closed(m: re.Match[str], text: str) -> bool:
     if end - m.start(group) >= 300:
         return False  # truncated: not one value
     if quote:
-        return text.startswith(quote, end)
+        return text.startswith((m.group("e") or "") + quote, end)
     return end == len(text) or text[end] in _VALUE_CHARS
 
 
@@ -140,11 +140,15 @@ _KEY = (
 )
 # "the password is X" / "token set to X" in prose: the validator still refuses plain words
 _SEP = (
-    r"[\"']?\]?[ \t]{0,3}(?::=|=>|==|[:=]|(?P<pair>[\"'],)"
+    r"\\?[\"']?\]?[ \t]{0,3}(?::=|=>|==|[:=]|(?P<pair>[\"'],)"
     r"|(?<=[ \t])(?P<verb>is|was|(?:re)?set to|changed to)(?=[ \t]))[ \t]{0,3}"
 )
+# A quoted value keeps its backslash escapes whole (a span never ends inside one); a value
+# quoted with escaped quotes (JSON inside a Python string: "{\\"password\\": \\"x\\"}") ends
+# at its escaped closing quote
 _VALUE = (
-    r"(?:(?P<q>[\"'`])(?P<s>[^\"'`\r\n]{4,300})"
+    r"(?:(?P<e>\\)?(?P<q>[\"'`])"
+    r"(?P<s>(?(e)[^\"'`\r\n\\]|(?:[^\"'`\r\n\\]|\\[^\r\n])){4,300})"
     r"|(?P<s2>[^\s\"'`,;:&<>(){}\[\]]{4,300}))"
 )
 
