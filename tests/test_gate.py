@@ -275,6 +275,23 @@ def test_resume_never_sends_the_agent_to_a_withheld_module(
         assert "read them with" not in text and "do not read or follow" in text
 
 
+def test_editing_a_withheld_module_names_rules_and_places_never_the_text(
+    planted: Path, run: Callable[..., Result]
+) -> None:
+    """The working rules tell agents to run `stato lesson add` and `stato plan done`: on a
+    module a person planted, the refusal must not print the planted text back to them."""
+    before = tree(planted)
+    result = run("lesson", "add", "evilqc", "a clean lesson")
+    assert result.exit_code == 1 and "refusing to edit skills/evilqc.py" in result.output
+    assert (
+        f"{RULE} at 11:3" in result.output and "stato scan .stato/skills/evilqc.py" in result.output
+    )
+    _clean(result.output)
+    assert tree(planted) == before
+    accepted = run("lesson", "add", "evilqc", "a clean lesson", *accept_all(POISONED))
+    assert accepted.exit_code == 0, accepted.output  # after reading, the person may go on
+
+
 def test_hook_output_leaves_it_out(planted: Path) -> None:
     stdin = json.dumps({"session_id": "x", "cwd": str(planted), "hook_event_name": "SessionStart"})
     result = CliRunner().invoke(cli, ["hooks", "run", "--agent", "claude"], input=stdin)

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from stato.core.gate import Blocked, blocked, refusal
+from stato.core.gate import Blocked, blocked, refusal, where
 from stato.errors import TrustError
 
 _ACCEPTED: ContextVar[frozenset[str]] = ContextVar("stato_accepted_risks", default=frozenset())
@@ -23,6 +23,31 @@ class InjectionRefused(TrustError):
     def __init__(self, items: list[Blocked], verb: str = "write") -> None:
         super().__init__(refusal(items, verb))
         self.blocked = items
+
+
+class AlreadyWithheld(InjectionRefused):
+    """The module being edited already holds a high finding: the message names the rules and
+    places only, since whoever runs the edit (often an agent) must not read that text."""
+
+    def __init__(self, items: list[Blocked]) -> None:
+        super().__init__(items, "edit")
+        held = items[0]
+        rules = " ".join(
+            f"--accept-risk {r}" for r in dict.fromkeys(f.pattern for f in held.findings)
+        )
+        self.args = (
+            f"refusing to edit {held.path}: it holds high-severity injection finding(s) "
+            f"{where(held.findings)} (text that tries to steer an agent), so it is withheld from "
+            f"agents and nothing was written; a person reviews it with `stato scan "
+            f".stato/{held.path}` and, if the text is meant, reruns with {rules}",
+        )
+
+
+def check_existing(rel: str, text: str) -> None:
+    """Refuse (AlreadyWithheld) to edit a module whose current text has a high finding."""
+    items = blocked({rel: text}, _ACCEPTED.get())
+    if items:
+        raise AlreadyWithheld(items)
 
 
 @contextmanager

@@ -214,7 +214,12 @@ class Store:
         with self.lock():
             if not self.path(rel).is_file():
                 raise StatoError(f"no .stato/{rel} in {self.root}")
-            result = compile_source(edit(self.read(rel)), rel, expected_type)
+            text = self.read(rel)
+            from stato.adapters import gate  # the scanner's tables load only when editing
+
+            # The edit would be refused anyway; saying so here names no text of the module
+            gate.check_existing(rel, text)
+            result = compile_source(edit(text), rel, expected_type)
             if not result.valid:
                 raise ModuleInvalid(format_errors(result), [result])
             self.commit({rel: result.corrected_source})
