@@ -264,27 +264,27 @@ def _owner(section: Section, out: _Out) -> _Skill | None:
     return None
 
 
-def _procedure(section: Section, out: _Out, why: tuple[str, ...]) -> None:
+def _skill_of(section: Section, out: _Out, describe: Callable[[str], str]) -> _Skill:
+    """The skill ``section`` adds to: its procedure's, else a new one described by ``describe``."""
     skill = _owner(section, out) or out.skills.get(section.path)  # a heading written twice
     if skill is None:
-        paragraphs = [b.text for b in section.blocks if b.kind == "paragraph" and b.info != "html"]
-        first = sentences(paragraphs[0])[0].strip() if paragraphs else ""
         title = section.title or out.src.origin
-        skill = _Skill(_skill_name(title, out), title, first or title)
-        out.skills[section.path] = skill
-    skill.body.append(out.raw.get(section.line, ""))
+        skill = out.skills[section.path] = _Skill(_skill_name(title, out), title, describe(title))
     skill.sections.append(section)
+    return skill
+
+
+def _procedure(section: Section, out: _Out, why: tuple[str, ...]) -> None:
+    paragraphs = [b.text for b in section.blocks if b.kind == "paragraph" and b.info != "html"]
+    first = sentences(paragraphs[0])[0].strip() if paragraphs else ""
+    skill = _skill_of(section, out, lambda title: first or title)
+    skill.body.append(out.raw.get(section.line, ""))
     out.route(section, f"skills/{safe_stem(skill.name)}.py", "docstring", why)
 
 
 def _lesson(section: Section, out: _Out, why: tuple[str, ...]) -> None:
-    skill = _owner(section, out) or out.skills.get(section.path)  # a heading written twice
-    if skill is None:  # lessons of their own: a skill that holds only them
-        title = section.title or out.src.origin
-        skill = _Skill(_skill_name(title, out), title, f"Lessons from {out.src.origin}: {title}")
-        out.skills[section.path] = skill
+    skill = _skill_of(section, out, lambda title: f"Lessons from {out.src.origin}: {title}")
     skill.lessons.append(out.raw.get(section.line, ""))
-    skill.sections.append(section)
     out.route(section, f"skills/{safe_stem(skill.name)}.py", "lessons_learned", why)
 
 
