@@ -88,6 +88,12 @@ def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     click.echo(display(text), err=err, nl=nl)
 
 
+def warnings(lines: Iterable[str]) -> None:
+    """Each line as one ``warning:`` line on stderr."""
+    for line in lines:
+        echo(f"warning: {line}", err=True)
+
+
 def rich_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     """Rows as a rich table with bold headers and folding cells (for a terminal; callers
     print their own plain lines when piped)."""

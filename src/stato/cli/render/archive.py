@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from stato.cli.console import echo, emit, is_tty, rich_table
+from stato.cli.console import echo, emit, is_tty, rich_table, warnings
 
 if TYPE_CHECKING:
     from stato.core.model import ValidationResult
@@ -46,8 +46,7 @@ def show(res: SnapshotResult, as_json: bool, verb: str = "snapshot") -> int:
 
 
 def snapshot(res: SnapshotResult, verb: str = "snapshot") -> None:
-    for w in res.warnings:
-        echo(f"warning: {w}", err=True)
+    warnings(res.warnings)
     if res.invalid:
         what = "after the --template/--sanitize edits" if res.edited else ""
         echo(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stato.cli.console import console, echo, is_tty
+from stato.cli.console import console, echo, is_tty, warnings
 
 if TYPE_CHECKING:
     from stato.ops.bridge import BridgeResult
@@ -67,8 +67,7 @@ def show(result: BridgeResult) -> None:
             echo(f"warning: {f.path}: {f.warning}", err=True)
     for moved in result.moved:
         echo(f"moved: {moved}", err=True)
-    for text in result.warnings:
-        echo(f"warning: {text}", err=True)
+    warnings(result.warnings)
     if result.withheld:
         echo(
             f"note: {len(result.withheld)} module(s) withheld from agents: "

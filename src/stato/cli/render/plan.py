@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from stato.cli.console import console, echo, is_tty
+from stato.cli.console import console, echo, is_tty, warnings
 from stato.core.plan import STATES
 
 if TYPE_CHECKING:
@@ -88,8 +88,7 @@ def plan(view: PlanView) -> None:
     echo(f"Next: {_line(view.next)}")
     if view.state in ("stuck", "complete", "empty"):
         echo(STATES[view.state])
-    for warning in view.warnings:
-        echo(f"warning: {warning}", err=True)
+    warnings(view.warnings)
 
 
 def change(done: StepChange) -> None:

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from stato.cli.console import console, echo, is_tty
+from stato.cli.console import console, echo, is_tty, warnings
+from stato.cli.render.archive import notes
 
 if TYPE_CHECKING:
     from stato.ops.archive import ImportResult
@@ -15,14 +16,9 @@ if TYPE_CHECKING:
     from stato.ops.trust import SignatureCheck
 
 
-def failures(lines: tuple[str, ...]) -> None:
-    for line in lines:
-        echo(f"warning: {line}", err=True)
-
-
 def listing(result: Listing) -> None:
     """A table of packages (rich on a terminal, aligned plain text in a pipe)."""
-    failures(result.failures)
+    warnings(result.failures)
     if not result.packages:
         what = f"matching {result.query!r} in" if result.query is not None else "in"
         echo(f"No packages {what} {', '.join(result.registries)}.")
@@ -102,8 +98,7 @@ def install(result: InstallResult) -> None:
         f"{verb} {e.spec} from {result.registry} ({result.size} bytes, "
         f"sha256 {result.sha256[:12]}… {checked})"
     )
-    for line in result.notes:
-        echo(f"note: {line}.")
+    notes(result.notes)
     trust(imported)
     for action in imported.actions:
         dest = action.dest if action.dest == action.path else f"{action.path} -> {action.dest}"
@@ -150,8 +145,7 @@ def publish(result: PublishResult) -> None:
 
 def trust(imported: ImportResult) -> None:
     """The archive's signature and any warnings about the lock or the allowed signers."""
-    for warning in imported.warnings:
-        echo(f"warning: {warning}", err=True)
+    warnings(imported.warnings)
     if imported.signature is not None:
         echo(trust_line(imported.signature))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stato.cli.console import console, echo, is_tty
+from stato.cli.console import console, echo, is_tty, warnings
 from stato.core.plan import STATES
 
 if TYPE_CHECKING:
@@ -17,8 +17,7 @@ def _step(step: StepView | None) -> str:
 
 
 def render(report: StatusReport) -> None:
-    for w in report.warnings:
-        echo(f"warning: {w}", err=True)
+    warnings(report.warnings)
     if not report.modules:
         echo(
             f"No modules in {report.root / '.stato'} yet "
