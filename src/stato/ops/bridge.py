@@ -20,6 +20,7 @@ from stato.formats import markers
 from stato.ops.bridge_plan import (
     STALE,
     Exports,
+    FilePlan,
     Tree,
     linked,
     plan_files,
@@ -249,7 +250,7 @@ def write_bridges(
     exports = Exports()
     plan = plan_files(root, selection, summary, body, link, exports)
     for rel, (old, new, ids, note) in stale_blocks(root, selection, plan).items():
-        plan[rel] = (old, new if prune else old, ids, note)
+        plan[rel] = FilePlan(old, new if prune else old, ids, note)
     files: list[BridgeFile] = []
     changes: list[tuple[str, str | None, str | None]] = []
     sizes: dict[str, int] = {}  # each skill's two copies (.agents/, .claude/) are one text
