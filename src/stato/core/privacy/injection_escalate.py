@@ -31,6 +31,10 @@ ESCALATE: tuple[Rule, ...] = (
             "|--disable-safety|--no-safety|autoapprove"
         ),
         anchored=False,
+        # "Never run with --dangerously-skip-permissions" is a rule against it
+        validator=lambda span, m, text: (
+            not _NEGATED.search(text[max(0, m.start() - 40) : m.start()])
+        ),
     ),
     inj(
         "auto-approve-flag",

@@ -59,6 +59,17 @@ _SEND_TOOL = (
     r"requests\.(?:post|put|get)|fetch|httpx\.(?:post|put|get)|urlopen|urllib\.request|"
     r"aiohttp|http\.client)\b|" + _HTTPIE + ")"
 )
+# One clause of a line: "use wget for the data; credentials are in ~/.netrc" sends nothing
+_CLAUSE = r"(?:[^\n;.]|\.(?=\S))"
+_EXCLUDED = re.compile(r"--(?:exclude|ignore)(?:-from)?[=\s]{1,3}[\"']?$")
+
+
+def _excluded(span: str) -> bool:
+    """The key file is what the command leaves out (``rsync --exclude .env``)."""
+    found = re.search(_SENSITIVE, span, re.IGNORECASE)
+    return found is not None and _EXCLUDED.search(span[: found.start()]) is not None
+
+
 _ENV_SECRET = (
     r"(?:os\.environ\[\s{0,2}|os\.getenv\(\s{0,2}|os\.environ\.get\(\s{0,2})[\"'][A-Z_0-9]{0,40}"
     r"(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIALS?)[A-Z_0-9]{0,40}[\"']"
@@ -77,7 +88,8 @@ EXFIL: tuple[Rule, ...] = (
         "exfil-file-upload",
         "key file or environment sent over the network",
         _SEND_TOOL
-        + r"[^\n]{0,300}?(?:"
+        + _CLAUSE
+        + r"{0,300}?(?:"
         + _SENSITIVE
         + r"|(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|"
         r"--upload-file)[\s=]{1,3}[\"']?[^\n\"']{0,100}?"
@@ -89,7 +101,7 @@ EXFIL: tuple[Rule, ...] = (
             "urlopen|urllib.request|aiohttp|http.client|curl|wget|nc|ncat|netcat|scp|rsync|sftp|iwr"
             "|invoke-|http|requests.|fetch|httpx."
         ),
-        validator=lambda span, m, text: not _to_vendor_api(span),
+        validator=lambda span, m, text: not _to_vendor_api(span) and not _excluded(span),
     ),
     inj(
         "exfil-pipe",
