@@ -43,7 +43,12 @@ def canon(value: Any) -> str:
 
 def same(a: Any, b: Any) -> bool:
     """True when two materialized values are equal in type and content."""
+    if type(a) is type(b) and type(a) in _PLAIN:
+        return bool(a == b)  # what canon says for these types, without writing both out
     return a is b or canon(a) == canon(b)
+
+
+_PLAIN = (str, int, bool)  # == is exact for these types (not for floats: nan, -0.0)
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class ModuleView:
     result: ValidationResult
     fields: dict[str, Any]
     methods: dict[str, str]
+    # the class of result.corrected_source, parsed once here, for an edit of that text
+    node: ast.ClassDef | None = field(default=None, compare=False, repr=False)
 
     @property
     def parsed(self) -> bool:
@@ -111,7 +118,7 @@ def view(
             for target in targets:
                 if value is not None and isinstance(target, ast.Name) and target.id not in fields:
                     fields[target.id] = Code(where.text(value))
-    return ModuleView(result, fields, method_sources(text, node) if node else {})
+    return ModuleView(result, fields, method_sources(text, node) if node else {}, node)
 
 
 @dataclass(frozen=True)

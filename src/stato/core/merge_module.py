@@ -149,15 +149,28 @@ def merge_module(
         # Unioned depends_on made a cycle: the winner's dependencies keep the plan a DAG.
         m = Merger(path, strat.winner == "left", keep_first_deps=True)
         changes = _compare(first, second, m)
-    text, written = _write(first.result.corrected_source, changes, first, second, m)
     known = set(first.methods) | set(first.fields)
     extra = [src for name, src in second.methods.items() if name not in known]
+    crlf = "\r\n" in first.result.corrected_source
+    expected = first.result.module_type
+    checked: dict[str, ValidationResult] = {}
+
+    def parses(candidate: str) -> bool:
+        """Whether the merged text parses: told by its compile, which the merge needs anyway
+        when the text is the one compiled below (no method appended, no CRLF)."""
+        if extra or crlf:
+            return _parses(candidate)
+        result = checked[candidate] = compiled(candidate, path, expected)
+        codes = {d.code for d in result.diagnostics}
+        return _parses(candidate) if "E012" in codes else "E001" not in codes  # E012: it stopped
+
+    text, written = _write(first.result.corrected_source, changes, first, second, m, parses)
     if extra:
         text = _append_methods(text, extra)
-    if "\r\n" in first.result.corrected_source:
+    if crlf:
         # Edits write "\n"; a CRLF file stays CRLF throughout (Python reads both the same).
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = compiled(text, path, first.result.module_type)
+    result = checked.get(text) or compiled(text, path, expected)
     if not result.valid:
         codes = ", ".join(f"{d.code} {d.message}" for d in result.errors)
         raise ModuleInvalid(
@@ -169,24 +182,32 @@ def merge_module(
     )
 
 
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
 def _write(
-    text: str, changes: dict[str, Any], first: ModuleView, second: ModuleView, m: Merger
+    text: str,
+    changes: dict[str, Any],
+    first: ModuleView,
+    second: ModuleView,
+    m: Merger,
+    parses: Callable[[str], bool] = _parses,
 ) -> tuple[str, list[str]]:
     """The winner's text with the merged values written in, and the fields written.
 
-    All at once from one parse when no edit can change another (render.set_fields) and the
-    result parses; else field by field, each edit kept only if the file still parses.
+    All at once, from the winner's parse, when no edit can change another (render.set_fields)
+    and the result ``parses``; else field by field, each edit kept only if the file still parses.
     """
     from stato.core.render import set_field, set_fields
 
-    together = set_fields(text, changes) if changes else None
-    if together is not None:
-        try:
-            ast.parse(together)
-        except (SyntaxError, ValueError):
-            together = None
-        else:
-            return together, list(changes)
+    together = set_fields(text, changes, first.node) if changes else None
+    if together is not None and parses(together):
+        return together, list(changes)
     written = []
     for name, value in changes.items():
         try:

@@ -18,7 +18,7 @@ LONG = 160  # a one-line string past this is written as several lines, joined by
 def _triple(value: str) -> str | None:
     """``value`` as a triple-quoted literal, backslashes and quote runs escaped so that it
     evaluates to exactly ``value``; None when it holds characters that need other escapes."""
-    if not all(c in "\n\t" or c.isprintable() for c in value):
+    if not value.replace("\n", "").replace("\t", "").isprintable():
         return None
     body = value.replace("\\", "\\\\")
     body = re.sub(r'"(?="")', r'\\"', body)  # no three quotes in a row close it early
@@ -152,10 +152,12 @@ def _augmented(cls: ast.ClassDef, name: str) -> list[ast.AugAssign]:
     ]
 
 
-def set_fields(source: str, values: Mapping[str, Any]) -> str | None:
-    """``set_field`` of each (name, value) in turn, from one parse of ``source``; None when an
-    edit could change what a later one sees, or a value has no literal form (then call
-    ``set_field`` per field).
+def set_fields(
+    source: str, values: Mapping[str, Any], cls: ast.ClassDef | None = None
+) -> str | None:
+    """``set_field`` of each (name, value) in turn, from one parse of ``source`` (``cls``: its
+    first class, when the caller parsed it already); None when an edit could change what a
+    later one sees, or a value has no literal form (then call ``set_field`` per field).
 
     Each field must be bound already, by a statement standing on lines of its own with no
     augmented assignment after it: then each edit replaces only its own value, and the indent
@@ -164,7 +166,7 @@ def set_fields(source: str, values: Mapping[str, Any]) -> str | None:
     if "\r" in source:
         return None
     try:
-        cls = _first_class(ast.parse(source))
+        cls = cls or _first_class(ast.parse(source))
     except (SyntaxError, ValueError):
         return None
     off = Offsets(source)
