@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 try:  # Python 3.11+ keeps the regex parser private; 3.10 has the public (deprecated) modules
     from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -478,13 +480,29 @@ def test_overlap_resolution_prefers_secrets_then_longer_spans() -> None:
     assert len(_resolve(chain)) == 15_000
 
 
-def test_long_run_rules_hold_a_long_run_in_their_examples() -> None:
-    from stato.core.privacy.scanner import _LONG_RUN
+def test_run_rules_hold_their_run_in_their_examples() -> None:
+    from stato.core.privacy.scanner import has_run
 
-    gated = [rule for rule in RULES if rule.long_run]
+    gated = [rule for rule in RULES if rule.run]
     assert len(gated) > 30
     for rule in gated:
+        assert rule.run
         text, start, end = _unmark(EXAMPLES[rule.id][0])
-        assert _LONG_RUN.search(text[start:end]), rule.id
-    assert not _LONG_RUN.search("max_pct_mito=20 adata_path, **kwargs highly_variable")
-    assert _LONG_RUN.search("x highly_variable_genes y")
+        assert has_run(text[start:end], rule.run), rule.id
+    token = gated[0].run
+    assert token
+    assert not has_run("max_pct_mito=20 adata_path, **kwargs highly_variable", token)
+    assert has_run("x highly_variable_genes y", token)
+    assert not has_run("é" * 40 + "\ud800" + "highly_variable", token)  # other bytes end a run
+
+
+@given(st.text(alphabet="ab2f_-+/é \n", max_size=80), st.integers(1, 20))
+def test_has_run_is_a_regex_run_and_every_match_holds_its_rules_run(text: str, n: int) -> None:
+    from stato.core.privacy import INJECTION_RULES
+    from stato.core.privacy.scanner import has_run
+
+    for chars, cls in (("ab_-", "[ab_-]"), ("ab+/", "[ab+/]")):
+        assert has_run(text, (chars, n)) == bool(re.search(cls + f"{{{n}}}", text))
+    for rule in RULES + INJECTION_RULES:
+        if rule.run and next(iter(rule.regex.finditer(text)), None):
+            assert has_run(text, rule.run), rule.id

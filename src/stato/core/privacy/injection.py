@@ -27,6 +27,7 @@ def inj(
     validator: Validator | None = None,
     anchored: bool | None = None,
     back: frozenset[str] = frozenset(),
+    run: tuple[str, int] | None = None,
 ) -> Rule:
     """One row: case-insensitive by default, anchored at its keywords when it has any (an
     anchored phrase starts a word: ``nc`` inside ``sync`` is no netcat)."""
@@ -44,6 +45,7 @@ def inj(
         reject_placeholders=False,
         anchored=anchored,
         back=back,
+        run=run,
         word_start=anchored,
         severity=severity,
     )

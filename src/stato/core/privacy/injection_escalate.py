@@ -9,7 +9,7 @@ from stato.core.privacy.hidden import decode
 from stato.core.privacy.injection import inj
 from stato.core.privacy.injection_exec import _ONE_THING
 from stato.core.privacy.injection_exfil import _NEGATED
-from stato.core.privacy.rule import Rule, Validator, any_of
+from stato.core.privacy.rule import TOKEN_CHARS, Rule, Validator, any_of
 
 # -- permission escalation --------------------------------------------------------------------
 ESCALATE: tuple[Rule, ...] = (
@@ -139,6 +139,7 @@ ENCODED: tuple[Rule, ...] = (
         "base64 that decodes to an injection",
         r"[A-Za-z0-9+/_-](?<![A-Za-z0-9+/_-][A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{23,87380}={0,2}",
         flags=0,
+        run=(TOKEN_CHARS + "+/", 24),
         validator=_decodes_to_injection("base64"),
     ),
     inj(
@@ -149,6 +150,7 @@ ENCODED: tuple[Rule, ...] = (
         r"[2-7](?<![0-9a-fA-F][2-7])[0-9a-fA-F](?:[2-7][0-9a-fA-F]|0[9aAdD]){11,65536}"
         r"(?![0-9a-fA-F])",
         flags=0,
+        run=("0123456789abcdefABCDEF", 24),
         validator=_decodes_to_injection("hex"),
     ),
     inj(

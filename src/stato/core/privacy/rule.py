@@ -13,6 +13,8 @@ CATEGORIES: tuple[str, ...] = ("secret", "pii", "network", "path")
 INJECTION = "injection"
 SEVERITIES: tuple[str, ...] = ("high", "warn")
 
+TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+
 # (span, match, whole text) -> keep the finding?
 Validator = Callable[[str, "re.Match[str]", str], bool]
 
@@ -70,8 +72,9 @@ class Rule:
     after matching so the regex keeps a literal or character-set prefix the engine can skip to.
     ``shapes`` are substrings of the text with every digit written as ``0`` (``000-00-0000``);
     when given, the rule runs only on text holding one, so number rules skip prose cheaply.
-    ``long_run`` says every match holds 16 ``[A-Za-z0-9_-]`` characters in a row: a text with
-    no such run (most prose and code) skips the rule after one cheap search.
+    ``run`` = (characters, n) says every match holds n of these ASCII characters in a row (a
+    token's 16 of ``[A-Za-z0-9_-]``): a text with no such run (most prose and code) skips the
+    rule after one pass in C.
     ``anchor``, for an anchored rule, finds the keyword occurrences worth trying (in C) instead
     of a plain search for the keywords.
     ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
@@ -97,7 +100,7 @@ class Rule:
     left: re.Pattern[str] | None = None
     anchor: re.Pattern[str] | None = None
     shapes: tuple[str, ...] = ()
-    long_run: bool = False
+    run: tuple[str, int] | None = None
     word_start: bool = False
     severity: str = "high"
 
@@ -150,7 +153,7 @@ def token(
         regex=re.compile(pattern),
         placeholder=placeholder,
         entropy=entropy,
-        long_run=long_run,
+        run=(TOKEN_CHARS, 16) if long_run else None,
         **extra,  # type: ignore[arg-type]
     )
 

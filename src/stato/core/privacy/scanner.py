@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from stato.core.privacy.checks import entropy, glob_match, is_placeholder
@@ -90,9 +91,19 @@ def _around(text: str, start: int, end: int) -> tuple[str, str]:
     return word, word[cut + 1 :] if cut >= 0 else ""
 
 
-# 16 token characters in a row, found at the start of a run only (the lookbehind after the
-# first character keeps the search from rescanning inside long runs)
-_LONG_RUN = re.compile(r"[A-Za-z0-9_-](?<![A-Za-z0-9_-][A-Za-z0-9_-])[A-Za-z0-9_-]{15}")
+@cache
+def _run_table(chars: str) -> bytes:
+    """A bytes.translate table: each byte of ``chars`` to ``x``, every other byte to a space."""
+    return bytes(ord("x") if chr(b) in chars else ord(" ") for b in range(256))
+
+
+def has_run(text: str, run: tuple[str, int]) -> bool:
+    """Whether ``text`` holds ``run[1]`` of the ASCII characters ``run[0]`` in a row (a rule's
+    ``run``), in two passes in C (a UTF-8 byte of any other character is none of them)."""
+    chars, n = run
+    return b"x" * n in text.encode("utf-8", "surrogatepass").translate(_run_table(chars))
+
+
 _DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -208,14 +219,14 @@ def _candidates(
         return present[keyword]
 
     shaped = ""
-    long_run: bool | None = None
+    runs: dict[tuple[str, int], bool] = {}
     for order in range(len(rules)) if only is None else only:
         rule = rules[order]
         known = None if only is None else only[order]  # its keywords the text holds
-        if rule.long_run:
-            if long_run is None:
-                long_run = _LONG_RUN.search(text) is not None
-            if not long_run:
+        if rule.run:
+            if rule.run not in runs:
+                runs[rule.run] = has_run(text, rule.run)
+            if not runs[rule.run]:
                 continue
         # an anchored rule looks for its keywords anyway: a separate presence test is wasted work
         if rule.keywords and not rule.anchored and not (known or any(map(has, rule.keywords))):
