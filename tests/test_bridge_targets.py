@@ -326,6 +326,24 @@ def test_prune_takes_every_copy_no_agent_needs(project: Path) -> None:
     assert not write_bridges(project, ["all"], check=True).stale
 
 
+@pytest.mark.parametrize(
+    ("mine", "advice"),
+    [
+        (".cursorrules", "`stato bridge --platform cursor-legacy`"),
+        (".rules", "move its text into AGENTS.md and remove .rules"),
+    ],
+)
+def test_an_agent_without_the_block_gets_advice_it_can_follow(
+    project: Path, mine: str, advice: str
+) -> None:
+    """Zed reads only the first of its files: the advice names the file id that writes the
+    block there, and no id at all for a file stato never writes (there is no FILE-ID to use)."""
+    (project / mine).write_text("Zed rules of the person.\n", "utf-8")
+    warnings = write_bridges(project, ["all"]).warnings
+    zed = next(w for w in warnings if w.startswith("Zed does not load"))
+    assert advice in zed and "FILE-ID" not in zed
+
+
 def test_bridge_help_names_every_platform() -> None:
     from stato.cli.commands.bridge import _HELP
 

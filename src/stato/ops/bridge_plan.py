@@ -503,9 +503,14 @@ def _why_not(agent: Agent, tree: Tree) -> str:
     for read in agent.reads:
         hiding = [u for u in read.unless if tree.exists(u)]
         if read.pattern == "AGENTS.md" and hiding:
+            own = [f.id for f in FILES.values() if f.path == hiding[0]]
+            fix = (
+                f"write the block there (`stato bridge --platform {own[0]}`) or move {hiding[0]}"
+                if own  # else stato has no such file to write: only moving the text helps
+                else f"move its text into AGENTS.md and remove {hiding[0]}"
+            )
             return (
                 f"it reads {hiding[0]} instead of AGENTS.md, and {hiding[0]} has no stato block: "
-                f"move the block there (`stato bridge --platform FILE-ID` writes stato's files) "
-                f"or move {hiding[0]}"
+                f"{fix}"
             )
     return "none of the files it reads carries it"
