@@ -460,7 +460,8 @@ def stale_blocks(root: Path, selection: Selection, plan: Planned) -> Planned:
             len(without.block_sources(a)) < len(after.block_sources(a)) for a in AGENTS
         ):
             continue  # an agent would lose the block or read another copy; or no one gains
-        note = f"{STALE}: {', '.join(twice)} also load stato's block from another file"
+        verb = "loads" if len(twice) == 1 else "load"
+        note = f"{STALE}: {', '.join(twice)} also {verb} stato's block from another file"
         out[file.path] = FilePlan(text, new, [file.id], note)
     for file, text, readers in _needless_links(Tree(root, {**instructions, **out})):
         if file.path in plan or file.path in out or file in selection.files:
