@@ -506,3 +506,10 @@ def test_has_run_is_a_regex_run_and_every_match_holds_its_rules_run(text: str, n
     for rule in RULES + INJECTION_RULES:
         if rule.run and next(iter(rule.regex.finditer(text)), None):
             assert has_run(text, rule.run), rule.id
+
+
+def test_a_legacy_vault_token_is_no_attribute_name() -> None:
+    # privacy-formats.md lists Vault's legacy `s.` + 24 form; unquoted it read as `s.attr`
+    text = "export VAULT_TOKEN=s.UFc0MwgwJuZMhc76RpqwmSCb before running"
+    assert [f.text for f in scan_text(text)] == ["s.UFc0MwgwJuZMhc76RpqwmSCb"]
+    assert scan_text("token = s.someAttributeNameHere") == []

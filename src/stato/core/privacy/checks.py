@@ -41,6 +41,8 @@ _CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _WORDS = re.compile(r"[a-z]+(?:[-_. ][a-z]+)*|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*")
 _TYPE_NAME = re.compile(r"(?:[A-Z][a-z0-9]*)*[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
 _PATH_SHAPE = re.compile(r"[~.]?/[\w./+-]*")
+# a legacy HashiCorp Vault token (``s.`` + 24) looks like an attribute but is not one
+_VAULT_LEGACY = re.compile(r"s\.(?=[a-z0-9]*[A-Z])(?=[A-Za-z]*[0-9])[A-Za-z0-9]{24}")
 
 
 def entropy(text: str) -> float:
@@ -94,6 +96,7 @@ def looks_secret(value: str, quoted: bool, min_len: int = 6, min_entropy: float 
     if (
         not quoted
         and _CODE_NAME.fullmatch(value)
+        and not _VAULT_LEGACY.fullmatch(value)
         and ("." in value or not any(c.isdigit() for c in value) or _TYPE_NAME.fullmatch(value))
     ):
         return False  # a bare variable, attribute or type name (Ed25519PrivateKey) in code
