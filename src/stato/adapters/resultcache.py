@@ -29,7 +29,7 @@ import json
 import os
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -49,6 +49,7 @@ SPARE_ENTRIES = 2_000
 _NO_HIGH = ("\0withheld rule: no high injection finding as a .py module",)
 # Files of projects not touched for this long are deleted when another project's file is saved.
 STALE_SECONDS = 30 * 24 * 3600
+_PREAD: Callable[[int, int, int], bytes] | None = getattr(os, "pread", None)  # not on Windows
 
 
 def cache_dir() -> Path | None:
@@ -353,9 +354,10 @@ class ResultCache:
                 yield self._line(self._old, where)
         self._old.close()  # before the rename: Windows replaces no file that is open
 
-    @staticmethod
-    def _line(fh: BinaryIO, where: int) -> bytes:
-        fh.seek(where >> 25)
+    def _line(self, fh: BinaryIO, where: int) -> bytes:
+        if fh is self._old and _PREAD is not None:  # one call, not a seek and a read
+            return _PREAD(fh.fileno(), where & (_LONG - 1), where >> 25)
+        fh.seek(where >> 25)  # this run's additions, partly in the writer's buffer
         return fh.read(where & (_LONG - 1))
 
     def _close(self) -> None:
