@@ -13,7 +13,9 @@ The floor and the cases run in alternating rounds, so a shared VM's load moves t
 Prints the median wall time of each, its range, and the ratio of the medians (target: <= 1.5).
 
 Run: python benchmarks/resume.py [--sizes 1000,5000] [--repeat 5] [--before /path/to/src]
-``--before SRC`` runs another checkout's stato (its ``src/`` on PYTHONPATH) in the same rounds.
+[--callgrind]. ``--before SRC`` runs another checkout's stato (its ``src/`` on PYTHONPATH) in the
+same rounds; ``--callgrind`` also counts the instructions of the floor and of each case once
+(valgrind: deterministic, where the wall times of a shared VM are not).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from hooks import instructions
 from installed import as_installed
 from validate import FLOOR, SKILL
 
@@ -74,8 +77,16 @@ class Tool:
     def brief(self) -> float:
         return run(self.cmd, self.root, self.env)
 
+    def count(self) -> float | None:
+        return instructions(self.cmd, self.root, {**self.env, **SEED}, "")
+
     def drop(self) -> None:
         shutil.rmtree(self.cache, ignore_errors=True)
+
+    def changed(self) -> None:
+        """Both caches warm, then one module edited."""
+        self.brief()
+        self.edit()
 
     def edit(self) -> None:
         """A new text for one skill (never seen before), written a minute ago."""
@@ -87,14 +98,17 @@ class Tool:
         os.utime(module, (past, past))
 
 
-CASES: dict[str, Callable[[Tool], None]] = {  # what each case does before its timed run
+SEED = {"PYTHONHASHSEED": "0"}  # the same string hashes in every counted run
+
+
+CASES: dict[str, Callable[[Tool], object]] = {  # what each case does before its timed run
     "cold (no cache)": lambda t: t.drop(),
-    "one changed (result cache warm)": lambda t: (t.brief(), t.edit()),
+    "one changed (result cache warm)": lambda t: t.changed(),
     "summary cache (no change)": lambda t: t.brief(),
 }
 
 
-def measure(n: int, repeat: int, before: str | None) -> None:
+def measure(n: int, repeat: int, before: str | None, callgrind: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         tools = []
@@ -112,15 +126,27 @@ def measure(n: int, repeat: int, before: str | None) -> None:
                 for tool in tools:
                     prep(tool)
                     times.setdefault((case, tool.name), []).append(tool.brief())
+        counts: dict[tuple[str, str], float | None] = {}
+        if callgrind:
+            counts[("floor", "")] = instructions(floor_cmd, base, {**os.environ, **SEED}, "")
+            for case, prep in CASES.items():
+                for tool in tools:
+                    prep(tool)
+                    counts[(case, tool.name)] = tool.count()
     floor = statistics.median(times[("floor", "")])
+    floor_ir = counts.get(("floor", ""))
     print(f"\n{n} modules, median of {repeat} rounds [range]:")
-    for (case, tool), got in times.items():
+    for (case, name), got in times.items():
         median = statistics.median(got)
         label = "floor (read + ast.parse)" if case == "floor" else case
-        print(
-            f"  {label:34} {tool:6} {median:7.3f} s [{min(got):.3f}-{max(got):.3f}]"
+        line = (
+            f"  {label:34} {name:6} {median:7.3f} s [{min(got):.3f}-{max(got):.3f}]"
             f" {median / floor:6.2f}x"
         )
+        ir = counts.get((case, name))
+        if ir is not None and floor_ir:
+            line += f"  {ir:8.1f} M instr {ir / floor_ir:5.2f}x"
+        print(line)
 
 
 def main() -> None:
@@ -129,9 +155,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--before", help="the src/ folder of another stato checkout")
+    parser.add_argument("--callgrind", action="store_true", help="count instructions too")
     args = parser.parse_args()
     for n in [int(s) for s in args.sizes.split(",")]:
-        measure(n, args.repeat, args.before)
+        measure(n, args.repeat, args.before, args.callgrind)
 
 
 if __name__ == "__main__":
