@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from stato.core.privacy import Finding, scan_injection, scan_injection_many
+if TYPE_CHECKING:  # the scanner is imported where a text is scanned: naming WITHHELD loads none
+    from stato.core.privacy import Finding
 
 MAX_SHOWN = 8  # findings listed in one refusal; the rest are counted
 
@@ -25,6 +27,8 @@ def _refused(findings: Iterable[Finding], accept: Collection[str]) -> tuple[Find
 
 def high_findings(text: str, path: str, accept: Collection[str] = ()) -> tuple[Finding, ...]:
     """The ``high`` injection findings of ``text`` whose rule was not accepted."""
+    from stato.core.privacy import scan_injection
+
     return _refused(scan_injection(text, path), accept)
 
 
@@ -63,6 +67,8 @@ def withheld(
     modules: Iterable[tuple[str, str]], accept: Collection[str] = ()
 ) -> dict[str, tuple[Finding, ...]]:
     """Of (path, text) pairs, those whose text must never reach an agent, with the findings."""
+    from stato.core.privacy import scan_injection, scan_injection_many
+
     pairs = list(modules)
     texts = dict(pairs)
     scanned: list[tuple[str, list[Finding]]]
