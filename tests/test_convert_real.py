@@ -885,3 +885,28 @@ def test_two_known_issues_with_one_label_are_both_kept() -> None:
         "windows": "**Windows**: long paths fail",
         "windows_2": "**Windows**: CRLF in fixtures",
     }
+
+
+def test_a_rule_linked_out_of_the_project_is_never_read(
+    project: Path, run: Callable[..., Result], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # A cloned project's `.claude/rules/notes.md -> ~/.aws/credentials` copied the user's
+    # secrets into .stato/context.py; a link inside the project (CLAUDE.md -> AGENTS.md) is fine.
+    secret = tmp_path_factory.mktemp("home") / "credentials"
+    secret.write_text("# Keys\n\n- aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8\n")
+    rules = project / ".claude" / "rules"
+    rules.mkdir(parents=True)
+    (rules / "ok.md").write_text("# Rules\n\n- Use pnpm\n")
+    (rules / "notes.md").symlink_to(secret)
+    before = tree(project / ".stato")
+    for named in (".claude/rules", ".claude/rules/notes.md"):
+        result = run("convert", named)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("error: .claude/rules/notes.md leads out of the project")
+        assert result.stderr.count("\n") == 1
+        assert tree(project / ".stato") == before
+    (rules / "notes.md").unlink()
+    (project / "AGENTS.md").write_text("# Agents\n\n- Run the tests first\n")
+    (project / "CLAUDE.md").symlink_to("AGENTS.md")
+    assert run("convert", "CLAUDE.md", ".claude/rules").exit_code == 0
+    assert "wJalr" not in repr(tree(project / ".stato"))

@@ -10,7 +10,13 @@ from typing import Any
 from stato.core.model import ValidationResult
 from stato.errors import UsageError
 from stato.formats.drafts import Route
-from stato.ops.convert_input import ConvertError, NothingToConvert, expand, read_input
+from stato.ops.convert_input import (
+    ConvertError,
+    NothingToConvert,
+    check_not_linked_out,
+    expand,
+    read_input,
+)
 from stato.ops.convert_merge import free_path, merge_into, own_name
 
 
@@ -295,6 +301,7 @@ def convert_files(
     store = Store(target.root)
     batch = _Batch(target.root, store, kind, skill_paths(target.root))
     for given in expand(files):
+        check_not_linked_out(given, target.root)
         batch.add(given)
     batch.refuse_empty()
     changes = [batch.change(rel, text) for rel, text in batch.texts.items()]

@@ -3,6 +3,7 @@ stato's own bridge output left out, so converting never takes stato's text for a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,22 @@ def expand(paths: list[Path]) -> list[Path]:
                 )
             out.extend(found)
     return out
+
+
+def check_not_linked_out(path: Path, root: Path) -> None:
+    """Refuse an input inside the project that a link leads out of it: a cloned project's
+    `.claude/rules/notes.md -> ~/.aws/credentials` would copy the user's secrets into .stato/.
+    A file the user names outside the project is read as named."""
+    given = os.path.abspath(path)
+    real = os.path.realpath(path)
+    bases = {os.path.abspath(root), os.path.realpath(root)}
+    within = [b for b in bases if given == b or given.startswith(b.rstrip(os.sep) + os.sep)]
+    real_root = os.path.realpath(root).rstrip(os.sep) + os.sep
+    if within and not real.startswith(real_root):
+        raise ConvertError(
+            f"{path} leads out of the project through a link (to {real}); nothing was "
+            "converted (name that file by its own path if you mean to convert it)"
+        )
 
 
 def _rule_file(path: Path) -> bool:
