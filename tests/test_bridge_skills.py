@@ -147,6 +147,24 @@ def test_body_carries_parameters_and_lessons() -> None:
     assert not skills.generated_by_stato("---\nname: qc\ndescription: x\n---\n")
 
 
+def test_every_parameter_value_is_whole_and_the_table_holds() -> None:
+    """A value with a "|" or a backtick keeps the table's two columns; a long or multi-line
+    one is written whole after the table (it was cut at 60 characters)."""
+    from markdown_it import MarkdownIt
+
+    genes = [f"Gene{i}" for i in range(40)]
+    params = (("sep", "a|b"), ("tick", "x`y"), ("genes", genes), ("note", "one\ntwo"))
+    view = SkillView("qc", "skills/qc.py", "1.0.0", "Use when filtering.", params, (), ())
+    text = skills.body(view)
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    rows = [tok for tok in tokens if tok.type == "tr_open"]
+    assert len(rows) == 1 + len(params)  # the header and one row per parameter, no split rows
+    codes = [c.content for t in tokens if t.children for c in t.children if c.type == "code_inline"]
+    assert {"a|b", "x`y"} <= set(codes)
+    fenced = [t.content for t in tokens if t.type == "fence"]
+    assert fenced == [repr(genes) + "\n", "one\ntwo\n"]
+
+
 @given(st.text(max_size=120))
 def test_derived_names_are_always_valid(name: str) -> None:
     folder = skill_dir_name(name)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from stato.bridges.summary import SkillView, short_value
+from stato.bridges.summary import SkillView
 from stato.core.agentskills import MAX_NAME, clean_description, skill_dir_name
 
 GENERATOR = "stato"
@@ -144,9 +144,7 @@ def body(skill: SkillView) -> str:
         # The skill's whole procedure, as written: the part an agent needs to do the work.
         out += ["## Procedure", "", procedure, ""]
     if skill.params:
-        out += ["## Parameters", "", "| Parameter | Default |", "|---|---|"]
-        out += [f"| {k} | `{short_value(v, 60)}` |" for k, v in skill.params]
-        out.append("")
+        out += _params(skill.params)
     if skill.lessons:
         out += ["## Lessons learned", ""] + [f"- {lesson}" for lesson in skill.lessons] + [""]
     if skill.depends_on:
@@ -158,6 +156,41 @@ def body(skill: SkillView) -> str:
         "and run `stato validate .stato/`.",
     ]
     return "\n".join(out) + "\n"
+
+
+_CELL = 60  # a longer value (or one of several lines) is written whole below the table
+
+
+def _params(params: tuple[tuple[str, Any], ...]) -> list[str]:
+    """The parameters table, every value whole: a short one in its cell as a code span (a
+    "|" escaped so the table holds), a long or multi-line one in a fence after the table."""
+    rows, below = ["## Parameters", "", "| Parameter | Default |", "|---|---|"], []
+    for key, value in params:
+        text = (value or '""') if isinstance(value, str) else repr(value)
+        name = _cell_text(str(key))
+        if len(text) <= _CELL and "\n" not in text and "\r" not in text:
+            rows.append(f"| {name} | {_code_span(text).replace('|', chr(92) + '|')} |")
+            continue
+        rows.append(f"| {name} | (below) |")
+        fence = "`" * max(3, _longest_run(text, "`") + 1)
+        below += [f"{name}:", "", fence, text, fence, ""]
+    return [*rows, "", *below]
+
+
+def _cell_text(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _longest_run(text: str, char: str) -> int:
+    runs = re.findall(f"{re.escape(char)}+", text)
+    return max((len(r) for r in runs), default=0)
+
+
+def _code_span(text: str) -> str:
+    """``text`` as one Markdown code span, whatever backticks it holds (CommonMark 6.1)."""
+    ticks = "`" * (_longest_run(text, "`") + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def folders(skills: Iterable[SkillView]) -> list[tuple[str, SkillView]]:
