@@ -344,6 +344,15 @@ def test_an_agent_without_the_block_gets_advice_it_can_follow(
     assert advice in zed and "FILE-ID" not in zed
 
 
+def test_two_copies_named_in_one_run_are_said_to_be_the_persons_choice(project: Path) -> None:
+    """--prune never takes a file named in the run, so the warning says to leave one out."""
+    result = write_bridges(project, ["windsurf-rules", "agents"])
+    windsurf = next(w for w in result.warnings if w.startswith("Windsurf (Cascade) loads"))
+    assert "leave one out, then --prune" in windsurf and "removes stato's extra" not in windsurf
+    pruned = write_bridges(project, ["agents"], prune=True)
+    assert {f.path for f in pruned.files if f.status == "deleted"} == {".windsurf/rules/stato.md"}
+
+
 def test_bridge_help_names_every_platform() -> None:
     from stato.cli.commands.bridge import _HELP
 

@@ -372,12 +372,16 @@ def run_warnings(root: Path, selection: Selection, plan: Planned) -> list[str]:
         sources = after.block_sources(agent)
         if len(sources) > 1:
             # --prune takes only the copies stale_blocks found removable: say so, not more
-            fix = (
-                "`stato bridge --prune` removes stato's extra copies"
-                if prunable & set(sources)
-                else "--prune keeps them: without either, an agent that reads only the first "
-                "of its files would lose the block or read another copy"
-            )
+            asked = [s for s in sources if s in {f.path for f in selection.files}]
+            if prunable & set(sources):
+                fix = "`stato bridge --prune` removes stato's extra copies"
+            elif len(asked) > 1:  # the person named both files in this run
+                fix = f"this run writes {' and '.join(asked)}: leave one out, then --prune"
+            else:
+                fix = (
+                    "--prune keeps them: without either, an agent that reads only the first "
+                    "of its files would lose the block or read another copy"
+                )
             out.append(
                 f"{agent.label} loads stato's block {len(sources)} times "
                 f"({', '.join(sources)}): {fix}"
