@@ -121,6 +121,20 @@ def test_write_gate_through_the_cli(run: Run, example: Path) -> None:
     assert run("write", "../outside.py", input=FIXABLE).exit_code == 2
 
 
+def test_write_creates_only_paths_that_snapshot_and_import_accept(run: Run, example: Path) -> None:
+    # `stato write` (and the MCP write_module tool) made skills/CON.py or "skills/a b.py",
+    # which every later snapshot then refused
+    before = sorted(p.name for p in (example / ".stato" / "skills").iterdir())
+    for target in ("skills/CON.py", "skills/a b.py", "skills/.hidden.py", "skills/\u00e9.py"):
+        refused = run("write", target, input=FIXABLE)
+        assert refused.exit_code == 2, target
+        assert refused.stderr.startswith(f"error: cannot create .stato/{target}: ")
+        assert refused.stderr.count("\n") == 1
+    assert sorted(p.name for p in (example / ".stato" / "skills").iterdir()) == before
+    assert run("write", "skills/new_one", input=FIXABLE).exit_code == 0
+    assert run("snapshot", "--name", "after-write").exit_code == 0
+
+
 def test_history_and_rollback(run: Run, example: Path) -> None:
     qc = example / ".stato" / "skills" / "qc.py"
     original = qc.read_text()

@@ -198,6 +198,16 @@ class Store:
         from stato.core.compiler import compile_source
 
         rel = check_rel(rel)
+        if not self.exists(rel):
+            from stato.formats.manifest import check_module_path
+
+            # a new module gets a path that snapshot and import accept (not CON.py, a b.py, ...)
+            problem = check_module_path(rel)
+            if problem is not None:
+                raise UsageError(
+                    f"cannot create .stato/{rel}: {problem}; name it with letters, digits, _ "
+                    "and -; nothing was written"
+                )
         result = compile_source(source, rel, expected_type)
         if not result.valid:
             raise ModuleInvalid(format_errors(result), [result])
