@@ -115,6 +115,39 @@ def _cache_for(paths: list[Path]) -> ResultCache | None:
 
 
 @dataclass(frozen=True)
+class _Rules:
+    """How this run judges a module: the type it expects, the codes it hides, and --strict."""
+
+    expected_type: str | None
+    hidden: set[str]
+    strict: bool
+
+    def judged(self, c: Checked) -> Checked:
+        """``c`` without the hidden codes, valid unless an error (or, with --strict, a warning)
+        is left."""
+        kept = c.diagnostics
+        if self.hidden:
+            kept = tuple(d for d in kept if d.code not in self.hidden)
+        return replace(c, diagnostics=kept, valid=not any(self.fails(d) for d in kept))
+
+    def fails(self, d: Diagnostic) -> bool:
+        return d.severity == "error" or (self.strict and d.severity == "warning")
+
+    def fixable(self, result: ValidationResult) -> bool:
+        """Auto-fixes apply and no error is left once the hidden codes are taken out."""
+        return result.changed and not any(
+            d.severity == "error" and d.code not in self.hidden for d in result.diagnostics
+        )
+
+    def recompiled(self, c: Checked, now: bytes) -> tuple[Checked, str | None]:
+        """A file that changed since it was compiled, compiled again: its report, and its
+        corrected text when that is still a fix to write."""
+        r = compile_source(now, c.display, self.expected_type)
+        fresh = self.judged(Checked(c.display, r.module_type, r.class_name, r.diagnostics, True))
+        return fresh, (r.corrected_source if self.fixable(r) else None)
+
+
+@dataclass(frozen=True)
 class _Fix:
     """A module whose auto-fixes validate may write: the digest of the bytes it compiled (the
     write compiles again if the file holds other bytes by then) and the corrected text."""
@@ -146,7 +179,7 @@ def validate_paths(
             f"unknown diagnostic code for --suppress: {', '.join(unknown)} "
             "(see docs/error-codes.md)"
         )
-    hidden = {c.upper() for c in suppress}
+    rules = _Rules(expected_type, {c.upper() for c in suppress}, strict)
     files = collect(paths)
     cache = _cache_for(paths)
     tick = counter(progress, len(files))
@@ -165,22 +198,20 @@ def validate_paths(
             if mine[1] is not None:
                 skills.append(mine)
                 skill_at.append(len(checked))
-            if not check and _fixable(result, hidden):
+            if not check and rules.fixable(result):
                 digest = hashlib.sha256(raw).digest()
                 pending.append(_Fix(len(checked), Path(file), digest, result.corrected_source))
             found = Checked(shown, result.module_type, result.class_name, result.diagnostics, True)
-            checked.append(_checked(found, hidden, strict))
+            checked.append(rules.judged(found))
     if cache is not None:
         cache.save()
     for k, extra in clashes(skills).items():
         c = checked[skill_at[k]]
-        checked[skill_at[k]] = _checked(
-            replace(c, diagnostics=c.diagnostics + tuple(extra)), hidden, strict
-        )
+        checked[skill_at[k]] = rules.judged(replace(c, diagnostics=c.diagnostics + tuple(extra)))
     del skills, skill_at
     fixes = [f for f in pending if not _has_error(checked[f.at])]  # E011 keeps a fix unwritten
     _check_writable([f.file for f in fixes])  # all fixes or none: refuse before the first
-    written = _write_fixes(fixes, checked, expected_type, hidden, strict)
+    written = _write_fixes(fixes, checked, rules)
     for f in fixes:
         checked[f.at] = written[f.file]
     return ValidateReport(tuple(checked))
@@ -190,39 +221,7 @@ def _has_error(c: Checked) -> bool:
     return any(d.severity == "error" for d in c.diagnostics)
 
 
-def _fixable(result: ValidationResult, hidden: set[str]) -> bool:
-    """Auto-fixes apply and no error is left once the hidden codes are taken out."""
-    return result.changed and not any(
-        d.severity == "error" and d.code not in hidden for d in result.diagnostics
-    )
-
-
-def _checked(c: Checked, hidden: set[str], strict: bool) -> Checked:
-    """``c`` without the hidden codes, valid unless an error (or, with --strict, a warning) is
-    left."""
-    kept = tuple(d for d in c.diagnostics if d.code not in hidden) if hidden else c.diagnostics
-    return replace(c, diagnostics=kept, valid=not any(_fails(d, strict) for d in kept))
-
-
-def _recompiled(
-    c: Checked, now: bytes, expected_type: str | None, hidden: set[str], strict: bool
-) -> tuple[Checked, str | None]:
-    """A file that changed since it was compiled, compiled again: its report, and its
-    corrected text when that is still a fix to write."""
-    r = compile_source(now, c.display, expected_type)
-    fresh = _checked(
-        Checked(c.display, r.module_type, r.class_name, r.diagnostics, True), hidden, strict
-    )
-    return fresh, (r.corrected_source if _fixable(r, hidden) else None)
-
-
-def _write_fixes(
-    fixes: list[_Fix],
-    checked: list[Checked],
-    expected_type: str | None,
-    hidden: set[str],
-    strict: bool,
-) -> dict[Path, Checked]:
+def _write_fixes(fixes: list[_Fix], checked: list[Checked], rules: _Rules) -> dict[Path, Checked]:
     """Write each fix; a project's fixes in one transaction, from text read under its lock.
 
     A file that changed since it was compiled (a `lesson add` that finished meanwhile, an
@@ -236,7 +235,7 @@ def _write_fixes(
     for f in fixes:
         located = _project_of(f.file)
         if located is None:
-            out[f.file] = _write_loose_fix(f, checked[f.at], expected_type, hidden, strict)
+            out[f.file] = _write_loose_fix(f, checked[f.at], rules)
         else:
             by_project.setdefault(located[0], []).append((f, located[1]))
     for root, items in by_project.items():
@@ -249,7 +248,7 @@ def _write_fixes(
                 corrected: str | None = f.corrected
                 now = store.current_bytes(rel)
                 if now is not None and hashlib.sha256(now).digest() != f.digest:
-                    c, corrected = _recompiled(c, now, expected_type, hidden, strict)
+                    c, corrected = rules.recompiled(c, now)
                 fresh[rel] = (f.file, c)
                 if now is not None and corrected is not None:
                     files[rel] = corrected
@@ -260,16 +259,14 @@ def _write_fixes(
     return out
 
 
-def _write_loose_fix(
-    f: _Fix, c: Checked, expected_type: str | None, hidden: set[str], strict: bool
-) -> Checked:
+def _write_loose_fix(f: _Fix, c: Checked, rules: _Rules) -> Checked:
     """A fix to a file outside any project: its previous text goes to a fresh X.py.bak beside it."""
     from stato.adapters.fs import fresh_name, write_atomic  # only when writing: --check stays light
 
     now = f.file.read_bytes()
     corrected: str | None = f.corrected
     if hashlib.sha256(now).digest() != f.digest:  # changed since it was compiled: fix what it holds
-        c, corrected = _recompiled(c, now, expected_type, hidden, strict)
+        c, corrected = rules.recompiled(c, now)
     if corrected is None:
         return c
     # Never over an older backup: X.py.bak, else X.py.bak.1, X.py.bak.2, ...
@@ -290,7 +287,3 @@ def _check_writable(files: list[Path]) -> None:
         by_folder.setdefault(folder, []).append(rel)
     for folder, rels in by_folder.items():
         ensure_writable(folder, rels)
-
-
-def _fails(d: Diagnostic, strict: bool) -> bool:
-    return d.severity == "error" or (strict and d.severity == "warning")
