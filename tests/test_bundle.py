@@ -309,6 +309,19 @@ def test_unknown_platform_fails_before_anything_is_written(
     assert tree(project) == before
 
 
+def test_a_bundle_that_only_builds_its_dict_in_statements_is_one_error(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    bundle = project / "stato_bundle.py"
+    bundle.write_text('SKILLS = {}\nSKILLS["qc"] = """class Q:\n    name = \'qc\'\n"""\n')
+    before = tree(project)
+    result = run("import-bundle", str(bundle))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "no module could be imported" in errors[0]
+    assert tree(project) == before
+
+
 def test_all_platforms_write_every_bridge(project: Path, run: Callable[..., Result]) -> None:
     result = run("import-bundle", str(GOOD), "--platform", "all", "--json")
     assert result.exit_code == 0

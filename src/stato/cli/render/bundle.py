@@ -34,8 +34,12 @@ def report(rep: BundleImport) -> None:
     for p in rep.problems:
         where = f"line {p.line}: " if p.line else ""
         echo(f"{p.severity}: {rep.bundle}: {where}{p.message}", err=True)
-    if not rep.modules:
-        echo("No module could be imported from the bundle.", err=True)
+    if not rep.modules and not any(p.severity == "error" for p in rep.problems):
+        echo(
+            "error: no module could be imported from the bundle: no SKILLS, PLAN, MEMORY or "
+            "CONTEXT holds a module source (see `stato crystallize --web`)",
+            err=True,
+        )
     for path in rep.bridges:
         echo(f"Wrote bridge {path}")
     if rep.bridge_note:
