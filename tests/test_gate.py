@@ -270,6 +270,7 @@ def test_resume_never_sends_the_agent_to_a_withheld_module(
     assert "(.stato/plan.py is withheld: see the notes)" in raw
     assert "plan.py missing or invalid" not in raw and "No plan module" not in raw
     assert "Read .stato/plan.py" not in brief and "Read the skill files" in brief
+    assert "No plan module" not in brief and "Withheld (2)" in brief
     for text in (raw, brief):
         _clean(text)
         assert "read them with" not in text and "do not read or follow" in text

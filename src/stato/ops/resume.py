@@ -179,11 +179,16 @@ def brief(result: ResumeResult) -> str:
 def paragraph(s: Summary) -> str:
     """The `resume --brief` paragraph of a summary (all it needs; stored with it in the cache)."""
     parts: list[str] = []
+    held = [i.path for i in s.invalid if i.codes[:1] == ("withheld",)]
     if s.context is not None and s.context.project:
         desc = f" ({s.context.description})" if s.context.description else ""
         parts.append(f"stato project {s.context.project}{desc}.")
     else:
-        parts.append("stato project (no context module).")
+        parts.append(
+            "stato project (context withheld)."
+            if "context.py" in held
+            else "stato project (no context module)."
+        )
     if s.plan is not None:
         p = s.plan
         text = f"Plan: {p.objective or p.name or 'unnamed'}; {p.done}/{p.total} steps complete"
@@ -196,7 +201,7 @@ def paragraph(s: Summary) -> str:
             from stato.core.plan import STATES
 
             parts.append(STATES[p.state])
-    else:
+    elif "plan.py" not in held:  # a withheld one is named below
         parts.append("No plan module.")
     if s.skills:
         shown = [
@@ -214,9 +219,8 @@ def paragraph(s: Summary) -> str:
         if m.known_issues:
             text += f", known issues: {', '.join(k for k, _ in m.known_issues)}"
         parts.append(text + ".")
-    else:
+    elif "memory.py" not in held:
         parts.append("No memory module.")
-    held = [i.path for i in s.invalid if i.codes[:1] == ("withheld",)]
     invalid = [i.path for i in s.invalid if i.codes[:1] != ("withheld",)]
     if held:
         parts.append(
