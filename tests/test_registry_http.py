@@ -444,3 +444,29 @@ def test_connection_dropped_mid_download(registry_dir: Path, project: Path) -> N
     assert str(info.value).startswith(f"registry {address}: the archive of qc-kit@1.0.0 was cut")
     assert "\n" not in str(info.value)
     assert tree(project) == before
+
+
+class MovedHandler(QuietHandler):
+    """The registry moved: only its old index.toml address answers, with a permanent redirect."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        if self.path == "/old/index.toml":
+            self.send_response(301)
+            self.send_header("Location", "/registry/index.toml")
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+def test_archive_urls_are_relative_to_where_the_index_was_served(
+    registry_dir: Path, project: Path
+) -> None:
+    # A relative url resolved against the address asked for (/old/), not the one the index
+    # came from after the redirect (/registry/): every install of a moved registry was a 404.
+    server, address = serve(registry_dir.parent, MovedHandler)
+    try:
+        result = install(project, "lint-rules", address + "old")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.imported.written == ("skills/ruff.py",)

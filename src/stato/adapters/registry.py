@@ -40,6 +40,8 @@ class RegistryClient:
         self.location = location
         self.timeout = timeout
         self.deadline = DEFAULT_DEADLINE if deadline is None else deadline
+        # where index.toml came from after redirects: relative archive urls are relative to it
+        self.index_url: str | None = None
 
     def _fail(self, message: str) -> RegistryError:
         return RegistryError(f"registry {self.location.label}: {message}")
@@ -69,7 +71,7 @@ class RegistryClient:
                     f"{entry.spec} has a {scheme}: url; an http registry may "
                     "only point at http(s) archives"
                 )
-            return urljoin(self.location.base, url)
+            return urljoin(self.index_url or self.location.base, url)
         if scheme == "file":
             return unquote(urlsplit(url).path)
         if Path(url).is_absolute() or ".." in Path(url).parts:
@@ -175,7 +177,10 @@ class RegistryClient:
             login = request.get_header("Authorization") is not None
             timeout = min(self.timeout, self.deadline)
             with opener(watch).open(request, timeout=timeout) as response:
-                return self._read(response, limit, progress, what, shown)
+                data = self._read(response, limit, progress, what, shown)
+                if what == "index.toml":
+                    self.index_url = response.geturl()
+                return data
         except Refused as exc:
             raise self._fail(f"{what}: {exc}") from None
         except urllib.error.HTTPError as exc:
