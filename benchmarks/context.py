@@ -47,9 +47,9 @@ def write_v01(root: Path) -> None:
     from stato.adapters.fs import write_atomic
     from stato.bridges import render, skills
     from stato.bridges.agent_table import FILES, SKILL_FOLDERS
-    from stato.ops.bridge import load_summary
+    from stato.ops.resume import project_summary
 
-    summary = load_summary(root, save=False)
+    summary = project_summary(root, save=False)
     body = render.render_body(summary, render.TABLE, V01_TABLE_ROWS)
     for file_id in V01_FILES:
         own = FILES[file_id]

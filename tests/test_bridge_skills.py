@@ -210,11 +210,11 @@ def test_exports_of_removed_skills_are_stale_then_deleted(project: Path) -> None
 def _cached(root: Path) -> set[str]:
     """The exports a run would take as unchanged without rendering or reading them."""
     from stato.bridges.platforms import select
-    from stato.ops.bridge import load_summary
     from stato.ops.bridge_plan import Exports, plan_files
+    from stato.ops.resume import project_summary
 
     exports = Exports()
-    plan = plan_files(root, select(["skills"]), load_summary(root), "", None, exports)
+    plan = plan_files(root, select(["skills"]), project_summary(root), "", None, exports)
     assert not set(plan) & set(exports.cached)
     return set(exports.cached)
 

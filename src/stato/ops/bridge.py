@@ -152,12 +152,6 @@ def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) ->
         raise
 
 
-def load_summary(root: Path, *, save: bool = True) -> Summary:
-    from stato.ops.resume import project_summary
-
-    return project_summary(root, save=save)
-
-
 def select(platforms: Iterable[str] | str, root: Path | None = None) -> platforms_mod.Selection:
     """What ``platforms`` stand for; with ``root``, as that project's agent settings say."""
     names = [platforms] if isinstance(platforms, str) else list(platforms)
@@ -183,12 +177,6 @@ def _save_exports(root: Path, exports: Exports, files: list[BridgeFile]) -> None
         if f.path in exports.digests and f.status in ("created", "updated", "unchanged")
     }
     exportcache.save(root, written, exports.cached, exports.before)
-
-
-def _budget(root: Path) -> int:
-    from stato.adapters.config import bridge_budget
-
-    return bridge_budget(root, budget.DEFAULT_TOKENS, budget.MIN_TOKENS)
 
 
 def _hard_limits(
@@ -243,8 +231,11 @@ def write_bridges(
     """
     root = Path(root)
     selection = with_linked(root, select(platforms, root), link)
-    summary = summary if summary is not None else load_summary(root, save=not check)
-    budget_tokens = _budget(root)
+    from stato.adapters.config import bridge_budget
+    from stato.ops.resume import project_summary
+
+    summary = summary if summary is not None else project_summary(root, save=not check)
+    budget_tokens = bridge_budget(root, budget.DEFAULT_TOKENS, budget.MIN_TOKENS)
     fitted = budget.fit(summary, budget_tokens, *_hard_limits(root, selection, link))
     body = fitted.body
     exports = Exports()
