@@ -19,7 +19,7 @@ def inspect(archive: Path, as_json: bool) -> int:
     The archive is read in memory as untrusted input; module code is compiled, never run.
     Exit 1 when a module would be refused on import.
     """
-    from stato.ops.archive import inspect_archive
+    from stato.ops.inspect import inspect_archive
 
     res = inspect_archive(archive)
     from stato.cli.console import emit

@@ -10,7 +10,8 @@ from stato.cli.console import echo, emit, is_tty, rich_table, warnings
 if TYPE_CHECKING:
     from stato.core.model import ValidationResult
     from stato.core.privacy.scanner import Finding
-    from stato.ops.archive import ImportResult, InspectResult
+    from stato.ops.archive import ImportResult
+    from stato.ops.inspect import InspectResult
     from stato.ops.snapshot import SnapshotResult
 
 
