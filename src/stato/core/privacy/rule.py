@@ -150,7 +150,7 @@ def token(
         id=rule_id,
         category="secret",
         label=label,
-        regex=re.compile(pattern),
+        regex=Lazy(pattern),  # compiled when a text needs it
         placeholder=placeholder,
         entropy=entropy,
         run=(TOKEN_CHARS, 16) if long_run else None,
