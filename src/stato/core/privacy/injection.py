@@ -57,9 +57,11 @@ def phrases(words: tuple[str, ...]) -> str:
 
 
 def mentions(pattern: str, group: str | None = None) -> Validator:
-    """Keep a match whose span (or named ``group``) holds ``pattern``, in any case."""
-    wanted = re.compile(pattern, re.IGNORECASE)
-    return lambda span, m, text: bool(wanted.search(m.group(group) if group else span))
+    """Keep a match whose span (or named ``group``) holds ``pattern``, in any case (compiled
+    when first needed, as the rules' own patterns are)."""
+    return lambda span, m, text: bool(
+        re.search(pattern, m.group(group) if group else span, re.IGNORECASE)
+    )
 
 
 _S = r"[\s\"'`*_,:;.!-]{1,4}"  # between two words of a phrase (markdown emphasis included)

@@ -180,7 +180,7 @@ _PERSON = (
 # "do not tell the user to run sudo" instructs the user; it hides nothing
 _PERSON_END = _PERSON + r"(?!\s{1,3}(?:to|how|which|what|where|when|that\s{1,3}they)\b)"
 # "quietly" and "silently" are how a tool runs; said of sending, they hide it
-_SENDS = re.compile(r"send|upload|post|exfil|transmit|forward|mail|curl|beacon|leak", re.IGNORECASE)
+_SENDS = r"send|upload|post|exfil|transmit|forward|mail|curl|beacon|leak"
 CONCEAL: tuple[Rule, ...] = (
     inj(
         "conceal-from-user",
@@ -248,7 +248,8 @@ CONCEAL: tuple[Rule, ...] = (
             "secretly|covertly|stealthily|surreptitiously|quietly|silently|discreetly|invisibly"
         ),
         validator=lambda span, m, text: (
-            not span.lower().startswith(("quietly", "silently")) or bool(_SENDS.search(span))
+            not span.lower().startswith(("quietly", "silently"))
+            or bool(re.search(_SENDS, span, re.IGNORECASE))
         ),
     ),
 )
