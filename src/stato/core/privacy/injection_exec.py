@@ -11,25 +11,23 @@ from stato.core.privacy.injection import inj
 from stato.core.privacy.rule import Rule, any_of
 
 # Installers that real instruction files legitimately pipe into a shell: `warn`, not `high`
-KNOWN_INSTALLERS = (
-    "astral.sh", "sh.rustup.rs", "rustup.rs", "raw.githubusercontent.com/nvm-sh/",
-    "raw.githubusercontent.com/homebrew/", "bun.sh", "bun.com", "deno.land", "deno.com",
-    "get.docker.com", "install.python-poetry.org", "pyenv.run", "get.sdkman.io",
-    "fnm.vercel.app", "claude.ai/install", "install.determinate.systems", "nixos.org/nix/install",
-    "get.pnpm.io", "volta.sh", "get.volta.sh", "starship.rs", "tailscale.com/install",
-    "ollama.com/install", "get.k3s.io", "mise.run", "mise.jdx.dev", "pixi.sh",
-    "foundry.paradigm.xyz",
-    "raw.githubusercontent.com/ohmyzsh/", "ohmyz.sh", "sh.vector.dev", "cli.github.com",
-    "opencode.ai/install", "cursor.com/install", "gh.io/copilot-install", "get.helm.sh",
-    "raw.githubusercontent.com/helm/", "dot.net/v1/dotnet-install", "dotnet.microsoft.com",
-    "install.pulumi.com", "get.pulumi.com", "get.rvm.io", "sh.rustup.rs", "rye.astral.sh",
-    "rye-up.com", "install.julialang.org", "pkg.go.dev", "go.dev/dl", "getcomposer.org",
-    "sdk.cloud.google.com", "aka.ms/install-azd", "aka.ms/installazurecli", "fly.io/install.sh",
-    "deb.nodesource.com", "rpm.nodesource.com", "get.pimoroni.com", "bootstrap.pypa.io",
-    "chocolatey.org/install", "community.chocolatey.org/install", "get.scoop.sh",
-    "sh.brew.sh", "install.meteor.com", "get.rvm.io", "cli.doppler.com", "get.jetify.com",
-    "raw.githubusercontent.com/pyenv/", "raw.githubusercontent.com/creationix/nvm/",
-)  # fmt: skip
+KNOWN_INSTALLERS = any_of(
+    "astral.sh|sh.rustup.rs|rustup.rs|raw.githubusercontent.com/nvm-sh/"
+    "|raw.githubusercontent.com/homebrew/|bun.sh|bun.com|deno.land|deno.com|get.docker.com"
+    "|install.python-poetry.org|pyenv.run|get.sdkman.io|fnm.vercel.app|claude.ai/install"
+    "|install.determinate.systems|nixos.org/nix/install|get.pnpm.io|volta.sh|get.volta.sh"
+    "|starship.rs|tailscale.com/install|ollama.com/install|get.k3s.io|mise.run|mise.jdx.dev|pixi.sh"
+    "|foundry.paradigm.xyz|raw.githubusercontent.com/ohmyzsh/|ohmyz.sh|sh.vector.dev|cli.github.com"
+    "|opencode.ai/install|cursor.com/install|gh.io/copilot-install|get.helm.sh"
+    "|raw.githubusercontent.com/helm/|dot.net/v1/dotnet-install|dotnet.microsoft.com"
+    "|install.pulumi.com|get.pulumi.com|get.rvm.io|sh.rustup.rs|rye.astral.sh|rye-up.com"
+    "|install.julialang.org|pkg.go.dev|go.dev/dl|getcomposer.org|sdk.cloud.google.com"
+    "|aka.ms/install-azd|aka.ms/installazurecli|fly.io/install.sh|deb.nodesource.com"
+    "|rpm.nodesource.com|get.pimoroni.com|bootstrap.pypa.io|chocolatey.org/install"
+    "|community.chocolatey.org/install|get.scoop.sh|sh.brew.sh|install.meteor.com|get.rvm.io"
+    "|cli.doppler.com|get.jetify.com|raw.githubusercontent.com/pyenv/"
+    "|raw.githubusercontent.com/creationix/nvm/"
+)
 _URL = re.compile(r"""https?://[^\s"'`|;)<>]{1,500}""", re.IGNORECASE)
 
 
@@ -97,8 +95,7 @@ def _line_after(span: str, m: re.Match[str], text: str) -> str:
     return text[m.start() : end if end >= 0 else len(text)][:600]
 
 
-_FETCH = ("curl", "wget", "iwr", "irm", "invoke-webrequest", "invoke-restmethod", "fetch",
-          "aria2c", "http")  # fmt: skip
+_FETCH = any_of("curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|fetch|aria2c|http")
 _PIPE = (
     r"(?P<mid>[^\n|;&]{0,400})(?<!\\)\|\s{0,4}(?:sudo\s{1,3}(?:-\S{1,10}\s{1,3}){0,3})?"
     r"(?:env\s{1,3})?(?:xargs\b[^|\n]{0,40}?\b)?(?:(?:ba|z|k|da|fi|a)?sh|python[0-9.]{0,4}|perl|ruby|node|iex|pwsh|"
@@ -114,11 +111,11 @@ _SAVE_RUN = (
 )
 
 # package hosts whose URLs a README legitimately installs from
-_PACKAGE_HOSTS = (
-    "github.com", "gitlab.com", "bitbucket.org", "pypi.org", "files.pythonhosted.org",
-    "registry.npmjs.org", "npmjs.com", "crates.io", "download.pytorch.org", "githubusercontent.com",
-    "codeload.github.com", "huggingface.co", "conda.anaconda.org", "anaconda.org",
-)  # fmt: skip
+_PACKAGE_HOSTS = any_of(
+    "github.com|gitlab.com|bitbucket.org|pypi.org|files.pythonhosted.org|registry.npmjs.org"
+    "|npmjs.com|crates.io|download.pytorch.org|githubusercontent.com|codeload.github.com"
+    "|huggingface.co|conda.anaconda.org|anaconda.org"
+)
 
 
 def _unknown_package_host(span: str, m: re.Match[str], text: str) -> bool:

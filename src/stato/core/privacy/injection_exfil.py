@@ -18,7 +18,7 @@ _KEY_FILES = (
     r"/etc/(?:passwd|shadow)\b|\.bash_history\b|\.zsh_history\b|\.gnupg\b|wallet\.dat|"
     r"login\.keychain|\.config/gh/hosts\.yml|\.claude\.json|\.codex/auth\.json|"
     r"credentials\.json|service[-_]account[\w-]{0,20}\.json|\.pgpass\b|\.my\.cnf\b"
-)  # fmt: skip
+)
 _SECRET_VAR = (
     r"\$\{?[A-Z_]{0,30}(?:TOKEN|SECRET|API_?KEY|PASSWORD|PASSWD|CREDENTIALS?|"
     r"ACCESS_KEY)[A-Z_0-9]{0,30}\}?"
@@ -30,14 +30,13 @@ _ENV_DUMP = (
 _SENSITIVE = f"(?:{_KEY_FILES}|{_ENV_DUMP})"
 
 # A key sent with a request to its vendor's own API is how the API is used, not a leak
-_VENDOR_APIS = (
-    "googleapis.com", "github.com", "githubusercontent.com", "openai.com", "anthropic.com",
-    "gitlab.com", "huggingface.co", "slack.com", "stripe.com", "amazonaws.com", "azure.com",
-    "cloudflare.com", "vercel.com", "npmjs.org", "pypi.org", "mistral.ai", "cohere.ai",
-    "cohere.com", "groq.com", "together.xyz", "replicate.com", "openrouter.ai", "x.ai",
-    "deepseek.com", "perplexity.ai", "sentry.io", "linear.app", "atlassian.net", "notion.com",
-    "twilio.com", "sendgrid.com", "digitalocean.com", "heroku.com", "netlify.com",
-)  # fmt: skip
+_VENDOR_APIS = any_of(
+    "googleapis.com|github.com|githubusercontent.com|openai.com|anthropic.com|gitlab.com"
+    "|huggingface.co|slack.com|stripe.com|amazonaws.com|azure.com|cloudflare.com|vercel.com"
+    "|npmjs.org|pypi.org|mistral.ai|cohere.ai|cohere.com|groq.com|together.xyz|replicate.com"
+    "|openrouter.ai|x.ai|deepseek.com|perplexity.ai|sentry.io|linear.app|atlassian.net|notion.com"
+    "|twilio.com|sendgrid.com|digitalocean.com|heroku.com|netlify.com"
+)
 
 
 def _to_vendor_api(span: str) -> bool:
@@ -129,7 +128,7 @@ _SENSITIVE_WORDS = (
     r"(?:the\s{1,3})?user'?s?\s{1,3}(?:data|files|messages|code|email|address|conversation)|"
     r"\bprintenv\b|\benv\b\s{0,2}`|(?:the\s{1,3}|this\s{1,3}|whole\s{1,3}|entire\s{1,3}){1,2}"
     r"(?:project|workspace|working\s{1,3}directory|home\s{1,3}(?:directory|folder)|source\s{1,3}tree))"
-)  # fmt: skip
+)
 _DESTINATION = re.compile(
     r"(?:to|into|at|via|using|through|on|with)\s{1,3}(?:the\s{1,3}|this\s{1,3}|our\s{1,3}|"
     r"my\s{1,3})?"
@@ -144,8 +143,9 @@ _DESTINATION = re.compile(
     re.IGNORECASE,
 )
 _ANY_URL = re.compile(r"https?://[\w.-]{3,}|ftp://|[\w.+-]{1,64}@[\w-]{1,63}\.[a-z]{2,10}\b")
-_NEGATED = re.compile(r"(?:never|not|n't|no|avoid|without|don'?t)\W{1,3}(?:\w{1,15}\W{1,3}){0,2}$",
-                      re.IGNORECASE)  # fmt: skip
+_NEGATED = re.compile(
+    r"(?:never|not|n't|no|avoid|without|don'?t)\W{1,3}(?:\w{1,15}\W{1,3}){0,2}$", re.IGNORECASE
+)
 
 
 def _sent_somewhere(span: str, m: re.Match[str], text: str) -> bool:
@@ -158,12 +158,12 @@ def _sent_somewhere(span: str, m: re.Match[str], text: str) -> bool:
 
 
 # badge and CI image hosts whose URLs carry a fixed token or branch, never the agent's data
-_BADGE_HOSTS = (
-    "shields.io", "codecov.io", "github.com", "githubusercontent.com", "badge.fury.io",
-    "travis-ci.com", "travis-ci.org", "circleci.com", "readthedocs.org", "readthedocs.io",
-    "coveralls.io", "gitlab.com", "sonarcloud.io", "app.codacy.com", "pepy.tech", "deepwiki.com",
-    "bestpractices.dev", "securityscorecards.dev", "snyk.io", "dependabot.com", "img.badgesize.io",
-)  # fmt: skip
+_BADGE_HOSTS = any_of(
+    "shields.io|codecov.io|github.com|githubusercontent.com|badge.fury.io|travis-ci.com"
+    "|travis-ci.org|circleci.com|readthedocs.org|readthedocs.io|coveralls.io|gitlab.com"
+    "|sonarcloud.io|app.codacy.com|pepy.tech|deepwiki.com|bestpractices.dev|securityscorecards.dev"
+    "|snyk.io|dependabot.com|img.badgesize.io"
+)
 _TEMPLATE_IN_QUERY = re.compile(
     r"\?[^\s)\"'>]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\n]{1,60}>|\[[A-Z_ ]{3,40}\])", re.IGNORECASE
 )
@@ -195,9 +195,11 @@ _CAPTURE_HOSTS = (
     r"ipinfo\.io|ifconfig\.me|webhook\.cool|smee\.io|postb\.in|ptsv[23]\.com|httpbin\.org/(?:post|"
     r"anything)|file\.io|filebin\.net|gofile\.io|catbox\.moe|tmpfiles\.org|bashupload\.com|"
     r"oshi\.at|temp\.sh|keep\.sh|uguu\.se|pixeldrain\.com|ufile\.io|anonfiles\.com"
-)  # fmt: skip
-_DROP_SITES = ("file.io", "filebin", "gofile", "catbox", "tmpfiles", "bashupload", "oshi.at",
-               "temp.sh", "keep.sh", "uguu", "pixeldrain", "ufile.io", "anonfiles")  # fmt: skip
+)
+_DROP_SITES = any_of(
+    "file.io|filebin|gofile|catbox|tmpfiles|bashupload|oshi.at|temp.sh|keep.sh|uguu|pixeldrain"
+    "|ufile.io|anonfiles"
+)
 _URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-./:")
 _TUNNEL_HOSTS = (
     r"ngrok(?:-free)?\.(?:io|app|dev)|trycloudflare\.com|loca\.lt|serveo\.net|localhost\.run|"

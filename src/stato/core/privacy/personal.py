@@ -74,8 +74,7 @@ EMAIL = Rule(
 
 
 _NUMBER_AROUND = re.compile(r"\d[ ,]")
-_PHONE_WORDS = ("phone", "tel", "mobile", "cell", "sms", "fax", "call", "pager", "hotline",
-                "contact", "whatsapp", "signal")  # fmt: skip
+_PHONE_WORDS = words("phone tel mobile cell sms fax call pager hotline contact whatsapp signal")
 
 
 def _phone_ok(span: str, m: re.Match[str], text: str) -> bool:
