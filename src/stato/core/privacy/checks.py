@@ -75,13 +75,18 @@ def is_placeholder(value: str) -> bool:
 _B64_TEXT = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 
 
+def _b64_text(value: str, encoding: str) -> str | None:
+    """``value`` read as base64 (its padding may be left off) of text, or None."""
+    try:
+        return base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode(encoding)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
 def is_b64_prose(value: str) -> bool:
     """Base64 of ordinary text (words and spaces), which encodes nothing secret."""
-    if not _B64_TEXT.fullmatch(value):
-        return False
-    try:
-        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    raw = _b64_text(value, "ascii") if _B64_TEXT.fullmatch(value) else None
+    if raw is None:
         return False
     letters = sum(c.isalpha() or c == " " for c in raw)
     return raw.count(" ") >= 2 and letters >= 0.8 * len(raw) and raw.isprintable()
@@ -157,16 +162,12 @@ def ssn_ok(text: str) -> bool:
     return 0 < area < 900 and area != 666 and group != 0 and serial != 0
 
 
-def ipv4_octets(text: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in text.split("."))
-
-
 _RESOLVERS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "208.67.222.222"})
 
 
 def ipv4_kind(text: str) -> str | None:
     """'private', 'public', or None (loopback, docs, netmask, multicast, reserved, networks)."""
-    a, b, c, d = ipv4_octets(text)
+    a, b, c, d = (int(p) for p in text.split("."))
     if max(a, b, c, d) < 10 or text in _RESOLVERS:
         return None  # section numbers and four-part versions (3.2.1.4), public DNS resolvers
     if a in (0, 127) or a >= 224 or d in (0, 255) or (a, b) == (169, 254):
@@ -225,11 +226,7 @@ def ipv6_kind(text: str) -> str | None:
 
 def basic_auth_ok(value: str) -> bool:
     """A Basic credential decodes to ``user:password``."""
-    try:
-        raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return False
-    user, sep, password = raw.partition(":")
+    user, sep, password = (_b64_text(value, "utf-8") or "").partition(":")
     return bool(sep and user and password) and not is_placeholder(password)
 
 
