@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -172,10 +173,22 @@ def test_derived_names_are_always_valid(name: str) -> None:
     assert skill_dir_name(folder) == folder
 
 
-@given(st.text(max_size=3000))
+@given(st.text(max_size=3000) | st.text("<> ab", max_size=60))
 def test_clean_descriptions_fit_and_have_no_front_matter_fence(text: str) -> None:
     out = clean_description(text)
     assert len(out) <= MAX_DESCRIPTION and "---" not in out and "\n" not in out
+    # no XML tag (Anthropic's rule; claude.ai refuses a description holding `<name>`)
+    assert re.search(r"<[^>]+>", out) is None
+
+
+def test_a_tag_in_a_description_is_exported_without_it_and_advised() -> None:
+    assert (
+        clean_description("Use when typing /review <pr>.")
+        == "Use when typing /review \u2039pr\u203a."
+    )
+    assert clean_description("Keep cells with < 200 genes") == "Keep cells with < 200 genes"
+    assert any("XML tag" in p for p in export_problems("ok", "Use for <pr> reviews"))
+    assert export_problems("ok", "Keep cells with < 200 genes") == []
 
 
 def test_export_problems_name_only_what_cannot_go_through_unchanged() -> None:

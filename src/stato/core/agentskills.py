@@ -19,6 +19,8 @@ _NOT_ALLOWED = re.compile(r"[^a-z0-9]+")
 _SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 # skills-ref splits the file on "---" before parsing YAML, so the text must never contain it.
 _DASHES = re.compile(r"-{3,}")
+# What a validator reads as an XML tag in a description: "<" then, later, ">" (`/<[^>]+>/`).
+_TAG = re.compile(r"<[^>]+>")
 
 
 def is_valid_name(name: object) -> bool:
@@ -57,13 +59,21 @@ def skill_dir_name(name: str) -> str:
     return slug or "skill"
 
 
+def _untag(match: re.Match[str]) -> str:
+    return "\u2039" + match.group(0)[1:-1] + "\u203a"
+
+
 def clean_description(text: str) -> str:
-    """One line of text (whitespace collapsed, no "---"), cut to 1024 characters on a word."""
+    """One line of text (whitespace collapsed, no "---", nothing read as an XML tag), cut to
+    1024 characters on a word."""
     line = _DASHES.sub("-", " ".join(str(text).split()))
-    if len(line) <= MAX_DESCRIPTION:
-        return line
-    cut = line[: MAX_DESCRIPTION - 3].rsplit(" ", 1)[0].rstrip(" ,;:.")
-    return cut + "..."
+    if len(line) > MAX_DESCRIPTION:
+        line = line[: MAX_DESCRIPTION - 3].rsplit(" ", 1)[0].rstrip(" ,;:.") + "..."
+    # Anthropic's Agent Skills rules: a description "cannot contain XML tags" (claude.ai refuses
+    # `<name>`); the angle brackets of a tag-like span become the look-alikes ‹ ›, one for one.
+    while _TAG.search(line):  # each pass takes at least one "<" (of at most 1024)
+        line = _TAG.sub(_untag, line)
+    return line
 
 
 def export_problems(name: object, description: object) -> list[str]:
@@ -105,4 +115,9 @@ def _export_problems(name: object, description: object) -> list[str]:
             )
         if _DASHES.search(description):
             problems.append('description contains "---", which breaks SKILL.md front matter')
+        if _TAG.search(description):
+            problems.append(
+                "description contains text read as an XML tag (<...>), which Claude's skill "
+                "rules refuse; it is exported with \u2039 \u203a"
+            )
     return problems
