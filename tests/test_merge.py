@@ -17,6 +17,7 @@ from stato.core.compiler import compile_source
 from stato.core.merge import merge_sets
 from stato.core.merge_lists import union, union_lines
 from stato.core.merge_module import STRATEGIES, merge_module
+from stato.core.model import ValidationResult
 from stato.errors import ArchiveError, ModuleInvalid
 from stato.formats.manifest import Manifest, ModuleEntry
 
@@ -309,6 +310,36 @@ def test_a_skill_moved_to_another_path_is_merged_by_name() -> None:
     )
     assert list(res.modules) == ["skills/quality.py"]
     assert compile_source(res.modules["skills/quality.py"]).fields["version"] == "1.1.0"
+
+
+def test_each_text_is_compiled_once_and_a_merge_equal_to_its_winner_not_again() -> None:
+    calls: list[tuple[str, str | None]] = []
+
+    def counted(text: str, path: str, expected: str | None) -> ValidationResult:
+        calls.append((path, expected))
+        return compile_source(text, path, expected)
+
+    bumped = QC_L.replace('version = "1.0.0"', 'version = "1.0.1"')
+    assert bumped != QC_L
+    out = merge_module("skills/qc.py", QC_L, bumped, UNION, counted)
+    assert out.text == QC_L and [c.where for c in out.conflicts] == ["version"]
+    assert calls == [("skills/qc.py", None)] * 2  # both sides; the winner as it came is not
+    # recompiled with its type: the same result as if it were (no W006, no fix on that text)
+    assert compile_source(QC_L, "skills/qc.py", "skill") == compile_source(QC_L, "skills/qc.py")
+
+
+def test_a_compile_with_the_inferred_type_is_the_one_without_unless_w006_or_a_fix() -> None:
+    from stato.core.merge_module import _INFERRED
+
+    corpus = [*Path(__file__).parent.joinpath("cases").glob("*.py"), *DATA.glob("*.py")]
+    checked = 0
+    for file in sorted(corpus):
+        text = file.read_bytes().decode("utf-8", "replace")
+        alone = compile_source(text, file.name)
+        if alone.module_type and not _INFERRED & {d.code for d in alone.diagnostics}:
+            assert compile_source(text, file.name, alone.module_type) == alone, file.name
+            checked += 1
+    assert checked > 10
 
 
 def test_two_skills_sharing_a_name_are_refused() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from stato.core.compiler import compile_source
+from stato.core.compiler import FIX_CODES, compile_source
 from stato.core.diff import Code, ModuleView, same, view
 from stato.core.merge_values import ABSENT, Conflict, Merger, cyclic
 from stato.core.model import ValidationResult
@@ -170,7 +170,10 @@ def merge_module(
     if crlf:
         # Edits write "\n"; a CRLF file stays CRLF throughout (Python reads both the same).
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = checked.get(text) or compiled(text, path, expected)
+    if text == first.result.source and not _INFERRED & {d.code for d in first.result.diagnostics}:
+        result = first.result  # the winner as it came: its compile says all, the type included
+    else:
+        result = checked.get(text) or compiled(text, path, expected)
     if not result.valid:
         codes = ", ".join(f"{d.code} {d.message}" for d in result.errors)
         raise ModuleInvalid(
@@ -180,6 +183,11 @@ def merge_module(
     return _outcome(
         path, "merged", result.corrected_source, result, tuple(m.conflicts), tuple(written)
     )
+
+
+# Where a compile with the type given can differ from one that inferred it (W006: inferred by
+# the last rule; a fix: its check of the corrected text re-infers the type)
+_INFERRED = frozenset({"W006", *FIX_CODES})
 
 
 def _parses(text: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -84,22 +84,18 @@ def merged_manifest(output: Path, left: Manifest, right: Manifest, result: Merge
 
 
 def _compiled_both(left: dict[str, str], right: dict[str, str], cache: ResultCache) -> Compile:
-    """Compile every module text of both sides once, in one batch (the result cache answers
-    texts seen before); the merge asks for them by (text, path) instead of compiling again, and
-    a text it makes (a merged module) is compiled once and cached too."""
-    jobs: list[Job] = list(
-        dict.fromkeys((p, t, None) for side in (left, right) for p, t in side.items())
-    )
-    done = {
-        (j[0], j[1], j[2]): r for j, r in zip(jobs, compile_jobs(jobs, cache=cache), strict=True)
-    }
+    """Compile every distinct module text of both sides once, in one batch (the result cache
+    answers texts seen before); the merge asks for them by (text, path) instead of compiling
+    again, and a text it makes (a merged module) is compiled once and cached too. A result
+    depends on the text alone: the same text at another path only takes that path's name."""
+    jobs: list[Job] = list({t: (p, t, None) for s in (left, right) for p, t in s.items()}.values())
+    done = {(j[1], j[2]): r for j, r in zip(jobs, compile_jobs(jobs, cache=cache), strict=True)}
 
     def compiled(text: str, path: str, expected: str | None) -> ValidationResult:
-        found = done.get((path, text, expected))
+        found = done.get((text, expected))
         if found is None:
-            found = compile_jobs([(path, text, expected)], cache=cache)[0]
-            done[(path, text, expected)] = found
-        return found
+            found = done[(text, expected)] = compile_jobs([(path, text, expected)], cache=cache)[0]
+        return found if found.path == path else replace(found, path=path)
 
     return compiled
 
