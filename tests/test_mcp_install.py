@@ -103,6 +103,10 @@ def test_codex_toml_keeps_the_comment_of_the_table_after_stato(home_project: Pat
     }
     invoke("mcp", "uninstall", "--agent", "codex")
     assert path.read_text() == mine
+    # and a comment closing the file, after stato's table, stays too
+    path.write_text(mine + old + "\n# the end\n")
+    invoke("mcp", "uninstall", "--agent", "codex")
+    assert path.read_text() == mine + "\n# the end\n"
 
 
 def test_install_then_uninstall_leaves_no_config_file_it_created(home_project: Path) -> None:

@@ -179,6 +179,8 @@ def _without_table(text: str, dotted: tuple[str, ...]) -> str:
         elif not header:
             stripped = line.strip()
             tail = [*tail, line] if not stripped or stripped.startswith("#") else []
+    if skipping and any(line.strip() for line in tail):  # the person's closing comments
+        out.extend(tail)
     return "".join(out)
 
 
