@@ -91,6 +91,17 @@ def test_a_byte_order_mark_before_the_block_stays_and_the_block_is_found(project
     assert after.count(b"stato:begin") == 1 and after != before
 
 
+def test_an_empty_file_gets_the_front_matter_its_agent_needs(project: Path) -> None:
+    """An empty .mdc (created by an editor) is filled like a new one: without `alwaysApply`
+    Cursor would never apply the rule."""
+    rule = project / ".cursor" / "rules" / "stato.mdc"
+    rule.parent.mkdir(parents=True)
+    rule.write_text("", "utf-8")
+    write_bridges(project, ["cursor-rules"])
+    assert rule.read_text("utf-8").startswith("---\ndescription:")
+    assert "alwaysApply: true\n---\n" + markers.BEGIN in rule.read_text("utf-8")
+
+
 def test_damaged_markers_stop_the_whole_run_and_write_nothing(project: Path) -> None:
     (project / "CLAUDE.md").write_text(f"mine\n{markers.BEGIN}\nhalf a block\n", "utf-8")
     with pytest.raises(StatoError, match="CLAUDE.md"):

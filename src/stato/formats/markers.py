@@ -84,8 +84,8 @@ def upsert(existing: str | None, body: str, header: str = "") -> str:
         # Keep the line endings the block already has, so a rerun reproduces it exactly.
         block = wrap(body, _newline(existing[span[0] : span[1]]))
         return existing[: span[0]] + block + existing[span[1] :]
-    if not existing:
-        return wrap(body)
+    if not existing:  # an empty file is a new one: it gets its front matter too
+        return header + wrap(body)
     newline = _newline(existing)
     separator = "" if existing.endswith("\n") else newline
     return existing + separator + newline + wrap(body, newline)
