@@ -7,7 +7,7 @@ import ast
 import operator
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from stato.core.privacy.hidden import escape
@@ -168,19 +168,38 @@ def scan_injection_many(
     """``scan_injection`` of each text (path -> text), its findings by path, in one keyword
     search over all of them (core/privacy/keywords.py): the same findings, without some 600
     keyword searches per small text."""
-    small = {path: text for path, text in texts.items() if len(text) < _INDEX_FROM}
+    small = [(path, text) for path, text in texts.items() if len(text) < _INDEX_FROM]
     whole = _PLANS[id(INJECTION_RULES)]  # its keywords hold the ASCII table's
-    hits = keyword_hits([_lower(t) for t in small.values()], whole.by_keyword, whole.every)
     out: dict[str, list[Finding]] = {}
-    for (path, text), found in zip(small.items(), hits, strict=True):
-        rules = ASCII_RULES if text.isascii() else INJECTION_RULES
-        only = _PLANS[id(rules)].select(found)
-        cands = _resolve(_candidates(text, ignore, rules, found, only))
-        out[path] = _with_literals(text, path, ignore, python, cands)
+    for batch in _batches(small):
+        hits = keyword_hits([_lower(t) for _, t in batch], whole.by_keyword, whole.every)
+        for (path, text), found in zip(batch, hits, strict=True):
+            rules = ASCII_RULES if text.isascii() else INJECTION_RULES
+            only = _PLANS[id(rules)].select(found)
+            cands = _resolve(_candidates(text, ignore, rules, found, only))
+            out[path] = _with_literals(text, path, ignore, python, cands)
     for path, text in texts.items():
-        if path not in small:  # a long text indexes its own words (scanner._WordStarts)
+        if path not in out:  # a long text indexes its own words (scanner._WordStarts)
             out[path] = scan_injection(text, path, ignore, python)
     return {path: out[path] for path in texts}
+
+
+# One keyword search covers texts of at most this many characters: its hit lists take many
+# times their size, and an archive's modules may unpack to hundreds of MB (a slow zip bomb).
+_BATCH_CHARS = 2_000_000
+
+
+def _batches(items: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+    batch: list[tuple[str, str]] = []
+    size = 0
+    for item in items:
+        if batch and size + len(item[1]) > _BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[1])
+    if batch:
+        yield batch
 
 
 def _with_literals(
