@@ -92,6 +92,18 @@ def case_ratio(p: Path) -> Path:
     )
 
 
+def case_many_small(p: Path) -> Path:
+    # Each member under the 64 KB ratio floor, together 18 MB from a few hundred KB: inspect
+    # used 1.1 GB on 1,000 of them
+    pad = "- pad line\n" * 5400
+    mods = {f"skills/s{i}.py": f"# {i}\n{pad}" for i in range(300)}
+    return build(
+        p,
+        [("manifest.toml", manifest_for(mods).encode())]
+        + [(path, text.encode()) for path, text in mods.items()],
+    )
+
+
 def case_lying_header(p: Path) -> Path:
     # The central directory claims 10 bytes; the data inflates to far more.
     body = PLAN.encode() * 50
@@ -185,6 +197,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "folder-entry": (case_folder_entry, "folder"),
     "oversize": (case_oversize, "zip bomb"),
     "ratio": (case_ratio, "ratio"),
+    "many-small": (case_many_small, "50:1 (zip bomb?)"),
     "lying-header": (case_lying_header, "plan.py"),
     "no-manifest": (case_no_manifest, "manifest"),
     "bad-manifest": (case_bad_manifest, "manifest"),

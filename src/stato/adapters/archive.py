@@ -19,6 +19,8 @@ from stato.adapters.zipcheck import (
     MAX_MEMBER_BYTES,
     MAX_MEMBERS,
     MAX_TOTAL_BYTES,
+    MAX_TOTAL_RATIO,
+    TOTAL_RATIO_FLOOR_BYTES,
     check_layout,
     check_member,
     inflates_past,
@@ -138,8 +140,15 @@ def _read(src: Path, raw: bytes, zf: zipfile.ZipFile) -> Archive:
                 raise refuse(src, f"member {show(info.filename)} appears twice")
             seen.add(info.filename)
     check_layout(src, raw, infos, zf.start_dir)
-    if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL_BYTES:
         raise refuse(src, "its members would unpack to more than 512 MB (zip bomb?)")
+    if total > TOTAL_RATIO_FLOOR_BYTES and total > MAX_TOTAL_RATIO * len(raw):
+        raise refuse(
+            src,
+            f"its members would unpack to {total // 2**20} MB from {len(raw) // 1024} KB, "
+            f"more than {MAX_TOTAL_RATIO}:1 (zip bomb?)",
+        )
     if mf.MANIFEST_NAME not in by_name:
         raise _no_manifest(src, list(by_name))
     text = _read_member(src, zf, raw, by_name.pop(mf.MANIFEST_NAME), MAX_MANIFEST_BYTES)

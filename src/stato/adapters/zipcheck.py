@@ -19,6 +19,10 @@ MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed; text rarely passes 20, bombs reach 1000
 RATIO_FLOOR_BYTES = 64 * 1024  # tiny members may compress absurdly well without harm
+# Many members each under the floor add up: past 16 MB in all, the archive as a whole may not
+# pass 50:1 either (1,000 padded 60 KB modules zip to 400 KB)
+MAX_TOTAL_RATIO = 50
+TOTAL_RATIO_FLOOR_BYTES = 16 * 1024 * 1024
 
 FILE_MODE = 0o100644  # what stato writes: a plain file, rw-r--r--
 
