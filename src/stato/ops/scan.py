@@ -73,14 +73,23 @@ def _files(path: Path) -> list[Path]:
 
 
 def _read_text(path: Path) -> str | None:
-    """The text of a file, or None for binary files (a NUL byte or not UTF-8)."""
+    """The text of a file, or None for a binary file (a NUL byte). UTF-16 with its BOM (as
+    Windows editors save CLAUDE.md) is read as such, and text that is not UTF-8 as Latin-1:
+    a password in a cp1252 file is still a password."""
+    import codecs
+
     data = read_file(path)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
     if b"\0" in data[:8192]:
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        return data.decode("latin-1")
 
 
 # The result cache's scan section holds, under this pseudo-glob (with the real globs after it),
