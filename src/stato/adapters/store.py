@@ -346,9 +346,6 @@ class Store:
             self.commit({rel: chosen.read_bytes()})  # bytes as they are: no decoding
         return chosen
 
-    def write_text_atomic(self, path: Path, text: str) -> None:
-        write_atomic(path, text)
-
 
 @dataclass(frozen=True)
 class Committed:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from stato.adapters.fs import write_atomic
 from stato.adapters.store import STATO_DIR, Store, format_errors
 from stato.confine import check_within
 from stato.core.compiler import compile_source
@@ -82,7 +83,7 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
     store = Store(root)
     for name, text in ((".statoignore", STATOIGNORE), (".gitignore", GITIGNORE)):
         if not (stato / name).exists():
-            store.write_text_atomic(stato / name, text)
+            write_atomic(stato / name, text)
             created.append(f"{STATO_DIR}/{name}")
     written: list[str] = []
     if example:
