@@ -196,10 +196,6 @@ _CAPTURE_HOSTS = (
     r"anything)|file\.io|filebin\.net|gofile\.io|catbox\.moe|tmpfiles\.org|bashupload\.com|"
     r"oshi\.at|temp\.sh|keep\.sh|uguu\.se|pixeldrain\.com|ufile\.io|anonfiles\.com"
 )
-_DROP_SITES = any_of(
-    "file.io|filebin|gofile|catbox|tmpfiles|bashupload|oshi.at|temp.sh|keep.sh|uguu|pixeldrain"
-    "|ufile.io|anonfiles"
-)
 _URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-./:")
 _TUNNEL_HOSTS = (
     r"ngrok(?:-free)?\.(?:io|app|dev)|trycloudflare\.com|loca\.lt|serveo\.net|localhost\.run|"
@@ -255,41 +251,13 @@ EXFIL_URLS: tuple[Rule, ...] = (
         "capture-url",
         "webhook, request-capture or paste-site URL",
         r"(?:https?://|\b)(?:[\w-]{1,63}\.){0,4}(?:" + _CAPTURE_HOSTS + r")(?![\w-])",
-        keywords=(
-            "webhook.site",
-            "requestbin",
-            "pipedream",
-            "hookbin",
-            "requestcatcher",
-            "beeceptor",
-            "burpcollaborator",
-            "oastify",
-            "interact",
-            "oast.",
-            "canarytokens",
-            "pastebin",
-            "paste.",
-            "hastebin",
-            "ghostbin",
-            "transfer.sh",
-            "0x0.st",
-            "termbin",
-            "dpaste",
-            "ix.io",
-            "sprunge",
-            "rentry",
-            "controlc",
-            "privatebin",
-            "/api/webhooks",
-            "api.telegram.org",
-            "hooks.zapier",
-            "ipinfo.io",
-            "ifconfig.me",
-            "smee.io",
-            "postb.in",
-            "ptsv",
-            "httpbin.org",
-            *_DROP_SITES,
+        keywords=any_of(
+            "webhook.site|requestbin|pipedream|hookbin|requestcatcher|beeceptor|burpcollaborator"
+            "|oastify|interact|oast.|canarytokens|pastebin|paste.|hastebin|ghostbin|transfer.sh"
+            "|0x0.st|termbin|dpaste|ix.io|sprunge|rentry|controlc|privatebin|/api/webhooks"
+            "|api.telegram.org|hooks.zapier|ipinfo.io|ifconfig.me|smee.io|postb.in|ptsv|httpbin.org"
+            "|file.io|filebin|gofile|catbox|tmpfiles|bashupload|oshi.at|temp.sh|keep.sh|uguu"
+            "|pixeldrain|ufile.io|anonfiles"
         ),
         anchored=True,
         back=_URL_CHARS,
