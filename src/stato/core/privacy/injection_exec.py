@@ -50,23 +50,21 @@ _ONE_THING = re.compile(
 )
 
 
+def _installer(url: str) -> bool:
+    """An https URL of a well-known installer (its host, or a path under it)."""
+    parts = urlsplit(url.lower())
+    host = parts.hostname or ""
+    where = host + parts.path
+    return parts.scheme == "https" and any(
+        where == k or where.startswith(k if "/" in k else k + "/") or host.endswith("." + k)
+        for k in KNOWN_INSTALLERS
+    )
+
+
 def _known_installer(span: str) -> bool:
+    """``span`` names a URL, and each URL it names is a well-known installer's."""
     urls = _URL.findall(span)
-    if not urls:
-        return False
-    for url in urls:
-        parts = urlsplit(url.lower())
-        if parts.scheme != "https":
-            return False
-        where = (parts.hostname or "") + parts.path
-        if not any(
-            where == k
-            or where.startswith(k if "/" in k else k + "/")
-            or (parts.hostname or "").endswith("." + k)
-            for k in KNOWN_INSTALLERS
-        ):
-            return False
-    return True  # every URL piped is a well-known installer's
+    return bool(urls) and all(map(_installer, urls))
 
 
 def _fetched(span: str, m: re.Match[str], text: str) -> bool:
