@@ -293,6 +293,22 @@ def test_editing_a_withheld_module_names_rules_and_places_never_the_text(
     assert accepted.exit_code == 0, accepted.output  # after reading, the person may go on
 
 
+def test_showing_a_withheld_plan_names_rules_and_places_never_its_steps(
+    planted: Path, run: Callable[..., Result]
+) -> None:
+    """`stato plan` is run by agents too: a withheld plan's steps (the planted text) are not
+    shown, as text, JSON or a graph; a clean plan is shown as before."""
+    assert "find_hvg" in run("plan").output
+    plan = planted / ".stato/plan.py"
+    plan.write_text(plan.read_text().replace('"find_hvg"', f'"find_hvg. {PAYLOAD}"'))
+    for args in ((), ("--json",), ("--graph",), ("--graph", "--format", "dot")):
+        result = run("plan", *args)
+        assert result.exit_code == 1, result.output
+        assert "refusing to show plan.py" in result.output and f"{RULE} at " in result.output
+        assert "find_hvg" not in result.output
+        _clean(result.output)
+
+
 def test_hook_output_leaves_it_out(planted: Path) -> None:
     stdin = json.dumps({"session_id": "x", "cwd": str(planted), "hook_event_name": "SessionStart"})
     result = CliRunner().invoke(cli, ["hooks", "run", "--agent", "claude"], input=stdin)

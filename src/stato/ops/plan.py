@@ -57,7 +57,22 @@ def update_module(
 
 
 def show(root: Path) -> PlanView:
-    return view_of(read_module(Store(root), PLAN, "plan"))
+    """The plan's view; refused, naming rules and places only, when plan.py is withheld from
+    agents (a high injection finding): an agent runs `stato plan`, and its steps would carry
+    the planted text to it."""
+    result = read_module(Store(root), PLAN, "plan")
+    from stato.ops.project import withheld
+
+    held = withheld([result]).get(PLAN)
+    if held:
+        from stato.core.gate import where
+
+        raise StatoError(
+            f"refusing to show {PLAN}: it holds high-severity injection finding(s) {where(held)}"
+            f" (text that tries to steer an agent), so it is withheld from agents; a person "
+            f"reviews it with `stato scan .stato/{PLAN}`"
+        )
+    return view_of(result)
 
 
 @dataclass(frozen=True)
