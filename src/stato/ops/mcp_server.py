@@ -165,7 +165,9 @@ def build_server(root: Path) -> MCPServer:
 
     @tool("Write a module through the compiler gate; refused on errors.")
     def write_module(path: str, source: str) -> dict[str, Any]:
-        result = store.save(path, source)
+        from stato.ops.write import save_checked
+
+        result = save_checked(store, path, source)
         add_resource(result.path)
         return {"written": True, **result.to_dict()}
 

@@ -49,8 +49,30 @@ def write_module(
     try:
         # skills/x.py and .stato/skills/x.py name the same module, as in history and rollback
         rel = module_arg(target) if target.strip() else target
-        return WriteOutcome(True, Store(root).save(rel, data, expected_type=module_type))
+        return WriteOutcome(True, save_checked(Store(root), rel, data, module_type))
     except ModuleInvalid as exc:
         if isinstance(exc.results, list) and exc.results:
             return WriteOutcome(False, exc.results[0])
         raise
+
+
+def save_checked(
+    store: Any, rel: str, data: str | bytes, module_type: str | None = None
+) -> ValidationResult:
+    """``store.save``, refused (ModuleInvalid, nothing written) when the module is a skill
+    whose ``name`` another skill of the project already uses: the project would fail E011."""
+    from stato.adapters.store import check_rel, format_errors
+    from stato.core.compiler import compile_source
+    from stato.core.project_checks import clashes, named
+    from stato.errors import ModuleInvalid
+    from stato.ops.project import load_project
+
+    result = compile_source(data, check_rel(rel), module_type)
+    if result.valid and result.module_type == "skill":
+        others = [named(m) for m in load_project(store.root).modules if m.path != result.path]
+        found = clashes([named(result), *others]).get(0, [])
+        errors = tuple(d for d in found if d.code == "E011")
+        if errors:
+            refused = result.with_diagnostics(errors)
+            raise ModuleInvalid(format_errors(refused), [refused])
+    return store.save(rel, data, expected_type=module_type)
