@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stato.core.model import ValidationResult
+
+if TYPE_CHECKING:
+    from stato.adapters.store import Store
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def write_module(
 
 
 def save_checked(
-    store: Any, rel: str, data: str | bytes, module_type: str | None = None
+    store: Store, rel: str, data: str | bytes, module_type: str | None = None
 ) -> ValidationResult:
     """``store.save``, refused (ModuleInvalid, nothing written) when the module is a skill
     whose ``name`` another skill of the project already uses: the project would fail E011."""
