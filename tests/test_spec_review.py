@@ -45,3 +45,45 @@ def test_the_mcp_write_path_refuses_the_clash_too(example: Path) -> None:
     with pytest.raises(ModuleInvalid, match="E011"):
         save_checked(store, "skills/dup.py", SKILL.format(name="normalize"))
     assert not (example / ".stato" / "skills" / "dup.py").exists()
+
+
+def _skill(*lines: str, before: str = "") -> str:
+    body = "".join(f"    {line}\n" for line in lines)
+    return before + 'class Qc:\n    """q"""\n' + body + "    def run(self) -> None:\n        pass\n"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "name = undefined_fn('qc')",  # the callee is looked up first: NameError
+        "name = undefined_mod.attr",  # so is an attribute's owner
+        "name = Qc.other",  # the class is bound only after its body ran
+        "name = a.b.c(1)",
+    ],
+)
+def test_an_undefined_name_behind_a_call_or_attribute_is_e005(field: str) -> None:
+    # spec/README.md ruling 1: E005 when evaluating a field would raise (an undefined name);
+    # these were I007 ("could not be checked") though Python raises NameError on each.
+    from stato.core.compiler import compile_source
+
+    r = compile_source(_skill(field))
+    assert "E005" in r.codes() and "I007" not in r.codes()
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "import os as a\n",
+        "from x import *\n",
+        "for a in []: pass\n",
+        "with open('f') as a: pass\n",
+        "try:\n    import a\nexcept ImportError:\n    a = None\n",
+        "def a(): pass\n",
+        "a: int\n",
+    ],
+)
+def test_a_name_bound_at_module_level_stays_advice(before: str) -> None:
+    from stato.core.compiler import compile_source
+
+    r = compile_source(_skill('name = "qc"', "description = a.sep", "tags = a()", before=before))
+    assert "E005" not in r.codes(), r.diagnostics

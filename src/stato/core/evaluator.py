@@ -14,6 +14,7 @@ import builtins
 import re
 import string
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -329,6 +330,8 @@ class Evaluator:
             inner = self._eval(node.args[0])
             if isinstance(inner, FunctionValue):
                 return inner
+        if wrapper is not None:
+            self._defined(wrapper)  # Python looks the callee up first: undefined is E005
         args = [self._eval(a) for a in node.args if not isinstance(a, ast.Starred)]
         if any(isinstance(a, ast.Starred) for a in node.args):
             raise Unevaluable("calls with *args are not evaluated")
@@ -367,7 +370,17 @@ class Evaluator:
         return self.budget.admit(self._safe(lambda: getattr(owner, attr)(*args, **kwargs)))
 
     def _Attribute(self, node: ast.Attribute) -> Any:
+        root: ast.expr = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name):
+            self._defined(root.id)  # `undefined.attr` raises NameError in Python too (E005)
         raise Unevaluable(f"attribute '{describe(node)}' is not evaluated")
+
+    def _defined(self, name: str) -> None:
+        """Raise EvalError (E005) when ``name`` is bound nowhere; an unknown value is fine."""
+        with suppress(Unevaluable):
+            self.lookup(name)
 
     @staticmethod
     def _safe(thunk: Callable[[], Any]) -> Any:
