@@ -34,7 +34,9 @@ def test_a_walrus_binds_its_name_in_the_class() -> None:
 
 
 def test_a_walrus_in_an_unevaluated_expression_leaves_its_name_unknown_not_undefined() -> None:
-    r = compile_source(skill('name = "qc"', "x = os.sep + (y := 'a')", "z = y", before="import os\n"))
+    r = compile_source(
+        skill('name = "qc"', "x = os.sep + (y := 'a')", "z = y", before="import os\n")
+    )
     assert "E005" not in r.codes() and "I007" in r.codes()
 
 
