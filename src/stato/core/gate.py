@@ -63,6 +63,44 @@ def refusal(items: list[Blocked], verb: str = "write") -> str:
 WITHHELD = "withheld"  # the code a module left out of agents' context carries in a summary
 
 
+def _strings(value: object, depth: int = 0) -> Iterable[str]:
+    """The strings inside a field's value (containers followed, keys included)."""
+    if isinstance(value, str):
+        yield value
+    elif depth < 20 and isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _strings(item, depth + 1)
+    elif depth < 20 and isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, depth + 1)
+            yield from _strings(item, depth + 1)
+
+
+def value_findings(
+    path: str,
+    source: str,
+    fields: Mapping[str, object],
+    lines: Mapping[str, int],
+    accept: Collection[str] = (),
+) -> tuple[Finding, ...]:
+    """The high findings in strings a module's fields evaluate to but its source never spells
+    (``"snoitcurtsni suoiverp lla erongI"[::-1]``, ``"IgXnore".replace("X", "")``): an agent
+    reads the values, the source scan sees the literals. Each is placed at its field's line."""
+    from dataclasses import replace
+
+    from stato.core.privacy import scan_injection
+
+    out: list[Finding] = []
+    for name, value in fields.items():
+        line = lines.get(name, 1)
+        for text in _strings(value):
+            if text in source:
+                continue  # the source scan read it as it is
+            for f in _refused(scan_injection(text, path, python=False), accept):
+                out.append(replace(f, line=line, column=0, end_line=line, end_column=0))
+    return tuple(out)
+
+
 def withheld(
     modules: Iterable[tuple[str, str]], accept: Collection[str] = ()
 ) -> dict[str, tuple[Finding, ...]]:

@@ -128,6 +128,14 @@ def withheld(
     from stato.core.gate import withheld as scan
 
     held = scan(unknown)
+    from stato.core.gate import value_findings
+
+    fresh = {path for path, _ in unknown}
+    for m in modules:  # the values a field computes, which no source scan reads
+        if m.valid and m.path in fresh and m.path not in held:
+            found = value_findings(m.path, m.source, m.fields, m.field_lines)
+            if found:
+                held[m.path] = found
     if cache is not None:
         for path, text in unknown:
             if path not in held and path.endswith(".py"):
