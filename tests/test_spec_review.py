@@ -87,3 +87,49 @@ def test_a_name_bound_at_module_level_stays_advice(before: str) -> None:
 
     r = compile_source(_skill('name = "qc"', "description = a.sep", "tags = a()", before=before))
     assert "E005" not in r.codes(), r.diagnostics
+
+
+PAREN_PLAN = '''class Plan:
+    """p"""
+    name = "p"
+    objective = "o"
+    decision_log = "d"
+    version = "1.0"
+    steps = [
+        {"id": 1, "action": "load", "status": "complete"},
+        {"id": 2, "action": "b", "depends_on": (1)},
+        {"id": 3, "action": (
+            "a long action "  # a comment with ) in it
+            "on two lines"
+        )  # ) here too
+        },
+    ]
+'''
+
+
+def test_w004_inserts_the_status_after_a_parenthesized_last_value() -> None:
+    # ast spans leave a value's parentheses out: the status went inside them,
+    # ``(1, "status": "pending")``, the fixed text did not parse, and every fix of the module
+    # (W002, W003 too) was dropped, so the warnings came back on each validate.
+    from stato.core.compiler import compile_source
+
+    r = compile_source(PAREN_PLAN, "plan.py")
+    fixes = [(d.code, d.fixed) for d in r.diagnostics if d.code.startswith("W")]
+    assert fixes and all(fixed for _, fixed in fixes), fixes
+    again = compile_source(r.corrected_source, "plan.py")
+    assert not [d for d in again.diagnostics if d.code.startswith("W")]
+    assert [s["status"] for s in again.fields["steps"]] == ["complete", "pending", "pending"]
+
+
+def test_plan_done_with_output_after_a_parenthesized_value(run: Run, tmp_path: Path) -> None:
+    assert run("init").exit_code == 0
+    plan = tmp_path / ".stato" / "plan.py"
+    plan.write_text(
+        PAREN_PLAN.replace('"depends_on": (1)', '"status": "running", "depends_on": (1)')
+    )
+    done = run("plan", "done", "2", "--output", "did it")
+    assert done.exit_code == 0, done.output
+    from stato.core.compiler import compile_source
+
+    r = compile_source(plan.read_text(), "plan.py")
+    assert r.valid and r.fields["steps"][1]["output"] == "did it"

@@ -81,3 +81,21 @@ class Offsets:
     def text(self, node: ast.AST) -> str:
         start, end = self.span(node)
         return self.source[start:end]
+
+
+def after_parens(source: str, pos: int, stop: int) -> int:
+    """The offset after the closing parentheses that follow a value at ``pos`` (ast spans
+    leave them out: ``"depends_on": (4)`` ends at ``4``), skipping comments, before ``stop``."""
+    out = pos
+    while pos < stop:
+        ch = source[pos]
+        if ch == "#":
+            newline = source.find("\n", pos, stop)
+            pos = stop if newline < 0 else newline
+            continue
+        if ch == ")":
+            out = pos + 1
+        elif ch not in " \t\r\n\\\f":
+            break  # the comma or the closing brace: the value's parentheses are behind us
+        pos += 1
+    return out

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from stato.core.edits import Edit, Offsets, apply_edits
+from stato.core.edits import Edit, Offsets, after_parens, apply_edits
 from stato.core.plan import is_step_id
 from stato.core.render import py_literal
 from stato.errors import StatoError
@@ -93,7 +93,7 @@ def _append_item(
             else [Edit(close, close, text)]
         )
     last = items[-1]
-    _, last_end = off.span(last)
+    last_end = after_parens(source, off.span(last)[1], close)  # past a value's own parens
     tail = source[last_end:close]
     comma = tail.find(",") if tail.lstrip().startswith(",") else -1
     first_line = node.lineno

@@ -8,7 +8,7 @@ from typing import Any
 
 from stato.core.classinfo import ClassInfo
 from stato.core.diagnostics import Diagnostic, make
-from stato.core.edits import Edit, Offsets
+from stato.core.edits import Edit, Offsets, after_parens
 from stato.core.plan import is_step_id
 from stato.core.schemas import SCHEMAS, STEP_FIELD_TYPES, STEP_REQUIRED
 
@@ -160,6 +160,7 @@ def _insert_status(node: ast.Dict, off: Offsets) -> Edit | None:
         if node.keys[-1] is None:
             return None  # ``**other`` last: the status may come from it at run time; leave it
         _, end = off.span(last)
+        end = after_parens(off.source, end, off.span(node)[1])
         return Edit(end, end, ', "status": "pending"')
     start, _ = off.span(node)
     return Edit(start + 1, start + 1, '"status": "pending"')
