@@ -338,6 +338,25 @@ def test_showing_a_withheld_plan_names_rules_and_places_never_its_steps(
         _clean(result.output)
 
 
+@pytest.mark.parametrize(
+    "command", [("snapshot", "--name", "kit"), ("slice", "--module", "skills/evilqc")]
+)
+def test_an_archive_never_carries_a_withheld_module(
+    planted: Path, run: Callable[..., Result], command: tuple[str, ...]
+) -> None:
+    """snapshot and slice refuse as publish does (every importer's gate would refuse the
+    archive); after reading, --accept-risk writes it, and the importer still refuses it."""
+    before = tree(planted)
+    refused(run(*command, "--output", "kit.stato"), before, planted)
+    assert run(*command, "--json", "--output", "kit.stato").exit_code == 1
+    assert tree(planted) == before
+    accepted = run(*command, "--output", "kit.stato", *accept_all(POISONED))
+    assert accepted.exit_code == 0, accepted.output
+    (planted / ".stato/skills/evilqc.py").unlink()
+    before = tree(planted)
+    refused(run("import", "kit.stato", "--on-conflict", "skip"), before, planted)
+
+
 def test_hook_output_leaves_it_out(planted: Path) -> None:
     stdin = json.dumps({"session_id": "x", "cwd": str(planted), "hook_event_name": "SessionStart"})
     result = CliRunner().invoke(cli, ["hooks", "run", "--agent", "claude"], input=stdin)

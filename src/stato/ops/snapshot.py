@@ -181,6 +181,21 @@ def _scan(
     return out, findings, changed
 
 
+def _gate(texts: dict[str, str], cache: ResultCache | None) -> None:
+    """Refuse (InjectionRefused) to archive a module with a high injection finding that
+    --accept-risk did not name: every importer's gate would refuse it, and a registry never
+    serves one. A text the cache knows holds none is not scanned again."""
+    from stato.adapters import gate
+
+    unknown = {p: t for p, t in texts.items() if cache is None or not cache.no_high(t)}
+    if not unknown:
+        return
+    gate.check(unknown, verb="archive")
+    if cache is not None and not gate.accepted():  # an accepted finding is still a finding
+        for text in unknown.values():
+            cache.put_no_high(text)
+
+
 def _reset(rel: str, text: str, result: ValidationResult) -> str:
     try:
         return template_source(text, result.module_type, result.fields)
@@ -240,6 +255,7 @@ def build_archive(
         texts, findings, changed = _scan(root, texts, sanitize, cache)
         if findings:
             return replace(refuse, findings=tuple(findings), sanitized=tuple(changed))
+    _gate(texts, cache)
     entries, broken = [], []
     for rel, text in sorted(texts.items()):
         r = results[rel]

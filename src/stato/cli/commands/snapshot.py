@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from stato.cli.options import (
+    accept_risk_option,
     archive_output_option,
     force_option,
     json_option,
@@ -48,6 +49,7 @@ from stato.cli.options import (
 @force_option
 @archive_output_option
 @sign_option
+@accept_risk_option
 @path_option
 @json_option
 def snapshot(
