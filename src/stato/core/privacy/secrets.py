@@ -8,42 +8,26 @@ from stato.core.privacy.checks import basic_auth_ok, is_placeholder, looks_secre
 from stato.core.privacy.rule import Rule, any_of
 from stato.core.privacy.tokens import TOKENS
 
+_PEM_HEAD = r"-----BEGIN (?:[A-Z0-9]{2,10} ){0,2}PRIVATE KEY(?: BLOCK)?-----"
 _PEM_BODY = r"(?:[A-Za-z0-9+/=\s\\#:,.]|-(?!----)){16,40000}"
+
+
+def _private_key(rule_id: str, label: str, regex: str) -> Rule:
+    return Rule(rule_id, "secret", label, re.compile(regex), "{PRIVATE_KEY}", entropy=3.0)
+
+
 PRIVATE_KEYS: tuple[Rule, ...] = (
-    Rule(
-        "private-key",
-        "secret",
-        "PEM private key",
-        re.compile(
-            r"-----BEGIN (?:[A-Z0-9]{2,10} ){0,2}PRIVATE KEY(?: BLOCK)?-----(?P<s>"
-            + _PEM_BODY
-            + r")-----END "
-        ),
-        "{PRIVATE_KEY}",
-        entropy=3.0,
-    ),
-    Rule(
+    _private_key("private-key", "PEM private key", _PEM_HEAD + f"(?P<s>{_PEM_BODY})-----END "),
+    _private_key(
         "private-key-fragment",
-        "secret",
         "PEM private key (unterminated)",
-        re.compile(
-            r"-----BEGIN (?:[A-Z0-9]{2,10} ){0,2}PRIVATE KEY(?: BLOCK)?-----(?P<s>(?:\\n|\s){1,4}"
-            r"[A-Za-z0-9+/=]{40,40000})"
-        ),
-        "{PRIVATE_KEY}",
-        entropy=3.0,
+        _PEM_HEAD + r"(?P<s>(?:\\n|\s){1,4}[A-Za-z0-9+/=]{40,40000})",
     ),
-    Rule(
+    _private_key(
         "putty-private-key",
-        "secret",
         "PuTTY private key",
-        re.compile(
-            r"Private-Lines: \d{1,3}(?:\r?\n|\\n)"
-            r"(?P<s>(?:[A-Za-z0-9+/=]{4,200}(?:\r?\n|\\n)){1,200})"
-            r"Private-MAC"
-        ),
-        "{PRIVATE_KEY}",
-        entropy=3.0,
+        r"Private-Lines: \d{1,3}(?:\r?\n|\\n)(?P<s>(?:[A-Za-z0-9+/=]{4,200}(?:\r?\n|\\n)){1,200})"
+        r"Private-MAC",
     ),
 )
 
