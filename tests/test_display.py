@@ -89,6 +89,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ["write", "skills/x.py", "--from", "{fifo}"],
         ["inspect", "{fifo}"],
         ["convert", "{fifo}"],
+        ["merge-file", ".stato/plan.py", ".stato/memory.py", "{fifo}"],
+        ["snapshot", "--name", "x", "--sign", "{fifo}"],
     ],
     ids=lambda a: a[0],
 )
@@ -121,6 +123,16 @@ def _answers_without_blocking(argv: list[str], project: Path) -> None:
 def test_a_fifo_among_the_modules_never_blocks_a_reader(argv: list[str], project: Path) -> None:
     os.mkfifo(project / ".stato" / "skills" / "pipe.py")
     _answers_without_blocking(argv, project)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_for_the_projects_allowed_signers_never_blocks_an_import(
+    project: Path, tmp_path: Path
+) -> None:
+    os.mkfifo(project / ".stato" / "allowed_signers")  # a cloned project's; it hung the import
+    archive = tmp_path / "kit.stato"
+    assert CliRunner().invoke(cli, ["snapshot", "--name", "kit", "-o", str(archive)]).exit_code == 0
+    _answers_without_blocking(["import", str(archive), "--on-conflict", "skip"], project)
 
 
 SKILL = '''class NewSkill:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from stato.adapters.config import project_config, read_config, user_config
+from stato.adapters.fs import read_file
 from stato.errors import StatoError, TrustError
 from stato.formats import allowed_signers as allowed
 from stato.formats import sshsig
@@ -17,6 +18,7 @@ from stato.formats import sshsig
 PASSPHRASE_ENV = "STATO_SIGN_PASSPHRASE"
 PROJECT_SIGNERS = "allowed_signers"  # .stato/allowed_signers, committed with the project
 MAX_KEY_BYTES = 64 * 1024
+MAX_SIGNERS_BYTES = 4 * 1024 * 1024
 
 
 def load_key(path: Path | str) -> object:
@@ -25,7 +27,7 @@ def load_key(path: Path | str) -> object:
     try:
         if src.stat().st_size > MAX_KEY_BYTES:
             raise TrustError(f"--sign {src}: too large for a key file")
-        data = src.read_bytes()
+        data = read_file(src)  # a FIFO or a device is refused, never waited on
     except FileNotFoundError:
         raise TrustError(f"--sign {src}: no such key file; give e.g. ~/.ssh/id_ed25519") from None
     except OSError as exc:
@@ -132,14 +134,17 @@ def load_policy(root: Path | None, registry: str | None = None) -> Policy:
     warnings: list[str] = []
     read: list[str] = []
     for file in dict.fromkeys(files):
-        try:
-            text = file.read_text(encoding="utf-8", errors="replace")
+        try:  # a project's file may be anything: a FIFO is refused, a huge one never read
+            if file.stat().st_size > MAX_SIGNERS_BYTES:
+                warnings.append(f"allowed signers {file} is over 4 MB; it was not read")
+                continue
+            text = read_file(file).decode("utf-8", errors="replace")
         except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as exc:
             warnings.append(f"cannot read allowed signers {file} ({exc.strerror or exc})")
             continue
-        found, problems = allowed.parse(text[: 4 * 1024 * 1024])
+        found, problems = allowed.parse(text)
         signers.extend(found)
         warnings.extend(f"{file}: {p}" for p in problems)
         read.append(str(file))

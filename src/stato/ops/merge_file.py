@@ -42,15 +42,24 @@ class MergeFileReport:
 
 def _read(path: Path, role: str) -> tuple[str, bool]:
     """The text of one input, and whether it starts with a BOM; refuses what is not a module."""
+    import os
+
+    from stato.adapters.fs import NotAFile, read_file
     from stato.core.source import decode
 
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_MERGE_BYTES + 1)
+        if os.stat(path).st_size > MAX_MERGE_BYTES:
+            data = b" " * (MAX_MERGE_BYTES + 1)  # refused below, never read
+        else:  # opened without blocking: a FIFO or a device is refused, never waited on
+            data = read_file(path)
     except FileNotFoundError:
         raise StatoError(f"no {role} file at {path}; check the path") from None
     except IsADirectoryError:
         raise UsageError(f"{path} ({role}) is a folder; give a module file") from None
+    except NotAFile as exc:
+        if os.path.isdir(path):
+            raise UsageError(f"{path} ({role}) is a folder; give a module file") from None
+        raise StatoError(f"{path} ({role}) is {exc.strerror}; give a module file") from None
     if len(data) > MAX_MERGE_BYTES:
         raise StatoError(
             f"{path} ({role}) is over {MAX_MERGE_BYTES // (1024 * 1024)} MB, too big to merge "
