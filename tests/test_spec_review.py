@@ -133,3 +133,15 @@ def test_plan_done_with_output_after_a_parenthesized_value(run: Run, tmp_path: P
 
     r = compile_source(plan.read_text(), "plan.py")
     assert r.valid and r.fields["steps"][1]["output"] == "did it"
+
+
+@pytest.mark.parametrize("literal", ['"1" ".0"', '"1.\\x30"', "'1' '.0'"])
+def test_w003_fixes_a_version_literal_written_in_pieces_or_escapes(literal: str) -> None:
+    # The fix replaced the value's text inside the literal; where the literal does not hold
+    # it verbatim the fix changed nothing, and W003 stayed unfixed on every validate.
+    from stato.core.compiler import compile_source
+
+    r = compile_source(_skill('name = "qc"', f"version = {literal}"))
+    assert [(d.code, d.fixed) for d in r.diagnostics if d.code == "W003"] == [("W003", True)]
+    again = compile_source(r.corrected_source)
+    assert again.fields["version"] == "1.0.0" and "W003" not in again.codes()

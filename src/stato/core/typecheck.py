@@ -57,7 +57,10 @@ def check_fields(
             if isinstance(b.node, ast.Constant):
                 start, end = off.span(b.node)
                 quote = off.source[start:end]
-                edits.append(Edit(start, end, quote.replace(value, new, 1)))
+                text = quote.replace(value, new, 1)
+                if text == quote:  # "1" ".0", "1.\x30": the literal is written afresh
+                    text = f'"{new}"'
+                edits.append(Edit(start, end, text))
                 diags.append(make("W003", b.line, fixed=True, old=value, new=new))
             else:
                 diags.append(make("W003", b.line, fixed=False, old=value, new=new))
