@@ -109,10 +109,14 @@ def test_a_module_level_def_used_as_run_is_a_function() -> None:
 
 
 def test_a_fix_that_changes_nothing_is_not_called_fixed() -> None:
-    src = skill('name = "qc"', 'version = "1" ".0"')  # the literal's text has no "1.0" to replace
+    # A step whose last entry is ``**extra``: no status is inserted there (W004 not applied).
+    src = (
+        'class P:\n    """p"""\n    name = "p"\n    objective = "o"\n    decision_log = "d"\n'
+        '    steps = [{"id": 1, "action": "a", **{"output": "x"}}]\n'
+    )
     r = compile_source(src)
-    w003 = [d for d in r.diagnostics if d.code == "W003"]
-    assert w003 and not w003[0].fixed and r.corrected_source == src
+    w004 = [d for d in r.diagnostics if d.code == "W004"]
+    assert w004 and not w004[0].fixed and r.corrected_source == src
 
 
 def test_a_fix_that_would_break_a_valid_module_is_not_applied() -> None:
