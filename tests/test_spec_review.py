@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stato.adapters.store import Store
 from stato.errors import ModuleInvalid
@@ -145,3 +147,48 @@ def test_w003_fixes_a_version_literal_written_in_pieces_or_escapes(literal: str)
     assert [(d.code, d.fixed) for d in r.diagnostics if d.code == "W003"] == [("W003", True)]
     again = compile_source(r.corrected_source)
     assert again.fields["version"] == "1.0.0" and "W003" not in again.codes()
+
+
+@st.composite
+def laid_out_plans(draw: st.DrawFn) -> str:
+    """Plans whose step values are laid out as people write them: parenthesized, split over
+    lines, with comments and trailing commas, and steps that lack a status or wrap no list."""
+    n = draw(st.integers(1, 5))
+    steps = []
+    for i in range(1, n + 1):
+        items = [("id", str(i)), ("action", f'"a{i}"')]
+        if i > 1 and draw(st.booleans()):
+            items.append(("depends_on", str(i - 1) if draw(st.booleans()) else f"[{i - 1}]"))
+        if draw(st.booleans()):
+            items.append(("status", '"pending"'))
+        parts = []
+        for key, value in items:
+            style = draw(st.sampled_from(["plain", "paren", "paren-lines", "comment"]))
+            if style == "paren":
+                value = f"({value})"
+            elif style == "paren-lines":
+                value = f"(\n            {value}  # ) note\n        )"
+            elif style == "comment":
+                value = f"{value}  # why\n       "
+            parts.append(f'"{key}": {value}')
+        comma = "," if draw(st.booleans()) else ""
+        steps.append("        {" + ", ".join(parts) + comma + "}")
+    return (
+        'class Plan:\n    """p"""\n    name = "p"\n    objective = "o"\n    decision_log = "d"\n'
+        "    steps = [\n" + ",\n".join(steps) + ",\n    ]\n"
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(laid_out_plans())
+def test_every_plan_fix_applies_whatever_the_layout(src: str) -> None:
+    from stato.core.compiler import compile_source
+
+    r = compile_source(src, "plan.py")
+    assert r.valid, r.diagnostics
+    assert all(d.fixed for d in r.diagnostics if d.code.startswith("W")), r.diagnostics
+    again = compile_source(r.corrected_source, "plan.py")
+    assert not [d for d in again.diagnostics if d.code.startswith("W")]
+    assert again.corrected_source == r.corrected_source
+    assert all(isinstance(s.get("depends_on", []), list) for s in again.fields["steps"])
+    assert all(s["status"] == "pending" for s in again.fields["steps"])
