@@ -389,3 +389,17 @@ def test_merged_archive_imports_into_a_fresh_project(
     merged = read_archive(tmp_path / "m.stato").modules
     for rel, text in merged.items():
         assert (tmp_path / "fresh" / ".stato" / rel).read_text() == text
+
+
+@pytest.mark.parametrize("other", ["2026-03-01T00:00:00Z", "2026-03-01T00:00:00"])
+def test_a_created_without_an_offset_is_utc(tmp_path: Path, other: str) -> None:
+    # The reader accepts any ISO-8601 time; one without an offset met one with a Z in max()
+    # and the merge crashed (TypeError), or was shifted by the machine's time zone.
+    a = make_archive(tmp_path / "a.stato", {"skills/qc.py": QC_L}, "a", "2026-02-01T12:30:00")
+    b = make_archive(tmp_path / "b.stato", {"memory.py": MEMORY}, "b", other)
+    code, out = run("merge", a, b, "--output", tmp_path / "c.stato")
+    assert code == 0, out
+    assert read_archive(tmp_path / "c.stato").manifest.created == "2026-03-01T00:00:00Z"
+    code, out = run("merge", a, a, "--output", tmp_path / "d.stato")
+    assert code == 0, out
+    assert read_archive(tmp_path / "d.stato").manifest.created == "2026-02-01T12:30:00Z"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +58,14 @@ def _name(output: Path, left: Manifest, right: Manifest) -> str:
 
 
 def _created(left: Manifest, right: Manifest) -> str:
-    """The later of the two inputs' times: deterministic, and no older than what it holds."""
+    """The later of the two inputs' times: deterministic, and no older than what it holds.
+
+    A time without an offset (the reader accepts any ISO-8601 time) is taken as UTC: compared
+    with an aware one it raised TypeError, and converted as local time it depended on the
+    machine's time zone.
+    """
     moments = [datetime.fromisoformat(m.created.replace("Z", "+00:00")) for m in (left, right)]
-    return utc_iso(max(moments))
+    return utc_iso(max(t if t.tzinfo else t.replace(tzinfo=timezone.utc) for t in moments))
 
 
 def merged_manifest(output: Path, left: Manifest, right: Manifest, result: MergeResult) -> Manifest:
