@@ -2,6 +2,7 @@
 
 Run: /work/venv/bin/python benchmarks/merge.py [--sizes 1000,5000] [--repeat 3]
      [--case archive|three-way|all] [--steps 1000] [--modules 5000] [--both 200]
+     [--before /path/to/src --rounds 3]
 
 For each size N two archives of N skills each are made: half the paths are shared, and of those
 half differ (a lesson added on the right, a version and a parameter changed: conflicts). Then:
@@ -24,6 +25,8 @@ Three-way (`--case three-way`, needs git):
   `git merge` with the stato driver against `git merge` with git's own line merge; and the
   --both shared modules merged in process by stato against `git merge-file` per file.
 Best of --repeat wall times are printed with their ratio. Timings only: nothing here asserts.
+``--before SRC`` runs the archive case --rounds times as a fresh process with another checkout's
+src/ and with this one, alternating, so both see the same load (for before/after figures).
 """
 
 from __future__ import annotations
@@ -321,6 +324,21 @@ def _shared_in_process(
           f"stato clean {clean}/{len(shared)}; git merge-file conflicts {conflicts}")  # fmt: skip
 
 
+def alternate(before: str, rounds: int, flags: list[str]) -> None:
+    """The archive case as fresh processes, ``before``'s src/ and this checkout's in turn."""
+    import subprocess
+    import sys
+
+    here = str(Path(__file__).resolve().parent.parent / "src")
+    for i in range(rounds):
+        for side, src in (("before", os.path.abspath(before)), ("after", here)):
+            env = {**os.environ, "PYTHONPATH": src}
+            cmd = [sys.executable, __file__, "--case", "archive", *flags]
+            out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+            for line in out.stdout.splitlines()[1:]:
+                print(f"{side:<6} {i + 1} {line}", flush=True)
+
+
 def main() -> None:
     as_installed()  # the bytecode an installed stato has (benchmarks/installed.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -330,7 +348,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--modules", type=int, default=5000)
     parser.add_argument("--both", type=int, default=200)
+    parser.add_argument("--before", help="the src/ folder of another stato checkout")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    if args.before:
+        alternate(args.before, args.rounds, ["--sizes", args.sizes, "--repeat", str(args.repeat)])
+        return
     if args.case in ("archive", "all"):
         print(f"{'N':>6} {'step':<11} {'stato s':>9} {'floor s':>9} {'ratio':>6} "
               f"{'+parse s':>9} {'ratio':>6}  notes")  # fmt: skip
