@@ -192,3 +192,16 @@ def test_every_plan_fix_applies_whatever_the_layout(src: str) -> None:
     assert again.corrected_source == r.corrected_source
     assert all(isinstance(s.get("depends_on", []), list) for s in again.fields["steps"])
     assert all(s["status"] == "pending" for s in again.fields["steps"])
+
+
+def test_list_augmented_with_any_iterable_extends_it_as_python_does() -> None:
+    # ``tags += "bc"`` runs fine in Python (list.__iadd__ extends); it was E005 (TypeError),
+    # which blocked writing a valid module. ``x = x + "bc"`` and ``"a" += [..]`` still raise.
+    from stato.core.compiler import compile_source
+
+    r = compile_source(_skill('name = "qc"', 'tags = ["a"]', 'tags += "bc"', 'tags += ("d",)'))
+    assert r.valid and "E005" not in r.codes() and r.fields["tags"] == ["a", "b", "c", "d"]
+    assert (
+        "E005" in compile_source(_skill('name = "qc"', 'tags = ["a"]', 'tags = tags + "b"')).codes()
+    )
+    assert "E005" in compile_source(_skill('name = "qc"', 'tags = "a"', 'tags += ["b"]')).codes()

@@ -248,7 +248,12 @@ class _Reader:
         if augmented and not (err or unk):
             assert isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name)
             try:
-                value = self.ev.binop(type(stmt.op), self.ev.lookup(stmt.target.id), value)
+                current = self.ev.lookup(stmt.target.id)
+                extends = type(stmt.op) is ast.Add and type(current) is list
+                if extends and isinstance(value, (str, tuple, dict)):  # list.__iadd__ extends
+                    self.ev.budget.expect(8 * len(value) + 8)
+                    value = list(value)
+                value = self.ev.binop(type(stmt.op), current, value)
             except EvalError as exc:
                 err = str(exc)
             except Unevaluable as exc:
