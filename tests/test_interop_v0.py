@@ -384,6 +384,27 @@ def test_an_odd_legacy_name_is_made_plain_not_refused(tmp_path: Path) -> None:
     assert read_archive(arc).manifest.name == "PIASO-scRNA-skills"
 
 
+def test_a_0x_description_and_author_are_shown_not_dropped(run: Run, tmp_path: Path) -> None:
+    # Both keys were parsed and then dropped: inspect showed neither, text or --json.
+    def describe(items: dict[str, bytes]) -> None:
+        items["manifest.toml"] = (
+            items["manifest.toml"]
+            .replace(b'description = ""', b'description = "PIASO pipeline\\u001b[2J skills"')
+            .replace(b'author = ""', b'author = "Min Dai"')
+        )
+
+    arc = tmp_path / "described.stato"
+    arc.write_bytes(rezip(LEGACY, describe))
+    data = json.loads(run("inspect", str(arc), "--json").output)
+    assert (data["description"], data["author"]) == ("PIASO pipeline [2J skills", "Min Dai")
+    text = run("inspect", str(arc)).output
+    assert "description: PIASO pipeline [2J skills" in text and "author: Min Dai" in text
+    assert "\x1b" not in text
+    plain = json.loads(run("inspect", str(LEGACY), "--json").output)
+    assert (plain["description"], plain["author"]) == ("", "")
+    assert "description:" not in run("inspect", str(LEGACY)).output
+
+
 # -- the invariant: what a 0.x archive holds is what is read, and 0.11 binds every byte ------
 
 SKILL_TEXT = (

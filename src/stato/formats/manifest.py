@@ -146,6 +146,9 @@ class Manifest:
     format_version: int = FORMAT_VERSION
     origin: str = ORIGIN  # ORIGIN_V0: read from an archive of the earlier stato
     checksums: bool = True  # False: a 0.5 archive, which carries none; nothing could be verified
+    # Only a 0.x manifest has these (stato's own format has no such keys): shown by inspect.
+    description: str = ""
+    author: str = ""
 
     def entry(self, path: str) -> ModuleEntry | None:
         return next((m for m in self.modules if m.path == path), None)

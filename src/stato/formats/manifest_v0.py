@@ -133,8 +133,11 @@ def parse_v0(data: Mapping[str, Any]) -> Manifest:
     if unknown:
         raise bad_manifest(f"unknown key {sorted(unknown)[0][:80]!r}")
     name = _name(_text(data, "name"))
-    for key in ("description", "author"):
-        _text(data, key, "")  # shown nowhere; checked so a manifest is what it claims to be
+    # Shown by inspect: control characters become spaces, as in a 0.x index, and 2,000 is enough.
+    description, author = (
+        "".join(c if c.isprintable() else " " for c in _text(data, key, "")[:2000])
+        for key in ("description", "author")
+    )
     created = check_created(_text(data, "created"))
     stato_version = _text(data, "stato_version")
     if len(stato_version) > 200 or not stato_version.isprintable():
@@ -151,6 +154,8 @@ def parse_v0(data: Mapping[str, Any]) -> Manifest:
         modules=entries,
         origin=ORIGIN_V0,
         checksums=bool(sums) or not paths,
+        description=description,
+        author=author,
     )
 
 

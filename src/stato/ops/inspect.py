@@ -44,6 +44,8 @@ class InspectResult:
             m["diagnostics"] = [d.to_dict() for d in r.diagnostics]
         if self.manifest.origin != ORIGIN:  # 0.11 wrote the string "1"; 0.5 wrote none
             data["format_version"] = "1" if self.manifest.checksums else None
+            data["description"] = self.manifest.description
+            data["author"] = self.manifest.author
         extra = {
             "checksums": self.manifest.checksums,
             "notes": list(self.notes),

@@ -92,6 +92,9 @@ def inspect(res: InspectResult) -> None:
         kind = 'format "1" (0.11)' if m.checksums else "legacy, no format_version (0.5)"
         echo(f"  format: the earlier stato's, {kind}")
         echo(f"  checksums: {'verified' if m.checksums else 'none, integrity cannot be checked'}")
+        for label, text in (("description", m.description), ("author", m.author)):
+            if text:
+                echo(f"  {label}: {text}")
     by_path = {r.path: r for r in res.modules}
     rows = []
     for e in m.modules:
