@@ -205,3 +205,22 @@ def test_list_augmented_with_any_iterable_extends_it_as_python_does() -> None:
         "E005" in compile_source(_skill('name = "qc"', 'tags = ["a"]', 'tags = tags + "b"')).codes()
     )
     assert "E005" in compile_source(_skill('name = "qc"', 'tags = "a"', 'tags += ["b"]')).codes()
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("x = 1 / 0", "x = 1"),  # rebound afterwards
+        ("x = undefined", "del x"),  # deleted afterwards
+        ("x = [][1]", "y = (x := 2)"),  # rebound by a walrus
+        ("run = 1 / 0",),  # then defined as the method below
+    ],
+)
+def test_a_statement_that_raises_is_e005_even_if_its_name_is_bound_again(
+    lines: tuple[str, ...],
+) -> None:
+    # The class body stops at the first statement that raises (cli-guide: E005 "class
+    # definition crashes at exec time"); only the last binding of each name was checked.
+    from stato.core.compiler import compile_source
+
+    assert "E005" in compile_source(_skill('name = "qc"', *lines)).codes()

@@ -163,11 +163,19 @@ class _Reader:
                 self.ev.budget.spend(self.ev.budget.weigh(value))
             except Unevaluable as exc:
                 value, unk = None, str(exc)
+        self.keep_error(name, line)
         self.info.bindings[name] = Binding(name, line, "assign", node, value, err, unk)
         if err or unk:
             self.ev.bind_unknown(name, unk or "its value raises an error")
         else:
             self.ev.bind(name, value)
+
+    def keep_error(self, name: str, line: int) -> None:
+        """A binding about to be replaced or deleted that raised still failed the class body
+        (``x = 1 / 0`` then ``x = 1``: Python stops at the first): keep its E005."""
+        old = self.info.bindings.get(name)
+        if old is not None and old.error and old.code == "E005" and old.line != line:
+            self.info.stmt_errors.append((old.line, old.error))
 
     def mark_changed(self, target: ast.expr, line: int) -> None:
         name = _base_name(target)
@@ -202,6 +210,7 @@ class _Reader:
         made = {name for name, _ in self.ev.named}
         for name, sub in self.ev.named:
             value = self.ev.scope.get(name)
+            self.keep_error(name, sub.lineno)
             self.info.bindings[name] = Binding(name, sub.lineno, "assign", sub.value, value)
         self.ev.named.clear()
         if not self.failed:
@@ -216,6 +225,7 @@ class _Reader:
         info, ev = self.info, self.ev
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             fn = FunctionValue(stmt.name, _annotated(stmt), stmt)
+            self.keep_error(stmt.name, stmt.lineno)
             info.bindings[stmt.name] = Binding(stmt.name, stmt.lineno, "def", stmt, fn)
             ev.bind(stmt.name, fn)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -278,6 +288,7 @@ class _Reader:
                     self.mark_changed(sub, stmt.lineno)
                 elif sub.id in self.ev.scope or sub.id in self.info.bindings:
                     self.ev.unbind(sub.id)  # later uses fall back to module names, as in Python
+                    self.keep_error(sub.id, stmt.lineno)
                     self.info.bindings.pop(sub.id, None)
                 else:
                     error = f"NameError: name '{sub.id}' is not defined"
