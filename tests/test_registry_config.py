@@ -112,7 +112,9 @@ def test_a_broken_config_is_one_clear_error(tmp_path: Path) -> None:
         registry_sources(None)
 
 
-@pytest.mark.parametrize("address", ["ftp://x/reg", "", "file://otherhost/reg"])
+@pytest.mark.parametrize(
+    "address", ["ftp://x/reg", "", "file://otherhost/reg", "http://", "https:///reg"]
+)
 def test_unusable_addresses_are_refused(address: str) -> None:
     with pytest.raises(RegistryError):
         locate(address)
@@ -134,6 +136,19 @@ def test_cli_add_and_remove_edit_the_project_config(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert tomllib.loads(project_config(root).read_text())["registry"]["urls"] == []
     assert runner.invoke(cli, ["registry", "remove", "nope", "--path", str(root)]).exit_code == 1
+
+
+def test_a_login_never_goes_into_the_project_config(tmp_path: Path) -> None:
+    # .stato/config.toml is committed with the project: the token would travel with it
+    root = project(tmp_path)
+    login = "https://ann:glpat-Zq8rT2mW9xL4kP7vB3nY@team.example/reg"
+    result = CliRunner().invoke(cli, ["registry", "add", login, "--path", str(root)])
+    assert result.exit_code == 2
+    assert "--user" in result.stderr and "glpat" not in result.output + result.stderr
+    assert not project_config(root).exists()
+    result = CliRunner().invoke(cli, ["registry", "add", login, "--user", "--path", str(root)])
+    assert result.exit_code == 0, result.output
+    assert tomllib.loads(user_config().read_text())["registry"]["urls"] == [login]
 
 
 def test_cli_add_outside_a_project_edits_the_user_config(tmp_path: Path) -> None:

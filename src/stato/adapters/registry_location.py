@@ -48,6 +48,8 @@ def locate(spec: str, relative_to: Path | None = None) -> Location:
     # A registry names a folder; an address of its index.toml means that folder too.
     folder = spec[: -len(INDEX_FILE)] if spec.endswith("/" + INDEX_FILE) else spec
     if scheme in ("http", "https"):
+        if not urlsplit(spec).hostname:
+            raise RegistryError(f"registry {redact(spec)}: the address names no host")
         return Location(spec, "http", folder if folder.endswith("/") else folder + "/")
     if scheme == "file":
         parts = urlsplit(folder)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from stato.adapters import config
 from stato.adapters.config import ConfigEdit, edit_registries
 from stato.adapters.http import redact
-from stato.errors import ProjectNotFound, StatoError
+from stato.errors import ProjectNotFound, StatoError, UsageError
 from stato.ops.project import find_root
 
 
@@ -29,6 +30,11 @@ def add_registry(address: str, path: Path, user: bool) -> ConfigEdit:
 
     locate(address)  # refuse an unusable address before writing it down
     target = config_file(path, user)
+    if "@" in urlsplit(address.strip()).netloc and target != config.user_config():
+        raise UsageError(
+            f"{redact(address)} holds a login, and {target} is committed with the project; "
+            "add it with --user (your own config) instead; nothing changed"
+        )
     done = edit_registries(target, add=address, follow_link=user)
     if not done.changed:
         raise StatoError(f"{redact(address)} is already in {target}; nothing changed")
