@@ -224,3 +224,11 @@ def test_a_statement_that_raises_is_e005_even_if_its_name_is_bound_again(
     from stato.core.compiler import compile_source
 
     assert "E005" in compile_source(_skill('name = "qc"', *lines)).codes()
+
+
+def test_a_nested_class_is_not_said_to_be_defined_conditionally() -> None:
+    from stato.core.compiler import compile_source
+
+    r = compile_source(_skill('name = "qc"', "class Inner:", "    pass"))
+    (i007,) = [d for d in r.diagnostics if d.code == "I007"]
+    assert "nested class" in i007.message and "conditionally" not in i007.message

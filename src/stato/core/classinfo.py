@@ -243,6 +243,8 @@ class _Reader:
                 ev.star_import()  # compiling it fails, but names stay unknowable
             imported = isinstance(stmt, (ast.Import, ast.ImportFrom))
             reason = "bound by an import" if imported else "defined conditionally"
+            if isinstance(stmt, ast.ClassDef):
+                reason = "a nested class is not evaluated"
             for name, line in bound_names(stmt):
                 if name == "*":
                     continue
