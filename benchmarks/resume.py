@@ -10,7 +10,8 @@ bytecode compiled: benchmarks/installed.py). Cases:
 - summary cache: nothing changed since the last run.
 
 The floor and the cases run in alternating rounds, so a shared VM's load moves them together.
-Prints the median wall time of each, its range, and the ratio of the medians (target: <= 1.5).
+Prints the median wall time of each, its range, and the ratio of the medians (target: <= 1.5);
+then the median CPU time (user + system) and its ratio, steadier than wall time on a busy VM.
 
 Run: python benchmarks/resume.py [--sizes 1000,5000] [--repeat 5] [--before /path/to/src]
 [--callgrind]. ``--before SRC`` runs another checkout's stato (its ``src/`` on PYTHONPATH) in the
@@ -57,10 +58,20 @@ def age(root: Path) -> None:
         os.utime(module, (past, past))
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, from the child's rusage) of ``cmd``, in seconds.
+
+    On a shared VM the wall time also holds the time spent waiting for a core; the CPU time
+    holds only what the process did, so its ratio is steadier under load."""
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 class Tool:
@@ -74,7 +85,7 @@ class Tool:
         self.cmd = [sys.executable, "-m", "stato", "resume", "--brief"]
         self.edits = 0
 
-    def brief(self) -> float:
+    def brief(self) -> tuple[float, float]:
         return run(self.cmd, self.root, self.env)
 
     def count(self) -> float | None:
@@ -116,7 +127,7 @@ def measure(n: int, repeat: int, before: str | None, callgrind: bool) -> None:
             tools.append(Tool("before", make_project(base / "before", n), base / "c0", before))
         tools.append(Tool("after", make_project(base / "after", n), base / "c1", None))
         floor_cmd = [sys.executable, "-c", FLOOR, str(tools[-1].root / ".stato")]
-        times: dict[tuple[str, str], list[float]] = {}
+        times: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for tool in tools:  # warm-up: bytecode and the file system
             tool.brief()
         run(floor_cmd, base)
@@ -133,15 +144,17 @@ def measure(n: int, repeat: int, before: str | None, callgrind: bool) -> None:
                 for tool in tools:
                     prep(tool)
                     counts[(case, tool.name)] = tool.count()
-    floor = statistics.median(times[("floor", "")])
+    floor = statistics.median(wall for wall, _ in times[("floor", "")])
+    floor_cpu = statistics.median(cpu for _, cpu in times[("floor", "")])
     floor_ir = counts.get(("floor", ""))
-    print(f"\n{n} modules, median of {repeat} rounds [range]:")
+    print(f"\n{n} modules, median of {repeat} rounds [range]; CPU: user + system:")
     for (case, name), got in times.items():
-        median = statistics.median(got)
+        wall = [w for w, _ in got]
+        median, cpu = statistics.median(wall), statistics.median(c for _, c in got)
         label = "floor (read + ast.parse)" if case == "floor" else case
         line = (
-            f"  {label:34} {name:6} {median:7.3f} s [{min(got):.3f}-{max(got):.3f}]"
-            f" {median / floor:6.2f}x"
+            f"  {label:34} {name:6} {median:7.3f} s [{min(wall):.3f}-{max(wall):.3f}]"
+            f" {median / floor:6.2f}x  CPU {cpu:6.3f} s {cpu / floor_cpu:5.2f}x"
         )
         ir = counts.get((case, name))
         if ir is not None and floor_ir:
