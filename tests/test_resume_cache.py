@@ -281,18 +281,3 @@ def test_the_cache_file_is_named_by_the_sha256_of_the_real_path(tmp_path: Path) 
         digest = hashlib.sha256(os.path.realpath(root).encode("utf-8")).hexdigest()
         found = project_file(cache.KIND, root)
         assert found is not None and found.name == f"{digest[:24]}.json"
-
-
-def test_the_recap_path_caches_the_texts_and_the_bridge_path_the_summary_too(
-    project: Path,
-) -> None:
-    from stato.ops.resume import recap_texts
-
-    texts = recap_texts(project)  # the hook path stores the texts only
-    key = cache.fingerprint(project)
-    assert cache.load_texts(project, key) == texts
-    assert cache.load(project, key) is None
-    summary = project_summary(project)  # the bridge's read stores the summary beside them
-    data = cache.load(project, key)
-    assert data is not None and from_dict(data) == summary
-    assert cache.load_texts(project, key) == texts == recap_texts(project)

@@ -84,19 +84,17 @@ def _json(value: Any, dump: Any) -> str:
     return text
 
 
-def dumps(key: list[Any], summary: Summary | None, texts: dict[str, str] | None = None) -> str:
+def dumps(key: list[Any], summary: Summary, texts: dict[str, str] | None = None) -> str:
     """The cache file, three lines: the key's digest; the recap texts made from the summary
     (``texts``: the `resume --brief` paragraph and the raw recap, so the hook path builds
-    neither, and reads neither the summary nor more than the first line on a miss); the summary
-    (none: only the texts are cached, and ``load`` misses). JSON escapes every line break
-    inside a value, so each part is one line."""
+    neither, and reads neither the summary nor more than the first line on a miss); the summary.
+    JSON escapes every line break inside a value, so each part is one line."""
     import json
     from functools import partial
 
     head = json.dumps({"format": FORMAT, "key": _digest(key)})
     body = _json(texts or {}, partial(json.dumps, ensure_ascii=False, separators=(",", ":")))
-    whole = "" if summary is None else taggedjson.dumps(summary) + "\n"
-    return f"{head}\n{body}\n{whole}"
+    return f"{head}\n{body}\n{taggedjson.dumps(summary)}\n"
 
 
 def _open(root: Path, key: list[Any] | None) -> BinaryIO | None:
@@ -152,18 +150,15 @@ def load(root: Path, key: list[Any]) -> dict[str, Any] | None:
     try:
         with fh:
             fh.readline()  # the recap texts
-            rest = fh.read()
-            found = taggedjson.loads(rest) if rest else None  # none: only the texts were cached
+            found = taggedjson.loads(fh.read())
     except (OSError, ValueError, TypeError, RecursionError):
         return None
     return found if isinstance(found, dict) else None
 
 
-def save(
-    root: Path, key: list[Any], summary: Summary | None, texts: dict[str, str] | None = None
-) -> bool:
-    """Store the summary (None: only the recap ``texts`` made from it) and the texts, unless a
-    module changed too recently to trust its mtime."""
+def save(root: Path, key: list[Any], summary: Summary, texts: dict[str, str] | None = None) -> bool:
+    """Store the summary (and the recap ``texts`` made from it) unless a module changed too
+    recently to trust its mtime."""
     newest = max((entry[2] for entry in key[2]), default=0)
     if time.time_ns() - newest < _RACY_NS:
         return False

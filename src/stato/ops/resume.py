@@ -121,12 +121,9 @@ def project_summary(root: Path, *, save: bool = True) -> Summary:
     return _built(Path(root), key, save)[0]
 
 
-def _built(
-    root: Path, key: list[Any], save: bool, *, whole: bool = True
-) -> tuple[Summary, dict[str, str]]:
+def _built(root: Path, key: list[Any], save: bool) -> tuple[Summary, dict[str, str]]:
     """The summary compiled from the modules (texts seen before answered from the result
-    cache) and its recap texts, stored in the summary cache under ``key`` when ``save``: the
-    texts, and the summary record too when ``whole``."""
+    cache) and its recap texts, stored in the summary cache under ``key`` when ``save``."""
     from stato.adapters import summarycache as cache
     from stato.adapters.resultcache import ResultCache
     from stato.formats.recap import raw
@@ -140,7 +137,7 @@ def _built(
         "raw": raw(ResumeResult(root, summary, _notes(summary))),
     }
     if save:  # the texts too, so the next `resume --brief`/`--raw` or hook builds nothing
-        cache.save(root, key, summary if whole else None, texts)
+        cache.save(root, key, summary, texts)
     return summary, texts
 
 
@@ -159,9 +156,7 @@ def recap_texts(root: Path) -> dict[str, str]:
     texts = cache.load_texts(root, key)
     if "brief" in texts and "raw" in texts:
         return texts
-    # The texts only: the summary record is stored by the commands that read it back (bridge,
-    # `stato resume`); encoding it cost this path about a tenth of a recap at 5,000 modules.
-    return _built(Path(root), key, save=True, whole=False)[1]
+    return _built(Path(root), key, save=True)[1]
 
 
 # Claude Code caps injected hook output at 10,000 characters; stay under it with a margin.
