@@ -26,6 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stato.adapters.config import user_config
 from stato.ops.init import init_project
 from stato.ops.registry_publish import publish
 from tests.conftest import read_terminal
@@ -623,15 +624,18 @@ def test_registry_add_and_remove_never_echo_a_password(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     address = "https://ann:hunter2@registry.example/team"
-    config = project / ".stato" / "config.toml"
+    config = user_config()  # a login goes only into the user's own config, never the project's
     printed = ""
     for verb, expected in (("add", 0), ("add", 1), ("remove", 0), ("remove", 1)):
-        code, out, err = stato(capsys, "registry", verb, address, "--path", str(project))
+        code, out, err = stato(capsys, "registry", verb, address, "--user", "--path", str(project))
         assert code == expected, err
         assert "https://***@registry.example/team" in out + err
         printed += out + err
         if verb == "add":
             assert "hunter2" in config.read_text()  # the config keeps the address as written
+    code, out, err = stato(capsys, "registry", "add", address, "--path", str(project))
+    assert code == 2 and "--user" in err
+    printed += out + err
     assert "hunter2" not in printed
 
 
