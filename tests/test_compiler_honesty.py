@@ -109,10 +109,10 @@ def test_a_module_level_def_used_as_run_is_a_function() -> None:
 
 
 def test_a_fix_that_changes_nothing_is_not_called_fixed() -> None:
-    # A step whose last entry is ``**extra``: no status is inserted there (W004 not applied).
+    # Steps built by an expression, not written as a list: no step's text to insert into.
     src = (
         'class P:\n    """p"""\n    name = "p"\n    objective = "o"\n    decision_log = "d"\n'
-        '    steps = [{"id": 1, "action": "a", **{"output": "x"}}]\n'
+        '    steps = [] + [{"id": 1, "action": "a"}]\n'
     )
     r = compile_source(src)
     w004 = [d for d in r.diagnostics if d.code == "W004"]

@@ -232,3 +232,15 @@ def test_a_nested_class_is_not_said_to_be_defined_conditionally() -> None:
     r = compile_source(_skill('name = "qc"', "class Inner:", "    pass"))
     (i007,) = [d for d in r.diagnostics if d.code == "I007"]
     assert "nested class" in i007.message and "conditionally" not in i007.message
+
+
+def test_w004_is_fixed_after_a_last_unpacked_dict_too() -> None:
+    # Ruling 3: validating the corrected file reports no W001-W004. A step ending in
+    # ``**extra`` kept W004 on every validate: its status was never inserted.
+    from stato.core.compiler import compile_source
+
+    src = PAREN_PLAN.replace('"depends_on": (1)}', '"depends_on": [1], **{"notes": "n"}}')
+    r = compile_source(src, "plan.py")
+    assert all(d.fixed for d in r.diagnostics if d.code == "W004")
+    again = compile_source(r.corrected_source, "plan.py")
+    assert "W004" not in again.codes() and again.fields["steps"][1]["notes"] == "n"

@@ -159,9 +159,8 @@ def _dict_value(node: ast.AST | None, key: str) -> ast.expr | None:
 
 def _insert_status(node: ast.Dict, off: Offsets) -> Edit | None:
     if node.values:
+        # After a last ``**other`` too: the step evaluated without a status, so other has none.
         last = node.values[-1]
-        if node.keys[-1] is None:
-            return None  # ``**other`` last: the status may come from it at run time; leave it
         _, end = off.span(last)
         end = after_parens(off.source, end, off.span(node)[1])
         return Edit(end, end, ', "status": "pending"')
