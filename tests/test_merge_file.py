@@ -300,6 +300,25 @@ def test_laws_of_three_way_merge(t: tuple[dict[str, Any], dict[str, Any], dict[s
             assert same(got[n], want), (n, got.get(n), want)
 
 
+@SETTINGS
+@given(triple())
+def test_swapping_ours_and_theirs_gives_the_same_conflicts_and_values(
+    t: tuple[dict[str, Any], dict[str, Any], dict[str, Any]],
+) -> None:
+    """merge3(B, O, T) and merge3(B, T, O) name the same conflicts and, clean, the same fields;
+    merging the clean result again with either side (same base) changes nothing."""
+    b, o, x = (module(v) for v in t)
+    ox, xo = merge3_module(b, o, x), merge3_module(b, x, o)
+    assert {c.where for c in ox.conflicts} == {c.where for c in xo.conflicts}
+    if not ox.clean:
+        return
+    got, swapped = fields(ox.text), fields(xo.text)
+    assert got.keys() == swapped.keys()
+    assert all(same(got[k], swapped[k]) for k in got)
+    assert merge3_module(b, ox.text, x).text == ox.text
+    assert merge3_module(b, ox.text, o).text == ox.text
+
+
 lists = st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), unique=True, max_size=5)
 
 

@@ -143,6 +143,29 @@ def test_union_is_idempotent(a: dict[str, str]) -> None:
 
 
 @SETTINGS
+@given(module_set(), st.sampled_from(sorted(STRATEGIES)))
+def test_every_strategy_is_idempotent_and_an_empty_side_changes_nothing(
+    a: dict[str, str], name: str
+) -> None:
+    """A + A = A + {} = {} + A = A, byte for byte and without conflicts, under every strategy
+    (merging with an archive of no modules keeps every module as it came)."""
+    strat = STRATEGIES[name]
+    for result in (merge_sets(a, a, strat), merge_sets(a, {}, strat), merge_sets({}, a, strat)):
+        assert result.modules == a
+        assert not result.conflicts
+
+
+@SETTINGS
+@given(module_set(), module_set())
+def test_prefer_right_absorbs_its_right_side(a: dict[str, str], b: dict[str, str]) -> None:
+    """(A > B) > B = A > (A > B) = A > B under prefer-right: its winner's values already hold."""
+    strat = STRATEGIES["prefer-right"]
+    ab = merge_sets(a, b, strat).modules
+    assert merge_sets(ab, b, strat).modules == ab
+    assert merge_sets(a, ab, strat).modules == ab
+
+
+@SETTINGS
 @given(module_set(), module_set())
 def test_union_is_commutative_up_to_conflict_resolution(
     a: dict[str, str], b: dict[str, str]
