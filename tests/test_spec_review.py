@@ -244,3 +244,12 @@ def test_w004_is_fixed_after_a_last_unpacked_dict_too() -> None:
     assert all(d.fixed for d in r.diagnostics if d.code == "W004")
     again = compile_source(r.corrected_source, "plan.py")
     assert "W004" not in again.codes() and again.fields["steps"][1]["notes"] == "n"
+
+
+def test_plan_add_after_the_same_step_twice_depends_on_it_once(run: Run, example: Path) -> None:
+    added = run("plan", "add", "x", "--after", "1", "--after", "1", "--json")
+    assert added.exit_code == 0, added.output
+    from stato.core.compiler import compile_source
+
+    plan = compile_source((example / ".stato" / "plan.py").read_text(), "plan.py")
+    assert plan.fields["steps"][-1]["depends_on"] == [1]

@@ -139,7 +139,8 @@ def add_step(root: Path, action: str, after: Sequence[int] = ()) -> StepChange:
     added: list[int] = []
 
     def edit(before: ValidationResult) -> str:
-        source, new_id = plan_edit.add_step(before.source, action, list(after))
+        deps = list(dict.fromkeys(after))  # --after 1 --after 1 depends on step 1 once
+        source, new_id = plan_edit.add_step(before.source, action, deps)
         added[:] = [new_id]
         return source
 
