@@ -253,3 +253,14 @@ def test_plan_add_after_the_same_step_twice_depends_on_it_once(run: Run, example
 
     plan = compile_source((example / ".stato" / "plan.py").read_text(), "plan.py")
     assert plan.fields["steps"][-1]["depends_on"] == [1]
+
+
+def test_write_checks_plan_py_as_a_plan(run: Run, example: Path) -> None:
+    # A skill written to plan.py passed the gate; then `stato plan done` refused the plan as
+    # invalid ("fix it first (stato validate)") while `stato validate` said it was valid.
+    plan = example / ".stato" / "plan.py"
+    before = plan.read_bytes()
+    refused = run("write", "plan.py", "--json", input=SKILL.format(name="fresh"))
+    assert refused.exit_code == 1 and "E003" in refused.stdout
+    assert plan.read_bytes() == before
+    assert run("write", "plan.py", input=before.decode()).exit_code == 0

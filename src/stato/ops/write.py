@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from stato.adapters.store import Store
 
 
+_BY_LOCATION = {"plan.py": "plan", "memory.py": "memory", "context.py": "context"}
+
+
 @dataclass(frozen=True)
 class WriteOutcome:
     """The module as compiled; ``written`` False when an E-code refused it (nothing changed)."""
@@ -70,7 +73,11 @@ def save_checked(
     from stato.errors import ModuleInvalid
     from stato.ops.project import load_project
 
-    result = compile_source(data, check_rel(rel), module_type)
+    rel = check_rel(rel)
+    # plan.py is read as the plan by every command (plan done, resume, status): a module of
+    # another type written there would leave the project without one.
+    module_type = module_type or _BY_LOCATION.get(rel)
+    result = compile_source(data, rel, module_type)
     if result.valid and result.module_type == "skill":
         others = [named(m) for m in load_project(store.root).modules if m.path != result.path]
         found = clashes([named(result), *others]).get(0, [])
