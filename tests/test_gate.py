@@ -287,6 +287,18 @@ def test_a_payload_a_field_computes_never_reaches_an_agent(
             assert "Ignore all previous" not in path.read_text(errors="replace"), path
 
 
+def test_import_and_graft_refuse_a_payload_a_field_computes(
+    outside: Path, project: Path, run: Callable[..., Result]
+) -> None:
+    archive = make_archive(outside / "turned.stato", "turned", {"turned": COMPUTED})
+    before = tree(project)
+    for args in (("import", str(archive)), ("graft", str(archive), "--module", "skills/turned.py")):
+        refused(run(*args), before, project)
+    accept = ["--accept-risk", RULE, "--accept-risk", "conceal-from-user"]
+    assert run("import", str(archive), *accept).exit_code == 0
+    assert (project / ".stato/skills/turned.py").is_file()
+
+
 def test_resume_never_sends_the_agent_to_a_withheld_module(
     planted: Path, run: Callable[..., Result]
 ) -> None:
