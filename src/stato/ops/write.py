@@ -78,11 +78,13 @@ def save_checked(
     # another type written there would leave the project without one.
     module_type = module_type or _BY_LOCATION.get(rel)
     result = compile_source(data, rel, module_type)
-    if result.valid and result.module_type == "skill":
+    if not (result.valid and result.module_type == "skill"):
+        return store.save(rel, data, expected_type=module_type)
+    with store.lock():  # no other writer adds a skill of this name between check and write
         others = [named(m) for m in load_project(store.root).modules if m.path != result.path]
         found = clashes([named(result), *others]).get(0, [])
         errors = tuple(d for d in found if d.code == "E011")
         if errors:
             refused = result.with_diagnostics(errors)
             raise ModuleInvalid(format_errors(refused), [refused])
-    return store.save(rel, data, expected_type=module_type)
+        return store.save(rel, data, expected_type=module_type)
