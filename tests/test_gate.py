@@ -299,6 +299,16 @@ def test_import_and_graft_refuse_a_payload_a_field_computes(
     assert (project / ".stato/skills/turned.py").is_file()
 
 
+def test_write_and_import_bundle_refuse_a_payload_a_field_computes(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    bundle = project / "stato_bundle.py"
+    bundle.write_text(f"SKILLS = {{'turned': {COMPUTED!r}}}\n")
+    before = tree(project)
+    refused(run("write", "skills/turned.py", input=COMPUTED), before, project)
+    refused(run("import-bundle", str(bundle), "--no-bridge"), before, project)
+
+
 def test_resume_never_sends_the_agent_to_a_withheld_module(
     planted: Path, run: Callable[..., Result]
 ) -> None:

@@ -7,12 +7,16 @@ reaches the one chokepoint without each step passing it along.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
-from stato.core.gate import Blocked, blocked, refusal, where
+from stato.core.gate import Blocked, blocked, refusal, value_findings, where
 from stato.errors import TrustError
+
+if TYPE_CHECKING:
+    from stato.core.model import ValidationResult
 
 _ACCEPTED: ContextVar[frozenset[str]] = ContextVar("stato_accepted_risks", default=frozenset())
 
@@ -75,5 +79,18 @@ def check(texts: Mapping[str, str | bytes], verb: str = "write") -> None:
                 continue  # not a module the compiler would accept; it refuses it first
         decoded[path] = text
     items = blocked(decoded, _ACCEPTED.get())
+    if items:
+        raise InjectionRefused(items, verb)
+
+
+def check_values(results: Iterable[ValidationResult], verb: str = "write") -> None:
+    """Refuse (InjectionRefused) a module whose fields compute a payload its text never spells
+    (``"...erongI"[::-1]``): ``check`` reads texts, an agent reads the evaluated values."""
+    accept = _ACCEPTED.get()
+    items = [
+        Blocked(r.path, found)
+        for r in results
+        if r.valid and (found := value_findings(r.path, r.source, r.fields, r.field_lines, accept))
+    ]
     if items:
         raise InjectionRefused(items, verb)

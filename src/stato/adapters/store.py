@@ -211,6 +211,9 @@ class Store:
         result = compile_source(source, rel, expected_type)
         if not result.valid:
             raise ModuleInvalid(format_errors(result), [result])
+        from stato.adapters.gate import check_values
+
+        check_values([result])  # a payload a field computes; commit's gate reads the text
         self.commit({rel: result.corrected_source})
         return result
 

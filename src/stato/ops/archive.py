@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,8 @@ def import_archive(
     invalid = tuple(r for r in results.values() if not r.valid)
     if invalid:
         return replace(base, invalid=invalid)
+    from stato.adapters.gate import check_values
+
     check_values(results.values(), "import")
     if fresh:
         if dry_run:  # nothing exists yet, so nothing can conflict; and nothing is created
@@ -233,22 +235,6 @@ def import_archive(
         written=done.written,
         backups=tuple(str(done.backups[r]) for r in sorted(done.backups)),
     )
-
-
-def check_values(results: Iterable[ValidationResult], verb: str) -> None:
-    """Refuse (InjectionRefused) a module whose fields compute a payload its text never spells
-    (``"...erongI"[::-1]``): the write gate reads texts, an agent reads the values."""
-    from stato.adapters.gate import InjectionRefused, accepted
-    from stato.core.gate import Blocked, value_findings
-
-    items = [
-        Blocked(r.path, found)
-        for r in results
-        if r.valid
-        and (found := value_findings(r.path, r.source, r.fields, r.field_lines, accepted()))
-    ]
-    if items:
-        raise InjectionRefused(items, verb)
 
 
 def _recheck(
@@ -336,6 +322,8 @@ def graft(
     base = _started(source, Path(source).stem, project, on_conflict, dry_run, manifest, checked)
     if not result.valid:
         return replace(base, invalid=(result,))
+    from stato.adapters.gate import check_values
+
     check_values([result], "graft")
     # Planned and written under one hold of the lock: a module another command writes
     # meanwhile is seen by the plan (a conflict to ask about, never an "add" over it).

@@ -94,6 +94,7 @@ def import_bundle(
     A module with E-codes is refused and reported; the others are written through the store,
     all of them or (when a write fails) none.
     """
+    from stato.adapters.gate import check_values
     from stato.adapters.store import Store
     from stato.core.compiler import compile_source
     from stato.core.diagnostics import make
@@ -121,6 +122,7 @@ def import_bundle(
         if not result.valid:
             modules.append(BundleModule(entry.key, entry.rel, "refused", result))
             continue
+        check_values([result], "import")  # a payload a field computes, as the commit's text gate
         name = result.fields.get("name")
         if entry.module_type == "skill" and isinstance(name, str):
             if name in named:  # two skills of one name would make the project invalid (E011)
