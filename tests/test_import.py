@@ -119,6 +119,38 @@ def test_conflict_rename_writes_beside(example: Path, run: Run) -> None:
     assert not load_project(example).invalid  # no duplicate skill names (E011)
 
 
+@pytest.mark.parametrize("command", ["import", "graft"])
+def test_a_taken_path_whose_skill_name_is_another_modules_is_not_replaced(
+    example: Path, run: Run, command: str
+) -> None:
+    # skills/quality.py holds another skill; the incoming skills/quality.py is named
+    # qc_filtering, which skills/qc.py holds. replace wrote it over skills/quality.py and the
+    # project held two skills named qc_filtering (E011: validate failed).
+    other = QC2.replace("qc_filtering", "quality").replace("9.0.0", "1.0.0")
+    (example / ".stato/skills/quality.py").write_text(other)
+    arc = pack(example / "new.stato", {"skills/quality.py": QC2})
+    before = tree(example)
+    args = [command, str(arc)] + (["--module", "skills/quality"] if command == "graft" else [])
+    for policy in ("ask", "replace"):
+        res = run(*args, "--on-conflict", policy, "--json")
+        assert res.exit_code == 1, res.output
+        (action,) = json.loads(res.output)["actions"]
+        assert (action["action"], action["reason"], action["existing"]) == (
+            "conflict",
+            "name",
+            "skills/qc.py",
+        )
+        assert tree(example) == before
+    res = run(*args, "--on-conflict", "replace")
+    assert "choose --on-conflict rename or skip" in res.output.lower()
+    res = run(*args, "--on-conflict", "skip")
+    assert res.exit_code == 1 and tree(example) == before
+    res = run(*args, "--on-conflict", "rename")
+    assert res.exit_code == 0, res.output
+    assert not load_project(example).invalid  # no duplicate skill names (E011)
+    assert (example / ".stato/skills/quality.py").read_text() == other
+
+
 def test_conflict_skip_is_honest(example: Path, run: Run) -> None:
     arc = pack(example / "new.stato", {"skills/qc.py": QC2})
     before = tree(example)

@@ -96,8 +96,14 @@ def plan_writes(
             continue
         if reason == "path" and path in edited:
             reason = "edited"
+        # Its path is taken AND its skill name is held by another module: writing it over the
+        # path would leave two skills of one name (E011), so replace cannot settle it.
+        owner = names.get(name, path) if name is not None and clash == path else path
         if existing.get(clash) == text.encode("utf-8"):
             actions.append(Planned(path, "unchanged", clash, clash, reason))
+        elif owner != path and on_conflict != "rename":  # not even as an update
+            action = "skip" if on_conflict == "skip" else "conflict"
+            actions.append(Planned(path, action, owner, owner, "name"))
         elif reason == "path" and path in updatable:
             actions.append(Planned(path, "replace", clash, clash, "update"))
             writes[clash] = text

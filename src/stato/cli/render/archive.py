@@ -161,7 +161,13 @@ def imported(res: ImportResult, verb: str = "import") -> None:
     table(["module", "action", "notes"], rows)
     conflicts = res.conflicts
     written = sum(a.action in ("add", "replace", "rename") for a in res.actions)
-    if conflicts:
+    if conflicts and res.on_conflict == "replace":  # a skill name held at another path
+        echo(
+            f"{len(conflicts)} conflict(s) replace cannot settle (the module's path is taken "
+            "and its skill name is another module's); nothing was written. Choose "
+            "--on-conflict rename or skip."
+        )
+    elif conflicts:
         echo(
             f"{len(conflicts)} conflict(s); nothing was written. Choose --on-conflict "
             "replace, rename or skip."
