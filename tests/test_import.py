@@ -151,6 +151,38 @@ def test_a_taken_path_whose_skill_name_is_another_modules_is_not_replaced(
     assert (example / ".stato/skills/quality.py").read_text() == other
 
 
+def skill(cls: str, name: str, version: str) -> str:
+    return (
+        f'class {cls}:\n    """{cls}."""\n\n    name = "{name}"\n    version = "{version}"\n\n'
+        "    def run(self, adata: object) -> object:\n        return adata\n"
+    )
+
+
+def test_replace_frees_the_name_it_overwrites_and_never_writes_twice_to_one_path(
+    fresh: Path, run: Run
+) -> None:
+    # skills/a.py (skill "a") is replaced by the archive's a.py (skill "x"); the archive's b.py
+    # is skill "a", free once a.py is replaced. The plan still saw "a" at a.py, "replaced" it
+    # with b.py's text as well, and a.py's incoming text was dropped though listed as written.
+    (fresh / ".stato/skills/a.py").write_text(skill("A", "a", "1.0.0"))
+    x, a = skill("A", "x", "2.0.0"), skill("B", "a", "3.0.0")
+    arc = pack(fresh / "new.stato", {"skills/a.py": x, "skills/b.py": a})
+    res = run("import", str(arc), "--on-conflict", "replace", "--path", str(fresh))
+    assert res.exit_code == 0, res.output
+    assert (fresh / ".stato/skills/a.py").read_text() == x
+    assert (fresh / ".stato/skills/b.py").read_text() == a
+    assert not load_project(fresh).invalid
+    # b.py (skill "c") replaces c.py by name; c.py's own text would go to c.py too: a conflict.
+    (fresh / ".stato/skills/c.py").write_text(skill("C", "c", "1.0.0"))
+    arc = pack(fresh / "two.stato", {"skills/b.py": skill("B", "c", "4.0.0"), "skills/c.py": x})
+    before = tree(fresh)
+    res = run("import", str(arc), "--on-conflict", "replace", "--path", str(fresh), "--json")
+    assert res.exit_code == 1, res.output
+    actions = {a["path"]: a["action"] for a in json.loads(res.output)["actions"]}
+    assert "conflict" in actions.values()
+    assert tree(fresh) == before
+
+
 def test_conflict_skip_is_honest(example: Path, run: Run) -> None:
     arc = pack(example / "new.stato", {"skills/qc.py": QC2})
     before = tree(example)

@@ -60,6 +60,14 @@ def _existing(store: Store) -> tuple[dict[str, bytes], dict[str, str]]:
     return data, {name: index.paths_named(name)[0] for name in index.names()}
 
 
+def _moved(names: dict[str, str], dest: str, name: str | None) -> None:
+    """``dest`` now holds skill ``name`` (or none): the name it held is free for what follows."""
+    for held in [n for n, p in names.items() if p == dest]:
+        del names[held]
+    if name is not None:
+        names[name] = dest
+
+
 def plan_writes(
     store: Store,
     texts: dict[str, str],
@@ -104,15 +112,21 @@ def plan_writes(
         elif owner != path and on_conflict != "rename":  # not even as an update
             action = "skip" if on_conflict == "skip" else "conflict"
             actions.append(Planned(path, action, owner, owner, "name"))
+        elif clash in writes and on_conflict != "rename":
+            # Another incoming module is written there already: never one over the other.
+            action = "skip" if on_conflict == "skip" else "conflict"
+            actions.append(Planned(path, action, clash, clash, reason))
         elif reason == "path" and path in updatable:
             actions.append(Planned(path, "replace", clash, clash, "update"))
             writes[clash] = text
+            _moved(names, clash, name)
         elif on_conflict in ("ask", "skip"):
             action = "conflict" if on_conflict == "ask" else "skip"
             actions.append(Planned(path, action, clash, clash, reason))
         elif on_conflict == "replace":
             actions.append(Planned(path, "replace", clash, clash, reason))
             writes[clash] = text
+            _moved(names, clash, name)
         else:  # rename: a free path, and a free skill name when the name is taken
             dest = path if path not in taken else free_path(path, taken)
             new_name = free_name(name, names) if name is not None and name in names else None
