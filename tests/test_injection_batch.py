@@ -32,7 +32,8 @@ FRAGMENT = st.one_of(
     st.sampled_from(TRIGGERS),
     st.sampled_from(KEYWORDS),
     st.sampled_from(HIDDEN),
-    st.sampled_from([" ", "\n", '"', "'", "<!--", "-->", "](", "\\u200b", "- ", ". "]),
+    st.sampled_from([" ", "\n", '"', "'", "<!--", "-->", "](", "\\u200b", "- ", ". ", "return "]),
+    st.sampled_from(["[//]: # (", "[x]:\n<> '", "]:  #", "-> dict[str, int]:\n", '](a "']),
     st.text(max_size=12),
 )
 TEXT = st.lists(FRAGMENT, max_size=14).map("".join)
@@ -75,6 +76,31 @@ def test_keyword_hits_are_each_texts_own_positions(texts: list[str]) -> None:
                 assert hits.get(keyword, []) == positions
             else:
                 assert hits.get(keyword, [])[:1] == positions[:1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=5))
+def test_a_word_start_keyword_has_the_positions_no_letter_precedes(texts: list[str]) -> None:
+    lowered = [_lower(t) for t in texts]
+    table = plan(INJECTION_RULES)
+    hits = keyword_hits(lowered, table.by_keyword, table.every, table.word_start)
+    for text, found in zip(lowered, hits, strict=True):
+        for keyword in table.word_start:
+            positions = [
+                at for at in _positions(text, keyword) if not "a" <= text[at - 1 : at] <= "z"
+            ]
+            assert found.get(keyword, []) == positions
+
+
+def test_typed_code_wakes_no_comment_or_phrase_rule() -> None:
+    """``turn`` in ``return`` and the ``]:`` of a return annotation run no rule."""
+    text = 'def run(self) -> dict[str, object]:\n    """Return."""\n    return {"a": 1}\n'
+    table = plan(INJECTION_RULES)
+    hits = keyword_hits([_lower(text)], table.by_keyword, table.every, table.word_start)[0]
+    assert set(hits) == {"]:"}
+    woken = {INJECTION_RULES[order].id for order in table.select(hits)}
+    assert {"disable-safety", "link-title"}.isdisjoint(woken)
+    assert scan_injection_many({"m.py": text}) == {"m.py": []}
 
 
 def test_rules_a_text_skips_cannot_match_it() -> None:

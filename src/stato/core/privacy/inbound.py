@@ -172,7 +172,8 @@ def scan_injection_many(
     whole = _PLANS[id(INJECTION_RULES)]  # its keywords hold the ASCII table's
     out: dict[str, list[Finding]] = {}
     for batch in _batches(small):
-        hits = keyword_hits([_lower(t) for _, t in batch], whole.by_keyword, whole.every)
+        lowered = [_lower(t) for _, t in batch]
+        hits = keyword_hits(lowered, whole.by_keyword, whole.every, whole.word_start)
         for (path, text), found in zip(batch, hits, strict=True):
             rules = ASCII_RULES if text.isascii() else INJECTION_RULES
             only = _PLANS[id(rules)].select(found)

@@ -28,6 +28,7 @@ def inj(
     anchored: bool | None = None,
     back: frozenset[str] = frozenset(),
     run: tuple[str, int] | None = None,
+    needs: str | None = None,
 ) -> Rule:
     """One row: case-insensitive by default, anchored at its keywords when it has any (an
     anchored phrase starts a word: ``nc`` inside ``sync`` is no netcat)."""
@@ -46,6 +47,7 @@ def inj(
         anchored=anchored,
         back=back,
         run=run,
+        needs=None if needs is None else re.compile(needs, flags),
         word_start=anchored,
         severity=severity,
     )
@@ -67,8 +69,10 @@ def mentions(pattern: str, group: str | None = None) -> Validator:
 _S = r"[\s\"'`*_,:;.!-]{1,4}"  # between two words of a phrase (markdown emphasis included)
 
 _COMMENT = r"<!--[\s\S]{0,2000}?-->|<!--"
+# In every Markdown comment, and rarely in code (a return annotation ends in ``]:`` too)
+_MD_MARK = r"\]:\s{0,4}(?:#|<>)"
 _MD_COMMENT = (
-    r"^[ \t]{0,3}(?:[-*+][ \t]{1,4})?\[[^\]\n]{0,40}\]:\s{0,4}(?:#|<>)\s{0,4}[(\"'][^\n]{0,2000}"
+    r"^[ \t]{0,3}(?:[-*+][ \t]{1,4})?\[[^\]\n]{0,40}" + _MD_MARK + r"\s{0,4}[(\"'][^\n]{0,2000}"
 )
 _LINK_TITLE = r"\]\([^()\s]{1,500}\s{1,4}\"[^\"\n]{12,500}\"\)"
 # Hidden text that speaks to the agent: "AI agents: ...", "note for the assistant", "SYSTEM:"
@@ -136,9 +140,10 @@ HIDDEN: tuple[Rule, ...] = (
         "hidden-agent-note",
         "hidden comment or title addressed to an AI agent",
         _COMMENT + "|" + _MD_COMMENT + "|" + _LINK_TITLE,
-        keywords=("<!--", "]:", '"'),
+        keywords=("<!--", "]:", "]("),  # one of them begins each alternative
         flags=re.MULTILINE,
         anchored=False,
+        needs="<!--|" + _MD_MARK + r"|\]\(",
         validator=mentions(_AGENT_NOTE),
     ),
     inj(
@@ -159,13 +164,14 @@ HIDDEN: tuple[Rule, ...] = (
         keywords=("]:",),
         flags=re.MULTILINE,
         anchored=False,
+        needs=_MD_MARK,
     ),
     inj(
         "link-title",
         "link title (shown only on hover)",
         _LINK_TITLE,
         severity="warn",
-        keywords=('"',),
+        keywords=("](",),
         flags=0,
         anchored=False,
     ),

@@ -30,13 +30,18 @@ _SPACE_FOR_NON_LETTERS = {c: " " for c in range(128) if not "a" <= chr(c) <= "z"
 
 
 def keyword_hits(
-    lowered: Sequence[str], keywords: Iterable[str], every: Collection[str]
+    lowered: Sequence[str],
+    keywords: Iterable[str],
+    every: Collection[str],
+    word_start: Collection[str] = (),
 ) -> list[Hits]:
     """For each (lowercased) text, where each keyword occurs in it.
 
     A keyword in ``every`` gets all its positions (overlapping ones too, as ``str.find`` from
     each next character gives them); any other keyword only its first, enough to tell it is
-    there. A keyword no text holds is left out of every text's hits.
+    there. A keyword in ``word_start`` (all of them in ``every``) gets only the positions no
+    ASCII letter precedes: ``turn`` in ``return`` wakes no rule. A keyword no text holds is
+    left out of every text's hits.
     """
     joined = _SEPARATOR.join(lowered)
     bases: list[int] = []
@@ -64,6 +69,9 @@ def keyword_hits(
             if at + len(keyword) > end:  # runs into the separator: no later start fits either
                 at = joined.find(keyword, end + 1)
                 continue
+            if at > base and keyword in word_start and "a" <= joined[at - 1] <= "z":
+                at = joined.find(keyword, at + 1)
+                continue
             if all_of_them:
                 out[index].setdefault(keyword, []).append(at - base)
                 at = joined.find(keyword, at + 1)
@@ -81,6 +89,7 @@ class Plan:
     always: frozenset[int]  # rules tried on every text (no keyword gates them)
     by_keyword: dict[str, tuple[int, ...]]
     every: frozenset[str]  # keywords whose every position a rule starts from
+    word_start: frozenset[str]  # of these, those no rule can match from after a letter
 
     def select(self, hits: Hits) -> dict[int, list[str]]:
         """The rules to try on a text with these hits (by their place in the table, in order),
@@ -99,6 +108,7 @@ def plan(rules: tuple[Rule, ...]) -> Plan:
     always: set[int] = set()
     by_keyword: dict[str, list[int]] = {}
     every: set[str] = set()
+    inside_words: set[str] = set()  # keywords some rule may match from inside a word
     for order, rule in enumerate(rules):
         if rule.anchor is not None or not rule.keywords:
             always.add(order)
@@ -107,5 +117,21 @@ def plan(rules: tuple[Rule, ...]) -> Plan:
             by_keyword.setdefault(keyword, []).append(order)
         if rule.anchored:
             every.update(rule.keywords)
+        if not _after_letter_fails(rule):
+            inside_words.update(rule.keywords)
     keyed = {k: tuple(v) for k, v in by_keyword.items()}
-    return Plan(rules, frozenset(always), keyed, frozenset(every))
+    return Plan(rules, frozenset(always), keyed, frozenset(every), frozenset(every - inside_words))
+
+
+def _after_letter_fails(rule: Rule) -> bool:
+    """Whether the rule, tried at a keyword after a letter, cannot match there: it starts at
+    the keyword (no ``back``), behind a ``(?<![A-Za-z])`` that ignores case. The keyword
+    positions are in the lowercased text, whose ``a``-``z`` are ASCII letters or the Kelvin
+    sign, which that class matches when ignoring case."""
+    flags = getattr(rule.regex, "flags", 0)
+    return (
+        rule.anchored
+        and not rule.back
+        and bool(flags & re.IGNORECASE)
+        and rule.regex.pattern.startswith("(?<![A-Za-z])")
+    )

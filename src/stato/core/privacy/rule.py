@@ -79,6 +79,9 @@ class Rule:
     of a plain search for the keywords.
     ``entropy`` is a floor in bits per character of the span; ``allowlist`` regexes, searched in
     the span, drop a match; ``placeholder`` replaces the span when sanitizing.
+    ``needs`` is a regex a part of every match matches (a sub-pattern of the rule's own, under
+    its flags): a text it finds nothing in skips the rule after one search in C, where the
+    rule's keyword is common (the ``]:`` of a return annotation) but its match rare.
     ``word_start`` says the regex never matches right after an ASCII letter, so on a long text a
     keyword that begins no word is skipped without a search.
     ``severity`` is ``high`` (stop: a secret leaving, an instruction hijacking an agent) or
@@ -101,6 +104,7 @@ class Rule:
     anchor: re.Pattern[str] | None = None
     shapes: tuple[str, ...] = ()
     run: tuple[str, int] | None = None
+    needs: re.Pattern[str] | None = None
     word_start: bool = False
     severity: str = "high"
 

@@ -231,6 +231,8 @@ def _candidates(
         # an anchored rule looks for its keywords anyway: a separate presence test is wasted work
         if rule.keywords and not rule.anchored and not (known or any(map(has, rule.keywords))):
             continue
+        if rule.needs is not None and not rule.needs.search(text):
+            continue
         if rule.shapes:
             shaped = shaped or lowered.translate(_DIGITS_AS_ZERO)
             if not any(shape in shaped for shape in rule.shapes):
