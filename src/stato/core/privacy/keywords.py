@@ -52,11 +52,17 @@ def keyword_hits(
     # each run of letters of a keyword found in a text lies inside a run of letters of that
     # text, and each other character of it is in the text: a keyword failing either test is in
     # no text, told by a search of the few distinct words instead of the whole of them
-    words = "\n".join(set(joined.translate(_SPACE_FOR_NON_LETTERS).split()))
-    others = frozenset() if joined.isascii() else frozenset(_NON_ASCII.findall(joined))
+    words = "\n" + "\n".join(set(joined.translate(_SPACE_FOR_NON_LETTERS).split()))
+    ascii_only = joined.isascii()
+    others = frozenset() if ascii_only else frozenset(_NON_ASCII.findall(joined))
     out: list[Hits] = [{} for _ in lowered]
     for keyword in keywords:
-        if any(run not in words for run in _LETTERS.findall(keyword)):
+        runs = _LETTERS.findall(keyword)
+        if any(run not in words for run in runs):
+            continue
+        # in ASCII text a word-start keyword no letter precedes begins one of the words
+        starts = ascii_only and keyword in word_start and "a" <= keyword[0] <= "z"
+        if starts and "\n" + runs[0] not in words:
             continue
         if not keyword.isascii() and not others.issuperset(_NON_ASCII.findall(keyword)):
             continue
