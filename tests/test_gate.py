@@ -287,6 +287,46 @@ def test_a_payload_a_field_computes_never_reaches_an_agent(
             assert "Ignore all previous" not in path.read_text(errors="replace"), path
 
 
+def test_mcp_reads_withhold_a_payload_a_field_computes(project: Path) -> None:
+    """read_module and the module resource answer with the rule-and-place line, not the
+    source an agent would decode; a clean module is still read."""
+    pytest.importorskip("mcp")
+    import anyio
+
+    from tests.test_mcp import _session, _text
+
+    (project / ".stato/skills/turned.py").write_text(COMPUTED)
+
+    async def reads(s: Any) -> list[Any]:
+        return [
+            await s.call_tool("read_module", {"path": "skills/turned.py"}),
+            await s.read_resource("stato://modules/skills/turned.py"),
+            await s.call_tool("read_module", {"path": "plan.py"}),
+        ]
+
+    tool, resource, clean = anyio.run(_session, project, reads)
+    assert tool.is_error and "withheld from agents" in _text(tool)
+    assert f"{RULE} at 7:1" in _text(tool) and "snoitcurtsni" not in _text(tool)
+    text = "".join(getattr(c, "text", "") for c in resource.contents)
+    assert "withheld from agents" in text and "snoitcurtsni" not in text
+    assert not clean.is_error and "class" in _text(clean)
+
+
+def test_scan_shows_a_payload_a_field_computes(project: Path, run: Callable[..., Result]) -> None:
+    """status sends a person to `stato scan` for a withheld module: it must show why."""
+    (project / ".stato/skills/turned.py").write_text(COMPUTED)
+    for _ in range(2):  # cold, then from the result cache
+        result = run("scan", ".stato", "--json")
+        assert result.exit_code == 1, result.output
+        found = json.loads(result.output)["findings"]
+        assert {(f["path"], f["pattern"], f["line"]) for f in found} >= {
+            (".stato/skills/turned.py", RULE, 7),
+            (".stato/skills/turned.py", "conceal-from-user", 7),
+        }
+    (project / ".stato/skills/turned.py").unlink()
+    assert run("scan", ".stato").exit_code == 0
+
+
 def test_import_and_graft_refuse_a_payload_a_field_computes(
     outside: Path, project: Path, run: Callable[..., Result]
 ) -> None:

@@ -119,10 +119,33 @@ def scan_sources(
         if not more and cache is not None:
             cache.put_findings(unknown[path], quiet, [])
         found.extend(more)
+    found.extend(_computed(sources, cache))
     found.sort(key=lambda f: (order[f.path], f.start, f.end))
     if cache is not None:
         cache.save()
     return ScanReport(tuple(found), tuple(sources), tuple(ignore))
+
+
+def _computed(sources: Mapping[str, str], cache: ResultCache | None) -> list[Finding]:
+    """High findings in the values a stato module's fields compute but its text never spells
+    (``"...erongI"[::-1]``): what the gate withholds, so the scan a person is sent to shows it."""
+    from stato.core.gate import value_findings
+    from stato.ops.batch import compile_many
+
+    modules = {
+        path: text
+        for path, text in sources.items()
+        if path.endswith(".py") and (path.startswith(".stato/") or "/.stato/" in path)
+    }
+    if not modules:
+        return []
+    results = compile_many(modules, cache=cache).values()
+    return [
+        f
+        for r in results
+        if r.valid
+        for f in value_findings(r.path, r.source, r.fields, r.field_lines)
+    ]
 
 
 def scan_paths(paths: Sequence[Path], root: Path) -> ScanReport:
