@@ -403,3 +403,17 @@ def test_a_created_without_an_offset_is_utc(tmp_path: Path, other: str) -> None:
     code, out = run("merge", a, a, "--output", tmp_path / "d.stato")
     assert code == 0, out
     assert read_archive(tmp_path / "d.stato").manifest.created == "2026-02-01T12:30:00Z"
+
+
+def test_the_winners_bom_is_kept() -> None:
+    # The merged text was the compiler's, which reads past a BOM: a BOM winner lost it.
+    bom, right = "\ufeff" + QC_L, QC_L.replace('"1.0.0"', '"1.0.1"')
+    assert right != QC_L
+    for strat, left_bom in (("union", True), ("prefer-left", True), ("prefer-right", False)):
+        one, two = (bom, right) if left_bom else (right, bom)
+        out = merge_sets({"skills/qc.py": one}, {"skills/qc.py": two}, STRATEGIES[strat])
+        text = out.modules["skills/qc.py"]
+        assert text.startswith("\ufeff") and not text.startswith("\ufeff\ufeff"), strat
+        assert compile_source(text).valid
+    out = merge_sets({"skills/qc.py": right}, {"skills/qc.py": bom}, UNION)
+    assert not out.modules["skills/qc.py"].startswith("\ufeff")

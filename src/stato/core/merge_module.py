@@ -180,8 +180,10 @@ def merge_module(
             f"merging {path} gives an invalid module ({codes}); edit one side so they agree",
             [result],
         )
+    # The compiler reads past a BOM and its texts hold none: the winner's BOM is kept.
+    bom = "\ufeff" if (left if strat.winner == "left" else right).startswith("\ufeff") else ""
     return _outcome(
-        path, "merged", result.corrected_source, result, tuple(m.conflicts), tuple(written)
+        path, "merged", bom + result.corrected_source, result, tuple(m.conflicts), tuple(written)
     )
 
 
