@@ -327,6 +327,19 @@ def test_scan_shows_a_payload_a_field_computes(project: Path, run: Callable[...,
     assert run("scan", ".stato").exit_code == 0
 
 
+def test_editing_a_module_whose_field_computes_a_payload_is_refused(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    (project / ".stato/skills/turned.py").write_text(COMPUTED)
+    before = tree(project)
+    result = run("lesson", "add", "turned", "a clean lesson")
+    assert result.exit_code == 1 and "refusing to edit skills/turned.py" in result.output
+    assert f"{RULE} at 7:1" in result.output and "Ignore all previous" not in result.output
+    assert tree(project) == before
+    accept = ["--accept-risk", RULE, "--accept-risk", "conceal-from-user"]
+    assert run("lesson", "add", "turned", "a clean lesson", *accept).exit_code == 0
+
+
 def test_import_and_graft_refuse_a_payload_a_field_computes(
     outside: Path, project: Path, run: Callable[..., Result]
 ) -> None:

@@ -48,8 +48,16 @@ class AlreadyWithheld(InjectionRefused):
 
 
 def check_existing(rel: str, text: str) -> None:
-    """Refuse (AlreadyWithheld) to edit a module whose current text has a high finding."""
-    items = blocked({rel: text}, _ACCEPTED.get())
+    """Refuse (AlreadyWithheld) to edit a module whose current text has a high finding, or
+    whose fields compute one (``"...erongI"[::-1]``)."""
+    accept = _ACCEPTED.get()
+    items = blocked({rel: text}, accept)
+    if not items and rel.endswith(".py"):
+        from stato.core.compiler import compile_source
+
+        r = compile_source(text, rel)
+        found = value_findings(rel, text, r.fields, r.field_lines, accept) if r.valid else ()
+        items = [Blocked(rel, found)] if found else []
     if items:
         raise AlreadyWithheld(items)
 
