@@ -28,6 +28,8 @@ def write(target: str, source: str, module_type: str | None, path: Path, as_json
 
     The source is compiled first: on an E-code nothing is written and the diagnostics are
     shown; otherwise auto-fixes are applied, the old text is backed up and the file replaced.
+    plan.py, memory.py and context.py are checked as their type unless --type says otherwise;
+    a skill whose name another skill already uses is refused (E011).
     """
     from stato.cli.console import echo, emit_json
     from stato.ops.write import write_module
