@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stato.adapters.archive import write_archive
 from stato.adapters.store import Store
 from stato.core.compiler import compile_source
 from stato.formats.manifest import Manifest, ModuleEntry
 from stato.ops.archive import import_archive
+from stato.ops.init import init_project
 from stato.ops.project import load_project
 
 Run = Callable[..., Result]
@@ -310,3 +314,42 @@ def test_a_dangling_link_in_the_way_stops_before_writing(
     assert "Traceback" not in res.output
     assert tree(fresh) == before
     assert not (fresh / ".stato" / ".transaction.json").exists()
+
+
+# The invariant of the conflict policies: whatever a project and an archive hold, an import
+# leaves no two skills of one name, and each module it reports written holds its incoming text
+# (renamed: only its skill name changed); a conflict writes nothing.
+stems = st.sampled_from(["a", "b", "c", "d"])
+skill_names = st.sampled_from(["a", "b", "c", "d", "x"])
+named = st.dictionaries(stems, skill_names, max_size=3).filter(
+    lambda d: len(set(d.values())) == len(d)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(named, named, st.sampled_from(["ask", "replace", "rename", "skip"]), st.booleans())
+def test_no_policy_leaves_two_skills_of_one_name_or_drops_a_text(
+    have: dict[str, str], incoming: dict[str, str], policy: str, bump: bool
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "p"
+        init_project(root)
+        for stem, name in have.items():
+            (root / f".stato/skills/{stem}.py").write_text(skill(stem.upper(), name, "1.0.0"))
+        version = "2.0.0" if bump else "1.0.0"
+        texts = {f"skills/{s}.py": skill(s.upper(), n, version) for s, n in incoming.items()}
+        if not texts:
+            return
+        before = tree(root)
+        res = import_archive(root, pack(Path(tmp) / "x.stato", texts), on_conflict=policy)
+        assert not load_project(root).invalid
+        if any(a.action == "conflict" for a in res.actions):
+            assert tree(root) == before
+            return
+        for a in res.actions:
+            if a.action in ("add", "replace"):
+                assert (root / ".stato" / a.dest).read_text() == texts[a.path]
+            elif a.action == "rename":
+                got = compile_source((root / ".stato" / a.dest).read_text())
+                want = compile_source(texts[a.path]).fields
+                assert {**got.fields, "name": want["name"]} == want
