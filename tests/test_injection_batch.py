@@ -92,6 +92,19 @@ def test_a_word_start_keyword_has_the_positions_no_letter_precedes(texts: list[s
             assert found.get(keyword, []) == positions
 
 
+@settings(max_examples=60, deadline=None)
+@given(TEXT, st.sampled_from(["a", "Z", "\u212a", "q"]))
+def test_a_word_start_rule_never_matches_after_a_letter(text: str, letter: str) -> None:
+    """What lets the scanner skip a keyword inside a word (``turn`` in ``return``)."""
+    rules = [rule for rule in INJECTION_RULES if rule.after_letter_fails]
+    assert len(rules) > 40
+    for rule in rules:
+        for keyword in rule.keywords:
+            probe = letter + keyword + text
+            assert rule.regex.match(probe, 1) is None, (rule.id, probe)
+            assert rule.regex.match(probe.upper(), 1) is None, (rule.id, probe)
+
+
 def test_typed_code_wakes_no_comment_or_phrase_rule() -> None:
     """``turn`` in ``return`` and the ``]:`` of a return annotation run no rule."""
     text = 'def run(self) -> dict[str, object]:\n    """Return."""\n    return {"a": 1}\n'

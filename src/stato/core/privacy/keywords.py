@@ -123,21 +123,7 @@ def plan(rules: tuple[Rule, ...]) -> Plan:
             by_keyword.setdefault(keyword, []).append(order)
         if rule.anchored:
             every.update(rule.keywords)
-        if not _after_letter_fails(rule):
+        if not rule.after_letter_fails:
             inside_words.update(rule.keywords)
     keyed = {k: tuple(v) for k, v in by_keyword.items()}
     return Plan(rules, frozenset(always), keyed, frozenset(every), frozenset(every - inside_words))
-
-
-def _after_letter_fails(rule: Rule) -> bool:
-    """Whether the rule, tried at a keyword after a letter, cannot match there: it starts at
-    the keyword (no ``back``), behind a ``(?<![A-Za-z])`` that ignores case. The keyword
-    positions are in the lowercased text, whose ``a``-``z`` are ASCII letters or the Kelvin
-    sign, which that class matches when ignoring case."""
-    flags = getattr(rule.regex, "flags", 0)
-    return (
-        rule.anchored
-        and not rule.back
-        and bool(flags & re.IGNORECASE)
-        and rule.regex.pattern.startswith("(?<![A-Za-z])")
-    )

@@ -116,6 +116,20 @@ class Rule:
             tuple(n for n in ("lead1", "lead2", "lead3") if n in names),
         )
 
+    @cached_property
+    def after_letter_fails(self) -> bool:
+        """Whether the rule, tried at a keyword after a letter, cannot match there: it starts
+        at the keyword (no ``back``), behind a ``(?<![A-Za-z])`` that ignores case. Keyword
+        positions are in the lowercased text, whose ``a``-``z`` are ASCII letters or the Kelvin
+        sign, which that class matches when ignoring case."""
+        flags = getattr(self.regex, "flags", 0)
+        return (
+            self.anchored
+            and not self.back
+            and bool(flags & re.IGNORECASE)
+            and self.regex.pattern.startswith("(?<![A-Za-z])")
+        )
+
     def span(self, match: re.Match[str]) -> tuple[int, int]:
         spans, leads = self._groups
         start, end = match.span()

@@ -15,7 +15,7 @@ from stato.core.privacy.injection_rules import INJECTION_RULES
 from stato.core.privacy.personal import PERSONAL_RULES
 from stato.core.privacy.places import PLACE_RULES
 from stato.core.privacy.prose import PROSE_SECRETS
-from stato.core.privacy.rule import CATEGORIES, INJECTION, Rule
+from stato.core.privacy.rule import CATEGORIES, INJECTION, Lazy, Rule
 from stato.core.privacy.secrets import SECRET_RULES
 
 RULES: tuple[Rule, ...] = SECRET_RULES + PROSE_SECRETS + PERSONAL_RULES + PLACE_RULES
@@ -170,8 +170,14 @@ def _anchored(
         if keyword not in seen:
             seen[keyword] = _positions(lowered, keyword)
         starts.update(seen[keyword])
+    if rule.after_letter_fails:  # ``turn`` in ``return``
+        starts = {at for at in starts if not (at and "a" <= lowered[at - 1] <= "z")}
+    if not starts:
+        return []  # and a ``Lazy`` pattern stays uncompiled
     out: list[re.Match[str]] = []
     reach = previous = 0
+    # tried at each start: the compiled pattern's own method, not a call through ``Lazy``
+    match = rule.regex.compiled().match if isinstance(rule.regex, Lazy) else rule.regex.match
     for at in sorted(starts):
         if rule.back:
             # never back past the previous keyword: what lies before it was tried from there,
@@ -183,7 +189,7 @@ def _anchored(
                 at += 1  # a match starts at a letter or digit, not at a quote or a dot
         if at < reach:
             continue
-        m = rule.regex.match(text, at)
+        m = match(text, at)
         if m:
             out.append(m)
             reach = m.end()
