@@ -183,3 +183,16 @@ def test_a_fifo_where_a_project_file_goes_never_blocks(
     path.parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(path)
     _answers_without_blocking(argv, project)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
+def test_a_terminal_declared_ascii_gets_the_table_not_an_internal_error(tmp_path: Path) -> None:
+    """PYTHONIOENCODING=ascii on a terminal: rich writes through click's UTF-8 writer, as every
+    plain line already does, instead of crashing on the plan's first check mark."""
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200", "PYTHONIOENCODING": "ascii"}
+    env.pop("NO_COLOR", None)
+    assert "error" not in on_a_terminal(["init", "--example"], tmp_path, env)
+    for argv in (["plan"], ["status"]):
+        screen = on_a_terminal(argv, tmp_path, env)
+        assert "internal error" not in screen and "Traceback" not in screen, screen
+        assert "find_hvg" in screen

@@ -7,7 +7,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -41,8 +41,19 @@ def console(err: bool = False) -> Console:
     """A rich console for people: colour only on a terminal and never with NO_COLOR."""
 
     tty = is_tty(err)
+    # A terminal declared ASCII (PYTHONIOENCODING=ascii, LANG=C on old systems) gets the
+    # UTF-8 writer click.echo uses, not a UnicodeEncodeError on the first check mark.
+    name: Literal["stdout", "stderr"] = "stderr" if err else "stdout"
+    file = None
+    if _ascii(getattr(sys, name)):
+        from typing import TextIO, cast
+
+        from click.utils import get_text_stream  # typed as object by click's lazy exports
+
+        file = cast("Callable[[str], TextIO]", get_text_stream)(name)
     return _console_class()(
         stderr=err,
+        file=file,
         no_color=bool(os.environ.get("NO_COLOR")) or not tty,
         highlight=False,
         markup=False,  # text from modules is never read as rich markup ([link=...] etc.)
@@ -50,6 +61,15 @@ def console(err: bool = False) -> Console:
         soft_wrap=not tty,
         width=None if tty else 120,
     )
+
+
+def _ascii(stream: object) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "ascii"
+    except LookupError:
+        return False
 
 
 def _console_class() -> type[Console]:
