@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -136,6 +137,27 @@ def test_cli_add_and_remove_edit_the_project_config(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert tomllib.loads(project_config(root).read_text())["registry"]["urls"] == []
     assert runner.invoke(cli, ["registry", "remove", "nope", "--path", str(root)]).exit_code == 1
+
+
+def test_cli_add_and_remove_report_one_json_document(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    runner = CliRunner()
+    for action in ("add", "remove"):
+        result = runner.invoke(
+            cli, ["registry", action, "https://team.example/reg", "--json", "--path", str(root)]
+        )
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == {
+            "action": f"{action}ed" if action == "add" else "removed",
+            "registry": "https://team.example/reg",
+            "config": str(project_config(root)),
+            # the add created the file; the remove keeps the text it replaced
+            "backup": None if action == "add" else f"{project_config(root)}.bak",
+        }
+    login = "https://ann:glpat-Zq8rT2mW9xL4kP7vB3nY@team.example/reg"
+    result = runner.invoke(cli, ["registry", "add", login, "--user", "--json", "--path", str(root)])
+    assert result.exit_code == 0 and "glpat" not in result.stdout
+    assert json.loads(result.stdout)["config"] == str(user_config())
 
 
 def test_a_login_never_goes_into_the_project_config(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from stato.cli.options import (
 from stato.errors import ProjectNotFound, StatoError
 
 if TYPE_CHECKING:
+    from stato.adapters.config import ConfigEdit
     from stato.core.diff import ModuleDiff
 
 TIMEOUT = 10.0
@@ -225,32 +226,47 @@ def publish(
 @click.argument("address", metavar="URL")
 @click.option("--user", is_flag=True, help="Edit ~/.config/stato/config.toml, not the project's.")
 @path_option_with("Project whose .stato/config.toml to edit.")
-def add(address: str, user: bool, path: Path) -> None:
+@json_option
+def add(address: str, user: bool, path: Path, as_json: bool) -> None:
     """Add a registry (folder, file:// or http(s):// URL) to the config."""
-    from stato.adapters.http import redact
-    from stato.cli.console import echo
     from stato.ops.registry_config import add_registry
 
-    done = add_registry(address, path, user)
-    echo(f"Added {redact(address)} to {done.path}.")
-    if done.backup is not None:
-        echo(f"The previous text is kept in {done.backup}.")
+    _edited("added", address, add_registry(address, path, user), as_json)
 
 
 @registry.command("remove")
 @click.argument("address", metavar="URL")
 @click.option("--user", is_flag=True, help="Edit ~/.config/stato/config.toml, not the project's.")
 @path_option_with("Project whose .stato/config.toml to edit.")
-def remove(address: str, user: bool, path: Path) -> None:
+@json_option
+def remove(address: str, user: bool, path: Path, as_json: bool) -> None:
     """Remove a registry from the config.
 
     Removing "builtin" turns the built-in registry off; "add builtin" turns it back on.
     """
-    from stato.adapters.http import redact
-    from stato.cli.console import echo
     from stato.ops.registry_config import remove_registry
 
-    done = remove_registry(address, path, user)
-    echo(f"Removed {redact(address)} from {done.path}.")
+    _edited("removed", address, remove_registry(address, path, user), as_json)
+
+
+def _edited(action: str, address: str, done: ConfigEdit, as_json: bool) -> None:
+    """What add or remove changed: a line for people, one JSON document with --json (the
+    address with any login redacted, as in every output)."""
+    from stato.adapters.http import redact
+    from stato.cli.console import echo, emit_json
+
+    if as_json:
+        backup = None if done.backup is None else str(done.backup)
+        emit_json(
+            {
+                "action": action,
+                "registry": redact(address),
+                "config": str(done.path),
+                "backup": backup,
+            }
+        )
+        return
+    where = "to" if action == "added" else "from"
+    echo(f"{action.capitalize()} {redact(address)} {where} {done.path}.")
     if done.backup is not None:
         echo(f"The previous text is kept in {done.backup}.")
