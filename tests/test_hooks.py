@@ -89,6 +89,21 @@ def test_install_merges_into_documented_settings(project: Path, agent: str) -> N
     assert json.loads(path.read_text()) == before
 
 
+@pytest.mark.parametrize("agent", ["claude", "gemini"])
+def test_reinstall_keeps_keys_a_person_added_to_stato_entry(project: Path, agent: str) -> None:
+    """As for the MCP entry: stato renews its own keys (command, type, timeout: an older
+    stato's or a wrong unit is brought to today's) and keeps what the person added."""
+    assert invoke("hooks", "install", "--agent", agent)[0] == 0
+    path = project / TARGETS[agent].project_file
+    _edit_entry(path, statusMessage="Loading the recap", timeout=1)
+    assert invoke("hooks", "install", "--agent", agent)[0] == 0
+    target = TARGETS[agent]
+    ((_, entry),) = installed(json.loads(path.read_text()), target)
+    assert entry == {**hook_entry(target), "statusMessage": "Loading the recap"}
+    assert invoke("hooks", "uninstall", "--agent", agent)[0] == 0
+    assert installed(json.loads(path.read_text()) if path.exists() else {}, target) == []
+
+
 def test_documented_shapes(project: Path) -> None:
     invoke("hooks", "install", "--agent", "all")
     claude = json.loads((project / ".claude/settings.json").read_text())

@@ -90,7 +90,10 @@ def _remove(data: JsonObject, target: HookTarget) -> None:
 
 def _install(data: JsonObject, target: HookTarget, stato: str = "stato") -> None:
     entry = hook_entry(target, stato)
-    if installed(data, target) == [(target.matcher, entry)]:
+    present = installed(data, target)
+    if len(present) == 1:  # keys a person added to stato's entry stay; stato's own are renewed
+        entry = {**present[0][1], **entry}
+    if present == [(target.matcher, entry)]:
         return  # already exactly what stato would write: a second install changes nothing
     _remove(data, target)
     for key, value in target.top.items():
