@@ -47,7 +47,7 @@ def inj(
         anchored=anchored,
         back=back,
         run=run,
-        needs=None if needs is None else re.compile(needs, flags),
+        needs=None if needs is None else Lazy(needs, flags),
         word_start=anchored,
         severity=severity,
     )

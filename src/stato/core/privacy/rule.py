@@ -57,6 +57,9 @@ class Lazy:
     def finditer(self, string: str) -> Iterator[re.Match[str]]:
         return self.compiled().finditer(string)
 
+    def search(self, string: str) -> re.Match[str] | None:
+        return self.compiled().search(string)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -104,7 +107,7 @@ class Rule:
     anchor: re.Pattern[str] | None = None
     shapes: tuple[str, ...] = ()
     run: tuple[str, int] | None = None
-    needs: re.Pattern[str] | None = None
+    needs: Lazy | re.Pattern[str] | None = None
     word_start: bool = False
     severity: str = "high"
 
