@@ -111,6 +111,36 @@ def test_damaged_markers_stop_the_whole_run_and_write_nothing(project: Path) -> 
     assert (project / "CLAUDE.md").read_text("utf-8") == f"mine\n{markers.BEGIN}\nhalf a block\n"
 
 
+QUOTED = f"""# Notes
+
+stato keeps its block between two markers, like this:
+
+```markdown
+{markers.BEGIN}
+(what `stato bridge` writes)
+{markers.END}
+```
+
+    {markers.END}
+"""
+
+
+def test_markers_quoted_in_a_code_block_are_the_persons_text(project: Path) -> None:
+    """Documentation that quotes stato's markers (a fence, an indented block) is neither
+    taken for the block (it would be replaced) nor counted as a second one (every run would
+    stop): the block is added after it, and the next run finds only that block."""
+    claude = project / "CLAUDE.md"
+    claude.write_text(QUOTED, "utf-8")
+    first = write_bridges(project, ["claude-md"])
+    assert [f.status for f in first.files] == ["updated"]
+    text = claude.read_text("utf-8")
+    assert text.startswith(QUOTED) and "qc_filtering" in markers.block_body(text)
+    again = write_bridges(project, ["claude-md"])
+    assert [f.status for f in again.files] == ["unchanged"]
+    assert claude.read_text("utf-8") == text
+    assert markers.upsert(text, "other").startswith(QUOTED)
+
+
 def test_check_writes_nothing_and_reports_stale(project: Path) -> None:
     result = write_bridges(project, ["all"], check=True)
     assert result.stale and result.written == ()

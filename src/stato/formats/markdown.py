@@ -174,7 +174,7 @@ class _Item:
     parts: list[str] = field(default_factory=list)
 
 
-def _parser() -> Any:
+def markdown_parser() -> Any:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark").enable("table")
@@ -183,7 +183,7 @@ def _parser() -> Any:
 def parse_markdown(text: str) -> Document:
     """Sections of a Markdown file, each with its list items, paragraphs, code and tables."""
     front, body, offset, problems = split_front_matter(text)
-    tokens = _parser().parse(body)
+    tokens = markdown_parser().parse(body)
     sections: list[Section] = []
     title: str | None = None
     # The text before any heading starts on the body's first line, after the front matter.

@@ -28,9 +28,43 @@ def wrap(body: str, newline: str = "\n") -> str:
     return text.replace("\n", newline) if newline != "\n" else text
 
 
+_FENCE_RE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+
+
+def _in_code(text: str, markers: list[re.Match[str]]) -> set[int]:
+    """The starts of the markers that sit inside a fenced or indented code block — a person's
+    documentation quoting stato's markers, not the block. A marker with an even number of
+    fence lines before it is outside any fence; only otherwise is the text parsed (by
+    markdown-it, which a bridge run then loads)."""
+    if not any(len(_FENCE_RE.findall(text, 0, m.start())) % 2 for m in markers):
+        return set()
+    from stato.formats.markdown import markdown_parser
+
+    starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    rows = text.split("\n")
+    code = [
+        (starts[t.map[0]], starts[t.map[1]] if t.map[1] < len(starts) else len(text))
+        for t in markdown_parser().parse(text)
+        if t.map
+        and (
+            t.type == "code_block"
+            # a closed fence only: one left open runs to the end and would hide stato's block
+            or (
+                t.type == "fence"
+                and t.map[1] - 1 > t.map[0]
+                and rows[t.map[1] - 1].strip().startswith(t.markup)
+            )
+        )
+    ]
+    return {m.start() for m in markers if any(a <= m.start() < b for a, b in code)}
+
+
 def _spans(text: str) -> tuple[re.Match[str], re.Match[str]] | None:
     begins = list(_BEGIN_RE.finditer(text))
     ends = list(_END_RE.finditer(text))
+    quoted = _in_code(text, begins + ends) if begins or ends else set()
+    begins = [m for m in begins if m.start() not in quoted]
+    ends = [m for m in ends if m.start() not in quoted]
     if not begins and not ends:
         return None
     if len(begins) != 1 or len(ends) != 1:
