@@ -417,3 +417,12 @@ def test_the_winners_bom_is_kept() -> None:
         assert compile_source(text).valid
     out = merge_sets({"skills/qc.py": right}, {"skills/qc.py": bom}, UNION)
     assert not out.modules["skills/qc.py"].startswith("\ufeff")
+
+
+def test_lines_added_to_a_lesson_block_take_its_margin_not_its_first_lines_indent() -> None:
+    """A block whose first bullet is nested: an added line goes at the block's margin, so a
+    second merge of the same side changes nothing (prefer-right absorbs its right side)."""
+    nested = "\n      - nested note\n    - FFPE needs 40\n    "
+    merged = union_lines(nested, "\n    - mouse uses mt-\n    ")
+    assert merged == "\n      - nested note\n    - FFPE needs 40\n    - mouse uses mt-\n    "
+    assert union_lines(merged, "\n    - mouse uses mt-\n    ") == merged

@@ -37,8 +37,10 @@ def union_lines(a: str, b: str) -> str:
     filled = [i for i, line in enumerate(lines) if line.strip()]
     if not filled:
         return b
+    # The block's margin (what dedent takes off every line), not the first line's indent: a
+    # nested first bullet would push each added line deeper on every merge.
     first = lines[filled[0]]
-    indent = first[: len(first) - len(first.lstrip())]
+    indent = first[: len(first) - len(textwrap.dedent(a).split("\n")[filled[0]])]
     last = filled[-1] + 1
     return "\n".join(lines[:last] + [indent + n if n else n for n in new] + lines[last:])
 
