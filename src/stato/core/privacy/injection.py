@@ -198,3 +198,16 @@ HIDDEN: tuple[Rule, ...] = (
         ),
     ),
 )
+
+
+# "never tell the user a task is done unless the tests pass" asks for honesty: it hides nothing
+_VERIFIED = Lazy(
+    r"\b(?:unless|until|before)\b[^.!?\n]{0,80}?\b(?:verif\w*|tests?|tested|ran\s{1,3}it|"
+    r"run\s{1,3}it|checked|confirmed)\b",
+    re.IGNORECASE,
+)
+
+
+def not_honesty(span: str, m: re.Match[str], text: str) -> bool:
+    """A concealment that is not a condition of honesty ("... unless you ran the tests")."""
+    return not _VERIFIED.search(re.split(r"[.!?\n]", text[m.end() : m.end() + 160], maxsplit=1)[0])

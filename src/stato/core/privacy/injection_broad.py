@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import inj, mentions, phrases
+from stato.core.privacy.injection import inj, mentions, not_honesty, phrases
 from stato.core.privacy.rule import Rule, Validator, any_of
 
 _GAP = r"[^.!?\n]{0,60}?"  # the rest of one sentence, bounded
@@ -263,6 +263,7 @@ BROAD: tuple[Rule, ...] = (
         + r"|(?:the\s{1,3}|your\s{1,3})?(?:anyone|anybody|user|users|human)\b"
         r"(?!\s{1,3}(?:to|how|that\s{1,3}they|your|their)\b))",
         keywords=any_of("do|don|never|must|should|avoid|under|at no|without|refrain|not to"),
+        validator=not_honesty,
     ),
     inj(
         "conceal-evidence",

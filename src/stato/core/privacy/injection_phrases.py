@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import _S, inj, phrases
+from stato.core.privacy.injection import _S, inj, not_honesty, phrases
 from stato.core.privacy.rule import Rule, Validator, any_of
 
 # -- instruction override ---------------------------------------------------------------------
@@ -199,6 +199,7 @@ CONCEAL: tuple[Rule, ...] = (
         r"(?:let|allow)\s{1,3}" + _PERSON + r"\s{1,3}(?:to\s{1,3})?(?:see|know|notice|find\s{1,3}"
         r"out|learn|discover|realize|realise|read|hear)",
         keywords=("do", "don", "never", "must", "should", "avoid"),
+        validator=not_honesty,
     ),
     inj(
         "conceal-these-instructions",
