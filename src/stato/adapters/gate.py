@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from stato.core.gate import Blocked, blocked, refusal, value_findings, where
+from stato.core.gate import Blocked, blocked, module_findings, refusal, value_findings, where
 from stato.errors import TrustError
 
 if TYPE_CHECKING:
@@ -50,16 +50,9 @@ class AlreadyWithheld(InjectionRefused):
 def check_existing(rel: str, text: str) -> None:
     """Refuse (AlreadyWithheld) to edit a module whose current text has a high finding, or
     whose fields compute one (``"...erongI"[::-1]``)."""
-    accept = _ACCEPTED.get()
-    items = blocked({rel: text}, accept)
-    if not items and rel.endswith(".py"):
-        from stato.core.compiler import compile_source
-
-        r = compile_source(text, rel)
-        found = value_findings(rel, text, r.fields, r.field_lines, accept) if r.valid else ()
-        items = [Blocked(rel, found)] if found else []
-    if items:
-        raise AlreadyWithheld(items)
+    found = module_findings(rel, text, _ACCEPTED.get()) if rel.endswith(".py") else ()
+    if found:
+        raise AlreadyWithheld([Blocked(rel, found)])
 
 
 @contextmanager
@@ -95,10 +88,6 @@ def check_values(results: Iterable[ValidationResult], verb: str = "write") -> No
     """Refuse (InjectionRefused) a module whose fields compute a payload its text never spells
     (``"...erongI"[::-1]``): ``check`` reads texts, an agent reads the evaluated values."""
     accept = _ACCEPTED.get()
-    items = [
-        Blocked(r.path, found)
-        for r in results
-        if r.valid and (found := value_findings(r.path, r.source, r.fields, r.field_lines, accept))
-    ]
+    items = [Blocked(r.path, found) for r in results if (found := value_findings(r, accept))]
     if items:
         raise InjectionRefused(items, verb)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the scanner is imported where a text is scanned: naming WITHHELD loads none
+    from stato.core.model import ValidationResult
     from stato.core.privacy import Finding
 
 MAX_SHOWN = 8  # findings listed in one refusal; the rest are counted
@@ -76,29 +77,37 @@ def _strings(value: object, depth: int = 0) -> Iterable[str]:
             yield from _strings(item, depth + 1)
 
 
-def value_findings(
-    path: str,
-    source: str,
-    fields: Mapping[str, object],
-    lines: Mapping[str, int],
-    accept: Collection[str] = (),
-) -> tuple[Finding, ...]:
-    """The high findings in strings a module's fields evaluate to but its source never spells
-    (``"snoitcurtsni suoiverp lla erongI"[::-1]``, ``"IgXnore".replace("X", "")``): an agent
-    reads the values, the source scan sees the literals. Each is placed at its field's line."""
+def value_findings(result: ValidationResult, accept: Collection[str] = ()) -> tuple[Finding, ...]:
+    """The high findings in strings a valid module's fields evaluate to but its source never
+    spells (``"snoitcurtsni suoiverp lla erongI"[::-1]``, ``"IgXnore".replace("X", "")``): an
+    agent reads the values, the source scan sees the literals. Each is placed at its field's
+    line. An invalid module has no values: none."""
+    if not result.valid:
+        return ()
     from dataclasses import replace
 
     from stato.core.privacy import scan_injection
 
     out: list[Finding] = []
-    for name, value in fields.items():
-        line = lines.get(name, 1)
+    for name, value in result.fields.items():
+        line = result.field_lines.get(name, 1)
         for text in _strings(value):
-            if text in source:
+            if text in result.source:
                 continue  # the source scan read it as it is
-            for f in _refused(scan_injection(text, path, python=False), accept):
+            for f in _refused(scan_injection(text, result.path, python=False), accept):
                 out.append(replace(f, line=line, column=0, end_line=line, end_column=0))
     return tuple(out)
+
+
+def module_findings(path: str, text: str, accept: Collection[str] = ()) -> tuple[Finding, ...]:
+    """What keeps one module from agents: the high findings of its text, else (a ``.py``
+    module) those of the values its fields compute."""
+    found = high_findings(text, path, accept)
+    if found or not path.endswith(".py"):
+        return found
+    from stato.core.compiler import compile_source
+
+    return value_findings(compile_source(text, path), accept)
 
 
 def withheld(

@@ -94,14 +94,10 @@ def build_server(root: Path) -> MCPServer:
     def agent_read(rel: str) -> str:
         """A module's text for the agent, unless it holds a high injection finding (then one
         error naming the rules and places, never the text)."""
-        from stato.core.gate import high_findings, value_findings, where
+        from stato.core.gate import module_findings, where
 
         text = store.read(rel)
-        found = high_findings(text, rel)
-        if not found and rel.endswith(".py"):  # a payload a field computes (``"..."[::-1]``)
-            result = compile_source(text, rel)
-            if result.valid:
-                found = value_findings(rel, text, result.fields, result.field_lines)
+        found = module_findings(rel, text)  # in the text, or a value a field computes
         if found:
             raise StatoError(
                 f".stato/{rel} is withheld from agents: high injection finding(s) "

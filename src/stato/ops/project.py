@@ -132,8 +132,8 @@ def withheld(
 
     fresh = {path for path, _ in unknown}
     for m in modules:  # the values a field computes, which no source scan reads
-        if m.valid and m.path in fresh and m.path not in held:
-            found = value_findings(m.path, m.source, m.fields, m.field_lines)
+        if m.path in fresh and m.path not in held:
+            found = value_findings(m)
             if found:
                 held[m.path] = found
     if cache is not None:

@@ -139,13 +139,7 @@ def _computed(sources: Mapping[str, str], cache: ResultCache | None) -> list[Fin
     }
     if not modules:
         return []
-    results = compile_many(modules, cache=cache).values()
-    return [
-        f
-        for r in results
-        if r.valid
-        for f in value_findings(r.path, r.source, r.fields, r.field_lines)
-    ]
+    return [f for r in compile_many(modules, cache=cache).values() for f in value_findings(r)]
 
 
 def scan_paths(paths: Sequence[Path], root: Path) -> ScanReport:
