@@ -208,6 +208,11 @@ _VERIFIED = Lazy(
 )
 
 
+def sentence_after(text: str, at: int, reach: int) -> str:
+    """The rest of the sentence from ``at``, at most ``reach`` characters."""
+    return re.split(r"[.!?\n]", text[at : at + reach], maxsplit=1)[0]
+
+
 def not_honesty(span: str, m: re.Match[str], text: str) -> bool:
     """A concealment that is not a condition of honesty ("... unless you ran the tests")."""
-    return not _VERIFIED.search(re.split(r"[.!?\n]", text[m.end() : m.end() + 160], maxsplit=1)[0])
+    return not _VERIFIED.search(sentence_after(text, m.end(), 160))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import inj
-from stato.core.privacy.injection_broad import is_order, sentence_after
+from stato.core.privacy.injection import inj, sentence_after
+from stato.core.privacy.injection_broad import is_order
 from stato.core.privacy.injection_exfil import _SENSITIVE_WORDS, _sent_somewhere
 from stato.core.privacy.rule import Rule, any_of
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import inj, mentions, not_honesty, phrases
+from stato.core.privacy.injection import inj, mentions, not_honesty, phrases, sentence_after
 from stato.core.privacy.rule import Rule, Validator, any_of
 
 _GAP = r"[^.!?\n]{0,60}?"  # the rest of one sentence, bounded
@@ -29,11 +29,6 @@ _NOT_ORDER = re.compile(
     r"{0,3}$",
     re.IGNORECASE,
 )
-
-
-def sentence_after(text: str, at: int, reach: int) -> str:
-    """The rest of the sentence from ``at``, at most ``reach`` characters."""
-    return re.split(r"[.!?\n]", text[at : at + reach], maxsplit=1)[0]
 
 
 def is_order(text: str, at: int) -> bool:
