@@ -144,3 +144,54 @@ def test_snapshot_refuses_a_module_path_import_would_refuse(
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith(f"error: cannot archive .stato/skills/{name}: an unusual")
     assert not out.exists()
+
+
+# Naming something the project (or the disk, or an archive) does not hold is a user error,
+# exit 1: the command line was well formed, the thing was not there. Exit 2 is for a command
+# line that is wrong whatever the project holds (an unknown flag, a value outside a fixed
+# set such as --type nosuch, --to 0, a memory field the schema does not have).
+MISSING = {
+    "skill": ["lesson", "add", "nosuch", "a lesson"],
+    "step": ["plan", "done", "99"],
+    "step to depend on": ["plan", "add", "x", "--after", "99"],
+    "module history": ["history", "skills/nosuch.py"],
+    "module rollback": ["rollback", "skills/nosuch.py"],
+    "backup": ["rollback", "skills/qc.py", "--to", "99"],
+    "module diff": ["diff", "skills/nosuch.py"],
+    "module slice": ["slice", "--module", "skills/nosuch", "-o", "{tmp}/o.stato"],
+    "module snapshot": ["snapshot", "--name", "x", "--module", "skills/nosuch", "-o", "{tmp}/o.stato"],
+    "archive inspect": ["inspect", "{tmp}/nosuch.stato"],
+    "archive import": ["import", "{tmp}/nosuch.stato"],
+    "archive graft": ["graft", "{tmp}/nosuch.stato", "--module", "skills/qc"],
+    "archive publish": ["registry", "publish", "{tmp}/nosuch.stato", "--to", "{tmp}/reg"],
+    "archive merge": ["merge", "{tmp}/nosuch.stato", "{tmp}/nosuch.stato", "-o", "{tmp}/o.stato"],
+    "module in archive": ["graft", "{tmp}/a.stato", "--module", "skills/nosuch"],
+    "source file": ["write", "skills/x.py", "--from", "{tmp}/nosuch.py"],
+    "file validate": ["validate", "{tmp}/nosuch.py"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("argv", MISSING.values(), ids=MISSING.keys())
+def test_naming_what_does_not_exist_is_exit_1_and_changes_nothing(
+    argv: list[str], project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["lesson", "add", "qc_filtering", "a backup to roll back"]).exit_code
+        == 0
+    )
+    snap = ["snapshot", "--name", "a", "--force", "-o", str(tmp_path / "a.stato")]
+    assert runner.invoke(cli, snap).exit_code == 0
+    before = entries(tmp_path)
+    result = runner.invoke(cli, [a.replace("{tmp}", str(tmp_path)) for a in argv])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert entries(tmp_path) == before
+
+
+def test_a_backup_number_below_1_is_a_usage_error(project: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["rollback", "skills/qc.py", "--to", "0", "--path", str(project)]
+    )
+    assert result.exit_code == 2 and result.stderr.startswith("error: --to 0 ")

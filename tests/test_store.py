@@ -68,8 +68,11 @@ def test_rollback_restores_and_backs_up_current(tmp_path: Path) -> None:
     assert store.read("skills/qc.py") == GOOD.format(n=0)
     history = store.history("skills/qc.py")
     assert len(history) == 3 and history[-1].read_text() == GOOD.format(n=2)
-    with pytest.raises(UsageError):
+    with pytest.raises(StatoError) as missing:  # a backup that is not there: exit 1
         store.rollback("skills/qc.py", to=99)
+    assert missing.value.exit_code == 1
+    with pytest.raises(UsageError):  # never a backup number: exit 2
+        store.rollback("skills/qc.py", to=0)
 
 
 def _writer(root: str, worker: int, count: int) -> None:

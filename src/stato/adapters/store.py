@@ -333,19 +333,27 @@ class Store:
                 "(replace the link with a real folder)"
             )
 
+    def backup_numbered(self, rel: str, to: int | None = None) -> Path:
+        """Backup ``to`` of ``rel`` (1 is the oldest; None the latest), the one rollback takes."""
+        rel = check_rel(rel)
+        return self._numbered(rel, self.history(rel), to)
+
+    def _numbered(self, rel: str, versions: list[Path], to: int | None) -> Path:
+        if to is not None and to < 1:  # never a backup number, whatever the project holds
+            raise UsageError(f"--to {to} is not a backup number: they start at 1")
+        if not versions:
+            raise StatoError(f"no backups of {rel} in {self.history_dir}")
+        if to is None:
+            return versions[-1]
+        if to > len(versions):  # a backup that does not exist: exit 1, as a missing module
+            raise StatoError(f"no backup {to} of {rel}: it has backups 1..{len(versions)}")
+        return versions[to - 1]
+
     def rollback(self, rel: str, to: int | None = None) -> Path:
         """Put a backup's exact bytes back (a BOM, CRLF, even non-UTF-8 bytes as they are)."""
         rel = check_rel(rel)
         with self.lock():
-            versions = self.history(rel)
-            if not versions:
-                raise StatoError(f"no backups of {rel} in {self.history_dir}")
-            if to is None:
-                chosen = versions[-1]
-            elif 1 <= to <= len(versions):
-                chosen = versions[to - 1]
-            else:
-                raise UsageError(f"--to {to} is out of range: {rel} has backups 1..{len(versions)}")
+            chosen = self._numbered(rel, self.history(rel), to)
             self.commit({rel: chosen.read_bytes()})  # bytes as they are: no decoding
         return chosen
 

@@ -166,7 +166,7 @@ def install(
 
 
 @registry.command("publish")
-@click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--to",
     "folder",
