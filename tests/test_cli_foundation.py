@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import Result
 
-from tests.conftest import write
+from tests.conftest import entries, write
 
 Run = Callable[..., Result]
 BAD = 'class QualityControl:\n    """q"""\n    depends_on = "scanpy"\n\n    def run(self) -> None:\n        pass\n'
@@ -144,6 +144,29 @@ def test_history_and_rollback(run: Run, example: Path) -> None:
     assert run("rollback", "skills/qc.py").exit_code == 0
     assert qc.read_text() == original
     assert run("rollback", "skills/nothing.py").exit_code == 1
+
+
+def test_rollback_refuses_a_skill_whose_name_another_skill_took_since(
+    run: Run, example: Path
+) -> None:
+    skills = example / ".stato" / "skills"
+    normalize, clustering = skills / "normalize.py", skills / "clustering.py"
+    renamed = normalize.read_text().replace('name = "normalize"', 'name = "norm2"')
+    assert run("write", "skills/normalize.py", input=renamed).exit_code == 0
+    taken = clustering.read_text().replace('name = "clustering"', 'name = "normalize"')
+    assert run("write", "skills/clustering.py", input=taken).exit_code == 0
+    before = entries(example)
+    refused = run("rollback", "skills/normalize.py")  # its backup is named "normalize"
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("error: ") and refused.stderr.count("\n") == 1
+    assert "E011" in refused.stderr and "skills/clustering.py" in refused.stderr
+    assert entries(example) == before  # nothing restored, nothing backed up
+    assert run("validate", "--check").exit_code == 0
+    # Once the other skill gives the name back, the same rollback goes through.
+    assert run("rollback", "skills/clustering.py").exit_code == 0
+    assert run("rollback", "skills/normalize.py").exit_code == 0
+    assert 'name = "normalize"' in normalize.read_text()
+    assert run("validate", "--check").exit_code == 0
 
 
 def test_status_shows_modules_and_plan(run: Run, example: Path) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stato.adapters.store import Store, module_arg
+from stato.adapters.store import Store, check_rel, module_arg
 from stato.errors import StatoError
 from stato.ops.project import find_root
 
@@ -51,7 +51,18 @@ def module_history(path: Path, module: str) -> History:
 
 
 def rollback(path: Path, module: str, to: int | None) -> Rollback:
-    """Restore ``module`` from backup ``to`` (default: the latest); its text is backed up first."""
+    """Restore ``module`` from backup ``to`` (default: the latest); its text is backed up first.
+
+    Refused (ModuleInvalid, nothing changed) when the backup is a skill whose ``name`` another
+    skill of the project now uses (E011)."""
+    from stato.core.compiler import compile_source
+    from stato.ops.write import refuse_clash, type_at
+
     store = Store(find_root(path))
-    rel = module_arg(module)
-    return Rollback(rel, store.rollback(rel, to))
+    rel = check_rel(module_arg(module))
+    with store.lock():  # no writer adds a skill of the backup's name between check and restore
+        data = store.backup_numbered(rel, to).read_bytes()
+        # A skill's old version may carry a name another skill has taken since: restoring it
+        # would leave the project with two skills of one name (E011), so it is refused whole.
+        refuse_clash(store, compile_source(data, rel, type_at(rel)))
+        return Rollback(rel, store.rollback(rel, to))

@@ -67,11 +67,8 @@ def save_checked(
 ) -> ValidationResult:
     """``store.save``, refused (ModuleInvalid, nothing written) when the module is a skill
     whose ``name`` another skill of the project already uses: the project would fail E011."""
-    from stato.adapters.store import check_rel, format_errors
+    from stato.adapters.store import check_rel
     from stato.core.compiler import compile_source
-    from stato.core.project_checks import clashes, named
-    from stato.errors import ModuleInvalid
-    from stato.ops.project import load_project
 
     rel = check_rel(rel)
     # plan.py is read as the plan by every command (plan done, resume, status): a module of
@@ -81,10 +78,28 @@ def save_checked(
     if not (result.valid and result.module_type == "skill"):
         return store.save(rel, data, expected_type=module_type)
     with store.lock():  # no other writer adds a skill of this name between check and write
-        others = [named(m) for m in load_project(store.root).modules if m.path != result.path]
-        found = clashes([named(result), *others]).get(0, [])
-        errors = tuple(d for d in found if d.code == "E011")
-        if errors:
-            refused = result.with_diagnostics(errors)
-            raise ModuleInvalid(format_errors(refused), [refused])
+        refuse_clash(store, result)
         return store.save(rel, data, expected_type=module_type)
+
+
+def refuse_clash(store: Store, result: ValidationResult) -> None:
+    """ModuleInvalid (E011) when ``result`` is a skill whose ``name`` another module of the
+    project (not the one at its own path) already uses. Call it under ``store.lock()``."""
+    from stato.adapters.store import format_errors
+    from stato.core.project_checks import clashes, named
+    from stato.errors import ModuleInvalid
+    from stato.ops.project import load_project
+
+    if named(result)[1] is None:  # no skill name: nothing to clash with
+        return
+    others = [named(m) for m in load_project(store.root).modules if m.path != result.path]
+    found = clashes([named(result), *others]).get(0, [])
+    errors = tuple(d for d in found if d.code == "E011")
+    if errors:
+        refused = result.with_diagnostics(errors)
+        raise ModuleInvalid(format_errors(refused), [refused])
+
+
+def type_at(rel: str) -> str | None:
+    """The module type a location implies (plan.py is the plan), None for skills/ and others."""
+    return _BY_LOCATION.get(rel)
