@@ -286,9 +286,25 @@ def test_merge_with_an_invalid_module_refuses(tmp_path: Path) -> None:
 
 def test_merge_usage_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:
     a, b = pair
-    assert run("merge", a, b)[0] == 2  # --output is required
     assert run("merge", a, b, "-o", tmp_path / "c.stato", "--strategy", "mine")[0] == 2
     assert run("merge", "--help")[0] == 0
+
+
+def test_a_dry_run_needs_no_output_and_the_default_is_merged_stato(
+    pair: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cli-guide: "Use --dry-run to preview what would be merged without writing" (no --output).
+    a, b = pair
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, out = run("merge", a, b, "--dry-run")
+    assert code == 0, out
+    assert "Dry run: would write merged.stato" in out and list(work.iterdir()) == []
+    code, out = run("merge", a, b)
+    assert code == 0, out
+    assert [p.name for p in work.iterdir()] == ["merged.stato"]
+    assert read_archive(work / "merged.stato").manifest.name == "merged"
 
 
 def test_values_of_every_literal_kind_merge() -> None:

@@ -1,4 +1,4 @@
-"""`stato merge A.stato B.stato --output OUT`: combine two archives field by field."""
+"""`stato merge A.stato B.stato [--output OUT]`: combine two archives field by field."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ _STRATEGIES = ("union", "prefer-left", "prefer-right")  # the ids of stato.core.
 @click.option(
     "--output",
     "-o",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("merged.stato"),
+    show_default=True,
     help="Where to write the merged archive (replaced atomically).",
 )
 @click.option(
@@ -34,7 +35,7 @@ _STRATEGIES = ("union", "prefer-left", "prefer-right")  # the ids of stato.core.
 def merge(
     left: Path, right: Path, output: Path, strategy: str, dry_run: bool, as_json: bool
 ) -> None:
-    """Merge two .stato archives into OUTPUT.
+    """Merge two .stato archives into OUTPUT (--dry-run: only show what it would hold).
 
     Modules on one side are taken; identical modules once; modules on both sides are merged
     field by field (lists unioned, dicts by key, lessons_learned by line, plan steps by id).
