@@ -72,7 +72,7 @@ def test_round_trip_byte_identical(example: Path, fresh: Path, run: Run) -> None
     assert not (fresh / ".stato" / ".staging").exists()  # emptied, then removed
     assert not (fresh / ".stato" / ".transaction.json").exists()
     again = run("import", str(example / "all.stato"), "--path", str(fresh))
-    assert again.exit_code == 1 and "unchanged" in again.output
+    assert again.exit_code == 0 and "unchanged" in again.output  # already there: no failure
 
 
 def test_template_round_trip_validates(example: Path, fresh: Path, run: Run) -> None:
@@ -148,7 +148,7 @@ def test_a_taken_path_whose_skill_name_is_another_modules_is_not_replaced(
     res = run(*args, "--on-conflict", "replace")
     assert "choose --on-conflict rename or skip" in res.output.lower()
     res = run(*args, "--on-conflict", "skip")
-    assert res.exit_code == 1 and tree(example) == before
+    assert res.exit_code == 0 and tree(example) == before  # skip keeps yours: no failure
     res = run(*args, "--on-conflict", "rename")
     assert res.exit_code == 0, res.output
     assert not load_project(example).invalid  # no duplicate skill names (E011)
@@ -188,10 +188,27 @@ def test_replace_frees_the_name_it_overwrites_and_never_writes_twice_to_one_path
 
 
 def test_conflict_skip_is_honest(example: Path, run: Run) -> None:
+    # cli-guide: "--on-conflict skip # skip silently": keeping yours is not a failure (exit 0),
+    # and the output still says nothing was imported. (Was exit 1 before; the spec wins.)
     arc = pack(example / "new.stato", {"skills/qc.py": QC2})
     before = tree(example)
-    res = run("import", str(arc), "--on-conflict", "skip")
-    assert res.exit_code == 1 and "Nothing to import" in res.output
+    for verb in (["import", str(arc)], ["graft", str(arc), "--module", "skills/qc.py"]):
+        res = run(*verb, "--on-conflict", "skip")
+        assert res.exit_code == 0 and "Nothing to " in res.output, res.output
+        assert tree(example) == before
+    asked = run("import", str(arc))  # the default, ask: the conflict is listed, exit 1
+    assert asked.exit_code == 1 and "CONFLICT" in asked.output
+    assert tree(example) == before
+
+
+def test_importing_what_is_already_there_succeeds(example: Path, run: Run) -> None:
+    arc = example / "same.stato"
+    assert run("snapshot", "--name", "same", "--force", "-o", str(arc)).exit_code == 0
+    before = tree(example)
+    for argv in (["import", str(arc), "--dry-run"], ["import", str(arc)]):
+        res = run(*argv)
+        assert res.exit_code == 0, res.output
+        assert "unchanged" in res.output
     assert tree(example) == before
 
 
@@ -259,14 +276,14 @@ def test_graft_name_conflict_policies(example: Path, run: Run, tmp_path: Path) -
     res = run("graft", str(src))
     assert res.exit_code == 1 and "skills/qc.py" in res.output
     assert tree(example) == before
-    assert run("graft", str(src), "--on-conflict", "skip").exit_code == 1
+    assert run("graft", str(src), "--on-conflict", "skip").exit_code == 0  # skipped, not failed
     assert tree(example) == before
     res = run("graft", str(src), "--on-conflict", "replace")
     assert res.exit_code == 0, res.output
     assert (example / ".stato/skills/qc.py").read_text() == QC2  # replaced where the name lives
     assert not (example / ".stato/skills/quality.py").exists()
     assert Store(example).history("skills/qc.py")
-    assert run("graft", str(src), "--on-conflict", "rename").exit_code == 1  # same text: unchanged
+    assert run("graft", str(src), "--on-conflict", "rename").exit_code == 0  # same text: unchanged
     src.write_text(QC2.replace("- new", "- newer"))
     res = run("graft", str(src), "--on-conflict", "rename")
     assert res.exit_code == 0, res.output

@@ -116,7 +116,7 @@ def test_cli_install_json_and_dry_run(folder: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0 and "add" in result.output
     again = CliRunner().invoke(cli, args, catch_exceptions=False)
-    assert again.exit_code == 1  # nothing happened is a failure
+    assert again.exit_code == 0  # already installed: nothing to do is not a failure
 
 
 def test_cli_install_conflict_asks(folder: Path, tmp_path: Path) -> None:

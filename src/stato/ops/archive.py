@@ -64,11 +64,16 @@ class ImportResult:
         return [a for a in self.actions if a.action == "conflict"]
 
     @property
+    def stopped(self) -> bool:
+        """True when something kept the modules out: an invalid one, a conflict, an update
+        not accepted (the command exits 1). Every module already there, or skipped by
+        --on-conflict skip, is not a failure (exit 0)."""
+        return bool(self.invalid or self.conflicts or self.declined)
+
+    @property
     def ok(self) -> bool:
         """True when something was (or would be) written and nothing stopped it."""
-        if self.invalid or self.conflicts or self.declined:
-            return False
-        return any(a.action in WRITES for a in self.actions)
+        return not self.stopped and any(a.action in WRITES for a in self.actions)
 
     def to_dict(self) -> dict[str, Any]:
         return {

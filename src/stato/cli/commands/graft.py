@@ -34,7 +34,8 @@ def graft(
     """Add one module through the compiler and the store's gate.
 
     A conflict is a module at the same path or a skill with the same name. Code in the
-    source is compiled, never run. Exit 1 when nothing was added.
+    source is compiled, never run. Exit 1 when the module is invalid or in conflict (nothing
+    is written); 0 when it was added, is already there, or --on-conflict skip kept yours.
     """
     from stato.ops.archive import graft as run
 
@@ -43,4 +44,4 @@ def graft(
     from stato.cli.render.archive import imported
 
     emit(res, as_json, lambda r: imported(r, verb="graft"))
-    return 0 if res.ok else 1
+    return 1 if res.stopped else 0

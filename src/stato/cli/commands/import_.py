@@ -34,7 +34,9 @@ def import_(
     """Import modules from a .stato archive.
 
     Every module is checked (checksum, then compiler) before anything is written, and the
-    write is all or nothing, even if interrupted. Exit 1 when nothing was imported.
+    write is all or nothing, even if interrupted. Exit 1 when a module is invalid or in
+    conflict (nothing is written); 0 otherwise, also when every module is already there or
+    skipped (--on-conflict skip).
     """
     from stato.cli.console import progress_bar
     from stato.ops.archive import import_archive
@@ -47,4 +49,4 @@ def import_(
     from stato.cli.render.archive import imported
 
     emit(res, as_json, imported)
-    return 0 if res.ok else 1
+    return 1 if res.stopped else 0

@@ -162,7 +162,7 @@ def install(
     from stato.cli.console import emit
 
     emit(result, as_json, render.install)
-    return 0 if result.imported.ok else 1
+    return 1 if result.imported.stopped else 0
 
 
 @registry.command("publish")
