@@ -124,6 +124,8 @@ LEGIT: dict[tuple[tuple[str, ...], str], str] = {
     (("init",), "all-invalid"): "init is safe to run twice: it creates only what is missing",
     (("import",), "empty-folder"): "importing into a new folder makes it a project",
     (("import",), "path-missing"): "importing into a new folder makes it a project",
+    (("crystallize",), "empty-folder"): "the prompt goes in .stato/prompts/: a new project",
+    (("crystallize",), "path-missing"): "the prompt goes in .stato/prompts/: a new project",
     (("convert",), "empty-folder"): "converting into a new folder makes it a project, as import",
     (("convert",), "path-missing"): "converting into a new folder makes it a project, as import",
     (("import-bundle",), "empty-folder"): "a bundle into a new folder makes it a project",

@@ -78,6 +78,30 @@ def test_print_shows_the_prompt(project: Path, run: Callable[..., Result]) -> No
     assert out.stdout == prompt_text(False)
 
 
+@pytest.mark.parametrize("flags", [["--print"], ["--web"], ["--json"]])
+def test_a_folder_without_a_project_becomes_one(
+    flags: list[str], tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    # cli-guide: crystallize "saves a prompt to .stato/prompts/crystallize.md"; like import and
+    # import-bundle it makes the project there first (it was "no .stato/ project", exit 1).
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    out = run("crystallize", *flags, "--path", str(folder))
+    assert out.exit_code == 0, out.output
+    name = "crystallize_web.md" if "--web" in flags else "crystallize.md"
+    saved = (folder / ".stato" / "prompts" / name).read_text("utf-8")
+    assert saved == prompt_text("--web" in flags)
+    assert (folder / ".stato" / "skills").is_dir() and (
+        folder / ".stato" / ".statoignore"
+    ).is_file()
+    if "--json" in flags:
+        import json
+
+        assert json.loads(out.stdout)["prompt"] == saved  # the note went to stderr
+    else:
+        assert out.stdout == saved
+
+
 def test_every_example_in_the_prompt_is_a_valid_module_of_each_type() -> None:
     text = prompt_text(False)
     types = []

@@ -24,12 +24,17 @@ def crystallize(print_: bool, web: bool, path: Path, as_json: bool) -> None:
     expertise as skill, plan, memory and context modules, validate them and run `stato bridge`.
 
     Then tell your agent: "Read and follow .stato/prompts/crystallize.md". With --web the
-    prompt goes to stdout (pipe it to your clipboard) and the notes to stderr.
+    prompt goes to stdout (pipe it to your clipboard) and the notes to stderr. A folder with
+    no .stato/ yet becomes a project, as `stato init` makes it.
     """
     from stato.ops.crystallize import crystallize as do_crystallize
-    from stato.ops.project import find_root
+    from stato.ops.init import write_target
 
-    result = do_crystallize(find_root(path), web=web)
+    target = write_target(path)
+    target.create()  # the prompt lives in .stato/prompts/: a new folder becomes a project
+    if target.fresh:
+        echo(f"Initialized {target.root / '.stato'} (no project there yet)", err=True)
+    result = do_crystallize(target.root, web=web)
     if as_json:  # the prompt is in the document: --print and --web add nothing to it
         from stato.cli.console import emit_json
 
