@@ -910,3 +910,67 @@ def test_a_rule_linked_out_of_the_project_is_never_read(
     (project / "CLAUDE.md").symlink_to("AGENTS.md")
     assert run("convert", "CLAUDE.md", ".claude/rules").exit_code == 0
     assert "wJalr" not in repr(tree(project / ".stato"))
+
+
+ROUND_TRIP_SKILL = '''\
+class QcFilter:
+    """Filter cells, in three steps.
+
+    ## Steps
+
+    1. Drop cells under min_genes.
+    2. Drop cells over max_pct_mito.
+
+    ## Lessons learned
+
+    Not a section of the export: it belongs to the procedure.
+    """
+
+    name = "QC_Filter"
+    description = "Filter low-quality cells; use before normalizing."
+    version = "2.1.0"
+    depends_on = ["scanpy", "normalize"]
+    default_params = {
+        "min_genes": 200,
+        "as_text": "200",
+        "flag": True,
+        "empty": "",
+        "mode": "a|b",
+        "method": "scran",
+        "groups": ["a", "b"],
+        "template": "x" * 90,
+    }
+    lessons_learned = """
+- FFPE samples: raise max_pct_mito to 40
+- Mouse data: use the mt- prefix
+"""
+
+    @staticmethod
+    def run(**kwargs: object) -> dict[str, object]:
+        return kwargs
+'''
+
+
+def test_converting_the_skills_export_gives_the_skill_back_field_for_field(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    """SKILL.md stato wrote -> `stato convert` in another project -> the same skill: its name
+    (not an Agent Skill name), whole procedure, every default with its type, dependencies and
+    lessons; exporting it again writes the same SKILL.md."""
+    other, here = tmp_path / "other", tmp_path / "here"
+    for folder in (other, here):
+        folder.mkdir()
+        assert run("init", "--path", str(folder)).exit_code == 0
+    (other / ".stato/skills/qc_filter.py").write_text(ROUND_TRIP_SKILL, "utf-8")
+    assert run("bridge", "--platform", "skills", "--path", str(other)).exit_code == 0
+    exported = other / ".agents/skills/qc-filter/SKILL.md"
+    result = run("convert", str(exported), "--path", str(here))
+    assert result.exit_code == 0, result.output
+    original = compile_source(ROUND_TRIP_SKILL, "qc_filter.py")
+    back = compile_source((here / ".stato/skills/qc_filter.py").read_text(), "qc_filter.py")
+    for key in ("name", "description", "version", "depends_on", "default_params"):
+        assert back.fields[key] == original.fields[key], key
+    assert back.fields["lessons_learned"].strip() == original.fields["lessons_learned"].strip()
+    assert back.docstring == original.docstring
+    assert run("bridge", "--platform", "skills", "--path", str(here)).exit_code == 0
+    assert (here / ".agents/skills/qc-filter/SKILL.md").read_text() == exported.read_text()

@@ -166,7 +166,7 @@ def _params(params: tuple[tuple[str, Any], ...]) -> list[str]:
     "|" escaped so the table holds), a long or multi-line one in a fence after the table."""
     rows, below = ["## Parameters", "", "| Parameter | Default |", "|---|---|"], []
     for key, value in params:
-        text = (value or '""') if isinstance(value, str) else repr(value)
+        text = _shown(value)
         name = _cell_text(str(key))
         if len(text) <= _CELL and "\n" not in text and "\r" not in text:
             rows.append(f"| {name} | {_code_span(text).replace('|', chr(92) + '|')} |")
@@ -175,6 +175,21 @@ def _params(params: tuple[tuple[str, Any], ...]) -> list[str]:
         fence = "`" * max(3, _longest_run(text, "`") + 1)
         below += [f"{name}:", "", fence, text, fence, ""]
     return [*rows, "", *below]
+
+
+def _shown(value: Any) -> str:
+    """A default as written in SKILL.md: a string as it is, unless it reads as another value
+    ("200", "True", "") and so is quoted; anything else as its Python literal. `stato convert`
+    reads it back with ast.literal_eval (stato.formats.skillmd)."""
+    import ast
+
+    if not isinstance(value, str):
+        return repr(value)
+    try:
+        ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return value or '""'
+    return repr(value)
 
 
 def _cell_text(text: str) -> str:

@@ -32,6 +32,10 @@ _WORD = re.compile(r"[\w.+/-]{1,40}")
 # What `stato bridge --platform skills` adds around a skill: not part of the skill itself.
 _EXPORT_KEYS = ("generated-by", "source", "stato-name", "version")
 _EXPORT_SECTIONS = ("After using this skill",)
+# The sections the export writes after its title, in this order (stato.bridges.skills.body):
+# each gives back one field of the skill, so converting the export is a round trip.
+_EXPORTED = ("Procedure", "Parameters", "Lessons learned", "Depends on", *_EXPORT_SECTIONS)
+_MAX_STATO_NAME = 200
 
 
 def class_name_for(name: str) -> str:
@@ -96,7 +100,10 @@ def _identity(doc: Document, src: Source) -> tuple[dict[str, Any], bool]:
     # A valid Agent Skill name is kept as written, so exporting the skill gives it back unchanged.
     # A name with no ASCII in it ("日本語文章作成") falls back on the skill's folder name.
     fallback = safe_stem(src.project_hint or "skill")
-    name = raw_name if is_valid_name(raw_name) else safe_stem(raw_name, fallback)
+    # stato's own name for an exported skill comes back as it was ("QC_Filter", "x: y"): any
+    # one line of text is a valid stato name; the file stem is derived from it separately.
+    verbatim = is_valid_name(raw_name) or (given is not None and _plain_line(raw_name))
+    name = raw_name if verbatim else safe_stem(raw_name, fallback)
     paragraphs = [b.text for s in doc.sections for b in s.of("paragraph") if b.info != "html"]
     first = sentences(paragraphs[0])[0].strip() if paragraphs else ""
     description = str(fm.get("description") or first or doc.title or f"Skill {name}")
@@ -109,12 +116,17 @@ def _identity(doc: Document, src: Source) -> tuple[dict[str, Any], bool]:
     }, exported
 
 
+def _plain_line(text: str) -> bool:
+    return 0 < len(text) <= _MAX_STATO_NAME and text.isprintable() and text.strip() == text
+
+
 def _footer(fm: dict[str, Any], name: str, exported: bool) -> str:
     """The front matter no field holds ("license: MIT; allowed-tools: Read"), kept in the body."""
     extra = [
         (f"{k}.{mk}" if isinstance(v, dict) else k, mv)
         for k, v in fm.items()
-        if k != "description" and (k != "name" or v != name)  # a name changed is kept here
+        # a name changed is kept here, but not the one the export derived from stato's own
+        if k != "description" and (k != "name" or (v != name and not exported))
         for mk, mv in (v.items() if isinstance(v, dict) else [("", v)])
         if not (exported and k == "metadata" and mk in _EXPORT_KEYS)
     ]
@@ -160,6 +172,100 @@ def _place(
         )
 
 
+def _span(cell: str) -> str:
+    """The text of a table cell written as one code span (CommonMark 6.1), else the cell."""
+    ticks = len(cell) - len(cell.lstrip("`"))
+    if not ticks or len(cell) < 2 * ticks or not cell.endswith("`" * ticks):
+        return cell
+    inner = cell[ticks:-ticks]
+    if len(inner) > 2 and inner[0] == inner[-1] == " " and inner.strip():
+        inner = inner[1:-1]
+    return inner
+
+
+def _literal(text: str) -> Any:
+    """A default as the export writes it: a Python literal (``200``, ``'200'``, ``['a']``), or
+    else the string itself (``scran``). Parsed with ast.literal_eval, never run."""
+    import ast
+
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return text
+
+
+def _exported_params(section: Section) -> dict[str, Any]:
+    """The export's Parameters section: a table of code spans, long values in fences below."""
+    params: dict[str, Any] = {}
+    below: list[str] = []
+    blocks = list(section.blocks)
+    for block in blocks:
+        for row in block.rows[1:] if block.kind == "table" else ():
+            if len(row) < 2 or not row[0]:
+                continue
+            if row[1] == "(below)":
+                below.append(row[0])
+            else:
+                params[row[0]] = _literal(_span(row[1]))
+    for label, code in zip(blocks, blocks[1:], strict=False):  # each next to the one after it
+        key = label.text[:-1] if label.kind == "paragraph" and label.text.endswith(":") else ""
+        if key in below and code.kind == "code":
+            params[key] = _literal(code.text)
+    return params
+
+
+@dataclass
+class _Export:
+    """The fields a SKILL.md stato exported gives back, section by section."""
+
+    procedure: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    lessons: str = ""
+    depends_on: list[str] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+
+
+def _export_sections(doc: Document) -> list[Section]:
+    """The sections the export wrote, in order: the first Procedure, then the last of each
+    later one (a procedure may hold a "## Lessons learned" of its own: the export's comes
+    after it)."""
+    found = [s for s in doc.sections if s.level == 2 and s.title in _EXPORTED]
+    start = next((s for s in found if s.title == "Procedure"), None)
+    chosen: list[Section] = []
+    limit = len(_EXPORTED)
+    for section in reversed(found):
+        rank = _EXPORTED.index(section.title)
+        if 0 < rank < limit and (start is None or section.line > start.line):
+            chosen.insert(0, section)
+            limit = rank
+    return [start, *chosen] if start is not None else chosen
+
+
+def _exported(doc: Document, text: str, rel: str) -> _Export:
+    """Read back what `stato bridge --platform skills` wrote: the procedure whole (headings of
+    its own included) up to the next section the export writes, then each field's section."""
+    lines = text.split("\n")
+    out = _Export()
+    sections = _export_sections(doc)
+    for section, nxt in zip(sections, [*sections[1:], None], strict=True):
+        end = nxt.line - 1 if nxt is not None else len(lines)
+        content = "\n".join(lines[section.line : end]).strip()
+        where = {"Procedure": "docstring", "Parameters": "default_params"}.get(section.title)
+        if section.title == "Procedure":
+            out.procedure = content
+        elif section.title == "Parameters":
+            out.params.update(_exported_params(section))
+        elif section.title == "Lessons learned":
+            out.lessons = content + "\n"
+            where = "lessons_learned"
+        elif section.title == "Depends on":
+            out.depends_on = [d.strip() for d in " ".join(content.split()).split(", ") if d.strip()]
+            where = "depends_on"
+        if where is not None:
+            out.routes.append(Route(section.title, section.line, rel, where))
+    return out
+
+
 def build_skill(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:
     """A skill from an Agent Skills SKILL.md: name and description from the front matter, the
     sections as its body, lessons_learned or default_params (the signal table decides)."""
@@ -167,6 +273,8 @@ def build_skill(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:
 
     fields, exported = _identity(doc, src)
     rel = f"skills/{safe_stem(fields['name'])}.py"
+    if exported and any(s.level == 2 and s.title in _EXPORTED for s in doc.sections):
+        return _from_export(doc, src, fields, rel)
     parts = _Parts()
     raw = raw_sections(doc, src.text)
     for section in doc.sections:
@@ -194,3 +302,33 @@ def build_skill(doc: Document, src: Source) -> tuple[list[Draft], list[Route]]:
     run = default_run(cls, "default_params" if parts.params else None)
     draft = Draft(rel, "skill", cls, fields, safe_docstring(docstring), src.origin, run)
     return [draft], parts.routes
+
+
+def _from_export(
+    doc: Document, src: Source, fields: dict[str, Any], rel: str
+) -> tuple[list[Draft], list[Route]]:
+    """A skill stato exported, field for field: converting the export gives the skill back."""
+    from stato.core.render import default_run
+
+    back = _exported(doc, src.text, rel)
+    for key, value in (
+        ("depends_on", back.depends_on),
+        ("default_params", back.params),
+        ("lessons_learned", back.lessons),
+    ):
+        if value:
+            fields[key] = value
+    fields["tags"] = ["agent-skill"]
+    footer = _footer(doc.front_matter, fields["name"], True)
+    docstring = "\n\n".join(
+        p
+        for p in (
+            back.procedure or fields["description"],
+            footer and f"Agent Skill front matter:\n{footer}",
+        )
+        if p
+    )
+    cls = class_name_for(fields["name"])
+    run = default_run(cls, "default_params" if back.params else None)
+    draft = Draft(rel, "skill", cls, fields, safe_docstring(docstring), src.origin, run)
+    return [draft], back.routes
