@@ -116,6 +116,30 @@ def test_cli_two_files(tmp_path: Path) -> None:
     assert code == 1 and "~version" in out and "1.0.0" not in out
 
 
+def test_cli_two_modules_named_inside_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cli-guide: `stato diff skills/qc_v1.py skills/qc_v2.py`, paths inside .stato/ as in the
+    # one-argument form (they were "no file at skills/qc_v1.py").
+    skills = tmp_path / ".stato" / "skills"
+    skills.mkdir(parents=True)
+    (skills / "qc_v1.py").write_text(QC_L)
+    (skills / "qc_v2.py").write_text(QC_R)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")  # any folder inside the project
+    code, out = run("diff", "skills/qc_v1.py", "skills/qc_v2.py")
+    assert code == 1 and "~ version: '1.0.0' -> '1.1.0'" in out, out
+    code, out = run("diff", ".stato/skills/qc_v1.py", "skills/qc_v1.py", "--brief")
+    assert code == 0 and "No differences" in out
+    monkeypatch.chdir(tmp_path)
+    code, out = run("diff", "skills/qc_v1.py", "skills/qc_v2.py", "--path", tmp_path, "--json")
+    assert code == 1 and json.loads(out)["old"] == str(skills / "qc_v1.py")
+    (tmp_path / "skills").mkdir()  # a file at the path as given wins
+    (tmp_path / "skills" / "qc_v1.py").write_text(QC_R)
+    code, out = run("diff", "skills/qc_v1.py", "skills/qc_v2.py")
+    assert code == 0, out
+
+
 def test_cli_two_archives_json(tmp_path: Path) -> None:
     a = make_archive(tmp_path / "v1.stato", {"plan.py": PLAN_L, "memory.py": MEMORY})
     b = make_archive(tmp_path / "v2.stato", {"plan.py": PLAN_R, "context.py": CONTEXT})

@@ -119,6 +119,28 @@ def diff_paths(a: Path, b: Path | None = None, project: Path | None = None) -> D
         said = notes(old_arch.manifest, a.name) + notes(new_arch.manifest, b.name)
         changes = diff_sets(old_arch.modules, new_arch.modules)
         return DiffReport("archives", str(a), str(b), changes, said)
+    a, b = _in_project(a, project), _in_project(b, project)
     old = _module_text(a)
     diff = diff_modules(old, _module_text(b), str(b))
     return DiffReport("modules", str(a), str(b), _as_set(str(b), diff))
+
+
+def _in_project(path: Path, project: Path | None) -> Path:
+    """``path`` as given; else, for a relative path with nothing there, the module of that
+    path in the project's .stato/ (`stato diff skills/qc_v1.py skills/qc_v2.py`, as the
+    one-argument form takes it)."""
+    import os
+
+    from stato.adapters.store import STATO_DIR
+    from stato.ops.project import find_root
+
+    if path.is_absolute() or os.path.lexists(path):
+        return path
+    try:
+        root = find_root(project)
+    except StatoError:  # no project here: the path stays as given ("no file at ...")
+        return path
+    rel = path.as_posix()
+    rel = rel[len(STATO_DIR) + 1 :] if rel.startswith(STATO_DIR + "/") else rel
+    inside = root / STATO_DIR / rel
+    return inside if os.path.lexists(inside) else path
