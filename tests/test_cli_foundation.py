@@ -73,6 +73,30 @@ def test_validate_writes_fixes_with_backup_and_check_writes_nothing(
     assert "W001" not in again.output
 
 
+def test_validate_prints_what_cli_guide_shows(run: Run, tmp_path: Path) -> None:
+    # cli-guide: `stato validate .stato/skills/qc.py` prints
+    #   PASS qc.py (skill)
+    #   W001 depends_on is string, auto-wrapping in list (auto-fixed)
+    #   W003 Version missing patch number, auto-fixing: '1.0' -> '1.0.0' (auto-fixed)
+    #   I003 No lessons_learned on skill
+    #   All 1 module(s) valid.
+    # (It printed `PASS .stato/skills/qc.py` and `W001 line 5: depends_on ...`.)
+    assert run("init").exit_code == 0
+    write(tmp_path / ".stato" / "skills" / "qc.py", FIXABLE)
+    out = run("validate", ".stato/skills/qc.py").output.splitlines()
+    assert out[0] == "PASS qc.py (skill)"
+    assert out[1].startswith("  W001 depends_on is string, auto-wrapping in list (auto-fixed)")
+    assert out[2].startswith(
+        "  W003 Version missing patch number, auto-fixing: '1.0' -> '1.0.0' (auto-fixed)"
+    )
+    assert out[3].startswith("  I003 No lessons_learned on skill")
+    assert out[-1] == "All 1 module(s) valid."
+    # A folder names each module by its path inside it, as `stato status` does.
+    folder = run("validate", ".stato/").output.splitlines()
+    assert folder[0] == "PASS skills/qc.py (skill)"
+    assert run("validate").output.splitlines()[0] == "PASS skills/qc.py (skill)"
+
+
 def test_validate_strict_and_suppress(run: Run, example: Path) -> None:
     mod = write(example / ".stato" / "skills" / "fix.py", FIXABLE)
     assert run("validate", "--check", "--strict", str(mod)).exit_code == 1

@@ -54,5 +54,5 @@ def validate(
     if as_json:
         render_json(report)
     else:
-        render(report, check=check)
+        render(report, check=check, targets=[t.as_posix() for t in targets])
     return 0 if report.valid else 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+from collections.abc import Iterator, Sequence
 
+from stato.adapters.store import STATO_DIR
 from stato.cli.console import echo
 from stato.ops.validate import Checked, ValidateReport
 
@@ -12,12 +14,30 @@ from stato.ops.validate import Checked, ValidateReport
 BATCH = 500
 
 
-def render(report: ValidateReport, *, check: bool) -> None:
+# The tiers in the order cli-guide shows them: errors, then auto-corrections, then advice.
+_TIER = {"error": 0, "warning": 1, "advice": 2}
+
+
+def shown(display: str, targets: Sequence[str]) -> str:
+    """A module's name relative to the file or folder it was found from, as cli-guide shows
+    it (`stato validate .stato/skills/qc.py` prints `PASS qc.py (skill)`; a folder gives the
+    path inside it: `skills/qc.py`, as `stato status` names modules)."""
+    for target in targets:
+        if display == target:
+            return posixpath.basename(target) or target
+        top = target.rstrip("/")
+        for base in (STATO_DIR,) if top in ("", ".") else (f"{top}/{STATO_DIR}", top):
+            if display.startswith(base + "/"):
+                return display[len(base) + 1 :]
+    return display
+
+
+def render(report: ValidateReport, *, check: bool, targets: Sequence[str] = ()) -> None:
     invalid = 0
     lines: list[str] = []
     for m in report.modules:
         invalid += not m.valid
-        lines.extend(_lines(m, check))
+        lines.extend(_lines(m, check, targets))
         if len(lines) >= BATCH:
             echo("\n".join(lines))
             lines.clear()
@@ -32,10 +52,12 @@ def render(report: ValidateReport, *, check: bool) -> None:
         echo(f"{invalid} of {total} module(s) invalid.")
 
 
-def _lines(m: Checked, check: bool) -> Iterator[str]:
+def _lines(m: Checked, check: bool, targets: Sequence[str]) -> Iterator[str]:
     mark = "PASS" if m.valid else "FAIL"
-    yield f"{mark} {m.display} ({m.module_type or 'unknown'})"
-    for d in m.diagnostics:
+    yield f"{mark} {shown(m.display, targets)} ({m.module_type or 'unknown'})"
+    # `W001 depends_on is string, auto-wrapping in list (auto-fixed)`, as cli-guide shows it;
+    # the line after it. Errors first, each tier in code order (the JSON keeps pass order).
+    for d in sorted(m.diagnostics, key=lambda d: (_TIER.get(d.severity, 3), d.code)):
         note = ""
         if d.fixed:
             note = (
@@ -47,7 +69,7 @@ def _lines(m: Checked, check: bool) -> Iterator[str]:
                     else " (fixable; not written: the module has errors)"
                 )
             )
-        yield f"  {d}{note}"
+        yield f"  {d.code} {d.message}{note}" + (f" (line {d.line})" if d.line else "")
     if m.written and m.backup is not None:
         yield f"  fixes written; previous text kept in {m.backup}"
 
