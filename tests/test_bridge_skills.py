@@ -347,3 +347,21 @@ def test_one_changed_skill_renders_only_its_own_two_exports(tmp_path: Path) -> N
     assert _cached(tmp_path) == {f.path for f in first.files} - ours
     again = write_bridges(tmp_path, ["skills"])
     assert {f.path for f in again.changed} == ours
+
+
+def test_a_skill_md_past_the_advised_size_is_written_and_warned_every_run(project: Path) -> None:
+    """The Agent Skills spec advises a SKILL.md under 5,000 tokens (loaded whole on use): a
+    longer export is still written whole, with a warning, also on a rerun that renders nothing."""
+    steps = "\n".join(
+        f"    {i}. Check the output of stage {i} before the next one." for i in range(900)
+    )
+    (project / ".stato/skills/big.py").write_text(
+        SKILL.format(cls="Big", doc="Many steps.\n\n" + steps, name="big", desc="A long skill."),
+        "utf-8",
+    )
+    for _ in range(2):
+        result = write_bridges(project, ["skills"])
+        warned = sorted(f.path for f in result.files if f.warning)
+        assert warned == [".agents/skills/big/SKILL.md", ".claude/skills/big/SKILL.md"]
+        assert all("5,000" in f.warning for f in result.files if f.warning)
+    assert "899. Check the output" in (project / ".agents/skills/big/SKILL.md").read_text()

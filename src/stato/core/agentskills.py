@@ -13,6 +13,9 @@ from functools import lru_cache
 # so every file system and every agent handles the folder the same way.
 MAX_NAME = 64
 MAX_DESCRIPTION = 1024
+# "Keep SKILL.md under 5,000 tokens": the whole file is loaded when the skill is used
+# (agentskills.io/specification, progressive disclosure).
+MAX_BODY_TOKENS = 5000
 
 _VALID_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT_ALLOWED = re.compile(r"[^a-z0-9]+")

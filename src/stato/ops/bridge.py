@@ -23,6 +23,7 @@ from stato.ops.bridge_plan import (
     FilePlan,
     Tree,
     linked,
+    long_skill,
     plan_files,
     run_warnings,
     stale_blocks,
@@ -266,9 +267,11 @@ def write_bridges(
         tokens = 0
         if new and status != "kept":
             tokens = sizes[new] if new in sizes else sizes.setdefault(new, estimate(new))
-        files.append(BridgeFile(rel, tuple(ids), status, size, note, warning(plan, rel), tokens))
+        warned = warning(plan, rel) or long_skill(ids, tokens)
+        files.append(BridgeFile(rel, tuple(ids), status, size, note, warned, tokens))
     for rel, entry in exports.cached.items():  # not rendered, not read: as the last run left it
-        files.append(BridgeFile(rel, ("skills",), "unchanged", entry[5], "", "", entry[6]))
+        warned = long_skill(("skills",), entry[6])
+        files.append(BridgeFile(rel, ("skills",), "unchanged", entry[5], "", warned, entry[6]))
     warnings = tuple(run_warnings(root, selection, plan))  # before writing: it compares
     if not check and changes:
         _write_all(root, changes)

@@ -30,6 +30,7 @@ from stato.bridges.agent_table import (
 from stato.bridges.agents import Agent, OwnFile
 from stato.bridges.platforms import Selection
 from stato.bridges.summary import Summary
+from stato.core.agentskills import MAX_BODY_TOKENS
 from stato.errors import StatoError
 from stato.formats import markers
 
@@ -356,6 +357,17 @@ def warning(plan: Planned, rel: str) -> str:
     if new is None or note or ids[0] not in FILES:
         return ""
     return over_limit(FILES[ids[0]], new)
+
+
+def long_skill(ids: tuple[str, ...] | list[str], tokens: int) -> str:
+    """A warning when an exported SKILL.md is past the size the Agent Skills spec advises."""
+    if SKILLS not in ids or tokens <= MAX_BODY_TOKENS:
+        return ""
+    return (
+        f"~{tokens:,} tokens, over the ~{MAX_BODY_TOKENS:,} the Agent Skills spec advises for a "
+        "SKILL.md (an agent loads it whole each time it uses the skill): shorten the skill's "
+        "procedure, parameters or lessons"
+    )
 
 
 def run_warnings(root: Path, selection: Selection, plan: Planned) -> list[str]:
