@@ -464,13 +464,17 @@ def test_the_result_cache_never_lets_a_withheld_module_through(
 
 
 def test_an_unchanged_project_is_read_without_loading_the_scanner(project: Path) -> None:
+    """An unchanged project loads neither the compiler nor the scanner; a scan for the withheld
+    rule loads the injection table only, never the outbound one (secrets, personal data)."""
     import subprocess
 
     (project / ".stato/skills/evilqc.py").write_text(POISONED)
     probe = (
         "import sys; from pathlib import Path; from stato.ops.status import status\n"
         f"held = [m.path for m in status(Path({str(project)!r})).modules if m.withheld]\n"
-        "print(held, 'stato.core.privacy' in sys.modules, 'stato.core.compiler' in sys.modules)"
+        "print(held, 'stato.core.privacy' in sys.modules, 'stato.core.compiler' in sys.modules)\n"
+        "assert 'stato.core.privacy.outbound' not in sys.modules\n"
+        "assert 'stato.core.privacy.secrets' not in sys.modules"
     )
 
     def loaded() -> str:

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from stato.core.privacy.inbound import has_high, scan_injection, scan_injection_many
 from stato.core.privacy.injection_rules import INJECTION_RULES
 from stato.core.privacy.rule import CATEGORIES, INJECTION, SEVERITIES, Rule
 from stato.core.privacy.scanner import (
-    RULES,
-    RULES_BY_ID,
     Finding,
     findings_at,
     placeholder_for,
@@ -17,6 +17,20 @@ from stato.core.privacy.scanner import (
     scan_many,
     scan_text,
 )
+
+if TYPE_CHECKING:
+    from stato.core.privacy.outbound import RULES, RULES_BY_ID
+
+
+def __getattr__(name: str) -> object:
+    """``RULES`` and ``RULES_BY_ID``, the outbound table, imported when first named: the
+    withheld check (injection only) never builds it."""
+    if name in ("RULES", "RULES_BY_ID"):
+        from stato.core.privacy import outbound
+
+        return getattr(outbound, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CATEGORIES",

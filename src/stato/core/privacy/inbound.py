@@ -21,7 +21,6 @@ from stato.core.privacy.keywords import keyword_hits, plan
 from stato.core.privacy.rule import Rule
 from stato.core.privacy.scanner import (
     _INDEX_FROM,
-    RULES_BY_ID,
     Finding,
     _candidates,
     _findings,
@@ -29,6 +28,7 @@ from stato.core.privacy.scanner import (
 )
 
 Candidate = tuple[int, int, int, Rule]
+_BY_ID = {rule.id: rule for rule in INJECTION_RULES}
 
 
 def _resolve(found: list[Candidate]) -> list[Candidate]:
@@ -121,7 +121,7 @@ def literal_findings(text: str, path: str, ignore: Sequence[str]) -> list[Findin
         if value in text[start:end]:
             continue  # the raw scan saw this value as it is
         for f in _findings(value, path, _injection(value, ignore)):
-            whole = _findings(text, path, [(start, end, 0, RULES_BY_ID[f.pattern])])[0]
+            whole = _findings(text, path, [(start, end, 0, _BY_ID[f.pattern])])[0]
             out.append(replace(whole, preview=escape(f.text)))
     return out
 

@@ -11,15 +11,10 @@ from typing import Any
 
 from stato.core.privacy.checks import entropy, glob_match, is_placeholder
 from stato.core.privacy.hidden import escape
-from stato.core.privacy.injection_rules import INJECTION_RULES
-from stato.core.privacy.personal import PERSONAL_RULES
-from stato.core.privacy.places import PLACE_RULES
-from stato.core.privacy.prose import PROSE_SECRETS
 from stato.core.privacy.rule import CATEGORIES, INJECTION, Lazy, Rule
-from stato.core.privacy.secrets import SECRET_RULES
 
-RULES: tuple[Rule, ...] = SECRET_RULES + PROSE_SECRETS + PERSONAL_RULES + PLACE_RULES
-RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES + INJECTION_RULES}
+# The rule tables are the callers': the outbound one (secrets, personal data, places) is
+# imported where a text leaves (core/privacy/outbound.py), never by the injection scan
 _RANK = {category: rank for rank, category in enumerate((*CATEGORIES, INJECTION))}
 
 
@@ -199,7 +194,7 @@ def _anchored(
 def _candidates(
     text: str,
     ignore: Sequence[str],
-    rules: Sequence[Rule] = RULES,
+    rules: Sequence[Rule],
     hits: dict[str, list[int]] | None = None,
     only: Mapping[int, Sequence[str]] | None = None,
 ) -> list[tuple[int, int, int, Rule]]:
@@ -338,12 +333,16 @@ def findings_at(text: str, path: str, spans: Iterable[tuple[int, int, str]]) -> 
     For a cache that keeps only where the findings were (never the secrets); KeyError for a
     rule id this version does not have.
     """
+    from stato.core.privacy.outbound import RULES_BY_ID
+
     return _findings(text, path, [(start, end, 0, RULES_BY_ID[rule]) for start, end, rule in spans])
 
 
 def scan_text(text: str, path: str = "", ignore: Sequence[str] = ()) -> list[Finding]:
     """Every sensitive span in ``text``, in order; ``ignore`` holds ``.statoignore`` globs."""
-    return _findings(text, path, _resolve(_candidates(text, ignore)))
+    from stato.core.privacy.outbound import RULES
+
+    return _findings(text, path, _resolve(_candidates(text, ignore, RULES)))
 
 
 # Between texts scanned together: no rule's character class crosses a NUL, and 16 of them keep
@@ -357,12 +356,14 @@ def scan_many(texts: Mapping[str, str], ignore: Sequence[str] = ()) -> list[Find
     Same findings as scanning each text alone, without the per-call cost of 60-odd regexes on
     every small module.
     """
+    from stato.core.privacy.outbound import RULES
+
     items = list(texts.items())
     bases, cursor = [], 0
     for _, text in items:
         bases.append(cursor)
         cursor += len(text) + len(_SEPARATOR)
-    found = _resolve(_candidates(_SEPARATOR.join(text for _, text in items), ignore))
+    found = _resolve(_candidates(_SEPARATOR.join(text for _, text in items), ignore, RULES))
     per_text: list[list[tuple[int, int, int, Rule]]] = [[] for _ in items]
     for cand in found:
         index = bisect_right(bases, cand[0]) - 1
@@ -375,6 +376,8 @@ def scan_many(texts: Mapping[str, str], ignore: Sequence[str] = ()) -> list[Find
 
 
 def placeholder_for(finding: Finding) -> str:
+    from stato.core.privacy.outbound import RULES_BY_ID
+
     rule = RULES_BY_ID.get(finding.pattern)
     return rule.placeholder if rule else "{REDACTED}"
 
