@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -974,3 +975,20 @@ def test_converting_the_skills_export_gives_the_skill_back_field_for_field(
     assert back.docstring == original.docstring
     assert run("bridge", "--platform", "skills", "--path", str(here)).exit_code == 0
     assert (here / ".agents/skills/qc-filter/SKILL.md").read_text() == exported.read_text()
+
+
+@pytest.mark.parametrize("platform", ["agents", "cursor-rules", "kiro-steering"])
+def test_sections_after_stato_block_keep_their_line_in_the_file(
+    tmp_path: Path, run: Callable[..., Result], platform: str
+) -> None:
+    """A person's section below the block (and the front matter) stato wrote is reported at
+    its own line of the file, not at its line once stato's text is left out."""
+    assert run("init", "--example").exit_code == 0
+    assert run("bridge", "--platform", platform).exit_code == 0
+    path = next(p for p in tmp_path.rglob("*.md*") if "stato:begin" in p.read_text())
+    path.write_text(path.read_text() + "\n## My rules\n\n- Use tabs\n")
+    line = path.read_text().split("\n").index("## My rules") + 1
+    result = run("convert", str(path), "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    routes = json.loads(result.output)["inputs"][0]["sections"]
+    assert [r["line"] for r in routes if r["heading"] == "My rules"] == [line]

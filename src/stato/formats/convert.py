@@ -83,14 +83,21 @@ def strip_stato_block(text: str) -> tuple[str, list[str]]:
             out.append(text[pos : begin.start()])
             end = _END.search(text, begin.end())
             pos = end.end() if end else len(text)
-        kept = _END.sub("", "".join(out) + text[pos:])
+            out.append(_blank(text[begin.start() : pos]))
+        kept = _END.sub(lambda m: _blank(m.group(0)), "".join(out) + text[pos:])
         return kept, [
             "stato's markers are damaged; everything from a stato:begin line to its "
             "stato:end (or the end of the file) was left out"
         ]
     if span is None:
         return text, []
-    return text[: span[0]] + text[span[1] :], [""]
+    return text[: span[0]] + _blank(text[span[0] : span[1]]) + text[span[1] :], [""]
+
+
+def _blank(cut: str) -> str:
+    """What stands for text left out: its line breaks, so every later line keeps its number
+    (a converted section's line is the one in the file the person opens)."""
+    return "\n" * cut.count("\n")
 
 
 def _json_markdown(value: Any, level: int, key: str = "") -> list[str]:

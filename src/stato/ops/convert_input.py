@@ -108,14 +108,16 @@ def read_input(path: Path) -> tuple[Path, str, tuple[str, ...]]:
     if not text.strip("\ufeff \t\r\n"):
         raise NothingToConvert(f"{path} is empty; there is nothing to convert")
     text, notes = strip_stato_block(text)
-    front, body = split_front_matter(text)[:2]
+    front, body, above = split_front_matter(text)[:3]
     # Front matter alone is what `stato bridge` puts around its block in .mdc and rule files.
     if notes and not body.strip():
         raise NothingToConvert(
             f"{path} holds only the block `stato bridge` wrote; its content is already in .stato/"
         )
     if notes and _bridge_front_matter(front):
-        text = body  # stato wrote that front matter too, with the block a person added to
+        # stato wrote that front matter too, with the block a person added to; its lines stay
+        # (blank), so line numbers are the file's
+        text = "\n" * above + body
     return path, text, tuple(n for n in notes if n)
 
 
