@@ -227,7 +227,8 @@ def test_a_persons_text_over_the_limit_is_kept_with_a_warning(project: Path) -> 
     rel.write_text("y" * 12_500 + "\n", "utf-8")
     result = write_bridges(project, ["windsurf-rules"])
     assert "12,000" in result.files[0].warning
-    assert rel.read_text("utf-8").startswith("y" * 12_500)
+    # kept whole, below the front matter Windsurf needs to load the file always
+    assert rel.read_text("utf-8").startswith("---\ntrigger: always_on\n---\n" + "y" * 12_500)
 
 
 def test_over_budget_moves_detail_out_and_says_so(project: Path) -> None:
@@ -283,3 +284,26 @@ def test_codex_warns_when_agents_override_md_hides_agents_md(project: Path) -> N
     assert any("OpenAI Codex does not load" in w and "AGENTS.override.md" in w for w in warnings)
     (project / "AGENTS.override.md").unlink()
     assert not write_bridges(project, ["codex"]).warnings
+
+
+@pytest.mark.parametrize("file", [f for f in FILES.values() if f.front_matter], ids=lambda f: f.id)
+def test_a_persons_file_without_front_matter_gets_the_one_the_agent_needs(
+    project: Path, file: OwnFile
+) -> None:
+    """A person's file at stato's path with no front matter: without stato's, the agent would
+    not load the block every session (a Cursor .mdc with none attaches only when asked,
+    Continue requires `name`). Their text is kept below it; a person's front matter is kept."""
+    mine = project / file.path
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text("- my own rule\n", "utf-8")
+    _bridge(project, file.id)
+    text = mine.read_text("utf-8")
+    assert _front(text) == dict(file.front_matter) | (
+        {"globs": None} if file.id == "cursor-rules" else {}
+    )
+    assert "\n- my own rule\n" in text and markers.find_block(text) is not None
+    _bridge(project, file.id)
+    assert mine.read_text("utf-8") == text
+    mine.write_text("---\nname: mine\nalwaysApply: false\n---\n- my own rule\n", "utf-8")
+    _bridge(project, file.id)
+    assert _front(mine.read_text("utf-8")) == {"name": "mine", "alwaysApply": False}

@@ -164,5 +164,16 @@ def render_block(target: OwnFile, body: str, linked: bool) -> str:
 
 
 def render_file(target: OwnFile, body: str, existing: str | None, linked: bool = False) -> str:
-    """The target file's full new text, given its current text (None when absent)."""
-    return markers.upsert(existing, render_block(target, body, linked), front_matter(target))
+    """The target file's full new text, given its current text (None when absent).
+
+    A file of stato's name that a person wrote without front matter gets stato's on top (their
+    text stays as it is below it): without it the agent would not load the block every session
+    (Cursor attaches an .mdc with none only when asked, Continue requires ``name``, Windsurf
+    and Devin need ``trigger``). Front matter a person wrote is theirs and is kept.
+    """
+    header = front_matter(target)
+    text = markers.upsert(existing, render_block(target, body, linked), header)
+    if existing and header and not existing.lstrip("\ufeff").startswith("---"):
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        text = bom + header + text[len(bom) :]
+    return text
