@@ -335,13 +335,16 @@ AGENTS: tuple[Agent, ...] = (
         # .claude/skills only with "read Claude Code config" on
         skills=(".windsurf/skills", ".agents/skills", ".claude/skills"),
         max_chars=WINDSURF_MAX_CHARS,
-        # Only the user-level file is documented.
+        # agent-targets.md (and the rule-sync tools) name .windsurf/mcp_config.json for the
+        # project; Windsurf's own page names only the user file, so the install says so.
         mcp=McpTarget(
             "windsurf",
             "Windsurf",
-            None,
+            ".windsurf/mcp_config.json",
             "https://docs.windsurf.com/windsurf/cascade/mcp",
             user_file=".codeium/windsurf/mcp_config.json",
+            note="Windsurf's MCP page documents only ~/.codeium/windsurf/mcp_config.json: "
+            "if Cascade does not list stato, rerun with --user",
         ),
         silent="Cascade hooks document no session-start event whose output reaches the model",
     ),

@@ -98,7 +98,7 @@ class HookTarget:
 class McpTarget:
     """Where one agent reads MCP servers from, and the entry it expects for a stdio server.
 
-    ``project_file`` is None when the agent documents no project-level file (Windsurf);
+    ``project_file`` is None when the agent documents no project-level file;
     ``user_file`` (relative to the home folder) defaults to ``project_file``.
     """
 
@@ -109,6 +109,7 @@ class McpTarget:
     user_file: str = ""
     key: str = "mcpServers"  # the object (JSON) or table (TOML) holding servers by name
     entry: dict[str, Any] = field(default_factory=lambda: dict(STDIO))
+    note: str = ""  # what a person should know after a project install
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "user_file", self.user_file or self.project_file)

@@ -22,8 +22,8 @@ NAME = "stato"
 def targets(agent: str, user: bool = False) -> list[McpTarget]:
     """The rows for ``--agent NAME``; without ``user`` only agents that read a project file.
 
-    ``all`` leaves out an agent that documents only a user-level file (Windsurf): a project
-    file would be read by no one. Naming such an agent without ``--user`` is refused.
+    ``all`` leaves out an agent that documents only a user-level file: a project file would
+    be read by no one. Naming such an agent without ``--user`` is refused.
     """
     if agent == "all":
         return [t for t in MCPS.values() if user or t.project_file is not None]

@@ -60,14 +60,18 @@ def _change(install: bool) -> click.Command:
             changes(mcp_install.install_servers(agent, root, user, stato), verb, as_json)
         else:
             changes(mcp_install.uninstall_servers(agent, root, user), verb, as_json)
-        if agent == "all" and not user:
+        if not user:
             for target in MCPS.values():
+                if agent != "all" and target.id != agent:
+                    continue
                 if target.project_file is None:  # a project file would be read by no one
                     click.echo(
                         f"note: {target.label} reads MCP servers only from ~/{target.user_file}:"
                         f" rerun with --user to {verb} it there",
                         err=True,
                     )
+                elif install and target.note:
+                    click.echo(f"note: {target.note}", err=True)
 
     command.__doc__ = (
         "Register the stato server in each agent's MCP config (merged; a backup kept)."
