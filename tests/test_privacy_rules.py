@@ -344,6 +344,38 @@ EXAMPLES["cloud-key-assignment"] = (
     ['CACHE_KEY = "user:profile:v2:with:more"', 'SORT_KEY = "created_at_descending_order"'],
 )
 
+# privacy-formats.md conformance: formats the table missed (tokens assembled from parts)
+AKID = "AKIA" + "Q3ZT7WN2KXRPL4M5"
+EXAMPLES["gitlab-runner-registration-token"] = (
+    "gitlab-runner register --registration-token «GR1348941" + "Tq8Lm3Np5_Rt7Vw9Yz1B»",
+    ["GR1348941xxxxxxxxxxxxxxxxxxxx", "XGR1348941Tq8Lm3Np5_Rt7Vw9Yz1B"],
+)
+EXAMPLES["mailgun-public-key"] = ("«pub" + f"key-{HEX32}»", ["pubkey-" + "0" * 32])
+EXAMPLES["mailgun-signing-key"] = (
+    f"MAILGUN_WEBHOOK_SIGNING_KEY=«{HEX32}-{HEX32[:8]}-{HEX32[8:16]}»",
+    ["123e4567-e89b-12d3-a456-426614174000", f"{HEX32}-{HEX32[:8]}-{HEX32[8:16]}-x"],
+)
+EXAMPLES["aws-secret-beside-key-id"] = (
+    f"ci-bot,{AKID},«{B64_40}»",
+    [f"{AKID} fixed in 3f2a9c1e7b4d8f6a0c5e2b9d7f1a3c8e4b6d0f2a", f"{AKID} {'Ab' * 20}"],
+)
+EXAMPLES["twilio-auth-token"] = (
+    f'client = Client("AC{HEX32}", "«{HEX32[::-1]}»")',
+    [f'Client("AC{HEX32}", "{"0" * 32}")', f'Client("AC{HEX32}", auth_token)'],
+)
+EXAMPLES["cohere-api-key"] = (
+    "co = cohere.Client('«" + "Tq8Lm3Np5Rt7Vw9Yz1Bc4Df6Gh8Jk0Mn2Pq4Rs6T" + "»')",
+    ["co = cohere.Client(os.environ['CO_API_KEY'])", "cohere.Client('" + "x" * 40 + "')"],
+)
+EXAMPLES["vendor-hex-key"] = (
+    f"- the NCBI key «{HEX32}9a8b» raises the rate limit",
+    [f"- wandb run from commit {'0' * 40}", "- NCBI key: see the wiki", f"- NCBI {HEX32}9a8b7"],
+)
+EXAMPLES["cli-password-flag"] = (
+    "ldapsearch -x -D 'cn=admin,dc=lab' -w «Nq8tL3wZ» -H ldap://ldap.lab",
+    ["ldapsearch -x -W -D cn=admin", "mysql -u root -p lims", "sshpass -p $SSHPASS ssh x"],
+)
+
 
 def _unmark(text: str) -> tuple[str, int, int]:
     start = text.index("«")

@@ -24,11 +24,14 @@ _PLACEHOLDER_WORDS = words(
     "admin root none null nil true false undefined test testing default empty string str value "
     "values hunter2 letmein example sample dummy fake mock redacted placeholder private public "
     "username user login mysecret mytoken mypassword yourpassword yourtoken s3cr3t env required "
-    "optional unset missing todo tbd postgres mysql guest rabbitmq redis mongo sa foo bar baz qux"
+    "optional unset missing todo tbd postgres mysql guest rabbitmq redis mongo sa foo bar baz qux "
+    # the example credentials of RFC 6749 (OAuth 2.0), quoted by every OAuth library's docs
+    "2yotnfzfejr1zcsicmwpaa tgzv3jokf0xg5qx2tlkwia h480djs93hd8 mf_9.b5f-4.1jqm splxlobezqqybys "
+    "czzcagrsa3f0mzpnwdfmqmf0m2jw s6bhdrkqt3 7fjfp0zbr1kts4 8xlofxp8pthj"
 )
 _PLACEHOLDER_PARTS = any_of(
     "your|xxxx|****|...|\u2026|<|>|{|}|${|$(|%(|example|placeholder|changeme|change_me|change-me"
-    "|redacted|dummy|insert|replace|secret_here|token_here|key_here|here|123456|abcdef|qwerty|lorem"
+    "|redacted|dummy|insert|replace|secret_here|token_here|key_here|here|123456|abcdef|qwerty|lorem|%s"
     "|not-a-|not_a_|fake|sample|getenv|environ|secrets.|vault:|env:|os."
 )
 _PLACEHOLDER_PART = re.compile("|".join(re.escape(part) for part in _PLACEHOLDER_PARTS))
@@ -162,13 +165,15 @@ def ssn_ok(text: str) -> bool:
     return 0 < area < 900 and area != 666 and group != 0 and serial != 0
 
 
+# the made-up addresses manuals use (socket's "convert IP addr string (123.45.67.89)")
+_DOC_ADDRESSES = frozenset({"123.45.67.89", "12.34.56.78", "98.76.54.32"})
 _RESOLVERS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "208.67.222.222"})
 
 
 def ipv4_kind(text: str) -> str | None:
     """'private', 'public', or None (loopback, docs, netmask, multicast, reserved, networks)."""
     a, b, c, d = (int(p) for p in text.split("."))
-    if max(a, b, c, d) < 10 or text in _RESOLVERS:
+    if max(a, b, c, d) < 10 or text in _RESOLVERS or text in _DOC_ADDRESSES:
         return None  # section numbers and four-part versions (3.2.1.4), public DNS resolvers
     if a in (0, 127) or a >= 224 or d in (0, 255) or (a, b) == (169, 254):
         return None

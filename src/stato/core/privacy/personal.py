@@ -27,7 +27,7 @@ _FILE_TLDS = words(
 
 def _email_ok(span: str, m: re.Match[str], text: str) -> bool:
     local, _, domain = span.rpartition("@")
-    if local.lower() in _DOC_LOCALS or local.lower().startswith(("noreply", "no-reply")):
+    if local.lower() in _DOC_LOCALS or local.lower().startswith(("noreply", "no-reply", "your")):
         return False
     if _DOC_DOMAINS.search(domain) or domain.rsplit(".", 1)[-1].lower() in _FILE_TLDS:
         return False

@@ -60,8 +60,15 @@ def _ip_in_context(span: str, before: str) -> str | None:
 
 # A word that numbers what follows it: "section 10.5.3.2", "§ 10.2.1.4", "release 10.4.2.1".
 _NUMBERED = re.compile(
-    r"(?:section|sec\.|chapter|ch\.|§|clause|paragraph|para\.|figure|fig\.|table|release|build)"
-    r"\s*$"
+    r"(?:sections?|sec\.|chapter|ch\.|§|clause|paragraph|para\.|figure|fig\.|table|release|build|"
+    r"spec|hyperspec|rfc)[\s\"'`(]*$"
+)
+# After the address: a build suffix (Guile 3.0.5.130-5a1e7, 2.4.10.1-rc2), not a range
+# (10.0.0.1-10.0.0.9, 192.168.1.10-20) or a host name (10.2.3.4-prod); or the reversed address
+# of a reverse-DNS name (4.3.2.1.in-addr.arpa)
+_NOT_A_HOST_AFTER = re.compile(
+    r"-(?:(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{5,12}|(?:rc|alpha|beta|dev|post)\d*)"
+    r"(?![\w-]|\.\w)|\.in-addr\.arpa"
 )
 
 
@@ -69,6 +76,8 @@ def _ip_validator(kind: str) -> Validator:
     def check(span: str, m: re.Match[str], text: str) -> bool:
         start = m.start() - span.index(".")  # the match begins at the first dot
         if _ip_in_context(span, text[max(0, start - 12) : start].lower()) != kind:
+            return False
+        if _NOT_A_HOST_AFTER.match(text, m.end()):
             return False
         value = int.from_bytes(bytes(int(o) for o in span.split(".")), "big")
         return _host_with_prefix(value, 32, text, m.end())
@@ -170,7 +179,9 @@ PLACE_RULES: tuple[Rule, ...] = (
     _home("home-path-macos", r"/(?<![A-Za-z]:/)(?<!/mnt/[a-z]/)Users/" + _NAME),
     _home(
         "home-path-windows",
-        r"(?:\\(?<=[A-Za-z]:\\)Users\\{1,2}|\\\\(?<=[A-Za-z]:\\\\)Users\\{1,2}"
+        # C:\Users\, escaped once (C:\\Users\\) or twice (JSON in a Python string)
+        r"(?:\\(?<=[A-Za-z]:\\)Users\\{1,4}|\\\\(?<=[A-Za-z]:\\\\)Users\\{1,4}"
+        r"|\\\\(?<=[A-Za-z]:\\\\\\\\)Users\\{1,4}"
         r"|/(?<=[A-Za-z]:/)Users/|/(?<=/mnt/[a-z]/)Users/)" + _WIN_NAME,
     ),
 )

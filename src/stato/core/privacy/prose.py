@@ -22,11 +22,31 @@ def _mixed(value: str) -> bool:
     return (upper and lower and (digit or symbol)) or (symbol and (digit or upper or lower))
 
 
+_DOTTED_CODE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _code(span: str, m: re.Match[str], text: str) -> bool:
+    """Python rather than a password: ``password = self._get_password(url)``, ``passphrase =
+    _ffi.NULL``, ``password: typing.Optional[bytes]``, ``password: _PasswordType``, and an rST
+    role (``:type passphrase: :py:data:``)."""
+    end = m.end("s")
+    return (
+        text.startswith(("(", "["), end)
+        or bool(_DOTTED_CODE.fullmatch(span))
+        or (span.startswith("_") and span[1:2].isalpha())
+        or span.startswith(":")
+    )
+
+
 def _bare(span: str, m: re.Match[str], text: str) -> bool:
+    if _code(span, m, text):
+        return False
     return _mixed(span) and looks_secret(span, True, min_len=6, min_entropy=2.3)
 
 
 def _prose(span: str, m: re.Match[str], text: str) -> bool:
+    if _code(span, m, text):
+        return False
     return len(span) >= 8 and _mixed(span) and looks_secret(span, True, min_len=8, min_entropy=2.5)
 
 
@@ -41,10 +61,19 @@ def _other_quote(span: str, m: re.Match[str], text: str) -> bool:
     return _mixed(span) and looks_secret(span, True, min_len=6, min_entropy=2.0)
 
 
+_KEY_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]{20,300}")
+_SNAKE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
+
+
 def _cloud_key(span: str, m: re.Match[str], text: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-z0-9+/=_.~-]{20,300}", span)) and looks_secret(
-        span, True, min_len=20, min_entropy=3.5
-    )
+    """A key has digits (``SCOPE_KEY = "starlette._body_limit"`` names a dict key); a bare one
+    (``DD_APP_KEY=0f3a...`` in a .env file) is no code name either (``CACHE_KEY = make_key_v2``)."""
+    if not _KEY_CHARS.fullmatch(span) or not any(c.isdigit() for c in span):
+        return False
+    quoted = bool(m.group("q"))
+    if not quoted and _SNAKE.fullmatch(span):
+        return False
+    return looks_secret(span, quoted, min_len=20, min_entropy=3.5)
 
 
 # a bare value runs to the next space; it never ends with sentence punctuation
@@ -115,7 +144,9 @@ PROSE_SECRETS: tuple[Rule, ...] = (
         re.compile(
             r"(?P<key>[A-Z][A-Z0-9]{1,20}(?:_[A-Z0-9]{1,20}){0,5}_KEY|(?i:account|storage|master|"
             r"shared|sas|subscription|service|encryption|cloud)_key)"
-            r"[\"']?\]?[ \t]{0,3}(?:=|:)[ \t]{0,3}(?P<q>[\"'])(?P<s>[^\"'\r\n]{20,300})(?P=q)"
+            r"[\"']?\]?[ \t]{0,3}(?:=|:)[ \t]{0,3}(?:(?P<q>[\"'])(?P<s>[^\"'\r\n]{20,300})(?P=q)"
+            # bare, as in a .env file: the whole rest of a line's word
+            r"|(?P<s2>[A-Za-z0-9+/=_.~-]{20,300})(?![^\s,;#\"'`]))"
         ),
         "{API_KEY}",
         keywords=("_key",),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.checks import basic_auth_ok, is_placeholder, looks_secret
-from stato.core.privacy.rule import Rule, any_of
+from stato.core.privacy.rule import TOKEN_CHARS, Rule, any_of
 from stato.core.privacy.tokens import TOKENS
 
 _PEM_HEAD = r"-----BEGIN (?:[A-Z0-9]{2,10} ){0,2}PRIVATE KEY(?: BLOCK)?-----"
@@ -87,13 +87,35 @@ def _connection_string(span: str, key: str) -> bool:
     return "conn" in key.lower() or len(_CONN_KEYS.findall(span)) >= 2 or is_placeholder(value)
 
 
+def _aws_secret(span: str, m: re.Match[str], text: str) -> bool:
+    """40 characters of base64 beside an access key ID: mixed case and digits, as AWS draws them
+    (a git SHA or a word run is neither)."""
+    mixed = any(c.isupper() for c in span) and any(c.islower() for c in span)
+    return mixed and any(c.isdigit() for c in span) and looks_secret(span, True, 40, 4.0)
+
+
+_PRIVATE_TYPE = re.compile(r"_{1,2}(?:[A-Z][a-z0-9]*){2,}")
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _code_span_closes(m: re.Match[str], text: str) -> bool:
+    """A backtick after the key that closes the code span the key is in (an odd number of
+    backticks before it on its line), as in ``x-api-key:`` written as inline code and followed by
+    prose up to the next code span: what follows is prose, not a value."""
+    if m.group("q") != "`":
+        return False
+    line_start = text.rfind("\n", max(0, m.start() - 2000), m.start()) + 1
+    return text.count("`", line_start, m.start()) % 2 == 1
 
 
 def _assignment(span: str, m: re.Match[str], text: str) -> bool:
     quoted = bool(m.group("q"))
     if not _closed(m, text) or _connection_string(span, m.group("key")):
         return False
+    if span[:1].isspace() or _code_span_closes(m, text):
+        return False  # a value never starts with a space; a closing backtick opens nothing
+    if _PRIVATE_TYPE.fullmatch(span):
+        return False  # private_key: "_RSAPrivateKey", a quoted annotation
     if m.group("verb"):  # "the password is X": prose, or Python's `token is Name.Function`
         bare = m.group("s2") is not None
         if bare and text.startswith(("(", "["), m.end("s2")):
@@ -116,7 +138,7 @@ def _assignment(span: str, m: re.Match[str], text: str) -> bool:
 
 
 _KEY = (
-    r"(?P<key>(?i:passw(?:or)?d|passphrase|\bpwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+    r"(?P<key>(?i:passw(?:or)?d|passphrase|(?<![A-Za-z0-9])pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
     r"private[_-]?key|auth[_-]?key|credentials?|signing[_-]?key|encryption[_-]?key|"
     r"client[_-]?secret|conn(?:ection)?[_-]?string|(?<![A-Za-z0-9_.-])key|"
     r"(?<![A-Za-z0-9])(?:pw|pass)))"
@@ -239,6 +261,82 @@ CONTEXT: tuple[Rule, ...] = (
         re.compile(r"Basic[ \t]{1,3}(?P<s>[A-Za-z0-9+/]{8,400}={0,2})(?![\w+/=])"),
         "{TOKEN}",
         validator=lambda s, m, t: basic_auth_ok(s),
+    ),
+    Rule(
+        "aws-secret-beside-key-id",
+        "secret",
+        "AWS secret access key",
+        # the ID, then on its line or the next the 40-character secret (a CSV row of the console's
+        # credentials download, "AKIA... / wJalr...", an ID and secret passed side by side)
+        re.compile(
+            r"A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z2-7]{16}(?![A-Za-z0-9])"
+            r"[^\n]{0,80}?(?:\n[^\n]{0,80}?)?(?<![A-Za-z0-9+/])(?P<s>[A-Za-z0-9+/]{40})"
+            r"(?![A-Za-z0-9+/=])"
+        ),
+        "{AWS_SECRET_ACCESS_KEY}",
+        keywords=("akia", "asia", "abia", "acca", "a3t"),
+        anchored=True,
+        validator=_aws_secret,
+        run=(TOKEN_CHARS, 16),
+    ),
+    Rule(
+        "twilio-auth-token",
+        "secret",
+        "Twilio auth token",
+        # Client("AC<sid>", "<auth token>"): the account SID (an identifier) names the token
+        # after it
+        re.compile(
+            r"AC(?<=(?P<p>[\"'])AC)[0-9a-f]{32}(?P=p)[ \t]{0,3},[ \t]{0,3}(?P<q>[\"'])"
+            r"(?P<s>[0-9a-f]{32})(?P=q)"
+        ),
+        "{TWILIO_TOKEN}",
+        entropy=3.0,
+        run=(TOKEN_CHARS, 16),
+    ),
+    Rule(
+        "cohere-api-key",
+        "secret",
+        "Cohere API key",
+        re.compile(
+            r"(?i:cohere)\.(?:Async)?Client(?:V2)?\([ \t]{0,3}"
+            r"(?P<q>[\"'])(?P<s>[A-Za-z0-9]{40})(?P=q)"
+        ),
+        "{COHERE_API_KEY}",
+        keywords=("cohere",),
+        entropy=3.5,
+    ),
+    Rule(
+        "vendor-hex-key",
+        "secret",
+        "API key named by its service",
+        # W&B keys are 40 hex, NCBI's 36, Datadog's 32 (API) or 40 (application): a hex run of
+        # that length on a line that names the service ("- NCBI key 0f3a...", "wandb 9c1e...")
+        re.compile(
+            r"(?i:wandb|w&b|weights[ \t]?&[ \t]?biases|ncbi|entrez|datadog)[^\n]{0,40}?"
+            r"(?<![\w-])(?P<s>[0-9a-f]{40}|[0-9a-f]{36}|[0-9a-f]{32})(?![\w-])"
+        ),
+        "{API_KEY}",
+        keywords=("wandb", "w&b", "weights", "ncbi", "entrez", "datadog"),
+        anchored=True,
+        run=(TOKEN_CHARS, 16),
+        entropy=3.0,
+        validator=lambda s, m, t: any(c.isalpha() for c in s) and any(c.isdigit() for c in s),
+    ),
+    Rule(
+        "cli-password-flag",
+        "secret",
+        "password given on a command line",
+        # ldapsearch -w PW, sshpass -p PW, mysql -pPW (no space: `mysql -p db` prompts)
+        re.compile(
+            r"(?:ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn|exop)\b[^\n]{0,200}?"
+            r"[ \t]-w[ \t]{1,3}|sshpass[ \t]{1,3}-p[ \t]{0,3}|"
+            r"mysql(?:dump|admin|import|check|show|slap)?\b[^\n]{0,120}?[ \t]-p(?=[^\s-]))"
+            r"(?P<q>[\"']?)(?P<s>[^\s\"'`]{3,128})(?P=q)(?![^\s\"'`;|&)])"
+        ),
+        "{PASSWORD}",
+        keywords=("ldap", "sshpass", "mysql"),
+        anchored=True,
+        validator=lambda s, m, t: looks_secret(s, True, min_len=4, min_entropy=1.5),
     ),
     Rule(
         "gcp-private-key-id",

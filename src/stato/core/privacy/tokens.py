@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stato.core.privacy.rule import Rule, allow, token
+from stato.core.privacy.rule import TOKEN_CHARS, Lazy, Rule, allow, token
 
 B64 = r"[A-Za-z0-9+/]"
 
@@ -11,7 +11,7 @@ TOKENS: tuple[Rule, ...] = (
         "aws-access-key-id",
         "AWS access key ID",
         "A",
-        r"(?:KIA|SIA|BIA|CCA)[A-Z2-7]{16}",
+        r"(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z2-7]{16}",
         "{AWS_ACCESS_KEY_ID}",
         left="[A-Za-z0-9]",
         right="[A-Za-z0-9]",
@@ -34,7 +34,8 @@ TOKENS: tuple[Rule, ...] = (
         "github-token",
         "GitHub token",
         "gh",
-        r"[pousr]_[A-Za-z0-9]{36}(?:_[\w.-]{20,600})?",
+        # ghs_<app id>_<JWT>: the installation tokens GitHub issues since 2026 (~520 chars)
+        r"(?:[pousr]_[A-Za-z0-9]{36}(?:_[\w.-]{20,600})?|s_[0-9]{1,20}_eyJ[\w.-]{60,1200}[\w-])",
         "{GITHUB_TOKEN}",
     ),
     token(
@@ -48,9 +49,18 @@ TOKENS: tuple[Rule, ...] = (
         "gitlab-token",
         "GitLab token",
         "gl",
-        r"(?:pat|dt|rt|cbt|ptt|ft|soat|oas)-[\w-]{20,300}"
-        r"(?:\.[0-9a-z]{9})?",
+        r"(?:pat|dt|rt|cbt|ptt|ft|soat|oas|imt|agent|ffct)-[\w-]{20,300}"
+        # routable: `.` + 2 (payload length, or the version 01) + 7 of base 36 (its CRC)
+        r"(?:\.[0-9a-z]{2}\.?[0-9a-z]{7})?",
         "{GITLAB_TOKEN}",
+    ),
+    token(
+        "gitlab-runner-registration-token",
+        "GitLab runner registration token",
+        "GR1348941",
+        r"[\w-]{20,40}",
+        "{GITLAB_TOKEN}",
+        left="[A-Za-z0-9]",
     ),
     token(
         "slack-token",
@@ -64,8 +74,9 @@ TOKENS: tuple[Rule, ...] = (
         "slack-webhook",
         "Slack webhook",
         "hooks.slack.com/",
+        # services/T.../B.../<24>, workflows/T.../A.../<digits>/<24>, triggers/T.../<digits>/<32>
         r"(?:services|workflows|triggers)/"
-        r"(?P<s>T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{16,40})",
+        r"(?P<s>T[A-Z0-9]{6,12}/[A-Z0-9]{6,20}/(?:[0-9]{6,24}/)?[A-Za-z0-9]{16,40})",
         "{SLACK_WEBHOOK}",
         left="[a-z]",
         right="[A-Za-z0-9]",
@@ -137,6 +148,20 @@ TOKENS: tuple[Rule, ...] = (
     ),
     token("sendgrid-api-key", "SendGrid API key", "SG.", r"[\w-]{22}\.[\w-]{43}", "{SENDGRID_KEY}"),
     token("mailgun-api-key", "Mailgun API key", "key-", r"[0-9a-f]{32}", "{MAILGUN_KEY}"),
+    token("mailgun-public-key", "Mailgun public key", "pubkey-", r"[0-9a-f]{32}", "{MAILGUN_KEY}"),
+    Rule(
+        "mailgun-signing-key",
+        "secret",
+        "Mailgun webhook signing key",
+        # 32 hex - 8 hex - 8 hex, matched from its first dash (a literal the engine jumps to)
+        Lazy(
+            r"-(?<=(?<![A-Za-z0-9-])(?P<lead1>[0-9a-f]{32})-)[0-9a-f]{8}-[0-9a-f]{8}"
+            r"(?![A-Za-z0-9-])"
+        ),
+        "{MAILGUN_KEY}",
+        entropy=3.0,
+        run=(TOKEN_CHARS, 16),
+    ),
     token(
         "mailchimp-api-key",
         "Mailchimp API key",
