@@ -941,6 +941,8 @@ class QcFilter:
         "groups": ["a", "b"],
         "template": "x" * 90,
     }
+    input_schema = {"adata_path": "str", "layers": ["counts", "raw"]}
+    output_schema = {"adata": "AnnData, filtered", "n_kept": "int"}
     lessons_learned = """
 - FFPE samples: raise max_pct_mito to 40
 - Mouse data: use the mt- prefix
@@ -956,8 +958,8 @@ def test_converting_the_skills_export_gives_the_skill_back_field_for_field(
     tmp_path: Path, run: Callable[..., Result]
 ) -> None:
     """SKILL.md stato wrote -> `stato convert` in another project -> the same skill: its name
-    (not an Agent Skill name), whole procedure, every default with its type, dependencies and
-    lessons; exporting it again writes the same SKILL.md."""
+    (not an Agent Skill name), whole procedure, every default with its type, its input and
+    output schemas, dependencies and lessons; exporting it again writes the same SKILL.md."""
     other, here = tmp_path / "other", tmp_path / "here"
     for folder in (other, here):
         folder.mkdir()
@@ -969,7 +971,15 @@ def test_converting_the_skills_export_gives_the_skill_back_field_for_field(
     assert result.exit_code == 0, result.output
     original = compile_source(ROUND_TRIP_SKILL, "qc_filter.py")
     back = compile_source((here / ".stato/skills/qc_filter.py").read_text(), "qc_filter.py")
-    for key in ("name", "description", "version", "depends_on", "default_params"):
+    for key in (
+        "name",
+        "description",
+        "version",
+        "depends_on",
+        "default_params",
+        "input_schema",
+        "output_schema",
+    ):
         assert back.fields[key] == original.fields[key], key
     assert back.fields["lessons_learned"].strip() == original.fields["lessons_learned"].strip()
     assert back.docstring == original.docstring

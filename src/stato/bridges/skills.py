@@ -145,6 +145,11 @@ def body(skill: SkillView) -> str:
         out += ["## Procedure", "", procedure, ""]
     if skill.params:
         out += _params(skill.params)
+    for title, schema in (("Inputs", skill.inputs), ("Outputs", skill.outputs)):
+        if schema is not None:  # input_schema / output_schema, whole, as a Python literal
+            text = _literal_text(schema)
+            fence = "`" * max(3, _longest_run(text, "`") + 1)
+            out += [f"## {title}", "", fence + "python", text, fence, ""]
     if skill.lessons:
         out += ["## Lessons learned", ""] + [f"- {lesson}" for lesson in skill.lessons] + [""]
     if skill.depends_on:
@@ -190,6 +195,12 @@ def _shown(value: Any) -> str:
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return value or '""'
     return repr(value)
+
+
+def _literal_text(value: Any) -> str:
+    import pprint
+
+    return pprint.pformat(value, width=100, sort_dicts=False)
 
 
 def _cell_text(text: str) -> str:

@@ -52,6 +52,8 @@ class SkillView:
     lessons: tuple[str, ...]
     depends_on: tuple[str, ...]
     procedure: str | None = None  # the class docstring: the skill's steps, exported whole
+    inputs: Any = None  # input_schema: what run() expects
+    outputs: Any = None  # output_schema: what it returns
 
     def key_params(self, limit: int = KEY_PARAMS) -> str:
         return ", ".join(f"{k}={short_value(v)}" for k, v in self.params[:limit])
@@ -135,6 +137,8 @@ def _skill(result: ValidationResult) -> SkillView:
         lessons=lesson_items(f.get("lessons_learned")),
         depends_on=_strs(f.get("depends_on")),
         procedure=result.docstring if result.docstring and result.docstring.strip() else None,
+        inputs=f.get("input_schema") or None,
+        outputs=f.get("output_schema") or None,
     )
 
 

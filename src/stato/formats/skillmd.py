@@ -34,7 +34,16 @@ _EXPORT_KEYS = ("generated-by", "source", "stato-name", "version")
 _EXPORT_SECTIONS = ("After using this skill",)
 # The sections the export writes after its title, in this order (stato.bridges.skills.body):
 # each gives back one field of the skill, so converting the export is a round trip.
-_EXPORTED = ("Procedure", "Parameters", "Lessons learned", "Depends on", *_EXPORT_SECTIONS)
+_EXPORTED = (
+    "Procedure",
+    "Parameters",
+    "Inputs",
+    "Outputs",
+    "Lessons learned",
+    "Depends on",
+    *_EXPORT_SECTIONS,
+)
+_SCHEMAS = {"Inputs": "input_schema", "Outputs": "output_schema"}
 _MAX_STATO_NAME = 200
 
 
@@ -220,6 +229,7 @@ class _Export:
 
     procedure: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    schemas: dict[str, Any] = field(default_factory=dict)  # input_schema, output_schema
     lessons: str = ""
     depends_on: list[str] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
@@ -255,6 +265,12 @@ def _exported(doc: Document, text: str, rel: str) -> _Export:
             out.procedure = content
         elif section.title == "Parameters":
             out.params.update(_exported_params(section))
+        elif section.title in _SCHEMAS:
+            code = next((b.text for b in section.blocks if b.kind == "code"), None)
+            schema = _literal(code) if code is not None else None
+            if isinstance(schema, dict):  # the field's type; anything else stays out
+                where = _SCHEMAS[section.title]
+                out.schemas[where] = schema
         elif section.title == "Lessons learned":
             out.lessons = content + "\n"
             where = "lessons_learned"
@@ -314,6 +330,7 @@ def _from_export(
     for key, value in (
         ("depends_on", back.depends_on),
         ("default_params", back.params),
+        *back.schemas.items(),
         ("lessons_learned", back.lessons),
     ):
         if value:
