@@ -1077,6 +1077,36 @@ def test_no_color_is_respectedon_a_terminal(world: World) -> None:
     assert _colours(coloured)  # the check can fail: a terminal without NO_COLOR gets colour
 
 
+_BOX = re.compile("[\u2500-\u257f]")  # rich's table and panel borders
+
+
+@pytest.mark.parametrize(
+    "words", [w for w in LEAVES if w != ("hooks", "run")], ids=lambda w: " ".join(w)
+)
+def test_every_command_is_plain_when_piped_and_colourless_with_no_color(
+    words: tuple[str, ...], world: World
+) -> None:
+    """Each command's sample, as a real process: piped, no escape and no box drawing (even
+    with TERM set); on a terminal with NO_COLOR, no colour (bold may stay, no-color.org).
+    `hooks run` is the agents' JSON hook, checked in test_a_hook_never_fails_the_agent."""
+    values = _sample(words)
+    if _has(words, "path"):
+        values["path"] = str(world.project)
+    argv = _argv(words, values, world)
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(TERM="xterm-256color", COLUMNS="120")
+    proc = subprocess.run(
+        [sys.executable, "-m", "stato", *argv],
+        capture_output=True, text=True, check=False, cwd=world.project, env=env,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "\x1b[" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    assert not _BOX.search(proc.stdout), proc.stdout
+    screen = on_a_terminal(argv, world.project, {**env, "NO_COLOR": "1"})
+    assert "Traceback" not in screen and not _colours(screen), screen
+
+
 def _colours(text: str) -> set[str]:
     """The colour parameters of the SGR escape sequences in ``text`` (30-49, 90-107)."""
     found = set()
