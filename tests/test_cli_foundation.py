@@ -21,7 +21,11 @@ def test_init_is_safe_twice(run: Run, tmp_path: Path) -> None:
     assert run("init").exit_code == 0
     for sub in ("skills", ".history", "prompts"):
         assert (tmp_path / ".stato" / sub).is_dir()
-    ignore = tmp_path / ".stato" / ".statoignore"
+    # cli-guide: "Create a .statoignore file in your project root ... stato init creates a
+    # .statoignore template automatically" (it was made in .stato/).
+    ignore = tmp_path / ".statoignore"
+    assert ignore.read_text().startswith("# .statoignore")
+    assert not (tmp_path / ".stato" / ".statoignore").exists()
     ignore.write_text("mine\n")
     again = run("init", "--example")
     assert again.exit_code == 0 and ignore.read_text() == "mine\n"
@@ -29,6 +33,13 @@ def test_init_is_safe_twice(run: Run, tmp_path: Path) -> None:
     qc.write_text(qc.read_text() + "# my edit\n")
     run("init", "--example")
     assert qc.read_text().endswith("# my edit\n")
+
+
+def test_init_adds_no_statoignore_beside_one_in_stato(run: Run, tmp_path: Path) -> None:
+    (tmp_path / ".stato").mkdir()
+    (tmp_path / ".stato" / ".statoignore").write_text("older projects keep theirs\n")
+    assert run("init").exit_code == 0
+    assert not (tmp_path / ".statoignore").exists()
 
 
 def test_example_validates_cleanly(run: Run, example: Path) -> None:

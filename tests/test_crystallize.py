@@ -91,9 +91,7 @@ def test_a_folder_without_a_project_becomes_one(
     name = "crystallize_web.md" if "--web" in flags else "crystallize.md"
     saved = (folder / ".stato" / "prompts" / name).read_text("utf-8")
     assert saved == prompt_text("--web" in flags)
-    assert (folder / ".stato" / "skills").is_dir() and (
-        folder / ".stato" / ".statoignore"
-    ).is_file()
+    assert (folder / ".stato" / "skills").is_dir() and (folder / ".statoignore").is_file()
     if "--json" in flags:
         import json
 

@@ -70,8 +70,9 @@ def test_commands_that_bring_modules_in_create_the_project(
     done = run(*args, "--path", str(target))
     assert done.exit_code == 0, done.output
     stato = target / ".stato"
-    for made in ("skills", ".history", "prompts", ".statoignore", ".gitignore"):
+    for made in ("skills", ".history", "prompts", ".gitignore"):
         assert (stato / made).exists(), made  # the same project `stato init` makes
+    assert (target / ".statoignore").is_file()  # in the project root, as cli-guide says
     assert [p for p in stato.rglob("*.py") if ".history" not in p.parts]
     assert run("validate", str(stato), "--check").exit_code == 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -67,7 +68,7 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
     check_within(root.absolute(), stato / ".gitignore", f"{STATO_DIR}/")  # `.stato -> ~/.ssh`
     already = stato.is_dir()
     if already:  # all or nothing: a folder that refuses files fails before anything is made
-        wanted = [*(example_sources() if example else ()), ".statoignore", ".gitignore"]
+        wanted = [*(example_sources() if example else ()), ".gitignore"]
         missing = [rel for rel in wanted if not (stato / rel).is_file()]
         missing += [
             f"{sub}/x" for sub in ("skills", ".history", "prompts") if not (stato / sub).is_dir()
@@ -81,10 +82,15 @@ def init_project(root: Path, *, example: bool = False) -> InitResult:
             folder.mkdir(parents=True, exist_ok=True)
             created.append(f"{STATO_DIR}/{sub}/")
     store = Store(root)
-    for name, text in ((".statoignore", STATOIGNORE), (".gitignore", GITIGNORE)):
-        if not (stato / name).exists():
-            write_atomic(stato / name, text)
-            created.append(f"{STATO_DIR}/{name}")
+    if not (stato / ".gitignore").exists():
+        write_atomic(stato / ".gitignore", GITIGNORE)
+        created.append(f"{STATO_DIR}/.gitignore")
+    # cli-guide: "Create a .statoignore file in your project root ... stato init creates a
+    # .statoignore template automatically". One in .stato/ (projects made before) is read too,
+    # and then none is added. lexists: a link planted there is never written through.
+    if not any(os.path.lexists(p) for p in (root / ".statoignore", stato / ".statoignore")):
+        write_atomic(root / ".statoignore", STATOIGNORE)
+        created.append(".statoignore")
     written: list[str] = []
     if example:
         todo = {rel: src for rel, src in example_sources().items() if not store.exists(rel)}
