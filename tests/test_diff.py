@@ -107,13 +107,14 @@ def test_cli_two_files(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(QC_L)
     (tmp_path / "b.py").write_text(QC_R)
     code, out = run("diff", tmp_path / "a.py", tmp_path / "b.py")
-    assert code == 1
+    assert code == 0  # shown, as `git diff`; --exit-code makes differences exit 1
     assert "~ version: '1.0.0' -> '1.1.0'" in out and "+ 'load'" in out and "- tags" in out
     assert "+    - c" in out  # lessons_learned shown line by line
     code, out = run("diff", tmp_path / "a.py", tmp_path / "a.py")
     assert code == 0 and "No differences" in out
-    code, out = run("diff", tmp_path / "a.py", tmp_path / "b.py", "--brief")
+    code, out = run("diff", tmp_path / "a.py", tmp_path / "b.py", "--brief", "--exit-code")
     assert code == 1 and "~version" in out and "1.0.0" not in out
+    assert run("diff", tmp_path / "a.py", tmp_path / "a.py", "--exit-code")[0] == 0
 
 
 def test_cli_two_modules_named_inside_the_project(
@@ -128,22 +129,22 @@ def test_cli_two_modules_named_inside_the_project(
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")  # any folder inside the project
     code, out = run("diff", "skills/qc_v1.py", "skills/qc_v2.py")
-    assert code == 1 and "~ version: '1.0.0' -> '1.1.0'" in out, out
+    assert code == 0 and "~ version: '1.0.0' -> '1.1.0'" in out, out
     code, out = run("diff", ".stato/skills/qc_v1.py", "skills/qc_v1.py", "--brief")
     assert code == 0 and "No differences" in out
     monkeypatch.chdir(tmp_path)
     code, out = run("diff", "skills/qc_v1.py", "skills/qc_v2.py", "--path", tmp_path, "--json")
-    assert code == 1 and json.loads(out)["old"] == str(skills / "qc_v1.py")
+    assert code == 0 and json.loads(out)["old"] == str(skills / "qc_v1.py")
     (tmp_path / "skills").mkdir()  # a file at the path as given wins
     (tmp_path / "skills" / "qc_v1.py").write_text(QC_R)
     code, out = run("diff", "skills/qc_v1.py", "skills/qc_v2.py")
-    assert code == 0, out
+    assert code == 0 and "No differences" in out, out
 
 
 def test_cli_two_archives_json(tmp_path: Path) -> None:
     a = make_archive(tmp_path / "v1.stato", {"plan.py": PLAN_L, "memory.py": MEMORY})
     b = make_archive(tmp_path / "v2.stato", {"plan.py": PLAN_R, "context.py": CONTEXT})
-    code, out = run("diff", a, b, "--json")
+    code, out = run("diff", a, b, "--json", "--exit-code")
     assert code == 1
     data = json.loads(out)
     assert data["kind"] == "archives" and data["same"] is False
@@ -154,7 +155,7 @@ def test_cli_two_archives_json(tmp_path: Path) -> None:
     code, out = run("diff", a, b, "--json", "--brief")
     assert json.loads(out)["changed"][0]["changes"] == [{"field": "steps", "kind": "changed"}]
     code, out = run("diff", a, b, "--brief")
-    assert code == 1 and "+ context.py" in out and "- memory.py" in out and "~ plan.py" in out
+    assert code == 0 and "+ context.py" in out and "- memory.py" in out and "~ plan.py" in out
 
 
 def test_cli_module_against_its_last_backup(
@@ -169,12 +170,12 @@ def test_cli_module_against_its_last_backup(
     assert code == 1 and "no module skills/none.py" in err
     store.save("memory.py", MEMORY.replace('phase = "analysis"', 'phase = "clustering"'))
     code, out = run("diff", "memory.py", "--path", tmp_path)
-    assert code == 1 and "'analysis' -> 'clustering'" in out
+    assert code == 0 and "'analysis' -> 'clustering'" in out
     code, out = run("diff", tmp_path / ".stato" / "memory.py", "--json")
     data = json.loads(out)
-    assert code == 1 and data["kind"] == "backup" and data["old"].startswith(".history/")
+    assert code == 0 and data["kind"] == "backup" and data["old"].startswith(".history/")
     store.save("memory.py", MEMORY.replace('phase = "analysis"', 'phase = "clustering"') + "\n")
-    code, out = run("diff", ".stato/memory.py", "--path", tmp_path, "--brief")
+    code, out = run("diff", ".stato/memory.py", "--path", tmp_path, "--brief", "--exit-code")
     assert code == 1 and "source" in out
 
 
@@ -211,7 +212,7 @@ def test_cli_plan_steps_are_compared_by_id(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(PLAN_L)
     (tmp_path / "b.py").write_text(PLAN_R)
     code, out = run("diff", tmp_path / "a.py", tmp_path / "b.py")
-    assert code == 1
+    assert code == 0
     assert "~ step 3: status 'pending' -> 'complete'; output (absent) -> 'done'" in out
     assert "+ step 4:" in out and "~ step 1: depends_on [] -> [2]" in out
 
@@ -235,7 +236,7 @@ def test_merge_and_diff_never_run_module_code(tmp_path: Path) -> None:
     a = make_archive(tmp_path / "a.stato", {"skills/qc.py": booby_trapped(sentinel, "1.0.0")})
     b = make_archive(tmp_path / "b.stato", {"skills/qc.py": booby_trapped(sentinel, "2.0.0")})
     code, out = run("diff", a, b)
-    assert code == 1 and "'1.0.0' -> '2.0.0'" in out
+    assert code == 0 and "'1.0.0' -> '2.0.0'" in out
     code, out = run("merge", a, b, "-o", tmp_path / "m.stato", "--json")
     assert code == 0
     assert {c["field"] for c in json.loads(out)["conflicts"]} == {"version"}

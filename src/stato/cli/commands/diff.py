@@ -1,4 +1,5 @@
-"""`stato diff A [B]`: field-level differences of modules or archives (exit 0 same, 1 differ)."""
+"""`stato diff A [B]`: field-level differences of modules or archives (as `git diff`: exit 0
+when shown; --exit-code makes differences exit 1)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from stato.cli.options import json_option
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", required=False, type=click.Path(path_type=Path))
 @click.option("--brief", is_flag=True, help="Name the changed fields and modules only.")
+@click.option(
+    "--exit-code", is_flag=True, help="Exit 1 when there are differences (as `git diff`; for CI)."
+)
 @json_option
 @click.option(
     "--path",
@@ -25,6 +29,7 @@ def diff(
     old: Path,
     new: Path | None,
     brief: bool,
+    exit_code: bool,
     as_json: bool,
     project: Path | None,
 ) -> int:
@@ -35,8 +40,9 @@ def diff(
     stato diff qc_v1.py qc_v2.py             two module files
     stato diff export-v1.stato export-v2.stato   two archives: added, removed, changed modules
 
-    Exit status: 0 when there are no differences, 1 when there are (or on an error, with
-    a one-line message on stderr), 2 for a usage error.
+    Exit status, as `git diff`: 0 when the comparison is shown, differences or not (with
+    --exit-code: 1 when there are differences); 1 on an error, with a one-line message on
+    stderr; 2 for a usage error.
     Nothing is executed: modules are compiled statically and archives read as untrusted.
     """
     from stato.ops.diff import diff_paths
@@ -50,4 +56,4 @@ def diff(
         from stato.cli.render.diff import report as render
 
         render(report, brief)
-    return 0 if report.same else 1
+    return 1 if exit_code and not report.same else 0
