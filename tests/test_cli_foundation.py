@@ -116,6 +116,28 @@ def test_validate_strict_and_suppress(run: Run, example: Path) -> None:
     assert run("validate", "--suppress", "NOPE", str(mod)).exit_code == 2
 
 
+def test_validate_refuses_to_suppress_an_e_code(run: Run, example: Path) -> None:
+    # error-codes.txt: E-codes block the write. --suppress E004 hid the error, passed the
+    # module and wrote its W-fixes.
+    mod = write(
+        example / ".stato" / "skills" / "bad.py",
+        BAD.replace("depends_on", "name = 'b'\n    depends_on").replace("def run", "def walk"),
+    )
+    before = entries(example)
+    for codes in (["E004"], ["e004"], ["I003", "E011"]):
+        args = [a for c in codes for a in ("--suppress", c)]
+        refused = run("validate", *args, str(mod))
+        assert refused.exit_code == 2, refused.output
+        assert refused.stderr.startswith("error: --suppress ") and refused.stderr.count("\n") == 1
+        assert entries(example) == before
+    kept = run(
+        "validate", "--check", "--json", "--suppress", "W001", "--suppress", "I003", str(mod)
+    )
+    assert kept.exit_code == 1  # the E004 still fails the module
+    codes = {d["code"] for d in json.loads(kept.output)["modules"][0]["diagnostics"]}
+    assert "E004" in codes and not codes & {"W001", "I003"}
+
+
 def test_validate_type_override(run: Run, tmp_path: Path) -> None:
     mod = write(
         tmp_path / "thing.py", 'class Thing:\n    """t"""\n    phase = "x"\n    project = "p"\n'

@@ -113,7 +113,7 @@ RUNS = {
         "--suppress",
         "I002",
         "--suppress",
-        "e011",
+        "i008",
     ],
     "strict suppress json": ["validate", "--check", "--json", "--strict", "--suppress", "I002"],
     "files": [
@@ -128,7 +128,7 @@ RUNS = {
 WRITING = {
     "fix": ["validate"],
     "fix json": ["validate", "--json"],
-    "fix suppress json": ["validate", "--json", "--suppress", "E011"],
+    "fix suppress json": ["validate", "--json", "--suppress", "I003"],
 }
 
 

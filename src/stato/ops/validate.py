@@ -179,6 +179,14 @@ def validate_paths(
             f"unknown diagnostic code for --suppress: {', '.join(unknown)} "
             "(see docs/error-codes.md)"
         )
+    hard = [c for c in suppress if BY_CODE[c.upper()].severity == "error"]
+    if hard:
+        # error-codes.txt: hard errors block the write; hiding one would pass the module and
+        # let its fixes be written. Warnings and advice may be hidden.
+        raise UsageError(
+            f"--suppress {', '.join(hard)}: E-codes are hard errors and cannot be suppressed "
+            "(fix the module; only W- and I-codes can be hidden)"
+        )
     rules = _Rules(expected_type, {c.upper() for c in suppress}, strict)
     files = collect(paths)
     cache = _cache_for(paths)

@@ -15,7 +15,10 @@ from stato.cli.options import accept_risk_option, json_option, type_option
 @click.option("--check", is_flag=True, help="Report only; write no auto-fixes.")
 @click.option("--strict", is_flag=True, help="Count W-codes (auto-corrections) as errors.")
 @click.option(
-    "--suppress", multiple=True, metavar="CODE", help="Hide a diagnostic code (repeatable)."
+    "--suppress",
+    multiple=True,
+    metavar="CODE",
+    help="Hide a W- or I-code (repeatable); E-codes always block.",
 )
 @json_option
 @accept_risk_option
