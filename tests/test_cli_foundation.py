@@ -138,6 +138,31 @@ def test_validate_refuses_to_suppress_an_e_code(run: Run, example: Path) -> None
     assert "E004" in codes and not codes & {"W001", "I003"}
 
 
+def test_a_module_of_the_wrong_kind_for_its_place_is_invalid_everywhere(
+    run: Run, example: Path
+) -> None:
+    # A skill class hand-edited into plan.py validated as a skill; only `stato write` compiled
+    # plan.py as the plan. Every reader now compiles it as its place demands: E003.
+    stato = example / ".stato"
+    skill = (stato / "skills" / "qc.py").read_text().replace("qc_filtering", "stray_skill")
+    (stato / "plan.py").write_text(skill, encoding="utf-8")
+    checked = run("validate", "--check", "--json")
+    assert checked.exit_code == 1
+    (plan,) = [m for m in json.loads(checked.output)["modules"] if m["path"].endswith("plan.py")]
+    assert plan["type"] == "plan" and not plan["valid"]
+    assert {d["code"] for d in plan["diagnostics"] if d["severity"] == "error"} == {"E003"}
+    assert run("validate", "--check", ".stato/plan.py").exit_code == 1  # the file alone too
+    status = json.loads(run("status", "--json").output)
+    (row,) = [m for m in status["modules"] if m["path"] == "plan.py"]
+    assert row["type"] == "plan" and row["valid"] is False
+    assert run("bridge", "--platform", "codex").exit_code == 0
+    assert "stray_skill" not in (example / "AGENTS.md").read_text()
+    assert run("snapshot", "--name", "x").exit_code == 1
+    assert not (example / "x.stato").exists()
+    # --type still overrides the place (spec README, ruling 5).
+    assert run("validate", "--check", "--type", "skill", ".stato/plan.py").exit_code == 0
+
+
 def test_validate_type_override(run: Run, tmp_path: Path) -> None:
     mod = write(
         tmp_path / "thing.py", 'class Thing:\n    """t"""\n    phase = "x"\n    project = "p"\n'

@@ -8,7 +8,7 @@ from typing import Any
 
 from stato.adapters.store import Store, check_rel, module_arg
 from stato.errors import StatoError
-from stato.ops.project import find_root
+from stato.ops.project import find_root, location_type
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def rollback(path: Path, module: str, to: int | None) -> Rollback:
     Refused (ModuleInvalid, nothing changed) when the backup is a skill whose ``name`` another
     skill of the project now uses (E011)."""
     from stato.core.compiler import compile_source
-    from stato.ops.write import refuse_clash, type_at
+    from stato.ops.write import refuse_clash
 
     store = Store(find_root(path))
     rel = check_rel(module_arg(module))
@@ -64,5 +64,5 @@ def rollback(path: Path, module: str, to: int | None) -> Rollback:
         data = store.backup_numbered(rel, to).read_bytes()
         # A skill's old version may carry a name another skill has taken since: restoring it
         # would leave the project with two skills of one name (E011), so it is refused whole.
-        refuse_clash(store, compile_source(data, rel, type_at(rel)))
+        refuse_clash(store, compile_source(data, rel, location_type(rel)))
         return Rollback(rel, store.rollback(rel, to))

@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 # Equal to stato.adapters.store.STATO_DIR; not imported from there because the store loads the
 # compiler, and finding a project must stay cheap for the hook path (`stato resume --brief`).
 STATO_DIR = ".stato"
+# Where a module lives says what it is (module-format.txt, "File Location"): every command
+# reads plan.py as the plan, memory.py as the memory and context.py as the context, so each is
+# compiled as that type (a skill class in plan.py is E003 there, as `stato write` says).
+LOCATION_TYPES = {"plan.py": "plan", "memory.py": "memory", "context.py": "context"}
+
+
+def location_type(rel: str) -> str | None:
+    """The type a module path relative to .stato/ must have; None where any type may live."""
+    return LOCATION_TYPES.get(rel)
 
 
 def find_root(path: Path | str | None = None, *, walk_up: bool = True) -> Path:
@@ -106,7 +115,7 @@ def compiled_chunks(root: Path, cache: ResultCache) -> Iterator[list[ValidationR
         unreadable: dict[str, ValidationResult] = {}
         for rel in part:
             try:
-                jobs.append((rel, read_file(base + rel), None))
+                jobs.append((rel, read_file(base + rel), LOCATION_TYPES.get(rel)))
             except OSError as exc:  # unreadable: its E001; the rest of the project still loads
                 diag = make("E001", None, details=f"cannot read the file ({exc.strerror})")
                 unreadable[rel] = ValidationResult(rel, "", "", None, None, diagnostics=(diag,))

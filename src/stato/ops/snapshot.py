@@ -22,7 +22,7 @@ from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, check_module_
 from stato.ops.archive import read_module
 from stato.ops.batch import CHUNK, Job, compile_jobs, compile_many, counter, scan_texts
 from stato.ops.output import backup_path, output_path
-from stato.ops.project import find_root
+from stato.ops.project import find_root, location_type
 
 if TYPE_CHECKING:
     from stato.core.privacy.scanner import Finding
@@ -134,8 +134,9 @@ def load_modules(
     if not texts:
         raise StatoError(f"no modules in {store.stato_dir}; nothing to archive")
     if keep is None:
-        return texts, compile_many(texts, progress=progress, cache=cache)
-    jobs: list[Job] = [(rel, text, None) for rel, text in texts.items()]
+        types = {rel: location_type(rel) for rel in texts}  # plan.py is the plan, as validate
+        return texts, compile_many(texts, types, progress=progress, cache=cache)
+    jobs: list[Job] = [(rel, text, location_type(rel)) for rel, text in texts.items()]
     tick = counter(progress, len(jobs))
     results: dict[str, ValidationResult] = {}
     for start in range(0, len(jobs), CHUNK):

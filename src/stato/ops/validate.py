@@ -17,6 +17,7 @@ from stato.core.model import ValidationResult
 from stato.core.project_checks import Named, clashes, named
 from stato.errors import StatoError, UsageError
 from stato.ops.batch import CHUNK, compile_jobs, counter
+from stato.ops.project import LOCATION_TYPES, location_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,14 @@ class _Rules:
             kept = tuple(d for d in kept if d.code not in self.hidden)
         return replace(c, diagnostics=kept, valid=not any(self.fails(d) for d in kept))
 
+    def type_of(self, file: str) -> str | None:
+        """The type ``file`` is compiled as: --type, else the one its place in a project
+        demands (.stato/plan.py is the plan), else None (inferred)."""
+        if self.expected_type or os.path.basename(file) not in LOCATION_TYPES:
+            return self.expected_type  # one dict look-up per module: no resolve() for most
+        located = _project_of(Path(file))
+        return location_type(located[1]) if located else None
+
     def fails(self, d: Diagnostic) -> bool:
         return d.severity == "error" or (self.strict and d.severity == "warning")
 
@@ -142,7 +151,7 @@ class _Rules:
     def recompiled(self, c: Checked, now: bytes) -> tuple[Checked, str | None]:
         """A file that changed since it was compiled, compiled again: its report, and its
         corrected text when that is still a fix to write."""
-        r = compile_source(now, c.display, self.expected_type)
+        r = compile_source(now, c.display, self.type_of(c.display))
         fresh = self.judged(Checked(c.display, r.module_type, r.class_name, r.diagnostics, True))
         return fresh, (r.corrected_source if self.fixable(r) else None)
 
@@ -198,7 +207,7 @@ def validate_paths(
     while files:
         part = files[:CHUNK]
         del files[:CHUNK]  # what was compiled is not kept twice
-        jobs = [(shown, read_file(file), expected_type) for file, shown in part]
+        jobs = [(shown, read_file(file), rules.type_of(file)) for file, shown in part]
         for (file, shown), (_, raw, _), result in zip(
             part, jobs, compile_jobs(jobs, tick, cache), strict=True
         ):

@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stato.core.model import ValidationResult
+from stato.ops.project import location_type
 
 if TYPE_CHECKING:
     from stato.adapters.store import Store
-
-
-_BY_LOCATION = {"plan.py": "plan", "memory.py": "memory", "context.py": "context"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ def save_checked(
     rel = check_rel(rel)
     # plan.py is read as the plan by every command (plan done, resume, status): a module of
     # another type written there would leave the project without one.
-    module_type = module_type or _BY_LOCATION.get(rel)
+    module_type = module_type or location_type(rel)
     result = compile_source(data, rel, module_type)
     if not (result.valid and result.module_type == "skill"):
         return store.save(rel, data, expected_type=module_type)
@@ -98,8 +96,3 @@ def refuse_clash(store: Store, result: ValidationResult) -> None:
     if errors:
         refused = result.with_diagnostics(errors)
         raise ModuleInvalid(format_errors(refused), [refused])
-
-
-def type_at(rel: str) -> str | None:
-    """The module type a location implies (plan.py is the plan), None for skills/ and others."""
-    return _BY_LOCATION.get(rel)
