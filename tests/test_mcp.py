@@ -199,3 +199,69 @@ def test_plan_done_refuses_what_plan_done_refuses(project: Path) -> None:
     anyio.run(_session, project, script)
     assert seen["done"].is_error and "depends on step(s) 5" in _text(seen["done"])
     assert plan_path.read_bytes() == before
+
+
+def test_calls_in_flight_when_stdin_closes_are_all_answered(project: Path) -> None:
+    """A client that writes its calls and then closes stdin gets every answer: the SDK's own
+    stdio loop cancelled the calls still running at end of input (3 of 10 came back)."""
+    import mcp_types as types
+    from mcp import ClientSession
+    from mcp.shared.message import SessionMessage
+
+    calls = 10
+
+    async def main() -> tuple[list[Any], int | None]:
+        proc = await anyio.open_process(
+            [sys.executable, "-m", "stato", "mcp", "--path", str(project)]
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
+        to_client, client_reads = anyio.create_memory_object_stream[SessionMessage | Exception](100)
+        client_writes, from_client = anyio.create_memory_object_stream[SessionMessage](100)
+
+        async def server_to_client() -> None:
+            async with to_client:
+                buffer = b""
+                async for chunk in stdout:
+                    buffer += chunk
+                    *lines, buffer = buffer.split(b"\n")
+                    for line in filter(None, lines):
+                        message = types.jsonrpc_message_adapter.validate_json(line)
+                        await to_client.send(SessionMessage(message))
+
+        async def client_to_server() -> None:
+            sent = 0
+            async for item in from_client:
+                data = item.message.model_dump_json(by_alias=True, exclude_unset=True)
+                await stdin.send(data.encode() + b"\n")
+                if isinstance(item.message, types.JSONRPCRequest) and item.message.method == (
+                    "tools/call"
+                ):
+                    sent += 1
+                    if sent == calls:  # every call written: close stdin with them in flight
+                        await stdin.aclose()
+                        return
+
+        results: list[Any] = [None] * calls
+        with anyio.fail_after(120):  # a hang guard, not a timing assertion
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(server_to_client)
+                tg.start_soon(client_to_server)
+                async with ClientSession(client_reads, client_writes) as session:
+                    await session.initialize()
+                    await session.list_tools()  # the session checks each result against it
+
+                    async def call(i: int) -> None:
+                        results[i] = await session.call_tool("status", {})
+
+                    async with anyio.create_task_group() as in_flight:
+                        for i in range(calls):
+                            in_flight.start_soon(call, i)
+                tg.cancel_scope.cancel()  # the session is done; stop relaying
+            await proc.wait()
+        return results, proc.returncode
+
+    results, code = anyio.run(main)
+    assert code == 0
+    assert all(r is not None and not r.is_error for r in results)
+    assert all("plan.py" in {m["path"] for m in r.structured_content["modules"]} for r in results)

@@ -236,6 +236,8 @@ def build_no_project_server(message: str) -> MCPServer:
 def serve(root: Path | None, message: str = "") -> None:
     """Serve ``root`` over stdio until the client closes the connection; with no project
     (``root`` None), a server whose tools say ``message``."""
+    from stato.adapters.mcp_stdio import serve_stdio
+
     require_mcp()
     server = build_server(root) if root is not None else build_no_project_server(message)
-    server.run("stdio")
+    serve_stdio(server)  # every request read before stdin closes is answered
