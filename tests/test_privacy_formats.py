@@ -267,6 +267,8 @@ CONTEXTS: dict[str, tuple[str, str | None]] = {
         "cli-password-flag",
     ),
     "mysql -p": (f"- mysql -u root -p«{PW}» lims", "cli-password-flag"),
+    "docker login -p": (f"- docker login -u ci -p «{PW}» registry.lab.net", "cli-password-flag"),
+    "azure key in .env": (f"AZURE_STORAGE_KEY=«{rnd(B64, 86)}==»", "cloud-key-assignment"),
     "environ": ('os.environ["DB_PASSWORD"] = "«Tq8#mZ2!vR9x»"', None),
     "deepseek": (
         f'OpenAI(api_key="«sk-{rnd(HEX, 32)}»", base_url="https://api.deepseek.com")',
@@ -337,6 +339,23 @@ def test_private_key_blocks_in_a_triple_quoted_string_are_sanitized_whole(kind: 
     assert left == [] and body.splitlines()[3] not in clean and f"BEGIN {kind}" in clean
 
 
+@pytest.mark.parametrize("joiner", ["", " +"])
+def test_a_key_written_as_one_string_per_line_is_one_finding(joiner: str) -> None:
+    lines = [rnd(B64, 64) for _ in range(6)]
+    source = (
+        'KEY = (\n    "-----BEGIN RSA PRIVATE KEY-----\\n"' + joiner + "\n"
+        + "".join(f'    "{line}\\n"{joiner}\n' for line in lines)
+        + '    "-----END RSA PRIVATE KEY-----\\n"\n)\n'
+    )  # fmt: skip
+    ast.parse(source)
+    found = scan_text(source)
+    assert [f.pattern for f in found] == ["private-key"]
+    clean, left = sanitize_text(source, "k.py", found)
+    ast.parse(clean)
+    assert left == [] and not any(line in clean for line in lines)
+    assert "-----BEGIN RSA PRIVATE KEY-----{PRIVATE_KEY}-----END RSA PRIVATE KEY-----" in clean
+
+
 def test_gcp_service_account_json_with_escaped_newlines() -> None:
     key_id = rnd(HEX, 40)
     body = "\\n".join(rnd(B64, 64) for _ in range(5))
@@ -384,6 +403,8 @@ def test_card_numbers_with_luhn_in_every_layout(issuer: str) -> None:
 PERSONAL: dict[str, tuple[str, str]] = {
     "email": ("- ask «maria.lopez@umcg.nl» for access", "email"),
     "nanp": ("- PI phone: «415-867-5309»", "phone-number"),
+    "nanp with trunk prefix": ("- call «1-415-867-5309» after 5", "phone-number"),
+    "ssn labelled, spaced": ("- SSN: «536 22 1874»", "us-ssn-labelled"),
     "e.164": ("- mobile «+49 151 23984761»", "phone-number-intl"),
     "ssn": ("- SSN «536-22-1874»", "us-ssn"),
     "mrn": ("- MRN: «48213377»", "patient-id"),
@@ -456,6 +477,10 @@ NOT_SECRETS = [
     '"access_token":"2YotnFZFEjr1zCsicMWpAA",',
     "ldapsearch -x -W -D cn=admin and mysql -u root -p lims",
     "email='your-client@provider.com'",
+    'PRIMARY_KEY = "run_2024_v1_experiment"',
+    "STRIPE_PUBLISHABLE_KEY=pk" + "_live_" + rnd(ALNUM, 24),
+    "ssn: 123456789 and SSN 123 45 6789",
+    "docker login -u me --password-stdin",
 ]
 
 

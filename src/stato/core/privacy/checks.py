@@ -157,6 +157,7 @@ _FAMOUS_SSNS = frozenset({"078-05-1120", "123-45-6789", "219-09-9999", "111-11-1
 def ssn_ok(text: str) -> bool:
     """An issued-shape SSN: area not 000, 666 or 9xx, group and serial not zero, not a sample."""
     digits = text.replace("-", "").replace(" ", "")
+    text = f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"  # 123 45 6789 and 123456789 as written
     if len(digits) != 9 or text in _FAMOUS_SSNS or len(set(digits)) == 1:
         return False
     if all(len(set(part)) == 1 for part in text.split("-")):

@@ -109,7 +109,9 @@ PHONE = Rule(
     "pii",
     "phone number (NANP)",
     re.compile(
-        r"(?P<s>[(\d](?<![\w+.\-/][(\d])(?:(?<=\()\d{3}\) ?|\d{2}[-. ])\d{3}[-. ]\d{4})"
+        # with the trunk prefix too (1-415-867-5309, 1 (415) 867-5309)
+        r"(?P<s>1[-. ](?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}"
+        r"|[(\d](?<![\w+.\-/][(\d])(?:(?<=\()\d{3}\) ?|\d{2}[-. ])\d{3}[-. ]\d{4})"
         r"(?![\w-]|\.\d)"
     ),
     "{PHONE}",
@@ -149,7 +151,7 @@ SSN_LABELLED = Rule(
     "US social security number",
     re.compile(
         r"(?<![A-Za-z])(?i:ssn|social security number)\b[\"']?[ \t]{0,3}[:=#]?[ \t]{0,3}[\"']?"
-        r"(?P<s>\d{9})(?!\d)"
+        r"(?P<s>\d{3}(?P<sep>[ ]?)\d{2}(?P=sep)\d{4})(?!\d)"
     ),
     "{SSN}",
     keywords=("ssn", "social security"),

@@ -62,17 +62,17 @@ def _other_quote(span: str, m: re.Match[str], text: str) -> bool:
 
 
 _KEY_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]{20,300}")
-_SNAKE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
 
 def _cloud_key(span: str, m: re.Match[str], text: str) -> bool:
-    """A key has digits (``SCOPE_KEY = "starlette._body_limit"`` names a dict key); a bare one
-    (``DD_APP_KEY=0f3a...`` in a .env file) is no code name either (``CACHE_KEY = make_key_v2``)."""
+    """A key has digits (``SCOPE_KEY = "starlette._body_limit"`` names a dict key) and is no
+    snake_case name (``PRIMARY_KEY = "run_2024_v1_id"``, bare ``CACHE_KEY = make_key_v2``)."""
     if not _KEY_CHARS.fullmatch(span) or not any(c.isdigit() for c in span):
         return False
+    if _SNAKE.fullmatch(span) or span.startswith(("pk_live_", "pk_test_")):
+        return False  # a name, or a Stripe publishable key (public by design)
     quoted = bool(m.group("q"))
-    if not quoted and _SNAKE.fullmatch(span):
-        return False
     return looks_secret(span, quoted, min_len=20, min_entropy=3.5)
 
 

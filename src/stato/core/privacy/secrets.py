@@ -9,7 +9,9 @@ from stato.core.privacy.rule import TOKEN_CHARS, Rule, any_of
 from stato.core.privacy.tokens import TOKENS
 
 _PEM_HEAD = r"-----BEGIN (?:[A-Z0-9]{2,10} ){0,2}PRIVATE KEY(?: BLOCK)?-----"
-_PEM_BODY = r"(?:[A-Za-z0-9+/=\s\\#:,.]|-(?!----)){16,40000}"
+# base64 lines, headers (Proc-Type: 4,ENCRYPTED), and the quotes and `\n` escapes of a key
+# written as one Python string per line ("...\n" "...\n" or '...\n' + '...\n')
+_PEM_BODY = r"(?:[A-Za-z0-9+/=\s\\#:,.\"']|-(?!----)){16,40000}"
 
 
 def _private_key(rule_id: str, label: str, regex: str) -> Rule:
@@ -326,15 +328,17 @@ CONTEXT: tuple[Rule, ...] = (
         "cli-password-flag",
         "secret",
         "password given on a command line",
-        # ldapsearch -w PW, sshpass -p PW, mysql -pPW (no space: `mysql -p db` prompts)
+        # ldapsearch -w PW, sshpass -p PW, docker login -p PW, mysql -pPW (no space: `mysql -p db`
+        # prompts)
         re.compile(
             r"(?:ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn|exop)\b[^\n]{0,200}?"
             r"[ \t]-w[ \t]{1,3}|sshpass[ \t]{1,3}-p[ \t]{0,3}|"
+            r"docker[ \t]{1,3}login\b[^\n]{0,120}?[ \t](?:-p|--password)(?:[ \t]{1,3}|=)|"
             r"mysql(?:dump|admin|import|check|show|slap)?\b[^\n]{0,120}?[ \t]-p(?=[^\s-]))"
             r"(?P<q>[\"']?)(?P<s>[^\s\"'`]{3,128})(?P=q)(?![^\s\"'`;|&)])"
         ),
         "{PASSWORD}",
-        keywords=("ldap", "sshpass", "mysql"),
+        keywords=("ldap", "sshpass", "mysql", "docker"),
         anchored=True,
         validator=lambda s, m, t: looks_secret(s, True, min_len=4, min_entropy=1.5),
     ),
