@@ -90,6 +90,13 @@ def dumps(value: Any) -> str:
     return text
 
 
+# One decoder for every call: ``json.loads`` with a hook builds a decoder (and its scanner) per
+# call, which costs more than reading a small entry (the result cache reads one per module)
+_DECODER = json.JSONDecoder(object_hook=_hook)
+
+
 def loads(text: str | bytes) -> Any:
     """The value ``dumps`` wrote; ValueError/TypeError on damaged input."""
-    return json.loads(text, object_hook=_hook)
+    if not isinstance(text, str):
+        text = text.decode(json.detect_encoding(text), "surrogatepass")  # as json.loads reads
+    return _DECODER.decode(text)

@@ -7,9 +7,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from types import ModuleType
 from typing import Any
 
-from stato.core.privacy.checks import entropy, glob_match, is_placeholder
 from stato.core.privacy.hidden import escape
 from stato.core.privacy.rule import CATEGORIES, INJECTION, Lazy, Rule
 
@@ -65,7 +65,17 @@ def redact(secret: str) -> str:
 def is_ignored(span: str, context: str, ignore: Sequence[str], *around: str) -> bool:
     """Whether a glob covers the span, its match, or the text around it (``around``)."""
     texts = (span, context, *around)
-    return any(glob_match(p, t) for p in ignore for t in texts if t)
+    return any(_checks().glob_match(p, t) for p in ignore for t in texts if t)
+
+
+@cache
+def _checks() -> ModuleType:
+    """core/privacy/checks.py, imported when an outbound rule or an ignore glob first needs
+    it: the injection scan (the withheld check) uses neither, and its regexes cost ~9 M
+    instructions to compile."""
+    from stato.core.privacy import checks
+
+    return checks
 
 
 _TOKEN_END = frozenset(" \t\r\n\"'`()<>[]{},;|")
@@ -250,9 +260,9 @@ def _candidates(
                 continue
             start, end = rule.span(m)
             span = text[start:end]
-            if end <= start or (rule.reject_placeholders and is_placeholder(span)):
+            if end <= start or (rule.reject_placeholders and _checks().is_placeholder(span)):
                 continue
-            if rule.entropy and entropy(span) < rule.entropy:
+            if rule.entropy and _checks().entropy(span) < rule.entropy:
                 continue
             if any(a.search(span) for a in rule.allowlist):
                 continue
