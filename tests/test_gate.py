@@ -287,6 +287,27 @@ def test_a_payload_a_field_computes_never_reaches_an_agent(
             assert "Ignore all previous" not in path.read_text(errors="replace"), path
 
 
+def test_a_snapshot_never_vouches_for_the_values_of_a_module(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    """The archive gate reads texts (its verdict cached as such); a recap after it must still
+    read the values a field computes: the verdict on a text alone never answers for them."""
+    from stato.adapters.resultcache import ResultCache
+
+    turned = project / ".stato/skills/turned.py"
+    turned.write_text(COMPUTED)
+    past = turned.stat().st_mtime - 60  # old enough for the caches to trust its mtime
+    os.utime(turned, (past, past))
+    assert run("snapshot", "--name", "t").exit_code == 0
+    cache = ResultCache.for_project(project)
+    assert cache.no_high(COMPUTED, values=False) and not cache.no_high(COMPUTED)
+    for _ in range(2):  # cold, then with this run's verdicts cached
+        recap = run("resume")
+        assert recap.exit_code == 0 and "Ignore all previous" not in recap.output
+        assert "skills/turned.py" in recap.output and "withheld" in recap.output
+    assert not ResultCache.for_project(project).no_high(COMPUTED)
+
+
 def test_mcp_reads_withhold_a_payload_a_field_computes(project: Path) -> None:
     """read_module and the module resource answer with the rule-and-place line, not the
     source an agent would decode; a clean module is still read."""

@@ -45,8 +45,11 @@ FORMAT = 2
 _LONG = 1 << 24  # a line this long or longer (16 MB) is not cached
 # Entries kept per project besides the ones the last run used (renamed or deleted modules).
 SPARE_ENTRIES = 2_000
-# The pseudo-glob under which the scan section holds the texts with no high injection finding.
+# The pseudo-globs under which the scan section holds the texts with no high injection finding:
+# in the text (the archive gate), and in the text and the values its fields compute (the withheld
+# rule of the read path, which a verdict on the text alone must never answer).
 _NO_HIGH = ("\0withheld rule: no high injection finding as a .py module",)
+_NO_HIGH_VALUES = ("\0withheld rule: no high injection finding as a .py module, nor in its values",)
 # Files of projects not touched for this long are deleted when another project's file is saved.
 STALE_SECONDS = 30 * 24 * 3600
 _PREAD: Callable[[int, int, int], bytes] | None = getattr(os, "pread", None)  # not on Windows
@@ -306,19 +309,27 @@ class ResultCache:
 
     # The withheld rule's verdict ---------------------------------------------------------------
 
-    def no_high(self, text: str) -> bool:
+    def no_high(self, text: str, values: bool = True) -> bool:
         """Whether ``text``, scanned before as a module (``core.gate.high_findings`` of a ``.py``
-        path, no rule accepted), had no high injection finding: it is not withheld from agents.
+        path, no rule accepted), had no high injection finding, nor (``values``) the values its
+        fields compute: it is not withheld from agents (``ops.project.gated``).
 
         Only that verdict is kept (an empty span list under a pseudo-glob of its own); a text
         with any high finding is never recorded, so it is scanned again every time.
         """
-        key = self._scan_key(text, _NO_HIGH) if self.enabled else None
-        return key is not None and self._get("scan", key, _is_empty_list) is True
+        if not self.enabled:
+            return False
+        for globs in (_NO_HIGH_VALUES,) if values else (_NO_HIGH_VALUES, _NO_HIGH):
+            key = self._scan_key(text, globs)
+            if key is not None and self._get("scan", key, _is_empty_list) is True:
+                return True
+        return False
 
-    def put_no_high(self, text: str) -> None:
-        """Record that ``text`` has no high injection finding as a module (see ``no_high``)."""
-        key = self._scan_key(text, _NO_HIGH) if self.enabled else None
+    def put_no_high(self, text: str, values: bool = True) -> None:
+        """Record that ``text`` has no high injection finding as a module, nor (``values``) in
+        the values its fields compute (see ``no_high``)."""
+        globs = _NO_HIGH_VALUES if values else _NO_HIGH
+        key = self._scan_key(text, globs) if self.enabled else None
         if key is not None:
             self._put("scan", key, [])
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,29 +126,48 @@ def compiled_chunks(root: Path, cache: ResultCache) -> Iterator[list[ValidationR
 def withheld(
     modules: Iterable[ValidationResult], cache: ResultCache | None = None
 ) -> dict[str, tuple[Finding, ...]]:
-    """The valid modules no agent may read (``core.gate.withheld``: a high injection finding),
-    with their findings. A text the scanner found free of high findings before is answered from
-    ``cache`` (a verdict only; a text with a finding is scanned every time), so an unchanged
-    project does not load the scanner; the caller saves ``cache``."""
-    texts = [(m.path, m.source) for m in modules if m.valid]
-    unknown = [(path, text) for path, text in texts if cache is None or not cache.no_high(text)]
+    """The valid modules no agent may read (a high injection finding in the text, or in the
+    values its fields compute: ``gated``), with their findings; the caller saves ``cache``."""
+    valid = {m.path: m for m in modules if m.valid}
+    return gated(((m.path, m.source) for m in valid.values()), cache, results=valid)
+
+
+def gated(
+    texts: Iterable[tuple[str, str]],
+    cache: ResultCache | None = None,
+    accept: Collection[str] = (),
+    results: Mapping[str, ValidationResult] | None = None,
+) -> dict[str, tuple[Finding, ...]]:
+    """Of (path, text) pairs, those the inbound gate stops, with the findings: a high injection
+    finding whose rule ``accept`` does not name, in the text (``core.gate.withheld``) or, given
+    ``results`` (each path's compile result), in the values its fields compute.
+
+    A text ``cache`` found free of them before is not scanned again (a verdict only: a text with
+    a finding is scanned every time), so an unchanged project loads no scanner; the texts found
+    free are recorded there unless a rule was accepted (an accepted finding is still a finding).
+    A verdict on a text alone never answers for its values. The caller saves ``cache``.
+    """
+    values = results is not None
+    unknown = [
+        (path, text)
+        for path, text in texts
+        if cache is None or not cache.no_high(text, values=values)
+    ]
     if not unknown:
         return {}
+    from stato.core.gate import value_findings
     from stato.core.gate import withheld as scan
 
-    held = scan(unknown)
-    from stato.core.gate import value_findings
-
-    fresh = {path for path, _ in unknown}
-    for m in modules:  # the values a field computes, which no source scan reads
-        if m.path in fresh and m.path not in held:
-            found = value_findings(m)
-            if found:
-                held[m.path] = found
-    if cache is not None:
+    held = scan(unknown, accept)
+    for path, _ in unknown:
+        result = None if results is None or path in held else results.get(path)
+        found = () if result is None else value_findings(result, accept)
+        if found:
+            held[path] = found
+    if cache is not None and not accept:
         for path, text in unknown:
             if path not in held and path.endswith(".py"):
-                cache.put_no_high(text)
+                cache.put_no_high(text, values=values)
     return held
 
 

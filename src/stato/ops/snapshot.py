@@ -185,16 +185,15 @@ def _scan(
 def _gate(texts: dict[str, str], cache: ResultCache | None) -> None:
     """Refuse (InjectionRefused) to archive a module with a high injection finding that
     --accept-risk did not name: every importer's gate would refuse it, and a registry never
-    serves one. A text the cache knows holds none is not scanned again."""
-    from stato.adapters import gate
+    serves one. A text the cache knows holds none is not scanned again (``ops.project.gated``)."""
+    from stato.adapters.gate import InjectionRefused, accepted
+    from stato.core.gate import Blocked
+    from stato.ops.project import gated
 
-    unknown = {p: t for p, t in texts.items() if cache is None or not cache.no_high(t)}
-    if not unknown:
-        return
-    gate.check(unknown, verb="archive")
-    if cache is not None and not gate.accepted():  # an accepted finding is still a finding
-        for text in unknown.values():
-            cache.put_no_high(text)
+    modules = ((path, text) for path, text in sorted(texts.items()) if path.endswith(".py"))
+    held = gated(modules, cache, accepted())
+    if held:
+        raise InjectionRefused([Blocked(path, found) for path, found in held.items()], "archive")
 
 
 def _reset(rel: str, text: str, result: ValidationResult) -> str:
