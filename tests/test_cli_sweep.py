@@ -1202,6 +1202,10 @@ def test_debug_shows_the_traceback_and_only_then(world: World) -> None:
     assert debug.returncode == plain.returncode == 1
     assert "Traceback" in debug.stderr and "ProjectNotFound" in debug.stderr
     assert "Traceback" not in plain.stderr and len(plain.stderr.splitlines()) == 1
+    # "Add --debug to see a traceback" (README): after the command too, where people add it
+    # (it was "No such option '--debug'").
+    after = subprocess.run([*run, "status", "--debug"], capture_output=True, text=True, cwd=empty)
+    assert after.returncode == 1 and "Traceback" in after.stderr, after.stderr
 
 
 def test_an_unknown_command_is_a_usage_error(world: World, monkeypatch: pytest.MonkeyPatch) -> None:

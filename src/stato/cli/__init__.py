@@ -153,6 +153,11 @@ class LazyGroup(click.Group):
         problem = not_utf8(args)  # the one check, before any command can store the text
         if problem:
             raise Failure(problem, EXIT_USAGE)
+        # --debug anywhere before `--` (`stato status --debug`, as the README's "add --debug"
+        # reads) is the group's option; main() already shows the traceback for it.
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[1:end]:
+            args = ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
