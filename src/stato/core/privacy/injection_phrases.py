@@ -75,6 +75,13 @@ _HELD = (
     r"\s{1,3}were|\s{1,3}are)?|i|we)\s{1,3}(?:been\s{1,3})?(?:told|said|given|instructed|"
     r"know|learned|wrote)|\s{1,3}(?:above|before|prior|previously|earlier|said|written))"
 )
+# An identity whose word an agent might take as permission (role-privileged)
+_PRIVILEGED = (
+    r"(?:root(?:\s{1,3}(?:user|account))?|super\s?user|sysadmin|system\s{1,3}admin(?:istrator)?"
+    r"|(?:domain\s{1,3})?admin(?:istrator)?(?:\s{1,3}(?:user|account))?"
+    r"|(?:repository|repo|project)\s{1,3}owner)"
+)
+_GOES_ON = r"\s{1,3}(?:and|with|who|then|now)\b"
 OVERRIDE: tuple[Rule, ...] = (
     inj(
         "override-instructions",
@@ -161,6 +168,19 @@ OVERRIDE: tuple[Rule, ...] = (
         r"(?:unrestricted|unfiltered|uncensored|jailbroken|dan|evil|malicious|ai\s{1,3}without"
         r"|not\s{1,3}an?\s{1,3}ai|no\s{1,3}longer|an?\s{1,3}ai\s{1,3}with\s{1,3}no)\b",
         keywords=("act", "behave", "respond", "roleplay", "role-play", "pretend", "pose"),
+    ),
+    inj(
+        "role-privileged",
+        "role hijack (pretend you are the administrator)",
+        # role-play into a privileged identity: "Pretend you are the system administrator",
+        # "Act as the root user and ...". The identity ends its clause or goes on to an act
+        # (and/with/who/then); a persona ("act as a sysadmin.", "act as a senior engineer"),
+        # "act as a system administrator would" and "act as the root of the tree" stay quiet.
+        r"(?:act|pose|roleplay|role-play|impersonate|pretend\s{1,3}(?:to\s{1,3}be|(?:that\s{1,3})?"
+        r"you(?:'re|\s{1,3}are)(?:\s{1,3}now)?))(?:\s{1,3}as)?\s{1,3}"
+        r"(?:(?:the\s{1,3})?" + _PRIVILEGED + r"(?=\s{0,3}(?:[.,;:!)\n]|$)|" + _GOES_ON + r")"
+        r"|an?\s{1,3}" + _PRIVILEGED + r"(?=" + _GOES_ON + r"))",
+        keywords=("act", "pose", "roleplay", "role-play", "impersonate", "pretend"),
     ),
     inj(
         "jailbreak-mode",
