@@ -422,6 +422,19 @@ PERSONAL: dict[str, tuple[str, str]] = {
 }
 
 
+# a value that starts a line of a string written with \n escapes: the n is no letter before it
+ESCAPED = {
+    "ip": ('HOSTS = "10.1.2.3\\n«10.1.2.4»"', "ipv4-private"),
+    "phone": ('NOTE = "call:\\n«415-867-5309»"', "phone-number"),
+    "ssn": ('NOTE = "SSN\\n«536-22-1874»"', "us-ssn"),
+    "card": ('NOTE = "card\\n«4539 1488 0343 6467»"', "card-number"),
+    "email": ('NOTE = "Contact:\\n«ana.lopez@umcg.nl»"', "email"),
+    "token": ('ENV = "A=1\\n«' + TOKENS["github ghp"][1] + '»"', "github-token"),
+    "aws id": ('ENV = "ids\\n«' + TOKENS["aws AKIA"][1] + '»"', "aws-access-key-id"),
+}
+PERSONAL.update({f"after a \\n escape: {name}": case for name, case in ESCAPED.items()})
+
+
 @pytest.mark.parametrize("name", sorted(PERSONAL))
 def test_personal_data_formats(name: str) -> None:
     text, rule = PERSONAL[name]
@@ -481,6 +494,9 @@ NOT_SECRETS = [
     "STRIPE_PUBLISHABLE_KEY=pk" + "_live_" + rnd(ALNUM, 24),
     "ssn: 123456789 and SSN 123 45 6789",
     "docker login -u me --password-stdin",
+    'token("vault-token", "HashiCorp Vault token", "h", r"v[sb]")',
+    '_PASSWORD = r"(?i:passwords?|passphrase|passcode|passwd|pwd|pw|pass)"',
+    "n10.1.2.3 x415-867-5309 a536-22-1874",
 ]
 
 

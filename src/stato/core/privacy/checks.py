@@ -32,7 +32,7 @@ _PLACEHOLDER_WORDS = words(
 _PLACEHOLDER_PARTS = any_of(
     "your|xxxx|****|...|\u2026|<|>|{|}|${|$(|%(|example|placeholder|changeme|change_me|change-me"
     "|redacted|dummy|insert|replace|secret_here|token_here|key_here|here|123456|abcdef|qwerty|lorem|%s"
-    "|not-a-|not_a_|fake|sample|getenv|environ|secrets.|vault:|env:|os."
+    "|not-a-|not_a_|fake|sample|getenv|environ|secrets.|vault:|env:|os.|(?:|(?i:|(?p<"
 )
 _PLACEHOLDER_PART = re.compile("|".join(re.escape(part) for part in _PLACEHOLDER_PARTS))
 _WEAK = re.compile(

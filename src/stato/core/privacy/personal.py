@@ -55,8 +55,9 @@ EMAIL = Rule(
     "pii",
     "e-mail address",
     re.compile(
-        # an apostrophe only between letters (o'neil), never a string's quote
-        r"(?P<s>[A-Za-z0-9](?:[\w.%+-]|(?<=[A-Za-z])'(?=[A-Za-z])){0,63}@"
+        # an apostrophe only between letters (o'neil), never a string's quote; the n of a \n
+        # escape before the address is not part of it ("Contact:\nana@lab.org")
+        r"(?:(?<=\\)[nrt])?(?P<s>[A-Za-z0-9](?:[\w.%+-]|(?<=[A-Za-z])'(?=[A-Za-z])){0,63}@"
         r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
         r"(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-]|\.\w)"
     ),
@@ -73,6 +74,8 @@ EMAIL = Rule(
 )
 
 
+# The n, r or t of an escape (``\n415-867-5309`` in a string) is no letter a number is glued to
+_ESCAPE_OK = r"(?!(?<=\\)[nrt])"
 _NUMBER_AROUND = re.compile(r"\d[ ,]")
 _PHONE_WORDS = words("phone tel mobile cell sms fax call pager hotline contact whatsapp signal")
 
@@ -111,14 +114,15 @@ PHONE = Rule(
     re.compile(
         # with the trunk prefix too (1-415-867-5309, 1 (415) 867-5309)
         r"(?P<s>1[-. ](?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}"
-        r"|[(\d](?<![\w+.\-/][(\d])(?:(?<=\()\d{3}\) ?|\d{2}[-. ])\d{3}[-. ]\d{4})"
+        r"|[(\d](?:(?<![\w+.\-/][(\d])|(?<=\\[nrt][(\d]))"
+        r"(?:(?<=\()\d{3}\) ?|\d{2}[-. ])\d{3}[-. ]\d{4})"
         r"(?![\w-]|\.\d)"
     ),
     "{PHONE}",
     validator=_phone_ok,
     shapes=("000-0000", "000.0000", "000 0000"),
     reject_placeholders=False,
-    left=re.compile(r"[\w+.\-/]"),
+    left=re.compile(_ESCAPE_OK + r"[\w+.\-/]"),
 )
 PHONE_INTL = Rule(
     "phone-number-intl",
@@ -132,18 +136,18 @@ PHONE_INTL = Rule(
     "{PHONE}",
     validator=_phone_ok,
     reject_placeholders=False,
-    left=re.compile(r"[\w+.\-/]"),
+    left=re.compile(_ESCAPE_OK + r"[\w+.\-/]"),
 )
 SSN = Rule(
     "us-ssn",
     "pii",
     "US social security number",
-    re.compile(r"(?P<s>\d(?<![\w-]\d)\d{2}-\d{2}-\d{4})(?![\w-])"),
+    re.compile(r"(?P<s>\d(?:(?<![\w-]\d)|(?<=\\[nrt]\d))\d{2}-\d{2}-\d{4})(?![\w-])"),
     "{SSN}",
     shapes=("000-00-0000",),
     validator=lambda s, m, t: ssn_ok(s),
     reject_placeholders=False,
-    left=re.compile(r"[\w-]"),
+    left=re.compile(_ESCAPE_OK + r"[\w-]"),
 )
 SSN_LABELLED = Rule(
     "us-ssn-labelled",
@@ -166,14 +170,15 @@ CARD = Rule(
     "payment card number",
     # printed layouts only: 4-4-4-4(-3), Amex 4-6-5, Diners 4-6-4, or 13-19 digits in a row
     re.compile(
-        r"(?P<s>[2-6](?<![\w.-][2-6])\d{3}(?:(?P<sep>[ -])\d{4}(?P=sep)\d{4}(?P=sep)\d{4}"
+        r"(?P<s>[2-6](?:(?<![\w.-][2-6])|(?<=\\[nrt][2-6]))"
+        r"\d{3}(?:(?P<sep>[ -])\d{4}(?P=sep)\d{4}(?P=sep)\d{4}"
         r"(?:(?P=sep)\d{3})?|(?P<amex>[ -])\d{6}(?P=amex)\d{4,5}|\d{9,15}))(?![\w-]|\.\d)"
     ),
     "{CARD_NUMBER}",
     shapes=("00000000", "0000 0000", "0000-0000", "0000 000000", "0000-000000"),
     validator=lambda s, m, t: card_ok(s),
     reject_placeholders=False,
-    left=re.compile(r"[\w.-]"),
+    left=re.compile(_ESCAPE_OK + r"[\w.-]"),
 )
 
 _ID_VALUE = (  # `]` closes a subscript: df["patient_id"] == "PT-0338"

@@ -12,8 +12,9 @@ from stato.core.privacy.rule import Rule, Validator
 # The match starts at the first dot (a literal the engine jumps to) and the first octet is
 # captured in a lookbehind: far fewer tries than starting at every digit of a text.
 _IPV4 = re.compile(
-    r"\.(?:(?<=(?<![\w.])(?P<lead1>\d)\.)|(?<=(?<![\w.])(?P<lead2>\d\d)\.)"
-    r"|(?<=(?<![\w.])(?P<lead3>\d\d\d)\.))"
+    r"\.(?:(?<=(?:(?<![\w.])|(?<=\\[nrt]))(?P<lead1>\d)\.)"
+    r"|(?<=(?:(?<![\w.])|(?<=\\[nrt]))(?P<lead2>\d\d)\.)"
+    r"|(?<=(?:(?<![\w.])|(?<=\\[nrt]))(?P<lead3>\d\d\d)\.))"
     r"(?P<s>\d{1,3}\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)"
 )
 _PREFIX = re.compile(r"/(\d{1,3}(?:\.\d{1,3}){3}|\d{1,3})(?![\w./])")

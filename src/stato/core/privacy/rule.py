@@ -165,7 +165,9 @@ def token(
     jump between occurrences of the prefix and never rescans the inside of a long run.
     """
     lit = re.escape(prefix)
-    guard = f"(?<!{left}{lit})" if left else ""
+    # a letter before the token refuses it, except the n, r or t of an escape (a token that
+    # starts a line of a string: "GH=1\\nghp_...")
+    guard = f"(?:(?<!{left}{lit})|(?<=\\\\[nrt]{lit}))" if left else ""
     pattern = f"{lit}{guard}{rest}(?!{right})"
     return Rule(
         id=rule_id,

@@ -128,6 +128,8 @@ def _assignment(span: str, m: re.Match[str], text: str) -> bool:
         quoted = True  # prose: a mixed-case word is a password, not a variable
     if m.group("pair") and not (quoted and _quoted_name(m, text)):
         return False  # ("SECRET_NAME", "value") pairs only, never lists of words or calls
+    if m.group("pair") and " " in span and all(w.isalpha() for w in span.split()):
+        return False  # token("vault-token", "HashiCorp Vault token", ...): a label
     if not quoted and text.startswith(("(", "["), m.end("s2")):
         return False  # a call or a subscript: code, not a literal
     key = m.group("key").lower()
