@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # imported where used: `resume --brief` on a cache hit loads 
     from stato.core.model import ValidationResult
 
 BRIEF_SKILLS = 12
+_SCHEMAS = ("inputs", "outputs")  # SkillView fields left out of the JSON when None
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,12 @@ class ResumeResult:
             ),
             "plan": s.plan.to_dict() if s.plan else None,
             "skills": [
-                {**asdict(k), "params": dict(k.params), "lesson_count": len(k.lessons)}
+                {
+                    # a skill's input/output schema only when it has one: no null pair per skill
+                    **{f: v for f, v in asdict(k).items() if v is not None or f not in _SCHEMAS},
+                    "params": dict(k.params),
+                    "lesson_count": len(k.lessons),
+                }
                 for k in s.skills
             ],
             "memory": (
