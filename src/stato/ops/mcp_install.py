@@ -94,23 +94,13 @@ def _apply(
     return update_json(path, lambda d: _set(d, target, entry), delete_if=lambda d: not d)
 
 
-def _each(
-    agent: str, root: Path, user: bool, install: bool, stato: str = "stato"
+def change_servers(
+    agent: str, root: Path, user: bool = False, install: bool = True, stato: str = "stato"
 ) -> list[ConfigChange]:
+    """Add (or update) the ``stato`` server in each chosen agent's MCP config, or remove only
+    that entry (``install`` False)."""
     chosen = targets(agent, user)
     for target in chosen:  # parse every file first: one that does not parse stops them all
         check_parses(config_path(target, root, user))
         server_entry(target, stato)
     return [_apply(target, root, user, install, stato) for target in chosen]
-
-
-def install_servers(
-    agent: str, root: Path, user: bool = False, stato: str = "stato"
-) -> list[ConfigChange]:
-    """Add (or update) the ``stato`` server in each chosen agent's MCP config."""
-    return _each(agent, root, user, True, stato)
-
-
-def uninstall_servers(agent: str, root: Path, user: bool = False) -> list[ConfigChange]:
-    """Remove only the ``stato`` server entry."""
-    return _each(agent, root, user, False)

@@ -43,9 +43,9 @@ def init(path: Path, example: bool, mcp_agent: str | None, as_json: bool) -> int
     result = init_project(path, example=example)
     changes: list[Any] = []
     if mcp_agent is not None:
-        from stato.ops.mcp_install import install_servers
+        from stato.ops.mcp_install import change_servers
 
-        changes = install_servers(mcp_agent, result.root)
+        changes = change_servers(mcp_agent, result.root)
     if as_json:
         from stato.cli.console import emit_json
 

@@ -56,10 +56,7 @@ def _change(install: bool) -> click.Command:
         from stato.ops.project import find_root, resolved
 
         root = resolved(path) if user else find_root(path)
-        if install:
-            changes(mcp_install.install_servers(agent, root, user, stato), verb, as_json)
-        else:
-            changes(mcp_install.uninstall_servers(agent, root, user), verb, as_json)
+        changes(mcp_install.change_servers(agent, root, user, install, stato), verb, as_json)
         if not user:
             for target in MCPS.values():
                 if agent != "all" and target.id != agent:
