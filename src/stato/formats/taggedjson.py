@@ -70,16 +70,6 @@ def _hook(obj: dict[str, Any]) -> Any:
     return obj
 
 
-def decode(data: Any) -> Any:
-    """The value ``encode`` gave ``data`` for, from data plain ``json.loads`` read."""
-    kind = type(data)
-    if kind is list:
-        return [decode(v) for v in data]
-    if kind is dict:
-        return _hook({k: decode(v) for k, v in data.items()})
-    return data
-
-
 def dumps(value: Any) -> str:
     """One JSON document for ``value`` (TypeError when part of it cannot be written exactly)."""
     text = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))

@@ -30,7 +30,6 @@ class Found:
     registry: str
     entry: PackageEntry
     versions: tuple[str, ...]
-    score: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"registry": self.registry, **self.entry.to_dict(), "versions": list(self.versions)}
@@ -176,9 +175,7 @@ def rank(found: list[Found], query: str) -> list[Found]:
     for i, f in enumerate(found):
         points = _score(f.entry, terms)
         if points:
-            matches.append(
-                (-points, f.entry.name, i, Found(f.registry, f.entry, f.versions, points))
-            )
+            matches.append((-points, f.entry.name, i, f))
     return [m[3] for m in sorted(matches, key=lambda m: m[:3])]
 
 
