@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from pathlib import Path
 
@@ -153,3 +154,56 @@ def test_the_persons_home_files_count_too(project: Path, empty_home: Path) -> No
     claude = _by_id(project)["claude"]
     mine = [f for f in claude.files if f.path == "~/.claude/CLAUDE.md"]  # type: ignore[attr-defined]
     assert len(mine) == 1 and mine[0].tokens > 0 and mine[0].stato_tokens == 0
+
+
+def _when(agent: str, rel: str, text: str) -> str:
+    """When ``agent`` loads ``rel`` holding ``text`` (its front matter read as the agent does)."""
+    from stato.bridges import load
+
+    def listing(pattern: str) -> list[str]:
+        return [rel] if fnmatch.fnmatchcase(rel, pattern) else []
+
+    loaded = load.loads(BY_ID[agent], lambda r: r == rel, listing, lambda r: text)
+    (when,) = [f.when for f in loaded if f.path == rel]
+    return when
+
+
+@pytest.mark.parametrize(
+    ("agent", "rel", "front", "when"),
+    [
+        ("cursor", ".cursor/rules/x.mdc", "alwaysApply: true", "always"),
+        ("cursor", ".cursor/rules/x.mdc", "alwaysApply: false", "on-demand"),
+        ("cursor", ".cursor/rules/x.mdc", 'alwaysApply: "true"', "on-demand"),  # not a boolean
+        ("cursor", ".cursor/rules/x.mdc", "globs: src/**", "on-demand"),
+        ("cursor", ".cursor/rules/x.mdc", "", "on-demand"),
+        ("claude", ".claude/rules/x.md", "paths:\n  - src/**", "on-demand"),
+        ("claude", ".claude/rules/x.md", "", "always"),
+        ("windsurf", ".windsurf/rules/x.md", "trigger: always_on", "always"),
+        ("windsurf", ".windsurf/rules/x.md", "trigger: model_decision", "on-demand"),
+        ("devin", ".devin/rules/x.md", "trigger: glob", "on-demand"),
+        ("kiro", ".kiro/steering/x.md", "", "always"),
+        ("kiro", ".kiro/steering/x.md", "inclusion: fileMatch", "on-demand"),
+        ("continue", ".continue/rules/x.md", "name: x", "always"),
+        ("continue", ".continue/rules/x.md", "name: x\nglobs: '*.py'", "on-demand"),
+        ("continue", ".continue/rules/x.md", "name: x\nalwaysApply: false", "on-demand"),
+        ("cline", ".clinerules/x.md", "paths:\n  - src/**", "on-demand"),
+    ],
+)
+def test_a_rule_files_front_matter_decides_when_its_agent_loads_it(
+    agent: str, rel: str, front: str, when: str
+) -> None:
+    text = (f"---\n{front}\n---\n" if front else "") + "- a rule\n"
+    assert _when(agent, rel, text) == when
+
+
+def test_stato_s_block_in_a_rule_loaded_on_demand_is_not_loaded_at_start(project: Path) -> None:
+    """A person's `alwaysApply: false` on .cursor/rules/stato.mdc is kept: Cursor then attaches
+    the block only when asked, so it is not counted as loaded, and the bridge run says why."""
+    mdc = project / ".cursor/rules/stato.mdc"
+    mdc.parent.mkdir(parents=True)
+    mdc.write_text("---\ndescription: mine\nalwaysApply: false\n---\n", "utf-8")
+    result = write_bridges(project, ["cursor-rules"])
+    cursor = _by_id(project)["cursor"]
+    assert cursor.block_loads == 0  # type: ignore[attr-defined]
+    assert [f.when for f in cursor.files] == ["on-demand"]  # type: ignore[attr-defined]
+    assert any("Cursor does not load" in w and "on demand" in w for w in result.warnings)

@@ -36,6 +36,11 @@ ZED_ORDER = (
 )
 
 
+# Windsurf and Devin rule files: `trigger: always_on`; model_decision, glob and manual are not.
+# No trigger at all is taken as always (stato writes one; the docs give no default).
+ALWAYS_ON: tuple[tuple[str, object], ...] = (("trigger", "always_on"), ("trigger", None))
+
+
 def _zed_reads() -> tuple[Read, ...]:
     return tuple(Read(p, unless=ZED_ORDER[:i]) for i, p in enumerate(ZED_ORDER))
 
@@ -70,7 +75,8 @@ AGENTS: tuple[Agent, ...] = (
         ),
         reads=(
             *(Read(p, limit_chars=CLAUDE_MAX_CHARS) for p in CLAUDE_FILES),
-            Read(".claude/rules/*.md"),  # those with `paths:` front matter load on demand
+            # those with `paths:` front matter load on demand
+            Read(".claude/rules/*.md", always_if=(("paths", None),)),
             # Since 2.1.277 (instructionFiles = claude-md-or-agents-md, the default) AGENTS.md
             # loads only when the project has no CLAUDE.md of its own.
             Read(AGENTS_MD, unless=CLAUDE_FILES),
@@ -152,7 +158,8 @@ AGENTS: tuple[Agent, ...] = (
             "https://cursor.com/docs/context/mcp",
         ),
         reads=(
-            Read(".cursor/rules/*.mdc"),  # alwaysApply: true; the others attach on demand
+            # alwaysApply: true (a real boolean); the others attach on demand
+            Read(".cursor/rules/*.mdc", always_if=(("alwaysApply", True),)),
             Read(AGENTS_MD),
             Read(".cursorrules"),  # legacy, still read
         ),
@@ -318,7 +325,7 @@ AGENTS: tuple[Agent, ...] = (
             "https://docs.windsurf.com/windsurf/cascade/mcp",
         ),
         reads=(
-            Read(".windsurf/rules/*.md", limit_chars=WINDSURF_MAX_CHARS),  # trigger: always_on
+            Read(".windsurf/rules/*.md", limit_chars=WINDSURF_MAX_CHARS, always_if=ALWAYS_ON),
             Read(".windsurfrules", limit_chars=WINDSURF_MAX_CHARS),  # legacy
             Read(AGENTS_MD, limit_chars=WINDSURF_MAX_CHARS),  # root: always on; nested: scoped
         ),
@@ -352,7 +359,11 @@ AGENTS: tuple[Agent, ...] = (
         "devin",
         "Devin (Desktop, CLI)",
         ("https://docs.devin.ai/cli/extensibility/rules.md",),
-        reads=(Read(AGENTS_MD), Read(".devin/rules/*.md"), Read(".windsurf/rules/*.md")),
+        reads=(
+            Read(AGENTS_MD),
+            Read(".devin/rules/*.md", always_if=ALWAYS_ON),
+            Read(".windsurf/rules/*.md", always_if=ALWAYS_ON),
+        ),
         reads_agents_md=True,
         own=(
             OwnFile(
@@ -373,7 +384,7 @@ AGENTS: tuple[Agent, ...] = (
             "https://docs.cline.bot/features/skills",
         ),
         reads=(
-            Read(".clinerules/*.md"),
+            Read(".clinerules/*.md", always_if=(("paths", None),)),  # `paths:` rules: when matched
             Read(".clinerules"),  # the legacy single file
             # Other tools' rules load only while no .clinerules exists: creating .clinerules/
             # silently stops Cline reading a team's .cursor/rules or .windsurf/rules.
@@ -396,7 +407,11 @@ AGENTS: tuple[Agent, ...] = (
             "https://kiro.dev/docs/skills/",
             "https://kiro.dev/docs/mcp/configuration",
         ),
-        reads=(Read(".kiro/steering/*.md"), Read(AGENTS_MD)),  # inclusion: always by default
+        # inclusion: always by default; fileMatch, manual and auto load on demand
+        reads=(
+            Read(".kiro/steering/*.md", always_if=(("inclusion", "always"), ("inclusion", None))),
+            Read(AGENTS_MD),
+        ),
         reads_agents_md=True,
         own=(
             OwnFile(
@@ -468,7 +483,13 @@ AGENTS: tuple[Agent, ...] = (
         "continue",
         "Continue",
         ("https://docs.continue.dev/customize/deep-dives/rules",),
-        reads=(Read(".continue/rules/*.md"),),  # alwaysApply: true, else by globs
+        # alwaysApply: true, or neither it nor globs; else by globs or when asked
+        reads=(
+            Read(
+                ".continue/rules/*.md",
+                always_if=(("alwaysApply", True), ("globs", None)),
+            ),
+        ),
         reads_agents_md=False,
         own=(
             OwnFile(

@@ -25,13 +25,18 @@ class Read:
     reads AGENTS.md only without a CLAUDE.md; Zed reads only the first of its list; Cline reads
     other tools' rule folders only without .clinerules). A name ending in "/" is a folder,
     any other a file. ``limit_chars`` is the most the agent
-    reads of one such file (it drops the rest).
+    reads of one such file (it drops the rest). ``always_if``: see the field.
     """
 
     pattern: str
     when: str = ALWAYS
     unless: tuple[str, ...] = ()
     limit_chars: int | None = None
+    # The front matter that keeps a matched file always on, as (key, value) pairs read in
+    # order: the first pair whose key the file has decides (the value it needs; None: the key
+    # must be absent), a pair with None whose key is absent means always; else on demand (a
+    # Cursor .mdc without `alwaysApply: true`). Empty: its front matter does not decide.
+    always_if: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)

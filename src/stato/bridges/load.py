@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from stato.bridges.agents import Agent, Read
+from stato.bridges.agents import ALWAYS, ON_DEMAND, Agent, Read
 
 MAX_IMPORT_DEPTH = 5  # Claude Code follows @imports five hops deep; Gemini documents none
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
@@ -134,10 +134,30 @@ def loads(agent: Agent, exists: Exists, listing: Listing, text_of: TextOf) -> li
         if any(exists(u) for u in read.unless):
             continue
         for rel in listing(read.pattern):
-            add(rel, read.when, None, 0, read.limit_chars)
+            when = when_loaded(read, text_of(rel)) if read.always_if else read.when
+            add(rel, when, None, 0, read.limit_chars)
     return list(out.values())
 
 
 def block_sources(loaded: list[Loaded], text_of: TextOf) -> list[str]:
-    """The loaded files that carry stato's block: the agent reads it once per entry."""
-    return [f.path for f in loaded if has_block(text_of(f.path))]
+    """The files loaded at every session start that carry stato's block: the agent reads it
+    once per entry (a file it loads on demand only is not counted)."""
+    return [f.path for f in loaded if f.when == ALWAYS and has_block(text_of(f.path))]
+
+
+def when_loaded(read: Read, text: str | None) -> str:
+    """When the agent loads a file ``read`` matched: its front matter can make it on demand."""
+    if read.when != ALWAYS or not read.always_if:
+        return read.when
+    from stato.formats.markdown import split_front_matter
+
+    front = split_front_matter(text or "")[0]
+    for key, value in read.always_if:
+        if key in front:
+            found = front[key]
+            # the same type too: Cursor takes `alwaysApply: "true"` (a string) as not always
+            same = value is not None and type(found) is type(value) and found == value
+            return ALWAYS if same else ON_DEMAND
+        if value is None:
+            return ALWAYS
+    return ON_DEMAND

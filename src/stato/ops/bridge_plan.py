@@ -27,7 +27,7 @@ from stato.bridges.agent_table import (
     limits_for,
     skill_duplicates,
 )
-from stato.bridges.agents import Agent, OwnFile
+from stato.bridges.agents import ALWAYS, Agent, OwnFile
 from stato.bridges.platforms import Selection
 from stato.bridges.summary import Summary
 from stato.core.agentskills import MAX_BODY_TOKENS
@@ -530,4 +530,14 @@ def _why_not(agent: Agent, tree: Tree) -> str:
                 f"it reads {hiding[0]} instead of AGENTS.md, and {hiding[0]} has no stato block: "
                 f"{fix}"
             )
+    held = [
+        f.path
+        for f in tree.loads(agent)
+        if f.when != ALWAYS and load.has_block(tree.text_of(f.path))
+    ]
+    if held:
+        return (
+            f"{held[0]} carries it, but its front matter has the agent load it only on demand: "
+            "make it always on there (the front matter `stato bridge` writes for a new file)"
+        )
     return "none of the files it reads carries it"

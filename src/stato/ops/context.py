@@ -84,7 +84,7 @@ class AgentContext:
 
     @property
     def block_loads(self) -> int:
-        return sum(1 for f in self.files if f.stato_tokens)
+        return sum(1 for f in self.files if f.stato_tokens and f.when == ALWAYS)
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def _agent(root: Path, agent: Agent, tree: Tree, budget: int, seen: dict[str, st
             duplicates.append(f"{load.path} repeats {hashes[digest]}")
         hashes.setdefault(digest, load.path)
         stato = _stato_part(text)
-        if stato:
+        if stato and load.when == ALWAYS:
             stato_paths.append(load.path)
         files.append(
             FileLoad(
