@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from stato.core.diff import canon
@@ -51,60 +52,52 @@ def seq3(base: list[Any], a: list[Any], b: list[Any]) -> list[Any]:
     Where both sides changed the same stretch, the result keeps what each side kept or added
     (an item either side deleted is gone), first side first; an item added by both is kept once.
     """
-    keys = [canon(x) for x in base], [canon(x) for x in a], [canon(x) for x in b]
-    out: list[Any] = []
-    for c in chunks(*keys):
-        sa, sb, so = a[slice(*c.ours)], b[slice(*c.theirs)], keys[0][slice(*c.base)]
-        if c.kind == "theirs":
-            out.extend(sb)
-        elif c.kind != "conflict":
-            out.extend(sa)
-        else:
-            kb, ko = set(keys[2][slice(*c.theirs)]), set(so)
-            kept = [x for x in sa if canon(x) not in ko or canon(x) in kb]
-            out.extend(union(kept, [x for x in sb if canon(x) not in ko]))
-    gone = set(keys[0]) - (set(keys[1]) & set(keys[2]))  # deleted (or moved away) by a side
-    return _once([x for x in out if canon(x) not in gone], keys[1], keys[2])
-
-
-def _once(items: list[Any], a: list[str], b: list[str]) -> list[Any]:
-    """No item more often than one side has it (an item moved, or added, by both sides)."""
-    limit = Counter(a) | Counter(b)
-    seen: Counter[str] = Counter()
-    out = []
-    for x in items:
-        key = canon(x)
-        seen[key] += 1
-        if seen[key] <= limit[key]:
-            out.append(x)
-    return out
+    return _merge3(base, a, b, canon, union)
 
 
 def lines3(base: str, a: str, b: str) -> str:
     """Bullet text merged line by line, as a sequence of lines compared without their indent:
     both sides' new lines kept in order, a line one side deleted is gone, no line twice."""
-    split = [t.split("\n") for t in (base, a, b)]
-    keyed = [[line.strip() for line in t] for t in split]
-    out: list[str] = []
-    for c in chunks(*keyed):
-        sa, sb = split[1][slice(*c.ours)], split[2][slice(*c.theirs)]
+
+    def settle(kept: list[Any], added: list[Any]) -> list[Any]:
+        have = {x.strip() for x in kept}
+        return kept + [x for x in added if x.strip() not in have]
+
+    merged = _merge3(base.split("\n"), a.split("\n"), b.split("\n"), str.strip, settle)
+    return "\n".join(merged)
+
+
+def _merge3(
+    base: list[Any],
+    a: list[Any],
+    b: list[Any],
+    key: Callable[[Any], str],
+    settle: Callable[[list[Any], list[Any]], list[Any]],
+) -> list[Any]:
+    """diff3 over the items' keys: a stretch one side changed takes that side; where both did,
+    ``settle`` joins what the first side kept (not deleted by the second) and what the second
+    added. Then an item a side deleted stays deleted, and none stands more often than one side
+    has it (moved, or added by both). An empty key (a blank line) is always kept."""
+    keys = [key(x) for x in base], [key(x) for x in a], [key(x) for x in b]
+    out: list[Any] = []
+    for c in chunks(*keys):
+        sa, sb = a[slice(*c.ours)], b[slice(*c.theirs)]
         if c.kind == "theirs":
             out.extend(sb)
         elif c.kind != "conflict":
             out.extend(sa)
         else:
-            ko, kb = set(keyed[0][slice(*c.base)]), set(keyed[2][slice(*c.theirs)])
-            kept = [x for x in sa if x.strip() not in ko or x.strip() in kb]
-            have = {x.strip() for x in kept}
-            out.extend(kept + [x for x in sb if x.strip() not in ko and x.strip() not in have])
-    gone = set(keyed[0]) - (set(keyed[1]) & set(keyed[2]))  # deleted on a side: stays deleted
-    limit = Counter(keyed[1]) | Counter(keyed[2])  # added (or moved) by both: kept once
+            ko, kb = set(keys[0][slice(*c.base)]), set(keys[2][slice(*c.theirs)])
+            kept = [x for x in sa if key(x) not in ko or key(x) in kb]
+            out.extend(settle(kept, [x for x in sb if key(x) not in ko]))
+    gone = set(keys[0]) - (set(keys[1]) & set(keys[2]))
+    limit = Counter(keys[1]) | Counter(keys[2])
     seen: Counter[str] = Counter()
     result = []
-    for line in out:
-        key = line.strip()
-        seen[key] += 1
-        if key and (key in gone or seen[key] > limit[key]):
+    for x in out:
+        k = key(x)
+        seen[k] += 1
+        if k and (k in gone or seen[k] > limit[k]):
             continue
-        result.append(line)
-    return "\n".join(result)
+        result.append(x)
+    return result
