@@ -76,7 +76,8 @@ DOCUMENTED_READS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "opencode": [("AGENTS.md", ()), ("CLAUDE.md", ("AGENTS.md",))],
     "zed": [(p, ZED[:i]) for i, p in enumerate(ZED)],
     "roo": [(".roo/rules/*.md", ()), (".roorules", ()), ("AGENTS.md", ())],
-    "antigravity": [("AGENTS.md", ()), (".agent/rules/*.md", ())],
+    # 2.0 reads .agents/rules (agent-targets.md: "AGENTS.md and .agents/"); 1.x .agent/rules
+    "antigravity": [("AGENTS.md", ()), (".agents/rules/*.md", ()), (".agent/rules/*.md", ())],
     "factory": [("AGENTS.md", ())],
 }
 # Where each agent finds stato's block after `bridge --platform all` on a fresh project.

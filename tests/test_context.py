@@ -207,3 +207,11 @@ def test_stato_s_block_in_a_rule_loaded_on_demand_is_not_loaded_at_start(project
     assert cursor.block_loads == 0  # type: ignore[attr-defined]
     assert [f.when for f in cursor.files] == ["on-demand"]  # type: ignore[attr-defined]
     assert any("Cursor does not load" in w and "on demand" in w for w in result.warnings)
+
+
+def test_antigravity_reads_its_2_0_rules_folder_and_the_1_x_one(project: Path) -> None:
+    for folder in (".agents/rules", ".agent/rules"):
+        (project / folder).mkdir(parents=True)
+        (project / folder / "team.md").write_text("- Run the tests\n", "utf-8")
+    paths = [f.path for f in _by_id(project)["antigravity"].files]  # type: ignore[attr-defined]
+    assert ".agents/rules/team.md" in paths and ".agent/rules/team.md" in paths

@@ -534,7 +534,9 @@ AGENTS: tuple[Agent, ...] = (
         "antigravity",
         "Google Antigravity",
         ("https://antigravity.google/docs/rules-workflows",),
-        reads=(Read(AGENTS_MD), Read(".agent/rules/*.md")),
+        # Antigravity 2.0 reads workspace rules from .agents/rules (agent-targets.md: "reads
+        # AGENTS.md and .agents/"); .agent/rules is the 1.x folder, still read.
+        reads=(Read(AGENTS_MD), Read(".agents/rules/*.md"), Read(".agent/rules/*.md")),
         reads_agents_md=True,
         skills=(".agents/skills",),
         silent="whether a project GEMINI.md is also read is not documented",
