@@ -215,6 +215,11 @@ def test_every_token_format_is_found_exactly_wherever_it_is_written(name: str) -
         assert got == rule, f"{name} in {place}: {found}"
 
 
+def _pem(kind: str) -> str:
+    body = "\n".join(rnd(B64, 64) for _ in range(8)) + "\n" + rnd(B64, 20) + "=="
+    return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----"
+
+
 # credentials only their context tells: «» marks the secret, None accepts any secret rule
 AKID = "AKIA" + rnd(AWS, 16)
 AWS_SECRET = rnd(B64, 40)
@@ -268,6 +273,18 @@ CONTEXTS: dict[str, tuple[str, str | None]] = {
     ),
     "mysql -p": (f"- mysql -u root -p«{PW}» lims", "cli-password-flag"),
     "docker login -p": (f"- docker login -u ci -p «{PW}» registry.lab.net", "cli-password-flag"),
+    "kubeconfig client key": (
+        "    client-key-data: «"
+        + base64.b64encode(_pem("RSA PRIVATE KEY").encode()).decode()
+        + "»",
+        "private-key-base64",
+    ),
+    "docker config": (
+        '{"auths": {"ghcr.io": {"auth": "«'
+        + base64.b64encode(b"ci:Wq7zR2pLx9Tv").decode()
+        + '»"}}}',
+        "docker-config-auth",
+    ),
     "azure key in .env": (f"AZURE_STORAGE_KEY=«{rnd(B64, 86)}==»", "cloud-key-assignment"),
     "environ": ('os.environ["DB_PASSWORD"] = "«Tq8#mZ2!vR9x»"', None),
     "deepseek": (
@@ -317,11 +334,6 @@ def test_credentials_told_by_their_context(name: str) -> None:
     text, rule = CONTEXTS[name]
     got, found = found_as(text)
     assert got and (rule is None or got == rule), f"{name}: {found}"
-
-
-def _pem(kind: str) -> str:
-    body = "\n".join(rnd(B64, 64) for _ in range(8)) + "\n" + rnd(B64, 20) + "=="
-    return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----"
 
 
 @pytest.mark.parametrize(

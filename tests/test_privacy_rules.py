@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
@@ -370,6 +371,19 @@ EXAMPLES["cohere-api-key"] = (
 EXAMPLES["vendor-hex-key"] = (
     f"- the NCBI key «{HEX32}9a8b» raises the rate limit",
     [f"- wandb run from commit {'0' * 40}", "- NCBI key: see the wiki", f"- NCBI {HEX32}9a8b7"],
+)
+EXAMPLES["private-key-base64"] = (
+    "client-key-data: «"
+    + base64.b64encode(f"-----BEGIN RSA PRIVATE KEY-----{PEM_BODY}".encode()).decode()
+    + "»",
+    [
+        "client-certificate-data: "
+        + base64.b64encode(b"-----BEGIN CERTIFICATE-----" + PEM_BODY.encode()).decode()
+    ],
+)
+EXAMPLES["docker-config-auth"] = (
+    '{"auths": {"ghcr.io": {"auth": "«' + base64.b64encode(b"ci:Wq7zR2pLx9Tv").decode() + '»"}}}',
+    ['{"auth": "' + base64.b64encode(b"user:password").decode() + '"}', '{"auth": "bearer"}'],
 )
 EXAMPLES["cli-password-flag"] = (
     "ldapsearch -x -D 'cn=admin,dc=lab' -w «Nq8tL3wZ» -H ldap://ldap.lab",

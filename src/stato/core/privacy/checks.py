@@ -230,6 +230,13 @@ def ipv6_kind(text: str) -> str | None:
     return None
 
 
+def b64_private_key(value: str) -> bool:
+    """A base64-encoded PEM private key (a kubeconfig's ``client-key-data``): its first 60
+    characters decode to the ``-----BEGIN ... PRIVATE KEY-----`` header."""
+    head = _b64_text(value[:60], "ascii") or ""
+    return head.startswith("-----BEGIN ") and "PRIVATE KEY" in head
+
+
 def basic_auth_ok(value: str) -> bool:
     """A Basic credential decodes to ``user:password``."""
     user, sep, password = (_b64_text(value, "utf-8") or "").partition(":")

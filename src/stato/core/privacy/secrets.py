@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.checks import basic_auth_ok, is_placeholder, looks_secret
+from stato.core.privacy.checks import (
+    b64_private_key,
+    basic_auth_ok,
+    is_placeholder,
+    looks_secret,
+)
 from stato.core.privacy.rule import TOKEN_CHARS, Rule, any_of
 from stato.core.privacy.tokens import TOKENS
 
@@ -24,6 +29,17 @@ PRIVATE_KEYS: tuple[Rule, ...] = (
         "private-key-fragment",
         "PEM private key (unterminated)",
         _PEM_HEAD + r"(?P<s>(?:\\n|\s){1,4}[A-Za-z0-9+/=]{40,40000})",
+    ),
+    Rule(
+        "private-key-base64",
+        "secret",
+        "base64-encoded private key",
+        # "-----BEGIN" in base64 (LS0tLS1CRUdJTi): a kubeconfig's client-key-data, a CI variable
+        re.compile(r"LS0tLS1CRUdJTi(?<![A-Za-z0-9+/]LS0tLS1CRUdJTi)[A-Za-z0-9+/]{40,40000}={0,2}"),
+        "{PRIVATE_KEY}",
+        entropy=3.0,
+        validator=lambda s, m, t: b64_private_key(s),
+        run=(TOKEN_CHARS, 16),
     ),
     _private_key(
         "putty-private-key",
@@ -343,6 +359,16 @@ CONTEXT: tuple[Rule, ...] = (
         keywords=("ldap", "sshpass", "mysql", "docker"),
         anchored=True,
         validator=lambda s, m, t: looks_secret(s, True, min_len=4, min_entropy=1.5),
+    ),
+    Rule(
+        "docker-config-auth",
+        "secret",
+        "registry credential in a Docker config",
+        # ~/.docker/config.json: "auths": {"ghcr.io": {"auth": "<base64 of user:password>"}}
+        re.compile(r"\"auth\\?\"[ \t]{0,3}:[ \t]{0,3}\\?\"(?P<s>[A-Za-z0-9+/]{8,400}={0,2})\\?\""),
+        "{TOKEN}",
+        keywords=('"auth',),
+        validator=lambda s, m, t: basic_auth_ok(s),
     ),
     Rule(
         "gcp-private-key-id",
