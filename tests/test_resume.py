@@ -109,9 +109,9 @@ def test_a_finished_plan_says_so(project: Path) -> None:
     for status in ('"running"', '"pending"', '"blocked"'):
         text = text.replace(status, '"complete"')
     plan.write_text(text, "utf-8")
-    from stato.ops.resume import brief
+    from stato.ops.resume import paragraph
 
-    assert "7/7 steps complete. All steps are complete." in brief(resume(project))
+    assert "7/7 steps complete. All steps are complete." in paragraph(resume(project).summary)
 
 
 def test_subprocess_brief_and_piped_default(project: Path) -> None:

@@ -50,7 +50,7 @@ class ResumeResult:
             "protocols": list(s.protocols),
             "invalid": [asdict(i) for i in s.invalid],
             "notes": list(self.notes),
-            "brief": brief(self),
+            "brief": paragraph(self.summary),
         }
 
 
@@ -175,11 +175,6 @@ def hook_recap(root: Path) -> str:
     if len(texts["raw"]) > MAX_HOOK_CONTEXT:
         return texts["brief"] + "\nThe full recap is longer: run `stato resume --raw` to read it."
     return texts["raw"]
-
-
-def brief(result: ResumeResult) -> str:
-    """One paragraph of plain text: what the project is, where the plan stands, what to read."""
-    return paragraph(result.summary)
 
 
 def paragraph(s: Summary) -> str:
