@@ -53,7 +53,8 @@ def front_matter(target: OwnFile) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
+    """Text for one Markdown table cell: on one line, a "|" escaped so the table holds."""
     return " ".join(text.replace("|", "\\|").split())
 
 
@@ -87,13 +88,13 @@ def _skill_lines(summary: Summary, layout: str, shown: int | None) -> list[str]:
         out += ["| Skill | Version | Key Parameters | Lessons | File |", "|---|---|---|---|---|"]
         for s in skills:
             n = len(s.lessons)
-            version = f"v{_cell(s.version)}" if s.version else "-"
+            version = f"v{cell(s.version)}" if s.version else "-"
             out.append(
-                f"| {_cell(s.name)} | {version} | {_cell(s.key_params()) or '-'} | "
-                f"{n} lesson{'' if n == 1 else 's'} | {STATO}/{_cell(s.path)} |"
+                f"| {cell(s.name)} | {version} | {cell(s.key_params()) or '-'} | "
+                f"{n} lesson{'' if n == 1 else 's'} | {STATO}/{cell(s.path)} |"
             )
     else:
-        out += [f"- {_cell(s.name)}: {STATO}/{_cell(s.path)}" for s in skills]
+        out += [f"- {cell(s.name)}: {STATO}/{cell(s.path)}" for s in skills]
     more = len(summary.skills) - len(skills)
     if more > 0:
         out += [
@@ -122,8 +123,8 @@ def render_body(summary: Summary, layout: str = TABLE, shown: int | None = None)
     ]
     ctx = summary.context
     if ctx is not None and ctx.project:
-        desc = f" -- {_cell(ctx.description)}" if ctx.description else ""
-        out += ["", f"Project: {_cell(ctx.project)}{desc}"]
+        desc = f" -- {cell(ctx.description)}" if ctx.description else ""
+        out += ["", f"Project: {cell(ctx.project)}{desc}"]
     out += ["", "## Available Skills", ""]
     if summary.skills:
         out += _skill_lines(summary, layout, shown)
@@ -131,7 +132,7 @@ def render_body(summary: Summary, layout: str = TABLE, shown: int | None = None)
         out.append(f"No skills yet. Add them in {STATO}/skills/ (see `stato crystallize`).")
     out += [""] + _plan_lines(summary.plan, any(i.path == "plan.py" for i in summary.invalid))
     if summary.memory is not None:
-        phase = f" (phase: {_cell(summary.memory.phase)})" if summary.memory.phase else ""
+        phase = f" (phase: {cell(summary.memory.phase)})" if summary.memory.phase else ""
         out += ["", f"Working memory: {STATO}/{summary.memory.path}{phase}"]
     if ctx is not None:
         out.append(f"Project context: {STATO}/{ctx.path}")
@@ -145,7 +146,7 @@ def render_body(summary: Summary, layout: str = TABLE, shown: int | None = None)
             "(`stato scan`)"
             for i in held
         ]
-        out += [f"- {STATO}/{i.path}: {' '.join(i.codes)} {_cell(i.message)}" for i in invalid]
+        out += [f"- {STATO}/{i.path}: {' '.join(i.codes)} {cell(i.message)}" for i in invalid]
         if invalid:
             out.append("Run `stato validate .stato/` and fix these before relying on them.")
     out += ["", "## Working Rules", ""]

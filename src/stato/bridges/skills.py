@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from stato.bridges.render import cell
 from stato.bridges.summary import SkillView
 from stato.core.agentskills import MAX_NAME, clean_description, skill_dir_name
 
@@ -172,7 +173,7 @@ def _params(params: tuple[tuple[str, Any], ...]) -> list[str]:
     rows, below = ["## Parameters", "", "| Parameter | Default |", "|---|---|"], []
     for key, value in params:
         text = _shown(value)
-        name = _cell_text(str(key))
+        name = cell(str(key))
         if len(text) <= _CELL and "\n" not in text and "\r" not in text:
             rows.append(f"| {name} | {_code_span(text).replace('|', chr(92) + '|')} |")
             continue
@@ -201,10 +202,6 @@ def _literal_text(value: Any) -> str:
     import pprint
 
     return pprint.pformat(value, width=100, sort_dicts=False)
-
-
-def _cell_text(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _longest_run(text: str, char: str) -> int:
