@@ -64,17 +64,17 @@ def refusal(items: list[Blocked], verb: str = "write") -> str:
 WITHHELD = "withheld"  # the code a module left out of agents' context carries in a summary
 
 
-def _strings(value: object, depth: int = 0) -> Iterable[str]:
+def field_strings(value: object, depth: int = 0) -> Iterable[str]:
     """The strings inside a field's value (containers followed, keys included)."""
     if isinstance(value, str):
         yield value
     elif depth < 20 and isinstance(value, (list, tuple, set, frozenset)):
         for item in value:
-            yield from _strings(item, depth + 1)
+            yield from field_strings(item, depth + 1)
     elif depth < 20 and isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(key, depth + 1)
-            yield from _strings(item, depth + 1)
+            yield from field_strings(key, depth + 1)
+            yield from field_strings(item, depth + 1)
 
 
 def value_findings(result: ValidationResult, accept: Collection[str] = ()) -> tuple[Finding, ...]:
@@ -91,7 +91,7 @@ def value_findings(result: ValidationResult, accept: Collection[str] = ()) -> tu
     out: list[Finding] = []
     for name, value in result.fields.items():
         line = result.field_lines.get(name, 1)
-        for text in _strings(value):
+        for text in field_strings(value):
             if text in result.source:
                 continue  # the source scan read it as it is
             for f in _refused(scan_injection(text, result.path, python=False), accept):

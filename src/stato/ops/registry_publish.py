@@ -51,6 +51,7 @@ class PublishResult:
 def _check_modules(archive_path: Path, modules: dict[str, str], ignore: Sequence[str]) -> list[str]:
     """Refuse invalid modules and privacy findings; return the tags the skills declare."""
     from stato.core.compiler import compile_source
+    from stato.core.computed import secret_findings
     from stato.core.privacy import Finding, scan_text
 
     tags: list[str] = []
@@ -67,6 +68,7 @@ def _check_modules(archive_path: Path, modules: dict[str, str], ignore: Sequence
         if result.module_type == "skill" and isinstance(declared, list):
             tags.extend(t for t in declared if isinstance(t, str))
         findings.extend(scan_text(text, rel, ignore))
+        findings.extend(secret_findings(result, ignore))  # "ghp_" + "...": no text holds it
     from stato.adapters import gate
 
     gate.check(modules, verb="publish")  # a registry never serves a poisoned module

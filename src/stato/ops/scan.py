@@ -119,16 +119,20 @@ def scan_sources(
         if not more and cache is not None:
             cache.put_findings(unknown[path], quiet, [])
         found.extend(more)
-    found.extend(_computed(sources, cache))
+    found.extend(_computed(sources, ignore, cache))
     found.sort(key=lambda f: (order[f.path], f.start, f.end))
     if cache is not None:
         cache.save()
     return ScanReport(tuple(found), tuple(sources), tuple(ignore))
 
 
-def _computed(sources: Mapping[str, str], cache: ResultCache | None) -> list[Finding]:
-    """High findings in the values a stato module's fields compute but its text never spells
-    (``"...erongI"[::-1]``): what the gate withholds, so the scan a person is sent to shows it."""
+def _computed(
+    sources: Mapping[str, str], ignore: Sequence[str], cache: ResultCache | None
+) -> list[Finding]:
+    """Findings in the values a stato module's fields compute but its text never spells: high
+    injection findings (``"...erongI"[::-1]``, what the gate withholds, so the scan a person is
+    sent to shows it) and secrets (``"ghp_" + "..."``, what snapshot and publish refuse)."""
+    from stato.core.computed import secret_findings
     from stato.core.gate import value_findings
     from stato.ops.batch import compile_many
 
@@ -139,7 +143,8 @@ def _computed(sources: Mapping[str, str], cache: ResultCache | None) -> list[Fin
     }
     if not modules:
         return []
-    return [f for r in compile_many(modules, cache=cache).values() for f in value_findings(r)]
+    results = compile_many(modules, cache=cache).values()
+    return [f for r in results for f in (*secret_findings(r, ignore), *value_findings(r))]
 
 
 def scan_paths(paths: Sequence[Path], root: Path) -> ScanReport:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -179,7 +179,38 @@ def _scan(
             changed.append(rel)
             out[rel], found = sanitize_text(out[rel], shown, found, ignore)
         findings.extend(found)  # fail closed: anything left refuses the snapshot
+    findings.extend(_computed_secrets(out, ignore, cache))
     return out, findings, changed
+
+
+# The result cache's scan section holds, under this pseudo-glob (the real globs after it), the
+# texts whose fields compute no secret; only that verdict is kept (a finding has no span).
+_NO_COMPUTED_SECRET = "\0computed secrets: none"
+
+
+def _computed_secrets(
+    texts: dict[str, str], ignore: Sequence[str], cache: ResultCache | None
+) -> list[Finding]:
+    """Secrets the modules' fields compute but no text spells (``"ghp_" + "..."``): no span
+    holds them, so --sanitize cannot replace them and they always refuse the snapshot. The
+    results come from the cache the compile just filled."""
+    from stato.core.computed import secret_findings
+
+    quiet = (_NO_COMPUTED_SECRET, *ignore)
+    found: list[Finding] = []
+    jobs: list[Job] = [
+        (f".stato/{rel}", text, location_type(rel))
+        for rel, text in texts.items()
+        if cache is None or cache.get_findings(rel, text, quiet) != []  # none before: none now
+    ]
+    for start in range(0, len(jobs), CHUNK):
+        part = jobs[start : start + CHUNK]
+        for (_, text, _), r in zip(part, compile_jobs(part, cache=cache), strict=True):
+            more = secret_findings(r, ignore)
+            found.extend(more)
+            if not more and cache is not None and isinstance(text, str):
+                cache.put_findings(text, quiet, [])
+    return found
 
 
 def _gate(texts: dict[str, str], cache: ResultCache | None) -> None:
