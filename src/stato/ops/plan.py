@@ -104,8 +104,6 @@ def _step(steps: Sequence[dict[str, Any]], step_id: int) -> dict[str, Any]:
 def set_status(root: Path, step_id: int, status: str, output: str | None = None) -> StepChange:
     """Move one step to ``status`` (and record ``output``); refuses to start or complete a step
     whose dependencies are not complete yet."""
-    if status not in rules.STATUSES:
-        raise StatoError(f"unknown status '{status}' (one of {', '.join(rules.STATUSES)})")
     seen: dict[str, Any] = {}
 
     def edit(before: ValidationResult) -> str:

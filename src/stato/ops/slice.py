@@ -6,7 +6,6 @@ from pathlib import Path
 
 from stato.core.model import ValidationResult
 from stato.core.skillindex import SkillIndex
-from stato.errors import UsageError
 from stato.ops.output import output_path
 from stato.ops.project import find_root
 from stato.ops.snapshot import SnapshotResult, archive_project, select
@@ -57,8 +56,6 @@ def slice_project(
     force: bool = False,
 ) -> SnapshotResult:
     """Archive chosen modules; depends_on on other project skills is followed or warned about."""
-    if not modules:
-        raise UsageError("slice needs at least one --module")
     if output is not None:
         output_path(output)  # refused before any module is read
     root = find_root(path)
