@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,25 @@ def test_round_trip_is_exact(project: Path) -> None:
     odd = next(s for s in loaded.skills if s.name == "odd")
     assert dict(odd.params)["by_id"] == {1: "x", (2, 3): "y"}
     assert dict(odd.params)["pair"] == (1, 2) and dict(odd.params)["tags"] == {"a"}
+
+
+@pytest.mark.parametrize("at_once", [1, 2, 3, 200])
+def test_the_record_written_in_pieces_is_the_whole_summary(
+    project: Path, monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    """The skills are encoded a few at a time (memory): the same JSON as the whole summary at
+    once, and a lone surrogate in one piece still reads back exactly."""
+    summary = summarize(load_project(project).modules)
+    odd = SkillView("bad\ud800name", "skills/bad.py", None, "lone \udfff", (), ("x",), ())
+    monkeypatch.setattr(cache, "_SKILLS_AT_ONCE", at_once)
+    key = cache.fingerprint(project)
+    assert cache.dumps(key, summary).split("\n")[2] == taggedjson.dumps(summary)
+    odd_one = replace(summary, skills=(*summary.skills, odd))
+    record = cache.dumps(key, odd_one).split("\n")[2]
+    assert from_dict(taggedjson.loads(record)) == odd_one
+    assert cache.save(project, key, odd_one)
+    data = cache.load(project, key)
+    assert data is not None and from_dict(data) == odd_one
 
 
 def test_a_module_change_invalidates_the_cache(project: Path) -> None:

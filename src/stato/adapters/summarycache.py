@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -89,12 +90,32 @@ def dumps(key: list[Any], summary: Summary, texts: dict[str, str] | None = None)
     (``texts``: the `resume --brief` paragraph and the raw recap, so the hook path builds
     neither, and reads neither the summary nor more than the first line on a miss); the summary.
     JSON escapes every line break inside a value, so each part is one line."""
+    return "".join(_pieces(key, summary, texts))
+
+
+# Skills encoded at once: the whole summary's JSON-ready copy and the encoder's pieces took
+# about 5 MB at 1,000 skills, each page of it a fault to fill
+_SKILLS_AT_ONCE = 200
+
+
+def _pieces(key: list[Any], summary: Summary, texts: dict[str, str] | None) -> Iterator[str]:
+    """``dumps`` in pieces: the summary's skills a few hundred at a time, the same JSON (a
+    chunk holding a lone surrogate escapes it, as ``taggedjson.dumps`` does)."""
     import json
+    from dataclasses import replace
     from functools import partial
 
     head = json.dumps({"format": FORMAT, "key": _digest(key)})
     body = _json(texts or {}, partial(json.dumps, ensure_ascii=False, separators=(",", ":")))
-    return f"{head}\n{body}\n{taggedjson.dumps(summary)}\n"
+    yield f"{head}\n{body}\n"
+    rest = taggedjson.dumps(replace(summary, skills=()))
+    start = rest.index("[") + 1  # {"skills":{"\u0000t":[ ... ]}, "plan": ...}
+    yield rest[:start]
+    skills = summary.skills
+    for at in range(0, len(skills), _SKILLS_AT_ONCE):
+        part = taggedjson.dumps(list(skills[at : at + _SKILLS_AT_ONCE]))
+        yield ("," if at else "") + part[1:-1]
+    yield rest[start:] + "\n"
 
 
 def _open(root: Path, key: list[Any] | None) -> BinaryIO | None:
@@ -163,13 +184,9 @@ def save(root: Path, key: list[Any], summary: Summary, texts: dict[str, str] | N
     if time.time_ns() - newest < _RACY_NS:
         return False
     try:
-        text = dumps(key, summary, texts)
-    except TypeError:
+        data = [piece.encode("utf-8") for piece in _pieces(key, summary, texts)]
+    except (TypeError, UnicodeEncodeError):
         return False
     target = project_file(KIND, root)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
     # A read-only cache folder still resumes, just without the cache.
     return target is not None and write_own(target, data)
