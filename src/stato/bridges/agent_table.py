@@ -246,7 +246,6 @@ AGENTS: tuple[Agent, ...] = (
             timeout_key="timeoutSec",
             outputs=("hookSpecificOutput", "additionalContext"),
             top={"version": 1},
-            owned=True,
             note="VS Code injects the recap; Copilot CLI runs sessionStart hooks but documents "
             "their output as not processed yet (github/copilot-cli#2142)",
             reaches="yes in VS Code; not yet in Copilot CLI (output not processed, "

@@ -83,7 +83,6 @@ class HookTarget:
     # "hookSpecificOutput" | "additionalContext" | "additional_context"
     outputs: tuple[str, ...] = ("hookSpecificOutput",)
     top: dict[str, Any] = field(default_factory=dict)  # keys the file itself needs
-    owned: bool = False  # the whole file is stato's: uninstall deletes it when nothing else is left
     docs: str = ""
     note: str = ""  # what a person should know after installing
     reaches: str = "yes"  # whether the output reaches the model: "yes", or why not / when not

@@ -22,7 +22,6 @@ class ScanReport:
 
     findings: tuple[Finding, ...]
     files: tuple[str, ...]
-    ignore: tuple[str, ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -123,7 +122,7 @@ def scan_sources(
     found.sort(key=lambda f: (order[f.path], f.start, f.end))
     if cache is not None:
         cache.save()
-    return ScanReport(tuple(found), tuple(sources), tuple(ignore))
+    return ScanReport(tuple(found), tuple(sources))
 
 
 def _computed(
