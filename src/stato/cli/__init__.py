@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import sys
 from typing import Any
@@ -58,11 +57,6 @@ def _where(name: str) -> tuple[str, str]:
     """The module under stato.cli.commands and the function of command ``name``."""
     module = name.replace("-", "_")
     return _WHERE.get(name, (module, module))
-
-
-def _available(name: str) -> bool:
-    module = _where(name)[0]
-    return importlib.util.find_spec(f"stato.cli.commands.{module}") is not None
 
 
 def os_error_message(exc: OSError) -> str:
@@ -161,10 +155,10 @@ class LazyGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in COMMANDS if _available(name))
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS or not _available(cmd_name):
+        if cmd_name not in COMMANDS:
             return None
         module, attr = _where(cmd_name)
         command = getattr(importlib.import_module(f"stato.cli.commands.{module}"), attr)
