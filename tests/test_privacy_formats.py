@@ -285,6 +285,8 @@ CONTEXTS: dict[str, tuple[str, str | None]] = {
         + '»"}}}',
         "docker-config-auth",
     ),
+    "password with a dot, bare": ("- log in with pw=«Summer.Breeze42» then run", "password-bare"),
+    "password with a dot, prose": ("- the password «Kx4.vTr2Qw» is on the wiki", None),
     "azure key in .env": (f"AZURE_STORAGE_KEY=«{rnd(B64, 86)}==»", "cloud-key-assignment"),
     "environ": ('os.environ["DB_PASSWORD"] = "«Tq8#mZ2!vR9x»"', None),
     "deepseek": (
@@ -509,6 +511,7 @@ NOT_SECRETS = [
     'token("vault-token", "HashiCorp Vault token", "h", r"v[sb]")',
     '_PASSWORD = r"(?i:passwords?|passphrase|passcode|passwd|pwd|pw|pass)"',
     "n10.1.2.3 x415-867-5309 a536-22-1874",
+    'Literal["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer"]',
 ]
 
 

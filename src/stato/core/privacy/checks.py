@@ -108,10 +108,10 @@ def looks_secret(value: str, quoted: bool, min_len: int = 6, min_entropy: float 
         and ("." in value or not any(c.isdigit() for c in value) or _TYPE_NAME.fullmatch(value))
     ):
         return False  # a bare variable, attribute or type name (Ed25519PrivateKey) in code
-    if value.startswith(("http://", "https://", "file:")) or (
+    if value.startswith(("http://", "https://", "file:", "urn:")) or (
         value.startswith(("/", "./", "~/")) and _PATH_SHAPE.fullmatch(value)
     ):
-        return False  # a URL or a path (a password has punctuation no path holds)
+        return False  # a URL, a URN or a path (a password has punctuation no path holds)
     if value.isdigit() and len(value) < 8:
         return False
     return entropy(value) >= min_entropy

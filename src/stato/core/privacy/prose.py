@@ -22,7 +22,10 @@ def _mixed(value: str) -> bool:
     return (upper and lower and (digit or symbol)) or (symbol and (digit or upper or lower))
 
 
-_DOTTED_CODE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+# a dotted name whose every part reads as a name (self, _get_password, Optional, NULL,
+# HTTPPasswordMgr, b16encode), not a password with a dot in it (Kx4.vTr2Qw, Summer.Breeze42)
+_NAME_PART = r"_*(?:[a-z][a-z0-9_]*|[A-Z]+[a-z]*(?:[A-Z]+[a-z]*)*|[A-Z][A-Z0-9_]*)"
+_DOTTED_CODE = re.compile(_NAME_PART + r"(?:\." + _NAME_PART + r")+")
 
 
 def _code(span: str, m: re.Match[str], text: str) -> bool:
@@ -45,8 +48,6 @@ def _bare(span: str, m: re.Match[str], text: str) -> bool:
 
 
 def _prose(span: str, m: re.Match[str], text: str) -> bool:
-    if _code(span, m, text):
-        return False
     return len(span) >= 8 and _mixed(span) and looks_secret(span, True, min_len=8, min_entropy=2.5)
 
 
