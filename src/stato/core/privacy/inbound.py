@@ -159,7 +159,10 @@ def scan_injection(
     return _with_literals(text, path, ignore, python, _injection(text, ignore))
 
 
-_PLANS = {id(rules): plan(rules) for rules in (ASCII_RULES, INJECTION_RULES)}
+# All-ASCII texts (most) are scanned with the rules that can match them, and a common keyword
+# there wakes a rule only where the rule's next words follow it (``Rule.wake``)
+_ASCII_PLAN = plan(ASCII_RULES, wake=True)
+_PLAN = plan(INJECTION_RULES)
 
 
 def scan_injection_many(
@@ -169,16 +172,19 @@ def scan_injection_many(
     search over all of them (core/privacy/keywords.py): the same findings, without some 600
     keyword searches per small text."""
     small = [(path, text) for path, text in texts.items() if len(text) < _INDEX_FROM]
-    whole = _PLANS[id(INJECTION_RULES)]  # its keywords hold the ASCII table's
     out: dict[str, list[Finding]] = {}
-    for batch in _batches(small):
-        lowered = [_lower(t) for _, t in batch]
-        hits = keyword_hits(lowered, whole.by_keyword, whole.every, whole.word_start)
-        for (path, text), found in zip(batch, hits, strict=True):
-            rules = ASCII_RULES if text.isascii() else INJECTION_RULES
-            only = _PLANS[id(rules)].select(found)
-            cands = _resolve(_candidates(text, ignore, rules, found, only))
-            out[path] = _with_literals(text, path, ignore, python, cands)
+    for ascii_only in (True, False):
+        table = _ASCII_PLAN if ascii_only else _PLAN
+        some = [(path, text) for path, text in small if text.isascii() is ascii_only]
+        for batch in _batches(some):
+            lowered = [_lower(t) for _, t in batch]
+            hits = keyword_hits(
+                lowered, table.by_keyword, table.every, table.word_start, table.wakes
+            )
+            for (path, text), found in zip(batch, hits, strict=True):
+                only = table.select(found)
+                cands = _resolve(_candidates(text, ignore, table.rules, found, only))
+                out[path] = _with_literals(text, path, ignore, python, cands)
     for path, text in texts.items():
         if path not in out:  # a long text indexes its own words (scanner._WordStarts)
             out[path] = scan_injection(text, path, ignore, python)

@@ -29,6 +29,7 @@ def inj(
     back: frozenset[str] = frozenset(),
     run: tuple[str, int] | None = None,
     needs: str | None = None,
+    wake: tuple[tuple[str, str], ...] = (),
 ) -> Rule:
     """One row: case-insensitive by default, anchored at its keywords when it has any (an
     anchored phrase starts a word: ``nc`` inside ``sync`` is no netcat)."""
@@ -49,6 +50,7 @@ def inj(
         run=run,
         needs=None if needs is None else Lazy(needs, flags),
         word_start=anchored,
+        wake=wake,
         severity=severity,
     )
 
@@ -56,6 +58,28 @@ def inj(
 def phrases(words: tuple[str, ...]) -> str:
     """Literal phrases as one alternation, a space in them standing for one to three spaces."""
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s{1,3}") for w in words) + ")"
+
+
+def verb_wakes(
+    verbs: tuple[str, ...], rest: str, keywords: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """The ``wake`` of a rule ``phrases(verbs) + rest``, for each one-word keyword: the verbs
+    that begin with it (their remainder, spelled as ``phrases`` spells it), then ``rest``.
+    A keyword that a verb could match only part of (``do`` and ``don't``) gets none."""
+    out: list[tuple[str, str]] = []
+    for keyword in keywords:
+        if not keyword.isalpha():
+            continue
+        if any(keyword.startswith(v) and v != keyword for v in verbs):
+            continue  # a shorter verb could match where this keyword occurs
+        tails = [
+            re.escape(v[len(keyword) :]).replace(r"\ ", r"\s{1,3}")
+            for v in verbs
+            if v.startswith(keyword)
+        ]
+        if tails:
+            out.append((keyword, "(?:" + "|".join(tails) + ")" + rest))
+    return tuple(out)
 
 
 def mentions(pattern: str, group: str | None = None) -> Validator:

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import inj, mentions, not_honesty, phrases, sentence_after
+from stato.core.privacy.injection import (
+    inj,
+    mentions,
+    not_honesty,
+    phrases,
+    sentence_after,
+    verb_wakes,
+)
 from stato.core.privacy.rule import Rule, Validator, any_of
 
 _GAP = r"[^.!?\n]{0,60}?"  # the rest of one sentence, bounded
@@ -119,6 +126,9 @@ def _passive_scoped(span: str, m: re.Match[str], text: str) -> bool:
     )
 
 
+_PRONOUN_VERBS = any_of("ignore|disregard|forget|disobey|discard|skip|drop")
+_PRONOUN = r"\s{1,3}(?:them|it|those|these|that|all\s{1,3}of\s{1,3}(?:them|it))\b"
+
 BROAD: tuple[Rule, ...] = (
     inj(
         "override-broad",
@@ -126,6 +136,11 @@ BROAD: tuple[Rule, ...] = (
         phrases(_OVERRIDE_VERBS) + r"\s{1,3}" + _GAP + _NOUNS,
         keywords=tuple(sorted({w.split()[0] for w in _OVERRIDE_VERBS})),
         validator=_scoped_order(_SCOPE),
+        wake=verb_wakes(
+            _OVERRIDE_VERBS,
+            r"\s{1,3}" + _GAP + _NOUNS,
+            tuple({w.split()[0] for w in _OVERRIDE_VERBS}),
+        ),
     ),
     inj(
         "override-broad-weak",
@@ -133,6 +148,7 @@ BROAD: tuple[Rule, ...] = (
         phrases(_WEAK_VERBS) + r"\s{1,3}" + _GAP + _NOUNS,
         keywords=_WEAK_VERBS,
         validator=_scoped_order(_STRONG),
+        wake=verb_wakes(_WEAK_VERBS, r"\s{1,3}" + _GAP + _NOUNS, _WEAK_VERBS),
     ),
     inj(
         "override-obsolete",
@@ -153,6 +169,10 @@ BROAD: tuple[Rule, ...] = (
         keywords=any_of(
             "everything|anything|whatever|all|the|do|don|never|stop|ignore|disregard|forget"
         ),
+        wake=(
+            ("the", r"\s{1,3}(?:text|content|instructions|rules|prompt)"),
+            ("do", r"(?:\s{1,3}not|n'?t)\s{1,3}obey"),
+        ),
         validator=mentions(
             r"written|said|stated|told|given|text|instruction|content|prompt|message|"
             r"rule|obey",
@@ -161,9 +181,9 @@ BROAD: tuple[Rule, ...] = (
     inj(
         "override-pronoun",
         "instruction override (... instructions were wrong, ignore them)",
-        r"(?:ignore|disregard|forget|disobey|discard|skip|drop)\s{1,3}(?:them|it|those|these|that|"
-        r"all\s{1,3}of\s{1,3}(?:them|it))\b",
-        keywords=("ignore", "disregard", "forget", "disobey", "discard", "skip", "drop"),
+        phrases(_PRONOUN_VERBS) + _PRONOUN,
+        keywords=_PRONOUN_VERBS,
+        wake=verb_wakes(_PRONOUN_VERBS, _PRONOUN, _PRONOUN_VERBS),
         validator=_refers_to_orders,
     ),
     inj(
@@ -307,6 +327,10 @@ BROAD: tuple[Rule, ...] = (
         keywords=any_of(
             "make|ensure|the|user|human|keep|omit|leave|hide|exclude|remove|don|do not|never|if"
             "|tell|assure|inform|claim|pretend|say|report"
+        ),
+        wake=(
+            ("the", r"\s{1,3}(?:user|human)"),
+            ("if", r"\s{1,3}(?:the\s{1,3})?(?:user|human)\s{1,3}asks"),
         ),
     ),
 )

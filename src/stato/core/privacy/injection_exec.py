@@ -131,6 +131,7 @@ REMOTE_EXEC: tuple[Rule, ...] = (
         r"[^\s\"'`)]{1,300}",
         keywords=any_of("pip|uv pip|pipx|uvx|npm|npx|pnpm|yarn|bun|gem|cargo"),
         validator=_unknown_package_host,
+        wake=(("pip", r"(?:3|x)?\s{1,3}(?:install|add|i)\s"),),
     ),
     inj(
         "push-to-new-remote",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import inj, mentions
+from stato.core.privacy.injection import inj, mentions, phrases, verb_wakes
 from stato.core.privacy.injection_exec import on_domain, url_hosts
 from stato.core.privacy.rule import Rule, any_of
 
@@ -202,18 +202,23 @@ _TUNNEL_HOSTS = (
     r"localtunnel\.me|bore\.pub|lhr\.life|tunnelmole\.net"
 )
 
+_SEND_VERBS = any_of(
+    "send|sends|sending|upload|uploading|post|posting|transmit|exfiltrate|forward|leak|beacon"
+    "|submit|email|e-mail|mail|dump|pipe|share|report"
+)
+_SENT = r"\s{1,3}[^\n]{0,120}?" + _SENSITIVE_WORDS
+
 EXFIL_URLS: tuple[Rule, ...] = (
     inj(
         "exfil-instruction",
         "instruction to send secrets or data somewhere",
-        r"(?:send|sends|sending|upload|uploading|post|posting|transmit|exfiltrate|forward|leak|"
-        r"beacon|submit|email|e-mail|mail|dump|pipe|share|"
-        r"report)\s{1,3}[^\n]{0,120}?" + _SENSITIVE_WORDS,
+        phrases(_SEND_VERBS) + _SENT,
         keywords=any_of(
             "send|upload|post|transmit|exfiltrate|forward|leak|beacon|submit|email|e-mail|mail|dump"
             "|pipe|share|report"
         ),
         validator=_sent_somewhere,
+        wake=verb_wakes(_SEND_VERBS, _SENT, _SEND_VERBS),
     ),
     inj(
         "data-in-image-url",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from stato.core.privacy.injection import _S, inj, not_honesty, phrases
+from stato.core.privacy.injection import _S, inj, not_honesty, phrases, verb_wakes
 from stato.core.privacy.rule import Rule, Validator, any_of
 
 # -- instruction override ---------------------------------------------------------------------
@@ -61,13 +61,14 @@ def _scoped(pattern: re.Pattern[str], tail: bool = True) -> Validator:
     return ok
 
 
+# what follows an override verb: its object, after up to six filler words
+_OVERRIDE_REST = (
+    r"(?:\s{1,3}(?:attention|heed)\s{1,3}to)?" + _S + rf"(?P<mid>(?:{_FILL}{_S}){{0,6}}){_NOUN}\b"
+)
+
+
 def _override(verbs: tuple[str, ...]) -> str:
-    return (
-        phrases(verbs)
-        + r"(?:\s{1,3}(?:attention|heed)\s{1,3}to)?"
-        + _S
-        + rf"(?P<mid>(?:{_FILL}{_S}){{0,6}}){_NOUN}\b"
-    )
+    return phrases(verbs) + _OVERRIDE_REST
 
 
 _HELD = (
@@ -89,6 +90,7 @@ OVERRIDE: tuple[Rule, ...] = (
         _override(_STRONG_VERBS),
         keywords=tuple(v.split()[0] for v in _STRONG_VERBS),
         validator=_scoped(_STRONG_SCOPE),
+        wake=verb_wakes(_STRONG_VERBS, _OVERRIDE_REST, tuple(v.split()[0] for v in _STRONG_VERBS)),
     ),
     inj(
         "override-instructions-weak",
@@ -96,6 +98,7 @@ OVERRIDE: tuple[Rule, ...] = (
         _override(_WEAK_VERBS),
         keywords=_WEAK_VERBS,
         validator=_scoped(_WEAK_SCOPE, tail=False),
+        wake=verb_wakes(_WEAK_VERBS, _OVERRIDE_REST, _WEAK_VERBS),
     ),
     inj(
         "override-everything",
@@ -136,6 +139,10 @@ OVERRIDE: tuple[Rule, ...] = (
         r"|the\s{1,3}(?:new|updated|revised)\s{1,3}(?:system\s{1,3}prompt|instructions)\s{0,3}"
         r"(?:is|are)\s{0,3}:",
         keywords=any_of("your|my|the|treat|use|take|consider|new|updated|revised|real"),
+        wake=(
+            ("the", r"\s{1,3}(?:real|actual|true|new|updated|revised)"),
+            ("use", r"\s{1,3}(?:this|these|it|the\s{1,3}following)"),
+        ),
     ),
     inj(
         "role-hijack",

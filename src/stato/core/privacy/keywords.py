@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from stato.core.privacy.rule import Rule
+from stato.core.privacy.rule import Lazy, Rule
 
 Hits = dict[str, list[int]]  # keyword -> its positions in one text (absent: it does not occur)
 
@@ -34,6 +34,7 @@ def keyword_hits(
     keywords: Iterable[str],
     every: Collection[str],
     word_start: Collection[str] = (),
+    wakes: Mapping[str, tuple[str, Lazy]] = {},
 ) -> list[Hits]:
     """For each (lowercased) text, where each keyword occurs in it.
 
@@ -41,7 +42,9 @@ def keyword_hits(
     each next character gives them); any other keyword only its first, enough to tell it is
     there. A keyword in ``word_start`` (all of them in ``every``) gets only the positions no
     ASCII letter precedes: ``turn`` in ``return`` wakes no rule. A keyword no text holds is
-    left out of every text's hits.
+    left out of every text's hits. ``wakes`` (``Plan.wakes``: keys standing for a keyword
+    followed by a rule's next words, for ASCII texts only) get every position their regex
+    matches at.
     """
     joined = _SEPARATOR.join(lowered)
     bases: list[int] = []
@@ -84,6 +87,16 @@ def keyword_hits(
             else:
                 out[index][keyword] = [at - base]
                 at = joined.find(keyword, end + 1)
+    for key, (keyword, wake) in wakes.items():
+        if "\n" + keyword not in words:  # its keyword begins no word (ASCII texts: plan())
+            continue
+        search = wake.compiled().search
+        found = search(joined)
+        while found is not None:  # each start once, overlapping ones too
+            at = found.start()
+            index = bisect_right(bases, at) - 1
+            out[index].setdefault(key, []).append(at - bases[index])
+            found = search(joined, at + 1)
     return out
 
 
@@ -96,6 +109,8 @@ class Plan:
     by_keyword: dict[str, tuple[int, ...]]
     every: frozenset[str]  # keywords whose every position a rule starts from
     word_start: frozenset[str]  # of these, those no rule can match from after a letter
+    # keys standing for a keyword and a rule's words after it (Rule.wake): the keyword, the regex
+    wakes: dict[str, tuple[str, Lazy]]
 
     def select(self, hits: Hits) -> dict[int, list[str]]:
         """The rules to try on a text with these hits (by their place in the table, in order),
@@ -107,23 +122,41 @@ class Plan:
         return {order: chosen[order] for order in sorted(chosen)}
 
 
-def plan(rules: tuple[Rule, ...]) -> Plan:
+def wake_key(keyword: str, rest: str) -> str:
+    """The regex, over lowercased text, of a keyword that starts a word followed by ``rest``
+    (ignoring case): the keyword's letters come first, so the engine skips to them in C."""
+    escaped = re.escape(keyword)
+    return f"{escaped}(?<![a-z]{escaped})(?i:{rest})"
+
+
+def plan(rules: tuple[Rule, ...], wake: bool = False) -> Plan:
     """Index a rule table. A rule with keywords and no ``anchor`` regex finds nothing in a text
     holding none of them: the scanner skips it (``_candidates``), or tries it only where one
-    starts (``_anchored``)."""
+    starts (``_anchored``). With ``wake`` (a table for ASCII texts only: in them, ignoring case
+    is the same as reading the lowercased text) a keyword in a rule's ``wake`` is indexed as
+    its ``wake_key``, which ``keyword_hits`` finds where that regex matches."""
     always: set[int] = set()
     by_keyword: dict[str, list[int]] = {}
     every: set[str] = set()
     inside_words: set[str] = set()  # keywords some rule may match from inside a word
+    wakes: dict[str, tuple[str, Lazy]] = {}
     for order, rule in enumerate(rules):
         if rule.anchor is not None or not rule.keywords:
             always.add(order)
             continue
+        rest = dict(rule.wake) if wake else {}
+        if rest and not (rule.after_letter_fails and all(k.isalpha() for k in rest)):
+            raise ValueError(f"{rule.id}: a wake needs a word-start rule and one-word keywords")
+        plain = [k for k in rule.keywords if k not in rest]
         for keyword in rule.keywords:
-            by_keyword.setdefault(keyword, []).append(order)
+            key = wake_key(keyword, rest[keyword]) if keyword in rest else keyword
+            if keyword in rest:
+                wakes.setdefault(key, (keyword, Lazy(key)))
+            by_keyword.setdefault(key, []).append(order)
         if rule.anchored:
-            every.update(rule.keywords)
+            every.update(plain)
         if not rule.after_letter_fails:
-            inside_words.update(rule.keywords)
+            inside_words.update(plain)
     keyed = {k: tuple(v) for k, v in by_keyword.items()}
-    return Plan(rules, frozenset(always), keyed, frozenset(every), frozenset(every - inside_words))
+    word_start = frozenset(every - inside_words)
+    return Plan(rules, frozenset(always), keyed, frozenset(every), word_start, wakes)

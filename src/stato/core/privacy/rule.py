@@ -87,6 +87,12 @@ class Rule:
     rule's keyword is common (the ``]:`` of a return annotation) but its match rare.
     ``word_start`` says the regex never matches right after an ASCII letter, so on a long text a
     keyword that begins no word is skipped without a search.
+    ``wake`` pairs some keywords of a word-start anchored rule with the rest of the rule's own
+    pattern that follows that keyword (``the``, then a space and ``real`` or ``new``): every
+    match that starts where the keyword occurs matches it there, ignoring case. In a batch of
+    ASCII texts (core/privacy/keywords.py) such a keyword wakes the rule only where its wake
+    matches, found by one search in C over all of them: ``the``, ``drop`` or ``pip`` are in
+    most modules, the phrases these rules need are not.
     ``severity`` is ``high`` (stop: a secret leaving, an instruction hijacking an agent) or
     ``warn`` (show it, let it pass: a well-known installer piped to a shell).
     """
@@ -109,6 +115,7 @@ class Rule:
     run: tuple[str, int] | None = None
     needs: Lazy | re.Pattern[str] | None = None
     word_start: bool = False
+    wake: tuple[tuple[str, str], ...] = ()
     severity: str = "high"
 
     @cached_property
