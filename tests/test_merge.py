@@ -442,3 +442,31 @@ def test_lines_added_to_a_lesson_block_take_its_margin_not_its_first_lines_inden
     merged = union_lines(nested, "\n    - mouse uses mt-\n    ")
     assert merged == "\n      - nested note\n    - FFPE needs 40\n    - mouse uses mt-\n    "
     assert union_lines(merged, "\n    - mouse uses mt-\n    ") == merged
+
+
+def test_a_view_from_its_compiles_class_is_the_view_of_its_text() -> None:
+    """The archive merge views a side from the class its compile parsed (compile_node), not
+    parsed again: the same fields, methods and class, fixes applied or not."""
+    import ast
+
+    from stato.core.compiler import compile_node
+    from stato.core.diff import view
+
+    cases = Path(__file__).parent / "cases"
+    seen = 0
+    for path in sorted(cases.glob("*.py")):
+        text = path.read_bytes().decode("utf-8", "replace")
+        result, node = compile_node(text, path.name)
+        if node is None:
+            assert result.class_name is None
+            continue
+        seen += 1
+        again = view(text, path.name, result=result)
+        given = view(text, path.name, result=result, node=node)
+        assert (given.fields, given.methods) == (again.fields, again.methods)
+        assert again.node is not None
+        assert ast.dump(node, include_attributes=True) == ast.dump(
+            again.node, include_attributes=True
+        )
+        assert compile_source(text, path.name) == result
+    assert seen > 20

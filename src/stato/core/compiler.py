@@ -89,13 +89,25 @@ def compile_source(
     later passes read the corrected text; a fix is applied (and its diagnostic says ``fixed``)
     only when it changes the text and leaves no error the original did not have.
     """
+    return compile_node(source, path, expected_type, fix=fix)[0]
+
+
+def compile_node(
+    source: str | bytes,
+    path: str = "<module>",
+    expected_type: str | None = None,
+    *,
+    fix: bool = True,
+) -> tuple[ValidationResult, ast.ClassDef | None]:
+    """``compile_source``, and the module's class as parsed from ``corrected_source`` (None when
+    the module has no class the passes read): a merge edits that text from it, unparsed again."""
     if expected_type is not None and expected_type not in MODULE_TYPES:
         raise ValueError(f"unknown module type {expected_type!r}")
     text, problem = source_text(source)
     if text is None:
         return ValidationResult(
             path, "", "", None, None, diagnostics=(make("E001", None, details=problem),)
-        )
+        ), None
     source = text
 
     # Pass 1: syntax. Conflict markers are a syntax error, or hide inside a multi-line string
@@ -104,16 +116,17 @@ def compile_source(
     tree, err = _parse(source)
     found = _conflicts(source)
     if found:
-        return ValidationResult(path, source, source, None, None, diagnostics=found)
+        return ValidationResult(path, source, source, None, None, diagnostics=found), None
     if tree is None:
         assert err is not None
-        return ValidationResult(path, source, source, None, None, diagnostics=(err,))
+        return ValidationResult(path, source, source, None, None, diagnostics=(err,)), None
 
     # Pass 2: structure.
     diags: list[Diagnostic] = []
     classes = [(i, s) for i, s in enumerate(tree.body) if isinstance(s, ast.ClassDef)]
     if not classes:
-        return ValidationResult(path, source, source, None, None, diagnostics=(make("E002", 1),))
+        no_class = (make("E002", 1),)
+        return ValidationResult(path, source, source, None, None, diagnostics=no_class), None
     if len(classes) > 1:
         diags.append(make("W005", classes[1][1].lineno, name=classes[0][1].name))
     index = classes[0][0]
@@ -127,7 +140,7 @@ def compile_source(
     diags.sort(key=lambda d: (BY_CODE[d.code].pass_no, d.line or 0))
     info = checked.info
     fields, methods = _materialized(info)
-    return ValidationResult(
+    result = ValidationResult(
         path=path,
         source=source,
         corrected_source=corrected,
@@ -139,6 +152,7 @@ def compile_source(
         methods=methods,
         diagnostics=tuple(diags),
     )
+    return result, info.node
 
 
 def _check(tree: ast.Module, index: int, source: str, expected_type: str | None) -> _Checked:

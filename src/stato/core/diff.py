@@ -91,13 +91,19 @@ def method_sources(source: str, node: ast.ClassDef | None = None) -> dict[str, s
 
 
 def view(
-    source: str, path: str = "<module>", *, fix: bool = True, result: ValidationResult | None = None
+    source: str,
+    path: str = "<module>",
+    *,
+    fix: bool = True,
+    result: ValidationResult | None = None,
+    node: ast.ClassDef | None = None,
 ) -> ModuleView:
     """Compile ``source`` (never run it) and collect its fields and methods.
 
     With ``fix`` the fields are read after the compiler's auto-corrections (what a write would
     store); without, as the text has them (what a diff of two texts must compare). ``result``:
-    the text's compile result when the caller has it already (compiled with ``fix``).
+    the text's compile result when the caller has it already (compiled with ``fix``); ``node``:
+    the class that compile read (``compiler.compile_node``), so the text is not parsed again.
     """
     from stato.core.edits import Offsets
 
@@ -105,7 +111,7 @@ def view(
         result = compile_source(source, path, fix=fix)
     text = result.corrected_source
     fields: dict[str, Any] = dict(result.fields)
-    node = _class_node(text)
+    node = node or _class_node(text)
     if node is not None:
         where = Offsets(text)
         for item in node.body:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from stato.core.compiler import compile_source
-from stato.core.merge_module import Compile, ModuleMerge, Strategy, merge_module, taken
+from stato.core.merge_module import Compile, ModuleMerge, Strategy, Viewed, merge_module, taken
 from stato.core.merge_values import Conflict
 from stato.errors import ModuleInvalid
 
@@ -60,22 +60,24 @@ def merge_sets(
     right: Mapping[str, str],
     strat: Strategy,
     compiled: Compile = compile_source,
+    viewed: Viewed | None = None,
 ) -> MergeResult:
     """Merge two module sets {path: text}: one-sided modules are taken, shared ones merged.
 
     A skill found under different paths on the two sides (same ``name``) is merged too, at the
     winner's path, and the path is reported as a conflict. ``compiled`` answers (text, path)
-    with its compile result (by default it compiles).
+    with its compile result (by default it compiles); ``viewed``, when given, each side of a
+    module both hold (merge_module).
     """
     c = compiled
     left_only = {p: taken(p, "left", t, c) for p, t in sorted(left.items()) if p not in right}
     right_only = {p: taken(p, "right", t, c) for p, t in sorted(right.items()) if p not in left}
     shared = sorted(set(left) & set(right))
-    outcomes = [merge_module(p, left[p], right[p], strat, c) for p in shared]
+    outcomes = [merge_module(p, left[p], right[p], strat, c, viewed) for p in shared]
     for lp, rp in _pair_by_name(left_only, right_only):
         del left_only[lp], right_only[rp]
         path = lp if strat.winner == "left" else rp
-        out = merge_module(path, left[lp], right[rp], strat, c)
+        out = merge_module(path, left[lp], right[rp], strat, c, viewed)
         moved = Conflict(path, "path", lp, rp, strat.winner, "the same skill at two paths")
         outcomes.append(replace(out, origin="merged", conflicts=(moved, *out.conflicts)))
     outcomes += [*left_only.values(), *right_only.values()]

@@ -16,6 +16,9 @@ from stato.errors import ModuleInvalid, UsageError
 # (text, path, expected type) -> its compile result: compile_source, or a caller's answer for
 # texts it compiled beforehand (the archive merge compiles both sides in one batch, and caches).
 Compile = Callable[[str, str, "str | None"], ValidationResult]
+# (text, path) -> the view of one side of a module both sides hold (core.diff.view of its
+# compile result): a caller that compiles the text there passes the class it parsed on.
+Viewed = Callable[[str, str], ModuleView]
 
 
 @dataclass(frozen=True)
@@ -127,13 +130,21 @@ def _compare(first: ModuleView, second: ModuleView, m: Merger) -> dict[str, Any]
 
 
 def merge_module(
-    path: str, left: str, right: str, strat: Strategy, compiled: Compile = compile_source
+    path: str,
+    left: str,
+    right: str,
+    strat: Strategy,
+    compiled: Compile = compile_source,
+    viewed: Viewed | None = None,
 ) -> ModuleMerge:
     """Merge two versions of one module; raises ModuleInvalid if a side or the result is invalid."""
     if left == right:
         return taken(path, "both", left, compiled)
-    lv = view(left, path, result=compiled(left, path, None))
-    rv = view(right, path, result=compiled(right, path, None))
+    if viewed is None:
+        lv = view(left, path, result=compiled(left, path, None))
+        rv = view(right, path, result=compiled(right, path, None))
+    else:
+        lv, rv = viewed(left, path), viewed(right, path)
     _require_valid(lv.result, "left")
     _require_valid(rv.result, "right")
     first, second = (lv, rv) if strat.winner == "left" else (rv, lv)

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from stato.adapters.resultcache import ResultCache
+from stato.core.compiler import compile_node
+from stato.core.diff import ModuleView, view
 from stato.core.merge import MergeResult, merge_sets
-from stato.core.merge_module import Compile, strategy
+from stato.core.merge_module import Compile, Viewed, strategy
 from stato.core.model import ValidationResult
 from stato.errors import StatoError
 from stato.formats.manifest import NAME_RE, Manifest, ModuleEntry, utc_iso
@@ -88,12 +90,21 @@ def merged_manifest(output: Path, left: Manifest, right: Manifest, result: Merge
     )
 
 
-def _compiled_both(left: dict[str, str], right: dict[str, str], cache: ResultCache) -> Compile:
+def _compiled_both(
+    left: dict[str, str], right: dict[str, str], cache: ResultCache
+) -> tuple[Compile, Viewed]:
     """Compile every distinct module text of both sides once, in one batch (the result cache
     answers texts seen before); the merge asks for them by (text, path) instead of compiling
     again, and a text it makes (a merged module) is compiled once and cached too. A result
-    depends on the text alone: the same text at another path only takes that path's name."""
-    jobs: list[Job] = list({t: (p, t, None) for s in (left, right) for p, t in s.items()}.values())
+    depends on the text alone: the same text at another path only takes that path's name.
+
+    The two sides of a module both hold with different texts are compiled when the merge views
+    them (``Viewed``), so the class their compile parsed is its view's, not parsed again."""
+    apart = {t for p, t in left.items() if p in right and right[p] != t}
+    apart |= {right[p] for p in left if p in right and right[p] != left[p]}
+    jobs: list[Job] = list(
+        {t: (p, t, None) for s in (left, right) for p, t in s.items() if t not in apart}.values()
+    )
     done = {(j[1], j[2]): r for j, r in zip(jobs, compile_jobs(jobs, cache=cache), strict=True)}
 
     def compiled(text: str, path: str, expected: str | None) -> ValidationResult:
@@ -102,7 +113,19 @@ def _compiled_both(left: dict[str, str], right: dict[str, str], cache: ResultCac
             found = done[(text, expected)] = compile_jobs([(path, text, expected)], cache=cache)[0]
         return found if found.path == path else replace(found, path=path)
 
-    return compiled
+    def viewed(text: str, path: str) -> ModuleView:
+        node = None
+        found = done.get((text, None))
+        if found is None:
+            found = cache.get_result(path, text, None)  # a warm cache: parsed once, for the view
+        if found is None:
+            found, node = compile_node(text, path)
+            cache.put_result(text, None, found)
+        done[(text, None)] = found
+        found = found if found.path == path else replace(found, path=path)
+        return view(text, path, result=found, node=node)
+
+    return compiled, viewed
 
 
 def merge_archives(
@@ -117,8 +140,8 @@ def merge_archives(
     strat = strategy(strategy_id)
     a, b = read_archive(left), read_archive(right)
     cache = ResultCache.for_project(output.resolve().parent)
-    compiled = _compiled_both(a.modules, b.modules, cache)
-    result = merge_sets(a.modules, b.modules, strat, compiled)
+    compiled, viewed = _compiled_both(a.modules, b.modules, cache)
+    result = merge_sets(a.modules, b.modules, strat, compiled, viewed)
     if not result.modules:
         raise StatoError(f"{left} and {right} hold no modules; there is nothing to merge")
     manifest = merged_manifest(output, a.manifest, b.manifest, result)
