@@ -324,6 +324,15 @@ CONTEXTS: dict[str, tuple[str, str | None]] = {
         f"{rnd(HEX, 32)}»",
         "slack-webhook",
     ),
+    "slack webhook in json": (
+        f'"url": "https:\\/\\/hooks.slack.com\\/services\\/«T0{rnd(AWS, 8)}\\/B0{rnd(AWS, 9)}\\/'
+        f'{rnd(ALNUM, 24)}»"',
+        "slack-webhook",
+    ),
+    "discord webhook in json": (
+        f'"https:\\/\\/discord.com\\/api\\/webhooks\\/{rnd(string.digits, 18)}\\/«{rnd(B64URL, 68)}»"',
+        "discord-webhook",
+    ),
     "discord webhook": (
         f"https://discord.com/api/webhooks/{rnd(string.digits, 18)}/«{rnd(B64URL, 68)}»",
         "discord-webhook",

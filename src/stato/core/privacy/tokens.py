@@ -73,10 +73,11 @@ TOKENS: tuple[Rule, ...] = (
     token(
         "slack-webhook",
         "Slack webhook",
-        "hooks.slack.com/",
-        # services/T.../B.../<24>, workflows/T.../A.../<digits>/<24>, triggers/T.../<digits>/<32>
-        r"(?:services|workflows|triggers)/"
-        r"(?P<s>T[A-Z0-9]{6,12}/[A-Z0-9]{6,20}/(?:[0-9]{6,24}/)?[A-Za-z0-9]{16,40})",
+        "hooks.slack.com",
+        # services/T.../B.../<24>, workflows/T.../A.../<digits>/<24>, triggers/T.../<digits>/<32>;
+        # in JSON the slashes may be escaped (hooks.slack.com\/services\/T...)
+        r"\\{0,2}/(?:services|workflows|triggers)\\{0,2}/(?P<s>T[A-Z0-9]{6,12}\\{0,2}/"
+        r"[A-Z0-9]{6,20}\\{0,2}/(?:[0-9]{6,24}\\{0,2}/)?[A-Za-z0-9]{16,40})",
         "{SLACK_WEBHOOK}",
         left="[a-z]",
         right="[A-Za-z0-9]",
@@ -234,8 +235,10 @@ TOKENS: tuple[Rule, ...] = (
     token(
         "discord-webhook",
         "Discord webhook",
-        "/api/webhooks/",
-        r"\d{17,19}/(?P<s>[\w-]{60,80})",
+        "webhooks",
+        # discord(app).com/api/webhooks/<id>/<token>, its slashes escaped in JSON or not
+        r"(?:(?<=api/webhooks)|(?<=api\\/webhooks)|(?<=api\\\\/webhooks))"
+        r"\\{0,2}/\d{17,19}\\{0,2}/(?P<s>[\w-]{60,80})",
         "{DISCORD_WEBHOOK}",
         left="",
     ),
