@@ -762,6 +762,17 @@ def test_every_command_has_help(
 
 
 JSON_LEAVES = [w for w in LEAVES if _has(w, "as_json")]
+# Commands that report nothing a script would parse: the agents' hook prints its own JSON.
+NO_JSON = {("hooks", "run"): "its stdout is the agent's hook JSON already"}
+
+
+def test_every_command_that_reports_has_json() -> None:
+    """The house rule: every reporting command takes --json (a new command without it fails)."""
+    missing = [w for w in LEAVES if w not in JSON_LEAVES and w not in NO_JSON]
+    assert not missing, missing
+    for words in JSON_LEAVES:
+        (opt,) = [p for p in _command(words).params if p.name == "as_json"]
+        assert isinstance(opt, click.Option) and opt.opts == ["--json"] and opt.is_flag, words
 
 
 @pytest.mark.parametrize("words", JSON_LEAVES, ids=lambda w: " ".join(w))
