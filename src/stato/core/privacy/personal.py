@@ -197,6 +197,9 @@ PATIENT_ID = Rule(
     keywords=("mrn", "medical", "patient", "subject", "participant", "donor"),
     anchored=True,
     validator=lambda s, m, t: sum(c.isdigit() for c in s) >= 3 and len(set(s)) > 2,
+    # an id is any number (MRN: 12345678 is the spec's own example); no digits, or one digit
+    # repeated (PT-XXXX, 00000000), is the placeholder the validator refuses
+    reject_placeholders=False,
 )
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?"
