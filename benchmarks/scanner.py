@@ -4,7 +4,8 @@ precision/recall per privacy category and the injection corpus' recall and clean
 Run: python benchmarks/scanner.py [--modules 2000] [--repeat 3]
 Throughput is CPU time, best of N, over generated skill modules whose lessons hold realistic
 prose (with a few findings sprinkled in), scanned one module at a time as `stato scan` does, and
-as one 2 MB line. Floors measured in the same run: one pass of a single literal-prefix regex
+as one 2 MB line, and each hostile 2 MB line of tests/data/privacy/long_lines.py. Floors
+measured in the same run: one pass of a single literal-prefix regex
 (``ghp_[A-Za-z0-9]{36}``) and ``ast.parse`` of the same modules. Precision and recall come from
 the labelled corpus in tests/data/privacy/ (exact spans). The injection scan runs module by
 module, and over all modules at once as the inbound gate does (`scan_injection_many`). The
@@ -141,6 +142,29 @@ def injection_scores() -> None:
         print(f"  real instruction files: {len(bad)}/{len(files)} with a high finding {bad}")
 
 
+def long_lines(repeat: int, floor_rx: re.Pattern[str]) -> None:
+    """Each hostile 2 MB line of tests/data/privacy/long_lines.py: time, against the one-regex
+    floor on the same text, and growth from 1 MB to 2 MB (2.0 is linear; 4.0 would be quadratic)."""
+    path = Path(__file__).resolve().parents[1] / "tests/data/privacy/long_lines.py"
+    spec = importlib.util.spec_from_file_location("long_lines", path)
+    assert spec and spec.loader
+    data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(data)
+    print("\nlong lines (one-line modules; growth 1 MB -> 2 MB, 2.0 is linear):")
+    worst = 0.0
+    for name, line in {**data.LINES, **data.ADVERSARIAL}.items():
+        times = []
+        for size in (len(line) // 2, len(line)):
+            text = f'class Big:\n    name = "big"\n    lessons_learned = """{line[:size]}"""\n'
+            times.append(best(lambda text=text: scan_text(text), repeat))
+        floor = best(lambda line=line: list(floor_rx.finditer(line)), repeat)
+        growth = times[1] / times[0]
+        worst = max(worst, growth)
+        ratio = times[1] / floor
+        print(f"  {name:26s}: {times[1]:6.3f} s  {ratio:6.1f}x floor  growth {growth:.2f}")
+    print(f"  worst growth             : {worst:.2f} (goal: under 2.5)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--modules", type=int, default=2000)
@@ -196,6 +220,7 @@ def main() -> None:
     worst = best(lambda: scan_injection(hostile), 1)
     print(f"  2 MB of one phrase   : {worst:7.3f} s  (every anchor a match)")
     injection_scores()
+    long_lines(args.repeat, floor_rx)
 
     print("\nprecision / recall per category (exact spans):")
     for category, row in corpus_scores().items():
