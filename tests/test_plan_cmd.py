@@ -141,6 +141,21 @@ def test_lesson_add_appends_a_bullet_in_place(project: Path) -> None:
     assert code == 1 and "already has this lesson" in err
 
 
+@pytest.mark.parametrize("ref", ["qc.py", "skills/qc.py", ".stato/skills/qc.py"])
+def test_lesson_add_takes_the_skill_file_its_help_names(project: Path, ref: str) -> None:
+    code, out, err = invoke("lesson", "add", ref, "Run scrublet before QC on 10x v3")
+    assert code == 0, err
+    assert "Run scrublet before QC" in (project / ".stato/skills/qc.py").read_text()
+
+
+@pytest.mark.parametrize("ref", ["nosuch.py", "../skills/qc.py", "plan.py", "skills/sub/qc.py"])
+def test_lesson_add_refuses_a_file_that_is_no_skill(project: Path, ref: str) -> None:
+    before = {p: p.read_bytes() for p in (project / ".stato").rglob("*.py")}
+    code, _, err = invoke("lesson", "add", ref, "x")
+    assert code == 1 and "no skill" in err
+    assert {p: p.read_bytes() for p in (project / ".stato").rglob("*.py")} == before
+
+
 def test_lesson_for_unknown_skill_lists_the_skills(project: Path) -> None:
     code, _, err = invoke("lesson", "add", "nosuch", "x")
     assert code == 1 and "clustering" in err and "qc" in err

@@ -30,12 +30,16 @@ class LessonAdded:
 
 
 def find_skill(root: Path, skill: str) -> str:
-    """The module path of the skill under skills/ that ``skill`` names (core.skillindex's rule)."""
+    """The module path of the skill under skills/ that ``skill`` names: its name or file stem
+    (core.skillindex's rule), or its file (``qc.py``, ``skills/qc.py``, ``.stato/skills/qc.py``)."""
     # Results of unchanged texts come from the result cache; nothing is run.
     skills = [m for m in load_project(root).modules if m.path.startswith("skills/")]
     rel = SkillIndex.build((m.path, m) for m in skills).find(skill)
     if rel is not None:
         return rel
+    file = skill.replace("\\", "/").removeprefix(".stato/").removeprefix("skills/")
+    if f"skills/{file}" in {m.path for m in skills}:
+        return f"skills/{file}"
     names = ", ".join(Path(m.path).stem for m in skills) or "none"
     raise StatoError(f"no skill '{skill}' in {Store(root).stato_dir}/skills (skills: {names})")
 
