@@ -62,6 +62,7 @@ def fingerprint(root: Path) -> list[Any]:
     code.append((pkg / "bridges" / "summary.py").stat().st_mtime_ns)
     code.append((pkg / "ops" / "resume.py").stat().st_mtime_ns)  # writes the cached paragraph
     code.append((pkg / "formats" / "recap.py").stat().st_mtime_ns)  # writes the cached raw recap
+    code.append((pkg / "ops" / "project.py").stat().st_mtime_ns)  # types by place, withholds
     # The scanner's rules decide which modules a summary withholds from agents (trust gate).
     code += [p.stat().st_mtime_ns for p in (pkg / "core" / "privacy").glob("*.py")]
     return [__version__, max(code, default=0), sorted(files)]
