@@ -114,6 +114,18 @@ ATTACKS: dict[str, tuple[list[str], str]] = {
     "doubling-by-name": (["s = 'ab'", *["s = s + s"] * 40], "I007"),
     "doubling-augmented": (["s = ['ab']", *["s += s"] * 40], "I007"),
     "sum-of-lists": (["x = sum([[1] * 300] * 3000, [])"], "I007"),
+    # sum() iterates a set or a dict's keys as it does a list: adding tuples is quadratic there too.
+    "sum-of-a-set-of-tuples": (
+        ["x = sum({" + ", ".join(f"({i},)" for i in range(10_000)) + "}, ())"],
+        "I007",
+    ),
+    "sum-of-a-dicts-tuple-keys": (
+        ["x = sum({" + ", ".join(f"({i},): 0" for i in range(10_000)) + "}, ())"],
+        "I007",
+    ),
+    "sum-of-a-range-is-a-call-never-run": (["x = sum(range(10**12))"], "I007"),
+    "sum-of-a-generator-is-not-evaluated": (["x = sum(i for i in range(10**12))"], "I007"),
+    "sum-inside-a-branch-taken": (["x = 1 and sum([[1] * 300] * 3000, [])"], "I007"),
     "round-huge-ndigits": (["x = round(10**300, -10**9)"], "I007"),
     "deep-expression": (["x = 1" + " + 1" * 300], "I007"),
     "deeper-than-the-parser": (["x = 1" + " + 1" * 5000], "E001"),

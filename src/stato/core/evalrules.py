@@ -92,8 +92,11 @@ def _round(b: Budget, args: list[Any], kwargs: dict[str, Any]) -> int:
 def _sum(b: Budget, args: list[Any], kwargs: dict[str, Any]) -> int:
     total = _items(b, args, kwargs)
     items = args[0] if args else ()
-    if isinstance(items, (list, tuple)) and any(isinstance(x, (list, tuple)) for x in items):
-        total *= max(1, len(items) // 2)  # adding sequences copies the partial sum each time
+    # Adding sequences copies the partial sum each time; a set or a dict (its keys) of tuples
+    # is iterated the same way as a list of them.
+    sized = (list, tuple, dict, set, frozenset)
+    if isinstance(items, sized) and any(isinstance(x, (list, tuple)) for x in items):
+        total *= max(1, len(items) // 2)
     return total
 
 
