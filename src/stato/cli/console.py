@@ -127,6 +127,19 @@ def rich_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     console().print(table)
 
 
+def titled_panel(con: Console, body: Any, title: str) -> Any:
+    """A rich panel; a title too wide for its top border (rich would cut it with an
+    ellipsis) becomes the panel's first, bold, wrapping line instead."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    head = Text(display(title), style="bold")
+    if head.cell_len + 6 <= con.width:  # border corners, a dash and a space each side
+        return Panel(body, title=head, title_align="left")
+    return Panel(Group(head, body))
+
+
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     """A transient progress bar on stderr for long work (``report(done, total)``), shown from

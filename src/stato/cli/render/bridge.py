@@ -50,7 +50,7 @@ def show(result: BridgeResult) -> None:
 
         table = Table(box=None, pad_edge=False)
         for col in ("file", "platforms", "status", "~tokens", ""):
-            table.add_column(col, justify="right" if col == "~tokens" else "left")
+            table.add_column(col, justify="right" if col == "~tokens" else "left", overflow="fold")
         for row in lines:
             table.add_row(*row)
         con = console()

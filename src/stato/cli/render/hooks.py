@@ -43,7 +43,7 @@ def changes(items: Sequence[ConfigChange], action: str, as_json: bool) -> None:
 
         table = Table(title=f"stato {action}")
         for col in ("File", "Result", "Backup"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for c in items:
             backup = str(c.backup) if c.backup else "-"
             table.add_row(str(c.path), _verb(c, action), backup)

@@ -69,7 +69,7 @@ def plan(view: PlanView) -> None:
 
         table = Table(title=head, caption=f"Objective: {view.objective}")
         for col in ("", "Id", "Action", "Status", "Depends on", "Output"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for s in view.steps:
             table.add_row(
                 MARK[_status(s)], str(s.id), s.action, _status(s),

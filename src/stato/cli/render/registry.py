@@ -39,8 +39,8 @@ def listing(result: Listing) -> None:
         for column in header:
             table.add_column(
                 column,
-                no_wrap=column in ("package", "version"),
                 justify="right" if column == "modules" else "left",
+                overflow="fold",
             )
         for row in rows:
             table.add_row(*row)

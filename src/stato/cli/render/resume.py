@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stato.cli.console import console, display, echo, is_tty
+from stato.cli.console import console, display, echo, is_tty, titled_panel
 from stato.formats.recap import context_lines, memory_lines, plan_lines, raw, skills_lines
 
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ def show(result: ResumeResult) -> None:
         return
     from rich.console import Group
     from rich.padding import Padding
-    from rich.panel import Panel
     from rich.text import Text
 
     con = console()
@@ -32,6 +31,6 @@ def show(result: ResumeResult) -> None:
             for line in lines[1:]
         ]
         body = Group(*rows) if rows else Text("-")
-        con.print(Panel(body, title=Text(display(lines[0]), style="bold"), title_align="left"))
+        con.print(titled_panel(con, body, lines[0]))
     for note in result.notes:
         con.print(Text(display(f"note: {note}"), style="yellow"))

@@ -30,7 +30,7 @@ def render(report: ScanReport) -> None:
 
         table = Table(title="Privacy findings")
         for col in ("Location", "Category", "Severity", "Pattern", "Preview"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for f in report.findings:
             table.add_row(
                 f"{f.path}:{f.line}:{f.column}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stato.cli.console import console, echo, is_tty, warnings
+from stato.cli.console import console, echo, is_tty, titled_panel, warnings
 from stato.core.plan import STATES
 
 if TYPE_CHECKING:
@@ -38,20 +38,19 @@ def render(report: StatusReport) -> None:
         ]
     )
     if is_tty():
-        from rich.panel import Panel
         from rich.table import Table
         from rich.text import Text
 
         table = Table(title=f"stato modules in {report.root}")
         for col in ("Module", "Type", "Class", "Version", "Valid"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for m, row in zip(report.modules, cells, strict=True):
             valid = "withheld" if m.withheld else "yes" if m.valid else "no"
             table.add_row(*row, Text(valid, style="green" if valid == "yes" else "red"))
         con = console()
         con.print(table)
         if p is not None:
-            con.print(Panel("\n".join(plan), title=f"Plan: {p.name}"))
+            con.print(titled_panel(con, "\n".join(plan), f"Plan: {p.name}"))
     else:
         for m, row in zip(report.modules, cells, strict=True):
             valid = "WITHHELD" if m.withheld else "valid" if m.valid else "INVALID"
