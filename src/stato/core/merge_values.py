@@ -143,7 +143,10 @@ class Merger:
             if where in LINE_FIELDS:
                 return lines3(base if isinstance(base, str) else "", a, b)
             if where in LATEST_FIELDS:
-                return max(a, b)
+                later = _later(a, b)
+                if later is None:  # "yesterday", "2025-1-9": which is later is not for us to guess
+                    return self.conflict(where, a, b, "not two comparable ISO 8601 timestamps")
+                return later
         return self.conflict(where, a, b)
 
     def dict3(
@@ -263,6 +266,18 @@ def cyclic(steps: Any) -> bool:
         return False
 
     return any(node not in state and visit(node) for node in deps)
+
+
+def _later(a: str, b: str) -> str | None:
+    """The later of two ISO 8601 timestamps (``a`` on a tie), compared as instants, not as text
+    ("10:00+02:00" is before "09:00Z"); None when either does not parse or they cannot be
+    compared (a time with a zone and one without)."""
+    from datetime import datetime
+
+    try:
+        return b if datetime.fromisoformat(b) > datetime.fromisoformat(a) else a
+    except (ValueError, TypeError):
+        return None
 
 
 def _deps(step: dict[str, Any]) -> list[Any]:
