@@ -50,11 +50,25 @@ class Policy:
     why: str = ""  # where require_signature came from, for the refusal message
 
 
+_TRUST_KEYS = ("allowed_signers", "require_signature", "registry")
+
+
 def _table(doc: dict[str, Any], path: Path) -> dict[str, Any]:
     table = doc.get("trust", {})
     if not isinstance(table, dict):
         raise StatoError(f"{path}: [trust] must be a table")
+    # A misspelt key (require_signatures) would silently trust unsigned archives.
+    _known(table, _TRUST_KEYS, "trust", path)
     return table
+
+
+def _known(table: dict[str, Any], keys: tuple[str, ...], where: str, path: Path) -> None:
+    for key in table:
+        if key not in keys:
+            raise StatoError(
+                f"{path}: {where}.{key} is not a trust setting (known: {', '.join(keys)}); "
+                "fix its name"
+            )
 
 
 def _flag(table: dict[str, Any], key: str, path: Path) -> bool | None:
@@ -70,17 +84,18 @@ def _norm(address: str) -> str:
 
 def _registry_flag(table: dict[str, Any], registry: str | None, path: Path) -> bool | None:
     """``[trust.registry."ADDRESS"] require_signature = true``, for ``registry``."""
-    if registry is None:
-        return None
     per = table.get("registry", {})
     if not isinstance(per, dict):
         raise StatoError(f'{path}: [trust.registry."ADDRESS"] tables hold require_signature')
-    for address, sub in per.items():
-        if _norm(address) == _norm(registry):
-            if not isinstance(sub, dict):
-                raise StatoError(f"{path}: trust.registry.{address!r} must be a table")
-            return _flag(sub, "require_signature", path)
-    return None
+    found = None
+    for address, sub in per.items():  # every table is checked, whichever registry is used
+        if not isinstance(sub, dict):
+            raise StatoError(f"{path}: trust.registry.{address!r} must be a table")
+        _known(sub, ("require_signature",), f"trust.registry.{address!r}", path)
+        flag = _flag(sub, "require_signature", path)
+        if registry is not None and found is None and _norm(address) == _norm(registry):
+            found = flag
+    return found
 
 
 def _git_signers_file() -> str | None:
