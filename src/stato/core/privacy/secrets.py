@@ -10,7 +10,7 @@ from stato.core.privacy.checks import (
     is_placeholder,
     looks_secret,
 )
-from stato.core.privacy.rule import TOKEN_CHARS, Rule, any_of
+from stato.core.privacy.rule import TOKEN_CHARS, Lazy, Rule, any_of
 from stato.core.privacy.tokens import TOKENS
 
 _PEM_HEAD = r"-----BEGIN (?:[A-Z0-9]{2,10} ){0,2}PRIVATE KEY(?: BLOCK)?-----"
@@ -296,6 +296,8 @@ CONTEXT: tuple[Rule, ...] = (
         "{AWS_SECRET_ACCESS_KEY}",
         keywords=("akia", "asia", "abia", "acca", "a3t"),
         anchored=True,
+        # a text with no key ID skips the rule after one search
+        needs=Lazy(r"A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z2-7]{16}"),
         validator=_aws_secret,
         run=(TOKEN_CHARS, 16),
     ),
@@ -332,11 +334,12 @@ CONTEXT: tuple[Rule, ...] = (
         # W&B keys are 40 hex, NCBI's 36, Datadog's 32 (API) or 40 (application): a hex run of
         # that length on a line that names the service ("- NCBI key 0f3a...", "wandb 9c1e...")
         re.compile(
-            r"(?i:wandb|w&b|weights[ \t]?&[ \t]?biases|ncbi|entrez|datadog)[^\n]{0,40}?"
+            r"(?i:wandb|ncbi|datadog)[^\n]{0,40}?"
             r"(?<![\w-])(?P<s>[0-9a-f]{40}|[0-9a-f]{36}|[0-9a-f]{32})(?![\w-])"
         ),
         "{API_KEY}",
-        keywords=("wandb", "w&b", "weights", "ncbi", "entrez", "datadog"),
+        # few keywords: each costs a search of every text (Entrez.api_key = ... is an assignment)
+        keywords=("wandb", "ncbi", "datadog"),
         anchored=True,
         run=(TOKEN_CHARS, 16),
         entropy=3.0,
