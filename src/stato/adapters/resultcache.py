@@ -283,8 +283,7 @@ class ResultCache:
         digest = text_key(text)
         if digest is None:
             return None
-        globs = hashlib.sha256("\n".join(ignore).encode("utf-8", "replace")).hexdigest()[:16]
-        return f"{digest}:{globs}"
+        return f"{digest}:{_globs_key(tuple(ignore))}"
 
     def get_findings(self, path: str, text: str, ignore: Sequence[str]) -> list[Any] | None:
         """The findings of ``text`` under ``ignore`` (labelled ``path``), or None."""
@@ -379,6 +378,13 @@ class ResultCache:
         self._index.clear()
         self._new_at.clear()
         self._loaded = False
+
+
+@lru_cache(maxsize=16)
+def _globs_key(ignore: tuple[str, ...]) -> str:
+    """The part of a scan key naming the ``.statoignore`` globs: hashed once per set of globs,
+    not once per text (the withheld verdict is asked for every module of a recap)."""
+    return hashlib.sha256("\n".join(ignore).encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def _is_empty_list(entry: bytes) -> bool:
