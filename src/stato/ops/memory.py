@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from stato.core import plan_edit
+from stato.core.diff import same
 from stato.core.model import ValidationResult
 from stato.core.render import set_field
 from stato.core.schemas import SCHEMAS
@@ -63,7 +64,8 @@ def _change(root: Path, field: str, compute: Any) -> MemoryChange:
     def edit(before: ValidationResult) -> str:
         old = before.fields.get(field)
         source, new = compute(before, old)
-        if new == old and field in before.field_lines:
+        # same(), not ==: {"flag": true} is not {"flag": 1}, nor 2 the 2.0 that was there.
+        if same(new, old) and field in before.field_lines:
             raise StatoError(f"memory.{field} already has that value; nothing changed")
         seen.update(before=old, after=new)
         return _stamp(source, before, field, day)
@@ -85,8 +87,10 @@ def add_issue(root: Path, key: str, text: str) -> MemoryChange:
         raise UsageError('an issue needs a key and a text: stato memory add-issue KEY "TEXT"')
 
     def compute(before: ValidationResult, old: Any) -> tuple[str, Any]:
-        if old is not None and not isinstance(old, dict):
-            raise StatoError("memory.known_issues is not a dict; edit it by hand")
+        # Present but not a dict: a wrong type, or a value never run (known_issues = ISSUES, an
+        # import) whose entries a new dict would silently drop.
+        if "known_issues" in before.field_lines and not isinstance(old, dict):
+            raise StatoError("memory.known_issues is not a plain dict; edit it by hand")
         new = {**(old or {}), key: text}
         in_place = plan_edit.set_dict_key(before.source, "known_issues", key, text)
         return (in_place or set_field(before.source, "known_issues", new)), new
