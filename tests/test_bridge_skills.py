@@ -173,6 +173,14 @@ def test_derived_names_are_always_valid(name: str) -> None:
     assert skill_dir_name(folder) == folder
 
 
+@given(st.from_regex(r"[a-z0-9]+(?:_[a-z0-9]+)*", fullmatch=True) | st.text("ab_9", max_size=70))
+def test_a_snake_case_name_takes_the_short_way_to_the_same_folder(name: str) -> None:
+    """A snake_case name's folder is its "_" swapped for "-" (most skills: no folding run)."""
+    from stato.core.agentskills import _folded
+
+    assert skill_dir_name(name) == _folded(name)
+
+
 @given(st.text(max_size=3000) | st.text("<> ab", max_size=60))
 def test_clean_descriptions_fit_and_have_no_front_matter_fence(text: str) -> None:
     out = clean_description(text)

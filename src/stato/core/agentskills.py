@@ -54,6 +54,13 @@ def skill_dir_name(name: str) -> str:
     "-", and the result is cut to 64 characters without a trailing "-". A name with nothing
     usable left becomes "skill".
     """
+    if isinstance(name, str) and len(name) <= MAX_NAME and _SNAKE.fullmatch(name):
+        return name.replace("_", "-")  # what the folding below gives such a name, at a tenth
+    return _folded(name)
+
+
+def _folded(name: str) -> str:
+    """``skill_dir_name`` of any name: fold, split camelCase, one "-" per run of the rest."""
     folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
     # Split camelCase before lowercasing so "QualityControl" reads "quality-control".
     folded = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", folded).lower()
