@@ -182,8 +182,13 @@ def publish(
             raise
         # Archive first, index second: an index never names an archive that is not there yet.
         # A crash between the two leaves the old index, whose checksum then refuses the new bytes.
-        os.replace(tmp_archive, target)
-        os.replace(tmp_index, folder / INDEX_FILE)
+        try:
+            os.replace(tmp_archive, target)  # fails when a folder has the archive's name
+            os.replace(tmp_index, folder / INDEX_FILE)
+        except BaseException:
+            tmp_archive.unlink(missing_ok=True)  # the temp files never outlive a failed publish
+            tmp_index.unlink(missing_ok=True)
+            raise
     return PublishResult(folder, entry, target, replaced, backup)
 
 
