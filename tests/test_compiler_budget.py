@@ -84,6 +84,7 @@ def assert_renderable(result: ValidationResult) -> None:
         result.docstring.encode("utf-8")
 
 
+_COLLIDING = [str(1 + i * ((1 << 61) - 1)) for i in range(5_000)]  # one hash, 5,000 values
 ATTACKS: dict[str, tuple[list[str], str]] = {
     "format-attribute": (['x = "{0.foo}".format(1)'], "I007"),
     "format-index": (['x = "{0[0]}".format(1)'], "E005"),
@@ -126,6 +127,26 @@ ATTACKS: dict[str, tuple[list[str], str]] = {
     "sum-of-a-range-is-a-call-never-run": (["x = sum(range(10**12))"], "I007"),
     "sum-of-a-generator-is-not-evaluated": (["x = sum(i for i in range(10**12))"], "I007"),
     "sum-inside-a-branch-taken": (["x = 1 and sum([[1] * 300] * 3000, [])"], "I007"),
+    # Unequal keys sharing a hash (i + k * (2**61 - 1)) are compared with each other on insert.
+    "hash-collisions-in-a-set": (["x = {" + ", ".join(_COLLIDING) + "}"], "I007"),
+    "hash-collisions-in-a-dict": (
+        ["x = {" + ", ".join(f"{k}: 0" for k in _COLLIDING) + "}"],
+        "I007",
+    ),
+    "hash-collisions-in-tuple-keys": (
+        ["x = {" + ", ".join(f"({k},)" for k in _COLLIDING) + "}"],
+        "I007",
+    ),
+    "hash-collisions-through-set": (["x = set([" + ", ".join(_COLLIDING) + "])"], "I007"),
+    "hash-collisions-through-frozenset": (
+        ["x = frozenset((" + ", ".join(_COLLIDING) + "))"],
+        "I007",
+    ),
+    "hash-collisions-through-dict": (
+        ["x = dict([" + ", ".join(f"({k}, 0)" for k in _COLLIDING) + "])"],
+        "I007",
+    ),
+    "spread-of-a-list": (['x = {**[("a", 1)]}'], "E005"),
     "round-huge-ndigits": (["x = round(10**300, -10**9)"], "I007"),
     "deep-expression": (["x = 1" + " + 1" * 300], "I007"),
     "deeper-than-the-parser": (["x = 1" + " + 1" * 5000], "E001"),
@@ -153,6 +174,21 @@ def test_each_attack_becomes_a_diagnostic_within_budget(body: list[str], code: s
     assert code in result.codes(), result.codes()
     assert peak < PEAK_BYTES
     assert_renderable(result)
+
+
+def test_equal_keys_cost_nothing_extra_and_keep_pythons_value() -> None:
+    """Only unequal keys sharing a hash are charged: equal keys are found at the first compare."""
+    body = [
+        "a = set([7] * 100_000)",
+        "b = {1: 0, 1.0: 1, True: 2}",
+        "c = {" + "(1,), " * 3000 + "}",
+    ]
+    body += ["d = dict([(1, 'x'), (1, 'y')], z=2)", "e = {**{1: 2}, 1: 3}"]
+    result = compile_source(module(*body))
+    assert "I007" not in result.codes() and "E005" not in result.codes(), result.codes()
+    fields = result.fields
+    assert fields["a"] == {7} and fields["b"] == {1: 2} and fields["c"] == {(1,)}
+    assert fields["d"] == {1: "y", "z": 2} and fields["e"] == {1: 3}
 
 
 def test_a_lone_surrogate_docstring_is_flagged_and_not_returned() -> None:

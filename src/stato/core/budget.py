@@ -159,6 +159,24 @@ class Budget:
         self._memo[id(value)] = (value, total, nest + 1)
         return total, nest + 1
 
+    def hashing(self, keys: list[Any]) -> None:
+        """Charge, before they go into one set or dict, the compares of keys that share a hash.
+
+        Unequal keys with one hash (ints ``i + k * (2**61 - 1)``, tuples of them; a str's hash
+        is salted) are each compared with all those before them: n*(n-1)/2 for n of them, which
+        no weight shows. ``hash`` raises for an unhashable key, as building the set would.
+        """
+        counts = Counter(map(hash, keys))  # C speed; a shared hash is rare in a real module
+        if len(counts) == len(keys):
+            return
+        crowded = {h for h, c in counts.items() if c > 1}
+        groups: dict[int, set[str]] = {}
+        for key in keys:
+            h = hash(key)
+            if h in crowded:  # equal keys are found at once: count the distinct ones (by repr)
+                groups.setdefault(h, set()).add(repr(key))
+        self.spend(sum(len(g) * (len(g) - 1) // 2 for g in groups.values()))
+
     def iterated(self, value: Any) -> int:
         """The weight of the items of ``value`` laid out in a list (a str yields one per char)."""
         if isinstance(value, (str, bytes)):

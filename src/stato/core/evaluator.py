@@ -60,6 +60,7 @@ class _Unknown:
     reason: str
 
 
+_SPREAD = object()  # marks a ``**mapping`` entry of a dict display
 _PREFIX = re.compile(r"'[^']*' could not be checked: ")
 _BUILTIN_NAMES = frozenset(vars(builtins))
 _INT_TOO_BIG = f"integer too large to check (over {MAX_INT_DIGITS:,} digits)"
@@ -184,6 +185,7 @@ class Evaluator:
 
     def _Set(self, node: ast.Set) -> Any:
         elements = self._elements(node.elts)
+        self._safe(lambda: self.budget.hashing(elements))
         return self.budget.admit(self._safe(lambda: set(elements)))
 
     def _elements(self, elts: list[ast.expr]) -> list[Any]:
@@ -205,19 +207,29 @@ class Evaluator:
         budget = self.budget
         result: dict[Any, Any] = {}
         total = 2
+        parts: list[tuple[Any, Any]] = []  # (key, value), or (_SPREAD, the mapping of **mapping)
+        keys: list[Any] = []
         for key, value in zip(node.keys, node.values, strict=False):
             if key is None:
                 other = self._eval(value)
                 total += budget.weigh(other)
                 budget.expect(total)
-                self._safe(lambda o=other: result.update(o))  # type: ignore[misc]
+                if not isinstance(other, dict):  # {**[("a", 1)]}: Python's TypeError
+                    raise EvalError(f"TypeError: '{type(other).__name__}' object is not a mapping")
+                parts.append((_SPREAD, other))
+                keys.extend(other)
                 continue
             k = self._eval(key)
-            v = self._eval(value)
-            try:
+            parts.append((k, self._eval(value)))
+            keys.append(k)
+        # Keys sharing a hash are priced before any is inserted; an unhashable key raises here
+        # as it does when the class body runs (E005).
+        self._safe(lambda: budget.hashing(keys))
+        for k, v in parts:
+            if k is _SPREAD:
+                self._safe(lambda o=v: result.update(o))  # type: ignore[misc]
+            else:
                 result[k] = v  # one entry per entry in the source; admit() weighs the whole
-            except TypeError as exc:  # an unhashable key raises when the class body runs
-                raise EvalError(error_text(exc)) from None
         return budget.admit(result)
 
     def _Name(self, node: ast.Name) -> Any:
@@ -344,6 +356,8 @@ class Evaluator:
         if wrapper in PURE_BUILTINS and not shadowed and wrapper not in self._module_unknown:
             builtin, price = PURE_BUILTINS[wrapper]
             self.budget.expect(price(self.budget, args, kwargs))
+            if wrapper in ("set", "frozenset", "dict") and args:
+                self._safe(lambda: self.budget.hashing(_keys(wrapper, args[0])))
             return self.budget.admit(self._safe(lambda: builtin(*args, **kwargs)))
         if isinstance(func, ast.Attribute):
             try:
@@ -403,6 +417,15 @@ _DISPATCH: dict[type, Callable[[Evaluator, Any], Any]] = {
     for name, method in vars(Evaluator).items()
     if name[:2] != "__" and name[0] == "_" and name[1].isupper() and hasattr(ast, name[1:])
 }
+
+
+def _keys(kind: str, items: Any) -> list[Any]:
+    """The keys ``set(items)``, ``frozenset(items)`` or ``dict(items)`` would hash."""
+    if not isinstance(items, (str, bytes, list, tuple, dict, set, frozenset)):
+        return []  # the call raises TypeError by itself
+    if kind != "dict" or isinstance(items, dict):
+        return list(items)
+    return [p[0] for p in items if isinstance(p, (list, tuple)) and len(p) == 2]
 
 
 def error_text(exc: BaseException) -> str:
