@@ -93,6 +93,9 @@ def test_yes_installs_the_update(update: tuple[Path, str]) -> None:
     assert code == 0, screen
     assert "- new" in _skill(project) and "lessons_learned" in screen  # the diff was shown
     assert "2.0.0" in (project / ".stato" / "stato.lock").read_text(), screen
+    # The download's bar is gone before the diff and the question: no redraw over them.
+    asked = screen[screen.index("Updating qc-kit") :]
+    assert "downloading" not in asked and "\x1b[2K" not in asked, asked
 
 
 @pytest.mark.parametrize("answer", [b"n\n", b"\n", b"\x04"], ids=["no", "default", "eof"])

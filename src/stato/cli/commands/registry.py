@@ -139,12 +139,15 @@ def install(
     from stato.ops.registry import install as run
 
     root = write_target(path).root  # a new folder becomes a project when the install writes
+    bars: list[render.DownloadBar] = []
 
     def confirm(diffs: tuple[ModuleDiff, ...]) -> bool:
         from stato.cli.render.diff import updates
 
         if yes:
             return True
+        for bar in bars:  # the download is over: its bar would redraw over the diff and question
+            bar.stop()
         if not as_json:
             updates(diffs, spec)
         if not sys.stdin.isatty():
@@ -156,6 +159,7 @@ def install(
         return click.confirm("Install these changes?", default=False, err=as_json)
 
     with render.download_progress(spec) as progress:
+        bars.extend([progress] if progress is not None else [])
         result = run(
             root, spec, registry_url, on_conflict, dry_run, progress, timeout, confirm=confirm
         )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stato.cli.console import console, echo, is_tty, warnings
 from stato.cli.render.archive import notes
@@ -54,8 +54,22 @@ def listing(result: Listing) -> None:
     echo(f"{len(rows)} {noun}. Install one with: stato registry install NAME")
 
 
+class DownloadBar:
+    """The progress callback of one download; ``stop()`` erases the bar for good, before a
+    question (its redraws would land on the question's line and the answer being typed)."""
+
+    def __init__(self, bar: Any, task: Any) -> None:
+        self._bar, self._task = bar, task
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self._bar.update(self._task, completed=done, total=total)
+
+    def stop(self) -> None:
+        self._bar.stop()
+
+
 @contextmanager
-def download_progress(label: str) -> Iterator[Callable[[int, int | None], None] | None]:
+def download_progress(label: str) -> Iterator[DownloadBar | None]:
     """A rich progress bar on stderr when it is a terminal; no callback otherwise."""
     if not is_tty(err=True):
         yield None
@@ -76,12 +90,7 @@ def download_progress(label: str) -> Iterator[Callable[[int, int | None], None] 
         console=console(err=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(f"downloading {label}", total=None)
-
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
+        yield DownloadBar(bar, bar.add_task(f"downloading {label}", total=None))
 
 
 def install(result: InstallResult) -> None:
