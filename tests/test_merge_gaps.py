@@ -4,6 +4,7 @@ and the name of a merged archive. Real files, the real CLI."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ from stato.core.diff import view
 from stato.core.merge3 import merge3_module
 
 from .test_merge import MEMORY, QC_L, QC_R, make_archive
+from .test_merge_git import Scenario, git, git_env, merged_cleanly, new_repo
+
+__all__ = ["git_env"]  # the real-git tests' environment (HOME, config, author), as a fixture
 
 
 def run(*args: object) -> tuple[int, str, str]:
@@ -247,3 +251,28 @@ def test_a_merged_archive_is_named_by_its_output_or_both_inputs(
     assert code == 0, err
     assert json.loads(out)["name"] == expected
     assert read_archive(tmp_path / output).manifest.name == expected  # and it reads back
+
+
+def test_git_merge_through_the_driver_stops_on_depends_on_merged_into_a_cycle(
+    tmp_path: Path, git_env: None
+) -> None:
+    repo = new_repo(tmp_path, driver=True)
+    plan_py = repo / ".stato" / "plan.py"
+    plan_py.write_text(plan((1, []), (2, [1]), (3, [])), encoding="utf-8")
+    git(repo, "commit", "-qam", "a plan")
+
+    def writes(text: str) -> Callable[[Path], None]:
+        return lambda _repo: plan_py.write_text(text, encoding="utf-8")
+
+    s = Scenario(
+        "two DAGs whose union is a cycle",
+        (writes(plan((1, []), (2, [1]), (3, [2]))),),
+        (writes(plan((1, []), (2, [1, 3]), (3, []))),),
+        (),
+    )
+    assert not merged_cleanly(repo, s, "merge")
+    assert "UU .stato/plan.py" in git(repo, "status", "--porcelain").stdout
+    text = plan_py.read_text(encoding="utf-8")
+    assert text.count("<<<<<<<") == 1
+    r = CliRunner().invoke(cli, ["validate", "--check", str(plan_py)])
+    assert r.exit_code == 1 and "E012" in r.output
