@@ -287,18 +287,36 @@ def test_a_payload_a_field_computes_never_reaches_an_agent(
             assert "Ignore all previous" not in path.read_text(errors="replace"), path
 
 
-def test_a_snapshot_never_vouches_for_the_values_of_a_module(
+def test_a_snapshot_refuses_a_payload_a_field_computes(
     project: Path, run: Callable[..., Result]
 ) -> None:
-    """The archive gate reads texts (its verdict cached as such); a recap after it must still
-    read the values a field computes: the verdict on a text alone never answers for them."""
+    """Agents never see such a module and every importer refuses it: snapshot refuses to pack
+    it, naming the rule and the place; --accept-risk packs it knowingly."""
+    (project / ".stato/skills/turned.py").write_text(COMPUTED)
+    refused = run("snapshot", "--name", "t")
+    assert refused.exit_code == 1 and not (project / "t.stato").exists()
+    assert RULE in refused.output and "skills/turned.py" in refused.output
+    accepted = run(
+        "snapshot", "--name", "t", "--accept-risk", RULE, "--accept-risk", "conceal-from-user"
+    )
+    assert accepted.exit_code == 0 and (project / "t.stato").exists()
+
+
+def test_a_verdict_on_a_text_never_vouches_for_its_values(
+    project: Path, run: Callable[..., Result]
+) -> None:
+    """A gate that reads texts only (its verdict cached as such) leaves a recap after it still
+    reading the values a field computes."""
     from stato.adapters.resultcache import ResultCache
+    from stato.ops.project import gated
 
     turned = project / ".stato/skills/turned.py"
     turned.write_text(COMPUTED)
     past = turned.stat().st_mtime - 60  # old enough for the caches to trust its mtime
     os.utime(turned, (past, past))
-    assert run("snapshot", "--name", "t").exit_code == 0
+    cache = ResultCache.for_project(project)
+    assert gated([("skills/turned.py", COMPUTED)], cache) == {}
+    cache.save()
     cache = ResultCache.for_project(project)
     assert cache.no_high(COMPUTED, values=False) and not cache.no_high(COMPUTED)
     for _ in range(2):  # cold, then with this run's verdicts cached

@@ -215,14 +215,23 @@ def _computed_secrets(
 
 def _gate(texts: dict[str, str], cache: ResultCache | None) -> None:
     """Refuse (InjectionRefused) to archive a module with a high injection finding that
-    --accept-risk did not name: every importer's gate would refuse it, and a registry never
-    serves one. A text the cache knows holds none is not scanned again (``ops.project.gated``)."""
+    --accept-risk did not name, in its text or in the values its fields compute: every
+    importer's gate would refuse it, agents never see it, and a registry never serves one.
+    A text the cache knows holds none is neither compiled nor scanned again
+    (``ops.project.gated``); the others are compiled whole (the project's results may keep only
+    a few fields), answered from the result cache where it can."""
     from stato.adapters.gate import InjectionRefused, accepted
     from stato.core.gate import Blocked
     from stato.ops.project import gated
 
-    modules = ((path, text) for path, text in sorted(texts.items()) if path.endswith(".py"))
-    held = gated(modules, cache, accepted())
+    modules = [(path, text) for path, text in sorted(texts.items()) if path.endswith(".py")]
+    jobs: list[Job] = [
+        (path, text, location_type(path))
+        for path, text in modules
+        if cache is None or not cache.no_high(text)
+    ]
+    results = {r.path: r for r in compile_jobs(jobs, cache=cache)}
+    held = gated(modules, cache, accepted(), results)
     if held:
         raise InjectionRefused([Blocked(path, found) for path, found in held.items()], "archive")
 
