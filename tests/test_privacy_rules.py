@@ -46,7 +46,7 @@ EXAMPLES: dict[str, tuple[str, list[str]]] = {
     ),
     "github-token": (
         f"«ghp_{A36}»",
-        ["ghp_" + "x" * 36, "ghp_1234567890abcdefghijklmnopqrstuvwxyz", f"ghp_{A36}Q"],
+        ["ghp_" + "x" * 36, "ghp_" + "0" * 36, "ghp_" + "ab" * 18, f"ghp_{A36}Q"],
     ),
     "github-fine-grained-pat": (
         "«github_pat_11" + "Ab3dE5fG7h" * 2 + "_" + ("Jk9Lm2Np4Qr6St8Uv0Wx2" * 3)[:59] + "»",

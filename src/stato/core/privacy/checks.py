@@ -75,6 +75,33 @@ def is_placeholder(value: str) -> bool:
     return len(core) >= 8 and len(set(core) - set("_-.")) <= 2
 
 
+# What marks a vendor-prefixed token as written to be replaced. Sequential runs (123456, abcdef)
+# and short words are not here: tests and tutorials write format-valid fakes with such bodies,
+# and a scanner cannot tell a pasted fake from a real key of the same shape.
+_FILLER = re.compile(
+    "|".join(
+        re.escape(part)
+        for part in any_of(
+            "xxxx|****|...|\u2026|<|>|{|}|${|$(|%(|your|example|placeholder|redacted|changeme"
+            "|change_me|change-me|insert|replace|paste|_here|-here|not-a-|not_a_|dummy|fake"
+        )
+    )
+)
+_VENDOR_PREFIX = re.compile(r"(?:[a-z0-9]{1,12}[_-]){1,3}")
+
+
+def is_filler(value: str) -> bool:
+    """True when a vendor-prefixed token (``ghp_...``, ``AKIA...``) is a template or a filler:
+    all-X, ellipses, brackets, a variable, your/example/redacted/replace-me words, AWS's
+    ``...EXAMPLE`` keys, or a body of at most three distinct characters."""
+    low = value.lower()
+    if _FILLER.search(low):
+        return True
+    prefix = _VENDOR_PREFIX.match(low)
+    body = low[prefix.end() :] if prefix else low[4:]  # AKIA..., AIza... have no separator
+    return len(set(body) - set("_-.")) <= 3
+
+
 _B64_TEXT = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 
 

@@ -93,6 +93,9 @@ class Rule:
     ASCII texts (core/privacy/keywords.py) such a keyword wakes the rule only where its wake
     matches, found by one search in C over all of them: ``the``, ``drop`` or ``pip`` are in
     most modules, the phrases these rules need are not.
+    ``vendor`` marks a ``token()`` row: its literal prefix says what the span is, so only a
+    filler (``checks.is_filler``: all-X, ``...``, ``<token>``, your/example/redacted) refuses it,
+    not the broader placeholder check that context rules need (``password = "123456"``).
     ``severity`` is ``high`` (stop: a secret leaving, an instruction hijacking an agent) or
     ``warn`` (show it, let it pass: a well-known installer piped to a shell).
     """
@@ -117,6 +120,7 @@ class Rule:
     word_start: bool = False
     wake: tuple[tuple[str, str], ...] = ()
     severity: str = "high"
+    vendor: bool = False
 
     @cached_property
     def _groups(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -184,6 +188,7 @@ def token(
         placeholder=placeholder,
         entropy=entropy,
         run=(TOKEN_CHARS, 16) if long_run else None,
+        vendor=True,
         **extra,  # type: ignore[arg-type]
     )
 

@@ -78,6 +78,14 @@ def _checks() -> ModuleType:
     return checks
 
 
+def _refused(rule: Rule, span: str) -> bool:
+    """A placeholder: for a vendor token (its prefix matched) only a filler such as all-X or
+    ``<token>``; a sequential body (``ghp_1234567890abcdef...``) is the fake that tests and
+    tutorials write in a real format, and is reported."""
+    checks = _checks()
+    return bool(checks.is_filler(span) if rule.vendor else checks.is_placeholder(span))
+
+
 _TOKEN_END = frozenset(" \t\r\n\"'`()<>[]{},;|")
 _TOKEN_START = frozenset(":=@")
 
@@ -260,7 +268,7 @@ def _candidates(
                 continue
             start, end = rule.span(m)
             span = text[start:end]
-            if end <= start or (rule.reject_placeholders and _checks().is_placeholder(span)):
+            if end <= start or (rule.reject_placeholders and _refused(rule, span)):
                 continue
             if rule.entropy and _checks().entropy(span) < rule.entropy:
                 continue
