@@ -6,7 +6,11 @@ goes, a file where a folder goes), so it holds for root too."""
 from __future__ import annotations
 
 import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -124,3 +128,52 @@ def test_publish_where_the_archive_goes_is_a_folder_leaves_the_registry_as_it_wa
     assert code == 1, err
     assert len(err.strip().splitlines()) == 1, err
     assert entries(tmp_path) == before
+
+
+def test_bridge_keeps_the_mode_of_the_files_it_updates(project: Path) -> None:
+    """A private CLAUDE.md (0600) the bridge adds its block to stays private."""
+    os.chmod(project / "CLAUDE.md", 0o600)
+    os.chmod(project / "AGENTS.md", 0o640)
+    code, err = _bridge(project)
+    assert code == 0, err
+    assert "stato" in (project / "CLAUDE.md").read_text(encoding="utf-8")
+    assert stat.S_IMODE((project / "CLAUDE.md").stat().st_mode) == 0o600
+    assert stat.S_IMODE((project / "AGENTS.md").stat().st_mode) == 0o640
+    assert stat.S_IMODE((project / "GEMINI.md").stat().st_mode) == 0o644  # a new one: 0644
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs RLIMIT_FSIZE")
+def test_bridge_that_runs_out_of_room_part_way_leaves_everything_as_it_was(project: Path) -> None:
+    """A file-size limit (as a full disk would) fails the write of the largest file after the
+    smaller ones and their folders were made: none of them stays, and nothing is replaced."""
+    import resource
+    import signal
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the limit fails (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3000, 3000))
+
+    lessons = "".join(
+        f"- lesson {i}: keep the raw counts layer before step {i}\n" for i in range(80)
+    )
+    big = skill("Zz", "zz-last", ["qc"], "x").replace("- x\n", lessons)
+    (project / ".stato" / "skills" / "zz.py").write_text(big, encoding="utf-8")
+    before = entries(project)
+    # Every command's cache write fails too, and only costs the cache (status passes).
+    status = _limited(["status"], project, limited)
+    assert status.returncode == 0, status.stderr
+    assert entries(project) == before
+    proc = _limited(["bridge", "--platform", "all"], project, limited)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "too large" in proc.stderr, proc.stderr
+    assert "zz-last/SKILL.md" in proc.stderr, proc.stderr  # the file the disk refused
+    after = entries(project)
+    assert after == before, sorted(set(after) ^ set(before))
+
+
+def _limited(argv: list[str], cwd: Path, limit: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stato", *argv],
+        capture_output=True, text=True, check=False, cwd=cwd, preexec_fn=limit,
+        stdin=subprocess.DEVNULL, timeout=120,
+    )  # fmt: skip

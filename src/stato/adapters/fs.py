@@ -25,8 +25,11 @@ def staged(path: Path, data: str | bytes, mode: int = 0o644) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
+            try:
+                handle.write(raw)
+                handle.flush()
+            except OSError as exc:  # a full disk or a size limit: say which file it was
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
             # Without fsync a crash after the rename can leave an empty file on some filesystems.
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
@@ -85,11 +88,18 @@ def write_many(
                 fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
             temps.append((tmp, path))
             try:
+                mode = 0o644
+                with contextlib.suppress(OSError):  # a file replaced keeps its permissions:
+                    st = os.stat(path)  # a private (0600) CLAUDE.md never turns world-readable
+                    mode = stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else mode
                 with contextlib.suppress(OSError, AttributeError):  # no fchmod on Windows
-                    os.fchmod(fd, 0o644)
+                    os.fchmod(fd, mode)
                 view = memoryview(data.encode("utf-8"))
-                while view:
-                    view = view[os.write(fd, view) :]
+                try:
+                    while view:
+                        view = view[os.write(fd, view) :]
+                except OSError as exc:  # a full disk or a size limit: say which file it was
+                    raise OSError(exc.errno, exc.strerror, str(path)) from None
                 if not hasattr(os, "sync"):  # pragma: no cover - Windows: one fsync per file
                     os.fsync(fd)
             finally:

@@ -373,7 +373,8 @@ class ResultCache:
     def _close(self) -> None:
         for fh in (self._old, self._new):
             if fh is not None:
-                fh.close()
+                with contextlib.suppress(OSError):  # a full disk: the run works, uncached
+                    fh.close()
         self._old = self._new = None
         self._index.clear()
         self._new_at.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,19 @@ def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) ->
             confine.check_within(root, root / up / "-", rel)
             inside.add(up)
     old_of = {rel: old for rel, old, _ in changes}
+    mode_of: dict[str, int] = {}  # an undone file gets its own permissions back, not 0644
+    new_folders: set[Path] = set()  # made by this run: an undone run removes them again
+    for rel, _, new in changes:
+        parent = (root / rel).parent
+        while new is not None and parent != root and parent not in new_folders:
+            if parent.exists():
+                break
+            new_folders.add(parent)
+            parent = parent.parent
+    for rel, old, _ in changes:
+        if old is not None:
+            with contextlib.suppress(OSError):
+                mode_of[rel] = stat.S_IMODE((root / rel).stat().st_mode)
     done: list[str] = []
     try:
         write_many(
@@ -149,7 +163,10 @@ def _write_all(root: Path, changes: list[tuple[str, str | None, str | None]]) ->
                 if old is None:
                     (root / rel).unlink()
                 else:
-                    write_atomic(root / rel, old)
+                    write_atomic(root / rel, old, mode_of.get(rel, 0o644))
+        for made in sorted(new_folders, key=lambda f: len(f.parts), reverse=True):
+            with contextlib.suppress(OSError):  # only empty ones: never a file we did not write
+                made.rmdir()
         raise
 
 
