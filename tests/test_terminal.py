@@ -171,3 +171,14 @@ updated = "2026-01-01T00:00:00Z"
 url = "single-cell-rna-seq-expertise-10.20.30.stato"
 sha256 = "{sha}"
 """.format(sha="0" * 64)
+
+
+def test_inspect(project: Path) -> None:
+    _piped(["snapshot", "--name", "an-archive-with-a-rather-long-name", "--force"], project)
+    archive = project / "an-archive-with-a-rather-long-name.stato"
+    assert archive.is_file()
+    report = _json(["inspect", str(archive)], project)
+    facts = [report["name"]]
+    for m in report["modules"]:
+        facts += [m["path"], m["type"], m["class"], m["version"] or "-"]
+    _shows(["inspect", str(archive)], project, facts, boxed=False)
