@@ -57,6 +57,7 @@ def decoded_high(text: str) -> bool:
 # Escapes and line continuations, and the line breaks other than "\n" (str.splitlines, which
 # the offsets below use, sees more of them than the parser)
 _RESPELLED = re.compile(r"[\\\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LINE_END = re.compile(r"\r\n?|\n")
 # A comment, or a literal without escapes; group 1 holds a literal's closing quote ("" for a
 # comment), so a substitution by it (through a C callable, no template) collapses each literal
 # to its quote and drops comments
@@ -106,11 +107,12 @@ def literal_findings(text: str, path: str, ignore: Sequence[str]) -> list[Findin
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return []
-    lines = text.splitlines(keepends=True)
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    # the parser's lines: "\r" alone ends one too, a form feed or "\u2028" does not
+    starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
 
     def offset(line: int, col: int) -> int:  # ast columns count UTF-8 bytes
-        return starts[line - 1] + len(lines[line - 1].encode()[:col].decode(errors="ignore"))
+        begin = starts[line - 1]
+        return begin + len(text[begin : begin + col].encode()[:col].decode(errors="ignore"))
 
     out: list[Finding] = []
     for node, value in _strings(tree):
