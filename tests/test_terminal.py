@@ -156,13 +156,15 @@ def test_registry_list(tmp_path: Path) -> None:
     argv = ["registry", "list", "--registry", str(registry)]
     facts = ["single-cell-rna-seq-expertise", "10.20.30", "bioinformatics", "scanpy workflows"]
     _shows(argv, tmp_path, facts, boxed=False)
+    # A long description wraps; the name to copy into `install` stays whole.
+    assert "single-cell-rna-seq-expertise" in _screen(argv, tmp_path, 100)
 
 
 INDEX = """format = 1
 
 [[packages]]
 name = "single-cell-rna-seq-expertise"
-description = "QC, normalization and clustering for scanpy workflows"
+description = "{desc}"
 author = "lab"
 version = "10.20.30"
 tags = ["bioinformatics", "scrna"]
@@ -170,7 +172,7 @@ modules = 3
 updated = "2026-01-01T00:00:00Z"
 url = "single-cell-rna-seq-expertise-10.20.30.stato"
 sha256 = "{sha}"
-""".format(sha="0" * 64)
+""".format(sha="0" * 64, desc="QC, normalization and clustering for scanpy workflows. " * 5)
 
 
 def test_inspect(project: Path) -> None:

@@ -35,16 +35,21 @@ def listing(result: Listing) -> None:
     if is_tty():
         from rich.table import Table
 
+        con = console()
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        for column in header:
+        for i, column in enumerate(header):
+            longest = max(len(r[i]) for r in [header, *rows])
             table.add_column(
                 column,
                 justify="right" if column == "modules" else "left",
-                overflow="fold",
+                overflow="fold",  # on a narrow terminal a cell folds, never loses its end
+                # A name and version stay whole (to copy into install) on a wide terminal; on a
+                # narrow one, rich would drop the last columns entirely to keep them so.
+                min_width=min(longest, con.width // 3) if i < 2 and con.width >= 80 else None,
             )
         for row in rows:
             table.add_row(*row)
-        console().print(table)
+        con.print(table)
     else:
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
         for r in [header, *rows]:
