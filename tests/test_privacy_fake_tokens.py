@@ -102,6 +102,7 @@ FILLERS = [
     "np" + "m_" + "YOUR" + "x" * 32,
     "hf" + "_" + "REDACTED" + "x" * 26,
     "hf" + "_" + "replaceme" + "a" * 25,
+    "hf" + "_" + "SampleToken" + COUNT * 2 + "abc",
     "AI" + "za" + "Sy" + "X" * 33,
     "AI" + "za" + "Sy" + "PLACEHOLDER" + "_" * 22,
     "sk" + "-proj-" + "replace-with-your-own-project-key-0123456789",

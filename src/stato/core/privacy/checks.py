@@ -83,7 +83,7 @@ _FILLER = re.compile(
         re.escape(part)
         for part in any_of(
             "xxxx|****|...|\u2026|<|>|{|}|${|$(|%(|your|example|placeholder|redacted|changeme"
-            "|change_me|change-me|insert|replace|paste|_here|-here|not-a-|not_a_|dummy|fake"
+            "|change_me|change-me|insert|replace|paste|_here|-here|not-a-|not_a_|dummy|fake|sample"
         )
     )
 )
