@@ -276,3 +276,18 @@ def test_git_merge_through_the_driver_stops_on_depends_on_merged_into_a_cycle(
     assert text.count("<<<<<<<") == 1
     r = CliRunner().invoke(cli, ["validate", "--check", str(plan_py)])
     assert r.exit_code == 1 and "E012" in r.output
+
+
+@pytest.mark.parametrize("who", ["ours", "theirs"])
+def test_an_annotation_or_comment_changed_on_one_side_keeps_the_others_new_value(
+    who: str,
+) -> None:
+    base = ANNOTATED.replace('["qc"]', '["qc"]  # short')
+    around = base.replace("version: str", 'version: "Version"').replace("# short", "# two words")
+    value = base.replace('"1.0.0"', '"2.0.0"').replace('["qc"]', '["qc", "b"]')
+    ours, theirs = (around, value) if who == "ours" else (value, around)
+    out = merge3_module(base, ours, theirs)
+    assert out.clean, out.conflicts
+    assert 'version: "Version" = "2.0.0"' in out.text
+    assert 'tags: list[str] = ["qc", "b"]  # two words' in out.text
+    assert compile_source(out.text).valid

@@ -255,6 +255,17 @@ class _Fields:
             return self._conflict(name, vo, vt, ro, rt, "changed on one side, deleted on the other")
         if same(vo, vt):
             return ro
+        # Both regions changed but one side's value did not: that side changed the bytes around
+        # the value (an annotation, a comment, the layout). Its bytes keep the other's value.
+        if same(vo, vb) or same(vt, vb):
+            side, region, value = (self.o, ro, vt) if same(vo, vb) else (self.t, rt, vo)
+            try:
+                text = self._render(name, region, value, side)
+            except (TypeError, SyntaxError, ValueError):
+                why = "one side changed the value, the other the line around it"
+                return self._conflict(name, vo, vt, ro, rt, why)
+            self.taken.append(name)
+            return text
         before = len(self.merger.conflicts)
         merged = self.merger.merge3(name, vb, vo, vt)
         found = self.merger.conflicts[before:]
@@ -271,14 +282,15 @@ class _Fields:
             why = "the merged value cannot be written as a literal"
             return self._conflict(name, vo, vt, ro, rt, why)
 
-    def _render(self, name: str, region: str, value: Any) -> str:
+    def _render(self, name: str, region: str, value: Any, side: _Side | None = None) -> str:
         from stato.core.literal_patch import patch_literal
         from stato.core.render import py_literal
 
-        start, end = self.o.spans[name]
+        side = side or self.o
+        start, end = side.spans[name]
         indent = region[: len(region) - len(region.lstrip(" \t"))]
-        # Ours' literal edited where it changed (its layout and comments kept), else afresh.
-        patched = patch_literal(self.o.text, self.o.nodes[name], self.o.values[name], value)
+        # The side's literal edited where it changed (its layout and comments kept), else afresh.
+        patched = patch_literal(side.text, side.nodes[name], side.values[name], value)
         literal = patched if patched is not None else py_literal(value, indent)
         if "\r\n" in region:
             literal = literal.replace("\r\n", "\n").replace("\n", "\r\n")
