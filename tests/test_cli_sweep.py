@@ -1084,8 +1084,8 @@ def test_no_color_is_respectedon_a_terminal(world: World) -> None:
     env.update(TERM="xterm-256color", COLUMNS="120")
     coloured = on_a_terminal(["status"], world.project, env)
     plain = on_a_terminal(["status"], world.project, {**env, "NO_COLOR": "1"})
-    assert "qc" in plain and not _colours(plain)  # bold or italic may stay (no-color.org)
-    assert _colours(coloured)  # the check can fail: a terminal without NO_COLOR gets colour
+    assert "qc" in plain and not colours(plain)  # bold or italic may stay (no-color.org)
+    assert colours(coloured)  # the check can fail: a terminal without NO_COLOR gets colour
 
 
 _BOX = re.compile("[\u2500-\u257f]")  # rich's table and panel borders
@@ -1115,10 +1115,10 @@ def test_every_command_is_plain_when_piped_and_colourless_with_no_color(
     assert "\x1b[" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     assert not _BOX.search(proc.stdout), proc.stdout
     screen = on_a_terminal(argv, world.project, {**env, "NO_COLOR": "1"})
-    assert "Traceback" not in screen and not _colours(screen), screen
+    assert "Traceback" not in screen and not colours(screen), screen
 
 
-def _colours(text: str) -> set[str]:
+def colours(text: str) -> set[str]:
     """The colour parameters of the SGR escape sequences in ``text`` (30-49, 90-107)."""
     found = set()
     for params in re.findall(r"\x1b\[([0-9;]*)m", text):

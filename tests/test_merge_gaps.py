@@ -17,21 +17,10 @@ from stato.core.diff import view
 from stato.core.merge3 import merge3_module
 
 from .test_merge import MEMORY, QC_L, QC_R, make_archive
+from .test_merge_file import run, three
 from .test_merge_git import Scenario, git, git_env, merged_cleanly, new_repo
 
 __all__ = ["git_env"]  # the real-git tests' environment (HOME, config, author), as a fixture
-
-
-def run(*args: object) -> tuple[int, str, str]:
-    r = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    return r.exit_code, r.stdout, r.stderr
-
-
-def three(tmp_path: Path, base: str, ours: str, theirs: str) -> tuple[Path, Path, Path]:
-    paths = tmp_path / "b.py", tmp_path / "o.py", tmp_path / "t.py"
-    for p, text in zip(paths, (base, ours, theirs), strict=True):
-        p.write_text(text, encoding="utf-8", newline="")
-    return paths
 
 
 STATE = '''class ProjectState:

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from stato.cli import cli
 from tests.conftest import on_a_terminal
+from tests.test_cli_sweep import colours
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
 
@@ -59,17 +60,8 @@ def _json(argv: list[str], cwd: Path) -> Any:
 def _screen(argv: list[str], cwd: Path, columns: int) -> str:
     screen = on_a_terminal(argv, cwd, _env(columns))
     assert "Traceback" not in screen and "internal error" not in screen, screen
-    assert not _colours(screen), screen  # NO_COLOR: bold may stay, colour never
+    assert not colours(screen), screen  # NO_COLOR: bold may stay, colour never
     return _ESCAPE.sub("", screen).replace("\r", "")
-
-
-def _colours(text: str) -> set[str]:
-    found = set()
-    for params in re.findall(r"\x1b\[([0-9;]*)m", text):
-        for p in params.split(";"):
-            if p.isdigit() and (30 <= int(p) <= 49 or 90 <= int(p) <= 107):
-                found.add(p)
-    return found
 
 
 def _shows(argv: list[str], cwd: Path, facts: list[str], boxed: bool = True) -> None:
