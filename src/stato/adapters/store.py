@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -51,6 +52,12 @@ def module_arg(arg: str) -> str:
 def format_errors(result: ValidationResult) -> str:
     errs = "; ".join(map(str, result.errors))
     return f"{result.path} is invalid ({errs}); nothing was written"
+
+
+LOCK_TIMEOUT = 60  # seconds a writer waits for another before it gives up
+_REGISTRY = threading.Lock()
+_PROCESS_LOCKS: dict[str, threading.RLock] = {}  # the lock file's real path -> this process's
+_DEPTH: dict[str, int] = {}  # how deep the thread holding a process lock holds it
 
 
 class Store:
@@ -132,25 +139,43 @@ class Store:
                 f"{lock} is {what}, not stato's lock file (not written by stato here); "
                 "delete it and retry"
             )
+        # Stores of one folder in one process share its lock: a command that holds it and then
+        # loads the project (another Store) nests, instead of waiting for itself (a journal
+        # stato leaves alone keeps every new Store recovering). Other threads wait their turn.
+        key = os.path.realpath(lock)
+        with _REGISTRY:
+            shared = _PROCESS_LOCKS.setdefault(key, threading.RLock())
+        if not shared.acquire(timeout=LOCK_TIMEOUT):
+            raise StatoError(f"another stato task holds {lock}; retry when it ends")
         try:
+            if _DEPTH.get(key):  # this thread holds it, through another Store
+                yield from self._holding(key)
+                return
             # One lock for the whole store: a backup name and the write it precedes must not
             # interleave with another writer's, or a version could be lost between them.
-            with FileLock(str(self.stato_dir / ".lock"), timeout=60):
+            with FileLock(str(lock), timeout=LOCK_TIMEOUT):
                 # A writer killed after its commit point left a journal: finish it before
                 # anyone reads or writes, so no command ever sees a half-imported project.
                 if self.interrupted():
                     from stato.adapters import transaction
 
                     transaction.recover(self.stato_dir)
-                self._held = 1
-                try:
-                    yield
-                finally:
-                    self._held = 0
+                yield from self._holding(key)
         except Timeout:
             raise StatoError(
                 f"another stato process holds {self.stato_dir / '.lock'}; retry when it ends"
             ) from None
+        finally:
+            shared.release()
+
+    def _holding(self, key: str) -> Iterator[None]:
+        _DEPTH[key] = _DEPTH.get(key, 0) + 1
+        self._held = 1
+        try:
+            yield
+        finally:
+            self._held = 0
+            _DEPTH[key] -= 1
 
     # -- history --------------------------------------------------------------------
     def _history_base(self, rel: str) -> tuple[Path, str]:
