@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -51,14 +52,17 @@ class Lazy:
     def groupindex(self) -> Mapping[str, int]:
         return self.compiled().groupindex
 
-    def match(self, string: str, pos: int = 0) -> re.Match[str] | None:
-        return self.compiled().match(string, pos)
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
 
     def finditer(self, string: str) -> Iterator[re.Match[str]]:
         return self.compiled().finditer(string)
 
     def search(self, string: str) -> re.Match[str] | None:
         return self.compiled().search(string)
+
+    def findall(self, string: str) -> list[str]:
+        return self.compiled().findall(string)
 
 
 @dataclass(frozen=True)
