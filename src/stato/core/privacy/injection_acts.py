@@ -8,7 +8,7 @@ import re
 from stato.core.privacy.injection import inj, sentence_after
 from stato.core.privacy.injection_broad import is_order
 from stato.core.privacy.injection_exfil import _SENSITIVE_WORDS, _sent_somewhere
-from stato.core.privacy.rule import Rule, any_of
+from stato.core.privacy.rule import Lazy, Rule, any_of
 
 _SECRET_FILES = (
     r"(?:~|\$HOME|%USERPROFILE%|\$env:USERPROFILE)?[/\\]?\.ssh[/\\]id_(?:rsa|ed25519|ecdsa|dsa)\b"
@@ -16,7 +16,7 @@ _SECRET_FILES = (
     r"\.docker[/\\]config\.json|\.kube[/\\]config\b|/etc/shadow\b|\.config/gh/hosts\.yml|"
     r"\.codex/auth\.json|\.claude\.json|\.gnupg[/\\]|login\.keychain|\.pgpass\b"
 )
-_DANGER = re.compile(
+_DANGER = Lazy(
     r"sudo|rm\s+-rf|delet|destroy|drop\s|force|push|deploy|production|prod\b|install|every\s+|"
     r"destructive|"
     r"command|any\s+command|all\s+commands|anything|everything|credentials?|secrets?|keys?\b",
@@ -89,7 +89,7 @@ ESCALATE_BROAD: tuple[Rule, ...] = (
     ),
 )
 
-_PUBLIC_SINK = re.compile(
+_PUBLIC_SINK = Lazy(
     r"(?:in|into|to)\s{1,3}(?:the\s{1,3}|every\s{1,3}|each\s{1,3}|your\s{1,3}|a\s{1,3}|all\s{1,3})?"
     r"(?:next\s{1,3})?(?:pr|pull\s{1,3}request|commit|issue|comment|readme|changelog|release\s{1,3}"
     r"notes?|gist|public\s{1,3}\w{1,15})s?\b",

@@ -15,7 +15,7 @@ from stato.core.privacy.injection import (
     sentence_after,
     verb_wakes,
 )
-from stato.core.privacy.rule import Rule, Validator, any_of
+from stato.core.privacy.rule import Lazy, Rule, Validator, any_of
 
 _GAP = r"[^.!?\n]{0,60}?"  # the rest of one sentence, bounded
 _NOUNS = (
@@ -23,13 +23,13 @@ _NOUNS = (
     r"commands|polic(?:y|ies)|constraints|restrictions|guardrails|programming|training|"
     r"messages?|context|safeguards)\b"
 )
-_SCOPE = re.compile(
+_SCOPE = Lazy(
     r"previous|prior|earlier|above|before|preceding|foregoing|former|original|initial|system|"
     r"developer|\byour\b|\ball\b|\bany\b|\bevery\b|whatever|\bgiven\b|\btold\b|so\s+far|"
     r"until\s+now",
     re.IGNORECASE,
 )
-_NOT_ORDER = re.compile(
+_NOT_ORDER = Lazy(
     r"(?:possible|able|attempts?|tries|trying|used|cannot|can't|could|might|may|attackers?|"
     r"malicious|prevents?|from|impossible|whether|if|never|not|n't|(?<![\w-])no(?![\w-]))\W{1,3}"
     r"(?:\w{1,15}\W{1,3})"
@@ -44,7 +44,7 @@ def is_order(text: str, at: int) -> bool:
     return not _NOT_ORDER.search(text[max(0, at - 40) : at])
 
 
-def _scoped_order(scope: re.Pattern[str]) -> Validator:
+def _scoped_order(scope: Lazy) -> Validator:
     """An order whose object or the rest of its sentence has a word of ``scope``."""
 
     def ok(span: str, m: re.Match[str], text: str) -> bool:
@@ -67,7 +67,7 @@ _WEAK_VERBS = any_of(
     "override|overrule|bypass|erase|wipe|scrap|dismiss|drop|replace|supersede|nullify|cancel|void"
     "|reset|overwrite|rewrite"
 )
-_STRONG = re.compile(
+_STRONG = Lazy(
     r"previous|prior|earlier|above|preceding|foregoing|original|initial|system|developer|"
     r"\byour\b|were\s+given|you\s+(?:were|have\s+been)\s+told|operator",
     re.IGNORECASE,
@@ -109,7 +109,7 @@ _SCOPE_WORDS = (
     r"your|you\s+(?:got|were\s+given|received|were\s+told|have\s+been\s+given)|system|operator"
 )
 
-_STRONG_PASSIVE = re.compile(
+_STRONG_PASSIVE = Lazy(
     r"rescind|repeal|retract|annul|abolish|revoked|void|cancell?ed|in\s+force|no\s+longer\s+appl",
     re.IGNORECASE,
 )

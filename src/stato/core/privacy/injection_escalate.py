@@ -9,7 +9,7 @@ from stato.core.privacy.hidden import decode
 from stato.core.privacy.injection import inj
 from stato.core.privacy.injection_exec import _ONE_THING
 from stato.core.privacy.injection_exfil import _NEGATED
-from stato.core.privacy.rule import TOKEN_CHARS, Rule, Validator, any_of
+from stato.core.privacy.rule import TOKEN_CHARS, Lazy, Rule, Validator, any_of
 
 # -- permission escalation --------------------------------------------------------------------
 ESCALATE: tuple[Rule, ...] = (
@@ -88,13 +88,13 @@ ESCALATE: tuple[Rule, ...] = (
 
 
 # "it is possible to bypass the permission model": a description, not an order
-_DESCRIBED = re.compile(
+_DESCRIBED = Lazy(
     r"(?:possible|able|attempts?|tries|trying|used|allowed|cannot|can't|could|might|may|"
     r"attackers?|malicious|prevents?|prevented|from|impossible|whether|if)\W{1,3}"
     r"(?:\w{1,15}\W{1,3}){0,5}$",
     re.IGNORECASE,
 )
-_BARE = re.compile(r"(?:approvals|permissions)$", re.IGNORECASE)
+_BARE = Lazy(r"(?:approvals|permissions)$", re.IGNORECASE)
 
 
 def _ordered(text: str, at: int) -> bool:

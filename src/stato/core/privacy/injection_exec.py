@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from stato.core.privacy.injection import inj
-from stato.core.privacy.rule import Rule, any_of
+from stato.core.privacy.rule import Lazy, Rule, any_of
 
 # Installers that real instruction files legitimately pipe into a shell: `warn`, not `high`
 KNOWN_INSTALLERS = any_of(
@@ -28,7 +28,7 @@ KNOWN_INSTALLERS = any_of(
     "|cli.doppler.com|get.jetify.com|raw.githubusercontent.com/pyenv/"
     "|raw.githubusercontent.com/creationix/nvm/"
 )
-_URL = re.compile(r"""https?://[^\s"'`|;)<>]{1,500}""", re.IGNORECASE)
+_URL = Lazy(r"""https?://[^\s"'`|;)<>]{1,500}""", re.IGNORECASE)
 
 
 def url_hosts(span: str) -> list[str]:
@@ -43,7 +43,7 @@ def on_domain(host: str, domains: Iterable[str]) -> bool:
 
 # "do not ask for approval to run it" (of `just fmt`): one named, harmless thing, not a blank
 # cheque for every command
-_ONE_THING = re.compile(
+_ONE_THING = Lazy(
     r"\s{1,3}(?:to|for|before)\s{1,3}(?:(?:run|running|use|using|do|doing|apply|applying|execute|"
     r"executing)\s{1,3})?(?:it|this|that|them|these)\b",
     re.IGNORECASE,

@@ -7,7 +7,7 @@ import re
 
 from stato.core.privacy.injection import inj, mentions, phrases, verb_wakes
 from stato.core.privacy.injection_exec import on_domain, url_hosts
-from stato.core.privacy.rule import Rule, any_of
+from stato.core.privacy.rule import Lazy, Rule, any_of
 
 # -- exfiltration -----------------------------------------------------------------------------
 _KEY_FILES = (
@@ -60,7 +60,7 @@ _SEND_TOOL = (
 )
 # One clause of a line: "use wget for the data; credentials are in ~/.netrc" sends nothing
 _CLAUSE = r"(?:[^\n;.]|\.(?=\S))"
-_EXCLUDED = re.compile(r"--(?:exclude|ignore)(?:-from)?[=\s]{1,3}[\"']?$")
+_EXCLUDED = Lazy(r"--(?:exclude|ignore)(?:-from)?[=\s]{1,3}[\"']?$")
 
 
 def _excluded(span: str) -> bool:
@@ -129,7 +129,7 @@ _SENSITIVE_WORDS = (
     r"\bprintenv\b|\benv\b\s{0,2}`|(?:the\s{1,3}|this\s{1,3}|whole\s{1,3}|entire\s{1,3}){1,2}"
     r"(?:project|workspace|working\s{1,3}directory|home\s{1,3}(?:directory|folder)|source\s{1,3}tree))"
 )
-_DESTINATION = re.compile(
+_DESTINATION = Lazy(
     r"(?:to|into|at|via|using|through|on|with)\s{1,3}(?:the\s{1,3}|this\s{1,3}|our\s{1,3}|"
     r"my\s{1,3})?"
     r"(?:url\s{1,3}|endpoint\s{1,3}|server\s{1,3}|webhook\s{1,3}|address\s{1,3})?[`\"'(<]{0,2}"
@@ -142,8 +142,8 @@ _DESTINATION = re.compile(
     r"notes?|public\s{1,3}\w{1,15})s?(?:\s{1,3}(?:descriptions?|messages?|titles?|bodies|body))?\b",
     re.IGNORECASE,
 )
-_ANY_URL = re.compile(r"https?://[\w.-]{3,}|ftp://|[\w.+-]{1,64}@[\w-]{1,63}\.[a-z]{2,10}\b")
-_NEGATED = re.compile(
+_ANY_URL = Lazy(r"https?://[\w.-]{3,}|ftp://|[\w.+-]{1,64}@[\w-]{1,63}\.[a-z]{2,10}\b")
+_NEGATED = Lazy(
     r"(?:never|not|n't|no|avoid|without|don'?t)\W{1,3}(?:\w{1,15}\W{1,3}){0,2}$", re.IGNORECASE
 )
 
@@ -164,10 +164,10 @@ _BADGE_HOSTS = any_of(
     "|sonarcloud.io|app.codacy.com|pepy.tech|deepwiki.com|bestpractices.dev|securityscorecards.dev"
     "|snyk.io|dependabot.com|img.badgesize.io"
 )
-_TEMPLATE_IN_QUERY = re.compile(
+_TEMPLATE_IN_QUERY = Lazy(
     r"\?[^\s)\"'>]{0,500}?(?:\{|\}|%7b|\$\{?\w|<[^>\n]{1,60}>|\[[A-Z_ ]{3,40}\])", re.IGNORECASE
 )
-_DATA_PARAM = re.compile(
+_DATA_PARAM = Lazy(
     r"[?&](?:data|d|q|c|secret|token|key|pw|pass|password|content|conv|conversation|chat|history|"
     r"msg|message|info|payload|env|leak|exfil|session|cookie|log|text|prompt|summary|memo)=",
     re.IGNORECASE,

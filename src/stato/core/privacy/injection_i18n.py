@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.injection import inj
-from stato.core.privacy.rule import Rule, Validator, any_of
+from stato.core.privacy.rule import Lazy, Rule, Validator, any_of
 
 
 def _scope(words: str) -> Validator:
-    pattern = re.compile(words, re.IGNORECASE)
+    pattern = Lazy(words, re.IGNORECASE)
 
     def ok(span: str, m: re.Match[str], text: str) -> bool:
         tail = re.split(r"[.!?\n。！？]", text[m.end() : m.end() + 60], maxsplit=1)[0]

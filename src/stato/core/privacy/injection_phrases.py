@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from stato.core.privacy.injection import _S, inj, not_honesty, phrases, verb_wakes
-from stato.core.privacy.rule import Rule, Validator, any_of
+from stato.core.privacy.rule import Lazy, Rule, Validator, any_of
 
 # -- instruction override ---------------------------------------------------------------------
 _NOUN = (
@@ -29,8 +29,8 @@ _SCOPE = (
     r"previous|prior|above|earlier|preceding|foregoing|former|original|initial|system|"
     r"developer|safety|\byour\b"
 )
-_WEAK_SCOPE = re.compile(_SCOPE, re.IGNORECASE)
-_STRONG_SCOPE = re.compile(_SCOPE + r"|\ball\b|\bany\b|\bevery\b", re.IGNORECASE)
+_WEAK_SCOPE = Lazy(_SCOPE, re.IGNORECASE)
+_STRONG_SCOPE = Lazy(_SCOPE + r"|\ball\b|\bany\b|\bevery\b", re.IGNORECASE)
 _STRONG_VERBS = any_of(
     "ignore|disregard|forget|discard|neglect|abandon|set aside|throw out|pay no|do not follow"
     "|don't follow|dont follow|stop following|no longer follow|do not obey|don't obey|ignoring"
@@ -42,7 +42,7 @@ _WEAK_VERBS = any_of(
 
 
 # "ignore the instructions you received before": the scope may follow the noun
-_TAIL_SCOPE = re.compile(
+_TAIL_SCOPE = Lazy(
     r"\s{1,3}(?:that\s{1,3})?(?:(?:you|i|we)(?:'ve|\s{1,3}(?:were|have\s{1,3}been|have|had|"
     r"got))?\s{1,3}(?:been\s{1,3})?(?:given|received|told|got|read)|(?:given|received|provided|"
     r"stated|written)\s{1,3}(?:to\s{1,3}you\s{1,3})?(?:before|earlier|above|previously)|above|"
@@ -52,7 +52,7 @@ _TAIL_SCOPE = re.compile(
 )
 
 
-def _scoped(pattern: re.Pattern[str], tail: bool = True) -> Validator:
+def _scoped(pattern: Lazy, tail: bool = True) -> Validator:
     def ok(span: str, m: re.Match[str], text: str) -> bool:
         return bool(pattern.search(m.group("mid") or "")) or (
             tail and bool(_TAIL_SCOPE.match(text, m.end(), m.end() + 60))
