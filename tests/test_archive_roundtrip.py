@@ -44,19 +44,36 @@ def skills(draw: st.DrawFn) -> dict[str, str]:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(skills())
 def test_snapshot_import_round_trip(modules: dict[str, str]) -> None:
+    _round_trip(modules)
+
+
+def test_mixed_scripts_round_trip_once_accepted() -> None:
+    """A draw random runs found: Latin A and Cyrillic Ѐ in one word is a high lookalike
+    finding, which snapshot refuses too unless accepted."""
+    source = render_module(
+        "SkillA",
+        {"name": "a", "lessons_learned": "A\u0400", "tags": []},
+        docstring="A skill.",
+        methods_source="    def run(self) -> None:\n        pass\n",
+    )
+    _round_trip({"skills/a.py": source})
+
+
+def _round_trip(modules: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "src", Path(tmp) / "dst"
         init_project(src)
         init_project(dst)
         for rel, text in modules.items():
             (src / ".stato" / rel).write_bytes(text.encode("utf-8"))
-        res = snapshot(src, "prop", force=True, output=Path(tmp) / "p.stato")
-        if not res.written:  # a generated module the compiler rejects is refused, never altered
-            assert res.invalid
-            return
-        # Any text round-trips; the inbound gate's refusals of generated text (a lone soft
-        # hyphen, mixed scripts) are the subject of tests/test_gate.py, so all are accepted.
+        # Any text round-trips; the gates' refusals of generated text (a lone soft hyphen,
+        # mixed scripts: snapshot's and import's) are the subject of tests/test_gate.py, so
+        # all are accepted.
         with accepting({rule.id for rule in INJECTION_RULES}):
+            res = snapshot(src, "prop", force=True, output=Path(tmp) / "p.stato")
+            if not res.written:  # a module the compiler rejects is refused, never altered
+                assert res.invalid
+                return
             imported = import_archive(dst, Path(tmp) / "p.stato")
         assert imported.ok
         for rel, text in modules.items():
