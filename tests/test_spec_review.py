@@ -149,6 +149,17 @@ def test_w003_fixes_a_version_literal_written_in_pieces_or_escapes(literal: str)
     assert again.fields["version"] == "1.0.0" and "W003" not in again.codes()
 
 
+def test_w003_on_a_computed_version_does_not_claim_to_fix_it() -> None:
+    # A version a field computes has no literal to fix: the warning says so on every
+    # validate, instead of "auto-fixing" a text it leaves as it was.
+    from stato.core.compiler import compile_source
+
+    r = compile_source(_skill('name = "qc"', 'MAJOR = "1"', 'version = MAJOR + ".0"'))
+    (w,) = [d for d in r.diagnostics if d.code == "W003"]
+    assert not w.fixed and "auto-fixing" not in w.message and "not auto-fixed" in w.message
+    assert 'version = MAJOR + ".0"' in r.corrected_source
+
+
 @st.composite
 def laid_out_plans(draw: st.DrawFn) -> str:
     """Plans whose step values are laid out as people write them: parenthesized, split over

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from typing import Any
 
 from stato.core.classinfo import ClassInfo
@@ -62,8 +63,10 @@ def check_fields(
                     text = f'"{new}"'
                 edits.append(Edit(start, end, text))
                 diags.append(make("W003", b.line, fixed=True, old=value, new=new))
-            else:
-                diags.append(make("W003", b.line, fixed=False, old=value, new=new))
+            else:  # a computed value has no literal to fix in place: say so, not "auto-fixing"
+                unfixed = make("W003", b.line, old=value, new=new)
+                message = unfixed.message.replace("auto-fixing", "not auto-fixed (computed)", 1)
+                diags.append(replace(unfixed, message=message))
         if name == "steps" and module_type == "plan":
             d, e = check_steps(value, b.node, b.line, off)
             diags.extend(d)
