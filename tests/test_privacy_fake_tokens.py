@@ -18,6 +18,7 @@ import pytest
 
 from stato.core.privacy import scan_text
 from stato.ops.scan import sanitize_text
+from tests.test_privacy_formats import gen_module
 
 LOW, UP = string.ascii_lowercase, string.ascii_uppercase
 DIGITS, COUNT = string.digits, string.digits[1:] + "0"  # 0123456789 and 1234567890
@@ -44,24 +45,14 @@ FAKES: dict[str, tuple[str, str]] = {
 }
 
 
-def _module(lesson: str, body: str) -> str:
-    return (
-        'class Gen:\n    """Generated."""\n\n    name = "gen"\n'
-        f'    lessons_learned = """\n{lesson}"""\n'
-        "    default_params = {}\n\n"
-        "    @staticmethod\n    def run(data_path, **kwargs):\n"
-        f"        {body}\n        return kwargs\n"
-    )
-
-
 def _places(token: str) -> list[str]:
     payload = json.dumps(json.dumps({"token": token}))  # JSON inside a Python string
     return [
-        _module("- x\n", "pass").replace('    name = "gen"\n', f'    token = "{token}"\n'),
-        _module(f"- auth with {token} on staging\n", "pass"),
-        _module("- x\n", f"payload = {payload}"),
-        _module(f"- in .env:\nSERVICE_TOKEN={token}\n", "pass"),
-        _module("- x\n", f"client = Client(api_key='{token}')"),
+        gen_module("- x\n", "pass").replace('    name = "gen"\n', f'    token = "{token}"\n'),
+        gen_module(f"- auth with {token} on staging\n", "pass"),
+        gen_module("- x\n", f"payload = {payload}"),
+        gen_module(f"- in .env:\nSERVICE_TOKEN={token}\n", "pass"),
+        gen_module("- x\n", f"client = Client(api_key='{token}')"),
     ]
 
 

@@ -532,7 +532,8 @@ def test_placeholders_look_alikes_and_code_are_not_flagged(text: str) -> None:
     assert [(f.pattern, f.text) for f in scan_text(text) if f.category != "injection"] == []
 
 
-def _module(lesson: str, body: str) -> str:
+def gen_module(lesson: str, body: str) -> str:
+    """A generated skill holding ``lesson`` in its lessons and ``body`` in its run()."""
     return (
         'class Gen:\n    """Generated."""\n\n    name = "gen"\n'
         f'    lessons_learned = """\n{lesson}"""\n'
@@ -546,11 +547,11 @@ def _module(lesson: str, body: str) -> str:
 def test_sanitized_module_parses_and_holds_no_finding(name: str) -> None:
     token = TOKENS[name][1]
     for source in (
-        _module(f"- auth with {token} on staging\n", "pass"),
-        _module("- x\n", f"params = {{'api_key': '{token}', 'n': 3}}"),
-        _module("- x\n", f'os.environ["SERVICE_CREDENTIAL"] = "{token}"'),
-        _module("- x\n", f'payload = "{{\\"token\\": \\"{token}\\"}}"'),
-        _module("- x\n", f"key = r'{token}'"),
+        gen_module(f"- auth with {token} on staging\n", "pass"),
+        gen_module("- x\n", f"params = {{'api_key': '{token}', 'n': 3}}"),
+        gen_module("- x\n", f'os.environ["SERVICE_CREDENTIAL"] = "{token}"'),
+        gen_module("- x\n", f'payload = "{{\\"token\\": \\"{token}\\"}}"'),
+        gen_module("- x\n", f"key = r'{token}'"),
     ):
         ast.parse(source)
         clean, left = sanitize_text(source, "skills/gen.py", scan_text(source, "skills/gen.py"))
@@ -562,7 +563,7 @@ def test_sanitized_module_parses_and_holds_no_finding(name: str) -> None:
 def test_sanitize_removes_context_credentials(name: str) -> None:
     plain, start, end = unmark(CONTEXTS[name][0])
     secret = plain[start:end]
-    source = _module("- x\n", "pass") + f"\nNOTES = {plain!r}\n"
+    source = gen_module("- x\n", "pass") + f"\nNOTES = {plain!r}\n"
     clean, left = sanitize_text(source, "skills/gen.py", scan_text(source, "skills/gen.py"))
     ast.parse(clean)
     assert left == [] and secret not in clean
