@@ -61,13 +61,15 @@ def test_writes_beside_a_foreign_journal_do_not_wait_for_themselves(
     assert (project / ".stato/.transaction.json").exists()  # left for the person to judge
 
 
-def test_threads_of_one_process_still_take_turns(project: Path) -> None:
+@pytest.mark.parametrize("one_store", [False, True], ids=["a Store each", "one Store"])
+def test_threads_of_one_process_still_take_turns(project: Path, one_store: bool) -> None:
     inside: list[int] = []
     overlaps: list[int] = []
+    shared = Store(project)
 
     def writer(n: int) -> None:
         for _ in range(5):
-            with Store(project).lock():
+            with (shared if one_store else Store(project)).lock():
                 if inside:
                     overlaps.append(n)
                 inside.append(n)

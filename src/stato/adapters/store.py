@@ -60,6 +60,15 @@ _PROCESS_LOCKS: dict[str, threading.RLock] = {}  # the lock file's real path -> 
 _DEPTH: dict[str, int] = {}  # how deep the thread holding a process lock holds it
 
 
+def _holding(key: str) -> Iterator[None]:
+    """Count one more hold of the process lock ``key`` (its RLock taken) while the body runs."""
+    _DEPTH[key] = _DEPTH.get(key, 0) + 1
+    try:
+        yield
+    finally:
+        _DEPTH[key] -= 1
+
+
 class Store:
     """A project's .stato/ folder."""
 
@@ -67,7 +76,6 @@ class Store:
         self.root = Path(root)
         self.stato_dir = self.root / STATO_DIR
         self.history_dir = self.stato_dir / ".history"
-        self._held = 0  # how deep this Store holds its lock
 
     # -- reading ------------------------------------------------------------------
     def module_paths(self) -> list[str]:
@@ -117,14 +125,8 @@ class Store:
     # -- the lock -------------------------------------------------------------------
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """The store's lock; taken again by the same Store (a plan, then its write) it nests."""
-        if self._held:
-            self._held += 1
-            try:
-                yield
-            finally:
-                self._held -= 1
-            return
+        """The store's lock; taken again in the same thread (a plan, then its write; a load of
+        the project through another Store of the folder) it nests."""
         from filelock import FileLock, Timeout
 
         # A cloned project may hold `.stato -> ~/.ssh`: the lock (and every write after it)
@@ -141,15 +143,16 @@ class Store:
             )
         # Stores of one folder in one process share its lock: a command that holds it and then
         # loads the project (another Store) nests, instead of waiting for itself (a journal
-        # stato leaves alone keeps every new Store recovering). Other threads wait their turn.
+        # stato leaves alone keeps every new Store recovering). Other threads wait their turn,
+        # even on the same Store.
         key = os.path.realpath(lock)
         with _REGISTRY:
             shared = _PROCESS_LOCKS.setdefault(key, threading.RLock())
         if not shared.acquire(timeout=LOCK_TIMEOUT):
             raise StatoError(f"another stato task holds {lock}; retry when it ends")
         try:
-            if _DEPTH.get(key):  # this thread holds it, through another Store
-                yield from self._holding(key)
+            if _DEPTH.get(key):  # this thread holds it already, through this Store or another
+                yield from _holding(key)
                 return
             # One lock for the whole store: a backup name and the write it precedes must not
             # interleave with another writer's, or a version could be lost between them.
@@ -160,22 +163,13 @@ class Store:
                     from stato.adapters import transaction
 
                     transaction.recover(self.stato_dir)
-                yield from self._holding(key)
+                yield from _holding(key)
         except Timeout:
             raise StatoError(
                 f"another stato process holds {self.stato_dir / '.lock'}; retry when it ends"
             ) from None
         finally:
             shared.release()
-
-    def _holding(self, key: str) -> Iterator[None]:
-        _DEPTH[key] = _DEPTH.get(key, 0) + 1
-        self._held = 1
-        try:
-            yield
-        finally:
-            self._held = 0
-            _DEPTH[key] -= 1
 
     # -- history --------------------------------------------------------------------
     def _history_base(self, rel: str) -> tuple[Path, str]:
